@@ -1,0 +1,69 @@
+"""The canonical encoding that a version's id hashes and its signature covers.
+
+JSON with sorted keys, no spaces, UTF-8, strings in NFC, booleans and integers as such,
+decimals as strings (the caller converts them), floats refused: two machines that encode
+the same version get the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from typing import Any
+
+FORMAT = 1
+
+
+def normalise(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return value
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"a canonical key must be a string, not {key!r}")
+            out[unicodedata.normalize("NFC", key)] = normalise(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [normalise(v) for v in value]
+    raise TypeError(f"{type(value).__name__} has no canonical encoding (decimals go as strings)")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(normalise(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def envelope(
+    *,
+    record_id: str,
+    entity: str,
+    parents: list[str] | tuple[str, ...],
+    device_id: str,
+    seq: int,
+    hlc: int,
+    deleted: bool,
+    payload: dict[str, Any],
+    blob_hashes: list[str] | tuple[str, ...],
+) -> bytes:
+    """The bytes of one version: what its id is the hash of, what its signature signs."""
+    return dumps(
+        {
+            "format": FORMAT,
+            "record": record_id,
+            "entity": entity,
+            "parents": sorted(parents),
+            "device": device_id,
+            "seq": seq,
+            "hlc": hlc,
+            "deleted": deleted,
+            "payload": payload,
+            "blobs": sorted(blob_hashes),
+        }
+    ).encode("utf-8")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

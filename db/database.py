@@ -1,0 +1,124 @@
+"""A Yanshou database file: create it, open it, and read or write it in transactions.
+
+Creating a database writes its schema, its reference data and — for a device that will
+write — a device row whose public key verifies everything it signs, all in one
+transaction: a file that exists is a whole one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+
+from db import engine as engines
+from db import keys, local, migrations, reference
+from db.errors import KnownDatabaseError, NotInitialised, NotYanshouDatabase
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who writes in this file: its role, device and (for a field laptop) inspector."""
+
+    role: str
+    device_id: str
+    campaign_id: str
+    inspector: str | None
+
+
+class Database:
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+
+    @classmethod
+    def open(cls, path: Path) -> Database:
+        """Open an existing database, upgrading its schema if it is older than ours."""
+        if not path.exists():
+            raise NotYanshouDatabase(path, "no such database file")
+        if path.is_dir():
+            raise NotYanshouDatabase(path, "this is a folder, not a database file")
+        migrations.check_file(path)
+        engine = engines.sqlite_engine(path)
+        migrations.upgrade(engine, path)
+        migrations.quick_check(engine, path)
+        return cls(path, engine)
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        *,
+        role: str,
+        keys_dir: Path,
+        inspector: str | None,
+        campaign_key: str,
+        campaign_name: str,
+        document: dict[str, Any],
+        indicators: Sequence[reference.IndicatorNode],
+        counties: Sequence[reference.CountyEntry],
+        now: str,
+    ) -> Database:
+        if path.exists() and path.stat().st_size > 0:
+            raise KnownDatabaseError(path, "the file exists already; choose a new file name")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = engines.sqlite_engine(path)
+        try:
+            migrations.upgrade(engine, path)
+            device_id = str(uuid.uuid4())
+            signer = keys.create_key(keys_dir, device_id)
+            with engines.write(engine, path) as conn:
+                stored = reference.store(
+                    conn, key=campaign_key, name=campaign_name, document=document, indicators=indicators, counties=counties
+                )
+                public = signer.public_der
+                conn.execute(
+                    text(
+                        "INSERT INTO device(id, role, inspector, public_key, fingerprint, enrolled_at) "
+                        "VALUES (:id, :role, :inspector, :key, :fp, :now)"
+                    ),
+                    {"id": device_id, "role": role, "inspector": inspector, "key": public, "fp": keys.fingerprint(public), "now": now},
+                )
+                local.put(conn, local.ROLE, role)
+                local.put(conn, local.DEVICE, device_id)
+                local.put(conn, local.CAMPAIGN, stored.id)
+                if inspector:
+                    local.put(conn, local.INSPECTOR, inspector)
+        except BaseException:
+            engine.dispose()
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
+        return cls(path, engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with engines.read(self.engine, self.path) as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with engines.write(self.engine, self.path) as conn:
+            yield conn
+
+    def identity(self, conn: Connection) -> Identity:
+        role, device, campaign = (local.get(conn, k) for k in (local.ROLE, local.DEVICE, local.CAMPAIGN))
+        if not role or not device or not campaign:
+            raise NotInitialised(self.path, "the database was never initialised ('yanshou init')")
+        return Identity(role, device, campaign, local.get(conn, local.INSPECTOR))
+
+    def signer(self, keys_dir: Path, conn: Connection) -> keys.Signer:
+        identity = self.identity(conn)
+        signer = keys.load_key(keys_dir, identity.device_id, self.path)
+        stored = conn.execute(text("SELECT public_key FROM device WHERE id = :d"), {"d": identity.device_id}).scalar()
+        if stored is None or bytes(stored) != signer.public_der:
+            raise KnownDatabaseError(self.path, "the device key on this computer does not match the database")
+        return signer
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,86 @@
+"""Engines for Yanshou's SQLite files, with the settings SYNC.md asks for.
+
+- WAL and `synchronous=FULL`: a commit that the UI calls saved survives power loss.
+- `foreign_keys=ON`, `trusted_schema=OFF`, a busy timeout.
+- Transactions: Python's sqlite3 module is told to keep out (`isolation_level=None`) and
+  SQLAlchemy emits BEGIN itself: `BEGIN IMMEDIATE` for a writer (`write()`), so two
+  writers queue at the start instead of failing at the first write, plain BEGIN for reads.
+
+No engine exists at import time; callers create one per database file they open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+
+from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def sqlite_engine(path: Path, *, readonly: bool = False) -> Engine:
+    """An engine for one SQLite file. `readonly` opens it with mode=ro (never creates)."""
+    uri = f"file:{path.resolve().as_posix()}{'?mode=ro' if readonly else ''}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+
+    # NullPool: a connection per use, closed after; opening a SQLite file is cheap and it
+    # keeps no file handle open across a backup or an export.
+    engine = create_engine("sqlite://", creator=connect, poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi: sqlite3.Connection, _record: Any) -> None:
+        cursor = dbapi.cursor()
+        if not readonly:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        for pragma in ("synchronous=FULL", "foreign_keys=ON", "trusted_schema=OFF", f"busy_timeout={BUSY_TIMEOUT_MS}"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write(engine: Engine, path: Path | str = "database") -> Iterator[Connection]:
+    """One write transaction (BEGIN IMMEDIATE … COMMIT); rolled back on any exception."""
+    try:
+        with engine.connect().execution_options(immediate=True) as conn, conn.begin():
+            yield conn
+    except OperationalError as exc:
+        raise translate(exc, path) from exc
+
+
+@contextmanager
+def read(engine: Engine, path: Path | str = "database") -> Iterator[Connection]:
+    """One read transaction: a consistent view of the file while it lasts."""
+    try:
+        with engine.connect() as conn, conn.begin():
+            yield conn
+    except OperationalError as exc:
+        raise translate(exc, path) from exc
+
+
+def translate(exc: OperationalError, path: Path | str) -> Exception:
+    """Turn SQLite's environment failures into errors a user can act on."""
+    text = str(exc.orig).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(path, "the database is in use by another program; close it and try again")
+    if "disk is full" in text or "database or disk is full" in text:
+        return DiskFull(path, "the disk is full; nothing was written")
+    if "readonly" in text or "read-only" in text:
+        return KnownDatabaseError(path, "the file cannot be written (read-only)")
+    return exc

@@ -1,0 +1,46 @@
+"""Failures of the data layer that a user can act on, apart from bugs.
+
+A `KnownDatabaseError` carries a `code` the GUI turns into Chinese and a message in
+English for the command line: locked or full disk, a file that is not ours, a file
+from a newer version of the program, a device key that is not on this computer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KnownDatabaseError(Exception):
+    code = "database"
+
+    def __init__(self, path: str | Path, message: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{path}: {message}")
+
+
+class NotYanshouDatabase(KnownDatabaseError):
+    code = "not_yanshou"
+
+
+class DatabaseTooNew(KnownDatabaseError):
+    code = "too_new"
+
+
+class DatabaseCorrupt(KnownDatabaseError):
+    code = "corrupt"
+
+
+class DatabaseBusy(KnownDatabaseError):
+    code = "busy"
+
+
+class DiskFull(KnownDatabaseError):
+    code = "disk_full"
+
+
+class DeviceKeyMissing(KnownDatabaseError):
+    code = "key_missing"
+
+
+class NotInitialised(KnownDatabaseError):
+    code = "not_initialised"

@@ -1,0 +1,96 @@
+"""Schema versions: SQLite's `user_version`, upgraded one step at a time.
+
+Why not Alembic: the version must sit in the SQLite header (`user_version`, next to
+`application_id`), where a merge can check a foreign file before it reads any table, and
+our steps are few and linear. Each step runs in one transaction of its own (SQLite's DDL
+is transactional), so an interrupted upgrade leaves the previous version intact; the file
+is copied beside itself first (backup API) all the same.
+
+Step 1 creates the tables as `db.models` declares them today. Before a step 2 changes a
+model, step 1 must be frozen into explicit DDL; `tests/db/test_migrations.py` compares
+step 1's result with a stored copy of the version-1 schema and fails otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, text
+from sqlmodel import SQLModel
+
+from db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from db.engine import write
+from db.errors import DatabaseCorrupt, DatabaseTooNew, NotYanshouDatabase
+
+APPLICATION_ID = 0x59534855  # "YSHU"
+SCHEMA_VERSION = 1
+
+
+def _step_1(conn: Connection) -> None:
+    SQLModel.metadata.create_all(conn)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _step_1}
+
+
+def header(path: Path) -> tuple[int, int]:
+    """(application_id, user_version) read straight from the file's 100-byte header."""
+    with path.open("rb") as f:
+        head = f.read(100)
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+        raise NotYanshouDatabase(path, "not a SQLite database file")
+    return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
+
+
+def check_file(path: Path) -> int:
+    """The schema version of an existing file, refusing one that is not ours or too new."""
+    app_id, version = header(path)
+    if app_id != APPLICATION_ID:
+        raise NotYanshouDatabase(path, "a SQLite file, but not a Yanshou database")
+    if version > SCHEMA_VERSION:
+        raise DatabaseTooNew(
+            path, f"the database is schema version {version}, newer than this program's {SCHEMA_VERSION}; update Yanshou"
+        )
+    return version
+
+
+def upgrade(engine: Engine, path: Path) -> int:
+    """Bring the file to SCHEMA_VERSION; returns the version it had (0 for a new file)."""
+    fresh = not path.exists() or path.stat().st_size == 0
+    start = 0 if fresh else check_file(path)
+    if start == SCHEMA_VERSION:
+        return start
+    if start > 0:
+        backup(path, path.with_name(f"{path.name}.v{start}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak"))
+    for version in range(start + 1, SCHEMA_VERSION + 1):
+        with write(engine, path) as conn:
+            if version == 1:
+                if conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
+                    raise NotYanshouDatabase(path, "the file has tables but no Yanshou header")
+                conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+            STEPS[version](conn)
+            conn.exec_driver_sql(f"PRAGMA user_version={version}")
+    return start
+
+
+def quick_check(engine: Engine, path: Path) -> None:
+    with engine.connect() as conn:
+        result = conn.execute(text("PRAGMA quick_check")).scalars().all()
+    if result != ["ok"]:
+        raise DatabaseCorrupt(path, "the database file is damaged: " + "; ".join(result[:3]))
+
+
+def backup(source: Path, target: Path) -> None:
+    """A consistent copy of a live database (SQLite's backup API)."""
+    src = sqlite3.connect(f"file:{source.resolve().as_posix()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()

@@ -1,0 +1,160 @@
+"""The tables, schema version 1.
+
+Three kinds of table:
+- reference data (campaign, indicator, county): derived from the campaign document, with
+  identifiers that every machine computes alike from it;
+- the version set (device, version, version_parent, blob): what merge unions;
+- the projection (head, current_*): current state, a pure function of the version set,
+  kept up to date inside each writing transaction and rebuildable from scratch.
+Plus `local_state`, this file's own settings (role, device, clocks), never merged.
+
+Changing a table here means a new step in `db/migrations.py`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class LocalState(SQLModel, table=True):
+    __tablename__ = "local_state"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class CampaignRow(SQLModel, table=True):
+    __tablename__ = "campaign"
+    id: str = Field(primary_key=True)  # uuid5 of the campaign's key
+    key: str = Field(unique=True)  # the campaign file's `id`, e.g. "luan-2018"
+    name: str
+    document: str  # the campaign as canonical JSON, indicator set inside
+    sha256: str  # of `document`: two machines with equal hashes hold equal reference data
+
+
+class IndicatorRow(SQLModel, table=True):
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+    id: str = Field(primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id")
+    code: str
+    level: int
+    parent_code: str | None = None
+    name: str
+    points: str
+    position: int
+
+
+class CountyRow(SQLModel, table=True):
+    __tablename__ = "county"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+    id: str = Field(primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id")
+    code: str
+    name: str
+    position: int
+    pilot_areas: str  # JSON list
+
+
+class DeviceRow(SQLModel, table=True):
+    __tablename__ = "device"
+    id: str = Field(primary_key=True)
+    role: str  # field | master
+    inspector: str | None = None
+    public_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # DER SubjectPublicKeyInfo
+    fingerprint: str  # SHA-256 of public_key, hex
+    enrolled_at: str  # ISO time this database learnt of the device
+
+
+class VersionRow(SQLModel, table=True):
+    __tablename__ = "version"
+    __table_args__ = (UniqueConstraint("device_id", "seq"), Index("ix_version_record", "record_id"))
+    version_id: str = Field(primary_key=True)  # SHA-256 of the canonical encoding
+    record_id: str
+    entity: str
+    device_id: str = Field(foreign_key="device.id")
+    seq: int
+    hlc: int
+    deleted: bool
+    payload: str  # canonical JSON
+    blob_hashes: str  # canonical JSON list of SHA-256 hex
+    signature: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class VersionParentRow(SQLModel, table=True):
+    __tablename__ = "version_parent"
+    __table_args__ = (Index("ix_version_parent_parent", "parent_id"),)
+    version_id: str = Field(primary_key=True, foreign_key="version.version_id")
+    parent_id: str = Field(primary_key=True)  # may arrive before its version does
+
+
+class BlobRow(SQLModel, table=True):
+    __tablename__ = "blob"
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(unique=True)
+    size: int
+    mime: str
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class HeadRow(SQLModel, table=True):
+    """The heads of each record: versions no other version names as a parent."""
+
+    __tablename__ = "head"
+    record_id: str = Field(primary_key=True)
+    version_id: str = Field(primary_key=True, foreign_key="version.version_id")
+
+
+class CurrentScore(SQLModel, table=True):
+    __tablename__ = "current_score"
+    __table_args__ = (Index("ix_current_score_county", "county", "item"),)
+    record_id: str = Field(primary_key=True)
+    version_id: str
+    county: str
+    item: str
+    inspector: str
+    score: str
+    comment: str = ""
+
+
+class CurrentFinding(SQLModel, table=True):
+    __tablename__ = "current_finding"
+    __table_args__ = (Index("ix_current_finding_county", "county", "item"),)
+    record_id: str = Field(primary_key=True)
+    version_id: str
+    county: str
+    item: str
+    inspector: str
+    mode: str
+    text: str
+    status: str
+    area: str = ""
+
+
+class CurrentMethodScore(SQLModel, table=True):
+    __tablename__ = "current_method_score"
+    record_id: str = Field(primary_key=True)
+    version_id: str
+    county: str
+    method: str
+    total: str | None = None  # a total out of 100, or
+    items: str | None = None  # JSON {item code: score}
+
+
+class CurrentAdjudication(SQLModel, table=True):
+    __tablename__ = "current_adjudication"
+    record_id: str = Field(primary_key=True)
+    version_id: str
+    county: str
+    item: str
+    score: str
+    reason: str
+
+
+class CurrentAdjustment(SQLModel, table=True):
+    __tablename__ = "current_adjustment"
+    record_id: str = Field(primary_key=True)
+    version_id: str
+    county: str
+    delta: str
+    reason: str

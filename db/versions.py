@@ -1,0 +1,164 @@
+"""Work records as an append-only set of signed versions (SYNC.md).
+
+A record has a stable id: from its natural key where it has one (uuid5 over campaign,
+entity and key, so the same inspector's score of the same item written on two laptops
+meets as one record), else a UUIDv7. Every change is a new version whose id is the
+SHA-256 of its canonical encoding and which the writing device signs. Inserting a version
+that is already present does nothing, so a merge is a set union.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from db import canonical, local, projection
+from db.keys import Signer, verify
+
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://yanshou.invalid/record")
+
+
+def natural_id(campaign_key: str, entity: str, *key: str) -> str:
+    """The id of a record with a natural key; the same on every machine."""
+    return str(uuid.uuid5(NAMESPACE, canonical.dumps([campaign_key, entity, *key])))
+
+
+def new_id() -> str:
+    """A UUIDv7: time-ordered, so new rows land at the end of the b-tree."""
+    ms = time.time_ns() // 1_000_000
+    raw = bytearray(ms.to_bytes(6, "big") + os.urandom(10))
+    raw[6] = (raw[6] & 0x0F) | 0x70
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    return str(uuid.UUID(bytes=bytes(raw)))
+
+
+@dataclass(frozen=True)
+class Version:
+    version_id: str
+    record_id: str
+    entity: str
+    parents: tuple[str, ...]
+    device_id: str
+    seq: int
+    hlc: int
+    deleted: bool
+    payload: dict[str, Any]
+    blob_hashes: tuple[str, ...]
+    signature: bytes
+
+    def encoded(self) -> bytes:
+        return canonical.envelope(
+            record_id=self.record_id, entity=self.entity, parents=self.parents, device_id=self.device_id,
+            seq=self.seq, hlc=self.hlc, deleted=self.deleted, payload=self.payload, blob_hashes=self.blob_hashes,
+        )
+
+    def verify(self, public_key_der: bytes) -> bool:
+        """True when the id is the hash of the content and the device signed it."""
+        data = self.encoded()
+        return canonical.digest(data) == self.version_id and verify(public_key_der, self.signature, data)
+
+
+def current_payload(conn: Connection, record_id: str) -> tuple[dict[str, Any], bool] | None:
+    """The provisional winner's payload and deleted flag, or None for a new record."""
+    row = conn.execute(
+        text(
+            "SELECT v.payload, v.deleted FROM head h JOIN version v ON v.version_id = h.version_id "
+            "WHERE h.record_id = :r ORDER BY v.hlc DESC, v.device_id DESC LIMIT 1"
+        ),
+        {"r": record_id},
+    ).first()
+    return (json.loads(row[0]), bool(row[1])) if row else None
+
+
+def put(
+    conn: Connection,
+    signer: Signer,
+    *,
+    entity: str,
+    record_id: str,
+    payload: dict[str, Any],
+    deleted: bool = False,
+    blob_hashes: Iterable[str] = (),
+) -> Version | None:
+    """Write a new version of a record from this device, in the caller's transaction.
+
+    The new version's parents are all the record's current heads (so an edit on a
+    conflicted record settles it). Writing what the record already holds writes nothing
+    and returns None: importing the same sheet twice adds no versions.
+    """
+    payload = canonical.normalise(payload)
+    parents = tuple(projection.heads(conn, record_id))
+    if parents:
+        current = current_payload(conn, record_id)
+        if len(parents) == 1 and current == (payload, deleted):
+            return None
+    elif deleted:
+        return None
+    blobs = tuple(sorted(set(blob_hashes)))
+    seq = local.next_seq(conn)
+    hlc = local.tick(conn)
+    data = canonical.envelope(
+        record_id=record_id, entity=entity, parents=parents, device_id=signer.device_id,
+        seq=seq, hlc=hlc, deleted=deleted, payload=payload, blob_hashes=blobs,
+    )
+    version = Version(
+        canonical.digest(data), record_id, entity, tuple(sorted(parents)), signer.device_id, seq, hlc,
+        deleted, payload, blobs, signer.sign(data),
+    )
+    insert(conn, version)
+    return version
+
+
+def insert(conn: Connection, version: Version) -> bool:
+    """Add a version to the set and update the projection; False if it was there already."""
+    added = conn.execute(
+        text(
+            "INSERT INTO version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
+            "VALUES (:version_id, :record_id, :entity, :device_id, :seq, :hlc, :deleted, :payload, :blobs, :signature) "
+            "ON CONFLICT(version_id) DO NOTHING"
+        ),
+        {
+            "version_id": version.version_id, "record_id": version.record_id, "entity": version.entity,
+            "device_id": version.device_id, "seq": version.seq, "hlc": version.hlc, "deleted": version.deleted,
+            "payload": canonical.dumps(version.payload), "blobs": canonical.dumps(list(version.blob_hashes)),
+            "signature": version.signature,
+        },
+    ).rowcount
+    if not added:
+        return False
+    for parent in version.parents:
+        conn.execute(
+            text("INSERT INTO version_parent(version_id, parent_id) VALUES (:v, :p) ON CONFLICT DO NOTHING"),
+            {"v": version.version_id, "p": parent},
+        )
+    projection.add_head(conn, version.record_id, version.version_id, version.parents)
+    projection.refresh(conn, version.record_id)
+    return True
+
+
+def load(conn: Connection, where: str = "", params: dict[str, Any] | None = None) -> list[Version]:
+    """Versions as stored, parents included (for verification, export and tests)."""
+    rows = conn.execute(
+        text(
+            "SELECT version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature "
+            f"FROM version {where} ORDER BY device_id, seq"
+        ),
+        params or {},
+    ).all()
+    parents: dict[str, list[str]] = {}
+    for vid, pid in conn.execute(text("SELECT version_id, parent_id FROM version_parent")):
+        parents.setdefault(vid, []).append(pid)
+    return [
+        Version(
+            r[0], r[1], r[2], tuple(sorted(parents.get(r[0], []))), r[3], r[4], r[5], bool(r[6]),
+            json.loads(r[7]), tuple(json.loads(r[8])), bytes(r[9]),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,201 @@
+"""Scoring and grading, exactly as SPEC §3 says (decimal arithmetic throughout).
+
+Per item and county, the inspection score is the mean of the inspectors who scored it,
+unless the lead adjudicated it; a county's inspection score is the sum over the items.
+The weighted total takes each method's weight from the campaign, plus any adjustment the
+lead recorded. Counties are ranked on the total as printed (two places, half up), equal
+totals sharing a rank, and graded by proportion or by bands.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from desktop.core.campaign import BandsRule, Campaign, Grade, GradingRule, MethodSource, ProportionRule
+from desktop.core.indicators import Indicator
+from desktop.core.numbers import on_half_grid, round_count, round_half_up
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class InspectorScore:
+    """One inspector's score of one item in one county (counties and items by code)."""
+
+    county: str
+    item: str
+    inspector: str
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class Adjudication:
+    """The lead's score of an item for a county; it replaces the inspectors' mean."""
+
+    county: str
+    item: str
+    score: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class MethodScore:
+    """A county's score out of 100 from an imported method (self-check, third party, …)."""
+
+    county: str
+    method: str
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A change the lead made to a county's total, always with its reason."""
+
+    county: str
+    delta: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: str
+    score: Decimal
+    scores: tuple[InspectorScore, ...]
+    adjudication: Adjudication | None
+
+    @property
+    def scored(self) -> bool:
+        return self.adjudication is not None or bool(self.scores)
+
+
+@dataclass(frozen=True)
+class CountyResult:
+    county: str
+    method_scores: Mapping[str, Decimal]
+    missing_methods: tuple[str, ...]
+    items: tuple[ItemResult, ...]
+    adjustments: tuple[Adjustment, ...]
+    total: Decimal
+    rank: int
+    grade: Grade
+
+    @property
+    def unscored_items(self) -> tuple[str, ...]:
+        return tuple(r.item for r in self.items if not r.scored)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_methods and not self.unscored_items
+
+    @property
+    def shown_total(self) -> Decimal:
+        return round_half_up(self.total)
+
+
+class ScoreError(ValueError):
+    """A score that the rules do not allow (out of range or off the 0.5 grid)."""
+
+
+def check_inspector_score(item: Indicator, score: Decimal) -> None:
+    if not ZERO <= score <= item.points:
+        raise ScoreError(f"score {score} for item {item.code} must be from 0 to {item.points}")
+    if not on_half_grid(score):
+        raise ScoreError(f"score {score} for item {item.code} must be a multiple of 0.5")
+
+
+def item_score(scores: Iterable[InspectorScore], adjudication: Adjudication | None) -> Decimal:
+    if adjudication is not None:
+        return adjudication.score
+    values = [s.score for s in scores]
+    if not values:
+        return ZERO
+    return sum(values, ZERO) / len(values)
+
+
+def compute_results(
+    campaign: Campaign,
+    scores: Iterable[InspectorScore] = (),
+    adjudications: Iterable[Adjudication] = (),
+    method_scores: Iterable[MethodScore] = (),
+    adjustments: Iterable[Adjustment] = (),
+) -> list[CountyResult]:
+    """Every county of the campaign with its scores, total, rank and grade, in rank order."""
+    by_item: dict[tuple[str, str], list[InspectorScore]] = defaultdict(list)
+    for s in scores:
+        by_item[s.county, s.item].append(s)
+    adjudicated = {(a.county, a.item): a for a in adjudications}
+    imported = {(m.county, m.method): m.score for m in method_scores}
+    adjusted: dict[str, list[Adjustment]] = defaultdict(list)
+    for a in adjustments:
+        adjusted[a.county].append(a)
+
+    rows = []
+    for county in campaign.counties:
+        items = tuple(
+            ItemResult(
+                item.code,
+                item_score(by_item[county.code, item.code], adjudicated.get((county.code, item.code))),
+                tuple(sorted(by_item[county.code, item.code], key=lambda s: s.inspector)),
+                adjudicated.get((county.code, item.code)),
+            )
+            for item in campaign.indicator_set.items
+        )
+        values: dict[str, Decimal] = {}
+        missing = []
+        for method in campaign.methods:
+            if method.source is MethodSource.INSPECTION:
+                values[method.key] = sum((r.score for r in items), ZERO)
+            elif (county.code, method.key) in imported:
+                values[method.key] = imported[county.code, method.key]
+            else:
+                values[method.key] = ZERO
+                if method.weight:
+                    missing.append(method.key)
+        county_adjustments = tuple(adjusted[county.code])
+        total = sum((m.weight * values[m.key] for m in campaign.methods), ZERO)
+        total += sum((a.delta for a in county_adjustments), ZERO)
+        total = min(max(total, ZERO), HUNDRED)
+        rows.append((county.code, values, tuple(missing), items, county_adjustments, total))
+
+    ranks = rank([round_half_up(r[5]) for r in rows])
+    grades = grade(campaign.grading, [round_half_up(r[5]) for r in rows], ranks)
+    results = [
+        CountyResult(code, values, missing, items, adj, total, r, g)
+        for (code, values, missing, items, adj, total), r, g in zip(rows, ranks, grades, strict=True)
+    ]
+    order = {c.code: i for i, c in enumerate(campaign.counties)}
+    return sorted(results, key=lambda r: (r.rank, order[r.county]))
+
+
+def rank(totals: list[Decimal]) -> list[int]:
+    """Competition ranking, descending: 95, 90, 90, 80 → 1, 2, 2, 4."""
+    return [1 + sum(1 for other in totals if other > total) for total in totals]
+
+
+def grade(rule: GradingRule, totals: list[Decimal], ranks: list[int]) -> list[Grade]:
+    if isinstance(rule, BandsRule):
+        return [_band(rule, total) for total in totals]
+    return by_proportion(rule, ranks)
+
+
+def by_proportion(rule: ProportionRule, ranks: list[int]) -> list[Grade]:
+    """The top round(n·p₁) ranks 优秀, up to round(n·(p₁+p₂)) 良好, the rest 合格.
+
+    With competition ranks a tie at a boundary lifts every tied county: they share the
+    best rank among them, so if one of them is inside a grade all of them are.
+    """
+    n = len(ranks)
+    excellent = round_count(n * rule.excellent)
+    good = round_count(n * (rule.excellent + rule.good))
+    return [Grade.EXCELLENT if r <= excellent else Grade.GOOD if r <= good else Grade.PASS for r in ranks]
+
+
+def _band(rule: BandsRule, total: Decimal) -> Grade:
+    for band in rule.bands:
+        if total >= band.minimum:
+            return band.grade
+    return Grade.FAIL

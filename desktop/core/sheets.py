@@ -1,0 +1,299 @@
+"""Score sheets (CSV or XLSX) as the command line and the lead's desk import them.
+
+A sheet is input from outside: it is read whole, every row checked against the campaign,
+and either all of it is returned as typed rows or `InputError` names every bad row and
+why. Nothing here writes anything; a service applies the rows in one transaction.
+
+Formats (SPEC §6), with a header row; Chinese headers are accepted as well:
+- inspection: county,item,score,report,materials,online,field,comment
+- an imported method (self-check, third-party): county,score or county,item,score
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from desktop.core.campaign import Campaign, County
+from desktop.core.errors import InputError, Problem
+from desktop.core.indicators import Indicator
+from desktop.core.inspection import InspectionMode
+from desktop.core.numbers import on_half_grid, parse_decimal, places
+
+MAX_SHEET_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_CELL = 20_000
+HUNDRED = Decimal(100)
+
+# Header aliases → canonical column names.
+_ALIASES = {
+    "county": "county", "县区": "county", "县(区)": "county", "试点县区": "county", "单位": "county",
+    "item": "item", "指标": "item", "指标编号": "item", "编号": "item",
+    "score": "score", "得分": "score", "分数": "score", "评分": "score",
+    "report": "report", "听取汇报": "report",
+    "materials": "materials", "查看材料": "materials", "检验材料": "materials",
+    "online": "online", "网上检查": "online",
+    "field": "field", "实地核查": "field",
+    "comment": "comment", "备注": "comment", "评分说明": "comment",
+}
+_MODES = tuple(m.value for m in InspectionMode)
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    row: int
+    county: str  # county code
+    item: str  # item code
+    score: Decimal | None  # None: the row leaves the score as it was
+    findings: Mapping[InspectionMode, str]  # only the mode columns the sheet has; "" = not checked
+    comment: str | None  # None: no comment column
+
+
+@dataclass(frozen=True)
+class InspectionSheet:
+    rows: tuple[InspectionRow, ...]
+
+
+@dataclass(frozen=True)
+class MethodSheet:
+    """Imported scores for one method: per county either a total or a map of item scores."""
+
+    method: str
+    totals: Mapping[str, Decimal]  # county code → total out of 100
+    items: Mapping[str, Mapping[str, Decimal]]  # county code → item code → score
+    rows: int
+
+
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header (canonical names) and the non-empty data rows with their row numbers."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SHEET_BYTES:
+            raise InputError.single(path, "too_large", f"the sheet is {size} bytes; at most {MAX_SHEET_BYTES} are read")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError.single(path, "not_found", "no such file") from None
+    except IsADirectoryError:
+        raise InputError.single(path, "not_a_file", "this is a folder, not a file") from None
+    except PermissionError:
+        raise InputError.single(path, "unreadable", "permission denied") from None
+    if not raw.strip():
+        raise InputError.single(path, "empty", "the file is empty")
+    if raw.startswith(b"PK\x03\x04") or path.suffix.lower() in {".xlsx", ".xlsm"}:
+        table = _xlsx_rows(raw, path)
+    else:
+        table = _csv_rows(raw, path)
+    table = [(n, cells) for n, cells in table if any(c.strip() for c in cells)]
+    if not table:
+        raise InputError.single(path, "empty", "the sheet has no rows")
+    header_row, header = table[0]
+    if len(table) - 1 > MAX_ROWS:
+        raise InputError.single(path, "too_many_rows", f"the sheet has {len(table) - 1} rows; at most {MAX_ROWS}")
+    names = []
+    problems = []
+    for cell in header:
+        name = _ALIASES.get(cell.strip().lower())
+        if name is None and cell.strip():
+            problems.append(Problem("unknown_column", f"unknown column '{cell.strip()}'", row=header_row))
+        names.append(name or "")
+    for name in sorted({n for n in names if n and names.count(n) > 1}):
+        problems.append(Problem("duplicate_column", f"column '{name}' appears twice", row=header_row))
+    if problems:
+        raise InputError(path, problems)
+    return names, table[1:]
+
+
+def _csv_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError.single(
+            path, "not_utf8", "the file is not UTF-8 text (save it as 'CSV UTF-8')", row=line,
+        ) from None
+    rows = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise InputError.single(path, "bad_csv", f"malformed CSV: {exc}", row=reader.line_num) from None
+    return rows
+
+
+def _xlsx_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
+    import openpyxl  # imported here: it is slow to import and only sheets need it
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise InputError.single(path, "bad_xlsx", f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    except Exception as exc:  # a hostile workbook can fail inside openpyxl in many ways
+        raise InputError.single(path, "bad_xlsx", f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS + 1:
+                raise InputError.single(path, "too_many_rows", f"the sheet has more than {MAX_ROWS} rows")
+            rows.append((number, [_cell_text(v) for v in values]))
+        return rows
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError.single(path, "bad_xlsx", f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+class _Rows:
+    """Checks cells row by row, collecting every problem with its row and column."""
+
+    def __init__(self, path: Path, campaign: Campaign, header: Sequence[str]) -> None:
+        self.path = path
+        self.campaign = campaign
+        self.header = header
+        self.problems: list[Problem] = []
+
+    def fail(self, row: int, column: str | None, code: str, message: str) -> None:
+        self.problems.append(Problem(code, message, row=row, column=column))
+
+    def cell(self, cells: Sequence[str], column: str) -> str | None:
+        if column not in self.header:
+            return None
+        index = self.header.index(column)
+        return cells[index].strip() if index < len(cells) else ""
+
+    def county(self, row: int, cells: Sequence[str]) -> County | None:
+        name = self.cell(cells, "county") or ""
+        county = self.campaign.county_named(name) or next((c for c in self.campaign.counties if c.code == name), None)
+        if county is None:
+            self.fail(row, "county", "unknown_county", f"unknown county '{name}'" if name else "the county is empty")
+        return county
+
+    def item(self, row: int, cells: Sequence[str]) -> Indicator | None:
+        code = self.cell(cells, "item") or ""
+        item = self.campaign.indicator_set.find(code)
+        if item is None or not item.is_item:
+            what = "is not a scoring item (level 3)" if item else "is not an item of the indicator set"
+            self.fail(row, "item", "unknown_item", f"'{code}' {what}" if code else "the item is empty")
+            return None
+        return item
+
+    def score(self, row: int, text: str, maximum: Decimal, *, half_steps: bool) -> Decimal | None:
+        value = parse_decimal(text)
+        if value is None:
+            self.fail(row, "score", "not_a_number", f"score '{text}' is not a number")
+        elif not Decimal(0) <= value <= maximum:
+            self.fail(row, "score", "score_range", f"score {text} is out of range 0–{maximum}")
+        elif half_steps and not on_half_grid(value):
+            self.fail(row, "score", "score_grid", f"score {text} is not a multiple of 0.5")
+        elif places(value) > 2:
+            self.fail(row, "score", "score_places", f"score {text} has more than 2 decimal places")
+        else:
+            return value
+        return None
+
+    def long_text(self, row: int, column: str, text: str) -> str:
+        if len(text) > MAX_CELL:
+            self.fail(row, column, "text_too_long", f"the text has {len(text)} characters; at most {MAX_CELL}")
+        return text
+
+    def require(self, row: int, columns: Sequence[str]) -> None:
+        missing = [c for c in columns if c not in self.header]
+        if missing:
+            self.fail(row, None, "missing_column", f"the header lacks the column(s) {', '.join(missing)}")
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.path, self.problems)
+
+
+def parse_inspection_sheet(path: Path, campaign: Campaign) -> InspectionSheet:
+    header, rows = read_rows(path)
+    check = _Rows(path, campaign, header)
+    allowed = {"county", "item", "score", "comment", *_MODES}
+    for name in header:
+        if name and name not in allowed:
+            check.fail(1, name, "wrong_column", f"column '{name}' does not belong in an inspection sheet")
+    check.require(1, ["county", "item", "score"])
+    check.raise_if_any()
+    seen: dict[tuple[str, str], int] = {}
+    parsed = []
+    for number, cells in rows:
+        county = check.county(number, cells)
+        item = check.item(number, cells)
+        score_text = check.cell(cells, "score") or ""
+        score = None
+        if item is not None and score_text:
+            score = check.score(number, score_text, item.points, half_steps=True)
+        findings = {
+            InspectionMode(m): check.long_text(number, m, text)
+            for m in _MODES if (text := check.cell(cells, m)) is not None
+        }
+        comment = check.cell(cells, "comment")
+        if comment is not None:
+            check.long_text(number, "comment", comment)
+        if county is None or item is None:
+            continue
+        key = (county.code, item.code)
+        if key in seen:
+            check.fail(number, None, "duplicate_row", f"{county.name} {item.code} is already on row {seen[key]}")
+            continue
+        seen[key] = number
+        if not score_text and not any(findings.values()) and not comment:
+            check.fail(number, "score", "empty_row", "the row has neither a score nor any findings")
+        parsed.append(InspectionRow(number, county.code, item.code, score, findings, comment))
+    check.raise_if_any()
+    return InspectionSheet(tuple(parsed))
+
+
+def parse_method_sheet(path: Path, campaign: Campaign, method: str) -> MethodSheet:
+    header, rows = read_rows(path)
+    check = _Rows(path, campaign, header)
+    per_item = "item" in header
+    for name in header:
+        if name and name not in {"county", "item", "score"}:
+            check.fail(1, name, "wrong_column", f"column '{name}' does not belong in a {method} sheet (county,score or county,item,score)")
+    check.require(1, ["county", "score"])
+    check.raise_if_any()
+    totals: dict[str, Decimal] = {}
+    items: dict[str, dict[str, Decimal]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for number, cells in rows:
+        county = check.county(number, cells)
+        item = check.item(number, cells) if per_item else None
+        text = check.cell(cells, "score") or ""
+        maximum = item.points if item is not None else HUNDRED
+        score = check.score(number, text, maximum, half_steps=False) if text else None
+        if not text:
+            check.fail(number, "score", "missing_score", "the score is empty")
+        if county is None or (per_item and item is None) or score is None:
+            continue
+        key = (county.code, item.code if item else "")
+        if key in seen:
+            what = f"{county.name} {item.code}" if item else county.name
+            check.fail(number, None, "duplicate_row", f"{what} is already on row {seen[key]}")
+            continue
+        seen[key] = number
+        if item is not None:
+            items.setdefault(county.code, {})[item.code] = score
+        else:
+            totals[county.code] = score
+    check.raise_if_any()
+    return MethodSheet(method, totals, items, len(rows))
