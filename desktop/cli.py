@@ -1,0 +1,231 @@
+"""The command line (SPEC §6): a thin layer over desktop.services.
+
+Output formats are a contract. Bad input — an unknown county or item, a score out of
+range, a malformed file, a database that is not ours — ends with a message naming the
+file, the row and the reason, exit status 2, and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from db.errors import KnownDatabaseError
+from desktop import paths, textwidth
+from desktop.core.campaign import Campaign
+from desktop.core.errors import InputError
+from desktop.core.indicators import Level
+from desktop.core.numbers import canonical, show
+from desktop.core.scoring import CountyResult
+
+EXIT_BAD_INPUT = 2
+SHEET_KINDS = ("inspection", "self-check", "third-party")
+
+
+class UsageError(Exception):
+    """A command used wrongly (a missing database, a role that does not fit)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command = args.command or "start"
+    try:
+        return int(_COMMANDS[command](args) or 0)
+    except (InputError, KnownDatabaseError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        log = paths.data_dir() / "yanshou-error.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as f:
+                traceback.print_exc(file=f)
+            where = f"; details in {log}"
+        except OSError:
+            where = ""
+        print(f"internal error ({type(exc).__name__}: {exc}){where}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yanshou", description="验收 Yanshou — acceptance inspection of the government-openness pilot")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create a database for a laptop (field) or the team lead (master)")
+    p.add_argument("db", type=Path)
+    p.add_argument("--role", choices=("field", "master"), required=True)
+    p.add_argument("--campaign", type=Path, help="a campaign file (default: the built-in Lu'an 2018 campaign)")
+    p.add_argument("--inspector", help="the inspector who works on this laptop")
+
+    p = sub.add_parser("indicators", help="print the indicator table")
+    p.add_argument("db", type=Path, nargs="?", help="a database (default: the built-in campaign)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("import-sheet", help="import a CSV or XLSX score sheet")
+    p.add_argument("db", type=Path)
+    p.add_argument("sheet", type=Path)
+    p.add_argument("--kind", choices=SHEET_KINDS, required=True)
+    p.add_argument("--inspector", help="whose inspection sheet it is (default: the laptop's inspector)")
+
+    p = sub.add_parser("results", help="weighted totals, ranks and grades")
+    p.add_argument("db", type=Path)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    return parser
+
+
+def _open(path: Path):  # type: ignore[no-untyped-def]
+    from desktop.services.workspace import open_workspace
+
+    return open_workspace(path)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from desktop.services.workspace import create
+
+    ws = create(args.db, role=args.role, campaign_file=args.campaign, inspector=args.inspector)
+    try:
+        who = f", inspector {ws.identity.inspector}" if ws.identity.inspector else ""
+        print(f"created {args.db}: {ws.identity.role} database for {ws.campaign.name}{who}")
+        print(f"device {ws.identity.device_id}; its private key is in {paths.keys_dir()}")
+    finally:
+        ws.close()
+    return 0
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    if args.db is not None:
+        ws = _open(args.db)
+        campaign = ws.campaign
+        ws.close()
+    else:
+        from desktop.services.workspace import load_campaign_file
+
+        campaign = load_campaign_file(None)
+    print(_indicator_json(campaign) if args.format == "json" else _indicator_table(campaign))
+    return 0
+
+
+def _indicator_json(campaign: Campaign) -> str:
+    nodes = [
+        {"code": n.code, "level": int(n.level), "name": n.name, "points": canonical(n.points)}
+        for n in campaign.indicator_set.nodes
+    ]
+    return json.dumps(nodes, ensure_ascii=False, indent=2)
+
+
+def _indicator_table(campaign: Campaign) -> str:
+    rows = []
+    for node in campaign.indicator_set.nodes:
+        indent = "  " * (int(node.level) - 1)
+        name = node.name if node.level is not Level.ITEM else textwidth.clip(node.name, 60)
+        rows.append([node.code, indent + name, canonical(node.points)])
+    total = canonical(campaign.indicator_set.total_points)
+    head = f"{campaign.indicator_set.name} ({campaign.indicator_set.source}), {total} points"
+    return head + "\n\n" + textwidth.table(["code", "indicator", "points"], rows, right=[2])
+
+
+def _import_sheet(args: argparse.Namespace) -> int:
+    from desktop.services.imports import import_sheet
+
+    ws = _open(args.db)
+    try:
+        summary = import_sheet(ws, args.sheet, args.kind, args.inspector)
+    finally:
+        ws.close()
+    note = "" if summary.changed else " (nothing new: the database had all of it)"
+    print(f"imported {args.sheet}: {summary.kind}, {summary.rows} rows, {summary.counties} counties, "
+          f"{summary.changed} records changed{note}")
+    return 0
+
+
+def _results(args: argparse.Namespace) -> int:
+    from desktop.services.results import results
+
+    ws = _open(args.db)
+    try:
+        rows = results(ws)
+        campaign = ws.campaign
+    finally:
+        ws.close()
+    if args.format == "json":
+        print(json.dumps([_result_object(campaign, r) for r in rows], ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        out = io.StringIO()
+        keys = list(_result_object(campaign, rows[0]).keys()) if rows else ["county"]
+        writer = csv.DictWriter(out, fieldnames=keys, lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow(_result_object(campaign, r))
+        sys.stdout.write(out.getvalue())
+    else:
+        print(_results_table(campaign, rows))
+    return 0
+
+
+def _method_field(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def _result_object(campaign: Campaign, r: CountyResult) -> dict[str, object]:
+    obj: dict[str, object] = {"county": campaign.county(r.county).name}
+    for method in campaign.methods:
+        obj[_method_field(method.key)] = show(r.method_scores[method.key])
+    obj.update({"total": show(r.total), "rank": r.rank, "grade": r.grade.value, "complete": r.complete})
+    return obj
+
+
+def _results_table(campaign: Campaign, rows: list[CountyResult]) -> str:
+    header = ["rank", "county", *[f"{m.name} {canonical(m.weight * 100)}%" for m in campaign.methods], "total", "grade", "complete"]
+    body = []
+    for r in rows:
+        missing = [*(campaign.method(m).name for m in r.missing_methods if campaign.method(m)), *(
+            [f"{len(r.unscored_items)} items unscored"] if r.unscored_items else [])]
+        body.append([
+            str(r.rank), campaign.county(r.county).name, *[show(r.method_scores[m.key]) for m in campaign.methods],
+            show(r.total), r.grade.value, "yes" if r.complete else "no: " + ", ".join(missing),
+        ])
+    numbers = list(range(2, 3 + len(campaign.methods)))
+    return f"{campaign.name}\n\n" + textwidth.table(header, body, right=[0, *numbers])
+
+
+def _start(args: argparse.Namespace) -> int:
+    """`yanshou` alone: open the default database, created from the built-in campaign on
+    first start. The GUI arrives with issue 3/6; until then, the help and the indicators."""
+    from desktop.services.workspace import create
+
+    path = paths.default_database()
+    if not path.exists():
+        create(path, role="field").close()
+        print(f"created {path} from the built-in campaign")
+    _parser().print_help()
+    print()
+    ws = _open(path)
+    try:
+        print(_indicator_table(ws.campaign))
+    finally:
+        ws.close()
+    print(f"\ndatabase: {path}")
+    return 0
+
+
+_COMMANDS = {
+    "start": _start,
+    "init": _init,
+    "indicators": _indicators,
+    "import-sheet": _import_sheet,
+    "results": _results,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""The one place that knows folders: resources, user data, user config (keys).
+
+Environment overrides keep tests and the demo out of the real home folder:
+YANSHOU_DATA_DIR, YANSHOU_CONFIG_DIR. A frozen bundle finds resources under
+sys._MEIPASS.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP = "yanshou"
+
+
+def resources() -> Path:
+    frozen = getattr(sys, "_MEIPASS", None)
+    base = Path(frozen) if frozen else Path(__file__).resolve().parent.parent
+    return base / "resources"
+
+
+def builtin_campaign(key: str = "luan-2018") -> Path:
+    return resources() / "campaigns" / f"{key}.toml"
+
+
+def indicator_set_file(name: str) -> Path:
+    return resources() / "indicator_sets" / f"{name}.toml"
+
+
+def _platform_dir(windows_var: str, mac: str, xdg_var: str, xdg_default: str) -> Path:
+    if sys.platform == "win32":
+        return Path(os.environ.get(windows_var) or Path.home() / "AppData" / "Local") / "Yanshou"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / mac / "Yanshou"
+    return Path(os.environ.get(xdg_var) or Path.home() / xdg_default) / APP
+
+
+def data_dir() -> Path:
+    override = os.environ.get("YANSHOU_DATA_DIR")
+    return Path(override) if override else _platform_dir("LOCALAPPDATA", "Application Support", "XDG_DATA_HOME", ".local/share")
+
+
+def config_dir() -> Path:
+    override = os.environ.get("YANSHOU_CONFIG_DIR")
+    return Path(override) if override else _platform_dir("APPDATA", "Preferences", "XDG_CONFIG_HOME", ".config")
+
+
+def keys_dir() -> Path:
+    """Device private keys: owner-only, never inside a database file."""
+    return config_dir() / "keys"
+
+
+def default_database() -> Path:
+    return data_dir() / "luan-2018.db"
