@@ -9,6 +9,7 @@ agrees on them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -255,7 +256,7 @@ def _grading(value: object, check: Checker) -> GradingRule | None:
         order = [b.grade for b in bands]
         if len(set(order)) != len(order) or any(
             a.minimum <= b.minimum or list(Grade).index(a.grade) > list(Grade).index(b.grade)
-            for a, b in zip(bands, bands[1:], strict=False)
+            for a, b in itertools.pairwise(bands)
         ):
             check.fail("grading", "bands_order", "bands must run from the best grade down, each minimum lower than the one before")
         return BandsRule(tuple(bands))
