@@ -1,0 +1,131 @@
+"""The command line's contract (SPEC §6): formats, exit codes, nothing written on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_indicators_json_has_the_seed_tree(capsys) -> None:
+    code, out, _ = run(capsys, "indicators", "--format", "json")
+    assert code == 0
+    nodes = json.loads(out)
+    assert len(nodes) == 56
+    assert [n["level"] for n in nodes].count(3) == 34
+    assert set(nodes[0]) == {"code", "level", "name", "points"}
+    item = next(n for n in nodes if n["code"] == "2.3.2")
+    assert item["points"] == "3"
+    assert item["name"].startswith("“五公开”纳入公文办理")
+    assert next(n for n in nodes if n["code"] == "2")["points"] == "34"
+
+
+def test_indicator_table_lines_up(capsys) -> None:
+    code, out, _ = run(capsys, "indicators")
+    assert code == 0
+    from desktop.textwidth import width
+
+    lines = [line for line in out.splitlines() if line[:1].isdigit()]
+    assert len(lines) == 56
+    # the points column ends in the same terminal column on every row
+    assert len({width(line) for line in lines}) == 1
+
+
+def test_init_import_results(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "f.db"
+    assert run(capsys, "init", db, "--role", "field", "--inspector", "张三")[0] == 0
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("\ufeffcounty,score\n金安区,88.5\n", encoding="utf-8")
+    assert run(capsys, "import-sheet", db, sheet, "--kind", "third-party")[0] == 0
+    code, out, _ = run(capsys, "results", db, "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 7
+    first = rows[0]
+    assert list(first) == ["county", "self_check", "third_party", "inspection", "total", "rank", "grade", "complete"]
+    assert first == {
+        "county": "金安区", "self_check": "0.00", "third_party": "88.50", "inspection": "0.00",
+        "total": "35.40", "rank": 1, "grade": "优秀", "complete": False,
+    }
+    code, out, _ = run(capsys, "results", db, "--format", "csv")
+    assert out.splitlines()[0] == "county,self_check,third_party,inspection,total,rank,grade,complete"
+    assert out.splitlines()[1].startswith("金安区,0.00,88.50,0.00,35.40,1,优秀,")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("county,item,score\n不存在县,1.1.1,1\n", "unknown county"),
+        ("county,item,score\n金安区,9.9.9,1\n", "not an item"),
+        ("county,item,score\n金安区,1.1.1,4\n", "out of range"),
+        ("county,item,score\n金安区,1.1.1,1.2\n", "multiple of 0.5"),
+        ("county,item,score\n金安区,1.1.1,abc\n", "not a number"),
+        ("county,item,score\n金安区,1.1.1,1\n金安区,1.1.1,2\n", "already on row 2"),
+        ("", "empty"),
+    ],
+)
+def test_bad_sheet_exit_2_names_row_and_writes_nothing(tmp_path: Path, capsys, content: str, reason: str) -> None:
+    db = tmp_path / "f.db"
+    run(capsys, "init", db, "--role", "field", "--inspector", "张三")
+    before = db.read_bytes()
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text(content, encoding="utf-8")
+    code, _, err = run(capsys, "import-sheet", db, sheet, "--kind", "inspection")
+    assert code == 2
+    assert "bad.csv" in err
+    assert reason in err
+    if content:
+        assert "row" in err
+    assert db.read_bytes() == before
+
+
+def test_non_utf8_sheet(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "f.db"
+    run(capsys, "init", db, "--role", "field", "--inspector", "张三")
+    sheet = tmp_path / "gbk.csv"
+    sheet.write_bytes("county,score\n金安区,80\n".encode("gbk"))
+    code, _, err = run(capsys, "import-sheet", db, sheet, "--kind", "self-check")
+    assert code == 2
+    assert "UTF-8" in err
+
+
+def test_not_a_database(tmp_path: Path, capsys) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"\x00" * 4096)
+    code, _, err = run(capsys, "results", junk)
+    assert code == 2
+    assert "junk.db" in err
+    assert "Traceback" not in err
+
+
+def test_init_refuses_an_existing_file_and_a_bad_campaign(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "f.db"
+    assert run(capsys, "init", db, "--role", "master")[0] == 0
+    assert run(capsys, "init", db, "--role", "master")[0] == 2
+    bad = tmp_path / "campaigns" / "bad.toml"
+    bad.parent.mkdir()
+    bad.write_text('id = "x"\nname = "x"\nindicator_set = "luan-2018"\n[grading]\nrule = "proportion"\nexcellent = "0.8"\ngood = "0.5"\n',
+                   encoding="utf-8")
+    code, _, err = run(capsys, "init", tmp_path / "g.db", "--role", "master", "--campaign", bad)
+    assert code == 2
+    assert "bad.toml" in err
+    assert "grading" in err
+    assert not (tmp_path / "g.db").exists()
+
+
+def test_python_dash_m_desktop_works(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "desktop", "indicators", "--format", "json"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0
+    assert len(json.loads(done.stdout)) == 56

@@ -1,0 +1,142 @@
+"""A whole campaign through the services: 7 counties × 34 items × 3 inspectors, imported
+from sheets, then self-check and third-party totals, checked against a hand computation."""
+
+from __future__ import annotations
+
+import csv
+import random
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from desktop.core.errors import InputError
+from desktop.services import imports, results, workspace
+
+INSPECTORS = ("张三", "李四", "王五")
+HEADER = ["county", "item", "score", "report", "materials", "online", "field", "comment"]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def field(tmp_path: Path):
+    ws = workspace.create(tmp_path / "field.db", role="field", inspector=INSPECTORS[0])
+    yield ws
+    ws.close()
+
+
+def test_hand_computed_campaign(field, tmp_path: Path) -> None:
+    campaign = field.campaign
+    rnd = random.Random(7)
+    given: dict[tuple[str, str], list[Decimal]] = {}
+    for who in INSPECTORS:
+        rows = []
+        for county in campaign.counties:
+            for item in campaign.indicator_set.items:
+                score = Decimal(rnd.randint(0, int(item.points * 2))) / 2
+                given.setdefault((county.name, item.code), []).append(score)
+                rows.append([county.name, item.code, str(score), "听取了汇报", "", "栏目齐全", "", ""])
+        sheet = write_csv(tmp_path / f"{who}.csv", HEADER, rows)
+        summary = imports.import_sheet(field, sheet, "inspection", who)
+        assert summary.rows == 7 * 34
+    self_check = {c.name: Decimal(70 + 3 * i) for i, c in enumerate(campaign.counties)}
+    third = {c.name: Decimal("60.5") + 4 * i for i, c in enumerate(campaign.counties)}
+    imports.import_sheet(field, write_csv(tmp_path / "s.csv", ["county", "score"], [[k, str(v)] for k, v in self_check.items()]), "self-check")
+    imports.import_sheet(field, write_csv(tmp_path / "t.csv", ["county", "score"], [[k, str(v)] for k, v in third.items()]), "third-party")
+
+    got = {campaign.county(r.county).name: r for r in results.results(field)}
+    totals = {}
+    for county in campaign.counties:
+        # by hand: the mean of the three inspectors per item, summed over the 34 items
+        inspection = sum((sum(v) / 3 for (c, _), v in given.items() if c == county.name), Decimal(0))
+        total = Decimal("0.1") * self_check[county.name] + Decimal("0.4") * third[county.name] + Decimal("0.5") * inspection
+        r = got[county.name]
+        assert r.method_scores["inspection"] == inspection
+        assert r.method_scores["self-check"] == self_check[county.name]
+        assert r.total == total
+        assert r.complete
+        totals[county.name] = total.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    ordered = sorted(totals.values(), reverse=True)
+    for name, shown in totals.items():
+        assert got[name].rank == 1 + sum(1 for t in ordered if t > shown)
+    # 7 counties: round(2.1) = 2 优秀, up to round(4.9) = 5 良好, the rest 合格
+    grades = [got[n].grade.value for n in sorted(totals, key=lambda n: got[n].rank)]
+    if len(set(totals.values())) == 7:
+        assert grades == ["优秀"] * 2 + ["良好"] * 3 + ["合格"] * 2
+
+
+def test_sheet_sets_what_it_names(field, tmp_path: Path) -> None:
+    both = write_csv(tmp_path / "a.csv", ["county", "score"], [["金安区", "80"], ["霍山县", "90"]])
+    imports.import_sheet(field, both, "self-check")
+    one = write_csv(tmp_path / "b.csv", ["county", "score"], [["金安区", "85.5"]])
+    imports.import_sheet(field, one, "self-check")
+    scores = {field.campaign.county(r.county).name: r.method_scores["self-check"] for r in results.results(field)}
+    assert scores["金安区"] == Decimal("85.5")
+    assert scores["霍山县"] == Decimal("90")
+
+    # per-item scores replace a total; a total replaces per-item scores
+    items = write_csv(tmp_path / "c.csv", ["county", "item", "score"], [["金安区", "1.1.1", "3"], ["金安区", "1.1.2", "2.5"]])
+    imports.import_sheet(field, items, "self-check")
+    by_name = {field.campaign.county(r.county).name: r for r in results.results(field)}
+    assert by_name["金安区"].method_scores["self-check"] == Decimal("5.5")
+    more = write_csv(tmp_path / "d.csv", ["county", "item", "score"], [["金安区", "1.1.2", "1"]])
+    imports.import_sheet(field, more, "self-check")
+    by_name = {field.campaign.county(r.county).name: r for r in results.results(field)}
+    assert by_name["金安区"].method_scores["self-check"] == Decimal("4")
+    imports.import_sheet(field, one, "self-check")
+    by_name = {field.campaign.county(r.county).name: r for r in results.results(field)}
+    assert by_name["金安区"].method_scores["self-check"] == Decimal("85.5")
+
+
+def test_reimport_adds_no_versions(field, tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "i.csv", HEADER, [["金安区", "1.1.1", "2.5", "汇报清楚", "", "", "", "有文件"]])
+    first = imports.import_sheet(field, sheet, "inspection")
+    again = imports.import_sheet(field, sheet, "inspection")
+    assert first.changed == 2  # the score and the report finding
+    assert again.changed == 0
+    with field.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM version").scalar() == 2
+
+
+def test_bad_sheet_writes_nothing(field, tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "g.csv", HEADER, [["金安区", "1.1.1", "2", "", "", "", "", ""]])
+    imports.import_sheet(field, good, "inspection")
+    with field.read() as conn:
+        before = conn.exec_driver_sql("SELECT version_id FROM version ORDER BY 1").all()
+    bad = write_csv(
+        tmp_path / "b.csv", HEADER,
+        [["金安区", "1.1.2", "3", "", "", "", "", ""], ["金安区", "1.1.1", "9", "", "", "", "", ""]],
+    )
+    with pytest.raises(InputError) as caught:
+        imports.import_sheet(field, bad, "inspection")
+    assert caught.value.problems[0].row == 3
+    with field.read() as conn:
+        assert conn.exec_driver_sql("SELECT version_id FROM version ORDER BY 1").all() == before
+
+
+def test_inspection_needs_an_inspector(tmp_path: Path) -> None:
+    master = workspace.create(tmp_path / "m.db", role="master")
+    try:
+        sheet = write_csv(tmp_path / "i.csv", HEADER, [["金安区", "1.1.1", "2", "", "", "", "", ""]])
+        with pytest.raises(InputError, match="inspector"):
+            imports.import_sheet(master, sheet, "inspection")
+        imports.import_sheet(master, sheet, "inspection", "赵六")
+        assert results.results(master)[0].method_scores["inspection"] == 2
+    finally:
+        master.close()
+
+
+def test_adjudication_and_unscored_items_through_the_database(field, tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "i.csv", HEADER, [["金安区", "1.1.1", "2", "", "", "", "", ""]])
+    imports.import_sheet(field, sheet, "inspection")
+    r = next(r for r in results.results(field) if r.county == "341502")
+    assert not r.complete
+    assert len(r.unscored_items) == 33
+    assert r.missing_methods == ("self-check", "third-party")
