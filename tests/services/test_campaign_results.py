@@ -48,8 +48,9 @@ def test_hand_computed_campaign(field, tmp_path: Path) -> None:
         assert summary.rows == 7 * 34
     self_check = {c.name: Decimal(70 + 3 * i) for i, c in enumerate(campaign.counties)}
     third = {c.name: Decimal("60.5") + 4 * i for i, c in enumerate(campaign.counties)}
-    imports.import_sheet(field, write_csv(tmp_path / "s.csv", ["county", "score"], [[k, str(v)] for k, v in self_check.items()]), "self-check")
-    imports.import_sheet(field, write_csv(tmp_path / "t.csv", ["county", "score"], [[k, str(v)] for k, v in third.items()]), "third-party")
+    for kind, values in (("self-check", self_check), ("third-party", third)):
+        sheet = write_csv(tmp_path / f"{kind}.csv", ["county", "score"], [[k, str(v)] for k, v in values.items()])
+        imports.import_sheet(field, sheet, kind)
 
     got = {campaign.county(r.county).name: r for r in results.results(field)}
     totals = {}
