@@ -68,9 +68,9 @@ class Database:
             raise KnownDatabaseError(path, "the file exists already; choose a new file name")
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = engines.sqlite_engine(path)
+        device_id = str(uuid.uuid4())
         try:
             migrations.upgrade(engine, path)
-            device_id = str(uuid.uuid4())
             signer = keys.create_key(keys_dir, device_id)
             with engines.write(engine, path) as conn:
                 stored = reference.store(
@@ -91,8 +91,12 @@ class Database:
                     local.put(conn, local.INSPECTOR, inspector)
         except BaseException:
             engine.dispose()
-            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-                leftover.unlink(missing_ok=True)
+            leftovers = (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), keys.key_path(keys_dir, device_id))
+            for leftover in leftovers:
+                try:
+                    leftover.unlink(missing_ok=True)
+                except OSError:  # keys_dir itself may be what failed (a file, not a folder)
+                    pass
             raise
         return cls(path, engine)
 

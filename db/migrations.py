@@ -61,6 +61,17 @@ def upgrade(engine: Engine, path: Path) -> int:
     """Bring the file to SCHEMA_VERSION; returns the version it had (0 for a new file)."""
     fresh = not path.exists() or path.stat().st_size == 0
     start = 0 if fresh else check_file(path)
+    if not fresh:
+        # The header on disk can lag behind a change still in the WAL: ask SQLite too.
+        with engine.connect() as conn:
+            app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
+            start = conn.exec_driver_sql("PRAGMA user_version").scalar() or 0
+        if app_id != APPLICATION_ID:
+            raise NotYanshouDatabase(path, "a SQLite file, but not a Yanshou database")
+        if start > SCHEMA_VERSION:
+            raise DatabaseTooNew(
+                path, f"the database is schema version {start}, newer than this program's {SCHEMA_VERSION}; update Yanshou"
+            )
     if start == SCHEMA_VERSION:
         return start
     if start > 0:

@@ -76,6 +76,8 @@ def store(
         ),
         {"id": cid, "key": key, "name": name, "doc": body, "sha": sha},
     )
+    if not indicators or not counties:
+        raise ValueError("a campaign needs indicators and counties")
     conn.execute(
         text(
             "INSERT INTO indicator(id, campaign_id, code, level, parent_code, name, points, position) "

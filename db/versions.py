@@ -133,6 +133,7 @@ def insert(conn: Connection, version: Version) -> bool:
     ).rowcount
     if not added:
         return False
+    local.observe(conn, version.hlc)  # a later local edit must sort after what it has seen
     for parent in version.parents:
         conn.execute(
             text("INSERT INTO version_parent(version_id, parent_id) VALUES (:v, :p) ON CONFLICT DO NOTHING"),
