@@ -14,15 +14,17 @@ HLC = "hlc"
 SEQ = "seq"
 
 
+# Statements built once: building a text() clause costs more than running it.
+_GET = text("SELECT value FROM local_state WHERE key = :k")
+_PUT = text("INSERT INTO local_state(key, value) VALUES (:k, :v) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+
+
 def get(conn: Connection, key: str) -> str | None:
-    return conn.execute(text("SELECT value FROM local_state WHERE key = :k"), {"k": key}).scalar()
+    return conn.execute(_GET, {"k": key}).scalar()
 
 
 def put(conn: Connection, key: str, value: str) -> None:
-    conn.execute(
-        text("INSERT INTO local_state(key, value) VALUES (:k, :v) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-        {"k": key, "v": value},
-    )
+    conn.execute(_PUT, {"k": key, "v": value})
 
 
 def next_seq(conn: Connection) -> int:

@@ -73,6 +73,9 @@ _HEADS = text(
 )
 
 
+_SUPERSEDED = text("SELECT 1 FROM version_parent WHERE parent_id = :v LIMIT 1")
+
+
 def heads(conn: Connection, record_id: str) -> list[str]:
     """The record's heads, the provisional winner first."""
     return [r[0] for r in conn.execute(_HEADS, {"r": record_id})]
@@ -88,7 +91,7 @@ def add_head(conn: Connection, record_id: str, version_id: str, parents: Iterabl
                 _table(HeadRow).c.record_id == record_id, _table(HeadRow).c.version_id.in_(parents)
             )
         )
-    superseded = conn.execute(text("SELECT 1 FROM version_parent WHERE parent_id = :v LIMIT 1"), {"v": version_id}).first()
+    superseded = conn.execute(_SUPERSEDED, {"v": version_id}).first()
     if superseded is None:
         conn.execute(insert(_table(HeadRow)).values(record_id=record_id, version_id=version_id))
 

@@ -65,15 +65,21 @@ class Version:
         return canonical.digest(data) == self.version_id and verify(public_key_der, self.signature, data)
 
 
+_WINNER = text(
+    "SELECT v.payload, v.deleted FROM head h JOIN version v ON v.version_id = h.version_id "
+    "WHERE h.record_id = :r ORDER BY v.hlc DESC, v.device_id DESC LIMIT 1"
+)
+_INSERT = text(
+    "INSERT INTO version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
+    "VALUES (:version_id, :record_id, :entity, :device_id, :seq, :hlc, :deleted, :payload, :blobs, :signature) "
+    "ON CONFLICT(version_id) DO NOTHING"
+)
+_INSERT_PARENT = text("INSERT INTO version_parent(version_id, parent_id) VALUES (:v, :p) ON CONFLICT DO NOTHING")
+
+
 def current_payload(conn: Connection, record_id: str) -> tuple[dict[str, Any], bool] | None:
     """The provisional winner's payload and deleted flag, or None for a new record."""
-    row = conn.execute(
-        text(
-            "SELECT v.payload, v.deleted FROM head h JOIN version v ON v.version_id = h.version_id "
-            "WHERE h.record_id = :r ORDER BY v.hlc DESC, v.device_id DESC LIMIT 1"
-        ),
-        {"r": record_id},
-    ).first()
+    row = conn.execute(_WINNER, {"r": record_id}).first()
     return (json.loads(row[0]), bool(row[1])) if row else None
 
 
@@ -119,11 +125,7 @@ def put(
 def insert(conn: Connection, version: Version) -> bool:
     """Add a version to the set and update the projection; False if it was there already."""
     added = conn.execute(
-        text(
-            "INSERT INTO version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
-            "VALUES (:version_id, :record_id, :entity, :device_id, :seq, :hlc, :deleted, :payload, :blobs, :signature) "
-            "ON CONFLICT(version_id) DO NOTHING"
-        ),
+        _INSERT,
         {
             "version_id": version.version_id, "record_id": version.record_id, "entity": version.entity,
             "device_id": version.device_id, "seq": version.seq, "hlc": version.hlc, "deleted": version.deleted,
@@ -135,10 +137,7 @@ def insert(conn: Connection, version: Version) -> bool:
         return False
     local.observe(conn, version.hlc)  # a later local edit must sort after what it has seen
     for parent in version.parents:
-        conn.execute(
-            text("INSERT INTO version_parent(version_id, parent_id) VALUES (:v, :p) ON CONFLICT DO NOTHING"),
-            {"v": version.version_id, "p": parent},
-        )
+        conn.execute(_INSERT_PARENT, {"v": version.version_id, "p": parent})
     projection.add_head(conn, version.record_id, version.version_id, version.parents)
     projection.refresh(conn, version.record_id)
     return True
