@@ -103,6 +103,8 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         names.append(name or "")
     for name in sorted({n for n in names if n and names.count(n) > 1}):
         problems.append(Problem("duplicate_column", f"column '{name}' appears twice", row=header_row))
+    if len(table) == 1:
+        problems.append(Problem("no_rows", "the sheet has a header row but no data rows", row=header_row))
     if problems:
         raise InputError(path, problems)
     return names, table[1:]
