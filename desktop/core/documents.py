@@ -18,19 +18,23 @@ from desktop.core.numbers import parse_decimal, places
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_input(path: Path, limit: int) -> bytes:
+    """The bytes of an input file, refused with a clear reason when they cannot be had."""
     try:
         size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise InputError.single(path, "too_large", f"the file is {size} bytes; at most {MAX_DOCUMENT_BYTES} are read")
-        raw = path.read_bytes()
+        if size > limit:
+            raise InputError.single(path, "too_large", f"the file is {size} bytes; at most {limit} are read")
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError.single(path, "not_found", "no such file") from None
     except IsADirectoryError:
         raise InputError.single(path, "not_a_file", "this is a folder, not a file") from None
     except PermissionError:
         raise InputError.single(path, "unreadable", "permission denied") from None
-    return parse_toml(raw, path)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    return parse_toml(read_input(path, MAX_DOCUMENT_BYTES), path)
 
 
 def parse_toml(raw: bytes, source: str | Path) -> dict[str, Any]:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from desktop.core.campaign import Campaign, County
+from desktop.core.documents import read_input
 from desktop.core.errors import InputError, Problem
 from desktop.core.indicators import Indicator
 from desktop.core.inspection import InspectionMode
@@ -71,17 +71,7 @@ class MethodSheet:
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header (canonical names) and the non-empty data rows with their row numbers."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_SHEET_BYTES:
-            raise InputError.single(path, "too_large", f"the sheet is {size} bytes; at most {MAX_SHEET_BYTES} are read")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single(path, "not_found", "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(path, "not_a_file", "this is a folder, not a file") from None
-    except PermissionError:
-        raise InputError.single(path, "unreadable", "permission denied") from None
+    raw = read_input(path, MAX_SHEET_BYTES)
     if not raw.strip():
         raise InputError.single(path, "empty", "the file is empty")
     if raw.startswith(b"PK\x03\x04") or path.suffix.lower() in {".xlsx", ".xlsm"}:
@@ -133,9 +123,7 @@ def _xlsx_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise InputError.single(path, "bad_xlsx", f"not a readable XLSX workbook ({type(exc).__name__})") from None
-    except Exception as exc:  # a hostile workbook can fail inside openpyxl in many ways
+    except Exception as exc:  # a hostile workbook can fail inside openpyxl in many ways (zip, XML, styles)
         raise InputError.single(path, "bad_xlsx", f"not a readable XLSX workbook ({type(exc).__name__})") from None
     try:
         sheet = workbook.worksheets[0]
