@@ -77,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=SHEET_KINDS, required=True)
     p.add_argument("--inspector", help="whose inspection sheet it is (default: the laptop's inspector)")
 
+    p = sub.add_parser("export", help="a consistent snapshot of a database, for the USB stick")
+    p.add_argument("db", type=Path)
+    p.add_argument("out", type=Path)
+
     p = sub.add_parser("results", help="weighted totals, ranks and grades")
     p.add_argument("db", type=Path)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
@@ -198,6 +202,15 @@ def _results_table(campaign: Campaign, rows: list[CountyResult]) -> str:
     return f"{campaign.name}\n\n" + textwidth.table(header, body, right=[0, *numbers])
 
 
+def _export(args: argparse.Namespace) -> int:
+    from db.snapshot import export
+
+    snap = export(args.db, args.out)
+    print(f"exported {args.db} to {snap.path}: {snap.versions} versions, {snap.blobs} blobs, "
+          f"{snap.size} bytes, sha256 {snap.sha256[:16]}… (read back and verified)")
+    return 0
+
+
 def _start(args: argparse.Namespace) -> int:
     """`yanshou` alone: open the default database, created from the built-in campaign on
     first start. The GUI arrives with issue 3/6; until then, the help and the indicators."""
@@ -224,6 +237,7 @@ _COMMANDS = {
     "indicators": _indicators,
     "import-sheet": _import_sheet,
     "results": _results,
+    "export": _export,
 }
 
 
