@@ -129,3 +129,26 @@ def test_python_dash_m_desktop_works(tmp_path: Path) -> None:
                           check=False)
     assert done.returncode == 0
     assert len(json.loads(done.stdout)) == 56
+
+
+def test_verify_database_signatures_and_tampering(tmp_path: Path, capsys) -> None:
+    import sqlite3
+
+    db = tmp_path / "f.db"
+    run(capsys, "init", db, "--role", "field", "--inspector", "张三")
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("county,item,score,report\n金安区,1.1.1,2,汇报\n霍山县,1.1.2,3,\n", encoding="utf-8")
+    run(capsys, "import-sheet", db, sheet, "--kind", "inspection")
+    code, out, _ = run(capsys, "verify", db)
+    assert code == 0
+    assert "3 versions" in out
+    assert "intact" in out
+    # someone edits a score in the file with a SQLite tool, bypassing the program
+    raw = sqlite3.connect(db)
+    raw.execute("UPDATE version SET payload = replace(payload, '\"score\":\"3\"', '\"score\":\"2.5\"')")
+    raw.commit()
+    raw.close()
+    code, out, _ = run(capsys, "verify", db)
+    assert code == 1
+    assert "NOT INTACT" in out
+    assert out.count("BAD") == 1
