@@ -47,7 +47,10 @@ def header(path: Path) -> tuple[int, int]:
 
 def check_file(path: Path) -> int:
     """The schema version of an existing file, refusing one that is not ours or too new."""
-    app_id, version = header(path)
+    return _accept(path, *header(path))
+
+
+def _accept(path: Path, app_id: int, version: int) -> int:
     if app_id != APPLICATION_ID:
         raise NotYanshouDatabase(path, "a SQLite file, but not a Yanshou database")
     if version > SCHEMA_VERSION:
@@ -64,14 +67,8 @@ def upgrade(engine: Engine, path: Path) -> int:
     if not fresh:
         # The header on disk can lag behind a change still in the WAL: ask SQLite too.
         with engine.connect() as conn:
-            app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
-            start = conn.exec_driver_sql("PRAGMA user_version").scalar() or 0
-        if app_id != APPLICATION_ID:
-            raise NotYanshouDatabase(path, "a SQLite file, but not a Yanshou database")
-        if start > SCHEMA_VERSION:
-            raise DatabaseTooNew(
-                path, f"the database is schema version {start}, newer than this program's {SCHEMA_VERSION}; update Yanshou"
-            )
+            app_id = conn.exec_driver_sql("PRAGMA application_id").scalar() or 0
+            start = _accept(path, app_id, conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
     if start == SCHEMA_VERSION:
         return start
     if start > 0:

@@ -76,9 +76,14 @@ _HEADS = text(
 _SUPERSEDED = text("SELECT 1 FROM version_parent WHERE parent_id = :v LIMIT 1")
 
 
+def head_rows(conn: Connection, record_id: str) -> list[tuple[str, str, bool, str]]:
+    """The record's heads as (version_id, entity, deleted, payload), the provisional winner first."""
+    return [(r[0], r[1], bool(r[2]), r[3]) for r in conn.execute(_HEADS, {"r": record_id})]
+
+
 def heads(conn: Connection, record_id: str) -> list[str]:
     """The record's heads, the provisional winner first."""
-    return [r[0] for r in conn.execute(_HEADS, {"r": record_id})]
+    return [r[0] for r in head_rows(conn, record_id)]
 
 
 def add_head(conn: Connection, record_id: str, version_id: str, parents: Iterable[str]) -> None:

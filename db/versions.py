@@ -65,10 +65,6 @@ class Version:
         return canonical.digest(data) == self.version_id and verify(public_key_der, self.signature, data)
 
 
-_WINNER = text(
-    "SELECT v.payload, v.deleted FROM head h JOIN version v ON v.version_id = h.version_id "
-    "WHERE h.record_id = :r ORDER BY v.hlc DESC, v.device_id DESC LIMIT 1"
-)
 _INSERT = text(
     "INSERT INTO version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
     "VALUES (:version_id, :record_id, :entity, :device_id, :seq, :hlc, :deleted, :payload, :blobs, :signature) "
@@ -79,8 +75,8 @@ _INSERT_PARENT = text("INSERT INTO version_parent(version_id, parent_id) VALUES 
 
 def current_payload(conn: Connection, record_id: str) -> tuple[dict[str, Any], bool] | None:
     """The provisional winner's payload and deleted flag, or None for a new record."""
-    row = conn.execute(_WINNER, {"r": record_id}).first()
-    return (json.loads(row[0]), bool(row[1])) if row else None
+    rows = projection.head_rows(conn, record_id)
+    return (json.loads(rows[0][3]), rows[0][2]) if rows else None
 
 
 def put(
@@ -100,12 +96,11 @@ def put(
     and returns None: importing the same sheet twice adds no versions.
     """
     payload = canonical.normalise(payload)
-    parents = tuple(projection.heads(conn, record_id))
-    if parents:
-        current = current_payload(conn, record_id)
-        if len(parents) == 1 and current == (payload, deleted):
-            return None
-    elif deleted:
+    heads = projection.head_rows(conn, record_id)
+    parents = tuple(h[0] for h in heads)
+    if len(heads) == 1 and (json.loads(heads[0][3]), heads[0][2]) == (payload, deleted):
+        return None
+    if not heads and deleted:
         return None
     blobs = tuple(sorted(set(blob_hashes)))
     seq = local.next_seq(conn)

@@ -15,6 +15,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db.errors import KnownDatabaseError
 from desktop import paths, textwidth
@@ -23,6 +24,9 @@ from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.numbers import canonical, show
 from desktop.core.scoring import CountyResult
+
+if TYPE_CHECKING:
+    from desktop.services.workspace import Workspace
 
 EXIT_BAD_INPUT = 2
 SHEET_KINDS = ("inspection", "self-check", "third-party")
@@ -90,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(path: Path):  # type: ignore[no-untyped-def]
+def _open(path: Path) -> Workspace:
     from desktop.services.workspace import open_workspace
 
     return open_workspace(path)
@@ -99,21 +103,17 @@ def _open(path: Path):  # type: ignore[no-untyped-def]
 def _init(args: argparse.Namespace) -> int:
     from desktop.services.workspace import create
 
-    ws = create(args.db, role=args.role, campaign_file=args.campaign, inspector=args.inspector)
-    try:
+    with create(args.db, role=args.role, campaign_file=args.campaign, inspector=args.inspector) as ws:
         who = f", inspector {ws.identity.inspector}" if ws.identity.inspector else ""
         print(f"created {args.db}: {ws.identity.role} database for {ws.campaign.name}{who}")
         print(f"device {ws.identity.device_id}; its private key is in {paths.keys_dir()}")
-    finally:
-        ws.close()
     return 0
 
 
 def _indicators(args: argparse.Namespace) -> int:
     if args.db is not None:
-        ws = _open(args.db)
-        campaign = ws.campaign
-        ws.close()
+        with _open(args.db) as ws:
+            campaign = ws.campaign
     else:
         from desktop.services.workspace import load_campaign_file
 
@@ -144,11 +144,8 @@ def _indicator_table(campaign: Campaign) -> str:
 def _import_sheet(args: argparse.Namespace) -> int:
     from desktop.services.imports import import_sheet
 
-    ws = _open(args.db)
-    try:
+    with _open(args.db) as ws:
         summary = import_sheet(ws, args.sheet, args.kind, args.inspector)
-    finally:
-        ws.close()
     note = "" if summary.changed else " (nothing new: the database had all of it)"
     print(f"imported {args.sheet}: {summary.kind}, {summary.rows} rows, {summary.counties} counties, "
           f"{summary.changed} records changed{note}")
@@ -158,21 +155,17 @@ def _import_sheet(args: argparse.Namespace) -> int:
 def _results(args: argparse.Namespace) -> int:
     from desktop.services.results import results
 
-    ws = _open(args.db)
-    try:
+    with _open(args.db) as ws:
         rows = results(ws)
         campaign = ws.campaign
-    finally:
-        ws.close()
     if args.format == "json":
         print(json.dumps([_result_object(campaign, r) for r in rows], ensure_ascii=False, indent=2))
     elif args.format == "csv":
+        objects = [_result_object(campaign, r) for r in rows]
         out = io.StringIO()
-        keys = list(_result_object(campaign, rows[0]).keys()) if rows else ["county"]
-        writer = csv.DictWriter(out, fieldnames=keys, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=list(objects[0]) if objects else ["county"], lineterminator="\n")
         writer.writeheader()
-        for r in rows:
-            writer.writerow(_result_object(campaign, r))
+        writer.writerows(objects)
         sys.stdout.write(out.getvalue())
     else:
         print(_results_table(campaign, rows))
@@ -195,8 +188,10 @@ def _results_table(campaign: Campaign, rows: list[CountyResult]) -> str:
     header = ["rank", "county", *[f"{m.name} {canonical(m.weight * 100)}%" for m in campaign.methods], "total", "grade", "complete"]
     body = []
     for r in rows:
-        missing = [*(campaign.method(m).name for m in r.missing_methods if campaign.method(m)), *(
-            [f"{len(r.unscored_items)} items unscored"] if r.unscored_items else [])]
+        names = {m.key: m.name for m in campaign.methods}
+        missing = [names[m] for m in r.missing_methods]
+        if r.unscored_items:
+            missing.append(f"{len(r.unscored_items)} items unscored")
         body.append([
             str(r.rank), campaign.county(r.county).name, *[show(r.method_scores[m.key]) for m in campaign.methods],
             show(r.total), r.grade.value, "yes" if r.complete else "no: " + ", ".join(missing),
@@ -217,12 +212,8 @@ def _export(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from db.integrity import check_signatures
 
-    ws = _open(args.file)
-    try:
-        with ws.read() as conn:
-            report = check_signatures(conn)
-    finally:
-        ws.close()
+    with _open(args.file) as ws, ws.read() as conn:
+        report = check_signatures(conn)
     print(f"{args.file}: {report.checked} versions from {report.devices} devices checked")
     for vid in report.bad:
         print(f"  BAD   version {vid}: its content does not match its id or signature")
@@ -243,11 +234,8 @@ def _start(args: argparse.Namespace) -> int:
         print(f"created {path} from the built-in campaign")
     _parser().print_help()
     print()
-    ws = _open(path)
-    try:
+    with _open(path) as ws:
         print(_indicator_table(ws.campaign))
-    finally:
-        ws.close()
     print(f"\ndatabase: {path}")
     return 0
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,18 +31,20 @@ class Workspace:
     def path(self) -> Path:
         return self.database.path
 
-    @contextmanager
-    def write(self) -> Iterator[Connection]:
-        with self.database.write() as conn:
-            yield conn
+    def write(self) -> AbstractContextManager[Connection]:
+        return self.database.write()
 
-    @contextmanager
-    def read(self) -> Iterator[Connection]:
-        with self.database.read() as conn:
-            yield conn
+    def read(self) -> AbstractContextManager[Connection]:
+        return self.database.read()
 
     def close(self) -> None:
         self.database.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def load_campaign_file(path: Path | None) -> Campaign:
