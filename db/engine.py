@@ -26,9 +26,14 @@ from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError
 BUSY_TIMEOUT_MS = 5000
 
 
+def file_uri(path: Path, query: str = "") -> str:
+    """A SQLite URI for a path; percent-encoded, so '?', '#', '%' or spaces in a folder name are safe."""
+    return path.resolve().as_uri() + (f"?{query}" if query else "")
+
+
 def sqlite_engine(path: Path, *, readonly: bool = False) -> Engine:
     """An engine for one SQLite file. `readonly` opens it with mode=ro (never creates)."""
-    uri = f"file:{path.resolve().as_posix()}{'?mode=ro' if readonly else ''}"
+    uri = file_uri(path, "mode=ro" if readonly else "")
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)

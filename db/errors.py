@@ -44,3 +44,16 @@ class DeviceKeyMissing(KnownDatabaseError):
 
 class NotInitialised(KnownDatabaseError):
     code = "not_initialised"
+
+
+class Refused(KnownDatabaseError):
+    """A file offered to merge that is not accepted; `code` says why, for the GUI.
+
+    Codes: unreadable, not_yanshou, too_new, too_old, corrupt, schema, campaign,
+    not_export, manifest, chain, fork, contents, device_key, not_enrolled, signature,
+    history, sequence, permission, blob.
+    """
+
+    def __init__(self, path: str | Path, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(path, message)

@@ -99,3 +99,27 @@ def verify(public_key_der: bytes, signature: bytes, data: bytes) -> bool:
     except InvalidSignature:
         return False
     return True
+
+
+class Verifier:
+    """One device's public key, parsed once: a merge checks thousands of its signatures."""
+
+    def __init__(self, public_key_der: bytes) -> None:
+        try:
+            key = serialization.load_der_public_key(public_key_der)
+        except ValueError:
+            key = None
+        self._key = key if isinstance(key, ec.EllipticCurvePublicKey) else None
+
+    @property
+    def usable(self) -> bool:
+        return self._key is not None
+
+    def __call__(self, signature: bytes, data: bytes) -> bool:
+        if self._key is None:
+            return False
+        try:
+            self._key.verify(signature, data, _SIGNATURE)
+        except InvalidSignature:
+            return False
+        return True

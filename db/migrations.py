@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlmodel import SQLModel
 
 from db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from db.engine import write
+from db.engine import file_uri, write
 from db.errors import DatabaseCorrupt, DatabaseTooNew, NotYanshouDatabase
 
 APPLICATION_ID = 0x59534855  # "YSHU"
@@ -93,7 +93,7 @@ def quick_check(engine: Engine, path: Path) -> None:
 
 def backup(source: Path, target: Path) -> None:
     """A consistent copy of a live database (SQLite's backup API)."""
-    src = sqlite3.connect(f"file:{source.resolve().as_posix()}?mode=ro", uri=True)
+    src = sqlite3.connect(file_uri(source, "mode=ro"), uri=True)
     try:
         dst = sqlite3.connect(target)
         try:

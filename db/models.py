@@ -158,3 +158,56 @@ class CurrentAdjustment(SQLModel, table=True):
     county: str
     delta: str
     reason: str
+
+
+class ConflictRow(SQLModel, table=True):
+    """A record with more than one head (part of the projection: rebuilt from versions).
+
+    `kind` is "soft" when the heads changed different fields (or agree), so the current
+    row holds a field-wise merge, and "hard" when a field was changed two ways or an edit
+    meets a delete: the current row holds the provisional winner until a person decides.
+    """
+
+    __tablename__ = "conflict"
+    record_id: str = Field(primary_key=True)
+    id: str = Field(unique=True)  # short hash of the sorted heads: names the conflict on the command line
+    entity: str
+    kind: str  # soft | hard
+    heads: str  # canonical JSON list of version ids, sorted
+    fields: str  # canonical JSON list of the fields in dispute (hard) or merged (soft)
+
+
+class ManifestRow(SQLModel, table=True):
+    """A signed export manifest (SYNC.md): what one export of one device holds.
+
+    A device's manifests form a chain (each names the hash of the one before), so a
+    dropped row, an old file replayed or a forked history is visible. A database keeps
+    the manifests it issued and those of the devices whose exports it merged.
+    """
+
+    __tablename__ = "manifest"
+    __table_args__ = (UniqueConstraint("device_id", "number"),)
+    hash: str = Field(primary_key=True)  # SHA-256 of `body`
+    device_id: str
+    number: int  # 1, 2, 3… per device
+    body: str  # canonical JSON
+    signature: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ImportLogRow(SQLModel, table=True):
+    """One file merged into this database: what came from where, and when. Never merged."""
+
+    __tablename__ = "import_log"
+    id: int | None = Field(default=None, primary_key=True)
+    merged_at: str
+    file_name: str
+    file_sha256: str = Field(index=True)
+    device_id: str
+    inspector: str | None = None
+    manifest_hash: str
+    export_number: int
+    versions_added: int
+    versions_present: int
+    blobs_added: int
+    blob_bytes: int
+    conflicts: int

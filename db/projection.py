@@ -1,79 +1,223 @@
 """Current state as a projection of the version set (SYNC.md).
 
 The heads of a record are its versions that no other version names as a parent. One
-head is the current value; several are a conflict, with a provisional winner, the
-largest (hlc, device_id). The winner's payload is materialised in the entity's
-`current_*` table (a deleted winner removes the row). `rebuild` recomputes everything
-from the versions alone; a test compares it with the incrementally kept tables.
+head is the current value. Several heads are a conflict:
+- "soft" when every field the heads changed (against their latest common ancestor) was
+  changed one way only: the current row is the field-wise merge;
+- "hard" when a field was changed two ways, or an edit meets a delete: the current row
+  is the provisional winner, the largest (hlc, device_id), until a person decides.
+Either kind is listed in `conflict`. Everything here is a pure function of the versions:
+`rebuild` recomputes it from scratch and a test compares that with what the writes and
+merges kept up to date. The work is set-based (a handful of statements for any number
+of records) so a merge of thousands of versions costs little more than copying them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, text
+from sqlalchemy import Connection, bindparam, text
 
-from db.models import (
-    CurrentAdjudication,
-    CurrentAdjustment,
-    CurrentFinding,
-    CurrentMethodScore,
-    CurrentScore,
-    HeadRow,
-)
-
-Row = dict[str, Any]
+from db import canonical
 
 
-def _score(p: Row) -> Row:
-    return {"county": p["county"], "item": p["item"], "inspector": p["inspector"], "score": p["score"], "comment": p.get("comment", "")}
+@dataclass(frozen=True)
+class Column:
+    name: str
+    default: Any = None  # used when the payload lacks the key; None = required or NULL
 
 
-def _finding(p: Row) -> Row:
-    return {
-        "county": p["county"], "item": p["item"], "inspector": p["inspector"], "mode": p["mode"],
-        "text": p.get("text", ""), "status": p.get("status", "unchecked"), "area": p.get("area", ""),
-    }
-
-
-def _method_score(p: Row) -> Row:
-    items = p.get("items")
-    return {
-        "county": p["county"], "method": p["method"], "total": p.get("total"),
-        "items": json.dumps(items, ensure_ascii=False, sort_keys=True) if items is not None else None,
-    }
-
-
-def _adjudication(p: Row) -> Row:
-    return {"county": p["county"], "item": p["item"], "score": p["score"], "reason": p["reason"]}
-
-
-def _adjustment(p: Row) -> Row:
-    return {"county": p["county"], "delta": p["delta"], "reason": p["reason"]}
-
-
-def _table(model: Any) -> Table:
-    return model.__table__  # type: ignore[no-any-return]
-
-
-# entity → (current table, payload → row)
-ENTITIES: dict[str, tuple[Table, Callable[[Row], Row]]] = {
-    "score": (_table(CurrentScore), _score),
-    "finding": (_table(CurrentFinding), _finding),
-    "method_score": (_table(CurrentMethodScore), _method_score),
-    "adjudication": (_table(CurrentAdjudication), _adjudication),
-    "adjustment": (_table(CurrentAdjustment), _adjustment),
+# entity → (current table, its columns: each one a payload key of the same name)
+ENTITIES: dict[str, tuple[str, tuple[Column, ...]]] = {
+    "score": ("current_score", (Column("county"), Column("item"), Column("inspector"), Column("score"), Column("comment", ""))),
+    "finding": (
+        "current_finding",
+        (
+            Column("county"), Column("item"), Column("inspector"), Column("mode"), Column("text", ""),
+            Column("status", "unchecked"), Column("area", ""),
+        ),
+    ),
+    "method_score": ("current_method_score", (Column("county"), Column("method"), Column("total"), Column("items"))),
+    "adjudication": ("current_adjudication", (Column("county"), Column("item"), Column("score"), Column("reason"))),
+    "adjustment": ("current_adjustment", (Column("county"), Column("delta"), Column("reason"))),
 }
 
-_HEADS = text(
-    "SELECT v.version_id, v.entity, v.deleted, v.payload FROM head h JOIN version v ON v.version_id = h.version_id "
-    "WHERE h.record_id = :r ORDER BY v.hlc DESC, v.device_id DESC"
+AFFECTED = "temp.projection_scope"
+
+
+def _sql_value(col: Column) -> str:
+    value = f"json_extract(w.payload, '$.{col.name}')"
+    if col.default is not None:
+        return f"coalesce({value}, '{col.default}')"
+    return value
+
+
+def _py_value(col: Column, payload: dict[str, Any]) -> Any:
+    value = payload.get(col.name)
+    if value is None:
+        return col.default
+    if isinstance(value, dict | list):
+        return canonical.dumps(value)  # what json_extract gives for an object: compact, keys as stored (sorted)
+    return value
+
+
+_WINNERS = (
+    "SELECT record_id, version_id, entity, deleted, payload FROM ("
+    " SELECT v.record_id, v.version_id, v.entity, v.deleted, v.payload,"
+    "  row_number() OVER (PARTITION BY v.record_id ORDER BY v.hlc DESC, v.device_id DESC) AS rn"
+    " FROM head h JOIN version v ON v.version_id = h.version_id WHERE h.record_id IN (SELECT record_id FROM {scope})"
+    ") WHERE rn = 1"
 )
 
 
-_SUPERSEDED = text("SELECT 1 FROM version_parent WHERE parent_id = :v LIMIT 1")
+def _statements(scope: str) -> list[str]:
+    out = [
+        f"DELETE FROM head WHERE record_id IN (SELECT record_id FROM {scope})",
+        "INSERT INTO head(record_id, version_id) SELECT v.record_id, v.version_id FROM version v "
+        f"WHERE v.record_id IN (SELECT record_id FROM {scope}) "
+        "AND NOT EXISTS (SELECT 1 FROM version_parent p WHERE p.parent_id = v.version_id)",
+        f"DELETE FROM conflict WHERE record_id IN (SELECT record_id FROM {scope})",
+    ]
+    winners = _WINNERS.format(scope=scope)
+    for entity, (table, cols) in ENTITIES.items():
+        names = ", ".join(c.name for c in cols)
+        values = ", ".join(_sql_value(c) for c in cols)
+        out += [
+            f"DELETE FROM {table} WHERE record_id IN (SELECT record_id FROM {scope})",
+            f"INSERT INTO {table}(record_id, version_id, {names}) SELECT w.record_id, w.version_id, {values} "
+            f"FROM ({winners}) w WHERE w.deleted = 0 AND w.entity = '{entity}'",
+        ]
+    return out
+
+
+_SCOPED = _statements(AFFECTED)
+_ONE = [text(s) for s in _statements("(SELECT :r AS record_id)")]
+_SCOPED_TEXT = [text(s) for s in _SCOPED]
+_CONFLICTED_IN_SCOPE = text(
+    f"SELECT record_id FROM head WHERE record_id IN (SELECT record_id FROM {AFFECTED}) GROUP BY record_id HAVING count(*) > 1"
+)
+_HEAD_COUNT = text("SELECT count(*) FROM head WHERE record_id = :r")
+
+
+def begin_scope(conn: Connection) -> None:
+    """An empty temporary set of record ids for `refresh_scope`; fill it, then refresh."""
+    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {AFFECTED.split('.')[1]}(record_id TEXT PRIMARY KEY)")
+    conn.exec_driver_sql(f"DELETE FROM {AFFECTED}")
+
+
+def refresh_scope(conn: Connection) -> list[str]:
+    """Recompute heads, current rows and conflicts of the records in the scope table;
+    returns the records that are in conflict afterwards."""
+    for statement in _SCOPED_TEXT:
+        conn.execute(statement)
+    conflicted_ids = list(conn.execute(_CONFLICTED_IN_SCOPE).scalars())
+    for record_id in conflicted_ids:
+        _settle(conn, record_id)
+    return conflicted_ids
+
+
+def refresh(conn: Connection, record_id: str) -> None:
+    """Recompute one record (after a local write)."""
+    for statement in _ONE:
+        conn.execute(statement, {"r": record_id})
+    if conn.execute(_HEAD_COUNT, {"r": record_id}).scalar_one() > 1:
+        _settle(conn, record_id)
+
+
+def rebuild(conn: Connection) -> None:
+    """Recompute heads, current tables and conflicts from the versions alone."""
+    begin_scope(conn)
+    conn.exec_driver_sql(f"INSERT INTO {AFFECTED}(record_id) SELECT DISTINCT record_id FROM version")
+    conn.exec_driver_sql("DELETE FROM head")
+    conn.exec_driver_sql("DELETE FROM conflict")
+    for table, _ in ENTITIES.values():
+        conn.exec_driver_sql(f"DELETE FROM {table}")
+    refresh_scope(conn)
+
+
+# --- conflicts --------------------------------------------------------------------------
+
+_HEADS = text(
+    "SELECT v.version_id, v.entity, v.deleted, v.payload, v.hlc, v.device_id FROM head h "
+    "JOIN version v ON v.version_id = h.version_id WHERE h.record_id = :r ORDER BY v.hlc DESC, v.device_id DESC"
+)
+_ANCESTORS = text(
+    "WITH RECURSIVE up(id) AS (SELECT :v UNION SELECT p.parent_id FROM version_parent p JOIN up ON p.version_id = up.id) "
+    "SELECT id FROM up"
+)
+_BASE = text(
+    "SELECT payload, deleted FROM version WHERE version_id IN :ids ORDER BY hlc DESC, device_id DESC LIMIT 1"
+).bindparams(bindparam("ids", expanding=True))
+
+
+@dataclass(frozen=True)
+class Settlement:
+    kind: str  # soft | hard
+    fields: tuple[str, ...]
+    merged: dict[str, Any] | None  # the field-wise merge (soft, not deleted), else None
+    deleted: bool
+
+
+def _classify(heads: list[tuple[dict[str, Any], bool]], base: tuple[dict[str, Any], bool] | None) -> Settlement:
+    """Soft or hard, given the heads' (payload, deleted) and their latest common ancestor's."""
+    deletes = {deleted for _, deleted in heads}
+    if deletes == {True}:
+        return Settlement("soft", (), None, True)
+    if len(deletes) > 1:
+        return Settlement("hard", ("deleted",), None, False)
+    base_payload = base[0] if base is not None and not base[1] else {}
+    keys = sorted({k for payload, _ in heads for k in payload} | set(base_payload))
+    merged: dict[str, Any] = {}
+    disputed, changed = [], []
+    for key in keys:
+        old = base_payload.get(key)
+        new = {canonical.dumps(p.get(key)) for p, _ in heads if p.get(key) != old}
+        if len(new) > 1:
+            disputed.append(key)
+        elif new:
+            changed.append(key)
+            merged[key] = next(p.get(key) for p, _ in heads if p.get(key) != old)
+        else:
+            merged[key] = old
+    if disputed:
+        return Settlement("hard", tuple(disputed), None, False)
+    return Settlement("soft", tuple(changed), {k: v for k, v in merged.items() if v is not None}, False)
+
+
+def _settle(conn: Connection, record_id: str) -> None:
+    rows = conn.execute(_HEADS, {"r": record_id}).all()
+    head_ids = sorted(r[0] for r in rows)
+    ancestry = [set(conn.execute(_ANCESTORS, {"v": r[0]}).scalars()) for r in rows]
+    common = set.intersection(*ancestry)
+    base = None
+    if common:  # the latest common ancestor: what both sides started from
+        found = conn.execute(_BASE, {"ids": sorted(common)}).first()
+        if found is not None:
+            base = (json.loads(found[0]), bool(found[1]))
+    settlement = _classify([(json.loads(r[3]), bool(r[2])) for r in rows], base)
+    entity = rows[0][1]
+    conflict_id = hashlib.sha256("\n".join(head_ids).encode()).hexdigest()[:12]
+    conn.execute(
+        text("INSERT INTO conflict(record_id, id, entity, kind, heads, fields) VALUES (:r, :id, :e, :k, :h, :f)"),
+        {"r": record_id, "id": conflict_id, "e": entity, "k": settlement.kind, "h": canonical.dumps(head_ids),
+         "f": canonical.dumps(list(settlement.fields))},
+    )
+    spec = ENTITIES.get(entity)
+    if spec is None or settlement.kind == "hard":
+        return  # the provisional winner stays
+    table, cols = spec
+    conn.execute(text(f"DELETE FROM {table} WHERE record_id = :r"), {"r": record_id})
+    if settlement.deleted or settlement.merged is None:
+        return
+    names = ", ".join(c.name for c in cols)
+    marks = ", ".join(f":{c.name}" for c in cols)
+    conn.execute(
+        text(f"INSERT INTO {table}(record_id, version_id, {names}) VALUES (:record_id, :version_id, {marks})"),
+        {"record_id": record_id, "version_id": rows[0][0], **{c.name: _py_value(c, settlement.merged) for c in cols}},
+    )
 
 
 def head_rows(conn: Connection, record_id: str) -> list[tuple[str, str, bool, str]]:
@@ -86,55 +230,9 @@ def heads(conn: Connection, record_id: str) -> list[str]:
     return [r[0] for r in head_rows(conn, record_id)]
 
 
-def add_head(conn: Connection, record_id: str, version_id: str, parents: Iterable[str]) -> None:
-    """Account for a version just inserted: it replaces its parents as a head, unless a
-    version already present names it as a parent (it arrived late, in a merge)."""
-    parents = list(parents)
-    if parents:
-        conn.execute(
-            delete(_table(HeadRow)).where(
-                _table(HeadRow).c.record_id == record_id, _table(HeadRow).c.version_id.in_(parents)
-            )
-        )
-    superseded = conn.execute(_SUPERSEDED, {"v": version_id}).first()
-    if superseded is None:
-        conn.execute(insert(_table(HeadRow)).values(record_id=record_id, version_id=version_id))
-
-
-def refresh(conn: Connection, record_id: str) -> None:
-    """Rewrite the record's current row from its provisional winner."""
-    winner = conn.execute(_HEADS, {"r": record_id}).first()
-    if winner is None:
-        return
-    version_id, entity, deleted, payload = winner
-    spec = ENTITIES.get(entity)
-    if spec is None:
-        return
-    table, to_row = spec
-    conn.execute(delete(table).where(table.c.record_id == record_id))
-    if not deleted:
-        conn.execute(insert(table).values(record_id=record_id, version_id=version_id, **to_row(json.loads(payload))))
-
-
-def rebuild(conn: Connection) -> None:
-    """Recompute heads and current tables from the versions alone."""
-    conn.execute(delete(_table(HeadRow)))
-    for table, _ in ENTITIES.values():
-        conn.execute(delete(table))
-    conn.execute(
-        text(
-            "INSERT INTO head(record_id, version_id) SELECT v.record_id, v.version_id FROM version v "
-            "WHERE NOT EXISTS (SELECT 1 FROM version_parent p WHERE p.parent_id = v.version_id)"
-        )
-    )
-    records = conn.execute(select(_table(HeadRow).c.record_id).distinct()).scalars().all()
-    for record_id in records:
-        refresh(conn, record_id)
-
-
 def conflicted(conn: Connection) -> list[str]:
     """Records with more than one head."""
-    return list(conn.execute(text("SELECT record_id FROM head GROUP BY record_id HAVING count(*) > 1")).scalars())
+    return list(conn.execute(text("SELECT record_id FROM conflict ORDER BY record_id")).scalars())
 
 
-__all__ = ["ENTITIES", "add_head", "conflicted", "heads", "rebuild", "refresh"]
+__all__ = ["ENTITIES", "begin_scope", "conflicted", "head_rows", "heads", "rebuild", "refresh", "refresh_scope"]

@@ -6,7 +6,8 @@ of WAL so it is one self-contained file, and flushed. Only then is it copied to 
 target (a `.partial` name, flushed, renamed), and read back from the target and compared
 by SHA-256: USB sticks acknowledge writes they have not made.
 
-The signed export manifest of SYNC.md joins this with issue 2/6's merge.
+The snapshot carries a signed manifest (db.manifest), numbered and chained to the
+device's previous one; the source database keeps it too, so the chain continues.
 """
 
 from __future__ import annotations
@@ -19,8 +20,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from db import migrations
+from sqlalchemy import text
+
+from db import canonical, manifest, migrations
+from db.database import Database
+from db.engine import file_uri
 from db.errors import DatabaseCorrupt, KnownDatabaseError
+from db.keys import Signer
 
 _CHUNK = 1024 * 1024
 
@@ -32,6 +38,7 @@ class Snapshot:
     sha256: str
     versions: int
     blobs: int
+    manifest: manifest.Manifest
 
 
 def file_sha256(path: Path) -> str:
@@ -55,20 +62,48 @@ def _fsync_dir(path: Path) -> None:
         _fsync(path)
 
 
-def export(source: Path, target: Path) -> Snapshot:
+def _sign_manifest(database: Database, signer: Signer, figures: dict, created: str) -> manifest.Manifest:
+    """Number, chain, sign and keep the manifest of an export in the source database."""
+    with database.write() as conn:
+        last = conn.execute(
+            text("SELECT hash, number FROM manifest WHERE device_id = :d ORDER BY number DESC LIMIT 1"), {"d": signer.device_id}
+        ).first()
+        identity = database.identity(conn)
+        made = manifest.create(
+            signer, number=(last[1] + 1) if last else 1, previous=last[0] if last else None, figures=figures,
+            schema_version=migrations.SCHEMA_VERSION, created=created, inspector=identity.inspector, role=identity.role,
+        )
+        conn.execute(
+            text("INSERT INTO manifest(hash, device_id, number, body, signature) VALUES (:h, :d, :n, :b, :s)"),
+            {"h": made.hash, "d": made.device_id, "n": made.number, "b": canonical.dumps(made.body), "s": made.signature},
+        )
+    return made
+
+
+def export(database: Database, signer: Signer, target: Path, *, created: str) -> Snapshot:
+    """Write a signed, verified snapshot of `database` to `target` (e.g. on a USB stick)."""
+    source = database.path
     migrations.check_file(source)
     if target.resolve() == source.resolve():
         raise KnownDatabaseError(target, "the export would overwrite the database itself; choose another file")
     with tempfile.TemporaryDirectory(prefix="yanshou-export-") as work:
-        local = Path(work) / "snapshot.db"
-        src = sqlite3.connect(f"file:{source.resolve().as_posix()}?mode=ro", uri=True)
+        local_copy = Path(work) / "snapshot.db"
+        src = sqlite3.connect(file_uri(source, "mode=ro"), uri=True)
         try:
-            dst = sqlite3.connect(local)
+            dst = sqlite3.connect(local_copy, isolation_level=None)
             try:
                 src.backup(dst)
                 check = dst.execute("PRAGMA integrity_check").fetchall()
                 if check != [("ok",)]:
                     raise DatabaseCorrupt(source, "the snapshot failed its integrity check: " + str(check[:3]))
+                made = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created)
+                dst.execute("BEGIN")
+                manifest.store(dst, made)
+                dst.execute(
+                    "INSERT INTO local_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (manifest.EXPORT_KEY, made.hash),
+                )
+                dst.execute("COMMIT")
                 dst.execute("PRAGMA journal_mode=DELETE")
                 versions = dst.execute("SELECT count(*) FROM version").fetchone()[0]
                 blobs = dst.execute("SELECT count(*) FROM blob").fetchone()[0]
@@ -76,12 +111,12 @@ def export(source: Path, target: Path) -> Snapshot:
                 dst.close()
         finally:
             src.close()
-        _fsync(local)
-        expected = file_sha256(local)
+        _fsync(local_copy)
+        expected = file_sha256(local_copy)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
         try:
-            shutil.copyfile(local, partial)
+            shutil.copyfile(local_copy, partial)
             _fsync(partial)
             os.replace(partial, target)
             _fsync_dir(target.parent)
@@ -91,4 +126,4 @@ def export(source: Path, target: Path) -> Snapshot:
     written = file_sha256(target)
     if written != expected:
         raise KnownDatabaseError(target, "the export reads back different from what was written; the medium is faulty — use another")
-    return Snapshot(target, target.stat().st_size, written, versions, blobs)
+    return Snapshot(target, target.stat().st_size, written, versions, blobs, made)

@@ -133,7 +133,6 @@ def insert(conn: Connection, version: Version) -> bool:
     local.observe(conn, version.hlc)  # a later local edit must sort after what it has seen
     for parent in version.parents:
         conn.execute(_INSERT_PARENT, {"v": version.version_id, "p": parent})
-    projection.add_head(conn, version.record_id, version.version_id, version.parents)
     projection.refresh(conn, version.record_id)
     return True
 

@@ -26,6 +26,7 @@ from desktop.core.numbers import canonical, show
 from desktop.core.scoring import CountyResult
 
 if TYPE_CHECKING:
+    from desktop.services.sync import FileReport
     from desktop.services.workspace import Workspace
 
 EXIT_BAD_INPUT = 2
@@ -84,6 +85,21 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="a consistent snapshot of a database, for the USB stick")
     p.add_argument("db", type=Path)
     p.add_argument("out", type=Path)
+
+    p = sub.add_parser("merge", help="merge laptops' exports into the master (or the master's export into a laptop)")
+    p.add_argument("db", type=Path, metavar="MASTER")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    p.add_argument("--enroll", action="store_true", help="accept devices not seen before (check their key fingerprints first)")
+
+    p = sub.add_parser("conflicts", help="the open conflicts, with their competing versions")
+    p.add_argument("db", type=Path, metavar="MASTER")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("resolve", help="settle a conflict by keeping one of its versions")
+    p.add_argument("db", type=Path, metavar="MASTER")
+    p.add_argument("conflict", help="the conflict's id (or its first characters)")
+    p.add_argument("--keep", required=True, metavar="VERSION", help="the version to keep (its id or first characters)")
 
     p = sub.add_parser("verify", help="check a database's signatures (signed PDFs come with the records)")
     p.add_argument("file", type=Path)
@@ -201,11 +217,102 @@ def _results_table(campaign: Campaign, rows: list[CountyResult]) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from db.snapshot import export
+    from desktop.services.sync import export
 
-    snap = export(args.db, args.out)
-    print(f"exported {args.db} to {snap.path}: {snap.versions} versions, {snap.blobs} blobs, "
-          f"{snap.size} bytes, sha256 {snap.sha256[:16]}… (read back and verified)")
+    with _open(args.db) as ws:
+        snap = export(ws, args.out)
+    m = snap.manifest
+    print(f"exported {args.db} to {snap.path}: export #{m.number} of device {m.device_id[:8]}, {snap.versions} versions, "
+          f"{snap.blobs} evidence files, {snap.size} bytes, sha256 {snap.sha256[:16]}… (signed manifest; read back and verified)")
+    return 0
+
+
+def _merge_line(r: FileReport) -> list[str]:
+    from db.keys import show_fingerprint
+
+    who = r.inspector or ("the master" if r.role == "master" else "?")
+    kind = f"export #{r.export_number}" if r.export_number else "a database file, not an export: no manifest to show missing rows"
+    source = f"{who} (device {r.device_id[:8]}, {kind})" if r.device_id else ""
+    if r.status == "refused":
+        return [f"{r.file}: REFUSED — {r.reason}"]
+    if r.status == "nothing-new":
+        later = f"; export #{r.older_than} of this device was merged already" if r.older_than else ""
+        return [f"{r.file}: nothing new{' from ' + source if source else ''}{later}"]
+    verb = "would merge" if r.status == "dry-run" else "merged"
+    lines = [
+        f"{r.file}: {verb} {source}: {r.versions_added} versions added, {r.versions_present} already here, "
+        f"{r.blobs_added} evidence files ({r.blob_bytes} bytes), {r.conflicts} records in conflict"
+    ]
+    lines += [
+        f"  {'would enroll' if r.status == 'dry-run' else 'enrolled'} device {d.id[:8]} ({d.role}, {d.inspector or 'no inspector'}), "
+        f"key fingerprint {show_fingerprint(d.fingerprint)}"
+        for d in r.enrolled
+    ]
+    return lines
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from desktop.services.sync import merge
+
+    with _open(args.db) as ws:
+        reports = merge(ws, args.files, enroll=args.enroll, dry_run=args.dry_run)
+    for report in reports:
+        print("\n".join(_merge_line(report)))
+    refused = sum(r.status == "refused" for r in reports)
+    added = sum(r.versions_added for r in reports)
+    print(f"{len(reports)} files: {added} versions {'would be ' if args.dry_run else ''}added, {refused} refused"
+          + ("; nothing was written (dry run)" if args.dry_run else ""))
+    return EXIT_BAD_INPUT if refused else 0
+
+
+def _payload_text(payload: dict, deleted: bool) -> str:
+    if deleted:
+        return "(deleted)"
+    shown = {k: v for k, v in payload.items() if k not in {"county", "item", "inspector", "mode", "method"}}
+    return ", ".join(f"{k}={v}" for k, v in sorted(shown.items())) or "(empty)"
+
+
+def _conflicts(args: argparse.Namespace) -> int:
+    from desktop.services.sync import conflicts
+
+    with _open(args.db) as ws:
+        found = conflicts(ws)
+        names = {c.code: c.name for c in ws.campaign.counties}
+    if args.format == "json":
+        print(json.dumps([
+            {
+                "conflict": c.id, "record": c.record_id, "entity": c.entity, "kind": c.kind, "fields": list(c.fields),
+                "county": names.get(c.county, c.county), "item": c.item,
+                "versions": [
+                    {"version": v.version_id, "device": v.device_id, "inspector": v.inspector, "role": v.device_role,
+                     "written": v.written.isoformat(timespec="seconds"), "deleted": v.deleted, "payload": v.payload}
+                    for v in c.versions
+                ],
+            }
+            for c in found
+        ], ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print("no open conflicts")
+        return 0
+    for c in found:
+        print(f"conflict {c.id} ({c.kind}): {c.entity} of {names.get(c.county, c.county)} item {c.item}, "
+              f"record {c.record_id[:8]}, fields in question: {', '.join(c.fields) or '-'}")
+        for i, v in enumerate(c.versions):
+            mark = "*" if i == 0 else " "
+            who = v.inspector or ("master" if v.device_role == "master" else "?")
+            print(f"  {mark} version {v.version_id[:12]}  {who} (device {v.device_id[:8]})  "
+                  f"{v.written:%Y-%m-%d %H:%M:%S} UTC  {_payload_text(v.payload, v.deleted)}")
+    print(f"{len(found)} open conflicts; * = shown for now. Settle one with: yanshou resolve {args.db} CONFLICT --keep VERSION")
+    return 0
+
+
+def _resolve(args: argparse.Namespace) -> int:
+    from desktop.services.sync import resolve
+
+    with _open(args.db) as ws:
+        written = resolve(ws, args.conflict, args.keep)
+    print(f"resolved: new version {written.version_id[:12]} (signed by this master) keeps {args.keep}; the others stay in the history")
     return 0
 
 
@@ -247,6 +354,9 @@ _COMMANDS = {
     "import-sheet": _import_sheet,
     "results": _results,
     "export": _export,
+    "merge": _merge,
+    "conflicts": _conflicts,
+    "resolve": _resolve,
     "verify": _verify,
 }
 

@@ -8,8 +8,20 @@ from pathlib import Path
 import pytest
 
 from db import versions
+from db.database import Database
 from db.errors import KnownDatabaseError, NotYanshouDatabase
-from db.snapshot import export, file_sha256
+from db.snapshot import Snapshot, file_sha256
+from db.snapshot import export as export_db
+
+
+def export(db: Database | Path, target: Path) -> Snapshot:
+    """Export with the field database's key (the tests keep keys under tmp_path/keys)."""
+    if isinstance(db, Path):
+        db = Database.open(db)
+    keys_dir = db.path.parent / "keys"
+    with db.read() as conn:
+        signer = db.signer(keys_dir, conn)
+    return export_db(db, signer, target, created="2026-11-27T00:00:00+00:00")
 
 
 def _score(db, keys_dir: Path, campaign, value: str) -> None:
@@ -28,7 +40,7 @@ def test_export_while_open_is_whole_and_self_contained(field_db, campaign, tmp_p
         app.execute("SELECT count(*) FROM version").fetchone()
         _score(field_db, tmp_path / "keys", campaign, "2")
         assert Path(str(field_db.path) + "-wal").stat().st_size > 0
-        out = export(field_db.path, tmp_path / "stick" / "export.db")
+        out = export(field_db, tmp_path / "stick" / "export.db")
     finally:
         app.close()
     assert out.versions == 1
@@ -51,7 +63,7 @@ def test_export_refuses_a_foreign_file_and_itself(field_db, tmp_path: Path) -> N
         export(junk, tmp_path / "out.db")
     assert not (tmp_path / "out.db").exists()
     with pytest.raises(KnownDatabaseError):
-        export(field_db.path, field_db.path)
+        export(field_db, field_db.path)
 
 
 def test_a_medium_that_lies_is_caught(field_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,4 +81,4 @@ def test_a_medium_that_lies_is_caught(field_db, tmp_path: Path, monkeypatch: pyt
 
     monkeypatch.setattr(snapshot.shutil, "copyfile", lying_copy)
     with pytest.raises(KnownDatabaseError, match="reads back different"):
-        export(field_db.path, tmp_path / "out.db")
+        export(field_db, tmp_path / "out.db")

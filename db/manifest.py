@@ -1,0 +1,119 @@
+"""Signed export manifests (SYNC.md): what one export of one device holds.
+
+Row signatures prove who wrote each version, but not that a file holds every version it
+should: a row deleted from an export, or an old export passed off as new, leaves every
+remaining signature valid. The manifest closes that gap. It states the export's number,
+the hash of the device's previous manifest, how many versions the file holds and a hash
+over their sorted ids, the device's own sequence range, the blobs (count, bytes, hash
+over their hashes), the devices the file knows, the campaign and the schema version.
+The device signs it; a merge recomputes every figure from the file and compares.
+
+Functions here take a plain `sqlite3.Connection`: a manifest is computed on a snapshot
+(export) or on a quarantined foreign file (merge), never on a live database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from db import canonical
+from db.keys import Signer, verify
+
+FORMAT = 1
+EXPORT_KEY = "export_manifest"  # local_state key, in an exported file: the hash of its own manifest
+
+
+@dataclass(frozen=True)
+class Manifest:
+    hash: str
+    device_id: str
+    number: int
+    body: dict[str, Any]
+    signature: bytes
+
+    @property
+    def encoded(self) -> bytes:
+        return canonical.dumps(self.body).encode("utf-8")
+
+    @property
+    def previous(self) -> str | None:
+        return self.body.get("previous")  # type: ignore[no-any-return]
+
+    def verify(self, public_key_der: bytes) -> bool:
+        return canonical.digest(self.encoded) == self.hash and verify(public_key_der, self.signature, self.encoded)
+
+
+def _lines_hash(values: list[str]) -> str:
+    digest = hashlib.sha256()
+    for value in values:
+        digest.update(value.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def contents(conn: sqlite3.Connection, device_id: str) -> dict[str, Any]:
+    """The figures a manifest states, computed from a file's tables."""
+    ids = [r[0] for r in conn.execute("SELECT version_id FROM version ORDER BY version_id")]
+    own = conn.execute(
+        "SELECT count(*), coalesce(min(seq), 0), coalesce(max(seq), 0) FROM version WHERE device_id = ?", (device_id,)
+    ).fetchone()
+    blobs = conn.execute("SELECT count(*), coalesce(sum(size), 0) FROM blob").fetchone()
+    blob_hashes = [r[0] for r in conn.execute("SELECT sha256 FROM blob ORDER BY sha256")]
+    devices = [f"{r[0]}:{r[1]}" for r in conn.execute("SELECT id, fingerprint FROM device ORDER BY id")]
+    campaign = conn.execute("SELECT id, sha256 FROM campaign ORDER BY id").fetchall()
+    return {
+        "versions": {"count": len(ids), "ids_sha256": _lines_hash(ids)},
+        "own": {"count": own[0], "first_seq": own[1], "last_seq": own[2]},
+        "blobs": {"count": blobs[0], "bytes": blobs[1], "hashes_sha256": _lines_hash(blob_hashes)},
+        "devices_sha256": _lines_hash(devices),
+        "campaigns": [{"id": c[0], "sha256": c[1]} for c in campaign],
+    }
+
+
+def create(
+    signer: Signer, *, number: int, previous: str | None, figures: dict[str, Any], schema_version: int, created: str, inspector: str | None,
+    role: str,
+) -> Manifest:
+    body = {
+        "format": FORMAT,
+        "device": signer.device_id,
+        "role": role,
+        "inspector": inspector,
+        "number": number,
+        "previous": previous,
+        "created": created,
+        "schema_version": schema_version,
+        **figures,
+    }
+    data = canonical.dumps(body).encode("utf-8")
+    return Manifest(canonical.digest(data), signer.device_id, number, json.loads(data), signer.sign(data))
+
+
+def store(conn: sqlite3.Connection, manifest: Manifest) -> None:
+    conn.execute(
+        "INSERT INTO manifest(hash, device_id, number, body, signature) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING",
+        (manifest.hash, manifest.device_id, manifest.number, canonical.dumps(manifest.body), manifest.signature),
+    )
+
+
+def _from_row(row: tuple[Any, ...]) -> Manifest:
+    return Manifest(row[0], row[1], row[2], json.loads(row[3]), bytes(row[4]))
+
+
+def chain(conn: sqlite3.Connection, device_id: str) -> list[Manifest]:
+    """A device's manifests as this file holds them, by number."""
+    rows = conn.execute(
+        "SELECT hash, device_id, number, body, signature FROM manifest WHERE device_id = ? ORDER BY number", (device_id,)
+    ).fetchall()
+    return [_from_row(r) for r in rows]
+
+
+def by_hash(conn: sqlite3.Connection, value: str) -> Manifest | None:
+    row = conn.execute("SELECT hash, device_id, number, body, signature FROM manifest WHERE hash = ?", (value,)).fetchone()
+    return _from_row(row) if row else None
+
+
+__all__ = ["EXPORT_KEY", "Manifest", "by_hash", "chain", "contents", "create", "store"]

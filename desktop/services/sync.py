@@ -1,0 +1,152 @@
+"""Export for the USB stick, merge into the master (and back), conflicts and their resolution.
+
+The data layer (db.snapshot, db.merge, db.projection) does the work; this module adds
+where things live on this computer (keys, quarantine, backups), who may do what, and
+the conflicts as a person reads them: which record, whose versions, when, what values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from db import merge as merging
+from db import snapshot, versions
+from db.errors import KnownDatabaseError
+from desktop import paths
+from desktop.services.workspace import Workspace
+
+Cancelled = merging.Cancelled
+FileReport = merging.FileReport
+
+
+class SyncError(KnownDatabaseError):
+    """A request the database cannot carry out as asked (an unknown conflict, a wrong role)."""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def export(ws: Workspace, out: Path) -> snapshot.Snapshot:
+    """A signed, verified snapshot of the workspace's database at `out`."""
+    with ws.read() as conn:
+        signer = ws.database.signer(paths.keys_dir(), conn)
+    return snapshot.export(ws.database, signer, out, created=_now())
+
+
+def merge(
+    ws: Workspace,
+    files: Sequence[Path],
+    *,
+    enroll: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> list[FileReport]:
+    """Merge exported files into the workspace's database; see db.merge."""
+    return merging.merge(
+        ws.database,
+        files,
+        quarantine_dir=paths.data_dir() / "quarantine",
+        backup_dir=paths.data_dir() / "backups",
+        enroll=enroll,
+        dry_run=dry_run,
+        progress=progress,
+        cancelled=cancelled,
+    )
+
+
+@dataclass(frozen=True)
+class CompetingVersion:
+    version_id: str
+    device_id: str
+    device_role: str
+    inspector: str | None  # of the device that signed it
+    written: dt.datetime  # from its hybrid clock, UTC
+    deleted: bool
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    record_id: str
+    entity: str
+    kind: str  # soft: merged field by field, still listed; hard: a person decides
+    fields: tuple[str, ...]
+    county: str
+    item: str
+    versions: tuple[CompetingVersion, ...]  # the provisional winner first
+
+
+def _written(hlc: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp((hlc >> 16) / 1000, dt.UTC)
+
+
+def conflicts(ws: Workspace) -> list[Conflict]:
+    """The open conflicts, hard ones first, then by county and item."""
+    out = []
+    with ws.read() as conn:
+        rows = conn.execute(text("SELECT id, record_id, entity, kind, heads, fields FROM conflict")).all()
+        for cid, record_id, entity, kind, heads, fields in rows:
+            competing = []
+            for r in conn.execute(
+                text(
+                    "SELECT v.version_id, v.device_id, d.role, d.inspector, v.hlc, v.deleted, v.payload FROM version v "
+                    "JOIN device d ON d.id = v.device_id WHERE v.version_id IN (SELECT value FROM json_each(:h)) "
+                    "ORDER BY v.hlc DESC, v.device_id DESC"
+                ),
+                {"h": heads},
+            ):
+                competing.append(CompetingVersion(r[0], r[1], r[2], r[3], _written(r[4]), bool(r[5]), json.loads(r[6])))
+            sample = competing[0].payload if competing else {}
+            out.append(
+                Conflict(
+                    cid, record_id, entity, kind, tuple(json.loads(fields)), str(sample.get("county", "")), str(sample.get("item", "")),
+                    tuple(competing),
+                )
+            )
+    order = {c.code: i for i, c in enumerate(ws.campaign.counties)}
+    return sorted(out, key=lambda c: (c.kind != "hard", order.get(c.county, len(order)), c.item, c.entity, c.id))
+
+
+def _unique(prefix: str, candidates: Sequence[str], what: str, path: Path) -> str:
+    prefix = prefix.strip().lower()
+    found = [c for c in candidates if c.startswith(prefix)] if prefix else []
+    if not found:
+        raise SyncError(path, f"no {what} starts with {prefix!r}")
+    if len(found) > 1:
+        raise SyncError(path, f"{prefix!r} names {len(found)} {what}s; give more characters")
+    return found[0]
+
+
+def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
+    """Settle a conflict by keeping one competing version: a new version, signed by the
+    master, whose parents are all the heads. The others stay in the history."""
+    if ws.identity.role != "master":
+        raise SyncError(ws.path, "only the lead's master database resolves conflicts; on a laptop, edit the record to settle it")
+    open_ = {c.id: c for c in conflicts(ws)}
+    chosen = open_[_unique(conflict, sorted(open_), "open conflict", ws.path)]
+    kept = _unique(keep, [v.version_id for v in chosen.versions], "competing version of this conflict", ws.path)
+    version = next(v for v in chosen.versions if v.version_id == kept)
+    with ws.write() as conn:
+        signer = ws.database.signer(paths.keys_dir(), conn)
+        current = conn.execute(text("SELECT heads FROM conflict WHERE record_id = :r"), {"r": chosen.record_id}).scalar()
+        if current is None or sorted(json.loads(current)) != sorted(v.version_id for v in chosen.versions):
+            raise SyncError(ws.path, "the conflict changed while you decided (a merge came in); look at it again")
+        written = versions.put(
+            conn, signer, entity=chosen.entity, record_id=chosen.record_id, payload=version.payload, deleted=version.deleted
+        )
+    if written is None:  # cannot happen with two heads; put only skips a write on one
+        raise SyncError(ws.path, "nothing to resolve")
+    return written
+
+
+__all__ = ["Cancelled", "CompetingVersion", "Conflict", "FileReport", "SyncError", "conflicts", "export", "merge", "resolve"]
