@@ -1,0 +1,3 @@
+"""Fixtures for the sync tests (helpers live in syncutil.py)."""
+
+from syncutil import team  # noqa: F401
