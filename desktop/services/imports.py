@@ -41,6 +41,12 @@ def _inspection(ws: Workspace, sheet: Path, inspector: str | None) -> ImportSumm
     if not inspector or not inspector.strip():
         raise InputError.single(sheet, "no_inspector", "whose sheet is it? this database has no inspector; name one with --inspector")
     inspector = inspector.strip()
+    own = ws.identity.inspector
+    if ws.identity.role == "field" and own and inspector != own:
+        # the master refuses a laptop's signature on another inspector's record (db.merge)
+        raise InputError.single(
+            sheet, "not_own_inspector", f"this laptop belongs to {own}; it cannot record {inspector}'s inspection (import it on theirs)"
+        )
     parsed = parse_inspection_sheet(sheet, ws.campaign)
     changed = 0
     with ws.write() as conn:

@@ -32,7 +32,23 @@ def field(tmp_path: Path):
     ws.close()
 
 
-def test_hand_computed_campaign(field, tmp_path: Path) -> None:
+@pytest.fixture
+def master(tmp_path: Path):
+    # the lead types in the paper sheets of three inspectors: only a master records others' work
+    ws = workspace.create(tmp_path / "master.db", role="master")
+    yield ws
+    ws.close()
+
+
+def test_a_laptop_records_only_its_own_inspector(field, tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "other.csv", HEADER, [["金安区", "1.1.1", "1", "", "", "", "", ""]])
+    with pytest.raises(InputError, match="belongs to 张三"):
+        imports.import_sheet(field, sheet, "inspection", "李四")
+    assert results.results(field)[0].unscored_items
+
+
+def test_hand_computed_campaign(master, tmp_path: Path) -> None:
+    field = master
     campaign = field.campaign
     rnd = random.Random(7)
     given: dict[tuple[str, str], list[Decimal]] = {}
