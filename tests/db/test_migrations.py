@@ -249,3 +249,42 @@ def test_too_new_in_wal_not_yet_checkpointed(field_db: Database) -> None:
         pytest.fail("a database of schema version 99 was opened")
     finally:
         holder.close()
+
+
+def _shape(conn: sqlite3.Connection) -> dict[str, object]:
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+    return {
+        t: (
+            [tuple(r) for r in conn.execute(f"PRAGMA table_info('{t}')")],
+            sorted(
+                (r[1], r[2], tuple(c[2] for c in conn.execute(f"PRAGMA index_info('{r[1]}')")))
+                for r in conn.execute(f"PRAGMA index_list('{t}')")
+            ),
+            sorted(tuple(r) for r in conn.execute(f"PRAGMA foreign_key_list('{t}')")),
+        )
+        for t in tables
+    }
+
+
+def test_frozen_schema_matches_the_models(tmp_path: Path) -> None:
+    """The frozen DDL of version 1 and the SQLModel classes describe the same tables,
+    columns, types, keys, indexes and foreign keys."""
+    from sqlmodel import SQLModel
+
+    from db import models  # noqa: F401
+
+    frozen = sqlite3.connect(":memory:")
+    for statement in migrations.ddl(1):
+        frozen.execute(statement)
+    declared = tmp_path / "declared.db"
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{declared}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    made = sqlite3.connect(declared)
+    try:
+        assert _shape(frozen) == _shape(made)
+    finally:
+        made.close()
+        frozen.close()
