@@ -73,7 +73,7 @@ _WINNERS = (
 )
 
 
-def _statements(scope: str) -> list[str]:
+def _statements(scope: str, entities: tuple[str, ...] = tuple(ENTITIES)) -> list[str]:
     out = [
         f"DELETE FROM head WHERE record_id IN (SELECT record_id FROM {scope})",
         "INSERT INTO head(record_id, version_id) SELECT v.record_id, v.version_id FROM version v "
@@ -82,7 +82,8 @@ def _statements(scope: str) -> list[str]:
         f"DELETE FROM conflict WHERE record_id IN (SELECT record_id FROM {scope})",
     ]
     winners = _WINNERS.format(scope=scope)
-    for entity, (table, cols) in ENTITIES.items():
+    for entity in entities:
+        table, cols = ENTITIES[entity]
         names = ", ".join(c.name for c in cols)
         values = ", ".join(_sql_value(c) for c in cols)
         out += [
@@ -94,7 +95,9 @@ def _statements(scope: str) -> list[str]:
 
 
 _SCOPED = _statements(AFFECTED)
-_ONE = [text(s) for s in _statements("(SELECT :r AS record_id)")]
+_ONE_RECORD = "(SELECT :r AS record_id)"
+_ONE = {entity: [text(s) for s in _statements(_ONE_RECORD, (entity,))] for entity in ENTITIES}
+_ONE_OTHER = [text(s) for s in _statements(_ONE_RECORD, ())]  # records with no current table (evidence links…)
 _SCOPED_TEXT = [text(s) for s in _SCOPED]
 _CONFLICTED_IN_SCOPE = text(
     f"SELECT record_id FROM head WHERE record_id IN (SELECT record_id FROM {AFFECTED}) GROUP BY record_id HAVING count(*) > 1"
@@ -119,9 +122,9 @@ def refresh_scope(conn: Connection) -> list[str]:
     return conflicted_ids
 
 
-def refresh(conn: Connection, record_id: str) -> None:
-    """Recompute one record (after a local write)."""
-    for statement in _ONE:
+def refresh(conn: Connection, record_id: str, entity: str) -> None:
+    """Recompute one record of a known entity (after a local write)."""
+    for statement in _ONE.get(entity, _ONE_OTHER):
         conn.execute(statement, {"r": record_id})
     if conn.execute(_HEAD_COUNT, {"r": record_id}).scalar_one() > 1:
         _settle(conn, record_id)
@@ -187,9 +190,7 @@ def _classify(heads: list[tuple[dict[str, Any], bool]], base: tuple[dict[str, An
     return Settlement("soft", tuple(changed), {k: v for k, v in merged.items() if v is not None}, False)
 
 
-def _settle(conn: Connection, record_id: str) -> None:
-    rows = conn.execute(_HEADS, {"r": record_id}).all()
-    head_ids = sorted(r[0] for r in rows)
+def _settlement(conn: Connection, rows: list[Any]) -> Settlement:
     ancestry = [set(conn.execute(_ANCESTORS, {"v": r[0]}).scalars()) for r in rows]
     common = set.intersection(*ancestry)
     base = None
@@ -197,7 +198,27 @@ def _settle(conn: Connection, record_id: str) -> None:
         found = conn.execute(_BASE, {"ids": sorted(common)}).first()
         if found is not None:
             base = (json.loads(found[0]), bool(found[1]))
-    settlement = _classify([(json.loads(r[3]), bool(r[2])) for r in rows], base)
+    return _classify([(json.loads(r[3]), bool(r[2])) for r in rows], base)
+
+
+def current(conn: Connection, record_id: str) -> tuple[dict[str, Any], bool] | None:
+    """What the record holds now, as (payload, deleted), or None for a record never written:
+    the one head; for a soft conflict the field-wise merge; for a hard one the provisional
+    winner. An edit starts from this, so it never undoes what a soft merge kept."""
+    rows = conn.execute(_HEADS, {"r": record_id}).all()
+    if not rows:
+        return None
+    if len(rows) > 1:
+        settlement = _settlement(conn, rows)
+        if settlement.kind == "soft":
+            return (settlement.merged or {}, settlement.deleted)
+    return json.loads(rows[0][3]), bool(rows[0][2])
+
+
+def _settle(conn: Connection, record_id: str) -> None:
+    rows = conn.execute(_HEADS, {"r": record_id}).all()
+    head_ids = sorted(r[0] for r in rows)
+    settlement = _settlement(conn, rows)
     entity = rows[0][1]
     conflict_id = hashlib.sha256("\n".join(head_ids).encode()).hexdigest()[:12]
     conn.execute(
@@ -235,4 +256,4 @@ def conflicted(conn: Connection) -> list[str]:
     return list(conn.execute(text("SELECT record_id FROM conflict ORDER BY record_id")).scalars())
 
 
-__all__ = ["ENTITIES", "begin_scope", "conflicted", "head_rows", "heads", "rebuild", "refresh", "refresh_scope"]
+__all__ = ["ENTITIES", "begin_scope", "conflicted", "current", "head_rows", "heads", "rebuild", "refresh", "refresh_scope"]

@@ -74,9 +74,8 @@ _INSERT_PARENT = text("INSERT INTO version_parent(version_id, parent_id) VALUES 
 
 
 def current_payload(conn: Connection, record_id: str) -> tuple[dict[str, Any], bool] | None:
-    """The provisional winner's payload and deleted flag, or None for a new record."""
-    rows = projection.head_rows(conn, record_id)
-    return (json.loads(rows[0][3]), rows[0][2]) if rows else None
+    """The record's current payload and deleted flag (a soft conflict's merge), or None for a new record."""
+    return projection.current(conn, record_id)
 
 
 def put(
@@ -133,7 +132,7 @@ def insert(conn: Connection, version: Version) -> bool:
     local.observe(conn, version.hlc)  # a later local edit must sort after what it has seen
     for parent in version.parents:
         conn.execute(_INSERT_PARENT, {"v": version.version_id, "p": parent})
-    projection.refresh(conn, version.record_id)
+    projection.refresh(conn, version.record_id, version.entity)
     return True
 
 

@@ -1,0 +1,208 @@
+"""The sync commands as a user runs them: init, import-sheet, export, merge, conflicts, resolve, verify."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+
+HEADER = "county,item,score,report,materials,online,field,comment"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ok(capsys: pytest.CaptureFixture[str], *args: object) -> str:
+    code, out, err = run(capsys, *args)
+    assert code == 0, (args, out, err)
+    return out
+
+
+def sheet(folder: Path, name: str, *rows: str) -> Path:
+    path = folder / name
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def version_count(capsys: pytest.CaptureFixture[str], db: Path) -> int:
+    out = ok(capsys, "verify", db)
+    found = re.search(r": (\d+) versions from (\d+) devices checked", out)
+    assert found, out
+    return int(found[1])
+
+
+def results_json(capsys: pytest.CaptureFixture[str], db: Path) -> list[dict]:
+    return json.loads(ok(capsys, "results", db, "--format", "json"))
+
+
+def conflicts_json(capsys: pytest.CaptureFixture[str], db: Path) -> list[dict]:
+    return json.loads(ok(capsys, "conflicts", db, "--format", "json"))
+
+
+@dataclass
+class Team:
+    master: Path
+    exports: list[Path]
+
+
+def _team(tmp_path: Path, capsys: pytest.CaptureFixture[str], *, same_inspector: bool = False) -> Team:
+    """A master and two laptops made with `init`, each with an imported sheet and exported.
+    With `same_inspector`, both laptops are 张三's and score 1.1.1 differently (a hard conflict)."""
+    master = tmp_path / "master.db"
+    ok(capsys, "init", master, "--role", "master")
+    second = "张三" if same_inspector else "李四"
+    sheets = [
+        sheet(tmp_path, "a.csv", "金安区,1.1.1,2,公告已发布,,,,an early score", "金安区,1.1.2,1.5,,,,,"),
+        sheet(tmp_path, "b.csv", "金安区,1.1.1,0.5,,,,,late", "裕安区,1.2.1,2,,,,,"),
+    ]
+    exports = []
+    for name, inspector, scores in (("a", "张三", sheets[0]), ("b", second, sheets[1])):
+        laptop = tmp_path / f"{name}.db"
+        ok(capsys, "init", laptop, "--role", "field", "--inspector", inspector)
+        out = ok(capsys, "import-sheet", laptop, scores, "--kind", "inspection")
+        assert "2 rows" in out
+        out = ok(capsys, "export", laptop, tmp_path / "usb" / f"{name}-1.db")
+        assert "export #1" in out
+        exports.append(tmp_path / "usb" / f"{name}-1.db")
+    return Team(master, exports)
+
+
+def test_merge_needs_enroll_then_merges_then_nothing_new(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team = _team(tmp_path, capsys)
+    before = results_json(capsys, team.master)
+
+    code, out, _ = run(capsys, "merge", team.master, *team.exports)
+    assert code == 2
+    assert "REFUSED" in out
+    assert "--enroll" in out
+    assert out.count("REFUSED") == 2
+    assert "0 versions added, 2 refused" in out
+    assert results_json(capsys, team.master) == before
+    assert version_count(capsys, team.master) == 0
+
+    code, out, _ = run(capsys, "merge", team.master, *team.exports, "--enroll")
+    assert code == 0, out
+    assert "REFUSED" not in out
+    assert "张三" in out
+    assert "李四" in out
+    assert "versions added" in out
+    assert "enrolled device" in out
+    assert "2 files: 5 versions added, 0 refused" in out  # 2 scores + 1 finding on a, 2 scores on b
+    assert version_count(capsys, team.master) == 5
+    merged = results_json(capsys, team.master)
+    assert merged != before
+
+    code, out, _ = run(capsys, "merge", team.master, *team.exports)  # known now: no --enroll needed
+    assert code == 0
+    assert out.count("nothing new") == 2
+    assert "0 versions added, 0 refused" in out
+    assert results_json(capsys, team.master) == merged
+    assert ok(capsys, "conflicts", team.master).strip() == "no open conflicts"
+    assert "intact" in ok(capsys, "verify", team.master)
+
+
+def test_dry_run_writes_nothing_and_predicts_the_merge(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team = _team(tmp_path, capsys)
+    before = results_json(capsys, team.master)
+
+    code, out, _ = run(capsys, "merge", team.master, *team.exports, "--enroll", "--dry-run")
+    assert code == 0, out
+    assert "would merge" in out
+    assert "would enroll" in out
+    assert "nothing was written (dry run)" in out
+    predicted = int(re.search(r"(\d+) versions would be added", out)[1])  # type: ignore[index]
+    assert predicted == 5
+    assert results_json(capsys, team.master) == before
+    assert version_count(capsys, team.master) == 0
+    # the devices were not enrolled either
+    code, out, _ = run(capsys, "merge", team.master, *team.exports, "--dry-run")
+    assert code == 2
+    assert "--enroll" in out
+
+    out = ok(capsys, "merge", team.master, *team.exports, "--enroll")
+    assert f"{predicted} versions added" in out
+    assert version_count(capsys, team.master) == predicted
+
+
+def test_conflicts_resolve_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team = _team(tmp_path, capsys, same_inspector=True)
+    out = ok(capsys, "merge", team.master, *team.exports, "--enroll")
+    assert "1 records in conflict" in out
+
+    found = conflicts_json(capsys, team.master)
+    assert len(found) == 1
+    conflict = found[0]
+    assert set(conflict) == {"conflict", "record", "entity", "kind", "fields", "county", "item", "versions"}
+    assert (conflict["entity"], conflict["kind"], conflict["county"], conflict["item"]) == ("score", "hard", "金安区", "1.1.1")
+    assert "score" in conflict["fields"]
+    assert len(conflict["versions"]) == 2
+    for v in conflict["versions"]:
+        assert set(v) == {"version", "device", "inspector", "role", "written", "deleted", "payload"}
+        assert (v["inspector"], v["role"], v["deleted"]) == ("张三", "field", False)
+    assert sorted(v["payload"]["score"] for v in conflict["versions"]) == ["0.5", "2"]
+    winner, other = conflict["versions"]
+
+    table = ok(capsys, "conflicts", team.master)
+    assert f"conflict {conflict['conflict']} (hard)" in table
+    assert winner["version"][:12] in table
+    assert other["version"][:12] in table
+    star = next(line for line in table.splitlines() if line.lstrip().startswith("*"))
+    assert winner["version"][:12] in star  # the provisional winner is marked
+    assert "1 open conflicts" in table
+
+    # the results use the provisional winner until someone decides
+    county = next(r for r in results_json(capsys, team.master) if r["county"] == "金安区")
+    assert county["inspection"] == _inspection_total(winner["payload"]["score"], "1.5")
+
+    code, _, err = run(capsys, "resolve", team.master, "ffffffffffff", "--keep", other["version"][:10])
+    assert code == 2
+    assert "no open conflict" in err
+    code, _, err = run(capsys, "resolve", team.master, conflict["conflict"][:6], "--keep", "zzzz")
+    assert code == 2
+    assert conflicts_json(capsys, team.master) == found
+    code, _, err = run(capsys, "resolve", tmp_path / "a.db", conflict["conflict"], "--keep", other["version"][:10])
+    assert code == 2  # a laptop has no such conflict, and may not resolve anyway
+
+    out = ok(capsys, "resolve", team.master, conflict["conflict"][:6], "--keep", other["version"][:10])
+    assert "resolved: new version" in out
+    assert ok(capsys, "conflicts", team.master).strip() == "no open conflicts"
+    assert conflicts_json(capsys, team.master) == []
+    county = next(r for r in results_json(capsys, team.master) if r["county"] == "金安区")
+    assert county["inspection"] == _inspection_total(other["payload"]["score"], "1.5")
+    out = ok(capsys, "verify", team.master)
+    assert "intact" in out
+    assert version_count(capsys, team.master) == 6  # 5 merged + the resolution
+
+    # the resolution goes back to both laptops
+    back = tmp_path / "usb" / "master-1.db"
+    ok(capsys, "export", team.master, back)
+    for laptop in ("a.db", "b.db"):
+        out = ok(capsys, "merge", tmp_path / laptop, back, "--enroll")
+        assert ok(capsys, "conflicts", tmp_path / laptop).strip() == "no open conflicts"
+        assert results_json(capsys, tmp_path / laptop) == results_json(capsys, team.master)
+        assert "intact" in ok(capsys, "verify", tmp_path / laptop)
+
+
+def _inspection_total(*scores: str) -> str:
+    from decimal import Decimal
+
+    return f"{sum(Decimal(s) for s in scores):.2f}"
+
+
+def test_resolve_on_a_laptop_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team = _team(tmp_path, capsys, same_inspector=True)
+    laptop = tmp_path / "a.db"
+    ok(capsys, "merge", laptop, team.exports[1], "--enroll")  # 张三's other laptop: the conflict is on this laptop too
+    (conflict,) = conflicts_json(capsys, laptop)
+    code, _, err = run(capsys, "resolve", laptop, conflict["conflict"], "--keep", conflict["versions"][0]["version"])
+    assert code == 2
+    assert "master" in err
+    assert len(conflicts_json(capsys, laptop)) == 1
