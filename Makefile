@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint contract clean
+.PHONY: run test lint contract bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: lint
 # SPEC §6 contract check (../shared/contract/check.py), when the shared folder is beside us.
 contract: $(STAMP)
 	$(BIN)/python ../shared/contract/check.py $(BIN)/yanshou
+
+# SPEC §7 merge bars (bench/merge.py), a table, not a test; the SPEC row: make bench BENCH_ARGS="--evidence-mb 2000".
+bench: $(STAMP)
+	$(BIN)/python -m bench.merge $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis

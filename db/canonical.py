@@ -67,3 +67,34 @@ def envelope(
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def stored_envelope(
+    *,
+    record_id: str,
+    entity: str,
+    parents: list[str],
+    device_id: str,
+    seq: int,
+    hlc: int,
+    deleted: object,
+    payload_text: str,
+    blobs_text: str,
+) -> bytes:
+    """`envelope` built from a version as stored: its payload and blob list are already
+    canonical JSON text, so they are spliced in rather than parsed and re-encoded (a merge
+    checks thousands). Text that is not canonical yields bytes whose hash is not the
+    version's id, so the version is refused, never misread."""
+
+    def string(value: object) -> str:
+        if not isinstance(value, str):
+            raise TypeError(f"expected text, found {type(value).__name__}")
+        return json.dumps(value, ensure_ascii=False)
+
+    if not isinstance(payload_text, str) or not isinstance(blobs_text, str) or not isinstance(seq, int) or not isinstance(hlc, int):
+        raise TypeError("a version's fields have the wrong types")
+    return (
+        f'{{"blobs":{blobs_text},"deleted":{"true" if deleted else "false"},"device":{string(device_id)},'
+        f'"entity":{string(entity)},"format":{FORMAT},"hlc":{hlc},"parents":{dumps(sorted(parents))},'
+        f'"payload":{payload_text},"record":{string(record_id)},"seq":{seq}}}'
+    ).encode()

@@ -62,7 +62,8 @@ def contents(conn: sqlite3.Connection, device_id: str) -> dict[str, Any]:
     ).fetchone()
     blobs = conn.execute("SELECT count(*), coalesce(sum(size), 0) FROM blob").fetchone()
     blob_hashes = [r[0] for r in conn.execute("SELECT sha256 FROM blob ORDER BY sha256")]
-    devices = [f"{r[0]}:{r[1]}" for r in conn.execute("SELECT id, fingerprint FROM device ORDER BY id")]
+    # id, key, role and inspector of every device the file knows: the exporter vouches for them
+    devices = [canonical.dumps(list(r)) for r in conn.execute("SELECT id, fingerprint, role, inspector FROM device ORDER BY id")]
     campaign = conn.execute("SELECT id, sha256 FROM campaign ORDER BY id").fetchall()
     return {
         "versions": {"count": len(ids), "ids_sha256": _lines_hash(ids)},

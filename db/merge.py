@@ -26,10 +26,12 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import sqlite3
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +41,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from db import canonical, engine, keys, local, manifest, migrations, projection
 from db.database import Database
 from db.errors import DiskFull, KnownDatabaseError, Refused
-from db.versions import Version
 
 _CHUNK = 1024 * 1024
 _TAKEN = text("SELECT device_id, seq, version_id FROM version WHERE device_id IN :d").bindparams(bindparam("d", expanding=True))
@@ -248,6 +249,26 @@ def _who(device: DeviceInfo) -> str:
     return f"{name}, device {device.id[:8]}, key {keys.show_fingerprint(device.fingerprint)}"
 
 
+def _first_bad_signature(
+    items: list[tuple[str, bytes, bytes, str]], verifiers: dict[str, keys.Verifier]
+) -> tuple[str, str] | None:
+    """Check signatures on every core (the library releases the GIL); the first failure."""
+
+    def check(chunk: list[tuple[str, bytes, bytes, str]]) -> tuple[str, str] | None:
+        for vid, data, signature, device_id in chunk:
+            if not verifiers[device_id](signature, data):
+                return vid, device_id
+        return None
+
+    workers = max(1, min(os.cpu_count() or 1, 8))
+    if len(items) < 200 or workers == 1:
+        return check(items)
+    size = -(-len(items) // workers)
+    with ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(check, [items[i : i + size] for i in range(0, len(items), size)]))
+    return next((r for r in results if r is not None), None)
+
+
 def _verify(
     foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: bool
 ) -> _Plan:
@@ -283,8 +304,10 @@ def _verify(
         if first != 1 or last != count:
             raise refuse("contents", f"versions of device {str(device_id)[:8]} are missing (numbers {first}…{last}, {count} present)")
 
-    # devices: known with the same key, or new (enrolled only with consent)
+    # devices: known here with the same key (what this database enrolled is trusted, not
+    # the file's unsigned device table), or new and enrolled only with consent
     used = {r[0] for r in foreign.execute("SELECT DISTINCT device_id FROM version")} | {source}
+    trusted: dict[str, DeviceInfo] = {}
     new_devices = []
     for device_id in sorted(used):
         info = devices.get(device_id)
@@ -294,66 +317,74 @@ def _verify(
         if known is not None:
             if known.fingerprint != info.fingerprint:
                 raise refuse("device_key", f"device {device_id[:8]} is enrolled here with another key: the file is not from it")
+            trusted[device_id] = known
             continue
+        # new: as the file describes it; an export's signed manifest covers that description
+        # (devices_sha256), and the lead checks name and key with the inspector before enrolling
+        trusted[device_id] = info
         new_devices.append(info)
+    if exported is not None:
+        claimed = trusted[source]
+        if (exported.body.get("role"), exported.body.get("inspector")) != (claimed.role, claimed.inspector):
+            raise refuse("manifest", "the export's manifest names another role or inspector than its device")
     if new_devices and not enroll:
         names = "; ".join(_who(d) for d in new_devices)
         raise refuse("not_enrolled", f"from a device not enrolled here ({names}); check the key with the inspector and merge with --enroll")
 
     # versions not yet here: content, signature, parents, sequence, what the device may sign
     present_ids = set(conn.execute(text("SELECT version_id FROM version")).scalars())
-    taken = {
-        (r[0], r[1]): r[2]
-        for r in conn.execute(_TAKEN, {"d": sorted(used)})
-    }
+    taken = {(r[0], r[1]): r[2] for r in conn.execute(_TAKEN, {"d": sorted(used)})}
     parents: dict[str, list[str]] = {}
     for vid, pid in foreign.execute("SELECT version_id, parent_id FROM version_parent"):
         parents.setdefault(vid, []).append(pid)
     file_ids = {r[0] for r in foreign.execute("SELECT version_id FROM version")}
     verifiers = {d: keys.Verifier(devices[d].public_key) for d in used}
     referenced: set[str] = set()
-    new_count = present = 0
+    present = 0
     max_hlc = 0
+    to_check: list[tuple[str, bytes, bytes, str]] = []  # (version id, encoding, signature, device)
     rows = foreign.execute(
         "SELECT version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature FROM version"
     )
-    for r in rows:
-        if r[0] in present_ids:
+    for vid, record_id, entity, device_id, seq, hlc, deleted, payload_text, blobs_text, signature in rows:
+        if vid in present_ids:
             present += 1
             continue
-        new_count += 1
-        device = devices[r[3]]
-        try:
-            payload = json.loads(r[7])
-            blob_hashes = json.loads(r[8])
-            version = Version(
-                r[0], r[1], r[2], tuple(sorted(parents.get(r[0], []))), r[3], int(r[4]), int(r[5]), bool(r[6]),
-                payload, tuple(blob_hashes), bytes(r[9]),
-            )
-            data = version.encoded()
-        except (ValueError, TypeError) as exc:
-            raise refuse("signature", f"version {r[0][:12]} cannot be read ({exc}): the file was altered") from exc
-        if canonical.digest(data) != version.version_id or not verifiers[r[3]](version.signature, data):
-            raise refuse(
-                "signature",
-                f"version {r[0][:12]} (no. {r[4]} of {_who(device)}) does not match its signature: it was edited outside Yanshou",
-            )
-        if any(p not in file_ids and p not in present_ids for p in version.parents):
-            raise refuse("history", f"version {r[0][:12]} names an earlier version the file does not hold")
-        clash = taken.get((version.device_id, version.seq))
-        if clash is not None and clash != version.version_id:
+        device = trusted[device_id]
+        version_parents = sorted(parents.get(vid, []))
+        data = canonical.stored_envelope(
+            record_id=record_id, entity=entity, parents=version_parents, device_id=device_id, seq=seq, hlc=hlc, deleted=deleted,
+            payload_text=payload_text, blobs_text=blobs_text,
+        )
+        if canonical.digest(data) != vid:
+            who = _who(device)
+            raise refuse("signature", f"version {vid[:12]} (no. {seq} of {who}) does not match its signature: edited outside Yanshou")
+        to_check.append((vid, data, bytes(signature), device_id))
+        if any(p not in file_ids and p not in present_ids for p in version_parents):
+            raise refuse("history", f"version {vid[:12]} names an earlier version the file does not hold")
+        clash = taken.get((device_id, seq))
+        if clash is not None and clash != vid:
             raise refuse(
                 "sequence",
-                f"{_who(device)} reused its number {version.seq}: its database was restored from an old copy; "
+                f"{_who(device)} reused its number {seq}: its database was restored from an old copy; "
                 "ask the inspector to create a new one",
             )
+        payload = json.loads(payload_text)
+        if not deleted and (lacking := projection.missing_fields(entity, payload)):
+            raise refuse("contents", f"version {vid[:12]} is a {entity} without {', '.join(lacking)}: made by another program")
         if device.role == "field":
-            if version.entity not in _FIELD_ENTITIES:
-                raise refuse("permission", f"a field laptop ({_who(device)}) signed a {version.entity}, which only the lead may write")
-            if version.entity in _PER_INSPECTOR and payload.get("inspector") != device.inspector:
-                raise refuse("permission", f"{_who(device)} signed another inspector's {version.entity}")
-        referenced.update(version.blob_hashes)
-        max_hlc = max(max_hlc, version.hlc)
+            if entity not in _FIELD_ENTITIES:
+                raise refuse("permission", f"a field laptop ({_who(device)}) signed a {entity}, which only the lead may write")
+            if entity in _PER_INSPECTOR and payload.get("inspector") != device.inspector:
+                raise refuse("permission", f"{_who(device)} signed another inspector's {entity}")
+        referenced.update(json.loads(blobs_text))
+        max_hlc = max(max_hlc, int(hlc))
+    bad = _first_bad_signature(to_check, verifiers)
+    if bad is not None:
+        vid, device_id = bad
+        who = _who(trusted[device_id])
+        raise refuse("signature", f"version {vid[:12]} of {who} does not match its signature: it was edited outside Yanshou")
+    new_count = len(to_check)
 
     # blobs not yet here: their bytes against their hash, streamed
     present_blobs = set(conn.execute(text("SELECT sha256 FROM blob")).scalars())
@@ -517,9 +548,23 @@ def _transaction(database: Database, quarantined: Path, plan: _Plan, report: Fil
             finally:
                 raw.execute("DETACH DATABASE incoming")  # type: ignore[union-attr]
     except IntegrityError as exc:
-        raise Refused(report.file, "sequence", f"the file's versions clash with those already here ({exc.orig})") from exc
+        raise Refused(report.file, "contents", f"the file's versions cannot be stored beside those already here ({exc.orig})") from exc
     except OperationalError as exc:
         raise engine.translate(exc, database.path) from exc
+
+
+def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: bool) -> _Plan:
+    """Steps 2 and 3. Whatever a damaged or crafted file makes the reading fail with (text
+    that is not UTF-8, JSON that is not an object, a page SQLite cannot parse) refuses it."""
+    try:
+        foreign = _check_file(quarantined, shown)
+        try:
+            with database.read() as conn:
+                return _verify(foreign, conn, _receiver(conn, database), shown, enroll=enroll)
+        finally:
+            foreign.close()
+    except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        raise Refused(shown, "corrupt", "its contents cannot be read as an export: it was altered or damaged") from exc
 
 
 # --- the whole -----------------------------------------------------------------------------
@@ -531,6 +576,17 @@ def _known_file(database: Database, sha: str) -> tuple[str, str | None, int] | N
             text("SELECT device_id, inspector, export_number FROM import_log WHERE file_sha256 = :h LIMIT 1"), {"h": sha}
         ).first()
     return (row[0], row[1], row[2]) if row else None
+
+
+def _sweep(quarantine_dir: Path, older_than_s: float = 3600) -> None:
+    """Remove copies left in quarantine by a merge that was killed (an hour old or more)."""
+    limit = dt.datetime.now().timestamp() - older_than_s
+    for leftover in quarantine_dir.glob("*.db"):
+        try:
+            if leftover.stat().st_mtime < limit:
+                leftover.unlink()
+        except OSError:
+            pass
 
 
 def _prune(folder: Path, stem: str, keep: int) -> None:
@@ -559,6 +615,7 @@ def merge(
     reports: list[FileReport] = []
     backed_up = False
     quarantine_dir.mkdir(parents=True, exist_ok=True)
+    _sweep(quarantine_dir)
     for index, path in enumerate(files):
         if cancelled():
             raise Cancelled
@@ -575,13 +632,7 @@ def merge(
             if known is not None:
                 report.status, (report.device_id, report.inspector, report.export_number) = "nothing-new", known
                 continue
-            foreign = _check_file(quarantined, Path(path))
-            try:
-                with database.read() as conn:
-                    receiver = _receiver(conn, database)
-                    plan = _verify(foreign, conn, receiver, Path(path), enroll=enroll)
-            finally:
-                foreign.close()
+            plan = _inspect(database, quarantined, Path(path), enroll=enroll)
             exporter = plan.devices[plan.source]
             report.device_id, report.inspector, report.role = exporter.id, exporter.inspector, exporter.role
             report.export_number = plan.exporter.number if plan.exporter else 0

@@ -27,25 +27,37 @@ from db import canonical
 @dataclass(frozen=True)
 class Column:
     name: str
-    default: Any = None  # used when the payload lacks the key; None = required or NULL
+    default: Any = None  # used when the payload lacks the key (None: NULL)
+    required: bool = False  # a text the payload must carry (a merge refuses a version without it)
+
+
+def _keys(*names: str) -> tuple[Column, ...]:
+    return tuple(Column(n, required=True) for n in names)
 
 
 # entity → (current table, its columns: each one a payload key of the same name)
 ENTITIES: dict[str, tuple[str, tuple[Column, ...]]] = {
-    "score": ("current_score", (Column("county"), Column("item"), Column("inspector"), Column("score"), Column("comment", ""))),
+    "score": ("current_score", (*_keys("county", "item", "inspector", "score"), Column("comment", ""))),
     "finding": (
         "current_finding",
-        (
-            Column("county"), Column("item"), Column("inspector"), Column("mode"), Column("text", ""),
-            Column("status", "unchecked"), Column("area", ""),
-        ),
+        (*_keys("county", "item", "inspector", "mode"), Column("text", ""), Column("status", "unchecked"), Column("area", "")),
     ),
-    "method_score": ("current_method_score", (Column("county"), Column("method"), Column("total"), Column("items"))),
-    "adjudication": ("current_adjudication", (Column("county"), Column("item"), Column("score"), Column("reason"))),
-    "adjustment": ("current_adjustment", (Column("county"), Column("delta"), Column("reason"))),
+    "method_score": ("current_method_score", (*_keys("county", "method"), Column("total"), Column("items"))),
+    "adjudication": ("current_adjudication", _keys("county", "item", "score", "reason")),
+    "adjustment": ("current_adjustment", _keys("county", "delta", "reason")),
 }
 
 AFFECTED = "temp.projection_scope"
+
+
+def missing_fields(entity: str, payload: Any) -> list[str]:
+    """The required fields a payload of a projected entity lacks (or holds as non-text)."""
+    spec = ENTITIES.get(entity)
+    if spec is None:
+        return []
+    if not isinstance(payload, dict):
+        return ["(not an object)"]
+    return [c.name for c in spec[1] if c.required and not isinstance(payload.get(c.name), str)]
 
 
 def _sql_value(col: Column) -> str:

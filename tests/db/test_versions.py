@@ -375,3 +375,27 @@ def test_child_hlc_exceeds_merged_parent_hlc(make_db, campaign, tmp_path: Path) 
     va = put_score(a, tmp_path / "ka", campaign, COUNTY, ITEM, "3")
     assert va is not None and va.parents == (vb.version_id,)
     assert va.hlc > vb.hlc
+
+
+def test_the_stored_envelope_equals_the_canonical_one(field_db, tmp_path) -> None:
+    """A merge rebuilds each version's signed bytes from its stored text; for every version
+    the program writes, those are the bytes `canonical.envelope` makes."""
+    from db import canonical
+
+    with field_db.write() as conn:
+        signer = field_db.signer(tmp_path / "keys", conn)
+        rid = versions.new_id()
+        for payload in ({"text": "e\u0301 — 检查", "n": None, "nested": {"b": [1, "2"], "a": True}}, {"text": ""}):
+            versions.put(conn, signer, entity="evidence", record_id=rid, payload=payload, blob_hashes=["ff" * 32, "aa" * 32])
+        versions.put(conn, signer, entity="evidence", record_id=rid, payload={"text": ""}, deleted=True)
+    with field_db.read() as conn:
+        stored = {r[0]: r for r in conn.execute(text("SELECT version_id, payload, blob_hashes FROM version"))}
+        written = versions.load(conn)
+    assert len(written) == 3
+    for v in written:
+        spliced = canonical.stored_envelope(
+            record_id=v.record_id, entity=v.entity, parents=list(v.parents), device_id=v.device_id, seq=v.seq, hlc=v.hlc,
+            deleted=int(v.deleted), payload_text=stored[v.version_id][1], blobs_text=stored[v.version_id][2],
+        )
+        assert spliced == v.encoded()
+        assert canonical.digest(spliced) == v.version_id

@@ -1,0 +1,509 @@
+"""SPEC §7, the merge rows: merging 10 laptop files against raw SQLite `ATTACH` + `INSERT … SELECT`
+of the same rows and blobs, and re-merging a file that was already merged.
+
+    python -m bench.merge [--evidence-mb 200] [--versions 10000] [--laptops 10] [--workdir DIR] [--keep] [--profile]
+
+The SPEC row is `--evidence-mb 2000` (2 GB of evidence). All of it happens in one run, in a
+work folder of its own: YANSHOU_DATA_DIR and YANSHOU_CONFIG_DIR point inside it before
+anything that asks desktop.paths is imported, so keys, quarantine and backups stay there.
+
+1. Laptops made as `yanshou init --role field` makes them, each filled in one write
+   transaction: evidence blobs of random bytes (one blob is on every laptop, as when all
+   photograph the same notice) with an evidence version each, scores of the 7 counties ×
+   34 items, re-scored in rounds (histories of several versions) and findings; then
+   exported as `yanshou export` does.
+2. The master made as `init --role master` makes it, and its file copied before any merge.
+3. The export files read once, so both sides read them from a warm cache.
+4. BASELINE: a copy of the empty master, plain sqlite3 with the app's PRAGMAs; per file
+   ATTACH, one transaction of INSERT … SELECT (devices, versions, parents, missing blobs),
+   COMMIT, DETACH.
+5. OUR MERGE: desktop.services.sync.merge(master, files, enroll=True), the whole call.
+6. BASELINE again on a fresh copy, so that neither side only ever runs first; the ratio is
+   against the faster of the two baseline runs (the stricter reading).
+7. RE-MERGE of one merged file, then of all of them: each must be "nothing new".
+8. The counts checked: the master holds every distinct version and blob of the files.
+
+With --profile, a second merge into another copy of the empty master runs under cProfile
+(so that the profiler's overhead stays out of the timed figures) and its top functions are
+printed. Exit status 1 when a check of step 7 or 8 fails; a bar missed is only reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import platform
+import pstats
+import random
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop.services.workspace import Workspace
+
+MB = 1_000_000
+BLOB_MIN, BLOB_MAX = 2 * MB, 5 * MB
+SHARED_BLOB = 2 * MB
+MERGE_RATIO_BAR = 1.5
+REMERGE_BAR_S = 0.5
+
+# The connection settings of db.engine.sqlite_engine, for the baseline's plain connection.
+APP_PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "trusted_schema=OFF", "busy_timeout=5000")
+
+BASELINE_SQL = (
+    "INSERT OR IGNORE INTO main.device(id, role, inspector, public_key, fingerprint, enrolled_at) "
+    "SELECT id, role, inspector, public_key, fingerprint, enrolled_at FROM f.device",
+    "INSERT INTO main.version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
+    "SELECT version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature FROM f.version",
+    "INSERT INTO main.version_parent(version_id, parent_id) SELECT version_id, parent_id FROM f.version_parent",
+    "INSERT INTO main.blob(sha256, size, mime, data) SELECT sha256, size, mime, data FROM f.blob "
+    "WHERE sha256 NOT IN (SELECT sha256 FROM main.blob)",
+)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- making the laptops ----------------------------------------------------------------------
+
+
+@dataclass
+class LaptopPlan:
+    versions: int  # versions in all, evidence versions included
+    blob_sizes: list[int] = field(default_factory=list)  # its own evidence, besides the shared blob
+
+
+def plan_laptops(laptops: int, total_versions: int, evidence_bytes: int, rng: random.Random) -> tuple[list[LaptopPlan], int]:
+    """Versions and evidence per laptop, and the size of the blob every laptop holds."""
+    plans = [LaptopPlan(total_versions // laptops + (1 if i < total_versions % laptops else 0)) for i in range(laptops)]
+    shared = min(SHARED_BLOB, evidence_bytes)
+    sizes = []
+    left = evidence_bytes - shared
+    while left > 0:
+        size = min(rng.randint(BLOB_MIN, BLOB_MAX), left)
+        sizes.append(size)
+        left -= size
+    rng.shuffle(sizes)
+    for i, size in enumerate(sizes):
+        plans[i % laptops].blob_sizes.append(size)
+    return plans, shared
+
+
+def fill_laptop(ws: Workspace, plan: LaptopPlan, shared: bytes, rng: random.Random) -> int:
+    """Write the laptop's versions and blobs in one transaction; returns the versions written."""
+    from db import blobs, versions
+    from desktop import paths
+    from desktop.core.inspection import InspectionMode
+
+    inspector = ws.identity.inspector or ""
+    campaign = ws.campaign.id
+    cells = [(c.code, n.code) for c in ws.campaign.counties for n in ws.campaign.indicator_set.items]
+    modes = [m.value for m in InspectionMode]
+    written = 0
+    with ws.write() as conn:
+        signer = ws.database.signer(paths.keys_dir(), conn)
+
+        def put(entity: str, record_id: str, payload: dict[str, Any], blob_hashes: Sequence[str] = ()) -> None:
+            nonlocal written
+            if versions.put(conn, signer, entity=entity, record_id=record_id, payload=payload, blob_hashes=blob_hashes):
+                written += 1
+
+        pieces: list[bytes | int] = [shared] if shared else []  # the shared bytes, then the sizes of its own
+        for number, piece in enumerate([*pieces, *plan.blob_sizes], 1):
+            data = piece if isinstance(piece, bytes) else os.urandom(piece)
+            sha = blobs.put_bytes(conn, data, "image/jpeg")
+            county, item = rng.choice(cells)
+            payload = {"county": county, "item": item, "inspector": inspector, "name": f"IMG_{number:04d}.jpg"}
+            put("evidence", versions.new_id(), payload, [sha])
+        round_ = 0
+        while written < plan.versions:
+            # round 1 scores every cell; later rounds re-score half of them, so histories differ in length
+            cells_now = cells if round_ == 0 else rng.sample(cells, len(cells) // 2)
+            for index, (county, item) in enumerate(cells_now):
+                if written >= plan.versions:
+                    break
+                score = str(Decimal(rng.randint(0, 20)) / 2)
+                comment = f"第{round_ + 1}轮评分"
+                put(
+                    "score", versions.natural_id(campaign, "score", county, item, inspector),
+                    {"county": county, "item": item, "inspector": inspector, "score": score, "comment": comment},
+                )
+                if index % 3 == 0 and written < plan.versions:
+                    mode = modes[(index + round_) % len(modes)]
+                    put(
+                        "finding", versions.natural_id(campaign, "finding", county, item, inspector, mode),
+                        {
+                            "county": county, "item": item, "inspector": inspector, "mode": mode,
+                            "text": f"第{round_ + 1}轮：材料齐全，公开及时", "status": "unchecked", "area": "",
+                        },
+                    )
+            round_ += 1
+    return written
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    shutil.copyfile(source, target)
+    wal = source.with_name(source.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, target.with_name(target.name + "-wal"))
+    return target
+
+
+def remove_database(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        p.unlink(missing_ok=True)
+
+
+def read_through(files: Sequence[Path]) -> None:
+    """Read every file once: from here on both sides read them from the page cache."""
+    for path in files:
+        with path.open("rb") as f:
+            while f.read(8 * MB):
+                pass
+
+
+# --- the two sides ---------------------------------------------------------------------------
+
+
+def baseline(target: Path, files: Sequence[Path]) -> float:
+    """Raw SQLite: ATTACH each file and INSERT … SELECT its rows and missing blobs, one transaction per file."""
+    from db.engine import file_uri
+
+    start = time.perf_counter()
+    conn = sqlite3.connect(file_uri(target), uri=True, isolation_level=None)
+    try:
+        for pragma in APP_PRAGMAS:
+            conn.execute(f"PRAGMA {pragma}")
+        for path in files:
+            conn.execute("ATTACH DATABASE ? AS f", (file_uri(path, "mode=ro"),))
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in BASELINE_SQL:
+                conn.execute(statement)
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE f")
+    finally:
+        conn.close()  # the last connection checkpoints the WAL: part of the cost, as in the app
+    return time.perf_counter() - start
+
+
+class Phases:
+    """Wall time in db.merge's steps during a merge. The wrapped functions run a few times per
+    file, so the wrapping costs microseconds: it may stay on while the merge is timed."""
+
+    STEPS = (
+        ("merge", "_quarantine", "1  quarantine: copy + SHA-256 of the file"),
+        ("merge", "_known_file", "1b already merged? (import_log)"),
+        ("merge", "_check_file", "2  header, integrity_check, schema"),
+        ("merge", "_verify", "3  manifest, devices, signatures, blob hashes"),
+        ("migrations", "backup", "   backup of the master (once per batch)"),
+        ("merge", "_transaction", "4  the transaction, all of it"),
+        ("merge", "_apply", "   (inside 4: _apply)"),
+        ("projection", "refresh_scope", "4b   the projection: heads, current rows, conflicts"),
+    )
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def _timed(self, label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - start
+
+        return wrapper
+
+    @contextmanager
+    def patched(self) -> Iterator[Phases]:
+        from db import merge, migrations, projection
+
+        modules = {"merge": merge, "migrations": migrations, "projection": projection}
+        saved = []
+        for module_name, attr, label in self.STEPS:
+            module = modules[module_name]
+            original = getattr(module, attr)
+            saved.append((module, attr, original))
+            setattr(module, attr, self._timed(label, original))
+        try:
+            yield self
+        finally:
+            for module, attr, original in reversed(saved):
+                setattr(module, attr, original)
+
+    def rows(self, total: float) -> list[tuple[str, float]]:
+        quarantine, known, check, verify, backup, transaction, apply, project = (
+            self.seconds.get(label, 0.0) for _, _, label in self.STEPS
+        )
+        labels = [label for _, _, label in self.STEPS]
+        return [
+            *zip(labels[:6], (quarantine, known, check, verify, backup, transaction), strict=True),
+            ("4a   inserts (versions, parents, blobs), manifests, import log", apply - project),
+            (labels[7], project),
+            ("4c   connect, ATTACH, COMMIT, checkpoint on close, DETACH", transaction - apply),
+            ("   the rest (reports, folders, reading the receiver)", total - (quarantine + known + check + verify + backup + transaction)),
+        ]
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def distinct_contents(files: Sequence[Path]) -> tuple[set[str], dict[str, int]]:
+    """The version ids and blobs (hash → size) of the files, each once."""
+    from db.engine import file_uri
+
+    version_ids: set[str] = set()
+    blob_sizes: dict[str, int] = {}
+    for path in files:
+        conn = sqlite3.connect(file_uri(path, "mode=ro"), uri=True)
+        try:
+            version_ids.update(r[0] for r in conn.execute("SELECT version_id FROM version"))
+            blob_sizes.update(conn.execute("SELECT sha256, size FROM blob").fetchall())
+        finally:
+            conn.close()
+    return version_ids, blob_sizes
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    from db.engine import file_uri
+
+    conn = sqlite3.connect(file_uri(path, "mode=ro"), uri=True)
+    try:
+        out = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("version", "version_parent", "blob", "current_score")}
+        out["score_records"] = conn.execute("SELECT count(DISTINCT record_id) FROM version WHERE entity = 'score'").fetchone()[0]
+        out["blob_bytes"] = conn.execute("SELECT coalesce(sum(size), 0) FROM blob").fetchone()[0]
+        return out
+    finally:
+        conn.close()
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join("-" * w for w in widths)
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print(line)
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    parts = [f"{os.cpu_count()} cores", cpu, f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}", platform.system()]
+    return ", ".join(p for p in parts if p)
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, workdir: Path) -> int:
+    from desktop.services import sync
+    from desktop.services.workspace import create, open_workspace
+
+    rng = random.Random(20180177)
+    evidence_bytes = args.evidence_mb * MB
+    plans, shared_size = plan_laptops(args.laptops, args.versions, evidence_bytes, rng)
+    shared = os.urandom(shared_size)
+    usb = workdir / "usb"
+    usb.mkdir()
+
+    # 1. laptops, filled and exported
+    files: list[Path] = []
+    started = time.perf_counter()
+    written_total = 0
+    for i, plan in enumerate(plans, 1):
+        t0 = time.perf_counter()
+        with create(workdir / "laptops" / f"laptop-{i:02d}.db", role="field", inspector=f"检查员{i}") as ws:
+            written = fill_laptop(ws, plan, shared, rng)
+            t1 = time.perf_counter()
+            out = usb / f"laptop-{i:02d}-export.db"
+            snap = sync.export(ws, out)
+        written_total += written
+        files.append(out)
+        log(
+            f"laptop {i:2d}: {written} versions, {len(plan.blob_sizes) + bool(shared)} blobs, "
+            f"written in {t1 - t0:.1f} s, exported ({snap.size / MB:.1f} MB) in {time.perf_counter() - t1:.1f} s"
+        )
+    log(f"made {len(files)} exports, {written_total} versions, in {time.perf_counter() - started:.1f} s")
+
+    # 2. the master, and its empty file kept before any merge
+    master_path = workdir / "master.db"
+    create(master_path, role="master").close()
+    pristine = copy_database(master_path, workdir / "master-empty.db")
+    version_ids, blob_sizes = distinct_contents(files)
+    export_bytes = sum(f.stat().st_size for f in files)
+
+    # 3.–6. warm cache, baseline, our merge, baseline again
+    read_through(files)
+    baseline_runs = []
+    target = copy_database(pristine, workdir / "baseline-1.db")
+    baseline_runs.append(baseline(target, files))
+    baseline_counts = table_counts(target)
+    remove_database(target)
+    log(f"baseline 1: {baseline_runs[0]:.2f} s")
+
+    phases = Phases()
+    with open_workspace(master_path) as master:
+        with phases.patched():
+            t0 = time.perf_counter()
+            reports = sync.merge(master, files, enroll=True)
+            merge_s = time.perf_counter() - t0
+        log(f"our merge: {merge_s:.2f} s")
+
+        target = copy_database(pristine, workdir / "baseline-2.db")
+        baseline_runs.append(baseline(target, files))
+        remove_database(target)
+        log(f"baseline 2: {baseline_runs[1]:.2f} s")
+
+        # 7. re-merge
+        t0 = time.perf_counter()
+        again_one = sync.merge(master, files[:1], enroll=True)
+        remerge_one_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        again_all = sync.merge(master, files, enroll=True)
+        remerge_all_s = time.perf_counter() - t0
+
+    # 8. counts
+    counts = table_counts(master_path)
+    failures = []
+    merged = [r for r in reports if r.status != "merged"]
+    if merged:
+        failures.append("not merged: " + "; ".join(f"{r.file.name}: {r.status} {r.reason}" for r in merged))
+    repeated = [r for r in [*again_one, *again_all] if r.status != "nothing-new"]
+    if repeated:
+        failures.append("re-merge not a no-op: " + "; ".join(f"{r.file.name}: {r.status} {r.reason}" for r in repeated))
+    expected = {"version": len(version_ids), "blob": len(blob_sizes), "blob_bytes": sum(blob_sizes.values())}
+    for key, want in expected.items():
+        if counts[key] != want:
+            failures.append(f"master {key}: {counts[key]}, expected {want}")
+        if baseline_counts[key] != want:
+            failures.append(f"baseline {key}: {baseline_counts[key]}, expected {want}")
+    if counts["current_score"] != counts["score_records"]:
+        failures.append(f"current_score rows {counts['current_score']} for {counts['score_records']} score records")
+    if counts["version_parent"] != baseline_counts["version_parent"]:
+        failures.append(f"version_parent: master {counts['version_parent']}, baseline {baseline_counts['version_parent']}")
+
+    base = min(baseline_runs)
+    ratio = merge_s / base if base else float("inf")
+    added = sum(r.versions_added for r in reports)
+    print()
+    print(f"SPEC §7 merge: {len(files)} laptop files, {len(version_ids):,} versions, {counts['blob_bytes'] / MB:,.0f} MB of evidence"
+          + ("" if args.evidence_mb >= 2000 else " (the SPEC row: --evidence-mb 2000)"))
+    print()
+    print_table(
+        ("what", "measured", "bar", "verdict"),
+        [
+            ("baseline: ATTACH + INSERT … SELECT, s (fastest of runs)", f"{base:.2f}  ({', '.join(f'{s:.2f}' for s in baseline_runs)})",
+             "", ""),
+            (f"our merge of {len(files)} files, s", f"{merge_s:.2f}", "", ""),
+            ("ratio merge / baseline", f"{ratio:.2f} ×", f"≤ {MERGE_RATIO_BAR} ×", verdict(ratio <= MERGE_RATIO_BAR)),
+            (f"re-merge of one merged file ({files[0].stat().st_size / MB:.1f} MB), s", f"{remerge_one_s:.3f}", f"≤ {REMERGE_BAR_S} s",
+             verdict(remerge_one_s <= REMERGE_BAR_S)),
+            (f"re-merge of all {len(files)} files, s", f"{remerge_all_s:.3f}", "", ""),
+            ("versions merged (distinct in the files)", f"{added:,} ({len(version_ids):,})", "",
+             verdict(counts["version"] == len(version_ids))),
+            ("blobs merged (distinct in the files)", f"{sum(r.blobs_added for r in reports):,} ({len(blob_sizes):,})", "",
+             verdict(counts["blob"] == len(blob_sizes))),
+            ("evidence MB merged (export files MB)", f"{counts['blob_bytes'] / MB:,.1f} ({export_bytes / MB:,.1f})", "", ""),
+            ("throughput of our merge", f"{counts['blob_bytes'] / MB / merge_s:,.0f} MB/s, {len(version_ids) / merge_s:,.0f} versions/s",
+             "", ""),
+            ("machine", machine(), "", ""),
+        ],
+    )
+    print()
+    print("Where our merge spends its time (wall clock, all files):")
+    print_table(("step", "s", "share"), [(label, f"{s:.3f}", f"{s / merge_s:.0%}") for label, s in phases.rows(merge_s)])
+
+    if args.profile:
+        profile_merge(pristine, files, workdir)
+
+    print()
+    if failures:
+        print("CHECKS FAILED:")
+        for failure in failures:
+            print(f"  - {failure}")
+        return 1
+    print(f"checks: the master holds all {len(version_ids):,} distinct versions and {len(blob_sizes):,} distinct blobs "
+          "(the baseline too); every current score is there; re-merges were no-ops.")
+    return 0
+
+
+def profile_merge(pristine: Path, files: Sequence[Path], workdir: Path) -> None:
+    """The same merge into another copy of the empty master, under cProfile."""
+    from desktop.services import sync
+    from desktop.services.workspace import open_workspace
+
+    target = copy_database(pristine, workdir / "master-profiled.db")
+    profiler = cProfile.Profile()
+    with open_workspace(target) as master:
+        t0 = time.perf_counter()
+        profiler.enable()
+        sync.merge(master, files, enroll=True)
+        profiler.disable()
+        elapsed = time.perf_counter() - t0
+    remove_database(target)
+    print()
+    print(f"cProfile of a second merge into an empty master ({elapsed:.2f} s under the profiler):")
+    stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(25)
+    stats.sort_stats("tottime").print_stats(15)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.merge", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--evidence-mb", type=int, default=200, help="evidence in all, MB of random bytes (SPEC row: 2000)")
+    parser.add_argument("--versions", type=int, default=10_000, help="work versions in all, over every laptop (default 10000)")
+    parser.add_argument("--laptops", type=int, default=10, help="laptop files to merge (default 10)")
+    parser.add_argument("--workdir", type=Path, help="an empty or new folder to work in (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="leave the work folder in place")
+    parser.add_argument("--profile", action="store_true", help="also profile a second merge with cProfile")
+    args = parser.parse_args(argv)
+    if args.laptops < 1 or args.versions < args.laptops or args.evidence_mb < 0:
+        parser.error("need at least one laptop, one version per laptop, and no negative evidence")
+    if args.workdir is not None:
+        if args.workdir.exists() and any(args.workdir.iterdir()):
+            parser.error(f"{args.workdir} is not empty")
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        workdir = args.workdir.resolve()
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="yanshou-bench-"))
+    # before anything asks desktop.paths: keys, quarantine and backups go into the work folder
+    os.environ["YANSHOU_DATA_DIR"] = str(workdir / "data")
+    os.environ["YANSHOU_CONFIG_DIR"] = str(workdir / "config")
+    try:
+        return run(args, workdir)
+    finally:
+        if args.keep:
+            log(f"work folder kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

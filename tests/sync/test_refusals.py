@@ -1,0 +1,506 @@
+"""Bad files offered to the master: each one refused with a reason a person can read,
+and the master exactly as it was — its version set, its projection, and its ledger
+(import log, enrolled devices, manifests). Nothing is left in the quarantine folder.
+
+Also what is not a refusal but must not harm either: an old export replayed, an
+unenrolled device merged with consent, a file on a read-only medium, a dry run; and
+the environment failing under a merge (a full disk, a kill -9)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+from syncutil import Team, county, evidence, merge, raw, rebuilt, score, state
+
+from db import canonical, migrations, versions
+from db.errors import DiskFull
+from desktop import paths
+from desktop.services import records, sync
+from desktop.services.workspace import Workspace, create, open_workspace
+
+LEDGER_TABLES = ("import_log", "device", "manifest")
+REPO = Path(__file__).resolve().parents[2]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def ledger(ws: Workspace) -> dict[str, list[tuple]]:
+    """The master's own bookkeeping of merges: what a refused file must not touch either."""
+    with ws.read() as conn:
+        return {t: sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {t}")).all()) for t in LEDGER_TABLES}
+
+
+def everything(ws: Workspace) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]]]:
+    return state(ws), ledger(ws)
+
+
+def quarantine_is_empty() -> None:
+    folder = paths.data_dir() / "quarantine"
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def assert_readable(reason: str, path: Path) -> None:
+    """A sentence for a person: words, not a path, a traceback or a raw SQLite message."""
+    assert reason, "no reason given"
+    assert reason == reason.strip()
+    assert len(reason.split()) >= 4, reason
+    assert reason[0].isalpha(), reason
+    assert str(path) not in reason, reason
+    for noise in ("Traceback", "sqlite3.", "Error(", "OperationalError", "\n"):
+        assert noise not in reason, reason
+
+
+def refused(master: Workspace, path: Path, code: str | set[str], **kw: bool) -> sync.FileReport:
+    """Merge one bad file; it is refused with `code`, and the master is untouched."""
+    before = everything(master)
+    [report] = sync.merge(master, [path], **kw)
+    codes = {code} if isinstance(code, str) else code
+    assert report.status == "refused", report
+    assert report.code in codes, (report.code, report.reason)
+    assert report.versions_added == 0 and report.blobs_added == 0
+    assert_readable(report.reason, path)
+    assert everything(master) == before
+    quarantine_is_empty()
+    return report
+
+
+def seeded(team: Team) -> tuple[Workspace, Workspace, Path]:
+    """A master that has merged 张三's first export, and 张三's second export with new work
+    (a score and a piece of evidence) not yet merged."""
+    master = team.master()
+    laptop = team.laptop("张三")
+    assert score(laptop, "1.1.1", "2")
+    first = team.export(laptop, "zhang-1.db")
+    assert [r.status for r in merge(master, [first])] == ["merged"]
+    assert score(laptop, "1.1.2", "1.5")
+    evidence(laptop, b"\xff\xd8 a photo of the notice board " * 50, item="1.1.2")
+    return master, laptop, team.export(laptop, "zhang-2.db")
+
+
+def tampered(source: Path, name: str) -> Path:
+    out = source.with_name(name)
+    shutil.copyfile(source, out)
+    return out
+
+
+def newest_version(path: Path, entity: str) -> tuple[str, str]:
+    """(version_id, payload) of the file's last version of an entity."""
+    conn = raw(path)
+    try:
+        return conn.execute("SELECT version_id, payload FROM version WHERE entity = ? ORDER BY seq DESC LIMIT 1", (entity,)).fetchone()
+    finally:
+        conn.close()
+
+
+# --- 1–5: not a Yanshou export at all --------------------------------------------------------
+
+
+def test_random_bytes(team: Team) -> None:
+    master, _, good = seeded(team)
+    bad = good.with_name("random.db")
+    bad.write_bytes(os.urandom(64 * 1024))
+    refused(master, bad, "not_yanshou")
+
+
+def test_truncated_export(team: Team) -> None:
+    master, _, good = seeded(team)
+    data = good.read_bytes()
+    bad = good.with_name("truncated.db")
+    bad.write_bytes(data[: len(data) // 2])
+    refused(master, bad, "corrupt")
+
+
+def test_empty_file(team: Team) -> None:
+    master, _, good = seeded(team)
+    bad = good.with_name("empty.db")
+    bad.write_bytes(b"")
+    refused(master, bad, "not_yanshou")
+
+
+def test_another_programs_sqlite_database(team: Team) -> None:
+    master, _, good = seeded(team)
+    bad = good.with_name("firefox-places.sqlite")
+    conn = sqlite3.connect(bad)
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.execute("INSERT INTO moz_places(url) VALUES ('https://example.org')")
+    conn.commit()
+    conn.close()
+    refused(master, bad, "not_yanshou")
+
+
+def test_newer_schema(team: Team) -> None:
+    master, _, good = seeded(team)
+    bad = tampered(good, "newer.db")
+    conn = raw(bad)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    assert migrations.header(bad) == (migrations.APPLICATION_ID, 99)
+    report = refused(master, bad, "too_new")
+    assert "newer" in report.reason
+
+
+# --- 6: a schema changed to do something on the master ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "ddl"),
+    [
+        ("trigger", "CREATE TRIGGER wipe AFTER INSERT ON version BEGIN DELETE FROM blob; END"),
+        ("view", "CREATE VIEW totals AS SELECT record_id, count(*) AS n FROM version GROUP BY record_id"),
+    ],
+)
+def test_schema_with_something_added(team: Team, name: str, ddl: str) -> None:
+    master, _, good = seeded(team)
+    bad = tampered(good, f"with-{name}.db")
+    conn = raw(bad)
+    conn.execute(ddl)
+    conn.close()
+    report = refused(master, bad, "schema")
+    assert name in report.reason
+
+
+# --- 7: contents edited outside the app -------------------------------------------------------
+
+
+def test_payload_edited(team: Team) -> None:
+    master, _, good = seeded(team)
+    bad = tampered(good, "payload-edited.db")
+    version_id, payload = newest_version(bad, "score")
+    edited = {**json.loads(payload), "score": "2"}  # 1.5 → 2: the kind of edit someone would want
+    conn = raw(bad)
+    assert conn.execute("UPDATE version SET payload = ? WHERE version_id = ?", (canonical.dumps(edited), version_id)).rowcount == 1
+    conn.close()
+    report = refused(master, bad, "signature")
+    assert "signature" in report.reason
+
+
+def test_blob_bytes_edited(team: Team) -> None:
+    master, _, good = seeded(team)
+    bad = tampered(good, "blob-edited.db")
+    conn = raw(bad)
+    rowid, data = conn.execute("SELECT id, data FROM blob").fetchone()
+    flipped = bytes(data[:10]) + bytes([data[10] ^ 0xFF]) + bytes(data[11:])
+    assert len(flipped) == len(data)
+    conn.execute("UPDATE blob SET data = ? WHERE id = ?", (flipped, rowid))
+    conn.close()
+    refused(master, bad, "blob")
+
+
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(
+            "UPDATE manifest SET body = substr(body, 2)", id="manifest-body-not-json",
+        ),
+        pytest.param(
+            "UPDATE version SET payload = CAST(x'7b22ff7d' AS TEXT) WHERE seq = (SELECT max(seq) FROM version)",
+            id="payload-not-utf8",
+        ),
+        pytest.param(
+            "UPDATE device SET inspector = CAST(x'ff' AS TEXT)", id="device-inspector-not-utf8",
+        ),
+    ],
+)
+def test_text_edited_into_garbage(team: Team, edit: str) -> None:
+    """Like the edits above, but leaving a cell that cannot even be read: refused all the same."""
+    master, _, good = seeded(team)
+    bad = tampered(good, "garbage.db")
+    conn = raw(bad)
+    assert conn.execute(edit).rowcount >= 1
+    conn.close()
+    refused(master, bad, {"manifest", "signature", "device_key", "corrupt", "contents"})
+
+
+# --- 8: a row removed -------------------------------------------------------------------------
+
+
+def test_version_deleted(team: Team) -> None:
+    master, _, good = seeded(team)
+    bad = tampered(good, "row-deleted.db")
+    version_id, _ = newest_version(bad, "score")
+    conn = raw(bad)
+    conn.execute("DELETE FROM version_parent WHERE version_id = ?", (version_id,))
+    assert conn.execute("DELETE FROM version WHERE version_id = ?", (version_id,)).rowcount == 1
+    conn.close()
+    refused(master, bad, "contents")
+
+
+# --- 9: an old export replayed after a newer one ----------------------------------------------
+
+
+def test_old_export_replayed_after_newer(team: Team) -> None:
+    master = team.master()
+    laptop = team.laptop("张三")
+    assert score(laptop, "1.1.1", "2")
+    first = team.export(laptop, "zhang-1.db")
+    assert score(laptop, "1.1.1", "1")  # changed its mind: export #1 holds a stale value
+    assert score(laptop, "1.1.2", "1.5")
+    second = team.export(laptop, "zhang-2.db")
+    [report] = merge(master, [second])
+    assert report.status == "merged" and report.export_number == 2
+    before = everything(master)
+    [again] = merge(master, [first])
+    assert again.status == "nothing-new", again
+    assert again.code == "" and again.export_number == 1 and again.older_than == 2
+    assert everything(master) == before
+    quarantine_is_empty()
+    with master.read() as conn:
+        current = sorted(tuple(r) for r in conn.execute(text("SELECT item, score FROM current_score")))
+    assert current == [("1.1.1", "1"), ("1.1.2", "1.5")]
+
+
+# --- 10: a device never enrolled --------------------------------------------------------------
+
+
+def test_device_not_enrolled(team: Team) -> None:
+    master = team.master()
+    laptop = team.laptop("张三")
+    assert score(laptop, "1.1.1", "2")
+    path = team.export(laptop)
+    report = refused(master, path, "not_enrolled", enroll=False)
+    assert "张三" in report.reason and "enroll" in report.reason
+    with master.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM device WHERE id = :d"), {"d": laptop.identity.device_id}).scalar() == 0
+    [ok] = sync.merge(master, [path], enroll=True)
+    assert ok.status == "merged" and ok.versions_added == 1
+    assert [d.id for d in ok.enrolled] == [laptop.identity.device_id]
+    with master.read() as conn:
+        row = conn.execute(text("SELECT role, inspector FROM device WHERE id = :d"), {"d": laptop.identity.device_id}).one()
+    assert tuple(row) == ("field", "张三")
+
+
+# --- 11–12: where the file is -----------------------------------------------------------------
+
+
+def test_vanished_path_and_folder(team: Team) -> None:
+    master, _, good = seeded(team)
+    gone = good.with_name("gone.db")
+    assert not gone.exists()
+    refused(master, gone, "unreadable")
+    folder = good.with_name("a-folder.db")
+    folder.mkdir()
+    refused(master, folder, "unreadable")
+
+
+def test_read_only_path_merges(team: Team) -> None:
+    master, _, good = seeded(team)
+    medium = good.parent / "write-protected"
+    medium.mkdir()
+    path = medium / "zhang-2.db"
+    shutil.copyfile(good, path)
+    os.chmod(path, 0o444)
+    os.chmod(medium, 0o555)
+    try:
+        [report] = merge(master, [path])
+        assert report.status == "merged", report
+        assert report.versions_added == 2 and report.blobs_added == 1
+        assert sorted(p.name for p in medium.iterdir()) == ["zhang-2.db"]  # no -wal, -shm or journal beside it
+    finally:
+        os.chmod(medium, 0o755)
+        os.chmod(path, 0o644)
+    quarantine_is_empty()
+
+
+# --- 13–14: the environment fails under a merge -----------------------------------------------
+
+
+def test_disk_full_during_merge_rolls_back(team: Team) -> None:
+    master = team.master()
+    laptop = team.laptop("张三")
+    assert score(laptop, "1.1.1", "2")
+    for i in range(2):
+        evidence(laptop, os.urandom(1024 * 1024), item=f"1.1.{i + 1}")
+    path = team.export(laptop)
+    before = everything(master)
+    with master.read() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+
+    def small_disk(dbapi: sqlite3.Connection, _record: object) -> None:
+        dbapi.execute(f"PRAGMA max_page_count = {pages + 5}")
+
+    event.listen(master.database.engine, "connect", small_disk)
+    try:
+        with pytest.raises(DiskFull) as full:
+            merge(master, [path])
+        assert full.value.path == str(master.path)
+    finally:
+        event.remove(master.database.engine, "connect", small_disk)
+    assert everything(master) == before
+    quarantine_is_empty()
+    with master.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
+    [report] = merge(master, [path])  # with room again, the same file merges
+    assert report.status == "merged" and report.blobs_added == 2
+
+
+_KILLED_MERGE = """
+import sys
+from pathlib import Path
+from desktop.services import sync
+from desktop.services.workspace import open_workspace
+ws = open_workspace(Path(sys.argv[1]))
+print("start", flush=True)
+sync.merge(ws, [Path(sys.argv[2])], enroll=True)
+print("done", flush=True)
+"""
+
+
+def test_kill_during_merge_leaves_master_as_it_was(team: Team) -> None:
+    master, _, _ = seeded(team)
+    big = team.laptop("李四")
+    assert score(big, "1.1.1", "1")
+    for i in range(30):
+        evidence(big, os.urandom(1024 * 1024), item=f"1.1.{i % 5 + 1}")
+    path = team.export(big)
+    before = everything(master)
+    wal = master.path.with_name(master.path.name + "-wal")
+    start_size = wal.stat().st_size if wal.exists() else 0
+    with subprocess.Popen(
+        [sys.executable, "-c", _KILLED_MERGE, str(master.path), str(path)],
+        cwd=REPO, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    ) as proc:
+        try:
+            assert proc.stdout is not None and proc.stderr is not None
+            assert proc.stdout.readline().strip() == "start", proc.stderr.read()
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and proc.poll() is None:
+                if wal.exists() and wal.stat().st_size > start_size + 2 * 1024 * 1024:
+                    break  # the merge transaction is writing the blobs
+                time.sleep(0.002)
+            if proc.poll() is not None:
+                pytest.skip("the merge finished before it could be killed")
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        finally:
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+    with master.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
+    after = everything(master)
+    if after != before:
+        # killed between the commit and the exit: then the merge must be whole
+        assert len(after[1]["import_log"]) == len(before[1]["import_log"]) + 1
+        assert rebuilt(master) == {k: v for k, v in after[0].items() if k != "blob"}
+        assert [r.status for r in merge(master, [path])] == ["nothing-new"]
+        return
+    assert after == before
+    # the interrupted merge left nothing behind that stops it from being done again
+    [report] = merge(master, [path])
+    assert report.status == "merged" and report.blobs_added == 30
+
+
+# --- 15–17: files the checks must catch -------------------------------------------------------
+
+
+def test_file_from_a_different_campaign(team: Team, tmp_path: Path) -> None:
+    master, _, _ = seeded(team)
+    source = paths.builtin_campaign().read_text(encoding="utf-8")
+    other = tmp_path / "campaigns" / "luan-2018.toml"
+    other.parent.mkdir()
+    lines = source.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("name = "))
+    lines[index] = 'name = "六安市试点验收（另一轮）"'
+    other.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stranger = create(tmp_path / "other-campaign.db", role="field", campaign_file=other, inspector="王五")
+    team.opened.append(stranger)
+    assert score(stranger, "1.1.1", "2")
+    report = refused(master, team.export(stranger), "campaign", enroll=True)
+    assert "campaign" in report.reason
+
+
+def test_laptop_restored_from_an_old_copy(team: Team) -> None:
+    master = team.master()
+    laptop = team.laptop("张三")
+    assert score(laptop, "1.1.1", "2")
+    copy_path = team.root / "张三-restored.db"
+    migrations.backup(laptop.path, copy_path)  # the inspector's backup, taken now
+    restored = open_workspace(copy_path)
+    team.opened.append(restored)
+    assert restored.identity.device_id == laptop.identity.device_id
+    assert score(laptop, "1.1.2", "1")
+    original = team.export(laptop, "zhang-original-1.db")
+    assert score(restored, "1.1.3", "0.5")  # work done after the old copy was put back
+    fork = team.export(restored, "zhang-restored-1.db")
+    [first] = merge(master, [original])
+    assert first.status == "merged" and first.export_number == 1
+    report = refused(master, fork, {"fork", "sequence"}, enroll=True)
+    assert report.export_number in (0, 1)
+
+
+@pytest.mark.parametrize(
+    "device_row",
+    [
+        pytest.param(None, id="as-exported"),
+        pytest.param(
+            "UPDATE device SET inspector = '李四' WHERE id = ?", id="device-row-names-李四",
+        ),
+        pytest.param(
+            "UPDATE device SET role = 'master' WHERE id = ?", id="device-row-says-master",
+        ),
+    ],
+)
+def test_field_laptop_signs_another_inspectors_score(team: Team, device_row: str | None) -> None:
+    master, laptop, honest = seeded(team)
+    assert [r.status for r in merge(master, [honest])] == ["merged"]  # all of 张三's own work is in
+    code = county(laptop)
+    with laptop.write() as conn:
+        signer = laptop.database.signer(paths.keys_dir(), conn)
+        written = versions.put(
+            conn, signer, entity="score", record_id=records.score_id(laptop, code, "1.2.1", "李四"),
+            payload={"county": code, "item": "1.2.1", "inspector": "李四", "score": "0", "comment": "写在张三的电脑上"},
+        )
+    assert written is not None
+    path = team.export(laptop, "zhang-forged.db")
+    if device_row:  # the inspector also edits the one row of his export that no signature covers
+        conn = raw(path)
+        assert conn.execute(device_row, (laptop.identity.device_id,)).rowcount == 1
+        conn.close()
+    if device_row is None:
+        report = refused(master, path, "permission")
+        assert "another inspector" in report.reason
+    else:
+        # the master trusts the role and inspector it enrolled, not the file's device table, and
+        # the signed manifest covers that table: the edit is caught either way
+        refused(master, path, {"permission", "contents"})
+
+
+# --- 18: a dry run ----------------------------------------------------------------------------
+
+
+def test_dry_run_writes_nothing(team: Team) -> None:
+    master = team.master()
+    laptop = team.laptop("张三")
+    assert score(laptop, "1.1.1", "2")
+    assert score(laptop, "1.1.2", "1.5")
+    photo = b"\xff\xd8 a scan " * 1000
+    evidence(laptop, photo)
+    path = team.export(laptop)
+    before = everything(master)
+    [dry] = sync.merge(master, [path], enroll=True, dry_run=True)
+    assert dry.status == "dry-run", dry
+    assert (dry.versions_added, dry.versions_present, dry.blobs_added, dry.blob_bytes) == (3, 0, 1, len(photo))
+    assert [d.id for d in dry.enrolled] == [laptop.identity.device_id]
+    assert everything(master) == before
+    backups = paths.data_dir() / "backups"
+    assert not backups.exists() or list(backups.iterdir()) == []
+    quarantine_is_empty()
+    [real] = sync.merge(master, [path], enroll=True)  # the dry run's report was exact
+    assert real.status == "merged"
+    assert (real.versions_added, real.blobs_added, real.blob_bytes, real.conflicts) == (
+        dry.versions_added, dry.blobs_added, dry.blob_bytes, dry.conflicts,
+    )
