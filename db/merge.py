@@ -100,6 +100,8 @@ class _Plan:
     new_blob_bytes: int
     max_hlc: int
     older_than: int
+    verified_versions: list[str]  # the new versions whose signatures were checked
+    verified_blobs: list[str]  # the new blobs whose bytes were hashed
 
 
 # --- step 1: quarantine --------------------------------------------------------------------
@@ -390,6 +392,7 @@ def _verify(
     present_blobs = set(conn.execute(text("SELECT sha256 FROM blob")).scalars())
     file_blobs = {}
     new_blobs = new_bytes = 0
+    verified_blobs: list[str] = []
     for rowid, sha, size in foreign.execute("SELECT id, sha256, size FROM blob").fetchall():
         file_blobs[sha] = size
         if sha in present_blobs:
@@ -404,11 +407,15 @@ def _verify(
             raise refuse("blob", f"evidence {sha[:12]}…'s bytes do not match its hash: the file was altered or damaged")
         new_blobs += 1
         new_bytes += size
+        verified_blobs.append(sha)
     missing = referenced - set(file_blobs) - present_blobs
     if missing:
         raise refuse("blob", f"{len(missing)} pieces of evidence are missing from the file")
 
-    return _Plan(exported, source, chain, devices, new_devices, new_count, present, new_blobs, new_bytes, max_hlc, older_than)
+    return _Plan(
+        exported, source, chain, devices, new_devices, new_count, present, new_blobs, new_bytes, max_hlc, older_than,
+        [c[0] for c in to_check], verified_blobs,
+    )
 
 
 def _check_manifest(
@@ -440,11 +447,7 @@ def _check_manifest(
     }
     for number, known in stored.items():
         if number <= exported.number and chain[number - 1].hash != known:
-            raise refuse(
-                "fork",
-                f"export #{number} of this device differs from the one merged before: the laptop's database was "
-                "restored from an old copy or replaced; ask the inspector to create a new one",
-            )
+            raise refuse("fork", f"export #{number}: {_FORK}")
     older_than = max((n for n in stored if n > exported.number), default=0)
 
     # every figure of the manifest, recomputed from the file
@@ -463,14 +466,22 @@ def _check_manifest(
 # --- step 4: one transaction ---------------------------------------------------------------
 
 _UNION = [
-    # scope: the records the new versions belong to
-    "INSERT OR IGNORE INTO {scope}(record_id) SELECT DISTINCT i.record_id FROM incoming.version i "
-    "WHERE NOT EXISTS (SELECT 1 FROM main.version v WHERE v.version_id = i.version_id)",
+    "CREATE TEMP TABLE IF NOT EXISTS merge_verified(version_id TEXT PRIMARY KEY)",
+    "CREATE TEMP TABLE IF NOT EXISTS merge_verified_blob(sha256 TEXT PRIMARY KEY)",
     "CREATE TEMP TABLE IF NOT EXISTS merge_new(version_id TEXT PRIMARY KEY)",
     "DELETE FROM temp.merge_new",
-    "INSERT INTO temp.merge_new(version_id) SELECT i.version_id FROM incoming.version i "
-    "WHERE NOT EXISTS (SELECT 1 FROM main.version v WHERE v.version_id = i.version_id)",
 ]
+# The versions to add: in the file, checked by step 3, not here yet. Step 3 may have run
+# while an earlier file of the batch was being merged; what it did not check was here then.
+_NEW = (
+    "INSERT INTO temp.merge_new(version_id) SELECT i.version_id FROM incoming.version i "
+    "JOIN temp.merge_verified c ON c.version_id = i.version_id "
+    "WHERE NOT EXISTS (SELECT 1 FROM main.version v WHERE v.version_id = i.version_id)"
+)
+_SCOPE = (
+    "INSERT OR IGNORE INTO {scope}(record_id) "
+    "SELECT DISTINCT i.record_id FROM incoming.version i JOIN temp.merge_new n ON n.version_id = i.version_id"
+)
 _INSERT_VERSIONS = (
     "INSERT INTO main.version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
     "SELECT i.version_id, i.record_id, i.entity, i.device_id, i.seq, i.hlc, i.deleted, i.payload, i.blob_hashes, i.signature "
@@ -482,23 +493,58 @@ _INSERT_PARENTS = (
 )
 _INSERT_BLOBS = (
     "INSERT INTO main.blob(sha256, size, mime, data) SELECT i.sha256, i.size, i.mime, i.data FROM incoming.blob i "
+    "JOIN temp.merge_verified_blob c ON c.sha256 = i.sha256 "
     "WHERE NOT EXISTS (SELECT 1 FROM main.blob b WHERE b.sha256 = i.sha256)"
+)
+# Afterwards everything the file holds must be here: a version or blob neither checked nor
+# already present would mean the file changed under us.
+_LEFT_OUT = (
+    "SELECT (SELECT count(*) FROM incoming.version i WHERE NOT EXISTS (SELECT 1 FROM main.version v WHERE v.version_id = i.version_id))"
+    " + (SELECT count(*) FROM incoming.blob i WHERE NOT EXISTS (SELECT 1 FROM main.blob b WHERE b.sha256 = i.sha256))"
+)
+_STORED_CHAIN = text("SELECT number, hash FROM manifest WHERE device_id = :d")
+_FORK = (
+    "this export of the device differs from the one merged before: the laptop's database was restored from an old copy "
+    "or replaced; ask the inspector to create a new one"
+)
+_ENROLL = text(
+    "INSERT INTO device(id, role, inspector, public_key, fingerprint, enrolled_at) VALUES (:i, :r, :n, :k, :f, :t) "
+    "ON CONFLICT(id) DO NOTHING"
 )
 
 
 def _apply(conn: Connection, plan: _Plan, report: FileReport, now: str) -> None:
+    if plan.exporter is not None:  # again, as of now: an earlier file of the batch may have brought the device's manifests
+        stored = dict(conn.execute(_STORED_CHAIN, {"d": plan.exporter.device_id}).all())
+        if any(stored.get(m.number, m.hash) != m.hash for m in plan.chain):
+            raise Refused(report.file, "fork", _FORK)
+        report.older_than = max((n for n in stored if n > plan.exporter.number), default=0)
+    enrolled = []
     for device in plan.new_devices:
-        conn.execute(
-            text("INSERT INTO device(id, role, inspector, public_key, fingerprint, enrolled_at) VALUES (:i, :r, :n, :k, :f, :t)"),
-            {"i": device.id, "r": device.role, "n": device.inspector, "k": device.public_key, "f": device.fingerprint, "t": now},
-        )
-    projection.begin_scope(conn)
+        if conn.execute(_ENROLL, {"i": device.id, "r": device.role, "n": device.inspector, "k": device.public_key,
+                                  "f": device.fingerprint, "t": now}).rowcount:
+            enrolled.append(device)
+        elif conn.execute(text("SELECT fingerprint FROM device WHERE id = :i"), {"i": device.id}).scalar() != device.fingerprint:
+            raise Refused(report.file, "device_key", f"device {device.id[:8]} was enrolled meanwhile with another key")
+    report.enrolled = enrolled
     for statement in _UNION:
-        conn.exec_driver_sql(statement.format(scope=projection.AFFECTED))
+        conn.exec_driver_sql(statement)
+    raw = conn.connection.driver_connection
+    raw.execute("DELETE FROM temp.merge_verified")  # type: ignore[union-attr]
+    raw.executemany("INSERT INTO temp.merge_verified(version_id) VALUES (?)", [(v,) for v in plan.verified_versions])  # type: ignore[union-attr]
+    raw.execute("DELETE FROM temp.merge_verified_blob")  # type: ignore[union-attr]
+    raw.executemany("INSERT INTO temp.merge_verified_blob(sha256) VALUES (?)", [(b,) for b in plan.verified_blobs])  # type: ignore[union-attr]
+    conn.exec_driver_sql(_NEW)
+    projection.begin_scope(conn)
+    conn.exec_driver_sql(_SCOPE.format(scope=projection.AFFECTED))
     added = conn.exec_driver_sql(_INSERT_VERSIONS).rowcount
     conn.exec_driver_sql(_INSERT_PARENTS)
+    blob_bytes = conn.exec_driver_sql(
+        "SELECT coalesce(sum(i.size), 0) FROM incoming.blob i JOIN temp.merge_verified_blob c ON c.sha256 = i.sha256 "
+        "WHERE NOT EXISTS (SELECT 1 FROM main.blob b WHERE b.sha256 = i.sha256)"
+    ).scalar()
     blobs = conn.exec_driver_sql(_INSERT_BLOBS).rowcount
-    if added != plan.new_versions or blobs != plan.new_blobs:
+    if conn.exec_driver_sql(_LEFT_OUT).scalar():
         raise KnownDatabaseError(report.file, "the file changed between its checks and the merge; nothing was merged")
     for m in plan.chain:
         conn.execute(
@@ -508,7 +554,7 @@ def _apply(conn: Connection, plan: _Plan, report: FileReport, now: str) -> None:
     if plan.max_hlc:
         local.observe(conn, plan.max_hlc)
     conflicted = projection.refresh_scope(conn)
-    report.versions_added, report.blobs_added, report.blob_bytes = added, blobs, plan.new_blob_bytes
+    report.versions_added, report.blobs_added, report.blob_bytes = added, blobs, int(blob_bytes or 0)
     report.conflicts, report.records_in_conflict = len(conflicted), conflicted
     conn.execute(
         text(
@@ -520,7 +566,7 @@ def _apply(conn: Connection, plan: _Plan, report: FileReport, now: str) -> None:
             "t": now, "f": report.file.name, "h": report.file_sha256, "d": report.device_id, "i": report.inspector,
             "m": plan.exporter.hash if plan.exporter else "",
             "n": plan.exporter.number if plan.exporter else 0, "va": added, "vp": plan.present_versions, "ba": blobs,
-            "bb": plan.new_blob_bytes, "c": len(conflicted),
+            "bb": report.blob_bytes, "c": len(conflicted),
         },
     )
 
@@ -529,28 +575,31 @@ class _DryRun(Exception):
     pass
 
 
-def _transaction(database: Database, quarantined: Path, plan: _Plan, report: FileReport, now: str, *, dry_run: bool,
-                 cancelled: Callable[[], bool]) -> None:
+def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileReport, now: str, *, dry_run: bool,
+                 cancelled: Callable[[], bool], target: Path) -> None:
+    """Step 4 on the batch's connection: ATTACH (outside a transaction, as SQLite requires),
+    one BEGIN IMMEDIATE … COMMIT, DETACH."""
+    raw = conn.connection.driver_connection
     try:
-        with database.engine.connect().execution_options(immediate=True) as conn:
-            raw = conn.connection.driver_connection
-            raw.execute("ATTACH DATABASE ? AS incoming", (engine.file_uri(quarantined, "mode=ro&immutable=1"),))  # type: ignore[union-attr]
+        raw.execute("ATTACH DATABASE ? AS incoming", (engine.file_uri(quarantined, "mode=ro&immutable=1"),))  # type: ignore[union-attr]
+        try:
             raw.execute("PRAGMA incoming.mmap_size=0")  # type: ignore[union-attr]
-            try:
-                with conn.begin():
-                    _apply(conn, plan, report, now)
-                    if cancelled():
-                        raise Cancelled
-                    if dry_run:
-                        raise _DryRun
-            except _DryRun:
-                pass
-            finally:
-                raw.execute("DETACH DATABASE incoming")  # type: ignore[union-attr]
+            with conn.begin():
+                _apply(conn, plan, report, now)
+                if cancelled():
+                    raise Cancelled
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        finally:
+            raw.execute("DETACH DATABASE incoming")  # type: ignore[union-attr]
     except IntegrityError as exc:
         raise Refused(report.file, "contents", f"the file's versions cannot be stored beside those already here ({exc.orig})") from exc
     except OperationalError as exc:
-        raise engine.translate(exc, database.path) from exc
+        raise engine.translate(exc, target) from exc
+    except sqlite3.OperationalError as exc:  # from the raw ATTACH/DETACH
+        raise engine.translate(OperationalError(str(exc), None, exc), target) from exc
 
 
 def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: bool) -> _Plan:
@@ -595,6 +644,43 @@ def _prune(folder: Path, stem: str, keep: int) -> None:
         path.unlink(missing_ok=True)
 
 
+@dataclass
+class _Prepared:
+    """Steps 1–3 of one file, done ahead in a worker thread."""
+
+    report: FileReport
+    quarantined: Path
+    plan: _Plan | None = None  # None: refused, or nothing new
+    refusal: Refused | None = None
+
+
+def _prepare(database: Database, path: Path, quarantine_dir: Path, *, enroll: bool) -> _Prepared:
+    report = FileReport(path, "refused")
+    prepared = _Prepared(report, quarantine_dir / f"{uuid.uuid4().hex}.db")
+    try:
+        if path.resolve() == database.path.resolve():
+            raise Refused(path, "unreadable", "this is the database being merged into")
+        report.file_sha256 = _quarantine(path, prepared.quarantined)
+        known = _known_file(database, report.file_sha256)
+        if known is not None:
+            report.status, (report.device_id, report.inspector, report.export_number) = "nothing-new", known
+            return prepared
+        plan = _inspect(database, prepared.quarantined, path, enroll=enroll)
+    except Refused as exc:
+        prepared.refusal = exc
+        return prepared
+    exporter = plan.devices[plan.source]
+    report.device_id, report.inspector, report.role = exporter.id, exporter.inspector, exporter.role
+    report.export_number = plan.exporter.number if plan.exporter else 0
+    report.versions_present = plan.present_versions
+    report.older_than, report.enrolled = plan.older_than, plan.new_devices
+    if plan.new_versions == 0 and plan.new_blobs == 0 and not plan.new_devices and plan.older_than:
+        report.status = "nothing-new"  # an old export replayed after a newer one
+    else:
+        prepared.plan = plan
+    return prepared
+
+
 def merge(
     database: Database,
     files: Sequence[Path],
@@ -610,60 +696,67 @@ def merge(
 ) -> list[FileReport]:
     """Merge each file in turn, each in its own transaction; a refused file is reported,
     the others are merged. Raises `Cancelled` (earlier files stay merged) and the
-    environment's failures (a full disk) after rolling the current file back."""
+    environment's failures (a full disk) after rolling the current file back.
+
+    Steps 1–3 of the next file (copy, hashes, signatures: mostly C code that releases the
+    GIL) run in a worker thread while the current file's transaction runs, so a batch costs
+    little more than its transactions. A file checked before an earlier one of the batch
+    was merged stays correct: step 4 adds only what step 3 checked, and requires that the
+    rest was already here.
+    """
     now = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     reports: list[FileReport] = []
     backed_up = False
     quarantine_dir.mkdir(parents=True, exist_ok=True)
     _sweep(quarantine_dir)
-    for index, path in enumerate(files):
-        if cancelled():
-            raise Cancelled
-        if progress:
-            progress(index, len(files), str(path))
-        report = FileReport(Path(path), "refused")
-        reports.append(report)
-        quarantined = quarantine_dir / f"{uuid.uuid4().hex}.db"
+    paths = [Path(p) for p in files]
+    batch = database.engine.connect().execution_options(immediate=True)
+    with ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge") as ahead, batch as conn:
+        pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll)] if paths else []
         try:
-            if Path(path).resolve() == database.path.resolve():
-                raise Refused(path, "unreadable", "this is the database being merged into")
-            report.file_sha256 = _quarantine(Path(path), quarantined)
-            known = _known_file(database, report.file_sha256)
-            if known is not None:
-                report.status, (report.device_id, report.inspector, report.export_number) = "nothing-new", known
-                continue
-            plan = _inspect(database, quarantined, Path(path), enroll=enroll)
-            exporter = plan.devices[plan.source]
-            report.device_id, report.inspector, report.role = exporter.id, exporter.inspector, exporter.role
-            report.export_number = plan.exporter.number if plan.exporter else 0
-            report.versions_present = plan.present_versions
-            report.older_than, report.enrolled = plan.older_than, plan.new_devices
-            stored_chain_complete = plan.new_versions == 0 and plan.new_blobs == 0 and not plan.new_devices and plan.older_than
-            if stored_chain_complete:
-                report.status = "nothing-new"
-                continue
-            if not dry_run and not backed_up:
-                backup_dir.mkdir(parents=True, exist_ok=True)
-                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-                migrations.backup(database.path, backup_dir / f"{database.path.stem}-{stamp}.db")
-                _prune(backup_dir, database.path.stem, keep_backups)
-                backed_up = True
-            _transaction(database, quarantined, plan, report, now, dry_run=dry_run, cancelled=cancelled)
-            if dry_run:
-                report.status = "dry-run"
-            elif report.versions_added == 0 and report.blobs_added == 0 and not report.enrolled:
-                report.status = "nothing-new"
-            else:
-                report.status = "merged"
-        except Refused as exc:
-            report.status, report.code, report.reason = "refused", exc.code, str(exc).split(": ", 1)[-1]
-        except DiskFull:
-            report.status, report.code, report.reason = "refused", "disk_full", "the disk is full; the merge was rolled back"
-            raise
+            for index, path in enumerate(paths):
+                if progress:
+                    progress(index, len(paths), str(path))
+                prepared = pending.pop(0).result()
+                if index + 1 < len(paths):
+                    pending.append(ahead.submit(_prepare, database, paths[index + 1], quarantine_dir, enroll=enroll))
+                report = prepared.report
+                reports.append(report)
+                try:
+                    if cancelled():
+                        raise Cancelled
+                    if prepared.refusal is not None:
+                        raise prepared.refusal
+                    if prepared.plan is None:
+                        continue
+                    if not dry_run and not backed_up:
+                        backup_dir.mkdir(parents=True, exist_ok=True)
+                        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+                        migrations.backup(database.path, backup_dir / f"{database.path.stem}-{stamp}.db")
+                        _prune(backup_dir, database.path.stem, keep_backups)
+                        backed_up = True
+                    _transaction(conn, prepared.quarantined, prepared.plan, report, now, dry_run=dry_run, cancelled=cancelled,
+                                 target=database.path)
+                    if dry_run:
+                        report.status = "dry-run"
+                    elif report.versions_added == 0 and report.blobs_added == 0 and not report.enrolled:
+                        report.status = "nothing-new"
+                    else:
+                        report.status = "merged"
+                except Refused as exc:
+                    report.status, report.code, report.reason = "refused", exc.code, str(exc).split(": ", 1)[-1]
+                except DiskFull:
+                    report.status, report.code, report.reason = "refused", "disk_full", "the disk is full; the merge was rolled back"
+                    raise
+                finally:
+                    prepared.quarantined.unlink(missing_ok=True)
         finally:
-            quarantined.unlink(missing_ok=True)
+            for future in pending:  # a cancelled or failed batch: the file checked ahead is dropped
+                future.cancel()
+                if not future.cancelled():
+                    future.result().quarantined.unlink(missing_ok=True)
     if progress:
-        progress(len(files), len(files), "")
+        progress(len(paths), len(paths), "")
     return reports
 
 

@@ -85,7 +85,10 @@ _WINNERS = (
 )
 
 
-def _statements(scope: str, entities: tuple[str, ...] = tuple(ENTITIES)) -> list[str]:
+def _statements(scope: str, entities: tuple[str, ...] = tuple(ENTITIES), *, winners_table: bool = False) -> list[str]:
+    """The statements that recompute the records in `scope`. With `winners_table`, the
+    provisional winners are computed once into a temporary table and each current table
+    is filled from it (for many records); otherwise each reads them from a subquery."""
     out = [
         f"DELETE FROM head WHERE record_id IN (SELECT record_id FROM {scope})",
         "INSERT INTO head(record_id, version_id) SELECT v.record_id, v.version_id FROM version v "
@@ -93,7 +96,15 @@ def _statements(scope: str, entities: tuple[str, ...] = tuple(ENTITIES)) -> list
         "AND NOT EXISTS (SELECT 1 FROM version_parent p WHERE p.parent_id = v.version_id)",
         f"DELETE FROM conflict WHERE record_id IN (SELECT record_id FROM {scope})",
     ]
-    winners = _WINNERS.format(scope=scope)
+    winners = f"({_WINNERS.format(scope=scope)})"
+    if winners_table:
+        out += [
+            "CREATE TEMP TABLE IF NOT EXISTS projection_winner(record_id TEXT PRIMARY KEY, version_id TEXT, entity TEXT, "
+            "deleted INTEGER, payload TEXT)",
+            "DELETE FROM temp.projection_winner",
+            f"INSERT INTO temp.projection_winner(record_id, version_id, entity, deleted, payload) {_WINNERS.format(scope=scope)}",
+        ]
+        winners = "temp.projection_winner"
     for entity in entities:
         table, cols = ENTITIES[entity]
         names = ", ".join(c.name for c in cols)
@@ -101,12 +112,12 @@ def _statements(scope: str, entities: tuple[str, ...] = tuple(ENTITIES)) -> list
         out += [
             f"DELETE FROM {table} WHERE record_id IN (SELECT record_id FROM {scope})",
             f"INSERT INTO {table}(record_id, version_id, {names}) SELECT w.record_id, w.version_id, {values} "
-            f"FROM ({winners}) w WHERE w.deleted = 0 AND w.entity = '{entity}'",
+            f"FROM {winners} w WHERE w.deleted = 0 AND w.entity = '{entity}'",
         ]
     return out
 
 
-_SCOPED = _statements(AFFECTED)
+_SCOPED = _statements(AFFECTED, winners_table=True)
 _ONE_RECORD = "(SELECT :r AS record_id)"
 _ONE = {entity: [text(s) for s in _statements(_ONE_RECORD, (entity,))] for entity in ENTITIES}
 _ONE_OTHER = [text(s) for s in _statements(_ONE_RECORD, ())]  # records with no current table (evidence links…)
