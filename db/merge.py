@@ -48,7 +48,7 @@ MAX_BLOB_BYTES = 512 * 1024 * 1024  # one piece of evidence; SQLite's length lim
 
 # What a field device may sign. A master signs anything (resolutions, adjudications).
 _FIELD_ENTITIES = {"score", "finding", "method_score", "evidence", "problem", "signature"}
-_PER_INSPECTOR = {"score", "finding"}
+_PER_INSPECTOR = {"score", "finding", "evidence", "problem", "signature"}
 
 
 class Cancelled(Exception):

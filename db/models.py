@@ -211,3 +211,67 @@ class ImportLogRow(SQLModel, table=True):
     blobs_added: int
     blob_bytes: int
     conflicts: int
+
+
+class CurrentEvidence(SQLModel, table=True):
+    """A photo or document attached by an inspector: to an item and mode of a county, or
+    waiting in the photo inbox (county, item and mode empty)."""
+
+    __tablename__ = "current_evidence"
+    __table_args__ = (Index("ix_current_evidence_county", "county", "item"),)
+    record_id: str = Field(primary_key=True)
+    version_id: str
+    inspector: str
+    sha256: str  # the blob
+    name: str  # the file name it came from
+    mime: str
+    size: int
+    county: str | None = None
+    item: str | None = None
+    mode: str | None = None
+    caption: str = ""
+    taken_at: str | None = None  # EXIF capture time, as the camera wrote it
+    gps: str | None = None  # "lat,lon" from EXIF
+    attached_at: str  # when it was attached (ISO, UTC)
+
+
+class CurrentProblem(SQLModel, table=True):
+    """A problem found (问题) under an item, with its rectification deadline."""
+
+    __tablename__ = "current_problem"
+    __table_args__ = (Index("ix_current_problem_county", "county", "item"),)
+    record_id: str = Field(primary_key=True)
+    version_id: str
+    county: str
+    item: str
+    inspector: str
+    description: str
+    severity: str  # minor | major | serious
+    deadline: str | None = None  # ISO date
+    created_at: str
+
+
+class CurrentSignature(SQLModel, table=True):
+    """A signature on a county's record: the inspector's or the county liaison's."""
+
+    __tablename__ = "current_signature"
+    __table_args__ = (Index("ix_current_signature_county", "county"),)
+    record_id: str = Field(primary_key=True)
+    version_id: str
+    county: str
+    inspector: str  # whose record it signs
+    signer_role: str  # inspector | liaison
+    signer_name: str
+    signed_at: str
+    strokes: str  # JSON: a list of strokes, each a list of [x, y] in 0…1 of the pad
+    image_sha256: str  # the signature as a PNG blob
+    record_digest: str  # SHA-256 of the record as signed: differs from today's when it changed since
+
+
+class Thumbnail(SQLModel, table=True):
+    """Thumbnails of evidence, made once; this file's cache, never merged."""
+
+    __tablename__ = "thumbnail"
+    sha256: str = Field(primary_key=True)
+    size: int = Field(primary_key=True)  # the longer side in pixels
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # PNG or JPEG

@@ -45,6 +45,24 @@ ENTITIES: dict[str, tuple[str, tuple[Column, ...]]] = {
     "method_score": ("current_method_score", (*_keys("county", "method"), Column("total"), Column("items"))),
     "adjudication": ("current_adjudication", _keys("county", "item", "score", "reason")),
     "adjustment": ("current_adjustment", _keys("county", "delta", "reason")),
+    "evidence": (
+        "current_evidence",
+        (
+            *_keys("inspector", "sha256", "name", "mime"), Column("size", 0), Column("county"), Column("item"), Column("mode"),
+            Column("caption", ""), Column("taken_at"), Column("gps"), Column("attached_at", ""),
+        ),
+    ),
+    "problem": (
+        "current_problem",
+        (*_keys("county", "item", "inspector", "description", "severity"), Column("deadline"), Column("created_at", "")),
+    ),
+    "signature": (
+        "current_signature",
+        (
+            *_keys("county", "inspector", "signer_role", "signer_name", "signed_at", "image_sha256", "record_digest"),
+            Column("strokes", "[]"),
+        ),
+    ),
 }
 
 AFFECTED = "temp.projection_scope"

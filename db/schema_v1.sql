@@ -170,3 +170,54 @@ CREATE TABLE head (
 	PRIMARY KEY (record_id, version_id),
 	FOREIGN KEY(version_id) REFERENCES version (version_id)
 );
+CREATE TABLE current_evidence (
+	record_id VARCHAR NOT NULL,
+	version_id VARCHAR NOT NULL,
+	inspector VARCHAR NOT NULL,
+	sha256 VARCHAR NOT NULL,
+	name VARCHAR NOT NULL,
+	mime VARCHAR NOT NULL,
+	size INTEGER NOT NULL,
+	county VARCHAR,
+	item VARCHAR,
+	mode VARCHAR,
+	caption VARCHAR NOT NULL,
+	taken_at VARCHAR,
+	gps VARCHAR,
+	attached_at VARCHAR NOT NULL,
+	PRIMARY KEY (record_id)
+);
+CREATE INDEX ix_current_evidence_county ON current_evidence (county, item);
+CREATE TABLE current_problem (
+	record_id VARCHAR NOT NULL,
+	version_id VARCHAR NOT NULL,
+	county VARCHAR NOT NULL,
+	item VARCHAR NOT NULL,
+	inspector VARCHAR NOT NULL,
+	description VARCHAR NOT NULL,
+	severity VARCHAR NOT NULL,
+	deadline VARCHAR,
+	created_at VARCHAR NOT NULL,
+	PRIMARY KEY (record_id)
+);
+CREATE INDEX ix_current_problem_county ON current_problem (county, item);
+CREATE TABLE current_signature (
+	record_id VARCHAR NOT NULL,
+	version_id VARCHAR NOT NULL,
+	county VARCHAR NOT NULL,
+	inspector VARCHAR NOT NULL,
+	signer_role VARCHAR NOT NULL,
+	signer_name VARCHAR NOT NULL,
+	signed_at VARCHAR NOT NULL,
+	strokes VARCHAR NOT NULL,
+	image_sha256 VARCHAR NOT NULL,
+	record_digest VARCHAR NOT NULL,
+	PRIMARY KEY (record_id)
+);
+CREATE INDEX ix_current_signature_county ON current_signature (county);
+CREATE TABLE thumbnail (
+	sha256 VARCHAR NOT NULL,
+	size INTEGER NOT NULL,
+	data BLOB NOT NULL,
+	PRIMARY KEY (sha256, size)
+);

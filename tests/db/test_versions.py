@@ -386,8 +386,8 @@ def test_the_stored_envelope_equals_the_canonical_one(field_db, tmp_path) -> Non
         signer = field_db.signer(tmp_path / "keys", conn)
         rid = versions.new_id()
         for payload in ({"text": "e\u0301 — 检查", "n": None, "nested": {"b": [1, "2"], "a": True}}, {"text": ""}):
-            versions.put(conn, signer, entity="evidence", record_id=rid, payload=payload, blob_hashes=["ff" * 32, "aa" * 32])
-        versions.put(conn, signer, entity="evidence", record_id=rid, payload={"text": ""}, deleted=True)
+            versions.put(conn, signer, entity="note", record_id=rid, payload=payload, blob_hashes=["ff" * 32, "aa" * 32])
+        versions.put(conn, signer, entity="note", record_id=rid, payload={"text": ""}, deleted=True)
     with field_db.read() as conn:
         stored = {r[0]: r for r in conn.execute(text("SELECT version_id, payload, blob_hashes FROM version"))}
         written = versions.load(conn)

@@ -78,7 +78,10 @@ def evidence(ws: Workspace, data: bytes, item: str = "1.1.1", county_index: int 
         sha = blobs.put_bytes(conn, data, "image/jpeg")
         versions.put(
             conn, signer, entity="evidence", record_id=versions.new_id(),
-            payload={"county": county(ws, county_index), "item": item, "inspector": ws.identity.inspector or "", "name": "photo.jpg"},
+            payload={
+                "county": county(ws, county_index), "item": item, "mode": "field", "inspector": ws.identity.inspector or "",
+                "name": "photo.jpg", "sha256": sha, "mime": "image/jpeg", "size": len(data), "attached_at": "2026-11-27T09:00:00Z",
+            },
             blob_hashes=[sha],
         )
     return sha
