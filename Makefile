@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint contract bench clean
+TS := $(wildcard resources/translations/*.ts)
+QM := $(TS:.ts=.qm)
+
+.PHONY: run test lint contract bench translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +17,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-run: $(STAMP)
+# The GUI's translations, compiled from the .ts sources (edit those with Qt Linguist).
+resources/translations/%.qm: resources/translations/%.ts $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+# After changing UI strings: collect them into the .ts files (existing translations are kept).
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate -no-obsolete desktop/ui/*.py $(foreach t,$(TS),-ts $(t))
+
+run: $(STAMP) $(QM)
 	$(BIN)/yanshou
 
 lint: $(STAMP)
 	$(BIN)/ruff check desktop db tests
 	$(BIN)/lint-imports
 
-test: lint
+test: lint $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 # SPEC §6 contract check (../shared/contract/check.py), when the shared folder is beside us.
@@ -33,4 +44,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.merge $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis $(QM)

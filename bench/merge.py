@@ -125,7 +125,10 @@ def fill_laptop(ws: Workspace, plan: LaptopPlan, shared: bytes, rng: random.Rand
             data = piece if isinstance(piece, bytes) else os.urandom(piece)
             sha = blobs.put_bytes(conn, data, "image/jpeg")
             county, item = rng.choice(cells)
-            payload = {"county": county, "item": item, "inspector": inspector, "name": f"IMG_{number:04d}.jpg"}
+            payload = {
+                "county": county, "item": item, "mode": "field", "inspector": inspector, "name": f"IMG_{number:04d}.jpg",
+                "sha256": sha, "mime": "image/jpeg", "size": len(data), "attached_at": "2026-11-27T09:00:00+00:00",
+            }
             put("evidence", versions.new_id(), payload, [sha])
         round_ = 0
         while written < plan.versions:

@@ -92,10 +92,19 @@ def upgrade(engine: Engine, path: Path) -> int:
 
 
 def quick_check(engine: Engine, path: Path) -> None:
+    """SQLite's quick check, and every table of the schema present."""
     with engine.connect() as conn:
         result = conn.execute(text("PRAGMA quick_check")).scalars().all()
+        tables = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
     if result != ["ok"]:
         raise DatabaseCorrupt(path, "the database file is damaged: " + "; ".join(result[:3]))
+    missing = sorted(_tables(SCHEMA_VERSION) - tables)
+    if missing:
+        raise DatabaseCorrupt(path, f"the database lacks tables of its schema ({', '.join(missing)}); it is damaged or from a test build")
+
+
+def _tables(version: int) -> set[str]:
+    return {s.split("(")[0].split()[2].strip('"') for s in ddl(version) if s.upper().startswith("CREATE TABLE")}
 
 
 def backup(source: Path, target: Path) -> None:

@@ -39,6 +39,9 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and not argv[0].startswith("-") and argv[0] not in _COMMANDS:
+        argv.insert(0, "gui")  # `yanshou DB` opens DB
     args = parser.parse_args(argv)
     command = args.command or "start"
     try:
@@ -65,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yanshou", description="验收 Yanshou — acceptance inspection of the government-openness pilot")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("gui", help="open the window (the default command)")
+    p.add_argument("db", type=Path, nargs="?", help="a database (default: the last one opened)")
+    p.add_argument("--screenshot", type=Path, metavar="PNG", help="render the window offscreen at 1366×768 to PNG and exit")
 
     p = sub.add_parser("init", help="create a database for a laptop (field) or the team lead (master)")
     p.add_argument("db", type=Path)
@@ -330,25 +337,24 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if report.intact else 1
 
 
-def _start(args: argparse.Namespace) -> int:
-    """`yanshou` alone: open the default database, created from the built-in campaign on
-    first start. The GUI arrives with issue 3/6; until then, the help and the indicators."""
-    from desktop.services.workspace import create
+def _gui(args: argparse.Namespace) -> int:
+    """`yanshou [gui] [DB] [--screenshot PNG]`: the window (offscreen with --screenshot)."""
+    import os
 
-    path = paths.default_database()
-    if not path.exists():
-        create(path, role="field").close()
-        print(f"created {path} from the built-in campaign")
-    _parser().print_help()
-    print()
-    with _open(path) as ws:
-        print(_indicator_table(ws.campaign))
-    print(f"\ndatabase: {path}")
-    return 0
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    db = getattr(args, "db", None)
+    if db is not None and not db.exists():
+        raise UsageError(f"{db}: no such database file (create one with 'yanshou init' or start 'yanshou' without a file)")
+    from desktop.ui.app import run
+
+    return run(db, screenshot)
 
 
 _COMMANDS = {
-    "start": _start,
+    "start": _gui,
+    "gui": _gui,
     "init": _init,
     "indicators": _indicators,
     "import-sheet": _import_sheet,

@@ -1,0 +1,139 @@
+"""Starting the GUI: the application object, its font and language, which database to
+open (the one given, the last one, or a first-run set-up), and one window per file.
+
+The CJK font ships with the program (resources/fonts) and is loaded before any widget
+exists, so the window looks the same on every machine, whatever fonts it has.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QSettings, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import paths
+
+SCREENSHOT_SIZE = (1366, 768)
+LANGUAGES = ("zh_CN", "en")
+
+
+def settings() -> QSettings:
+    """The user's settings, an INI file in the config folder (tests get their own)."""
+    return QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def _font_family() -> str | None:
+    font_file = paths.resources() / "fonts" / "wqy-microhei.ttc"
+    font_id = QFontDatabase.addApplicationFont(str(font_file))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    return families[0] if families else None
+
+
+def _install_translators(app: QApplication, language: str) -> list[QTranslator]:
+    """Our strings and Qt's own (its dialogs' buttons), in the chosen language."""
+    installed: list[QTranslator] = []
+    if language == "en":
+        return installed
+    ours = QTranslator(app)
+    if ours.load(str(paths.resources() / "translations" / f"yanshou_{language}.qm")):
+        app.installTranslator(ours)
+        installed.append(ours)
+    qt = QTranslator(app)
+    if qt.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        installed.append(qt)
+    return installed
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with font and translations; reused when one exists (tests)."""
+    app = QApplication.instance()
+    if app is None:  # Qt 6 scales for high DPI by itself, with fractional factors
+        app = QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    if not app.property("yanshou_ready"):
+        app.setApplicationName("Yanshou")
+        app.setApplicationDisplayName("验收")
+        app.setOrganizationName("Yanshou")
+        family = _font_family()
+        if family:
+            font = QFont(family, 10)
+            app.setFont(font)
+        language = str(settings().value("language", "zh_CN"))
+        _install_translators(app, language if language in LANGUAGES else "zh_CN")
+        app.setProperty("yanshou_ready", True)
+    return app
+
+
+class DatabaseLock:
+    """One window per database file: a lock file beside it, released on close or when the
+    process dies (QLockFile notices stale locks)."""
+
+    def __init__(self, database: Path) -> None:
+        self._lock = QLockFile(str(database) + ".lock")
+        self._lock.setStaleLockTime(0)
+
+    def acquire(self) -> bool:
+        return self._lock.tryLock(100)
+
+    def release(self) -> None:
+        self._lock.unlock()
+
+
+def run(database: Path | None, screenshot: Path | None = None) -> int:
+    """`yanshou gui [DB] [--screenshot PNG]`."""
+    from desktop.ui.main_window import MainWindow, open_database
+    from desktop.ui.setup import first_run
+
+    app = application()
+    store = settings()
+    if database is None:
+        last = store.value("last_database")
+        if last and Path(str(last)).exists():
+            database = Path(str(last))
+        elif paths.default_database().exists():
+            database = paths.default_database()
+        else:
+            database = first_run(store)
+            if database is None:
+                return 0
+    lock = DatabaseLock(database)
+    if screenshot is None and not lock.acquire():
+        QMessageBox.warning(
+            None, app.translate("App", "Yanshou"),
+            app.translate("App", "{0} is already open in another Yanshou window. Switch to that window.").format(database),
+        )
+        return 2
+    if screenshot is not None:  # headless: a database that cannot be opened ends with a message, not a dialog
+        from desktop.services.workspace import open_workspace
+
+        ws = open_workspace(database)
+    else:
+        ws = open_database(database)
+        if ws is None:
+            lock.release()
+            return 2
+    store.setValue("last_database", str(database))
+    window = MainWindow(ws)
+    try:
+        if screenshot is not None:
+            window.resize(*SCREENSHOT_SIZE)
+            window.show_first()
+            window.show()
+            for _ in range(5):
+                app.processEvents()
+            window.wait_for_thumbnails(3000)
+            app.processEvents()
+            ok = window.grab().save(str(screenshot))
+            window.close()
+            return 0 if ok else 1
+        window.show()
+        window.show_first()
+        QTimer.singleShot(0, window.raise_)
+        return app.exec()
+    finally:
+        ws.close()
+        lock.release()

@@ -1,0 +1,190 @@
+"""Evidence of the item: thumbnails of photos and icons of documents, attached by button
+or by dropping files; thumbnails are made in a worker thread and cached in the file, so
+the GUI never decodes a full photo to draw the strip."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import inspection
+from desktop.services.inspection import Evidence
+from desktop.services.workspace import Workspace
+from desktop.ui.item_view import mode_label
+
+THUMB = 112
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _Signals(QObject):
+    done = Signal(str, QImage)  # sha256, thumbnail (null image: not a picture)
+
+
+class _ThumbnailJob(QRunnable):
+    def __init__(self, ws: Workspace, sha: str, signals: _Signals) -> None:
+        super().__init__()
+        self.ws, self.sha, self.signals = ws, sha, signals
+
+    def run(self) -> None:
+        try:
+            data = inspection.thumbnail(self.ws, self.sha)
+        except Exception:  # a thumbnail that cannot be made shows the document icon instead
+            data = None
+        image = QImage.fromData(data) if data else QImage()
+        self.signals.done.emit(self.sha, image)
+
+
+class EvidencePanel(QWidget):
+    attach_requested = Signal(list)  # paths
+    removed = Signal(str)  # record id
+    caption_changed = Signal(str, str)  # record id, caption
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.setAcceptDrops(True)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)  # one decode at a time: old laptops, and the GUI keeps a core
+        self.signals = _Signals()
+        self.signals.done.connect(self._thumbnail_ready)
+        self._items: dict[str, list[QListWidgetItem]] = {}
+        self._evidence: dict[str, Evidence] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.heading)
+        self.list = QListWidget()
+        self.list.setObjectName("evidence")
+        self.list.setViewMode(QListView.ViewMode.IconMode)
+        self.list.setIconSize(QSize(THUMB, THUMB))
+        self.list.setGridSize(QSize(THUMB + 24, THUMB + 44))
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setMovement(QListView.Movement.Static)
+        self.list.setWordWrap(True)
+        self.list.setSpacing(4)
+        self.list.itemDoubleClicked.connect(self._open)
+        layout.addWidget(self.list, 1)
+        self.hint = QLabel(self.tr("Drop photos or documents here"))
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setStyleSheet("color: #888;")
+        layout.addWidget(self.hint)
+        buttons = QHBoxLayout()
+        self.add = QPushButton(self.tr("Attach…"))
+        self.add.setObjectName("attach")
+        self.add.clicked.connect(self._choose)
+        self.caption = QPushButton(self.tr("Caption…"))
+        self.caption.clicked.connect(self._caption)
+        self.delete = QPushButton(self.tr("Remove"))
+        self.delete.clicked.connect(self._remove)
+        for button in (self.add, self.caption, self.delete):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self._document_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+        self._pending = 0
+
+    # --- showing ---------------------------------------------------------------------
+
+    def show_evidence(self, evidence: tuple[Evidence, ...]) -> None:
+        self.list.clear()
+        self._items.clear()
+        self._evidence = {e.record_id: e for e in evidence}
+        self.heading.setText(self.tr("Evidence ({0})").format(len(evidence)))
+        self.hint.setVisible(not evidence)
+        for e in evidence:
+            where = mode_label(e.mode) if e.mode else ""
+            label = e.caption or e.name
+            item = QListWidgetItem(self._document_icon, f"{where}\n{_elide(label)}")
+            item.setData(RECORD_ROLE, e.record_id)
+            taken = self.tr("taken {0}").format(e.taken_at) if e.taken_at else self.tr("no capture time")
+            gps = f"\nGPS {e.gps}" if e.gps else ""
+            attached = self.tr("attached {0}").format(e.attached_at.replace("T", " ")[:19])
+            item.setToolTip(f"{e.name}\n{taken}{gps}\n{attached}")
+            self.list.addItem(item)
+            self._items.setdefault(e.sha256, []).append(item)
+            if e.is_image:
+                self._pending += 1
+                self.pool.start(_ThumbnailJob(self.ws, e.sha256, self.signals))
+
+    def _thumbnail_ready(self, sha: str, image: QImage) -> None:
+        self._pending = max(0, self._pending - 1)
+        if image.isNull():
+            return
+        icon = QIcon(QPixmap.fromImage(image))
+        for item in self._items.get(sha, []):
+            try:
+                item.setIcon(icon)
+            except RuntimeError:  # the list was cleared meanwhile (moved to another item)
+                pass
+
+    def wait(self, msecs: int) -> bool:
+        return self.pool.waitForDone(msecs)
+
+    # --- actions ---------------------------------------------------------------------
+
+    def _selected(self) -> Evidence | None:
+        item = self.list.currentItem()
+        return self._evidence.get(item.data(RECORD_ROLE)) if item else None
+
+    def _choose(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Attach evidence"), str(Path.home()),
+            self.tr("Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)"),
+        )
+        if files:
+            self.attach_requested.emit([Path(f) for f in files])
+
+    def _caption(self) -> None:
+        chosen = self._selected()
+        if chosen is None:
+            return
+        text, ok = QInputDialog.getText(self, self.tr("Caption"), self.tr("What the picture or document shows:"), text=chosen.caption)
+        if ok:
+            self.caption_changed.emit(chosen.record_id, text)
+
+    def _remove(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            self.removed.emit(chosen.record_id)
+
+    def _open(self, item: QListWidgetItem) -> None:
+        """Open a piece of evidence in the system's program, from a temporary copy."""
+        chosen = self._evidence.get(item.data(RECORD_ROLE))
+        if chosen is None:
+            return
+        folder = Path(tempfile.mkdtemp(prefix="yanshou-view-"))
+        target = folder / Path(chosen.name).name
+        target.write_bytes(inspection.blob_bytes(self.ws, chosen.sha256))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+    # --- drag and drop ---------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            self.attach_requested.emit(files)
+            event.acceptProposedAction()
+
+
+def _elide(text: str, length: int = 12) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -1,0 +1,313 @@
+"""The centre of the window: one item of one county — its text and points, the four
+inspection modes (findings, status, pilot area), the score with its reasoning, and the
+problems found. Every change emits `edited`; the window saves (debounced)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.indicators import Indicator
+from desktop.core.inspection import FindingStatus, InspectionMode
+from desktop.core.numbers import canonical
+from desktop.services.inspection import SEVERITIES, Finding, ItemRecord, Problem
+
+UNSCORED = -0.5  # the spin box's value that shows as "not scored"
+
+
+def mode_label(mode: InspectionMode) -> str:
+    return {
+        InspectionMode.REPORT: QCoreApplication.translate("Vocabulary", "Briefing"),
+        InspectionMode.MATERIALS: QCoreApplication.translate("Vocabulary", "Materials"),
+        InspectionMode.ONLINE: QCoreApplication.translate("Vocabulary", "Website"),
+        InspectionMode.FIELD: QCoreApplication.translate("Vocabulary", "On site"),
+    }[mode]
+
+
+def status_label(status: FindingStatus) -> str:
+    return {
+        FindingStatus.MET: QCoreApplication.translate("Vocabulary", "Met"),
+        FindingStatus.PARTLY_MET: QCoreApplication.translate("Vocabulary", "Partly met"),
+        FindingStatus.NOT_MET: QCoreApplication.translate("Vocabulary", "Not met"),
+        FindingStatus.UNCHECKED: QCoreApplication.translate("Vocabulary", "Not checked"),
+    }[status]
+
+
+def severity_label(severity: str) -> str:
+    return {
+        "minor": QCoreApplication.translate("Vocabulary", "Minor"),
+        "major": QCoreApplication.translate("Vocabulary", "Major"),
+        "serious": QCoreApplication.translate("Vocabulary", "Serious"),
+    }.get(severity, severity)
+
+
+class ModePage(QWidget):
+    """One inspection mode of the item: status, pilot area, findings."""
+
+    edited = Signal()
+
+    def __init__(self, mode: InspectionMode, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode = mode
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Result:")))
+        self.status_group = QButtonGroup(self)
+        self.status_buttons: dict[FindingStatus, QRadioButton] = {}
+        for status in (FindingStatus.MET, FindingStatus.PARTLY_MET, FindingStatus.NOT_MET, FindingStatus.UNCHECKED):
+            button = QRadioButton(status_label(status))
+            button.setObjectName(f"status-{mode.value}-{status.value}")
+            self.status_group.addButton(button)
+            self.status_buttons[status] = button
+            row.addWidget(button)
+        row.addSpacing(16)
+        row.addWidget(QLabel(self.tr("Pilot area:")))
+        self.area = QComboBox()
+        self.area.setEditable(True)
+        self.area.setMinimumWidth(140)
+        self.area.setObjectName(f"area-{mode.value}")
+        row.addWidget(self.area)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName(f"findings-{mode.value}")
+        self.text.setPlaceholderText(self.tr("What was found in this mode: what was seen, heard or checked, and where."))
+        layout.addWidget(self.text, 1)
+        self.status_group.buttonToggled.connect(lambda _b, on: on and self.edited.emit())
+        self.area.currentTextChanged.connect(lambda _t: self.edited.emit())
+        self.text.textChanged.connect(self.edited.emit)
+
+    def set_areas(self, areas: tuple[str, ...]) -> None:
+        self.area.blockSignals(True)
+        self.area.clear()
+        self.area.addItem("")
+        self.area.addItems(list(areas))
+        self.area.blockSignals(False)
+
+    def load(self, finding: Finding) -> None:
+        for widget in (self.status_group, self.area, self.text):
+            widget.blockSignals(True)
+        self.status_buttons[finding.status].setChecked(True)
+        self.area.setCurrentText(finding.area)
+        self.text.setPlainText(finding.text)
+        for widget in (self.status_group, self.area, self.text):
+            widget.blockSignals(False)
+
+    def finding(self) -> Finding:
+        checked = next((s for s, b in self.status_buttons.items() if b.isChecked()), FindingStatus.UNCHECKED)
+        return Finding(self.mode, self.text.toPlainText().strip(), checked, self.area.currentText().strip())
+
+
+class ProblemDialog(QDialog):
+    def __init__(self, parent: QWidget | None, problem: Problem | None, default_deadline: dt.date | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Problem found"))
+        form = QFormLayout(self)
+        self.description = QPlainTextEdit(problem.description if problem else "")
+        self.description.setPlaceholderText(self.tr("What is wrong, and what must be rectified"))
+        self.description.setMinimumSize(420, 110)
+        self.severity = QComboBox()
+        for key in SEVERITIES:
+            self.severity.addItem(severity_label(key), key)
+        if problem:
+            self.severity.setCurrentIndex(SEVERITIES.index(problem.severity))
+        self.deadline = QDateEdit()
+        self.deadline.setCalendarPopup(True)
+        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        deadline = problem.deadline if problem else default_deadline
+        self.deadline.setDate(QDate(deadline.year, deadline.month, deadline.day) if deadline else QDate.currentDate())
+        form.addRow(self.tr("Description"), self.description)
+        form.addRow(self.tr("Severity"), self.severity)
+        form.addRow(self.tr("Rectify by"), self.deadline)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, str, dt.date]:
+        d = self.deadline.date()
+        return self.description.toPlainText().strip(), str(self.severity.currentData()), dt.date(d.year(), d.month(), d.day())
+
+
+class ItemEditor(QWidget):
+    edited = Signal()
+    problem_requested = Signal(object)  # a Problem to edit, or None for a new one
+    problem_removed = Signal(str)  # record id
+    mode_changed = Signal(object)  # InspectionMode
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.county: str | None = None
+        self.item: Indicator | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(8)
+
+        self.title = QLabel()
+        self.title.setObjectName("item-title")
+        self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.text = QLabel()
+        self.text.setObjectName("item-text")
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.path = QLabel()
+        self.path.setStyleSheet("color: #666;")
+        self.path.setWordWrap(True)
+        layout.addWidget(self.path)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("modes")
+        self.pages: dict[InspectionMode, ModePage] = {}
+        for mode in InspectionMode:
+            page = ModePage(mode)
+            page.edited.connect(self._changed)
+            self.pages[mode] = page
+            self.tabs.addTab(page, mode_label(mode))
+        self.tabs.currentChanged.connect(lambda i: self.mode_changed.emit(list(InspectionMode)[i]))
+        layout.addWidget(self.tabs, 3)
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+
+        score_row = QHBoxLayout()
+        label = QLabel(self.tr("Score"))
+        label.setStyleSheet("font-weight: bold;")
+        score_row.addWidget(label)
+        self.score = QDoubleSpinBox()
+        self.score.setObjectName("score")
+        self.score.setDecimals(1)
+        self.score.setSingleStep(0.5)
+        self.score.setSpecialValueText(self.tr("Not scored"))
+        self.score.setMinimumWidth(110)
+        self.score.valueChanged.connect(self._changed)
+        self.score.valueChanged.connect(self._score_set)
+        label.setBuddy(self.score)
+        score_row.addWidget(self.score)
+        self.points = QLabel()
+        score_row.addWidget(self.points)
+        score_row.addSpacing(16)
+        score_row.addWidget(QLabel(self.tr("Reasoning")))
+        self.comment = QPlainTextEdit()
+        self.comment.setObjectName("comment")
+        self.comment.setPlaceholderText(self.tr("Why this score: which requirement was met or missed"))
+        self.comment.setFixedHeight(56)
+        self.comment.textChanged.connect(self._changed)
+        score_row.addWidget(self.comment, 1)
+        layout.addLayout(score_row)
+
+        problems_head = QHBoxLayout()
+        problems_label = QLabel(self.tr("Problems found"))
+        problems_label.setStyleSheet("font-weight: bold;")
+        problems_head.addWidget(problems_label)
+        problems_head.addStretch(1)
+        self.add_problem = QPushButton(self.tr("Add problem…"))
+        self.add_problem.setObjectName("add-problem")
+        self.add_problem.clicked.connect(lambda: self.problem_requested.emit(None))
+        self.remove_problem = QPushButton(self.tr("Remove"))
+        self.remove_problem.clicked.connect(self._remove_problem)
+        problems_head.addWidget(self.add_problem)
+        problems_head.addWidget(self.remove_problem)
+        layout.addLayout(problems_head)
+        self.problems = QTableWidget(0, 3)
+        self.problems.setObjectName("problems")
+        self.problems.setHorizontalHeaderLabels([self.tr("Description"), self.tr("Severity"), self.tr("Rectify by")])
+        self.problems.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.problems.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.problems.verticalHeader().setVisible(False)
+        self.problems.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems.setFixedHeight(96)
+        self.problems.cellDoubleClicked.connect(lambda row, _c: self.problem_requested.emit(self._problems[row]))
+        layout.addWidget(self.problems)
+        self._problems: list[Problem] = []
+        self._loading = False
+
+    def _changed(self) -> None:
+        if not self._loading:
+            self.edited.emit()
+
+    def _score_set(self, value: float) -> None:
+        """The reasoning belongs to a score: it is written with it, so it waits for one."""
+        scored = value > UNSCORED
+        self.comment.setEnabled(scored)
+        self.comment.setPlaceholderText(
+            self.tr("Why this score: which requirement was met or missed") if scored else self.tr("Give a score first, then the reasoning")
+        )
+
+    def _remove_problem(self) -> None:
+        row = self.problems.currentRow()
+        if 0 <= row < len(self._problems):
+            self.problem_removed.emit(self._problems[row].record_id)
+
+    def load(self, county: str, item: Indicator, path: str, record: ItemRecord, areas: tuple[str, ...]) -> None:
+        self._loading = True
+        self.county, self.item = county, item
+        self.path.setText(path)
+        self.title.setText(self.tr("Item {0}  ({1} points)").format(item.code, canonical(item.points)))
+        self.text.setText(item.name)
+        for mode, page in self.pages.items():
+            page.set_areas(areas)
+            page.load(record.findings[mode])
+        self.score.setRange(UNSCORED, float(item.points))
+        self.score.setValue(float(record.score) if record.score is not None else UNSCORED)
+        self._score_set(self.score.value())
+        self.points.setText(self.tr("of {0}").format(canonical(item.points)))
+        self.comment.setPlainText(record.comment)
+        self.show_problems(record.problems)
+        self._loading = False
+
+    def show_problems(self, problems: tuple[Problem, ...]) -> None:
+        self._problems = list(problems)
+        self.problems.setRowCount(len(problems))
+        for row, problem in enumerate(problems):
+            cells = (problem.description, severity_label(problem.severity), problem.deadline.isoformat() if problem.deadline else "")
+            for col, value in enumerate(cells):
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(problem.description)
+                self.problems.setItem(row, col, cell)
+
+    def score_value(self) -> Decimal | None:
+        value = self.score.value()
+        return None if value <= UNSCORED else Decimal(str(value)).quantize(Decimal("0.1")).normalize()
+
+    def findings(self) -> list[Finding]:
+        return [page.finding() for page in self.pages.values()]
+
+    def current_mode(self) -> InspectionMode:
+        return list(InspectionMode)[self.tabs.currentIndex()]
+
+    def set_mode(self, mode: InspectionMode) -> None:
+        self.tabs.setCurrentIndex(list(InspectionMode).index(mode))
+        self.pages[mode].text.setFocus()

@@ -1,0 +1,434 @@
+"""The inspector's window: where I am (county, indicator tree), the item (modes, score,
+problems), its evidence, and a status bar that says 已保存 only after the commit.
+
+Saving: every edit restarts a 300 ms timer; when it fires, what the editor holds is
+written in one transaction on a single writer thread (writes keep their order, the GUI
+thread never waits on the disk). Moving to another item, county or closing the window
+saves at once first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import KnownDatabaseError
+from desktop import paths
+from desktop.core.errors import InputError
+from desktop.core.indicators import Level
+from desktop.core.inspection import InspectionMode
+from desktop.services import inspection, sync
+from desktop.services.workspace import Workspace, open_workspace
+from desktop.ui.evidence import EvidencePanel
+from desktop.ui.item_view import ItemEditor, ProblemDialog
+from desktop.ui.messages import explain
+from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
+
+SAVE_DELAY_MS = 300
+
+
+def open_database(path: Path) -> Workspace | None:
+    """Open a database, or say in a dialog why it cannot be opened."""
+    try:
+        return open_workspace(path)
+    except (KnownDatabaseError, InputError, OSError) as exc:
+        QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Cannot open the database"), explain(exc))
+        return None
+
+
+class _JobSignals(QObject):
+    finished = Signal(object)  # the job's result
+    failed = Signal(object)  # the exception
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], signals: _JobSignals) -> None:
+        super().__init__()
+        self.fn, self.signals = fn, signals
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # reported to the user by the window, logged there
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+def _log(exc: BaseException) -> None:
+    try:
+        log = paths.data_dir() / "yanshou-error.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as f:
+            f.write(f"--- {dt.datetime.now().isoformat()}\n")
+            f.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        pass
+
+
+class Writer(QObject):
+    """One writer thread: jobs run in the order they were given."""
+
+    saved = Signal(object)  # result
+    failed = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.pending = 0
+
+    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None) -> None:
+        signals = _JobSignals(self)
+        self.pending += 1
+
+        def finished(result: Any) -> None:
+            self.pending -= 1
+            if on_done:
+                on_done(result)
+            self.saved.emit(result)
+            signals.deleteLater()
+
+        def failed(exc: BaseException) -> None:
+            self.pending -= 1
+            self.failed.emit(exc)
+            signals.deleteLater()
+
+        signals.finished.connect(finished)
+        signals.failed.connect(failed)
+        self.pool.start(_Job(fn, signals))
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self.pool.waitForDone(msecs)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__()
+        self.ws = ws
+        self.campaign = ws.campaign
+        self.county: str | None = None
+        self.item: str | None = None
+        self.dirty = False
+        self.setWindowTitle(self.tr("Yanshou — {0} — {1}").format(self.campaign.name, ws.path.name))
+
+        self.writer = Writer(self)
+        self.writer.saved.connect(self._saved)
+        self.writer.failed.connect(self._failed)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SAVE_DELAY_MS)
+        self.timer.timeout.connect(self.save_now)
+
+        # left: where I am
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 0, 8)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("County")))
+        self.counties = QComboBox()
+        self.counties.setObjectName("county")
+        for county in self.campaign.counties:
+            self.counties.addItem(county.name, county.code)
+        row.addWidget(self.counties, 1)
+        left_layout.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Show")))
+        self.filter = QComboBox()
+        self.filter.setObjectName("filter")
+        for value, label in (
+            (Filter.ALL, self.tr("All items")),
+            (Filter.UNSCORED, self.tr("Not scored")),
+            (Filter.PROBLEMS, self.tr("With problems")),
+            (Filter.NO_EVIDENCE, self.tr("Without evidence")),
+        ):
+            self.filter.addItem(label, int(value))
+        row.addWidget(self.filter, 1)
+        left_layout.addLayout(row)
+        self.model = IndicatorTreeModel(self.campaign.indicator_set, self)
+        self.proxy = ItemFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.tree = QTreeView()
+        self.tree.setObjectName("tree")
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(Column.MODES, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.SCORE, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.expandAll()
+        left_layout.addWidget(self.tree, 1)
+
+        # centre and right
+        self.editor = ItemEditor()
+        self.evidence = EvidencePanel(ws)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.editor)
+        splitter.addWidget(self.evidence)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 0)
+        splitter.setSizes([400, 640, 300])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._toolbar()
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("saved")
+        self.statusBar().addWidget(self.saved_label, 1)
+        device = ws.identity.device_id[:8]
+        who = ws.identity.inspector or self.tr("(no inspector)")
+        self.statusBar().addPermanentWidget(QLabel(self.tr("Device {0} · Inspector {1}").format(device, who)))
+        self._show_saved(None)
+
+        self.counties.currentIndexChanged.connect(self._county_changed)
+        self.filter.currentIndexChanged.connect(lambda _i: self.proxy.set_filter(Filter(self.filter.currentData())))
+        self.filter.currentIndexChanged.connect(lambda _i: self.tree.expandAll())
+        self.tree.selectionModel().currentChanged.connect(self._tree_moved)
+        self.editor.edited.connect(self._edited)
+        self.editor.problem_requested.connect(self._edit_problem)
+        self.editor.problem_removed.connect(self._remove_problem)
+        self.evidence.attach_requested.connect(self._attach)
+        self.evidence.removed.connect(lambda rid: self._write(lambda: inspection.remove(self.ws, "evidence", rid), self._reload_item))
+        self.evidence.caption_changed.connect(
+            lambda rid, text: self._write(lambda: inspection.set_caption(self.ws, rid, text), self._reload_item)
+        )
+
+    # --- toolbar and keys --------------------------------------------------------------
+
+    def _toolbar(self) -> None:
+        bar = QToolBar(self.tr("Inspection"))
+        bar.setObjectName("toolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        previous = QAction(self.tr("◀ Previous item"), self)
+        previous.setShortcut(QKeySequence("Ctrl+Up"))
+        previous.triggered.connect(lambda: self.step(-1))
+        following = QAction(self.tr("Next item ▶"), self)
+        following.setShortcut(QKeySequence("Ctrl+Down"))
+        following.triggered.connect(lambda: self.step(1))
+        bar.addAction(previous)
+        bar.addAction(following)
+        bar.addSeparator()
+        score = QAction(self.tr("Score"), self)
+        score.setShortcut(QKeySequence("Ctrl+G"))
+        score.triggered.connect(lambda: (self.editor.score.setFocus(), self.editor.score.selectAll()))
+        self.addAction(score)
+        for number, mode in enumerate(InspectionMode, start=1):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _c=False, m=mode: self.editor.set_mode(m))
+            self.addAction(action)
+        export = QAction(self.tr("Export to USB stick…"), self)
+        export.setObjectName("export")
+        export.triggered.connect(self._export)
+        bar.addAction(export)
+
+    def step(self, delta: int) -> None:
+        """Go to the previous or next item (in the indicator table's order)."""
+        codes = [n.code for n in self.campaign.indicator_set.items]
+        if self.item not in codes:
+            target = codes[0]
+        else:
+            target = codes[max(0, min(len(codes) - 1, codes.index(self.item) + delta))]
+        self.select_item(target)
+
+    # --- moving ------------------------------------------------------------------------
+
+    def show_first(self) -> None:
+        """The first county and its first item."""
+        self.counties.setCurrentIndex(0)
+        if self.county is None:
+            self._county_changed(0)
+        self.select_item(self.campaign.indicator_set.items[0].code)
+
+    def select_item(self, code: str) -> None:
+        index = self.proxy.mapFromSource(self.model.index_of(code))
+        if not index.isValid():  # hidden by the filter: show everything
+            self.filter.setCurrentIndex(0)
+            index = self.proxy.mapFromSource(self.model.index_of(code))
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+
+    def _county_changed(self, _index: int) -> None:
+        self.save_now()
+        self.county = self.counties.currentData()
+        self._refresh_tree()
+        if self.item:
+            self._load_item(self.item)
+
+    def _tree_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        code = current.data(CODE_ROLE)
+        if code is None:
+            return
+        node = self.campaign.indicator_set.node(code)
+        if node.level is not Level.ITEM:
+            return
+        self.save_now()
+        self._load_item(code)
+
+    def _load_item(self, code: str) -> None:
+        assert self.county is not None
+        self.item = code
+        node = self.campaign.indicator_set.node(code)
+        first = self.campaign.indicator_set.ancestor(code, Level.FIRST)
+        second = self.campaign.indicator_set.ancestor(code, Level.SECOND)
+        path = f"{self.counties.currentText()} › {first.code} {first.name} › {second.code} {second.name}"
+        record = inspection.item_record(self.ws, self.county, code)
+        county = self.campaign.county(self.county)
+        areas = county.pilot_areas or self.campaign.pilot_areas
+        self.editor.load(self.county, node, path, record, tuple(areas))
+        self.evidence.show_evidence(record.evidence)
+        self.dirty = False
+
+    def _reload_item(self, _result: Any = None) -> None:
+        if self.item and not self.dirty:
+            record = inspection.item_record(self.ws, self.county or "", self.item)
+            self.editor.show_problems(record.problems)
+            self.evidence.show_evidence(record.evidence)
+        self._refresh_tree()
+
+    def _refresh_tree(self) -> None:
+        if self.county is not None:
+            self.model.update_status(inspection.county_status(self.ws, self.county))
+
+    # --- saving ------------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        self.dirty = True
+        self.saved_label.setText(self.tr("Unsaved changes…"))
+        self.timer.start()
+
+    def save_now(self) -> None:
+        """Write what the editor holds, now (on the writer thread)."""
+        self.timer.stop()
+        if not self.dirty or self.county is None or self.item is None:
+            return
+        county, item = self.county, self.item
+        score, comment, findings = self.editor.score_value(), self.editor.comment.toPlainText().strip(), self.editor.findings()
+        self.dirty = False
+        self.saved_label.setText(self.tr("Saving…"))
+        self.writer.submit(lambda: inspection.save_item(self.ws, county, item, score=score, comment=comment, findings=findings))
+
+    def _write(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> None:
+        self.save_now()
+        self.saved_label.setText(self.tr("Saving…"))
+        self.writer.submit(fn, then)
+
+    def _saved(self, _result: Any) -> None:
+        if self.writer.pending == 0 and not self.dirty:
+            self._show_saved(dt.datetime.now())
+        self._refresh_tree()
+
+    def _show_saved(self, when: dt.datetime | None) -> None:
+        if when is None:
+            self.saved_label.setText(self.tr("Saved"))
+        else:
+            self.saved_label.setText(self.tr("Saved {0}").format(when.strftime("%H:%M:%S")))
+
+    def _failed(self, exc: BaseException) -> None:
+        _log(exc)
+        self.saved_label.setText(self.tr("NOT SAVED"))
+        QMessageBox.critical(self, self.tr("Not saved"), explain(exc))
+
+    # --- problems and evidence -----------------------------------------------------------
+
+    def _edit_problem(self, problem: inspection.Problem | None) -> None:
+        if self.county is None or self.item is None:
+            return
+        dialog = ProblemDialog(self, problem, inspection.default_deadline(self.ws))
+        if dialog.exec() != ProblemDialog.DialogCode.Accepted:
+            return
+        description, severity, deadline = dialog.values()
+        if not description:
+            QMessageBox.warning(self, self.tr("Problem found"), self.tr("A problem needs a description."))
+            return
+        county, item = self.county, self.item
+        record_id = problem.record_id if problem else None
+        self._write(
+            lambda: inspection.save_problem(
+                self.ws, county, item, description=description, severity=severity, deadline=deadline, record_id=record_id
+            ),
+            self._reload_item,
+        )
+
+    def _remove_problem(self, record_id: str) -> None:
+        self._write(lambda: inspection.remove(self.ws, "problem", record_id), self._reload_item)
+
+    def _attach(self, files: list[Path]) -> None:
+        if self.county is None or self.item is None:
+            return
+        county, item, mode = self.county, self.item, self.editor.current_mode()
+
+        def attach_all() -> list[str]:
+            warnings = []
+            for path in files:
+                try:
+                    _evidence, unreadable = inspection.attach(self.ws, path, county=county, item=item, mode=mode)
+                except InputError as exc:
+                    warnings.append(explain(exc))
+                    continue
+                if unreadable:
+                    warnings.append(self.tr("{0}: not a readable picture; kept as a document").format(path.name))
+            return warnings
+
+        def done(warnings: list[str]) -> None:
+            self._reload_item()
+            if warnings:
+                QMessageBox.warning(self, self.tr("Evidence"), "\n".join(warnings))
+
+        self._write(attach_all, done)
+
+    def _export(self) -> None:
+        self.save_now()
+        suggested = str(Path.home() / f"{self.ws.path.stem}-{dt.date.today():%Y%m%d}.db")
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Export to USB stick"), suggested, self.tr("Yanshou export (*.db)"))
+        if not target:
+            return
+
+        def done(snapshot: Any) -> None:
+            QMessageBox.information(
+                self, self.tr("Export"),
+                self.tr("Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.").format(
+                    snapshot.path, snapshot.manifest.number, snapshot.versions, snapshot.blobs
+                ),
+            )
+
+        self._write(lambda: sync.export(self.ws, Path(target)), done)
+
+    # --- closing -----------------------------------------------------------------------
+
+    def wait_for_thumbnails(self, msecs: int) -> bool:
+        return self.evidence.wait(msecs)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_now()
+        self.writer.wait()
+        self.evidence.wait(5000)
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "open_database"]

@@ -1,0 +1,111 @@
+"""The first start: who am I, which campaign, which database file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import KnownDatabaseError
+from desktop import paths
+from desktop.core.errors import InputError
+from desktop.services.workspace import create
+from desktop.ui.messages import explain
+
+
+class SetupDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Welcome to Yanshou"))
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("Three questions before the first inspection. The answers can be seen later in the status bar."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.inspector = QLineEdit()
+        self.inspector.setObjectName("inspector")
+        self.inspector.setPlaceholderText(self.tr("Your name, as it will appear on the signed record"))
+        form.addRow(self.tr("Inspector"), self.inspector)
+        campaign = QVBoxLayout()
+        self.builtin = QRadioButton(self.tr("The built-in campaign: Lu'an 2018 (六政办秘〔2018〕177号)"))
+        self.builtin.setChecked(True)
+        self.from_file = QRadioButton(self.tr("A campaign file from the team lead:"))
+        self.campaign_file = QLineEdit()
+        self.campaign_file.setEnabled(False)
+        browse_campaign = QPushButton(self.tr("Choose…"))
+        browse_campaign.clicked.connect(self._choose_campaign)
+        self.from_file.toggled.connect(self.campaign_file.setEnabled)
+        row = QHBoxLayout()
+        row.addWidget(self.campaign_file, 1)
+        row.addWidget(browse_campaign)
+        campaign.addWidget(self.builtin)
+        campaign.addWidget(self.from_file)
+        campaign.addLayout(row)
+        form.addRow(self.tr("Campaign"), campaign)
+        self.database = QLineEdit(str(paths.default_database()))
+        self.database.setObjectName("database")
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._choose_database)
+        row = QHBoxLayout()
+        row.addWidget(self.database, 1)
+        row.addWidget(browse)
+        form.addRow(self.tr("Database file"), row)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.created: Path | None = None
+
+    def _choose_campaign(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Campaign file"), str(Path.home()), self.tr("Campaign (*.toml)"))
+        if name:
+            self.campaign_file.setText(name)
+            self.from_file.setChecked(True)
+
+    def _choose_database(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Database file"), self.database.text(), self.tr("Yanshou database (*.db)"))
+        if name:
+            self.database.setText(name)
+
+    def _accept(self) -> None:
+        inspector = self.inspector.text().strip()
+        if not inspector:
+            QMessageBox.warning(self, self.windowTitle(), self.tr("Please enter your name."))
+            self.inspector.setFocus()
+            return
+        campaign = Path(self.campaign_file.text()) if self.from_file.isChecked() else None
+        if self.from_file.isChecked() and not self.campaign_file.text().strip():
+            QMessageBox.warning(self, self.windowTitle(), self.tr("Please choose the campaign file."))
+            return
+        path = Path(self.database.text().strip())
+        try:
+            create(path, role="field", campaign_file=campaign, inspector=inspector).close()
+        except (KnownDatabaseError, InputError, OSError) as exc:
+            QMessageBox.critical(self, self.windowTitle(), explain(exc))
+            return
+        self.created = path
+        self.accept()
+
+
+def first_run(store: QSettings) -> Path | None:
+    dialog = SetupDialog()
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.created is None:
+        return None
+    store.setValue("last_database", str(dialog.created))
+    return dialog.created

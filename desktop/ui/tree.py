@@ -1,0 +1,140 @@
+"""The indicator tree of one county: first level → second level → items, with what the
+inspector has done on each (modes with findings, score, problems, evidence) and the
+running score of every node against its points."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+
+from desktop.core.indicators import Indicator, IndicatorSet, Level
+from desktop.core.inspection import InspectionMode
+from desktop.core.numbers import canonical as show
+from desktop.services.inspection import CountyStatus
+
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+SCORED_ROLE = Qt.ItemDataRole.UserRole + 2
+PROBLEMS_ROLE = Qt.ItemDataRole.UserRole + 3
+EVIDENCE_ROLE = Qt.ItemDataRole.UserRole + 4
+
+# One character per mode, in the order of the tabs: 汇 材 网 实.
+MODE_MARKS = {
+    InspectionMode.REPORT: "汇",
+    InspectionMode.MATERIALS: "材",
+    InspectionMode.ONLINE: "网",
+    InspectionMode.FIELD: "实",
+}
+_DONE = QColor("#1a7f37")
+_TODO = QColor("#b8b8b8")
+_PROBLEM = QColor("#c62828")
+
+
+class Column(IntEnum):
+    NAME = 0
+    MODES = 1
+    SCORE = 2
+
+
+def short_name(node: Indicator, length: int = 18) -> str:
+    name = node.name.replace("\n", " ")
+    return name if len(name) <= length else name[: length - 1] + "…"
+
+
+class IndicatorTreeModel(QStandardItemModel):
+    def __init__(self, indicators: IndicatorSet, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.indicators = indicators
+        self.setHorizontalHeaderLabels([self.tr("Indicator"), self.tr("Modes"), self.tr("Score")])
+        self._rows: dict[str, list[QStandardItem]] = {}
+        self._leaves: dict[str, list[str]] = {}
+        for node in indicators.nodes:
+            row = [QStandardItem(), QStandardItem(), QStandardItem()]
+            for cell in row:
+                cell.setEditable(False)
+                cell.setData(node.code, CODE_ROLE)
+            row[Column.NAME].setText(f"{node.code}  {short_name(node, 40 if node.level is not Level.ITEM else 18)}")
+            row[Column.NAME].setToolTip(f"{node.code} {node.name}（{show(node.points)}分）")
+            row[Column.SCORE].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if node.level is not Level.ITEM:
+                bold = QFont()
+                bold.setBold(True)
+                row[Column.NAME].setFont(bold)
+            parent_row = self._rows[node.parent][Column.NAME] if node.parent else self.invisibleRootItem()
+            parent_row.appendRow(row)
+            self._rows[node.code] = row
+        for node in indicators.nodes:
+            self._leaves[node.code] = [n.code for n in indicators.items if self._under(n, node.code)]
+        self.update_status(CountyStatus())
+
+    def _under(self, item: Indicator, code: str) -> bool:
+        current: str | None = item.code
+        while current is not None:
+            if current == code:
+                return True
+            current = self.indicators.node(current).parent
+        return False
+
+    def index_of(self, code: str) -> QModelIndex:
+        return self._rows[code][Column.NAME].index()
+
+    def update_status(self, status: CountyStatus) -> None:
+        """Redraw every node from the county's status (34 items: cheap)."""
+        for node in self.indicators.nodes:
+            row = self._rows[node.code]
+            if node.level is Level.ITEM:
+                item = status.item(node.code)
+                row[Column.MODES].setText(" ".join(MODE_MARKS[m] if m in item.modes else "·" for m in InspectionMode))
+                row[Column.MODES].setForeground(QBrush(_DONE if item.modes else _TODO))
+                marks = []
+                if item.problems:
+                    marks.append(self.tr("{0} problems").format(item.problems))
+                if item.evidence:
+                    marks.append(self.tr("{0} evidence").format(item.evidence))
+                row[Column.MODES].setToolTip("；".join(marks) if marks else self.tr("No findings yet"))
+                score = show(item.score) if item.score is not None else "—"
+                row[Column.SCORE].setText(f"{score}/{show(node.points)}")
+                row[Column.SCORE].setForeground(QBrush(_PROBLEM if item.problems else (_DONE if item.scored else _TODO)))
+                for cell in row:
+                    cell.setData(item.scored, SCORED_ROLE)
+                    cell.setData(item.problems, PROBLEMS_ROLE)
+                    cell.setData(item.evidence, EVIDENCE_ROLE)
+            else:
+                total, scored, count = status.node_score(node, self._leaves[node.code])
+                row[Column.MODES].setText(self.tr("{0}/{1} scored").format(scored, count))
+                row[Column.MODES].setForeground(QBrush(_DONE if scored == count else _TODO))
+                row[Column.SCORE].setText(f"{show(total) if scored else '—'}/{show(node.points)}")
+
+
+class Filter(IntEnum):
+    ALL = 0
+    UNSCORED = 1
+    PROBLEMS = 2
+    NO_EVIDENCE = 3
+
+
+class ItemFilter(QSortFilterProxyModel):
+    """Shows the items a filter keeps, with the nodes above them."""
+
+    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self._filter = Filter.ALL
+        self.setRecursiveFilteringEnabled(True)
+
+    def set_filter(self, value: Filter) -> None:
+        self._filter = value
+        self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        if model.hasChildren(index):
+            return self._filter is Filter.ALL  # parents show when a child does (recursive filtering)
+        if self._filter is Filter.UNSCORED:
+            return not index.data(SCORED_ROLE)
+        if self._filter is Filter.PROBLEMS:
+            return bool(index.data(PROBLEMS_ROLE))
+        if self._filter is Filter.NO_EVIDENCE:
+            return not index.data(EVIDENCE_ROLE)
+        return True

@@ -1,0 +1,637 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="106"/>
+        <source>Yanshou</source>
+        <translation>验收</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="107"/>
+        <source>{0} is already open in another Yanshou window. Switch to that window.</source>
+        <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
+    </message>
+</context>
+<context>
+    <name>EvidencePanel</name>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="84"/>
+        <source>Drop photos or documents here</source>
+        <translation>将照片或文件拖到此处</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="89"/>
+        <source>Attach…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="92"/>
+        <source>Caption…</source>
+        <translation>说明…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="94"/>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="108"/>
+        <source>Evidence ({0})</source>
+        <translation>证据（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="115"/>
+        <source>taken {0}</source>
+        <translation>拍摄于 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="115"/>
+        <source>no capture time</source>
+        <translation>无拍摄时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="117"/>
+        <source>attached {0}</source>
+        <translation>添加于 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="147"/>
+        <source>Attach evidence</source>
+        <translation>添加证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="148"/>
+        <source>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
+        <translation>照片和文件 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="157"/>
+        <source>Caption</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="157"/>
+        <source>What the picture or document shows:</source>
+        <translation>照片或文件的内容说明：</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorTreeModel</name>
+    <message>
+        <location filename="../../desktop/ui/tree.py" line="49"/>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tree.py" line="49"/>
+        <source>Modes</source>
+        <translation>检查方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tree.py" line="49"/>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tree.py" line="92"/>
+        <source>{0} problems</source>
+        <translation>{0} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tree.py" line="94"/>
+        <source>{0} evidence</source>
+        <translation>{0} 个证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tree.py" line="95"/>
+        <source>No findings yet</source>
+        <translation>尚无检查发现</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tree.py" line="105"/>
+        <source>{0}/{1} scored</source>
+        <translation>已评 {0}/{1}</translation>
+    </message>
+</context>
+<context>
+    <name>ItemEditor</name>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="204"/>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="211"/>
+        <source>Not scored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="220"/>
+        <source>Reasoning</source>
+        <translation>评分说明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="223"/>
+        <location filename="../../desktop/ui/item_view.py" line="266"/>
+        <source>Why this score: which requirement was met or missed</source>
+        <translation>评分理由：哪些要求达到或未达到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="230"/>
+        <source>Problems found</source>
+        <translation>发现的问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="234"/>
+        <source>Add problem…</source>
+        <translation>添加问题…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="237"/>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="244"/>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="244"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="244"/>
+        <source>Rectify by</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="266"/>
+        <source>Give a score first, then the reasoning</source>
+        <translation>请先评分，再填写评分说明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="278"/>
+        <source>Item {0}  ({1} points)</source>
+        <translation>指标 {0}（{1} 分）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="286"/>
+        <source>of {0}</source>
+        <translation>满分 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="55"/>
+        <source>Cannot open the database</source>
+        <translation>无法打开数据库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="133"/>
+        <source>Yanshou — {0} — {1}</source>
+        <translation>验收 — {0} — {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="148"/>
+        <source>County</source>
+        <translation>被检查县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="160"/>
+        <source>All items</source>
+        <translation>全部指标</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="161"/>
+        <source>Not scored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="162"/>
+        <source>With problems</source>
+        <translation>有问题的指标</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <source>Without evidence</source>
+        <translation>无证据的指标</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="203"/>
+        <source>(no inspector)</source>
+        <translation>（无检查员）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="204"/>
+        <source>Device {0} · Inspector {1}</source>
+        <translation>设备 {0} · 检查员 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="223"/>
+        <source>Inspection</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="227"/>
+        <source>◀ Previous item</source>
+        <translation>◀ 上一项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="230"/>
+        <source>Next item ▶</source>
+        <translation>下一项 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="236"/>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="245"/>
+        <source>Export to USB stick…</source>
+        <translation>导出到U盘…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="322"/>
+        <source>Unsaved changes…</source>
+        <translation>有未保存的修改…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="338"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="348"/>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="350"/>
+        <source>Saved {0}</source>
+        <translation>已保存 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="354"/>
+        <source>NOT SAVED</source>
+        <translation>未保存！</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="355"/>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <source>Problem found</source>
+        <translation>发现的问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <source>A problem needs a description.</source>
+        <translation>请填写问题描述。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="395"/>
+        <source>{0}: not a readable picture; kept as a document</source>
+        <translation>{0}：不是可读取的图片，已作为文件保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="401"/>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="408"/>
+        <source>Export to USB stick</source>
+        <translation>导出到U盘</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="408"/>
+        <source>Yanshou export (*.db)</source>
+        <translation>验收导出文件 (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="414"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="415"/>
+        <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
+        <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="14"/>
+        <source>This file is not a Yanshou database.</source>
+        <translation>该文件不是验收软件的数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="15"/>
+        <source>This database was made by a newer version of Yanshou. Please update the program.</source>
+        <translation>该数据库由更新版本的验收软件创建，请升级本程序。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="18"/>
+        <source>This database file is damaged. Use the latest export or backup.</source>
+        <translation>数据库文件已损坏，请使用最近的导出文件或备份。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="19"/>
+        <source>The database is being used by another program. Close it and try again.</source>
+        <translation>数据库正被其他程序使用，请关闭后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="20"/>
+        <source>The disk is full; nothing was written. Free some space and try again.</source>
+        <translation>磁盘已满，未写入任何内容。请清理空间后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="21"/>
+        <source>This computer does not hold the key of this database (was it copied from another laptop?). Create a new database for this laptop.</source>
+        <translation>本机没有该数据库的签名密钥（是否从其他电脑复制而来？）。请为本机新建数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="26"/>
+        <source>This database was never set up.</source>
+        <translation>该数据库尚未初始化。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="27"/>
+        <source>The database cannot be used.</source>
+        <translation>该数据库无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="32"/>
+        <source>the file is not there (moved or removed?)</source>
+        <translation>文件不存在（已移动或删除？）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="33"/>
+        <source>this is a folder, not a file</source>
+        <translation>这是文件夹，不是文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="34"/>
+        <source>the file cannot be read</source>
+        <translation>文件无法读取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="35"/>
+        <source>the file is larger than the limit for evidence</source>
+        <translation>文件超过证据大小上限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="36"/>
+        <source>a problem needs a description</source>
+        <translation>问题需要描述</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="37"/>
+        <source>unknown severity</source>
+        <translation>未知的严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="38"/>
+        <source>not a number</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="39"/>
+        <source>outside the item&apos;s points</source>
+        <translation>超出该指标的分值范围</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="40"/>
+        <source>scores go in steps of 0.5</source>
+        <translation>评分须为0.5的整数倍</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="41"/>
+        <source>this database has no inspector</source>
+        <translation>该数据库没有检查员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="42"/>
+        <source>the input is not valid</source>
+        <translation>输入无效</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="51"/>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="54"/>
+        <source>{0}
+
+{1}</source>
+        <translation>{0}
+
+{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="56"/>
+        <source>{0}: the file cannot be read or written ({1})</source>
+        <translation>{0}：文件无法读写（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="59"/>
+        <source>Something went wrong; the details were written to the error log.</source>
+        <translation>操作未能完成，详细信息已写入错误日志。</translation>
+    </message>
+</context>
+<context>
+    <name>ModePage</name>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="80"/>
+        <source>Result:</source>
+        <translation>检查结果：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="90"/>
+        <source>Pilot area:</source>
+        <translation>试点领域：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="100"/>
+        <source>What was found in this mode: what was seen, heard or checked, and where.</source>
+        <translation>本方式下的检查发现：看到、听到或核查的情况及地点。</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemDialog</name>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="130"/>
+        <source>Problem found</source>
+        <translation>发现的问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="133"/>
+        <source>What is wrong, and what must be rectified</source>
+        <translation>存在什么问题，需要如何整改</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="145"/>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="146"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="147"/>
+        <source>Rectify by</source>
+        <translation>整改期限</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="33"/>
+        <source>Welcome to Yanshou</source>
+        <translation>欢迎使用验收软件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="36"/>
+        <source>Three questions before the first inspection. The answers can be seen later in the status bar.</source>
+        <translation>开始检查前请回答三个问题，之后可在状态栏中查看。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="42"/>
+        <source>Your name, as it will appear on the signed record</source>
+        <translation>您的姓名，将显示在签字的检查记录上</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="43"/>
+        <source>Inspector</source>
+        <translation>检查员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="45"/>
+        <source>The built-in campaign: Lu&apos;an 2018 (六政办秘〔2018〕177号)</source>
+        <translation>内置验收方案：六安市2018年试点验收（六政办秘〔2018〕177号）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="47"/>
+        <source>A campaign file from the team lead:</source>
+        <translation>组长提供的验收方案文件：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="50"/>
+        <location filename="../../desktop/ui/setup.py" line="62"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="59"/>
+        <source>Campaign</source>
+        <translation>验收方案</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="67"/>
+        <location filename="../../desktop/ui/setup.py" line="82"/>
+        <source>Database file</source>
+        <translation>数据库文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="76"/>
+        <source>Campaign file</source>
+        <translation>验收方案文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="76"/>
+        <source>Campaign (*.toml)</source>
+        <translation>验收方案 (*.toml)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="82"/>
+        <source>Yanshou database (*.db)</source>
+        <translation>验收数据库 (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="89"/>
+        <source>Please enter your name.</source>
+        <translation>请填写您的姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="94"/>
+        <source>Please choose the campaign file.</source>
+        <translation>请选择验收方案文件。</translation>
+    </message>
+</context>
+<context>
+    <name>Vocabulary</name>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="45"/>
+        <source>Briefing</source>
+        <translation>听取汇报</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="46"/>
+        <source>Materials</source>
+        <translation>查看材料</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="47"/>
+        <source>Website</source>
+        <translation>网上检查</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="48"/>
+        <source>On site</source>
+        <translation>实地核查</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="54"/>
+        <source>Met</source>
+        <translation>符合</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="55"/>
+        <source>Partly met</source>
+        <translation>基本符合</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="56"/>
+        <source>Not met</source>
+        <translation>不符合</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="57"/>
+        <source>Not checked</source>
+        <translation>未检查</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="63"/>
+        <source>Minor</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="64"/>
+        <source>Major</source>
+        <translation>较重</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="65"/>
+        <source>Serious</source>
+        <translation>严重</translation>
+    </message>
+</context>
+</TS>
