@@ -42,6 +42,7 @@ from desktop.services.workspace import Workspace, open_workspace
 from desktop.ui.evidence import EvidencePanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog
 from desktop.ui.messages import explain
+from desktop.ui.signature import SignDialog
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
 
 SAVE_DELAY_MS = 300
@@ -199,6 +200,9 @@ class MainWindow(QMainWindow):
         self.saved_label = QLabel()
         self.saved_label.setObjectName("saved")
         self.statusBar().addWidget(self.saved_label, 1)
+        self.signature_label = QLabel()
+        self.signature_label.setObjectName("signature-state")
+        self.statusBar().addPermanentWidget(self.signature_label)
         device = ws.identity.device_id[:8]
         who = ws.identity.inspector or self.tr("(no inspector)")
         self.statusBar().addPermanentWidget(QLabel(self.tr("Device {0} · Inspector {1}").format(device, who)))
@@ -242,6 +246,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _c=False, m=mode: self.editor.set_mode(m))
             self.addAction(action)
+        sign = QAction(self.tr("Sign the record…"), self)
+        sign.setObjectName("sign")
+        sign.triggered.connect(self._sign)
+        bar.addAction(sign)
         export = QAction(self.tr("Export to USB stick…"), self)
         export.setObjectName("export")
         export.triggered.connect(self._export)
@@ -314,6 +322,31 @@ class MainWindow(QMainWindow):
     def _refresh_tree(self) -> None:
         if self.county is not None:
             self.model.update_status(inspection.county_status(self.ws, self.county))
+            self._refresh_signatures()
+
+    def _refresh_signatures(self) -> None:
+        assert self.county is not None
+        signed = inspection.signatures(self.ws, self.county)
+        if not signed:
+            self.signature_label.setText(self.tr("Record not signed"))
+            self.signature_label.setStyleSheet("color: #888;")
+        elif all(s.current for s in signed.values()) and len(signed) == len(inspection.SIGNER_ROLES):
+            self.signature_label.setText(self.tr("Record signed"))
+            self.signature_label.setStyleSheet("color: #1a7f37;")
+        elif any(not s.current for s in signed.values()):
+            self.signature_label.setText(self.tr("Changed since signed: sign again"))
+            self.signature_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        else:
+            self.signature_label.setText(self.tr("Partly signed"))
+            self.signature_label.setStyleSheet("color: #b26a00;")
+
+    def _sign(self) -> None:
+        if self.county is None:
+            return
+        self.save_now()
+        self.writer.wait()
+        SignDialog(self, self.ws, self.county, self.counties.currentText()).exec()
+        self._refresh_signatures()
 
     # --- saving ------------------------------------------------------------------------
 

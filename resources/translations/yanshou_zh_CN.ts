@@ -187,148 +187,173 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="55"/>
+        <location filename="../../desktop/ui/main_window.py" line="56"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="133"/>
+        <location filename="../../desktop/ui/main_window.py" line="134"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="148"/>
+        <location filename="../../desktop/ui/main_window.py" line="149"/>
         <source>County</source>
         <translation>被检查县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="160"/>
+        <location filename="../../desktop/ui/main_window.py" line="161"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="161"/>
+        <location filename="../../desktop/ui/main_window.py" line="162"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="162"/>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <location filename="../../desktop/ui/main_window.py" line="164"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="203"/>
+        <location filename="../../desktop/ui/main_window.py" line="207"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="204"/>
+        <location filename="../../desktop/ui/main_window.py" line="208"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="223"/>
+        <location filename="../../desktop/ui/main_window.py" line="227"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="227"/>
+        <location filename="../../desktop/ui/main_window.py" line="231"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="230"/>
+        <location filename="../../desktop/ui/main_window.py" line="234"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236"/>
+        <location filename="../../desktop/ui/main_window.py" line="240"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="245"/>
+        <location filename="../../desktop/ui/main_window.py" line="249"/>
+        <source>Sign the record…</source>
+        <translation>签字确认…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="253"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="322"/>
+        <location filename="../../desktop/ui/main_window.py" line="331"/>
+        <source>Record not signed</source>
+        <translation>记录未签字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="334"/>
+        <source>Record signed</source>
+        <translation>记录已签字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="337"/>
+        <source>Changed since signed: sign again</source>
+        <translation>签字后已修改，需重新签字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="340"/>
+        <source>Partly signed</source>
+        <translation>部分签字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="355"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
-        <location filename="../../desktop/ui/main_window.py" line="338"/>
+        <location filename="../../desktop/ui/main_window.py" line="366"/>
+        <location filename="../../desktop/ui/main_window.py" line="371"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="348"/>
+        <location filename="../../desktop/ui/main_window.py" line="381"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="350"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="354"/>
+        <location filename="../../desktop/ui/main_window.py" line="387"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="355"/>
+        <location filename="../../desktop/ui/main_window.py" line="388"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="395"/>
+        <location filename="../../desktop/ui/main_window.py" line="428"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="401"/>
+        <location filename="../../desktop/ui/main_window.py" line="434"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="408"/>
+        <location filename="../../desktop/ui/main_window.py" line="441"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="408"/>
+        <location filename="../../desktop/ui/main_window.py" line="441"/>
         <source>Yanshou export (*.db)</source>
         <translation>验收导出文件 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="414"/>
+        <location filename="../../desktop/ui/main_window.py" line="447"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="415"/>
+        <location filename="../../desktop/ui/main_window.py" line="448"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
@@ -474,6 +499,39 @@
     </message>
 </context>
 <context>
+    <name>PadDialog</name>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="115"/>
+        <source>Sign as {0}</source>
+        <translation>以{0}身份签字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="120"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="122"/>
+        <source>Sign in the box with the pen or the mouse:</source>
+        <translation>请用手写笔或鼠标在框内签字：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="126"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="134"/>
+        <source>Please enter the signer&apos;s name.</source>
+        <translation>请填写签字人姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="137"/>
+        <source>The signature box is empty.</source>
+        <translation>签字框为空。</translation>
+    </message>
+</context>
+<context>
     <name>ProblemDialog</name>
     <message>
         <location filename="../../desktop/ui/item_view.py" line="130"/>
@@ -577,6 +635,39 @@
     </message>
 </context>
 <context>
+    <name>SignDialog</name>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="157"/>
+        <source>Signatures — {0}</source>
+        <translation>签字确认 — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="160"/>
+        <source>The record of {0} is signed by the inspector and by the head of the inspected unit. After any change it must be signed again.</source>
+        <translation>{0}的检查记录由检查员和被检查单位负责人签字确认。记录修改后须重新签字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="175"/>
+        <source>Sign…</source>
+        <translation>签字…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="189"/>
+        <source>Not signed</source>
+        <translation>未签字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="192"/>
+        <source>Signed by {0}, {1}</source>
+        <translation>{0} 已于 {1} 签字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="195"/>
+        <source>Record changed since {0} signed: sign again</source>
+        <translation>{0}签字后记录已修改，需重新签字</translation>
+    </message>
+</context>
+<context>
     <name>Vocabulary</name>
     <message>
         <location filename="../../desktop/ui/item_view.py" line="45"/>
@@ -632,6 +723,16 @@
         <location filename="../../desktop/ui/item_view.py" line="65"/>
         <source>Serious</source>
         <translation>严重</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="146"/>
+        <source>Inspector</source>
+        <translation>检查员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="147"/>
+        <source>Head of the inspected unit</source>
+        <translation>被检查单位负责人</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,209 @@
+"""Signing a county's record: a pad for pen or mouse, for the inspector and for the
+county's liaison (被检查单位负责人). A signature made before the record changed shows as
+needing a new one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QTabletEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import inspection
+from desktop.services.workspace import Workspace
+from desktop.ui.messages import explain
+
+PAD_SIZE = (560, 220)
+
+
+class SignaturePad(QWidget):
+    """Strokes drawn with a pen (tablet) or mouse, kept as vectors in 0…1 of the pad."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("signature-pad")
+        self.setFixedSize(*PAD_SIZE)
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
+        self.strokes: list[list[tuple[float, float]]] = []
+        self._drawing = False
+
+    def clear(self) -> None:
+        self.strokes.clear()
+        self.update()
+
+    def _add(self, point: QPointF, start: bool) -> None:
+        x = min(1.0, max(0.0, point.x() / self.width()))
+        y = min(1.0, max(0.0, point.y() / self.height()))
+        if start:
+            self.strokes.append([(x, y)])
+        elif self.strokes:
+            self.strokes[-1].append((x, y))
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._drawing = True
+        self._add(event.position(), True)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drawing:
+            self._add(event.position(), False)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._drawing = False
+
+    def tabletEvent(self, event: QTabletEvent) -> None:
+        kind = event.type()
+        if kind == QTabletEvent.Type.TabletPress:
+            self._drawing = True
+            self._add(event.position(), True)
+        elif kind == QTabletEvent.Type.TabletMove and self._drawing:
+            self._add(event.position(), False)
+        elif kind == QTabletEvent.Type.TabletRelease:
+            self._drawing = False
+        event.accept()
+
+    def _paint(self, painter: QPainter, width: int, height: int) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor("#10306b"), max(2.0, width / 220), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                            Qt.PenJoinStyle.RoundJoin))
+        for stroke in self.strokes:
+            path = QPainterPath(QPointF(stroke[0][0] * width, stroke[0][1] * height))
+            for x, y in stroke[1:]:
+                path.lineTo(QPointF(x * width, y * height))
+            if len(stroke) == 1:
+                painter.drawPoint(path.currentPosition())
+            else:
+                painter.drawPath(path)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("white"))
+        painter.setPen(QPen(QColor("#c0c0c0"), 1, Qt.PenStyle.DashLine))
+        baseline = int(self.height() * 0.75)
+        painter.drawLine(16, baseline, self.width() - 16, baseline)
+        self._paint(painter, self.width(), self.height())
+        painter.end()
+
+    def png(self, scale: int = 2) -> bytes:
+        """The signature as a PNG, transparent background, at twice the pad's size."""
+        image = QImage(self.width() * scale, self.height() * scale, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        self._paint(painter, image.width(), image.height())
+        painter.end()
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        buffer.close()
+        return bytes(data.data())
+
+
+class PadDialog(QDialog):
+    def __init__(self, parent: QWidget | None, role_label: str, name: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Sign as {0}").format(role_label))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.name = QLineEdit(name)
+        self.name.setObjectName("signer-name")
+        form.addRow(self.tr("Name"), self.name)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(self.tr("Sign in the box with the pen or the mouse:")))
+        self.pad = SignaturePad()
+        layout.addWidget(self.pad)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        clear = buttons.addButton(self.tr("Clear"), QDialogButtonBox.ButtonRole.ResetRole)
+        clear.clicked.connect(self.pad.clear)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if not self.name.text().strip():
+            QMessageBox.warning(self, self.windowTitle(), self.tr("Please enter the signer's name."))
+            return
+        if not any(len(s) > 1 for s in self.pad.strokes):
+            QMessageBox.warning(self, self.windowTitle(), self.tr("The signature box is empty."))
+            return
+        self.accept()
+
+
+def role_label(role: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return {
+        "inspector": QCoreApplication.translate("Vocabulary", "Inspector"),
+        "liaison": QCoreApplication.translate("Vocabulary", "Head of the inspected unit"),
+    }[role]
+
+
+class SignDialog(QDialog):
+    """The county's two signatures: who signed, when, and whether the record changed since."""
+
+    def __init__(self, parent: QWidget | None, ws: Workspace, county: str, county_name: str) -> None:
+        super().__init__(parent)
+        self.ws, self.county = ws, county
+        self.setWindowTitle(self.tr("Signatures — {0}").format(county_name))
+        self.setMinimumWidth(640)
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("The record of {0} is signed by the inspector and by the head of the inspected unit. "
+                               "After any change it must be signed again.").format(county_name))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.grid = QGridLayout()
+        layout.addLayout(self.grid)
+        self.states: dict[str, QLabel] = {}
+        for row, role in enumerate(inspection.SIGNER_ROLES):
+            self.grid.addWidget(QLabel(role_label(role)), row, 0)
+            state = QLabel()
+            state.setWordWrap(True)
+            state.setMinimumWidth(300)
+            state.setObjectName(f"signature-state-{role}")
+            self.states[role] = state
+            self.grid.addWidget(state, row, 1)
+            button = QPushButton(self.tr("Sign…"))
+            button.setObjectName(f"sign-{role}")
+            button.clicked.connect(lambda _c=False, r=role: self.sign(r))
+            self.grid.addWidget(button, row, 2)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        signed = inspection.signatures(self.ws, self.county)
+        for role, label in self.states.items():
+            found = signed.get(role)
+            if found is None:
+                label.setText(self.tr("Not signed"))
+                label.setStyleSheet("color: #888;")
+            elif found.current:
+                label.setText(self.tr("Signed by {0}, {1}").format(found.signer_name, found.signed_at.replace("T", " ")[:16]))
+                label.setStyleSheet("color: #1a7f37;")
+            else:
+                label.setText(self.tr("Record changed since {0} signed: sign again").format(found.signer_name))
+                label.setStyleSheet("color: #c62828; font-weight: bold;")
+
+    def sign(self, role: str) -> None:
+        name = (self.ws.identity.inspector or "") if role == "inspector" else ""
+        pad = PadDialog(self, role_label(role), name)
+        if pad.exec() != QDialog.DialogCode.Accepted:
+            return
+        strokes = [[list(p) for p in stroke] for stroke in pad.pad.strokes]
+        try:
+            inspection.sign(self.ws, self.county, signer_role=role, signer_name=pad.name.text(), strokes=strokes, png=pad.pad.png())
+        except Exception as exc:  # shown, never a traceback
+            QMessageBox.critical(self, self.windowTitle(), explain(exc))
+            return
+        self.refresh()
