@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -528,3 +528,80 @@ def sign(ws: Workspace, county: str, *, signer_role: str, signer_name: str, stro
             },
         )
     return Signature(record_id, signer_role, signer_name.strip(), signed_at, sha, True)
+
+
+# --- the photo inbox ----------------------------------------------------------------------------
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".webp"}
+
+
+def inbox(ws: Workspace) -> tuple[Evidence, ...]:
+    """Photos imported but not yet put under an item, oldest capture first."""
+    who = _inspector(ws)
+    with ws.read() as conn:
+        rows = conn.execute(
+            text(
+                f"SELECT {_EVIDENCE_COLUMNS} FROM current_evidence WHERE county IS NULL AND inspector = :i "
+                "ORDER BY coalesce(taken_at, attached_at), name, record_id"
+            ),
+            {"i": who},
+        ).all()
+    return tuple(_evidence(tuple(r)) for r in rows)
+
+
+@dataclass
+class FolderImport:
+    imported: int = 0
+    skipped: list[str] = field(default_factory=list)  # "name: reason"
+
+
+def import_folder(
+    ws: Workspace, folder: Path, *, progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] = lambda: False
+) -> FolderImport:
+    """Put every photo of a folder (a camera card, a phone's DCIM), sub-folders included,
+    into the inbox. Each photo is its own transaction: a cancel keeps those done."""
+    if not folder.is_dir():
+        raise InputError.single(folder, "missing", "the folder is not there")
+    photos = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+    result = FolderImport()
+    for index, path in enumerate(photos):
+        if cancelled():
+            break
+        if progress:
+            progress(index, len(photos))
+        try:
+            _evidence_item, unreadable = attach(ws, path, county=None, item=None, mode=None)
+        except InputError as exc:
+            result.skipped.append(f"{path.name}: {exc.problems[0].message}")
+            continue
+        if unreadable:
+            result.skipped.append(f"{path.name}: not a readable picture (kept as a document)")
+        result.imported += 1
+    if progress:
+        progress(len(photos), len(photos))
+    return result
+
+
+def assign(ws: Workspace, record_ids: Iterable[str], *, county: str, item: str, mode: InspectionMode) -> int:
+    """Move photos from the inbox to an item and mode of a county, in one transaction."""
+    who = _inspector(ws)
+    moved = 0
+    with ws.write() as conn:
+        signer = ws.database.signer(paths.keys_dir(), conn)
+        for record_id in record_ids:
+            current = versions.current_payload(conn, record_id)
+            if current is None or current[1] or current[0].get("county") is not None or current[0].get("inspector") != who:
+                continue
+            payload = dict(current[0])
+            sha = payload["sha256"]
+            place = json.dumps([sha, county, item, mode.value, who])
+            target = versions.natural_id(ws.campaign.id, "evidence", hashlib.sha256(place.encode()).hexdigest())
+            existing = versions.current_payload(conn, target)
+            if existing is None or existing[1]:
+                versions.put(
+                    conn, signer, entity="evidence", record_id=target, blob_hashes=[sha],
+                    payload={**payload, "county": county, "item": item, "mode": mode.value},
+                )
+            versions.put(conn, signer, entity="evidence", record_id=record_id, payload=payload, deleted=True)
+            moved += 1
+    return moved

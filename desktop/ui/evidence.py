@@ -4,11 +4,10 @@ the GUI never decodes a full photo to draw the strip."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
+from PySide6.QtCore import QMimeData, QObject, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -164,14 +163,16 @@ class EvidencePanel(QWidget):
             self.removed.emit(chosen.record_id)
 
     def _open(self, item: QListWidgetItem) -> None:
-        """Open a piece of evidence in the system's program, from a temporary copy."""
+        """Photos and PDFs in the viewer; anything else in the system's program."""
+        from desktop.ui.viewer import EvidenceViewer, open_externally
+
         chosen = self._evidence.get(item.data(RECORD_ROLE))
         if chosen is None:
             return
-        folder = Path(tempfile.mkdtemp(prefix="yanshou-view-"))
-        target = folder / Path(chosen.name).name
-        target.write_bytes(inspection.blob_bytes(self.ws, chosen.sha256))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        if chosen.is_image or chosen.is_pdf:
+            EvidenceViewer(self, self.ws, chosen).exec()
+        else:
+            open_externally(self.ws, chosen)
 
     # --- drag and drop ---------------------------------------------------------------
 
@@ -188,3 +189,106 @@ class EvidencePanel(QWidget):
 
 def _elide(text: str, length: int = 12) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+EVIDENCE_MIME = "application/x-yanshou-evidence"
+
+
+class _InboxList(QListWidget):
+    """Photos waiting in the inbox; dragged onto an item of the tree, they go there."""
+
+    def mimeData(self, items) -> QMimeData:  # type: ignore[no-untyped-def]
+        data = QMimeData()
+        data.setData(EVIDENCE_MIME, "\n".join(i.data(RECORD_ROLE) for i in items).encode())
+        return data
+
+    def mimeTypes(self) -> list[str]:
+        return [EVIDENCE_MIME]
+
+
+class InboxPanel(QWidget):
+    """The photo inbox: a whole folder imported at once (a camera card, a phone's DCIM),
+    sorted by capture time; each photo then goes to an item, by button or by dragging it
+    onto the tree."""
+
+    import_requested = Signal(Path)  # a folder
+    assign_requested = Signal(list)  # record ids, to the current item and mode
+    removed = Signal(str)
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.signals = _Signals()
+        self.signals.done.connect(self._thumbnail_ready)
+        self._items: dict[str, list[QListWidgetItem]] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.list = _InboxList()
+        self.list.setObjectName("inbox")
+        self.list.setViewMode(QListView.ViewMode.IconMode)
+        self.list.setIconSize(QSize(THUMB, THUMB))
+        self.list.setGridSize(QSize(THUMB + 24, THUMB + 44))
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setMovement(QListView.Movement.Static)
+        self.list.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        self.list.setDragEnabled(True)
+        self.list.setDragDropMode(QListView.DragDropMode.DragOnly)
+        layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        folder = QPushButton(self.tr("Import folder…"))
+        folder.setObjectName("import-folder")
+        folder.clicked.connect(self._choose_folder)
+        assign = QPushButton(self.tr("To this item"))
+        assign.setObjectName("assign")
+        assign.setToolTip(self.tr("Put the selected photos under the current item, in the current mode"))
+        assign.clicked.connect(lambda: self.assign_requested.emit(self.selected()))
+        remove = QPushButton(self.tr("Remove"))
+        remove.clicked.connect(self._remove)
+        for button in (folder, assign, remove):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self._document_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+
+    def selected(self) -> list[str]:
+        return [i.data(RECORD_ROLE) for i in self.list.selectedItems()]
+
+    def show_inbox(self, photos: tuple[Evidence, ...]) -> None:
+        self.list.clear()
+        self._items.clear()
+        self.heading.setText(self.tr("Photo inbox ({0}): drag photos onto an item of the tree").format(len(photos)))
+        for e in photos:
+            when = e.taken_at.replace("T", " ")[:16] if e.taken_at else e.name
+            item = QListWidgetItem(self._document_icon, _elide(when, 16))
+            item.setData(RECORD_ROLE, e.record_id)
+            item.setToolTip(e.name)
+            self.list.addItem(item)
+            self._items.setdefault(e.sha256, []).append(item)
+            if e.is_image:
+                self.pool.start(_ThumbnailJob(self.ws, e.sha256, self.signals))
+
+    def _thumbnail_ready(self, sha: str, image: QImage) -> None:
+        if image.isNull():
+            return
+        icon = QIcon(QPixmap.fromImage(image))
+        for item in self._items.get(sha, []):
+            try:
+                item.setIcon(icon)
+            except RuntimeError:
+                pass
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Import a folder of photos"), str(Path.home()))
+        if folder:
+            self.import_requested.emit(Path(folder))
+
+    def _remove(self) -> None:
+        for record_id in self.selected():
+            self.removed.emit(record_id)
+
+    def wait(self, msecs: int) -> bool:
+        return self.pool.waitForDone(msecs)

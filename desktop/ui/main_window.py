@@ -10,13 +10,14 @@ saves at once first.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
+    QTabWidget,
     QToolBar,
     QTreeView,
     QVBoxLayout,
@@ -39,7 +42,7 @@ from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
 from desktop.services import inspection, sync
 from desktop.services.workspace import Workspace, open_workspace
-from desktop.ui.evidence import EvidencePanel
+from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog
 from desktop.ui.messages import explain
 from desktop.ui.signature import SignDialog
@@ -123,6 +126,42 @@ class Writer(QObject):
         return self.pool.waitForDone(msecs)
 
 
+class _ProgressBridge(QObject):
+    step = Signal(int, int)
+
+
+class DropTree(QTreeView):
+    """The indicator tree, onto which photos from the inbox can be dropped."""
+
+    dropped = Signal(str, list)  # item code, evidence record ids
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+
+    def _code_at(self, event: QDropEvent | QDragMoveEvent) -> str | None:
+        index = self.indexAt(event.position().toPoint())
+        return index.data(CODE_ROLE) if index.isValid() else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(EVIDENCE_MIME):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasFormat(EVIDENCE_MIME) and self._code_at(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        code = self._code_at(event)
+        data = bytes(event.mimeData().data(EVIDENCE_MIME).data()).decode()
+        if code and data:
+            self.dropped.emit(code, data.split("\n"))
+            event.acceptProposedAction()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ws: Workspace) -> None:
         super().__init__()
@@ -169,7 +208,7 @@ class MainWindow(QMainWindow):
         self.model = IndicatorTreeModel(self.campaign.indicator_set, self)
         self.proxy = ItemFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.tree = QTreeView()
+        self.tree = DropTree()
         self.tree.setObjectName("tree")
         self.tree.setModel(self.proxy)
         self.tree.setUniformRowHeights(True)
@@ -185,10 +224,15 @@ class MainWindow(QMainWindow):
         # centre and right
         self.editor = ItemEditor()
         self.evidence = EvidencePanel(ws)
+        self.inbox = InboxPanel(ws)
+        self.side = QTabWidget()
+        self.side.setObjectName("side")
+        self.side.addTab(self.evidence, self.tr("Evidence of the item"))
+        self.side.addTab(self.inbox, self.tr("Photo inbox"))
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.editor)
-        splitter.addWidget(self.evidence)
+        splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 0)
@@ -216,6 +260,10 @@ class MainWindow(QMainWindow):
         self.editor.problem_requested.connect(self._edit_problem)
         self.editor.problem_removed.connect(self._remove_problem)
         self.evidence.attach_requested.connect(self._attach)
+        self.inbox.import_requested.connect(self._import_folder)
+        self.inbox.assign_requested.connect(lambda ids: self._assign(self.item, ids))
+        self.inbox.removed.connect(lambda rid: self._write(lambda: inspection.remove(self.ws, "evidence", rid), self._reload_item))
+        self.tree.dropped.connect(self._assign)
         self.evidence.removed.connect(lambda rid: self._write(lambda: inspection.remove(self.ws, "evidence", rid), self._reload_item))
         self.evidence.caption_changed.connect(
             lambda rid, text: self._write(lambda: inspection.set_caption(self.ws, rid, text), self._reload_item)
@@ -285,6 +333,7 @@ class MainWindow(QMainWindow):
         self.save_now()
         self.county = self.counties.currentData()
         self._refresh_tree()
+        self.inbox.show_inbox(inspection.inbox(self.ws))
         if self.item:
             self._load_item(self.item)
 
@@ -317,6 +366,7 @@ class MainWindow(QMainWindow):
             record = inspection.item_record(self.ws, self.county or "", self.item)
             self.editor.show_problems(record.problems)
             self.evidence.show_evidence(record.evidence)
+        self.inbox.show_inbox(inspection.inbox(self.ws))
         self._refresh_tree()
 
     def _refresh_tree(self) -> None:
@@ -435,6 +485,37 @@ class MainWindow(QMainWindow):
 
         self._write(attach_all, done)
 
+    def _import_folder(self, folder: Path) -> None:
+        """A folder of photos into the inbox, off the GUI thread, with progress and cancel."""
+        dialog = QProgressDialog(self.tr("Importing photos from {0}…").format(folder), self.tr("Cancel"), 0, 0, self)
+        dialog.setWindowTitle(self.tr("Photo inbox"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        bridge = _ProgressBridge(self)
+        bridge.step.connect(lambda done, total: (dialog.setMaximum(total), dialog.setValue(done)))
+        stop = threading.Event()  # read by the writer thread; set from the GUI's cancel button
+        dialog.canceled.connect(stop.set)
+        cancelled = stop.is_set
+
+        def done(result: inspection.FolderImport) -> None:
+            dialog.reset()
+            self._reload_item()
+            self.side.setCurrentWidget(self.inbox)
+            message = self.tr("{0} photos imported into the inbox.").format(result.imported)
+            if result.skipped:
+                message += "\n\n" + self.tr("Not imported:") + "\n" + "\n".join(result.skipped[:20])
+            QMessageBox.information(self, self.tr("Photo inbox"), message)
+
+        self._write(lambda: inspection.import_folder(self.ws, folder, progress=bridge.step.emit, cancelled=cancelled), done)
+
+    def _assign(self, code: str | None, record_ids: list[str]) -> None:
+        if not code or self.county is None or not record_ids:
+            return
+        if self.campaign.indicator_set.node(code).level is not Level.ITEM:
+            return
+        county, mode = self.county, self.editor.current_mode()
+        self._write(lambda: inspection.assign(self.ws, record_ids, county=county, item=code, mode=mode), self._reload_item)
+
     def _export(self) -> None:
         self.save_now()
         suggested = str(Path.home() / f"{self.ws.path.stem}-{dt.date.today():%Y%m%d}.db")
@@ -455,12 +536,13 @@ class MainWindow(QMainWindow):
     # --- closing -----------------------------------------------------------------------
 
     def wait_for_thumbnails(self, msecs: int) -> bool:
-        return self.evidence.wait(msecs)
+        return self.evidence.wait(msecs) and self.inbox.wait(msecs)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_now()
         self.writer.wait()
         self.evidence.wait(5000)
+        self.inbox.wait(5000)
         super().closeEvent(event)
 
 
