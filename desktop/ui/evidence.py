@@ -27,7 +27,7 @@ from desktop.services.inspection import Evidence
 from desktop.services.workspace import Workspace
 from desktop.ui.item_view import mode_label
 
-THUMB = 112
+THUMB = 100
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -73,7 +73,7 @@ class EvidencePanel(QWidget):
         self.list.setObjectName("evidence")
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMB, THUMB))
-        self.list.setGridSize(QSize(THUMB + 24, THUMB + 44))
+        self.list.setGridSize(QSize(THUMB + 30, THUMB + 44))
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
         self.list.setWordWrap(True)
@@ -232,7 +232,7 @@ class InboxPanel(QWidget):
         self.list.setObjectName("inbox")
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMB, THUMB))
-        self.list.setGridSize(QSize(THUMB + 24, THUMB + 44))
+        self.list.setGridSize(QSize(THUMB + 30, THUMB + 44))
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
         self.list.setSelectionMode(QListView.SelectionMode.ExtendedSelection)

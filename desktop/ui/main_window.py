@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 0)
-        splitter.setSizes([400, 640, 300])
+        splitter.setSizes([390, 640, 336])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 
@@ -302,6 +302,11 @@ class MainWindow(QMainWindow):
         export.setObjectName("export")
         export.triggered.connect(self._export)
         bar.addAction(export)
+        bar.addSeparator()
+        language = QAction(self.tr("中文 / English"), self)
+        language.setObjectName("language")
+        language.triggered.connect(self._switch_language)
+        bar.addAction(language)
 
     def step(self, delta: int) -> None:
         """Go to the previous or next item (in the indicator table's order)."""
@@ -532,6 +537,19 @@ class MainWindow(QMainWindow):
             )
 
         self._write(lambda: sync.export(self.ws, Path(target)), done)
+
+    def _switch_language(self) -> None:
+        from desktop.ui.app import settings
+
+        store = settings()
+        now = str(store.value("language", "zh_CN"))
+        new = "en" if now == "zh_CN" else "zh_CN"
+        store.setValue("language", new)
+        QMessageBox.information(
+            self, "Yanshou / 验收",
+            "The window will be in English from the next start.\n下次启动时界面将切换为中文。"
+            if new == "en" else "下次启动时界面将切换为中文。\nThe window will be in Chinese from the next start.",
+        )
 
     # --- closing -----------------------------------------------------------------------
 

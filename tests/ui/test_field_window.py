@@ -1,0 +1,604 @@
+"""The inspector's window as a user drives it: the walk through a county, autosave (debounced,
+at once when moving, nothing when idle), the filter, the models, the headless screenshot,
+kill -9 durability, one window per database, and refused evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PIL.TiffImagePlugin import IFDRational
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
+from PySide6.QtGui import QImage, QInputMethodEvent
+from PySide6.QtWidgets import QMessageBox
+
+from desktop.core.inspection import FindingStatus, InspectionMode
+from desktop.core.numbers import canonical
+from desktop.services import inspection, workspace
+from desktop.services.inspection import Finding
+from desktop.ui.app import SCREENSHOT_SIZE, DatabaseLock
+from desktop.ui.item_view import ProblemDialog
+from desktop.ui.main_window import SAVE_DELAY_MS, MainWindow
+from desktop.ui.tree import Column
+
+# the offscreen platform says so whenever a window is shown; it is not the program's warning
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+# BUG, see test_changing_the_filter_warns_of_nothing: the filter works meanwhile, its tests look past the warning
+FILTER_DEPRECATION = pytest.mark.filterwarnings("ignore:Function. 'QSortFilterProxyModel.invalidateRowsFilter:DeprecationWarning")
+ROOT = Path(__file__).resolve().parents[2]
+YANSHOU = ROOT / ".venv" / "bin" / "yanshou"
+FIRST_COUNTY, SECOND_COUNTY = "341502", "341503"  # 金安区, 裕安区
+REPORT, MATERIALS, ONLINE, FIELD = InspectionMode.REPORT, InspectionMode.MATERIALS, InspectionMode.ONLINE, InspectionMode.FIELD
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def make_photo(path: Path, size: tuple[int, int] = (320, 200)) -> Path:
+    """A JPEG with EXIF: capture time, GPS position and orientation."""
+    image = Image.new("RGB", size, (30, 120, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif.get_ifd(0x8769)[0x9003] = "2018:09:12 10:30:00"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (IFDRational(31), IFDRational(45), IFDRational(3600, 100))
+    gps[3], gps[4] = "E", (IFDRational(116), IFDRational(30), IFDRational(0))
+    image.save(path, "JPEG", exif=exif)
+    return path
+
+
+def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type as the inspector does: Latin keys one by one, Chinese committed by the input method
+    (QTest cannot press keys outside ASCII)."""
+    for run in re.findall(r"[\x00-\x7f]+|[^\x00-\x7f]+", text):
+        if run.isascii():
+            qtbot.keyClicks(widget, run)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(run)
+            QCoreApplication.sendEvent(widget, event)
+
+
+def make_pdf(path: Path) -> Path:
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
+    return path
+
+
+def count(ws: workspace.Workspace, sql: str) -> int:
+    with ws.read() as conn:
+        return int(conn.exec_driver_sql(sql).scalar_one())
+
+
+def version_count(ws: workspace.Workspace) -> int:
+    return count(ws, "SELECT count(*) FROM version")
+
+
+def codes(ws: workspace.Workspace) -> list[str]:
+    return [n.code for n in ws.campaign.indicator_set.items]
+
+
+def drain(qtbot, window: MainWindow, timeout: int = 10000) -> None:  # type: ignore[no-untyped-def]
+    """Until every write the window gave its writer has committed and been reported."""
+    qtbot.waitUntil(lambda: window.writer.pending == 0 and not window.timer.isActive(), timeout=timeout)
+
+
+def tree_cells(window: MainWindow, code: str) -> tuple[str, str]:
+    """What the tree shows of an item (through the filter): its modes and its score."""
+    index = window.proxy.mapFromSource(window.model.index_of(code))
+    assert index.isValid(), f"{code} is not in the tree"
+    return index.siblingAtColumn(Column.MODES).data(), index.siblingAtColumn(Column.SCORE).data()
+
+
+def shown(window: MainWindow, code: str) -> bool:
+    return window.proxy.mapFromSource(window.model.index_of(code)).isValid()
+
+
+def saved_text(zh: bool) -> str:
+    return "已保存" if zh else "Saved"
+
+
+@pytest.fixture
+def open_window(qtbot) -> Iterator[Callable[[workspace.Workspace], MainWindow]]:  # type: ignore[no-untyped-def]
+    """Windows on a workspace, shown at the first county's first item; closed (their writes
+    drained) before the workspace closes."""
+    windows: list[MainWindow] = []
+
+    def make(ws: workspace.Workspace) -> MainWindow:
+        window = MainWindow(ws)
+        qtbot.addWidget(window)
+        window.resize(*SCREENSHOT_SIZE)
+        window.show()
+        window.show_first()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        drain(qtbot, window)
+
+
+# --- 1. the whole walk ------------------------------------------------------------------------
+
+
+def test_the_whole_walk_is_there_after_reopening(qtbot, db_path: Path, tmp_path: Path, monkeypatch, zh: bool) -> None:
+    photo, pdf = make_photo(tmp_path / "现场照片.jpg"), make_pdf(tmp_path / "整改报告.pdf")
+    deadline = dt.date(2018, 9, 25)
+    ws = workspace.create(db_path, role="field", inspector="张三")
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    window.show_first()
+    assert (window.county, window.item) == (FIRST_COUNTY, codes(ws)[0])
+    assert window.saved_label.text() == saved_text(zh)
+
+    window.counties.setCurrentIndex(1)
+    assert window.county == SECOND_COUNTY
+    assert window.editor.path.text().startswith("裕安区")
+
+    problems = iter([f"政务公开台账不全（{n}）" for n in range(3)])
+    monkeypatch.setattr(ProblemDialog, "exec", lambda _self: ProblemDialog.DialogCode.Accepted)
+    monkeypatch.setattr(ProblemDialog, "values", lambda _self: (next(problems), "major", deadline))
+
+    expected: dict[str, dict[str, object]] = {}
+    for n in range(3):
+        window.step(1)
+        item = window.item
+        assert item == codes(ws)[n + 1]
+        editor = window.editor
+        points = ws.campaign.indicator_set.node(item).points
+
+        editor.set_mode(REPORT)
+        type_text(qtbot, editor.pages[REPORT].text, f"听取汇报 {n}: 工作机制健全")
+        qtbot.mouseClick(editor.pages[REPORT].status_buttons[FindingStatus.MET], Qt.MouseButton.LeftButton)
+        editor.set_mode(FIELD)
+        type_text(qtbot, editor.pages[FIELD].text, f"实地核查 {n}: 查看两处窗口")
+        qtbot.mouseClick(editor.pages[FIELD].status_buttons[FindingStatus.PARTLY_MET], Qt.MouseButton.LeftButton)
+        score = points - Decimal("0.5") * n
+        editor.score.setValue(float(score))
+        assert editor.comment.isEnabled()  # the reasoning waits for a score
+        type_text(qtbot, editor.comment, f"理由 {n}")
+        assert window.dirty
+        assert window.saved_label.text() == ("有未保存的修改…" if zh else "Unsaved changes…")
+
+        window._attach([photo, pdf])  # to the mode shown: 实地核查
+        drain(qtbot, window)
+        assert window.evidence.list.count() == 2
+        qtbot.mouseClick(editor.add_problem, Qt.MouseButton.LeftButton)
+        drain(qtbot, window)
+        assert editor.problems.rowCount() == 1
+        assert window.saved_label.text().startswith(saved_text(zh))
+        expected[item] = {"score": score, "n": n}
+
+    window.step(1)  # and away, so nothing waits on a timer
+    drain(qtbot, window)
+    assert window.saved_label.text().startswith(saved_text(zh))
+    window.close()
+    drain(qtbot, window)
+    ws.close()
+
+    with workspace.open_workspace(db_path) as again:
+        before = version_count(again)
+        second = MainWindow(again)
+        qtbot.addWidget(second)
+        second.show()
+        second.show_first()
+        for item in expected:  # nothing in the first county
+            assert tree_cells(second, item)[1].startswith("—/")
+        second.counties.setCurrentIndex(1)
+        for item, want in expected.items():
+            n, score = want["n"], want["score"]
+            second.select_item(item)
+            assert second.item == item
+            editor = second.editor
+            assert editor.pages[REPORT].text.toPlainText() == f"听取汇报 {n}: 工作机制健全"
+            assert editor.pages[REPORT].status_buttons[FindingStatus.MET].isChecked()
+            assert editor.pages[FIELD].text.toPlainText() == f"实地核查 {n}: 查看两处窗口"
+            assert editor.pages[FIELD].status_buttons[FindingStatus.PARTLY_MET].isChecked()
+            for mode in (MATERIALS, ONLINE):
+                assert editor.pages[mode].text.toPlainText() == ""
+                assert editor.pages[mode].status_buttons[FindingStatus.UNCHECKED].isChecked()
+            assert editor.score_value() == score
+            assert editor.comment.toPlainText() == f"理由 {n}"
+            assert second.evidence.list.count() == 2
+            assert editor.problems.rowCount() == 1
+            assert editor.problems.item(0, 0).text() == f"政务公开台账不全（{n}）"
+            assert editor.problems.item(0, 1).text() == ("较重" if zh else "Major")
+            assert editor.problems.item(0, 2).text() == "2018-09-25"
+            modes, score_cell = tree_cells(second, item)
+            assert modes == "汇 · · 实"
+            points = again.campaign.indicator_set.node(item).points
+            assert score_cell == f"{canonical(score)}/{canonical(points)}"
+            record = inspection.item_record(again, SECOND_COUNTY, item)
+            assert {e.name for e in record.evidence} == {"现场照片.jpg", "整改报告.pdf"}
+            assert {e.mode for e in record.evidence} == {FIELD}
+            photo_record = next(e for e in record.evidence if e.is_image)
+            assert (photo_record.taken_at, photo_record.gps) == ("2018-09-12T10:30:00", "31.760000,116.500000")
+        assert second.wait_for_thumbnails(5000)
+        second.close()
+        drain(qtbot, second)
+        assert version_count(again) == before  # looking writes nothing
+
+
+# --- 2. debounce and idle ---------------------------------------------------------------------
+
+
+def test_typing_is_saved_once_shortly_after_the_last_keystroke(qtbot, field, open_window, zh: bool) -> None:
+    window = open_window(field)
+    item = window.item
+    before = version_count(field)
+    text = window.editor.pages[REPORT].text
+    for chunk in ("听取汇报", " ok", "材料齐全", " 2018"):  # a burst: every keystroke restarts the timer
+        type_text(qtbot, text, chunk)
+        assert window.timer.isActive()
+        assert version_count(field) == before  # not written while typing
+        qtbot.wait(SAVE_DELAY_MS // 3)
+    assert version_count(field) == before
+    assert window.saved_label.text() == ("有未保存的修改…" if zh else "Unsaved changes…")
+    last_key = time.monotonic()
+    qtbot.waitUntil(lambda: version_count(field) > before, timeout=1000)
+    assert time.monotonic() - last_key < 1.0
+    drain(qtbot, window)
+    assert version_count(field) == before + 1  # one burst, one version
+    assert inspection.item_record(field, FIRST_COUNTY, item).findings[REPORT].text == "听取汇报 ok材料齐全 2018"
+    assert window.saved_label.text().startswith(saved_text(zh))
+
+
+def test_looking_around_writes_nothing(qtbot, field, open_window) -> None:
+    items = codes(field)
+    # work already there: scores at full points (3, then items of 2 points), findings, a problem
+    for code in items[:4]:
+        node = field.campaign.indicator_set.node(code)
+        inspection.save_item(
+            field, FIRST_COUNTY, code, score=node.points, comment="满分",
+            findings=[Finding(REPORT, "汇报", FindingStatus.MET), Finding(FIELD, area="政务服务中心")],
+        )
+    inspection.save_problem(field, FIRST_COUNTY, items[1], description="公示超期", severity="minor", deadline=None)
+    window = open_window(field)
+    before = version_count(field)
+    for _ in range(6):
+        window.step(1)
+    for _ in range(6):
+        window.step(-1)
+    window.counties.setCurrentIndex(2)
+    window.counties.setCurrentIndex(0)
+    window.editor.set_mode(MATERIALS)
+    qtbot.wait(SAVE_DELAY_MS * 2)
+    drain(qtbot, window)
+    assert not window.dirty
+    assert version_count(field) == before
+    assert window.editor.score_value() == field.campaign.indicator_set.node(items[0]).points
+
+
+# --- 3. moving saves at once ------------------------------------------------------------------
+
+
+def test_moving_to_another_item_saves_at_once(qtbot, field, open_window) -> None:
+    window = open_window(field)
+    first = window.item
+    type_text(qtbot, window.editor.pages[ONLINE].text, "网站栏目齐全")
+    window.editor.score.setValue(2.5)
+    window.step(1)
+    assert not window.timer.isActive()
+    assert window.writer.pending == 1  # handed to the writer before the next item showed
+    assert window.item != first
+    drain(qtbot, window)
+    record = inspection.item_record(field, FIRST_COUNTY, first)
+    assert (record.findings[ONLINE].text, record.score) == ("网站栏目齐全", Decimal("2.5"))
+
+    # another county, and closing the window, save at once too
+    second = window.item
+    type_text(qtbot, window.editor.comment, "no score, no reasoning")  # disabled: nothing typed
+    type_text(qtbot, window.editor.pages[REPORT].text, "汇报")
+    window.counties.setCurrentIndex(1)
+    assert window.writer.pending == 1
+    drain(qtbot, window)
+    assert inspection.item_record(field, FIRST_COUNTY, second).findings[REPORT].text == "汇报"
+    assert inspection.item_record(field, FIRST_COUNTY, second).comment == ""
+    assert inspection.item_record(field, SECOND_COUNTY, second).findings[REPORT].empty
+    type_text(qtbot, window.editor.pages[FIELD].text, "现场")
+    window.close()
+    drain(qtbot, window)
+    assert inspection.item_record(field, SECOND_COUNTY, second).findings[FIELD].text == "现场"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: going back to an item whose save is still on the writer thread loads the item from the database before "
+    "that save commits, so the editor shows the old text, and the next edit there writes the old text back over the typed one",
+)
+def test_going_back_at_once_shows_what_was_typed(qtbot, field, open_window, monkeypatch) -> None:
+    slow_disk = inspection.save_item
+
+    def save_item(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.2)  # a slow disk: the commit takes a moment
+        return slow_disk(*args, **kwargs)
+
+    monkeypatch.setattr(inspection, "save_item", save_item)
+    window = open_window(field)
+    first = window.item
+    type_text(qtbot, window.editor.pages[REPORT].text, "听取汇报")
+    window.step(1)  # Ctrl+Down, Ctrl+Up
+    window.step(-1)
+    assert window.item == first
+    drain(qtbot, window)
+    shown_text = window.editor.pages[REPORT].text.toPlainText()
+    type_text(qtbot, window.editor.comment, "x")  # any further edit of the item
+    window.editor.score.setValue(1)
+    drain(qtbot, window)
+    stored = inspection.item_record(field, FIRST_COUNTY, first).findings[REPORT].text
+    assert (shown_text, stored) == ("听取汇报", "听取汇报")
+
+
+# --- 4. the filter ----------------------------------------------------------------------------
+
+
+@FILTER_DEPRECATION
+def test_filter_not_scored_and_with_problems(qtbot, field, open_window, tmp_path: Path) -> None:
+    items = codes(field)
+    for code in items[3:6]:
+        inspection.save_item(field, FIRST_COUNTY, code, score=Decimal(1), comment="", findings=[])
+    for code in (items[5], items[9]):
+        inspection.save_problem(field, FIRST_COUNTY, code, description="问题", severity="minor", deadline=None)
+    inspection.attach(field, make_pdf(tmp_path / "a.pdf"), county=FIRST_COUNTY, item=items[9], mode=MATERIALS)
+    inspection.save_problem(field, SECOND_COUNTY, items[12], description="别县的问题", severity="minor", deadline=None)
+    window = open_window(field)
+    assert all(shown(window, code) for code in items)
+
+    window.editor.score.setValue(2)  # the first item, scored in the window
+    drain(qtbot, window)
+    scored = {items[0], *items[3:6]}
+
+    window.filter.setCurrentIndex(1)  # 未评分
+    assert window.filter.currentText() in {"未评分", "Not scored"}
+    assert {code for code in items if shown(window, code)} == set(items) - scored
+
+    window.filter.setCurrentIndex(2)  # 有问题的指标
+    assert {code for code in items if shown(window, code)} == {items[5], items[9]}
+    visible_first_level = {window.proxy.index(r, 0).data().split()[0] for r in range(window.proxy.rowCount())}
+    assert visible_first_level == {items[5].split(".")[0], items[9].split(".")[0]}
+
+    window.filter.setCurrentIndex(3)  # 无证据
+    assert {code for code in items if shown(window, code)} == set(items) - {items[9]}
+
+    # a problem added in the window shows under the filter at once
+    window.filter.setCurrentIndex(2)
+    window.select_item(items[1])  # hidden by the filter: the filter gives way
+    assert window.filter.currentIndex() == 0
+    assert window.item == items[1]
+    window.filter.setCurrentIndex(2)
+    window._write(
+        lambda: inspection.save_problem(field, FIRST_COUNTY, items[1], description="新问题", severity="major", deadline=None),
+        window._reload_item,
+    )
+    drain(qtbot, window)
+    assert {code for code in items if shown(window, code)} == {items[1], items[5], items[9]}
+
+    # another county has its own
+    window.counties.setCurrentIndex(1)
+    assert {code for code in items if shown(window, code)} == {items[12]}
+
+
+@FILTER_DEPRECATION
+def test_scoring_in_the_not_scored_view_keeps_the_item_in_the_editor(qtbot, field, open_window) -> None:
+    window = open_window(field)
+    window.filter.setCurrentIndex(1)
+    window.step(1)
+    item = window.item
+    window.editor.score.setValue(1.5)
+    drain(qtbot, window)
+    type_text(qtbot, window.editor.comment, "理由")
+    drain(qtbot, window)
+    record = inspection.item_record(field, FIRST_COUNTY, item)
+    assert (window.item, record.score, record.comment) == (item, Decimal("1.5"), "理由")
+
+
+# --- 5. the models ----------------------------------------------------------------------------
+
+
+@FILTER_DEPRECATION
+def test_the_tree_models_keep_qts_rules(qtbot, field, open_window, qtmodeltester) -> None:
+    items = codes(field)
+    inspection.save_item(field, FIRST_COUNTY, items[2], score=Decimal(1), comment="", findings=[Finding(ONLINE, "网站")])
+    inspection.save_problem(field, FIRST_COUNTY, items[7], description="问题", severity="minor", deadline=None)
+    window = open_window(field)
+    qtmodeltester.check(window.model)
+    qtmodeltester.check(window.proxy)
+    for index in range(window.filter.count()):
+        window.filter.setCurrentIndex(index)
+        qtmodeltester.check(window.proxy)
+    window.filter.setCurrentIndex(0)
+    window.editor.score.setValue(2)
+    drain(qtbot, window)
+    qtmodeltester.check(window.model)
+    root = QModelIndex()
+    assert window.model.rowCount(root) == len([n for n in field.campaign.indicator_set.nodes if n.parent is None])
+
+
+# --- 6. the headless screenshot ---------------------------------------------------------------
+
+
+def gui(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [str(YANSHOU), "gui", *map(str, args)], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_screenshot(field, db_path: Path, tmp_path: Path) -> None:
+    item = codes(field)[0]
+    inspection.save_item(field, FIRST_COUNTY, item, score=Decimal("2.5"), comment="基本到位", findings=[Finding(REPORT, "汇报")])
+    inspection.attach(field, make_photo(tmp_path / "p.jpg"), county=FIRST_COUNTY, item=item, mode=FIELD)
+    field.close()
+    out = tmp_path / "window.png"
+    done = gui(db_path, "--screenshot", out)
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(out))
+    assert not image.isNull()
+    assert (image.width(), image.height()) == SCREENSHOT_SIZE
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)}) > 3  # not blank
+
+    missing = tmp_path / "nowhere.db"
+    done = gui(missing, "--screenshot", tmp_path / "missing.png")
+    assert done.returncode == 2
+    assert "nowhere.db" in done.stderr
+    assert "no such database file" in done.stderr
+    assert not (tmp_path / "missing.png").exists()
+
+    noise = tmp_path / "noise.db"
+    noise.write_bytes(random.Random(7).randbytes(64 * 1024))
+    done = gui(noise, "--screenshot", tmp_path / "noise.png")
+    assert done.returncode == 2, done.stderr
+    assert "noise.db" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "noise.png").exists()
+
+
+# --- 7. kill -9 -------------------------------------------------------------------------------
+
+KILLED_SCRIPT = """
+import sys, time
+from decimal import Decimal
+from pathlib import Path
+from desktop.core.inspection import InspectionMode
+from desktop.ui.app import DatabaseLock, application
+from desktop.ui.main_window import MainWindow
+from desktop.services.workspace import open_workspace
+
+app = application()
+path = Path(sys.argv[1])
+lock = DatabaseLock(path)
+assert lock.acquire()
+ws = open_workspace(path)
+window = MainWindow(ws)
+window.show()
+window.show_first()
+for n, node in enumerate(ws.campaign.indicator_set.items):
+    window.select_item(node.code)
+    score = Decimal(n % int(node.points * 2) + 1) / 2
+    window.editor.score.setValue(float(score))
+    window.editor.pages[InspectionMode.FIELD].text.setPlainText(f"第{n}项")
+    while window.dirty or window.writer.pending or not window.saved_label.text().startswith(("已保存", "Saved")):
+        app.processEvents()
+        time.sleep(0.002)
+    print("SAVED", node.code, score, flush=True)
+print("DONE", flush=True)
+while True:
+    app.processEvents()
+    time.sleep(0.01)
+"""
+
+
+def test_what_the_window_reported_saved_survives_kill_9(field, db_path: Path, tmp_path: Path) -> None:
+    field.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with (tmp_path / "stderr.txt").open("w") as stderr:
+        child = subprocess.Popen(
+            [sys.executable, "-c", KILLED_SCRIPT, str(db_path)], stdout=subprocess.PIPE, stderr=stderr, text=True, env=env, cwd=ROOT
+        )
+        lines: list[str] = []
+        first = threading.Event()
+
+        def read() -> None:
+            assert child.stdout is not None
+            for line in child.stdout:
+                lines.append(line)
+                first.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            assert first.wait(60), (tmp_path / "stderr.txt").read_text()
+            time.sleep(2)
+        finally:
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait(30)
+            reader.join(10)
+            assert child.stdout is not None
+            child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+    reported = {}
+    for line in lines:
+        if line.startswith("SAVED ") and line.endswith("\n"):
+            _, code, score = line.split()
+            reported[code] = Decimal(score)
+    assert len(reported) >= 3, lines
+    assert "DONE\n" not in lines  # killed in the middle of the work
+    with workspace.open_workspace(db_path) as ws:
+        for n, code in enumerate(codes(ws)):
+            if code in reported:
+                record = inspection.item_record(ws, FIRST_COUNTY, code)
+                assert (record.score, record.findings[FIELD].text) == (reported[code], f"第{n}项"), code
+    # the dead window's lock file does not keep the database closed
+    lock = DatabaseLock(db_path)
+    assert lock.acquire()
+    lock.release()
+
+
+# --- 8. one window per database ---------------------------------------------------------------
+
+
+def test_a_second_window_on_the_same_database_is_refused(field, db_path: Path) -> None:
+    first, second = DatabaseLock(db_path), DatabaseLock(db_path)
+    assert first.acquire() is True
+    try:
+        assert second.acquire() is False
+        other = subprocess.run(
+            [sys.executable, "-c", "import sys; from desktop.ui.app import DatabaseLock; sys.exit(0 if DatabaseLock(sys.argv[1]).acquire() else 3)",
+             str(db_path)],
+            cwd=ROOT, timeout=60, check=False, capture_output=True, text=True,
+        )
+        assert other.returncode == 3, other.stderr  # another process too
+    finally:
+        first.release()
+    assert second.acquire() is True
+    second.release()
+    assert first.acquire() is True
+    first.release()
+
+
+# --- 9. refused evidence ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder"])
+def test_a_missing_file_or_a_folder_is_refused_with_a_warning(qtbot, field, open_window, tmp_path: Path, monkeypatch, zh, kind) -> None:
+    warnings: list[tuple[str, str]] = []
+
+    def warning(_parent, title, text, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        warnings.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    window = open_window(field)
+    path = tmp_path / "现场照片.jpg"
+    if kind == "folder":
+        path.mkdir()
+    before = version_count(field)
+    window._attach([path])
+    drain(qtbot, window)
+    qtbot.waitUntil(lambda: bool(warnings))
+    ((title, text),) = warnings
+    assert str(path) in text
+    if zh:
+        assert title == "证据"
+        assert ("文件不存在" if kind == "missing" else "这是文件夹，不是文件") in text
+    else:
+        assert ("not there" if kind == "missing" else "folder") in text
+    assert version_count(field) == before
+    assert count(field, "SELECT count(*) FROM blob") == 0
+    assert window.evidence.list.count() == 0
+    assert window.saved_label.text().startswith(saved_text(zh))
