@@ -13,11 +13,13 @@ import datetime as dt
 import threading
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -126,6 +128,34 @@ class Writer(QObject):
         return self.pool.waitForDone(msecs)
 
 
+@dataclass(frozen=True)
+class _ItemState:
+    """What the item editor holds: the unit of undo."""
+
+    score: Decimal | None
+    comment: str
+    findings: tuple[inspection.Finding, ...]
+
+
+class _EditCommand(QUndoCommand):
+    """One saved edit of an item (what a debounced save wrote), undoable in the session."""
+
+    def __init__(self, window: MainWindow, county: str, item: str, before: _ItemState, after: _ItemState) -> None:
+        super().__init__(QCoreApplication.translate("MainWindow", "edit of item {0}").format(item))
+        self.window, self.county, self.item, self.before, self.after = window, county, item, before, after
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the edit itself, already on screen
+            self._first = False
+            self.window._store(self.county, self.item, self.after)
+        else:
+            self.window._undone(self.county, self.item, self.after)
+
+    def undo(self) -> None:
+        self.window._undone(self.county, self.item, self.before)
+
+
 class _ProgressBridge(QObject):
     step = Signal(int, int)
 
@@ -170,6 +200,8 @@ class MainWindow(QMainWindow):
         self.county: str | None = None
         self.item: str | None = None
         self.dirty = False
+        self._baseline: _ItemState | None = None
+        self.undo_stack = QUndoStack(self)
         self.setWindowTitle(self.tr("Yanshou — {0} — {1}").format(self.campaign.name, ws.path.name))
 
         self.writer = Writer(self)
@@ -285,6 +317,13 @@ class MainWindow(QMainWindow):
         bar.addAction(previous)
         bar.addAction(following)
         bar.addSeparator()
+        undo = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        bar.addAction(undo)
+        bar.addAction(redo)
+        bar.addSeparator()
         score = QAction(self.tr("Score"), self)
         score.setShortcut(QKeySequence("Ctrl+G"))
         score.triggered.connect(lambda: (self.editor.score.setFocus(), self.editor.score.selectAll()))
@@ -365,6 +404,7 @@ class MainWindow(QMainWindow):
         self.editor.load(self.county, node, path, record, tuple(areas))
         self.evidence.show_evidence(record.evidence)
         self.dirty = False
+        self._baseline = _ItemState(record.score, record.comment, tuple(record.findings[m] for m in InspectionMode))
 
     def _reload_item(self, _result: Any = None) -> None:
         if self.item and not self.dirty:
@@ -415,11 +455,32 @@ class MainWindow(QMainWindow):
         self.timer.stop()
         if not self.dirty or self.county is None or self.item is None:
             return
-        county, item = self.county, self.item
-        score, comment, findings = self.editor.score_value(), self.editor.comment.toPlainText().strip(), self.editor.findings()
+        after = _ItemState(self.editor.score_value(), self.editor.comment.toPlainText().strip(), tuple(self.editor.findings()))
         self.dirty = False
+        before, self._baseline = self._baseline, after
+        if before is not None and before != after:
+            self.undo_stack.push(_EditCommand(self, self.county, self.item, before, after))  # push runs redo(): the write
+        else:
+            self._store(self.county, self.item, after)
+
+    def _store(self, county: str, item: str, state: _ItemState, then: Callable[[Any], None] | None = None) -> None:
         self.saved_label.setText(self.tr("Saving…"))
-        self.writer.submit(lambda: inspection.save_item(self.ws, county, item, score=score, comment=comment, findings=findings))
+        self.writer.submit(
+            lambda: inspection.save_item(self.ws, county, item, score=state.score, comment=state.comment, findings=state.findings), then
+        )
+
+    def _undone(self, county: str, item: str, state: _ItemState) -> None:
+        """Undo or redo of an edit: write that state back and show it if the item is open."""
+        if (county, item) == (self.county, self.item):
+            self.timer.stop()
+            self.dirty = False
+            self._baseline = state
+
+        def show(_result: Any) -> None:
+            if (county, item) == (self.county, self.item):
+                self._load_item(item)
+
+        self._store(county, item, state, show)
 
     def _write(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> None:
         self.save_now()
