@@ -206,3 +206,37 @@ def test_resolve_on_a_laptop_is_refused(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 2
     assert "master" in err
     assert len(conflicts_json(capsys, laptop)) == 1
+
+
+def test_three_laptops_any_order_same_master(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Done means of issue 2/6: files made by init + import-sheet on three laptops, merged in
+    two orders (and again), give masters with the same results, conflicts and versions."""
+    laptops = {"张三": "a.db", "李四": "b.db", "张三 ": "c.db"}  # 张三 twice: a spare laptop
+    exports = []
+    for who, name in laptops.items():
+        db = tmp_path / name
+        ok(capsys, "init", db, "--role", "field", "--inspector", who.strip())
+        score = {"a.db": "2", "b.db": "1.5", "c.db": "1"}[name]
+        ok(capsys, "import-sheet", db, sheet(tmp_path, f"{name}.csv", f"金安区,1.1.1,{score},听取汇报,,,,", "裕安区,1.1.2,1,,查看材料,,,"),
+           "--kind", "inspection")
+        out = tmp_path / "usb" / name
+        ok(capsys, "export", db, out)
+        exports.append(out)
+    masters = []
+    for name, order in (("m1.db", exports), ("m2.db", [exports[2], exports[0], exports[1]])):
+        master = tmp_path / name
+        ok(capsys, "init", master, "--role", "master")
+        ok(capsys, "merge", master, *order, "--enroll")
+        assert "nothing new" in ok(capsys, "merge", master, *reversed(order))
+        masters.append(master)
+    results = [json.loads(ok(capsys, "results", m, "--format", "json")) for m in masters]
+    conflicts = [json.loads(ok(capsys, "conflicts", m, "--format", "json")) for m in masters]
+    assert results[0] == results[1]
+    assert [(c["record"], c["kind"], sorted(v["version"] for v in c["versions"])) for c in conflicts[0]] == [
+        (c["record"], c["kind"], sorted(v["version"] for v in c["versions"])) for c in conflicts[1]
+    ]
+    # 张三's two laptops: the 1.1.1 score disagrees (hard); the same findings and the same 1.1.2
+    # score recorded twice agree (soft: merged, still listed for the lead)
+    kinds = sorted((c["entity"], c["item"], c["kind"]) for c in conflicts[0])
+    assert kinds == [("finding", "1.1.1", "soft"), ("finding", "1.1.2", "soft"), ("score", "1.1.1", "hard"), ("score", "1.1.2", "soft")]
+    assert version_count(capsys, masters[0]) == version_count(capsys, masters[1])
