@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -201,6 +201,8 @@ class MainWindow(QMainWindow):
         self.item: str | None = None
         self.dirty = False
         self._baseline: _ItemState | None = None
+        self._refreshing = False
+        self._unsaved: dict[tuple[str, str], _ItemState] = {}  # handed to the writer, not yet committed
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle(self.tr("Yanshou — {0} — {1}").format(self.campaign.name, ws.path.name))
 
@@ -382,6 +384,8 @@ class MainWindow(QMainWindow):
             self._load_item(self.item)
 
     def _tree_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._refreshing:
+            return
         code = current.data(CODE_ROLE)
         if code is None:
             return
@@ -399,6 +403,11 @@ class MainWindow(QMainWindow):
         second = self.campaign.indicator_set.ancestor(code, Level.SECOND)
         path = f"{self.counties.currentText()} › {first.code} {first.name} › {second.code} {second.name}"
         record = inspection.item_record(self.ws, self.county, code)
+        pending = self._unsaved.get((self.county, code))
+        if pending is not None:  # going back before the writer committed: show what was typed, not the database
+            record = replace(
+                record, score=pending.score, comment=pending.comment, findings={f.mode: f for f in pending.findings}
+            )
         county = self.campaign.county(self.county)
         areas = county.pilot_areas or self.campaign.pilot_areas
         self.editor.load(self.county, node, path, record, tuple(areas))
@@ -415,9 +424,25 @@ class MainWindow(QMainWindow):
         self._refresh_tree()
 
     def _refresh_tree(self) -> None:
-        if self.county is not None:
+        """Redraw the tree's statuses. Under a filter, rows come and go; the item being
+        edited stays in the editor even if the filter now hides it."""
+        if self.county is None:
+            return
+        self._refreshing = True
+        try:
             self.model.update_status(inspection.county_status(self.ws, self.county))
-            self._refresh_signatures()
+            if Filter(self.filter.currentData()) is not Filter.ALL:
+                self.proxy.refilter()
+                self.tree.expandAll()
+                if self.item:
+                    index = self.proxy.mapFromSource(self.model.index_of(self.item))
+                    if index.isValid():
+                        self.tree.setCurrentIndex(index)
+                    else:
+                        self.tree.selectionModel().clearCurrentIndex()
+        finally:
+            self._refreshing = False
+        self._refresh_signatures()
 
     def _refresh_signatures(self) -> None:
         assert self.county is not None
@@ -465,8 +490,17 @@ class MainWindow(QMainWindow):
 
     def _store(self, county: str, item: str, state: _ItemState, then: Callable[[Any], None] | None = None) -> None:
         self.saved_label.setText(self.tr("Saving…"))
+        key = (county, item)
+        self._unsaved[key] = state
+
+        def done(result: Any) -> None:
+            if self._unsaved.get(key) is state:
+                del self._unsaved[key]
+            if then:
+                then(result)
+
         self.writer.submit(
-            lambda: inspection.save_item(self.ws, county, item, score=state.score, comment=state.comment, findings=state.findings), then
+            lambda: inspection.save_item(self.ws, county, item, score=state.score, comment=state.comment, findings=state.findings), done
         )
 
     def _undone(self, county: str, item: str, state: _ItemState) -> None:

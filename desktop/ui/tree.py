@@ -124,7 +124,16 @@ class ItemFilter(QSortFilterProxyModel):
 
     def set_filter(self, value: Filter) -> None:
         self._filter = value
-        self.invalidateRowsFilter()
+        self.refilter()
+
+    def refilter(self) -> None:
+        """Filter every row again (needed after the statuses change: Qt does not look again
+        at rows whose branch the filter had hidden)."""
+        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10
+            self.beginFilterChange()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImageReader, QPixmap, QTransform
+from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QPixmap, QTransform
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -122,33 +122,42 @@ class EvidenceViewer(QDialog):
         self.rotation = (self.rotation + 90) % 360
         self.fit()
 
-    # --- PDFs --------------------------------------------------------------------------
+    # --- PDFs ------------------------------------------------------------------------
 
     def _pdf(self, layout: QVBoxLayout) -> None:
-        from PySide6.QtPdf import QPdfDocument
-        from PySide6.QtPdfWidgets import QPdfView
+        """Pages rendered by PDFium, one at a time, fitted to the window's width."""
+        import pypdfium2
 
-        self.document = QPdfDocument(self)
-        self._buffer = QBuffer(self._data, self)
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)
-        self.view = QPdfView(self)
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.SinglePage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
-        layout.addWidget(self.view, 1)
+        self.page = 0
+        self.label = QLabel()
+        self.label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.area = QScrollArea()
+        self.area.setWidget(self.label)
+        self.area.setWidgetResizable(True)
+        layout.addWidget(self.area, 1)
+        try:
+            self.document = pypdfium2.PdfDocument(bytes(self._data.data()))
+        except pypdfium2.PdfiumError:
+            self.document = None
+            self.label.setText(self.tr("This PDF cannot be shown; open it in another program."))
+            return
         self.page_label = QLabel()
         previous = QPushButton(self.tr("Previous page"))
         following = QPushButton(self.tr("Next page"))
-        navigator = self.view.pageNavigator()
-        previous.clicked.connect(lambda: navigator.jump(max(0, navigator.currentPage() - 1), navigator.currentLocation()))
-        following.clicked.connect(
-            lambda: navigator.jump(min(self.document.pageCount() - 1, navigator.currentPage() + 1), navigator.currentLocation())
-        )
-        navigator.currentPageChanged.connect(self._page_shown)
+        previous.clicked.connect(lambda: self._show_page(self.page - 1))
+        following.clicked.connect(lambda: self._show_page(self.page + 1))
         for widget in (previous, following, self.page_label):
             self.tools.addWidget(widget)
-        self._page_shown(0)
+        self._show_page(0)
 
-    def _page_shown(self, page: int) -> None:
-        self.page_label.setText(self.tr("Page {0} of {1}").format(page + 1, max(1, self.document.pageCount())))
+    def _show_page(self, number: int) -> None:
+        if self.document is None or not len(self.document):
+            return
+        self.page = max(0, min(len(self.document) - 1, number))
+        page = self.document[self.page]
+        width = max(400, self.area.viewport().width() - 24)
+        scale = width / max(1.0, page.get_width())
+        picture = page.render(scale=scale).to_pil().convert("RGBA")
+        image = QImage(picture.tobytes("raw", "RGBA"), picture.width, picture.height, 4 * picture.width, QImage.Format.Format_RGBA8888)
+        self.label.setPixmap(QPixmap.fromImage(image.copy()))
+        self.page_label.setText(self.tr("Page {0} of {1}").format(self.page + 1, len(self.document)))
