@@ -4,10 +4,12 @@ the GUI never decodes a full photo to draw the strip."""
 
 from __future__ import annotations
 
+import datetime as dt
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, QRunnable, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -92,6 +94,7 @@ class EvidencePanel(QWidget):
         self.caption.clicked.connect(self._caption)
         self.delete = QPushButton(self.tr("Remove"))
         self.delete.clicked.connect(self._remove)
+        self.add.setToolTip(self.tr("Attach files; or drop them here, or paste (Ctrl+V) files or a picture"))
         for button in (self.add, self.caption, self.delete):
             buttons.addWidget(button)
         layout.addLayout(buttons)
@@ -174,7 +177,29 @@ class EvidencePanel(QWidget):
         else:
             open_externally(self.ws, chosen)
 
-    # --- drag and drop ---------------------------------------------------------------
+    # --- paste, drag and drop ----------------------------------------------------------
+
+    def paste(self) -> None:
+        """Files copied in the file manager, or a picture copied from another program."""
+        data = QGuiApplication.clipboard().mimeData()
+        files = [Path(u.toLocalFile()) for u in data.urls() if u.isLocalFile()] if data.hasUrls() else []
+        if not files and data.hasImage():
+            image = QImage(data.imageData())
+            if not image.isNull():
+                folder = Path(tempfile.mkdtemp(prefix="yanshou-paste-"))
+                stem = self.tr("pasted")
+                target = folder / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.png"
+                image.save(str(target), "PNG")
+                files = [target]
+        if files:
+            self.attach_requested.emit(files)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():

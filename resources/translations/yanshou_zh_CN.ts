@@ -17,64 +17,74 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="83"/>
+        <location filename="../../desktop/ui/evidence.py" line="85"/>
         <source>Drop photos or documents here</source>
         <translation>将照片或文件拖到此处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="88"/>
+        <location filename="../../desktop/ui/evidence.py" line="90"/>
         <source>Attach…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="91"/>
+        <location filename="../../desktop/ui/evidence.py" line="93"/>
         <source>Caption…</source>
         <translation>说明…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="93"/>
+        <location filename="../../desktop/ui/evidence.py" line="95"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="107"/>
+        <location filename="../../desktop/ui/evidence.py" line="97"/>
+        <source>Attach files; or drop them here, or paste (Ctrl+V) files or a picture</source>
+        <translation>添加文件；也可将文件拖到此处，或粘贴（Ctrl+V）文件或图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="110"/>
         <source>Evidence ({0})</source>
         <translation>证据（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="114"/>
+        <location filename="../../desktop/ui/evidence.py" line="117"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="114"/>
+        <location filename="../../desktop/ui/evidence.py" line="117"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="116"/>
+        <location filename="../../desktop/ui/evidence.py" line="119"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="146"/>
+        <location filename="../../desktop/ui/evidence.py" line="149"/>
         <source>Attach evidence</source>
         <translation>添加证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="147"/>
+        <location filename="../../desktop/ui/evidence.py" line="150"/>
         <source>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
         <translation>照片和文件 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="156"/>
+        <location filename="../../desktop/ui/evidence.py" line="159"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="156"/>
+        <location filename="../../desktop/ui/evidence.py" line="159"/>
         <source>What the picture or document shows:</source>
         <translation>照片或文件的内容说明：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="190"/>
+        <source>pasted</source>
+        <translation>粘贴</translation>
     </message>
 </context>
 <context>
@@ -158,32 +168,32 @@
 <context>
     <name>InboxPanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="243"/>
+        <location filename="../../desktop/ui/evidence.py" line="268"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="246"/>
+        <location filename="../../desktop/ui/evidence.py" line="271"/>
         <source>To this item</source>
         <translation>放到本项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="248"/>
+        <location filename="../../desktop/ui/evidence.py" line="273"/>
         <source>Put the selected photos under the current item, in the current mode</source>
         <translation>将选中的照片放到当前指标、当前检查方式下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="250"/>
+        <location filename="../../desktop/ui/evidence.py" line="275"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="263"/>
+        <location filename="../../desktop/ui/evidence.py" line="288"/>
         <source>Photo inbox ({0}): drag photos onto an item of the tree</source>
         <translation>照片收件箱（{0}）：将照片拖到左侧指标上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="285"/>
+        <location filename="../../desktop/ui/evidence.py" line="310"/>
         <source>Import a folder of photos</source>
         <translation>导入照片文件夹</translation>
     </message>
