@@ -37,8 +37,12 @@ class Database:
         self.engine = engine
 
     @classmethod
-    def open(cls, path: Path) -> Database:
-        """Open an existing database, upgrading its schema if it is older than ours."""
+    def open(cls, path: Path, *, check: bool = True) -> Database:
+        """Open an existing database, upgrading its schema if it is older than ours.
+
+        `check` runs SQLite's quick check (it reads every page: a fraction of a second
+        for hundreds of MB of photos); the GUI runs it after the window is up instead
+        (`Database.check`)."""
         if not path.exists():
             raise NotYanshouDatabase(path, "no such database file")
         if path.is_dir():
@@ -46,8 +50,13 @@ class Database:
         migrations.check_file(path)
         engine = engines.sqlite_engine(path)
         migrations.upgrade(engine, path)
-        migrations.quick_check(engine, path)
+        if check:
+            migrations.quick_check(engine, path)
         return cls(path, engine)
+
+    def check(self) -> None:
+        """SQLite's quick check and the schema's tables; raises DatabaseCorrupt."""
+        migrations.quick_check(self.engine, self.path)
 
     @classmethod
     def create(

@@ -82,8 +82,8 @@ def create(path: Path, *, role: str, campaign_file: Path | None = None, inspecto
     return Workspace(database, campaign, identity)
 
 
-def open_workspace(path: Path) -> Workspace:
-    database = Database.open(path)
+def open_workspace(path: Path, *, check: bool = True) -> Workspace:
+    database = Database.open(path, check=check)
     try:
         with database.read() as conn:
             identity = database.identity(conn)

@@ -133,6 +133,7 @@ def run(database: Path | None, screenshot: Path | None = None) -> int:
         window.show()
         window.show_first()
         QTimer.singleShot(0, window.raise_)
+        QTimer.singleShot(200, window.check_in_background)
         return app.exec()
     finally:
         ws.close()

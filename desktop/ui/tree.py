@@ -102,7 +102,8 @@ class IndicatorTreeModel(QStandardItemModel):
                     cell.setData(item.evidence, EVIDENCE_ROLE)
             else:
                 total, scored, count = status.node_score(node, self._leaves[node.code])
-                row[Column.MODES].setText(self.tr("{0}/{1} scored").format(scored, count))
+                row[Column.MODES].setText(f"{scored}/{count}")
+                row[Column.MODES].setToolTip(self.tr("{0}/{1} scored").format(scored, count))
                 row[Column.MODES].setForeground(QBrush(_DONE if scored == count else _TODO))
                 row[Column.SCORE].setText(f"{show(total) if scored else '—'}/{show(node.points)}")
 
