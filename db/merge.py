@@ -51,6 +51,10 @@ _FIELD_ENTITIES = {"score", "finding", "method_score", "evidence", "problem", "s
 _PER_INSPECTOR = {"score", "finding", "evidence", "problem", "signature"}
 
 
+# Which devices not seen before may be enrolled: all (True), none (False), or those named.
+Enroll = bool | frozenset[str]
+
+
 class Cancelled(Exception):
     """The user cancelled; the file being merged was rolled back, earlier ones stay merged."""
 
@@ -272,7 +276,7 @@ def _first_bad_signature(
 
 
 def _verify(
-    foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: bool
+    foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: Enroll
 ) -> _Plan:
     def refuse(code: str, message: str) -> Refused:
         return Refused(shown, code, message)
@@ -329,8 +333,9 @@ def _verify(
         claimed = trusted[source]
         if (exported.body.get("role"), exported.body.get("inspector")) != (claimed.role, claimed.inspector):
             raise refuse("manifest", "the export's manifest names another role or inspector than its device")
-    if new_devices and not enroll:
-        names = "; ".join(_who(d) for d in new_devices)
+    refused_devices = [d for d in new_devices if not (enroll is True or (not isinstance(enroll, bool) and d.id in enroll))]
+    if refused_devices:
+        names = "; ".join(_who(d) for d in refused_devices)
         raise refuse("not_enrolled", f"from a device not enrolled here ({names}); check the key with the inspector and merge with --enroll")
 
     # versions not yet here: content, signature, parents, sequence, what the device may sign
@@ -602,7 +607,7 @@ def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileR
         raise engine.translate(OperationalError(str(exc), None, exc), target) from exc
 
 
-def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: bool) -> _Plan:
+def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: Enroll) -> _Plan:
     """Steps 2 and 3. Whatever a damaged or crafted file makes the reading fail with (text
     that is not UTF-8, JSON that is not an object, a page SQLite cannot parse) refuses it."""
     try:
@@ -654,7 +659,7 @@ class _Prepared:
     refusal: Refused | None = None
 
 
-def _prepare(database: Database, path: Path, quarantine_dir: Path, *, enroll: bool) -> _Prepared:
+def _prepare(database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll) -> _Prepared:
     report = FileReport(path, "refused")
     prepared = _Prepared(report, quarantine_dir / f"{uuid.uuid4().hex}.db")
     try:
@@ -687,7 +692,7 @@ def merge(
     *,
     quarantine_dir: Path,
     backup_dir: Path,
-    enroll: bool = False,
+    enroll: Enroll = False,
     dry_run: bool = False,
     now: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,

@@ -45,7 +45,7 @@ def merge(
     ws: Workspace,
     files: Sequence[Path],
     *,
-    enroll: bool = False,
+    enroll: merging.Enroll = False,
     dry_run: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
@@ -150,3 +150,12 @@ def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
 
 
 __all__ = ["Cancelled", "CompetingVersion", "Conflict", "FileReport", "SyncError", "conflicts", "export", "merge", "resolve"]
+
+
+def device_fingerprint(ws: Workspace) -> str:
+    """This device's key fingerprint as read aloud when the lead enrols it ('79C4 893A …')."""
+    from db.keys import show_fingerprint
+
+    with ws.read() as conn:
+        value = conn.execute(text("SELECT fingerprint FROM device WHERE id = :d"), {"d": ws.identity.device_id}).scalar()
+    return show_fingerprint(value or "")

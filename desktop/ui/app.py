@@ -85,7 +85,8 @@ class DatabaseLock:
 
 def run(database: Path | None, screenshot: Path | None = None) -> int:
     """`yanshou gui [DB] [--screenshot PNG]`."""
-    from desktop.ui.main_window import MainWindow, open_database
+    from desktop.ui.lead import desk_or_field
+    from desktop.ui.main_window import open_database
     from desktop.ui.setup import first_run
 
     app = application()
@@ -117,7 +118,7 @@ def run(database: Path | None, screenshot: Path | None = None) -> int:
             lock.release()
             return 2
     store.setValue("last_database", str(database))
-    window = MainWindow(ws)
+    window = desk_or_field(ws)
     try:
         if screenshot is not None:
             window.resize(*SCREENSHOT_SIZE)
@@ -133,7 +134,8 @@ def run(database: Path | None, screenshot: Path | None = None) -> int:
         window.show()
         window.show_first()
         QTimer.singleShot(0, window.raise_)
-        QTimer.singleShot(200, window.check_in_background)
+        if hasattr(window, "check_in_background"):
+            QTimer.singleShot(200, window.check_in_background)
         return app.exec()
     finally:
         ws.close()

@@ -289,7 +289,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.signature_label)
         device = ws.identity.device_id[:8]
         who = ws.identity.inspector or self.tr("(no inspector)")
-        self.statusBar().addPermanentWidget(QLabel(self.tr("Device {0} · Inspector {1}").format(device, who)))
+        identity = QLabel(self.tr("Device {0} · Inspector {1}").format(device, who))
+        key = sync.device_fingerprint(ws)
+        identity.setToolTip(QCoreApplication.translate("LeadWindow", "Key {0}").format(key))
+        self.statusBar().addPermanentWidget(identity)
+        self.statusBar().addPermanentWidget(QLabel(QCoreApplication.translate("LeadWindow", "Key {0}").format(key)))
         self._show_saved(None)
 
         self.counties.currentIndexChanged.connect(self._county_changed)

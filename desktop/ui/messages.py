@@ -57,3 +57,65 @@ def explain(exc: BaseException) -> str:
             getattr(exc, "filename", "") or "", exc.strerror or ""
         )
     return QCoreApplication.translate("Messages", "Something went wrong; the details were written to the error log.")
+
+
+def refusal(code: str) -> str:
+    """Why a file offered to merge was refused, for the lead."""
+    reasons = {
+        "unreadable": QCoreApplication.translate("Messages", "the file cannot be read (removed, a folder, or no permission)"),
+        "not_yanshou": QCoreApplication.translate("Messages", "not a Yanshou file (empty, truncated or another program's)"),
+        "too_new": QCoreApplication.translate("Messages", "made by a newer Yanshou; update this program"),
+        "too_old": QCoreApplication.translate("Messages", "made by an older Yanshou; update that laptop and export again"),
+        "corrupt": QCoreApplication.translate("Messages", "the file is damaged or was altered"),
+        "schema": QCoreApplication.translate("Messages", "its tables were changed outside Yanshou"),
+        "campaign": QCoreApplication.translate("Messages", "it belongs to another campaign"),
+        "not_export": QCoreApplication.translate("Messages", "not an export: export it from the laptop first"),
+        "manifest": QCoreApplication.translate("Messages", "its signed manifest does not match: altered after export"),
+        "chain": QCoreApplication.translate("Messages", "the chain of its exports is broken"),
+        "fork": QCoreApplication.translate("Messages", "the laptop's database was restored from an old copy; it needs a new one"),
+        "contents": QCoreApplication.translate("Messages", "records were removed, added or changed after export"),
+        "device_key": QCoreApplication.translate("Messages", "the device's key does not match the one enrolled"),
+        "not_enrolled": QCoreApplication.translate("Messages", "from a device not yet accepted"),
+        "signature": QCoreApplication.translate("Messages", "a record does not match its signature: edited outside Yanshou"),
+        "history": QCoreApplication.translate("Messages", "earlier versions of a record are missing"),
+        "sequence": QCoreApplication.translate("Messages", "the laptop reused record numbers (restored from an old copy?)"),
+        "permission": QCoreApplication.translate("Messages", "a laptop signed a record it may not write"),
+        "blob": QCoreApplication.translate("Messages", "a photo or document does not match its fingerprint"),
+        "disk_full": QCoreApplication.translate("Messages", "the disk is full; nothing was written"),
+    }
+    return reasons.get(code, QCoreApplication.translate("Messages", "refused"))
+
+
+def field_name(key: str) -> str:
+    """A record's field as the lead reads it."""
+    return {
+        "score": QCoreApplication.translate("Vocabulary", "Score"),
+        "comment": QCoreApplication.translate("Vocabulary", "Reasoning"),
+        "county": QCoreApplication.translate("Vocabulary", "County"),
+        "item": QCoreApplication.translate("Vocabulary", "Item"),
+        "inspector": QCoreApplication.translate("Vocabulary", "Inspector"),
+        "deleted": QCoreApplication.translate("Vocabulary", "Deleted"),
+        "text": QCoreApplication.translate("Vocabulary", "Findings"),
+        "status": QCoreApplication.translate("Vocabulary", "Result"),
+        "area": QCoreApplication.translate("Vocabulary", "Pilot area"),
+        "mode": QCoreApplication.translate("Vocabulary", "Mode"),
+        "description": QCoreApplication.translate("Vocabulary", "Description"),
+        "severity": QCoreApplication.translate("Vocabulary", "Severity"),
+        "deadline": QCoreApplication.translate("Vocabulary", "Rectify by"),
+        "caption": QCoreApplication.translate("Vocabulary", "Caption"),
+        "name": QCoreApplication.translate("Vocabulary", "File"),
+    }.get(key, key)
+
+
+def entity_name(entity: str) -> str:
+    """A kind of record as the lead reads it."""
+    return {
+        "score": QCoreApplication.translate("Vocabulary", "Score"),
+        "finding": QCoreApplication.translate("Vocabulary", "Findings"),
+        "evidence": QCoreApplication.translate("Vocabulary", "Evidence"),
+        "problem": QCoreApplication.translate("Vocabulary", "Problem"),
+        "signature": QCoreApplication.translate("Vocabulary", "Signature"),
+        "method_score": QCoreApplication.translate("Vocabulary", "Method score"),
+        "adjudication": QCoreApplication.translate("Vocabulary", "Adjudication"),
+        "adjustment": QCoreApplication.translate("Vocabulary", "Adjustment"),
+    }.get(entity, entity)

@@ -4,12 +4,12 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="106"/>
+        <location filename="../../desktop/ui/app.py" line="107"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="107"/>
+        <location filename="../../desktop/ui/app.py" line="108"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -306,6 +306,329 @@
     </message>
 </context>
 <context>
+    <name>LeadWindow</name>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="70"/>
+        <source>merged</source>
+        <translation>已合并</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="71"/>
+        <source>nothing new</source>
+        <translation>无新内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="72"/>
+        <source>refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="73"/>
+        <source>can be merged</source>
+        <translation>可合并</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="91"/>
+        <source>Merge laptop exports</source>
+        <translation>合并检查员导出文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="94"/>
+        <source>Checking {0} files (nothing is written yet)…</source>
+        <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="99"/>
+        <location filename="../../desktop/ui/lead.py" line="292"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="100"/>
+        <location filename="../../desktop/ui/lead.py" line="293"/>
+        <source>Inspector</source>
+        <translation>检查员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="101"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="102"/>
+        <location filename="../../desktop/ui/lead.py" line="294"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="103"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="104"/>
+        <location filename="../../desktop/ui/lead.py" line="295"/>
+        <source>New versions</source>
+        <translation>新增记录版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="105"/>
+        <location filename="../../desktop/ui/lead.py" line="296"/>
+        <source>Already here</source>
+        <translation>已有</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="106"/>
+        <location filename="../../desktop/ui/lead.py" line="297"/>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="107"/>
+        <location filename="../../desktop/ui/lead.py" line="288"/>
+        <location filename="../../desktop/ui/lead.py" line="298"/>
+        <location filename="../../desktop/ui/lead.py" line="462"/>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="108"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="121"/>
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="142"/>
+        <source>Merging…</source>
+        <translation>正在合并…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="143"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="156"/>
+        <source>Merging {0}…</source>
+        <translation>正在合并 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="174"/>
+        <source>Cancelled: the file being merged was rolled back; files merged before it stay merged.</source>
+        <translation>已取消：正在合并的文件已回滚；此前已合并的文件保留。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="191"/>
+        <location filename="../../desktop/ui/lead.py" line="228"/>
+        <location filename="../../desktop/ui/lead.py" line="435"/>
+        <source>(master)</source>
+        <translation>（组长主库）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="193"/>
+        <source>database file</source>
+        <translation>数据库文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="213"/>
+        <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
+        <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="219"/>
+        <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
+        <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="227"/>
+        <source>Accept {0} — device {1}, key {2}</source>
+        <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="241"/>
+        <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
+        <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="270"/>
+        <source>Yanshou — team lead — {0} — {1}</source>
+        <translation>验收 — 组长工作台 — {0} — {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="276"/>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="277"/>
+        <location filename="../../desktop/ui/lead.py" line="338"/>
+        <source>County</source>
+        <translation>县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="279"/>
+        <source>Total</source>
+        <translation>总分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="280"/>
+        <source>Grade</source>
+        <translation>等次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="281"/>
+        <source>Complete</source>
+        <translation>数据完整</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="286"/>
+        <source>Results</source>
+        <translation>验收结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="291"/>
+        <source>Merged at</source>
+        <translation>合并时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="302"/>
+        <source>Merge history</source>
+        <translation>合并记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="303"/>
+        <source>Desk</source>
+        <translation>工作台</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="306"/>
+        <source>Merge exports…</source>
+        <translation>合并导出文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="309"/>
+        <source>Merge a USB folder…</source>
+        <translation>合并U盘文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="311"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="316"/>
+        <source>Master database · device {0}</source>
+        <translation>组长主库 · 设备 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="336"/>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="337"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="339"/>
+        <source>Item</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="340"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="341"/>
+        <source>Fields in question</source>
+        <translation>有分歧的字段</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="373"/>
+        <location filename="../../desktop/ui/lead.py" line="444"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="375"/>
+        <source>no: {0} items unscored</source>
+        <translation>否：{0} 项未评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="377"/>
+        <location filename="../../desktop/ui/lead.py" line="446"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="393"/>
+        <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
+        <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="399"/>
+        <source>Conflicts ({0})</source>
+        <translation>冲突（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="403"/>
+        <source>hard</source>
+        <translation>硬冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="403"/>
+        <source>soft</source>
+        <translation>软冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="428"/>
+        <source>who</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="429"/>
+        <source>when</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="451"/>
+        <source>Keep {0}</source>
+        <translation>保留 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="483"/>
+        <source>Laptop exports</source>
+        <translation>检查员导出文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="485"/>
+        <source>Yanshou export (*.db)</source>
+        <translation>验收导出文件 (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="492"/>
+        <source>USB folder with exports</source>
+        <translation>存放导出文件的U盘文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="498"/>
+        <source>No .db files in {0}.</source>
+        <translation>{0} 中没有 .db 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="294"/>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <source>Key {0}</source>
+        <translation>密钥 {0}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="62"/>
@@ -325,7 +648,7 @@
     <message>
         <location filename="../../desktop/ui/main_window.py" line="223"/>
         <source>County</source>
-        <translation>被检查县区</translation>
+        <translation>县区</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="231"/>
@@ -359,8 +682,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="271"/>
-        <location filename="../../desktop/ui/main_window.py" line="597"/>
-        <location filename="../../desktop/ui/main_window.py" line="613"/>
+        <location filename="../../desktop/ui/main_window.py" line="601"/>
+        <location filename="../../desktop/ui/main_window.py" line="617"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
@@ -375,163 +698,163 @@
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="315"/>
+        <location filename="../../desktop/ui/main_window.py" line="319"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="319"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="322"/>
+        <location filename="../../desktop/ui/main_window.py" line="326"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="328"/>
+        <location filename="../../desktop/ui/main_window.py" line="332"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="330"/>
+        <location filename="../../desktop/ui/main_window.py" line="334"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="335"/>
+        <location filename="../../desktop/ui/main_window.py" line="339"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="344"/>
+        <location filename="../../desktop/ui/main_window.py" line="348"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="348"/>
+        <location filename="../../desktop/ui/main_window.py" line="352"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="353"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="457"/>
+        <location filename="../../desktop/ui/main_window.py" line="461"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="460"/>
+        <location filename="../../desktop/ui/main_window.py" line="464"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="463"/>
+        <location filename="../../desktop/ui/main_window.py" line="467"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="466"/>
+        <location filename="../../desktop/ui/main_window.py" line="470"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="481"/>
+        <location filename="../../desktop/ui/main_window.py" line="485"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="498"/>
-        <location filename="../../desktop/ui/main_window.py" line="527"/>
+        <location filename="../../desktop/ui/main_window.py" line="502"/>
+        <location filename="../../desktop/ui/main_window.py" line="531"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="537"/>
+        <location filename="../../desktop/ui/main_window.py" line="541"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="539"/>
+        <location filename="../../desktop/ui/main_window.py" line="543"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="543"/>
+        <location filename="../../desktop/ui/main_window.py" line="547"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="544"/>
+        <location filename="../../desktop/ui/main_window.py" line="548"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="556"/>
+        <location filename="../../desktop/ui/main_window.py" line="560"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="556"/>
+        <location filename="../../desktop/ui/main_window.py" line="560"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="584"/>
+        <location filename="../../desktop/ui/main_window.py" line="588"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="590"/>
+        <location filename="../../desktop/ui/main_window.py" line="594"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="596"/>
+        <location filename="../../desktop/ui/main_window.py" line="600"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="596"/>
+        <location filename="../../desktop/ui/main_window.py" line="600"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="610"/>
+        <location filename="../../desktop/ui/main_window.py" line="614"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="612"/>
+        <location filename="../../desktop/ui/main_window.py" line="616"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="628"/>
+        <location filename="../../desktop/ui/main_window.py" line="632"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="628"/>
+        <location filename="../../desktop/ui/main_window.py" line="632"/>
         <source>Yanshou export (*.db)</source>
         <translation>验收导出文件 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="634"/>
+        <location filename="../../desktop/ui/main_window.py" line="638"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="635"/>
+        <location filename="../../desktop/ui/main_window.py" line="639"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="659"/>
+        <location filename="../../desktop/ui/main_window.py" line="663"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -656,6 +979,111 @@
         <location filename="../../desktop/ui/messages.py" line="59"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="65"/>
+        <source>the file cannot be read (removed, a folder, or no permission)</source>
+        <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="66"/>
+        <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
+        <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="67"/>
+        <source>made by a newer Yanshou; update this program</source>
+        <translation>由更新版本的验收软件创建，请升级本程序</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="68"/>
+        <source>made by an older Yanshou; update that laptop and export again</source>
+        <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="69"/>
+        <source>the file is damaged or was altered</source>
+        <translation>文件已损坏或被改动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="70"/>
+        <source>its tables were changed outside Yanshou</source>
+        <translation>其数据表在验收软件之外被改动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="71"/>
+        <source>it belongs to another campaign</source>
+        <translation>属于其他验收方案</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="72"/>
+        <source>not an export: export it from the laptop first</source>
+        <translation>不是导出文件：请先在该电脑上导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="73"/>
+        <source>its signed manifest does not match: altered after export</source>
+        <translation>签名清单不符：导出后被改动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="74"/>
+        <source>the chain of its exports is broken</source>
+        <translation>导出记录链不完整</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="75"/>
+        <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
+        <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="76"/>
+        <source>records were removed, added or changed after export</source>
+        <translation>导出后有记录被删除、增加或改动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="77"/>
+        <source>the device&apos;s key does not match the one enrolled</source>
+        <translation>设备密钥与已登记的不符</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="78"/>
+        <source>from a device not yet accepted</source>
+        <translation>来自尚未接受的设备</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="79"/>
+        <source>a record does not match its signature: edited outside Yanshou</source>
+        <translation>有记录与其签名不符：在验收软件之外被修改</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="80"/>
+        <source>earlier versions of a record are missing</source>
+        <translation>缺少记录的早期版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="81"/>
+        <source>the laptop reused record numbers (restored from an old copy?)</source>
+        <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="82"/>
+        <source>a laptop signed a record it may not write</source>
+        <translation>检查员电脑签署了其无权写入的记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="83"/>
+        <source>a photo or document does not match its fingerprint</source>
+        <translation>有照片或文件与其指纹不符</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="84"/>
+        <source>the disk is full; nothing was written</source>
+        <translation>磁盘已满，未写入任何内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="86"/>
+        <source>refused</source>
+        <translation>已拒绝</translation>
     </message>
 </context>
 <context>
@@ -903,9 +1331,112 @@
         <translation>严重</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/messages.py" line="92"/>
+        <location filename="../../desktop/ui/messages.py" line="113"/>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="93"/>
+        <source>Reasoning</source>
+        <translation>评分说明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="94"/>
+        <source>County</source>
+        <translation>县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="95"/>
+        <source>Item</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="96"/>
         <location filename="../../desktop/ui/signature.py" line="146"/>
         <source>Inspector</source>
         <translation>检查员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="97"/>
+        <source>Deleted</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="98"/>
+        <location filename="../../desktop/ui/messages.py" line="114"/>
+        <source>Findings</source>
+        <translation>检查发现</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="99"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="100"/>
+        <source>Pilot area</source>
+        <translation>试点领域</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="101"/>
+        <source>Mode</source>
+        <translation>检查方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="102"/>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="103"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="104"/>
+        <source>Rectify by</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="105"/>
+        <source>Caption</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="106"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="115"/>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="116"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="117"/>
+        <source>Signature</source>
+        <translation>签字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="118"/>
+        <source>Method score</source>
+        <translation>方法得分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="119"/>
+        <source>Adjudication</source>
+        <translation>裁定</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="120"/>
+        <source>Adjustment</source>
+        <translation>调整</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/signature.py" line="147"/>

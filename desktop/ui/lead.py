@@ -1,0 +1,516 @@
+"""The team lead's desk (master role): the weighted results, merging the laptops' exports
+(a dry run first, new devices accepted one by one after checking their key, then the merge
+off the GUI thread), the conflicts with their competing versions, and the merge history.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import text
+
+from db.keys import show_fingerprint
+from desktop.core.numbers import show
+from desktop.services import results as results_service
+from desktop.services import sync
+from desktop.services.workspace import Workspace
+from desktop.ui.main_window import _Job, _JobSignals, _log
+from desktop.ui.messages import entity_name, explain, field_name, refusal
+
+
+def _cell(value: object, *, right: bool = False, sort_key: object = None) -> QTableWidgetItem:
+    item = QTableWidgetItem("" if value is None else str(value))
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if sort_key is not None:
+        item.setData(Qt.ItemDataRole.UserRole, sort_key)
+    return item
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def status_text(report: sync.FileReport) -> str:
+    return {
+        "merged": QCoreApplication.translate("LeadWindow", "merged"),
+        "nothing-new": QCoreApplication.translate("LeadWindow", "nothing new"),
+        "refused": QCoreApplication.translate("LeadWindow", "refused"),
+        "dry-run": QCoreApplication.translate("LeadWindow", "can be merged"),
+    }.get(report.status, report.status)
+
+
+# --- merging ----------------------------------------------------------------------------------
+
+
+class _Progress(QObject):
+    step = Signal(int, int, str)
+
+
+class MergeDialog(QDialog):
+    """Files → dry run (what each would bring, refusals and why, new devices to accept) →
+    the merge, off the GUI thread, with progress and cancel → the report."""
+
+    def __init__(self, parent: QWidget | None, ws: Workspace, files: list[Path]) -> None:
+        super().__init__(parent)
+        self.ws, self.files = ws, files
+        self.setWindowTitle(QCoreApplication.translate("LeadWindow", "Merge laptop exports"))
+        self.resize(980, 520)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(QCoreApplication.translate("LeadWindow", "Checking {0} files (nothing is written yet)…").format(len(files)))
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = _table(
+            [
+                QCoreApplication.translate("LeadWindow", "File"),
+                QCoreApplication.translate("LeadWindow", "Inspector"),
+                QCoreApplication.translate("LeadWindow", "Device"),
+                QCoreApplication.translate("LeadWindow", "Export"),
+                QCoreApplication.translate("LeadWindow", "Result"),
+                QCoreApplication.translate("LeadWindow", "New versions"),
+                QCoreApplication.translate("LeadWindow", "Already here"),
+                QCoreApplication.translate("LeadWindow", "Evidence"),
+                QCoreApplication.translate("LeadWindow", "Conflicts"),
+                QCoreApplication.translate("LeadWindow", "Reason"),
+            ]
+        )
+        self.table.setObjectName("merge-files")
+        layout.addWidget(self.table, 2)
+        self.devices_label = QLabel()
+        self.devices_label.setWordWrap(True)
+        layout.addWidget(self.devices_label)
+        self.devices = QVBoxLayout()
+        layout.addLayout(self.devices)
+        self.accept_boxes: dict[str, QCheckBox] = {}
+        self.buttons = QDialogButtonBox()
+        self.merge_button = self.buttons.addButton(
+            QCoreApplication.translate("LeadWindow", "Merge"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.merge_button.setObjectName("merge")
+        self.merge_button.setEnabled(False)
+        self.merge_button.clicked.connect(self.merge)
+        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.reports: list[sync.FileReport] = []
+        self.merged = False
+        self._run(dry_run=True)
+
+    def _run(self, *, dry_run: bool) -> None:
+        enroll: sync.merging.Enroll = True if dry_run else frozenset(d for d, box in self.accept_boxes.items() if box.isChecked())
+        stop = threading.Event()
+        progress = None
+        bridge = _Progress(self)
+        if not dry_run:
+            progress = QProgressDialog(
+                QCoreApplication.translate("LeadWindow", "Merging…"),
+                QCoreApplication.translate("LeadWindow", "Cancel"),
+                0,
+                len(self.files),
+                self,
+            )
+            progress.setWindowModality(Qt.WindowModality.WindowModal)
+            progress.setMinimumDuration(0)
+            progress.canceled.connect(stop.set)
+            dialog = progress
+
+            def step(done: int, total: int, name: str) -> None:
+                dialog.setMaximum(total)
+                dialog.setValue(done)
+                dialog.setLabelText(QCoreApplication.translate("LeadWindow", "Merging {0}…").format(Path(name).name) if name else "")
+
+            bridge.step.connect(step)
+        signals = _JobSignals(self)
+        signals.finished.connect(lambda reports: self._done(reports, dry_run, progress))
+        signals.failed.connect(lambda exc: self._failed(exc, progress))
+        self.pool.start(
+            _Job(
+                lambda: sync.merge(self.ws, self.files, enroll=enroll, dry_run=dry_run, progress=bridge.step.emit, cancelled=stop.is_set),
+                signals,
+            )
+        )
+
+    def _failed(self, exc: BaseException, progress: QProgressDialog | None) -> None:
+        if progress:
+            progress.reset()
+        if isinstance(exc, sync.Cancelled):
+            self.summary.setText(
+                QCoreApplication.translate(
+                    "LeadWindow", "Cancelled: the file being merged was rolled back; files merged before it stay merged."
+                )
+            )
+            self.merged = True
+            return
+        _log(exc)
+        QMessageBox.critical(self, self.windowTitle(), explain(exc))
+
+    def _done(self, reports: list[sync.FileReport], dry_run: bool, progress: QProgressDialog | None) -> None:
+        if progress:
+            progress.reset()
+        self.reports = reports
+        self.table.setRowCount(len(reports))
+        for row, r in enumerate(reports):
+            values = [
+                r.file.name,
+                r.inspector or (QCoreApplication.translate("LeadWindow", "(master)") if r.role == "master" else ""),
+                r.device_id[:8],
+                f"#{r.export_number}" if r.export_number else QCoreApplication.translate("LeadWindow", "database file"),
+                status_text(r),
+                r.versions_added,
+                r.versions_present,
+                f"{r.blobs_added} ({r.blob_bytes // 1024} KB)" if r.blobs_added else "0",
+                r.conflicts,
+                refusal(r.code) if r.status == "refused" else "",
+            ]
+            for col, value in enumerate(values):
+                cell = _cell(value, right=isinstance(value, int))
+                if r.status == "refused":
+                    cell.setToolTip(r.reason)  # the technical detail, for whoever investigates
+                if r.status == "refused":
+                    cell.setForeground(QColor("#c62828"))
+                self.table.setItem(row, col, cell)
+        new = {d.id: d for r in reports if r.status == "dry-run" for d in r.enrolled}
+        if dry_run:
+            refused = sum(r.status == "refused" for r in reports)
+            ready = [r for r in reports if r.status == "dry-run"]
+            self.summary.setText(
+                QCoreApplication.translate(
+                    "LeadWindow", "Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written."
+                ).format(len(ready), refused, sum(r.status == "nothing-new" for r in reports))
+            )
+            if new:
+                self.devices_label.setText(
+                    QCoreApplication.translate(
+                        "LeadWindow",
+                        "Devices not seen before. Check each key's fingerprint with its inspector "
+                        "(it is shown on their laptop) before accepting it:",
+                    )
+                )
+                for device in new.values():
+                    box = QCheckBox(
+                        QCoreApplication.translate("LeadWindow", "Accept {0} — device {1}, key {2}").format(
+                            device.inspector or QCoreApplication.translate("LeadWindow", "(master)"),
+                            device.id[:8],
+                            show_fingerprint(device.fingerprint),
+                        )
+                    )
+                    box.setObjectName(f"accept-{device.id}")
+                    self.accept_boxes[device.id] = box
+                    self.devices.addWidget(box)
+            self.merge_button.setEnabled(bool(ready))
+        else:
+            self.merged = True
+            added = sum(r.versions_added for r in reports)
+            self.summary.setText(
+                QCoreApplication.translate(
+                    "LeadWindow", "Merged: {0} versions added; {1} files refused. The master was backed up first."
+                ).format(added, sum(r.status == "refused" for r in reports))
+            )
+            self.merge_button.setEnabled(False)
+            for box in self.accept_boxes.values():
+                box.setEnabled(False)
+
+    def merge(self) -> None:
+        self.merge_button.setEnabled(False)
+        self._run(dry_run=False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.pool.waitForDone()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        self.pool.waitForDone()
+        super().done(result)
+
+
+# --- the desk -------------------------------------------------------------------------------
+
+
+class LeadWindow(QMainWindow):
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__()
+        self.ws = ws
+        self.setWindowTitle(
+            QCoreApplication.translate("LeadWindow", "Yanshou — team lead — {0} — {1}").format(ws.campaign.name, ws.path.name)
+        )
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+        self.results = _table(
+            [
+                QCoreApplication.translate("LeadWindow", "Rank"),
+                QCoreApplication.translate("LeadWindow", "County"),
+                *[m.name for m in ws.campaign.methods],
+                QCoreApplication.translate("LeadWindow", "Total"),
+                QCoreApplication.translate("LeadWindow", "Grade"),
+                QCoreApplication.translate("LeadWindow", "Complete"),
+            ]
+        )
+        self.results.setObjectName("results")
+        self.results.setSortingEnabled(True)
+        self.tabs.addTab(self.results, QCoreApplication.translate("LeadWindow", "Results"))
+        self.conflicts_view = self._conflicts_tab()
+        self.tabs.addTab(self.conflicts_view, QCoreApplication.translate("LeadWindow", "Conflicts"))
+        self.history = _table(
+            [
+                QCoreApplication.translate("LeadWindow", "Merged at"),
+                QCoreApplication.translate("LeadWindow", "File"),
+                QCoreApplication.translate("LeadWindow", "Inspector"),
+                QCoreApplication.translate("LeadWindow", "Export"),
+                QCoreApplication.translate("LeadWindow", "New versions"),
+                QCoreApplication.translate("LeadWindow", "Already here"),
+                QCoreApplication.translate("LeadWindow", "Evidence"),
+                QCoreApplication.translate("LeadWindow", "Conflicts"),
+            ]
+        )
+        self.history.setObjectName("history")
+        self.tabs.addTab(self.history, QCoreApplication.translate("LeadWindow", "Merge history"))
+        bar = QToolBar(QCoreApplication.translate("LeadWindow", "Desk"))
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        merge_files = QAction(QCoreApplication.translate("LeadWindow", "Merge exports…"), self)
+        merge_files.setObjectName("merge-files")
+        merge_files.triggered.connect(self.choose_and_merge)
+        merge_folder = QAction(QCoreApplication.translate("LeadWindow", "Merge a USB folder…"), self)
+        merge_folder.triggered.connect(self.choose_folder_and_merge)
+        refresh = QAction(QCoreApplication.translate("LeadWindow", "Refresh"), self)
+        refresh.triggered.connect(self.refresh)
+        for action in (merge_files, merge_folder, refresh):
+            bar.addAction(action)
+        device = ws.identity.device_id[:8]
+        self.statusBar().addPermanentWidget(QLabel(QCoreApplication.translate("LeadWindow", "Master database · device {0}").format(device)))
+        self.refresh()
+
+    def show_first(self) -> None:
+        self.tabs.setCurrentIndex(0)
+
+    def wait_for_thumbnails(self, _msecs: int) -> bool:
+        return True
+
+    # --- tabs ----------------------------------------------------------------------------
+
+    def _conflicts_tab(self) -> QWidget:
+        widget = QWidget()
+        layout = QVBoxLayout(widget)
+        self.conflict_hint = QLabel()
+        self.conflict_hint.setWordWrap(True)
+        layout.addWidget(self.conflict_hint)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.conflict_list = _table(
+            [
+                QCoreApplication.translate("LeadWindow", "Conflict"),
+                QCoreApplication.translate("LeadWindow", "Kind"),
+                QCoreApplication.translate("LeadWindow", "County"),
+                QCoreApplication.translate("LeadWindow", "Item"),
+                QCoreApplication.translate("LeadWindow", "Record"),
+                QCoreApplication.translate("LeadWindow", "Fields in question"),
+            ]
+        )
+        self.conflict_list.setObjectName("conflicts")
+        self.conflict_list.currentCellChanged.connect(lambda row, *_: self._show_conflict(row))
+        splitter.addWidget(self.conflict_list)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        self.versions = QTableWidget()
+        self.versions.setObjectName("versions")
+        self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        detail_layout.addWidget(self.versions)
+        self.keep_buttons = QHBoxLayout()
+        detail_layout.addLayout(self.keep_buttons)
+        splitter.addWidget(detail)
+        layout.addWidget(splitter, 1)
+        self._conflicts: list[sync.Conflict] = []
+        return widget
+
+    def refresh(self) -> None:
+        campaign = self.ws.campaign
+        rows = results_service.results(self.ws)
+        self.results.setSortingEnabled(False)
+        self.results.setRowCount(len(rows))
+        for row, r in enumerate(rows):
+            values: list[QTableWidgetItem] = [
+                _cell(r.rank, right=True),
+                _cell(campaign.county(r.county).name),
+                *[_cell(show(r.method_scores[m.key]), right=True) for m in campaign.methods],
+                _cell(show(r.total), right=True),
+                _cell(r.grade.value),
+                _cell(
+                    QCoreApplication.translate("LeadWindow", "yes")
+                    if r.complete
+                    else QCoreApplication.translate("LeadWindow", "no: {0} items unscored").format(len(r.unscored_items))
+                    if r.unscored_items
+                    else QCoreApplication.translate("LeadWindow", "no")
+                ),
+            ]
+            for col, cell in enumerate(values):
+                if not r.complete:
+                    cell.setForeground(QColor("#b26a00"))
+                self.results.setItem(row, col, cell)
+        self.results.setSortingEnabled(True)
+        self._refresh_conflicts()
+        self._refresh_history()
+
+    def _refresh_conflicts(self) -> None:
+        self._conflicts = sync.conflicts(self.ws)
+        names = {c.code: c.name for c in self.ws.campaign.counties}
+        hard = sum(c.kind == "hard" for c in self._conflicts)
+        self.conflict_hint.setText(
+            QCoreApplication.translate(
+                "LeadWindow",
+                "{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown "
+                "until you keep one. Soft: different fields, merged; listed so you can check.",
+            ).format(len(self._conflicts), hard)
+        )
+        self.tabs.setTabText(1, QCoreApplication.translate("LeadWindow", "Conflicts ({0})").format(len(self._conflicts)))
+        self.conflict_list.setRowCount(len(self._conflicts))
+        for row, c in enumerate(self._conflicts):
+            kind = (
+                QCoreApplication.translate("LeadWindow", "hard") if c.kind == "hard" else QCoreApplication.translate("LeadWindow", "soft")
+            )
+            for col, value in enumerate((c.id, kind, names.get(c.county, c.county), c.item, entity_name(c.entity), "、".join(field_name(f) for f in c.fields))):
+                cell = _cell(value)
+                if c.kind == "hard":
+                    cell.setForeground(QColor("#c62828"))
+                self.conflict_list.setItem(row, col, cell)
+        self._show_conflict(self.conflict_list.currentRow())
+
+    def _show_conflict(self, row: int) -> None:
+        while self.keep_buttons.count():
+            item = self.keep_buttons.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        if not 0 <= row < len(self._conflicts):
+            self.versions.setRowCount(0)
+            self.versions.setColumnCount(0)
+            return
+        conflict = self._conflicts[row]
+        names = {c.code: c.name for c in self.ws.campaign.counties}
+        keys = sorted({k for v in conflict.versions for k in v.payload} | {"deleted"})
+        self.versions.setColumnCount(len(conflict.versions))
+        self.versions.setRowCount(len(keys) + 2)
+        self.versions.setVerticalHeaderLabels(
+            [
+                QCoreApplication.translate("LeadWindow", "who"),
+                QCoreApplication.translate("LeadWindow", "when"),
+                *[field_name(k) for k in keys],
+            ]
+        )
+        self.versions.setHorizontalHeaderLabels([v.version_id[:12] for v in conflict.versions])
+        for col, v in enumerate(conflict.versions):
+            master = QCoreApplication.translate("LeadWindow", "(master)")
+            who = f"{v.inspector or master} · {v.device_id[:8]}"
+            self.versions.setItem(0, col, _cell(who))
+            self.versions.setItem(1, col, _cell(v.written.strftime("%Y-%m-%d %H:%M:%S UTC")))
+            for r, key in enumerate(keys, start=2):
+                value = v.deleted if key == "deleted" else v.payload.get(key, "")
+                if key == "county":
+                    value = names.get(str(value), value)
+                cell = _cell(
+                    QCoreApplication.translate("LeadWindow", "yes")
+                    if value is True
+                    else (QCoreApplication.translate("LeadWindow", "no") if value is False else value)
+                )
+                if key in conflict.fields or (key == "deleted" and "deleted" in conflict.fields):
+                    cell.setBackground(QColor("#fff3cd"))
+                self.versions.setItem(r, col, cell)
+            keep = QPushButton(QCoreApplication.translate("LeadWindow", "Keep {0}").format(v.version_id[:8]))
+            keep.setObjectName(f"keep-{v.version_id}")
+            keep.clicked.connect(lambda _c=False, c=conflict, vid=v.version_id: self.keep(c, vid))
+            self.keep_buttons.addWidget(keep)
+        self.versions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    def keep(self, conflict: sync.Conflict, version_id: str) -> None:
+        try:
+            sync.resolve(self.ws, conflict.id, version_id)
+        except Exception as exc:  # shown in the user's words, logged
+            _log(exc)
+            QMessageBox.critical(self, QCoreApplication.translate("LeadWindow", "Conflicts"), explain(exc))
+        self.refresh()
+
+    def _refresh_history(self) -> None:
+        with self.ws.read() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT merged_at, file_name, inspector, export_number, versions_added, versions_present, blobs_added, conflicts "
+                    "FROM import_log ORDER BY id DESC"
+                )
+            ).all()
+        self.history.setRowCount(len(rows))
+        for row, values in enumerate(rows):
+            for col, value in enumerate(values):
+                self.history.setItem(row, col, _cell(value, right=isinstance(value, int)))
+
+    # --- merging -------------------------------------------------------------------------
+
+    def choose_and_merge(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            QCoreApplication.translate("LeadWindow", "Laptop exports"),
+            str(Path.home()),
+            QCoreApplication.translate("LeadWindow", "Yanshou export (*.db)"),
+        )
+        if files:
+            self.merge([Path(f) for f in files])
+
+    def choose_folder_and_merge(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, QCoreApplication.translate("LeadWindow", "USB folder with exports"), str(Path.home())
+        )
+        if folder:
+            files = sorted(p for p in Path(folder).glob("*.db") if p.is_file())
+            if not files:
+                QMessageBox.information(
+                    self, self.windowTitle(), QCoreApplication.translate("LeadWindow", "No .db files in {0}.").format(folder)
+                )
+                return
+            self.merge(files)
+
+    def merge(self, files: list[Path]) -> MergeDialog:
+        dialog = MergeDialog(self, self.ws, files)
+        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.open()
+        return dialog
+
+
+def desk_or_field(ws: Workspace) -> Any:
+    """The window for a database: the lead's desk for a master, the inspector's otherwise."""
+    if ws.identity.role == "master":
+        return LeadWindow(ws)
+    from desktop.ui.main_window import MainWindow
+
+    return MainWindow(ws)
