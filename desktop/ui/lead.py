@@ -402,7 +402,8 @@ class LeadWindow(QMainWindow):
             kind = (
                 QCoreApplication.translate("LeadWindow", "hard") if c.kind == "hard" else QCoreApplication.translate("LeadWindow", "soft")
             )
-            for col, value in enumerate((c.id, kind, names.get(c.county, c.county), c.item, entity_name(c.entity), "、".join(field_name(f) for f in c.fields))):
+            fields = "、".join(field_name(f) for f in c.fields)
+            for col, value in enumerate((c.id, kind, names.get(c.county, c.county), c.item, entity_name(c.entity), fields)):
                 cell = _cell(value)
                 if c.kind == "hard":
                     cell.setForeground(QColor("#c62828"))
