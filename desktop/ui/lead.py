@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -34,20 +35,41 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import text
 
+from db.errors import KnownDatabaseError
 from db.keys import show_fingerprint
+from desktop.core.campaign import MethodSource
+from desktop.core.errors import InputError
 from desktop.core.numbers import show
+from desktop.core.sheets import parse_method_sheet
+from desktop.services import imports, sync
 from desktop.services import results as results_service
-from desktop.services import sync
 from desktop.services.workspace import Workspace
 from desktop.ui.main_window import _Job, _JobSignals, _log
-from desktop.ui.messages import entity_name, explain, field_name, refusal
+from desktop.ui.messages import entity_name, explain, field_name, refusal, sheet_problem
+
+
+class _Item(QTableWidgetItem):
+    """A cell that sorts by its number when it has one (ranks, scores), else by its text."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(Qt.ItemDataRole.UserRole), other.data(Qt.ItemDataRole.UserRole)
+        if mine is not None and theirs is not None:
+            return bool(mine < theirs)
+        return super().__lt__(other)
 
 
 def _cell(value: object, *, right: bool = False, sort_key: object = None) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if value is None else str(value))
+    item = _Item("" if value is None else str(value))
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     if right:
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if sort_key is None and isinstance(value, int | float):
+        sort_key = value
+    if sort_key is None and right and isinstance(value, str):
+        try:
+            sort_key = float(value)
+        except ValueError:
+            sort_key = None
     if sort_key is not None:
         item.setData(Qt.ItemDataRole.UserRole, sort_key)
     return item
@@ -259,6 +281,101 @@ class MergeDialog(QDialog):
         super().done(result)
 
 
+# --- score imports ----------------------------------------------------------------------------
+
+
+class ImportDialog(QDialog):
+    """A self-check or third-party sheet: checked and previewed row by row before anything
+    is written; a sheet with a bad row is not imported at all."""
+
+    def __init__(self, parent: QWidget | None, ws: Workspace, path: Path) -> None:
+        super().__init__(parent)
+        self.ws, self.path = ws, path
+        self.setWindowTitle(QCoreApplication.translate("LeadWindow", "Import scores — {0}").format(path.name))
+        self.resize(760, 480)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(QCoreApplication.translate("LeadWindow", "Method")))
+        self.kind = QComboBox()
+        self.kind.setObjectName("method")
+        for method in ws.campaign.methods:
+            if method.source is MethodSource.IMPORT:
+                self.kind.addItem(method.name, method.key)
+        self.kind.currentIndexChanged.connect(self.preview)
+        row.addWidget(self.kind, 1)
+        layout.addLayout(row)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = _table([])
+        self.table.setObjectName("preview")
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = buttons.addButton(QCoreApplication.translate("LeadWindow", "Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setObjectName("import")
+        self.import_button.clicked.connect(self._import)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.imported = False
+        self.preview()
+
+    def preview(self) -> None:
+        method = str(self.kind.currentData())
+        names = {c.code: c.name for c in self.ws.campaign.counties}
+        try:
+            sheet = parse_method_sheet(self.path, self.ws.campaign, method)
+        except InputError as exc:
+            self.import_button.setEnabled(False)
+            self.summary.setText(
+                QCoreApplication.translate("LeadWindow", "{0} problems: nothing will be imported until they are fixed.").format(
+                    len(exc.problems)
+                )
+            )
+            self.summary.setStyleSheet("color: #c62828;")
+            headers = [
+                QCoreApplication.translate("LeadWindow", "Row"),
+                QCoreApplication.translate("LeadWindow", "Column"),
+                QCoreApplication.translate("LeadWindow", "Problem"),
+            ]
+            self.table.setColumnCount(3)
+            self.table.setHorizontalHeaderLabels(headers)
+            self.table.setRowCount(len(exc.problems))
+            for r, problem in enumerate(exc.problems):
+                for c, value in enumerate((problem.row or "", problem.column or "", sheet_problem(problem.code))):
+                    cell = _cell(value, right=c == 0)
+                    cell.setToolTip(problem.message)
+                    cell.setForeground(QColor("#c62828"))
+                    self.table.setItem(r, c, cell)
+            return
+        self.import_button.setEnabled(True)
+        self.summary.setStyleSheet("")
+        self.summary.setText(
+            QCoreApplication.translate("LeadWindow", "{0} rows, all valid. Counties not in the sheet keep their scores.").format(sheet.rows)
+        )
+        self.table.setColumnCount(2)
+        self.table.setHorizontalHeaderLabels(
+            [QCoreApplication.translate("LeadWindow", "County"), QCoreApplication.translate("LeadWindow", "Score")]
+        )
+        rows = [(names[c], show(t)) for c, t in sheet.totals.items()]
+        rows += [
+            (names[c], QCoreApplication.translate("LeadWindow", "{0} items, sum {1}").format(len(items), show(sum(items.values()))))
+            for c, items in sheet.items.items()
+        ]
+        self.table.setRowCount(len(rows))
+        for r, (county, value) in enumerate(rows):
+            self.table.setItem(r, 0, _cell(county))
+            self.table.setItem(r, 1, _cell(value, right=True))
+
+    def _import(self) -> None:
+        try:
+            imports.import_sheet(self.ws, self.path, str(self.kind.currentData()))
+        except (InputError, KnownDatabaseError, OSError) as exc:
+            QMessageBox.critical(self, self.windowTitle(), explain(exc))
+            return
+        self.imported = True
+        self.accept()
+
+
 # --- the desk -------------------------------------------------------------------------------
 
 
@@ -308,9 +425,12 @@ class LeadWindow(QMainWindow):
         merge_files.triggered.connect(self.choose_and_merge)
         merge_folder = QAction(QCoreApplication.translate("LeadWindow", "Merge a USB folder…"), self)
         merge_folder.triggered.connect(self.choose_folder_and_merge)
+        import_scores = QAction(QCoreApplication.translate("LeadWindow", "Import scores…"), self)
+        import_scores.setObjectName("import-scores")
+        import_scores.triggered.connect(self.choose_sheet)
         refresh = QAction(QCoreApplication.translate("LeadWindow", "Refresh"), self)
         refresh.triggered.connect(self.refresh)
-        for action in (merge_files, merge_folder, refresh):
+        for action in (merge_files, merge_folder, import_scores, refresh):
             bar.addAction(action)
         device = ws.identity.device_id[:8]
         self.statusBar().addPermanentWidget(QLabel(QCoreApplication.translate("LeadWindow", "Master database · device {0}").format(device)))
@@ -382,6 +502,8 @@ class LeadWindow(QMainWindow):
                     cell.setForeground(QColor("#b26a00"))
                 self.results.setItem(row, col, cell)
         self.results.setSortingEnabled(True)
+        if self.results.horizontalHeader().sortIndicatorSection() == 0:
+            self.results.sortItems(0, Qt.SortOrder.AscendingOrder)
         self._refresh_conflicts()
         self._refresh_history()
 
@@ -500,6 +622,22 @@ class LeadWindow(QMainWindow):
                 )
                 return
             self.merge(files)
+
+    def choose_sheet(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            QCoreApplication.translate("LeadWindow", "Score sheet"),
+            str(Path.home()),
+            QCoreApplication.translate("LeadWindow", "Score sheets (*.csv *.xlsx)"),
+        )
+        if name:
+            self.import_sheet(Path(name))
+
+    def import_sheet(self, path: Path) -> ImportDialog:
+        dialog = ImportDialog(self, self.ws, path)
+        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.open()
+        return dialog
 
     def merge(self, files: list[Path]) -> MergeDialog:
         dialog = MergeDialog(self, self.ws, files)

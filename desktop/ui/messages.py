@@ -119,3 +119,28 @@ def entity_name(entity: str) -> str:
         "adjudication": QCoreApplication.translate("Vocabulary", "Adjudication"),
         "adjustment": QCoreApplication.translate("Vocabulary", "Adjustment"),
     }.get(entity, entity)
+
+
+def sheet_problem(code: str) -> str:
+    """What is wrong with a row of a score sheet."""
+    return {
+        "unknown_county": QCoreApplication.translate("Messages", "unknown county"),
+        "unknown_item": QCoreApplication.translate("Messages", "unknown item"),
+        "not_a_number": QCoreApplication.translate("Messages", "the score is not a number"),
+        "score_range": QCoreApplication.translate("Messages", "the score is out of range"),
+        "score_grid": QCoreApplication.translate("Messages", "the score is not a multiple of 0.5"),
+        "score_places": QCoreApplication.translate("Messages", "the score has more than 2 decimal places"),
+        "missing_score": QCoreApplication.translate("Messages", "the score is empty"),
+        "text_too_long": QCoreApplication.translate("Messages", "the text is too long"),
+        "missing_column": QCoreApplication.translate("Messages", "the header lacks a column"),
+        "wrong_column": QCoreApplication.translate("Messages", "a column that does not belong in this sheet"),
+        "unknown_column": QCoreApplication.translate("Messages", "an unknown column"),
+        "duplicate_column": QCoreApplication.translate("Messages", "a column appears twice"),
+        "duplicate_row": QCoreApplication.translate("Messages", "the same county (and item) appears twice"),
+        "empty_row": QCoreApplication.translate("Messages", "the row is empty"),
+        "no_rows": QCoreApplication.translate("Messages", "the sheet has no rows"),
+        "too_many_rows": QCoreApplication.translate("Messages", "the sheet has too many rows"),
+        "bad_csv": QCoreApplication.translate("Messages", "the file cannot be read as CSV (UTF-8)"),
+        "bad_xlsx": QCoreApplication.translate("Messages", "the file cannot be read as XLSX"),
+        "empty": QCoreApplication.translate("Messages", "the file is empty"),
+    }.get(code, QCoreApplication.translate("Messages", "the input is not valid"))

@@ -308,318 +308,384 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="70"/>
+        <location filename="../../desktop/ui/lead.py" line="75"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="71"/>
+        <location filename="../../desktop/ui/lead.py" line="76"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="72"/>
+        <location filename="../../desktop/ui/lead.py" line="77"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="73"/>
+        <location filename="../../desktop/ui/lead.py" line="78"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="91"/>
+        <location filename="../../desktop/ui/lead.py" line="96"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="94"/>
+        <location filename="../../desktop/ui/lead.py" line="99"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="99"/>
-        <location filename="../../desktop/ui/lead.py" line="292"/>
+        <location filename="../../desktop/ui/lead.py" line="104"/>
+        <location filename="../../desktop/ui/lead.py" line="392"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="100"/>
-        <location filename="../../desktop/ui/lead.py" line="293"/>
+        <location filename="../../desktop/ui/lead.py" line="105"/>
+        <location filename="../../desktop/ui/lead.py" line="393"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="101"/>
+        <location filename="../../desktop/ui/lead.py" line="106"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="102"/>
-        <location filename="../../desktop/ui/lead.py" line="294"/>
+        <location filename="../../desktop/ui/lead.py" line="107"/>
+        <location filename="../../desktop/ui/lead.py" line="394"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="103"/>
+        <location filename="../../desktop/ui/lead.py" line="108"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="104"/>
-        <location filename="../../desktop/ui/lead.py" line="295"/>
+        <location filename="../../desktop/ui/lead.py" line="109"/>
+        <location filename="../../desktop/ui/lead.py" line="395"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="105"/>
-        <location filename="../../desktop/ui/lead.py" line="296"/>
+        <location filename="../../desktop/ui/lead.py" line="110"/>
+        <location filename="../../desktop/ui/lead.py" line="396"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="106"/>
-        <location filename="../../desktop/ui/lead.py" line="297"/>
+        <location filename="../../desktop/ui/lead.py" line="111"/>
+        <location filename="../../desktop/ui/lead.py" line="397"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="107"/>
-        <location filename="../../desktop/ui/lead.py" line="288"/>
-        <location filename="../../desktop/ui/lead.py" line="298"/>
-        <location filename="../../desktop/ui/lead.py" line="462"/>
+        <location filename="../../desktop/ui/lead.py" line="112"/>
+        <location filename="../../desktop/ui/lead.py" line="388"/>
+        <location filename="../../desktop/ui/lead.py" line="398"/>
+        <location filename="../../desktop/ui/lead.py" line="566"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="108"/>
+        <location filename="../../desktop/ui/lead.py" line="113"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="121"/>
+        <location filename="../../desktop/ui/lead.py" line="126"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="142"/>
+        <location filename="../../desktop/ui/lead.py" line="147"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="143"/>
+        <location filename="../../desktop/ui/lead.py" line="148"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="156"/>
+        <location filename="../../desktop/ui/lead.py" line="161"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="174"/>
+        <location filename="../../desktop/ui/lead.py" line="179"/>
         <source>Cancelled: the file being merged was rolled back; files merged before it stay merged.</source>
         <translation>已取消：正在合并的文件已回滚；此前已合并的文件保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="191"/>
-        <location filename="../../desktop/ui/lead.py" line="228"/>
-        <location filename="../../desktop/ui/lead.py" line="435"/>
+        <location filename="../../desktop/ui/lead.py" line="196"/>
+        <location filename="../../desktop/ui/lead.py" line="233"/>
+        <location filename="../../desktop/ui/lead.py" line="539"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="193"/>
+        <location filename="../../desktop/ui/lead.py" line="198"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="213"/>
+        <location filename="../../desktop/ui/lead.py" line="218"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="219"/>
+        <location filename="../../desktop/ui/lead.py" line="224"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="227"/>
+        <location filename="../../desktop/ui/lead.py" line="232"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="241"/>
+        <location filename="../../desktop/ui/lead.py" line="246"/>
         <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
         <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="270"/>
+        <location filename="../../desktop/ui/lead.py" line="370"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="276"/>
+        <location filename="../../desktop/ui/lead.py" line="376"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="277"/>
-        <location filename="../../desktop/ui/lead.py" line="338"/>
+        <location filename="../../desktop/ui/lead.py" line="340"/>
+        <location filename="../../desktop/ui/lead.py" line="377"/>
+        <location filename="../../desktop/ui/lead.py" line="441"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="279"/>
+        <location filename="../../desktop/ui/lead.py" line="277"/>
+        <source>Import scores — {0}</source>
+        <translation>导入得分 — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="281"/>
+        <source>Method</source>
+        <translation>验收方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="297"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="313"/>
+        <source>{0} problems: nothing will be imported until they are fixed.</source>
+        <translation>发现 {0} 处问题：修正之前不会导入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="319"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="320"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="321"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="336"/>
+        <source>{0} rows, all valid. Counties not in the sheet keep their scores.</source>
+        <translation>共 {0} 行，全部有效。表中未列出的县区保留原有得分。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="340"/>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="344"/>
+        <source>{0} items, sum {1}</source>
+        <translation>{0} 项，合计 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="379"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="280"/>
+        <location filename="../../desktop/ui/lead.py" line="380"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="281"/>
+        <location filename="../../desktop/ui/lead.py" line="381"/>
         <source>Complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="286"/>
+        <location filename="../../desktop/ui/lead.py" line="386"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="291"/>
+        <location filename="../../desktop/ui/lead.py" line="391"/>
         <source>Merged at</source>
         <translation>合并时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="302"/>
+        <location filename="../../desktop/ui/lead.py" line="402"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="303"/>
+        <location filename="../../desktop/ui/lead.py" line="403"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="306"/>
+        <location filename="../../desktop/ui/lead.py" line="406"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="309"/>
+        <location filename="../../desktop/ui/lead.py" line="409"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="311"/>
+        <location filename="../../desktop/ui/lead.py" line="411"/>
+        <source>Import scores…</source>
+        <translation>导入得分…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="414"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="316"/>
+        <location filename="../../desktop/ui/lead.py" line="419"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="336"/>
+        <location filename="../../desktop/ui/lead.py" line="439"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="337"/>
+        <location filename="../../desktop/ui/lead.py" line="440"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="339"/>
+        <location filename="../../desktop/ui/lead.py" line="442"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="340"/>
+        <location filename="../../desktop/ui/lead.py" line="443"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="341"/>
+        <location filename="../../desktop/ui/lead.py" line="444"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="373"/>
-        <location filename="../../desktop/ui/lead.py" line="444"/>
+        <location filename="../../desktop/ui/lead.py" line="476"/>
+        <location filename="../../desktop/ui/lead.py" line="548"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="375"/>
+        <location filename="../../desktop/ui/lead.py" line="478"/>
         <source>no: {0} items unscored</source>
         <translation>否：{0} 项未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="377"/>
-        <location filename="../../desktop/ui/lead.py" line="446"/>
+        <location filename="../../desktop/ui/lead.py" line="480"/>
+        <location filename="../../desktop/ui/lead.py" line="550"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="393"/>
+        <location filename="../../desktop/ui/lead.py" line="496"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="399"/>
+        <location filename="../../desktop/ui/lead.py" line="502"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="403"/>
+        <location filename="../../desktop/ui/lead.py" line="506"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="403"/>
+        <location filename="../../desktop/ui/lead.py" line="506"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="428"/>
+        <location filename="../../desktop/ui/lead.py" line="532"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="429"/>
+        <location filename="../../desktop/ui/lead.py" line="533"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="451"/>
+        <location filename="../../desktop/ui/lead.py" line="555"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="483"/>
+        <location filename="../../desktop/ui/lead.py" line="587"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="485"/>
+        <location filename="../../desktop/ui/lead.py" line="589"/>
         <source>Yanshou export (*.db)</source>
         <translation>验收导出文件 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="492"/>
+        <location filename="../../desktop/ui/lead.py" line="596"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="498"/>
+        <location filename="../../desktop/ui/lead.py" line="602"/>
         <source>No .db files in {0}.</source>
         <translation>{0} 中没有 .db 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="610"/>
+        <source>Score sheet</source>
+        <translation>得分表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="612"/>
+        <source>Score sheets (*.csv *.xlsx)</source>
+        <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="294"/>
@@ -953,6 +1019,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="42"/>
+        <location filename="../../desktop/ui/messages.py" line="146"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
@@ -1084,6 +1151,101 @@
         <location filename="../../desktop/ui/messages.py" line="86"/>
         <source>refused</source>
         <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="127"/>
+        <source>unknown county</source>
+        <translation>未知的县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="128"/>
+        <source>unknown item</source>
+        <translation>未知的指标</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="129"/>
+        <source>the score is not a number</source>
+        <translation>分数不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="130"/>
+        <source>the score is out of range</source>
+        <translation>分数超出范围</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="131"/>
+        <source>the score is not a multiple of 0.5</source>
+        <translation>分数须为0.5的整数倍</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="132"/>
+        <source>the score has more than 2 decimal places</source>
+        <translation>分数超过2位小数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="133"/>
+        <source>the score is empty</source>
+        <translation>分数为空</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="134"/>
+        <source>the text is too long</source>
+        <translation>文字过长</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="135"/>
+        <source>the header lacks a column</source>
+        <translation>表头缺少列</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="136"/>
+        <source>a column that does not belong in this sheet</source>
+        <translation>本表不应有的列</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="137"/>
+        <source>an unknown column</source>
+        <translation>未知的列</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="138"/>
+        <source>a column appears twice</source>
+        <translation>列名重复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="139"/>
+        <source>the same county (and item) appears twice</source>
+        <translation>同一县区（及指标）出现两次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="140"/>
+        <source>the row is empty</source>
+        <translation>该行为空</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="141"/>
+        <source>the sheet has no rows</source>
+        <translation>表中没有数据行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="142"/>
+        <source>the sheet has too many rows</source>
+        <translation>表的行数过多</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="143"/>
+        <source>the file cannot be read as CSV (UTF-8)</source>
+        <translation>无法作为CSV（UTF-8）读取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="144"/>
+        <source>the file cannot be read as XLSX</source>
+        <translation>无法作为XLSX读取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="145"/>
+        <source>the file is empty</source>
+        <translation>文件为空</translation>
     </message>
 </context>
 <context>
