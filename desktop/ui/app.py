@@ -32,6 +32,25 @@ def _font_family() -> str | None:
     return families[0] if families else None
 
 
+def _unexpected(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    """A bug reached the event loop: log it, tell the user in their language, carry on."""
+    import traceback
+
+    try:
+        log = paths.data_dir() / "yanshou-error.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as f:
+            f.write("".join(traceback.format_exception(kind, exc, tb)))  # type: ignore[arg-type]
+    except OSError:
+        pass
+    if QApplication.instance() is not None and QApplication.platformName() != "offscreen":
+        from desktop.ui.messages import explain
+
+        QMessageBox.critical(None, QApplication.translate("App", "Yanshou"), explain(exc))
+    else:
+        sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
+
+
 def _install_translators(app: QApplication, language: str) -> list[QTranslator]:
     """Our strings and Qt's own (its dialogs' buttons), in the chosen language."""
     installed: list[QTranslator] = []
@@ -62,6 +81,7 @@ def application(argv: list[str] | None = None) -> QApplication:
         if family:
             font = QFont(family, 10)
             app.setFont(font)
+        sys.excepthook = _unexpected
         language = str(settings().value("language", "zh_CN"))
         _install_translators(app, language if language in LANGUAGES else "zh_CN")
         app.setProperty("yanshou_ready", True)

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
@@ -41,7 +43,7 @@ from desktop.core.campaign import MethodSource
 from desktop.core.errors import InputError
 from desktop.core.numbers import show
 from desktop.core.sheets import parse_method_sheet
-from desktop.services import imports, sync
+from desktop.services import decisions, imports, sync
 from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
 from desktop.ui.main_window import _Job, _JobSignals, _log
@@ -376,6 +378,90 @@ class ImportDialog(QDialog):
         self.accept()
 
 
+# --- the lead's decisions ------------------------------------------------------------------------
+
+
+class DecisionDialog(QDialog):
+    """Adjudicate an item's score for a county, or adjust a county's total; each with a
+    reason, signed by the master, shown in the results and every report."""
+
+    def __init__(self, parent: QWidget | None, ws: Workspace, county: str | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.setWindowTitle(QCoreApplication.translate("LeadWindow", "Adjudication and adjustment"))
+        self.setMinimumWidth(620)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.county = QComboBox()
+        self.county.setObjectName("decision-county")
+        for c in ws.campaign.counties:
+            self.county.addItem(c.name, c.code)
+        if county:
+            self.county.setCurrentIndex(max(0, self.county.findData(county)))
+        form.addRow(QCoreApplication.translate("LeadWindow", "County"), self.county)
+        self.kind = QComboBox()
+        self.kind.setObjectName("decision-kind")
+        self.kind.addItem(QCoreApplication.translate("LeadWindow", "Adjudicate an item's score"), "adjudication")
+        self.kind.addItem(QCoreApplication.translate("LeadWindow", "Adjust the county's total"), "adjustment")
+        form.addRow(QCoreApplication.translate("LeadWindow", "Decision"), self.kind)
+        self.item = QComboBox()
+        self.item.setObjectName("decision-item")
+        for node in ws.campaign.indicator_set.items:
+            self.item.addItem(f"{node.code}  {node.name[:30]}", node.code)
+        form.addRow(QCoreApplication.translate("LeadWindow", "Item"), self.item)
+        self.value = QLineEdit()
+        self.value.setObjectName("decision-value")
+        form.addRow(QCoreApplication.translate("LeadWindow", "Score or change"), self.value)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("decision-reason")
+        self.reason.setPlaceholderText(QCoreApplication.translate("LeadWindow", "Why (it is printed with the result)"))
+        form.addRow(QCoreApplication.translate("LeadWindow", "Reason"), self.reason)
+        layout.addLayout(form)
+        self.current = QLabel()
+        self.current.setWordWrap(True)
+        layout.addWidget(self.current)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.save = buttons.addButton(QCoreApplication.translate("LeadWindow", "Save"), QDialogButtonBox.ButtonRole.ApplyRole)
+        self.save.setObjectName("decision-save")
+        self.clear = buttons.addButton(QCoreApplication.translate("LeadWindow", "Withdraw"), QDialogButtonBox.ButtonRole.ResetRole)
+        self.save.clicked.connect(lambda: self._apply(withdraw=False))
+        self.clear.clicked.connect(lambda: self._apply(withdraw=True))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        for combo in (self.county, self.kind, self.item):
+            combo.currentIndexChanged.connect(self._show_current)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        adjudication = self.kind.currentData() == "adjudication"
+        self.item.setEnabled(adjudication)
+        county, item = str(self.county.currentData()), str(self.item.currentData())
+        with self.ws.read() as conn:
+            if adjudication:
+                row = conn.execute(
+                    text("SELECT score, reason FROM current_adjudication WHERE county = :c AND item = :i"), {"c": county, "i": item}
+                ).first()
+            else:
+                row = conn.execute(text("SELECT delta, reason FROM current_adjustment WHERE county = :c"), {"c": county}).first()
+        if row is None:
+            self.current.setText(QCoreApplication.translate("LeadWindow", "No decision recorded yet."))
+        else:
+            self.current.setText(QCoreApplication.translate("LeadWindow", "Recorded now: {0} — {1}").format(row[0], row[1]))
+
+    def _apply(self, *, withdraw: bool) -> None:
+        county, item = str(self.county.currentData()), str(self.item.currentData())
+        value = None if withdraw else self.value.text()
+        try:
+            if self.kind.currentData() == "adjudication":
+                decisions.adjudicate(self.ws, county, item, value, self.reason.text())
+            else:
+                decisions.adjust(self.ws, county, value, self.reason.text())
+        except (InputError, KnownDatabaseError) as exc:
+            QMessageBox.warning(self, self.windowTitle(), explain(exc))
+            return
+        self._show_current()
+
+
 # --- the desk -------------------------------------------------------------------------------
 
 
@@ -425,12 +511,15 @@ class LeadWindow(QMainWindow):
         merge_files.triggered.connect(self.choose_and_merge)
         merge_folder = QAction(QCoreApplication.translate("LeadWindow", "Merge a USB folder…"), self)
         merge_folder.triggered.connect(self.choose_folder_and_merge)
+        decide = QAction(QCoreApplication.translate("LeadWindow", "Adjudicate / adjust…"), self)
+        decide.setObjectName("decide")
+        decide.triggered.connect(self.decide)
         import_scores = QAction(QCoreApplication.translate("LeadWindow", "Import scores…"), self)
         import_scores.setObjectName("import-scores")
         import_scores.triggered.connect(self.choose_sheet)
         refresh = QAction(QCoreApplication.translate("LeadWindow", "Refresh"), self)
         refresh.triggered.connect(self.refresh)
-        for action in (merge_files, merge_folder, import_scores, refresh):
+        for action in (merge_files, merge_folder, import_scores, decide, refresh):
             bar.addAction(action)
         device = ws.identity.device_id[:8]
         self.statusBar().addPermanentWidget(QLabel(QCoreApplication.translate("LeadWindow", "Master database · device {0}").format(device)))
@@ -622,6 +711,17 @@ class LeadWindow(QMainWindow):
                 )
                 return
             self.merge(files)
+
+    def decide(self) -> DecisionDialog:
+        row = self.results.currentRow()
+        county = None
+        if row >= 0 and self.results.item(row, 1):
+            named = self.ws.campaign.county_named(self.results.item(row, 1).text())
+            county = named.code if named else None
+        dialog = DecisionDialog(self, self.ws, county)
+        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.open()
+        return dialog
 
     def choose_sheet(self) -> None:
         name, _ = QFileDialog.getOpenFileName(

@@ -39,6 +39,8 @@ def _input(code: str) -> str:
         "out_of_range": QCoreApplication.translate("Messages", "outside the item's points"),
         "not_half_step": QCoreApplication.translate("Messages", "scores go in steps of 0.5"),
         "no_inspector": QCoreApplication.translate("Messages", "this database has no inspector"),
+        "no_reason": QCoreApplication.translate("Messages", "a reason is required"),
+        "not_master": QCoreApplication.translate("Messages", "only the lead's master database may do this"),
     }.get(code, QCoreApplication.translate("Messages", "the input is not valid"))
 
 
@@ -47,7 +49,7 @@ def explain(exc: BaseException) -> str:
     if isinstance(exc, InputError):
         lines = []
         for problem in exc.problems[:5]:
-            where = exc.source
+            where = field_name(exc.source)
             lines.append(QCoreApplication.translate("Messages", "{0}: {1}").format(where, _input(problem.code)))
         return "\n".join(lines)
     if isinstance(exc, KnownDatabaseError):
@@ -104,6 +106,10 @@ def field_name(key: str) -> str:
         "deadline": QCoreApplication.translate("Vocabulary", "Rectify by"),
         "caption": QCoreApplication.translate("Vocabulary", "Caption"),
         "name": QCoreApplication.translate("Vocabulary", "File"),
+        "delta": QCoreApplication.translate("Vocabulary", "Change of the total"),
+        "reason": QCoreApplication.translate("Vocabulary", "Reason"),
+        "problem": QCoreApplication.translate("Vocabulary", "Problem"),
+        "signature": QCoreApplication.translate("Vocabulary", "Signature"),
     }.get(key, key)
 
 
