@@ -249,6 +249,7 @@ class CurrentProblem(SQLModel, table=True):
     severity: str  # minor | major | serious
     deadline: str | None = None  # ISO date
     created_at: str
+    status: str = "open"  # open | rectified | verified
 
 
 class CurrentSignature(SQLModel, table=True):

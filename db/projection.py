@@ -54,7 +54,10 @@ ENTITIES: dict[str, tuple[str, tuple[Column, ...]]] = {
     ),
     "problem": (
         "current_problem",
-        (*_keys("county", "item", "inspector", "description", "severity"), Column("deadline"), Column("created_at", "")),
+        (
+            *_keys("county", "item", "inspector", "description", "severity"), Column("deadline"), Column("created_at", ""),
+            Column("status", "open"),
+        ),
     ),
     "signature": (
         "current_signature",

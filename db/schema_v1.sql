@@ -198,6 +198,7 @@ CREATE TABLE current_problem (
 	severity VARCHAR NOT NULL,
 	deadline VARCHAR,
 	created_at VARCHAR NOT NULL,
+	status VARCHAR NOT NULL,
 	PRIMARY KEY (record_id)
 );
 CREATE INDEX ix_current_problem_county ON current_problem (county, item);

@@ -272,11 +272,12 @@ def save_problem(
         signer = ws.database.signer(paths.keys_dir(), conn)
         current = versions.current_payload(conn, record_id)
         created = current[0].get("created_at") if current else None
+        status = current[0].get("status", "open") if current else "open"
         versions.put(
             conn, signer, entity="problem", record_id=record_id,
             payload={
                 "county": county, "item": item, "inspector": who, "description": description.strip(), "severity": severity,
-                "deadline": deadline.isoformat() if deadline else None, "created_at": created or _now(),
+                "deadline": deadline.isoformat() if deadline else None, "created_at": created or _now(), "status": status,
             },
         )
     return record_id

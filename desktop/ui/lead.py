@@ -5,6 +5,7 @@ off the GUI thread), the conflicts with their competing versions, and the merge 
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 from typing import Any
@@ -43,11 +44,12 @@ from desktop.core.campaign import MethodSource
 from desktop.core.errors import InputError
 from desktop.core.numbers import show
 from desktop.core.sheets import parse_method_sheet
-from desktop.services import decisions, imports, sync
+from desktop.services import decisions, imports, rectification, sync
 from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
+from desktop.ui.item_view import severity_label
 from desktop.ui.main_window import _Job, _JobSignals, _log
-from desktop.ui.messages import entity_name, explain, field_name, refusal, sheet_problem
+from desktop.ui.messages import entity_name, explain, field_name, problem_status, refusal, sheet_problem
 
 
 class _Item(QTableWidgetItem):
@@ -57,7 +59,7 @@ class _Item(QTableWidgetItem):
         mine, theirs = self.data(Qt.ItemDataRole.UserRole), other.data(Qt.ItemDataRole.UserRole)
         if mine is not None and theirs is not None:
             return bool(mine < theirs)
-        return super().__lt__(other)
+        return self.text() < other.text()  # (not super(): PySide would call this method again)
 
 
 def _cell(value: object, *, right: bool = False, sort_key: object = None) -> QTableWidgetItem:
@@ -489,6 +491,17 @@ class LeadWindow(QMainWindow):
         self.tabs.addTab(self.results, QCoreApplication.translate("LeadWindow", "Results"))
         self.conflicts_view = self._conflicts_tab()
         self.tabs.addTab(self.conflicts_view, QCoreApplication.translate("LeadWindow", "Conflicts"))
+        self.rectification_view = self._rectification_tab()
+        self.tabs.addTab(self.rectification_view, QCoreApplication.translate("LeadWindow", "Rectification"))
+        self.timeline = _table(
+            [
+                QCoreApplication.translate("LeadWindow", "Due"),
+                QCoreApplication.translate("LeadWindow", "What"),
+                QCoreApplication.translate("LeadWindow", "State"),
+            ]
+        )
+        self.timeline.setObjectName("timeline")
+        self.tabs.addTab(self.timeline, QCoreApplication.translate("LeadWindow", "Timeline"))
         self.history = _table(
             [
                 QCoreApplication.translate("LeadWindow", "Merged at"),
@@ -566,6 +579,112 @@ class LeadWindow(QMainWindow):
         self._conflicts: list[sync.Conflict] = []
         return widget
 
+    def _rectification_tab(self) -> QWidget:
+        widget = QWidget()
+        layout = QVBoxLayout(widget)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(QCoreApplication.translate("LeadWindow", "Show")))
+        self.problem_filter = QComboBox()
+        self.problem_filter.setObjectName("problem-filter")
+        self.problem_filter.addItem(QCoreApplication.translate("LeadWindow", "All problems"), "")
+        for key in rectification.STATUSES:
+            self.problem_filter.addItem(problem_status(key), key)
+        self.problem_filter.currentIndexChanged.connect(lambda _i: self._refresh_problems())
+        row.addWidget(self.problem_filter)
+        row.addStretch(1)
+        for key in rectification.STATUSES:
+            button = QPushButton(QCoreApplication.translate("LeadWindow", "Mark {0}").format(problem_status(key)))
+            button.setObjectName(f"mark-{key}")
+            button.clicked.connect(lambda _c=False, k=key: self.mark(k))
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.problems = _table(
+            [
+                QCoreApplication.translate("LeadWindow", "County"),
+                QCoreApplication.translate("LeadWindow", "Item"),
+                QCoreApplication.translate("LeadWindow", "Inspector"),
+                QCoreApplication.translate("LeadWindow", "Problem"),
+                QCoreApplication.translate("LeadWindow", "Severity"),
+                QCoreApplication.translate("LeadWindow", "Rectify by"),
+                QCoreApplication.translate("LeadWindow", "Status"),
+            ]
+        )
+        self.problems.setObjectName("problems")
+        self.problems.setSortingEnabled(True)
+        layout.addWidget(self.problems, 1)
+        self._problems: list[rectification.Entry] = []
+        return widget
+
+    def _refresh_problems(self) -> None:
+        names = {c.code: c.name for c in self.ws.campaign.counties}
+        today = dt.date.today()
+        self._problems = rectification.board(self.ws, status=self.problem_filter.currentData() or None)
+        overdue = sum(p.overdue(today) for p in self._problems)
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.rectification_view),
+            QCoreApplication.translate("LeadWindow", "Rectification ({0} overdue)").format(overdue)
+            if overdue
+            else QCoreApplication.translate("LeadWindow", "Rectification"),
+        )
+        self.problems.setSortingEnabled(False)
+        self.problems.setRowCount(len(self._problems))
+        for r, p in enumerate(self._problems):
+            values = (
+                names.get(p.county, p.county),
+                p.item,
+                p.inspector,
+                p.description,
+                severity_label(p.severity),
+                p.deadline.isoformat() if p.deadline else "",
+                problem_status(p.status),
+            )
+            for c, value in enumerate(values):
+                cell = _cell(value)
+                cell.setData(Qt.ItemDataRole.UserRole + 1, p.record_id)
+                if p.overdue(today):
+                    cell.setForeground(QColor("#c62828"))
+                    cell.setToolTip(QCoreApplication.translate("LeadWindow", "Overdue since {0}").format(p.deadline))
+                self.problems.setItem(r, c, cell)
+        self.problems.setSortingEnabled(True)
+
+    def mark(self, status: str) -> None:
+        row = self.problems.currentRow()
+        cell = self.problems.item(row, 0) if row >= 0 else None
+        if cell is None:
+            return
+        record_id = cell.data(Qt.ItemDataRole.UserRole + 1)
+        evidence = None
+        if status == "rectified":
+            name, _ = QFileDialog.getOpenFileName(
+                self, QCoreApplication.translate("LeadWindow", "Evidence of the rectification"), str(Path.home())
+            )
+            if not name:
+                return
+            evidence = Path(name)
+        try:
+            rectification.set_status(self.ws, record_id, status, evidence=evidence)
+        except (InputError, KnownDatabaseError) as exc:
+            QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Rectification"), explain(exc))
+        self.refresh()
+
+    def _refresh_timeline(self) -> None:
+        today = dt.date.today()
+        milestones = sorted(self.ws.campaign.milestones, key=lambda m: m.due)
+        self.timeline.setRowCount(len(milestones))
+        for r, m in enumerate(milestones):
+            days = (m.due - today).days
+            if days < 0:
+                state = QCoreApplication.translate("LeadWindow", "past, {0} days ago").format(-days)
+            elif days == 0:
+                state = QCoreApplication.translate("LeadWindow", "due today")
+            else:
+                state = QCoreApplication.translate("LeadWindow", "in {0} days").format(days)
+            for c, value in enumerate((m.due.isoformat(), m.name, state)):
+                cell = _cell(value)
+                if 0 <= days <= 3:
+                    cell.setForeground(QColor("#b26a00"))
+                self.timeline.setItem(r, c, cell)
+
     def refresh(self) -> None:
         campaign = self.ws.campaign
         rows = results_service.results(self.ws)
@@ -594,6 +713,8 @@ class LeadWindow(QMainWindow):
         if self.results.horizontalHeader().sortIndicatorSection() == 0:
             self.results.sortItems(0, Qt.SortOrder.AscendingOrder)
         self._refresh_conflicts()
+        self._refresh_problems()
+        self._refresh_timeline()
         self._refresh_history()
 
     def _refresh_conflicts(self) -> None:
@@ -607,7 +728,9 @@ class LeadWindow(QMainWindow):
                 "until you keep one. Soft: different fields, merged; listed so you can check.",
             ).format(len(self._conflicts), hard)
         )
-        self.tabs.setTabText(1, QCoreApplication.translate("LeadWindow", "Conflicts ({0})").format(len(self._conflicts)))
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.conflicts_view), QCoreApplication.translate("LeadWindow", "Conflicts ({0})").format(len(self._conflicts))
+        )
         self.conflict_list.setRowCount(len(self._conflicts))
         for row, c in enumerate(self._conflicts):
             kind = (

@@ -41,6 +41,7 @@ def _input(code: str) -> str:
         "no_inspector": QCoreApplication.translate("Messages", "this database has no inspector"),
         "no_reason": QCoreApplication.translate("Messages", "a reason is required"),
         "not_master": QCoreApplication.translate("Messages", "only the lead's master database may do this"),
+        "no_evidence": QCoreApplication.translate("Messages", "marking a problem rectified needs evidence of the rectification"),
     }.get(code, QCoreApplication.translate("Messages", "the input is not valid"))
 
 
@@ -150,3 +151,11 @@ def sheet_problem(code: str) -> str:
         "bad_xlsx": QCoreApplication.translate("Messages", "the file cannot be read as XLSX"),
         "empty": QCoreApplication.translate("Messages", "the file is empty"),
     }.get(code, QCoreApplication.translate("Messages", "the input is not valid"))
+
+
+def problem_status(status: str) -> str:
+    return {
+        "open": QCoreApplication.translate("Vocabulary", "open"),
+        "rectified": QCoreApplication.translate("Vocabulary", "rectified"),
+        "verified": QCoreApplication.translate("Vocabulary", "verified"),
+    }.get(status, status)

@@ -309,440 +309,531 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="94"/>
+        <location filename="../../desktop/ui/lead.py" line="96"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="95"/>
+        <location filename="../../desktop/ui/lead.py" line="97"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="96"/>
+        <location filename="../../desktop/ui/lead.py" line="98"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="97"/>
+        <location filename="../../desktop/ui/lead.py" line="99"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="115"/>
+        <location filename="../../desktop/ui/lead.py" line="117"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="118"/>
+        <location filename="../../desktop/ui/lead.py" line="120"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="123"/>
-        <location filename="../../desktop/ui/lead.py" line="495"/>
+        <location filename="../../desktop/ui/lead.py" line="125"/>
+        <location filename="../../desktop/ui/lead.py" line="508"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="124"/>
-        <location filename="../../desktop/ui/lead.py" line="496"/>
+        <location filename="../../desktop/ui/lead.py" line="126"/>
+        <location filename="../../desktop/ui/lead.py" line="509"/>
+        <location filename="../../desktop/ui/lead.py" line="605"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="125"/>
+        <location filename="../../desktop/ui/lead.py" line="127"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="126"/>
-        <location filename="../../desktop/ui/lead.py" line="497"/>
+        <location filename="../../desktop/ui/lead.py" line="128"/>
+        <location filename="../../desktop/ui/lead.py" line="510"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="127"/>
+        <location filename="../../desktop/ui/lead.py" line="129"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="128"/>
-        <location filename="../../desktop/ui/lead.py" line="498"/>
+        <location filename="../../desktop/ui/lead.py" line="130"/>
+        <location filename="../../desktop/ui/lead.py" line="511"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="129"/>
-        <location filename="../../desktop/ui/lead.py" line="499"/>
+        <location filename="../../desktop/ui/lead.py" line="131"/>
+        <location filename="../../desktop/ui/lead.py" line="512"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="130"/>
-        <location filename="../../desktop/ui/lead.py" line="500"/>
+        <location filename="../../desktop/ui/lead.py" line="132"/>
+        <location filename="../../desktop/ui/lead.py" line="513"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="131"/>
-        <location filename="../../desktop/ui/lead.py" line="491"/>
-        <location filename="../../desktop/ui/lead.py" line="501"/>
-        <location filename="../../desktop/ui/lead.py" line="674"/>
+        <location filename="../../desktop/ui/lead.py" line="133"/>
+        <location filename="../../desktop/ui/lead.py" line="493"/>
+        <location filename="../../desktop/ui/lead.py" line="514"/>
+        <location filename="../../desktop/ui/lead.py" line="797"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="132"/>
-        <location filename="../../desktop/ui/lead.py" line="418"/>
+        <location filename="../../desktop/ui/lead.py" line="134"/>
+        <location filename="../../desktop/ui/lead.py" line="420"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="145"/>
+        <location filename="../../desktop/ui/lead.py" line="147"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="166"/>
+        <location filename="../../desktop/ui/lead.py" line="168"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="167"/>
+        <location filename="../../desktop/ui/lead.py" line="169"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="180"/>
+        <location filename="../../desktop/ui/lead.py" line="182"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="198"/>
+        <location filename="../../desktop/ui/lead.py" line="200"/>
         <source>Cancelled: the file being merged was rolled back; files merged before it stay merged.</source>
         <translation>已取消：正在合并的文件已回滚；此前已合并的文件保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="215"/>
-        <location filename="../../desktop/ui/lead.py" line="252"/>
-        <location filename="../../desktop/ui/lead.py" line="647"/>
+        <location filename="../../desktop/ui/lead.py" line="217"/>
+        <location filename="../../desktop/ui/lead.py" line="254"/>
+        <location filename="../../desktop/ui/lead.py" line="770"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="217"/>
+        <location filename="../../desktop/ui/lead.py" line="219"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="237"/>
+        <location filename="../../desktop/ui/lead.py" line="239"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="243"/>
+        <location filename="../../desktop/ui/lead.py" line="245"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="251"/>
+        <location filename="../../desktop/ui/lead.py" line="253"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="265"/>
+        <location filename="../../desktop/ui/lead.py" line="267"/>
         <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
         <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="391"/>
+        <location filename="../../desktop/ui/lead.py" line="393"/>
         <source>Adjudication and adjustment</source>
         <translation>裁定与调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="404"/>
+        <location filename="../../desktop/ui/lead.py" line="406"/>
         <source>Adjudicate an item&apos;s score</source>
         <translation>裁定指标得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="405"/>
+        <location filename="../../desktop/ui/lead.py" line="407"/>
         <source>Adjust the county&apos;s total</source>
         <translation>调整县区总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="406"/>
+        <location filename="../../desktop/ui/lead.py" line="408"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="414"/>
+        <location filename="../../desktop/ui/lead.py" line="416"/>
         <source>Score or change</source>
         <translation>得分或调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="417"/>
+        <location filename="../../desktop/ui/lead.py" line="419"/>
         <source>Why (it is printed with the result)</source>
         <translation>理由（将随结果打印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="424"/>
+        <location filename="../../desktop/ui/lead.py" line="426"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="426"/>
+        <location filename="../../desktop/ui/lead.py" line="428"/>
         <source>Withdraw</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="447"/>
+        <location filename="../../desktop/ui/lead.py" line="449"/>
         <source>No decision recorded yet.</source>
         <translation>尚无记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="449"/>
+        <location filename="../../desktop/ui/lead.py" line="451"/>
         <source>Recorded now: {0} — {1}</source>
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="473"/>
+        <location filename="../../desktop/ui/lead.py" line="475"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="479"/>
+        <location filename="../../desktop/ui/lead.py" line="481"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="359"/>
-        <location filename="../../desktop/ui/lead.py" line="401"/>
-        <location filename="../../desktop/ui/lead.py" line="480"/>
-        <location filename="../../desktop/ui/lead.py" line="547"/>
+        <location filename="../../desktop/ui/lead.py" line="361"/>
+        <location filename="../../desktop/ui/lead.py" line="403"/>
+        <location filename="../../desktop/ui/lead.py" line="482"/>
+        <location filename="../../desktop/ui/lead.py" line="560"/>
+        <location filename="../../desktop/ui/lead.py" line="603"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="296"/>
+        <location filename="../../desktop/ui/lead.py" line="298"/>
         <source>Import scores — {0}</source>
         <translation>导入得分 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="300"/>
+        <location filename="../../desktop/ui/lead.py" line="302"/>
         <source>Method</source>
         <translation>验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="316"/>
+        <location filename="../../desktop/ui/lead.py" line="318"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="332"/>
+        <location filename="../../desktop/ui/lead.py" line="334"/>
         <source>{0} problems: nothing will be imported until they are fixed.</source>
         <translation>发现 {0} 处问题：修正之前不会导入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="338"/>
+        <location filename="../../desktop/ui/lead.py" line="340"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="339"/>
+        <location filename="../../desktop/ui/lead.py" line="341"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="340"/>
+        <location filename="../../desktop/ui/lead.py" line="342"/>
+        <location filename="../../desktop/ui/lead.py" line="606"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="355"/>
+        <location filename="../../desktop/ui/lead.py" line="357"/>
         <source>{0} rows, all valid. Counties not in the sheet keep their scores.</source>
         <translation>共 {0} 行，全部有效。表中未列出的县区保留原有得分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="359"/>
+        <location filename="../../desktop/ui/lead.py" line="361"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="363"/>
+        <location filename="../../desktop/ui/lead.py" line="365"/>
         <source>{0} items, sum {1}</source>
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="482"/>
+        <location filename="../../desktop/ui/lead.py" line="484"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="483"/>
+        <location filename="../../desktop/ui/lead.py" line="485"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="484"/>
+        <location filename="../../desktop/ui/lead.py" line="486"/>
         <source>Complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="489"/>
+        <location filename="../../desktop/ui/lead.py" line="491"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="494"/>
+        <location filename="../../desktop/ui/lead.py" line="495"/>
+        <location filename="../../desktop/ui/lead.py" line="627"/>
+        <location filename="../../desktop/ui/lead.py" line="667"/>
+        <source>Rectification</source>
+        <translation>整改</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="498"/>
+        <source>Due</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="499"/>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="500"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="504"/>
+        <source>Timeline</source>
+        <translation>时间节点</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="507"/>
         <source>Merged at</source>
         <translation>合并时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="505"/>
+        <location filename="../../desktop/ui/lead.py" line="518"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="506"/>
+        <location filename="../../desktop/ui/lead.py" line="519"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="509"/>
+        <location filename="../../desktop/ui/lead.py" line="522"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="512"/>
+        <location filename="../../desktop/ui/lead.py" line="525"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="514"/>
+        <location filename="../../desktop/ui/lead.py" line="527"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="517"/>
+        <location filename="../../desktop/ui/lead.py" line="530"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="520"/>
+        <location filename="../../desktop/ui/lead.py" line="533"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="525"/>
+        <location filename="../../desktop/ui/lead.py" line="538"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="545"/>
+        <location filename="../../desktop/ui/lead.py" line="558"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="546"/>
+        <location filename="../../desktop/ui/lead.py" line="559"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="411"/>
-        <location filename="../../desktop/ui/lead.py" line="548"/>
+        <location filename="../../desktop/ui/lead.py" line="413"/>
+        <location filename="../../desktop/ui/lead.py" line="561"/>
+        <location filename="../../desktop/ui/lead.py" line="604"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="549"/>
+        <location filename="../../desktop/ui/lead.py" line="562"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="550"/>
+        <location filename="../../desktop/ui/lead.py" line="563"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="582"/>
-        <location filename="../../desktop/ui/lead.py" line="656"/>
+        <location filename="../../desktop/ui/lead.py" line="586"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="589"/>
+        <source>All problems</source>
+        <translation>全部问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="596"/>
+        <source>Mark {0}</source>
+        <translation>标记为{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="607"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="608"/>
+        <source>Rectify by</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="609"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="625"/>
+        <source>Rectification ({0} overdue)</source>
+        <translation>整改（{0} 项逾期）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="646"/>
+        <source>Overdue since {0}</source>
+        <translation>自 {0} 起逾期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="659"/>
+        <source>Evidence of the rectification</source>
+        <translation>整改证明材料</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="677"/>
+        <source>past, {0} days ago</source>
+        <translation>已过 {0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="679"/>
+        <source>due today</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="681"/>
+        <source>in {0} days</source>
+        <translation>还有 {0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="701"/>
+        <location filename="../../desktop/ui/lead.py" line="779"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="584"/>
+        <location filename="../../desktop/ui/lead.py" line="703"/>
         <source>no: {0} items unscored</source>
         <translation>否：{0} 项未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="586"/>
-        <location filename="../../desktop/ui/lead.py" line="658"/>
+        <location filename="../../desktop/ui/lead.py" line="705"/>
+        <location filename="../../desktop/ui/lead.py" line="781"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="604"/>
+        <location filename="../../desktop/ui/lead.py" line="725"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="610"/>
+        <location filename="../../desktop/ui/lead.py" line="732"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="614"/>
+        <location filename="../../desktop/ui/lead.py" line="737"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="614"/>
+        <location filename="../../desktop/ui/lead.py" line="737"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="640"/>
+        <location filename="../../desktop/ui/lead.py" line="763"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="641"/>
+        <location filename="../../desktop/ui/lead.py" line="764"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="663"/>
+        <location filename="../../desktop/ui/lead.py" line="786"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="695"/>
+        <location filename="../../desktop/ui/lead.py" line="818"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="697"/>
+        <location filename="../../desktop/ui/lead.py" line="820"/>
         <source>Yanshou export (*.db)</source>
         <translation>验收导出文件 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="704"/>
+        <location filename="../../desktop/ui/lead.py" line="827"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="710"/>
+        <location filename="../../desktop/ui/lead.py" line="833"/>
         <source>No .db files in {0}.</source>
         <translation>{0} 中没有 .db 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="729"/>
+        <location filename="../../desktop/ui/lead.py" line="852"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="731"/>
+        <location filename="../../desktop/ui/lead.py" line="854"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1088,17 +1179,22 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="44"/>
-        <location filename="../../desktop/ui/messages.py" line="152"/>
+        <source>marking a problem rectified needs evidence of the rectification</source>
+        <translation>标记为已整改需要提供整改证明材料</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="45"/>
+        <location filename="../../desktop/ui/messages.py" line="153"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="53"/>
+        <location filename="../../desktop/ui/messages.py" line="54"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="56"/>
+        <location filename="../../desktop/ui/messages.py" line="57"/>
         <source>{0}
 
 {1}</source>
@@ -1107,212 +1203,212 @@
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="58"/>
+        <location filename="../../desktop/ui/messages.py" line="59"/>
         <source>{0}: the file cannot be read or written ({1})</source>
         <translation>{0}：文件无法读写（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="61"/>
+        <location filename="../../desktop/ui/messages.py" line="62"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="67"/>
+        <location filename="../../desktop/ui/messages.py" line="68"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="68"/>
+        <location filename="../../desktop/ui/messages.py" line="69"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="69"/>
+        <location filename="../../desktop/ui/messages.py" line="70"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="70"/>
+        <location filename="../../desktop/ui/messages.py" line="71"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="71"/>
+        <location filename="../../desktop/ui/messages.py" line="72"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="72"/>
+        <location filename="../../desktop/ui/messages.py" line="73"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="73"/>
+        <location filename="../../desktop/ui/messages.py" line="74"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="74"/>
+        <location filename="../../desktop/ui/messages.py" line="75"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="75"/>
+        <location filename="../../desktop/ui/messages.py" line="76"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="76"/>
+        <location filename="../../desktop/ui/messages.py" line="77"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="77"/>
+        <location filename="../../desktop/ui/messages.py" line="78"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="78"/>
+        <location filename="../../desktop/ui/messages.py" line="79"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="79"/>
+        <location filename="../../desktop/ui/messages.py" line="80"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="80"/>
+        <location filename="../../desktop/ui/messages.py" line="81"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="81"/>
+        <location filename="../../desktop/ui/messages.py" line="82"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="82"/>
+        <location filename="../../desktop/ui/messages.py" line="83"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="83"/>
+        <location filename="../../desktop/ui/messages.py" line="84"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="84"/>
+        <location filename="../../desktop/ui/messages.py" line="85"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="85"/>
+        <location filename="../../desktop/ui/messages.py" line="86"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="86"/>
+        <location filename="../../desktop/ui/messages.py" line="87"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="88"/>
+        <location filename="../../desktop/ui/messages.py" line="89"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="133"/>
+        <location filename="../../desktop/ui/messages.py" line="134"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="134"/>
+        <location filename="../../desktop/ui/messages.py" line="135"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="135"/>
+        <location filename="../../desktop/ui/messages.py" line="136"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="136"/>
+        <location filename="../../desktop/ui/messages.py" line="137"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="137"/>
+        <location filename="../../desktop/ui/messages.py" line="138"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="138"/>
+        <location filename="../../desktop/ui/messages.py" line="139"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="139"/>
+        <location filename="../../desktop/ui/messages.py" line="140"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="140"/>
+        <location filename="../../desktop/ui/messages.py" line="141"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="141"/>
+        <location filename="../../desktop/ui/messages.py" line="142"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="142"/>
+        <location filename="../../desktop/ui/messages.py" line="143"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="143"/>
+        <location filename="../../desktop/ui/messages.py" line="144"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="144"/>
+        <location filename="../../desktop/ui/messages.py" line="145"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="145"/>
+        <location filename="../../desktop/ui/messages.py" line="146"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="146"/>
+        <location filename="../../desktop/ui/messages.py" line="147"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="147"/>
+        <location filename="../../desktop/ui/messages.py" line="148"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="148"/>
+        <location filename="../../desktop/ui/messages.py" line="149"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="149"/>
+        <location filename="../../desktop/ui/messages.py" line="150"/>
         <source>the file cannot be read as CSV (UTF-8)</source>
         <translation>无法作为CSV（UTF-8）读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="150"/>
+        <location filename="../../desktop/ui/messages.py" line="151"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="151"/>
+        <location filename="../../desktop/ui/messages.py" line="152"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
@@ -1562,122 +1658,137 @@
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="94"/>
-        <location filename="../../desktop/ui/messages.py" line="119"/>
+        <location filename="../../desktop/ui/messages.py" line="95"/>
+        <location filename="../../desktop/ui/messages.py" line="120"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="95"/>
+        <location filename="../../desktop/ui/messages.py" line="96"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="96"/>
+        <location filename="../../desktop/ui/messages.py" line="97"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="97"/>
+        <location filename="../../desktop/ui/messages.py" line="98"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="98"/>
+        <location filename="../../desktop/ui/messages.py" line="99"/>
         <location filename="../../desktop/ui/signature.py" line="146"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="99"/>
+        <location filename="../../desktop/ui/messages.py" line="100"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="100"/>
-        <location filename="../../desktop/ui/messages.py" line="120"/>
+        <location filename="../../desktop/ui/messages.py" line="101"/>
+        <location filename="../../desktop/ui/messages.py" line="121"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="101"/>
+        <location filename="../../desktop/ui/messages.py" line="102"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="102"/>
+        <location filename="../../desktop/ui/messages.py" line="103"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="103"/>
+        <location filename="../../desktop/ui/messages.py" line="104"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="104"/>
+        <location filename="../../desktop/ui/messages.py" line="105"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="105"/>
+        <location filename="../../desktop/ui/messages.py" line="106"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="106"/>
+        <location filename="../../desktop/ui/messages.py" line="107"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="107"/>
+        <location filename="../../desktop/ui/messages.py" line="108"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="108"/>
+        <location filename="../../desktop/ui/messages.py" line="109"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="109"/>
+        <location filename="../../desktop/ui/messages.py" line="110"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="110"/>
+        <location filename="../../desktop/ui/messages.py" line="111"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="121"/>
+        <location filename="../../desktop/ui/messages.py" line="122"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="111"/>
-        <location filename="../../desktop/ui/messages.py" line="122"/>
-        <source>Problem</source>
-        <translation>问题</translation>
+        <location filename="../../desktop/ui/messages.py" line="158"/>
+        <source>open</source>
+        <translation>待整改</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="159"/>
+        <source>rectified</source>
+        <translation>已整改</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="160"/>
+        <source>verified</source>
+        <translation>已核实</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="112"/>
         <location filename="../../desktop/ui/messages.py" line="123"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="113"/>
+        <location filename="../../desktop/ui/messages.py" line="124"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="124"/>
+        <location filename="../../desktop/ui/messages.py" line="125"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="125"/>
+        <location filename="../../desktop/ui/messages.py" line="126"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="126"/>
+        <location filename="../../desktop/ui/messages.py" line="127"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
