@@ -44,7 +44,7 @@ from desktop.core.campaign import MethodSource
 from desktop.core.errors import InputError
 from desktop.core.numbers import show
 from desktop.core.sheets import parse_method_sheet
-from desktop.services import decisions, imports, rectification, sync
+from desktop.services import decisions, imports, rectification, sync, tables
 from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
 from desktop.ui.item_view import severity_label
@@ -530,9 +530,13 @@ class LeadWindow(QMainWindow):
         import_scores = QAction(QCoreApplication.translate("LeadWindow", "Import scores…"), self)
         import_scores.setObjectName("import-scores")
         import_scores.triggered.connect(self.choose_sheet)
+        export_results = QAction(QCoreApplication.translate("LeadWindow", "Export results…"), self)
+        export_results.triggered.connect(lambda: self.export_table("results"))
+        export_problems = QAction(QCoreApplication.translate("LeadWindow", "Export problems…"), self)
+        export_problems.triggered.connect(lambda: self.export_table("problems"))
         refresh = QAction(QCoreApplication.translate("LeadWindow", "Refresh"), self)
         refresh.triggered.connect(self.refresh)
-        for action in (merge_files, merge_folder, import_scores, decide, refresh):
+        for action in (merge_files, merge_folder, import_scores, decide, export_results, export_problems, refresh):
             bar.addAction(action)
         device = ws.identity.device_id[:8]
         self.statusBar().addPermanentWidget(QLabel(QCoreApplication.translate("LeadWindow", "Master database · device {0}").format(device)))
@@ -845,6 +849,26 @@ class LeadWindow(QMainWindow):
         dialog.finished.connect(lambda _r: self.refresh())
         dialog.open()
         return dialog
+
+    def export_table(self, which: str, target: Path | None = None) -> Path | None:
+        """The results or the problem list as XLSX or CSV."""
+        if target is None:
+            stem = "验收结果" if which == "results" else "问题清单"
+            name, _ = QFileDialog.getSaveFileName(
+                self,
+                QCoreApplication.translate("LeadWindow", "Export"),
+                str(Path.home() / f"{stem}.xlsx"),
+                QCoreApplication.translate("LeadWindow", "Excel workbook (*.xlsx);;CSV (*.csv)"),
+            )
+            if not name:
+                return None
+            target = Path(name)
+        header, rows = tables.results_table(self.ws) if which == "results" else tables.problems_table(self.ws)
+        try:
+            return tables.write(target, header, rows, title=which)
+        except InputError as exc:
+            QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Export"), explain(exc))
+            return None
 
     def choose_sheet(self) -> None:
         name, _ = QFileDialog.getOpenFileName(

@@ -347,7 +347,7 @@
     <message>
         <location filename="../../desktop/ui/lead.py" line="126"/>
         <location filename="../../desktop/ui/lead.py" line="509"/>
-        <location filename="../../desktop/ui/lead.py" line="605"/>
+        <location filename="../../desktop/ui/lead.py" line="609"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
@@ -359,6 +359,8 @@
     <message>
         <location filename="../../desktop/ui/lead.py" line="128"/>
         <location filename="../../desktop/ui/lead.py" line="510"/>
+        <location filename="../../desktop/ui/lead.py" line="859"/>
+        <location filename="../../desktop/ui/lead.py" line="870"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -389,7 +391,7 @@
         <location filename="../../desktop/ui/lead.py" line="133"/>
         <location filename="../../desktop/ui/lead.py" line="493"/>
         <location filename="../../desktop/ui/lead.py" line="514"/>
-        <location filename="../../desktop/ui/lead.py" line="797"/>
+        <location filename="../../desktop/ui/lead.py" line="801"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -427,7 +429,7 @@
     <message>
         <location filename="../../desktop/ui/lead.py" line="217"/>
         <location filename="../../desktop/ui/lead.py" line="254"/>
-        <location filename="../../desktop/ui/lead.py" line="770"/>
+        <location filename="../../desktop/ui/lead.py" line="774"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
@@ -520,8 +522,8 @@
         <location filename="../../desktop/ui/lead.py" line="361"/>
         <location filename="../../desktop/ui/lead.py" line="403"/>
         <location filename="../../desktop/ui/lead.py" line="482"/>
-        <location filename="../../desktop/ui/lead.py" line="560"/>
-        <location filename="../../desktop/ui/lead.py" line="603"/>
+        <location filename="../../desktop/ui/lead.py" line="564"/>
+        <location filename="../../desktop/ui/lead.py" line="607"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
@@ -557,7 +559,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="342"/>
-        <location filename="../../desktop/ui/lead.py" line="606"/>
+        <location filename="../../desktop/ui/lead.py" line="610"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
@@ -598,8 +600,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="495"/>
-        <location filename="../../desktop/ui/lead.py" line="627"/>
-        <location filename="../../desktop/ui/lead.py" line="667"/>
+        <location filename="../../desktop/ui/lead.py" line="631"/>
+        <location filename="../../desktop/ui/lead.py" line="671"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
@@ -660,180 +662,195 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="533"/>
+        <source>Export results…</source>
+        <translation>导出结果表…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="535"/>
+        <source>Export problems…</source>
+        <translation>导出问题清单…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="537"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="538"/>
+        <location filename="../../desktop/ui/lead.py" line="542"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="558"/>
+        <location filename="../../desktop/ui/lead.py" line="562"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="559"/>
+        <location filename="../../desktop/ui/lead.py" line="563"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="413"/>
-        <location filename="../../desktop/ui/lead.py" line="561"/>
-        <location filename="../../desktop/ui/lead.py" line="604"/>
+        <location filename="../../desktop/ui/lead.py" line="565"/>
+        <location filename="../../desktop/ui/lead.py" line="608"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="562"/>
+        <location filename="../../desktop/ui/lead.py" line="566"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="563"/>
+        <location filename="../../desktop/ui/lead.py" line="567"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="586"/>
+        <location filename="../../desktop/ui/lead.py" line="590"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="589"/>
+        <location filename="../../desktop/ui/lead.py" line="593"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="596"/>
+        <location filename="../../desktop/ui/lead.py" line="600"/>
         <source>Mark {0}</source>
         <translation>标记为{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="607"/>
+        <location filename="../../desktop/ui/lead.py" line="611"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="608"/>
+        <location filename="../../desktop/ui/lead.py" line="612"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="609"/>
+        <location filename="../../desktop/ui/lead.py" line="613"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="625"/>
+        <location filename="../../desktop/ui/lead.py" line="629"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="646"/>
+        <location filename="../../desktop/ui/lead.py" line="650"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="659"/>
+        <location filename="../../desktop/ui/lead.py" line="663"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="677"/>
+        <location filename="../../desktop/ui/lead.py" line="681"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="679"/>
+        <location filename="../../desktop/ui/lead.py" line="683"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="681"/>
+        <location filename="../../desktop/ui/lead.py" line="685"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="701"/>
-        <location filename="../../desktop/ui/lead.py" line="779"/>
+        <location filename="../../desktop/ui/lead.py" line="705"/>
+        <location filename="../../desktop/ui/lead.py" line="783"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="703"/>
+        <location filename="../../desktop/ui/lead.py" line="707"/>
         <source>no: {0} items unscored</source>
         <translation>否：{0} 项未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="705"/>
-        <location filename="../../desktop/ui/lead.py" line="781"/>
+        <location filename="../../desktop/ui/lead.py" line="709"/>
+        <location filename="../../desktop/ui/lead.py" line="785"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="725"/>
+        <location filename="../../desktop/ui/lead.py" line="729"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="732"/>
+        <location filename="../../desktop/ui/lead.py" line="736"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="737"/>
+        <location filename="../../desktop/ui/lead.py" line="741"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="737"/>
+        <location filename="../../desktop/ui/lead.py" line="741"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="763"/>
+        <location filename="../../desktop/ui/lead.py" line="767"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="764"/>
+        <location filename="../../desktop/ui/lead.py" line="768"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="786"/>
+        <location filename="../../desktop/ui/lead.py" line="790"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="818"/>
+        <location filename="../../desktop/ui/lead.py" line="822"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="820"/>
+        <location filename="../../desktop/ui/lead.py" line="824"/>
         <source>Yanshou export (*.db)</source>
         <translation>验收导出文件 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="827"/>
+        <location filename="../../desktop/ui/lead.py" line="831"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="833"/>
+        <location filename="../../desktop/ui/lead.py" line="837"/>
         <source>No .db files in {0}.</source>
         <translation>{0} 中没有 .db 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="852"/>
+        <location filename="../../desktop/ui/lead.py" line="861"/>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="876"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="854"/>
+        <location filename="../../desktop/ui/lead.py" line="878"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>

@@ -1,0 +1,72 @@
+"""The results table and the problem list as spreadsheets (XLSX or CSV), for the lead to
+hand on. Numbers go out as the results show them (two places), never recomputed."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop.core.errors import InputError
+from desktop.core.numbers import canonical, show
+from desktop.services import rectification
+from desktop.services import results as results_service
+from desktop.services.workspace import Workspace
+
+Row = Sequence[object]
+
+
+def results_table(ws: Workspace) -> tuple[list[str], list[Row]]:
+    campaign = ws.campaign
+    header = ["排名", "县区", *[f"{m.name}（{canonical(m.weight * 100)}%）" for m in campaign.methods], "总分", "等次", "数据完整"]
+    rows: list[Row] = []
+    for r in sorted(results_service.results(ws), key=lambda r: (r.rank, r.county)):
+        complete = "是" if r.complete else f"否：{len(r.unscored_items)} 项未评分" if r.unscored_items else "否"
+        rows.append([r.rank, campaign.county(r.county).name, *[show(r.method_scores[m.key]) for m in campaign.methods],
+                     show(r.total), r.grade.value, complete])
+    return header, rows
+
+
+STATUS = {"open": "待整改", "rectified": "已整改", "verified": "已核实"}
+SEVERITY = {"minor": "一般", "major": "较重", "serious": "严重"}
+
+
+def problems_table(ws: Workspace) -> tuple[list[str], list[Row]]:
+    names = {c.code: c.name for c in ws.campaign.counties}
+    header = ["县区", "指标", "检查员", "问题描述", "严重程度", "整改期限", "状态"]
+    rows: list[Row] = [
+        [names.get(e.county, e.county), e.item, e.inspector, e.description, SEVERITY.get(e.severity, e.severity),
+         e.deadline.isoformat() if e.deadline else "", STATUS.get(e.status, e.status)]
+        for e in rectification.board(ws)
+    ]
+    return header, rows
+
+
+def write(path: Path, header: Sequence[str], rows: Sequence[Row], *, title: str = "Sheet") -> Path:
+    """Write a table as XLSX or CSV (by the file's suffix), to a temporary name renamed at
+    the end: a failed write leaves no half file."""
+    suffix = path.suffix.lower()
+    if suffix not in {".xlsx", ".csv"}:
+        raise InputError.single(path, "format", "choose a file ending in .xlsx or .csv")
+    partial = path.with_name(path.name + ".partial")
+    try:
+        if suffix == ".csv":
+            with partial.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read the Chinese
+                writer = csv.writer(f)
+                writer.writerow(header)
+                writer.writerows(rows)
+        else:
+            from openpyxl import Workbook
+
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet(title[:31])
+            sheet.append(list(header))
+            for row in rows:
+                sheet.append(list(row))
+            book.save(partial)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError.single(path, "unwritable", f"the file cannot be written ({exc.strerror or exc})") from None
+    return path
