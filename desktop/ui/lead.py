@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -42,12 +45,13 @@ from db.errors import KnownDatabaseError
 from db.keys import show_fingerprint
 from desktop.core.campaign import MethodSource
 from desktop.core.errors import InputError
-from desktop.core.numbers import show
+from desktop.core.inspection import InspectionMode
+from desktop.core.numbers import canonical, show
 from desktop.core.sheets import parse_method_sheet
 from desktop.services import decisions, imports, rectification, sync, tables
 from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
-from desktop.ui.item_view import severity_label
+from desktop.ui.item_view import mode_label, severity_label
 from desktop.ui.main_window import _Job, _JobSignals, _log
 from desktop.ui.messages import entity_name, explain, field_name, problem_status, refusal, sheet_problem
 
@@ -489,6 +493,8 @@ class LeadWindow(QMainWindow):
         self.results.setObjectName("results")
         self.results.setSortingEnabled(True)
         self.tabs.addTab(self.results, QCoreApplication.translate("LeadWindow", "Results"))
+        self.detail_view = self._detail_tab()
+        self.tabs.addTab(self.detail_view, QCoreApplication.translate("LeadWindow", "County detail"))
         self.conflicts_view = self._conflicts_tab()
         self.tabs.addTab(self.conflicts_view, QCoreApplication.translate("LeadWindow", "Conflicts"))
         self.rectification_view = self._rectification_tab()
@@ -582,6 +588,83 @@ class LeadWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self._conflicts: list[sync.Conflict] = []
         return widget
+
+    def _detail_tab(self) -> QWidget:
+        """A county from first-level indicators down to each inspector's score and findings."""
+        widget = QWidget()
+        layout = QVBoxLayout(widget)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(QCoreApplication.translate("LeadWindow", "County")))
+        self.detail_county = QComboBox()
+        self.detail_county.setObjectName("detail-county")
+        for c in self.ws.campaign.counties:
+            self.detail_county.addItem(c.name, c.code)
+        self.detail_county.currentIndexChanged.connect(lambda _i: self._refresh_detail())
+        row.addWidget(self.detail_county)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.detail = QTreeWidget()
+        self.detail.setObjectName("detail")
+        self.detail.setColumnCount(4)
+        self.detail.setHeaderLabels(
+            [
+                QCoreApplication.translate("LeadWindow", "Indicator / inspector"),
+                QCoreApplication.translate("LeadWindow", "Counted"),
+                QCoreApplication.translate("LeadWindow", "Points"),
+                QCoreApplication.translate("LeadWindow", "Findings, reasoning, evidence"),
+            ]
+        )
+        self.detail.setColumnWidth(0, 420)
+        self.detail.setColumnWidth(1, 90)
+        self.detail.setColumnWidth(2, 60)
+        layout.addWidget(self.detail, 1)
+        return widget
+
+    def _refresh_detail(self) -> None:
+        county = str(self.detail_county.currentData())
+        detail = results_service.county_detail(self.ws, county)
+        indicators = self.ws.campaign.indicator_set
+        self.detail.clear()
+        nodes: dict[str, QTreeWidgetItem] = {}
+        unscored = QColor("#b26a00")
+        for node in indicators.nodes:
+            parent = nodes.get(node.parent) if node.parent else None
+            item = QTreeWidgetItem([f"{node.code}  {node.name}", "", canonical(node.points), ""])
+            item.setToolTip(0, node.name)
+            (parent.addChild(item) if parent else self.detail.addTopLevelItem(item))
+            nodes[node.code] = item
+            if not node.is_item:
+                continue
+            d = detail[node.code]
+            counted = d.counted
+            item.setText(1, show(counted) if counted is not None else QCoreApplication.translate("LeadWindow", "unscored"))
+            if counted is None:
+                item.setForeground(1, unscored)
+            notes = []
+            if d.adjudicated is not None:
+                notes.append(QCoreApplication.translate("LeadWindow", "adjudicated: {0}").format(d.adjudication_reason))
+            if d.problems:
+                notes.append(QCoreApplication.translate("LeadWindow", "{0} problems").format(d.problems))
+            item.setText(3, "；".join(notes))
+            for who, work in d.by_inspector.items():
+                findings = "；".join(f"{mode_label(InspectionMode(m))}：{t}" for m, t in work.findings.items())
+                extra = [findings] if findings else []
+                if work.comment:
+                    extra.append(QCoreApplication.translate("LeadWindow", "reasoning: {0}").format(work.comment))
+                if work.evidence:
+                    extra.append(QCoreApplication.translate("LeadWindow", "{0} evidence").format(work.evidence))
+                child = QTreeWidgetItem([who, show(work.score) if work.score is not None else "—", "", "  ".join(extra)])
+                child.setToolTip(3, "\n".join(extra))
+                item.addChild(child)
+        for node in indicators.nodes:  # subtotals of the first two levels
+            if not node.is_item:
+                leaves = [n.code for n in indicators.items if indicators.ancestor(n.code, node.level).code == node.code]
+                counted = [detail[c].counted for c in leaves]
+                done = [c for c in counted if c is not None]
+                nodes[node.code].setText(1, show(sum(done, Decimal(0))) if done else "—")
+                nodes[node.code].setText(3, QCoreApplication.translate("LeadWindow", "{0}/{1} items scored").format(len(done), len(leaves)))
+        for i in range(self.detail.topLevelItemCount()):
+            self.detail.topLevelItem(i).setExpanded(True)
 
     def _rectification_tab(self) -> QWidget:
         widget = QWidget()
@@ -716,6 +799,7 @@ class LeadWindow(QMainWindow):
         self.results.setSortingEnabled(True)
         if self.results.horizontalHeader().sortIndicatorSection() == 0:
             self.results.sortItems(0, Qt.SortOrder.AscendingOrder)
+        self._refresh_detail()
         self._refresh_conflicts()
         self._refresh_problems()
         self._refresh_timeline()

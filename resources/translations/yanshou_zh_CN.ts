@@ -309,548 +309,604 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="96"/>
+        <location filename="../../desktop/ui/lead.py" line="100"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="97"/>
+        <location filename="../../desktop/ui/lead.py" line="101"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="98"/>
+        <location filename="../../desktop/ui/lead.py" line="102"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="99"/>
+        <location filename="../../desktop/ui/lead.py" line="103"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="117"/>
+        <location filename="../../desktop/ui/lead.py" line="121"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="120"/>
+        <location filename="../../desktop/ui/lead.py" line="124"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="125"/>
-        <location filename="../../desktop/ui/lead.py" line="508"/>
+        <location filename="../../desktop/ui/lead.py" line="129"/>
+        <location filename="../../desktop/ui/lead.py" line="514"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="126"/>
-        <location filename="../../desktop/ui/lead.py" line="509"/>
-        <location filename="../../desktop/ui/lead.py" line="609"/>
+        <location filename="../../desktop/ui/lead.py" line="130"/>
+        <location filename="../../desktop/ui/lead.py" line="515"/>
+        <location filename="../../desktop/ui/lead.py" line="692"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="127"/>
+        <location filename="../../desktop/ui/lead.py" line="131"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="128"/>
-        <location filename="../../desktop/ui/lead.py" line="510"/>
-        <location filename="../../desktop/ui/lead.py" line="859"/>
-        <location filename="../../desktop/ui/lead.py" line="870"/>
+        <location filename="../../desktop/ui/lead.py" line="132"/>
+        <location filename="../../desktop/ui/lead.py" line="516"/>
+        <location filename="../../desktop/ui/lead.py" line="943"/>
+        <location filename="../../desktop/ui/lead.py" line="954"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="129"/>
+        <location filename="../../desktop/ui/lead.py" line="133"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="130"/>
-        <location filename="../../desktop/ui/lead.py" line="511"/>
+        <location filename="../../desktop/ui/lead.py" line="134"/>
+        <location filename="../../desktop/ui/lead.py" line="517"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="131"/>
-        <location filename="../../desktop/ui/lead.py" line="512"/>
+        <location filename="../../desktop/ui/lead.py" line="135"/>
+        <location filename="../../desktop/ui/lead.py" line="518"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="132"/>
-        <location filename="../../desktop/ui/lead.py" line="513"/>
+        <location filename="../../desktop/ui/lead.py" line="136"/>
+        <location filename="../../desktop/ui/lead.py" line="519"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="133"/>
-        <location filename="../../desktop/ui/lead.py" line="493"/>
-        <location filename="../../desktop/ui/lead.py" line="514"/>
-        <location filename="../../desktop/ui/lead.py" line="801"/>
+        <location filename="../../desktop/ui/lead.py" line="137"/>
+        <location filename="../../desktop/ui/lead.py" line="499"/>
+        <location filename="../../desktop/ui/lead.py" line="520"/>
+        <location filename="../../desktop/ui/lead.py" line="885"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="134"/>
-        <location filename="../../desktop/ui/lead.py" line="420"/>
+        <location filename="../../desktop/ui/lead.py" line="138"/>
+        <location filename="../../desktop/ui/lead.py" line="424"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="147"/>
+        <location filename="../../desktop/ui/lead.py" line="151"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="168"/>
+        <location filename="../../desktop/ui/lead.py" line="172"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="169"/>
+        <location filename="../../desktop/ui/lead.py" line="173"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="182"/>
+        <location filename="../../desktop/ui/lead.py" line="186"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="200"/>
+        <location filename="../../desktop/ui/lead.py" line="204"/>
         <source>Cancelled: the file being merged was rolled back; files merged before it stay merged.</source>
         <translation>已取消：正在合并的文件已回滚；此前已合并的文件保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="217"/>
-        <location filename="../../desktop/ui/lead.py" line="254"/>
-        <location filename="../../desktop/ui/lead.py" line="774"/>
+        <location filename="../../desktop/ui/lead.py" line="221"/>
+        <location filename="../../desktop/ui/lead.py" line="258"/>
+        <location filename="../../desktop/ui/lead.py" line="858"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="219"/>
+        <location filename="../../desktop/ui/lead.py" line="223"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="239"/>
+        <location filename="../../desktop/ui/lead.py" line="243"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="245"/>
+        <location filename="../../desktop/ui/lead.py" line="249"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="253"/>
+        <location filename="../../desktop/ui/lead.py" line="257"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="267"/>
+        <location filename="../../desktop/ui/lead.py" line="271"/>
         <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
         <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="393"/>
+        <location filename="../../desktop/ui/lead.py" line="397"/>
         <source>Adjudication and adjustment</source>
         <translation>裁定与调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="406"/>
+        <location filename="../../desktop/ui/lead.py" line="410"/>
         <source>Adjudicate an item&apos;s score</source>
         <translation>裁定指标得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="407"/>
+        <location filename="../../desktop/ui/lead.py" line="411"/>
         <source>Adjust the county&apos;s total</source>
         <translation>调整县区总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="408"/>
+        <location filename="../../desktop/ui/lead.py" line="412"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="416"/>
+        <location filename="../../desktop/ui/lead.py" line="420"/>
         <source>Score or change</source>
         <translation>得分或调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="419"/>
+        <location filename="../../desktop/ui/lead.py" line="423"/>
         <source>Why (it is printed with the result)</source>
         <translation>理由（将随结果打印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="426"/>
+        <location filename="../../desktop/ui/lead.py" line="430"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="428"/>
+        <location filename="../../desktop/ui/lead.py" line="432"/>
         <source>Withdraw</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="449"/>
+        <location filename="../../desktop/ui/lead.py" line="453"/>
         <source>No decision recorded yet.</source>
         <translation>尚无记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="451"/>
+        <location filename="../../desktop/ui/lead.py" line="455"/>
         <source>Recorded now: {0} — {1}</source>
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="475"/>
+        <location filename="../../desktop/ui/lead.py" line="479"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="481"/>
+        <location filename="../../desktop/ui/lead.py" line="485"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="361"/>
-        <location filename="../../desktop/ui/lead.py" line="403"/>
-        <location filename="../../desktop/ui/lead.py" line="482"/>
-        <location filename="../../desktop/ui/lead.py" line="564"/>
-        <location filename="../../desktop/ui/lead.py" line="607"/>
+        <location filename="../../desktop/ui/lead.py" line="365"/>
+        <location filename="../../desktop/ui/lead.py" line="407"/>
+        <location filename="../../desktop/ui/lead.py" line="486"/>
+        <location filename="../../desktop/ui/lead.py" line="570"/>
+        <location filename="../../desktop/ui/lead.py" line="597"/>
+        <location filename="../../desktop/ui/lead.py" line="690"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="298"/>
+        <location filename="../../desktop/ui/lead.py" line="302"/>
         <source>Import scores — {0}</source>
         <translation>导入得分 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="302"/>
+        <location filename="../../desktop/ui/lead.py" line="306"/>
         <source>Method</source>
         <translation>验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="318"/>
+        <location filename="../../desktop/ui/lead.py" line="322"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="334"/>
+        <location filename="../../desktop/ui/lead.py" line="338"/>
         <source>{0} problems: nothing will be imported until they are fixed.</source>
         <translation>发现 {0} 处问题：修正之前不会导入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="340"/>
+        <location filename="../../desktop/ui/lead.py" line="344"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="341"/>
+        <location filename="../../desktop/ui/lead.py" line="345"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="342"/>
-        <location filename="../../desktop/ui/lead.py" line="610"/>
+        <location filename="../../desktop/ui/lead.py" line="346"/>
+        <location filename="../../desktop/ui/lead.py" line="693"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="357"/>
+        <location filename="../../desktop/ui/lead.py" line="361"/>
         <source>{0} rows, all valid. Counties not in the sheet keep their scores.</source>
         <translation>共 {0} 行，全部有效。表中未列出的县区保留原有得分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="361"/>
+        <location filename="../../desktop/ui/lead.py" line="365"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="365"/>
+        <location filename="../../desktop/ui/lead.py" line="369"/>
         <source>{0} items, sum {1}</source>
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="484"/>
+        <location filename="../../desktop/ui/lead.py" line="488"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="485"/>
+        <location filename="../../desktop/ui/lead.py" line="489"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="486"/>
+        <location filename="../../desktop/ui/lead.py" line="490"/>
         <source>Complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="491"/>
+        <location filename="../../desktop/ui/lead.py" line="495"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="495"/>
-        <location filename="../../desktop/ui/lead.py" line="631"/>
-        <location filename="../../desktop/ui/lead.py" line="671"/>
+        <location filename="../../desktop/ui/lead.py" line="497"/>
+        <source>County detail</source>
+        <translation>县区明细</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="501"/>
+        <location filename="../../desktop/ui/lead.py" line="714"/>
+        <location filename="../../desktop/ui/lead.py" line="754"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="498"/>
+        <location filename="../../desktop/ui/lead.py" line="504"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="499"/>
+        <location filename="../../desktop/ui/lead.py" line="505"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="500"/>
+        <location filename="../../desktop/ui/lead.py" line="506"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="504"/>
+        <location filename="../../desktop/ui/lead.py" line="510"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="507"/>
+        <location filename="../../desktop/ui/lead.py" line="513"/>
         <source>Merged at</source>
         <translation>合并时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="518"/>
+        <location filename="../../desktop/ui/lead.py" line="524"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="519"/>
+        <location filename="../../desktop/ui/lead.py" line="525"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="522"/>
+        <location filename="../../desktop/ui/lead.py" line="528"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="525"/>
+        <location filename="../../desktop/ui/lead.py" line="531"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="527"/>
+        <location filename="../../desktop/ui/lead.py" line="533"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="530"/>
+        <location filename="../../desktop/ui/lead.py" line="536"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="533"/>
+        <location filename="../../desktop/ui/lead.py" line="539"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="535"/>
+        <location filename="../../desktop/ui/lead.py" line="541"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="537"/>
+        <location filename="../../desktop/ui/lead.py" line="543"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="542"/>
+        <location filename="../../desktop/ui/lead.py" line="548"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="562"/>
+        <location filename="../../desktop/ui/lead.py" line="568"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="563"/>
+        <location filename="../../desktop/ui/lead.py" line="569"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="413"/>
-        <location filename="../../desktop/ui/lead.py" line="565"/>
-        <location filename="../../desktop/ui/lead.py" line="608"/>
+        <location filename="../../desktop/ui/lead.py" line="417"/>
+        <location filename="../../desktop/ui/lead.py" line="571"/>
+        <location filename="../../desktop/ui/lead.py" line="691"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="566"/>
+        <location filename="../../desktop/ui/lead.py" line="572"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="567"/>
+        <location filename="../../desktop/ui/lead.py" line="573"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="590"/>
+        <location filename="../../desktop/ui/lead.py" line="611"/>
+        <source>Indicator / inspector</source>
+        <translation>指标 / 检查员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="612"/>
+        <source>Counted</source>
+        <translation>计分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="613"/>
+        <source>Points</source>
+        <translation>分值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="614"/>
+        <source>Findings, reasoning, evidence</source>
+        <translation>检查发现、评分说明、证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="640"/>
+        <source>unscored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="645"/>
+        <source>adjudicated: {0}</source>
+        <translation>已裁定：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="647"/>
+        <source>{0} problems</source>
+        <translation>{0} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="653"/>
+        <source>reasoning: {0}</source>
+        <translation>评分说明：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="655"/>
+        <source>{0} evidence</source>
+        <translation>{0} 个证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="665"/>
+        <source>{0}/{1} items scored</source>
+        <translation>已评 {0}/{1} 项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="673"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="593"/>
+        <location filename="../../desktop/ui/lead.py" line="676"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="600"/>
+        <location filename="../../desktop/ui/lead.py" line="683"/>
         <source>Mark {0}</source>
         <translation>标记为{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="611"/>
+        <location filename="../../desktop/ui/lead.py" line="694"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="612"/>
+        <location filename="../../desktop/ui/lead.py" line="695"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="613"/>
+        <location filename="../../desktop/ui/lead.py" line="696"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="629"/>
+        <location filename="../../desktop/ui/lead.py" line="712"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="650"/>
+        <location filename="../../desktop/ui/lead.py" line="733"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="663"/>
+        <location filename="../../desktop/ui/lead.py" line="746"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="681"/>
+        <location filename="../../desktop/ui/lead.py" line="764"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="683"/>
+        <location filename="../../desktop/ui/lead.py" line="766"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="685"/>
+        <location filename="../../desktop/ui/lead.py" line="768"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="705"/>
-        <location filename="../../desktop/ui/lead.py" line="783"/>
+        <location filename="../../desktop/ui/lead.py" line="788"/>
+        <location filename="../../desktop/ui/lead.py" line="867"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="707"/>
+        <location filename="../../desktop/ui/lead.py" line="790"/>
         <source>no: {0} items unscored</source>
         <translation>否：{0} 项未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="709"/>
-        <location filename="../../desktop/ui/lead.py" line="785"/>
+        <location filename="../../desktop/ui/lead.py" line="792"/>
+        <location filename="../../desktop/ui/lead.py" line="869"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="729"/>
+        <location filename="../../desktop/ui/lead.py" line="813"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="736"/>
+        <location filename="../../desktop/ui/lead.py" line="820"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="741"/>
+        <location filename="../../desktop/ui/lead.py" line="825"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="741"/>
+        <location filename="../../desktop/ui/lead.py" line="825"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="767"/>
+        <location filename="../../desktop/ui/lead.py" line="851"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="768"/>
+        <location filename="../../desktop/ui/lead.py" line="852"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="790"/>
+        <location filename="../../desktop/ui/lead.py" line="874"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="822"/>
+        <location filename="../../desktop/ui/lead.py" line="906"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="824"/>
+        <location filename="../../desktop/ui/lead.py" line="908"/>
         <source>Yanshou export (*.db)</source>
         <translation>验收导出文件 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="831"/>
+        <location filename="../../desktop/ui/lead.py" line="915"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="837"/>
+        <location filename="../../desktop/ui/lead.py" line="921"/>
         <source>No .db files in {0}.</source>
         <translation>{0} 中没有 .db 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="861"/>
+        <location filename="../../desktop/ui/lead.py" line="945"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="876"/>
+        <location filename="../../desktop/ui/lead.py" line="960"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="878"/>
+        <location filename="../../desktop/ui/lead.py" line="962"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
