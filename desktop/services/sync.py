@@ -27,7 +27,13 @@ FileReport = merging.FileReport
 
 
 class SyncError(KnownDatabaseError):
-    """A request the database cannot carry out as asked (an unknown conflict, a wrong role)."""
+    """A request the database cannot carry out as asked; `code` says which, for the GUI:
+    unknown (no such conflict or version), ambiguous (a prefix naming several), not_master,
+    conflict_changed (a merge came in while the lead decided), nothing."""
+
+    def __init__(self, path: str | Path, message: str, code: str = "unknown") -> None:
+        self.code = code
+        super().__init__(path, message)
 
 
 def _now() -> str:
@@ -123,7 +129,7 @@ def _unique(prefix: str, candidates: Sequence[str], what: str, path: Path) -> st
     if not found:
         raise SyncError(path, f"no {what} starts with {prefix!r}")
     if len(found) > 1:
-        raise SyncError(path, f"{prefix!r} names {len(found)} {what}s; give more characters")
+        raise SyncError(path, f"{prefix!r} names {len(found)} {what}s; give more characters", "ambiguous")
     return found[0]
 
 
@@ -131,7 +137,9 @@ def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
     """Settle a conflict by keeping one competing version: a new version, signed by the
     master, whose parents are all the heads. The others stay in the history."""
     if ws.identity.role != "master":
-        raise SyncError(ws.path, "only the lead's master database resolves conflicts; on a laptop, edit the record to settle it")
+        raise SyncError(
+            ws.path, "only the lead's master database resolves conflicts; on a laptop, edit the record to settle it", "not_master"
+        )
     open_ = {c.id: c for c in conflicts(ws)}
     chosen = open_[_unique(conflict, sorted(open_), "open conflict", ws.path)]
     kept = _unique(keep, [v.version_id for v in chosen.versions], "competing version of this conflict", ws.path)
@@ -140,12 +148,12 @@ def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
         signer = ws.database.signer(paths.keys_dir(), conn)
         current = conn.execute(text("SELECT heads FROM conflict WHERE record_id = :r"), {"r": chosen.record_id}).scalar()
         if current is None or sorted(json.loads(current)) != sorted(v.version_id for v in chosen.versions):
-            raise SyncError(ws.path, "the conflict changed while you decided (a merge came in); look at it again")
+            raise SyncError(ws.path, "the conflict changed while you decided (a merge came in); look at it again", "conflict_changed")
         written = versions.put(
             conn, signer, entity=chosen.entity, record_id=chosen.record_id, payload=version.payload, deleted=version.deleted
         )
     if written is None:  # cannot happen with two heads; put only skips a write on one
-        raise SyncError(ws.path, "nothing to resolve")
+        raise SyncError(ws.path, "nothing to resolve", "nothing")
     return written
 
 

@@ -24,6 +24,13 @@ def _database(code: str) -> str:
             "Create a new database for this laptop.",
         ),
         "not_initialised": QCoreApplication.translate("Messages", "This database was never set up."),
+        "unknown": QCoreApplication.translate("Messages", "That conflict or version is no longer there; look at the list again."),
+        "ambiguous": QCoreApplication.translate("Messages", "More than one conflict or version starts like that."),
+        "not_master": QCoreApplication.translate("Messages", "Only the lead's master database resolves conflicts."),
+        "conflict_changed": QCoreApplication.translate(
+            "Messages", "The conflict changed while you were deciding (a merge came in). Look at its versions again."
+        ),
+        "nothing": QCoreApplication.translate("Messages", "There is nothing to resolve."),
     }.get(code, QCoreApplication.translate("Messages", "The database cannot be used."))
 
 
