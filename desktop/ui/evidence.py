@@ -33,6 +33,17 @@ THUMB = 100
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def _thumbnail_grid(widget: QListWidget, name: str) -> QListWidget:
+    """A list shown as a grid of thumbnails with their labels."""
+    widget.setObjectName(name)
+    widget.setViewMode(QListView.ViewMode.IconMode)
+    widget.setIconSize(QSize(THUMB, THUMB))
+    widget.setGridSize(QSize(THUMB + 30, THUMB + 44))
+    widget.setResizeMode(QListView.ResizeMode.Adjust)
+    widget.setMovement(QListView.Movement.Static)
+    return widget
+
+
 class _Signals(QObject):
     done = Signal(str, QImage)  # sha256, thumbnail (null image: not a picture)
 
@@ -71,13 +82,7 @@ class EvidencePanel(QWidget):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.heading)
-        self.list = QListWidget()
-        self.list.setObjectName("evidence")
-        self.list.setViewMode(QListView.ViewMode.IconMode)
-        self.list.setIconSize(QSize(THUMB, THUMB))
-        self.list.setGridSize(QSize(THUMB + 30, THUMB + 44))
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setMovement(QListView.Movement.Static)
+        self.list = _thumbnail_grid(QListWidget(), "evidence")
         self.list.setWordWrap(True)
         self.list.setSpacing(4)
         self.list.itemDoubleClicked.connect(self._open)
@@ -253,13 +258,7 @@ class InboxPanel(QWidget):
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
-        self.list = _InboxList()
-        self.list.setObjectName("inbox")
-        self.list.setViewMode(QListView.ViewMode.IconMode)
-        self.list.setIconSize(QSize(THUMB, THUMB))
-        self.list.setGridSize(QSize(THUMB + 30, THUMB + 44))
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setMovement(QListView.Movement.Static)
+        self.list = _thumbnail_grid(_InboxList(), "inbox")
         self.list.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.list.setDragEnabled(True)
         self.list.setDragDropMode(QListView.DragDropMode.DragOnly)
