@@ -58,15 +58,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.merge import log, machine, print_table, read_through, verdict
+from bench.merge import log, machine, print_table, read_through, timed_steps, verdict
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -561,32 +560,13 @@ class Phases:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
 
-    def _timed(self, label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - start
-
-        return wrapper
-
-    @contextmanager
-    def patched(self) -> Iterator[Phases]:
+    def patched(self) -> AbstractContextManager[dict[str, float]]:
         from db import blobs
         from desktop.services import inspection
 
         targets = [(inspection, "photo_facts"), (blobs, "sha256_file"), (blobs, "put_file"), (inspection, "attach"),
                    (inspection, "thumbnail")]
-        saved = [(module, attr, getattr(module, attr)) for module, attr in targets]
-        for module, attr, original in saved:
-            setattr(module, attr, self._timed(attr, original))
-        try:
-            yield self
-        finally:
-            for module, attr, original in reversed(saved):
-                setattr(module, attr, original)
+        return timed_steps(self.seconds, [(module, attr, attr) for module, attr in targets])
 
     def rows(self, total: float) -> list[tuple[str, float]]:
         s = self.seconds.get

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import wraps
@@ -201,6 +201,32 @@ def baseline(target: Path, files: Sequence[Path]) -> float:
     return time.perf_counter() - start
 
 
+@contextmanager
+def timed_steps(seconds: dict[str, float], targets: Sequence[tuple[Any, str, str]]) -> Iterator[dict[str, float]]:
+    """While inside, each (module, function, label) adds its wall time to seconds[label].
+    The wrapping costs microseconds per call, so it may stay on while a run is timed."""
+
+    def timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - start
+
+        return wrapper
+
+    saved = [(module, attr, getattr(module, attr)) for module, attr, _label in targets]
+    for (module, attr, original), (_m, _a, label) in zip(saved, targets, strict=True):
+        setattr(module, attr, timed(label, original))
+    try:
+        yield seconds
+    finally:
+        for module, attr, original in reversed(saved):
+            setattr(module, attr, original)
+
+
 class Phases:
     """Wall time in db.merge's steps during a merge. The wrapped functions run a few times per
     file, so the wrapping costs microseconds: it may stay on while the merge is timed."""
@@ -219,33 +245,11 @@ class Phases:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
 
-    def _timed(self, label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - start
-
-        return wrapper
-
-    @contextmanager
-    def patched(self) -> Iterator[Phases]:
+    def patched(self) -> AbstractContextManager[dict[str, float]]:
         from db import merge, migrations, projection
 
         modules = {"merge": merge, "migrations": migrations, "projection": projection}
-        saved = []
-        for module_name, attr, label in self.STEPS:
-            module = modules[module_name]
-            original = getattr(module, attr)
-            saved.append((module, attr, original))
-            setattr(module, attr, self._timed(label, original))
-        try:
-            yield self
-        finally:
-            for module, attr, original in reversed(saved):
-                setattr(module, attr, original)
+        return timed_steps(self.seconds, [(modules[name], attr, label) for name, attr, label in self.STEPS])
 
     def rows(self, total: float) -> list[tuple[str, float]]:
         quarantine, known, check, verify, backup, transaction, apply, project = (

@@ -116,6 +116,19 @@ def put(
     return version
 
 
+def withdraw(conn: Connection, signer: Signer, record_id: str, *, entity: str | None = None) -> Version | None:
+    """Delete a record: a tombstone carrying its last payload (the history keeps the rest).
+    Nothing happens to a record never written, already deleted, or — when `entity` is
+    given — of another kind than the caller meant."""
+    rows = projection.head_rows(conn, record_id)
+    if not rows or (entity is not None and rows[0][1] != entity):
+        return None
+    current = projection.current(conn, record_id)
+    if current is None or current[1]:
+        return None
+    return put(conn, signer, entity=rows[0][1], record_id=record_id, payload=current[0], deleted=True)
+
+
 def insert(conn: Connection, version: Version) -> bool:
     """Add a version to the set and update the projection; False if it was there already."""
     added = conn.execute(

@@ -47,10 +47,7 @@ def adjudicate(ws: Workspace, county: str, item: str, score: str | None, reason:
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
         if score is None:
-            current = versions.current_payload(conn, record)
-            if current is None or current[1]:
-                return False
-            return versions.put(conn, signer, entity="adjudication", record_id=record, payload=current[0], deleted=True) is not None
+            return versions.withdraw(conn, signer, record, entity="adjudication") is not None
         value = _number(score, "score")
         if value < 0 or value > node.points:
             raise InputError.single("score", "out_of_range", f"{score} is outside 0 to {canonical(node.points)}")
@@ -70,10 +67,7 @@ def adjust(ws: Workspace, county: str, delta: str | None, reason: str) -> bool:
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
         if delta is None:
-            current = versions.current_payload(conn, record)
-            if current is None or current[1]:
-                return False
-            return versions.put(conn, signer, entity="adjustment", record_id=record, payload=current[0], deleted=True) is not None
+            return versions.withdraw(conn, signer, record, entity="adjustment") is not None
         value = _number(delta, "delta")
         if abs(value) > MAX_ADJUSTMENT or value.as_tuple().exponent < -2:  # type: ignore[operator]
             raise InputError.single("delta", "out_of_range", f"{delta} must be between -100 and 100 with at most 2 decimals")

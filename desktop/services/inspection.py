@@ -231,12 +231,10 @@ def save_item(
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
         where = {"county": county, "item": item, "inspector": who}
-        record = records.score_id(ws, county, item, who)
-        current = versions.current_payload(conn, record)
         if score is not None:
             changed += records.set_score(conn, signer, ws, score=score, comment=comment, **where)
-        elif current is not None and not current[1]:
-            changed += versions.put(conn, signer, entity="score", record_id=record, payload=current[0], deleted=True) is not None
+        else:
+            changed += versions.withdraw(conn, signer, records.score_id(ws, county, item, who), entity="score") is not None
         for finding in findings:
             changed += _put_finding(conn, signer, ws, finding, **where)
     return changed
@@ -284,13 +282,11 @@ def save_problem(
 
 
 def remove(ws: Workspace, entity: str, record_id: str) -> bool:
-    """Delete a problem or a piece of evidence (a tombstone; the history keeps it)."""
+    """Delete a problem or a piece of evidence (a tombstone; the history keeps it). An id
+    of another kind of record than `entity` deletes nothing."""
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
-        current = versions.current_payload(conn, record_id)
-        if current is None or current[1]:
-            return False
-        return versions.put(conn, signer, entity=entity, record_id=record_id, payload=current[0], deleted=True) is not None
+        return versions.withdraw(conn, signer, record_id, entity=entity) is not None
 
 
 # --- evidence ---------------------------------------------------------------------------------
@@ -359,14 +355,23 @@ def _exif_time(value: object) -> str | None:
         return text_value or None
 
 
+def evidence_id(
+    ws: Workspace, sha: str, *, county: str | None, item: str | None, mode: InspectionMode | None, inspector: str
+) -> str:
+    """One file in one place (county, item, mode) by one person is one piece of evidence."""
+    place = json.dumps([sha, county, item, mode.value if mode else None, inspector])
+    return versions.natural_id(ws.campaign.id, "evidence", hashlib.sha256(place.encode()).hexdigest())
+
+
 def attach(
     ws: Workspace, path: Path, *, county: str | None, item: str | None, mode: InspectionMode | None,
-    max_bytes: int = DEFAULT_MAX_EVIDENCE_BYTES,
+    max_bytes: int = DEFAULT_MAX_EVIDENCE_BYTES, caption: str = "", inspector: str | None = None,
 ) -> tuple[Evidence, bool]:
     """Store a file as evidence of an item and mode (or in the inbox when county is None).
     Returns the evidence and whether it is a picture that could not be read (then it is
-    kept as a document). A file attached twice to the same place is one piece of evidence."""
-    who = _inspector(ws)
+    kept as a document). A file attached twice to the same place is one piece of evidence.
+    `inspector` names the author where the database has none (the lead, on a master)."""
+    who = inspector or _inspector(ws)
     try:
         size = path.stat().st_size
         if path.is_dir():
@@ -382,15 +387,14 @@ def attach(
         with ws.write() as conn:
             signer = ws.database.signer(paths.keys_dir(), conn)
             sha = blobs.put_file(conn, path, facts.mime)
-            place = json.dumps([sha, county, item, mode.value if mode else None, who])
-            record_id = versions.natural_id(ws.campaign.id, "evidence", hashlib.sha256(place.encode()).hexdigest())
+            record_id = evidence_id(ws, sha, county=county, item=item, mode=mode, inspector=who)
             current = versions.current_payload(conn, record_id)
             if current is not None and not current[1]:
                 payload = current[0]
             else:
                 payload = {
                     "county": county, "item": item, "mode": mode.value if mode else None, "inspector": who, "sha256": sha,
-                    "name": path.name, "mime": facts.mime, "size": size, "caption": "", "taken_at": facts.taken_at,
+                    "name": path.name, "mime": facts.mime, "size": size, "caption": caption, "taken_at": facts.taken_at,
                     "gps": facts.gps, "attached_at": _now(),
                 }
                 versions.put(conn, signer, entity="evidence", record_id=record_id, payload=payload, blob_hashes=[sha])
@@ -595,14 +599,13 @@ def assign(ws: Workspace, record_ids: Iterable[str], *, county: str, item: str, 
                 continue
             payload = dict(current[0])
             sha = payload["sha256"]
-            place = json.dumps([sha, county, item, mode.value, who])
-            target = versions.natural_id(ws.campaign.id, "evidence", hashlib.sha256(place.encode()).hexdigest())
+            target = evidence_id(ws, sha, county=county, item=item, mode=mode, inspector=who)
             existing = versions.current_payload(conn, target)
             if existing is None or existing[1]:
                 versions.put(
                     conn, signer, entity="evidence", record_id=target, blob_hashes=[sha],
                     payload={**payload, "county": county, "item": item, "mode": mode.value},
                 )
-            versions.put(conn, signer, entity="evidence", record_id=record_id, payload=payload, deleted=True)
+            versions.withdraw(conn, signer, record_id, entity="evidence")
             moved += 1
     return moved

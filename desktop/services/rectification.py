@@ -17,6 +17,8 @@ from desktop.services import inspection
 from desktop.services.workspace import Workspace
 
 STATUSES = ("open", "rectified", "verified")
+LEAD = "组长"  # the author of evidence the lead attaches on the master (data, printed as such)
+CAPTION = "整改证明"  # the caption of evidence of a rectification
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,7 @@ def board(ws: Workspace, *, county: str | None = None, status: str | None = None
         rows = conn.execute(text(sql), args).all()
     order = {c.code: i for i, c in enumerate(ws.campaign.counties)}
     codes = {n.code: i for i, n in enumerate(ws.campaign.indicator_set.nodes)}
-    entries = [
-        Entry(r[0], r[1], r[2], r[3], r[4], r[5], dt.date.fromisoformat(r[6]) if r[6] else None, r[7]) for r in rows
-    ]
+    entries = [Entry(r[0], r[1], r[2], r[3], r[4], r[5], dt.date.fromisoformat(r[6]) if r[6] else None, r[7]) for r in rows]
     return sorted(entries, key=lambda e: (order.get(e.county, 99), codes.get(e.item, 999), e.deadline or dt.date.max, e.record_id))
 
 
@@ -74,31 +74,9 @@ def set_status(ws: Workspace, record_id: str, status: str, *, evidence: Path | N
     if status == "rectified":
         if evidence is None:
             raise InputError.single("evidence", "no_evidence", "marking a problem rectified needs evidence of the rectification")
-        if ws.identity.role == "field":
-            inspection.attach(ws, evidence, county=payload["county"], item=payload["item"], mode=None)
-        else:
-            _attach_as_master(ws, evidence, payload)
+        lead = None if ws.identity.inspector else LEAD  # a master has no inspector of its own
+        inspection.attach(ws, evidence, county=payload["county"], item=payload["item"], mode=None, caption=CAPTION, inspector=lead)
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
         written = versions.put(conn, signer, entity="problem", record_id=record_id, payload={**payload, "status": status})
     return written is not None
-
-
-def _attach_as_master(ws: Workspace, path: Path, problem: dict) -> None:  # type: ignore[type-arg]
-    """The lead's evidence of a rectification: stored like an inspector's, under the lead's name."""
-    from db import blobs
-
-    facts = inspection.photo_facts(path)
-    if not path.is_file():
-        raise InputError.single(path, "missing", "the file is not there")
-    with ws.write() as conn:
-        signer = ws.database.signer(paths.keys_dir(), conn)
-        sha = blobs.put_file(conn, path, facts.mime)
-        versions.put(
-            conn, signer, entity="evidence", record_id=versions.new_id(), blob_hashes=[sha],
-            payload={
-                "county": problem["county"], "item": problem["item"], "mode": None, "inspector": "组长", "sha256": sha,
-                "name": path.name, "mime": facts.mime, "size": path.stat().st_size, "caption": "整改证明",
-                "taken_at": facts.taken_at, "gps": facts.gps, "attached_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            },
-        )

@@ -535,3 +535,13 @@ def test_a_master_has_no_field_workspace(tmp_path: Path) -> None:
         with pytest.raises(InputError, match="inspector"):
             inspection.save_problem(master, COUNTY, item, description="x", severity="minor", deadline=None)
         assert version_count(master) == 0
+
+
+def test_removing_with_the_wrong_kind_deletes_nothing(tmp_path: Path) -> None:
+    """An id passed as the wrong kind of record (a problem's as evidence) leaves it alone."""
+    with workspace.create(tmp_path / "w.db", role="field", inspector="张三") as ws:
+        rid = inspection.save_problem(ws, "341502", "1.1.1", description="缺会议纪要", severity="minor", deadline=None)
+        assert not inspection.remove(ws, "evidence", rid)
+        assert [p.record_id for p in inspection.item_record(ws, "341502", "1.1.1").problems] == [rid]
+        assert inspection.remove(ws, "problem", rid)
+        assert inspection.item_record(ws, "341502", "1.1.1").problems == ()
