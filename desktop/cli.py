@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,14 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        log = paths.data_dir() / "yanshou-error.log"
-        try:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            with log.open("a", encoding="utf-8") as f:
-                traceback.print_exc(file=f)
-            where = f"; details in {log}"
-        except OSError:
-            where = ""
+        log = paths.log_error(exc)
+        where = f"; details in {log}" if log else ""
         print(f"internal error ({type(exc).__name__}: {exc}){where}", file=sys.stderr)
         return 1
 

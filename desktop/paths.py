@@ -53,3 +53,20 @@ def keys_dir() -> Path:
 
 def default_database() -> Path:
     return data_dir() / "luan-2018.db"
+
+
+def log_error(exc: BaseException) -> Path | None:
+    """Append an error's traceback to the error log in the data folder; the log's path, or
+    None when even that cannot be written (the user is told in one line either way)."""
+    import datetime as dt
+    import traceback
+
+    log = data_dir() / "yanshou-error.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as f:
+            f.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
+            f.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        return None
+    return log

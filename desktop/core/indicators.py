@@ -75,6 +75,11 @@ class IndicatorSet:
     def total_points(self) -> Decimal:
         return sum((n.points for n in self.items), Decimal(0))
 
+    def items_under(self, code: str) -> tuple[Indicator, ...]:
+        """The items at or below a node, in order."""
+        level = self.node(code).level
+        return tuple(n for n in self.items if self.ancestor(n.code, level).code == code)
+
     def ancestor(self, code: str, level: Level) -> Indicator:
         """The node at `level` above (or at) the node `code`."""
         node = self.node(code)

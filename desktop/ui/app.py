@@ -34,15 +34,7 @@ def _font_family() -> str | None:
 
 def _unexpected(kind: type[BaseException], exc: BaseException, tb: object) -> None:
     """A bug reached the event loop: log it, tell the user in their language, carry on."""
-    import traceback
-
-    try:
-        log = paths.data_dir() / "yanshou-error.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as f:
-            f.write("".join(traceback.format_exception(kind, exc, tb)))  # type: ignore[arg-type]
-    except OSError:
-        pass
+    paths.log_error(exc)
     if QApplication.instance() is not None and QApplication.platformName() != "offscreen":
         from desktop.ui.messages import explain
 

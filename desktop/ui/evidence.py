@@ -8,7 +8,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QObject, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QMimeData, QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import paths
 from desktop.services import inspection
 from desktop.services.inspection import Evidence
 from desktop.services.workspace import Workspace
+from desktop.ui import jobs
 from desktop.ui.item_view import mode_label
 
 THUMB = 100
@@ -44,22 +46,54 @@ def _thumbnail_grid(widget: QListWidget, name: str) -> QListWidget:
     return widget
 
 
-class _Signals(QObject):
-    done = Signal(str, QImage)  # sha256, thumbnail (null image: not a picture)
+def _thumbnail_image(ws: Workspace, sha: str) -> QImage:
+    data = inspection.thumbnail(ws, sha)
+    return QImage.fromData(data) if data else QImage()
 
 
-class _ThumbnailJob(QRunnable):
-    def __init__(self, ws: Workspace, sha: str, signals: _Signals) -> None:
-        super().__init__()
-        self.ws, self.sha, self.signals = ws, sha, signals
+class _Thumbnails(QObject):
+    """The icons of a list of evidence: a document icon at once, then the photo's thumbnail
+    when a worker has made it (one decode at a time: old laptops, and the GUI keeps a core)."""
 
-    def run(self) -> None:
-        try:
-            data = inspection.thumbnail(self.ws, self.sha)
-        except Exception:  # a thumbnail that cannot be made shows the document icon instead
-            data = None
-        image = QImage.fromData(data) if data else QImage()
-        self.signals.done.emit(self.sha, image)
+    def __init__(self, ws: Workspace, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.document = parent.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+        self._items: dict[str, list[QListWidgetItem]] = {}
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def item(self, evidence: Evidence, text: str) -> QListWidgetItem:
+        item = QListWidgetItem(self.document, text)
+        item.setData(RECORD_ROLE, evidence.record_id)
+        self._items.setdefault(evidence.sha256, []).append(item)
+        if evidence.is_image:
+            sha = evidence.sha256
+            # a thumbnail that cannot be made is logged; the document icon stays
+            jobs.start(
+                self.pool,
+                lambda: _thumbnail_image(self.ws, sha),
+                parent=self,
+                done=lambda image: self._ready(sha, image),
+                failed=paths.log_error,
+            )
+        return item
+
+    def _ready(self, sha: str, image: QImage) -> None:
+        if image.isNull():
+            return
+        icon = QIcon(QPixmap.fromImage(image))
+        for item in self._items.get(sha, []):
+            try:
+                item.setIcon(icon)
+            except RuntimeError:  # the list was cleared meanwhile (moved to another item)
+                pass
+
+    def wait(self, msecs: int) -> bool:
+        return self.pool.waitForDone(msecs)
 
 
 class EvidencePanel(QWidget):
@@ -71,11 +105,7 @@ class EvidencePanel(QWidget):
         super().__init__(parent)
         self.ws = ws
         self.setAcceptDrops(True)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)  # one decode at a time: old laptops, and the GUI keeps a core
-        self.signals = _Signals()
-        self.signals.done.connect(self._thumbnail_ready)
-        self._items: dict[str, list[QListWidgetItem]] = {}
+        self.thumbnails = _Thumbnails(ws, self)
         self._evidence: dict[str, Evidence] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -103,45 +133,27 @@ class EvidencePanel(QWidget):
         for button in (self.add, self.caption, self.delete):
             buttons.addWidget(button)
         layout.addLayout(buttons)
-        self._document_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
-        self._pending = 0
 
     # --- showing ---------------------------------------------------------------------
 
     def show_evidence(self, evidence: tuple[Evidence, ...]) -> None:
         self.list.clear()
-        self._items.clear()
+        self.thumbnails.clear()
         self._evidence = {e.record_id: e for e in evidence}
         self.heading.setText(self.tr("Evidence ({0})").format(len(evidence)))
         self.hint.setVisible(not evidence)
         for e in evidence:
             where = mode_label(e.mode) if e.mode else ""
             label = e.caption or e.name
-            item = QListWidgetItem(self._document_icon, f"{where}\n{_elide(label)}")
-            item.setData(RECORD_ROLE, e.record_id)
+            item = self.thumbnails.item(e, f"{where}\n{_elide(label)}")
             taken = self.tr("taken {0}").format(e.taken_at) if e.taken_at else self.tr("no capture time")
             gps = f"\nGPS {e.gps}" if e.gps else ""
             attached = self.tr("attached {0}").format(e.attached_at.replace("T", " ")[:19])
             item.setToolTip(f"{e.name}\n{taken}{gps}\n{attached}")
             self.list.addItem(item)
-            self._items.setdefault(e.sha256, []).append(item)
-            if e.is_image:
-                self._pending += 1
-                self.pool.start(_ThumbnailJob(self.ws, e.sha256, self.signals))
-
-    def _thumbnail_ready(self, sha: str, image: QImage) -> None:
-        self._pending = max(0, self._pending - 1)
-        if image.isNull():
-            return
-        icon = QIcon(QPixmap.fromImage(image))
-        for item in self._items.get(sha, []):
-            try:
-                item.setIcon(icon)
-            except RuntimeError:  # the list was cleared meanwhile (moved to another item)
-                pass
 
     def wait(self, msecs: int) -> bool:
-        return self.pool.waitForDone(msecs)
+        return self.thumbnails.wait(msecs)
 
     # --- actions ---------------------------------------------------------------------
 
@@ -151,7 +163,9 @@ class EvidencePanel(QWidget):
 
     def _choose(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Attach evidence"), str(Path.home()),
+            self,
+            self.tr("Attach evidence"),
+            str(Path.home()),
             self.tr("Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)"),
         )
         if files:
@@ -248,11 +262,7 @@ class InboxPanel(QWidget):
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.signals = _Signals()
-        self.signals.done.connect(self._thumbnail_ready)
-        self._items: dict[str, list[QListWidgetItem]] = {}
+        self.thumbnails = _Thumbnails(ws, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         self.heading = QLabel()
@@ -276,34 +286,19 @@ class InboxPanel(QWidget):
         for button in (folder, assign, remove):
             buttons.addWidget(button)
         layout.addLayout(buttons)
-        self._document_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
 
     def selected(self) -> list[str]:
         return [i.data(RECORD_ROLE) for i in self.list.selectedItems()]
 
     def show_inbox(self, photos: tuple[Evidence, ...]) -> None:
         self.list.clear()
-        self._items.clear()
+        self.thumbnails.clear()
         self.heading.setText(self.tr("Photo inbox ({0}): drag photos onto an item of the tree").format(len(photos)))
         for e in photos:
             when = e.taken_at.replace("T", " ")[:16] if e.taken_at else e.name
-            item = QListWidgetItem(self._document_icon, _elide(when, 16))
-            item.setData(RECORD_ROLE, e.record_id)
+            item = self.thumbnails.item(e, _elide(when, 16))
             item.setToolTip(e.name)
             self.list.addItem(item)
-            self._items.setdefault(e.sha256, []).append(item)
-            if e.is_image:
-                self.pool.start(_ThumbnailJob(self.ws, e.sha256, self.signals))
-
-    def _thumbnail_ready(self, sha: str, image: QImage) -> None:
-        if image.isNull():
-            return
-        icon = QIcon(QPixmap.fromImage(image))
-        for item in self._items.get(sha, []):
-            try:
-                item.setIcon(icon)
-            except RuntimeError:
-                pass
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Import a folder of photos"), str(Path.home()))
@@ -315,4 +310,4 @@ class InboxPanel(QWidget):
             self.removed.emit(record_id)
 
     def wait(self, msecs: int) -> bool:
-        return self.pool.waitForDone(msecs)
+        return self.thumbnails.wait(msecs)

@@ -43,6 +43,7 @@ from sqlalchemy import text
 
 from db.errors import KnownDatabaseError
 from db.keys import show_fingerprint
+from desktop import paths
 from desktop.core.campaign import MethodSource
 from desktop.core.errors import InputError
 from desktop.core.inspection import InspectionMode
@@ -51,8 +52,8 @@ from desktop.core.sheets import parse_method_sheet
 from desktop.services import decisions, imports, rectification, sync, tables
 from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
+from desktop.ui import jobs
 from desktop.ui.item_view import mode_label, severity_label
-from desktop.ui.main_window import _Job, _JobSignals, _log
 from desktop.ui.messages import entity_name, explain, field_name, problem_status, refusal, sheet_problem
 
 
@@ -186,14 +187,12 @@ class MergeDialog(QDialog):
                 dialog.setLabelText(QCoreApplication.translate("LeadWindow", "Merging {0}…").format(Path(name).name) if name else "")
 
             bridge.step.connect(step)
-        signals = _JobSignals(self)
-        signals.finished.connect(lambda reports: self._done(reports, dry_run, progress))
-        signals.failed.connect(lambda exc: self._failed(exc, progress))
-        self.pool.start(
-            _Job(
-                lambda: sync.merge(self.ws, self.files, enroll=enroll, dry_run=dry_run, progress=bridge.step.emit, cancelled=stop.is_set),
-                signals,
-            )
+        jobs.start(
+            self.pool,
+            lambda: sync.merge(self.ws, self.files, enroll=enroll, dry_run=dry_run, progress=bridge.step.emit, cancelled=stop.is_set),
+            parent=self,
+            done=lambda reports: self._done(reports, dry_run, progress),
+            failed=lambda exc: self._failed(exc, progress),
         )
 
     def _failed(self, exc: BaseException, progress: QProgressDialog | None) -> None:
@@ -207,7 +206,7 @@ class MergeDialog(QDialog):
             )
             self.merged = True
             return
-        _log(exc)
+        paths.log_error(exc)
         QMessageBox.critical(self, self.windowTitle(), explain(exc))
 
     def _done(self, reports: list[sync.FileReport], dry_run: bool, progress: QProgressDialog | None) -> None:
@@ -658,7 +657,7 @@ class LeadWindow(QMainWindow):
                 item.addChild(child)
         for node in indicators.nodes:  # subtotals of the first two levels
             if not node.is_item:
-                leaves = [n.code for n in indicators.items if indicators.ancestor(n.code, node.level).code == node.code]
+                leaves = [n.code for n in indicators.items_under(node.code)]
                 counted = [detail[c].counted for c in leaves]
                 done = [c for c in counted if c is not None]
                 nodes[node.code].setText(1, show(sum(done, Decimal(0))) if done else "—")
@@ -881,7 +880,7 @@ class LeadWindow(QMainWindow):
         try:
             sync.resolve(self.ws, conflict.id, version_id)
         except Exception as exc:  # shown in the user's words, logged
-            _log(exc)
+            paths.log_error(exc)
             QMessageBox.critical(self, QCoreApplication.translate("LeadWindow", "Conflicts"), explain(exc))
         self.refresh()
 

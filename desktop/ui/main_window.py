@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,8 +43,10 @@ from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
 from desktop.services import inspection, sync
 from desktop.services.workspace import Workspace, open_workspace
+from desktop.ui import jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog
+from desktop.ui.jobs import Writer
 from desktop.ui.messages import explain
 from desktop.ui.signature import SignDialog
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
@@ -61,72 +62,6 @@ def open_database(path: Path) -> Workspace | None:
     except (KnownDatabaseError, InputError, OSError) as exc:
         QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Cannot open the database"), explain(exc))
         return None
-
-
-class _JobSignals(QObject):
-    finished = Signal(object)  # the job's result
-    failed = Signal(object)  # the exception
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], signals: _JobSignals) -> None:
-        super().__init__()
-        self.fn, self.signals = fn, signals
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except Exception as exc:  # reported to the user by the window, logged there
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
-
-
-def _log(exc: BaseException) -> None:
-    try:
-        log = paths.data_dir() / "yanshou-error.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as f:
-            f.write(f"--- {dt.datetime.now().isoformat()}\n")
-            f.write("".join(traceback.format_exception(exc)))
-    except OSError:
-        pass
-
-
-class Writer(QObject):
-    """One writer thread: jobs run in the order they were given."""
-
-    saved = Signal(object)  # result
-    failed = Signal(object)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.pending = 0
-
-    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None) -> None:
-        signals = _JobSignals(self)
-        self.pending += 1
-
-        def finished(result: Any) -> None:
-            self.pending -= 1
-            if on_done:
-                on_done(result)
-            self.saved.emit(result)
-            signals.deleteLater()
-
-        def failed(exc: BaseException) -> None:
-            self.pending -= 1
-            self.failed.emit(exc)
-            signals.deleteLater()
-
-        signals.finished.connect(finished)
-        signals.failed.connect(failed)
-        self.pool.start(_Job(fn, signals))
-
-    def wait(self, msecs: int = 30000) -> bool:
-        return self.pool.waitForDone(msecs)
 
 
 @dataclass(frozen=True)
@@ -289,11 +224,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.signature_label)
         device = ws.identity.device_id[:8]
         who = ws.identity.inspector or self.tr("(no inspector)")
-        identity = QLabel(self.tr("Device {0} · Inspector {1}").format(device, who))
-        key = sync.device_fingerprint(ws)
-        identity.setToolTip(QCoreApplication.translate("LeadWindow", "Key {0}").format(key))
-        self.statusBar().addPermanentWidget(identity)
-        self.statusBar().addPermanentWidget(QLabel(QCoreApplication.translate("LeadWindow", "Key {0}").format(key)))
+        self.statusBar().addPermanentWidget(QLabel(self.tr("Device {0} · Inspector {1}").format(device, who)))
+        # the lead checks this fingerprint with the inspector before accepting the laptop
+        self.statusBar().addPermanentWidget(QLabel(self.tr("Key {0}").format(sync.device_fingerprint(ws))))
         self._show_saved(None)
 
         self.counties.currentIndexChanged.connect(self._county_changed)
@@ -430,19 +363,17 @@ class MainWindow(QMainWindow):
             record = inspection.item_record(self.ws, self.county or "", self.item)
             self.editor.show_problems(record.problems)
             self.evidence.show_evidence(record.evidence)
-        self.inbox.show_inbox(inspection.inbox(self.ws))
-        self._refresh_tree()
+        self.inbox.show_inbox(inspection.inbox(self.ws))  # the tree follows in _saved, after every write
 
     def _refresh_tree(self) -> None:
-        """Redraw the tree's statuses. Under a filter, rows come and go; the item being
-        edited stays in the editor even if the filter now hides it."""
+        """Redraw the tree's statuses. Under a filter, rows come and go (the proxy refilters
+        itself); the item being edited stays in the editor even if the filter now hides it."""
         if self.county is None:
             return
         self._refreshing = True
         try:
             self.model.update_status(inspection.county_status(self.ws, self.county))
             if Filter(self.filter.currentData()) is not Filter.ALL:
-                self.proxy.refilter()
                 self.tree.expandAll()
                 if self.item:
                     index = self.proxy.mapFromSource(self.model.index_of(self.item))
@@ -543,7 +474,7 @@ class MainWindow(QMainWindow):
             self.saved_label.setText(self.tr("Saved {0}").format(when.strftime("%H:%M:%S")))
 
     def _failed(self, exc: BaseException) -> None:
-        _log(exc)
+        paths.log_error(exc)
         self.saved_label.setText(self.tr("NOT SAVED"))
         QMessageBox.critical(self, self.tr("Not saved"), explain(exc))
 
@@ -659,10 +590,12 @@ class MainWindow(QMainWindow):
     def check_in_background(self) -> None:
         """SQLite's quick check of the whole file, off the GUI thread; a damaged file is said
         at once, with what to do."""
-        signals = _JobSignals(self)
-        signals.failed.connect(lambda exc: (_log(exc), QMessageBox.critical(self, self.tr("The database is damaged"), explain(exc))))
+        def damaged(exc: BaseException) -> None:
+            paths.log_error(exc)
+            QMessageBox.critical(self, self.tr("The database is damaged"), explain(exc))
+
         self._checks = QThreadPool(self)
-        self._checks.start(_Job(self.ws.database.check, signals))
+        jobs.start(self._checks, self.ws.database.check, parent=self, failed=damaged)
 
     # --- closing -----------------------------------------------------------------------
 

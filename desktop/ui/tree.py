@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
 from desktop.core.indicators import Indicator, IndicatorSet, Level
@@ -43,12 +43,13 @@ def short_name(node: Indicator, length: int = 18) -> str:
 
 
 class IndicatorTreeModel(QStandardItemModel):
+    statuses_changed = Signal()  # after update_status: filters must look at every row again
+
     def __init__(self, indicators: IndicatorSet, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.indicators = indicators
         self.setHorizontalHeaderLabels([self.tr("Indicator"), self.tr("Modes"), self.tr("Score")])
         self._rows: dict[str, list[QStandardItem]] = {}
-        self._leaves: dict[str, list[str]] = {}
         for node in indicators.nodes:
             row = [QStandardItem(), QStandardItem(), QStandardItem()]
             for cell in row:
@@ -64,23 +65,18 @@ class IndicatorTreeModel(QStandardItemModel):
             parent_row = self._rows[node.parent][Column.NAME] if node.parent else self.invisibleRootItem()
             parent_row.appendRow(row)
             self._rows[node.code] = row
-        for node in indicators.nodes:
-            self._leaves[node.code] = [n.code for n in indicators.items if self._under(n, node.code)]
+        self._leaves = {node.code: [n.code for n in indicators.items_under(node.code)] for node in indicators.nodes}
         self.update_status(CountyStatus())
-
-    def _under(self, item: Indicator, code: str) -> bool:
-        current: str | None = item.code
-        while current is not None:
-            if current == code:
-                return True
-            current = self.indicators.node(current).parent
-        return False
 
     def index_of(self, code: str) -> QModelIndex:
         return self._rows[code][Column.NAME].index()
 
     def update_status(self, status: CountyStatus) -> None:
         """Redraw every node from the county's status (34 items: cheap)."""
+        self._update(status)
+        self.statuses_changed.emit()
+
+    def _update(self, status: CountyStatus) -> None:
         for node in self.indicators.nodes:
             row = self._rows[node.code]
             if node.level is Level.ITEM:
@@ -126,6 +122,15 @@ class ItemFilter(QSortFilterProxyModel):
     def set_filter(self, value: Filter) -> None:
         self._filter = value
         self.refilter()
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        super().setSourceModel(model)
+        if isinstance(model, IndicatorTreeModel):
+            model.statuses_changed.connect(self._statuses_changed)
+
+    def _statuses_changed(self) -> None:
+        if self._filter is not Filter.ALL:
+            self.refilter()
 
     def refilter(self) -> None:
         """Filter every row again (needed after the statuses change: Qt does not look again

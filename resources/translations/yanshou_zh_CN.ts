@@ -4,13 +4,13 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="49"/>
-        <location filename="../../desktop/ui/app.py" line="127"/>
+        <location filename="../../desktop/ui/app.py" line="41"/>
+        <location filename="../../desktop/ui/app.py" line="119"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="128"/>
+        <location filename="../../desktop/ui/app.py" line="120"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -18,72 +18,72 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="85"/>
+        <location filename="../../desktop/ui/evidence.py" line="120"/>
         <source>Drop photos or documents here</source>
         <translation>将照片或文件拖到此处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="90"/>
+        <location filename="../../desktop/ui/evidence.py" line="125"/>
         <source>Attach…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="93"/>
+        <location filename="../../desktop/ui/evidence.py" line="128"/>
         <source>Caption…</source>
         <translation>说明…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="95"/>
+        <location filename="../../desktop/ui/evidence.py" line="130"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="97"/>
+        <location filename="../../desktop/ui/evidence.py" line="132"/>
         <source>Attach files; or drop them here, or paste (Ctrl+V) files or a picture</source>
         <translation>添加文件；也可将文件拖到此处，或粘贴（Ctrl+V）文件或图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="110"/>
+        <location filename="../../desktop/ui/evidence.py" line="143"/>
         <source>Evidence ({0})</source>
         <translation>证据（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="117"/>
+        <location filename="../../desktop/ui/evidence.py" line="149"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="117"/>
+        <location filename="../../desktop/ui/evidence.py" line="149"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="119"/>
+        <location filename="../../desktop/ui/evidence.py" line="151"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="149"/>
+        <location filename="../../desktop/ui/evidence.py" line="167"/>
         <source>Attach evidence</source>
         <translation>添加证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="150"/>
+        <location filename="../../desktop/ui/evidence.py" line="169"/>
         <source>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
         <translation>照片和文件 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="159"/>
+        <location filename="../../desktop/ui/evidence.py" line="178"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="159"/>
+        <location filename="../../desktop/ui/evidence.py" line="178"/>
         <source>What the picture or document shows:</source>
         <translation>照片或文件的内容说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="190"/>
+        <location filename="../../desktop/ui/evidence.py" line="209"/>
         <source>pasted</source>
         <translation>粘贴</translation>
     </message>
@@ -169,32 +169,32 @@
 <context>
     <name>InboxPanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="268"/>
+        <location filename="../../desktop/ui/evidence.py" line="277"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="271"/>
+        <location filename="../../desktop/ui/evidence.py" line="280"/>
         <source>To this item</source>
         <translation>放到本项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="273"/>
+        <location filename="../../desktop/ui/evidence.py" line="282"/>
         <source>Put the selected photos under the current item, in the current mode</source>
         <translation>将选中的照片放到当前指标、当前检查方式下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="275"/>
+        <location filename="../../desktop/ui/evidence.py" line="284"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="288"/>
+        <location filename="../../desktop/ui/evidence.py" line="296"/>
         <source>Photo inbox ({0}): drag photos onto an item of the tree</source>
         <translation>照片收件箱（{0}）：将照片拖到左侧指标上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="310"/>
+        <location filename="../../desktop/ui/evidence.py" line="304"/>
         <source>Import a folder of photos</source>
         <translation>导入照片文件夹</translation>
     </message>
@@ -202,37 +202,37 @@
 <context>
     <name>IndicatorTreeModel</name>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="49"/>
+        <location filename="../../desktop/ui/tree.py" line="51"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="49"/>
+        <location filename="../../desktop/ui/tree.py" line="51"/>
         <source>Modes</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="49"/>
+        <location filename="../../desktop/ui/tree.py" line="51"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="92"/>
+        <location filename="../../desktop/ui/tree.py" line="88"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="94"/>
+        <location filename="../../desktop/ui/tree.py" line="90"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="95"/>
+        <location filename="../../desktop/ui/tree.py" line="91"/>
         <source>No findings yet</source>
         <translation>尚无检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="106"/>
+        <location filename="../../desktop/ui/tree.py" line="102"/>
         <source>{0}/{1} scored</source>
         <translation>已评 {0}/{1}</translation>
     </message>
@@ -309,841 +309,840 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="100"/>
+        <location filename="../../desktop/ui/lead.py" line="101"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="101"/>
+        <location filename="../../desktop/ui/lead.py" line="102"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="102"/>
+        <location filename="../../desktop/ui/lead.py" line="103"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="103"/>
+        <location filename="../../desktop/ui/lead.py" line="104"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="121"/>
+        <location filename="../../desktop/ui/lead.py" line="122"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="124"/>
+        <location filename="../../desktop/ui/lead.py" line="125"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="129"/>
-        <location filename="../../desktop/ui/lead.py" line="514"/>
+        <location filename="../../desktop/ui/lead.py" line="130"/>
+        <location filename="../../desktop/ui/lead.py" line="513"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="130"/>
-        <location filename="../../desktop/ui/lead.py" line="515"/>
-        <location filename="../../desktop/ui/lead.py" line="692"/>
+        <location filename="../../desktop/ui/lead.py" line="131"/>
+        <location filename="../../desktop/ui/lead.py" line="514"/>
+        <location filename="../../desktop/ui/lead.py" line="691"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="131"/>
+        <location filename="../../desktop/ui/lead.py" line="132"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="132"/>
-        <location filename="../../desktop/ui/lead.py" line="516"/>
-        <location filename="../../desktop/ui/lead.py" line="943"/>
-        <location filename="../../desktop/ui/lead.py" line="954"/>
+        <location filename="../../desktop/ui/lead.py" line="133"/>
+        <location filename="../../desktop/ui/lead.py" line="515"/>
+        <location filename="../../desktop/ui/lead.py" line="942"/>
+        <location filename="../../desktop/ui/lead.py" line="953"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="133"/>
+        <location filename="../../desktop/ui/lead.py" line="134"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="134"/>
-        <location filename="../../desktop/ui/lead.py" line="517"/>
+        <location filename="../../desktop/ui/lead.py" line="135"/>
+        <location filename="../../desktop/ui/lead.py" line="516"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="135"/>
-        <location filename="../../desktop/ui/lead.py" line="518"/>
+        <location filename="../../desktop/ui/lead.py" line="136"/>
+        <location filename="../../desktop/ui/lead.py" line="517"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="136"/>
-        <location filename="../../desktop/ui/lead.py" line="519"/>
+        <location filename="../../desktop/ui/lead.py" line="137"/>
+        <location filename="../../desktop/ui/lead.py" line="518"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="137"/>
-        <location filename="../../desktop/ui/lead.py" line="499"/>
-        <location filename="../../desktop/ui/lead.py" line="520"/>
-        <location filename="../../desktop/ui/lead.py" line="885"/>
+        <location filename="../../desktop/ui/lead.py" line="138"/>
+        <location filename="../../desktop/ui/lead.py" line="498"/>
+        <location filename="../../desktop/ui/lead.py" line="519"/>
+        <location filename="../../desktop/ui/lead.py" line="884"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="138"/>
-        <location filename="../../desktop/ui/lead.py" line="424"/>
+        <location filename="../../desktop/ui/lead.py" line="139"/>
+        <location filename="../../desktop/ui/lead.py" line="423"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="151"/>
+        <location filename="../../desktop/ui/lead.py" line="152"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="172"/>
+        <location filename="../../desktop/ui/lead.py" line="173"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="173"/>
+        <location filename="../../desktop/ui/lead.py" line="174"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="186"/>
+        <location filename="../../desktop/ui/lead.py" line="187"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="204"/>
+        <location filename="../../desktop/ui/lead.py" line="203"/>
         <source>Cancelled: the file being merged was rolled back; files merged before it stay merged.</source>
         <translation>已取消：正在合并的文件已回滚；此前已合并的文件保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="221"/>
-        <location filename="../../desktop/ui/lead.py" line="258"/>
-        <location filename="../../desktop/ui/lead.py" line="858"/>
+        <location filename="../../desktop/ui/lead.py" line="220"/>
+        <location filename="../../desktop/ui/lead.py" line="257"/>
+        <location filename="../../desktop/ui/lead.py" line="857"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="223"/>
+        <location filename="../../desktop/ui/lead.py" line="222"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="243"/>
+        <location filename="../../desktop/ui/lead.py" line="242"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="249"/>
+        <location filename="../../desktop/ui/lead.py" line="248"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="257"/>
+        <location filename="../../desktop/ui/lead.py" line="256"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="271"/>
+        <location filename="../../desktop/ui/lead.py" line="270"/>
         <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
         <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="397"/>
+        <location filename="../../desktop/ui/lead.py" line="396"/>
         <source>Adjudication and adjustment</source>
         <translation>裁定与调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="410"/>
+        <location filename="../../desktop/ui/lead.py" line="409"/>
         <source>Adjudicate an item&apos;s score</source>
         <translation>裁定指标得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="411"/>
+        <location filename="../../desktop/ui/lead.py" line="410"/>
         <source>Adjust the county&apos;s total</source>
         <translation>调整县区总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="412"/>
+        <location filename="../../desktop/ui/lead.py" line="411"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="420"/>
+        <location filename="../../desktop/ui/lead.py" line="419"/>
         <source>Score or change</source>
         <translation>得分或调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="423"/>
+        <location filename="../../desktop/ui/lead.py" line="422"/>
         <source>Why (it is printed with the result)</source>
         <translation>理由（将随结果打印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="430"/>
+        <location filename="../../desktop/ui/lead.py" line="429"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="432"/>
+        <location filename="../../desktop/ui/lead.py" line="431"/>
         <source>Withdraw</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="453"/>
+        <location filename="../../desktop/ui/lead.py" line="452"/>
         <source>No decision recorded yet.</source>
         <translation>尚无记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="455"/>
+        <location filename="../../desktop/ui/lead.py" line="454"/>
         <source>Recorded now: {0} — {1}</source>
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="479"/>
+        <location filename="../../desktop/ui/lead.py" line="478"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="485"/>
+        <location filename="../../desktop/ui/lead.py" line="484"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="365"/>
-        <location filename="../../desktop/ui/lead.py" line="407"/>
-        <location filename="../../desktop/ui/lead.py" line="486"/>
-        <location filename="../../desktop/ui/lead.py" line="570"/>
-        <location filename="../../desktop/ui/lead.py" line="597"/>
-        <location filename="../../desktop/ui/lead.py" line="690"/>
+        <location filename="../../desktop/ui/lead.py" line="364"/>
+        <location filename="../../desktop/ui/lead.py" line="406"/>
+        <location filename="../../desktop/ui/lead.py" line="485"/>
+        <location filename="../../desktop/ui/lead.py" line="569"/>
+        <location filename="../../desktop/ui/lead.py" line="596"/>
+        <location filename="../../desktop/ui/lead.py" line="689"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="302"/>
+        <location filename="../../desktop/ui/lead.py" line="301"/>
         <source>Import scores — {0}</source>
         <translation>导入得分 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="306"/>
+        <location filename="../../desktop/ui/lead.py" line="305"/>
         <source>Method</source>
         <translation>验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="322"/>
+        <location filename="../../desktop/ui/lead.py" line="321"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="338"/>
+        <location filename="../../desktop/ui/lead.py" line="337"/>
         <source>{0} problems: nothing will be imported until they are fixed.</source>
         <translation>发现 {0} 处问题：修正之前不会导入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="344"/>
+        <location filename="../../desktop/ui/lead.py" line="343"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="345"/>
+        <location filename="../../desktop/ui/lead.py" line="344"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="346"/>
-        <location filename="../../desktop/ui/lead.py" line="693"/>
+        <location filename="../../desktop/ui/lead.py" line="345"/>
+        <location filename="../../desktop/ui/lead.py" line="692"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="361"/>
+        <location filename="../../desktop/ui/lead.py" line="360"/>
         <source>{0} rows, all valid. Counties not in the sheet keep their scores.</source>
         <translation>共 {0} 行，全部有效。表中未列出的县区保留原有得分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="365"/>
+        <location filename="../../desktop/ui/lead.py" line="364"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="369"/>
+        <location filename="../../desktop/ui/lead.py" line="368"/>
         <source>{0} items, sum {1}</source>
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="488"/>
+        <location filename="../../desktop/ui/lead.py" line="487"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="489"/>
+        <location filename="../../desktop/ui/lead.py" line="488"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="490"/>
+        <location filename="../../desktop/ui/lead.py" line="489"/>
         <source>Complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="495"/>
+        <location filename="../../desktop/ui/lead.py" line="494"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="497"/>
+        <location filename="../../desktop/ui/lead.py" line="496"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="501"/>
-        <location filename="../../desktop/ui/lead.py" line="714"/>
-        <location filename="../../desktop/ui/lead.py" line="754"/>
+        <location filename="../../desktop/ui/lead.py" line="500"/>
+        <location filename="../../desktop/ui/lead.py" line="713"/>
+        <location filename="../../desktop/ui/lead.py" line="753"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="504"/>
+        <location filename="../../desktop/ui/lead.py" line="503"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="505"/>
+        <location filename="../../desktop/ui/lead.py" line="504"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="506"/>
+        <location filename="../../desktop/ui/lead.py" line="505"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="510"/>
+        <location filename="../../desktop/ui/lead.py" line="509"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="513"/>
+        <location filename="../../desktop/ui/lead.py" line="512"/>
         <source>Merged at</source>
         <translation>合并时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="524"/>
+        <location filename="../../desktop/ui/lead.py" line="523"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="525"/>
+        <location filename="../../desktop/ui/lead.py" line="524"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="528"/>
+        <location filename="../../desktop/ui/lead.py" line="527"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="531"/>
+        <location filename="../../desktop/ui/lead.py" line="530"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="533"/>
+        <location filename="../../desktop/ui/lead.py" line="532"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="536"/>
+        <location filename="../../desktop/ui/lead.py" line="535"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="539"/>
+        <location filename="../../desktop/ui/lead.py" line="538"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="541"/>
+        <location filename="../../desktop/ui/lead.py" line="540"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="543"/>
+        <location filename="../../desktop/ui/lead.py" line="542"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="548"/>
+        <location filename="../../desktop/ui/lead.py" line="547"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="568"/>
+        <location filename="../../desktop/ui/lead.py" line="567"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="569"/>
+        <location filename="../../desktop/ui/lead.py" line="568"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="417"/>
-        <location filename="../../desktop/ui/lead.py" line="571"/>
-        <location filename="../../desktop/ui/lead.py" line="691"/>
+        <location filename="../../desktop/ui/lead.py" line="416"/>
+        <location filename="../../desktop/ui/lead.py" line="570"/>
+        <location filename="../../desktop/ui/lead.py" line="690"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="572"/>
+        <location filename="../../desktop/ui/lead.py" line="571"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="573"/>
+        <location filename="../../desktop/ui/lead.py" line="572"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="611"/>
+        <location filename="../../desktop/ui/lead.py" line="610"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="612"/>
+        <location filename="../../desktop/ui/lead.py" line="611"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="613"/>
+        <location filename="../../desktop/ui/lead.py" line="612"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="614"/>
+        <location filename="../../desktop/ui/lead.py" line="613"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="640"/>
+        <location filename="../../desktop/ui/lead.py" line="639"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="645"/>
+        <location filename="../../desktop/ui/lead.py" line="644"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="647"/>
+        <location filename="../../desktop/ui/lead.py" line="646"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="653"/>
+        <location filename="../../desktop/ui/lead.py" line="652"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="655"/>
+        <location filename="../../desktop/ui/lead.py" line="654"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="665"/>
+        <location filename="../../desktop/ui/lead.py" line="664"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="673"/>
+        <location filename="../../desktop/ui/lead.py" line="672"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="676"/>
+        <location filename="../../desktop/ui/lead.py" line="675"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="683"/>
+        <location filename="../../desktop/ui/lead.py" line="682"/>
         <source>Mark {0}</source>
         <translation>标记为{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="694"/>
+        <location filename="../../desktop/ui/lead.py" line="693"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="695"/>
+        <location filename="../../desktop/ui/lead.py" line="694"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="696"/>
+        <location filename="../../desktop/ui/lead.py" line="695"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="712"/>
+        <location filename="../../desktop/ui/lead.py" line="711"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="733"/>
+        <location filename="../../desktop/ui/lead.py" line="732"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="746"/>
+        <location filename="../../desktop/ui/lead.py" line="745"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="764"/>
+        <location filename="../../desktop/ui/lead.py" line="763"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="766"/>
+        <location filename="../../desktop/ui/lead.py" line="765"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="768"/>
+        <location filename="../../desktop/ui/lead.py" line="767"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="788"/>
-        <location filename="../../desktop/ui/lead.py" line="867"/>
+        <location filename="../../desktop/ui/lead.py" line="787"/>
+        <location filename="../../desktop/ui/lead.py" line="866"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="790"/>
+        <location filename="../../desktop/ui/lead.py" line="789"/>
         <source>no: {0} items unscored</source>
         <translation>否：{0} 项未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="792"/>
-        <location filename="../../desktop/ui/lead.py" line="869"/>
+        <location filename="../../desktop/ui/lead.py" line="791"/>
+        <location filename="../../desktop/ui/lead.py" line="868"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="813"/>
+        <location filename="../../desktop/ui/lead.py" line="812"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="820"/>
+        <location filename="../../desktop/ui/lead.py" line="819"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="825"/>
+        <location filename="../../desktop/ui/lead.py" line="824"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="825"/>
+        <location filename="../../desktop/ui/lead.py" line="824"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="851"/>
+        <location filename="../../desktop/ui/lead.py" line="850"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="852"/>
+        <location filename="../../desktop/ui/lead.py" line="851"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="874"/>
+        <location filename="../../desktop/ui/lead.py" line="873"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="906"/>
+        <location filename="../../desktop/ui/lead.py" line="905"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="908"/>
+        <location filename="../../desktop/ui/lead.py" line="907"/>
         <source>Yanshou export (*.db)</source>
         <translation>验收导出文件 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="915"/>
+        <location filename="../../desktop/ui/lead.py" line="914"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="921"/>
+        <location filename="../../desktop/ui/lead.py" line="920"/>
         <source>No .db files in {0}.</source>
         <translation>{0} 中没有 .db 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="945"/>
+        <location filename="../../desktop/ui/lead.py" line="944"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="960"/>
+        <location filename="../../desktop/ui/lead.py" line="959"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="962"/>
+        <location filename="../../desktop/ui/lead.py" line="961"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/main_window.py" line="294"/>
-        <location filename="../../desktop/ui/main_window.py" line="296"/>
-        <source>Key {0}</source>
-        <translation>密钥 {0}</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="62"/>
+        <location filename="../../desktop/ui/main_window.py" line="63"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="145"/>
+        <location filename="../../desktop/ui/main_window.py" line="80"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="208"/>
+        <location filename="../../desktop/ui/main_window.py" line="143"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="223"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="231"/>
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="235"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236"/>
+        <location filename="../../desktop/ui/main_window.py" line="171"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238"/>
+        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="270"/>
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="271"/>
-        <location filename="../../desktop/ui/main_window.py" line="601"/>
-        <location filename="../../desktop/ui/main_window.py" line="617"/>
+        <location filename="../../desktop/ui/main_window.py" line="206"/>
+        <location filename="../../desktop/ui/main_window.py" line="532"/>
+        <location filename="../../desktop/ui/main_window.py" line="548"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291"/>
+        <location filename="../../desktop/ui/main_window.py" line="226"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="292"/>
+        <location filename="../../desktop/ui/main_window.py" line="227"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="319"/>
+        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <source>Key {0}</source>
+        <translation>密钥 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="323"/>
+        <location filename="../../desktop/ui/main_window.py" line="256"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="326"/>
+        <location filename="../../desktop/ui/main_window.py" line="259"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="332"/>
+        <location filename="../../desktop/ui/main_window.py" line="265"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="334"/>
+        <location filename="../../desktop/ui/main_window.py" line="267"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="339"/>
+        <location filename="../../desktop/ui/main_window.py" line="272"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="348"/>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="352"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="290"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="461"/>
+        <location filename="../../desktop/ui/main_window.py" line="392"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="464"/>
+        <location filename="../../desktop/ui/main_window.py" line="395"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="467"/>
+        <location filename="../../desktop/ui/main_window.py" line="398"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="470"/>
+        <location filename="../../desktop/ui/main_window.py" line="401"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="485"/>
+        <location filename="../../desktop/ui/main_window.py" line="416"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="502"/>
-        <location filename="../../desktop/ui/main_window.py" line="531"/>
+        <location filename="../../desktop/ui/main_window.py" line="433"/>
+        <location filename="../../desktop/ui/main_window.py" line="462"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="541"/>
+        <location filename="../../desktop/ui/main_window.py" line="472"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="543"/>
+        <location filename="../../desktop/ui/main_window.py" line="474"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="547"/>
+        <location filename="../../desktop/ui/main_window.py" line="478"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="548"/>
+        <location filename="../../desktop/ui/main_window.py" line="479"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="560"/>
+        <location filename="../../desktop/ui/main_window.py" line="491"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="560"/>
+        <location filename="../../desktop/ui/main_window.py" line="491"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="588"/>
+        <location filename="../../desktop/ui/main_window.py" line="519"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="594"/>
+        <location filename="../../desktop/ui/main_window.py" line="525"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="600"/>
+        <location filename="../../desktop/ui/main_window.py" line="531"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="600"/>
+        <location filename="../../desktop/ui/main_window.py" line="531"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="614"/>
+        <location filename="../../desktop/ui/main_window.py" line="545"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="616"/>
+        <location filename="../../desktop/ui/main_window.py" line="547"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="632"/>
+        <location filename="../../desktop/ui/main_window.py" line="563"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="632"/>
+        <location filename="../../desktop/ui/main_window.py" line="563"/>
         <source>Yanshou export (*.db)</source>
         <translation>验收导出文件 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="638"/>
+        <location filename="../../desktop/ui/main_window.py" line="569"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="639"/>
+        <location filename="../../desktop/ui/main_window.py" line="570"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="663"/>
+        <location filename="../../desktop/ui/main_window.py" line="595"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>

@@ -287,3 +287,11 @@ def test_builtin_file_with_bom_loads(tmp_path: Path, builtin: IndicatorSet) -> N
     path = tmp_path / "set.toml"
     path.write_bytes(b"\xef\xbb\xbf" + SET_FILE.read_bytes())
     assert load_indicator_set(path) == builtin
+
+
+def test_items_under_a_node() -> None:
+    indicators = load_indicator_set(SET_FILE)
+    assert [n.code for n in indicators.items_under("1.1")] == ["1.1.1", "1.1.2"]
+    assert len(indicators.items_under("1")) == 7
+    assert [n.code for n in indicators.items_under("2.2.1")] == ["2.2.1"]
+    assert sum(len(indicators.items_under(n.code)) for n in indicators.level(Level.FIRST)) == 34

@@ -1,0 +1,78 @@
+"""Work off the GUI thread: a job runs a function in a thread pool and reports its result
+or its exception back on the GUI thread. The writer runs jobs one at a time, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Signals(QObject):
+    finished = Signal(object)  # the job's result
+    failed = Signal(object)  # the exception
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.fn, self.signals = fn, signals
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # handed to the GUI thread, which logs it and tells the user
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+def start(
+    pool: QThreadPool,
+    fn: Callable[[], Any],
+    *,
+    parent: QObject,
+    done: Callable[[Any], None] | None = None,
+    failed: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Run fn in the pool; done(result) or failed(exception) then run on the GUI thread."""
+    signals = _Signals(parent)
+    if done:
+        signals.finished.connect(done)
+    if failed:
+        signals.failed.connect(failed)
+    signals.finished.connect(signals.deleteLater)
+    signals.failed.connect(signals.deleteLater)
+    pool.start(_Job(fn, signals))
+
+
+class Writer(QObject):
+    """One writer thread: jobs run in the order they were given."""
+
+    saved = Signal(object)  # result
+    failed = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.pending = 0
+
+    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None) -> None:
+        self.pending += 1
+
+        def finished(result: Any) -> None:
+            self.pending -= 1
+            if on_done:
+                on_done(result)
+            self.saved.emit(result)
+
+        def failed(exc: BaseException) -> None:
+            self.pending -= 1
+            self.failed.emit(exc)
+
+        start(self.pool, fn, parent=self, done=finished, failed=failed)
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self.pool.waitForDone(msecs)
