@@ -101,8 +101,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("conflict", help="the conflict's id (or its first characters)")
     p.add_argument("--keep", required=True, metavar="VERSION", help="the version to keep (its id or first characters)")
 
-    p = sub.add_parser("verify", help="check a database's signatures (signed PDFs come with the records)")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser("verify", help="check a signed PDF, or every signature in a database")
+    p.add_argument("file", type=Path, help="a PDF the program printed, or a database")
+
+    p = sub.add_parser("record", help="print a county's inspection record (检查记录表) to PDF")
+    p.add_argument("db", type=Path)
+    p.add_argument("--county", required=True, metavar="NAME", help="the county's name as in the campaign (e.g. 金安区)")
+    p.add_argument("--inspector", metavar="NAME", help="only this inspector's record (default: every inspector's)")
+    p.add_argument("--out", required=True, type=Path, metavar="PDF")
+    p.add_argument("--sign", action="store_true", help="sign the PDF with this computer's device key (PAdES)")
+
+    p = sub.add_parser("report", help="print the results summary (验收结果汇总表) to PDF")
+    p.add_argument("db", type=Path)
+    p.add_argument("--out", required=True, type=Path, metavar="PDF")
+    p.add_argument("--sign", action="store_true", help="sign the PDF with this computer's device key (PAdES)")
+
+    p = sub.add_parser("problems", help="print a county's problem list (问题整改清单) to PDF")
+    p.add_argument("db", type=Path)
+    p.add_argument("--county", required=True, metavar="NAME")
+    p.add_argument("--out", required=True, type=Path, metavar="PDF")
+    p.add_argument("--sign", action="store_true", help="sign the PDF with this computer's device key (PAdES)")
 
     p = sub.add_parser("results", help="weighted totals, ranks and grades")
     p.add_argument("db", type=Path)
@@ -317,8 +335,16 @@ def _resolve(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    """`yanshou verify FILE`: a signed PDF (signer, time, intact or not), or a database."""
     from db.integrity import check_signatures
 
+    try:
+        with open(args.file, "rb") as f:
+            head = f.read(1024)
+    except OSError as exc:
+        raise UsageError(f"{args.file}: cannot be read ({exc.strerror or exc})") from None
+    if b"%PDF-" in head:
+        return _verify_pdf(args.file)
     with _open(args.file) as ws, ws.read() as conn:
         report = check_signatures(conn)
     print(f"{args.file}: {report.checked} versions from {report.devices} devices checked")
@@ -328,6 +354,48 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"  BAD   version {vid}: signed by a device this file does not know")
     print("intact: every signature verifies" if report.intact else "NOT INTACT: the file was altered after signing")
     return 0 if report.intact else 1
+
+
+def _verify_pdf(path: Path) -> int:
+    from desktop.reports.signing import verify_pdf
+
+    try:
+        checks = verify_pdf(path)
+    except ValueError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    if not checks:
+        print(f"{path}: NOT SIGNED: the PDF carries no digital signature")
+        return 1
+    for c in checks:
+        print(f"{path}: signature {c.field}")
+        print(f"  signer:   {c.signer} (device {c.device or '?'}, key {c.key_fingerprint[:16]})")
+        print(f"  signed:   {c.signed_at or 'time not stated'}")
+        print(f"  intact:   {'yes' if c.intact else 'NO: the signed bytes were changed'}")
+        print(f"  valid:    {'yes' if c.valid else 'NO: the signature does not match the key'}")
+        print(f"  coverage: {'the whole file' if c.covers_whole_file else 'NOT the whole file: something was added after signing'}")
+        if c.problem:
+            print(f"  problem:  {c.problem}")
+    ok = all(c.ok for c in checks)
+    print("intact: every signature verifies" if ok else "NOT INTACT: the document was altered after signing")
+    return 0 if ok else 1
+
+
+def _print(args: argparse.Namespace) -> int:
+    """`record`, `report`, `problems`: a PDF written whole (signed with --sign)."""
+    from desktop.services import documents
+
+    with _open(args.db) as ws:
+        if args.command == "record":
+            county = documents.county_by_name(ws, args.county)
+            document = documents.inspection_record(ws, county, args.inspector)
+        elif args.command == "problems":
+            document = documents.problem_list(ws, documents.county_by_name(ws, args.county))
+        else:
+            document = documents.result_summary(ws)
+        written = documents.write(ws, document, args.out, signed=args.sign)
+    signed = ", signed" if written.signed else ""
+    print(f"wrote {written.path}: {written.pages} pages{signed}; record {document.record_id}, data SHA-256 {written.digest}")
+    return 0
 
 
 def _gui(args: argparse.Namespace) -> int:
@@ -357,6 +425,9 @@ _COMMANDS = {
     "conflicts": _conflicts,
     "resolve": _resolve,
     "verify": _verify,
+    "record": _print,
+    "report": _print,
+    "problems": _print,
 }
 
 

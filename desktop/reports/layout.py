@@ -1,0 +1,166 @@
+"""What every printed document shares: A4, the embedded CJK font, paragraph styles, and a
+footer on every page with "page X of Y", the record id, the hash of the data shown and a
+QR code carrying both.
+
+reportlab keeps its font registry and some caches in module globals and is not
+thread-safe: the font is registered once under a lock, and the documents are built on
+one worker at a time (desktop/services/documents.py holds the lock around a build).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import TableStyle
+
+FONT = "YanshouCJK"
+PAGE = A4
+MARGIN_X = 15 * mm
+MARGIN_TOP = 15 * mm
+FOOTER_HEIGHT = 30 * mm  # the band under the text: rule, page number, ids, QR code, signature field
+CONTENT_WIDTH = PAGE[0] - 2 * MARGIN_X
+QR_SIZE = 22 * mm
+QR_FORM = "YanshouQR"
+# Where the digital signature's visible field goes on the last page (PDF points, lower
+# left and upper right): inside the footer band, left of the page number, never over text.
+SIGNATURE_BOX = (int(MARGIN_X), int(5 * mm), int(MARGIN_X + 62 * mm), int(25 * mm))
+
+GRID = colors.HexColor("#6b6b6b")
+FAINT = colors.HexColor("#c4c4c4")
+SHADE_1 = colors.HexColor("#dfe6ee")  # first-level rows
+SHADE_2 = colors.HexColor("#f0f3f6")  # second-level rows
+HEADER = colors.HexColor("#c9d3de")
+WARN = colors.HexColor("#a8321e")
+
+_lock = threading.Lock()
+BUILD_LOCK = threading.Lock()  # one document at a time: reportlab's state is process-wide
+
+
+def font_file() -> Path:
+    from desktop import paths
+
+    return paths.resources() / "fonts" / "wqy-microhei.ttc"
+
+
+def register_font() -> None:
+    """Register the CJK font once. WenQuanYi Micro Hei has TrueType outlines, which
+    reportlab embeds as a subset (it cannot embed CFF fonts such as Noto CJK's OTF)."""
+    with _lock:
+        if FONT in pdfmetrics.getRegisteredFontNames():
+            return
+        pdfmetrics.registerFont(TTFont(FONT, str(font_file()), subfontIndex=0))
+        # Drawings (the QR code, the chart) start from this state: with the default font
+        # they would name Helvetica, a font the PDF does not carry.
+        STATE_DEFAULTS["fontName"] = FONT
+
+
+def style(size: float = 9.5, *, align: int = TA_LEFT, leading: float | None = None, color: Any = colors.black, **kw: Any) -> ParagraphStyle:
+    # wordWrap CJK breaks lines between any two Chinese characters, as Chinese typesetting does.
+    return ParagraphStyle(
+        f"s{size}{align}", fontName=FONT, fontSize=size, leading=leading or size * 1.38, alignment=align,
+        wordWrap="CJK", textColor=color, **kw,
+    )
+
+
+TITLE = style(17, align=TA_CENTER, leading=24, spaceAfter=2 * mm)
+SUBTITLE = style(10, align=TA_CENTER, leading=14, spaceAfter=3 * mm, color=colors.HexColor("#333333"))
+HEADING = style(12, leading=17, spaceBefore=4 * mm, spaceAfter=2 * mm)
+BODY = style(9.5)
+SMALL = style(8, leading=10.5)
+SMALL_CENTER = style(8, align=TA_CENTER, leading=10.5)
+CELL = style(9, leading=12.2)
+CELL_CENTER = style(9, align=TA_CENTER, leading=12.2)
+CELL_RIGHT = style(9, align=TA_RIGHT, leading=12.2)
+CELL_HEAD = style(9, align=TA_CENTER, leading=12.2)
+
+
+def table_style(*extra: tuple, grid: bool = True) -> TableStyle:  # type: ignore[type-arg]
+    return TableStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), FONT, 9),
+            *([("GRID", (0, 0), (-1, -1), 0.5, GRID)] if grid else []),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BACKGROUND", (0, 0), (-1, 0), HEADER),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            *extra,
+        ]
+    )
+
+
+def escape(value: str) -> str:
+    """Text for a Paragraph, which reads a little markup: the user's text is never markup."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+def footer_canvas(record_id: str, data_hash: str) -> Callable[..., canvas.Canvas]:
+    """A canvas class that holds its pages back until the document is complete, then draws
+    each page's footer knowing the page count ("第 3 页 共 7 页")."""
+
+    class Numbered(canvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # The CJK font from the start: no standard (unembedded) font is ever set.
+            kwargs.update(initialFontName=FONT, initialFontSize=9)
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            # The QR code is the same on every page: drawn once as a form, placed on each.
+            self.beginForm(QR_FORM)
+            draw_qr(self, f"YANSHOU|{record_id}|{data_hash}")
+            self.endForm()
+            for state in self._pages:
+                self.__dict__.update(state)
+                draw_footer(self, self._pageNumber, total, record_id, data_hash)
+                super().showPage()
+            super().save()
+
+    return Numbered
+
+
+def draw_footer(c: canvas.Canvas, page: int, total: int, record_id: str, data_hash: str) -> None:
+    width = PAGE[0]
+    top = FOOTER_HEIGHT - 3 * mm
+    c.saveState()
+    c.setStrokeColor(GRID)
+    c.setLineWidth(0.5)
+    c.line(MARGIN_X, top, width - MARGIN_X, top)
+    middle = (SIGNATURE_BOX[2] + width - MARGIN_X - QR_SIZE) / 2
+    c.setFont(FONT, 9.5)
+    c.drawCentredString(middle, top - 7 * mm, f"第 {page} 页  共 {total} 页")
+    c.setFont(FONT, 7)
+    c.setFillColor(colors.HexColor("#444444"))
+    c.drawCentredString(middle, top - 12 * mm, f"记录编号 {record_id}")
+    c.drawCentredString(middle, top - 16 * mm, f"数据摘要 SHA-256 {data_hash[:32]}")
+    c.drawCentredString(middle, top - 19.5 * mm, data_hash[32:])
+    c.translate(width - MARGIN_X - QR_SIZE, top - QR_SIZE - 1 * mm)
+    c.doForm(QR_FORM)
+    c.restoreState()
+
+
+def draw_qr(c: canvas.Canvas, payload: str) -> None:
+    qr = QrCodeWidget(payload, barLevel="M")
+    x0, y0, x1, y1 = qr.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
+    drawing.add(qr)
+    drawing.drawOn(c, 0, 0)

@@ -1,0 +1,140 @@
+"""The documents' contents as plain data: what the services gather from a database and the
+renderers draw. Each document can state the hash of what it shows (`digest`), printed on
+every page and in the QR code, so a paper copy can be matched to the data it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def _digest(value: Any) -> str:
+    def plain(v: Any) -> Any:
+        if isinstance(v, bytes):  # pictures count by their own hash: the data, not its encoding
+            return "sha256:" + hashlib.sha256(v).hexdigest()
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [plain(x) for x in v]
+        return v
+
+    body = json.dumps(plain(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """A row of the record's table: a first- or second-level subtotal, or an item."""
+
+    level: int  # 1, 2 or 3
+    code: str
+    name: str
+    points: str
+    score: str  # "" when not scored
+    findings: tuple[tuple[str, str], ...] = ()  # (label, text): "听取汇报（张三）", what was found
+    note: str = ""  # the reasoning (评分说明), an adjudication
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    item: str
+    item_name: str
+    description: str
+    severity: str
+    deadline: str
+    status: str
+    inspector: str = ""
+    evidence: tuple[str, ...] = ()  # names of the rectification evidence
+
+
+@dataclass(frozen=True)
+class Photo:
+    jpeg: bytes  # a thumbnail, never the full photo
+    name: str
+    caption: str
+    item: str
+    mode: str
+    taken_at: str  # from EXIF, "" when the photo has none
+    attached_at: str
+    inspector: str
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    role: str  # "检查人员" or "被检查单位负责人"
+    name: str
+    signed_at: str
+    png: bytes | None
+    current: bool  # False: the record changed after signing
+    inspector: str  # whose record was signed
+
+
+@dataclass(frozen=True)
+class InspectionRecord:
+    """检查记录表: one county, all inspectors or one."""
+
+    campaign: str
+    document_number: str
+    county: str
+    place: str
+    dates: str
+    inspectors: tuple[str, ...]
+    rows: tuple[RecordRow, ...]
+    total_points: str
+    total_score: str
+    problems: tuple[ProblemRow, ...]
+    photos: tuple[Photo, ...]
+    signatures: tuple[SignatureBlock, ...]
+    record_id: str
+    scope: str  # "全体检查人员" or the inspector's name
+    other_evidence: int = 0  # documents (not pictures) attached, listed by count
+
+    def digest(self) -> str:
+        return _digest({k: v for k, v in asdict(self).items() if k != "record_id"})
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    county: str
+    methods: tuple[str, ...]  # each method's score, "" when missing, in the campaign's order
+    total: str
+    rank: int
+    grade: str
+    complete: bool
+    missing: tuple[str, ...]  # names of the methods without a score
+    adjustments: tuple[tuple[str, str], ...] = ()  # (delta, reason)
+
+
+@dataclass(frozen=True)
+class ResultSummary:
+    """验收结果汇总表."""
+
+    campaign: str
+    document_number: str
+    methods: tuple[tuple[str, str], ...]  # (name, weight in %)
+    rows: tuple[SummaryRow, ...]
+    grading_rule: str
+    generated_on: str
+    record_id: str
+    notes: tuple[str, ...] = field(default=())
+
+    def digest(self) -> str:
+        return _digest({k: v for k, v in asdict(self).items() if k not in {"record_id", "generated_on"}})
+
+
+@dataclass(frozen=True)
+class ProblemList:
+    """问题整改清单 of one county."""
+
+    campaign: str
+    document_number: str
+    county: str
+    problems: tuple[ProblemRow, ...]
+    generated_on: str
+    record_id: str
+
+    def digest(self) -> str:
+        return _digest({k: v for k, v in asdict(self).items() if k not in {"record_id", "generated_on"}})

@@ -1,0 +1,129 @@
+"""验收结果汇总表 (every county's result) and 问题整改清单 (one county's problems)."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+
+from desktop.reports import layout as L
+from desktop.reports.model import ProblemList, ResultSummary
+
+COMPLETE = colors.HexColor("#3f6e9e")
+INCOMPLETE = colors.HexColor("#c9a227")
+
+
+def _template(out: io.BytesIO, title: str, subject: str) -> SimpleDocTemplate:
+    return SimpleDocTemplate(
+        out, pagesize=L.PAGE, leftMargin=L.MARGIN_X, rightMargin=L.MARGIN_X, topMargin=L.MARGIN_TOP,
+        bottomMargin=L.FOOTER_HEIGHT, title=title, author="Yanshou", subject=subject, creator="Yanshou 验收",
+    )
+
+
+def render_summary(doc: ResultSummary) -> bytes:
+    L.register_font()
+    out = io.BytesIO()
+    method_heads = [f"{name}<br/>（{weight}%）" for name, weight in doc.methods]
+    head = [Paragraph(t, L.CELL_HEAD) for t in ("名次", "县（市、区）", *method_heads, "调整", "加权总分", "等次", "数据")]
+    data: list[list[object]] = [head]
+    commands: list[tuple] = []  # type: ignore[type-arg]
+    for r in doc.rows:
+        adjust = sum((float(d) for d, _ in r.adjustments), 0.0)
+        status = "完整" if r.complete else "缺：" + "、".join(r.missing)
+        grade = r.grade if r.complete else f"{r.grade}<br/><font size=7 color='#777777'>暂定</font>"
+        data.append([
+            Paragraph(str(r.rank), L.CELL_CENTER), Paragraph(L.escape(r.county), L.CELL_CENTER),
+            *[Paragraph(v or "<font color='#a8321e'>缺</font>", L.CELL_RIGHT) for v in r.methods],
+            Paragraph(f"{adjust:+.2f}" if r.adjustments else "—", L.CELL_RIGHT), Paragraph(r.total, L.CELL_RIGHT),
+            Paragraph(grade, L.CELL_CENTER),
+            Paragraph(status if r.complete else f"<font color='#a8321e'>{L.escape(status)}</font>", L.SMALL),
+        ])
+    n = len(doc.methods)
+    widths = [10 * mm, 20 * mm] + [23 * mm] * n + [13 * mm, 18 * mm, 13 * mm]
+    widths.append(L.CONTENT_WIDTH - sum(widths))
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(L.table_style(*commands))
+    story: list[object] = [
+        Paragraph("验收结果汇总表", L.TITLE),
+        Paragraph(L.escape(f"{doc.campaign}　{doc.document_number}".strip()), L.SUBTITLE),
+        Paragraph(f"制表日期：{doc.generated_on}", L.SMALL),
+        Spacer(1, 2 * mm),
+        table,
+        Spacer(1, 3 * mm),
+        Paragraph("评定规则：" + L.escape(doc.grading_rule), L.BODY),
+    ]
+    adjusted = [(r.county, d, reason) for r in doc.rows for d, reason in r.adjustments]
+    if adjusted:
+        story.append(Paragraph("总分调整", L.HEADING))
+        for county, delta, reason in adjusted:
+            story.append(Paragraph(f"{L.escape(county)}：{delta}，{L.escape(reason)}", L.BODY))
+    for note in doc.notes:
+        story.append(Paragraph(L.escape(note), L.SMALL))
+    story.append(KeepTogether([Paragraph("加权总分", L.HEADING), _chart(doc)]))
+    _template(out, "验收结果汇总表", doc.campaign).build(story, canvasmaker=L.footer_canvas(doc.record_id, doc.digest()))
+    return out.getvalue()
+
+
+def _chart(doc: ResultSummary) -> Drawing:
+    width, height = L.CONTENT_WIDTH, 78 * mm
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 14 * mm, 14 * mm
+    chart.width, chart.height = width - 20 * mm, height - 22 * mm
+    chart.data = [[float(r.total) for r in doc.rows] or [0.0]]
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = 100
+    chart.valueAxis.valueStep = 20
+    chart.valueAxis.labels.fontName = L.FONT
+    chart.categoryAxis.categoryNames = [r.county for r in doc.rows]
+    chart.categoryAxis.labels.fontName = L.FONT
+    chart.categoryAxis.labels.fontSize = 8
+    chart.barWidth = 8
+    for i, r in enumerate(doc.rows):
+        chart.bars[(0, i)].fillColor = COMPLETE if r.complete else INCOMPLETE
+        chart.bars[(0, i)].strokeColor = None
+    chart.barLabelFormat = "%.2f"
+    chart.barLabels.fontName = L.FONT
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 6
+    drawing.add(chart)
+    if any(not r.complete for r in doc.rows):
+        legend = "黄色：数据不完整，总分未含缺项"
+        drawing.add(String(width - 2 * mm, height - 5 * mm, legend, fontName=L.FONT, fontSize=8, textAnchor="end"))
+    return drawing
+
+
+def _found_by(inspector: str) -> str:
+    return f"<br/><font size=7 color='#555555'>发现人：{L.escape(inspector)}</font>" if inspector else ""
+
+
+def render_problems(doc: ProblemList) -> bytes:
+    L.register_font()
+    out = io.BytesIO()
+    head = [Paragraph(t, L.CELL_HEAD) for t in ("序号", "指标", "问题描述", "程度", "整改期限", "状态", "整改佐证")]
+    data: list[list[object]] = [head]
+    for n, p in enumerate(doc.problems, 1):
+        data.append([
+            Paragraph(str(n), L.CELL_CENTER), Paragraph(L.escape(f"{p.item} {p.item_name}"), L.SMALL),
+            Paragraph(L.escape(p.description) + _found_by(p.inspector), L.CELL),
+            Paragraph(p.severity, L.CELL_CENTER), Paragraph(p.deadline or "—", L.CELL_CENTER),
+            Paragraph(p.status if p.status != "逾期未整改" else f"<font color='#a8321e'>{p.status}</font>", L.CELL_CENTER),
+            Paragraph(L.escape("；".join(p.evidence)) or "—", L.SMALL),
+        ])
+    if not doc.problems:
+        data.append([Paragraph("本县（市、区）未记录问题。", L.CELL_CENTER), "", "", "", "", "", ""])
+    table = Table(data, colWidths=(10 * mm, 34 * mm, 58 * mm, 12 * mm, 20 * mm, 20 * mm, 26 * mm), repeatRows=1)
+    table.setStyle(L.table_style(("VALIGN", (0, 1), (-1, -1), "TOP"), *([("SPAN", (0, 1), (-1, 1))] if not doc.problems else [])))
+    story = [
+        Paragraph("问题整改清单", L.TITLE),
+        Paragraph(L.escape(f"{doc.campaign}　{doc.document_number}".strip()), L.SUBTITLE),
+        Paragraph(L.escape(f"被检查单位：{doc.county}　　制表日期：{doc.generated_on}　　问题 {len(doc.problems)} 项"), L.BODY),
+        Spacer(1, 2 * mm),
+        table,
+    ]
+    _template(out, f"问题整改清单 {doc.county}", doc.campaign).build(story, canvasmaker=L.footer_canvas(doc.record_id, doc.digest()))
+    return out.getvalue()

@@ -1,0 +1,364 @@
+"""The printed records: gather a document's contents from the database, draw it
+(desktop/reports), sign it with this computer's device key, write it whole.
+
+A PDF is written to `NAME.partial`, fsynced and renamed, so a crash leaves either the
+old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from desktop import paths
+from desktop.core.campaign import BandsRule, Campaign, County
+from desktop.core.errors import InputError
+from desktop.core.indicators import Level
+from desktop.core.inspection import FindingStatus, InspectionMode
+from desktop.core.numbers import canonical, round_half_up, show
+from desktop.reports import layout, model
+from desktop.reports.signing import SignerInfo, sign_pdf
+from desktop.services import inspection, rectification, results
+from desktop.services.workspace import Workspace
+
+SEVERITY = {"minor": "一般", "major": "较重", "serious": "严重"}
+STATUS = {"open": "待整改", "rectified": "已整改", "verified": "已核验"}
+OVERDUE = "逾期未整改"
+FINDING_STATUS = {
+    FindingStatus.MET.value: "符合", FindingStatus.PARTLY_MET.value: "基本符合", FindingStatus.NOT_MET.value: "不符合",
+}
+SIGNER_ROLE = {"inspector": "检查人员", "liaison": "被检查单位负责人"}
+ALL_INSPECTORS = "全体检查人员"
+MAX_PHOTOS = 200  # an appendix beyond this lists the rest by count: a record stays printable
+
+
+def county_by_name(ws: Workspace, name: str) -> County:
+    """A county named as on the command line: its name (金安区) or its code."""
+    county = ws.campaign.county_named(name.strip()) or next((c for c in ws.campaign.counties if c.code == name.strip()), None)
+    if county is None:
+        names = "、".join(c.name for c in ws.campaign.counties)
+        raise InputError.single("--county", "unknown_county", f"no county '{name}' in the campaign (it has: {names})")
+    return county
+
+
+def _score(value: Decimal | None) -> str:
+    return "" if value is None else canonical(round_half_up(value))
+
+
+def _local(iso: str | None) -> str:
+    """A stored UTC time as the local time it was, to the minute."""
+    if not iso:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _dates(conn: Connection, county: str, inspector: str | None) -> str:
+    """The days the record's work was written (from its versions' clocks), as a span."""
+    who = "AND t.inspector = :i" if inspector else ""
+    row = conn.execute(
+        text(
+            "SELECT min(v.hlc), max(v.hlc) FROM version v JOIN ("
+            f"SELECT version_id, inspector FROM current_score t WHERE county = :c {who} UNION ALL "
+            f"SELECT version_id, inspector FROM current_finding t WHERE county = :c {who}) t ON t.version_id = v.version_id"
+        ),
+        {"c": county, "i": inspector},
+    ).one()
+    if row[0] is None:
+        return ""
+    first, last = (dt.datetime.fromtimestamp((v >> 16) / 1000).date() for v in row)
+    return first.isoformat() if first == last else f"{first.isoformat()} 至 {last.isoformat()}"
+
+
+def record_digest(conn: Connection, county: str, inspector: str) -> str:
+    """What a signature of an inspector's record of a county signed (see inspection.sign)."""
+    digest = hashlib.sha256()
+    for table in ("current_score", "current_finding", "current_problem", "current_evidence"):
+        for record_id, version_id in conn.execute(
+            text(f"SELECT record_id, version_id FROM {table} WHERE county = :c AND inspector = :i ORDER BY record_id"),
+            {"c": county, "i": inspector},
+        ):
+            digest.update(f"{table}:{record_id}:{version_id}\n".encode())
+    return digest.hexdigest()
+
+
+def inspection_record(ws: Workspace, county: County, inspector: str | None = None) -> model.InspectionRecord:
+    """检查记录表 of a county: every inspector's work (the lead's view, scores as they count)
+    or one inspector's (that inspector's own scores; on a laptop, its inspector's)."""
+    campaign = ws.campaign
+    tree = campaign.indicator_set
+    if inspector is None and ws.identity.role == "field":
+        inspector = ws.identity.inspector  # a laptop prints its own inspector's record
+    detail = results.county_detail(ws, county.code)
+    if inspector is not None and not any(inspector in d.by_inspector for d in detail.values()):
+        known = sorted({who for d in detail.values() for who in d.by_inspector})
+        who_did = ", ".join(known) or "nobody"
+        raise InputError.single("--inspector", "unknown_inspector", f"{inspector} recorded nothing for {county.name} (who did: {who_did})")
+    scope = [inspector] if inspector else None
+    with ws.read() as conn:
+        statuses = {
+            (r[0], r[1], r[2]): r[3]
+            for r in conn.execute(text("SELECT item, inspector, mode, status FROM current_finding WHERE county = :c"), {"c": county.code})
+        }
+        problems = _problems(ws, conn, county, scope)
+        photos, documents = _evidence(ws, conn, county, scope)
+        signatures = _signatures(ws, conn, county, scope)
+        dates = _dates(conn, county.code, inspector)
+    inspectors = tuple(sorted({who for d in detail.values() for who in d.by_inspector if scope is None or who in scope}))
+    several = len(inspectors) > 1
+    item_scores: dict[str, Decimal | None] = {}
+    item_rows: dict[str, model.RecordRow] = {}
+    for node in tree.items:
+        d = detail[node.code]
+        if inspector:
+            work = d.by_inspector.get(inspector)
+            value = work.score if work else None
+        else:
+            value = d.counted
+        item_scores[node.code] = value
+        findings = []
+        notes = []
+        for who, work in d.by_inspector.items():
+            if scope and who not in scope:
+                continue
+            for mode in InspectionMode:
+                body = work.findings.get(mode.value, "")
+                if not body:
+                    continue
+                label = mode.label + (f"·{who}" if several else "")
+                status = FINDING_STATUS.get(statuses.get((node.code, who, mode.value), ""), "")
+                findings.append((label + (f"·{status}" if status else ""), body))
+            comment = work.comment.strip().rstrip("。；;")
+            if several:
+                given = f"{canonical(work.score)} 分" if work.score is not None else "未评分"
+                notes.append(f"{who} {given}" + (f"（{comment}）" if comment else ""))
+            elif comment:
+                notes.append(comment)
+        if not inspector and d.adjudicated is not None:
+            notes.append(f"组长裁定 {canonical(d.adjudicated)}：{d.adjudication_reason}")
+        item_rows[node.code] = model.RecordRow(
+            3, node.code, node.name, canonical(node.points), _score(value), tuple(findings), "；".join(notes)
+        )
+    rows = []
+    for first in tree.level(Level.FIRST):
+        rows.append(_subtotal(tree, first, item_scores))
+        for second in (tree.node(c) for c in first.children):
+            rows.append(_subtotal(tree, second, item_scores))
+            rows.extend(item_rows[c] for c in second.children if c in item_rows)
+    scored = [v for v in item_scores.values() if v is not None]
+    total = sum(scored, Decimal(0)) if scored else None
+    record_id = f"JL-{county.code}-" + (hashlib.sha256(inspector.encode()).hexdigest()[:8].upper() if inspector else "ALL")
+    return model.InspectionRecord(
+        campaign=campaign.name, document_number=campaign.document_number, county=county.name, place=county.name,
+        dates=dates, inspectors=inspectors, rows=tuple(rows), total_points=canonical(tree.total_points),
+        total_score=_score(total) + ("（未评完）" if total is not None and len(scored) < len(item_scores) else ""),
+        problems=problems, photos=photos, signatures=signatures, record_id=record_id,
+        scope=inspector or ALL_INSPECTORS, other_evidence=documents,
+    )
+
+
+def _subtotal(tree, node, item_scores: dict[str, Decimal | None]) -> model.RecordRow:  # type: ignore[no-untyped-def]
+    values = [item_scores[i.code] for i in tree.items_under(node.code)]
+    known = [v for v in values if v is not None]
+    missing = len(values) - len(known)
+    note = f"{missing} 项未评分" if known and missing else ""
+    subtotal = _score(sum(known, Decimal(0))) if known else ""
+    return model.RecordRow(int(node.level), node.code, node.name, canonical(node.points), subtotal, (), note)
+
+
+def _problems(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> tuple[model.ProblemRow, ...]:
+    today = dt.date.today()
+    evidence: dict[str, list[str]] = defaultdict(list)
+    for item, name in conn.execute(
+        text("SELECT item, name FROM current_evidence WHERE county = :c AND caption = :cap ORDER BY attached_at"),
+        {"c": county.code, "cap": rectification.CAPTION},
+    ):
+        evidence[item].append(name)
+    out = []
+    for e in rectification.board(ws, county=county.code):
+        if scope and e.inspector not in scope:
+            continue
+        status = OVERDUE if e.overdue(today) else STATUS.get(e.status, e.status)
+        node = ws.campaign.indicator_set.find(e.item)
+        out.append(model.ProblemRow(
+            e.item, node.name if node else "", e.description, SEVERITY.get(e.severity, e.severity),
+            e.deadline.isoformat() if e.deadline else "", status, e.inspector,
+            tuple(evidence.get(e.item, ())) if e.status != "open" else (),
+        ))
+    return tuple(out)
+
+
+def _evidence(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> tuple[tuple[model.Photo, ...], int]:
+    rows = conn.execute(
+        text(
+            "SELECT sha256, name, mime, caption, item, mode, taken_at, attached_at, inspector FROM current_evidence "
+            "WHERE county = :c ORDER BY item, coalesce(taken_at, attached_at), name"
+        ),
+        {"c": county.code},
+    ).all()
+    order = {n.code: i for i, n in enumerate(ws.campaign.indicator_set.nodes)}
+    rows = sorted((r for r in rows if not scope or r[8] in scope), key=lambda r: order.get(r[4] or "", 999))
+    photos: list[model.Photo] = []
+    documents = 0
+    for sha, name, mime, caption, item, mode, taken, attached, who in rows:
+        thumb = inspection.thumbnail(ws, sha, THUMBNAIL) if mime.startswith("image/") and len(photos) < MAX_PHOTOS else None
+        if thumb is None:
+            documents += 1
+            continue
+        label = InspectionMode(mode).label if mode else "整改佐证"
+        photos.append(model.Photo(thumb, name, caption, item or "", label, _local(taken), _local(attached), who))
+    return tuple(photos), documents
+
+
+THUMBNAIL = 320  # pixels on the long side: 55 mm printed at about 150 dpi
+
+
+def _signatures(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> tuple[model.SignatureBlock, ...]:
+    rows = conn.execute(
+        text(
+            "SELECT s.inspector, s.signer_role, s.signer_name, s.signed_at, s.record_digest, b.data FROM current_signature s "
+            "LEFT JOIN blob b ON b.sha256 = s.image_sha256 WHERE s.county = :c ORDER BY s.inspector, s.signer_role"
+        ),
+        {"c": county.code},
+    ).all()
+    out = []
+    digests: dict[str, str] = {}
+    for who, role, name, signed_at, digest, png in rows:
+        if scope and who not in scope:
+            continue
+        if who not in digests:
+            digests[who] = record_digest(conn, county.code, who)
+        title = SIGNER_ROLE.get(role, role)
+        if role != "inspector" and (scope is None):
+            title += f"（确认{who}的记录）"
+        out.append(model.SignatureBlock(
+            title, name, _local(signed_at), bytes(png) if png is not None else None, digest == digests[who], who,
+        ))
+    return tuple(out)
+
+
+def grading_text(campaign: Campaign) -> str:
+    rule = campaign.grading
+    if isinstance(rule, BandsRule):
+        bands = "，".join(f"{canonical(b.minimum)} 分及以上为{b.grade.value}" for b in rule.bands)
+        return f"按分数段评定：{bands}，其余为不合格。"
+    return (
+        f"按名次比例评定：前 {canonical(rule.excellent * 100)}% 为优秀，其后 {canonical(rule.good * 100)}% 为良好，其余为合格"
+        "（人数按四舍五入取整）。"
+    )
+
+
+def result_summary(ws: Workspace) -> model.ResultSummary:
+    campaign = ws.campaign
+    rows = []
+    for r in sorted(results.results(ws), key=lambda r: (r.rank, r.county)):
+        inspection_key = campaign.inspection_method.key if campaign.inspection_method else None
+        nothing_scored = len(r.unscored_items) == len(r.items)
+
+        def absent(key: str, r=r, nothing_scored=nothing_scored, inspection_key=inspection_key) -> bool:  # type: ignore[no-untyped-def]
+            return key in r.missing_methods or (key == inspection_key and nothing_scored)
+
+        methods = tuple("" if absent(m.key) else show(r.method_scores[m.key]) for m in campaign.methods)
+        missing = tuple(m.name for m in campaign.methods if absent(m.key))
+        if r.unscored_items and not nothing_scored:
+            missing += (f"{len(r.unscored_items)} 项未评分",)
+        rows.append(model.SummaryRow(
+            campaign.county(r.county).name, methods, show(r.total), r.rank, r.grade.value, r.complete, missing,
+            tuple((f"{a.delta:+}", a.reason) for a in r.adjustments),
+        ))
+    notes = ("“数据”栏标明缺项的县（市、区）数据尚不完整，其加权总分、名次和等次为暂定结果。",) if any(not r.complete for r in rows) else ()
+    return model.ResultSummary(
+        campaign=campaign.name, document_number=campaign.document_number,
+        methods=tuple((m.name, canonical(m.weight * 100)) for m in campaign.methods), rows=tuple(rows),
+        grading_rule=grading_text(campaign), generated_on=dt.date.today().isoformat(), record_id=f"HZ-{campaign.id}"[:40],
+        notes=notes,
+    )
+
+
+def problem_list(ws: Workspace, county: County) -> model.ProblemList:
+    with ws.read() as conn:
+        problems = _problems(ws, conn, county, None)
+    return model.ProblemList(
+        campaign=ws.campaign.name, document_number=ws.campaign.document_number, county=county.name, problems=problems,
+        generated_on=dt.date.today().isoformat(), record_id=f"ZG-{county.code}",
+    )
+
+
+# --- drawing, signing, writing ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    pages: int
+    digest: str
+    signed: bool
+
+
+def _signer_info(ws: Workspace) -> SignerInfo:
+    name = ws.identity.inspector or "验收组组长"
+    return SignerInfo(name, ws.identity.device_id, ws.identity.role)
+
+
+def render(document: model.InspectionRecord | model.ResultSummary | model.ProblemList) -> bytes:
+    from desktop.reports import record, summary
+
+    with layout.BUILD_LOCK:
+        if isinstance(document, model.InspectionRecord):
+            return record.render(document)
+        if isinstance(document, model.ResultSummary):
+            return summary.render_summary(document)
+        return summary.render_problems(document)
+
+
+def sign(ws: Workspace, pdf: bytes, reason: str) -> bytes:
+    """The PDF signed with this computer's key for the database's device."""
+    with ws.read() as conn:
+        signer = ws.database.signer(paths.keys_dir(), conn)
+    return sign_pdf(pdf, signer.private_key, _signer_info(ws), reason=reason)
+
+
+def write(
+    ws: Workspace,
+    document: model.InspectionRecord | model.ResultSummary | model.ProblemList,
+    out: Path,
+    *,
+    signed: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Written:
+    if progress:
+        progress("render")
+    pdf = render(document)
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))  # before signing, which writes the last page anew
+    if signed:
+        if progress:
+            progress("sign")
+        pdf = sign(ws, pdf, reason=f"Yanshou record {document.record_id}")
+    if progress:
+        progress("write")
+    write_file(out, pdf)
+    return Written(out, pages, document.digest(), signed)
+
+
+def write_file(out: Path, data: bytes) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    with open(partial, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(partial, out)

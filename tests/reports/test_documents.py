@@ -1,0 +1,236 @@
+"""The printed records, read back as a user's tools read them: poppler's pdftotext for the
+Chinese text, pdffonts for the embedded font, pdfsig and `yanshou verify` for the digital
+signature, which must hold on the file as written and break on one changed byte."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from desktop.core.inspection import FindingStatus, InspectionMode
+from desktop.services import documents, inspection, results, sample, sync, workspace
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdffonts, pdfsig) is not installed")
+
+JINAN = "341502"  # 金安区
+LONG = "长" * 3000 + "（完）"
+
+
+@dataclass
+class Campaign:
+    root: Path
+    master: Path
+    laptops: dict[str, Path]
+    home: Path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Campaign:
+    """Two inspectors' laptops for 金安区 (every item, findings, problems, photos, both
+    signatures each), merged into a master; one finding is very long."""
+    root = tmp_path_factory.mktemp("campaign")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("YANSHOU_DATA_DIR", str(root / "data"))
+        mp.setenv("YANSHOU_CONFIG_DIR", str(root / "config"))
+        master = workspace.create(root / "master.db", role="master")
+        laptops = {}
+        for n, who in enumerate(("张三", "李四")):
+            path = root / f"{who}.db"
+            with workspace.create(path, role="field", inspector=who) as ws:
+                sample.fill(ws, [JINAN], root / "photos", seed=n, photos_per_county=4, liaison={JINAN: "王主任"})
+                if who == "张三":
+                    inspection.save_item(
+                        ws, JINAN, "5.3.1", score=Decimal(4), comment="",
+                        findings=[inspection.Finding(InspectionMode.REPORT, LONG, FindingStatus.MET)],
+                    )
+                    for role, name in (("inspector", who), ("liaison", "王主任")):
+                        strokes = sample.scribble(__import__("random").Random(1))
+                        inspection.sign(ws, JINAN, signer_role=role, signer_name=name, strokes=strokes, png=sample.signature_png(strokes))
+                sync.export(ws, root / f"usb-{who}.db")
+            sync.merge(master, [root / f"usb-{who}.db"], enroll=True)
+            laptops[who] = path
+        master.close()
+    return Campaign(root, root / "master.db", laptops, root)
+
+
+@pytest.fixture
+def campaign(built: Campaign, monkeypatch: pytest.MonkeyPatch) -> Campaign:
+    monkeypatch.setenv("YANSHOU_DATA_DIR", str(built.root / "data"))
+    monkeypatch.setenv("YANSHOU_CONFIG_DIR", str(built.root / "config"))
+    return built
+
+
+def text_of(pdf: Path, page: int | None = None, *, layout: bool = False) -> str:
+    args = ["pdftotext", *(["-layout"] if layout else [])]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+
+
+def fonts(pdf: Path) -> list[tuple[str, bool]]:
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    found = []
+    for line in out:
+        name = line.split()[0]
+        # columns: name type encoding emb sub uni object: "emb" is the 3rd from the yes/no group
+        flags = re.findall(r"\b(yes|no)\b", line)
+        found.append((name, flags[0] == "yes"))
+    return found
+
+
+def pdfsig(pdf: Path) -> str:
+    done = subprocess.run(["pdfsig", str(pdf)], check=False, capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_the_record_shows_every_item_finding_problem_and_signature(campaign: Campaign, capsys, tmp_path: Path) -> None:
+    out = tmp_path / "记录.pdf"
+    code, said, err = run(capsys, "record", campaign.master, "--county", "金安区", "--out", out)
+    assert code == 0, err
+    body = flat(text_of(out))
+    assert "检查记录表" in body and "金安区" in body and "张三、李四" in body
+    with workspace.open_workspace(campaign.master) as ws:
+        detail = results.county_detail(ws, JINAN)
+        for node in ws.campaign.indicator_set.items:
+            assert flat(node.name)[:12] in body, node.code  # every item's text (line breaks aside)
+        some = detail["1.1.1"].by_inspector["李四"].findings
+        assert flat(next(iter(some.values())))[:30] in body
+        problems = [p.description for p in documents.inspection_record(ws, ws.campaign.county(JINAN)).problems]
+    assert problems and all(flat(p)[:20] in body for p in problems)
+    assert "王主任" in body and "签字确认" in body and "附：佐证照片" in body and "拍摄：2018-09-12" in body
+    # nothing clipped: the 3000-character finding is there to its last words
+    assert body.count("长") >= 3000 and "长（完）" in body
+    n = pages(out)
+    assert f"{n}pages" in flat(said)
+    for page in (1, n):
+        footer = flat(text_of(out, page))
+        assert f"第{page}页共{n}页" in footer and "JL-341502-ALL" in footer
+    digest = re.search(r"SHA-256 ([0-9a-f]{64})", said).group(1)  # type: ignore[union-attr]
+    assert digest[:32] in flat(text_of(out, n)) and digest[32:] in flat(text_of(out, n))
+
+
+def test_the_font_is_embedded_and_no_other_font_is_needed(campaign: Campaign, capsys, tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    assert run(capsys, "record", campaign.master, "--county", "金安区", "--out", out)[0] == 0
+    found = fonts(out)
+    assert found and all(embedded for _name, embedded in found), found
+    assert any("WenQuanYi" in name for name, _ in found)
+
+
+def test_one_inspectors_record_and_its_signature_going_stale(campaign: Campaign, capsys, tmp_path: Path) -> None:
+    out = tmp_path / "zhang.pdf"
+    assert run(capsys, "record", campaign.master, "--county", "金安区", "--inspector", "李四", "--out", out)[0] == 0
+    body = flat(text_of(out))
+    assert "李四" in body and "张三" not in body.replace("张三评分", "")
+    assert "需重新签名" not in body
+    # the laptop edits after signing: its own record then says the signature is outdated
+    with workspace.open_workspace(campaign.laptops["李四"]) as ws:
+        inspection.save_problem(ws, JINAN, "2.1.1", description="签字后补记的问题", severity="minor", deadline=None)
+    stale = tmp_path / "stale.pdf"
+    assert run(capsys, "record", campaign.laptops["李四"], "--county", "金安区", "--out", stale)[0] == 0
+    assert "签署后记录已修改，需重新签名" in flat(text_of(stale))
+
+
+def test_a_signed_record_verifies_and_breaks_on_one_changed_byte(campaign: Campaign, capsys, tmp_path: Path) -> None:
+    out = tmp_path / "signed.pdf"
+    code, said, err = run(capsys, "record", campaign.laptops["张三"], "--county", "金安区", "--out", out, "--sign")
+    assert code == 0, err
+    assert "signed" in said
+    code, said, _ = run(capsys, "verify", out)
+    assert code == 0
+    assert "signer:   张三" in said and "intact:   yes" in said and "the whole file" in said
+    assert "Signature is Valid" in pdfsig(out)
+    data = bytearray(out.read_bytes())
+    # one byte of the page content (inside the signed range), changed
+    spot = data.index(b"stream", 2000) + 40
+    data[spot] ^= 0x01
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(bytes(data))
+    code, said, _ = run(capsys, "verify", broken)
+    assert code == 1 and "NOT INTACT" in said
+    assert "Signature is Valid" not in pdfsig(broken)
+    # bytes added after the signature: the signature no longer covers the file
+    grown = tmp_path / "grown.pdf"
+    grown.write_bytes(out.read_bytes() + b"\n% appended\n")
+    code, said, _ = run(capsys, "verify", grown)
+    assert code == 1 and "NOT the whole file" in said
+
+
+def test_the_summary_states_every_countys_result(campaign: Campaign, capsys, tmp_path: Path) -> None:
+    out = tmp_path / "汇总.pdf"
+    code, _said, err = run(capsys, "report", campaign.master, "--out", out, "--sign")
+    assert code == 0, err
+    body = flat(text_of(out))
+    lines = text_of(out, layout=True).splitlines()
+    assert "验收结果汇总表" in body and "评定规则" in body
+    with workspace.open_workspace(campaign.master) as ws:
+        for r in results.results(ws):
+            name = ws.campaign.county(r.county).name
+            at = next(i for i, line in enumerate(lines) if name in line.split())
+            row = lines[at].split()
+            assert row[:2] == [str(r.rank), name] and str(r.shown_total) in row, row
+            assert r.grade.value in " ".join(lines[at - 1 : at + 2])  # the grade cell may take two lines
+        assert "暂定" in body  # incomplete counties are not presented as final
+    assert run(capsys, "verify", out)[0] == 0
+
+
+def test_the_problem_list_of_a_county(campaign: Campaign, capsys, tmp_path: Path) -> None:
+    out = tmp_path / "问题.pdf"
+    assert run(capsys, "problems", campaign.master, "--county", "金安区", "--out", out)[0] == 0
+    body = flat(text_of(out))
+    with workspace.open_workspace(campaign.master) as ws:
+        listed = documents.problem_list(ws, ws.campaign.county(JINAN)).problems
+    assert "问题整改清单" in body and f"问题{len(listed)}项" in body
+    for p in listed:
+        assert flat(p.description)[:10] in body
+    # deadlines default to the campaign's rectification date (2018): all overdue now
+    assert "逾期未整改" in body
+
+
+def test_bad_requests_are_refused_and_write_nothing(campaign: Campaign, capsys, tmp_path: Path) -> None:
+    out = tmp_path / "x.pdf"
+    code, _, err = run(capsys, "record", campaign.master, "--county", "不存在县", "--out", out)
+    assert code == 2 and "不存在县" in err and "金安区" in err
+    code, _, err = run(capsys, "record", campaign.master, "--county", "金安区", "--inspector", "赵六", "--out", out)
+    assert code == 2 and "赵六" in err
+    assert not out.exists() and not list(tmp_path.glob("*.partial"))
+    unsigned = tmp_path / "u.pdf"
+    assert run(capsys, "problems", campaign.master, "--county", "金安区", "--out", unsigned)[0] == 0
+    code, said, _ = run(capsys, "verify", unsigned)
+    assert code == 1 and "NOT SIGNED" in said
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.7\n" + os.urandom(2000))
+    code, _, err = run(capsys, "verify", junk)
+    assert code == 2 and "junk.pdf" in err
+
+
+def test_the_data_hash_follows_the_data(campaign: Campaign) -> None:
+    with workspace.open_workspace(campaign.laptops["张三"]) as ws:
+        county = ws.campaign.county(JINAN)
+        first = documents.inspection_record(ws, county).digest()
+        assert documents.inspection_record(ws, county).digest() == first  # same data, same hash
+        inspection.save_item(ws, JINAN, "1.1.1", score=Decimal("2.5"), comment="复核后调整", findings=[])
+        assert documents.inspection_record(ws, county).digest() != first
