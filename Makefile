@@ -40,10 +40,12 @@ contract: $(STAMP)
 	$(BIN)/python ../shared/contract/check.py $(BIN)/yanshou
 
 # SPEC §7 bars, tables, not tests: merge (bench/merge.py; the SPEC row: BENCH_ARGS="--evidence-mb 2000"),
-# then the GUI (bench/gui.py, 5,000 photos by default; quicker: GUI_BENCH_ARGS="--photos 500").
+# then the GUI (bench/gui.py, 5,000 photos by default; quicker: GUI_BENCH_ARGS="--photos 500"),
+# then the printed records (bench/pdf.py: a signed 检查记录表 with 50 photos, the summary).
 bench: $(STAMP) $(QM)
 	$(BIN)/python -m bench.merge $(BENCH_ARGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.gui $(GUI_BENCH_ARGS)
+	$(BIN)/python -m bench.pdf $(PDF_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis $(QM)

@@ -1,0 +1,290 @@
+"""Printing: choose a document (检查记录表, 验收结果汇总表, 问题整改清单), make it off the GUI
+thread (signed when asked), look at it (QtPdf), save it, and print it straight to a
+printer — pages rendered at the printer's resolution (up to 300 dpi) in a worker thread,
+with progress and a cancel button between pages."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, QRectF, Qt, QThreadPool, Signal
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import paths
+from desktop.services import documents, results
+from desktop.services.workspace import Workspace
+from desktop.ui import jobs
+from desktop.ui.messages import explain
+
+RECORD, SUMMARY, PROBLEMS = "record", "summary", "problems"
+PRINT_DPI_LIMIT = 300  # a page at 300 dpi is 26 MB of RGB: enough for text, bearable for an old laptop
+
+
+class Cancelled(Exception):
+    """The user cancelled printing."""
+
+
+class _Progress(QObject):
+    step = Signal(int, int)
+
+
+def make(ws: Workspace, kind: str, county: str | None, inspector: str | None, signed: bool) -> tuple[bytes, str]:
+    """The PDF and a file name for it (what the worker runs)."""
+    if kind == SUMMARY:
+        document = documents.result_summary(ws)
+        name = "验收结果汇总表.pdf"
+    else:
+        place = ws.campaign.county(county or ws.campaign.counties[0].code)
+        if kind == RECORD:
+            document = documents.inspection_record(ws, place, inspector)
+            name = f"检查记录表-{place.name}" + (f"-{inspector}" if inspector else "") + ".pdf"
+        else:
+            document = documents.problem_list(ws, place)
+            name = f"问题整改清单-{place.name}.pdf"
+    pdf = documents.render(document)
+    if signed:
+        pdf = documents.sign(ws, pdf, reason=f"Yanshou record {document.record_id}")
+    return pdf, name
+
+
+def print_pdf(pdf: bytes, printer: QPrinter, *, progress=None, cancelled=lambda: False) -> int:  # type: ignore[no-untyped-def]
+    """Print every page (QPainter on a QPrinter is allowed outside the GUI thread); returns
+    the pages printed. Pages are rendered by PDFium at the printer's resolution."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        dpi = min(printer.resolution(), PRINT_DPI_LIMIT)
+        count = len(document)
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise OSError(QCoreApplication.translate("Documents", "the printer could not be started"))
+        try:
+            for index in range(count):
+                if cancelled():
+                    printer.abort()
+                    raise Cancelled
+                if progress:
+                    progress(index, count)
+                if index:
+                    printer.newPage()
+                bitmap = document[index].render(scale=dpi / 72, may_draw_forms=True)
+                picture = bitmap.to_pil().convert("RGB")
+                image = QImage(picture.tobytes(), picture.width, picture.height, picture.width * 3, QImage.Format.Format_RGB888)
+                target = QRectF(painter.viewport())
+                scale = min(target.width() / image.width(), target.height() / image.height())
+                painter.drawImage(QRectF(0, 0, image.width() * scale, image.height() * scale), image)
+        finally:
+            painter.end()
+        if progress:
+            progress(count, count)
+        return count
+    finally:
+        document.close()
+
+
+class DocumentDialog(QDialog):
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, *, kind: str = RECORD, county: str | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)  # reportlab is not thread-safe: one document at a time
+        self.pdf: bytes | None = None
+        self.name = ""
+        self.setWindowTitle(self.tr("Print and export"))
+        self.resize(980, 760)
+
+        self.kind = QComboBox()
+        for key, label in ((RECORD, self.tr("Inspection record (检查记录表)")), (SUMMARY, self.tr("Results summary (验收结果汇总表)")),
+                           (PROBLEMS, self.tr("Problem list (问题整改清单)"))):
+            self.kind.addItem(label, key)
+        self.county = QComboBox()
+        for c in ws.campaign.counties:
+            self.county.addItem(c.name, c.code)
+        self.inspector = QComboBox()
+        self.sign = QCheckBox(self.tr("Sign digitally"))
+        self.sign.setToolTip(self.tr("Signs the PDF with this computer's device key; any change to the file afterwards shows."))
+        self.make_button = QPushButton(self.tr("Make"))
+        self.make_button.setDefault(True)
+        self.make_button.clicked.connect(self.make)
+
+        choose = QHBoxLayout()
+        for widget in (QLabel(self.tr("Document")), self.kind, QLabel(self.tr("County")), self.county,
+                       QLabel(self.tr("Inspector")), self.inspector, self.sign, self.make_button):
+            choose.addWidget(widget)
+        choose.addStretch(1)
+
+        self.document = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.status = QLabel(self.tr("Choose a document and press Make."))
+        self.status.setWordWrap(True)
+
+        self.save_button = QPushButton(self.tr("Save as…"))
+        self.save_button.clicked.connect(self.save)
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.print_button.clicked.connect(self.print_)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.reject)
+        actions = QHBoxLayout()
+        actions.addWidget(self.status, 1)
+        for b in (self.save_button, self.print_button, close):
+            actions.addWidget(b)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(choose)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(actions)
+
+        self.kind.currentIndexChanged.connect(self._choices)
+        self.county.currentIndexChanged.connect(self._choices)
+        self.kind.setCurrentIndex(self.kind.findData(kind))
+        if county:
+            self.county.setCurrentIndex(max(0, self.county.findData(county)))
+        self._choices()
+        self._ready(False)
+
+    def _choices(self) -> None:
+        kind = self.kind.currentData()
+        self.county.setEnabled(kind != SUMMARY)
+        self.inspector.setEnabled(kind == RECORD and self.ws.identity.role == "master")
+        current = self.inspector.currentData()
+        self.inspector.clear()
+        if self.ws.identity.role == "field":
+            self.inspector.addItem(self.ws.identity.inspector or "", self.ws.identity.inspector)
+        else:
+            self.inspector.addItem(self.tr("All inspectors"), None)
+            detail = results.county_detail(self.ws, self.county.currentData())
+            for who in sorted({w for d in detail.values() for w in d.by_inspector}):
+                self.inspector.addItem(who, who)
+        self.inspector.setCurrentIndex(max(0, self.inspector.findData(current)))
+
+    def _ready(self, ready: bool) -> None:
+        self.save_button.setEnabled(ready)
+        self.print_button.setEnabled(ready)
+
+    # --- making ---------------------------------------------------------------------------------
+
+    def make(self) -> None:
+        kind, county, inspector = self.kind.currentData(), self.county.currentData(), self.inspector.currentData()
+        signed = self.sign.isChecked()
+        self.make_button.setEnabled(False)
+        self._ready(False)
+        self.status.setText(self.tr("Making the document…"))
+        stop = threading.Event()
+        progress = QProgressDialog(self.tr("Making the document…"), self.tr("Cancel"), 0, 0, self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        progress.canceled.connect(stop.set)
+
+        def done(result: tuple[bytes, str]) -> None:
+            progress.reset()
+            self.make_button.setEnabled(True)
+            if stop.is_set():
+                self.status.setText(self.tr("Cancelled."))
+                return
+            self.show_pdf(*result)
+
+        def failed(exc: BaseException) -> None:
+            progress.reset()
+            self.make_button.setEnabled(True)
+            self._failed(exc)
+
+        jobs.start(self.pool, lambda: make(self.ws, kind, county, inspector, signed), parent=self, done=done, failed=failed)
+
+    def show_pdf(self, pdf: bytes, name: str) -> None:
+        self.pdf, self.name = pdf, name
+        self._buffer = QBuffer(self)  # the document reads from it as long as it is shown
+        self._buffer.setData(QByteArray(pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        self.status.setText(self.tr("{0}: {1} pages.").format(name, self.document.pageCount()))
+        self._ready(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, Cancelled):
+            paths.log_error(exc)
+        self.status.setText(explain(exc) if not isinstance(exc, Cancelled) else self.tr("Cancelled."))
+        if not isinstance(exc, Cancelled):
+            QMessageBox.warning(self, self.windowTitle(), explain(exc))
+
+    # --- saving and printing -------------------------------------------------------------------
+
+    def save(self) -> None:
+        if self.pdf is None:
+            return
+        start = str(Path.home() / self.name)
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save the document"), start, self.tr("PDF documents (*.pdf)"))
+        if not chosen:
+            return
+        target = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+        pdf = self.pdf
+
+        def saved(_result: object) -> None:
+            self.status.setText(self.tr("Saved to {0}.").format(target))
+
+        jobs.start(self.pool, lambda: documents.write_file(target, pdf), parent=self, done=saved, failed=self._failed)
+
+    def print_(self) -> None:
+        if self.pdf is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.name)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Print the document shown to a printer already set up, off the GUI thread."""
+        assert self.pdf is not None
+        pdf = self.pdf
+        stop = threading.Event()
+        bridge = _Progress(self)
+        progress = QProgressDialog(self.tr("Printing…"), self.tr("Cancel"), 0, self.document.pageCount(), self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.canceled.connect(stop.set)
+        bridge.step.connect(lambda done, total: (progress.setMaximum(total), progress.setValue(done)))
+        self.print_button.setEnabled(False)
+
+        def done(pages: int) -> None:
+            progress.reset()
+            self.print_button.setEnabled(True)
+            self.status.setText(self.tr("Sent {0} pages to {1}.").format(pages, printer.printerName() or printer.outputFileName()))
+
+        def failed(exc: BaseException) -> None:
+            progress.reset()
+            self.print_button.setEnabled(True)
+            self._failed(exc)
+
+        jobs.start(
+            self.pool, lambda: print_pdf(pdf, printer, progress=bridge.step.emit, cancelled=stop.is_set),
+            parent=self, done=done, failed=failed,
+        )
+
+    def wait(self, msecs: int = 60000) -> bool:
+        return self.pool.waitForDone(msecs)
+
+
+def open_documents(ws: Workspace, parent: QWidget | None = None, *, kind: str = RECORD, county: str | None = None) -> None:
+    DocumentDialog(ws, parent, kind=kind, county=county).exec()

@@ -1,0 +1,72 @@
+"""Printing from the window: make a document off the GUI thread, see it, save it, print it
+(to a PDF printer here), and a signed one that verifies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QFileDialog
+
+from desktop.reports.signing import verify_pdf
+from desktop.services import sample, sync, workspace
+from desktop.ui.documents import PROBLEMS, RECORD, SUMMARY, DocumentDialog
+
+COUNTY = "341502"
+
+
+@pytest.fixture
+def master(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with workspace.create(tmp_path / "zhang.db", role="field", inspector="张三") as field:
+        sample.fill(field, [COUNTY], tmp_path / "photos", photos_per_county=2)
+        sync.export(field, tmp_path / "usb.db")
+    ws = workspace.create(tmp_path / "master.db", role="master")
+    sync.merge(ws, [tmp_path / "usb.db"], enroll=True)
+    yield ws
+    ws.close()
+
+
+def made(qtbot, dialog: DocumentDialog) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pdf is not None and dialog.document.pageCount() > 0, timeout=30000)
+
+
+def test_make_save_and_print_a_record(qtbot, master, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    dialog = DocumentDialog(master, kind=RECORD, county=COUNTY)
+    qtbot.addWidget(dialog)
+    assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
+    assert [dialog.inspector.itemData(i) for i in range(dialog.inspector.count())] == [None, "张三"]
+    dialog.sign.setChecked(True)
+    made(qtbot, dialog)
+    assert dialog.print_button.isEnabled() and "检查记录表-金安区" in dialog.name
+    target = tmp_path / "out" / "记录.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists, timeout=10000)
+    checks = verify_pdf(target)
+    assert len(checks) == 1 and checks[0].ok and checks[0].signer == "验收组组长"
+    # printing: every page, to a PDF printer standing in for the real one
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    dialog.print_to(printer)
+    qtbot.waitUntil(lambda: "Sent" in dialog.status.text() or "已发送" in dialog.status.text(), timeout=60000)
+    import pypdfium2
+
+    assert len(pypdfium2.PdfDocument(str(printed))) == dialog.document.pageCount()
+
+
+def test_the_summary_and_a_problem_list(qtbot, master) -> None:  # type: ignore[no-untyped-def]
+    dialog = DocumentDialog(master, kind=SUMMARY)
+    qtbot.addWidget(dialog)
+    assert not dialog.county.isEnabled()
+    made(qtbot, dialog)
+    assert dialog.name == "验收结果汇总表.pdf"
+    dialog.kind.setCurrentIndex(dialog.kind.findData(PROBLEMS))
+    assert dialog.county.isEnabled() and not dialog.inspector.isEnabled()
+    dialog.pdf = None
+    made(qtbot, dialog)
+    assert dialog.name == "问题整改清单-金安区.pdf"
