@@ -1,9 +1,13 @@
-"""Reference data: the campaign, its indicator set and counties.
+"""Reference data: the campaign, its indicator set and counties; and the lead's settings.
 
 Identifiers derive from the campaign's key (uuid5), never from a random draw, so every
 machine that starts from the same campaign file computes the same ones. The campaign is
 also kept whole as canonical JSON, with its SHA-256: two databases hold the same
 reference data exactly when the hashes agree.
+
+The reference data never changes after `init`. What the lead changes later (counties,
+weights, grading, timeline) is one record of the version set, `campaign_settings`, signed
+by a master and merged like any work record; the application lays it over the reference.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from db import canonical
+from db import canonical, projection, versions
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://yanshou.invalid/campaign")
+SETTINGS_ENTITY = "campaign_settings"  # not a field laptop's to sign (db.merge refuses it from one)
 
 
 def campaign_id(key: str) -> str:
@@ -108,3 +113,17 @@ def load(conn: Connection, cid: str) -> StoredCampaign | None:
     if row is None:
         return None
     return StoredCampaign(row[0], row[1], row[2], json.loads(row[3]), row[4])
+
+
+def settings_id(campaign_key: str) -> str:
+    """The one settings record of a campaign, the same on every machine."""
+    return versions.natural_id(campaign_key, SETTINGS_ENTITY)
+
+
+def load_settings(conn: Connection, campaign_key: str) -> dict[str, Any] | None:
+    """The campaign's current settings payload (a soft conflict's field-wise merge, a hard
+    one's provisional winner), or None when the lead never changed anything."""
+    current = projection.current(conn, settings_id(campaign_key))
+    if current is None or current[1]:
+        return None
+    return current[0]

@@ -86,6 +86,14 @@ class County:
 
 
 @dataclass(frozen=True)
+class Inspector:
+    """A member of the working group (检查组成员): name and unit, as on the signed record."""
+
+    name: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
 class Campaign:
     id: str
     name: str
@@ -98,6 +106,7 @@ class Campaign:
     milestones: tuple[Milestone, ...]
     counties: tuple[County, ...]
     pilot_areas: tuple[str, ...]
+    inspectors: tuple[Inspector, ...] = ()
 
     def county_named(self, name: str) -> County | None:
         return next((c for c in self.counties if c.name == name), None)
@@ -122,20 +131,25 @@ class Campaign:
         document: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
-            "document_number": self.document_number,
-            "issuer": self.issuer,
             "indicator_set": self.indicator_set.to_document(),
             "pilot_areas": list(self.pilot_areas),
             "method": [
-                {"key": m.key, "name": m.name, "responsible": m.responsible, "weight": canonical(m.weight), "source": m.source.value}
+                {"key": m.key, "name": m.name, "weight": canonical(m.weight), "source": m.source.value,
+                 **({"responsible": m.responsible} if m.responsible else {})}
                 for m in self.methods
             ],
             "grading": grading,
             "milestone": [{"key": m.key, "name": m.name, "due": m.due.isoformat()} for m in self.milestones],
             "county": [{"code": c.code, "name": c.name, "pilot_areas": list(c.pilot_areas)} for c in self.counties],
         }
+        # optional texts are left out when empty: the parser refuses an empty text
+        for key, value in (("document_number", self.document_number), ("issuer", self.issuer)):
+            if value:
+                document[key] = value
         if self.year is not None:
             document["year"] = self.year
+        if self.inspectors:  # absent when empty: a campaign file without a team keeps its hash
+            document["inspector"] = [{"name": i.name, **({"unit": i.unit} if i.unit else {})} for i in self.inspectors]
         return document
 
 
@@ -151,7 +165,10 @@ def load_campaign(path: Path, resolve_set: SetResolver | None = None) -> Campaig
     return parse_campaign(read_toml(path), path, resolve_set or beside)
 
 
-_KEYS = {"id", "name", "document_number", "issuer", "year", "indicator_set", "pilot_areas", "method", "grading", "milestone", "county"}
+_KEYS = {
+    "id", "name", "document_number", "issuer", "year", "indicator_set", "pilot_areas", "method", "grading", "milestone", "county",
+    "inspector",
+}
 
 
 def parse_campaign(data: Mapping[str, Any], source: str | Path, resolve_set: SetResolver | None = None) -> Campaign:
@@ -171,14 +188,15 @@ def parse_campaign(data: Mapping[str, Any], source: str | Path, resolve_set: Set
 
     indicator_set = _indicator_set(data.get("indicator_set"), check, resolve_set)
     methods = _methods(data, check)
-    grading = _grading(data.get("grading"), check)
+    grading = parse_grading(data.get("grading"), check)
     milestones = _milestones(data, check)
     counties = _counties(data, check, pilot_areas)
+    inspectors = _inspectors(data, check)
     check.raise_if_any()
     assert indicator_set is not None and grading is not None
     return Campaign(
         campaign_id, name, document_number, issuer, year, indicator_set, methods, grading,
-        milestones, counties, pilot_areas,
+        milestones, counties, pilot_areas, inspectors,
     )
 
 
@@ -223,7 +241,7 @@ def _methods(data: Mapping[str, Any], check: Checker) -> tuple[Method, ...]:
     return tuple(methods)
 
 
-def _grading(value: object, check: Checker) -> GradingRule | None:
+def parse_grading(value: object, check: Checker) -> GradingRule | None:
     if not isinstance(value, Mapping):
         check.fail("grading", "missing", "[grading] is missing")
         return None
@@ -301,3 +319,15 @@ def _counties(data: Mapping[str, Any], check: Checker, pilot_areas: tuple[str, .
         for value in sorted({v for v in values if values.count(v) > 1}):
             check.fail(f"county {value}", "duplicate_county", f"county {what} {value} is used twice")
     return tuple(counties)
+
+
+def _inspectors(data: Mapping[str, Any], check: Checker) -> tuple[Inspector, ...]:
+    inspectors = []
+    for i, table in enumerate(check.tables(data, "inspector", "the campaign", required=False), start=1):
+        label = f"inspector {i}"
+        check.known_keys(table, {"name", "unit"}, label)
+        inspectors.append(Inspector(check.text(table, "name", label), check.text(table, "unit", label, required=False)))
+    names = [i.name for i in inspectors]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        check.fail(f"inspector {name}", "duplicate_inspector", f"inspector {name} is listed twice")
+    return tuple(inspectors)

@@ -1,11 +1,18 @@
-"""Opening and creating databases: the campaign a database holds and who writes in it."""
+"""Opening and creating databases: the campaign a database holds and who writes in it.
+
+The campaign a workspace works with is the effective one: the reference campaign stored
+at `init`, with the lead's current settings (a signed record, db.reference) laid over it.
+After anything that may bring new settings (a save, a merge) `reload_campaign` re-reads
+them; it costs one indexed read and re-parses nothing when they did not change.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -13,19 +20,41 @@ from db import reference
 from db.database import Database, Identity
 from db.errors import KnownDatabaseError
 from desktop import paths
+from desktop.core import campaign_settings
 from desktop.core.campaign import Campaign, load_campaign, parse_campaign
-from desktop.core.indicators import load_indicator_set
+from desktop.core.errors import InputError
+from desktop.core.indicators import IndicatorSet, load_indicator_set
 
 ROLES = ("field", "master")
 
 
 @dataclass
 class Workspace:
-    """An open database with its campaign, parsed once from the reference data it holds."""
+    """An open database with its effective campaign (the reference data it holds, parsed
+    once, with the lead's settings laid over it)."""
 
     database: Database
     campaign: Campaign
     identity: Identity
+    reference_campaign: Campaign | None = None  # as stored at init; None: `campaign` is it
+    settings_payload: dict[str, Any] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.reference_campaign is None:
+            self.reference_campaign = self.campaign
+
+    def reload_campaign(self, conn: Connection | None = None) -> bool:
+        """Re-read the lead's settings; True when the effective campaign changed."""
+        if conn is None:
+            with self.read() as own:
+                return self.reload_campaign(own)
+        assert self.reference_campaign is not None
+        payload = reference.load_settings(conn, self.reference_campaign.id)
+        if payload == self.settings_payload:
+            return False
+        self.campaign = effective_campaign(self.reference_campaign, payload, self.path)
+        self.settings_payload = payload
+        return True
 
     @property
     def path(self) -> Path:
@@ -48,13 +77,29 @@ class Workspace:
 
 
 def load_campaign_file(path: Path | None) -> Campaign:
-    """A campaign file, its indicator set looked up beside it, then among the built-in ones."""
+    """A campaign file. Its indicator set is held inside it (an [indicator_set] table) or
+    named; a named set is looked up beside the file (`NAME.toml`), in an `indicator_sets`
+    folder beside it or beside its folder (the layout of `resources/`), then among the
+    built-in sets."""
     if path is None:
         path = paths.builtin_campaign()
 
-    def resolve(name: str):  # type: ignore[no-untyped-def]
-        beside = path.parent.parent / "indicator_sets" / f"{name}.toml"
-        return load_indicator_set(beside if beside.exists() else paths.indicator_set_file(name))
+    def resolve(name: str) -> IndicatorSet:
+        file_name = f"{name}.toml"
+        candidates = [
+            path.parent / file_name,
+            path.parent / "indicator_sets" / file_name,
+            path.parent.parent / "indicator_sets" / file_name,
+            paths.indicator_set_file(name),
+        ]
+        found = next((c for c in candidates if c.is_file() and c.resolve() != path.resolve()), None)
+        if found is None:
+            raise InputError.single(
+                path, "set_not_found",
+                f"indicator set {name!r} not found: put {file_name} beside the campaign file, or the set inside it",
+                node="the campaign", params={"name": name},
+            )
+        return load_indicator_set(found)
 
     return load_campaign(path, resolve)
 
@@ -82,16 +127,32 @@ def create(path: Path, *, role: str, campaign_file: Path | None = None, inspecto
     return Workspace(database, campaign, identity)
 
 
+def effective_campaign(stored: Campaign, payload: dict[str, Any] | None, path: Path) -> Campaign:
+    """The stored campaign with a settings payload laid over it. Settings that break a
+    rule (they cannot come from this program: it validates before it signs) make the
+    database unusable rather than the results wrong."""
+    if payload is None:
+        return stored
+    try:
+        settings = campaign_settings.from_payload(stored, payload, f"{path} (campaign settings)")
+        campaign_settings.check(stored, settings, source=f"{path} (campaign settings)")
+    except InputError as exc:
+        raise KnownDatabaseError(path, f"the campaign settings it holds are not valid: {exc.problems[0].message}") from exc
+    return campaign_settings.apply(stored, settings)
+
+
 def open_workspace(path: Path, *, check: bool = True) -> Workspace:
     database = Database.open(path, check=check)
     try:
         with database.read() as conn:
             identity = database.identity(conn)
             stored = reference.load(conn, identity.campaign_id)
-        if stored is None:
-            raise KnownDatabaseError(path, "the database holds no campaign")
-        campaign = parse_campaign(stored.document, f"{path} (campaign)")
+            if stored is None:
+                raise KnownDatabaseError(path, "the database holds no campaign")
+            campaign = parse_campaign(stored.document, f"{path} (campaign)")
+            settings = reference.load_settings(conn, campaign.id)
+            effective = effective_campaign(campaign, settings, path)
     except BaseException:
         database.close()
         raise
-    return Workspace(database, campaign, identity)
+    return Workspace(database, effective, identity, campaign, settings)

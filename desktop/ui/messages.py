@@ -132,6 +132,7 @@ def entity_name(entity: str) -> str:
         "method_score": QCoreApplication.translate("Vocabulary", "Method score"),
         "adjudication": QCoreApplication.translate("Vocabulary", "Adjudication"),
         "adjustment": QCoreApplication.translate("Vocabulary", "Adjustment"),
+        "campaign_settings": QCoreApplication.translate("Vocabulary", "Campaign settings"),
     }.get(entity, entity)
 
 

@@ -1,4 +1,8 @@
-"""The first start: who am I, which campaign, which database file."""
+"""The first start: who am I, which campaign, which database file.
+
+An inspector's laptop (field) is the usual answer; the team lead may create the master
+database here too, for the built-in campaign or another city's campaign file (its
+indicator set inside it or beside it), without the command line."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -37,10 +42,23 @@ class SetupDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
+        role = QVBoxLayout()
+        self.as_field = QRadioButton(self.tr("An inspector's laptop"))
+        self.as_field.setObjectName("role-field")
+        self.as_field.setChecked(True)
+        self.as_master = QRadioButton(self.tr("The team lead's master database"))
+        self.as_master.setObjectName("role-master")
+        role.addWidget(self.as_field)
+        role.addWidget(self.as_master)
+        roles = QButtonGroup(self)  # two groups of radio buttons in one dialog: each exclusive on its own
+        roles.addButton(self.as_field)
+        roles.addButton(self.as_master)
+        form.addRow(self.tr("Role"), role)
         self.inspector = QLineEdit()
         self.inspector.setObjectName("inspector")
         self.inspector.setPlaceholderText(self.tr("Your name, as it will appear on the signed record"))
         form.addRow(self.tr("Inspector"), self.inspector)
+        self.as_field.toggled.connect(self.inspector.setEnabled)
         campaign = QVBoxLayout()
         self.builtin = QRadioButton(self.tr("The built-in campaign: Lu'an 2018 (六政办秘〔2018〕177号)"))
         self.builtin.setChecked(True)
@@ -55,6 +73,9 @@ class SetupDialog(QDialog):
         row.addWidget(browse_campaign)
         campaign.addWidget(self.builtin)
         campaign.addWidget(self.from_file)
+        sources = QButtonGroup(self)
+        sources.addButton(self.builtin)
+        sources.addButton(self.from_file)
         campaign.addLayout(row)
         form.addRow(self.tr("Campaign"), campaign)
         self.database = QLineEdit(str(paths.default_database()))
@@ -84,8 +105,9 @@ class SetupDialog(QDialog):
             self.database.setText(name)
 
     def _accept(self) -> None:
-        inspector = self.inspector.text().strip()
-        if not inspector:
+        role = "field" if self.as_field.isChecked() else "master"
+        inspector = self.inspector.text().strip() if role == "field" else ""
+        if role == "field" and not inspector:
             QMessageBox.warning(self, self.windowTitle(), self.tr("Please enter your name."))
             self.inspector.setFocus()
             return
@@ -95,7 +117,7 @@ class SetupDialog(QDialog):
             return
         path = Path(self.database.text().strip())
         try:
-            create(path, role="field", campaign_file=campaign, inspector=inspector).close()
+            create(path, role=role, campaign_file=campaign, inspector=inspector or None).close()
         except (KnownDatabaseError, InputError, OSError) as exc:
             QMessageBox.critical(self, self.windowTitle(), explain(exc))
             return

@@ -243,3 +243,15 @@ def test_set_name_without_resolver_refused(doc: dict[str, Any]) -> None:
 def test_missing_counties_refused(doc: dict[str, Any]) -> None:
     doc["county"] = []
     assert ("empty", "the campaign") in refused(doc)
+
+
+def test_a_campaign_without_its_optional_texts_reads_back_as_stored(doc: dict[str, Any]) -> None:
+    # a database stores the campaign's document and parses it at every start: another city's
+    # file without a document number, an issuer or who is responsible must survive that
+    for key in ("document_number", "issuer"):
+        del doc[key]
+    for method in doc["method"]:
+        del method["responsible"]
+    campaign = parse_campaign(doc, "x.toml")
+    assert (campaign.document_number, campaign.issuer, campaign.methods[0].responsible) == ("", "", "")
+    assert parse_campaign(campaign.to_document(), "stored") == campaign

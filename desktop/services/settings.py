@@ -1,0 +1,84 @@
+"""The lead's campaign settings: what they are now, what is wrong with an edit, and saving
+one as a signed version (desktop.core.campaign_settings has the rules).
+
+A save is one transaction on the master: the rules are checked against the work the
+database holds at that moment (a county with work cannot be removed), then one version
+of the campaign's settings record is signed. The workspace's campaign is re-read after
+the commit, so `results.results(ws)` computes with the new weights and grading at once.
+The laptops receive the settings with the master's export (the reverse merge); a laptop
+cannot sign them (db.merge refuses a `campaign_settings` version from a field device).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from db import reference, versions
+from desktop import paths
+from desktop.core import campaign_settings
+from desktop.core.campaign import Campaign
+from desktop.core.campaign_settings import CampaignSettings
+from desktop.core.errors import InputError, Problem
+from desktop.services.workspace import Workspace
+
+SOURCE = "campaign settings"
+# Every current table whose rows belong to a county: work that a county's removal would orphan.
+_WORK_TABLES = (
+    "current_score", "current_finding", "current_method_score", "current_adjudication", "current_adjustment",
+    "current_evidence", "current_problem", "current_signature",
+)
+_WORK = text(
+    "SELECT county, count(*) FROM ("
+    + " UNION ALL ".join(f"SELECT county FROM {t} WHERE county IS NOT NULL" for t in _WORK_TABLES)
+    + ") GROUP BY county"
+)
+
+
+def current(ws: Workspace) -> CampaignSettings:
+    """The settings in force: the reference campaign with the lead's last save laid over it."""
+    return campaign_settings.settings_of(ws.campaign)
+
+
+def work_by_county(ws: Workspace, conn: Connection) -> dict[str, int]:
+    """How many records of work (scores, findings, evidence, problems, …) each county of the
+    campaign holds. Work filed under a code the campaign no longer lists (a laptop went on
+    inspecting a county the lead had removed) is not counted: it must not block every
+    later save; it counts again when the county is added back with its code."""
+    listed = {c.code for c in ws.campaign.counties}
+    return {str(code): int(count) for code, count in conn.execute(_WORK) if code in listed}
+
+
+def validate(ws: Workspace, settings: CampaignSettings) -> list[Problem]:
+    """Every rule the settings break, each naming its section, row and field."""
+    with ws.read() as conn:
+        work = work_by_county(ws, conn)
+    return campaign_settings.validate(_reference(ws), settings, work)
+
+
+def save(ws: Workspace, settings: CampaignSettings) -> bool:
+    """Check and save the settings as one signed version; False when nothing changed.
+    Raises InputError (every problem) and writes nothing when a rule is broken."""
+    if ws.identity.role != "master":
+        raise InputError.single(SOURCE, "not_master", "only the lead's master database changes the campaign's settings")
+    base = _reference(ws)
+    payload = campaign_settings.to_payload(base, settings)
+    with ws.write() as conn:
+        ws.reload_campaign(conn)  # the counties as of now: a merge may have come in since the dialog opened
+        campaign_settings.check(base, settings, work_by_county(ws, conn), SOURCE)
+        stored = reference.load_settings(conn, base.id)
+        if stored is None and not payload:
+            return False  # the reference as it is, never changed: nothing to record
+        signer = ws.database.signer(paths.keys_dir(), conn)
+        written = versions.put(
+            conn, signer, entity=reference.SETTINGS_ENTITY, record_id=reference.settings_id(base.id), payload=payload
+        )
+    ws.reload_campaign()
+    return written is not None
+
+
+def _reference(ws: Workspace) -> Campaign:
+    assert ws.reference_campaign is not None
+    return ws.reference_campaign
+
+
+__all__ = ["current", "save", "validate", "work_by_county"]
