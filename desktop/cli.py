@@ -122,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, metavar="PDF")
     p.add_argument("--sign", action="store_true", help="sign the PDF with this computer's device key (PAdES)")
 
+    p = sub.add_parser("demo", help="a whole campaign end to end, headless: laptops, merge, results, signed PDFs")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("yanshou-demo"), help="an empty or new folder (default: ./yanshou-demo)")
+
     p = sub.add_parser("results", help="weighted totals, ranks and grades")
     p.add_argument("db", type=Path)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
@@ -398,6 +401,13 @@ def _print(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from desktop.services import demo
+
+    demo.run(args.dir)
+    return 0
+
+
 def _gui(args: argparse.Namespace) -> int:
     """`yanshou [gui] [DB] [--screenshot PNG]`: the window (offscreen with --screenshot)."""
     import os
@@ -428,6 +438,7 @@ _COMMANDS = {
     "record": _print,
     "report": _print,
     "problems": _print,
+    "demo": _demo,
 }
 
 

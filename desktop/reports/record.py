@@ -127,7 +127,7 @@ def _problems(problems: tuple[ProblemRow, ...]) -> list[object]:
             Paragraph(p.severity, L.CELL_CENTER), Paragraph(p.deadline or "—", L.CELL_CENTER), Paragraph(p.status, L.CELL_CENTER),
             Paragraph(L.escape(p.inspector), L.CELL_CENTER),
         ])
-    table = Table(data, colWidths=(10 * mm, 15 * mm, 83 * mm, 13 * mm, 22 * mm, 17 * mm, 20 * mm), repeatRows=1)
+    table = Table(data, colWidths=(10 * mm, 15 * mm, 78 * mm, 12 * mm, 22 * mm, 21 * mm, 22 * mm), repeatRows=1)
     table.setStyle(L.table_style(("VALIGN", (0, 1), (-1, -1), "TOP")))
     return [*story, table]
 

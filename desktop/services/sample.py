@@ -50,7 +50,7 @@ class Made:
 
 def _topic(name: str) -> str:
     """A short handle for an item's text: its first clause."""
-    for stop in "，。；：（":
+    for stop in "，,。；：（":
         if stop in name:
             name = name.split(stop, maxsplit=1)[0]
     return name[:18]
