@@ -127,7 +127,9 @@ def footer_canvas(record_id: str, data_hash: str) -> Callable[..., canvas.Canvas
             total = len(self._pages)
             # The QR code is the same on every page: drawn once as a form, placed on each.
             self.beginForm(QR_FORM)
-            draw_qr(self, f"YANSHOU|{record_id}|{data_hash}")
+            # Upper case, digits and ':' only: QR's alphanumeric mode, a smaller symbol and
+            # half the encoding time of the same text in byte mode.
+            draw_qr(self, f"YANSHOU:{record_id}:{data_hash}".upper())
             self.endForm()
             for state in self._pages:
                 self.__dict__.update(state)

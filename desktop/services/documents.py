@@ -284,7 +284,7 @@ def result_summary(ws: Workspace) -> model.ResultSummary:
     return model.ResultSummary(
         campaign=campaign.name, document_number=campaign.document_number,
         methods=tuple((m.name, canonical(m.weight * 100)) for m in campaign.methods), rows=tuple(rows),
-        grading_rule=grading_text(campaign), generated_on=dt.date.today().isoformat(), record_id=f"HZ-{campaign.id}"[:40],
+        grading_rule=grading_text(campaign), generated_on=dt.date.today().isoformat(), record_id=f"HZ-{campaign.id}".upper()[:40],
         notes=notes,
     )
 
