@@ -13,6 +13,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -115,9 +116,10 @@ def inspection_record(ws: Workspace, county: County, inspector: str | None = Non
             for r in conn.execute(text("SELECT item, inspector, mode, status FROM current_finding WHERE county = :c"), {"c": county.code})
         }
         problems = _problems(ws, conn, county, scope)
-        photos, documents = _evidence(ws, conn, county, scope)
+        evidence = _evidence(ws, conn, county, scope)
         signatures = _signatures(ws, conn, county, scope)
         dates = _dates(conn, county.code, inspector)
+    photos, documents = _photos(ws, evidence)
     inspectors = tuple(sorted({who for d in detail.values() for who in d.by_inspector if scope is None or who in scope}))
     several = len(inspectors) > 1
     item_scores: dict[str, Decimal | None] = {}
@@ -202,7 +204,8 @@ def _problems(ws: Workspace, conn: Connection, county: County, scope: list[str] 
     return tuple(out)
 
 
-def _evidence(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> tuple[tuple[model.Photo, ...], int]:
+def _evidence(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> list[tuple]:  # type: ignore[type-arg]
+    """The county's evidence in indicator order (the rows; pictures are made afterwards)."""
     rows = conn.execute(
         text(
             "SELECT sha256, name, mime, caption, item, mode, taken_at, attached_at, inspector FROM current_evidence "
@@ -211,17 +214,26 @@ def _evidence(ws: Workspace, conn: Connection, county: County, scope: list[str] 
         {"c": county.code},
     ).all()
     order = {n.code: i for i, n in enumerate(ws.campaign.indicator_set.nodes)}
-    rows = sorted((r for r in rows if not scope or r[8] in scope), key=lambda r: order.get(r[4] or "", 999))
-    photos: list[model.Photo] = []
-    documents = 0
-    for sha, name, mime, caption, item, mode, taken, attached, who in rows:
-        thumb = inspection.thumbnail(ws, sha, THUMBNAIL) if mime.startswith("image/") and len(photos) < MAX_PHOTOS else None
-        if thumb is None:
-            documents += 1
-            continue
-        label = InspectionMode(mode).label if mode else "整改佐证"
-        photos.append(model.Photo(thumb, name, caption, item or "", label, _local(taken), _local(attached), who))
-    return tuple(photos), documents
+    return sorted((tuple(r) for r in rows if not scope or r[8] in scope), key=lambda r: order.get(r[4] or "", 999))
+
+
+def _mode_label(mode: str | None) -> str:
+    return InspectionMode(mode).label if mode else "整改佐证"  # a rectification's evidence has no mode
+
+
+def _photos(ws: Workspace, rows: list[tuple]) -> tuple[tuple[model.Photo, ...], int]:  # type: ignore[type-arg]
+    """The appendix's pictures, and how many other files there are. Thumbnails not made yet
+    (on a master, none are: they do not travel with a merge) are made two at a time — the
+    decoding runs outside the GIL — and cached for the next print."""
+    pictures = [r for r in rows if r[2].startswith("image/")][:MAX_PHOTOS]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        thumbs = list(pool.map(lambda r: inspection.thumbnail(ws, r[0], THUMBNAIL), pictures))
+    photos = [
+        model.Photo(thumb, name, caption, item or "", _mode_label(mode), _local(taken), _local(attached), who)
+        for (_sha, name, _mime, caption, item, mode, taken, attached, who), thumb in zip(pictures, thumbs, strict=True)
+        if thumb is not None
+    ]
+    return tuple(photos), len(rows) - len(photos)
 
 
 THUMBNAIL = 320  # pixels on the long side: 55 mm printed at about 150 dpi
