@@ -11,13 +11,16 @@ A file offered to merge is hostile until proven otherwise (SYNC.md):
    file (a removed row shows here); then the devices (enrolled? same key?), every new
    version's hash and signature, its parents, its sequence number, what a field device
    may sign, and every new blob's bytes against its hash;
-4. then one `BEGIN IMMEDIATE` transaction on the receiving database: the union of versions,
-   parents and blobs (set-based, through ATTACH), the device enrolments, the manifests,
-   the projection of the affected records, the counts checked against what step 3
-   verified, and an import-log row. A failure anywhere rolls all of it back.
+4. then, for the whole batch, one `BEGIN IMMEDIATE` transaction on the receiving database,
+   each file in a savepoint: the union of versions, parents and blobs (set-based, from
+   TEMP tables the verified rows are read into), the device enrolments, the manifests, the
+   projection of the affected records, the counts checked against what step 3 verified,
+   an import-log row; at the end the batch's report, then one COMMIT. A refusal at this
+   step rolls its file back; a cancel, a failure or a kill -9 rolls all of it back.
 
 The receiving database is backed up (backup API) before the first file of a batch that
-changes anything. A dry run does steps 1–4 and rolls back: its report is exact.
+changes anything. A dry run does steps 1–4 and rolls back: its report is exact, for the
+batch as a whole (a later file's conflicts with an earlier one show).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, RootTransaction, bindparam, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from db import canonical, engine, keys, local, manifest, migrations, projection
@@ -56,7 +59,7 @@ Enroll = bool | frozenset[str]
 
 
 class Cancelled(Exception):
-    """The user cancelled; the file being merged was rolled back, earlier ones stay merged."""
+    """The user cancelled; the whole batch was rolled back (nothing of it was written)."""
 
 
 @dataclass(frozen=True)
@@ -278,8 +281,12 @@ def _first_bad_signature(
 def _verify(
     foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: Enroll
 ) -> _Plan:
+    exporter: list[DeviceInfo] = []  # once known, a refusal names whose file it is
+
     def refuse(code: str, message: str) -> Refused:
-        return Refused(shown, code, message)
+        refused = Refused(shown, code, message)
+        refused.device = exporter[0] if exporter else None  # type: ignore[attr-defined]
+        return refused
 
     # the campaign: reference data is the same everywhere, or the file belongs elsewhere
     campaigns = [tuple(r) for r in foreign.execute("SELECT id, sha256 FROM campaign ORDER BY id")]
@@ -305,6 +312,8 @@ def _verify(
         if claimed is None or claimed[0] not in devices:
             raise refuse("not_export", "neither an export nor a laptop's database: it names no device of its own")
         source = claimed[0]
+    if source in devices:
+        exporter.append(devices[source])
     # every device's sequence numbers run 1, 2, 3… without a gap (a removed row shows)
     for device_id, count, first, last in foreign.execute("SELECT device_id, count(*), min(seq), max(seq) FROM version GROUP BY device_id"):
         if first != 1 or last != count:
@@ -468,44 +477,63 @@ def _check_manifest(
     return exported, chain, older_than
 
 
-# --- step 4: one transaction ---------------------------------------------------------------
+# --- step 4: one transaction for the batch --------------------------------------------------
+#
+# A batch of files is merged in ONE `BEGIN IMMEDIATE` transaction on the receiving database,
+# each file inside a SAVEPOINT of its own (a file refused at this step is rolled back alone,
+# the others stay in the batch). Cancel, a full disk, a crash or a `kill -9` anywhere before
+# the single COMMIT leave the database exactly as it was: SQLite discards a transaction that
+# was never committed (the WAL frames without a commit record are ignored when the file is
+# next opened). Two alternatives were rejected:
+# - a transaction per file, with the pre-batch backup restored on cancel: a kill -9 between
+#   two files (or during the restore) leaves half a batch, and a restore would erase what
+#   another writer (`yanshou resolve` in a terminal) committed between two files; here the
+#   write lock is held for the whole batch, so no one writes in between;
+# - ATTACHing each file to the batch's connection: SQLite cannot DETACH a database that the
+#   open transaction has read ("database is locked"), and it attaches at most 10, so a USB
+#   folder of 11 laptops would not fit in one transaction.
+# So each file's new versions (already verified by step 3: their hashes and signatures) are
+# read through the file's own hardened read-only connection into TEMP tables of the batch's
+# connection, and its new blobs are streamed (blobopen) into the receiving blob table.
 
 _UNION = [
-    "CREATE TEMP TABLE IF NOT EXISTS merge_verified(version_id TEXT PRIMARY KEY)",
-    "CREATE TEMP TABLE IF NOT EXISTS merge_verified_blob(sha256 TEXT PRIMARY KEY)",
+    "CREATE TEMP TABLE IF NOT EXISTS merge_incoming(version_id TEXT PRIMARY KEY, record_id TEXT, entity TEXT, "
+    "device_id TEXT, seq INTEGER, hlc INTEGER, deleted INTEGER, payload TEXT, blob_hashes TEXT, signature BLOB)",
+    "CREATE TEMP TABLE IF NOT EXISTS merge_incoming_parent(version_id TEXT, parent_id TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS merge_file_version(version_id TEXT PRIMARY KEY)",
+    "CREATE TEMP TABLE IF NOT EXISTS merge_file_blob(sha256 TEXT PRIMARY KEY)",
     "CREATE TEMP TABLE IF NOT EXISTS merge_new(version_id TEXT PRIMARY KEY)",
+    "DELETE FROM temp.merge_incoming",
+    "DELETE FROM temp.merge_incoming_parent",
+    "DELETE FROM temp.merge_file_version",
+    "DELETE FROM temp.merge_file_blob",
     "DELETE FROM temp.merge_new",
 ]
-# The versions to add: in the file, checked by step 3, not here yet. Step 3 may have run
-# while an earlier file of the batch was being merged; what it did not check was here then.
+# The versions to add: checked by step 3, not here yet. Step 3 may have run while an earlier
+# file of the batch was being merged; what it did not check was here then.
 _NEW = (
-    "INSERT INTO temp.merge_new(version_id) SELECT i.version_id FROM incoming.version i "
-    "JOIN temp.merge_verified c ON c.version_id = i.version_id "
+    "INSERT INTO temp.merge_new(version_id) SELECT i.version_id FROM temp.merge_incoming i "
     "WHERE NOT EXISTS (SELECT 1 FROM main.version v WHERE v.version_id = i.version_id)"
 )
 _SCOPE = (
     "INSERT OR IGNORE INTO {scope}(record_id) "
-    "SELECT DISTINCT i.record_id FROM incoming.version i JOIN temp.merge_new n ON n.version_id = i.version_id"
+    "SELECT DISTINCT i.record_id FROM temp.merge_incoming i JOIN temp.merge_new n ON n.version_id = i.version_id"
 )
 _INSERT_VERSIONS = (
     "INSERT INTO main.version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
     "SELECT i.version_id, i.record_id, i.entity, i.device_id, i.seq, i.hlc, i.deleted, i.payload, i.blob_hashes, i.signature "
-    "FROM incoming.version i JOIN temp.merge_new n ON n.version_id = i.version_id"
+    "FROM temp.merge_incoming i JOIN temp.merge_new n ON n.version_id = i.version_id"
 )
 _INSERT_PARENTS = (
     "INSERT INTO main.version_parent(version_id, parent_id) SELECT p.version_id, p.parent_id "
-    "FROM incoming.version_parent p JOIN temp.merge_new n ON n.version_id = p.version_id"
-)
-_INSERT_BLOBS = (
-    "INSERT INTO main.blob(sha256, size, mime, data) SELECT i.sha256, i.size, i.mime, i.data FROM incoming.blob i "
-    "JOIN temp.merge_verified_blob c ON c.sha256 = i.sha256 "
-    "WHERE NOT EXISTS (SELECT 1 FROM main.blob b WHERE b.sha256 = i.sha256)"
+    "FROM temp.merge_incoming_parent p JOIN temp.merge_new n ON n.version_id = p.version_id"
 )
 # Afterwards everything the file holds must be here: a version or blob neither checked nor
 # already present would mean the file changed under us.
 _LEFT_OUT = (
-    "SELECT (SELECT count(*) FROM incoming.version i WHERE NOT EXISTS (SELECT 1 FROM main.version v WHERE v.version_id = i.version_id))"
-    " + (SELECT count(*) FROM incoming.blob i WHERE NOT EXISTS (SELECT 1 FROM main.blob b WHERE b.sha256 = i.sha256))"
+    "SELECT (SELECT count(*) FROM temp.merge_file_version i "
+    "WHERE NOT EXISTS (SELECT 1 FROM main.version v WHERE v.version_id = i.version_id))"
+    " + (SELECT count(*) FROM temp.merge_file_blob i WHERE NOT EXISTS (SELECT 1 FROM main.blob b WHERE b.sha256 = i.sha256))"
 )
 _STORED_CHAIN = text("SELECT number, hash FROM manifest WHERE device_id = :d")
 _FORK = (
@@ -518,7 +546,48 @@ _ENROLL = text(
 )
 
 
-def _apply(conn: Connection, plan: _Plan, report: FileReport, now: str) -> None:
+def _stage(raw: sqlite3.Connection, foreign: sqlite3.Connection, plan: _Plan) -> None:
+    """The file's verified versions and parents into TEMP tables; every id and hash it holds."""
+    verified = set(plan.verified_versions)
+    raw.executemany("INSERT INTO temp.merge_file_version(version_id) VALUES (?)", foreign.execute("SELECT version_id FROM version"))
+    raw.executemany("INSERT INTO temp.merge_file_blob(sha256) VALUES (?)", foreign.execute("SELECT sha256 FROM blob"))
+    if not verified:
+        return
+    rows = foreign.execute(
+        "SELECT version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature FROM version"
+    )
+    raw.executemany(
+        "INSERT INTO temp.merge_incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (r for r in rows if r[0] in verified)
+    )
+    parents = foreign.execute("SELECT version_id, parent_id FROM version_parent")
+    raw.executemany("INSERT INTO temp.merge_incoming_parent VALUES (?, ?)", (r for r in parents if r[0] in verified))
+
+
+def _copy_blobs(raw: sqlite3.Connection, foreign: sqlite3.Connection, plan: _Plan) -> tuple[int, int]:
+    """Stream the verified blobs not here yet; (count, bytes)."""
+    count = size_total = 0
+    for sha in plan.verified_blobs:
+        if raw.execute("SELECT 1 FROM main.blob WHERE sha256 = ?", (sha,)).fetchone():
+            continue  # an earlier file of the batch brought it
+        found = foreign.execute("SELECT id, size, mime FROM blob WHERE sha256 = ?", (sha,)).fetchone()
+        if found is None:
+            continue  # _LEFT_OUT names it
+        rowid, size, mime = found
+        target = raw.execute(
+            "INSERT INTO main.blob(sha256, size, mime, data) VALUES (?, ?, ?, zeroblob(?))", (sha, size, mime, size)
+        ).lastrowid
+        if size:
+            with foreign.blobopen("blob", "data", rowid, readonly=True) as src, raw.blobopen(
+                "blob", "data", target, readonly=False, name="main"
+            ) as dst:
+                while chunk := src.read(_CHUNK):
+                    dst.write(chunk)
+        count += 1
+        size_total += size
+    return count, size_total
+
+
+def _apply(conn: Connection, foreign: sqlite3.Connection, plan: _Plan, report: FileReport, now: str) -> None:
     if plan.exporter is not None:  # again, as of now: an earlier file of the batch may have brought the device's manifests
         stored = dict(conn.execute(_STORED_CHAIN, {"d": plan.exporter.device_id}).all())
         if any(stored.get(m.number, m.hash) != m.hash for m in plan.chain):
@@ -534,21 +603,14 @@ def _apply(conn: Connection, plan: _Plan, report: FileReport, now: str) -> None:
     report.enrolled = enrolled
     for statement in _UNION:
         conn.exec_driver_sql(statement)
-    raw = conn.connection.driver_connection
-    raw.execute("DELETE FROM temp.merge_verified")  # type: ignore[union-attr]
-    raw.executemany("INSERT INTO temp.merge_verified(version_id) VALUES (?)", [(v,) for v in plan.verified_versions])  # type: ignore[union-attr]
-    raw.execute("DELETE FROM temp.merge_verified_blob")  # type: ignore[union-attr]
-    raw.executemany("INSERT INTO temp.merge_verified_blob(sha256) VALUES (?)", [(b,) for b in plan.verified_blobs])  # type: ignore[union-attr]
+    raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+    _stage(raw, foreign, plan)
     conn.exec_driver_sql(_NEW)
     projection.begin_scope(conn)
     conn.exec_driver_sql(_SCOPE.format(scope=projection.AFFECTED))
     added = conn.exec_driver_sql(_INSERT_VERSIONS).rowcount
     conn.exec_driver_sql(_INSERT_PARENTS)
-    blob_bytes = conn.exec_driver_sql(
-        "SELECT coalesce(sum(i.size), 0) FROM incoming.blob i JOIN temp.merge_verified_blob c ON c.sha256 = i.sha256 "
-        "WHERE NOT EXISTS (SELECT 1 FROM main.blob b WHERE b.sha256 = i.sha256)"
-    ).scalar()
-    blobs = conn.exec_driver_sql(_INSERT_BLOBS).rowcount
+    blobs, blob_bytes = _copy_blobs(raw, foreign, plan)
     if conn.exec_driver_sql(_LEFT_OUT).scalar():
         raise KnownDatabaseError(report.file, "the file changed between its checks and the merge; nothing was merged")
     for m in plan.chain:
@@ -559,7 +621,7 @@ def _apply(conn: Connection, plan: _Plan, report: FileReport, now: str) -> None:
     if plan.max_hlc:
         local.observe(conn, plan.max_hlc)
     conflicted = projection.refresh_scope(conn)
-    report.versions_added, report.blobs_added, report.blob_bytes = added, blobs, int(blob_bytes or 0)
+    report.versions_added, report.blobs_added, report.blob_bytes = added, blobs, blob_bytes
     report.conflicts, report.records_in_conflict = len(conflicted), conflicted
     conn.execute(
         text(
@@ -576,35 +638,118 @@ def _apply(conn: Connection, plan: _Plan, report: FileReport, now: str) -> None:
     )
 
 
-class _DryRun(Exception):
-    pass
-
-
-def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileReport, now: str, *, dry_run: bool,
-                 cancelled: Callable[[], bool], target: Path) -> None:
-    """Step 4 on the batch's connection: ATTACH (outside a transaction, as SQLite requires),
-    one BEGIN IMMEDIATE … COMMIT, DETACH."""
-    raw = conn.connection.driver_connection
+def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileReport, now: str, *, target: Path) -> None:
+    """Step 4 of one file, in a SAVEPOINT of the batch's transaction: a file refused here is
+    rolled back alone."""
     try:
-        raw.execute("ATTACH DATABASE ? AS incoming", (engine.file_uri(quarantined, "mode=ro&immutable=1"),))  # type: ignore[union-attr]
+        foreign = open_hardened(quarantined)
+    except sqlite3.Error as exc:
+        raise Refused(report.file, "unreadable", f"the file could not be read again ({exc})") from exc
+    raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+    try:
+        # a savepoint of our own (SQLAlchemy's would try to roll back to it after SQLite has
+        # already rolled the whole transaction back, as it does on a full disk)
+        conn.exec_driver_sql("SAVEPOINT merge_file")
         try:
-            raw.execute("PRAGMA incoming.mmap_size=0")  # type: ignore[union-attr]
-            with conn.begin():
-                _apply(conn, plan, report, now)
-                if cancelled():
-                    raise Cancelled
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
-        finally:
-            raw.execute("DETACH DATABASE incoming")  # type: ignore[union-attr]
+            _apply(conn, foreign, plan, report, now)
+        except BaseException:
+            if raw.in_transaction:
+                conn.exec_driver_sql("ROLLBACK TO merge_file")
+                conn.exec_driver_sql("RELEASE merge_file")
+            raise
+        conn.exec_driver_sql("RELEASE merge_file")
     except IntegrityError as exc:
         raise Refused(report.file, "contents", f"the file's versions cannot be stored beside those already here ({exc.orig})") from exc
     except OperationalError as exc:
         raise engine.translate(exc, target) from exc
-    except sqlite3.OperationalError as exc:  # from the raw ATTACH/DETACH
+    except sqlite3.OperationalError as exc:  # from the raw staging and blob streams
         raise engine.translate(OperationalError(str(exc), None, exc), target) from exc
+    finally:
+        foreign.close()
+
+
+# --- the reports, kept ----------------------------------------------------------------------
+#
+# Each batch's per-file report is kept in the receiving database's `local_state` (this file's
+# own state, never merged), under `merge_report:<time>:<id>`, as JSON. Why there:
+# - written in the batch's own transaction, a merge's report exists if and only if the merge
+#   committed: a cancelled or killed batch leaves neither;
+# - it travels with the master file (copied to another computer, its history comes along),
+#   unlike a file in this computer's data folder;
+# - the schema (frozen, compared text for text by every merge) needs no new table; import_log
+#   keeps one row per merged file and cannot say why a file was refused or that a dry run
+#   was made.
+# A dry run writes nothing of the merge; its report alone is stored afterwards, in a small
+# transaction of its own, and only the latest DRY_RUNS_KEPT of them are kept.
+
+REPORT_KEY = "merge_report:"
+DRY_RUNS_KEPT = 20
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    key: str
+    at: str  # ISO 8601, UTC
+    dry_run: bool
+    files: tuple[FileReport, ...]
+
+
+def _report_json(reports: Sequence[FileReport], now: str, dry_run: bool) -> str:
+    files = []
+    for r in reports:
+        files.append({
+            "file": str(r.file), "status": r.status, "reason": r.reason, "code": r.code, "device_id": r.device_id,
+            "inspector": r.inspector, "role": r.role, "export_number": r.export_number, "versions_added": r.versions_added,
+            "versions_present": r.versions_present, "blobs_added": r.blobs_added, "blob_bytes": r.blob_bytes,
+            "conflicts": r.conflicts, "records_in_conflict": r.records_in_conflict[:1000],
+            "enrolled": [{"id": d.id, "role": d.role, "inspector": d.inspector, "fingerprint": d.fingerprint} for d in r.enrolled],
+            "older_than": r.older_than, "file_sha256": r.file_sha256,
+        })
+    return json.dumps({"at": now, "dry_run": dry_run, "files": files}, ensure_ascii=False)
+
+
+def _store_report(conn: Connection, reports: Sequence[FileReport], now: str, *, dry_run: bool) -> str:
+    # the time, then a number counting up: batches within the same second keep their order
+    taken = conn.execute(text("SELECT key FROM local_state WHERE key LIKE 'merge_report:%'")).scalars().all()
+    number = 1 + max((int(k.rsplit(":", 1)[-1]) for k in taken if k.rsplit(":", 1)[-1].isdigit()), default=0)
+    key = f"{REPORT_KEY}{now}:{number:08d}"
+    local.put(conn, key, _report_json(reports, now, dry_run))
+    if dry_run:
+        rows = conn.execute(
+            text("SELECT key FROM local_state WHERE key LIKE 'merge_report:%' AND json_extract(value, '$.dry_run') ORDER BY key DESC")
+        ).scalars().all()
+        for old in rows[DRY_RUNS_KEPT:]:
+            conn.execute(text("DELETE FROM local_state WHERE key = :k"), {"k": old})
+    return key
+
+
+def _parse_report(key: str, value: str) -> BatchReport:
+    body = json.loads(value)
+    files = []
+    for f in body.get("files", []):
+        enrolled = [DeviceInfo(d["id"], d["role"], d["inspector"], b"", d["fingerprint"]) for d in f.get("enrolled", [])]
+        files.append(FileReport(
+            Path(f["file"]), f["status"], f.get("reason", ""), f.get("code", ""), f.get("device_id", ""), f.get("inspector"),
+            f.get("role", ""), int(f.get("export_number", 0)), int(f.get("versions_added", 0)), int(f.get("versions_present", 0)),
+            int(f.get("blobs_added", 0)), int(f.get("blob_bytes", 0)), int(f.get("conflicts", 0)),
+            list(f.get("records_in_conflict", [])), enrolled, int(f.get("older_than", 0)), f.get("file_sha256", ""),
+        ))
+    return BatchReport(key, str(body.get("at", "")), bool(body.get("dry_run")), tuple(files))
+
+
+def stored_reports(database: Database) -> list[BatchReport]:
+    """Every kept batch report, the latest first."""
+    with database.read() as conn:
+        rows = conn.execute(
+            text("SELECT key, value FROM local_state WHERE key LIKE 'merge_report:%' ORDER BY key DESC")
+        ).all()
+    out = []
+    for key, value in rows:
+        try:
+            out.append(_parse_report(key, value))
+        except (ValueError, KeyError, TypeError):  # a report another build wrote differently: skipped, not fatal
+            continue
+    return out
 
 
 def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: Enroll) -> _Plan:
@@ -673,6 +818,9 @@ def _prepare(database: Database, path: Path, quarantine_dir: Path, *, enroll: En
         plan = _inspect(database, prepared.quarantined, path, enroll=enroll)
     except Refused as exc:
         prepared.refusal = exc
+        device = getattr(exc, "device", None)
+        if isinstance(device, DeviceInfo):  # whose file it is, when the file got that far
+            report.device_id, report.inspector, report.role = device.id, device.inspector, device.role
         return prepared
     exporter = plan.devices[plan.source]
     report.device_id, report.inspector, report.role = exporter.id, exporter.inspector, exporter.role
@@ -699,15 +847,16 @@ def merge(
     cancelled: Callable[[], bool] = lambda: False,
     keep_backups: int = 10,
 ) -> list[FileReport]:
-    """Merge each file in turn, each in its own transaction; a refused file is reported,
-    the others are merged. Raises `Cancelled` (earlier files stay merged) and the
-    environment's failures (a full disk) after rolling the current file back.
+    """Merge the files as one batch: one transaction, each file in a savepoint of its own; a
+    refused file is reported, the others are merged. Raises `Cancelled` and the environment's
+    failures (a full disk) after rolling the whole batch back: nothing of it is written. The
+    batch's report is kept in the database (`stored_reports`), a dry run's too.
 
     Steps 1–3 of the next file (copy, hashes, signatures: mostly C code that releases the
-    GIL) run in a worker thread while the current file's transaction runs, so a batch costs
-    little more than its transactions. A file checked before an earlier one of the batch
-    was merged stays correct: step 4 adds only what step 3 checked, and requires that the
-    rest was already here.
+    GIL) run in a worker thread while the current file's step 4 runs, so a batch costs
+    little more than its inserts. A file checked before an earlier one of the batch was
+    merged stays correct: step 4 adds only what step 3 checked, and requires that the rest
+    was already here.
     """
     now = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     reports: list[FileReport] = []
@@ -715,9 +864,11 @@ def merge(
     quarantine_dir.mkdir(parents=True, exist_ok=True)
     _sweep(quarantine_dir)
     paths = [Path(p) for p in files]
+    seen: set[str] = set()  # the same bytes offered twice in one batch (the log is not committed yet)
     batch = database.engine.connect().execution_options(immediate=True)
     with ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge") as ahead, batch as conn:
         pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll)] if paths else []
+        transaction = None
         try:
             for index, path in enumerate(paths):
                 if progress:
@@ -734,14 +885,22 @@ def merge(
                         raise prepared.refusal
                     if prepared.plan is None:
                         continue
+                    if report.file_sha256 in seen:
+                        report.status = "nothing-new"
+                        continue
+                    seen.add(report.file_sha256)
                     if not dry_run and not backed_up:
+                        # a copy as of before the batch (the batch's transaction is not visible to it)
                         backup_dir.mkdir(parents=True, exist_ok=True)
                         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
                         migrations.backup(database.path, backup_dir / f"{database.path.stem}-{stamp}.db")
                         _prune(backup_dir, database.path.stem, keep_backups)
                         backed_up = True
-                    _transaction(conn, prepared.quarantined, prepared.plan, report, now, dry_run=dry_run, cancelled=cancelled,
-                                 target=database.path)
+                    if transaction is None:
+                        transaction = _begin(conn, database.path)
+                    _transaction(conn, prepared.quarantined, prepared.plan, report, now, target=database.path)
+                    if cancelled():
+                        raise Cancelled
                     if dry_run:
                         report.status = "dry-run"
                     elif report.versions_added == 0 and report.blobs_added == 0 and not report.enrolled:
@@ -755,14 +914,58 @@ def merge(
                     raise
                 finally:
                     prepared.quarantined.unlink(missing_ok=True)
+            if progress:
+                progress(len(paths), len(paths), "")
+            if cancelled():
+                raise Cancelled
+            if dry_run:
+                if transaction is not None:
+                    transaction.rollback()
+                    transaction = None
+                _keep_dry_run(conn, reports, now, database.path)
+            else:
+                if transaction is None:
+                    transaction = _begin(conn, database.path)
+                _store_report(conn, reports, now, dry_run=False)
+                _commit(transaction, database.path)
+                transaction = None
         finally:
+            if transaction is not None and transaction.is_active:  # cancelled, failed: nothing of the batch stays
+                transaction.rollback()
             for future in pending:  # a cancelled or failed batch: the file checked ahead is dropped
                 future.cancel()
                 if not future.cancelled():
                     future.result().quarantined.unlink(missing_ok=True)
-    if progress:
-        progress(len(paths), len(paths), "")
     return reports
 
 
-__all__ = ["Cancelled", "DeviceInfo", "FileReport", "expected_schema", "merge", "open_hardened"]
+def _keep_dry_run(conn: Connection, reports: Sequence[FileReport], now: str, target: Path) -> None:
+    """The dry run's report, alone, in a transaction of its own. Best effort: a master that
+    cannot be written just now (read-only, busy) still gets its dry run, shown, not kept."""
+    try:
+        transaction = _begin(conn, target)
+        try:
+            _store_report(conn, reports, now, dry_run=True)
+            _commit(transaction, target)
+        finally:
+            if transaction.is_active:
+                transaction.rollback()
+    except (KnownDatabaseError, OperationalError):
+        return
+
+
+def _begin(conn: Connection, target: Path) -> RootTransaction:
+    try:
+        return conn.begin()
+    except OperationalError as exc:
+        raise engine.translate(exc, target) from exc
+
+
+def _commit(transaction: RootTransaction, target: Path) -> None:
+    try:
+        transaction.commit()
+    except OperationalError as exc:
+        raise engine.translate(exc, target) from exc
+
+
+__all__ = ["BatchReport", "Cancelled", "DeviceInfo", "FileReport", "expected_schema", "merge", "open_hardened", "stored_reports"]

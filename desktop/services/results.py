@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import text
 
+from desktop.core.campaign import MethodSource
+from desktop.core.indicators import Level
 from desktop.core.scoring import Adjudication, Adjustment, CountyResult, InspectorScore, MethodScore, compute_results
+from desktop.services import rectification
 from desktop.services.workspace import Workspace
 
 
 def results(ws: Workspace) -> list[CountyResult]:
     with ws.read() as conn:
+        ws.reload_campaign(conn)  # the lead's settings may have come with a merge
         scores = [
             InspectorScore(c, i, who, Decimal(s))
             for c, i, who, s in conn.execute(text("SELECT county, item, inspector, score FROM current_score"))
@@ -99,4 +104,127 @@ def county_detail(ws: Workspace, county: str) -> dict[str, ItemDetail]:
             adjudicated[1] if adjudicated else "",
             int(problems.get(node.code, 0)),
         )
+    return out
+
+
+# --- the dashboard's charts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TotalBar:
+    """One county's bar in the chart of totals: the total as the results table shows it
+    (two places, half up), and whether anything behind it is missing."""
+
+    county: str  # code
+    name: str
+    total: Decimal
+    rank: int
+    grade: str
+    complete: bool
+    missing_methods: tuple[str, ...]  # method keys with a weight and no score imported
+    unscored_items: int
+
+
+@dataclass(frozen=True)
+class ProfileBar:
+    """A county over one first-level indicator: the points it counts there (adjudicated or
+    the inspectors' mean, item by item) out of the indicator's points."""
+
+    code: str
+    name: str
+    points: Decimal
+    counted: Decimal  # over the scored items; an unscored item counts nothing (and is named)
+    scored_items: int
+    items: int
+
+    @property
+    def share(self) -> Decimal | None:
+        """counted / points, from 0 to 1; None when none of its items was scored (no bar)."""
+        if self.scored_items == 0 or not self.points:
+            return None
+        return self.counted / self.points
+
+    @property
+    def complete(self) -> bool:
+        return self.scored_items == self.items
+
+
+def totals_chart(ws: Workspace, rows: list[CountyResult] | None = None) -> list[TotalBar]:
+    """Every county of the campaign, best first, as the chart of totals draws it."""
+    rows = results(ws) if rows is None else rows
+    names = {c.code: c.name for c in ws.campaign.counties}
+    return [
+        TotalBar(
+            r.county, names.get(r.county, r.county), r.shown_total, r.rank, r.grade.value, r.complete, r.missing_methods,
+            len(r.unscored_items),
+        )
+        for r in rows
+    ]
+
+
+def profile(ws: Workspace, county: str, rows: list[CountyResult] | None = None) -> list[ProfileBar]:
+    """A county's inspection over the first-level indicators, in the indicator set's order."""
+    rows = results(ws) if rows is None else rows
+    found = next((r for r in rows if r.county == county), None)
+    if found is None:
+        raise KeyError(county)
+    by_item = {i.item: i for i in found.items}
+    indicators = ws.campaign.indicator_set
+    out = []
+    for node in indicators.level(Level.FIRST):
+        items = [by_item[n.code] for n in indicators.items_under(node.code) if n.code in by_item]
+        scored = [i for i in items if i.scored]
+        out.append(ProfileBar(node.code, node.name, node.points, sum((i.score for i in scored), Decimal(0)), len(scored), len(items)))
+    return out
+
+
+# --- the timeline ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneProgress:
+    """A date of the campaign and how far the work it stands for has got. Milestones are
+    data; the ones the campaign names as a method (self-check, third-party, inspection),
+    `results` and `rectification` are counted, any other only dated."""
+
+    key: str
+    name: str
+    due: dt.date
+    unit: str  # counties | problems | "" (nothing to count)
+    done: int
+    of: int
+
+    @property
+    def counted(self) -> bool:
+        return bool(self.unit)
+
+    @property
+    def finished(self) -> bool:
+        return self.counted and self.done >= self.of
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.counted and not self.finished and self.due < today
+
+
+def timeline(ws: Workspace, rows: list[CountyResult] | None = None) -> list[MilestoneProgress]:
+    """The campaign's milestones by date, each with what is done of what it asks for."""
+    rows = results(ws) if rows is None else rows
+    counties = len(rows)
+    problems: list[rectification.Entry] | None = None
+    out = []
+    for m in sorted(ws.campaign.milestones, key=lambda m: (m.due, m.key)):
+        method = ws.campaign.method(m.key)
+        unit, done, of = "counties", 0, counties
+        if method is not None and method.source is MethodSource.IMPORT:
+            done = sum(m.key not in r.missing_methods for r in rows)
+        elif method is not None or m.key == "inspection":
+            done = sum(not r.unscored_items for r in rows)
+        elif m.key == "results":
+            done = sum(r.complete for r in rows)
+        elif m.key == "rectification":
+            problems = rectification.board(ws) if problems is None else problems
+            unit, done, of = "problems", sum(p.status != "open" for p in problems), len(problems)
+        else:
+            unit, done, of = "", 0, 0
+        out.append(MilestoneProgress(m.key, m.name, m.due, unit, done, of))
     return out

@@ -24,6 +24,7 @@ from desktop.services.workspace import Workspace
 
 Cancelled = merging.Cancelled
 FileReport = merging.FileReport
+BatchReport = merging.BatchReport
 
 
 class SyncError(KnownDatabaseError):
@@ -55,8 +56,13 @@ def merge(
     dry_run: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
+    now: str | None = None,
 ) -> list[FileReport]:
-    """Merge exported files into the workspace's database; see db.merge."""
+    """Merge exported files into the workspace's database as one batch; see db.merge.
+
+    `cancelled()` turning true at any point before the end rolls the whole batch back:
+    `Cancelled` is raised and the database is exactly as it was (versions, blobs, devices,
+    import log, the kept reports). The batch's report is kept (`merge_reports`)."""
     return merging.merge(
         ws.database,
         files,
@@ -66,7 +72,13 @@ def merge(
         dry_run=dry_run,
         progress=progress,
         cancelled=cancelled,
+        now=now,
     )
+
+
+def merge_reports(ws: Workspace) -> list[BatchReport]:
+    """The reports of past merges and dry runs kept in the database, the latest first."""
+    return merging.stored_reports(ws.database)
 
 
 @dataclass(frozen=True)
@@ -157,7 +169,10 @@ def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
     return written
 
 
-__all__ = ["Cancelled", "CompetingVersion", "Conflict", "FileReport", "SyncError", "conflicts", "export", "merge", "resolve"]
+__all__ = [
+    "BatchReport", "Cancelled", "CompetingVersion", "Conflict", "FileReport", "SyncError", "conflicts", "export", "merge",
+    "merge_reports", "resolve",
+]
 
 
 def device_fingerprint(ws: Workspace) -> str:

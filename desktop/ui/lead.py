@@ -46,14 +46,15 @@ from db.keys import show_fingerprint
 from desktop import paths
 from desktop.core.campaign import MethodSource
 from desktop.core.errors import InputError
-from desktop.core.inspection import InspectionMode
+from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical, show
-from desktop.core.sheets import parse_method_sheet
+from desktop.core.sheets import parse_method_sheet, read_rows
 from desktop.services import decisions, imports, rectification, sync, tables
 from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
 from desktop.ui import jobs
-from desktop.ui.item_view import mode_label, severity_label
+from desktop.ui.charts import ProfileChart, TotalsChart
+from desktop.ui.item_view import mode_label, severity_label, status_label
 from desktop.ui.messages import entity_name, explain, field_name, problem_status, refusal, sheet_problem
 
 
@@ -105,6 +106,67 @@ def status_text(report: sync.FileReport) -> str:
     }.get(report.status, report.status)
 
 
+def _shown_value(entity: str, key: str, value: object) -> object:
+    """A stored code (a mode, a finding's result, a severity, a problem's status) in words."""
+    if not isinstance(value, str) or not value:
+        return value
+    if key == "mode" and value in {m.value for m in InspectionMode}:
+        return mode_label(InspectionMode(value))
+    if key == "status" and entity == "finding" and value in {f.value for f in FindingStatus}:
+        return status_label(FindingStatus(value))
+    if key == "status" and entity == "problem":
+        return problem_status(value)
+    if key == "severity":
+        return severity_label(value)
+    return value
+
+
+def report_table() -> QTableWidget:
+    """A merge's report, a row per file: who, what it brought, and why a file was refused."""
+    return _table(
+        [
+            QCoreApplication.translate("LeadWindow", "File"),
+            QCoreApplication.translate("LeadWindow", "Inspector"),
+            QCoreApplication.translate("LeadWindow", "Device"),
+            QCoreApplication.translate("LeadWindow", "Export"),
+            QCoreApplication.translate("LeadWindow", "Result"),
+            QCoreApplication.translate("LeadWindow", "New versions"),
+            QCoreApplication.translate("LeadWindow", "Already here"),
+            QCoreApplication.translate("LeadWindow", "Evidence"),
+            QCoreApplication.translate("LeadWindow", "Conflicts"),
+            QCoreApplication.translate("LeadWindow", "Reason"),
+        ]
+    )
+
+
+def fill_report(table: QTableWidget, reports: list[sync.FileReport]) -> None:
+    table.setRowCount(len(reports))
+    for row, r in enumerate(reports):
+        refused = r.status == "refused"
+        export = f"#{r.export_number}" if r.export_number else QCoreApplication.translate("LeadWindow", "database file")
+        values = [
+            r.file.name,
+            r.inspector or (QCoreApplication.translate("LeadWindow", "(master)") if r.role == "master" else ""),
+            r.device_id[:8],
+            "" if refused and not r.export_number else export,
+            status_text(r),
+            # a refused file brings nothing: its counts are left empty rather than shown as 0
+            "" if refused else r.versions_added,
+            "" if refused else r.versions_present,
+            "" if refused else f"{r.blobs_added} ({r.blob_bytes // 1024} KB)" if r.blobs_added else "0",
+            "" if refused else r.conflicts,
+            refusal(r.code) if refused else "",
+        ]
+        for col, value in enumerate(values):
+            cell = _cell(value, right=isinstance(value, int))
+            if r.status == "refused":
+                cell.setToolTip(r.reason)  # the technical detail, for whoever investigates
+                cell.setForeground(QColor("#c62828"))
+            elif col == 0:
+                cell.setToolTip(str(r.file))
+            table.setItem(row, col, cell)
+
+
 # --- merging ----------------------------------------------------------------------------------
 
 
@@ -125,20 +187,7 @@ class MergeDialog(QDialog):
         self.summary = QLabel(QCoreApplication.translate("LeadWindow", "Checking {0} files (nothing is written yet)…").format(len(files)))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.table = _table(
-            [
-                QCoreApplication.translate("LeadWindow", "File"),
-                QCoreApplication.translate("LeadWindow", "Inspector"),
-                QCoreApplication.translate("LeadWindow", "Device"),
-                QCoreApplication.translate("LeadWindow", "Export"),
-                QCoreApplication.translate("LeadWindow", "Result"),
-                QCoreApplication.translate("LeadWindow", "New versions"),
-                QCoreApplication.translate("LeadWindow", "Already here"),
-                QCoreApplication.translate("LeadWindow", "Evidence"),
-                QCoreApplication.translate("LeadWindow", "Conflicts"),
-                QCoreApplication.translate("LeadWindow", "Reason"),
-            ]
-        )
+        self.table = report_table()
         self.table.setObjectName("merge-files")
         layout.addWidget(self.table, 2)
         self.devices_label = QLabel()
@@ -201,7 +250,7 @@ class MergeDialog(QDialog):
         if isinstance(exc, sync.Cancelled):
             self.summary.setText(
                 QCoreApplication.translate(
-                    "LeadWindow", "Cancelled: the file being merged was rolled back; files merged before it stay merged."
+                    "LeadWindow", "Cancelled: nothing was merged; the master is exactly as it was before."
                 )
             )
             self.merged = True
@@ -213,27 +262,7 @@ class MergeDialog(QDialog):
         if progress:
             progress.reset()
         self.reports = reports
-        self.table.setRowCount(len(reports))
-        for row, r in enumerate(reports):
-            values = [
-                r.file.name,
-                r.inspector or (QCoreApplication.translate("LeadWindow", "(master)") if r.role == "master" else ""),
-                r.device_id[:8],
-                f"#{r.export_number}" if r.export_number else QCoreApplication.translate("LeadWindow", "database file"),
-                status_text(r),
-                r.versions_added,
-                r.versions_present,
-                f"{r.blobs_added} ({r.blob_bytes // 1024} KB)" if r.blobs_added else "0",
-                r.conflicts,
-                refusal(r.code) if r.status == "refused" else "",
-            ]
-            for col, value in enumerate(values):
-                cell = _cell(value, right=isinstance(value, int))
-                if r.status == "refused":
-                    cell.setToolTip(r.reason)  # the technical detail, for whoever investigates
-                if r.status == "refused":
-                    cell.setForeground(QColor("#c62828"))
-                self.table.setItem(row, col, cell)
+        fill_report(self.table, reports)
         new = {d.id: d for r in reports if r.status == "dry-run" for d in r.enrolled}
         if dry_run:
             refused = sum(r.status == "refused" for r in reports)
@@ -270,6 +299,8 @@ class MergeDialog(QDialog):
                 QCoreApplication.translate(
                     "LeadWindow", "Merged: {0} versions added; {1} files refused. The master was backed up first."
                 ).format(added, sum(r.status == "refused" for r in reports))
+                + " "
+                + QCoreApplication.translate("LeadWindow", "This report is kept under Merge history.")
             )
             self.merge_button.setEnabled(False)
             for box in self.accept_boxes.values():
@@ -339,20 +370,12 @@ class ImportDialog(QDialog):
                 )
             )
             self.summary.setStyleSheet("color: #c62828;")
-            headers = [
-                QCoreApplication.translate("LeadWindow", "Row"),
-                QCoreApplication.translate("LeadWindow", "Column"),
-                QCoreApplication.translate("LeadWindow", "Problem"),
-            ]
-            self.table.setColumnCount(3)
-            self.table.setHorizontalHeaderLabels(headers)
-            self.table.setRowCount(len(exc.problems))
-            for r, problem in enumerate(exc.problems):
-                for c, value in enumerate((problem.row or "", problem.column or "", sheet_problem(problem.code))):
-                    cell = _cell(value, right=c == 0)
-                    cell.setToolTip(problem.message)
-                    cell.setForeground(QColor("#c62828"))
-                    self.table.setItem(r, c, cell)
+            try:
+                header, rows = read_rows(self.path)
+            except InputError:  # the file or its header is what is wrong: the problems alone
+                self._show_problems(exc)
+            else:
+                self._show_sheet(header, rows, exc)
             return
         self.import_button.setEnabled(True)
         self.summary.setStyleSheet("")
@@ -372,6 +395,64 @@ class ImportDialog(QDialog):
         for r, (county, value) in enumerate(rows):
             self.table.setItem(r, 0, _cell(county))
             self.table.setItem(r, 1, _cell(value, right=True))
+
+    def _show_problems(self, exc: InputError) -> None:
+        self.table.clear()
+        self.table.setColumnCount(3)
+        self.table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("LeadWindow", "Row"),
+                QCoreApplication.translate("LeadWindow", "Column"),
+                QCoreApplication.translate("LeadWindow", "Problem"),
+            ]
+        )
+        self.table.setRowCount(len(exc.problems))
+        for r, problem in enumerate(exc.problems):
+            column = field_name(problem.column) if problem.column else ""
+            for c, value in enumerate((problem.row or "", column, sheet_problem(problem.code))):
+                cell = _cell(value, right=c == 0)
+                cell.setToolTip(problem.message)
+                cell.setForeground(QColor("#c62828"))
+                self.table.setItem(r, c, cell)
+
+    def _show_sheet(self, header: list[str], rows: list[tuple[int, list[str]]], exc: InputError) -> None:
+        """Every row of the sheet as read, each bad one in red with its reasons, its bad cell marked."""
+        by_row: dict[int | None, list[Any]] = {}
+        for problem in exc.problems:
+            by_row.setdefault(problem.row, []).append(problem)
+        shown = [i for i, name in enumerate(header) if name]
+        self.table.clear()
+        self.table.setColumnCount(len(shown) + 2)
+        self.table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("LeadWindow", "Row"),
+                *[field_name(header[i]) for i in shown],
+                QCoreApplication.translate("LeadWindow", "Problem"),
+            ]
+        )
+        loose = by_row.get(None, [])  # problems of the whole sheet, listed after its rows
+        self.table.setRowCount(len(rows) + len(loose))
+        red, marked = QColor("#c62828"), QColor("#fdecea")
+        for r, (number, cells) in enumerate(rows):
+            problems = by_row.get(number, [])
+            reasons = "；".join(
+                f"{field_name(p.column)}：{sheet_problem(p.code)}" if p.column else sheet_problem(p.code) for p in problems
+            )
+            values = [number, *[cells[i].strip() if i < len(cells) else "" for i in shown], reasons]
+            bad_columns = {p.column for p in problems}
+            for c, value in enumerate(values):
+                cell = _cell(value, right=c == 0)
+                if problems:
+                    cell.setForeground(red)
+                    cell.setToolTip("\n".join(p.message for p in problems))
+                    if 0 < c <= len(shown) and header[shown[c - 1]] in bad_columns:
+                        cell.setBackground(marked)
+                self.table.setItem(r, c, cell)
+        for r, problem in enumerate(loose, start=len(rows)):
+            cell = _cell(sheet_problem(problem.code))
+            cell.setForeground(red)
+            cell.setToolTip(problem.message)
+            self.table.setItem(r, len(shown) + 1, cell)
 
     def _import(self) -> None:
         try:
@@ -491,7 +572,8 @@ class LeadWindow(QMainWindow):
         )
         self.results.setObjectName("results")
         self.results.setSortingEnabled(True)
-        self.tabs.addTab(self.results, QCoreApplication.translate("LeadWindow", "Results"))
+        self.results_view = self._results_tab()
+        self.tabs.addTab(self.results_view, QCoreApplication.translate("LeadWindow", "Results"))
         self.detail_view = self._detail_tab()
         self.tabs.addTab(self.detail_view, QCoreApplication.translate("LeadWindow", "County detail"))
         self.conflicts_view = self._conflicts_tab()
@@ -502,25 +584,14 @@ class LeadWindow(QMainWindow):
             [
                 QCoreApplication.translate("LeadWindow", "Due"),
                 QCoreApplication.translate("LeadWindow", "What"),
+                QCoreApplication.translate("LeadWindow", "Progress"),
                 QCoreApplication.translate("LeadWindow", "State"),
             ]
         )
         self.timeline.setObjectName("timeline")
         self.tabs.addTab(self.timeline, QCoreApplication.translate("LeadWindow", "Timeline"))
-        self.history = _table(
-            [
-                QCoreApplication.translate("LeadWindow", "Merged at"),
-                QCoreApplication.translate("LeadWindow", "File"),
-                QCoreApplication.translate("LeadWindow", "Inspector"),
-                QCoreApplication.translate("LeadWindow", "Export"),
-                QCoreApplication.translate("LeadWindow", "New versions"),
-                QCoreApplication.translate("LeadWindow", "Already here"),
-                QCoreApplication.translate("LeadWindow", "Evidence"),
-                QCoreApplication.translate("LeadWindow", "Conflicts"),
-            ]
-        )
-        self.history.setObjectName("history")
-        self.tabs.addTab(self.history, QCoreApplication.translate("LeadWindow", "Merge history"))
+        self.history_view = self._history_tab()
+        self.tabs.addTab(self.history_view, QCoreApplication.translate("LeadWindow", "Merge history"))
         bar = QToolBar(QCoreApplication.translate("LeadWindow", "Desk"))
         bar.setMovable(False)
         self.addToolBar(bar)
@@ -554,6 +625,79 @@ class LeadWindow(QMainWindow):
         return True
 
     # --- tabs ----------------------------------------------------------------------------
+
+    def _results_tab(self) -> QWidget:
+        """The results table above, the charts below: every county's total, and the profile
+        of the county selected in the table."""
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("results-view")
+        splitter.addWidget(self.results)
+        charts = QWidget()
+        row = QHBoxLayout(charts)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.totals_chart = TotalsChart()
+        self.profile_chart = ProfileChart()
+        row.addWidget(self.totals_chart, 1)
+        row.addWidget(self.profile_chart, 1)
+        splitter.addWidget(charts)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([290, 400])  # at 1366×768 the seven counties of a campaign, all visible
+        self.results.currentCellChanged.connect(lambda *_: self._refresh_profile())
+        self._rows: list[Any] = []
+        return splitter
+
+    def selected_county(self) -> str | None:
+        """The county of the results table's current row (the code), if any."""
+        row = self.results.currentRow()
+        cell = self.results.item(row, 1) if row >= 0 else None
+        if cell is None:
+            return None
+        named = self.ws.campaign.county_named(cell.text())
+        return named.code if named else None
+
+    def _refresh_profile(self) -> None:
+        if not self._rows:
+            return
+        county = self.selected_county() or self._rows[0].county
+        name = self.ws.campaign.county(county).name
+        self.profile_chart.set_profile(name, results_service.profile(self.ws, county, self._rows))
+
+    def _history_tab(self) -> QWidget:
+        """合并记录: every merge and dry run kept in the master, a row each; below, the chosen
+        one's report, file by file, as the merge dialog showed it."""
+        widget = QWidget()
+        layout = QVBoxLayout(widget)
+        hint = QLabel(
+            QCoreApplication.translate(
+                "LeadWindow", "Every merge and dry run is kept in the master database. Choose one to see its report."
+            )
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.batches = _table(
+            [
+                QCoreApplication.translate("LeadWindow", "When"),
+                QCoreApplication.translate("LeadWindow", "Kind"),
+                QCoreApplication.translate("LeadWindow", "Files"),
+                QCoreApplication.translate("LeadWindow", "Merged"),
+                QCoreApplication.translate("LeadWindow", "Refused"),
+                QCoreApplication.translate("LeadWindow", "New versions"),
+                QCoreApplication.translate("LeadWindow", "Conflicts"),
+            ]
+        )
+        self.batches.setObjectName("merge-batches")
+        self.batches.currentCellChanged.connect(lambda row, *_: self._show_batch(row))
+        splitter.addWidget(self.batches)
+        self.history = report_table()
+        self.history.setObjectName("history")
+        splitter.addWidget(self.history)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        self._batches: list[sync.BatchReport] = []
+        return widget
 
     def _conflicts_tab(self) -> QWidget:
         widget = QWidget()
@@ -677,6 +821,13 @@ class LeadWindow(QMainWindow):
             self.problem_filter.addItem(problem_status(key), key)
         self.problem_filter.currentIndexChanged.connect(lambda _i: self._refresh_problems())
         row.addWidget(self.problem_filter)
+        self.problem_county = QComboBox()
+        self.problem_county.setObjectName("problem-county")
+        self.problem_county.addItem(QCoreApplication.translate("LeadWindow", "All counties"), "")
+        for c in self.ws.campaign.counties:
+            self.problem_county.addItem(c.name, c.code)
+        self.problem_county.currentIndexChanged.connect(lambda _i: self._refresh_problems())
+        row.addWidget(self.problem_county)
         row.addStretch(1)
         for key in rectification.STATUSES:
             button = QPushButton(QCoreApplication.translate("LeadWindow", "Mark {0}").format(problem_status(key)))
@@ -696,6 +847,7 @@ class LeadWindow(QMainWindow):
             ]
         )
         self.problems.setObjectName("problems")
+        self.problems.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by county, as the campaign lists them
         self.problems.setSortingEnabled(True)
         layout.addWidget(self.problems, 1)
         self._problems: list[rectification.Entry] = []
@@ -704,14 +856,21 @@ class LeadWindow(QMainWindow):
     def _refresh_problems(self) -> None:
         names = {c.code: c.name for c in self.ws.campaign.counties}
         today = dt.date.today()
-        self._problems = rectification.board(self.ws, status=self.problem_filter.currentData() or None)
-        overdue = sum(p.overdue(today) for p in self._problems)
+        self._problems = rectification.board(
+            self.ws, status=self.problem_filter.currentData() or None, county=self.problem_county.currentData() or None
+        )
+        everything = self._problems if not (self.problem_filter.currentData() or self.problem_county.currentData()) else (
+            rectification.board(self.ws)
+        )
+        overdue = sum(p.overdue(today) for p in everything)  # the tab counts every problem, whatever is shown
         self.tabs.setTabText(
             self.tabs.indexOf(self.rectification_view),
             QCoreApplication.translate("LeadWindow", "Rectification ({0} overdue)").format(overdue)
             if overdue
             else QCoreApplication.translate("LeadWindow", "Rectification"),
         )
+        order = {c.code: i for i, c in enumerate(self.ws.campaign.counties)}
+        positions = {n.code: i for i, n in enumerate(self.ws.campaign.indicator_set.nodes)}
         self.problems.setSortingEnabled(False)
         self.problems.setRowCount(len(self._problems))
         for r, p in enumerate(self._problems):
@@ -724,8 +883,10 @@ class LeadWindow(QMainWindow):
                 p.deadline.isoformat() if p.deadline else "",
                 problem_status(p.status),
             )
+            # counties sort in the campaign's order, items in the indicator set's (1.2 before 1.10)
+            keys = {0: order.get(p.county, len(order)), 1: positions.get(p.item, len(positions))}
             for c, value in enumerate(values):
-                cell = _cell(value)
+                cell = _cell(value, sort_key=keys.get(c))
                 cell.setData(Qt.ItemDataRole.UserRole + 1, p.record_id)
                 if p.overdue(today):
                     cell.setForeground(QColor("#c62828"))
@@ -755,20 +916,31 @@ class LeadWindow(QMainWindow):
 
     def _refresh_timeline(self) -> None:
         today = dt.date.today()
-        milestones = sorted(self.ws.campaign.milestones, key=lambda m: m.due)
+        milestones = results_service.timeline(self.ws, self._rows)
         self.timeline.setRowCount(len(milestones))
         for r, m in enumerate(milestones):
             days = (m.due - today).days
-            if days < 0:
-                state = QCoreApplication.translate("LeadWindow", "past, {0} days ago").format(-days)
+            if m.finished:
+                state, colour = QCoreApplication.translate("LeadWindow", "done"), QColor("#2e7d32")
+            elif m.overdue(today):
+                state, colour = QCoreApplication.translate("LeadWindow", "overdue by {0} days").format(-days), QColor("#c62828")
+            elif days < 0:
+                state, colour = QCoreApplication.translate("LeadWindow", "past, {0} days ago").format(-days), None
             elif days == 0:
-                state = QCoreApplication.translate("LeadWindow", "due today")
+                state, colour = QCoreApplication.translate("LeadWindow", "due today"), QColor("#b26a00")
             else:
                 state = QCoreApplication.translate("LeadWindow", "in {0} days").format(days)
-            for c, value in enumerate((m.due.isoformat(), m.name, state)):
+                colour = QColor("#b26a00") if days <= 3 else None
+            if m.unit == "counties":
+                progress = QCoreApplication.translate("LeadWindow", "{0} of {1} counties").format(m.done, m.of)
+            elif m.unit == "problems":
+                progress = QCoreApplication.translate("LeadWindow", "{0} of {1} problems rectified").format(m.done, m.of)
+            else:
+                progress = ""
+            for c, value in enumerate((m.due.isoformat(), m.name, progress, state)):
                 cell = _cell(value)
-                if 0 <= days <= 3:
-                    cell.setForeground(QColor("#b26a00"))
+                if colour is not None:
+                    cell.setForeground(colour)
                 self.timeline.setItem(r, c, cell)
 
     def refresh(self) -> None:
@@ -798,6 +970,9 @@ class LeadWindow(QMainWindow):
         self.results.setSortingEnabled(True)
         if self.results.horizontalHeader().sortIndicatorSection() == 0:
             self.results.sortItems(0, Qt.SortOrder.AscendingOrder)
+        self._rows = rows
+        self.totals_chart.set_bars(results_service.totals_chart(self.ws, rows))
+        self._refresh_profile()
         self._refresh_detail()
         self._refresh_conflicts()
         self._refresh_problems()
@@ -862,6 +1037,8 @@ class LeadWindow(QMainWindow):
                 value = v.deleted if key == "deleted" else v.payload.get(key, "")
                 if key == "county":
                     value = names.get(str(value), value)
+                else:
+                    value = _shown_value(conflict.entity, key, value)
                 cell = _cell(
                     QCoreApplication.translate("LeadWindow", "yes")
                     if value is True
@@ -885,17 +1062,39 @@ class LeadWindow(QMainWindow):
         self.refresh()
 
     def _refresh_history(self) -> None:
-        with self.ws.read() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT merged_at, file_name, inspector, export_number, versions_added, versions_present, blobs_added, conflicts "
-                    "FROM import_log ORDER BY id DESC"
-                )
-            ).all()
-        self.history.setRowCount(len(rows))
-        for row, values in enumerate(rows):
+        shown = self._batches[self.batches.currentRow()].key if 0 <= self.batches.currentRow() < len(self._batches) else None
+        known = {b.key for b in self._batches}
+        self._batches = sync.merge_reports(self.ws)
+        self.batches.setRowCount(len(self._batches))
+        for row, batch in enumerate(self._batches):
+            try:
+                when = dt.datetime.fromisoformat(batch.at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            except ValueError:
+                when = batch.at
+            files = batch.files
+            values = (
+                when,
+                QCoreApplication.translate("LeadWindow", "dry run") if batch.dry_run else QCoreApplication.translate("LeadWindow", "merge"),
+                len(files),
+                sum(f.status in {"merged", "dry-run"} for f in files),
+                sum(f.status == "refused" for f in files),
+                sum(f.versions_added for f in files),
+                sum(f.conflicts for f in files),
+            )
             for col, value in enumerate(values):
-                self.history.setItem(row, col, _cell(value, right=isinstance(value, int)))
+                cell = _cell(value, right=isinstance(value, int))
+                if batch.dry_run:
+                    cell.setForeground(QColor("#5f6b7a"))
+                self.batches.setItem(row, col, cell)
+        keys = [b.key for b in self._batches]
+        # after a new merge or dry run, its report; otherwise the one the lead was looking at
+        row = keys.index(shown) if shown in keys and set(keys) <= known else 0
+        if keys:
+            self.batches.setCurrentCell(row, 0)
+        self._show_batch(row if keys else -1)
+
+    def _show_batch(self, row: int) -> None:
+        fill_report(self.history, list(self._batches[row].files) if 0 <= row < len(self._batches) else [])
 
     # --- merging -------------------------------------------------------------------------
 

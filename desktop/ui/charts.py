@@ -1,0 +1,167 @@
+"""The results dashboard's charts (QtCharts): every county's weighted total, and one
+county's profile over the first-level indicators.
+
+Horizontal bars, names on the left: Chinese county and indicator names stay readable at
+any count, where slanted labels under vertical bars would not. An incomplete county (an
+item unscored, a method's score missing) is drawn in amber and hatched, and its label
+says so, so that a total of 0 for lack of data never looks like a county that scored 0.
+The data comes from desktop.services.results (totals_chart, profile); the window hands it
+over after each change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QCoreApplication, QMargins, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.core.numbers import canonical, show
+from desktop.services.results import ProfileBar, TotalBar
+
+COMPLETE = QColor("#1e6bb8")
+INCOMPLETE = QColor("#e0a020")
+
+
+def _font(points_delta: int = 0, *, bold: bool = False) -> QFont:
+    """The application's font (the CJK font it ships with), a little smaller or larger."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(max(6.0, font.pointSizeF() + points_delta))
+    font.setBold(bold)
+    return font
+
+
+def _incomplete_brush() -> QBrush:
+    brush = QBrush(INCOMPLETE, Qt.BrushStyle.BDiagPattern)
+    return brush
+
+
+class _BarChart(QChartView):
+    """Two stacked bar sets over the same categories: complete values in one, incomplete in
+    the other (a category has a value in only one of them), on a 0…maximum axis."""
+
+    def __init__(self, parent: QWidget | None, maximum: float, value_format: str, complete: str, incomplete: str) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        chart = QChart()
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.setBackgroundRoundness(0)
+        chart.setTitleFont(_font(1, bold=True))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setFont(_font(-1))
+        self.setChart(chart)
+        self.complete_set = QBarSet(complete)
+        self.complete_set.setColor(COMPLETE)
+        self.complete_set.setBorderColor(COMPLETE)
+        self.incomplete_set = QBarSet(incomplete)
+        self.incomplete_set.setBrush(_incomplete_brush())
+        self.incomplete_set.setPen(QPen(INCOMPLETE.darker(130)))
+        self.series = QHorizontalStackedBarSeries()
+        self.series.setBarWidth(0.6)
+        self.series.append(self.complete_set)
+        self.series.append(self.incomplete_set)
+        chart.addSeries(self.series)
+        self.categories = QBarCategoryAxis()
+        self.categories.setLabelsFont(_font())
+        self.values = QValueAxis()
+        self.values.setRange(0, maximum)
+        self.values.setTickCount(6)
+        self.values.setLabelFormat(value_format)
+        self.values.setLabelsFont(_font(-1))
+        chart.addAxis(self.categories, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(self.values, Qt.AlignmentFlag.AlignBottom)
+        self.series.attachAxis(self.categories)
+        self.series.attachAxis(self.values)
+        self.labels: list[str] = []  # top to bottom, as shown
+
+    def _draw(self, rows: Sequence[tuple[str, float, bool]]) -> None:
+        """(label, value, complete) from top to bottom."""
+        self.labels = [label for label, _, _ in rows]
+        # a horizontal bar chart draws its first category at the bottom
+        ordered = list(reversed(rows))
+        self.complete_set.remove(0, self.complete_set.count())
+        self.incomplete_set.remove(0, self.incomplete_set.count())
+        self.categories.clear()
+        self.categories.append([label for label, _, _ in ordered] or [""])
+        for _, value, complete in ordered:
+            self.complete_set.append(value if complete else 0.0)
+            self.incomplete_set.append(0.0 if complete else value)
+
+    def drawn(self, row: int) -> tuple[float, float]:
+        """The row-th bar from the top as drawn: (its complete value, its incomplete value)."""
+        index = len(self.labels) - 1 - row
+        return self.complete_set.at(index), self.incomplete_set.at(index)
+
+
+class TotalsChart(_BarChart):
+    """Every county's weighted total, best first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            parent,
+            100,
+            "%d",
+            QCoreApplication.translate("Charts", "complete"),
+            QCoreApplication.translate("Charts", "incomplete: items unscored or a method's score missing"),
+        )
+        self.setObjectName("totals-chart")
+        self.chart().setTitle(QCoreApplication.translate("Charts", "Weighted totals"))
+        self.bars: list[TotalBar] = []
+
+    def set_bars(self, bars: Sequence[TotalBar]) -> None:
+        self.bars = list(bars)
+        rows = []
+        for bar in self.bars:
+            label = f"{bar.name}  {show(bar.total)}"
+            if not bar.complete:
+                label = QCoreApplication.translate("Charts", "{0} (incomplete)").format(label)
+            rows.append((label, float(bar.total), bar.complete))
+        self._draw(rows)
+
+
+class ProfileChart(_BarChart):
+    """One county's inspection over the first-level indicators: the points counted as a
+    share of each indicator's points."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            parent,
+            100,
+            "%d%%",
+            QCoreApplication.translate("Charts", "all items scored"),
+            QCoreApplication.translate("Charts", "some items unscored (counted as nothing)"),
+        )
+        self.setObjectName("profile-chart")
+        self.bars: list[ProfileBar] = []
+        self.county = ""
+
+    def set_profile(self, county: str, bars: Sequence[ProfileBar]) -> None:
+        self.county, self.bars = county, list(bars)
+        self.chart().setTitle(QCoreApplication.translate("Charts", "{0}: share of each first-level indicator's points").format(county))
+        rows = []
+        for bar in self.bars:
+            share = bar.share
+            if share is None:
+                label = QCoreApplication.translate("Charts", "{0}  not scored").format(bar.name)
+                rows.append((label, 0.0, False))
+                continue
+            percent = (share * 100).quantize(Decimal(1))
+            label = QCoreApplication.translate("Charts", "{0}  {1}/{2} ({3}%)").format(
+                bar.name, show(bar.counted), canonical(bar.points), percent
+            )
+            if not bar.complete:
+                label += " " + QCoreApplication.translate("Charts", "{0}/{1} items").format(bar.scored_items, bar.items)
+            rows.append((label, float(share * 100), bar.complete))
+        self._draw(rows)
+

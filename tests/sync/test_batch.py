@@ -1,0 +1,181 @@
+"""A batch of files is one merge: a cancel or a kill -9 after some of its files leaves the
+master exactly as it was; the batch's report (and a dry run's) is kept in the master and
+read back after the program was closed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from syncutil import Team, evidence, merge, score, state
+
+from desktop import paths
+from desktop.services import sync
+from desktop.services.workspace import Workspace, open_workspace
+
+REPO = Path(__file__).resolve().parents[2]
+LEDGER = ("import_log", "device", "manifest", "local_state")
+
+
+def everything(ws: Workspace) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]]]:
+    """The version set, blobs and projection, and the master's own bookkeeping, its clock and
+    kept reports (local_state) included."""
+    with ws.read() as conn:
+        ledger = {t: sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {t}")).all()) for t in LEDGER}
+    return state(ws), ledger
+
+
+def three_laptops(team: Team) -> tuple[Workspace, list[Path]]:
+    master = team.master()
+    exports = []
+    for name, item in (("张三", "1.1.1"), ("李四", "1.1.2"), ("王五", "1.2.1")):
+        laptop = team.laptop(name)
+        assert score(laptop, item, "1.5")
+        evidence(laptop, f"photo of {name}".encode() * 500, item=item)
+        exports.append(team.export(laptop))
+    return master, exports
+
+
+def test_cancel_after_the_first_of_three_files_writes_nothing(team: Team) -> None:
+    master, exports = three_laptops(team)
+    before = everything(master)
+    applied: list[int] = []
+
+    def progress(done: int, _total: int, _name: str) -> None:
+        if done == 1:  # the first file is in: the lead cancels before the second
+            applied.append(done)
+
+    with pytest.raises(sync.Cancelled):
+        merge(master, exports, progress=progress, cancelled=lambda: bool(applied))
+    assert applied == [1]
+    assert everything(master) == before
+    assert sync.merge_reports(master) == []
+    quarantine = paths.data_dir() / "quarantine"
+    assert not quarantine.exists() or list(quarantine.iterdir()) == []
+    # and the batch can be merged afterwards, whole
+    assert [r.status for r in merge(master, exports)] == ["merged"] * 3
+
+
+def test_cancel_after_the_last_file_writes_nothing(team: Team) -> None:
+    master, exports = three_laptops(team)
+    before = everything(master)
+    done_all: list[bool] = []
+    with pytest.raises(sync.Cancelled):
+        merge(master, exports, progress=lambda d, t, _n: done_all.append(d == t) if d == t else None,
+              cancelled=lambda: bool(done_all))
+    assert everything(master) == before
+
+
+_KILLED = """
+import os, signal, sys
+from pathlib import Path
+from desktop.services import sync
+from desktop.services.workspace import open_workspace
+
+def progress(done, total, name):
+    if done == 2:  # two of the three files are in the batch's transaction
+        print("killing", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+with open_workspace(Path(sys.argv[1])) as master:
+    sync.merge(master, [Path(p) for p in sys.argv[2:]], enroll=True, progress=progress)
+"""
+
+
+def test_kill_after_two_of_three_files_leaves_the_master_as_it_was(team: Team) -> None:
+    master, exports = three_laptops(team)
+    before = everything(master)
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED, str(master.path), *map(str, exports)],
+        cwd=REPO, env=os.environ.copy(), capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert "killing" in done.stdout
+    with open_workspace(master.path) as reopened:
+        with reopened.read() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
+        assert everything(reopened) == before
+        assert [r.status for r in merge(reopened, exports)] == ["merged"] * 3
+
+
+def test_a_file_refused_inside_the_batch_leaves_the_others_merged(team: Team) -> None:
+    master, exports = three_laptops(team)
+    junk = exports[1].with_name("junk.db")
+    junk.write_bytes(b"SQLite format 3\x00" + os.urandom(4096))
+    reports = merge(master, [exports[0], junk, exports[2]])
+    assert [r.status for r in reports] == ["merged", "refused", "merged"]
+    with master.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM import_log").scalar() == 2
+
+
+def test_the_same_file_twice_in_one_batch_is_merged_once(team: Team) -> None:
+    master, exports = three_laptops(team)
+    copy = exports[0].with_name("copy.db")
+    copy.write_bytes(exports[0].read_bytes())
+    reports = merge(master, [exports[0], copy])
+    assert [r.status for r in reports] == ["merged", "nothing-new"]
+    with master.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM import_log").scalar() == 1
+
+
+def test_reports_are_kept_and_read_back_after_reopening(team: Team) -> None:
+    master, exports = three_laptops(team)
+    junk = exports[0].with_name("junk.db")
+    junk.write_bytes(b"not a database")
+    dry = merge(master, [exports[0], junk], dry_run=True, now="2026-09-12T09:00:00+00:00")
+    assert [r.status for r in dry] == ["dry-run", "refused"]
+    real = merge(master, [exports[0], exports[1], junk], now="2026-09-12T10:00:00+00:00")
+    assert [r.status for r in real] == ["merged", "merged", "refused"]
+    again = merge(master, [exports[0]], now="2026-09-12T11:00:00+00:00")
+    assert [r.status for r in again] == ["nothing-new"]
+    path = master.path
+    master.close()
+
+    with open_workspace(path) as reopened:
+        kept = sync.merge_reports(reopened)
+    assert [(k.dry_run, len(k.files)) for k in kept] == [(False, 1), (False, 3), (True, 2)]
+    latest, merged_batch, dry_batch = kept
+    assert latest.at == "2026-09-12T11:00:00+00:00"
+    assert [f.status for f in latest.files] == ["nothing-new"]
+    assert [f.status for f in merged_batch.files] == ["merged", "merged", "refused"]
+    for stored, made in zip(merged_batch.files, real, strict=True):
+        assert (stored.file, stored.device_id, stored.inspector, stored.versions_added, stored.blobs_added, stored.blob_bytes) == (
+            made.file, made.device_id, made.inspector, made.versions_added, made.blobs_added, made.blob_bytes,
+        )
+        assert (stored.code, stored.reason, stored.conflicts) == (made.code, made.reason, made.conflicts)
+        assert [d.fingerprint for d in stored.enrolled] == [d.fingerprint for d in made.enrolled]
+    assert merged_batch.files[0].inspector == "张三"
+    assert merged_batch.files[0].enrolled and merged_batch.files[0].enrolled[0].inspector == "张三"
+    assert merged_batch.files[2].code == "not_yanshou"
+    assert merged_batch.files[2].reason
+    assert [f.status for f in dry_batch.files] == ["dry-run", "refused"]
+    assert dry_batch.files[0].versions_added == real[0].versions_added
+
+
+def test_a_dry_run_of_a_batch_predicts_the_conflicts_between_its_files(team: Team) -> None:
+    master = team.master()
+    a = team.laptop("张三", "a.db")
+    b = team.laptop("张三", "b.db")
+    assert score(a, "1.1.1", "2")
+    assert score(b, "1.1.1", "1")
+    exports = [team.export(a), team.export(b)]
+    dry = merge(master, exports, dry_run=True)
+    assert [r.conflicts for r in dry] == [0, 1]
+    real = merge(master, exports)
+    assert [r.conflicts for r in real] == [0, 1]
+
+
+def test_only_the_latest_dry_runs_are_kept(team: Team) -> None:
+    master, exports = three_laptops(team)
+    from db import merge as merging
+
+    for i in range(merging.DRY_RUNS_KEPT + 3):
+        merge(master, exports[:1], dry_run=True, now=f"2026-09-12T10:{i:02d}:00+00:00")
+    kept = sync.merge_reports(master)
+    assert len(kept) == merging.DRY_RUNS_KEPT
+    assert kept[0].at == f"2026-09-12T10:{merging.DRY_RUNS_KEPT + 2:02d}:00+00:00"
