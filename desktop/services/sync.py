@@ -63,7 +63,7 @@ def merge(
     `cancelled()` turning true at any point before the end rolls the whole batch back:
     `Cancelled` is raised and the database is exactly as it was (versions, blobs, devices,
     import log, the kept reports). The batch's report is kept (`merge_reports`)."""
-    return merging.merge(
+    reports = merging.merge(
         ws.database,
         files,
         quarantine_dir=paths.data_dir() / "quarantine",
@@ -74,6 +74,9 @@ def merge(
         cancelled=cancelled,
         now=now,
     )
+    if not dry_run:
+        ws.reload_campaign()  # the lead's settings may have come with the master's export
+    return reports
 
 
 def merge_reports(ws: Workspace) -> list[BatchReport]:

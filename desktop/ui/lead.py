@@ -610,9 +610,15 @@ class LeadWindow(QMainWindow):
         export_results.triggered.connect(lambda: self.export_table("results"))
         export_problems = QAction(QCoreApplication.translate("LeadWindow", "Export problems…"), self)
         export_problems.triggered.connect(lambda: self.export_table("problems"))
+        print_documents = QAction(QCoreApplication.translate("LeadWindow", "Print…"), self)
+        print_documents.setObjectName("print")
+        print_documents.triggered.connect(self.print_documents)
+        settings = QAction(QCoreApplication.translate("LeadWindow", "Campaign settings…"), self)
+        settings.setObjectName("campaign-settings")
+        settings.triggered.connect(self.edit_settings)
         refresh = QAction(QCoreApplication.translate("LeadWindow", "Refresh"), self)
         refresh.triggered.connect(self.refresh)
-        for action in (merge_files, merge_folder, import_scores, decide, export_results, export_problems, refresh):
+        for action in (merge_files, merge_folder, import_scores, decide, print_documents, export_results, export_problems, settings, refresh):
             bar.addAction(action)
         device = ws.identity.device_id[:8]
         self.statusBar().addPermanentWidget(QLabel(QCoreApplication.translate("LeadWindow", "Master database · device {0}").format(device)))
@@ -943,6 +949,31 @@ class LeadWindow(QMainWindow):
                     cell.setForeground(colour)
                 self.timeline.setItem(r, c, cell)
 
+    def print_documents(self) -> None:
+        from desktop.ui.documents import SUMMARY, open_documents
+
+        open_documents(self.ws, self, kind=SUMMARY)
+
+    def edit_settings(self) -> None:
+        from desktop.ui.campaign_dialog import open_settings
+
+        if open_settings(self.ws, self):
+            self.campaign_changed()
+
+    def campaign_changed(self) -> None:
+        """The lead's settings changed (here, or with a merge): county lists follow, then every view."""
+        for combo, everything in ((self.detail_county, False), (self.problem_county, True)):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            if everything:
+                combo.addItem(QCoreApplication.translate("LeadWindow", "All counties"), "")
+            for c in self.ws.campaign.counties:
+                combo.addItem(c.name, c.code)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.blockSignals(False)
+        self.refresh()
+
     def refresh(self) -> None:
         campaign = self.ws.campaign
         rows = results_service.results(self.ws)
@@ -1170,7 +1201,7 @@ class LeadWindow(QMainWindow):
 
     def merge(self, files: list[Path]) -> MergeDialog:
         dialog = MergeDialog(self, self.ws, files)
-        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.finished.connect(lambda _r: self.campaign_changed())
         dialog.open()
         return dialog
 

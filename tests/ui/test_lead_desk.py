@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QAction, QColor, QImage
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QProgressDialog, QPushButton, QTableWidget
 
 from db.errors import KnownDatabaseError
@@ -881,3 +881,40 @@ def test_the_timeline_says_what_is_done_and_overdue(desk: Desk, lead, tmp_path: 
     assert cell(table, by_name[steps["self-check"].name], "Progress") == tr("{0} of {1} counties").format(7, 7)
     assert cell(table, by_name[steps["self-check"].name], "State") == tr("done")
     assert cell(table, by_name[steps["third-party"].name], "Progress") == tr("{0} of {1} counties").format(1, 7)
+
+
+# --- campaign settings and printing from the desk ---------------------------------------------
+
+
+def test_a_new_grading_rule_regrades_the_dashboard(qtbot, desk: Desk, lead, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    from decimal import Decimal
+
+    from desktop.core.campaign import Band, BandsRule, Grade
+    from desktop.services import settings
+    from desktop.ui import campaign_dialog
+
+    master = desk.master
+    merged(desk, ("zhang-a", "li"))
+    window = lead(master)
+    before = {cell(window.results, r, "County"): cell(window.results, r, "Grade") for r in range(window.results.rowCount())}
+    assert "不合格" not in before.values()  # by proportion nobody fails
+    strict = BandsRule((Band(Grade.EXCELLENT, Decimal(99)), Band(Grade.GOOD, Decimal(98)), Band(Grade.PASS, Decimal(97))))
+
+    def the_lead_saves(ws, parent) -> bool:  # type: ignore[no-untyped-def]  # what the dialog's Save does
+        return settings.save(ws, dataclasses.replace(settings.current(ws), grading=strict))
+
+    monkeypatch.setattr(campaign_dialog, "open_settings", the_lead_saves)
+    window.findChild(QAction, "campaign-settings").trigger()
+    after = {cell(window.results, r, "County"): cell(window.results, r, "Grade") for r in range(window.results.rowCount())}
+    assert set(after.values()) == {"不合格"}  # nobody reaches 97 with two laptops' work and no method scores
+
+
+def test_the_print_action_opens_the_summary(qtbot, desk: Desk, lead, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui import documents
+
+    window = lead(desk.master)
+    opened = []
+    monkeypatch.setattr(documents, "open_documents", lambda ws, parent, kind, county=None: opened.append((ws, kind)))
+    window.findChild(QAction, "print").trigger()
+    assert opened == [(desk.master, documents.SUMMARY)]
