@@ -618,7 +618,8 @@ class LeadWindow(QMainWindow):
         settings.triggered.connect(self.edit_settings)
         refresh = QAction(QCoreApplication.translate("LeadWindow", "Refresh"), self)
         refresh.triggered.connect(self.refresh)
-        for action in (merge_files, merge_folder, import_scores, decide, print_documents, export_results, export_problems, settings, refresh):
+        actions = (merge_files, merge_folder, import_scores, decide, print_documents, export_results, export_problems, settings, refresh)
+        for action in actions:
             bar.addAction(action)
         device = ws.identity.device_id[:8]
         self.statusBar().addPermanentWidget(QLabel(QCoreApplication.translate("LeadWindow", "Master database · device {0}").format(device)))
