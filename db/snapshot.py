@@ -98,6 +98,9 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
                     raise DatabaseCorrupt(source, "the snapshot failed its integrity check: " + str(check[:3]))
                 made = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created)
                 dst.execute("BEGIN")
+                # The master's kept merge reports (db/merge.py REPORT_KEY) are its own business:
+                # they do not go to the laptops.
+                dst.execute("DELETE FROM local_state WHERE key LIKE 'merge_report:%'")
                 manifest.store(dst, made)
                 dst.execute(
                     "INSERT INTO local_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

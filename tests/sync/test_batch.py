@@ -179,3 +179,12 @@ def test_only_the_latest_dry_runs_are_kept(team: Team) -> None:
     kept = sync.merge_reports(master)
     assert len(kept) == merging.DRY_RUNS_KEPT
     assert kept[0].at == f"2026-09-12T10:{merging.DRY_RUNS_KEPT + 2:02d}:00+00:00"
+
+
+def test_the_masters_export_leaves_its_merge_reports_behind(team: Team) -> None:
+    master, exports = three_laptops(team)
+    merge(master, exports)
+    assert sync.merge_reports(master)
+    out = team.export(master)
+    with open_workspace(out) as exported:
+        assert sync.merge_reports(exported) == []
