@@ -2,12 +2,14 @@
 
 Versions name blobs by hash; many versions may name one blob. Large blobs are written
 and read in pieces (`zeroblob` + incremental I/O), so a 50 MB scan never sits in memory
-twice.
+twice, and a file is read once: hashed while it is written.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,9 +28,12 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def put_bytes(conn: Connection, data: bytes, mime: str) -> str:
-    """Store bytes unless a blob with the same hash is there; returns the hash."""
-    sha = hashlib.sha256(data).hexdigest()
+def put_bytes(conn: Connection, data: bytes, mime: str, sha256: str | None = None) -> str:
+    """Store bytes unless a blob with the same hash is there; returns the hash. A caller
+    that has hashed the bytes already passes the hash (they are not hashed twice)."""
+    sha = sha256 or hashlib.sha256(data).hexdigest()
+    if conn.execute(text("SELECT 1 FROM blob WHERE sha256 = :h"), {"h": sha}).first():
+        return sha  # not even handed to SQLite: a camera card imported twice costs reads only
     conn.execute(
         text("INSERT INTO blob(sha256, size, mime, data) VALUES (:h, :n, :m, :d) ON CONFLICT(sha256) DO NOTHING"),
         {"h": sha, "n": len(data), "m": mime, "d": data},
@@ -37,17 +42,35 @@ def put_bytes(conn: Connection, data: bytes, mime: str) -> str:
 
 
 def put_file(conn: Connection, path: Path, mime: str) -> str:
-    """Store a file's bytes in pieces: hashed first, then streamed into a zeroblob."""
-    sha, size = sha256_file(path)
+    """Store a file's bytes in pieces, read once: streamed into a zeroblob under a
+    provisional key while hashed, then named by its hash, or dropped when a blob of that
+    hash was there already (a large file attached twice is written and freed again: rare,
+    and cheaper than reading every large file twice). A file that changes size while it is
+    read raises OSError; the caller's transaction then rolls back."""
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        provisional = f"pending-{uuid.uuid4().hex}"
+        rowid = conn.execute(
+            text("INSERT INTO blob(sha256, size, mime, data) VALUES (:h, :n, :m, zeroblob(:n)) RETURNING id"),
+            {"h": provisional, "n": size, "m": mime},
+        ).scalar_one()
+        digest = hashlib.sha256()
+        written = 0
+        raw = conn.connection.driver_connection
+        with raw.blobopen("blob", "data", rowid) as blob:  # type: ignore[union-attr]
+            while chunk := f.read(CHUNK):
+                if written + len(chunk) > size:
+                    raise OSError(f"{path.name} grew while it was read")
+                blob.write(chunk)
+                digest.update(chunk)
+                written += len(chunk)
+        if written != size:
+            raise OSError(f"{path.name} shrank while it was read")
+    sha = digest.hexdigest()
     if conn.execute(text("SELECT 1 FROM blob WHERE sha256 = :h"), {"h": sha}).first():
-        return sha
-    rowid = conn.execute(
-        text("INSERT INTO blob(sha256, size, mime, data) VALUES (:h, :n, :m, zeroblob(:n)) RETURNING id"), {"h": sha, "n": size, "m": mime}
-    ).scalar_one()
-    raw = conn.connection.driver_connection
-    with raw.blobopen("blob", "data", rowid) as blob, path.open("rb") as f:  # type: ignore[union-attr]
-        while chunk := f.read(CHUNK):
-            blob.write(chunk)
+        conn.execute(text("DELETE FROM blob WHERE id = :i"), {"i": rowid})
+    else:
+        conn.execute(text("UPDATE blob SET sha256 = :h WHERE id = :i"), {"h": sha, "i": rowid})
     return sha
 
 

@@ -97,8 +97,7 @@ class DatabaseLock:
 
 def run(database: Path | None, screenshot: Path | None = None) -> int:
     """`yanshou gui [DB] [--screenshot PNG]`."""
-    from desktop.ui.lead import desk_or_field
-    from desktop.ui.main_window import open_database
+    from desktop.ui.main_window import MainWindow, open_database
     from desktop.ui.setup import first_run
 
     app = application()
@@ -130,7 +129,12 @@ def run(database: Path | None, screenshot: Path | None = None) -> int:
             lock.release()
             return 2
     store.setValue("last_database", str(database))
-    window = desk_or_field(ws)
+    if ws.identity.role == "master":  # the lead's desk (and its charts) loads only for a master
+        from desktop.ui.lead import desk_or_field
+
+        window = desk_or_field(ws)
+    else:
+        window = MainWindow(ws)
     try:
         if screenshot is not None:
             window.resize(*SCREENSHOT_SIZE)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -60,8 +59,20 @@ class _Thumbnails(QObject):
         self.ws = ws
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
-        self.document = parent.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+        self._style = parent.style()
+        self._document: QIcon | None = None
         self._items: dict[str, list[QListWidgetItem]] = {}
+
+    @property
+    def document(self) -> QIcon:
+        """A document's icon, and a photo's until its thumbnail is made. Asked of the style
+        when first needed: QStyle's Python type costs some 15 ms, and the first window to
+        paint often shows no evidence."""
+        if self._document is None:
+            from PySide6.QtWidgets import QStyle
+
+            self._document = self._style.standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+        return self._document
 
     def clear(self) -> None:
         self._items.clear()
@@ -98,6 +109,7 @@ class _Thumbnails(QObject):
 
 class EvidencePanel(QWidget):
     attach_requested = Signal(list)  # paths
+    camera_requested = Signal()  # 拍照: a photo from the computer's camera, for the current item and mode
     removed = Signal(str)  # record id
     caption_changed = Signal(str, str)  # record id, caption
 
@@ -130,9 +142,18 @@ class EvidencePanel(QWidget):
         self.delete = QPushButton(self.tr("Remove"))
         self.delete.clicked.connect(self._remove)
         self.add.setToolTip(self.tr("Attach files; or drop them here, or paste (Ctrl+V) files or a picture"))
-        for button in (self.add, self.caption, self.delete):
+        # shown only while the computer has a camera (set_camera_available)
+        self.camera = QPushButton(self.tr("Take photo…"))
+        self.camera.setObjectName("camera")
+        self.camera.setToolTip(self.tr("Take a photo with the computer's camera; it is attached to this item and mode"))
+        self.camera.setVisible(False)
+        self.camera.clicked.connect(self.camera_requested)
+        for button in (self.add, self.camera, self.caption, self.delete):
             buttons.addWidget(button)
         layout.addLayout(buttons)
+
+    def set_camera_available(self, available: bool) -> None:
+        self.camera.setVisible(available)
 
     # --- showing ---------------------------------------------------------------------
 

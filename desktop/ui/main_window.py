@@ -17,8 +17,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QImage,
+    QKeySequence,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -43,15 +53,17 @@ from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
 from desktop.services import inspection, sync
 from desktop.services.workspace import Workspace, open_workspace
-from desktop.ui import jobs
+from desktop.ui import camera, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
-from desktop.ui.item_view import ItemEditor, ProblemDialog
+from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.jobs import Writer
 from desktop.ui.messages import explain
 from desktop.ui.signature import SignDialog
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
 
 SAVE_DELAY_MS = 300
+# Whether a camera is there is asked once the window is up: QtMultimedia is no part of the first paint.
+CAMERA_CHECK_DELAY_MS = 1000
 
 
 def open_database(path: Path) -> Workspace | None:
@@ -237,6 +249,7 @@ class MainWindow(QMainWindow):
         self.editor.problem_requested.connect(self._edit_problem)
         self.editor.problem_removed.connect(self._remove_problem)
         self.evidence.attach_requested.connect(self._attach)
+        self.evidence.camera_requested.connect(self._take_photo)
         self.inbox.import_requested.connect(self._import_folder)
         self.inbox.assign_requested.connect(lambda ids: self._assign(self.item, ids))
         self.inbox.removed.connect(lambda rid: self._write(lambda: inspection.remove(self.ws, "evidence", rid), self._reload_item))
@@ -245,6 +258,12 @@ class MainWindow(QMainWindow):
         self.evidence.caption_changed.connect(
             lambda rid, text: self._write(lambda: inspection.set_caption(self.ws, rid, text), self._reload_item)
         )
+        self.cameras: camera.CameraWatch | None = None  # once QtMultimedia is asked (look_for_cameras)
+        self.camera_checked = False
+        self._camera_loading = False
+        self._devices: QFileSystemWatcher | None = None
+        self._background = QThreadPool(self)
+        QTimer.singleShot(CAMERA_CHECK_DELAY_MS, self, self.look_for_cameras)
 
     # --- toolbar and keys --------------------------------------------------------------
 
@@ -526,6 +545,56 @@ class MainWindow(QMainWindow):
 
         self._write(attach_all, done)
 
+    def look_for_cameras(self) -> None:
+        """Show 拍照 while the computer has a camera, one plugged in later included. Where there
+        may be one, QtMultimedia's module loads on a worker, then CameraWatch asks it on the
+        GUI thread; where there is none (Linux without /dev/video*), nothing loads until a
+        device appears."""
+        self.camera_checked = True
+        if self.cameras is not None or self._camera_loading:
+            return
+        if camera.may_have_camera():
+            self._camera_loading = True
+            jobs.start(self._background, camera.load, parent=self, done=lambda _none: self._watch_cameras(), failed=paths.log_error)
+        elif self._devices is None:
+            self._devices = camera.device_watcher(self)
+            self._devices.directoryChanged.connect(self._on_devices_directory_changed)
+
+    @Slot(str)
+    def _on_devices_directory_changed(self, _path: str) -> None:
+        self.look_for_cameras()
+
+    def _watch_cameras(self) -> None:
+        self.cameras = camera.CameraWatch(self)
+        self.cameras.changed.connect(self.evidence.set_camera_available)
+        self.evidence.set_camera_available(self.cameras.available())
+        if self._devices is not None:  # QtMultimedia follows the devices from here on
+            self._devices.deleteLater()
+            self._devices = None
+
+    def _take_photo(self) -> None:
+        if self.county is None or self.item is None:
+            return
+        county, item, mode = self.county, self.item, self.editor.current_mode()
+        dialog = camera.CameraDialog(self, f"{self.counties.currentText()} › {item} › {mode_label(mode)}")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.captured.connect(lambda image: self.attach_camera_photo(image, county=county, item=item, mode=mode))
+        dialog.open()
+
+    def attach_camera_photo(self, image: QImage, *, county: str, item: str, mode: InspectionMode) -> None:
+        """A photo from the camera dialog, stored as evidence of that item and mode like an
+        attached file (encoded as JPEG on the writer thread, not the GUI's)."""
+        taken = dt.datetime.now()
+        stem = self.tr("camera")  # the photo's file name, as shown under its thumbnail
+        name = f"{stem}-{taken:%Y%m%d-%H%M%S}.jpg"
+
+        def store() -> Any:
+            return inspection.attach_bytes(
+                self.ws, camera.jpeg(image), name, county=county, item=item, mode=mode, taken_at=taken.isoformat(timespec="seconds")
+            )
+
+        self._write(store, self._reload_item)
+
     def _import_folder(self, folder: Path) -> None:
         """A folder of photos into the inbox, off the GUI thread, with progress and cancel."""
         dialog = QProgressDialog(self.tr("Importing photos from {0}…").format(folder), self.tr("Cancel"), 0, 0, self)
@@ -607,6 +676,7 @@ class MainWindow(QMainWindow):
         self.writer.wait()
         if hasattr(self, "_checks"):
             self._checks.waitForDone(30000)
+        self._background.waitForDone(5000)
         self.evidence.wait(5000)
         self.inbox.wait(5000)
         super().closeEvent(event)

@@ -1,0 +1,263 @@
+"""Photos coming in: a folder from a camera card into the inbox (a batch per transaction,
+thumbnails made on the way, from the camera's EXIF thumbnail when it has one), a large file
+streamed into the database while hashed, and a picture given as bytes (the camera)."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from desktop.core.inspection import InspectionMode
+from desktop.services import inspection, workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+ME = "张三"
+COUNTY = "341502"
+RED, GREEN = (220, 20, 20), (20, 200, 20)
+
+
+@pytest.fixture
+def field(tmp_path: Path):
+    ws = workspace.create(tmp_path / "field.db", role="field", inspector=ME)
+    yield ws
+    ws.close()
+
+
+def count(ws: workspace.Workspace, sql: str) -> int:
+    with ws.read() as conn:
+        return int(conn.exec_driver_sql(sql).scalar_one())
+
+
+def with_ifd1(exif: bytes, jpeg: bytes) -> bytes:
+    """Pillow's EXIF bytes with an IFD1 holding a JPEG thumbnail, as a camera writes it."""
+    head, tiff = exif[:6], bytearray(exif[6:])
+    endian = "little" if tiff[:2] == b"II" else "big"
+    ifd0 = int.from_bytes(tiff[4:8], endian)
+    link = ifd0 + 2 + 12 * int.from_bytes(tiff[ifd0 : ifd0 + 2], endian)
+    if len(tiff) % 2:
+        tiff += b"\0"
+    ifd1 = len(tiff)
+    tiff[link : link + 4] = ifd1.to_bytes(4, endian)
+    tiff += (2).to_bytes(2, endian)
+    for tag, value in ((0x0201, ifd1 + 2 + 2 * 12 + 4), (0x0202, len(jpeg))):
+        tiff += tag.to_bytes(2, endian) + (4).to_bytes(2, endian) + (1).to_bytes(4, endian) + value.to_bytes(4, endian)
+    tiff += (0).to_bytes(4, endian) + jpeg
+    return head + bytes(tiff)
+
+
+def camera_photo(
+    path: Path, *, size: tuple[int, int] = (800, 600), embedded: tuple[int, int] | None = (160, 120), orientation: int = 1,
+    taken: str = "2018:09:12 10:30:00",
+) -> Path:
+    """A red photo whose EXIF thumbnail (when it has one) is green: a thumbnail's colour tells
+    which of the two it was made from."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif.get_ifd(0x8769)[0x9003] = taken
+    raw = exif.tobytes()
+    if embedded is not None:
+        small = io.BytesIO()
+        Image.new("RGB", embedded, GREEN).save(small, "JPEG")
+        raw = with_ifd1(raw, small.getvalue())
+    Image.new("RGB", size, RED).save(path, "JPEG", exif=raw)
+    return path
+
+
+def colour_and_size(thumb: bytes | None) -> tuple[tuple[int, int, int], tuple[int, int]]:
+    assert thumb is not None
+    with Image.open(io.BytesIO(thumb)) as image:
+        rgb = image.convert("RGB")
+        return rgb.getpixel((rgb.width // 2, rgb.height // 2)), rgb.size  # type: ignore[return-value]
+
+
+def near(colour: tuple[int, int, int], target: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) < 40 for a, b in zip(colour, target, strict=True))
+
+
+# --- thumbnails -------------------------------------------------------------------------------
+
+
+def test_a_camera_photo_is_thumbnailed_from_its_exif_thumbnail(field, tmp_path: Path) -> None:
+    photo = camera_photo(tmp_path / "IMG_0001.JPG")
+    evidence, unreadable = inspection.attach(field, photo, county=COUNTY, item="1.1.1", mode=InspectionMode.FIELD)
+    assert not unreadable
+    assert evidence.taken_at == "2018-09-12T10:30:00"
+    assert count(field, "SELECT count(*) FROM thumbnail") == 1  # made while attaching
+    colour, size = colour_and_size(inspection.thumbnail(field, evidence.sha256))
+    assert near(colour, GREEN)
+    assert size == (160, 120)
+
+
+def test_the_exif_thumbnail_is_turned_as_the_photo_is(field, tmp_path: Path) -> None:
+    photo = camera_photo(tmp_path / "turned.jpg", orientation=6)
+    evidence, _ = inspection.attach(field, photo, county=COUNTY, item="1.1.1", mode=InspectionMode.FIELD)
+    colour, size = colour_and_size(inspection.thumbnail(field, evidence.sha256))
+    assert near(colour, GREEN)
+    assert size == (120, 160)
+
+
+@pytest.mark.parametrize(
+    "embedded",
+    [pytest.param((160, 160), id="letterboxed"), pytest.param((40, 30), id="too-small"), pytest.param(None, id="none")],
+)
+def test_a_photo_without_a_fitting_exif_thumbnail_is_decoded(field, tmp_path: Path, embedded: tuple[int, int] | None) -> None:
+    photo = camera_photo(tmp_path / "p.jpg", embedded=embedded)
+    evidence, _ = inspection.attach(field, photo, county=COUNTY, item="1.1.1", mode=InspectionMode.FIELD)
+    colour, size = colour_and_size(inspection.thumbnail(field, evidence.sha256))
+    assert near(colour, RED)
+    assert size == (160, 120)
+
+
+def test_a_photo_whose_data_is_cut_off_is_a_picture_without_thumbnail(field, tmp_path: Path) -> None:
+    whole = camera_photo(tmp_path / "whole.jpg", embedded=None).read_bytes()
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(whole[: len(whole) // 3])
+    evidence, unreadable = inspection.attach(field, cut, county=COUNTY, item="1.1.1", mode=InspectionMode.FIELD)
+    assert evidence.is_image
+    assert not unreadable
+    assert evidence.taken_at == "2018-09-12T10:30:00"
+    assert inspection.thumbnail(field, evidence.sha256) is None
+    assert count(field, "SELECT count(*) FROM thumbnail") == 0
+
+
+# --- a folder into the inbox ------------------------------------------------------------------
+
+
+def card(folder: Path, photos: int) -> list[Path]:
+    folder.mkdir()
+    (folder / "DCIM").mkdir()
+    made = [camera_photo(folder / "DCIM" / f"IMG_{n:04d}.JPG", taken=f"2018:09:12 10:{n:02d}:00") for n in range(photos)]
+    (folder / "DCIM" / "notes.txt").write_text("not a photo")
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8 not a picture at all" * 10)
+    return made
+
+
+def test_a_folder_comes_into_the_inbox_with_thumbnails_in_batches(field, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inspection, "BATCH_PHOTOS", 2)
+    card(tmp_path / "card", 5)
+    steps: list[tuple[int, int]] = []
+    result = inspection.import_folder(field, tmp_path / "card", progress=lambda done, total: steps.append((done, total)))
+    assert result.imported == 6  # the broken one is kept as a document, and said
+    assert [s.split(":")[0] for s in result.skipped] == ["broken.jpg"]
+    assert steps == [(0, 6), (2, 6), (4, 6), (6, 6)]
+    inbox = inspection.inbox(field)
+    assert [e.name for e in inbox if e.is_image] == [f"IMG_{n:04d}.JPG" for n in range(5)]  # by capture time
+    assert count(field, "SELECT count(*) FROM thumbnail") == 5
+    # each photo's blob is the file's bytes, named by their hash
+    for evidence in inbox:
+        source = tmp_path / "card" / ("DCIM" if evidence.is_image else "") / evidence.name
+        assert inspection.blob_bytes(field, evidence.sha256) == source.read_bytes()
+
+    # the same card again: nothing new
+    versions = count(field, "SELECT count(*) FROM version")
+    again = inspection.import_folder(field, tmp_path / "card")
+    assert again.imported == 6
+    assert count(field, "SELECT count(*) FROM version") == versions
+    assert count(field, "SELECT count(*) FROM blob") == 6
+
+
+def test_a_cancelled_import_keeps_the_batches_committed_before_it(field, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inspection, "BATCH_PHOTOS", 2)
+    card(tmp_path / "card", 5)
+    committed: list[int] = []
+    result = inspection.import_folder(
+        field, tmp_path / "card", progress=lambda done, _total: committed.append(done), cancelled=lambda: committed[-1] >= 2
+    )
+    assert result.imported == 2
+    assert count(field, "SELECT count(*) FROM current_evidence") == 2
+    assert count(field, "SELECT count(*) FROM blob") == 2
+    assert count(field, "SELECT count(*) FROM thumbnail") == 2
+
+
+KILLED_IMPORT = r"""
+import os, sys
+from pathlib import Path
+from db import versions
+from desktop.services import inspection, workspace
+
+inspection.BATCH_PHOTOS = 2
+calls = 0
+put = versions.put
+
+def dying_put(*args, **kwargs):
+    global calls
+    calls += 1
+    if calls == 4:  # the second photo of the second batch: killed in the middle of a transaction
+        os.kill(os.getpid(), 9)
+    return put(*args, **kwargs)
+
+versions.put = dying_put
+ws = workspace.open_workspace(Path(sys.argv[1]))
+inspection.import_folder(ws, Path(sys.argv[2]))
+"""
+
+
+def test_a_kill_during_an_import_leaves_whole_batches(field, tmp_path: Path) -> None:
+    card(tmp_path / "card", 5)
+    database = field.path
+    field.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_IMPORT, str(database), str(tmp_path / "card")], env=env, capture_output=True, check=False
+    )
+    assert done.returncode == -9, done.stderr.decode()
+    reopened = workspace.open_workspace(database)  # its quick check passes
+    try:
+        assert count(reopened, "SELECT count(*) FROM current_evidence") == 2
+        assert count(reopened, "SELECT count(*) FROM blob") == 2
+        assert count(reopened, "SELECT count(*) FROM thumbnail") == 2
+    finally:
+        reopened.close()
+
+
+def test_a_missing_folder_is_refused(field, tmp_path: Path) -> None:
+    with pytest.raises(inspection.InputError, match="not there"):
+        inspection.import_folder(field, tmp_path / "gone")
+
+
+# --- large files, and bytes -----------------------------------------------------------------------
+
+
+def test_a_large_file_is_streamed_in_while_hashed(field, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inspection, "IN_MEMORY_BYTES", 1000)  # every file here counts as large
+    scan = tmp_path / "扫描件.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + os.urandom(3 * 1024 * 1024 + 17))
+    first, _ = inspection.attach(field, scan, county=COUNTY, item="1.1.1", mode=InspectionMode.MATERIALS)
+    again, _ = inspection.attach(field, scan, county=COUNTY, item="1.1.2", mode=InspectionMode.MATERIALS)
+    assert first.sha256 == again.sha256
+    assert inspection.blob_bytes(field, first.sha256) == scan.read_bytes()
+    assert count(field, "SELECT count(*) FROM blob") == 1  # the second copy was dropped, not kept under a provisional name
+    assert count(field, "SELECT count(*) FROM blob WHERE sha256 LIKE 'pending-%'") == 0
+
+    photo = camera_photo(tmp_path / "big.jpg")
+    evidence, unreadable = inspection.attach(field, photo, county=COUNTY, item="1.1.1", mode=InspectionMode.FIELD)
+    assert (evidence.is_image, unreadable, evidence.taken_at) == (True, False, "2018-09-12T10:30:00")
+    assert inspection.thumbnail(field, evidence.sha256) is not None  # made when first asked for
+
+
+def test_a_picture_given_as_bytes_is_evidence_like_a_file(field, tmp_path: Path) -> None:
+    photo = camera_photo(tmp_path / "p.jpg", embedded=None).read_bytes()
+    evidence, unreadable = inspection.attach_bytes(
+        field, photo, "拍照-20180912-103000.jpg", county=COUNTY, item="1.1.1", mode=InspectionMode.FIELD,
+        taken_at="2018-09-12T11:00:00",
+    )
+    assert not unreadable
+    assert evidence.taken_at == "2018-09-12T10:30:00"  # its own EXIF comes first
+    (listed,) = inspection.item_record(field, COUNTY, "1.1.1").evidence
+    assert listed == evidence
+    assert count(field, "SELECT count(*) FROM thumbnail") == 1
+
+    plain = io.BytesIO()
+    Image.new("RGB", (64, 48), RED).save(plain, "JPEG")
+    second, _ = inspection.attach_bytes(
+        field, plain.getvalue(), "capture.jpg", county=COUNTY, item="1.1.1", mode=InspectionMode.FIELD, taken_at="2018-09-12T11:00:00"
+    )
+    assert second.taken_at == "2018-09-12T11:00:00"
+    with pytest.raises(inspection.InputError, match="limit"):
+        inspection.attach_bytes(field, plain.getvalue(), "c.jpg", county=COUNTY, item="1.1.1", mode=InspectionMode.FIELD, max_bytes=10)
