@@ -301,6 +301,10 @@ class MainWindow(QMainWindow):
         sign.setObjectName("sign")
         sign.triggered.connect(self._sign)
         bar.addAction(sign)
+        print_record = QAction(self.tr("Print the record…"), self)
+        print_record.setObjectName("print")
+        print_record.triggered.connect(self._print)
+        bar.addAction(print_record)
         export = QAction(self.tr("Export to USB stick…"), self)
         export.setObjectName("export")
         export.triggered.connect(self._export)
@@ -625,6 +629,16 @@ class MainWindow(QMainWindow):
             return
         county, mode = self.county, self.editor.current_mode()
         self._write(lambda: inspection.assign(self.ws, record_ids, county=county, item=code, mode=mode), self._reload_item)
+
+    def _print(self) -> None:
+        """The county's 检查记录表 as saved: pending edits are written first."""
+        if self.county is None:
+            return
+        self.save_now()
+        self.writer.wait()
+        from desktop.ui.documents import RECORD, open_documents
+
+        open_documents(self.ws, self, kind=RECORD, county=self.county)
 
     def _export(self) -> None:
         self.save_now()

@@ -5,85 +5,335 @@
     <name>App</name>
     <message>
         <location filename="../../desktop/ui/app.py" line="41"/>
-        <location filename="../../desktop/ui/app.py" line="119"/>
+        <location filename="../../desktop/ui/app.py" line="118"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="120"/>
+        <location filename="../../desktop/ui/app.py" line="119"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
 </context>
 <context>
+    <name>CameraDialog</name>
+    <message>
+        <location filename="../../desktop/ui/camera.py" line="101"/>
+        <source>Take a photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/camera.py" line="105"/>
+        <source>Photo for: {0}</source>
+        <translation>照片归入：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/camera.py" line="113"/>
+        <source>Starting the camera…</source>
+        <translation>正在启动摄像头…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/camera.py" line="117"/>
+        <source>Take photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/camera.py" line="120"/>
+        <source>Take a photo (Space); it is attached to the item at once</source>
+        <translation>拍照（空格键）；照片立即附到本项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/camera.py" line="122"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/camera.py" line="151"/>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/camera.py" line="156"/>
+        <source>{0} photos taken</source>
+        <translation>已拍 {0} 张</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/camera.py" line="161"/>
+        <source>The photo could not be taken: {0}</source>
+        <translation>未能拍照：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/camera.py" line="166"/>
+        <source>The camera cannot be used: {0}</source>
+        <translation>摄像头无法使用：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>Charts</name>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="115"/>
+        <source>complete</source>
+        <translation>数据完整</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="116"/>
+        <source>incomplete: items unscored or a method&apos;s score missing</source>
+        <translation>不完整：有未评分项或缺少某项得分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="119"/>
+        <source>Weighted totals</source>
+        <translation>加权总分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="128"/>
+        <source>{0} (incomplete)</source>
+        <translation>{0}（不完整）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="142"/>
+        <source>all items scored</source>
+        <translation>各项均已评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="143"/>
+        <source>some items unscored (counted as nothing)</source>
+        <translation>部分未评分（按零计）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="151"/>
+        <source>{0}: share of each first-level indicator&apos;s points</source>
+        <translation>{0}：各一级指标得分率</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="156"/>
+        <source>{0}  not scored</source>
+        <translation>{0}  未评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="160"/>
+        <source>{0}  {1}/{2} ({3}%)</source>
+        <translation>{0}  {1}/{2}（{3}%）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="164"/>
+        <source>{0}/{1} items</source>
+        <translation>已评 {0}/{1} 项</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentDialog</name>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="111"/>
+        <source>Print and export</source>
+        <translation>打印与导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="115"/>
+        <source>Inspection record (检查记录表)</source>
+        <translation>检查记录表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="115"/>
+        <source>Results summary (验收结果汇总表)</source>
+        <translation>验收结果汇总表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="116"/>
+        <source>Problem list (问题整改清单)</source>
+        <translation>问题整改清单</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="122"/>
+        <source>Sign digitally</source>
+        <translation>数字签名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="123"/>
+        <source>Signs the PDF with this computer&apos;s device key; any change to the file afterwards shows.</source>
+        <translation>用本机的设备密钥对 PDF 签名；签名后文件的任何改动都会被发现。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="124"/>
+        <source>Make</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="129"/>
+        <source>Document</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="129"/>
+        <source>County</source>
+        <translation>县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="130"/>
+        <source>Inspector</source>
+        <translation>检查人员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="139"/>
+        <source>Choose a document and press Make.</source>
+        <translation>选择文件后点击“生成”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="142"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="144"/>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="146"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="175"/>
+        <source>All inspectors</source>
+        <translation>全体检查人员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="192"/>
+        <location filename="../../desktop/ui/documents.py" line="194"/>
+        <source>Making the document…</source>
+        <translation>正在生成文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="194"/>
+        <location filename="../../desktop/ui/documents.py" line="263"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="203"/>
+        <location filename="../../desktop/ui/documents.py" line="226"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="220"/>
+        <source>{0}: {1} pages.</source>
+        <translation>{0}：共 {1} 页。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="236"/>
+        <source>Save the document</source>
+        <translation>保存文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="236"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="243"/>
+        <source>Saved to {0}.</source>
+        <translation>已保存到 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="263"/>
+        <source>Printing…</source>
+        <translation>正在打印…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="273"/>
+        <source>Sent {0} pages to {1}.</source>
+        <translation>已将 {0} 页发送到 {1}。</translation>
+    </message>
+</context>
+<context>
+    <name>Documents</name>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="78"/>
+        <source>the printer could not be started</source>
+        <translation>无法启动打印机</translation>
+    </message>
+</context>
+<context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="120"/>
+        <location filename="../../desktop/ui/evidence.py" line="132"/>
         <source>Drop photos or documents here</source>
         <translation>将照片或文件拖到此处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="125"/>
+        <location filename="../../desktop/ui/evidence.py" line="137"/>
         <source>Attach…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="128"/>
+        <location filename="../../desktop/ui/evidence.py" line="140"/>
         <source>Caption…</source>
         <translation>说明…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="130"/>
+        <location filename="../../desktop/ui/evidence.py" line="142"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="132"/>
+        <location filename="../../desktop/ui/evidence.py" line="144"/>
         <source>Attach files; or drop them here, or paste (Ctrl+V) files or a picture</source>
         <translation>添加文件；也可将文件拖到此处，或粘贴（Ctrl+V）文件或图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="143"/>
+        <location filename="../../desktop/ui/evidence.py" line="146"/>
+        <source>Take photo…</source>
+        <translation>拍照…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="148"/>
+        <source>Take a photo with the computer&apos;s camera; it is attached to this item and mode</source>
+        <translation>用电脑摄像头拍照，照片附到本项的当前检查方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="164"/>
         <source>Evidence ({0})</source>
         <translation>证据（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="149"/>
+        <location filename="../../desktop/ui/evidence.py" line="170"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="149"/>
+        <location filename="../../desktop/ui/evidence.py" line="170"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="151"/>
+        <location filename="../../desktop/ui/evidence.py" line="172"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="167"/>
+        <location filename="../../desktop/ui/evidence.py" line="188"/>
         <source>Attach evidence</source>
         <translation>添加证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="169"/>
+        <location filename="../../desktop/ui/evidence.py" line="190"/>
         <source>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
         <translation>照片和文件 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="178"/>
+        <location filename="../../desktop/ui/evidence.py" line="199"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="178"/>
+        <location filename="../../desktop/ui/evidence.py" line="199"/>
         <source>What the picture or document shows:</source>
         <translation>照片或文件的内容说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="209"/>
+        <location filename="../../desktop/ui/evidence.py" line="230"/>
         <source>pasted</source>
         <translation>粘贴</translation>
     </message>
@@ -169,32 +419,32 @@
 <context>
     <name>InboxPanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="277"/>
+        <location filename="../../desktop/ui/evidence.py" line="298"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="280"/>
+        <location filename="../../desktop/ui/evidence.py" line="301"/>
         <source>To this item</source>
         <translation>放到本项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="282"/>
+        <location filename="../../desktop/ui/evidence.py" line="303"/>
         <source>Put the selected photos under the current item, in the current mode</source>
         <translation>将选中的照片放到当前指标、当前检查方式下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="284"/>
+        <location filename="../../desktop/ui/evidence.py" line="305"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="296"/>
+        <location filename="../../desktop/ui/evidence.py" line="317"/>
         <source>Photo inbox ({0}): drag photos onto an item of the tree</source>
         <translation>照片收件箱（{0}）：将照片拖到左侧指标上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="304"/>
+        <location filename="../../desktop/ui/evidence.py" line="325"/>
         <source>Import a folder of photos</source>
         <translation>导入照片文件夹</translation>
     </message>
@@ -309,604 +559,678 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="101"/>
+        <location filename="../../desktop/ui/lead.py" line="102"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="102"/>
+        <location filename="../../desktop/ui/lead.py" line="103"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="103"/>
+        <location filename="../../desktop/ui/lead.py" line="104"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="104"/>
+        <location filename="../../desktop/ui/lead.py" line="105"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="122"/>
+        <location filename="../../desktop/ui/lead.py" line="184"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="125"/>
+        <location filename="../../desktop/ui/lead.py" line="187"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="130"/>
-        <location filename="../../desktop/ui/lead.py" line="513"/>
+        <location filename="../../desktop/ui/lead.py" line="128"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="131"/>
-        <location filename="../../desktop/ui/lead.py" line="514"/>
-        <location filename="../../desktop/ui/lead.py" line="691"/>
+        <location filename="../../desktop/ui/lead.py" line="129"/>
+        <location filename="../../desktop/ui/lead.py" line="849"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="132"/>
+        <location filename="../../desktop/ui/lead.py" line="130"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="133"/>
-        <location filename="../../desktop/ui/lead.py" line="515"/>
-        <location filename="../../desktop/ui/lead.py" line="942"/>
-        <location filename="../../desktop/ui/lead.py" line="953"/>
+        <location filename="../../desktop/ui/lead.py" line="131"/>
+        <location filename="../../desktop/ui/lead.py" line="1173"/>
+        <location filename="../../desktop/ui/lead.py" line="1184"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="134"/>
+        <location filename="../../desktop/ui/lead.py" line="132"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="135"/>
-        <location filename="../../desktop/ui/lead.py" line="516"/>
+        <location filename="../../desktop/ui/lead.py" line="133"/>
+        <location filename="../../desktop/ui/lead.py" line="693"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="136"/>
-        <location filename="../../desktop/ui/lead.py" line="517"/>
+        <location filename="../../desktop/ui/lead.py" line="134"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="137"/>
-        <location filename="../../desktop/ui/lead.py" line="518"/>
+        <location filename="../../desktop/ui/lead.py" line="135"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="138"/>
-        <location filename="../../desktop/ui/lead.py" line="498"/>
-        <location filename="../../desktop/ui/lead.py" line="519"/>
-        <location filename="../../desktop/ui/lead.py" line="884"/>
+        <location filename="../../desktop/ui/lead.py" line="136"/>
+        <location filename="../../desktop/ui/lead.py" line="580"/>
+        <location filename="../../desktop/ui/lead.py" line="694"/>
+        <location filename="../../desktop/ui/lead.py" line="1093"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="139"/>
-        <location filename="../../desktop/ui/lead.py" line="423"/>
+        <location filename="../../desktop/ui/lead.py" line="137"/>
+        <location filename="../../desktop/ui/lead.py" line="504"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="152"/>
+        <location filename="../../desktop/ui/lead.py" line="201"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="173"/>
+        <location filename="../../desktop/ui/lead.py" line="222"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="174"/>
+        <location filename="../../desktop/ui/lead.py" line="223"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="187"/>
+        <location filename="../../desktop/ui/lead.py" line="236"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="203"/>
-        <source>Cancelled: the file being merged was rolled back; files merged before it stay merged.</source>
-        <translation>已取消：正在合并的文件已回滚；此前已合并的文件保留。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead.py" line="220"/>
-        <location filename="../../desktop/ui/lead.py" line="257"/>
-        <location filename="../../desktop/ui/lead.py" line="857"/>
+        <location filename="../../desktop/ui/lead.py" line="149"/>
+        <location filename="../../desktop/ui/lead.py" line="286"/>
+        <location filename="../../desktop/ui/lead.py" line="1064"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="222"/>
+        <location filename="../../desktop/ui/lead.py" line="146"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="242"/>
+        <location filename="../../desktop/ui/lead.py" line="271"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="248"/>
+        <location filename="../../desktop/ui/lead.py" line="277"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="256"/>
+        <location filename="../../desktop/ui/lead.py" line="285"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="270"/>
+        <location filename="../../desktop/ui/lead.py" line="299"/>
         <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
         <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="396"/>
+        <location filename="../../desktop/ui/lead.py" line="477"/>
         <source>Adjudication and adjustment</source>
         <translation>裁定与调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="409"/>
+        <location filename="../../desktop/ui/lead.py" line="490"/>
         <source>Adjudicate an item&apos;s score</source>
         <translation>裁定指标得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="410"/>
+        <location filename="../../desktop/ui/lead.py" line="491"/>
         <source>Adjust the county&apos;s total</source>
         <translation>调整县区总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="411"/>
+        <location filename="../../desktop/ui/lead.py" line="492"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="419"/>
+        <location filename="../../desktop/ui/lead.py" line="500"/>
         <source>Score or change</source>
         <translation>得分或调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="422"/>
+        <location filename="../../desktop/ui/lead.py" line="503"/>
         <source>Why (it is printed with the result)</source>
         <translation>理由（将随结果打印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="429"/>
+        <location filename="../../desktop/ui/lead.py" line="510"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="431"/>
+        <location filename="../../desktop/ui/lead.py" line="512"/>
         <source>Withdraw</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="452"/>
+        <location filename="../../desktop/ui/lead.py" line="533"/>
         <source>No decision recorded yet.</source>
         <translation>尚无记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="454"/>
+        <location filename="../../desktop/ui/lead.py" line="535"/>
         <source>Recorded now: {0} — {1}</source>
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="478"/>
+        <location filename="../../desktop/ui/lead.py" line="559"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="484"/>
+        <location filename="../../desktop/ui/lead.py" line="565"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="364"/>
-        <location filename="../../desktop/ui/lead.py" line="406"/>
-        <location filename="../../desktop/ui/lead.py" line="485"/>
-        <location filename="../../desktop/ui/lead.py" line="569"/>
-        <location filename="../../desktop/ui/lead.py" line="596"/>
-        <location filename="../../desktop/ui/lead.py" line="689"/>
+        <location filename="../../desktop/ui/lead.py" line="387"/>
+        <location filename="../../desktop/ui/lead.py" line="487"/>
+        <location filename="../../desktop/ui/lead.py" line="566"/>
+        <location filename="../../desktop/ui/lead.py" line="720"/>
+        <location filename="../../desktop/ui/lead.py" line="747"/>
+        <location filename="../../desktop/ui/lead.py" line="847"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="301"/>
+        <location filename="../../desktop/ui/lead.py" line="332"/>
         <source>Import scores — {0}</source>
         <translation>导入得分 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="305"/>
+        <location filename="../../desktop/ui/lead.py" line="336"/>
         <source>Method</source>
         <translation>验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="321"/>
+        <location filename="../../desktop/ui/lead.py" line="352"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="337"/>
+        <location filename="../../desktop/ui/lead.py" line="368"/>
         <source>{0} problems: nothing will be imported until they are fixed.</source>
         <translation>发现 {0} 处问题：修正之前不会导入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="343"/>
+        <location filename="../../desktop/ui/lead.py" line="404"/>
+        <location filename="../../desktop/ui/lead.py" line="428"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="344"/>
+        <location filename="../../desktop/ui/lead.py" line="405"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="345"/>
-        <location filename="../../desktop/ui/lead.py" line="692"/>
+        <location filename="../../desktop/ui/lead.py" line="406"/>
+        <location filename="../../desktop/ui/lead.py" line="430"/>
+        <location filename="../../desktop/ui/lead.py" line="850"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="360"/>
+        <location filename="../../desktop/ui/lead.py" line="383"/>
         <source>{0} rows, all valid. Counties not in the sheet keep their scores.</source>
         <translation>共 {0} 行，全部有效。表中未列出的县区保留原有得分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="364"/>
+        <location filename="../../desktop/ui/lead.py" line="387"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="368"/>
+        <location filename="../../desktop/ui/lead.py" line="391"/>
         <source>{0} items, sum {1}</source>
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="487"/>
+        <location filename="../../desktop/ui/lead.py" line="568"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="488"/>
+        <location filename="../../desktop/ui/lead.py" line="569"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="489"/>
+        <location filename="../../desktop/ui/lead.py" line="570"/>
         <source>Complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="494"/>
+        <location filename="../../desktop/ui/lead.py" line="576"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="496"/>
+        <location filename="../../desktop/ui/lead.py" line="578"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="500"/>
-        <location filename="../../desktop/ui/lead.py" line="713"/>
-        <location filename="../../desktop/ui/lead.py" line="753"/>
+        <location filename="../../desktop/ui/lead.py" line="582"/>
+        <location filename="../../desktop/ui/lead.py" line="877"/>
+        <location filename="../../desktop/ui/lead.py" line="921"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="503"/>
+        <location filename="../../desktop/ui/lead.py" line="585"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="504"/>
+        <location filename="../../desktop/ui/lead.py" line="586"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="505"/>
+        <location filename="../../desktop/ui/lead.py" line="588"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="509"/>
+        <location filename="../../desktop/ui/lead.py" line="592"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="512"/>
-        <source>Merged at</source>
-        <translation>合并时间</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead.py" line="523"/>
+        <location filename="../../desktop/ui/lead.py" line="594"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="524"/>
+        <location filename="../../desktop/ui/lead.py" line="595"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="527"/>
+        <location filename="../../desktop/ui/lead.py" line="598"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="530"/>
+        <location filename="../../desktop/ui/lead.py" line="601"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="532"/>
+        <location filename="../../desktop/ui/lead.py" line="603"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="535"/>
+        <location filename="../../desktop/ui/lead.py" line="606"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="538"/>
+        <location filename="../../desktop/ui/lead.py" line="609"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="540"/>
+        <location filename="../../desktop/ui/lead.py" line="611"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="542"/>
+        <location filename="../../desktop/ui/lead.py" line="619"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="547"/>
+        <location filename="../../desktop/ui/lead.py" line="625"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="567"/>
+        <location filename="../../desktop/ui/lead.py" line="718"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="568"/>
+        <location filename="../../desktop/ui/lead.py" line="689"/>
+        <location filename="../../desktop/ui/lead.py" line="719"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="416"/>
-        <location filename="../../desktop/ui/lead.py" line="570"/>
-        <location filename="../../desktop/ui/lead.py" line="690"/>
+        <location filename="../../desktop/ui/lead.py" line="252"/>
+        <source>Cancelled: nothing was merged; the master is exactly as it was before.</source>
+        <translation>已取消：未合并任何内容，主库与合并前完全相同。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="303"/>
+        <source>This report is kept under Merge history.</source>
+        <translation>本报告已保存在“合并记录”中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="497"/>
+        <location filename="../../desktop/ui/lead.py" line="721"/>
+        <location filename="../../desktop/ui/lead.py" line="848"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="571"/>
+        <location filename="../../desktop/ui/lead.py" line="587"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="613"/>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="616"/>
+        <source>Campaign settings…</source>
+        <translation>验收设置…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="679"/>
+        <source>Every merge and dry run is kept in the master database. Choose one to see its report.</source>
+        <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="688"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="690"/>
+        <source>Files</source>
+        <translation>文件数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="691"/>
+        <source>Merged</source>
+        <translation>已合并</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="692"/>
+        <source>Refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="722"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="572"/>
+        <location filename="../../desktop/ui/lead.py" line="723"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="610"/>
+        <location filename="../../desktop/ui/lead.py" line="761"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="611"/>
+        <location filename="../../desktop/ui/lead.py" line="762"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="612"/>
+        <location filename="../../desktop/ui/lead.py" line="763"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="613"/>
+        <location filename="../../desktop/ui/lead.py" line="764"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="639"/>
+        <location filename="../../desktop/ui/lead.py" line="790"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="644"/>
+        <location filename="../../desktop/ui/lead.py" line="795"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="646"/>
+        <location filename="../../desktop/ui/lead.py" line="797"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="652"/>
+        <location filename="../../desktop/ui/lead.py" line="803"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="654"/>
+        <location filename="../../desktop/ui/lead.py" line="805"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="664"/>
+        <location filename="../../desktop/ui/lead.py" line="815"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="672"/>
+        <location filename="../../desktop/ui/lead.py" line="823"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="675"/>
+        <location filename="../../desktop/ui/lead.py" line="826"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="682"/>
+        <location filename="../../desktop/ui/lead.py" line="833"/>
+        <location filename="../../desktop/ui/lead.py" line="971"/>
+        <source>All counties</source>
+        <translation>全部县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="840"/>
         <source>Mark {0}</source>
         <translation>标记为{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="693"/>
+        <location filename="../../desktop/ui/lead.py" line="851"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="694"/>
+        <location filename="../../desktop/ui/lead.py" line="852"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="695"/>
+        <location filename="../../desktop/ui/lead.py" line="853"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="711"/>
+        <location filename="../../desktop/ui/lead.py" line="875"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="732"/>
+        <location filename="../../desktop/ui/lead.py" line="900"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="745"/>
+        <location filename="../../desktop/ui/lead.py" line="913"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="763"/>
+        <location filename="../../desktop/ui/lead.py" line="931"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="933"/>
+        <source>overdue by {0} days</source>
+        <translation>已逾期 {0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="935"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="765"/>
+        <location filename="../../desktop/ui/lead.py" line="937"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="767"/>
+        <location filename="../../desktop/ui/lead.py" line="939"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="787"/>
-        <location filename="../../desktop/ui/lead.py" line="866"/>
+        <location filename="../../desktop/ui/lead.py" line="942"/>
+        <source>{0} of {1} counties</source>
+        <translation>{0}/{1} 个县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="944"/>
+        <source>{0} of {1} problems rectified</source>
+        <translation>已整改 {0}/{1} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="991"/>
+        <location filename="../../desktop/ui/lead.py" line="1075"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="789"/>
+        <location filename="../../desktop/ui/lead.py" line="993"/>
         <source>no: {0} items unscored</source>
         <translation>否：{0} 项未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="791"/>
-        <location filename="../../desktop/ui/lead.py" line="868"/>
+        <location filename="../../desktop/ui/lead.py" line="995"/>
+        <location filename="../../desktop/ui/lead.py" line="1077"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="812"/>
+        <location filename="../../desktop/ui/lead.py" line="1019"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="819"/>
+        <location filename="../../desktop/ui/lead.py" line="1026"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="824"/>
+        <location filename="../../desktop/ui/lead.py" line="1031"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="824"/>
+        <location filename="../../desktop/ui/lead.py" line="1031"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="850"/>
+        <location filename="../../desktop/ui/lead.py" line="1057"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="851"/>
+        <location filename="../../desktop/ui/lead.py" line="1058"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="873"/>
+        <location filename="../../desktop/ui/lead.py" line="1082"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="905"/>
+        <location filename="../../desktop/ui/lead.py" line="1109"/>
+        <source>dry run</source>
+        <translation>预检</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="1109"/>
+        <source>merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="1136"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="907"/>
+        <location filename="../../desktop/ui/lead.py" line="1138"/>
         <source>Yanshou export (*.db)</source>
         <translation>验收导出文件 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="914"/>
+        <location filename="../../desktop/ui/lead.py" line="1145"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="920"/>
+        <location filename="../../desktop/ui/lead.py" line="1151"/>
         <source>No .db files in {0}.</source>
         <translation>{0} 中没有 .db 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="944"/>
+        <location filename="../../desktop/ui/lead.py" line="1175"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="959"/>
+        <location filename="../../desktop/ui/lead.py" line="1190"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="961"/>
+        <location filename="../../desktop/ui/lead.py" line="1192"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -914,235 +1238,245 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="63"/>
+        <location filename="../../desktop/ui/main_window.py" line="75"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="80"/>
+        <location filename="../../desktop/ui/main_window.py" line="92"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="143"/>
+        <location filename="../../desktop/ui/main_window.py" line="155"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="158"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="178"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="182"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="171"/>
+        <location filename="../../desktop/ui/main_window.py" line="183"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="184"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="173"/>
+        <location filename="../../desktop/ui/main_window.py" line="185"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205"/>
+        <location filename="../../desktop/ui/main_window.py" line="217"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="206"/>
-        <location filename="../../desktop/ui/main_window.py" line="532"/>
-        <location filename="../../desktop/ui/main_window.py" line="548"/>
+        <location filename="../../desktop/ui/main_window.py" line="218"/>
+        <location filename="../../desktop/ui/main_window.py" line="605"/>
+        <location filename="../../desktop/ui/main_window.py" line="621"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="226"/>
+        <location filename="../../desktop/ui/main_window.py" line="238"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="227"/>
+        <location filename="../../desktop/ui/main_window.py" line="239"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <location filename="../../desktop/ui/main_window.py" line="241"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="271"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="275"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="259"/>
+        <location filename="../../desktop/ui/main_window.py" line="278"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="265"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="267"/>
+        <location filename="../../desktop/ui/main_window.py" line="286"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="272"/>
+        <location filename="../../desktop/ui/main_window.py" line="291"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <location filename="../../desktop/ui/main_window.py" line="300"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="304"/>
+        <source>Print the record…</source>
+        <translation>打印检查记录…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="308"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="290"/>
+        <location filename="../../desktop/ui/main_window.py" line="313"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="392"/>
+        <location filename="../../desktop/ui/main_window.py" line="415"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="395"/>
+        <location filename="../../desktop/ui/main_window.py" line="418"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="398"/>
+        <location filename="../../desktop/ui/main_window.py" line="421"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="401"/>
+        <location filename="../../desktop/ui/main_window.py" line="424"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="416"/>
+        <location filename="../../desktop/ui/main_window.py" line="439"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="433"/>
-        <location filename="../../desktop/ui/main_window.py" line="462"/>
+        <location filename="../../desktop/ui/main_window.py" line="456"/>
+        <location filename="../../desktop/ui/main_window.py" line="485"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="472"/>
+        <location filename="../../desktop/ui/main_window.py" line="495"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="474"/>
+        <location filename="../../desktop/ui/main_window.py" line="497"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="478"/>
+        <location filename="../../desktop/ui/main_window.py" line="501"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="479"/>
+        <location filename="../../desktop/ui/main_window.py" line="502"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="491"/>
+        <location filename="../../desktop/ui/main_window.py" line="514"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="491"/>
+        <location filename="../../desktop/ui/main_window.py" line="514"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="519"/>
+        <location filename="../../desktop/ui/main_window.py" line="542"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="525"/>
+        <location filename="../../desktop/ui/main_window.py" line="548"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="531"/>
+        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <source>camera</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="604"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="531"/>
+        <location filename="../../desktop/ui/main_window.py" line="604"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="545"/>
+        <location filename="../../desktop/ui/main_window.py" line="618"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="547"/>
+        <location filename="../../desktop/ui/main_window.py" line="620"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="563"/>
+        <location filename="../../desktop/ui/main_window.py" line="646"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="563"/>
+        <location filename="../../desktop/ui/main_window.py" line="646"/>
         <source>Yanshou export (*.db)</source>
         <translation>验收导出文件 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="569"/>
+        <location filename="../../desktop/ui/main_window.py" line="652"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="570"/>
+        <location filename="../../desktop/ui/main_window.py" line="653"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="595"/>
+        <location filename="../../desktop/ui/main_window.py" line="678"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -1281,7 +1615,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="52"/>
-        <location filename="../../desktop/ui/messages.py" line="160"/>
+        <location filename="../../desktop/ui/messages.py" line="161"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
@@ -1415,97 +1749,97 @@
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="141"/>
+        <location filename="../../desktop/ui/messages.py" line="142"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="142"/>
+        <location filename="../../desktop/ui/messages.py" line="143"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="143"/>
+        <location filename="../../desktop/ui/messages.py" line="144"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="144"/>
+        <location filename="../../desktop/ui/messages.py" line="145"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="145"/>
+        <location filename="../../desktop/ui/messages.py" line="146"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="146"/>
+        <location filename="../../desktop/ui/messages.py" line="147"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="147"/>
+        <location filename="../../desktop/ui/messages.py" line="148"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="148"/>
+        <location filename="../../desktop/ui/messages.py" line="149"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="149"/>
+        <location filename="../../desktop/ui/messages.py" line="150"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="150"/>
+        <location filename="../../desktop/ui/messages.py" line="151"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="151"/>
+        <location filename="../../desktop/ui/messages.py" line="152"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="152"/>
+        <location filename="../../desktop/ui/messages.py" line="153"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="153"/>
+        <location filename="../../desktop/ui/messages.py" line="154"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="154"/>
+        <location filename="../../desktop/ui/messages.py" line="155"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="155"/>
+        <location filename="../../desktop/ui/messages.py" line="156"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="156"/>
+        <location filename="../../desktop/ui/messages.py" line="157"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="157"/>
+        <location filename="../../desktop/ui/messages.py" line="158"/>
         <source>the file cannot be read as CSV (UTF-8)</source>
         <translation>无法作为CSV（UTF-8）读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="158"/>
+        <location filename="../../desktop/ui/messages.py" line="159"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="159"/>
+        <location filename="../../desktop/ui/messages.py" line="160"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
@@ -1590,76 +1924,375 @@
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="109"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="214"/>
+        <source>Counties</source>
+        <translation>县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="110"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="215"/>
+        <source>Inspectors</source>
+        <translation>检查人员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="111"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="216"/>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="112"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="217"/>
+        <source>Grading rule</source>
+        <translation>评定规则</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="113"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="218"/>
+        <source>Timeline</source>
+        <translation>时间安排</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="124"/>
+        <source>minimum score for {0}</source>
+        <translation>{0}最低分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="128"/>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="129"/>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="130"/>
+        <source>pilot areas</source>
+        <translation>试点领域</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="131"/>
+        <source>share graded 优秀</source>
+        <translation>优秀比例</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="132"/>
+        <source>share graded 良好</source>
+        <translation>良好比例</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="143"/>
+        <source>{0} ({1}) holds {2} records of work: it cannot be removed, nor its code changed</source>
+        <translation>{0}（{1}）已有 {2} 条检查记录，不能删除，也不能修改代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="147"/>
+        <source>the weights add up to {0} %; they must add up to 100 %</source>
+        <translation>各方式权重之和为 {0} %，应为 100 %</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="151"/>
+        <source>the shares of 优秀 and 良好 add up to {0} %, more than 100 %</source>
+        <translation>优秀与良好比例之和为 {0} %，超过 100 %</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="156"/>
+        <source>must be lower than the minimum for {0} ({1})</source>
+        <translation>应低于{0}的最低分（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="159"/>
+        <source>the grades run 优秀, 良好, 合格, each once</source>
+        <translation>等次应依次为优秀、良好、合格，各一次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="161"/>
+        <source>must not be empty</source>
+        <translation>不能为空</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="162"/>
+        <source>“{0}” is not a code: letters and digits only, such as 341502</source>
+        <translation>“{0}”不是有效代码：只能由字母和数字组成，如 341502</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="163"/>
+        <source>“{0}” is used twice</source>
+        <translation>“{0}”重复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="164"/>
+        <source>“{0}” is not one of the campaign&apos;s pilot areas</source>
+        <translation>“{0}”不是本次验收的试点领域</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="165"/>
+        <source>the campaign needs at least one county</source>
+        <translation>至少需要一个县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="166"/>
+        <source>must be from 0 to 100</source>
+        <translation>应在 0 到 100 之间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="167"/>
+        <source>at most two decimal places</source>
+        <translation>最多两位小数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="168"/>
+        <source>the campaign has no such method</source>
+        <translation>本次验收没有这种验收方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="169"/>
+        <source>at least one score band is needed</source>
+        <translation>至少需要一个分数段</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="170"/>
+        <source>not a date of this campaign</source>
+        <translation>不是有效的日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="171"/>
+        <source>only the lead&apos;s master database changes the campaign settings</source>
+        <translation>只有组长的主库才能修改验收设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="172"/>
+        <source>not valid</source>
+        <translation>无效</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="181"/>
+        <source>row {0}, {1}</source>
+        <translation>第 {0} 行，{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="183"/>
+        <source>row {0}</source>
+        <translation>第 {0} 行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="187"/>
+        <source>{0} — {1}</source>
+        <translation>{0} — {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="190"/>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="204"/>
+        <source>Campaign settings — {0}</source>
+        <translation>验收设置 — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="227"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="243"/>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="243"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="283"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="243"/>
+        <source>Pilot areas</source>
+        <translation>试点领域</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="248"/>
+        <source>Add county</source>
+        <translation>添加县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="251"/>
+        <source>Remove county</source>
+        <translation>删除县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="258"/>
+        <source>A county that already has scores, findings or evidence cannot be removed, nor its code changed.</source>
+        <translation>已有评分、检查情况或佐证材料的县区不能删除，也不能修改代码。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="263"/>
+        <source>Pilot areas of the selected county</source>
+        <translation>所选县区的试点领域</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="280"/>
+        <source>The members of the working group, as their names appear on the signed records.</source>
+        <translation>检查组成员，姓名与签字的检查记录表一致。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="283"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="289"/>
+        <source>Add inspector</source>
+        <translation>添加检查人员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="292"/>
+        <source>Remove inspector</source>
+        <translation>删除检查人员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="305"/>
+        <source>Each method&apos;s score (out of 100) counts in the weighted total with its weight; the weights add up to 100 %.</source>
+        <translation>各验收方式的得分（满分 100）按权重计入加权总分，权重之和应为 100 %。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="319"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="327"/>
+        <source>By proportion: a share of the counties, in rank order</source>
+        <translation>按比例：按名次依次评定一定比例的县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="329"/>
+        <source>By score bands: the total&apos;s minimum for each grade; below all of them 不合格</source>
+        <translation>按分数段：各等次的最低总分，低于合格线为不合格</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="342"/>
+        <source>Top share graded 优秀</source>
+        <translation>名次靠前评为优秀的比例</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="343"/>
+        <source>Next share graded 良好</source>
+        <translation>其次评为良好的比例</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="344"/>
+        <source>The rest are graded 合格; counties tied at a boundary all get the better grade.</source>
+        <translation>其余为合格；在分界处总分相同的县区均评为较高等次。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="359"/>
+        <source>Minimum score for {0}</source>
+        <translation>{0}最低分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="369"/>
+        <source>What is due by when; the desk shows what is due and overdue against these dates.</source>
+        <translation>各项工作的截止日期；工作台据此显示到期和逾期事项。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="471"/>
+        <source>… and {0} more</source>
+        <translation>…… 另有 {0} 个问题</translation>
+    </message>
+</context>
+<context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="33"/>
+        <location filename="../../desktop/ui/setup.py" line="38"/>
         <source>Welcome to Yanshou</source>
         <translation>欢迎使用验收软件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="36"/>
+        <location filename="../../desktop/ui/setup.py" line="41"/>
         <source>Three questions before the first inspection. The answers can be seen later in the status bar.</source>
         <translation>开始检查前请回答三个问题，之后可在状态栏中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="42"/>
+        <location filename="../../desktop/ui/setup.py" line="46"/>
+        <source>An inspector&apos;s laptop</source>
+        <translation>检查员的笔记本电脑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="49"/>
+        <source>The team lead&apos;s master database</source>
+        <translation>组长的主库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="56"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="59"/>
         <source>Your name, as it will appear on the signed record</source>
         <translation>您的姓名，将显示在签字的检查记录上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="43"/>
+        <location filename="../../desktop/ui/setup.py" line="60"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="45"/>
+        <location filename="../../desktop/ui/setup.py" line="63"/>
         <source>The built-in campaign: Lu&apos;an 2018 (六政办秘〔2018〕177号)</source>
         <translation>内置验收方案：六安市2018年试点验收（六政办秘〔2018〕177号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="47"/>
+        <location filename="../../desktop/ui/setup.py" line="65"/>
         <source>A campaign file from the team lead:</source>
         <translation>组长提供的验收方案文件：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="50"/>
-        <location filename="../../desktop/ui/setup.py" line="62"/>
+        <location filename="../../desktop/ui/setup.py" line="68"/>
+        <location filename="../../desktop/ui/setup.py" line="83"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="59"/>
+        <location filename="../../desktop/ui/setup.py" line="80"/>
         <source>Campaign</source>
         <translation>验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="67"/>
-        <location filename="../../desktop/ui/setup.py" line="82"/>
+        <location filename="../../desktop/ui/setup.py" line="88"/>
+        <location filename="../../desktop/ui/setup.py" line="103"/>
         <source>Database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="76"/>
+        <location filename="../../desktop/ui/setup.py" line="97"/>
         <source>Campaign file</source>
         <translation>验收方案文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="76"/>
+        <location filename="../../desktop/ui/setup.py" line="97"/>
         <source>Campaign (*.toml)</source>
         <translation>验收方案 (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="82"/>
+        <location filename="../../desktop/ui/setup.py" line="103"/>
         <source>Yanshou database (*.db)</source>
         <translation>验收数据库 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="89"/>
+        <location filename="../../desktop/ui/setup.py" line="111"/>
         <source>Please enter your name.</source>
         <translation>请填写您的姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="94"/>
+        <location filename="../../desktop/ui/setup.py" line="116"/>
         <source>Please choose the campaign file.</source>
         <translation>请选择验收方案文件。</translation>
     </message>
@@ -1848,17 +2481,22 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="165"/>
+        <location filename="../../desktop/ui/messages.py" line="135"/>
+        <source>Campaign settings</source>
+        <translation>验收设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="166"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="166"/>
+        <location filename="../../desktop/ui/messages.py" line="167"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="167"/>
+        <location filename="../../desktop/ui/messages.py" line="168"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>

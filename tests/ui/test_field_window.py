@@ -674,3 +674,24 @@ def test_a_missing_file_or_a_folder_is_refused_with_a_warning(qtbot, window: Mai
     assert count(window.ws, "SELECT count(*) FROM blob") == 0
     assert window.evidence.list.count() == 0
     assert window.saved_label.text().startswith(saved_text(zh))
+
+
+def test_printing_the_record_writes_the_pending_edit_first(qtbot, field, open_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QAction
+
+    from desktop.services import documents
+    from desktop.ui import documents as documents_ui
+
+    window = open_window(field)
+    type_text(qtbot, window.editor.pages[ONLINE].text, "打印前刚写的检查情况")
+    printed = []
+
+    def opened(ws, parent, kind, county=None) -> None:  # type: ignore[no-untyped-def]
+        record = documents.inspection_record(ws, ws.campaign.county(county))
+        printed.append((kind, county, [f for r in record.rows for f in r.findings]))
+
+    monkeypatch.setattr(documents_ui, "open_documents", opened)
+    window.findChild(QAction, "print").trigger()
+    kind, county, findings = printed[0]
+    assert (kind, county) == (documents_ui.RECORD, FIRST_COUNTY)
+    assert any("打印前刚写的检查情况" in text for _label, text in findings)  # the edit of a moment ago is on the record
