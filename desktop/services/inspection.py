@@ -469,7 +469,9 @@ def _thumbnail_of(image: Any, exif: Any, embedded: bytes | None, size: int) -> b
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
             source = None
     if source is None:
-        image.draft("RGB", (size * 2, size * 2))
+        # The decoder's own downscaling (DCT scaling) to the smallest eighth, quarter or half
+        # still at least `size` on the side, then a proper resample to `size`.
+        image.draft("RGB", (size, size))
         source = image
     source.thumbnail((size, size))
     turn = _UPRIGHT.get(exif.get(0x0112) or 1)
