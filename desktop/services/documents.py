@@ -85,18 +85,6 @@ def _dates(conn: Connection, county: str, inspector: str | None) -> str:
     return first.isoformat() if first == last else f"{first.isoformat()} 至 {last.isoformat()}"
 
 
-def record_digest(conn: Connection, county: str, inspector: str) -> str:
-    """What a signature of an inspector's record of a county signed (see inspection.sign)."""
-    digest = hashlib.sha256()
-    for table in ("current_score", "current_finding", "current_problem", "current_evidence"):
-        for record_id, version_id in conn.execute(
-            text(f"SELECT record_id, version_id FROM {table} WHERE county = :c AND inspector = :i ORDER BY record_id"),
-            {"c": county, "i": inspector},
-        ):
-            digest.update(f"{table}:{record_id}:{version_id}\n".encode())
-    return digest.hexdigest()
-
-
 def inspection_record(ws: Workspace, county: County, inspector: str | None = None) -> model.InspectionRecord:
     """检查记录表 of a county: every inspector's work (the lead's view, scores as they count)
     or one inspector's (that inspector's own scores; on a laptop, its inspector's)."""
@@ -253,7 +241,7 @@ def _signatures(ws: Workspace, conn: Connection, county: County, scope: list[str
         if scope and who not in scope:
             continue
         if who not in digests:
-            digests[who] = record_digest(conn, county.code, who)
+            digests[who] = inspection.digest_of_record(conn, county.code, who)
         title = SIGNER_ROLE.get(role, role)
         if role != "inspector" and (scope is None):
             title += f"（确认{who}的记录）"

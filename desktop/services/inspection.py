@@ -675,14 +675,19 @@ def record_digest(ws: Workspace, county: str) -> str:
     findings, problems, evidence): any edit changes it, so a signature made before the
     edit no longer matches."""
     who = _inspector(ws)
-    digest = hashlib.sha256()
     with ws.read() as conn:
-        for table in ("current_score", "current_finding", "current_problem", "current_evidence"):
-            for record_id, version_id in conn.execute(
-                text(f"SELECT record_id, version_id FROM {table} WHERE county = :c AND inspector = :i ORDER BY record_id"),
-                {"c": county, "i": who},
-            ):
-                digest.update(f"{table}:{record_id}:{version_id}\n".encode())
+        return digest_of_record(conn, county, who)
+
+
+def digest_of_record(conn: Connection, county: str, inspector: str) -> str:
+    """record_digest of any inspector's record (the master prints everyone's signatures)."""
+    digest = hashlib.sha256()
+    for table in ("current_score", "current_finding", "current_problem", "current_evidence"):
+        for record_id, version_id in conn.execute(
+            text(f"SELECT record_id, version_id FROM {table} WHERE county = :c AND inspector = :i ORDER BY record_id"),
+            {"c": county, "i": inspector},
+        ):
+            digest.update(f"{table}:{record_id}:{version_id}\n".encode())
     return digest.hexdigest()
 
 
