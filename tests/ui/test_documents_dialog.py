@@ -53,7 +53,9 @@ def test_make_save_and_print_a_record(qtbot, master, tmp_path: Path, monkeypatch
     printed = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(printed))
     dialog.print_to(printer)
-    qtbot.waitUntil(lambda: "Sent" in dialog.status.text() or "已发送" in dialog.status.text(), timeout=60000)
+    assert not dialog.print_button.isEnabled()  # no second print while this one runs
+    qtbot.waitUntil(dialog.print_button.isEnabled, timeout=60000)
+    assert str(printed) in dialog.status.text()
     import pypdfium2
 
     assert len(pypdfium2.PdfDocument(str(printed))) == dialog.document.pageCount()
