@@ -103,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="check a signed PDF, or every signature in a database")
     p.add_argument("file", type=Path, help="a PDF the program printed, or a database")
+    p.add_argument("--db", type=Path, metavar="MASTER", help="with a PDF: also check that its key is an enrolled device's")
 
     p = sub.add_parser("record", help="print a county's inspection record (检查记录表) to PDF")
     p.add_argument("db", type=Path)
@@ -347,7 +348,7 @@ def _verify(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"{args.file}: cannot be read ({exc.strerror or exc})") from None
     if b"%PDF-" in head:
-        return _verify_pdf(args.file)
+        return _verify_pdf(args.file, args.db)
     with _open(args.file) as ws, ws.read() as conn:
         report = check_signatures(conn)
     print(f"{args.file}: {report.checked} versions from {report.devices} devices checked")
@@ -359,7 +360,9 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if report.intact else 1
 
 
-def _verify_pdf(path: Path) -> int:
+def _verify_pdf(path: Path, db: Path | None) -> int:
+    """A signed PDF: intact, valid, covering the whole file; with --db, signed by the key of
+    a device that database enrolled (a certificate's names are whatever its maker typed)."""
     from desktop.reports.signing import verify_pdf
 
     try:
@@ -369,9 +372,28 @@ def _verify_pdf(path: Path) -> int:
     if not checks:
         print(f"{path}: NOT SIGNED: the PDF carries no digital signature")
         return 1
+    enrolled: dict[str, tuple[str, str, str | None]] | None = None
+    if db is not None:
+        from sqlalchemy import text
+
+        with _open(db) as ws, ws.read() as conn:
+            enrolled = {
+                fp: (device, role, who)
+                for device, role, who, fp in conn.execute(text("SELECT id, role, inspector, fingerprint FROM device"))
+            }
+    known = True
     for c in checks:
         print(f"{path}: signature {c.field}")
-        print(f"  signer:   {c.signer} (device {c.device or '?'}, key {c.key_fingerprint[:16]})")
+        print(f"  signer:   {c.signer} (as the certificate names it; device {c.device or '?'})")
+        print(f"  key:      {c.key_fingerprint}")
+        if enrolled is None:
+            print("  identity: not checked (give --db MASTER to check the key against the enrolled devices)")
+        elif c.key_fingerprint in enrolled:
+            device, role, who = enrolled[c.key_fingerprint]
+            print(f"  identity: the key of enrolled device {device} ({role}{', ' + who if who else ''})")
+        else:
+            known = False
+            print(f"  identity: NOT an enrolled device's key: {db} does not know who signed")
         print(f"  signed:   {c.signed_at or 'time not stated'}")
         print(f"  intact:   {'yes' if c.intact else 'NO: the signed bytes were changed'}")
         print(f"  valid:    {'yes' if c.valid else 'NO: the signature does not match the key'}")
@@ -380,7 +402,7 @@ def _verify_pdf(path: Path) -> int:
             print(f"  problem:  {c.problem}")
     ok = all(c.ok for c in checks)
     print("intact: every signature verifies" if ok else "NOT INTACT: the document was altered after signing")
-    return 0 if ok else 1
+    return 0 if ok and known else 1
 
 
 def _print(args: argparse.Namespace) -> int:

@@ -52,7 +52,8 @@ class ProblemRow:
 
 @dataclass(frozen=True)
 class Photo:
-    jpeg: bytes  # a thumbnail, never the full photo
+    sha256: str  # the evidence's own hash: what the document's digest counts
+    jpeg: bytes  # a thumbnail, never the full photo (drawn, not counted in the digest)
     name: str
     caption: str
     item: str
@@ -91,9 +92,12 @@ class InspectionRecord:
     record_id: str
     scope: str  # "全体检查人员" or the inspector's name
     other_evidence: int = 0  # documents (not pictures) attached, listed by count
+    photos_left_out: int = 0  # pictures beyond the appendix's limit
 
     def digest(self) -> str:
-        return _digest({k: v for k, v in asdict(self).items() if k != "record_id"})
+        shown = {k: v for k, v in asdict(self).items() if k != "record_id"}
+        shown["photos"] = [{k: v for k, v in p.items() if k != "jpeg"} for p in shown["photos"]]
+        return _digest(shown)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from desktop.reports.model import InspectionRecord, Photo, ProblemRow, RecordRow
 # Column widths of the main table (180 mm in all): code, item, points, score, findings.
 WIDTHS = (13 * mm, 57 * mm, 12 * mm, 12 * mm, 86 * mm)
 # A cell taller than a page cannot be split by reportlab: a long finding goes in pieces
-# of at most this many characters, each a row of its own.
-CHUNK = 700
+# of at most this many characters and lines, each a row of its own (well under a page).
+CHUNK = 500
+CHUNK_LINES = 18
 
 
 def render(doc: InspectionRecord) -> bytes:
@@ -35,7 +36,7 @@ def render(doc: InspectionRecord) -> bytes:
         _items(doc.rows, doc.total_points, doc.total_score),
         *_problems(doc.problems),
         *_signatures(doc.signatures),
-        *_photos(doc.photos, doc.other_evidence),
+        *_photos(doc.photos, doc.other_evidence, doc.photos_left_out),
     ]
     template.build(story, canvasmaker=L.footer_canvas(doc.record_id, digest))
     return out.getvalue()
@@ -61,14 +62,19 @@ def _header(doc: InspectionRecord) -> Table:
 
 
 def _chunks(text: str) -> list[str]:
-    """A text in pieces a page can hold (at a line break where there is one)."""
+    """A text in pieces a page can hold: at most CHUNK characters and CHUNK_LINES lines,
+    cut at a line break where there is one."""
     pieces = []
-    while len(text) > CHUNK:
-        cut = text.rfind("\n", 0, CHUNK)
-        cut = cut if cut > CHUNK // 2 else CHUNK
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return [*pieces, text]
+    while True:
+        lines = text.split("\n")
+        if len(text) <= CHUNK and len(lines) <= CHUNK_LINES:
+            return [*pieces, text]
+        head = "\n".join(lines[:CHUNK_LINES])
+        if len(head) > CHUNK:
+            cut = head.rfind("\n", 0, CHUNK)
+            head = head[: cut if cut > CHUNK // 2 else CHUNK]
+        pieces.append(head)
+        text = text[len(head) :].lstrip("\n")
 
 
 def _items(rows: tuple[RecordRow, ...], total_points: str, total_score: str) -> Table:
@@ -92,7 +98,11 @@ def _items(rows: tuple[RecordRow, ...], total_points: str, total_score: str) -> 
             ])
             commands.append(("BACKGROUND", (0, r), (-1, r), L.SHADE_1 if row.level == 1 else L.SHADE_2))
             continue
-        pieces = [f"【{L.escape(label)}】{L.escape(part)}" for label, body in row.findings for part in _chunks(body)]
+        # A finding's label once, on its first piece; the pieces after it continue its text.
+        pieces = [
+            (f"【{L.escape(label)}】" if n == 0 else "") + L.escape(part)
+            for label, body in row.findings for n, part in enumerate(_chunks(body))
+        ]
         pieces += [f"<font color='#4a4a4a' size=8.5>评分说明：{L.escape(part)}</font>" for part in (_chunks(row.note) if row.note else [])]
         if not pieces:
             pieces = ["<font color='#777777'>（未记录检查情况）</font>"]
@@ -124,10 +134,11 @@ def _problems(problems: tuple[ProblemRow, ...]) -> list[object]:
     for n, p in enumerate(problems, 1):
         data.append([
             Paragraph(str(n), L.CELL_CENTER), Paragraph(L.escape(p.item), L.CELL), Paragraph(L.escape(p.description), L.CELL),
-            Paragraph(p.severity, L.CELL_CENTER), Paragraph(p.deadline or "—", L.CELL_CENTER), Paragraph(p.status, L.CELL_CENTER),
+            Paragraph(L.escape(p.severity), L.CELL_CENTER), Paragraph(L.escape(p.deadline) or "—", L.CELL_CENTER),
+            Paragraph(L.escape(p.status), L.CELL_CENTER),
             Paragraph(L.escape(p.inspector), L.CELL_CENTER),
         ])
-    table = Table(data, colWidths=(10 * mm, 15 * mm, 78 * mm, 12 * mm, 22 * mm, 21 * mm, 22 * mm), repeatRows=1)
+    table = Table(data, colWidths=(10 * mm, 15 * mm, 78 * mm, 12 * mm, 22 * mm, 21 * mm, 22 * mm), repeatRows=1, splitInRow=1)
     table.setStyle(L.table_style(("VALIGN", (0, 1), (-1, -1), "TOP")))
     return [*story, table]
 
@@ -138,19 +149,20 @@ def _signatures(blocks: tuple[SignatureBlock, ...]) -> list[object]:
     commands: list[tuple] = []  # type: ignore[type-arg]
     for b in blocks:
         picture: object = Paragraph("—", L.CELL_CENTER)
-        if b.png:
+        if b.png is not None:
             picture = _image(b.png, 44 * mm, 16 * mm)
+        else:
+            picture = Table([[picture]], rowHeights=[16 * mm])  # an empty signature keeps the row's height
         status = "有效" if b.current else "签署后记录已修改，需重新签名"
         data.append([
-            Paragraph(b.role, L.CELL_CENTER), Paragraph(L.escape(b.name), L.CELL_CENTER), picture,
-            Paragraph(b.signed_at or "—", L.CELL_CENTER),
+            Paragraph(L.escape(b.role), L.CELL_CENTER), Paragraph(L.escape(b.name), L.CELL_CENTER), picture,
+            Paragraph(L.escape(b.signed_at) or "—", L.CELL_CENTER),
             Paragraph(status if b.current else f"<font color='#a8321e'>{status}</font>", L.CELL_CENTER),
         ])
     if not blocks:
         data.append([Paragraph("（尚无签名）", L.CELL_CENTER), "", "", "", ""])
         commands.append(("SPAN", (0, 1), (-1, 1)))
-    table = Table(data, colWidths=(30 * mm, 26 * mm, 50 * mm, 36 * mm, 38 * mm), repeatRows=1,
-                  rowHeights=[None] + [20 * mm] * (len(data) - 1))
+    table = Table(data, colWidths=(30 * mm, 26 * mm, 50 * mm, 36 * mm, 38 * mm), repeatRows=1, splitInRow=1)
     table.setStyle(L.table_style(*commands))
     return [KeepTogether([Paragraph("签字确认", L.HEADING), table])]
 
@@ -165,7 +177,7 @@ def _image(data: bytes, width: float, height: float) -> Image:
     return Image(io.BytesIO(data), width=w * scale, height=h * scale)
 
 
-def _photos(photos: tuple[Photo, ...], other_evidence: int) -> list[object]:
+def _photos(photos: tuple[Photo, ...], other_evidence: int, photos_left_out: int) -> list[object]:
     story: list[object] = [CondPageBreak(60 * mm), Paragraph("附：佐证照片", L.HEADING)]
     if not photos:
         story.append(Paragraph("本记录未附照片。", L.BODY))
@@ -178,19 +190,22 @@ def _photos(photos: tuple[Photo, ...], other_evidence: int) -> list[object]:
             lines = [f"{L.escape(photo.item)} · {L.escape(photo.mode)} · {L.escape(photo.inspector)}"]
             if photo.caption:
                 lines.append(L.escape(photo.caption))
-            lines.append(f"拍摄：{photo.taken_at or '无记录'}")
-            lines.append(f"附加：{photo.attached_at}")
+            lines.append(f"拍摄：{L.escape(photo.taken_at) or '无记录'}")
+            lines.append(f"附加：{L.escape(photo.attached_at)}")
             row.append([_image(photo.jpeg, cell_width - 8 * mm, 42 * mm), Spacer(1, 1.5 * mm),
                         Paragraph("<br/>".join(lines), L.SMALL_CENTER)])
         row += [""] * (per_row - len(row))
         data.append(row)
     if data:
-        table = Table(data, colWidths=[cell_width] * per_row)
+        table = Table(data, colWidths=[cell_width] * per_row, splitInRow=1)
         table.setStyle(L.table_style(
             ("BACKGROUND", (0, 0), (-1, 0), colors.white), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
             ("GRID", (0, 0), (-1, -1), 0.3, L.FAINT), grid=False,
         ))
         story.append(table)
+    if photos_left_out:
+        story.append(Spacer(1, 2 * mm))
+        story.append(Paragraph(f"另有照片 {photos_left_out} 张未印出（每份记录最多印 {len(photos)} 张），存于数据库。", L.BODY))
     if other_evidence:
         story.append(Spacer(1, 2 * mm))
         story.append(Paragraph(f"另附文件类佐证材料 {other_evidence} 份（存于数据库，未印出）。", L.BODY))

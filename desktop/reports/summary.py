@@ -27,7 +27,7 @@ def _template(out: io.BytesIO, title: str, subject: str) -> SimpleDocTemplate:
 def render_summary(doc: ResultSummary) -> bytes:
     L.register_font()
     out = io.BytesIO()
-    method_heads = [f"{name}<br/>（{weight}%）" for name, weight in doc.methods]
+    method_heads = [f"{L.escape(name)}<br/>（{weight}%）" for name, weight in doc.methods]
     head = [Paragraph(t, L.CELL_HEAD) for t in ("名次", "县（市、区）", *method_heads, "调整", "加权总分", "等次", "数据")]
     data: list[list[object]] = [head]
     commands: list[tuple] = []  # type: ignore[type-arg]
@@ -39,7 +39,7 @@ def render_summary(doc: ResultSummary) -> bytes:
             Paragraph(str(r.rank), L.CELL_CENTER), Paragraph(L.escape(r.county), L.CELL_CENTER),
             *[Paragraph(v or "<font color='#a8321e'>缺</font>", L.CELL_RIGHT) for v in r.methods],
             Paragraph(f"{adjust:+.2f}" if r.adjustments else "—", L.CELL_RIGHT), Paragraph(r.total, L.CELL_RIGHT),
-            Paragraph(grade, L.CELL_CENTER),
+            Paragraph(grade, L.CELL_CENTER),  # the grade is the campaign's own vocabulary
             Paragraph(status if r.complete else f"<font color='#a8321e'>{L.escape(status)}</font>", L.SMALL),
         ])
     n = len(doc.methods)
@@ -76,17 +76,25 @@ def _chart(doc: ResultSummary) -> Drawing:
     chart.width, chart.height = width - 20 * mm, height - 22 * mm
     chart.data = [[float(r.total) for r in doc.rows] or [0.0]]
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = 100
+    # Above 100 only with an adjustment; the axis follows rather than cut the bar off.
+    chart.valueAxis.valueMax = max([100.0, *(float(r.total) for r in doc.rows)])
     chart.valueAxis.valueStep = 20
     chart.valueAxis.labels.fontName = L.FONT
-    chart.categoryAxis.categoryNames = [r.county for r in doc.rows]
+    crowded = len(doc.rows) > 10
+    # Many counties (a province's round): labels shortened and slanted so they do not collide.
+    chart.categoryAxis.categoryNames = [r.county if len(r.county) <= 6 else r.county[:5] + "…" for r in doc.rows]
     chart.categoryAxis.labels.fontName = L.FONT
-    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.labels.fontSize = 8 if not crowded else 6
+    if crowded:
+        chart.categoryAxis.labels.angle = 45
+        chart.categoryAxis.labels.boxAnchor = "ne"
+        chart.y += 6 * mm
+        chart.height -= 6 * mm
     chart.barWidth = 8
     for i, r in enumerate(doc.rows):
         chart.bars[(0, i)].fillColor = COMPLETE if r.complete else INCOMPLETE
         chart.bars[(0, i)].strokeColor = None
-    chart.barLabelFormat = "%.2f"
+    chart.barLabelFormat = "%.2f" if not crowded else None
     chart.barLabels.fontName = L.FONT
     chart.barLabels.fontSize = 7
     chart.barLabels.nudge = 6
@@ -110,13 +118,13 @@ def render_problems(doc: ProblemList) -> bytes:
         data.append([
             Paragraph(str(n), L.CELL_CENTER), Paragraph(L.escape(f"{p.item} {p.item_name}"), L.SMALL),
             Paragraph(L.escape(p.description) + _found_by(p.inspector), L.CELL),
-            Paragraph(p.severity, L.CELL_CENTER), Paragraph(p.deadline or "—", L.CELL_CENTER),
-            Paragraph(p.status if p.status != "逾期未整改" else f"<font color='#a8321e'>{p.status}</font>", L.CELL_CENTER),
+            Paragraph(L.escape(p.severity), L.CELL_CENTER), Paragraph(L.escape(p.deadline) or "—", L.CELL_CENTER),
+            Paragraph(L.escape(p.status) if p.status != "逾期未整改" else f"<font color='#a8321e'>{p.status}</font>", L.CELL_CENTER),
             Paragraph(L.escape("；".join(p.evidence)) or "—", L.SMALL),
         ])
     if not doc.problems:
         data.append([Paragraph("本县（市、区）未记录问题。", L.CELL_CENTER), "", "", "", "", "", ""])
-    table = Table(data, colWidths=(10 * mm, 34 * mm, 58 * mm, 12 * mm, 20 * mm, 20 * mm, 26 * mm), repeatRows=1)
+    table = Table(data, colWidths=(10 * mm, 34 * mm, 58 * mm, 12 * mm, 20 * mm, 20 * mm, 26 * mm), repeatRows=1, splitInRow=1)
     table.setStyle(L.table_style(("VALIGN", (0, 1), (-1, -1), "TOP"), *([("SPAN", (0, 1), (-1, 1))] if not doc.problems else [])))
     story = [
         Paragraph("问题整改清单", L.TITLE),

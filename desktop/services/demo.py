@@ -41,10 +41,15 @@ class DemoRun:
 
 
 def run(folder: Path, *, say: Callable[[str], None] = print, photos_per_county: int = 3) -> DemoRun:
-    folder.mkdir(parents=True, exist_ok=True)
-    if any(folder.iterdir()):
-        from desktop.core.errors import InputError
+    from desktop.core.errors import InputError
 
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single(folder, "not_a_folder", "that is a file; the demo writes into an empty folder (or a new one)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError.single(folder, "unwritable", f"the folder cannot be made ({exc.strerror or exc})") from None
+    if any(folder.iterdir()):
         raise InputError.single(folder, "not_empty", "the demo writes into an empty folder (or a new one)")
     usb = folder / "usb"
     demo = DemoRun(folder, folder / "master.db")

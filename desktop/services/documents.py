@@ -90,10 +90,11 @@ def inspection_record(ws: Workspace, county: County, inspector: str | None = Non
     or one inspector's (that inspector's own scores; on a laptop, its inspector's)."""
     campaign = ws.campaign
     tree = campaign.indicator_set
+    asked = inspector is not None
     if inspector is None and ws.identity.role == "field":
-        inspector = ws.identity.inspector  # a laptop prints its own inspector's record
+        inspector = ws.identity.inspector  # a laptop prints its own inspector's record, empty or not
     detail = results.county_detail(ws, county.code)
-    if inspector is not None and not any(inspector in d.by_inspector for d in detail.values()):
+    if asked and not any(inspector in d.by_inspector for d in detail.values()):
         known = sorted({who for d in detail.values() for who in d.by_inspector})
         who_did = ", ".join(known) or "nobody"
         raise InputError.single("--inspector", "unknown_inspector", f"{inspector} recorded nothing for {county.name} (who did: {who_did})")
@@ -107,8 +108,8 @@ def inspection_record(ws: Workspace, county: County, inspector: str | None = Non
         evidence = _evidence(ws, conn, county, scope)
         signatures = _signatures(ws, conn, county, scope)
         dates = _dates(conn, county.code, inspector)
-    photos, documents = _photos(ws, evidence)
-    inspectors = tuple(sorted({who for d in detail.values() for who in d.by_inspector if scope is None or who in scope}))
+    photos, documents, left_out = _photos(ws, evidence)
+    inspectors = tuple(sorted({who for d in detail.values() for who in d.by_inspector if scope is None or who in scope} | set(scope or ())))
     several = len(inspectors) > 1
     item_scores: dict[str, Decimal | None] = {}
     item_rows: dict[str, model.RecordRow] = {}
@@ -157,7 +158,7 @@ def inspection_record(ws: Workspace, county: County, inspector: str | None = Non
         dates=dates, inspectors=inspectors, rows=tuple(rows), total_points=canonical(tree.total_points),
         total_score=_score(total) + ("（未评完）" if total is not None and len(scored) < len(item_scores) else ""),
         problems=problems, photos=photos, signatures=signatures, record_id=record_id,
-        scope=inspector or ALL_INSPECTORS, other_evidence=documents,
+        scope=inspector or ALL_INSPECTORS, other_evidence=documents, photos_left_out=left_out,
     )
 
 
@@ -209,19 +210,22 @@ def _mode_label(mode: str | None) -> str:
     return InspectionMode(mode).label if mode else "整改佐证"  # a rectification's evidence has no mode
 
 
-def _photos(ws: Workspace, rows: list[tuple]) -> tuple[tuple[model.Photo, ...], int]:  # type: ignore[type-arg]
-    """The appendix's pictures, and how many other files there are. Thumbnails not made yet
-    (on a master, none are: they do not travel with a merge) are made two at a time — the
-    decoding runs outside the GIL — and cached for the next print."""
-    pictures = [r for r in rows if r[2].startswith("image/")][:MAX_PHOTOS]
+def _photos(ws: Workspace, rows: list[tuple]) -> tuple[tuple[model.Photo, ...], int, int]:  # type: ignore[type-arg]
+    """The appendix's pictures, how many other files there are, and how many pictures are
+    beyond the appendix's limit. Thumbnails not made yet (on a master, none are: they do
+    not travel with a merge) are made two at a time — the decoding runs outside the GIL —
+    and cached for the next print."""
+    images = [r for r in rows if r[2].startswith("image/")]
+    pictures, left_out = images[:MAX_PHOTOS], max(0, len(images) - MAX_PHOTOS)
     with ThreadPoolExecutor(max_workers=2) as pool:
         thumbs = list(pool.map(lambda r: inspection.thumbnail(ws, r[0], THUMBNAIL), pictures))
     photos = [
-        model.Photo(thumb, name, caption, item or "", _mode_label(mode), _local(taken), _local(attached), who)
-        for (_sha, name, _mime, caption, item, mode, taken, attached, who), thumb in zip(pictures, thumbs, strict=True)
+        model.Photo(sha, thumb, name, caption, item or "", _mode_label(mode), _local(taken), _local(attached), who)
+        for (sha, name, _mime, caption, item, mode, taken, attached, who), thumb in zip(pictures, thumbs, strict=True)
         if thumb is not None
     ]
-    return tuple(photos), len(rows) - len(photos)
+    unreadable = len(pictures) - len(photos)  # said to be pictures, and not readable: listed with the documents
+    return tuple(photos), len(rows) - len(images) + unreadable, left_out
 
 
 THUMBNAIL = 320  # pixels on the long side: 55 mm printed at about 150 dpi
@@ -340,6 +344,7 @@ def write(
     signed: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Written:
+    check_target(out, ws.path)
     if progress:
         progress("render")
     pdf = render(document)
@@ -354,11 +359,32 @@ def write(
     return Written(out, pages, document.digest(), signed)
 
 
+def check_target(out: Path, *protected: Path) -> None:
+    """Refuse to write a PDF over a database (the one printed from, or any other)."""
+    if any(out.resolve() == p.resolve() for p in protected):
+        raise InputError.single(out, "is_database", "that is the database itself; choose another file for the PDF")
+    try:
+        with open(out, "rb") as f:
+            if f.read(16) == b"SQLite format 3\x00":
+                raise InputError.single(out, "is_database", "that file is a database; choose another file for the PDF")
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        pass
+
+
 def write_file(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
+    """Write whole or not at all; a clear InputError when the place cannot be written."""
     partial = out.with_name(out.name + ".partial")
-    with open(partial, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(partial, out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(partial, out)
+    except OSError as exc:
+        if partial.is_file():
+            partial.unlink()
+        reason = exc.strerror or type(exc).__name__
+        if isinstance(exc, IsADirectoryError) or out.is_dir():
+            reason = "a folder has that name; give a file name ending in .pdf"
+        raise InputError.single(out, "unwritable", f"the PDF cannot be written there ({reason})") from None

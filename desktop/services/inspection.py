@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 
 from db import blobs, versions
+from db.errors import KnownDatabaseError
 from desktop import paths
 from desktop.core.errors import InputError
 from desktop.core.indicators import Indicator
@@ -391,7 +392,7 @@ def _exif_time(value: object) -> str | None:
     try:
         return dt.datetime.strptime(text_value[:19], "%Y:%m:%d %H:%M:%S").isoformat()
     except ValueError:
-        return text_value or None
+        return None  # not a time: what a camera (or anyone) wrote there is not shown as one
 
 
 def _exif_thumbnail(jpeg: bytes) -> bytes | None:
@@ -638,14 +639,20 @@ def thumbnail(ws: Workspace, sha: str, size: int = THUMBNAIL_SIZE) -> bytes | No
     data = blob_bytes(ws, sha)
     try:
         with Image.open(io.BytesIO(data)) as opened:
-            embedded = _exif_thumbnail(data) if opened.format == "JPEG" else None
+            # Larger than the grid's (the printed record's): always from the photo itself, never
+            # from an embedded thumbnail that could show another picture than the one stored.
+            embedded = _exif_thumbnail(data) if opened.format == "JPEG" and size <= THUMBNAIL_SIZE else None
             thumb = _thumbnail_of(opened, opened.getexif(), embedded, size)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
         return None
-    with ws.write() as conn:
-        conn.execute(
-            text("INSERT INTO thumbnail(sha256, size, data) VALUES (:h, :s, :d) ON CONFLICT DO NOTHING"), {"h": sha, "s": size, "d": thumb}
-        )
+    try:
+        with ws.write() as conn:
+            conn.execute(
+                text("INSERT INTO thumbnail(sha256, size, data) VALUES (:h, :s, :d) ON CONFLICT DO NOTHING"),
+                {"h": sha, "s": size, "d": thumb},
+            )
+    except KnownDatabaseError:
+        pass  # a cache: a busy or read-only database still gets its thumbnail, made again next time
     return thumb
 
 

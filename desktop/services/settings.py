@@ -62,6 +62,9 @@ def save(ws: Workspace, settings: CampaignSettings) -> bool:
         raise InputError.single(SOURCE, "not_master", "only the lead's master database changes the campaign's settings")
     base = _reference(ws)
     payload = campaign_settings.to_payload(base, settings)
+    # What is checked is what will be read back (names trimmed, empty texts dropped):
+    # settings valid as typed but not as stored would make the database unopenable.
+    settings = campaign_settings.from_payload(base, payload, SOURCE)
     with ws.write() as conn:
         ws.reload_campaign(conn)  # the counties as of now: a merge may have come in since the dialog opened
         campaign_settings.check(base, settings, work_by_county(ws, conn), SOURCE)

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -234,3 +235,76 @@ def test_the_data_hash_follows_the_data(campaign: Campaign) -> None:
         assert documents.inspection_record(ws, county).digest() == first  # same data, same hash
         inspection.save_item(ws, JINAN, "1.1.1", score=Decimal("2.5"), comment="复核后调整", findings=[])
         assert documents.inspection_record(ws, county).digest() != first
+
+
+def test_verify_with_the_master_knows_whose_key_signed(campaign: Campaign, capsys, tmp_path: Path) -> None:
+    out = tmp_path / "zhang.pdf"
+    assert run(capsys, "record", campaign.laptops["张三"], "--county", "金安区", "--out", out, "--sign")[0] == 0
+    code, said, _ = run(capsys, "verify", out)
+    assert code == 0 and "identity: not checked" in said
+    code, said, _ = run(capsys, "verify", out, "--db", campaign.master)
+    assert code == 0 and "enrolled device" in said and "张三" in said
+    # a key the master never enrolled, under 张三's name and device: refused
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from desktop.reports.signing import SignerInfo, sign_pdf
+
+    with workspace.open_workspace(campaign.laptops["张三"]) as ws:
+        device = ws.identity.device_id
+    plain = tmp_path / "plain.pdf"
+    assert run(capsys, "record", campaign.laptops["张三"], "--county", "金安区", "--out", plain)[0] == 0
+    forged = tmp_path / "forged.pdf"
+    stranger = ec.generate_private_key(ec.SECP256R1())
+    forged.write_bytes(sign_pdf(plain.read_bytes(), stranger, SignerInfo("张三", device, "field"), reason="x"))
+    code, said, _ = run(capsys, "verify", forged, "--db", campaign.master)
+    assert code == 1 and "NOT an enrolled device's key" in said
+
+
+# --- what users type, and what files carry --------------------------------------------------------
+
+
+@pytest.fixture
+def laptop(tmp_path: Path) -> Iterator[workspace.Workspace]:
+    with workspace.create(tmp_path / "l.db", role="field", inspector="张三") as ws:
+        yield ws
+
+
+def test_long_and_many_lined_text_and_markup_print_whole(laptop: workspace.Workspace, capsys, tmp_path: Path) -> None:
+    from PIL import Image
+
+    checklist = "\n".join(f"{n}. 已公开第{n}项" for n in range(1, 57))  # 56 short lines
+    inspection.save_item(laptop, JINAN, "1.1.1", score=Decimal(3), comment="",
+                         findings=[inspection.Finding(InspectionMode.MATERIALS, checklist, FindingStatus.MET)])
+    inspection.save_problem(laptop, JINAN, "1.1.2", description="问" * 1200 + "<b>&</b>末尾", severity="major", deadline=None)
+    photo = tmp_path / "p.jpg"
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "<font name='X'>"  # not a time, and markup
+    Image.new("RGB", (640, 480), (200, 30, 30)).save(photo, "JPEG", exif=exif)
+    inspection.attach(laptop, photo, county=JINAN, item="1.1.1", mode=InspectionMode.FIELD, caption="说明" * 1000 + "<i>")
+    strokes = sample.scribble(__import__("random").Random(2))
+    inspection.sign(laptop, JINAN, signer_role="liaison", signer_name="金安区人民政府办公室政务公开科科长兼信息公开工作负责人王某某",
+                    strokes=strokes, png=sample.signature_png(strokes))
+    for command in ("record", "problems"):
+        out = tmp_path / f"{command}.pdf"
+        code, _, err = run(capsys, command, laptop.path, "--county", "金安区", "--out", out)
+        assert code == 0, err
+        body = flat(text_of(out))
+        assert "问问问" in body and "<b>&</b>末尾" in body
+        if command == "record":
+            assert "56.已公开第56项" in body and "拍摄：无记录" in body and "<i>" in body
+            assert "信息公开工作负责人王某某" in body
+
+
+def test_a_pdf_is_never_written_over_a_database_or_half_written(laptop: workspace.Workspace, capsys, tmp_path: Path) -> None:
+    before = laptop.path.read_bytes()[:100]
+    code, _, err = run(capsys, "report", laptop.path, "--out", laptop.path)
+    assert code == 2 and "database" in err
+    other = tmp_path / "other.db"
+    workspace.create(other, role="master").close()
+    code, _, err = run(capsys, "report", laptop.path, "--out", other)
+    assert code == 2 and "database" in err
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    code, _, err = run(capsys, "report", laptop.path, "--out", folder)
+    assert code == 2 and "folder" in err
+    assert laptop.path.read_bytes()[:100] == before and not list(tmp_path.glob("*.partial"))

@@ -316,3 +316,12 @@ def test_a_campaign_naming_a_set_that_is_nowhere_is_refused_clearly(tmp_path: Pa
     with pytest.raises(InputError, match="indicator set 'nowhere-2020' not found"):
         workspace.create(tmp_path / "x.db", role="master", campaign_file=path)
     assert not (tmp_path / "x.db").exists()
+
+
+def test_settings_valid_as_typed_but_not_as_stored_are_refused(master) -> None:
+    current = settings.current(master)
+    blank = tuple(dataclasses.replace(m, name=" ") if i == 0 else m for i, m in enumerate(current.milestones))
+    with pytest.raises(InputError):
+        settings.save(master, dataclasses.replace(current, milestones=blank))
+    with workspace.open_workspace(master.path) as again:  # still opens
+        assert again.campaign == master.campaign
