@@ -17,6 +17,9 @@ WIDTHS = (13 * mm, 57 * mm, 12 * mm, 12 * mm, 86 * mm)
 # of at most this many characters and lines, each a row of its own (well under a page).
 CHUNK = 500
 CHUNK_LINES = 18
+# A caption under a photo in the appendix: the first this many characters (the whole caption
+# is in the database and on screen).
+CAPTION_CHARS = 120
 
 
 def render(doc: InspectionRecord) -> bytes:
@@ -189,7 +192,8 @@ def _photos(photos: tuple[Photo, ...], other_evidence: int, photos_left_out: int
         for photo in photos[start : start + per_row]:
             lines = [f"{L.escape(photo.item)} · {L.escape(photo.mode)} · {L.escape(photo.inspector)}"]
             if photo.caption:
-                lines.append(L.escape(photo.caption))
+                caption = photo.caption if len(photo.caption) <= CAPTION_CHARS else photo.caption[: CAPTION_CHARS - 1] + "…"
+                lines.append(L.escape(caption))
             lines.append(f"拍摄：{L.escape(photo.taken_at) or '无记录'}")
             lines.append(f"附加：{L.escape(photo.attached_at)}")
             row.append([_image(photo.jpeg, cell_width - 8 * mm, 42 * mm), Spacer(1, 1.5 * mm),
@@ -197,7 +201,8 @@ def _photos(photos: tuple[Photo, ...], other_evidence: int, photos_left_out: int
         row += [""] * (per_row - len(row))
         data.append(row)
     if data:
-        table = Table(data, colWidths=[cell_width] * per_row, splitInRow=1)
+        # Rows of photos never split (a picture cut across two pages); captions are bounded instead.
+        table = Table(data, colWidths=[cell_width] * per_row)
         table.setStyle(L.table_style(
             ("BACKGROUND", (0, 0), (-1, 0), colors.white), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
             ("GRID", (0, 0), (-1, -1), 0.3, L.FAINT), grid=False,

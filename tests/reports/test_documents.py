@@ -291,7 +291,7 @@ def test_long_and_many_lined_text_and_markup_print_whole(laptop: workspace.Works
         body = flat(text_of(out))
         assert "问问问" in body and "<b>&</b>末尾" in body
         if command == "record":
-            assert "56.已公开第56项" in body and "拍摄：无记录" in body and "<i>" in body
+            assert "56.已公开第56项" in body and "拍摄：无记录" in body and "说明说…" in body
             assert "信息公开工作负责人王某某" in body
 
 
