@@ -763,7 +763,9 @@ def inbox(ws: Workspace) -> tuple[Evidence, ...]:
 @dataclass
 class FolderImport:
     imported: int = 0
-    skipped: list[str] = field(default_factory=list)  # "name: reason"
+    # (file name, why): a problem code (missing, unreadable, too_big, …) or "not_picture"
+    # for a picture that could not be read and was kept as a document
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _batches(photos: list[Path]) -> Iterator[list[Path]]:
@@ -832,23 +834,23 @@ def import_folder(
     return result
 
 
-def _import_batch(ws: Workspace, ready: list[tuple[Path, _Incoming | InputError]], who: str) -> tuple[int, list[str]]:
+def _import_batch(ws: Workspace, ready: list[tuple[Path, _Incoming | InputError]], who: str) -> tuple[int, list[tuple[str, str]]]:
     """One batch of a folder into the inbox, in one transaction: (photos stored, reasons left out)."""
-    imported, skipped = 0, list[str]()
+    imported, skipped = 0, list[tuple[str, str]]()
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
         for path, incoming in ready:
             if isinstance(incoming, InputError):
-                skipped.append(f"{path.name}: {incoming.problems[0].message}")
+                skipped.append((path.name, incoming.problems[0].code))
                 continue
             try:
                 with conn.begin_nested():  # a large file streamed from the card may vanish meanwhile: it alone is left out
                     _store(conn, signer, ws, incoming, county=None, item=None, mode=None, inspector=who)
-            except OSError as exc:
-                skipped.append(f"{path.name}: reading the file failed: {exc.strerror or exc}")
+            except OSError:
+                skipped.append((path.name, "unreadable"))
                 continue
             if not incoming.facts.readable:
-                skipped.append(f"{path.name}: not a readable picture (kept as a document)")
+                skipped.append((path.name, "not_picture"))
             imported += 1
     return imported, skipped
 

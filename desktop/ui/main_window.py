@@ -57,7 +57,7 @@ from desktop.ui import camera, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.jobs import Writer
-from desktop.ui.messages import explain
+from desktop.ui.messages import explain, input_problem
 from desktop.ui.signature import SignDialog
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
 
@@ -617,7 +617,8 @@ class MainWindow(QMainWindow):
             self.side.setCurrentWidget(self.inbox)
             message = self.tr("{0} photos imported into the inbox.").format(result.imported)
             if result.skipped:
-                message += "\n\n" + self.tr("Not imported:") + "\n" + "\n".join(result.skipped[:20])
+                lines = [self.tr("{0}: {1}").format(name, input_problem(code)) for name, code in result.skipped[:20]]
+                message += "\n\n" + self.tr("Not imported:") + "\n" + "\n".join(lines)
             QMessageBox.information(self, self.tr("Photo inbox"), message)
 
         self._write(lambda: inspection.import_folder(self.ws, folder, progress=bridge.step.emit, cancelled=cancelled), done)

@@ -34,7 +34,8 @@ def _database(code: str) -> str:
     }.get(code, QCoreApplication.translate("Messages", "The database cannot be used."))
 
 
-def _input(code: str) -> str:
+def input_problem(code: str) -> str:
+    """What is wrong with an input, by the problem's code."""
     return {
         "missing": QCoreApplication.translate("Messages", "the file is not there (moved or removed?)"),
         "folder": QCoreApplication.translate("Messages", "this is a folder, not a file"),
@@ -49,6 +50,9 @@ def _input(code: str) -> str:
         "no_reason": QCoreApplication.translate("Messages", "a reason is required"),
         "not_master": QCoreApplication.translate("Messages", "only the lead's master database may do this"),
         "no_evidence": QCoreApplication.translate("Messages", "marking a problem rectified needs evidence of the rectification"),
+        "not_picture": QCoreApplication.translate("Messages", "not a readable picture (kept as a document)"),
+        "unwritable": QCoreApplication.translate("Messages", "the file cannot be written there"),
+        "is_database": QCoreApplication.translate("Messages", "that file is a database; choose another name for the PDF"),
     }.get(code, QCoreApplication.translate("Messages", "the input is not valid"))
 
 
@@ -58,7 +62,7 @@ def explain(exc: BaseException) -> str:
         lines = []
         for problem in exc.problems[:5]:
             where = field_name(exc.source)
-            lines.append(QCoreApplication.translate("Messages", "{0}: {1}").format(where, _input(problem.code)))
+            lines.append(QCoreApplication.translate("Messages", "{0}: {1}").format(where, input_problem(problem.code)))
         return "\n".join(lines)
     if isinstance(exc, KnownDatabaseError):
         return QCoreApplication.translate("Messages", "{0}\n\n{1}").format(exc.path, _database(exc.code))

@@ -144,7 +144,7 @@ def test_a_folder_comes_into_the_inbox_with_thumbnails_in_batches(field, tmp_pat
     steps: list[tuple[int, int]] = []
     result = inspection.import_folder(field, tmp_path / "card", progress=lambda done, total: steps.append((done, total)))
     assert result.imported == 6  # the broken one is kept as a document, and said
-    assert [s.split(":")[0] for s in result.skipped] == ["broken.jpg"]
+    assert result.skipped == [("broken.jpg", "not_picture")]
     assert steps == [(0, 6), (2, 6), (4, 6), (6, 6)]
     inbox = inspection.inbox(field)
     assert [e.name for e in inbox if e.is_image] == [f"IMG_{n:04d}.JPG" for n in range(5)]  # by capture time
