@@ -57,7 +57,7 @@ PYINSTALLER := $(VENV)/.pyinstaller
 PACKAGE_VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
 $(PYINSTALLER): $(STAMP)
-	$(BIN)/python -m pip install --quiet "pyinstaller>=6.10"
+	$(BIN)/python -m pip install --quiet -e ".[package]"
 	touch $(PYINSTALLER)
 
 package: $(PYINSTALLER) $(QM)

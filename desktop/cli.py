@@ -440,8 +440,12 @@ def _gui(args: argparse.Namespace) -> int:
     db = getattr(args, "db", None)
     if db is not None and not db.exists():
         raise UsageError(f"{db}: no such database file (create one with 'yanshou init' or start 'yanshou' without a file)")
-    from desktop.ui.app import run
+    from desktop.ui.app import EXPORT_SUFFIX, run
 
+    if db is not None and db.suffix.lower() == EXPORT_SUFFIX:
+        # A laptop's export double-clicked (the installer associates .yanshou with us): the
+        # last database opens and the file goes to its merge dialog.
+        return run(None, screenshot, merge=db)
     return run(db, screenshot)
 
 

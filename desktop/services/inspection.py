@@ -310,8 +310,8 @@ BATCH_PHOTOS = 40
 def _heif() -> None:
     """Let Pillow open the HEIC photos of phones (once per process), and photos of up to
     250 megapixels (a 200 MP phone camera) without taking them for decompression bombs."""
+    from pi_heif import register_heif_opener
     from PIL import Image
-    from pillow_heif import register_heif_opener
 
     register_heif_opener()
     Image.MAX_IMAGE_PIXELS = 250_000_000

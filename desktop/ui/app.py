@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QSettings, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QLockFile, QSettings, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
@@ -69,6 +70,9 @@ def application(argv: list[str] | None = None) -> QApplication:
         app.setApplicationName("Yanshou")
         app.setApplicationDisplayName("验收")
         app.setOrganizationName("Yanshou")
+        icon = paths.resources() / "icons" / "yanshou.png"
+        if icon.exists():
+            app.setWindowIcon(QIcon(str(icon)))
         family = _font_family()
         if family:
             font = QFont(family, 10)
@@ -78,6 +82,19 @@ def application(argv: list[str] | None = None) -> QApplication:
         _install_translators(app, language if language in LANGUAGES else "zh_CN")
         app.setProperty("yanshou_ready", True)
     return app
+
+
+def _offer_merge(window: Any, export: Path) -> None:
+    if hasattr(window, "merge"):  # the lead's desk
+        window.merge([export])
+        return
+    QMessageBox.information(
+        window, QCoreApplication.translate("App", "Yanshou"),
+        QCoreApplication.translate(
+            "App", "{0} is an export. The team lead merges exports on the master's desk; on a laptop, use "
+            "'yanshou merge' with the master's export."
+        ).format(export.name),
+    )
 
 
 class DatabaseLock:
@@ -95,8 +112,12 @@ class DatabaseLock:
         self._lock.unlock()
 
 
-def run(database: Path | None, screenshot: Path | None = None) -> int:
-    """`yanshou gui [DB] [--screenshot PNG]`."""
+EXPORT_SUFFIX = ".yanshou"  # what an export is called on the USB stick (the installer opens it with us)
+
+
+def run(database: Path | None, screenshot: Path | None = None, *, merge: Path | None = None) -> int:
+    """`yanshou gui [DB] [--screenshot PNG]`; with `merge`, an export to merge into the
+    database opened (the lead's merge dialog, which shows what it would bring first)."""
     from desktop.ui.main_window import MainWindow, open_database
     from desktop.ui.setup import first_run
 
@@ -150,6 +171,8 @@ def run(database: Path | None, screenshot: Path | None = None) -> int:
         window.show()
         window.show_first()
         QTimer.singleShot(0, window.raise_)
+        if merge is not None:
+            QTimer.singleShot(0, lambda: _offer_merge(window, merge))
         if hasattr(window, "check_in_background"):
             QTimer.singleShot(200, window.check_in_background)
         return app.exec()

@@ -1135,7 +1135,7 @@ class LeadWindow(QMainWindow):
             self,
             QCoreApplication.translate("LeadWindow", "Laptop exports"),
             str(Path.home()),
-            QCoreApplication.translate("LeadWindow", "Yanshou export (*.db)"),
+            QCoreApplication.translate("LeadWindow", "Yanshou export (*.yanshou *.db)"),
         )
         if files:
             self.merge([Path(f) for f in files])
@@ -1145,10 +1145,11 @@ class LeadWindow(QMainWindow):
             self, QCoreApplication.translate("LeadWindow", "USB folder with exports"), str(Path.home())
         )
         if folder:
-            files = sorted(p for p in Path(folder).glob("*.db") if p.is_file())
+            files = sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in {".yanshou", ".db"})
             if not files:
                 QMessageBox.information(
-                    self, self.windowTitle(), QCoreApplication.translate("LeadWindow", "No .db files in {0}.").format(folder)
+                    self, self.windowTitle(),
+                    QCoreApplication.translate("LeadWindow", "No exports (.yanshou or .db files) in {0}.").format(folder),
                 )
                 return
             self.merge(files)

@@ -643,8 +643,10 @@ class MainWindow(QMainWindow):
 
     def _export(self) -> None:
         self.save_now()
-        suggested = str(Path.home() / f"{self.ws.path.stem}-{dt.date.today():%Y%m%d}.db")
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("Export to USB stick"), suggested, self.tr("Yanshou export (*.db)"))
+        suggested = str(Path.home() / f"{self.ws.path.stem}-{dt.date.today():%Y%m%d}.yanshou")
+        target, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export to USB stick"), suggested, self.tr("Yanshou export (*.yanshou *.db)")
+        )
         if not target:
             return
 

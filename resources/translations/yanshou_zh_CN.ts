@@ -4,13 +4,19 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="41"/>
-        <location filename="../../desktop/ui/app.py" line="118"/>
+        <location filename="../../desktop/ui/app.py" line="42"/>
+        <location filename="../../desktop/ui/app.py" line="92"/>
+        <location filename="../../desktop/ui/app.py" line="139"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="119"/>
+        <location filename="../../desktop/ui/app.py" line="93"/>
+        <source>{0} is an export. The team lead merges exports on the master&apos;s desk; on a laptop, use &apos;yanshou merge&apos; with the master&apos;s export.</source>
+        <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="140"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -606,8 +612,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="131"/>
-        <location filename="../../desktop/ui/lead.py" line="1173"/>
-        <location filename="../../desktop/ui/lead.py" line="1184"/>
+        <location filename="../../desktop/ui/lead.py" line="1174"/>
+        <location filename="../../desktop/ui/lead.py" line="1185"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -1206,8 +1212,13 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="1138"/>
-        <source>Yanshou export (*.db)</source>
-        <translation>验收导出文件 (*.db)</translation>
+        <source>Yanshou export (*.yanshou *.db)</source>
+        <translation>验收导出文件 (*.yanshou *.db)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="1152"/>
+        <source>No exports (.yanshou or .db files) in {0}.</source>
+        <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="1145"/>
@@ -1215,22 +1226,17 @@
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1151"/>
-        <source>No .db files in {0}.</source>
-        <translation>{0} 中没有 .db 文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead.py" line="1175"/>
+        <location filename="../../desktop/ui/lead.py" line="1176"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1190"/>
+        <location filename="../../desktop/ui/lead.py" line="1191"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1192"/>
+        <location filename="../../desktop/ui/lead.py" line="1193"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1461,27 +1467,27 @@
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="647"/>
+        <location filename="../../desktop/ui/main_window.py" line="648"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="647"/>
-        <source>Yanshou export (*.db)</source>
-        <translation>验收导出文件 (*.db)</translation>
+        <location filename="../../desktop/ui/main_window.py" line="648"/>
+        <source>Yanshou export (*.yanshou *.db)</source>
+        <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="653"/>
+        <location filename="../../desktop/ui/main_window.py" line="655"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="654"/>
+        <location filename="../../desktop/ui/main_window.py" line="656"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="679"/>
+        <location filename="../../desktop/ui/main_window.py" line="681"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `make package-test`: the bundle in dist/yanshou works on its own, and the installer script compiles.
+#
+#  1. the bundled executable runs `demo` offscreen, with data and config in temporary folders;
+#  2. the demo's signed PDFs are there, each passes `verify` with the bundled executable, and
+#     a copy with one byte changed fails it (so a pass means something);
+#  3. the bundled window renders a master and a laptop database (--screenshot): Qt's plugins,
+#     the CJK font and the translations load from the bundle;
+#  4. makensis compiles packaging/windows/yanshou.nsi against this bundle (on Linux it only
+#     proves the script compiles; the real installer is built on Windows by the release workflow).
+#
+# Usage: packaging/smoke_test.sh VERSION [NSIS_FLAGS…]   (the Makefile passes pyproject's version)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+version=${1:?usage: packaging/smoke_test.sh VERSION [makensis flags]}
+shift
+bundle=dist/yanshou
+exe=$bundle/yanshou
+[ -x "$exe" ] || { echo "no bundle at $bundle: run 'make package' first" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/yanshou-smoke.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export YANSHOU_DATA_DIR=$tmp/data YANSHOU_CONFIG_DIR=$tmp/config QT_QPA_PLATFORM=offscreen
+# A run from the source tree must not help the bundle: no PYTHONPATH, not from the repository.
+unset PYTHONPATH PYTHONHOME
+here=$PWD
+bundled() { (cd "$tmp" && "$here/$exe" "$@"); }
+
+step() { printf '\n== %s\n' "$*"; }
+fail() { echo "package-test: $*" >&2; exit 1; }
+
+step "demo (bundled, offscreen)"
+start=$SECONDS
+bundled demo "$tmp/demo" >"$tmp/demo.log" 2>&1 || { cat "$tmp/demo.log"; fail "the bundled demo failed"; }
+tail -n 3 "$tmp/demo.log"
+echo "demo: $((SECONDS - start)) s"
+
+step "signed PDFs"
+docs=$tmp/demo/documents
+shopt -s nullglob
+pdfs=("$docs"/*.pdf)
+[ -f "$docs/验收结果汇总表.pdf" ] || fail "no 验收结果汇总表.pdf in $docs"
+records=("$docs"/检查记录表-*.pdf)
+problems=("$docs"/问题整改清单-*.pdf)
+[ ${#records[@]} -ge 1 ] || fail "no 检查记录表 in $docs"
+[ ${#problems[@]} -ge 1 ] || fail "no 问题整改清单 in $docs"
+for pdf in "${pdfs[@]}"; do
+  bundled verify "$pdf" >"$tmp/verify.log" 2>&1 || { cat "$tmp/verify.log"; fail "verify failed: $pdf"; }
+done
+echo "${#pdfs[@]} PDFs (${#records[@]} 检查记录表, ${#problems[@]} 问题整改清单, 1 验收结果汇总表): every signature verifies"
+python3 - "$docs/验收结果汇总表.pdf" "$tmp/tampered.pdf" <<'EOF'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+data[len(data) // 3] ^= 0x01
+open(sys.argv[2], "wb").write(data)
+EOF
+if bundled verify "$tmp/tampered.pdf" >/dev/null 2>&1; then
+  fail "verify accepted a PDF with a changed byte"
+fi
+echo "a PDF with one byte changed fails verify, as it should"
+bundled verify "$tmp/demo/master.db" | tail -n 1
+
+step "window (bundled, offscreen screenshots)"
+bundled gui "$tmp/demo/master.db" --screenshot "$tmp/lead.png" || fail "the lead's desk did not render"
+bundled gui "$tmp/demo/laptop-1.db" --screenshot "$tmp/field.png" || fail "the field window did not render"
+for png in "$tmp/lead.png" "$tmp/field.png"; do
+  [ -s "$png" ] || fail "empty screenshot $png"
+done
+mkdir -p build/package-test
+cp "$tmp/lead.png" "$tmp/field.png" build/package-test/
+echo "screenshots: build/package-test/lead.png, build/package-test/field.png"
+
+step "NSIS installer script (makensis against the Linux bundle)"
+command -v makensis >/dev/null || fail "makensis not found (Debian: apt-get install nsis)"
+out=$here/build/package-test/yanshou-$version-setup-linux-payload.exe
+start=$SECONDS
+makensis -V2 -DVERSION="$version" -DBUNDLE="$here/$bundle" -DOUTFILE="$out" "$@" packaging/windows/yanshou.nsi
+echo "installer: $(du -m "$out" | cut -f1) MB ($out), $((SECONDS - start)) s"
+
+printf '\npackage-test: ok (bundle %s)\n' "$(du -sh "$bundle" | cut -f1)"
