@@ -212,6 +212,7 @@ class DocumentDialog(QDialog):
         jobs.start(self.pool, lambda: make(self.ws, kind, county, inspector, signed), parent=self, done=done, failed=failed)
 
     def show_pdf(self, pdf: bytes, name: str) -> None:
+        self.document.close()  # the previous one, before its buffer goes
         self.pdf, self.name = pdf, name
         self._buffer = QBuffer(self)  # the document reads from it as long as it is shown
         self._buffer.setData(QByteArray(pdf))
@@ -284,6 +285,13 @@ class DocumentDialog(QDialog):
 
     def wait(self, msecs: int = 60000) -> bool:
         return self.pool.waitForDone(msecs)
+
+    def done(self, result: int) -> None:
+        # A document being made or printed finishes first, and the preview lets go of its
+        # buffer before the dialog goes: nothing is left reading from a deleted object.
+        self.pool.waitForDone()
+        self.document.close()
+        super().done(result)
 
 
 def open_documents(ws: Workspace, parent: QWidget | None = None, *, kind: str = RECORD, county: str | None = None) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog
 
@@ -29,8 +30,10 @@ def master(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def made(qtbot, dialog: DocumentDialog) -> None:  # type: ignore[no-untyped-def]
+    dialog.pdf = None
     qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.pdf is not None and dialog.document.pageCount() > 0, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.document.status() == QPdfDocument.Status.Ready and dialog.document.pageCount() > 0, timeout=10000)
 
 
 def test_make_save_and_print_a_record(qtbot, master, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -69,6 +72,6 @@ def test_the_summary_and_a_problem_list(qtbot, master) -> None:  # type: ignore[
     assert dialog.name == "验收结果汇总表.pdf"
     dialog.kind.setCurrentIndex(dialog.kind.findData(PROBLEMS))
     assert dialog.county.isEnabled() and not dialog.inspector.isEnabled()
-    dialog.pdf = None
     made(qtbot, dialog)
     assert dialog.name == "问题整改清单-金安区.pdf"
+    dialog.close()
