@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing
 from reportlab.lib import colors
@@ -65,6 +66,9 @@ def register_font() -> None:
         # Drawings (the QR code, the chart) start from this state: with the default font
         # they would name Helvetica, a font the PDF does not carry.
         STATE_DEFAULTS["fontName"] = FONT
+        # Streams in binary, not ASCII85: a fifth smaller, and no encoding pass over every
+        # photo (the slowest step of drawing a record with fifty of them).
+        rl_config.useA85 = 0
 
 
 def style(size: float = 9.5, *, align: int = TA_LEFT, leading: float | None = None, color: Any = colors.black, **kw: Any) -> ParagraphStyle:

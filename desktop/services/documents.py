@@ -13,7 +13,6 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -217,8 +216,8 @@ def _photos(ws: Workspace, rows: list[tuple]) -> tuple[tuple[model.Photo, ...], 
     and cached for the next print."""
     images = [r for r in rows if r[2].startswith("image/")]
     pictures, left_out = images[:MAX_PHOTOS], max(0, len(images) - MAX_PHOTOS)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        thumbs = list(pool.map(lambda r: inspection.thumbnail(ws, r[0], THUMBNAIL), pictures))
+    made = inspection.thumbnails(ws, [r[0] for r in pictures], THUMBNAIL)
+    thumbs = [made[r[0]] for r in pictures]
     photos = [
         model.Photo(sha, thumb, name, caption, item or "", _mode_label(mode), _local(taken), _local(attached), who)
         for (sha, name, _mime, caption, item, mode, taken, attached, who), thumb in zip(pictures, thumbs, strict=True)

@@ -15,7 +15,7 @@ import json
 import math
 import mimetypes
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -629,10 +629,47 @@ def thumbnail(ws: Workspace, sha: str, size: int = THUMBNAIL_SIZE) -> bytes | No
     blob that is not a readable image. Attach and import cache it already; this makes it
     for photos that came otherwise (a merge, an older file), from the EXIF thumbnail or
     decoded at reduced size."""
+    return thumbnails(ws, [sha], size, workers=1)[sha]
+
+
+def thumbnails(ws: Workspace, shas: Sequence[str], size: int = THUMBNAIL_SIZE, *, workers: int = 2) -> dict[str, bytes | None]:
+    """thumbnail() of many blobs: the cached ones in one read, the others made `workers` at a
+    time (decoding runs outside the GIL) and cached in one transaction — a printed record's
+    fifty photos cost fifty decodes and one commit, not fifty."""
+    found: dict[str, bytes | None] = {}
     with ws.read() as conn:
-        cached = conn.execute(text("SELECT data FROM thumbnail WHERE sha256 = :h AND size = :s"), {"h": sha, "s": size}).scalar()
-    if cached is not None:
-        return bytes(cached)
+        for start in range(0, len(shas), 500):
+            chunk = list(shas[start : start + 500])
+            marks = ", ".join(f":h{n}" for n in range(len(chunk)))
+            rows = conn.execute(
+                text(f"SELECT sha256, data FROM thumbnail WHERE size = :s AND sha256 IN ({marks})"),
+                {"s": size, **{f"h{n}": h for n, h in enumerate(chunk)}},
+            )
+            found.update((h, bytes(d)) for h, d in rows)
+    missing = [h for h in dict.fromkeys(shas) if h not in found]
+    if not missing:
+        return found
+    if workers > 1 and len(missing) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            made = dict(zip(missing, pool.map(lambda h: _make_thumbnail(ws, h, size), missing), strict=True))
+    else:
+        made = {h: _make_thumbnail(ws, h, size) for h in missing}
+    try:
+        with ws.write() as conn:
+            for h, thumb in made.items():
+                if thumb is not None:
+                    conn.execute(
+                        text("INSERT INTO thumbnail(sha256, size, data) VALUES (:h, :s, :d) ON CONFLICT DO NOTHING"),
+                        {"h": h, "s": size, "d": thumb},
+                    )
+    except KnownDatabaseError:
+        pass  # a cache: a busy or read-only database still gets its thumbnails, made again next time
+    return {**found, **made}
+
+
+def _make_thumbnail(ws: Workspace, sha: str, size: int) -> bytes | None:
     from PIL import Image, UnidentifiedImageError
 
     _heif()
@@ -642,23 +679,14 @@ def thumbnail(ws: Workspace, sha: str, size: int = THUMBNAIL_SIZE) -> bytes | No
             # Larger than the grid's (the printed record's): always from the photo itself, never
             # from an embedded thumbnail that could show another picture than the one stored.
             embedded = _exif_thumbnail(data) if opened.format == "JPEG" and size <= THUMBNAIL_SIZE else None
-            thumb = _thumbnail_of(opened, opened.getexif(), embedded, size)
+            return _thumbnail_of(opened, opened.getexif(), embedded, size)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
         return None
-    try:
-        with ws.write() as conn:
-            conn.execute(
-                text("INSERT INTO thumbnail(sha256, size, data) VALUES (:h, :s, :d) ON CONFLICT DO NOTHING"),
-                {"h": sha, "s": size, "d": thumb},
-            )
-    except KnownDatabaseError:
-        pass  # a cache: a busy or read-only database still gets its thumbnail, made again next time
-    return thumb
 
 
 __all__ = [
     "CountyStatus", "Evidence", "Finding", "ItemRecord", "ItemStatus", "Problem", "attach", "attach_bytes", "check_score",
-    "county_status", "default_deadline", "item_record", "remove", "save_item", "save_problem", "set_caption", "thumbnail",
+    "county_status", "default_deadline", "item_record", "remove", "save_item", "save_problem", "set_caption", "thumbnail", "thumbnails",
 ]
 
 
