@@ -108,8 +108,21 @@ def table_style(*extra: tuple, grid: bool = True) -> TableStyle:  # type: ignore
 
 
 def escape(value: str) -> str:
-    """Text for a Paragraph, which reads a little markup: the user's text is never markup."""
+    """Text for a Paragraph, which reads a little markup: the user's text is never markup.
+    A character the font lacks (a rare name's CJK Extension B character, an emoji) prints as
+    □ rather than as nothing, so a reader sees that something is there."""
+    glyphs = _glyphs()
+    if any(ord(c) not in glyphs for c in value if c != "\n"):
+        value = "".join(c if c == "\n" or ord(c) in glyphs else MISSING for c in value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+MISSING = "□"
+
+
+def _glyphs() -> dict[int, int]:
+    register_font()
+    return pdfmetrics.getFont(FONT).face.charToGlyph
 
 
 def footer_canvas(record_id: str, data_hash: str) -> Callable[..., canvas.Canvas]:

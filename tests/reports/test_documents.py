@@ -308,3 +308,10 @@ def test_a_pdf_is_never_written_over_a_database_or_half_written(laptop: workspac
     code, _, err = run(capsys, "report", laptop.path, "--out", folder)
     assert code == 2 and "folder" in err
     assert laptop.path.read_bytes()[:100] == before and not list(tmp_path.glob("*.partial"))
+
+
+def test_a_character_the_font_lacks_prints_as_a_box_not_as_nothing(laptop: workspace.Workspace, capsys, tmp_path: Path) -> None:
+    inspection.save_problem(laptop, JINAN, "1.1.2", description="联络员吉𠮷祥反映：📷已补拍", severity="minor", deadline=None)
+    out = tmp_path / "p.pdf"
+    assert run(capsys, "problems", laptop.path, "--county", "金安区", "--out", out)[0] == 0
+    assert "联络员吉□祥反映：□已补拍" in flat(text_of(out))
