@@ -278,8 +278,14 @@ def _first_bad_signature(
     return next((r for r in results if r is not None), None)
 
 
+# What the application knows and the data layer does not: whether a version's payload is one
+# it can use (the lead's settings must obey the campaign's rules). None, or why not.
+PayloadCheck = Callable[[str, dict], "str | None"]
+
+
 def _verify(
-    foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: Enroll
+    foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: Enroll,
+    check_payload: PayloadCheck | None = None,
 ) -> _Plan:
     exporter: list[DeviceInfo] = []  # once known, a refusal names whose file it is
 
@@ -388,6 +394,8 @@ def _verify(
         payload = json.loads(payload_text)
         if not deleted and (lacking := projection.missing_fields(entity, payload)):
             raise refuse("contents", f"version {vid[:12]} is a {entity} without {', '.join(lacking)}: made by another program")
+        if not deleted and check_payload is not None and (wrong := check_payload(entity, payload)):
+            raise refuse("contents", f"version {vid[:12]} is a {entity} this program cannot use: {wrong}")
         if device.role == "field":
             if entity not in _FIELD_ENTITIES:
                 raise refuse("permission", f"a field laptop ({_who(device)}) signed a {entity}, which only the lead may write")
@@ -752,14 +760,14 @@ def stored_reports(database: Database) -> list[BatchReport]:
     return out
 
 
-def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: Enroll) -> _Plan:
+def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: Enroll, check_payload: PayloadCheck | None) -> _Plan:
     """Steps 2 and 3. Whatever a damaged or crafted file makes the reading fail with (text
     that is not UTF-8, JSON that is not an object, a page SQLite cannot parse) refuses it."""
     try:
         foreign = _check_file(quarantined, shown)
         try:
             with database.read() as conn:
-                return _verify(foreign, conn, _receiver(conn, database), shown, enroll=enroll)
+                return _verify(foreign, conn, _receiver(conn, database), shown, enroll=enroll, check_payload=check_payload)
         finally:
             foreign.close()
     except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
@@ -804,7 +812,9 @@ class _Prepared:
     refusal: Refused | None = None
 
 
-def _prepare(database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll) -> _Prepared:
+def _prepare(
+    database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll, check_payload: PayloadCheck | None = None
+) -> _Prepared:
     report = FileReport(path, "refused")
     prepared = _Prepared(report, quarantine_dir / f"{uuid.uuid4().hex}.db")
     try:
@@ -815,7 +825,7 @@ def _prepare(database: Database, path: Path, quarantine_dir: Path, *, enroll: En
         if known is not None:
             report.status, (report.device_id, report.inspector, report.export_number) = "nothing-new", known
             return prepared
-        plan = _inspect(database, prepared.quarantined, path, enroll=enroll)
+        plan = _inspect(database, prepared.quarantined, path, enroll=enroll, check_payload=check_payload)
     except Refused as exc:
         prepared.refusal = exc
         device = getattr(exc, "device", None)
@@ -846,6 +856,7 @@ def merge(
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
     keep_backups: int = 10,
+    check_payload: PayloadCheck | None = None,
 ) -> list[FileReport]:
     """Merge the files as one batch: one transaction, each file in a savepoint of its own; a
     refused file is reported, the others are merged. Raises `Cancelled` and the environment's
@@ -867,7 +878,7 @@ def merge(
     seen: set[str] = set()  # the same bytes offered twice in one batch (the log is not committed yet)
     batch = database.engine.connect().execution_options(immediate=True)
     with ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge") as ahead, batch as conn:
-        pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll)] if paths else []
+        pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll, check_payload=check_payload)] if paths else []
         transaction = None
         try:
             for index, path in enumerate(paths):
@@ -875,7 +886,9 @@ def merge(
                     progress(index, len(paths), str(path))
                 prepared = pending.pop(0).result()
                 if index + 1 < len(paths):
-                    pending.append(ahead.submit(_prepare, database, paths[index + 1], quarantine_dir, enroll=enroll))
+                    pending.append(
+                        ahead.submit(_prepare, database, paths[index + 1], quarantine_dir, enroll=enroll, check_payload=check_payload)
+                    )
                 report = prepared.report
                 reports.append(report)
                 try:

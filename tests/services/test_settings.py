@@ -325,3 +325,22 @@ def test_settings_valid_as_typed_but_not_as_stored_are_refused(master) -> None:
         settings.save(master, dataclasses.replace(current, milestones=blank))
     with workspace.open_workspace(master.path) as again:  # still opens
         assert again.campaign == master.campaign
+
+
+def test_the_master_refuses_settings_that_break_the_campaigns_rules(master, tmp_path: Path) -> None:
+    other = workspace.create(tmp_path / "other-master.db", role="master")
+    try:
+        with other.write() as conn:  # another master's program that skipped the checks
+            signer = other.database.signer(paths.keys_dir(), conn)
+            versions.put(conn, signer, entity=reference.SETTINGS_ENTITY, record_id=reference.settings_id(other.campaign.id),
+                         payload={"weights": {"self-check": "0.5", "third-party": "0.5", "inspection": "0.5"}})
+        export = tmp_path / "usb" / "other.db"
+        sync.export(other, export)
+        [report] = sync.merge(master, [export], enroll=True)
+        assert (report.status, report.code) == ("refused", "contents")
+        assert "campaign_settings" in report.reason and "100" in report.reason
+        assert versions_of_settings(master) == 0
+        with workspace.open_workspace(master.path) as again:  # and the master still opens
+            assert again.campaign.method("inspection").weight == Decimal("0.50")  # type: ignore[union-attr]
+    finally:
+        other.close()
