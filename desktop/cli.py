@@ -372,15 +372,12 @@ def _verify_pdf(path: Path, db: Path | None) -> int:
     if not checks:
         print(f"{path}: NOT SIGNED: the PDF carries no digital signature")
         return 1
-    enrolled: dict[str, tuple[str, str, str | None]] | None = None
+    enrolled: dict[str, tuple[str, str, str | None] | None] | None = None
     if db is not None:
-        from sqlalchemy import text
+        from desktop.services.sync import enrolled_device
 
-        with _open(db) as ws, ws.read() as conn:
-            enrolled = {
-                fp: (device, role, who)
-                for device, role, who, fp in conn.execute(text("SELECT id, role, inspector, fingerprint FROM device"))
-            }
+        with _open(db) as ws:
+            enrolled = {c.key_fingerprint: enrolled_device(ws, c.key_fingerprint) for c in checks}
     known = True
     for c in checks:
         print(f"{path}: signature {c.field}")
@@ -388,8 +385,8 @@ def _verify_pdf(path: Path, db: Path | None) -> int:
         print(f"  key:      {c.key_fingerprint}")
         if enrolled is None:
             print("  identity: not checked (give --db MASTER to check the key against the enrolled devices)")
-        elif c.key_fingerprint in enrolled:
-            device, role, who = enrolled[c.key_fingerprint]
+        elif (found := enrolled[c.key_fingerprint]) is not None:
+            device, role, who = found
             print(f"  identity: the key of enrolled device {device} ({role}{', ' + who if who else ''})")
         else:
             known = False
@@ -409,14 +406,10 @@ def _print(args: argparse.Namespace) -> int:
     """`record`, `report`, `problems`: a PDF written whole (signed with --sign)."""
     from desktop.services import documents
 
+    kind = {"record": documents.RECORD, "problems": documents.PROBLEMS, "report": documents.SUMMARY}[args.command]
     with _open(args.db) as ws:
-        if args.command == "record":
-            county = documents.county_by_name(ws, args.county)
-            document = documents.inspection_record(ws, county, args.inspector)
-        elif args.command == "problems":
-            document = documents.problem_list(ws, documents.county_by_name(ws, args.county))
-        else:
-            document = documents.result_summary(ws)
+        county = documents.county_by_name(ws, args.county) if kind != documents.SUMMARY else None
+        document = documents.build(ws, kind, county, getattr(args, "inspector", None))
         written = documents.write(ws, document, args.out, signed=args.sign)
     signed = ", signed" if written.signed else ""
     print(f"wrote {written.path}: {written.pages} pages{signed}; record {document.record_id}, data SHA-256 {written.digest}")

@@ -59,7 +59,7 @@ def run(folder: Path, *, say: Callable[[str], None] = print, photos_per_county: 
             made = sample.fill(ws, counties, folder / "photos" / who, seed=n, photos_per_county=photos_per_county, liaison=LIAISONS)
             _document(ws, counties[0], folder / "photos" / who)
             # the photos were signed for before the document came: sign again, as the window asks
-            _sign_again(ws, counties[0], random.Random(n))
+            sample.sign_record(ws, counties[0], LIAISONS[counties[0]], random.Random(n))
             sync.export(ws, usb / f"{who}.db")
         demo.laptops[who] = path
         say(f"laptop {n + 1} ({who}): {len(counties)} counties, {made.scores} scores, {made.findings} findings, "
@@ -76,15 +76,12 @@ def run(folder: Path, *, say: Callable[[str], None] = print, photos_per_county: 
             summary = imports.import_sheet(master, sheet, kind)
             say(f"imported {sheet.name}: {summary.rows} counties")
         out = folder / "documents"
-        for county in master.campaign.counties:
-            record = out / f"检查记录表-{county.name}.pdf"
-            documents.write(master, documents.inspection_record(master, county), record, signed=True)
-            problems = out / f"问题整改清单-{county.name}.pdf"
-            documents.write(master, documents.problem_list(master, county), problems, signed=True)
-            demo.documents += [record, problems]
-        summary_pdf = out / "验收结果汇总表.pdf"
-        documents.write(master, documents.result_summary(master), summary_pdf, signed=True)
-        demo.documents.append(summary_pdf)
+        wanted = [(kind, county) for county in master.campaign.counties for kind in (documents.RECORD, documents.PROBLEMS)]
+        for kind, county in [*wanted, (documents.SUMMARY, None)]:
+            document = documents.build(master, kind, county)
+            written = documents.write(master, document, out / documents.file_name(document), signed=True)
+            demo.documents.append(written.path)
+        summary_pdf = demo.documents[-1]
         say("")
         for r in results.results(master):
             say(f"{r.rank:>2}  {master.campaign.county(r.county).name:<6} {r.shown_total:>7}  {r.grade.value}")
@@ -97,12 +94,6 @@ def _document(ws: Workspace, county: str, folder: Path) -> None:
     path = folder / "自查报告.txt"
     path.write_text(f"{ws.campaign.county(county).name}政务公开标准化规范化试点工作自查报告（摘要）\n", encoding="utf-8")
     inspection.attach(ws, path, county=county, item="1.1.1", mode=InspectionMode.MATERIALS, caption="县区自查报告")
-
-
-def _sign_again(ws: Workspace, county: str, rng: random.Random) -> None:
-    for role, name in (("inspector", ws.identity.inspector or ""), ("liaison", LIAISONS[county])):
-        strokes = sample.scribble(rng)
-        inspection.sign(ws, county, signer_role=role, signer_name=name, strokes=strokes, png=sample.signature_png(strokes))
 
 
 def _sheet(path: Path, ws: Workspace, base: int, rng: random.Random) -> Path:

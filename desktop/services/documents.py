@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -82,6 +81,15 @@ def _dates(conn: Connection, county: str, inspector: str | None) -> str:
         return ""
     first, last = (dt.datetime.fromtimestamp((v >> 16) / 1000).date() for v in row)
     return first.isoformat() if first == last else f"{first.isoformat()} 至 {last.isoformat()}"
+
+
+def inspectors_of(ws: Workspace, county: str) -> list[str]:
+    """Who recorded anything for a county (scores or findings): one small query, for a list."""
+    with ws.read() as conn:
+        return list(conn.execute(text(
+            "SELECT inspector FROM current_score WHERE county = :c UNION SELECT inspector FROM current_finding WHERE county = :c "
+            "ORDER BY 1"
+        ), {"c": county}).scalars())
 
 
 def inspection_record(ws: Workspace, county: County, inspector: str | None = None) -> model.InspectionRecord:
@@ -317,7 +325,7 @@ def _signer_info(ws: Workspace) -> SignerInfo:
     return SignerInfo(name, ws.identity.device_id, ws.identity.role)
 
 
-def render(document: model.InspectionRecord | model.ResultSummary | model.ProblemList) -> bytes:
+def render(document: Document) -> bytes:
     from desktop.reports import record, summary
 
     with layout.BUILD_LOCK:
@@ -335,26 +343,43 @@ def sign(ws: Workspace, pdf: bytes, reason: str) -> bytes:
     return sign_pdf(pdf, signer.private_key, _signer_info(ws), reason=reason)
 
 
-def write(
-    ws: Workspace,
-    document: model.InspectionRecord | model.ResultSummary | model.ProblemList,
-    out: Path,
-    *,
-    signed: bool = False,
-    progress: Callable[[str], None] | None = None,
-) -> Written:
-    check_target(out, ws.path)
-    if progress:
-        progress("render")
+RECORD, SUMMARY, PROBLEMS = "record", "summary", "problems"
+Document = model.InspectionRecord | model.ResultSummary | model.ProblemList
+
+
+def build(ws: Workspace, kind: str, county: County | None = None, inspector: str | None = None) -> Document:
+    """The document of a kind (RECORD and PROBLEMS are a county's), as the command line and
+    the window ask for it."""
+    if kind == SUMMARY:
+        return result_summary(ws)
+    if county is None:
+        raise InputError.single("--county", "missing", "a county is needed for this document")
+    return inspection_record(ws, county, inspector) if kind == RECORD else problem_list(ws, county)
+
+
+def file_name(document: Document) -> str:
+    """What the document is called when saved: its title, and whose it is."""
+    if isinstance(document, model.ResultSummary):
+        return "验收结果汇总表.pdf"
+    if isinstance(document, model.ProblemList):
+        return f"问题整改清单-{document.county}.pdf"
+    whose = "" if document.scope == ALL_INSPECTORS else f"-{document.scope}"
+    return f"检查记录表-{document.county}{whose}.pdf"
+
+
+def produce(ws: Workspace, document: Document, *, signed: bool = False) -> bytes:
+    """The PDF's bytes: drawn, and signed with this computer's device key when asked."""
+    pdf = render(document)
+    return sign(ws, pdf, reason=f"Yanshou record {document.record_id}") if signed else pdf
+
+
+def write(ws: Workspace, document: Document, out: Path, *, signed: bool = False) -> Written:
+    check_target(out, ws.path)  # before the drawing: a refusal costs nothing
     pdf = render(document)
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))  # before signing, which writes the last page anew
     if signed:
-        if progress:
-            progress("sign")
         pdf = sign(ws, pdf, reason=f"Yanshou record {document.record_id}")
-    if progress:
-        progress("write")
-    write_file(out, pdf)
+    write_file(out, pdf, ws.path)
     return Written(out, pages, document.digest(), signed)
 
 
@@ -370,8 +395,10 @@ def check_target(out: Path, *protected: Path) -> None:
         pass
 
 
-def write_file(out: Path, data: bytes) -> None:
-    """Write whole or not at all; a clear InputError when the place cannot be written."""
+def write_file(out: Path, data: bytes, *protected: Path) -> None:
+    """Write whole or not at all, never over a database; a clear InputError when the place
+    cannot be written."""
+    check_target(out, *protected)
     partial = out.with_name(out.name + ".partial")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

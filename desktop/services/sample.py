@@ -119,6 +119,14 @@ def scribble(rng: random.Random, letters: int = 3) -> list[list[list[float]]]:
     return strokes
 
 
+def sign_record(ws: Workspace, county: str, liaison: str, rng: random.Random) -> int:
+    """The inspector and the county's liaison sign the record as it is now; returns 2."""
+    for role, name in (("inspector", ws.identity.inspector or ""), ("liaison", liaison)):
+        strokes = scribble(rng)
+        inspection.sign(ws, county, signer_role=role, signer_name=name, strokes=strokes, png=signature_png(strokes))
+    return 2
+
+
 def fill(
     ws: Workspace,
     counties: Sequence[str],
@@ -165,14 +173,8 @@ def fill(
             mode = rng.choice((InspectionMode.FIELD, InspectionMode.MATERIALS))
             taken = base + dt.timedelta(minutes=7 * n)
             path = photo(folder / f"{county.code}-{ws.identity.inspector}-{n:03d}.jpg", f"{county.code} {item.code}", taken, rng)
-            evidence, _ = inspection.attach(ws, path, county=county.code, item=item.code, mode=mode,
-                                            caption=f"{county.name}{_topic(item.name)}现场")
+            inspection.attach(ws, path, county=county.code, item=item.code, mode=mode, caption=f"{county.name}{_topic(item.name)}现场")
             photos += 1
-            del evidence
         if sign:
-            liaison_name = (liaison or {}).get(county.code, f"{county.name}联络员")
-            for role, name in (("inspector", ws.identity.inspector or ""), ("liaison", liaison_name)):
-                strokes = scribble(rng)
-                inspection.sign(ws, county.code, signer_role=role, signer_name=name, strokes=strokes, png=signature_png(strokes))
-                signatures += 1
+            signatures += sign_record(ws, county.code, (liaison or {}).get(county.code, f"{county.name}联络员"), rng)
     return Made(scores, findings, problems, photos, signatures)

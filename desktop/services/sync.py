@@ -200,6 +200,13 @@ __all__ = [
 ]
 
 
+def enrolled_device(ws: Workspace, fingerprint: str) -> tuple[str, str, str | None] | None:
+    """(device id, role, inspector) of the enrolled device with this key, or None."""
+    with ws.read() as conn:
+        row = conn.execute(text("SELECT id, role, inspector FROM device WHERE fingerprint = :f"), {"f": fingerprint}).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
 def device_fingerprint(ws: Workspace) -> str:
     """This device's key fingerprint as read aloud when the lead enrols it ('79C4 893A …')."""
     from db.keys import show_fingerprint

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import paths
-from desktop.services import documents, results
+from desktop.services import documents
 from desktop.services.workspace import Workspace
 from desktop.ui import jobs
 from desktop.ui.messages import explain
 
-RECORD, SUMMARY, PROBLEMS = "record", "summary", "problems"
+RECORD, SUMMARY, PROBLEMS = documents.RECORD, documents.SUMMARY, documents.PROBLEMS
 PRINT_DPI_LIMIT = 300  # a page at 300 dpi is 26 MB of RGB: enough for text, bearable for an old laptop
 
 
@@ -47,21 +47,9 @@ class _Progress(QObject):
 
 def make(ws: Workspace, kind: str, county: str | None, inspector: str | None, signed: bool) -> tuple[bytes, str]:
     """The PDF and a file name for it (what the worker runs)."""
-    if kind == SUMMARY:
-        document = documents.result_summary(ws)
-        name = "验收结果汇总表.pdf"
-    else:
-        place = ws.campaign.county(county or ws.campaign.counties[0].code)
-        if kind == RECORD:
-            document = documents.inspection_record(ws, place, inspector)
-            name = f"检查记录表-{place.name}" + (f"-{inspector}" if inspector else "") + ".pdf"
-        else:
-            document = documents.problem_list(ws, place)
-            name = f"问题整改清单-{place.name}.pdf"
-    pdf = documents.render(document)
-    if signed:
-        pdf = documents.sign(ws, pdf, reason=f"Yanshou record {document.record_id}")
-    return pdf, name
+    place = ws.campaign.county(county) if county and kind != SUMMARY else None
+    document = documents.build(ws, kind, place, inspector)
+    return documents.produce(ws, document, signed=signed), documents.file_name(document)
 
 
 def print_pdf(pdf: bytes, printer: QPrinter, *, progress=None, cancelled=lambda: False) -> int:  # type: ignore[no-untyped-def]
@@ -173,8 +161,7 @@ class DocumentDialog(QDialog):
             self.inspector.addItem(self.ws.identity.inspector or "", self.ws.identity.inspector)
         else:
             self.inspector.addItem(self.tr("All inspectors"), None)
-            detail = results.county_detail(self.ws, self.county.currentData())
-            for who in sorted({w for d in detail.values() for w in d.by_inspector}):
+            for who in documents.inspectors_of(self.ws, self.county.currentData()):
                 self.inspector.addItem(who, who)
         self.inspector.setCurrentIndex(max(0, self.inspector.findData(current)))
 
@@ -243,7 +230,8 @@ class DocumentDialog(QDialog):
         def saved(_result: object) -> None:
             self.status.setText(self.tr("Saved to {0}.").format(target))
 
-        jobs.start(self.pool, lambda: documents.write_file(target, pdf), parent=self, done=saved, failed=self._failed)
+        database = self.ws.path
+        jobs.start(self.pool, lambda: documents.write_file(target, pdf, database), parent=self, done=saved, failed=self._failed)
 
     def print_(self) -> None:
         if self.pdf is None:

@@ -5,6 +5,7 @@ signature, which must hold on the file as written and break on one changed byte.
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
+from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.services import documents, inspection, results, sample, sync, workspace
 
@@ -53,7 +55,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Campaign:
                         findings=[inspection.Finding(InspectionMode.REPORT, LONG, FindingStatus.MET)],
                     )
                     for role, name in (("inspector", who), ("liaison", "王主任")):
-                        strokes = sample.scribble(__import__("random").Random(1))
+                        strokes = sample.scribble(random.Random(1))
                         inspection.sign(ws, JINAN, signer_role=role, signer_name=name, strokes=strokes, png=sample.signature_png(strokes))
                 sync.export(ws, root / f"usb-{who}.db")
             sync.merge(master, [root / f"usb-{who}.db"], enroll=True)
@@ -281,7 +283,7 @@ def test_long_and_many_lined_text_and_markup_print_whole(laptop: workspace.Works
     exif.get_ifd(0x8769)[0x9003] = "<font name='X'>"  # not a time, and markup
     Image.new("RGB", (640, 480), (200, 30, 30)).save(photo, "JPEG", exif=exif)
     inspection.attach(laptop, photo, county=JINAN, item="1.1.1", mode=InspectionMode.FIELD, caption="说明" * 1000 + "<i>")
-    strokes = sample.scribble(__import__("random").Random(2))
+    strokes = sample.scribble(random.Random(2))
     inspection.sign(laptop, JINAN, signer_role="liaison", signer_name="金安区人民政府办公室政务公开科科长兼信息公开工作负责人王某某",
                     strokes=strokes, png=sample.signature_png(strokes))
     for command in ("record", "problems"):
@@ -308,6 +310,11 @@ def test_a_pdf_is_never_written_over_a_database_or_half_written(laptop: workspac
     code, _, err = run(capsys, "report", laptop.path, "--out", folder)
     assert code == 2 and "folder" in err
     assert laptop.path.read_bytes()[:100] == before and not list(tmp_path.glob("*.partial"))
+    # the window's Save writes through the same function, with the same refusal
+    with pytest.raises(InputError):
+        documents.write_file(other, b"%PDF-1.4")
+    with pytest.raises(InputError):
+        documents.write_file(laptop.path.with_name("l.db"), b"%PDF-1.4", laptop.path)
 
 
 def test_a_character_the_font_lacks_prints_as_a_box_not_as_nothing(laptop: workspace.Workspace, capsys, tmp_path: Path) -> None:
