@@ -32,17 +32,32 @@ class Identity:
 
 
 class Database:
-    def __init__(self, path: Path, engine: Engine) -> None:
+    """A SQLite file, or a master on a PostgreSQL server (`url`; db.postgres). `path` is
+    what messages name: the file, or the server's user@host/db (never a password)."""
+
+    def __init__(self, path: Path, engine: Engine, url: str | None = None) -> None:
         self.path = path
         self.engine = engine
+        self.url = url
+
+    @property
+    def on_server(self) -> bool:
+        return self.url is not None
+
+    @property
+    def location(self) -> Path | str:
+        """What opens it again: the file's path, or the server's URL."""
+        return self.url if self.url is not None else self.path
 
     @classmethod
-    def open(cls, path: Path, *, check: bool = True) -> Database:
+    def open(cls, path: Path | str, *, check: bool = True) -> Database:
         """Open an existing database, upgrading its schema if it is older than ours.
 
         `check` runs SQLite's quick check (it reads every page: a fraction of a second
         for hundreds of MB of photos); the GUI runs it after the window is up instead
-        (`Database.check`)."""
+        (`Database.check`). A PostgreSQL URL opens the master on that server."""
+        if isinstance(path, str):
+            return cls._open_server(path)
         if not path.exists():
             raise NotYanshouDatabase(path, "no such database file")
         if path.is_dir():
@@ -54,6 +69,19 @@ class Database:
             migrations.quick_check(engine, path)
         return cls(path, engine)
 
+    @classmethod
+    def _open_server(cls, url: str) -> Database:
+        from db import postgres
+
+        where = Path(postgres.label(url))
+        engine = postgres.engine(url)
+        try:
+            migrations.upgrade(engine, where)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(where, engine, postgres.normalise(url))
+
     def check(self) -> None:
         """SQLite's quick check and the schema's tables; raises DatabaseCorrupt."""
         migrations.quick_check(self.engine, self.path)
@@ -61,7 +89,7 @@ class Database:
     @classmethod
     def create(
         cls,
-        path: Path,
+        path: Path | str,
         *,
         role: str,
         keys_dir: Path,
@@ -73,6 +101,11 @@ class Database:
         counties: Sequence[reference.CountyEntry],
         now: str,
     ) -> Database:
+        if isinstance(path, str):
+            return cls._create_server(
+                path, role=role, keys_dir=keys_dir, inspector=inspector, campaign_key=campaign_key, campaign_name=campaign_name,
+                document=document, indicators=indicators, counties=counties, now=now,
+            )
         if path.exists() and path.stat().st_size > 0:
             raise KnownDatabaseError(path, "the file exists already; choose a new file name")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,22 +115,10 @@ class Database:
             migrations.upgrade(engine, path)
             signer = keys.create_key(keys_dir, device_id)
             with engines.write(engine, path) as conn:
-                stored = reference.store(
-                    conn, key=campaign_key, name=campaign_name, document=document, indicators=indicators, counties=counties
+                _first_rows(
+                    conn, signer, role=role, inspector=inspector, campaign_key=campaign_key, campaign_name=campaign_name,
+                    document=document, indicators=indicators, counties=counties, now=now,
                 )
-                public = signer.public_der
-                conn.execute(
-                    text(
-                        "INSERT INTO device(id, role, inspector, public_key, fingerprint, enrolled_at) "
-                        "VALUES (:id, :role, :inspector, :key, :fp, :now)"
-                    ),
-                    {"id": device_id, "role": role, "inspector": inspector, "key": public, "fp": keys.fingerprint(public), "now": now},
-                )
-                local.put(conn, local.ROLE, role)
-                local.put(conn, local.DEVICE, device_id)
-                local.put(conn, local.CAMPAIGN, stored.id)
-                if inspector:
-                    local.put(conn, local.INSPECTOR, inspector)
         except BaseException:
             engine.dispose()
             leftovers = (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), keys.key_path(keys_dir, device_id))
@@ -108,6 +129,33 @@ class Database:
                     pass
             raise
         return cls(path, engine)
+
+    @classmethod
+    def _create_server(
+        cls, url: str, *, role: str, keys_dir: Path, inspector: str | None, campaign_key: str, campaign_name: str,
+        document: dict[str, Any], indicators: Sequence[reference.IndicatorNode], counties: Sequence[reference.CountyEntry], now: str,
+    ) -> Database:
+        """A master's schema and first rows in an empty PostgreSQL database, in one transaction."""
+        from db import postgres
+
+        where = Path(postgres.label(url))
+        if role != "master":
+            raise KnownDatabaseError(where, "a PostgreSQL database can only be a master; a laptop keeps a SQLite file")
+        engine = postgres.engine(url)
+        device_id = str(uuid.uuid4())
+        try:
+            with engines.write(engine, where) as conn:
+                migrations.create_server_schema(conn, str(where))
+                signer = keys.create_key(keys_dir, device_id)
+                _first_rows(
+                    conn, signer, role=role, inspector=inspector, campaign_key=campaign_key, campaign_name=campaign_name,
+                    document=document, indicators=indicators, counties=counties, now=now,
+                )
+        except BaseException:
+            engine.dispose()
+            keys.key_path(keys_dir, device_id).unlink(missing_ok=True)
+            raise
+        return cls(where, engine, postgres.normalise(url))
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -135,3 +183,24 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _first_rows(
+    conn: Connection, signer: keys.Signer, *, role: str, inspector: str | None, campaign_key: str, campaign_name: str,
+    document: dict[str, Any], indicators: Sequence[reference.IndicatorNode], counties: Sequence[reference.CountyEntry], now: str,
+) -> None:
+    """What `init` writes: the campaign's reference data, this device, this file's state."""
+    stored = reference.store(conn, key=campaign_key, name=campaign_name, document=document, indicators=indicators, counties=counties)
+    public = signer.public_der
+    conn.execute(
+        text(
+            "INSERT INTO device(id, role, inspector, public_key, fingerprint, enrolled_at) "
+            "VALUES (:id, :role, :inspector, :key, :fp, :now)"
+        ),
+        {"id": signer.device_id, "role": role, "inspector": inspector, "key": public, "fp": keys.fingerprint(public), "now": now},
+    )
+    local.put(conn, local.ROLE, role)
+    local.put(conn, local.DEVICE, signer.device_id)
+    local.put(conn, local.CAMPAIGN, stored.id)
+    if inspector:
+        local.put(conn, local.INSPECTOR, inspector)

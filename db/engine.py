@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError
@@ -61,26 +61,40 @@ def sqlite_engine(path: Path, *, readonly: bool = False) -> Engine:
 
 @contextmanager
 def write(engine: Engine, path: Path | str = "database") -> Iterator[Connection]:
-    """One write transaction (BEGIN IMMEDIATE … COMMIT); rolled back on any exception."""
+    """One write transaction (BEGIN IMMEDIATE … COMMIT; on a server, the writer lock
+    first); rolled back on any exception."""
     try:
         with engine.connect().execution_options(immediate=True) as conn, conn.begin():
             yield conn
-    except OperationalError as exc:
-        raise translate(exc, path) from exc
+    except DBAPIError as exc:
+        known = translate(exc, path)
+        if known is exc:
+            raise
+        raise known from exc
 
 
 @contextmanager
 def read(engine: Engine, path: Path | str = "database") -> Iterator[Connection]:
-    """One read transaction: a consistent view of the file while it lasts."""
+    """One read transaction: a consistent view of the database while it lasts."""
     try:
         with engine.connect() as conn, conn.begin():
             yield conn
-    except OperationalError as exc:
-        raise translate(exc, path) from exc
+    except DBAPIError as exc:
+        known = translate(exc, path)
+        if known is exc:
+            raise
+        raise known from exc
 
 
-def translate(exc: OperationalError, path: Path | str) -> Exception:
-    """Turn SQLite's environment failures into errors a user can act on."""
+def translate(exc: DBAPIError, path: Path | str) -> Exception:
+    """Turn the environment's failures (a locked or full disk, an unreachable server) into
+    errors a user can act on; anything else is left as it is."""
+    if type(exc.orig).__module__.startswith("psycopg"):
+        from db import postgres
+
+        return postgres.translate(exc, str(path))
+    if not isinstance(exc, OperationalError):
+        return exc
     text = str(exc.orig).lower()
     if "locked" in text or "busy" in text:
         return DatabaseBusy(path, "the database is in use by another program; close it and try again")

@@ -33,13 +33,13 @@ import os
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, RootTransaction, bindparam, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from db import canonical, engine, keys, local, manifest, migrations, projection
 from db.database import Database
@@ -504,44 +504,51 @@ def _check_manifest(
 # read through the file's own hardened read-only connection into TEMP tables of the batch's
 # connection, and its new blobs are streamed (blobopen) into the receiving blob table.
 
-_UNION = [
+# The staging tables, per connection (TEMP: never in the file or the server's schema).
+# Named without a schema: SQLite's `temp` and PostgreSQL's `pg_temp` are searched first.
+_STAGING = [
     "CREATE TEMP TABLE IF NOT EXISTS merge_incoming(version_id TEXT PRIMARY KEY, record_id TEXT, entity TEXT, "
-    "device_id TEXT, seq INTEGER, hlc INTEGER, deleted INTEGER, payload TEXT, blob_hashes TEXT, signature BLOB)",
+    "device_id TEXT, seq BIGINT, hlc BIGINT, deleted BOOLEAN, payload TEXT, blob_hashes TEXT, signature {binary})",
     "CREATE TEMP TABLE IF NOT EXISTS merge_incoming_parent(version_id TEXT, parent_id TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS merge_file_version(version_id TEXT PRIMARY KEY)",
     "CREATE TEMP TABLE IF NOT EXISTS merge_file_blob(sha256 TEXT PRIMARY KEY)",
     "CREATE TEMP TABLE IF NOT EXISTS merge_new(version_id TEXT PRIMARY KEY)",
-    "DELETE FROM temp.merge_incoming",
-    "DELETE FROM temp.merge_incoming_parent",
-    "DELETE FROM temp.merge_file_version",
-    "DELETE FROM temp.merge_file_blob",
-    "DELETE FROM temp.merge_new",
+    "DELETE FROM merge_incoming",
+    "DELETE FROM merge_incoming_parent",
+    "DELETE FROM merge_file_version",
+    "DELETE FROM merge_file_blob",
+    "DELETE FROM merge_new",
 ]
+_UNION = {
+    "sqlite": [s.format(binary="BLOB") for s in _STAGING],
+    "postgresql": [s.format(binary="BYTEA") for s in _STAGING],
+}
+_INCOMING = ("version_id", "record_id", "entity", "device_id", "seq", "hlc", "deleted", "payload", "blob_hashes", "signature")
 # The versions to add: checked by step 3, not here yet. Step 3 may have run while an earlier
 # file of the batch was being merged; what it did not check was here then.
 _NEW = (
-    "INSERT INTO temp.merge_new(version_id) SELECT i.version_id FROM temp.merge_incoming i "
-    "WHERE NOT EXISTS (SELECT 1 FROM main.version v WHERE v.version_id = i.version_id)"
+    "INSERT INTO merge_new(version_id) SELECT i.version_id FROM merge_incoming i "
+    "WHERE NOT EXISTS (SELECT 1 FROM version v WHERE v.version_id = i.version_id)"
 )
 _SCOPE = (
-    "INSERT OR IGNORE INTO {scope}(record_id) "
-    "SELECT DISTINCT i.record_id FROM temp.merge_incoming i JOIN temp.merge_new n ON n.version_id = i.version_id"
+    "INSERT INTO {scope}(record_id) "
+    "SELECT DISTINCT i.record_id FROM merge_incoming i JOIN merge_new n ON n.version_id = i.version_id"
 )
 _INSERT_VERSIONS = (
-    "INSERT INTO main.version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
+    "INSERT INTO version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
     "SELECT i.version_id, i.record_id, i.entity, i.device_id, i.seq, i.hlc, i.deleted, i.payload, i.blob_hashes, i.signature "
-    "FROM temp.merge_incoming i JOIN temp.merge_new n ON n.version_id = i.version_id"
+    "FROM merge_incoming i JOIN merge_new n ON n.version_id = i.version_id"
 )
 _INSERT_PARENTS = (
-    "INSERT INTO main.version_parent(version_id, parent_id) SELECT p.version_id, p.parent_id "
-    "FROM temp.merge_incoming_parent p JOIN temp.merge_new n ON n.version_id = p.version_id"
+    "INSERT INTO version_parent(version_id, parent_id) SELECT p.version_id, p.parent_id "
+    "FROM merge_incoming_parent p JOIN merge_new n ON n.version_id = p.version_id"
 )
 # Afterwards everything the file holds must be here: a version or blob neither checked nor
 # already present would mean the file changed under us.
 _LEFT_OUT = (
-    "SELECT (SELECT count(*) FROM temp.merge_file_version i "
-    "WHERE NOT EXISTS (SELECT 1 FROM main.version v WHERE v.version_id = i.version_id))"
-    " + (SELECT count(*) FROM temp.merge_file_blob i WHERE NOT EXISTS (SELECT 1 FROM main.blob b WHERE b.sha256 = i.sha256))"
+    "SELECT (SELECT count(*) FROM merge_file_version i "
+    "WHERE NOT EXISTS (SELECT 1 FROM version v WHERE v.version_id = i.version_id))"
+    " + (SELECT count(*) FROM merge_file_blob i WHERE NOT EXISTS (SELECT 1 FROM blob b WHERE b.sha256 = i.sha256))"
 )
 _STORED_CHAIN = text("SELECT number, hash FROM manifest WHERE device_id = :d")
 _FORK = (
@@ -554,42 +561,63 @@ _ENROLL = text(
 )
 
 
-def _stage(raw: sqlite3.Connection, foreign: sqlite3.Connection, plan: _Plan) -> None:
-    """The file's verified versions and parents into TEMP tables; every id and hash it holds."""
+def _stage(conn: Connection, foreign: sqlite3.Connection, plan: _Plan) -> None:
+    """The file's verified versions and parents into the staging tables; every id and hash
+    it holds. On a server by COPY (db.postgres), in SQLite by executemany."""
     verified = set(plan.verified_versions)
-    raw.executemany("INSERT INTO temp.merge_file_version(version_id) VALUES (?)", foreign.execute("SELECT version_id FROM version"))
-    raw.executemany("INSERT INTO temp.merge_file_blob(sha256) VALUES (?)", foreign.execute("SELECT sha256 FROM blob"))
-    if not verified:
-        return
-    rows = foreign.execute(
-        "SELECT version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature FROM version"
-    )
-    raw.executemany(
-        "INSERT INTO temp.merge_incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (r for r in rows if r[0] in verified)
-    )
+    versions = foreign.execute("SELECT " + ", ".join(_INCOMING) + " FROM version")
     parents = foreign.execute("SELECT version_id, parent_id FROM version_parent")
-    raw.executemany("INSERT INTO temp.merge_incoming_parent VALUES (?, ?)", (r for r in parents if r[0] in verified))
+    tables = [
+        ("merge_file_version", ("version_id",), foreign.execute("SELECT version_id FROM version")),
+        ("merge_file_blob", ("sha256",), foreign.execute("SELECT sha256 FROM blob")),
+    ]
+    if verified:
+        tables += [
+            ("merge_incoming", _INCOMING, (r for r in versions if r[0] in verified)),
+            ("merge_incoming_parent", ("version_id", "parent_id"), (r for r in parents if r[0] in verified)),
+        ]
+    if conn.dialect.name == "postgresql":
+        from db import postgres
+
+        for table, columns, rows in tables:
+            postgres.stage(conn, table, columns, rows)
+        return
+    raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+    for table, columns, rows in tables:
+        raw.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", rows)
 
 
-def _copy_blobs(raw: sqlite3.Connection, foreign: sqlite3.Connection, plan: _Plan) -> tuple[int, int]:
+def _pieces(foreign: sqlite3.Connection, rowid: int) -> Iterator[bytes]:
+    with foreign.blobopen("blob", "data", rowid, readonly=True) as src:
+        while chunk := src.read(_CHUNK):
+            yield chunk
+
+
+def _copy_blobs(conn: Connection, foreign: sqlite3.Connection, plan: _Plan) -> tuple[int, int]:
     """Stream the verified blobs not here yet; (count, bytes)."""
+    server = conn.dialect.name == "postgresql"
+    raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
     count = size_total = 0
     for sha in plan.verified_blobs:
-        if raw.execute("SELECT 1 FROM main.blob WHERE sha256 = ?", (sha,)).fetchone():
-            continue  # an earlier file of the batch brought it
+        if conn.execute(text("SELECT 1 FROM blob WHERE sha256 = :h"), {"h": sha}).first():
+            continue  # an earlier file of the batch (or another lead, on a server) brought it
         found = foreign.execute("SELECT id, size, mime FROM blob WHERE sha256 = ?", (sha,)).fetchone()
         if found is None:
             continue  # _LEFT_OUT names it
         rowid, size, mime = found
-        target = raw.execute(
-            "INSERT INTO main.blob(sha256, size, mime, data) VALUES (?, ?, ?, zeroblob(?))", (sha, size, mime, size)
-        ).lastrowid
-        if size:
-            with foreign.blobopen("blob", "data", rowid, readonly=True) as src, raw.blobopen(
-                "blob", "data", target, readonly=False, name="main"
-            ) as dst:
-                while chunk := src.read(_CHUNK):
-                    dst.write(chunk)
+        if server:
+            from db import postgres
+
+            if postgres.copy_blob(conn, sha, size, mime, _pieces(foreign, rowid)) != size:
+                raise KnownDatabaseError(plan.source, "the file changed between its checks and the merge; nothing was merged")
+        else:
+            target = raw.execute(
+                "INSERT INTO blob(sha256, size, mime, data) VALUES (?, ?, ?, zeroblob(?))", (sha, size, mime, size)
+            ).lastrowid
+            if size:
+                with raw.blobopen("blob", "data", target, readonly=False, name="main") as dst:
+                    for chunk in _pieces(foreign, rowid):
+                        dst.write(chunk)
         count += 1
         size_total += size
     return count, size_total
@@ -609,16 +637,15 @@ def _apply(conn: Connection, foreign: sqlite3.Connection, plan: _Plan, report: F
         elif conn.execute(text("SELECT fingerprint FROM device WHERE id = :i"), {"i": device.id}).scalar() != device.fingerprint:
             raise Refused(report.file, "device_key", f"device {device.id[:8]} was enrolled meanwhile with another key")
     report.enrolled = enrolled
-    for statement in _UNION:
+    for statement in _UNION[conn.dialect.name]:
         conn.exec_driver_sql(statement)
-    raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
-    _stage(raw, foreign, plan)
+    _stage(conn, foreign, plan)
     conn.exec_driver_sql(_NEW)
     projection.begin_scope(conn)
     conn.exec_driver_sql(_SCOPE.format(scope=projection.AFFECTED))
     added = conn.exec_driver_sql(_INSERT_VERSIONS).rowcount
     conn.exec_driver_sql(_INSERT_PARENTS)
-    blobs, blob_bytes = _copy_blobs(raw, foreign, plan)
+    blobs, blob_bytes = _copy_blobs(conn, foreign, plan)
     if conn.exec_driver_sql(_LEFT_OUT).scalar():
         raise KnownDatabaseError(report.file, "the file changed between its checks and the merge; nothing was merged")
     for m in plan.chain:
@@ -653,7 +680,6 @@ def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileR
         foreign = open_hardened(quarantined)
     except sqlite3.Error as exc:
         raise Refused(report.file, "unreadable", f"the file could not be read again ({exc})") from exc
-    raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
     try:
         # a savepoint of our own (SQLAlchemy's would try to roll back to it after SQLite has
         # already rolled the whole transaction back, as it does on a full disk)
@@ -661,19 +687,36 @@ def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileR
         try:
             _apply(conn, foreign, plan, report, now)
         except BaseException:
-            if raw.in_transaction:
+            if _in_transaction(conn):
                 conn.exec_driver_sql("ROLLBACK TO merge_file")
                 conn.exec_driver_sql("RELEASE merge_file")
             raise
         conn.exec_driver_sql("RELEASE merge_file")
     except IntegrityError as exc:
         raise Refused(report.file, "contents", f"the file's versions cannot be stored beside those already here ({exc.orig})") from exc
-    except OperationalError as exc:
-        raise engine.translate(exc, target) from exc
+    except DBAPIError as exc:
+        raise _translated(exc, target) from exc
     except sqlite3.OperationalError as exc:  # from the raw staging and blob streams
-        raise engine.translate(OperationalError(str(exc), None, exc), target) from exc
+        raise _translated(OperationalError(str(exc), None, exc), target) from exc
+    except Exception as exc:
+        if type(exc).__module__.startswith("psycopg"):  # from COPY on a server
+            raise _translated(OperationalError(str(exc), None, exc), target) from exc
+        raise
     finally:
         foreign.close()
+
+
+def _in_transaction(conn: Connection) -> bool:
+    """Whether the batch's transaction is still open: SQLite rolls all of it back by itself
+    on some failures (a full disk); PostgreSQL keeps it, aborted until a ROLLBACK TO."""
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        return raw.info.transaction_status != 0  # type: ignore[union-attr]  # 0: idle
+    return bool(raw.in_transaction)  # type: ignore[union-attr]
+
+
+def _translated(exc: DBAPIError, target: Path) -> Exception:
+    return engine.translate(exc, target)
 
 
 # --- the reports, kept ----------------------------------------------------------------------
@@ -723,12 +766,18 @@ def _store_report(conn: Connection, reports: Sequence[FileReport], now: str, *, 
     key = f"{REPORT_KEY}{now}:{number:08d}"
     local.put(conn, key, _report_json(reports, now, dry_run))
     if dry_run:
-        rows = conn.execute(
-            text("SELECT key FROM local_state WHERE key LIKE 'merge_report:%' AND json_extract(value, '$.dry_run') ORDER BY key DESC")
-        ).scalars().all()
+        kept = conn.execute(text("SELECT key, value FROM local_state WHERE key LIKE 'merge_report:%' ORDER BY key DESC")).all()
+        rows = [k for k, v in kept if _is_dry_run(v)]
         for old in rows[DRY_RUNS_KEPT:]:
             conn.execute(text("DELETE FROM local_state WHERE key = :k"), {"k": old})
     return key
+
+
+def _is_dry_run(value: str) -> bool:
+    try:
+        return bool(json.loads(value).get("dry_run"))
+    except (ValueError, AttributeError):
+        return False
 
 
 def _parse_report(key: str, value: str) -> BatchReport:
@@ -818,7 +867,7 @@ def _prepare(
     report = FileReport(path, "refused")
     prepared = _Prepared(report, quarantine_dir / f"{uuid.uuid4().hex}.db")
     try:
-        if path.resolve() == database.path.resolve():
+        if not database.on_server and path.resolve() == database.path.resolve():
             raise Refused(path, "unreadable", "this is the database being merged into")
         report.file_sha256 = _quarantine(path, prepared.quarantined)
         known = _known_file(database, report.file_sha256)
@@ -902,8 +951,9 @@ def merge(
                         report.status = "nothing-new"
                         continue
                     seen.add(report.file_sha256)
-                    if not dry_run and not backed_up:
-                        # a copy as of before the batch (the batch's transaction is not visible to it)
+                    if not dry_run and not backed_up and not database.on_server:
+                        # a copy as of before the batch (the batch's transaction is not visible to it);
+                        # a server's backups are its administrator's (pg_dump, base backups)
                         backup_dir.mkdir(parents=True, exist_ok=True)
                         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
                         migrations.backup(database.path, backup_dir / f"{database.path.stem}-{stamp}.db")
@@ -963,21 +1013,21 @@ def _keep_dry_run(conn: Connection, reports: Sequence[FileReport], now: str, tar
         finally:
             if transaction.is_active:
                 transaction.rollback()
-    except (KnownDatabaseError, OperationalError):
+    except (KnownDatabaseError, DBAPIError):
         return
 
 
 def _begin(conn: Connection, target: Path) -> RootTransaction:
     try:
         return conn.begin()
-    except OperationalError as exc:
+    except DBAPIError as exc:
         raise engine.translate(exc, target) from exc
 
 
 def _commit(transaction: RootTransaction, target: Path) -> None:
     try:
         transaction.commit()
-    except OperationalError as exc:
+    except DBAPIError as exc:
         raise engine.translate(exc, target) from exc
 
 

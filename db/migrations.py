@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, text
 
 from db.engine import file_uri, write
-from db.errors import DatabaseCorrupt, DatabaseTooNew, NotYanshouDatabase
+from db.errors import DatabaseCorrupt, DatabaseTooNew, KnownDatabaseError, NotInitialised, NotYanshouDatabase
 
 APPLICATION_ID = 0x59534855  # "YSHU"
 SCHEMA_VERSION = 1
@@ -69,6 +69,8 @@ def _accept(path: Path, app_id: int, version: int) -> int:
 
 def upgrade(engine: Engine, path: Path) -> int:
     """Bring the file to SCHEMA_VERSION; returns the version it had (0 for a new file)."""
+    if engine.dialect.name == "postgresql":
+        return _upgrade_server(engine, str(path))
     fresh = not path.exists() or path.stat().st_size == 0
     start = 0 if fresh else check_file(path)
     if not fresh:
@@ -91,19 +93,59 @@ def upgrade(engine: Engine, path: Path) -> int:
     return start
 
 
+def _upgrade_server(engine: Engine, where: str) -> int:
+    """The same steps on a PostgreSQL master (db.postgres): the version in its own table,
+    each step one transaction (PostgreSQL's DDL is transactional too), under the writer lock."""
+    from db import postgres
+
+    with engine.connect() as conn:
+        start = _accept(Path(where), APPLICATION_ID, postgres.schema_version(conn, where, APPLICATION_ID))
+    if start == 0:
+        raise NotInitialised(where, "the database was never initialised ('yanshou init URL --role master')")
+    for version in range(start + 1, SCHEMA_VERSION + 1):
+        with write(engine, where) as conn:
+            STEPS[version](conn)
+            postgres.set_version(conn, version)
+    return start
+
+
+def create_server_schema(conn: Connection, where: str) -> None:
+    """The current schema into an empty PostgreSQL database, in the caller's transaction
+    (with the reference data `init` writes after it: a master exists whole or not at all)."""
+    from db import postgres
+
+    if postgres.schema_version(conn, where, APPLICATION_ID):
+        raise KnownDatabaseError(where, "the database holds a Yanshou master already; open it instead")
+    for statement in postgres.ddl(ddl(1), APPLICATION_ID, 1):
+        conn.exec_driver_sql(statement)
+    for version in range(2, SCHEMA_VERSION + 1):
+        STEPS[version](conn)
+        postgres.set_version(conn, version)
+
+
 def quick_check(engine: Engine, path: Path) -> None:
     """SQLite's quick check, and every table of the schema present."""
+    if engine.dialect.name == "postgresql":
+        from db import postgres
+
+        with engine.connect() as conn:
+            present = postgres.tables(conn)
+        missing = sorted(tables(SCHEMA_VERSION) - present)
+        if missing:
+            raise DatabaseCorrupt(path, f"the database lacks tables of its schema ({', '.join(missing)})")
+        return
     with engine.connect() as conn:
         result = conn.execute(text("PRAGMA quick_check")).scalars().all()
-        tables = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
+        present = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
     if result != ["ok"]:
         raise DatabaseCorrupt(path, "the database file is damaged: " + "; ".join(result[:3]))
-    missing = sorted(_tables(SCHEMA_VERSION) - tables)
+    missing = sorted(tables(SCHEMA_VERSION) - present)
     if missing:
         raise DatabaseCorrupt(path, f"the database lacks tables of its schema ({', '.join(missing)}); it is damaged or from a test build")
 
 
-def _tables(version: int) -> set[str]:
+def tables(version: int) -> set[str]:
+    """The names of a schema version's tables."""
     return {s.split("(")[0].split()[2].strip('"') for s in ddl(version) if s.upper().startswith("CREATE TABLE")}
 
 

@@ -14,6 +14,7 @@ of records) so a merge of thousands of versions costs little more than copying t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ class Column:
     name: str
     default: Any = None  # used when the payload lacks the key (None: NULL)
     required: bool = False  # a text the payload must carry (a merge refuses a version without it)
+    integer: bool = False  # an INTEGER column (PostgreSQL casts what it reads from JSON as text)
 
 
 def _keys(*names: str) -> tuple[Column, ...]:
@@ -48,7 +50,8 @@ ENTITIES: dict[str, tuple[str, tuple[Column, ...]]] = {
     "evidence": (
         "current_evidence",
         (
-            *_keys("inspector", "sha256", "name", "mime"), Column("size", 0), Column("county"), Column("item"), Column("mode"),
+            *_keys("inspector", "sha256", "name", "mime"), Column("size", 0, integer=True), Column("county"), Column("item"),
+            Column("mode"),
             Column("caption", ""), Column("taken_at"), Column("gps"), Column("attached_at", ""),
         ),
     ),
@@ -68,7 +71,9 @@ ENTITIES: dict[str, tuple[str, tuple[Column, ...]]] = {
     ),
 }
 
-AFFECTED = "temp.projection_scope"
+# Temporary tables are named without their schema: SQLite's `temp` and PostgreSQL's
+# `pg_temp` are both searched first, and no table of the schema has these names.
+AFFECTED = "projection_scope"
 
 
 def missing_fields(entity: str, payload: Any) -> list[str]:
@@ -81,10 +86,18 @@ def missing_fields(entity: str, payload: Any) -> list[str]:
     return [c.name for c in spec[1] if c.required and not isinstance(payload.get(c.name), str)]
 
 
-def _sql_value(col: Column) -> str:
-    value = f"json_extract(w.payload, '$.{col.name}')"
+def _sql_value(col: Column, dialect: str) -> str:
+    """A payload field in SQL. SQLite's json_extract gives an object as compact JSON;
+    PostgreSQL's `json ->>` gives it as the payload spells it, and the payload is stored
+    canonical (compact, keys sorted): the same text on both."""
+    if dialect == "postgresql":
+        value = f"(w.payload::json ->> '{col.name}')"
+    else:
+        value = f"json_extract(w.payload, '$.{col.name}')"
     if col.default is not None:
-        return f"coalesce({value}, '{col.default}')"
+        value = f"coalesce({value}, '{col.default}')"
+    if col.integer and dialect == "postgresql":
+        value = f"CAST({value} AS BIGINT)"
     return value
 
 
@@ -102,11 +115,13 @@ _WINNERS = (
     " SELECT v.record_id, v.version_id, v.entity, v.deleted, v.payload,"
     "  row_number() OVER (PARTITION BY v.record_id ORDER BY v.hlc DESC, v.device_id DESC) AS rn"
     " FROM head h JOIN version v ON v.version_id = h.version_id WHERE h.record_id IN (SELECT record_id FROM {scope})"
-    ") WHERE rn = 1"
+    ") AS ranked WHERE rn = 1"
 )
 
 
-def _statements(scope: str, entities: tuple[str, ...] = tuple(ENTITIES), *, winners_table: bool = False) -> list[str]:
+def _statements(
+    scope: str, dialect: str, entities: tuple[str, ...] = tuple(ENTITIES), *, winners_table: bool = False
+) -> list[str]:
     """The statements that recompute the records in `scope`. With `winners_table`, the
     provisional winners are computed once into a temporary table and each current table
     is filled from it (for many records); otherwise each reads them from a subquery."""
@@ -121,28 +136,43 @@ def _statements(scope: str, entities: tuple[str, ...] = tuple(ENTITIES), *, winn
     if winners_table:
         out += [
             "CREATE TEMP TABLE IF NOT EXISTS projection_winner(record_id TEXT PRIMARY KEY, version_id TEXT, entity TEXT, "
-            "deleted INTEGER, payload TEXT)",
-            "DELETE FROM temp.projection_winner",
-            f"INSERT INTO temp.projection_winner(record_id, version_id, entity, deleted, payload) {_WINNERS.format(scope=scope)}",
+            "deleted BOOLEAN, payload TEXT)",
+            "DELETE FROM projection_winner",
+            f"INSERT INTO projection_winner(record_id, version_id, entity, deleted, payload) {_WINNERS.format(scope=scope)}",
         ]
-        winners = "temp.projection_winner"
+        winners = "projection_winner"
     for entity in entities:
         table, cols = ENTITIES[entity]
         names = ", ".join(c.name for c in cols)
-        values = ", ".join(_sql_value(c) for c in cols)
+        values = ", ".join(_sql_value(c, dialect) for c in cols)
         out += [
             f"DELETE FROM {table} WHERE record_id IN (SELECT record_id FROM {scope})",
             f"INSERT INTO {table}(record_id, version_id, {names}) SELECT w.record_id, w.version_id, {values} "
-            f"FROM {winners} w WHERE w.deleted = 0 AND w.entity = '{entity}'",
+            f"FROM {winners} w WHERE NOT w.deleted AND w.entity = '{entity}'",
         ]
     return out
 
 
-_SCOPED = _statements(AFFECTED, winners_table=True)
-_ONE_RECORD = "(SELECT :r AS record_id)"
-_ONE = {entity: [text(s) for s in _statements(_ONE_RECORD, (entity,))] for entity in ENTITIES}
-_ONE_OTHER = [text(s) for s in _statements(_ONE_RECORD, ())]  # records with no current table (evidence links…)
-_SCOPED_TEXT = [text(s) for s in _SCOPED]
+_ONE_RECORD = "(SELECT CAST(:r AS TEXT) AS record_id) AS one_record"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    scoped: list[Any]
+    one: dict[str, list[Any]]
+    other: list[Any]  # records with no current table (evidence links…)
+
+
+@functools.cache
+def _compiled(dialect: str) -> _Compiled:
+    """The statements for one dialect, built once: building a text() costs more than running it."""
+    return _Compiled(
+        [text(s) for s in _statements(AFFECTED, dialect, winners_table=True)],
+        {entity: [text(s) for s in _statements(_ONE_RECORD, dialect, (entity,))] for entity in ENTITIES},
+        [text(s) for s in _statements(_ONE_RECORD, dialect, ())],
+    )
+
+
 _CONFLICTED_IN_SCOPE = text(
     f"SELECT record_id FROM head WHERE record_id IN (SELECT record_id FROM {AFFECTED}) GROUP BY record_id HAVING count(*) > 1"
 )
@@ -151,14 +181,14 @@ _HEAD_COUNT = text("SELECT count(*) FROM head WHERE record_id = :r")
 
 def begin_scope(conn: Connection) -> None:
     """An empty temporary set of record ids for `refresh_scope`; fill it, then refresh."""
-    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {AFFECTED.split('.')[1]}(record_id TEXT PRIMARY KEY)")
+    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {AFFECTED}(record_id TEXT PRIMARY KEY)")
     conn.exec_driver_sql(f"DELETE FROM {AFFECTED}")
 
 
 def refresh_scope(conn: Connection) -> list[str]:
     """Recompute heads, current rows and conflicts of the records in the scope table;
     returns the records that are in conflict afterwards."""
-    for statement in _SCOPED_TEXT:
+    for statement in _compiled(conn.dialect.name).scoped:
         conn.execute(statement)
     conflicted_ids = list(conn.execute(_CONFLICTED_IN_SCOPE).scalars())
     for record_id in conflicted_ids:
@@ -168,7 +198,8 @@ def refresh_scope(conn: Connection) -> list[str]:
 
 def refresh(conn: Connection, record_id: str, entity: str) -> None:
     """Recompute one record of a known entity (after a local write)."""
-    for statement in _ONE.get(entity, _ONE_OTHER):
+    compiled = _compiled(conn.dialect.name)
+    for statement in compiled.one.get(entity, compiled.other):
         conn.execute(statement, {"r": record_id})
     if conn.execute(_HEAD_COUNT, {"r": record_id}).scalar_one() > 1:
         _settle(conn, record_id)
@@ -192,7 +223,7 @@ _HEADS = text(
     "JOIN version v ON v.version_id = h.version_id WHERE h.record_id = :r ORDER BY v.hlc DESC, v.device_id DESC"
 )
 _ANCESTORS = text(
-    "WITH RECURSIVE up(id) AS (SELECT :v UNION SELECT p.parent_id FROM version_parent p JOIN up ON p.version_id = up.id) "
+    "WITH RECURSIVE up(id) AS (SELECT CAST(:v AS TEXT) UNION SELECT p.parent_id FROM version_parent p JOIN up ON p.version_id = up.id) "
     "SELECT id FROM up"
 )
 _BASE = text(

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from db import canonical, manifest, migrations
+from db import canonical, engine, manifest, migrations
 from db.database import Database
 from db.engine import file_uri
 from db.errors import DatabaseCorrupt, KnownDatabaseError
@@ -80,40 +80,62 @@ def _sign_manifest(database: Database, signer: Signer, figures: dict, created: s
     return made
 
 
-def export(database: Database, signer: Signer, target: Path, *, created: str) -> Snapshot:
-    """Write a signed, verified snapshot of `database` to `target` (e.g. on a USB stick)."""
-    source = database.path
-    migrations.check_file(source)
-    if target.resolve() == source.resolve():
-        raise KnownDatabaseError(target, "the export would overwrite the database itself; choose another file")
-    with tempfile.TemporaryDirectory(prefix="yanshou-export-") as work:
-        local_copy = Path(work) / "snapshot.db"
-        src = sqlite3.connect(file_uri(source, "mode=ro"), uri=True)
+def _local_copy(database: Database, local_copy: Path) -> None:
+    """The whole database as one SQLite file on the local disk: the backup API for a file;
+    for a master on a server, a file of our schema filled in one consistent read."""
+    if not database.on_server:
+        src = sqlite3.connect(file_uri(database.path, "mode=ro"), uri=True)
         try:
             dst = sqlite3.connect(local_copy, isolation_level=None)
             try:
                 src.backup(dst)
-                check = dst.execute("PRAGMA integrity_check").fetchall()
-                if check != [("ok",)]:
-                    raise DatabaseCorrupt(source, "the snapshot failed its integrity check: " + str(check[:3]))
-                made = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created)
-                dst.execute("BEGIN")
-                # The master's kept merge reports (db/merge.py REPORT_KEY) are its own business:
-                # they do not go to the laptops.
-                dst.execute("DELETE FROM local_state WHERE key LIKE 'merge_report:%'")
-                manifest.store(dst, made)
-                dst.execute(
-                    "INSERT INTO local_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (manifest.EXPORT_KEY, made.hash),
-                )
-                dst.execute("COMMIT")
-                dst.execute("PRAGMA journal_mode=DELETE")
-                versions = dst.execute("SELECT count(*) FROM version").fetchone()[0]
-                blobs = dst.execute("SELECT count(*) FROM blob").fetchone()[0]
             finally:
                 dst.close()
         finally:
             src.close()
+        return
+    from db import postgres
+
+    made = engine.sqlite_engine(local_copy)
+    try:
+        migrations.upgrade(made, local_copy)
+    finally:
+        made.dispose()
+    with database.read() as conn:
+        postgres.export_copy(conn, local_copy, sorted(migrations.tables(migrations.SCHEMA_VERSION)))
+
+
+def export(database: Database, signer: Signer, target: Path, *, created: str) -> Snapshot:
+    """Write a signed, verified snapshot of `database` to `target` (e.g. on a USB stick)."""
+    source = database.path
+    if not database.on_server:
+        migrations.check_file(source)
+        if target.resolve() == source.resolve():
+            raise KnownDatabaseError(target, "the export would overwrite the database itself; choose another file")
+    with tempfile.TemporaryDirectory(prefix="yanshou-export-") as work:
+        local_copy = Path(work) / "snapshot.db"
+        _local_copy(database, local_copy)
+        dst = sqlite3.connect(local_copy, isolation_level=None)
+        try:
+            check = dst.execute("PRAGMA integrity_check").fetchall()
+            if check != [("ok",)]:
+                raise DatabaseCorrupt(source, "the snapshot failed its integrity check: " + str(check[:3]))
+            made = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created)
+            dst.execute("BEGIN")
+            # The master's kept merge reports (db/merge.py REPORT_KEY) are its own business:
+            # they do not go to the laptops.
+            dst.execute("DELETE FROM local_state WHERE key LIKE 'merge_report:%'")
+            manifest.store(dst, made)
+            dst.execute(
+                "INSERT INTO local_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (manifest.EXPORT_KEY, made.hash),
+            )
+            dst.execute("COMMIT")
+            dst.execute("PRAGMA journal_mode=DELETE")
+            versions = dst.execute("SELECT count(*) FROM version").fetchone()[0]
+            blobs = dst.execute("SELECT count(*) FROM blob").fetchone()[0]
+        finally:
+            dst.close()
         _fsync(local_copy)
         expected = file_sha256(local_copy)
         target.parent.mkdir(parents=True, exist_ok=True)

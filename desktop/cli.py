@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.errors import KnownDatabaseError
+from db.location import location
 from desktop import paths, textwidth
 from desktop.core.campaign import Campaign
 from desktop.core.errors import InputError
@@ -63,62 +64,62 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("gui", help="open the window (the default command)")
-    p.add_argument("db", type=Path, nargs="?", help="a database (default: the last one opened)")
+    p.add_argument("db", type=location, nargs="?", help="a database (default: the last one opened)")
     p.add_argument("--screenshot", type=Path, metavar="PNG", help="render the window offscreen at 1366×768 to PNG and exit")
 
     p = sub.add_parser("init", help="create a database for a laptop (field) or the team lead (master)")
-    p.add_argument("db", type=Path)
+    p.add_argument("db", type=location)
     p.add_argument("--role", choices=("field", "master"), required=True)
     p.add_argument("--campaign", type=Path, help="a campaign file (default: the built-in Lu'an 2018 campaign)")
     p.add_argument("--inspector", help="the inspector who works on this laptop")
 
     p = sub.add_parser("indicators", help="print the indicator table")
-    p.add_argument("db", type=Path, nargs="?", help="a database (default: the built-in campaign)")
+    p.add_argument("db", type=location, nargs="?", help="a database (default: the built-in campaign)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("import-sheet", help="import a CSV or XLSX score sheet")
-    p.add_argument("db", type=Path)
+    p.add_argument("db", type=location)
     p.add_argument("sheet", type=Path)
     p.add_argument("--kind", choices=SHEET_KINDS, required=True)
     p.add_argument("--inspector", help="whose inspection sheet it is (default: the laptop's inspector)")
 
     p = sub.add_parser("export", help="a consistent snapshot of a database, for the USB stick")
-    p.add_argument("db", type=Path)
+    p.add_argument("db", type=location)
     p.add_argument("out", type=Path)
 
     p = sub.add_parser("merge", help="merge laptops' exports into the master (or the master's export into a laptop)")
-    p.add_argument("db", type=Path, metavar="MASTER")
+    p.add_argument("db", type=location, metavar="MASTER")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument("--enroll", action="store_true", help="accept devices not seen before (check their key fingerprints first)")
 
     p = sub.add_parser("conflicts", help="the open conflicts, with their competing versions")
-    p.add_argument("db", type=Path, metavar="MASTER")
+    p.add_argument("db", type=location, metavar="MASTER")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("resolve", help="settle a conflict by keeping one of its versions")
-    p.add_argument("db", type=Path, metavar="MASTER")
+    p.add_argument("db", type=location, metavar="MASTER")
     p.add_argument("conflict", help="the conflict's id (or its first characters)")
     p.add_argument("--keep", required=True, metavar="VERSION", help="the version to keep (its id or first characters)")
 
     p = sub.add_parser("verify", help="check a signed PDF, or every signature in a database")
     p.add_argument("file", type=Path, help="a PDF the program printed, or a database")
-    p.add_argument("--db", type=Path, metavar="MASTER", help="with a PDF: also check that its key is an enrolled device's")
+    p.add_argument("--db", type=location, metavar="MASTER", help="with a PDF: also check that its key is an enrolled device's")
 
     p = sub.add_parser("record", help="print a county's inspection record (检查记录表) to PDF")
-    p.add_argument("db", type=Path)
+    p.add_argument("db", type=location)
     p.add_argument("--county", required=True, metavar="NAME", help="the county's name as in the campaign (e.g. 金安区)")
     p.add_argument("--inspector", metavar="NAME", help="only this inspector's record (default: every inspector's)")
     p.add_argument("--out", required=True, type=Path, metavar="PDF")
     p.add_argument("--sign", action="store_true", help="sign the PDF with this computer's device key (PAdES)")
 
     p = sub.add_parser("report", help="print the results summary (验收结果汇总表) to PDF")
-    p.add_argument("db", type=Path)
+    p.add_argument("db", type=location)
     p.add_argument("--out", required=True, type=Path, metavar="PDF")
     p.add_argument("--sign", action="store_true", help="sign the PDF with this computer's device key (PAdES)")
 
     p = sub.add_parser("problems", help="print a county's problem list (问题整改清单) to PDF")
-    p.add_argument("db", type=Path)
+    p.add_argument("db", type=location)
     p.add_argument("--county", required=True, metavar="NAME")
     p.add_argument("--out", required=True, type=Path, metavar="PDF")
     p.add_argument("--sign", action="store_true", help="sign the PDF with this computer's device key (PAdES)")
@@ -127,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, nargs="?", default=Path("yanshou-demo"), help="an empty or new folder (default: ./yanshou-demo)")
 
     p = sub.add_parser("results", help="weighted totals, ranks and grades")
-    p.add_argument("db", type=Path)
+    p.add_argument("db", type=location)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     return parser
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import pgserver
 import pytest
 
 
@@ -18,3 +21,44 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
     return tmp_path
+
+
+# --- PostgreSQL (tests/pgserver.py) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.Server]:
+    server, stop = pgserver.start()
+    try:
+        yield server
+    finally:
+        if stop is not None:
+            next(stop, None)
+
+
+@pytest.fixture
+def pg_url(pg_server: pgserver.Server) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database's URL (dropped afterwards)."""
+    if pg_server.why_not:
+        if os.environ.get("YANSHOU_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here (YANSHOU_REQUIRE_POSTGRES=1): {pg_server.why_not}")
+        pytest.skip(f"no PostgreSQL server: {pg_server.why_not}")
+    name = pgserver.create_database(pg_server)
+    try:
+        yield pg_server.url_for(name)
+    finally:
+        pgserver.drop_database(pg_server, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run the test once on a SQLite master and once on a PostgreSQL one."""
+    return str(request.param)
+
+
+@pytest.fixture
+def master_location(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where the test's master lives: a file, or a fresh PostgreSQL database."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return tmp_path / "master.db"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from db import merge as merging
 from db import snapshot, versions
@@ -133,6 +133,12 @@ def _written(hlc: int) -> dt.datetime:
     return dt.datetime.fromtimestamp((hlc >> 16) / 1000, dt.UTC)
 
 
+_COMPETING = text(
+    "SELECT v.version_id, v.device_id, d.role, d.inspector, v.hlc, v.deleted, v.payload FROM version v "
+    "JOIN device d ON d.id = v.device_id WHERE v.version_id IN :h ORDER BY v.hlc DESC, v.device_id DESC"
+).bindparams(bindparam("h", expanding=True))
+
+
 def conflicts(ws: Workspace) -> list[Conflict]:
     """The open conflicts, hard ones first, then by county and item."""
     out = []
@@ -140,14 +146,7 @@ def conflicts(ws: Workspace) -> list[Conflict]:
         rows = conn.execute(text("SELECT id, record_id, entity, kind, heads, fields FROM conflict")).all()
         for cid, record_id, entity, kind, heads, fields in rows:
             competing = []
-            for r in conn.execute(
-                text(
-                    "SELECT v.version_id, v.device_id, d.role, d.inspector, v.hlc, v.deleted, v.payload FROM version v "
-                    "JOIN device d ON d.id = v.device_id WHERE v.version_id IN (SELECT value FROM json_each(:h)) "
-                    "ORDER BY v.hlc DESC, v.device_id DESC"
-                ),
-                {"h": heads},
-            ):
+            for r in conn.execute(_COMPETING, {"h": json.loads(heads)}):
                 competing.append(CompetingVersion(r[0], r[1], r[2], r[3], _written(r[4]), bool(r[5]), json.loads(r[6])))
             sample = competing[0].payload if competing else {}
             out.append(

@@ -4,11 +4,12 @@ written as the services write them, exports and merges as the commands do them."
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import pgserver
 import pytest
 from sqlalchemy import text
 
@@ -27,10 +28,11 @@ STATE_TABLES = (
 @dataclass
 class Team:
     root: Path
+    place: Callable[[str], Path | str] | None = None  # where a master of this name lives (default: a file in root)
     opened: list[Workspace] = field(default_factory=list)
 
     def master(self, name: str = "master.db") -> Workspace:
-        ws = create(self.root / name, role="master")
+        ws = create(self.place(name) if self.place else self.root / name, role="master")
         self.opened.append(ws)
         return ws
 
@@ -50,10 +52,33 @@ class Team:
 
 
 @pytest.fixture
-def team(tmp_path: Path) -> Iterator[Team]:
-    t = Team(tmp_path)
+def team(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Team]:
+    """Laptops (SQLite files, always) and masters on the test's backend: a file, or a
+    fresh PostgreSQL database for each master made (the first is `pg_url`'s)."""
+    made: list[str] = []
+    if backend == "postgresql":
+        first = request.getfixturevalue("pg_url")
+        server = request.getfixturevalue("pg_server")
+
+        def place(_name: str) -> str:
+            if not made:
+                made.append("")
+                return str(first)
+            made.append(pgserver.create_database(server))
+            return str(server.url_for(made[-1]))
+
+        t = Team(tmp_path, place)
+    else:
+        t = Team(tmp_path)
     yield t
     t.close()
+    for name in made[1:]:
+        pgserver.drop_database(request.getfixturevalue("pg_server"), name)
+
+
+def plain(row: Sequence[object]) -> tuple:
+    """A row as both backends give it alike: bytes for binary, 0/1 for booleans."""
+    return tuple(bytes(v) if isinstance(v, memoryview) else int(v) if isinstance(v, bool) else v for v in row)
 
 
 def county(ws: Workspace, index: int = 0) -> str:
@@ -95,8 +120,8 @@ def merge(master: Workspace, files: Sequence[Path], **kw: bool) -> list[sync.Fil
 def state(ws: Workspace) -> dict[str, list[tuple]]:
     """Every row of the version set and the projection, sorted."""
     with ws.read() as conn:
-        return {t: sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {t}")).all()) for t in STATE_TABLES if t != "blob"} | {
-            "blob": sorted(tuple(r) for r in conn.execute(text("SELECT sha256, size, mime, data FROM blob")).all())
+        return {t: sorted(plain(r) for r in conn.execute(text(f"SELECT * FROM {t}")).all()) for t in STATE_TABLES if t != "blob"} | {
+            "blob": sorted(plain(r) for r in conn.execute(text("SELECT sha256, size, mime, data FROM blob")).all())
         }
 
 
@@ -104,7 +129,7 @@ def rebuilt(ws: Workspace) -> dict[str, list[tuple]]:
     """The projection recomputed from the versions alone (in a rolled-back transaction)."""
     with ws.database.engine.connect() as conn, conn.begin() as tx:
         projection.rebuild(conn)
-        out = {t: sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {t}")).all()) for t in STATE_TABLES if t != "blob"}
+        out = {t: sorted(plain(r) for r in conn.execute(text(f"SELECT * FROM {t}")).all()) for t in STATE_TABLES if t != "blob"}
         tx.rollback()
     return out
 
@@ -116,3 +141,17 @@ def file_bytes(path: Path) -> bytes:
 def raw(path: Path) -> sqlite3.Connection:
     """A plain read-write connection to a file, to tamper with it as an attacker would."""
     return sqlite3.connect(path, isolation_level=None)
+
+
+def intact(ws: Workspace) -> bool:
+    """SQLite's integrity check on a file; a server keeps its own consistency (WAL, checksums)."""
+    if ws.database.on_server:
+        return True
+    with ws.read() as conn:
+        return conn.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
+
+
+def sqlite_only(ws: Workspace, why: str) -> None:
+    """Skip, saying why, a test of something only a SQLite master has (its file, its pages)."""
+    if ws.database.on_server:
+        pytest.skip(f"SQLite master only: {why}")

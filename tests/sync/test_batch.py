@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from syncutil import Team, evidence, merge, score, state
+from syncutil import Team, evidence, intact, merge, score, state
 
 from desktop import paths
 from desktop.services import sync
@@ -76,13 +76,14 @@ import os, signal, sys
 from pathlib import Path
 from desktop.services import sync
 from desktop.services.workspace import open_workspace
+from db.location import location
 
 def progress(done, total, name):
     if done == 2:  # two of the three files are in the batch's transaction
         print("killing", flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
 
-with open_workspace(Path(sys.argv[1])) as master:
+with open_workspace(location(sys.argv[1])) as master:
     sync.merge(master, [Path(p) for p in sys.argv[2:]], enroll=True, progress=progress)
 """
 
@@ -91,14 +92,13 @@ def test_kill_after_two_of_three_files_leaves_the_master_as_it_was(team: Team) -
     master, exports = three_laptops(team)
     before = everything(master)
     done = subprocess.run(
-        [sys.executable, "-c", _KILLED, str(master.path), *map(str, exports)],
+        [sys.executable, "-c", _KILLED, str(master.database.location), *map(str, exports)],
         cwd=REPO, env=os.environ.copy(), capture_output=True, text=True, timeout=120, check=False,
     )
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert "killing" in done.stdout
-    with open_workspace(master.path) as reopened:
-        with reopened.read() as conn:
-            assert conn.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
+    with open_workspace(master.database.location) as reopened:
+        assert intact(reopened)
         assert everything(reopened) == before
         assert [r.status for r in merge(reopened, exports)] == ["merged"] * 3
 
@@ -133,7 +133,7 @@ def test_reports_are_kept_and_read_back_after_reopening(team: Team) -> None:
     assert [r.status for r in real] == ["merged", "merged", "refused"]
     again = merge(master, [exports[0]], now="2026-09-12T11:00:00+00:00")
     assert [r.status for r in again] == ["nothing-new"]
-    path = master.path
+    path = master.database.location
     master.close()
 
     with open_workspace(path) as reopened:

@@ -5,7 +5,6 @@ the laptops, and the master's export merged into a laptop comes back as nothing 
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from syncutil import Team, county, evidence, merge, rebuilt, score, state
 
 from db import versions
@@ -233,8 +232,8 @@ def test_merging_the_same_files_twice_changes_nothing(team: Team) -> None:
 def _winner_first(ws: Workspace, ids: list[str]) -> list[str]:
     with ws.read() as conn:
         rows = conn.execute(
-            text("SELECT version_id, hlc, device_id FROM version WHERE version_id IN (SELECT value FROM json_each(:ids))"),
-            {"ids": json.dumps(ids)},
+            text("SELECT version_id, hlc, device_id FROM version WHERE version_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids},
         ).all()
     return [r[0] for r in sorted(rows, key=lambda r: (r[1], r[2]), reverse=True)]
 

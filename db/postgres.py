@@ -1,0 +1,252 @@
+"""The master on a PostgreSQL server: everything that differs from a SQLite file, here.
+
+A province-wide round keeps its master on a server that several leads' desks use at once
+(SPEC §4, SYNC.md "PostgreSQL later"). The logical model is the same; what differs:
+
+- **Where it is**: a SQLAlchemy URL (`postgresql+psycopg://user@host/db`, psycopg 3)
+  instead of a path. The database is made by the server's administrator; `init` writes
+  the schema into it. A password in the URL is never shown (`label`); `~/.pgpass` or
+  `PGPASSWORD` keep it off the command line.
+- **Schema version**: no file header, so a small `yanshou_schema` table holds what the
+  SQLite header holds (application id, schema version). The DDL is the frozen SQLite
+  DDL translated word for word (`ddl`): the same tables, columns and keys.
+- **One writer at a time**: SQLite's `BEGIN IMMEDIATE` becomes a transaction-scoped
+  advisory lock taken first thing in every write transaction (`WRITER_LOCK`). Two leads
+  merging at once: the second waits for the first's COMMIT, then sees its rows (READ
+  COMMITTED) and adds only what is still missing, so the result equals one merge after the
+  other. Their slow part (copy, hashes, signatures) runs before the lock, side by side.
+  Reads run in REPEATABLE READ: one consistent view, as a SQLite read transaction.
+- **Bulk in**: a merge stages a file's verified versions with `COPY` and streams each
+  new evidence blob into `bytea` through `COPY` in pieces (`copy_blob`), never the whole
+  file in memory; reading one back goes by `substring` in pieces (storage EXTERNAL: no
+  compression to undo, so a slice reads only its pages).
+- **Export**: a laptop's file is a SQLite file; `export_copy` writes the whole master
+  into a fresh one, in one consistent read, and the export goes on as from a SQLite master.
+"""
+
+from __future__ import annotations
+
+import binascii
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError, NotInitialised, NotYanshouDatabase
+from db.location import is_url, location
+
+SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+WRITER_LOCK = 0x59534855  # "YSHU": every write transaction holds it until COMMIT
+SCHEMA_TABLE = "yanshou_schema"
+CHUNK = 1024 * 1024
+CONNECT_TIMEOUT_S = 10
+
+
+def normalise(url: str) -> str:
+    """The URL with the psycopg 3 driver named (`postgresql://` alone would ask for psycopg2)."""
+    url = url.strip()
+    for scheme in ("postgresql://", "postgres://"):
+        if url.lower().startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
+def label(url: str) -> str:
+    """user@host:port/db, never the password: what messages and window titles show."""
+    try:
+        parsed = make_url(normalise(url))
+    except ArgumentError:
+        return "PostgreSQL"
+    host = parsed.host or "localhost"
+    port = f":{parsed.port}" if parsed.port else ""
+    user = f"{parsed.username}@" if parsed.username else ""
+    return f"{user}{host}{port}/{parsed.database or ''}"
+
+
+def engine(url: str) -> Engine:
+    """An engine for a master on a server: a small pool, READ COMMITTED by default, the
+    writer lock taken at the start of every write transaction (`immediate`)."""
+    try:
+        made = create_engine(
+            normalise(url), pool_size=2, max_overflow=6, pool_pre_ping=True,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "yanshou"},
+        )
+    except (ArgumentError, ImportError) as exc:
+        raise KnownDatabaseError(label(url), f"not a database URL this program can use ({exc})") from exc
+
+    @event.listens_for(made, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("immediate", False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+        else:
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+    return made
+
+
+def translate(exc: DBAPIError, where: str) -> Exception:
+    """A server's failures a user can act on; anything else is left as it is (a bug)."""
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None) or ""
+    if state == "53100":
+        return DiskFull(where, "the database server's disk is full; nothing was written")
+    if state in ("55P03", "40P01", "40001"):
+        return DatabaseBusy(where, "the database is busy with another lead's work; try again")
+    if state == "25006":
+        return KnownDatabaseError(where, "the database server accepts no writes (read-only)")
+    if state.startswith("28"):
+        return KnownDatabaseError(where, "the server refused the user name or password")
+    if state == "3D000":
+        return KnownDatabaseError(where, "the server has no such database; ask its administrator to create it")
+    if state == "42501":
+        return KnownDatabaseError(where, "the database user lacks the rights this needs")
+    if state.startswith("08") or (not state and exc.connection_invalidated) or "connection" in str(orig).lower():
+        return KnownDatabaseError(where, "the database server cannot be reached (check the network and the URL)")
+    return exc
+
+
+# --- schema ------------------------------------------------------------------------------------
+
+_AUTO_ID = ("CREATE TABLE blob", "CREATE TABLE import_log")
+
+
+def ddl(statements: Iterable[str], application_id: int, version: int) -> list[str]:
+    """The frozen SQLite DDL of a schema version in PostgreSQL's words: BLOB is bytea,
+    integers are 64-bit (the clock needs it), the two row-numbered tables number by identity."""
+    out = []
+    for statement in statements:
+        translated = statement.replace(" BLOB", " BYTEA").replace(" INTEGER", " BIGINT")
+        if statement.startswith(_AUTO_ID):
+            translated = translated.replace("id BIGINT NOT NULL", "id BIGINT GENERATED BY DEFAULT AS IDENTITY", 1)
+        out.append(translated)
+    out += [
+        "ALTER TABLE blob ALTER COLUMN data SET STORAGE EXTERNAL",
+        "ALTER TABLE thumbnail ALTER COLUMN data SET STORAGE EXTERNAL",
+        f"CREATE TABLE {SCHEMA_TABLE} (application_id BIGINT NOT NULL, version BIGINT NOT NULL)",
+        f"INSERT INTO {SCHEMA_TABLE} VALUES ({application_id}, {version})",
+    ]
+    return out
+
+
+def tables(conn: Connection) -> set[str]:
+    return set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+
+
+def schema_version(conn: Connection, where: str, application_id: int) -> int:
+    """0 for an empty database; the version of ours; a refusal for anything else."""
+    present = tables(conn)
+    if not present:
+        return 0
+    if SCHEMA_TABLE not in present:
+        raise NotYanshouDatabase(where, "the database holds tables, but not Yanshou's")
+    row = conn.execute(text(f"SELECT application_id, version FROM {SCHEMA_TABLE}")).first()
+    if row is None or row[0] != application_id:
+        raise NotYanshouDatabase(where, "the database holds tables, but not Yanshou's")
+    return int(row[1])
+
+
+def set_version(conn: Connection, version: int) -> None:
+    conn.execute(text(f"UPDATE {SCHEMA_TABLE} SET version = :v"), {"v": version})
+
+
+def require_initialised(conn: Connection, where: str) -> None:
+    if SCHEMA_TABLE not in tables(conn):
+        raise NotInitialised(where, "the database was never initialised ('yanshou init URL --role master')")
+
+
+# --- bulk in --------------------------------------------------------------------------------------
+
+
+def driver(conn: Connection) -> Any:
+    """The psycopg connection under a SQLAlchemy one (same transaction)."""
+    return conn.connection.driver_connection
+
+
+def stage(conn: Connection, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Rows into a (staging) table by COPY, in the caller's transaction."""
+    with driver(conn).cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _copy_text(value: str) -> bytes:
+    """A text field of COPY's text format (backslash, tab, newline escaped)."""
+    escaped = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return escaped.encode("utf-8")
+
+
+def copy_blob(conn: Connection, sha: str, size: int, mime: str, pieces: Iterable[bytes]) -> int:
+    """One blob into `blob`, streamed: its bytes go to the server as hex in COPY's text
+    format, a piece at a time. Returns the number of bytes sent."""
+    sent = 0
+    with driver(conn).cursor() as cur, cur.copy("COPY blob (sha256, size, mime, data) FROM STDIN") as copy:
+        copy.write(b"\t".join([_copy_text(sha), str(size).encode(), _copy_text(mime), b"\\\\x"]))
+        for piece in pieces:
+            copy.write(binascii.hexlify(piece))
+            sent += len(piece)
+        copy.write(b"\n")
+    return sent
+
+
+_SLICE = text("SELECT substring(data FROM :o FOR :n) FROM blob WHERE sha256 = :h")
+
+
+def read_blob(conn: Connection, sha: str, size: int) -> Iterator[bytes]:
+    """A blob's bytes in pieces (substring reads only the pages of its slice)."""
+    offset = 0
+    while offset < size:
+        piece = conn.execute(_SLICE, {"o": offset + 1, "n": CHUNK, "h": sha}).scalar()
+        if not piece:
+            return
+        yield bytes(piece)
+        offset += len(piece)
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def export_copy(conn: Connection, target: Path, table_names: list[str]) -> None:
+    """Every table of the master into `target`, a SQLite file made by this program's
+    schema (empty, same tables), in the caller's read transaction: one consistent view.
+    Blobs are copied a piece at a time (zeroblob + incremental I/O on the SQLite side)."""
+    dst = sqlite3.connect(target, isolation_level=None)
+    try:
+        dst.execute("BEGIN")
+        for table in table_names:
+            if table == "blob":
+                _export_blobs(conn, dst)
+                continue
+            result = conn.execution_options(yield_per=2000).execute(text(f'SELECT * FROM "{table}"'))
+            columns = list(result.keys())
+            marks = ", ".join("?" for _ in columns)
+            names = ", ".join(f'"{c}"' for c in columns)
+            for rows in result.partitions():
+                dst.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', [_sqlite_row(r) for r in rows])
+        dst.execute("COMMIT")
+    finally:
+        dst.close()
+
+
+def _sqlite_row(row: Any) -> tuple[Any, ...]:
+    return tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+
+
+def _export_blobs(conn: Connection, dst: sqlite3.Connection) -> None:
+    rows = conn.execute(text("SELECT id, sha256, size, mime FROM blob ORDER BY id")).all()
+    for blob_id, sha, size, mime in rows:
+        dst.execute("INSERT INTO blob(id, sha256, size, mime, data) VALUES (?, ?, ?, ?, zeroblob(?))", (blob_id, sha, size, mime, size))
+        if not size:
+            continue
+        with dst.blobopen("blob", "data", blob_id) as out:
+            for piece in read_blob(conn, sha, size):
+                out.write(piece)
+
+
+__all__ = [
+    "SCHEMA_TABLE", "WRITER_LOCK", "copy_blob", "ddl", "engine", "export_copy", "is_url", "label", "location",
+    "normalise", "read_blob", "require_initialised", "schema_version", "stage", "translate",
+]
