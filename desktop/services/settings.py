@@ -30,7 +30,7 @@ _WORK_TABLES = (
 _WORK = text(
     "SELECT county, count(*) FROM ("
     + " UNION ALL ".join(f"SELECT county FROM {t} WHERE county IS NOT NULL" for t in _WORK_TABLES)
-    + ") GROUP BY county"
+    + ") AS work GROUP BY county"
 )
 
 

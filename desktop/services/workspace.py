@@ -58,7 +58,13 @@ class Workspace:
 
     @property
     def path(self) -> Path:
+        """The file, or for a master on a server its user@host/db: what messages name."""
         return self.database.path
+
+    @property
+    def location(self) -> Path | str:
+        """What opens the database again: the file's path, or the server's URL."""
+        return self.database.location
 
     def write(self) -> AbstractContextManager[Connection]:
         return self.database.write()
@@ -104,7 +110,7 @@ def load_campaign_file(path: Path | None) -> Campaign:
     return load_campaign(path, resolve)
 
 
-def create(path: Path, *, role: str, campaign_file: Path | None = None, inspector: str | None = None) -> Workspace:
+def create(path: Path | str, *, role: str, campaign_file: Path | None = None, inspector: str | None = None) -> Workspace:
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     campaign = load_campaign_file(campaign_file)
@@ -141,17 +147,18 @@ def effective_campaign(stored: Campaign, payload: dict[str, Any] | None, path: P
     return campaign_settings.apply(stored, settings)
 
 
-def open_workspace(path: Path, *, check: bool = True) -> Workspace:
+def open_workspace(path: Path | str, *, check: bool = True) -> Workspace:
     database = Database.open(path, check=check)
+    where = database.path  # for a server, its user@host/db: a URL's password is never shown
     try:
         with database.read() as conn:
             identity = database.identity(conn)
             stored = reference.load(conn, identity.campaign_id)
             if stored is None:
-                raise KnownDatabaseError(path, "the database holds no campaign")
-            campaign = parse_campaign(stored.document, f"{path} (campaign)")
+                raise KnownDatabaseError(where, "the database holds no campaign")
+            campaign = parse_campaign(stored.document, f"{where} (campaign)")
             settings = reference.load_settings(conn, campaign.id)
-            effective = effective_campaign(campaign, settings, path)
+            effective = effective_campaign(campaign, settings, where)
     except BaseException:
         database.close()
         raise

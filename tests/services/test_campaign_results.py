@@ -33,9 +33,9 @@ def field(tmp_path: Path):
 
 
 @pytest.fixture
-def master(tmp_path: Path):
+def master(tmp_path: Path, master_location: Path | str):
     # the lead types in the paper sheets of three inspectors: only a master records others' work
-    ws = workspace.create(tmp_path / "master.db", role="master")
+    ws = workspace.create(master_location, role="master")
     yield ws
     ws.close()
 

@@ -18,8 +18,8 @@ HEADER = "county,item,score,report,materials,online,field,comment"
 
 
 @pytest.fixture
-def master(tmp_path: Path) -> Iterator[Workspace]:
-    ws = workspace.create(tmp_path / "master.db", role="master")
+def master(tmp_path: Path, master_location: Path | str) -> Iterator[Workspace]:
+    ws = workspace.create(master_location, role="master")
     yield ws
     ws.close()
 

@@ -16,8 +16,8 @@ JINAN = "341502"
 
 
 @pytest.fixture
-def master(tmp_path: Path):
-    ws = workspace.create(tmp_path / "m.db", role="master")
+def master(tmp_path: Path, master_location: Path | str):
+    ws = workspace.create(master_location, role="master")
     yield ws
     ws.close()
 

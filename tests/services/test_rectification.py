@@ -13,9 +13,9 @@ from desktop.services import inspection, rectification, sync, workspace
 
 
 @pytest.fixture
-def pair(tmp_path: Path):
+def pair(tmp_path: Path, master_location: Path | str):
     field = workspace.create(tmp_path / "f.db", role="field", inspector="张三")
-    master = workspace.create(tmp_path / "m.db", role="master")
+    master = workspace.create(master_location, role="master")
     yield field, master, tmp_path
     field.close()
     master.close()

@@ -29,8 +29,8 @@ def weights(self_check: str, third_party: str, inspection: str) -> tuple[tuple[s
 
 
 @pytest.fixture
-def master(tmp_path: Path):
-    ws = workspace.create(tmp_path / "master.db", role="master")
+def master(tmp_path: Path, master_location: Path | str):
+    ws = workspace.create(master_location, role="master")
     yield ws
     ws.close()
 
@@ -64,7 +64,7 @@ def test_changing_the_grading_rule_changes_the_grades(master) -> None:
     assert settings.save(master, dataclasses.replace(settings.current(master), grading=BANDS))
     assert master.campaign.grading == BANDS  # no reopening: the workspace holds the effective campaign
     assert list(grades(master).values()) == ["优秀", "优秀", "良好", "良好", "合格", "合格", "不合格"]
-    with workspace.open_workspace(master.path) as again:
+    with workspace.open_workspace(master.location) as again:
         assert again.campaign.grading == BANDS and again.campaign == master.campaign
 
 
@@ -323,7 +323,7 @@ def test_settings_valid_as_typed_but_not_as_stored_are_refused(master) -> None:
     blank = tuple(dataclasses.replace(m, name=" ") if i == 0 else m for i, m in enumerate(current.milestones))
     with pytest.raises(InputError):
         settings.save(master, dataclasses.replace(current, milestones=blank))
-    with workspace.open_workspace(master.path) as again:  # still opens
+    with workspace.open_workspace(master.location) as again:  # still opens
         assert again.campaign == master.campaign
 
 
@@ -340,7 +340,7 @@ def test_the_master_refuses_settings_that_break_the_campaigns_rules(master, tmp_
         assert (report.status, report.code) == ("refused", "contents")
         assert "campaign_settings" in report.reason and "100" in report.reason
         assert versions_of_settings(master) == 0
-        with workspace.open_workspace(master.path) as again:  # and the master still opens
+        with workspace.open_workspace(master.location) as again:  # and the master still opens
             assert again.campaign.method("inspection").weight == Decimal("0.50")  # type: ignore[union-attr]
     finally:
         other.close()
