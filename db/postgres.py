@@ -67,6 +67,15 @@ def label(url: str) -> str:
     return f"{user}{host}{port}/{parsed.database or ''}"
 
 
+def without_password(url: str) -> str:
+    """The URL to remember (a desk's settings, the last database): no password in it; the
+    server's password lives in ~/.pgpass (or PGPASSWORD), as for every libpq program."""
+    try:
+        return make_url(normalise(url))._replace(password=None).render_as_string(hide_password=False)
+    except ArgumentError:
+        return url
+
+
 def engine(url: str) -> Engine:
     """An engine for a master on a server: a small pool, READ COMMITTED by default, the
     writer lock taken at the start of every write transaction (`immediate`)."""

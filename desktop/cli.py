@@ -144,7 +144,7 @@ def _init(args: argparse.Namespace) -> int:
 
     with create(args.db, role=args.role, campaign_file=args.campaign, inspector=args.inspector) as ws:
         who = f", inspector {ws.identity.inspector}" if ws.identity.inspector else ""
-        print(f"created {args.db}: {ws.identity.role} database for {ws.campaign.name}{who}")
+        print(f"created {ws.path}: {ws.identity.role} database for {ws.campaign.name}{who}")
         print(f"device {ws.identity.device_id}; its private key is in {paths.keys_dir()}")
     return 0
 
@@ -244,8 +244,9 @@ def _export(args: argparse.Namespace) -> int:
 
     with _open(args.db) as ws:
         snap = export(ws, args.out)
+        source = ws.path
     m = snap.manifest
-    print(f"exported {args.db} to {snap.path}: export #{m.number} of device {m.device_id[:8]}, {snap.versions} versions, "
+    print(f"exported {source} to {snap.path}: export #{m.number} of device {m.device_id[:8]}, {snap.versions} versions, "
           f"{snap.blobs} evidence files, {snap.size} bytes, sha256 {snap.sha256[:16]}… (signed manifest; read back and verified)")
     return 0
 
@@ -326,7 +327,7 @@ def _conflicts(args: argparse.Namespace) -> int:
             who = v.inspector or ("master" if v.device_role == "master" else "?")
             print(f"  {mark} version {v.version_id[:12]}  {who} (device {v.device_id[:8]})  "
                   f"{v.written:%Y-%m-%d %H:%M:%S} UTC  {_payload_text(v.payload, v.deleted)}")
-    print(f"{len(found)} open conflicts; * = shown for now. Settle one with: yanshou resolve {args.db} CONFLICT --keep VERSION")
+    print(f"{len(found)} open conflicts; * = shown for now. Settle one with: yanshou resolve MASTER CONFLICT --keep VERSION")
     return 0
 
 
@@ -432,11 +433,11 @@ def _gui(args: argparse.Namespace) -> int:
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     db = getattr(args, "db", None)
-    if db is not None and not db.exists():
+    if isinstance(db, Path) and not db.exists():
         raise UsageError(f"{db}: no such database file (create one with 'yanshou init' or start 'yanshou' without a file)")
     from desktop.ui.app import EXPORT_SUFFIX, run
 
-    if db is not None and db.suffix.lower() == EXPORT_SUFFIX:
+    if isinstance(db, Path) and db.suffix.lower() == EXPORT_SUFFIX:
         # A laptop's export double-clicked (the installer associates .yanshou with us): the
         # last database opens and the file goes to its merge dialog.
         return run(None, screenshot, merge=db)

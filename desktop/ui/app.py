@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QLockFile, Q
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from db.location import is_url, location
 from desktop import paths
 
 SCREENSHOT_SIZE = (1366, 768)
@@ -115,9 +116,11 @@ class DatabaseLock:
 EXPORT_SUFFIX = ".yanshou"  # what an export is called on the USB stick (the installer opens it with us)
 
 
-def run(database: Path | None, screenshot: Path | None = None, *, merge: Path | None = None) -> int:
+def run(database: Path | str | None, screenshot: Path | None = None, *, merge: Path | None = None) -> int:
     """`yanshou gui [DB] [--screenshot PNG]`; with `merge`, an export to merge into the
-    database opened (the lead's merge dialog, which shows what it would bring first)."""
+    database opened (the lead's merge dialog, which shows what it would bring first).
+    DB may be a PostgreSQL master's URL: several leads' desks open it at once (no lock
+    file; the server orders their writes)."""
     from desktop.ui.main_window import MainWindow, open_database
     from desktop.ui.setup import first_run
 
@@ -125,16 +128,16 @@ def run(database: Path | None, screenshot: Path | None = None, *, merge: Path | 
     store = settings()
     if database is None:
         last = store.value("last_database")
-        if last and Path(str(last)).exists():
-            database = Path(str(last))
+        if last and (is_url(str(last)) or Path(str(last)).exists()):
+            database = location(str(last))
         elif paths.default_database().exists():
             database = paths.default_database()
         else:
             database = first_run(store)
             if database is None:
                 return 0
-    lock = DatabaseLock(database)
-    if screenshot is None and not lock.acquire():
+    lock = DatabaseLock(database) if isinstance(database, Path) else None
+    if lock is not None and screenshot is None and not lock.acquire():
         QMessageBox.warning(
             None, app.translate("App", "Yanshou"),
             app.translate("App", "{0} is already open in another Yanshou window. Switch to that window.").format(database),
@@ -147,9 +150,10 @@ def run(database: Path | None, screenshot: Path | None = None, *, merge: Path | 
     else:
         ws = open_database(database)
         if ws is None:
-            lock.release()
+            if lock is not None:
+                lock.release()
             return 2
-    store.setValue("last_database", str(database))
+    store.setValue("last_database", remembered(database))
     if ws.identity.role == "master":  # the lead's desk (and its charts) loads only for a master
         from desktop.ui.lead import desk_or_field
 
@@ -178,4 +182,14 @@ def run(database: Path | None, screenshot: Path | None = None, *, merge: Path | 
         return app.exec()
     finally:
         ws.close()
-        lock.release()
+        if lock is not None:
+            lock.release()
+
+
+def remembered(database: Path | str) -> str:
+    """What the settings keep of the database opened: a path, or a URL without its password."""
+    if isinstance(database, Path):
+        return str(database)
+    from db.postgres import without_password
+
+    return without_password(database)

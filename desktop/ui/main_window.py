@@ -66,7 +66,7 @@ SAVE_DELAY_MS = 300
 CAMERA_CHECK_DELAY_MS = 1000
 
 
-def open_database(path: Path) -> Workspace | None:
+def open_database(path: Path | str) -> Workspace | None:
     """Open a database, or say in a dialog why it cannot be opened. Its page-by-page check
     runs after the window is up (MainWindow.check_in_background)."""
     try:

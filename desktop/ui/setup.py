@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import KnownDatabaseError
+from db.errors import KnownDatabaseError, NotInitialised
+from db.location import location
 from desktop import paths
 from desktop.core.errors import InputError
-from desktop.services.workspace import create
+from desktop.services.workspace import create, open_workspace
 from desktop.ui.messages import explain
 
 
@@ -86,12 +87,19 @@ class SetupDialog(QDialog):
         row.addWidget(self.database, 1)
         row.addWidget(browse)
         form.addRow(self.tr("Database file"), row)
+        server = QLabel(
+            self.tr("For a province-wide round, the lead's master may live on a PostgreSQL server: "
+                    "enter its address instead, e.g. postgresql://user@host/database (the password in ~/.pgpass).")
+        )
+        server.setWordWrap(True)
+        server.setStyleSheet("color: #666;")
+        form.addRow("", server)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.created: Path | None = None
+        self.created: Path | str | None = None
 
     def _choose_campaign(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Campaign file"), str(Path.home()), self.tr("Campaign (*.toml)"))
@@ -115,9 +123,17 @@ class SetupDialog(QDialog):
         if self.from_file.isChecked() and not self.campaign_file.text().strip():
             QMessageBox.warning(self, self.windowTitle(), self.tr("Please choose the campaign file."))
             return
-        path = Path(self.database.text().strip())
+        path = location(self.database.text())
+        if isinstance(path, str) and role != "master":
+            QMessageBox.warning(
+                self, self.windowTitle(), self.tr("Only the lead's master can live on a server; an inspector's laptop keeps a file.")
+            )
+            return
         try:
-            create(path, role=role, campaign_file=campaign, inspector=inspector or None).close()
+            if isinstance(path, str):
+                _connect_or_create(path, campaign)
+            else:
+                create(path, role=role, campaign_file=campaign, inspector=inspector or None).close()
         except (KnownDatabaseError, InputError, OSError) as exc:
             QMessageBox.critical(self, self.windowTitle(), explain(exc))
             return
@@ -125,9 +141,20 @@ class SetupDialog(QDialog):
         self.accept()
 
 
-def first_run(store: QSettings) -> Path | None:
+def _connect_or_create(url: str, campaign: Path | None) -> None:
+    """A master on a server: another lead may have made it already (then this desk joins
+    it, and needs the master's key: see the README); else it is made here."""
+    try:
+        open_workspace(url).close()
+    except NotInitialised:
+        create(url, role="master", campaign_file=campaign).close()
+
+
+def first_run(store: QSettings) -> Path | str | None:
+    from desktop.ui.app import remembered
+
     dialog = SetupDialog()
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.created is None:
         return None
-    store.setValue("last_database", str(dialog.created))
+    store.setValue("last_database", remembered(dialog.created))
     return dialog.created
