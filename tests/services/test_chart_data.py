@@ -111,7 +111,7 @@ def test_a_county_not_in_the_campaign(scored: Workspace) -> None:
         results.profile(scored, "999999")
 
 
-def test_the_timeline_counts_what_each_date_asks_for(scored: Workspace) -> None:
+def test_the_timeline_counts_what_each_date_asks_for(scored: Workspace, tmp_path: Path) -> None:
     steps = {m.key: m for m in results.timeline(scored)}
     assert list(steps) == ["self-check", "third-party", "inspection", "results", "rectification"]  # by date
     assert [(steps[k].unit, steps[k].done, steps[k].of) for k in steps] == [
@@ -123,11 +123,11 @@ def test_the_timeline_counts_what_each_date_asks_for(scored: Workspace) -> None:
     assert steps["rectification"].finished  # nothing found, nothing to rectify
     assert not steps["rectification"].overdue(dt.date(2030, 1, 1))
 
-    field = workspace.create(scored.path.with_name("field.db"), role="field", inspector="张三")
+    field = workspace.create(tmp_path / "field.db", role="field", inspector="张三")
     try:
         inspection.save_problem(field, "341502", "1.2.1", description="方案不完整", severity="major", deadline=dt.date(2018, 9, 25))
-        sync.export(field, scored.path.with_name("field-export.db"))
-        sync.merge(scored, [scored.path.with_name("field-export.db")], enroll=True)
+        sync.export(field, tmp_path / "field-export.db")
+        sync.merge(scored, [tmp_path / "field-export.db"], enroll=True)
     finally:
         field.close()
     rectification = {m.key: m for m in results.timeline(scored)}["rectification"]
