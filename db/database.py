@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from db import engine as engines
 from db import keys, local, migrations, reference
@@ -77,6 +78,12 @@ class Database:
         engine = postgres.engine(url)
         try:
             migrations.upgrade(engine, where)
+        except DBAPIError as exc:  # the server unreachable, the password refused…
+            engine.dispose()
+            known = engines.translate(exc, where)
+            if known is exc:
+                raise
+            raise known from exc
         except BaseException:
             engine.dispose()
             raise

@@ -608,8 +608,10 @@ def _copy_blobs(conn: Connection, foreign: sqlite3.Connection, plan: _Plan) -> t
         if server:
             from db import postgres
 
-            if postgres.copy_blob(conn, sha, size, mime, _pieces(foreign, rowid)) != size:
-                raise KnownDatabaseError(plan.source, "the file changed between its checks and the merge; nothing was merged")
+            try:
+                postgres.copy_blob(conn, sha, size, mime, _pieces(foreign, rowid))
+            except OSError as exc:
+                raise KnownDatabaseError(plan.source, "the file changed between its checks and the merge; nothing was merged") from exc
         else:
             target = raw.execute(
                 "INSERT INTO blob(sha256, size, mime, data) VALUES (?, ?, ?, zeroblob(?))", (sha, size, mime, size)

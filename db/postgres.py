@@ -17,8 +17,8 @@ A province-wide round keeps its master on a server that several leads' desks use
   other. Their slow part (copy, hashes, signatures) runs before the lock, side by side.
   Reads run in REPEATABLE READ: one consistent view, as a SQLite read transaction.
 - **Bulk in**: a merge stages a file's verified versions with `COPY` and streams each
-  new evidence blob into `bytea` through `COPY` in pieces (`copy_blob`), never the whole
-  file in memory; reading one back goes by `substring` in pieces (storage EXTERNAL: no
+  new evidence blob into `bytea` through binary `COPY` in pieces (`copy_blob`), never the
+  whole file in memory; reading one back goes by `substring` in pieces (storage EXTERNAL: no
   compression to undo, so a slice reads only its pages).
 - **Export**: a laptop's file is a SQLite file; `export_copy` writes the whole master
   into a fresh one, in one consistent read, and the export goes on as from a SQLite master.
@@ -26,8 +26,8 @@ A province-wide round keeps its master on a server that several leads' desks use
 
 from __future__ import annotations
 
-import binascii
 import sqlite3
+import struct
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -101,6 +101,14 @@ def translate(exc: DBAPIError, where: str) -> Exception:
     """A server's failures a user can act on; anything else is left as it is (a bug)."""
     orig = getattr(exc, "orig", None)
     state = getattr(orig, "sqlstate", None) or ""
+    said = str(orig).lower()
+    if not state:  # a refused connection carries no SQLSTATE, only libpq's words
+        if "password authentication failed" in said or "no password supplied" in said:
+            state = "28P01"
+        elif "database" in said and "does not exist" in said:
+            state = "3D000"
+        elif "role" in said and "does not exist" in said:
+            state = "28000"
     if state == "53100":
         return DiskFull(where, "the database server's disk is full; nothing was written")
     if state in ("55P03", "40P01", "40001"):
@@ -113,7 +121,7 @@ def translate(exc: DBAPIError, where: str) -> Exception:
         return KnownDatabaseError(where, "the server has no such database; ask its administrator to create it")
     if state == "42501":
         return KnownDatabaseError(where, "the database user lacks the rights this needs")
-    if state.startswith("08") or (not state and exc.connection_invalidated) or "connection" in str(orig).lower():
+    if state.startswith("08") or (not state and exc.connection_invalidated) or "connection" in said:
         return KnownDatabaseError(where, "the database server cannot be reached (check the network and the URL)")
     return exc
 
@@ -182,22 +190,35 @@ def stage(conn: Connection, table: str, columns: tuple[str, ...], rows: Iterable
             copy.write_row(row)
 
 
-def _copy_text(value: str) -> bytes:
-    """A text field of COPY's text format (backslash, tab, newline escaped)."""
-    escaped = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return escaped.encode("utf-8")
+# COPY's binary format (PostgreSQL manual, "COPY", Binary Format): a signature, flags and
+# header extension length, then per row a field count and each field as length + bytes,
+# then -1. A row's length is known before its bytes, so a blob streams through as it is.
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+_BINARY_TRAILER = struct.pack("!h", -1)
 
 
 def copy_blob(conn: Connection, sha: str, size: int, mime: str, pieces: Iterable[bytes]) -> int:
-    """One blob into `blob`, streamed: its bytes go to the server as hex in COPY's text
-    format, a piece at a time. Returns the number of bytes sent."""
+    """One blob into `blob`, streamed: COPY in binary format, its bytes sent a piece at a
+    time as they are read (no hex, no whole file in memory). Returns the bytes sent; fewer or
+    more than `size` (the file changed meanwhile) raises, and the transaction must roll back."""
+    sha_bytes, mime_bytes = sha.encode("utf-8"), mime.encode("utf-8")
     sent = 0
-    with driver(conn).cursor() as cur, cur.copy("COPY blob (sha256, size, mime, data) FROM STDIN") as copy:
-        copy.write(b"\t".join([_copy_text(sha), str(size).encode(), _copy_text(mime), b"\\\\x"]))
+    with driver(conn).cursor() as cur, cur.copy("COPY blob (sha256, size, mime, data) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(
+            _BINARY_HEADER + struct.pack("!h", 4)
+            + struct.pack("!i", len(sha_bytes)) + sha_bytes
+            + struct.pack("!iq", 8, size)
+            + struct.pack("!i", len(mime_bytes)) + mime_bytes
+            + struct.pack("!i", size)
+        )
         for piece in pieces:
-            copy.write(binascii.hexlify(piece))
             sent += len(piece)
-        copy.write(b"\n")
+            if sent > size:
+                raise OSError("the evidence grew while it was copied")
+            copy.write(piece)
+        if sent != size:
+            raise OSError("the evidence shrank while it was copied")
+        copy.write(_BINARY_TRAILER)
     return sent
 
 

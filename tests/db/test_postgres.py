@@ -1,0 +1,131 @@
+"""The master on a PostgreSQL server: what db.postgres does apart from the shared code.
+
+The merge, results and concurrency suites run on both backends (the `backend` fixture);
+here, what only a server has: its schema table, the translated DDL, streamed evidence,
+its refusals and its failures in a user's words."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from db import blobs, migrations, postgres
+from db.errors import DiskFull, KnownDatabaseError, NotInitialised, NotYanshouDatabase
+from db.location import is_url, location
+from desktop.services.workspace import create, open_workspace
+
+
+def test_a_url_is_told_from_a_path_and_never_shows_its_password() -> None:
+    assert location("postgresql://lead:secret@10.0.0.5/anhui") == "postgresql://lead:secret@10.0.0.5/anhui"
+    assert location("master.db") == Path("master.db") and not is_url("C:/data/master.db")
+    assert postgres.label("postgresql://lead:secret@10.0.0.5:5433/anhui") == "lead@10.0.0.5:5433/anhui"
+    assert "secret" not in postgres.without_password("postgres://lead:secret@10.0.0.5/anhui")
+    assert postgres.normalise("postgres://h/db") == "postgresql+psycopg://h/db"
+
+
+def test_the_schema_is_the_sqlite_schema_in_postgresqls_words(pg_url: str) -> None:
+    create(pg_url, role="master").close()
+    engine = postgres.engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            assert postgres.tables(conn) == migrations.tables(migrations.SCHEMA_VERSION) | {postgres.SCHEMA_TABLE}
+            columns = conn.execute(
+                text("SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema()")
+            ).all()
+    finally:
+        engine.dispose()
+    types = {(t, c): d for t, c, d in columns}
+    assert types[("version", "hlc")] == "bigint"  # the clock is ms << 16: beyond 32 bits
+    assert types[("blob", "data")] == "bytea" and types[("version", "deleted")] == "boolean"
+    sqlite_columns = {
+        (stmt.split("(")[0].split()[2].strip('"'), line.split()[0].strip('"'))
+        for stmt in migrations.ddl(1) if stmt.startswith("CREATE TABLE")
+        for line in stmt.split("(", 1)[1].splitlines()
+        if line.strip() and not line.strip().startswith(("PRIMARY", "UNIQUE", "FOREIGN", ")"))
+    }
+    assert {k for k in types if k[0] != postgres.SCHEMA_TABLE} == sqlite_columns
+
+
+def test_evidence_streams_to_the_server_and_back_in_pieces(pg_url: str, tmp_path: Path) -> None:
+    with create(pg_url, role="master") as ws:
+        big = tmp_path / "scan.pdf"
+        data = os.urandom(blobs.CHUNK * 2 + 12345)
+        big.write_bytes(data)
+        with ws.write() as conn:
+            sha = blobs.put_file(conn, big, "application/pdf")
+            assert blobs.put_file(conn, big, "application/pdf") == sha  # stored once
+            empty = blobs.put_bytes(conn, b"", "text/plain")
+        with ws.read() as conn:
+            pieces = list(blobs.read(conn, sha))
+            assert len(pieces) == 3 and b"".join(pieces) == data
+            assert b"".join(blobs.read(conn, empty)) == b""
+            assert conn.execute(text("SELECT count(*) FROM blob")).scalar() == 2
+        assert sha == hashlib.sha256(data).hexdigest()
+
+
+def test_a_file_that_changes_while_it_streams_writes_nothing(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with create(pg_url, role="master") as ws:
+        photo = tmp_path / "photo.jpg"
+        photo.write_bytes(os.urandom(300_000))
+        real = blobs.sha256_file
+        monkeypatch.setattr(blobs, "sha256_file", lambda p: (real(p)[0], real(p)[1] + 1))  # a byte more than it streams
+        with pytest.raises(OSError), ws.write() as conn:
+            blobs.put_file(conn, photo, "image/jpeg")
+        with ws.read() as conn:
+            assert conn.execute(text("SELECT count(*) FROM blob")).scalar() == 0
+
+
+def test_a_server_database_is_made_once_and_only_as_a_master(pg_url: str) -> None:
+    with pytest.raises(NotInitialised):
+        open_workspace(pg_url)
+    with pytest.raises(KnownDatabaseError, match="only be a master"):
+        create(pg_url, role="field", inspector="张三")
+    create(pg_url, role="master").close()
+    with pytest.raises(KnownDatabaseError, match="holds a Yanshou master already"):
+        create(pg_url, role="master")
+    with open_workspace(pg_url) as ws:
+        assert ws.identity.role == "master" and ws.database.on_server
+        assert "@" in str(ws.path) and "://" not in str(ws.path)
+
+
+def test_a_database_holding_other_tables_is_refused(pg_url: str) -> None:
+    engine = postgres.engine(pg_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE invoices (id integer)"))
+    finally:
+        engine.dispose()
+    with pytest.raises(NotYanshouDatabase):
+        open_workspace(pg_url)
+    with pytest.raises(NotYanshouDatabase):
+        create(pg_url, role="master")
+
+
+def test_a_server_that_cannot_be_reached_is_said_so() -> None:
+    with pytest.raises(KnownDatabaseError, match="cannot be reached"):
+        open_workspace("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_a_missing_database_or_user_is_said_so(pg_url: str) -> None:
+    base = pg_url.rsplit("/", 1)[0]
+    with pytest.raises(KnownDatabaseError, match="no such database"):
+        open_workspace(base + "/no_such_database")
+    with pytest.raises(KnownDatabaseError, match="user name or password"):
+        open_workspace(pg_url.replace("//postgres@", "//nobody@"))
+
+
+def test_the_servers_failures_in_a_users_words() -> None:
+    def failure(sqlstate: str) -> OperationalError:
+        return OperationalError("statement", {}, SimpleNamespace(sqlstate=sqlstate))
+
+    assert isinstance(postgres.translate(failure("53100"), "m"), DiskFull)
+    assert "password" in str(postgres.translate(failure("28P01"), "m"))
+    assert "no such database" in str(postgres.translate(failure("3D000"), "m"))
+    bug = failure("42601")  # a syntax error is ours: left as it is
+    assert postgres.translate(bug, "m") is bug
