@@ -99,7 +99,9 @@ def start() -> tuple[Server, Iterator[None] | None]:
 
     def stop() -> Iterator[None]:
         yield
-        subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], check=False, capture_output=True, timeout=60)
+        subprocess.run(
+            [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], check=False, capture_output=True, timeout=60
+        )
         shutil.rmtree(root, ignore_errors=True)
 
     return Server(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"), stop()
