@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from db import engine as engines
 from db import keys, local, migrations, reference
-from db.errors import KnownDatabaseError, NotInitialised, NotYanshouDatabase
+from db.errors import DeviceKeyMissing, KnownDatabaseError, NotInitialised, NotYanshouDatabase, ServerError
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,16 @@ class Database:
 
     def signer(self, keys_dir: Path, conn: Connection) -> keys.Signer:
         identity = self.identity(conn)
-        signer = keys.load_key(keys_dir, identity.device_id, self.path)
+        try:
+            signer = keys.load_key(keys_dir, identity.device_id, self.path)
+        except DeviceKeyMissing:
+            if not self.on_server:
+                raise
+            raise ServerError(
+                self.path, "server_key_missing",
+                f"this desk does not hold the master's key: copy {keys.key_path(keys_dir, identity.device_id).name} from the keys "
+                f"folder of the desk that created the master into {keys_dir} (readable by you only)",
+            ) from None
         stored = conn.execute(text("SELECT public_key FROM device WHERE id = :d"), {"d": identity.device_id}).scalar()
         if stored is None or bytes(stored) != signer.public_der:
             raise KnownDatabaseError(self.path, "the device key on this computer does not match the database")

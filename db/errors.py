@@ -46,6 +46,16 @@ class NotInitialised(KnownDatabaseError):
     code = "not_initialised"
 
 
+class ServerError(KnownDatabaseError):
+    """A master on a PostgreSQL server that cannot be used as asked; `code` says why, for
+    the GUI: server_unreachable, server_auth, server_no_database, server_rights,
+    server_read_only, server_key_missing (another lead's desk without the master's key)."""
+
+    def __init__(self, path: str | Path, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(path, message)
+
+
 class Refused(KnownDatabaseError):
     """A file offered to merge that is not accepted; `code` says why, for the GUI.
 

@@ -36,7 +36,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError, NotInitialised, NotYanshouDatabase
+from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError, NotInitialised, NotYanshouDatabase, ServerError
 from db.location import is_url, location
 
 SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
@@ -114,15 +114,15 @@ def translate(exc: DBAPIError, where: str) -> Exception:
     if state in ("55P03", "40P01", "40001"):
         return DatabaseBusy(where, "the database is busy with another lead's work; try again")
     if state == "25006":
-        return KnownDatabaseError(where, "the database server accepts no writes (read-only)")
+        return ServerError(where, "server_read_only", "the database server accepts no writes (read-only)")
     if state.startswith("28"):
-        return KnownDatabaseError(where, "the server refused the user name or password")
+        return ServerError(where, "server_auth", "the server refused the user name or password")
     if state == "3D000":
-        return KnownDatabaseError(where, "the server has no such database; ask its administrator to create it")
+        return ServerError(where, "server_no_database", "the server has no such database; ask its administrator to create it")
     if state == "42501":
-        return KnownDatabaseError(where, "the database user lacks the rights this needs")
+        return ServerError(where, "server_rights", "the database user lacks the rights this needs")
     if state.startswith("08") or (not state and exc.connection_invalidated) or "connection" in said:
-        return KnownDatabaseError(where, "the database server cannot be reached (check the network and the URL)")
+        return ServerError(where, "server_unreachable", "the database server cannot be reached (check the network and the URL)")
     return exc
 
 

@@ -31,6 +31,24 @@ def _database(code: str) -> str:
             "Messages", "The conflict changed while you were deciding (a merge came in). Look at its versions again."
         ),
         "nothing": QCoreApplication.translate("Messages", "There is nothing to resolve."),
+        "server_unreachable": QCoreApplication.translate(
+            "Messages", "The database server cannot be reached. Check the network cable or Wi-Fi and the server address."
+        ),
+        "server_auth": QCoreApplication.translate(
+            "Messages", "The server refused the user name or password. Check the address, and the password in the .pgpass file."
+        ),
+        "server_no_database": QCoreApplication.translate(
+            "Messages", "The server has no database of that name. Ask the server's administrator to create it."
+        ),
+        "server_rights": QCoreApplication.translate(
+            "Messages", "The database user lacks the rights this needs. Ask the server's administrator."
+        ),
+        "server_read_only": QCoreApplication.translate("Messages", "The database server accepts no changes just now (read-only)."),
+        "server_key_missing": QCoreApplication.translate(
+            "Messages",
+            "This desk does not hold the master's signing key, so it cannot sign changes. Copy the key file from the desk "
+            "that created the master into this computer's keys folder (see the README).",
+        ),
     }.get(code, QCoreApplication.translate("Messages", "The database cannot be used."))
 
 

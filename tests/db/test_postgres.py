@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from db import blobs, migrations, postgres
-from db.errors import DiskFull, KnownDatabaseError, NotInitialised, NotYanshouDatabase
+from db.errors import DiskFull, KnownDatabaseError, NotInitialised, NotYanshouDatabase, ServerError
 from db.location import is_url, location
 from desktop.services.workspace import create, open_workspace
 
@@ -129,3 +129,26 @@ def test_the_servers_failures_in_a_users_words() -> None:
     assert "no such database" in str(postgres.translate(failure("3D000"), "m"))
     bug = failure("42601")  # a syntax error is ours: left as it is
     assert postgres.translate(bug, "m") is bug
+
+
+def test_a_second_leads_desk_merges_and_signs_once_it_holds_the_masters_key(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leads share one master on the server. A desk that did not create it reads and merges
+    at once; what the master signs (a decision, a sheet, an export) needs the master's key
+    on that desk: until it is copied there, the desk says so instead of failing."""
+    from desktop import paths
+    from desktop.services import decisions
+
+    create(pg_url, role="master").close()
+    first_keys = paths.keys_dir()
+    monkeypatch.setenv("YANSHOU_CONFIG_DIR", str(tmp_path / "second-desk"))
+    with open_workspace(pg_url) as ws:
+        county = ws.campaign.counties[0].code
+        with pytest.raises(ServerError) as missing:
+            decisions.adjust(ws, county, "1", "年度考评加分")
+        assert missing.value.code == "server_key_missing" and "copy" in str(missing.value)
+        paths.keys_dir().mkdir(parents=True)
+        for key in first_keys.glob("*.pem"):
+            (paths.keys_dir() / key.name).write_bytes(key.read_bytes())
+        decisions.adjust(ws, county, "1", "年度考评加分")
