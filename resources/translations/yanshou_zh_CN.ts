@@ -4,19 +4,19 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="42"/>
-        <location filename="../../desktop/ui/app.py" line="92"/>
-        <location filename="../../desktop/ui/app.py" line="139"/>
+        <location filename="../../desktop/ui/app.py" line="43"/>
+        <location filename="../../desktop/ui/app.py" line="93"/>
+        <location filename="../../desktop/ui/app.py" line="142"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="93"/>
+        <location filename="../../desktop/ui/app.py" line="94"/>
         <source>{0} is an export. The team lead merges exports on the master&apos;s desk; on a laptop, use &apos;yanshou merge&apos; with the master&apos;s export.</source>
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="140"/>
+        <location filename="../../desktop/ui/app.py" line="143"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -130,125 +130,125 @@
 <context>
     <name>DocumentDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="111"/>
+        <location filename="../../desktop/ui/documents.py" line="117"/>
         <source>Print and export</source>
         <translation>打印与导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="115"/>
+        <location filename="../../desktop/ui/documents.py" line="121"/>
         <source>Inspection record (检查记录表)</source>
         <translation>检查记录表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="115"/>
+        <location filename="../../desktop/ui/documents.py" line="121"/>
         <source>Results summary (验收结果汇总表)</source>
         <translation>验收结果汇总表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="116"/>
+        <location filename="../../desktop/ui/documents.py" line="122"/>
         <source>Problem list (问题整改清单)</source>
         <translation>问题整改清单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="122"/>
+        <location filename="../../desktop/ui/documents.py" line="128"/>
         <source>Sign digitally</source>
         <translation>数字签名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="123"/>
+        <location filename="../../desktop/ui/documents.py" line="129"/>
         <source>Signs the PDF with this computer&apos;s device key; any change to the file afterwards shows.</source>
         <translation>用本机的设备密钥对 PDF 签名；签名后文件的任何改动都会被发现。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="124"/>
+        <location filename="../../desktop/ui/documents.py" line="130"/>
         <source>Make</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="129"/>
+        <location filename="../../desktop/ui/documents.py" line="135"/>
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="129"/>
+        <location filename="../../desktop/ui/documents.py" line="135"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="130"/>
+        <location filename="../../desktop/ui/documents.py" line="136"/>
         <source>Inspector</source>
         <translation>检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="139"/>
+        <location filename="../../desktop/ui/documents.py" line="145"/>
         <source>Choose a document and press Make.</source>
         <translation>选择文件后点击“生成”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="142"/>
+        <location filename="../../desktop/ui/documents.py" line="148"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="144"/>
+        <location filename="../../desktop/ui/documents.py" line="150"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="146"/>
+        <location filename="../../desktop/ui/documents.py" line="152"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="175"/>
+        <location filename="../../desktop/ui/documents.py" line="181"/>
         <source>All inspectors</source>
         <translation>全体检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="192"/>
-        <location filename="../../desktop/ui/documents.py" line="194"/>
+        <location filename="../../desktop/ui/documents.py" line="197"/>
+        <location filename="../../desktop/ui/documents.py" line="199"/>
         <source>Making the document…</source>
         <translation>正在生成文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="194"/>
-        <location filename="../../desktop/ui/documents.py" line="263"/>
+        <location filename="../../desktop/ui/documents.py" line="199"/>
+        <location filename="../../desktop/ui/documents.py" line="270"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="203"/>
-        <location filename="../../desktop/ui/documents.py" line="226"/>
+        <location filename="../../desktop/ui/documents.py" line="208"/>
+        <location filename="../../desktop/ui/documents.py" line="232"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="220"/>
+        <location filename="../../desktop/ui/documents.py" line="226"/>
         <source>{0}: {1} pages.</source>
         <translation>{0}：共 {1} 页。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="236"/>
+        <location filename="../../desktop/ui/documents.py" line="242"/>
         <source>Save the document</source>
         <translation>保存文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="236"/>
+        <location filename="../../desktop/ui/documents.py" line="242"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="243"/>
+        <location filename="../../desktop/ui/documents.py" line="249"/>
         <source>Saved to {0}.</source>
         <translation>已保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="263"/>
+        <location filename="../../desktop/ui/documents.py" line="270"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="273"/>
+        <location filename="../../desktop/ui/documents.py" line="280"/>
         <source>Sent {0} pages to {1}.</source>
         <translation>已将 {0} 页发送到 {1}。</translation>
     </message>
@@ -256,7 +256,12 @@
 <context>
     <name>Documents</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="78"/>
+        <location filename="../../desktop/ui/documents.py" line="67"/>
+        <source>the document could not be read for printing</source>
+        <translation>无法读取该文档以进行打印</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="74"/>
         <source>the printer could not be started</source>
         <translation>无法启动打印机</translation>
     </message>
@@ -347,77 +352,77 @@
 <context>
     <name>EvidenceViewer</name>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="48"/>
+        <location filename="../../desktop/ui/viewer.py" line="50"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="48"/>
+        <location filename="../../desktop/ui/viewer.py" line="50"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="50"/>
+        <location filename="../../desktop/ui/viewer.py" line="52"/>
         <source>place {0}</source>
         <translation>位置 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="51"/>
+        <location filename="../../desktop/ui/viewer.py" line="53"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="64"/>
+        <location filename="../../desktop/ui/viewer.py" line="66"/>
         <source>Open in another program</source>
         <translation>用其他程序打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="87"/>
+        <location filename="../../desktop/ui/viewer.py" line="89"/>
         <source>This picture cannot be shown; open it in another program.</source>
         <translation>无法显示此图片，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="91"/>
+        <location filename="../../desktop/ui/viewer.py" line="93"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="92"/>
+        <location filename="../../desktop/ui/viewer.py" line="94"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="93"/>
+        <location filename="../../desktop/ui/viewer.py" line="95"/>
         <source>Fit</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="94"/>
+        <location filename="../../desktop/ui/viewer.py" line="96"/>
         <source>Actual size</source>
         <translation>实际大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="95"/>
+        <location filename="../../desktop/ui/viewer.py" line="97"/>
         <source>Rotate</source>
         <translation>旋转</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="142"/>
+        <location filename="../../desktop/ui/viewer.py" line="138"/>
         <source>This PDF cannot be shown; open it in another program.</source>
         <translation>无法显示此PDF文件，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="145"/>
+        <location filename="../../desktop/ui/viewer.py" line="148"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="146"/>
+        <location filename="../../desktop/ui/viewer.py" line="149"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="163"/>
+        <location filename="../../desktop/ui/viewer.py" line="161"/>
         <source>Page {0} of {1}</source>
         <translation>第 {0} 页，共 {1} 页</translation>
     </message>
@@ -1556,102 +1561,132 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="34"/>
+        <source>The database server cannot be reached. Check the network cable or Wi-Fi and the server address.</source>
+        <translation>无法连接数据库服务器。请检查网线或无线网络，以及服务器地址。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="37"/>
+        <source>The server refused the user name or password. Check the address, and the password in the .pgpass file.</source>
+        <translation>服务器拒绝了用户名或密码。请检查地址，以及 .pgpass 文件中的密码。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="40"/>
+        <source>The server has no database of that name. Ask the server&apos;s administrator to create it.</source>
+        <translation>服务器上没有该名称的数据库。请联系服务器管理员创建。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="43"/>
+        <source>The database user lacks the rights this needs. Ask the server&apos;s administrator.</source>
+        <translation>该数据库用户没有执行此操作所需的权限。请联系服务器管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="46"/>
+        <source>The database server accepts no changes just now (read-only).</source>
+        <translation>数据库服务器当前不接受修改（只读）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="47"/>
+        <source>This desk does not hold the master&apos;s signing key, so it cannot sign changes. Copy the key file from the desk that created the master into this computer&apos;s keys folder (see the README).</source>
+        <translation>本机没有总库的签名密钥，无法签署修改。请从创建总库的电脑上把密钥文件复制到本机的密钥文件夹（见使用说明）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="52"/>
         <source>The database cannot be used.</source>
         <translation>该数据库无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="40"/>
+        <location filename="../../desktop/ui/messages.py" line="58"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="41"/>
+        <location filename="../../desktop/ui/messages.py" line="59"/>
         <source>this is a folder, not a file</source>
         <translation>这是文件夹，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="42"/>
+        <location filename="../../desktop/ui/messages.py" line="60"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="43"/>
+        <location filename="../../desktop/ui/messages.py" line="61"/>
         <source>the file is larger than the limit for evidence</source>
         <translation>文件超过证据大小上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="44"/>
+        <location filename="../../desktop/ui/messages.py" line="62"/>
         <source>a problem needs a description</source>
         <translation>问题需要描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="45"/>
+        <location filename="../../desktop/ui/messages.py" line="63"/>
         <source>unknown severity</source>
         <translation>未知的严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="46"/>
+        <location filename="../../desktop/ui/messages.py" line="64"/>
         <source>not a number</source>
         <translation>不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="47"/>
+        <location filename="../../desktop/ui/messages.py" line="65"/>
         <source>outside the item&apos;s points</source>
         <translation>超出该指标的分值范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="48"/>
+        <location filename="../../desktop/ui/messages.py" line="66"/>
         <source>scores go in steps of 0.5</source>
         <translation>评分须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="49"/>
+        <location filename="../../desktop/ui/messages.py" line="67"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="50"/>
+        <location filename="../../desktop/ui/messages.py" line="68"/>
         <source>a reason is required</source>
         <translation>需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="51"/>
+        <location filename="../../desktop/ui/messages.py" line="69"/>
         <source>only the lead&apos;s master database may do this</source>
         <translation>只有组长主库可以执行此操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="52"/>
+        <location filename="../../desktop/ui/messages.py" line="70"/>
         <source>marking a problem rectified needs evidence of the rectification</source>
         <translation>标记为已整改需要提供整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="53"/>
+        <location filename="../../desktop/ui/messages.py" line="71"/>
         <source>not a readable picture (kept as a document)</source>
         <translation>不是可读的图片（已作为文件保存）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="54"/>
+        <location filename="../../desktop/ui/messages.py" line="72"/>
         <source>the file cannot be written there</source>
         <translation>无法在该位置写入文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="55"/>
+        <location filename="../../desktop/ui/messages.py" line="73"/>
         <source>that file is a database; choose another name for the PDF</source>
         <translation>该文件是数据库，请为 PDF 另选文件名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="56"/>
-        <location filename="../../desktop/ui/messages.py" line="165"/>
+        <location filename="../../desktop/ui/messages.py" line="74"/>
+        <location filename="../../desktop/ui/messages.py" line="183"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="65"/>
+        <location filename="../../desktop/ui/messages.py" line="83"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="68"/>
+        <location filename="../../desktop/ui/messages.py" line="86"/>
         <source>{0}
 
 {1}</source>
@@ -1660,212 +1695,212 @@
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="70"/>
+        <location filename="../../desktop/ui/messages.py" line="88"/>
         <source>{0}: the file cannot be read or written ({1})</source>
         <translation>{0}：文件无法读写（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="73"/>
+        <location filename="../../desktop/ui/messages.py" line="91"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="79"/>
+        <location filename="../../desktop/ui/messages.py" line="97"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="80"/>
+        <location filename="../../desktop/ui/messages.py" line="98"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="81"/>
+        <location filename="../../desktop/ui/messages.py" line="99"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="82"/>
+        <location filename="../../desktop/ui/messages.py" line="100"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="83"/>
+        <location filename="../../desktop/ui/messages.py" line="101"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="84"/>
+        <location filename="../../desktop/ui/messages.py" line="102"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="85"/>
+        <location filename="../../desktop/ui/messages.py" line="103"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="86"/>
+        <location filename="../../desktop/ui/messages.py" line="104"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="87"/>
+        <location filename="../../desktop/ui/messages.py" line="105"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="88"/>
+        <location filename="../../desktop/ui/messages.py" line="106"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="89"/>
+        <location filename="../../desktop/ui/messages.py" line="107"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="90"/>
+        <location filename="../../desktop/ui/messages.py" line="108"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="91"/>
+        <location filename="../../desktop/ui/messages.py" line="109"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="92"/>
+        <location filename="../../desktop/ui/messages.py" line="110"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="93"/>
+        <location filename="../../desktop/ui/messages.py" line="111"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="94"/>
+        <location filename="../../desktop/ui/messages.py" line="112"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="95"/>
+        <location filename="../../desktop/ui/messages.py" line="113"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="96"/>
+        <location filename="../../desktop/ui/messages.py" line="114"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="97"/>
+        <location filename="../../desktop/ui/messages.py" line="115"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="98"/>
+        <location filename="../../desktop/ui/messages.py" line="116"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="100"/>
+        <location filename="../../desktop/ui/messages.py" line="118"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="146"/>
+        <location filename="../../desktop/ui/messages.py" line="164"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="147"/>
+        <location filename="../../desktop/ui/messages.py" line="165"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="148"/>
+        <location filename="../../desktop/ui/messages.py" line="166"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="149"/>
+        <location filename="../../desktop/ui/messages.py" line="167"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="150"/>
+        <location filename="../../desktop/ui/messages.py" line="168"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="151"/>
+        <location filename="../../desktop/ui/messages.py" line="169"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="152"/>
+        <location filename="../../desktop/ui/messages.py" line="170"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="153"/>
+        <location filename="../../desktop/ui/messages.py" line="171"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="154"/>
+        <location filename="../../desktop/ui/messages.py" line="172"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="155"/>
+        <location filename="../../desktop/ui/messages.py" line="173"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="156"/>
+        <location filename="../../desktop/ui/messages.py" line="174"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="157"/>
+        <location filename="../../desktop/ui/messages.py" line="175"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="158"/>
+        <location filename="../../desktop/ui/messages.py" line="176"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="159"/>
+        <location filename="../../desktop/ui/messages.py" line="177"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="160"/>
+        <location filename="../../desktop/ui/messages.py" line="178"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="161"/>
+        <location filename="../../desktop/ui/messages.py" line="179"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="162"/>
+        <location filename="../../desktop/ui/messages.py" line="180"/>
         <source>the file cannot be read as CSV (UTF-8)</source>
         <translation>无法作为CSV（UTF-8）读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="163"/>
+        <location filename="../../desktop/ui/messages.py" line="181"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="164"/>
+        <location filename="../../desktop/ui/messages.py" line="182"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
@@ -2236,91 +2271,101 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="38"/>
+        <location filename="../../desktop/ui/setup.py" line="39"/>
         <source>Welcome to Yanshou</source>
         <translation>欢迎使用验收软件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="41"/>
+        <location filename="../../desktop/ui/setup.py" line="42"/>
         <source>Three questions before the first inspection. The answers can be seen later in the status bar.</source>
         <translation>开始检查前请回答三个问题，之后可在状态栏中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="46"/>
+        <location filename="../../desktop/ui/setup.py" line="47"/>
         <source>An inspector&apos;s laptop</source>
         <translation>检查员的笔记本电脑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="49"/>
+        <location filename="../../desktop/ui/setup.py" line="50"/>
         <source>The team lead&apos;s master database</source>
         <translation>组长的主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="56"/>
+        <location filename="../../desktop/ui/setup.py" line="57"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="59"/>
+        <location filename="../../desktop/ui/setup.py" line="60"/>
         <source>Your name, as it will appear on the signed record</source>
         <translation>您的姓名，将显示在签字的检查记录上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="60"/>
+        <location filename="../../desktop/ui/setup.py" line="61"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="63"/>
+        <location filename="../../desktop/ui/setup.py" line="64"/>
         <source>The built-in campaign: Lu&apos;an 2018 (六政办秘〔2018〕177号)</source>
         <translation>内置验收方案：六安市2018年试点验收（六政办秘〔2018〕177号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="65"/>
+        <location filename="../../desktop/ui/setup.py" line="66"/>
         <source>A campaign file from the team lead:</source>
         <translation>组长提供的验收方案文件：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="68"/>
-        <location filename="../../desktop/ui/setup.py" line="83"/>
+        <location filename="../../desktop/ui/setup.py" line="69"/>
+        <location filename="../../desktop/ui/setup.py" line="84"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="80"/>
+        <location filename="../../desktop/ui/setup.py" line="81"/>
         <source>Campaign</source>
         <translation>验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="88"/>
-        <location filename="../../desktop/ui/setup.py" line="103"/>
+        <location filename="../../desktop/ui/setup.py" line="89"/>
+        <location filename="../../desktop/ui/setup.py" line="111"/>
         <source>Database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="97"/>
+        <location filename="../../desktop/ui/setup.py" line="91"/>
+        <source>For a province-wide round, the lead&apos;s master may live on a PostgreSQL server: enter its address instead, e.g. postgresql://user@host/database (the password in ~/.pgpass).</source>
+        <translation>全省范围的验收，组长总库可放在 PostgreSQL 服务器上：请在此填写服务器地址，例如 postgresql://用户@主机/数据库（密码保存在 ~/.pgpass 中）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="105"/>
         <source>Campaign file</source>
         <translation>验收方案文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="97"/>
+        <location filename="../../desktop/ui/setup.py" line="105"/>
         <source>Campaign (*.toml)</source>
         <translation>验收方案 (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="103"/>
+        <location filename="../../desktop/ui/setup.py" line="111"/>
         <source>Yanshou database (*.db)</source>
         <translation>验收数据库 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="111"/>
+        <location filename="../../desktop/ui/setup.py" line="119"/>
         <source>Please enter your name.</source>
         <translation>请填写您的姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="116"/>
+        <location filename="../../desktop/ui/setup.py" line="124"/>
         <source>Please choose the campaign file.</source>
         <translation>请选择验收方案文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="129"/>
+        <source>Only the lead&apos;s master can live on a server; an inspector&apos;s laptop keeps a file.</source>
+        <translation>只有组长总库可以放在服务器上；检查员的笔记本使用本地数据库文件。</translation>
     </message>
 </context>
 <context>
@@ -2414,142 +2459,142 @@
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="106"/>
-        <location filename="../../desktop/ui/messages.py" line="131"/>
+        <location filename="../../desktop/ui/messages.py" line="124"/>
+        <location filename="../../desktop/ui/messages.py" line="149"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="107"/>
+        <location filename="../../desktop/ui/messages.py" line="125"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="108"/>
+        <location filename="../../desktop/ui/messages.py" line="126"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="109"/>
+        <location filename="../../desktop/ui/messages.py" line="127"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="110"/>
+        <location filename="../../desktop/ui/messages.py" line="128"/>
         <location filename="../../desktop/ui/signature.py" line="146"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="111"/>
+        <location filename="../../desktop/ui/messages.py" line="129"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="112"/>
-        <location filename="../../desktop/ui/messages.py" line="132"/>
+        <location filename="../../desktop/ui/messages.py" line="130"/>
+        <location filename="../../desktop/ui/messages.py" line="150"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="113"/>
+        <location filename="../../desktop/ui/messages.py" line="131"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="114"/>
+        <location filename="../../desktop/ui/messages.py" line="132"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="115"/>
+        <location filename="../../desktop/ui/messages.py" line="133"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="116"/>
+        <location filename="../../desktop/ui/messages.py" line="134"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="117"/>
+        <location filename="../../desktop/ui/messages.py" line="135"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="118"/>
+        <location filename="../../desktop/ui/messages.py" line="136"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="119"/>
+        <location filename="../../desktop/ui/messages.py" line="137"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="120"/>
+        <location filename="../../desktop/ui/messages.py" line="138"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="121"/>
+        <location filename="../../desktop/ui/messages.py" line="139"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="122"/>
+        <location filename="../../desktop/ui/messages.py" line="140"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="133"/>
+        <location filename="../../desktop/ui/messages.py" line="151"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="139"/>
+        <location filename="../../desktop/ui/messages.py" line="157"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="170"/>
+        <location filename="../../desktop/ui/messages.py" line="188"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="171"/>
+        <location filename="../../desktop/ui/messages.py" line="189"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="172"/>
+        <location filename="../../desktop/ui/messages.py" line="190"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="123"/>
-        <location filename="../../desktop/ui/messages.py" line="134"/>
+        <location filename="../../desktop/ui/messages.py" line="141"/>
+        <location filename="../../desktop/ui/messages.py" line="152"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="124"/>
-        <location filename="../../desktop/ui/messages.py" line="135"/>
+        <location filename="../../desktop/ui/messages.py" line="142"/>
+        <location filename="../../desktop/ui/messages.py" line="153"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="136"/>
+        <location filename="../../desktop/ui/messages.py" line="154"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="137"/>
+        <location filename="../../desktop/ui/messages.py" line="155"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="138"/>
+        <location filename="../../desktop/ui/messages.py" line="156"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
