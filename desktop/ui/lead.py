@@ -556,7 +556,9 @@ class LeadWindow(QMainWindow):
         super().__init__()
         self.ws = ws
         self.setWindowTitle(
-            QCoreApplication.translate("LeadWindow", "Yanshou — team lead — {0} — {1}").format(ws.campaign.name, ws.path.name)
+            QCoreApplication.translate("LeadWindow", "Yanshou — team lead — {0} — {1}").format(
+                ws.campaign.name, ws.path if ws.database.on_server else ws.path.name
+            )
         )
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
@@ -622,7 +624,11 @@ class LeadWindow(QMainWindow):
         for action in actions:
             bar.addAction(action)
         device = ws.identity.device_id[:8]
-        self.statusBar().addPermanentWidget(QLabel(QCoreApplication.translate("LeadWindow", "Master database · device {0}").format(device)))
+        if ws.database.on_server:  # several leads share it: say which server this desk works on
+            where = QCoreApplication.translate("LeadWindow", "Master on the server {0} · device {1}").format(ws.path, device)
+        else:
+            where = QCoreApplication.translate("LeadWindow", "Master database · device {0}").format(device)
+        self.statusBar().addPermanentWidget(QLabel(where))
         self.refresh()
 
     def show_first(self) -> None:

@@ -606,7 +606,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="129"/>
-        <location filename="../../desktop/ui/lead.py" line="849"/>
+        <location filename="../../desktop/ui/lead.py" line="855"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
@@ -617,8 +617,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="131"/>
-        <location filename="../../desktop/ui/lead.py" line="1174"/>
-        <location filename="../../desktop/ui/lead.py" line="1185"/>
+        <location filename="../../desktop/ui/lead.py" line="1180"/>
+        <location filename="../../desktop/ui/lead.py" line="1191"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -629,7 +629,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="133"/>
-        <location filename="../../desktop/ui/lead.py" line="693"/>
+        <location filename="../../desktop/ui/lead.py" line="699"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
@@ -645,9 +645,9 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="136"/>
-        <location filename="../../desktop/ui/lead.py" line="580"/>
-        <location filename="../../desktop/ui/lead.py" line="694"/>
-        <location filename="../../desktop/ui/lead.py" line="1093"/>
+        <location filename="../../desktop/ui/lead.py" line="582"/>
+        <location filename="../../desktop/ui/lead.py" line="700"/>
+        <location filename="../../desktop/ui/lead.py" line="1099"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -680,7 +680,7 @@
     <message>
         <location filename="../../desktop/ui/lead.py" line="149"/>
         <location filename="../../desktop/ui/lead.py" line="286"/>
-        <location filename="../../desktop/ui/lead.py" line="1064"/>
+        <location filename="../../desktop/ui/lead.py" line="1070"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
@@ -765,17 +765,17 @@
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="565"/>
+        <location filename="../../desktop/ui/lead.py" line="567"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="387"/>
         <location filename="../../desktop/ui/lead.py" line="487"/>
-        <location filename="../../desktop/ui/lead.py" line="566"/>
-        <location filename="../../desktop/ui/lead.py" line="720"/>
-        <location filename="../../desktop/ui/lead.py" line="747"/>
-        <location filename="../../desktop/ui/lead.py" line="847"/>
+        <location filename="../../desktop/ui/lead.py" line="568"/>
+        <location filename="../../desktop/ui/lead.py" line="726"/>
+        <location filename="../../desktop/ui/lead.py" line="753"/>
+        <location filename="../../desktop/ui/lead.py" line="853"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
@@ -813,7 +813,7 @@
     <message>
         <location filename="../../desktop/ui/lead.py" line="406"/>
         <location filename="../../desktop/ui/lead.py" line="430"/>
-        <location filename="../../desktop/ui/lead.py" line="850"/>
+        <location filename="../../desktop/ui/lead.py" line="856"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
@@ -833,115 +833,115 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="568"/>
+        <location filename="../../desktop/ui/lead.py" line="570"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="569"/>
+        <location filename="../../desktop/ui/lead.py" line="571"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="570"/>
+        <location filename="../../desktop/ui/lead.py" line="572"/>
         <source>Complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="576"/>
+        <location filename="../../desktop/ui/lead.py" line="578"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="578"/>
+        <location filename="../../desktop/ui/lead.py" line="580"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="582"/>
-        <location filename="../../desktop/ui/lead.py" line="877"/>
-        <location filename="../../desktop/ui/lead.py" line="921"/>
+        <location filename="../../desktop/ui/lead.py" line="584"/>
+        <location filename="../../desktop/ui/lead.py" line="883"/>
+        <location filename="../../desktop/ui/lead.py" line="927"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="585"/>
+        <location filename="../../desktop/ui/lead.py" line="587"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="586"/>
+        <location filename="../../desktop/ui/lead.py" line="588"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="588"/>
+        <location filename="../../desktop/ui/lead.py" line="590"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="592"/>
+        <location filename="../../desktop/ui/lead.py" line="594"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="594"/>
+        <location filename="../../desktop/ui/lead.py" line="596"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="595"/>
+        <location filename="../../desktop/ui/lead.py" line="597"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="598"/>
+        <location filename="../../desktop/ui/lead.py" line="600"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="601"/>
+        <location filename="../../desktop/ui/lead.py" line="603"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="603"/>
+        <location filename="../../desktop/ui/lead.py" line="605"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="606"/>
+        <location filename="../../desktop/ui/lead.py" line="608"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="609"/>
+        <location filename="../../desktop/ui/lead.py" line="611"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="611"/>
+        <location filename="../../desktop/ui/lead.py" line="613"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="619"/>
+        <location filename="../../desktop/ui/lead.py" line="621"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="625"/>
+        <location filename="../../desktop/ui/lead.py" line="630"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="718"/>
+        <location filename="../../desktop/ui/lead.py" line="724"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="689"/>
-        <location filename="../../desktop/ui/lead.py" line="719"/>
+        <location filename="../../desktop/ui/lead.py" line="695"/>
+        <location filename="../../desktop/ui/lead.py" line="725"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
@@ -957,291 +957,296 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="497"/>
-        <location filename="../../desktop/ui/lead.py" line="721"/>
-        <location filename="../../desktop/ui/lead.py" line="848"/>
+        <location filename="../../desktop/ui/lead.py" line="727"/>
+        <location filename="../../desktop/ui/lead.py" line="854"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="587"/>
+        <location filename="../../desktop/ui/lead.py" line="589"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="613"/>
+        <location filename="../../desktop/ui/lead.py" line="615"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="616"/>
+        <location filename="../../desktop/ui/lead.py" line="618"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="679"/>
+        <location filename="../../desktop/ui/lead.py" line="628"/>
+        <source>Master on the server {0} · device {1}</source>
+        <translation>服务器总库 {0} · 设备 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="685"/>
         <source>Every merge and dry run is kept in the master database. Choose one to see its report.</source>
         <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="688"/>
+        <location filename="../../desktop/ui/lead.py" line="694"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="690"/>
+        <location filename="../../desktop/ui/lead.py" line="696"/>
         <source>Files</source>
         <translation>文件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="691"/>
+        <location filename="../../desktop/ui/lead.py" line="697"/>
         <source>Merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="692"/>
+        <location filename="../../desktop/ui/lead.py" line="698"/>
         <source>Refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="722"/>
+        <location filename="../../desktop/ui/lead.py" line="728"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="723"/>
+        <location filename="../../desktop/ui/lead.py" line="729"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="761"/>
+        <location filename="../../desktop/ui/lead.py" line="767"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="762"/>
+        <location filename="../../desktop/ui/lead.py" line="768"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="763"/>
+        <location filename="../../desktop/ui/lead.py" line="769"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="764"/>
+        <location filename="../../desktop/ui/lead.py" line="770"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="790"/>
+        <location filename="../../desktop/ui/lead.py" line="796"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="795"/>
+        <location filename="../../desktop/ui/lead.py" line="801"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="797"/>
+        <location filename="../../desktop/ui/lead.py" line="803"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="803"/>
+        <location filename="../../desktop/ui/lead.py" line="809"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="805"/>
+        <location filename="../../desktop/ui/lead.py" line="811"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="815"/>
+        <location filename="../../desktop/ui/lead.py" line="821"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="823"/>
+        <location filename="../../desktop/ui/lead.py" line="829"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="826"/>
+        <location filename="../../desktop/ui/lead.py" line="832"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="833"/>
-        <location filename="../../desktop/ui/lead.py" line="971"/>
+        <location filename="../../desktop/ui/lead.py" line="839"/>
+        <location filename="../../desktop/ui/lead.py" line="977"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="840"/>
+        <location filename="../../desktop/ui/lead.py" line="846"/>
         <source>Mark {0}</source>
         <translation>标记为{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="851"/>
+        <location filename="../../desktop/ui/lead.py" line="857"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="852"/>
+        <location filename="../../desktop/ui/lead.py" line="858"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="853"/>
+        <location filename="../../desktop/ui/lead.py" line="859"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="875"/>
+        <location filename="../../desktop/ui/lead.py" line="881"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="900"/>
+        <location filename="../../desktop/ui/lead.py" line="906"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="913"/>
+        <location filename="../../desktop/ui/lead.py" line="919"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="931"/>
+        <location filename="../../desktop/ui/lead.py" line="937"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="933"/>
+        <location filename="../../desktop/ui/lead.py" line="939"/>
         <source>overdue by {0} days</source>
         <translation>已逾期 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="935"/>
+        <location filename="../../desktop/ui/lead.py" line="941"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="937"/>
+        <location filename="../../desktop/ui/lead.py" line="943"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="939"/>
+        <location filename="../../desktop/ui/lead.py" line="945"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="942"/>
+        <location filename="../../desktop/ui/lead.py" line="948"/>
         <source>{0} of {1} counties</source>
         <translation>{0}/{1} 个县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="944"/>
+        <location filename="../../desktop/ui/lead.py" line="950"/>
         <source>{0} of {1} problems rectified</source>
         <translation>已整改 {0}/{1} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="991"/>
-        <location filename="../../desktop/ui/lead.py" line="1075"/>
+        <location filename="../../desktop/ui/lead.py" line="997"/>
+        <location filename="../../desktop/ui/lead.py" line="1081"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="993"/>
+        <location filename="../../desktop/ui/lead.py" line="999"/>
         <source>no: {0} items unscored</source>
         <translation>否：{0} 项未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="995"/>
-        <location filename="../../desktop/ui/lead.py" line="1077"/>
+        <location filename="../../desktop/ui/lead.py" line="1001"/>
+        <location filename="../../desktop/ui/lead.py" line="1083"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1019"/>
+        <location filename="../../desktop/ui/lead.py" line="1025"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1026"/>
+        <location filename="../../desktop/ui/lead.py" line="1032"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1031"/>
+        <location filename="../../desktop/ui/lead.py" line="1037"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1031"/>
+        <location filename="../../desktop/ui/lead.py" line="1037"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1057"/>
+        <location filename="../../desktop/ui/lead.py" line="1063"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1058"/>
+        <location filename="../../desktop/ui/lead.py" line="1064"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1082"/>
+        <location filename="../../desktop/ui/lead.py" line="1088"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1109"/>
+        <location filename="../../desktop/ui/lead.py" line="1115"/>
         <source>dry run</source>
         <translation>预检</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1109"/>
+        <location filename="../../desktop/ui/lead.py" line="1115"/>
         <source>merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1136"/>
+        <location filename="../../desktop/ui/lead.py" line="1142"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1138"/>
+        <location filename="../../desktop/ui/lead.py" line="1144"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1152"/>
+        <location filename="../../desktop/ui/lead.py" line="1158"/>
         <source>No exports (.yanshou or .db files) in {0}.</source>
         <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1145"/>
+        <location filename="../../desktop/ui/lead.py" line="1151"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1176"/>
+        <location filename="../../desktop/ui/lead.py" line="1182"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1191"/>
+        <location filename="../../desktop/ui/lead.py" line="1197"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1193"/>
+        <location filename="../../desktop/ui/lead.py" line="1199"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
