@@ -697,15 +697,29 @@ def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileR
     except IntegrityError as exc:
         raise Refused(report.file, "contents", f"the file's versions cannot be stored beside those already here ({exc.orig})") from exc
     except DBAPIError as exc:
+        if _unstorable(exc.orig):
+            raise Refused(report.file, "contents", f"the file holds values the master cannot store ({exc.orig})") from exc
         raise _translated(exc, target) from exc
     except sqlite3.OperationalError as exc:  # from the raw staging and blob streams
         raise _translated(OperationalError(str(exc), None, exc), target) from exc
     except Exception as exc:
-        if type(exc).__module__.startswith("psycopg"):  # from COPY on a server
-            raise _translated(OperationalError(str(exc), None, exc), target) from exc
-        raise
+        if not type(exc).__module__.startswith("psycopg"):
+            raise
+        if _unstorable(exc):  # from COPY on a server
+            raise Refused(report.file, "contents", f"the file holds values the master cannot store ({exc})") from exc
+        raise _translated(OperationalError(str(exc), None, exc), target) from exc
     finally:
         foreign.close()
+
+
+def _unstorable(error: BaseException) -> bool:
+    """A value PostgreSQL refuses (a NUL in a text, bytes that are not UTF-8: SQLite keeps
+    them): the file is refused, not the batch failed."""
+    if not type(error).__module__.startswith("psycopg"):
+        return False
+    import psycopg
+
+    return isinstance(error, psycopg.DataError) or str(getattr(error, "sqlstate", "") or "").startswith("22")
 
 
 def _in_transaction(conn: Connection) -> bool:

@@ -152,3 +152,23 @@ def test_a_second_leads_desk_merges_and_signs_once_it_holds_the_masters_key(
         for key in first_keys.glob("*.pem"):
             (paths.keys_dir() / key.name).write_bytes(key.read_bytes())
         decisions.adjust(ws, county, "1", "年度考评加分")
+
+
+def test_a_value_postgresql_cannot_store_refuses_the_file_not_the_batch(pg_url: str, tmp_path: Path) -> None:
+    """SQLite keeps a NUL inside a text; PostgreSQL refuses it. A laptop whose inspector's
+    name holds one is refused by a server master, and the batch's other files go in."""
+    from desktop.services import sync
+
+    odd = create(tmp_path / "odd.db", role="field", inspector="张\x00三")
+    fine = create(tmp_path / "fine.db", role="field", inspector="李四")
+    files = []
+    for ws in (odd, fine):
+        files.append(tmp_path / f"{ws.path.stem}-export.db")
+        sync.export(ws, files[-1])
+        ws.close()
+    with create(pg_url, role="master") as master:
+        reports = sync.merge(master, files, enroll=True)
+        assert [r.status for r in reports] == ["refused", "merged"]
+        assert reports[0].code == "contents" and "cannot store" in reports[0].reason
+        with master.read() as conn:
+            assert conn.execute(text("SELECT inspector FROM device WHERE role = 'field'")).scalars().all() == ["李四"]
