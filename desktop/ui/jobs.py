@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -28,6 +29,13 @@ class _Job(QRunnable):
             self.signals.finished.emit(result)
 
 
+# A job's signals, from its start until its result is delivered. They have no Qt parent: as a
+# child of the job's `parent`, their deferred deletion released the callbacks, which may hold
+# the last reference to `parent` (a dialog closed meanwhile), and so destroyed `parent` from
+# inside its own child's destructor: memory corrupted, the process aborted now and then.
+_pending: set[_Signals] = set()
+
+
 def start(
     pool: QThreadPool,
     fn: Callable[[], Any],
@@ -36,14 +44,19 @@ def start(
     done: Callable[[Any], None] | None = None,
     failed: Callable[[BaseException], None] | None = None,
 ) -> None:
-    """Run fn in the pool; done(result) or failed(exception) then run on the GUI thread."""
-    signals = _Signals(parent)
-    if done:
-        signals.finished.connect(done)
-    if failed:
-        signals.failed.connect(failed)
-    signals.finished.connect(signals.deleteLater)
-    signals.failed.connect(signals.deleteLater)
+    """Run fn in the pool; done(result) or failed(exception) then run on the GUI thread,
+    unless `parent` has been destroyed meanwhile (then the result is dropped)."""
+    signals = _Signals()
+    _pending.add(signals)
+
+    def deliver(callback: Callable[[Any], None] | None, value: Any) -> None:
+        _pending.discard(signals)
+        signals.deleteLater()
+        if callback is not None and shiboken6.isValid(parent):
+            callback(value)
+
+    signals.finished.connect(lambda result: deliver(done, result))
+    signals.failed.connect(lambda exc: deliver(failed, exc))
     pool.start(_Job(fn, signals))
 
 
