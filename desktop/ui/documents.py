@@ -8,9 +8,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, QRectF, Qt, QThreadPool, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, QRectF, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -54,13 +54,21 @@ def make(ws: Workspace, kind: str, county: str | None, inspector: str | None, si
 
 def print_pdf(pdf: bytes, printer: QPrinter, *, progress=None, cancelled=lambda: False) -> int:  # type: ignore[no-untyped-def]
     """Print every page (QPainter on a QPrinter is allowed outside the GUI thread); returns
-    the pages printed. Pages are rendered by PDFium at the printer's resolution."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
+    the pages printed. Pages are rendered by QtPdf at the printer's resolution, by a
+    QPdfDocument made, used and deleted in this thread: QtPdf serialises every PDFium call
+    with one lock, so the preview on the GUI thread may draw meanwhile."""
+    source = QBuffer()
+    source.setData(QByteArray(pdf))
+    source.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(source)  # a buffer holds it all: loaded when load() returns
     try:
+        if document.status() != QPdfDocument.Status.Ready:
+            raise OSError(QCoreApplication.translate("Documents", "the document could not be read for printing"))
         dpi = min(printer.resolution(), PRINT_DPI_LIMIT)
-        count = len(document)
+        count = document.pageCount()
+        options = QPdfDocumentRenderOptions()
+        options.setRenderFlags(QPdfDocumentRenderOptions.RenderFlag.Annotations)  # the signature's field, form fields
         painter = QPainter()
         if not painter.begin(printer):
             raise OSError(QCoreApplication.translate("Documents", "the printer could not be started"))
@@ -73,9 +81,7 @@ def print_pdf(pdf: bytes, printer: QPrinter, *, progress=None, cancelled=lambda:
                     progress(index, count)
                 if index:
                     printer.newPage()
-                bitmap = document[index].render(scale=dpi / 72, may_draw_forms=True)
-                picture = bitmap.to_pil().convert("RGB")
-                image = QImage(picture.tobytes(), picture.width, picture.height, picture.width * 3, QImage.Format.Format_RGB888)
+                image = _page_image(document, index, dpi, options)
                 target = QRectF(painter.viewport())
                 scale = min(target.width() / image.width(), target.height() / image.height())
                 painter.drawImage(QRectF(0, 0, image.width() * scale, image.height() * scale), image)
@@ -86,6 +92,18 @@ def print_pdf(pdf: bytes, printer: QPrinter, *, progress=None, cancelled=lambda:
         return count
     finally:
         document.close()
+
+
+def _page_image(document: QPdfDocument, index: int, dpi: int, options: QPdfDocumentRenderOptions) -> QImage:
+    """A page at `dpi`, on white paper: QtPdf leaves what the page does not paint transparent."""
+    points = document.pagePointSize(index)
+    size = QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
+    page = QImage(size, QImage.Format.Format_RGB32)
+    page.fill(Qt.GlobalColor.white)
+    paper = QPainter(page)
+    paper.drawImage(0, 0, document.render(index, size, options))
+    paper.end()
+    return page
 
 
 class DocumentDialog(QDialog):

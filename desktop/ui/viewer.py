@@ -8,8 +8,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QPixmap, QTransform
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImageReader, QPixmap, QTransform
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -125,22 +127,23 @@ class EvidenceViewer(QDialog):
     # --- PDFs ------------------------------------------------------------------------
 
     def _pdf(self, layout: QVBoxLayout) -> None:
-        """Pages rendered by PDFium, one at a time, fitted to the window's width."""
-        import pypdfium2
-
+        """Pages shown by QtPdf one at a time, fitted to the window's width."""
         self.page = 0
-        self.label = QLabel()
-        self.label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.area = QScrollArea()
-        self.area.setWidget(self.label)
-        self.area.setWidgetResizable(True)
-        layout.addWidget(self.area, 1)
-        try:
-            self.document = pypdfium2.PdfDocument(bytes(self._data.data()))
-        except pypdfium2.PdfiumError:
-            self.document = None
-            self.label.setText(self.tr("This PDF cannot be shown; open it in another program."))
+        self.document = QPdfDocument(self)
+        self._buffer = QBuffer(self._data, self)  # the document reads from it as long as it is shown
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)  # a buffer holds it all: loaded when load() returns
+        if self.document.status() != QPdfDocument.Status.Ready or not self.document.pageCount():
+            self.document.close()
+            self.label = QLabel(self.tr("This PDF cannot be shown; open it in another program."))
+            self.label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            layout.addWidget(self.label, 1)
             return
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.SinglePage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        layout.addWidget(self.view, 1)
         self.page_label = QLabel()
         previous = QPushButton(self.tr("Previous page"))
         following = QPushButton(self.tr("Next page"))
@@ -151,13 +154,15 @@ class EvidenceViewer(QDialog):
         self._show_page(0)
 
     def _show_page(self, number: int) -> None:
-        if self.document is None or not len(self.document):
-            return
-        self.page = max(0, min(len(self.document) - 1, number))
-        page = self.document[self.page]
-        width = max(400, self.area.viewport().width() - 24)
-        scale = width / max(1.0, page.get_width())
-        picture = page.render(scale=scale).to_pil().convert("RGBA")
-        image = QImage(picture.tobytes("raw", "RGBA"), picture.width, picture.height, 4 * picture.width, QImage.Format.Format_RGBA8888)
-        self.label.setPixmap(QPixmap.fromImage(image.copy()))
-        self.page_label.setText(self.tr("Page {0} of {1}").format(self.page + 1, len(self.document)))
+        count = self.document.pageCount()
+        self.page = max(0, min(count - 1, number))
+        navigator = self.view.pageNavigator()
+        navigator.jump(self.page, QPointF(), navigator.currentZoom())
+        self.page_label.setText(self.tr("Page {0} of {1}").format(self.page + 1, count))
+
+    def done(self, result: int) -> None:
+        # The preview lets go of its buffer before the dialog goes: nothing is left reading
+        # from a deleted object.
+        if self.evidence.is_pdf:
+            self.document.close()
+        super().done(result)
