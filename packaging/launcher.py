@@ -4,10 +4,15 @@ A windowed Windows executable starts with no console: sys.stdout and sys.stderr 
 and the first print (a usage message, an error line) would raise. Point them at os.devnull
 so the GUI entry fails the way the command line does — by exit status — not with a second,
 silent error; the error log in the data folder still records anything unexpected.
+
+`yanshou demo` makes its laptops and documents in worker processes. Windows starts each as
+this executable again (spawn), and multiprocessing.freeze_support() is what then runs the
+worker instead of the program: it comes first.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 
@@ -19,6 +24,7 @@ def _console_or_null() -> None:
 
 
 if __name__ == "__main__":
+    multiprocessing.freeze_support()
     _console_or_null()
     from desktop.cli import main
 

@@ -6,7 +6,8 @@
 #     a copy with one byte changed fails it (so a pass means something);
 #  3. the bundled window renders a master and a laptop database (--screenshot): Qt's plugins,
 #     the CJK font and the translations load from the bundle;
-#  4. makensis compiles packaging/windows/yanshou.nsi against this bundle (on Linux it only
+#  4. the camera's back end (QtMultimedia's FFmpeg plugin) loads with the bundle's libraries;
+#  5. makensis compiles packaging/windows/yanshou.nsi against this bundle (on Linux it only
 #     proves the script compiles; the real installer is built on Windows by the release workflow).
 #
 # Usage: packaging/smoke_test.sh VERSION [NSIS_FLAGS…]   (the Makefile passes pyproject's version)
@@ -70,6 +71,16 @@ done
 mkdir -p build/package-test
 cp "$tmp/lead.png" "$tmp/field.png" build/package-test/
 echo "screenshots: build/package-test/lead.png, build/package-test/field.png"
+
+step "camera back end (the bundle's FFmpeg plugin loads with what the bundle carries)"
+# Without a camera here the window never loads it: load it directly, so a library stripped
+# into an unloadable file or a missing dependency (QtQuick, FFmpeg) shows now, not on an
+# inspector's laptop as "no camera".
+for plugin in "$bundle"/_internal/PySide6/Qt/plugins/multimedia/*.so; do
+  QT_LOGGING_RULES='qt.multimedia.*=false' python3 -c 'import ctypes, sys; ctypes.CDLL(sys.argv[1])' "$plugin" \
+    || fail "the camera back end does not load: $plugin"
+  echo "loads: ${plugin#"$bundle"/}"
+done
 
 step "NSIS installer script (makensis against the Linux bundle)"
 command -v makensis >/dev/null || fail "makensis not found (Debian: apt-get install nsis)"
