@@ -10,12 +10,20 @@ the 验收结果汇总表 and the 问题整改清单.
 
 from __future__ import annotations
 
+import contextlib
+import copyreg
 import csv
+import functools
+import os
+import pickle
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from desktop.core.campaign import County
 from desktop.core.inspection import InspectionMode
 from desktop.services import documents, imports, inspection, results, sample, sync, workspace
 from desktop.services.workspace import Workspace
@@ -29,6 +37,7 @@ LIAISONS = {
     "341502": "陈建国", "341503": "刘海燕", "341504": "周明", "341522": "吴晓东", "341523": "郑丽",
     "341524": "孙志强", "341525": "黄文",
 }
+PHOTO_SIZE = (640, 480)  # smaller than a camera's: the same EXIF and thumbnails, a fraction of the bytes to make and hash
 
 
 @dataclass
@@ -40,7 +49,21 @@ class DemoRun:
     documents: list[Path] = field(default_factory=list)
 
 
-def run(folder: Path, *, say: Callable[[str], None] = print, photos_per_county: int = 3) -> DemoRun:
+@dataclass(frozen=True)
+class _Laptop:
+    number: int
+    inspector: str
+    counties: tuple[str, ...]
+    path: Path
+    photos: Path
+    usb: Path
+    photos_per_county: int
+
+
+def run(folder: Path, *, say: Callable[[str], None] = print, photos_per_county: int = 3, workers: int | None = None) -> DemoRun:
+    """The whole campaign in `folder`. The three laptops are made side by side, and so are
+    the documents, in `workers` processes (default: one per laptop when there are two cores
+    or more): reportlab and SQLAlchemy are pure Python, so threads would only take turns."""
     from desktop.core.errors import InputError
 
     if folder.exists() and not folder.is_dir():
@@ -51,21 +74,24 @@ def run(folder: Path, *, say: Callable[[str], None] = print, photos_per_county: 
         raise InputError.single(folder, "unwritable", f"the folder cannot be made ({exc.strerror or exc})") from None
     if any(folder.iterdir()):
         raise InputError.single(folder, "not_empty", "the demo writes into an empty folder (or a new one)")
+    if workers is None:
+        workers = len(TEAM) if (os.cpu_count() or 1) > 1 else 1
     usb = folder / "usb"
     demo = DemoRun(folder, folder / "master.db")
-    for n, (who, counties) in enumerate(TEAM.items()):
-        path = folder / f"laptop-{n + 1}.db"
-        with workspace.create(path, role="field", inspector=who) as ws:
-            made = sample.fill(ws, counties, folder / "photos" / who, seed=n, photos_per_county=photos_per_county, liaison=LIAISONS)
-            _document(ws, counties[0], folder / "photos" / who)
-            # the photos were signed for before the document came: sign again, as the window asks
-            sample.sign_record(ws, counties[0], LIAISONS[counties[0]], random.Random(n))
-            sync.export(ws, usb / f"{who}.db")
-        demo.laptops[who] = path
-        say(f"laptop {n + 1} ({who}): {len(counties)} counties, {made.scores} scores, {made.findings} findings, "
-            f"{made.problems} problems, {made.photos} photos, {made.signatures} signatures; exported to {usb / (who + '.db')}")
+    laptops = [
+        _Laptop(n, who, counties, folder / f"laptop-{n + 1}.db", folder / "photos" / who, usb / f"{who}.db", photos_per_county)
+        for n, (who, counties) in enumerate(TEAM.items())
+    ]
+    with _parallel(workers) as parallel:
+        made = parallel(_make_laptop, laptops)  # the workers start on the laptops
+        _preload_documents()  # meanwhile, here: what the document workers forked later then inherit
+        for laptop, work in zip(laptops, made, strict=True):
+            demo.laptops[laptop.inspector] = laptop.path
+            say(f"laptop {laptop.number + 1} ({laptop.inspector}): {len(laptop.counties)} counties, {work.scores} scores, "
+                f"{work.findings} findings, {work.problems} problems, {work.photos} photos, {work.signatures} signatures; "
+                f"exported to {laptop.usb}")
     with workspace.create(demo.master, role="master") as master:
-        files = [usb / f"{who}.db" for who in TEAM]
+        files = [laptop.usb for laptop in laptops]
         for report in sync.merge(master, [*files, files[0]], enroll=True):
             added = f", {report.versions_added} new versions, {report.blobs_added} files" if report.versions_added else ""
             line = f"merge {report.file.name}: {report.status}{added}"
@@ -76,17 +102,96 @@ def run(folder: Path, *, say: Callable[[str], None] = print, photos_per_county: 
             summary = imports.import_sheet(master, sheet, kind)
             say(f"imported {sheet.name}: {summary.rows} counties")
         out = folder / "documents"
-        wanted = [(kind, county) for county in master.campaign.counties for kind in (documents.RECORD, documents.PROBLEMS)]
-        for kind, county in [*wanted, (documents.SUMMARY, None)]:
-            document = documents.build(master, kind, county)
-            written = documents.write(master, document, out / documents.file_name(document), signed=True)
-            demo.documents.append(written.path)
+        # each county's 检查记录表 and 问题整改清单, then the 验收结果汇总表
+        whose: list[str | None] = [*(c.code for c in master.campaign.counties), None]
+        with _parallel(workers) as parallel:
+            for written in parallel(_write_documents, [(demo.master, out, county) for county in whose]):
+                demo.documents.extend(written)
         summary_pdf = demo.documents[-1]
         say("")
         for r in results.results(master):
             say(f"{r.rank:>2}  {master.campaign.county(r.county).name:<6} {r.shown_total:>7}  {r.grade.value}")
-        say(f"\nwrote {len(demo.documents)} signed PDFs to {out} (check one with: yanshou verify \"{summary_pdf}\")")
+    say(f"\nwrote {len(demo.documents)} signed PDFs to {out} (check one with: yanshou verify \"{summary_pdf}\")")
     return demo
+
+
+def _preload_documents() -> None:
+    """What drawing and signing the first document would import and load (pyHanko, the CJK
+    font: most of a second), done once in this process: a worker forked from it starts with
+    them instead of loading them again (where workers are spawned, Windows, it changes nothing)."""
+    import pyhanko.sign
+    import pyhanko.stamp  # noqa: F401
+
+    from desktop.reports import layout, record, summary  # noqa: F401
+
+    layout.register_font()
+
+
+def _make_laptop(laptop: _Laptop) -> sample.Made:
+    """One inspector's laptop, from its creation to its export to the USB stick."""
+    with workspace.create(laptop.path, role="field", inspector=laptop.inspector) as ws:
+        made = sample.fill(
+            ws, laptop.counties, laptop.photos, seed=laptop.number, photos_per_county=laptop.photos_per_county, liaison=LIAISONS,
+            photo_size=PHOTO_SIZE,
+        )
+        first = laptop.counties[0]
+        _document(ws, first, laptop.photos)
+        # the photos were signed for before the document came: sign again, as the window asks
+        sample.sign_record(ws, first, LIAISONS[first], random.Random(laptop.number))
+        sync.export(ws, laptop.usb)
+    return made
+
+
+def _write_documents(job: tuple[Path, Path, str | None]) -> list[Path]:
+    """A county's signed 检查记录表 and 问题整改清单, or (no county) the 验收结果汇总表."""
+    master, out, county = job
+    with workspace.open_workspace(master, check=False) as ws:  # just made by this run
+        if county is None:
+            wanted: list[tuple[str, County | None]] = [(documents.SUMMARY, None)]
+        else:
+            place = ws.campaign.county(county)
+            wanted = [(documents.RECORD, place), (documents.PROBLEMS, place)]
+        written = []
+        for kind, place in wanted:
+            document = documents.build(ws, kind, place)
+            written.append(documents.write(ws, document, out / documents.file_name(document), signed=True).path)
+        return written
+
+
+@contextlib.contextmanager
+def _parallel(workers: int) -> Iterator[Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]]:
+    """map() over `workers` processes, results in order; the built-in map for one worker."""
+    if workers < 2:
+        yield map
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield lambda fn, jobs: pool.map(functools.partial(_carrying_errors, fn), jobs)
+
+
+def _carrying_errors(fn: Callable[[Any], Any], job: Any) -> Any:
+    """fn(job) in a worker process. An error goes back to the parent pickled, and pickle
+    rebuilds an exception by calling its class with .args: InputError and the data layer's
+    errors take other arguments, so they travel as class, args and attributes instead and
+    arrive as the same error, with the same message (a full disk is still a full disk)."""
+    try:
+        return fn(job)
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            copyreg.pickle(type(exc), _reduce_error)
+        raise
+
+
+def _reduce_error(exc: BaseException) -> tuple[Callable[..., BaseException], tuple[object, ...]]:
+    return _rebuild_error, (type(exc), exc.args, exc.__dict__)
+
+
+def _rebuild_error(kind: type[BaseException], args: tuple[object, ...], attributes: dict[str, object]) -> BaseException:
+    exc = kind.__new__(kind, *args)
+    exc.args = args
+    exc.__dict__.update(attributes)
+    return exc
 
 
 def _document(ws: Workspace, county: str, folder: Path) -> None:

@@ -2,11 +2,13 @@
 
 Reads are cheap and whole (one query per table for a county), so the tree and the item
 view are always drawn from the database as it is, never from a copy that could drift.
-Every write is one transaction that the caller may report as saved once it returns.
+Every write is one transaction that the caller may report as saved once it returns;
+`editing` puts several of them (a county's whole record, written at once) in one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -233,18 +235,8 @@ def save_item(
 ) -> int:
     """Write what the item editor holds, in one transaction; returns the records changed
     (0 when nothing differs from what is stored, so an idle autosave writes nothing)."""
-    who = _inspector(ws)
-    changed = 0
-    with ws.write() as conn:
-        signer = ws.database.signer(paths.keys_dir(), conn)
-        where = {"county": county, "item": item, "inspector": who}
-        if score is not None:
-            changed += records.set_score(conn, signer, ws, score=score, comment=comment, **where)
-        else:
-            changed += versions.withdraw(conn, signer, records.score_id(ws, county, item, who), entity="score") is not None
-        for finding in findings:
-            changed += _put_finding(conn, signer, ws, finding, **where)
-    return changed
+    with editing(ws) as edits:
+        return edits.save_item(county, item, score=score, comment=comment, findings=findings)
 
 
 def _put_finding(conn: Connection, signer, ws: Workspace, finding: Finding, *, county: str, item: str, inspector: str) -> bool:  # type: ignore[no-untyped-def]
@@ -267,25 +259,70 @@ def default_deadline(ws: Workspace) -> dt.date | None:
 def save_problem(
     ws: Workspace, county: str, item: str, *, description: str, severity: str, deadline: dt.date | None, record_id: str | None = None
 ) -> str:
-    who = _inspector(ws)
+    _inspector(ws)
+    _check_problem(description, severity)  # before the transaction: a refusal opens none
+    with editing(ws) as edits:
+        return edits.save_problem(county, item, description=description, severity=severity, deadline=deadline, record_id=record_id)
+
+
+def _check_problem(description: str, severity: str) -> None:
     if not description.strip():
         raise InputError.single("problem", "empty", "a problem needs a description")
     if severity not in SEVERITIES:
         raise InputError.single("problem", "severity", f"severity must be one of {', '.join(SEVERITIES)}")
-    record_id = record_id or versions.new_id()
-    with ws.write() as conn:
-        signer = ws.database.signer(paths.keys_dir(), conn)
-        current = versions.current_payload(conn, record_id)
+
+
+# --- several edits, one transaction -------------------------------------------------------------
+
+
+class Edits:
+    """Edits of the inspector's work inside one transaction (see `editing`): the very writes
+    of save_item and save_problem, with one commit for the lot. A county's whole record
+    written at once (the demo's laptops) costs one commit instead of one per item; an
+    error anywhere rolls the lot back."""
+
+    def __init__(self, ws: Workspace, conn: Connection, signer: Signer) -> None:
+        self.ws, self.conn, self.signer = ws, conn, signer
+        self.inspector = _inspector(ws)
+
+    def save_item(self, county: str, item: str, *, score: Decimal | None, comment: str, findings: Iterable[Finding]) -> int:
+        """save_item() in this transaction; returns the records changed."""
+        conn, signer, ws, who = self.conn, self.signer, self.ws, self.inspector
+        where = {"county": county, "item": item, "inspector": who}
+        changed = 0
+        if score is not None:
+            changed += records.set_score(conn, signer, ws, score=score, comment=comment, **where)
+        else:
+            changed += versions.withdraw(conn, signer, records.score_id(ws, county, item, who), entity="score") is not None
+        for finding in findings:
+            changed += _put_finding(conn, signer, ws, finding, **where)
+        return changed
+
+    def save_problem(
+        self, county: str, item: str, *, description: str, severity: str, deadline: dt.date | None, record_id: str | None = None
+    ) -> str:
+        """save_problem() in this transaction; returns the problem's id."""
+        _check_problem(description, severity)
+        record_id = record_id or versions.new_id()
+        current = versions.current_payload(self.conn, record_id)
         created = current[0].get("created_at") if current else None
         status = current[0].get("status", "open") if current else "open"
         versions.put(
-            conn, signer, entity="problem", record_id=record_id,
+            self.conn, self.signer, entity="problem", record_id=record_id,
             payload={
-                "county": county, "item": item, "inspector": who, "description": description.strip(), "severity": severity,
-                "deadline": deadline.isoformat() if deadline else None, "created_at": created or _now(), "status": status,
+                "county": county, "item": item, "inspector": self.inspector, "description": description.strip(),
+                "severity": severity, "deadline": deadline.isoformat() if deadline else None, "created_at": created or _now(),
+                "status": status,
             },
         )
-    return record_id
+        return record_id
+
+
+@contextlib.contextmanager
+def editing(ws: Workspace) -> Iterator[Edits]:
+    """One write transaction for several edits (Edits), committed when the block ends."""
+    with ws.write() as conn:
+        yield Edits(ws, conn, ws.database.signer(paths.keys_dir(), conn))
 
 
 def remove(ws: Workspace, entity: str, record_id: str) -> bool:
@@ -685,8 +722,9 @@ def _make_thumbnail(ws: Workspace, sha: str, size: int) -> bytes | None:
 
 
 __all__ = [
-    "CountyStatus", "Evidence", "Finding", "ItemRecord", "ItemStatus", "Problem", "attach", "attach_bytes", "check_score",
-    "county_status", "default_deadline", "item_record", "remove", "save_item", "save_problem", "set_caption", "thumbnail", "thumbnails",
+    "CountyStatus", "Edits", "Evidence", "Finding", "ItemRecord", "ItemStatus", "Problem", "attach", "attach_bytes",
+    "check_score", "county_status", "default_deadline", "editing", "item_record", "remove", "save_item", "save_problem",
+    "set_caption", "thumbnail", "thumbnails",
 ]
 
 

@@ -136,6 +136,7 @@ def fill(
     photos_per_county: int = 6,
     liaison: dict[str, str] | None = None,
     sign: bool = True,
+    photo_size: tuple[int, int] = (800, 600),
 ) -> Made:
     """One inspector's work on a laptop: every item of the given counties (codes)."""
     rng = random.Random(f"{seed}:{ws.identity.inspector}")
@@ -145,34 +146,39 @@ def fill(
     deadline = inspection.default_deadline(ws)
     for county_code in counties:
         county = ws.campaign.county(county_code)
-        for item in items:
-            good = rng.random() > 0.22
-            steps = int(item.points * 2)
-            score = Decimal(steps if good else rng.randint(steps // 3, max(steps - 1, steps // 3))) / 2
-            modes = rng.sample(list(InspectionMode), rng.randint(2, 4))
-            entries = [
-                inspection.Finding(
-                    m, _finding(m, county.name, _topic(item.name), rng, good),
-                    FindingStatus.MET if good else rng.choice((FindingStatus.PARTLY_MET, FindingStatus.NOT_MET)),
-                )
-                for m in modes
-            ]
-            comment = "" if good else f"扣{item.points - score}分：{rng.choice(GAPS)}。"
-            inspection.save_item(ws, county.code, item.code, score=score, comment=comment, findings=entries)
-            scores += 1
-            findings += len(entries)
-            if not good:
-                inspection.save_problem(
-                    ws, county.code, item.code, description=f"{_topic(item.name)}方面：{rng.choice(GAPS)}，需限期整改。",
-                    severity=rng.choice(("minor", "major", "serious")), deadline=deadline,
-                )
-                problems += 1
+        # A county's scores, findings and problems in one transaction: the writes the item
+        # editor makes, with one commit instead of one per item.
+        with inspection.editing(ws) as edits:
+            for item in items:
+                good = rng.random() > 0.22
+                steps = int(item.points * 2)
+                score = Decimal(steps if good else rng.randint(steps // 3, max(steps - 1, steps // 3))) / 2
+                modes = rng.sample(list(InspectionMode), rng.randint(2, 4))
+                entries = [
+                    inspection.Finding(
+                        m, _finding(m, county.name, _topic(item.name), rng, good),
+                        FindingStatus.MET if good else rng.choice((FindingStatus.PARTLY_MET, FindingStatus.NOT_MET)),
+                    )
+                    for m in modes
+                ]
+                comment = "" if good else f"扣{item.points - score}分：{rng.choice(GAPS)}。"
+                edits.save_item(county.code, item.code, score=score, comment=comment, findings=entries)
+                scores += 1
+                findings += len(entries)
+                if not good:
+                    edits.save_problem(
+                        county.code, item.code, description=f"{_topic(item.name)}方面：{rng.choice(GAPS)}，需限期整改。",
+                        severity=rng.choice(("minor", "major", "serious")), deadline=deadline,
+                    )
+                    problems += 1
         base = dt.datetime(2018, 9, 12, 9, 0) + dt.timedelta(hours=rng.randint(0, 20))
         for n in range(photos_per_county):
             item = rng.choice(items)
             mode = rng.choice((InspectionMode.FIELD, InspectionMode.MATERIALS))
             taken = base + dt.timedelta(minutes=7 * n)
-            path = photo(folder / f"{county.code}-{ws.identity.inspector}-{n:03d}.jpg", f"{county.code} {item.code}", taken, rng)
+            path = photo(
+                folder / f"{county.code}-{ws.identity.inspector}-{n:03d}.jpg", f"{county.code} {item.code}", taken, rng, size=photo_size
+            )
             inspection.attach(ws, path, county=county.code, item=item.code, mode=mode, caption=f"{county.name}{_topic(item.name)}现场")
             photos += 1
         if sign:

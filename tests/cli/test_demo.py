@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from db.errors import DiskFull
 from desktop.cli import main
+from desktop.core.errors import InputError
 from desktop.reports.signing import verify_pdf
-from desktop.services import results, sync, workspace
+from desktop.services import demo, results, sync, workspace
 
 
 def test_the_demo_runs_a_whole_campaign(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,3 +40,21 @@ def test_the_demo_wants_an_empty_folder(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["demo", str(tmp_path)]) == 2
     assert "empty" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+
+
+def _refuse(path: Path) -> None:
+    if path.suffix == ".pdf":
+        raise InputError.single(path, "unwritable", "the PDF cannot be written there (No space left on device)")
+    raise DiskFull(path, "the disk is full; nothing was written")
+
+
+def test_an_error_in_a_worker_process_arrives_as_itself(tmp_path: Path) -> None:
+    """The demo makes laptops and documents in worker processes: a full disk there is told
+    as a full disk (exit status 2 and the message), not as a broken process pool."""
+    with demo._parallel(2) as parallel:
+        with pytest.raises(InputError, match="No space left on device") as refused:
+            list(parallel(_refuse, [tmp_path / "记录.pdf"]))
+        assert refused.value.problems[0].code == "unwritable" and refused.value.source == str(tmp_path / "记录.pdf")
+        with pytest.raises(DiskFull, match="the disk is full") as full:
+            list(parallel(_refuse, [tmp_path / "master.db"]))
+        assert full.value.path == str(tmp_path / "master.db")
