@@ -474,7 +474,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
 # --- 9. the master on PostgreSQL --------------------------------------------------------------
 
 
-def _pg_server(given: str | None) -> tuple[Any, Iterator[None] | None]:
+def _pg_server(given: str | None) -> tuple[Any, Callable[[], None] | None]:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     import pgserver  # the tests' throwaway cluster (initdb in a temporary folder)
 
@@ -575,7 +575,7 @@ def postgres_rows(args: argparse.Namespace, files: Sequence[Path], sqlite_merge_
         for name in made:
             pgserver.drop_database(server, name)
         if stop is not None:
-            next(stop, None)
+            stop()
 
     print()
     print(f"Issue 8, the master on PostgreSQL {server.admin_url.rsplit('@', 1)[-1].rsplit('/', 1)[0]} (same files; "

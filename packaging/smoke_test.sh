@@ -7,7 +7,10 @@
 #  3. the bundled window renders a master and a laptop database (--screenshot): Qt's plugins,
 #     the CJK font and the translations load from the bundle;
 #  4. the camera's back end (QtMultimedia's FFmpeg plugin) loads with the bundle's libraries;
-#  5. makensis compiles packaging/windows/yanshou.nsi against this bundle (on Linux it only
+#  5. with PostgreSQL installed here: the bundled program makes a master on a throwaway server,
+#     merges the demo's exports and imports its sheets into it, and prints the same results as
+#     the demo's SQLite master (the bundle's psycopg and SQLAlchemy's dialect are there);
+#  6. makensis compiles packaging/windows/yanshou.nsi against this bundle (on Linux it only
 #     proves the script compiles; the real installer is built on Windows by the release workflow).
 #
 # Usage: packaging/smoke_test.sh VERSION [NSIS_FLAGS…]   (the Makefile passes pyproject's version)
@@ -81,6 +84,33 @@ for plugin in "$bundle"/_internal/PySide6/Qt/plugins/multimedia/*.so; do
     || fail "the camera back end does not load: $plugin"
   echo "loads: ${plugin#"$bundle"/}"
 done
+
+step "a master on PostgreSQL (bundled)"
+pg_bin=
+for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV) "$(dirname "$(command -v pg_ctl 2>/dev/null || echo /none/x)")"; do
+  if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/createdb" ]; then pg_bin=$dir; break; fi
+done
+if [ -n "$pg_bin" ]; then
+  pg=$(mktemp -d "${TMPDIR:-/tmp}/yanshou-smoke-pg.XXXXXX")
+  as_pg=()
+  if [ "$(id -u)" = 0 ]; then chown postgres "$pg"; as_pg=(runuser -u postgres --); fi  # initdb refuses root
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "${as_pg[@]}" "$pg_bin/initdb" -D "$pg/data" -A trust -U postgres -E UTF8 --no-sync >/dev/null
+  "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg/data" -l "$pg/log" -w -o "-p $port -k $pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  trap '"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pg" "$tmp"' EXIT
+  "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U postgres smoke
+  url=postgresql://postgres@127.0.0.1:$port/smoke
+  bundled init "$url" --role master >/dev/null || fail "the bundled program could not make a master on PostgreSQL"
+  bundled merge "$url" "$tmp"/demo/usb/* --enroll | tail -n 1
+  bundled import-sheet "$url" "$tmp/demo/self-check.csv" --kind self-check >/dev/null
+  bundled import-sheet "$url" "$tmp/demo/third-party.csv" --kind third-party >/dev/null
+  bundled results "$url" --format csv >"$tmp/pg-results.csv"
+  bundled results "$tmp/demo/master.db" --format csv >"$tmp/sqlite-results.csv"
+  cmp -s "$tmp/pg-results.csv" "$tmp/sqlite-results.csv" || { diff "$tmp/sqlite-results.csv" "$tmp/pg-results.csv"; fail "the PostgreSQL master's results differ"; }
+  echo "the PostgreSQL master's results equal the SQLite master's ($(($(wc -l <"$tmp/pg-results.csv") - 1)) counties)"
+else
+  echo "skipped: PostgreSQL is not installed here (Debian: apt-get install postgresql)"
+fi
 
 step "NSIS installer script (makensis against the Linux bundle)"
 command -v makensis >/dev/null || fail "makensis not found (Debian: apt-get install nsis)"

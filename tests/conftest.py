@@ -33,7 +33,7 @@ def pg_server() -> Iterator[pgserver.Server]:
         yield server
     finally:
         if stop is not None:
-            next(stop, None)
+            stop()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,8 +61,8 @@ def _as_user() -> list[str]:
     return []
 
 
-def start() -> tuple[Server, Iterator[None] | None]:
-    """A server, and what stops it (None when it is not ours)."""
+def start() -> tuple[Server, Callable[[], None] | None]:
+    """A server, and what stops it and removes its folder (None when it is not ours)."""
     given = os.environ.get("YANSHOU_TEST_PG_URL")
     if given:
         return Server(given), None
@@ -97,14 +97,13 @@ def start() -> tuple[Server, Iterator[None] | None]:
         shutil.rmtree(root, ignore_errors=True)
         return Server("", f"starting a throwaway PostgreSQL failed: {exc} {detail.decode(errors='replace')[-300:]}"), None
 
-    def stop() -> Iterator[None]:
-        yield
+    def stop() -> None:
         subprocess.run(
             [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], check=False, capture_output=True, timeout=60
         )
         shutil.rmtree(root, ignore_errors=True)
 
-    return Server(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"), stop()
+    return Server(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"), stop
 
 
 def create_database(server: Server) -> str:
