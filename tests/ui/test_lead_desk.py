@@ -21,6 +21,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QAction, QColor, QImage
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QProgressDialog, QPushButton, QTableWidget
+from sqlalchemy import text
 
 from db.errors import KnownDatabaseError
 from desktop.cli import main as cli_main
@@ -66,7 +67,7 @@ class Desk:
     """A master database and, on the USB stick, its laptops' exports and a junk file."""
 
     master: Workspace
-    master_path: Path
+    master_path: Path | str  # a file, or a PostgreSQL URL (the `backend` fixture)
     laptops: dict[str, Path] = field(default_factory=dict)  # laptop → its database file
     exports: dict[str, Path] = field(default_factory=dict)
     devices: dict[str, str] = field(default_factory=dict)  # laptop → device id
@@ -87,8 +88,9 @@ def version_count(ws: Workspace) -> int:
 def current_score(ws: Workspace, county: str, item: str, inspector: str) -> str:
     with ws.read() as conn:
         return str(
-            conn.exec_driver_sql(
-                "SELECT score FROM current_score WHERE county = ? AND item = ? AND inspector = ?", (county, item, inspector)
+            conn.execute(
+                text("SELECT score FROM current_score WHERE county = :c AND item = :i AND inspector = :n"),
+                {"c": county, "i": item, "n": inspector},
             ).scalar_one()
         )
 
@@ -98,8 +100,9 @@ def tr(text: str) -> str:
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Iterator[Desk]:
-    master_path = tmp_path / "m.db"
+def desk(tmp_path: Path, master_location: Path | str) -> Iterator[Desk]:
+    """The lead's desk on a SQLite master and on a PostgreSQL one: the same screens."""
+    master_path = master_location
     d = Desk(workspace.create(master_path, role="master"), master_path)
     usb = tmp_path / "usb"
     for name, (inspector, rows) in SHEETS.items():
