@@ -941,7 +941,7 @@ def merge(
     _sweep(quarantine_dir)
     paths = [Path(p) for p in files]
     seen: set[str] = set()  # the same bytes offered twice in one batch (the log is not committed yet)
-    batch = database.engine.connect().execution_options(immediate=True)
+    batch = database.engine.connect().execution_options(immediate=True, patient=True)
     with ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge") as ahead, batch as conn:
         pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll, check_payload=check_payload)] if paths else []
         transaction = None

@@ -44,6 +44,7 @@ WRITER_LOCK = 0x59534855  # "YSHU": every write transaction holds it until COMMI
 SCHEMA_TABLE = "yanshou_schema"
 CHUNK = 1024 * 1024
 CONNECT_TIMEOUT_S = 10
+WRITER_WAIT_S = 30  # how long an edit waits for the writer lock before "busy"
 
 
 def normalise(url: str) -> str:
@@ -89,7 +90,13 @@ def engine(url: str) -> Engine:
 
     @event.listens_for(made, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get("immediate", False):
+        options = conn.get_execution_options()
+        if options.get("immediate", False):
+            # An edit waits at most WRITER_WAIT_S for another lead's write, then says the
+            # database is busy (as SQLite's busy timeout does); a merge (`patient`) waits for
+            # the merge before it, however long that takes.
+            wait = 0 if options.get("patient", False) else int(WRITER_WAIT_S * 1000)
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait}")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
         else:
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from db import blobs, migrations, postgres
-from db.errors import DiskFull, KnownDatabaseError, NotInitialised, NotYanshouDatabase, ServerError
+from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError, NotInitialised, NotYanshouDatabase, ServerError
 from db.location import is_url, location
 from desktop.services.workspace import create, open_workspace
 
@@ -172,3 +172,21 @@ def test_a_value_postgresql_cannot_store_refuses_the_file_not_the_batch(pg_url: 
         assert reports[0].code == "contents" and "cannot store" in reports[0].reason
         with master.read() as conn:
             assert conn.execute(text("SELECT inspector FROM device WHERE role = 'field'")).scalars().all() == ["李四"]
+
+
+def test_an_edit_waits_for_another_leads_write_then_says_busy(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One writer at a time: an edit waits for the writer lock a while (here 1 s), then says
+    the database is busy, writing nothing; once the other write commits, it goes through."""
+    from db import engine as engines
+    from desktop.services import decisions
+
+    monkeypatch.setattr(postgres, "WRITER_WAIT_S", 1)
+    with create(pg_url, role="master") as ws:
+        county = ws.campaign.counties[0].code
+        other = postgres.engine(pg_url)  # another lead's desk, in the middle of a write
+        try:
+            with engines.write(other, "other desk"), pytest.raises(DatabaseBusy):
+                decisions.adjust(ws, county, "1", "年度考评加分")
+            assert decisions.adjust(ws, county, "1", "年度考评加分")
+        finally:
+            other.dispose()
