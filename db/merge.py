@@ -302,6 +302,8 @@ def _verify(
     # the devices the file knows, each key matching its fingerprint
     devices: dict[str, DeviceInfo] = {}
     for r in foreign.execute("SELECT id, role, inspector, public_key, fingerprint FROM device"):
+        if not (_text(r[0], 64) and _text(r[4], 128) and (r[2] is None or _text(r[2], 200)) and isinstance(r[3], bytes)):
+            raise refuse("contents", "a device the file describes has an id, name or key no Yanshou writes")
         info = DeviceInfo(r[0], r[1], r[2], bytes(r[3]), r[4])
         if keys.fingerprint(info.public_key) != info.fingerprint or info.role not in {"field", "master"}:
             raise refuse("device_key", f"device {info.id[:8]}'s key does not match its fingerprint")
@@ -373,6 +375,8 @@ def _verify(
             present += 1
             continue
         device = trusted[device_id]
+        if not (_text(record_id, 64) and _text(entity, 32) and deleted in (0, 1) and isinstance(payload_text, str)):
+            raise refuse("contents", f"version {str(vid)[:12]} has a field no Yanshou writes: made by another program")
         version_parents = sorted(parents.get(vid, []))
         data = canonical.stored_envelope(
             record_id=record_id, entity=entity, parents=version_parents, device_id=device_id, seq=seq, hlc=hlc, deleted=deleted,
@@ -415,10 +419,12 @@ def _verify(
     file_blobs = {}
     new_blobs = new_bytes = 0
     verified_blobs: list[str] = []
-    for rowid, sha, size in foreign.execute("SELECT id, sha256, size FROM blob").fetchall():
+    for rowid, sha, size, mime in foreign.execute("SELECT id, sha256, size, mime FROM blob").fetchall():
         file_blobs[sha] = size
         if sha in present_blobs:
             continue
+        if not (_text(sha, 64) and _text(mime, 255) and isinstance(size, int) and size >= 0):
+            raise refuse("blob", f"evidence {str(sha)[:12]}… is described in a way no Yanshou writes: the file was altered")
         digest = hashlib.sha256()
         length = 0
         with foreign.blobopen("blob", "data", rowid, readonly=True) as blob:
@@ -438,6 +444,12 @@ def _verify(
         exported, source, chain, devices, new_devices, new_count, present, new_blobs, new_bytes, max_hlc, older_than,
         [c[0] for c in to_check], verified_blobs,
     )
+
+
+def _text(value: object, limit: int) -> bool:
+    """A text as this program writes it: a str, not too long, without NUL (which SQLite keeps
+    and PostgreSQL refuses, so a server master would fail the batch instead of the file)."""
+    return isinstance(value, str) and len(value) <= limit and "\x00" not in value
 
 
 def _check_manifest(
@@ -508,20 +520,21 @@ def _check_manifest(
 # Named without a schema: SQLite's `temp` and PostgreSQL's `pg_temp` are searched first.
 _STAGING = [
     "CREATE TEMP TABLE IF NOT EXISTS merge_incoming(version_id TEXT PRIMARY KEY, record_id TEXT, entity TEXT, "
-    "device_id TEXT, seq BIGINT, hlc BIGINT, deleted BOOLEAN, payload TEXT, blob_hashes TEXT, signature {binary})",
-    "CREATE TEMP TABLE IF NOT EXISTS merge_incoming_parent(version_id TEXT, parent_id TEXT)",
-    "CREATE TEMP TABLE IF NOT EXISTS merge_file_version(version_id TEXT PRIMARY KEY)",
-    "CREATE TEMP TABLE IF NOT EXISTS merge_file_blob(sha256 TEXT PRIMARY KEY)",
-    "CREATE TEMP TABLE IF NOT EXISTS merge_new(version_id TEXT PRIMARY KEY)",
+    "device_id TEXT, seq BIGINT, hlc BIGINT, deleted BOOLEAN, payload TEXT, blob_hashes TEXT, signature {binary}){keep}",
+    "CREATE TEMP TABLE IF NOT EXISTS merge_incoming_parent(version_id TEXT, parent_id TEXT){keep}",
+    "CREATE TEMP TABLE IF NOT EXISTS merge_file_version(version_id TEXT PRIMARY KEY){keep}",
+    "CREATE TEMP TABLE IF NOT EXISTS merge_file_blob(sha256 TEXT PRIMARY KEY){keep}",
+    "CREATE TEMP TABLE IF NOT EXISTS merge_new(version_id TEXT PRIMARY KEY){keep}",
     "DELETE FROM merge_incoming",
     "DELETE FROM merge_incoming_parent",
     "DELETE FROM merge_file_version",
     "DELETE FROM merge_file_blob",
     "DELETE FROM merge_new",
 ]
+# On a server the connection goes back to a pool: the rows go at COMMIT, not with the connection.
 _UNION = {
-    "sqlite": [s.format(binary="BLOB") for s in _STAGING],
-    "postgresql": [s.format(binary="BYTEA") for s in _STAGING],
+    "sqlite": [s.format(binary="BLOB", keep="") for s in _STAGING],
+    "postgresql": [s.format(binary="BYTEA", keep=" ON COMMIT DELETE ROWS") for s in _STAGING],
 }
 _INCOMING = ("version_id", "record_id", "entity", "device_id", "seq", "hlc", "deleted", "payload", "blob_hashes", "signature")
 # The versions to add: checked by step 3, not here yet. Step 3 may have run while an earlier
@@ -699,7 +712,10 @@ def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileR
     except DBAPIError as exc:
         if _unstorable(exc.orig):
             raise Refused(report.file, "contents", f"the file holds values the master cannot store ({exc.orig})") from exc
-        raise _translated(exc, target) from exc
+        known = _translated(exc, target)
+        if known is exc:
+            raise
+        raise known from exc
     except sqlite3.OperationalError as exc:  # from the raw staging and blob streams
         raise _translated(OperationalError(str(exc), None, exc), target) from exc
     except Exception as exc:
@@ -713,13 +729,14 @@ def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileR
 
 
 def _unstorable(error: BaseException) -> bool:
-    """A value PostgreSQL refuses (a NUL in a text, bytes that are not UTF-8: SQLite keeps
-    them): the file is refused, not the batch failed."""
+    """A value PostgreSQL refuses (a NUL in a text, bytes that are not UTF-8, an index entry
+    past its size limit: SQLite keeps them): the file is refused, not the batch failed."""
     if not type(error).__module__.startswith("psycopg"):
         return False
     import psycopg
 
-    return isinstance(error, psycopg.DataError) or str(getattr(error, "sqlstate", "") or "").startswith("22")
+    state = str(getattr(error, "sqlstate", "") or "")
+    return isinstance(error, psycopg.DataError) or state.startswith(("22", "54"))  # 54: a value past a server limit
 
 
 def _in_transaction(conn: Connection) -> bool:
@@ -837,6 +854,10 @@ def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: Enro
             foreign.close()
     except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
         raise Refused(shown, "corrupt", "its contents cannot be read as an export: it was altered or damaged") from exc
+    except DBAPIError as exc:
+        if _unstorable(exc.orig):  # a value of the file the server refuses even to compare
+            raise Refused(shown, "corrupt", "its contents cannot be read as an export: it was altered or damaged") from exc
+        raise
 
 
 # --- the whole -----------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def _statements(
     if winners_table:
         out += [
             "CREATE TEMP TABLE IF NOT EXISTS projection_winner(record_id TEXT PRIMARY KEY, version_id TEXT, entity TEXT, "
-            "deleted BOOLEAN, payload TEXT)",
+            f"deleted BOOLEAN, payload TEXT){_kept_until_commit(dialect)}",
             "DELETE FROM projection_winner",
             f"INSERT INTO projection_winner(record_id, version_id, entity, deleted, payload) {_WINNERS.format(scope=scope)}",
         ]
@@ -179,9 +179,15 @@ _CONFLICTED_IN_SCOPE = text(
 _HEAD_COUNT = text("SELECT count(*) FROM head WHERE record_id = :r")
 
 
+def _kept_until_commit(dialect: str) -> str:
+    """A temporary table's rows go at COMMIT on a server, whose connections go back to a pool
+    (a SQLite connection is closed after each use, its temporary tables with it)."""
+    return " ON COMMIT DELETE ROWS" if dialect == "postgresql" else ""
+
+
 def begin_scope(conn: Connection) -> None:
     """An empty temporary set of record ids for `refresh_scope`; fill it, then refresh."""
-    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {AFFECTED}(record_id TEXT PRIMARY KEY)")
+    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {AFFECTED}(record_id TEXT PRIMARY KEY){_kept_until_commit(conn.dialect.name)}")
     conn.exec_driver_sql(f"DELETE FROM {AFFECTED}")
 
 

@@ -224,6 +224,39 @@ def test_text_edited_into_garbage(team: Team, edit: str) -> None:
     refused(master, bad, {"manifest", "signature", "device_key", "corrupt", "contents"})
 
 
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        # mime is not signed: an edit that leaves text is taken, one that leaves bytes is not
+        pytest.param("UPDATE blob SET mime = CAST('image/jpeg' AS BLOB)", "blob", id="mime-bytes"),
+        pytest.param("UPDATE blob SET mime = 'image/' || char(0) || 'jpeg'", "blob", id="mime-nul"),
+        # `deleted` is signed as a truth value: 'yes' would sign as true and project as false
+        pytest.param("UPDATE version SET deleted = 'yes' WHERE deleted = 1", "contents", id="deleted-not-0-or-1"),
+    ],
+)
+def test_values_no_yanshou_writes_are_refused(team: Team, edit: str, code: str) -> None:
+    """Cells this program never writes (bytes for a text, a NUL, a truth value spelt as text)
+    refuse the file on a SQLite master and on a server alike, before anything is written:
+    a server would otherwise fail the whole batch on them, or show a deleted record as live."""
+    master, laptop, _ = seeded(team)
+    with laptop.write() as conn:  # a deleted score in the next export
+        signer = laptop.database.signer(paths.keys_dir(), conn)
+        assert versions.withdraw(conn, signer, records.score_id(laptop, county(laptop), "1.1.2", "张三"), entity="score")
+    bad = tampered(team.export(laptop, "zhang-3.db"), "odd-values.db")
+    conn = raw(bad)
+    assert conn.execute(edit).rowcount >= 1
+    conn.close()
+    refused(master, bad, code)
+
+
+def test_a_nul_in_an_inspectors_name_refuses_the_file(team: Team) -> None:
+    master = team.master()
+    laptop = team.laptop("张\x00三", "odd.db")
+    assert score(laptop, "1.1.1", "2")
+    report = refused(master, team.export(laptop), "contents", enroll=True)
+    assert "no Yanshou writes" in report.reason
+
+
 # --- 8: a row removed -------------------------------------------------------------------------
 
 
