@@ -60,10 +60,10 @@ def label(url: str) -> str:
     """user@host:port/db, never the password: what messages and window titles show."""
     try:
         parsed = make_url(normalise(url))
-    except ArgumentError:
+        port = f":{parsed.port}" if parsed.port else ""
+    except (ArgumentError, ValueError):
         return "PostgreSQL"
     host = parsed.host or "localhost"
-    port = f":{parsed.port}" if parsed.port else ""
     user = f"{parsed.username}@" if parsed.username else ""
     return f"{user}{host}{port}/{parsed.database or ''}"
 
@@ -72,9 +72,11 @@ def without_password(url: str) -> str:
     """The URL to remember (a desk's settings, the last database): no password in it; the
     server's password lives in ~/.pgpass (or PGPASSWORD), as for every libpq program."""
     try:
-        return make_url(normalise(url))._replace(password=None).render_as_string(hide_password=False)
-    except ArgumentError:
-        return url
+        parsed = make_url(normalise(url))
+        query = {k: v for k, v in parsed.query.items() if k.lower() not in ("password", "sslpassword")}
+        return parsed._replace(password=None, query=query).render_as_string(hide_password=False)
+    except (ArgumentError, ValueError):
+        return label(url)
 
 
 def engine(url: str) -> Engine:
@@ -85,8 +87,8 @@ def engine(url: str) -> Engine:
             normalise(url), pool_size=2, max_overflow=6, pool_pre_ping=True,
             connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "yanshou"},
         )
-    except (ArgumentError, ImportError) as exc:
-        raise KnownDatabaseError(label(url), f"not a database URL this program can use ({exc})") from exc
+    except (ArgumentError, ImportError, ValueError) as exc:
+        raise KnownDatabaseError(label(url), "not a database URL this program can use (postgresql://user@host:port/database)") from exc
 
     @event.listens_for(made, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -96,6 +98,10 @@ def engine(url: str) -> Engine:
             # database is busy (as SQLite's busy timeout does); a merge (`patient`) waits for
             # the merge before it, however long that takes.
             wait = 0 if options.get("patient", False) else int(WRITER_WAIT_S * 1000)
+            # READ COMMITTED whatever the server's default: each statement after the lock
+            # must see what the writer before committed (REPEATABLE READ would take its
+            # snapshot at the lock's own SELECT, before the wait).
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait}")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
         else:
@@ -128,7 +134,7 @@ def translate(exc: DBAPIError, where: str) -> Exception:
         return ServerError(where, "server_no_database", "the server has no such database; ask its administrator to create it")
     if state == "42501":
         return ServerError(where, "server_rights", "the database user lacks the rights this needs")
-    if state.startswith("08") or (not state and exc.connection_invalidated) or "connection" in said:
+    if state.startswith("08") or (not state and (exc.connection_invalidated or "connection" in said)):
         return ServerError(where, "server_unreachable", "the database server cannot be reached (check the network and the URL)")
     return exc
 

@@ -14,6 +14,7 @@ Each test gets a database of its own, dropped afterwards.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -73,11 +74,11 @@ def start() -> tuple[Server, Callable[[], None] | None]:
     bin_dir = _bin_dir()
     if bin_dir is None:
         return Server("", "PostgreSQL is not installed here (Debian: apt-get install postgresql) and YANSHOU_TEST_PG_URL is not set"), None
-    root = Path(tempfile.mkdtemp(prefix="yanshou-pg-"))
     try:
         prefix = _as_user()
     except OSError as exc:
         return Server("", str(exc)), None
+    root = Path(tempfile.mkdtemp(prefix="yanshou-pg-"))
     if prefix:
         shutil.chown(root, "postgres")
     data, log = root / "data", root / "server.log"
@@ -94,15 +95,20 @@ def start() -> tuple[Server, Callable[[], None] | None]:
         )
     except (subprocess.SubprocessError, OSError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
+        # pg_ctl may have timed out with the server still starting: stop it before its folder goes
+        subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       check=False, capture_output=True, timeout=60)
         shutil.rmtree(root, ignore_errors=True)
         return Server("", f"starting a throwaway PostgreSQL failed: {exc} {detail.decode(errors='replace')[-300:]}"), None
 
     def stop() -> None:
+        atexit.unregister(stop)
         subprocess.run(
             [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], check=False, capture_output=True, timeout=60
         )
         shutil.rmtree(root, ignore_errors=True)
 
+    atexit.register(stop)  # a test run stopped by an exception or Ctrl-C does not leave it running
     return Server(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"), stop
 
 

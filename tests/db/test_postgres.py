@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -26,6 +27,9 @@ def test_a_url_is_told_from_a_path_and_never_shows_its_password() -> None:
     assert location("master.db") == Path("master.db") and not is_url("C:/data/master.db")
     assert postgres.label("postgresql://lead:secret@10.0.0.5:5433/anhui") == "lead@10.0.0.5:5433/anhui"
     assert "secret" not in postgres.without_password("postgres://lead:secret@10.0.0.5/anhui")
+    kept = postgres.without_password("postgresql://lead@10.0.0.5/anhui?password=secret&sslpassword=secret2&sslmode=require")
+    assert "secret" not in kept and "sslmode=require" in kept
+    assert postgres.label("postgresql://lead@10.0.0.5:port/anhui") == "PostgreSQL"  # a port that is no number
     assert postgres.normalise("postgres://h/db") == "postgresql+psycopg://h/db"
 
 
@@ -155,12 +159,21 @@ def test_a_second_leads_desk_merges_and_signs_once_it_holds_the_masters_key(
 
 
 def test_a_value_postgresql_cannot_store_refuses_the_file_not_the_batch(pg_url: str, tmp_path: Path) -> None:
-    """SQLite keeps a NUL inside a text; PostgreSQL refuses it. A laptop whose inspector's
-    name holds one is refused by a server master, and the batch's other files go in."""
-    from desktop.services import sync
+    """SQLite keeps a NUL inside a text; PostgreSQL refuses it. A comment holding one (the
+    payload keeps it escaped, the server cannot read it out as text) is refused by a server
+    master, and the batch's other files go in; a SQLite master takes it."""
+    from desktop import paths
+    from desktop.services import records, sync
 
-    odd = create(tmp_path / "odd.db", role="field", inspector="张\x00三")
+    odd = create(tmp_path / "odd.db", role="field", inspector="张三")
     fine = create(tmp_path / "fine.db", role="field", inspector="李四")
+    county = odd.campaign.counties[0].code
+    for ws, comment in ((odd, "看到\x00了"), (fine, "看到了")):
+        with ws.write() as conn:
+            signer = ws.database.signer(paths.keys_dir(), conn)
+            assert records.set_score(
+                conn, signer, ws, county=county, item="1.1.1", inspector=ws.identity.inspector or "", score=Decimal("2"), comment=comment
+            )
     files = []
     for ws in (odd, fine):
         files.append(tmp_path / f"{ws.path.stem}-export.db")
@@ -171,7 +184,9 @@ def test_a_value_postgresql_cannot_store_refuses_the_file_not_the_batch(pg_url: 
         assert [r.status for r in reports] == ["refused", "merged"]
         assert reports[0].code == "contents" and "cannot store" in reports[0].reason
         with master.read() as conn:
-            assert conn.execute(text("SELECT inspector FROM device WHERE role = 'field'")).scalars().all() == ["李四"]
+            assert conn.execute(text("SELECT inspector FROM current_score")).scalars().all() == ["李四"]
+    with create(tmp_path / "master.db", role="master") as sqlite_master:
+        assert [r.status for r in sync.merge(sqlite_master, files, enroll=True)] == ["merged", "merged"]
 
 
 def test_an_edit_waits_for_another_leads_write_then_says_busy(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
