@@ -13,6 +13,7 @@ device's previous one; the source database keeps it too, so the chain continues.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -62,8 +63,11 @@ def _fsync_dir(path: Path) -> None:
         _fsync(path)
 
 
-def _sign_manifest(database: Database, signer: Signer, figures: dict, created: str) -> manifest.Manifest:
-    """Number, chain, sign and keep the manifest of an export in the source database."""
+def _sign_manifest(
+    database: Database, signer: Signer, figures: dict, created: str
+) -> tuple[manifest.Manifest, list[manifest.Manifest]]:
+    """Number, chain, sign and keep the manifest of an export in the source database; returns
+    it and the device's earlier manifests, as the source holds them now."""
     with database.write() as conn:
         last = conn.execute(
             text("SELECT hash, number FROM manifest WHERE device_id = :d ORDER BY number DESC LIMIT 1"), {"d": signer.device_id}
@@ -77,7 +81,14 @@ def _sign_manifest(database: Database, signer: Signer, figures: dict, created: s
             text("INSERT INTO manifest(hash, device_id, number, body, signature) VALUES (:h, :d, :n, :b, :s)"),
             {"h": made.hash, "d": made.device_id, "n": made.number, "b": canonical.dumps(made.body), "s": made.signature},
         )
-    return made
+        earlier = [
+            manifest.Manifest(r[0], r[1], r[2], json.loads(r[3]), bytes(r[4]))
+            for r in conn.execute(
+                text("SELECT hash, device_id, number, body, signature FROM manifest WHERE device_id = :d AND number < :n"),
+                {"d": signer.device_id, "n": made.number},
+            )
+        ]
+    return made, earlier
 
 
 def _local_copy(database: Database, local_copy: Path) -> None:
@@ -120,11 +131,15 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
             check = dst.execute("PRAGMA integrity_check").fetchall()
             if check != [("ok",)]:
                 raise DatabaseCorrupt(source, "the snapshot failed its integrity check: " + str(check[:3]))
-            made = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created)
+            made, earlier = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created)
             dst.execute("BEGIN")
             # The master's kept merge reports (db/merge.py REPORT_KEY) are its own business:
             # they do not go to the laptops.
             dst.execute("DELETE FROM local_state WHERE key LIKE 'merge_report:%'")
+            # The device's whole chain: another export of the same master (a second lead's
+            # desk on a server) may have been numbered after this copy was read.
+            for m in earlier:
+                manifest.store(dst, m)
             manifest.store(dst, made)
             dst.execute(
                 "INSERT INTO local_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
