@@ -205,3 +205,42 @@ def test_an_edit_waits_for_another_leads_write_then_says_busy(pg_url: str, monke
             assert decisions.adjust(ws, county, "1", "年度考评加分")
         finally:
             other.dispose()
+
+
+def test_a_write_sees_what_the_write_before_it_committed_whatever_the_servers_default(pg_url: str) -> None:
+    """Writers queue on the lock; the one that waited must see the rows the one before it
+    committed, even on a server whose default isolation is REPEATABLE READ (whose snapshot
+    would be taken before the wait)."""
+    import threading
+    import time
+
+    from db import engine as engines
+    from db import local
+
+    create(pg_url, role="master").close()
+    admin = postgres.engine(pg_url)
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{pg_url.rsplit("/", 1)[1]}" SET default_transaction_isolation = \'repeatable read\'')
+    finally:
+        admin.dispose()
+    first, second = postgres.engine(pg_url), postgres.engine(pg_url)
+    inside = threading.Event()
+
+    def write_first() -> None:
+        with engines.write(first, "first desk") as conn:
+            inside.set()
+            time.sleep(1)
+            local.put(conn, "probe", "written by the first desk")
+
+    thread = threading.Thread(target=write_first)
+    try:
+        thread.start()
+        assert inside.wait(10)
+        with engines.write(second, "second desk") as conn:
+            assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == "read committed"
+            assert local.get(conn, "probe") == "written by the first desk"
+    finally:
+        thread.join(10)
+        first.dispose()
+        second.dispose()
