@@ -25,13 +25,6 @@ OTHER_COUNTY = "341503"  # 裕安区
 ME = "张三"
 
 
-@pytest.fixture
-def field(tmp_path: Path):
-    ws = workspace.create(tmp_path / "field.db", role="field", inspector=ME)
-    yield ws
-    ws.close()
-
-
 def count(ws: workspace.Workspace, sql: str) -> int:
     with ws.read() as conn:
         return int(conn.exec_driver_sql(sql).scalar_one())

@@ -22,13 +22,6 @@ COUNTY = "341502"
 RED, GREEN = (220, 20, 20), (20, 200, 20)
 
 
-@pytest.fixture
-def field(tmp_path: Path):
-    ws = workspace.create(tmp_path / "field.db", role="field", inspector=ME)
-    yield ws
-    ws.close()
-
-
 def count(ws: workspace.Workspace, sql: str) -> int:
     with ws.read() as conn:
         return int(conn.exec_driver_sql(sql).scalar_one())

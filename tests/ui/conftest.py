@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.services import workspace
 from desktop.ui import app as ui_app
+from desktop.ui.app import SCREENSHOT_SIZE
+from desktop.ui.main_window import MainWindow
 
 ME = "张三"
 
@@ -39,3 +41,17 @@ def field(db_path: Path) -> Iterator[workspace.Workspace]:
     ws = workspace.create(db_path, role="field", inspector=ME)
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def window(qtbot, field: workspace.Workspace) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    """The field database's window, shown at the screenshot size; closed after the test,
+    once its writer has saved everything."""
+    shown = MainWindow(field)
+    qtbot.addWidget(shown)
+    shown.resize(*SCREENSHOT_SIZE)
+    shown.show()
+    shown.show_first()
+    yield shown
+    shown.close()
+    qtbot.waitUntil(lambda: shown.writer.pending == 0, timeout=10000)

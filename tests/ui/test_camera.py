@@ -7,7 +7,6 @@ are silenced; everything else still counts)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from PIL import Image
@@ -15,9 +14,8 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel
 
 from desktop.core.inspection import InspectionMode
-from desktop.services import inspection, workspace
+from desktop.services import inspection
 from desktop.ui import camera
-from desktop.ui.app import SCREENSHOT_SIZE
 from desktop.ui.camera import CameraDialog, CameraWatch, jpeg
 from desktop.ui.main_window import MainWindow
 
@@ -25,18 +23,6 @@ from desktop.ui.main_window import MainWindow
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 COUNTY = "341502"
-
-
-@pytest.fixture
-def window(qtbot, field: workspace.Workspace) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    shown = MainWindow(field)
-    qtbot.addWidget(shown)
-    shown.resize(*SCREENSHOT_SIZE)
-    shown.show()
-    shown.show_first()
-    yield shown
-    shown.close()
-    qtbot.waitUntil(lambda: shown.writer.pending == 0, timeout=10000)
 
 
 def picture(width: int = 640, height: int = 480) -> QImage:

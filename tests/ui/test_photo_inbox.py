@@ -5,31 +5,17 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
-from desktop.services import inspection, workspace
-from desktop.ui.app import SCREENSHOT_SIZE
+from desktop.services import inspection
 from desktop.ui.main_window import MainWindow
 
 # the offscreen platform says so whenever a window is shown; it is not the program's warning
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, field: workspace.Workspace) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    shown = MainWindow(field)
-    qtbot.addWidget(shown)
-    shown.resize(*SCREENSHOT_SIZE)
-    shown.show()
-    shown.show_first()
-    yield shown
-    shown.close()
-    qtbot.waitUntil(lambda: shown.writer.pending == 0, timeout=10000)
 
 
 @pytest.fixture
