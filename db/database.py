@@ -80,10 +80,7 @@ class Database:
             migrations.upgrade(engine, where)
         except DBAPIError as exc:  # the server unreachable, the password refused…
             engine.dispose()
-            known = engines.translate(exc, where)
-            if known is exc:
-                raise
-            raise known from exc
+            engines.reraise(exc, where)
         except BaseException:
             engine.dispose()
             raise

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -67,10 +67,7 @@ def write(engine: Engine, path: Path | str = "database") -> Iterator[Connection]
         with engine.connect().execution_options(immediate=True) as conn, conn.begin():
             yield conn
     except DBAPIError as exc:
-        known = translate(exc, path)
-        if known is exc:
-            raise
-        raise known from exc
+        reraise(exc, path)
 
 
 @contextmanager
@@ -80,10 +77,16 @@ def read(engine: Engine, path: Path | str = "database") -> Iterator[Connection]:
         with engine.connect() as conn, conn.begin():
             yield conn
     except DBAPIError as exc:
-        known = translate(exc, path)
-        if known is exc:
-            raise
-        raise known from exc
+        reraise(exc, path)
+
+
+def reraise(exc: DBAPIError, path: Path | str) -> NoReturn:
+    """Raise what `translate` makes of a failure: the known error (caused by it), or the
+    failure itself when it is not one a user can act on (a bug stays a bug)."""
+    known = translate(exc, path)
+    if known is exc:
+        raise exc
+    raise known from exc
 
 
 def translate(exc: DBAPIError, path: Path | str) -> Exception:

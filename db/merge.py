@@ -712,18 +712,15 @@ def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileR
     except DBAPIError as exc:
         if _unstorable(exc.orig):
             raise Refused(report.file, "contents", f"the file holds values the master cannot store ({exc.orig})") from exc
-        known = _translated(exc, target)
-        if known is exc:
-            raise
-        raise known from exc
+        engine.reraise(exc, target)
     except sqlite3.OperationalError as exc:  # from the raw staging and blob streams
-        raise _translated(OperationalError(str(exc), None, exc), target) from exc
+        engine.reraise(OperationalError(str(exc), None, exc), target)
     except Exception as exc:
         if not type(exc).__module__.startswith("psycopg"):
             raise
         if _unstorable(exc):  # from COPY on a server
             raise Refused(report.file, "contents", f"the file holds values the master cannot store ({exc})") from exc
-        raise _translated(OperationalError(str(exc), None, exc), target) from exc
+        engine.reraise(OperationalError(str(exc), None, exc), target)
     finally:
         foreign.close()
 
@@ -746,10 +743,6 @@ def _in_transaction(conn: Connection) -> bool:
     if conn.dialect.name == "postgresql":
         return raw.info.transaction_status != 0  # type: ignore[union-attr]  # 0: idle
     return bool(raw.in_transaction)  # type: ignore[union-attr]
-
-
-def _translated(exc: DBAPIError, target: Path) -> Exception:
-    return engine.translate(exc, target)
 
 
 # --- the reports, kept ----------------------------------------------------------------------
@@ -1058,14 +1051,14 @@ def _begin(conn: Connection, target: Path) -> RootTransaction:
     try:
         return conn.begin()
     except DBAPIError as exc:
-        raise engine.translate(exc, target) from exc
+        engine.reraise(exc, target)
 
 
 def _commit(transaction: RootTransaction, target: Path) -> None:
     try:
         transaction.commit()
     except DBAPIError as exc:
-        raise engine.translate(exc, target) from exc
+        engine.reraise(exc, target)
 
 
 __all__ = ["BatchReport", "Cancelled", "DeviceInfo", "FileReport", "expected_schema", "merge", "open_hardened", "stored_reports"]
