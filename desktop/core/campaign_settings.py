@@ -188,6 +188,14 @@ def check(reference: Campaign, settings: CampaignSettings, work: Mapping[str, in
         raise InputError(source, problems)
 
 
+def read_payload(reference: Campaign, payload: dict[str, Any], source: str) -> CampaignSettings:
+    """The settings a stored payload holds, checked against the campaign's rules (InputError
+    when broken): the one rule for opening a database and for a merge taking the lead's settings."""
+    settings = from_payload(reference, payload, source)
+    check(reference, settings, source=source)
+    return settings
+
+
 def _duplicates(values: list[str]) -> set[int]:
     """Indexes (0-based) of values that repeat an earlier one."""
     seen: set[str] = set()

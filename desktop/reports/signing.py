@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from db import keys
 from desktop.reports.layout import SIGNATURE_BOX
 
 FIELD_NAME = "YanshouSignature"
@@ -117,7 +118,7 @@ class SignatureCheck:
     field: str
     signer: str  # the certificate's common name
     device: str
-    key_fingerprint: str  # SHA-256 of the public key, as db.keys.fingerprint shows it
+    key_fingerprint: str  # db.keys.fingerprint of the signing key: what the lead compared at enrolment
     signed_at: str | None
     intact: bool  # the signed bytes hash to what was signed
     valid: bool  # the signature verifies with the certificate's key
@@ -149,7 +150,7 @@ def verify_pdf(path: Path) -> list[SignatureCheck]:
         cert = sig.signer_cert
         common = cert.subject.native.get("common_name", "")
         device = cert.subject.native.get("serial_number", "")
-        fingerprint = hashlib.sha256(cert.public_key.dump()).hexdigest()
+        fingerprint = keys.fingerprint(cert.public_key.dump())
         try:
             # The self-signed certificate is its own root: what is checked is the document
             # against the key, not the key against an authority (there is none offline).

@@ -30,7 +30,6 @@ def render_summary(doc: ResultSummary) -> bytes:
     method_heads = [f"{L.escape(name)}<br/>（{weight}%）" for name, weight in doc.methods]
     head = [Paragraph(t, L.CELL_HEAD) for t in ("名次", "县（市、区）", *method_heads, "调整", "加权总分", "等次", "数据")]
     data: list[list[object]] = [head]
-    commands: list[tuple] = []  # type: ignore[type-arg]
     for r in doc.rows:
         adjust = sum((float(d) for d, _ in r.adjustments), 0.0)
         status = "完整" if r.complete else "缺：" + "、".join(r.missing)
@@ -46,7 +45,7 @@ def render_summary(doc: ResultSummary) -> bytes:
     widths = [10 * mm, 20 * mm] + [23 * mm] * n + [13 * mm, 18 * mm, 13 * mm]
     widths.append(L.CONTENT_WIDTH - sum(widths))
     table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(L.table_style(*commands))
+    table.setStyle(L.table_style())
     story: list[object] = [
         Paragraph("验收结果汇总表", L.TITLE),
         Paragraph(L.escape(f"{doc.campaign}　{doc.document_number}".strip()), L.SUBTITLE),

@@ -29,8 +29,8 @@ from desktop.reports.signing import SignerInfo, sign_pdf
 from desktop.services import inspection, rectification, results
 from desktop.services.workspace import Workspace
 
-SEVERITY = {"minor": "一般", "major": "较重", "serious": "严重"}
-STATUS = {"open": "待整改", "rectified": "已整改", "verified": "已核验"}
+SEVERITY = rectification.SEVERITY_LABELS
+STATUS = rectification.STATUS_LABELS
 OVERDUE = "逾期未整改"
 FINDING_STATUS = {
     FindingStatus.MET.value: "符合", FindingStatus.PARTLY_MET.value: "基本符合", FindingStatus.NOT_MET.value: "不符合",

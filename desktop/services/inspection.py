@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from db import blobs, versions
 from db.errors import KnownDatabaseError
@@ -669,6 +669,11 @@ def thumbnail(ws: Workspace, sha: str, size: int = THUMBNAIL_SIZE) -> bytes | No
     return thumbnails(ws, [sha], size, workers=1)[sha]
 
 
+_CACHED_THUMBNAILS = text("SELECT sha256, data FROM thumbnail WHERE size = :s AND sha256 IN :h").bindparams(
+    bindparam("h", expanding=True)
+)
+
+
 def thumbnails(ws: Workspace, shas: Sequence[str], size: int = THUMBNAIL_SIZE, *, workers: int = 2) -> dict[str, bytes | None]:
     """thumbnail() of many blobs: the cached ones in one read, the others made `workers` at a
     time (decoding runs outside the GIL) and cached in one transaction — a printed record's
@@ -677,11 +682,7 @@ def thumbnails(ws: Workspace, shas: Sequence[str], size: int = THUMBNAIL_SIZE, *
     with ws.read() as conn:
         for start in range(0, len(shas), 500):
             chunk = list(shas[start : start + 500])
-            marks = ", ".join(f":h{n}" for n in range(len(chunk)))
-            rows = conn.execute(
-                text(f"SELECT sha256, data FROM thumbnail WHERE size = :s AND sha256 IN ({marks})"),
-                {"s": size, **{f"h{n}": h for n, h in enumerate(chunk)}},
-            )
+            rows = conn.execute(_CACHED_THUMBNAILS, {"s": size, "h": chunk})
             found.update((h, bytes(d)) for h, d in rows)
     missing = [h for h in dict.fromkeys(shas) if h not in found]
     if not missing:

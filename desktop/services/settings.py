@@ -68,8 +68,7 @@ def save(ws: Workspace, settings: CampaignSettings) -> bool:
     with ws.write() as conn:
         ws.reload_campaign(conn)  # the counties as of now: a merge may have come in since the dialog opened
         campaign_settings.check(base, settings, work_by_county(ws, conn), SOURCE)
-        stored = reference.load_settings(conn, base.id)
-        if stored is None and not payload:
+        if ws.settings_payload is None and not payload:
             return False  # the reference as it is, never changed: nothing to record
         signer = ws.database.signer(paths.keys_dir(), conn)
         written = versions.put(

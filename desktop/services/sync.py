@@ -93,7 +93,7 @@ def _payload_check(ws: Workspace) -> Callable[[str, dict], str | None]:  # type:
         if entity != reference.SETTINGS_ENTITY or base is None:
             return None
         try:
-            campaign_settings.check(base, campaign_settings.from_payload(base, payload, "campaign settings"), source="campaign settings")
+            campaign_settings.read_payload(base, payload, "campaign settings")
         except InputError as exc:
             return exc.problems[0].message
         return None

@@ -28,8 +28,8 @@ def results_table(ws: Workspace) -> tuple[list[str], list[Row]]:
     return header, rows
 
 
-STATUS = {"open": "待整改", "rectified": "已整改", "verified": "已核实"}
-SEVERITY = {"minor": "一般", "major": "较重", "serious": "严重"}
+STATUS = rectification.STATUS_LABELS
+SEVERITY = rectification.SEVERITY_LABELS
 
 
 def problems_table(ws: Workspace) -> tuple[list[str], list[Row]]:

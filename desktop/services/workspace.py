@@ -140,8 +140,7 @@ def effective_campaign(stored: Campaign, payload: dict[str, Any] | None, path: P
     if payload is None:
         return stored
     try:
-        settings = campaign_settings.from_payload(stored, payload, f"{path} (campaign settings)")
-        campaign_settings.check(stored, settings, source=f"{path} (campaign settings)")
+        settings = campaign_settings.read_payload(stored, payload, f"{path} (campaign settings)")
     except InputError as exc:
         raise KnownDatabaseError(path, f"the campaign settings it holds are not valid: {exc.problems[0].message}") from exc
     return campaign_settings.apply(stored, settings)

@@ -138,6 +138,7 @@ class DocumentDialog(QDialog):
         choose.addStretch(1)
 
         self.document = QPdfDocument(self)
+        self._buffer = QBuffer(self)  # the document reads the shown PDF from it; one for the dialog
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
@@ -161,18 +162,22 @@ class DocumentDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addLayout(actions)
 
-        self.kind.currentIndexChanged.connect(self._choices)
-        self.county.currentIndexChanged.connect(self._choices)
         self.kind.setCurrentIndex(self.kind.findData(kind))
         if county:
             self.county.setCurrentIndex(max(0, self.county.findData(county)))
-        self._choices()
+        self._kind_chosen()
+        self._county_chosen()
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
+        self.county.currentIndexChanged.connect(self._county_chosen)
         self._ready(False)
 
-    def _choices(self) -> None:
+    def _kind_chosen(self) -> None:
         kind = self.kind.currentData()
         self.county.setEnabled(kind != SUMMARY)
         self.inspector.setEnabled(kind == RECORD and self.ws.identity.role == "master")
+
+    def _county_chosen(self) -> None:
+        """The county's inspectors (one small query, on a master only, when the county changes)."""
         current = self.inspector.currentData()
         self.inspector.clear()
         if self.ws.identity.role == "field":
@@ -217,9 +222,9 @@ class DocumentDialog(QDialog):
         jobs.start(self.pool, lambda: make(self.ws, kind, county, inspector, signed), parent=self, done=done, failed=failed)
 
     def show_pdf(self, pdf: bytes, name: str) -> None:
-        self.document.close()  # the previous one, before its buffer goes
+        self.document.close()  # the previous one, before its bytes are replaced
+        self._buffer.close()
         self.pdf, self.name = pdf, name
-        self._buffer = QBuffer(self)  # the document reads from it as long as it is shown
         self._buffer.setData(QByteArray(pdf))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
