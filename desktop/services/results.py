@@ -18,7 +18,6 @@ from desktop.services.workspace import Workspace
 
 def results(ws: Workspace) -> list[CountyResult]:
     with ws.read() as conn:
-        ws.reload_campaign(conn)  # the lead's settings may have come with a merge
         scores = [
             InspectorScore(c, i, who, Decimal(s))
             for c, i, who, s in conn.execute(text("SELECT county, item, inspector, score FROM current_score"))
@@ -206,11 +205,13 @@ class MilestoneProgress:
         return self.counted and not self.finished and self.due < today
 
 
-def timeline(ws: Workspace, rows: list[CountyResult] | None = None) -> list[MilestoneProgress]:
-    """The campaign's milestones by date, each with what is done of what it asks for."""
+def timeline(
+    ws: Workspace, rows: list[CountyResult] | None = None, problems: list[rectification.Entry] | None = None
+) -> list[MilestoneProgress]:
+    """The campaign's milestones by date, each with what is done of what it asks for (the
+    results and the problem board read here unless the caller has them already)."""
     rows = results(ws) if rows is None else rows
     counties = len(rows)
-    problems: list[rectification.Entry] | None = None
     out = []
     for m in sorted(ws.campaign.milestones, key=lambda m: (m.due, m.key)):
         method = ws.campaign.method(m.key)

@@ -190,6 +190,7 @@ def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
         )
     if written is None:  # cannot happen with two heads; put only skips a write on one
         raise SyncError(ws.path, "nothing to resolve", "nothing")
+    ws.reload_campaign()  # the conflict may have been over the lead's settings
     return written
 
 

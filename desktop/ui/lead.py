@@ -555,6 +555,7 @@ class LeadWindow(QMainWindow):
     def __init__(self, ws: Workspace) -> None:
         super().__init__()
         self.ws = ws
+        self._campaign_shown = ws.campaign  # the campaign the county lists were made from
         self.setWindowTitle(
             QCoreApplication.translate("LeadWindow", "Yanshou — team lead — {0} — {1}").format(
                 ws.campaign.name, ws.path if ws.database.on_server else ws.path.name
@@ -863,19 +864,17 @@ class LeadWindow(QMainWindow):
         self.problems.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by county, as the campaign lists them
         self.problems.setSortingEnabled(True)
         layout.addWidget(self.problems, 1)
-        self._problems: list[rectification.Entry] = []
+        self._problems: list[rectification.Entry] = []  # what the table shows (the board, filtered)
+        self._all_problems: list[rectification.Entry] = []  # the board as the last refresh read it
         return widget
 
     def _refresh_problems(self) -> None:
         names = {c.code: c.name for c in self.ws.campaign.counties}
         today = dt.date.today()
-        self._problems = rectification.board(
-            self.ws, status=self.problem_filter.currentData() or None, county=self.problem_county.currentData() or None
-        )
-        everything = self._problems if not (self.problem_filter.currentData() or self.problem_county.currentData()) else (
-            rectification.board(self.ws)
-        )
-        overdue = sum(p.overdue(today) for p in everything)  # the tab counts every problem, whatever is shown
+        status, county = self.problem_filter.currentData(), self.problem_county.currentData()
+        # the board as `refresh` read it, filtered here: a filter change reads nothing
+        self._problems = [p for p in self._all_problems if (not status or p.status == status) and (not county or p.county == county)]
+        overdue = sum(p.overdue(today) for p in self._all_problems)  # the tab counts every problem, whatever is shown
         self.tabs.setTabText(
             self.tabs.indexOf(self.rectification_view),
             QCoreApplication.translate("LeadWindow", "Rectification ({0} overdue)").format(overdue)
@@ -929,7 +928,7 @@ class LeadWindow(QMainWindow):
 
     def _refresh_timeline(self) -> None:
         today = dt.date.today()
-        milestones = results_service.timeline(self.ws, self._rows)
+        milestones = results_service.timeline(self.ws, self._rows, self._all_problems)
         self.timeline.setRowCount(len(milestones))
         for r, m in enumerate(milestones):
             days = (m.due - today).days
@@ -982,8 +981,16 @@ class LeadWindow(QMainWindow):
         self.refresh()
 
     def refresh(self) -> None:
+        # The lead's settings may have changed since the county lists were made: on a shared
+        # server master by another lead, here by a merge or a kept version. Lists first.
+        self.ws.reload_campaign()
+        if self.ws.campaign is not self._campaign_shown:
+            self._campaign_shown = self.ws.campaign
+            self.campaign_changed()
+            return
         campaign = self.ws.campaign
         rows = results_service.results(self.ws)
+        self._all_problems = rectification.board(self.ws)
         self.results.setSortingEnabled(False)
         self.results.setRowCount(len(rows))
         for row, r in enumerate(rows):
