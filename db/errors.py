@@ -17,6 +17,17 @@ class KnownDatabaseError(Exception):
         self.path = str(path)
         super().__init__(f"{path}: {message}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled (from a worker process) as what it is, whatever its class's __init__ takes:
+        # the message and every attribute (path, code…), not a call with .args.
+        return _rebuild, (type(self), self.args), self.__dict__
+
+
+def _rebuild(kind: type[Exception], args: tuple[object, ...]) -> Exception:
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    return error
+
 
 class NotYanshouDatabase(KnownDatabaseError):
     code = "not_yanshou"

@@ -111,6 +111,11 @@ class Campaign:
     def county_named(self, name: str) -> County | None:
         return next((c for c in self.counties if c.name == name), None)
 
+    def find_county(self, name_or_code: str) -> County | None:
+        """A county as a person writes it in a sheet or on a command line: its name (金安区) or its code."""
+        text = name_or_code.strip()
+        return self.county_named(text) or next((c for c in self.counties if c.code == text), None)
+
     def county(self, code: str) -> County:
         return next(c for c in self.counties if c.code == code)
 

@@ -45,6 +45,9 @@ class InputError(Exception):
         self.problems = tuple(problems)
         super().__init__(self.describe())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return type(self), (self.source, list(self.problems))  # pickled (from a worker process) whole
+
     @classmethod
     def single(
         cls,

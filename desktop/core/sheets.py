@@ -171,7 +171,7 @@ class _Rows:
 
     def county(self, row: int, cells: Sequence[str]) -> County | None:
         name = self.cell(cells, "county") or ""
-        county = self.campaign.county_named(name) or next((c for c in self.campaign.counties if c.code == name), None)
+        county = self.campaign.find_county(name)
         if county is None:
             self.fail(row, "county", "unknown_county", f"unknown county '{name}'" if name else "the county is empty")
         return county

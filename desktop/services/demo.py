@@ -11,11 +11,8 @@ the 验收结果汇总表 and the 问题整改清单.
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import csv
-import functools
 import os
-import pickle
 import random
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -165,33 +162,7 @@ def _parallel(workers: int) -> Iterator[Callable[[Callable[[Any], Any], Iterable
         yield map
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield lambda fn, jobs: pool.map(functools.partial(_carrying_errors, fn), jobs)
-
-
-def _carrying_errors(fn: Callable[[Any], Any], job: Any) -> Any:
-    """fn(job) in a worker process. An error goes back to the parent pickled, and pickle
-    rebuilds an exception by calling its class with .args: InputError and the data layer's
-    errors take other arguments, so they travel as class, args and attributes instead and
-    arrive as the same error, with the same message (a full disk is still a full disk)."""
-    try:
-        return fn(job)
-    except Exception as exc:
-        try:
-            pickle.loads(pickle.dumps(exc))
-        except Exception:
-            copyreg.pickle(type(exc), _reduce_error)
-        raise
-
-
-def _reduce_error(exc: BaseException) -> tuple[Callable[..., BaseException], tuple[object, ...]]:
-    return _rebuild_error, (type(exc), exc.args, exc.__dict__)
-
-
-def _rebuild_error(kind: type[BaseException], args: tuple[object, ...], attributes: dict[str, object]) -> BaseException:
-    exc = kind.__new__(kind, *args)
-    exc.args = args
-    exc.__dict__.update(attributes)
-    return exc
+        yield pool.map  # errors come back as they were raised (their classes pickle whole)
 
 
 def _document(ws: Workspace, county: str, folder: Path) -> None:

@@ -42,7 +42,7 @@ MAX_PHOTOS = 200  # an appendix beyond this lists the rest by count: a record st
 
 def county_by_name(ws: Workspace, name: str) -> County:
     """A county named as on the command line: its name (金安区) or its code."""
-    county = ws.campaign.county_named(name.strip()) or next((c for c in ws.campaign.counties if c.code == name.strip()), None)
+    county = ws.campaign.find_county(name)
     if county is None:
         names = "、".join(c.name for c in ws.campaign.counties)
         raise InputError.single("--county", "unknown_county", f"no county '{name}' in the campaign (it has: {names})")

@@ -635,11 +635,12 @@ class MainWindow(QMainWindow):
         """The county's 检查记录表 as saved: pending edits are written first."""
         if self.county is None:
             return
-        self.save_now()
-        self.writer.wait()
         from desktop.ui.documents import RECORD, open_documents
 
-        open_documents(self.ws, self, kind=RECORD, county=self.county)
+        county = self.county
+        self.save_now()
+        # queued behind the pending saves (the writer runs its jobs in order): the GUI does not wait for them
+        self.writer.submit(lambda: None, lambda _r: open_documents(self.ws, self, kind=RECORD, county=county))
 
     def _export(self) -> None:
         self.save_now()
