@@ -9,6 +9,7 @@ one worker at a time (desktop/services/documents.py holds the lock around a buil
 
 from __future__ import annotations
 
+import io
 import itertools
 import threading
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
 
 FONT = "YanshouCJK"
 PAGE = A4
@@ -199,3 +200,16 @@ def draw_qr(c: canvas.Canvas, payload: str) -> None:
     c.setFillColor(colors.black)
     c.drawPath(path, stroke=0, fill=1)
     c.restoreState()
+
+
+def template(out: io.BytesIO, title: str, subject: str) -> SimpleDocTemplate:
+    """Every document's page: A4, the margins, room for the footer, the PDF's metadata."""
+    return SimpleDocTemplate(
+        out, pagesize=PAGE, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+        bottomMargin=FOOTER_HEIGHT, title=title, author="Yanshou", subject=subject, creator="Yanshou 验收",
+    )
+
+
+def heading(title: str, campaign: str, document_number: str) -> list[Paragraph]:
+    """A document's title, and under it the campaign and its document number."""
+    return [Paragraph(title, TITLE), Paragraph(escape(f"{campaign}　{document_number}".strip()), SUBTITLE)]

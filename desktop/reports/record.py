@@ -6,7 +6,7 @@ import io
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import CondPageBreak, Image, KeepTogether, Paragraph, Spacer, Table
 
 from desktop.reports import layout as L
 from desktop.reports.model import InspectionRecord, Photo, ProblemRow, RecordRow, SignatureBlock
@@ -26,14 +26,9 @@ def render(doc: InspectionRecord) -> bytes:
     L.register_font()
     out = io.BytesIO()
     digest = doc.digest()
-    template = SimpleDocTemplate(
-        out, pagesize=L.PAGE, leftMargin=L.MARGIN_X, rightMargin=L.MARGIN_X, topMargin=L.MARGIN_TOP,
-        bottomMargin=L.FOOTER_HEIGHT, title=f"检查记录表 {doc.county}", author="Yanshou", subject=doc.campaign,
-        creator="Yanshou 验收",
-    )
+    template = L.template(out, f"检查记录表 {doc.county}", doc.campaign)
     story = [
-        Paragraph("检查记录表", L.TITLE),
-        Paragraph(L.escape(f"{doc.campaign}　{doc.document_number}".strip()), L.SUBTITLE),
+        *L.heading("检查记录表", doc.campaign, doc.document_number),
         _header(doc),
         Spacer(1, 4 * mm),
         _items(doc.rows, doc.total_points, doc.total_score),

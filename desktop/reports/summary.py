@@ -8,20 +8,13 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from desktop.reports import layout as L
 from desktop.reports.model import ProblemList, ResultSummary
 
 COMPLETE = colors.HexColor("#3f6e9e")
 INCOMPLETE = colors.HexColor("#c9a227")
-
-
-def _template(out: io.BytesIO, title: str, subject: str) -> SimpleDocTemplate:
-    return SimpleDocTemplate(
-        out, pagesize=L.PAGE, leftMargin=L.MARGIN_X, rightMargin=L.MARGIN_X, topMargin=L.MARGIN_TOP,
-        bottomMargin=L.FOOTER_HEIGHT, title=title, author="Yanshou", subject=subject, creator="Yanshou 验收",
-    )
 
 
 def render_summary(doc: ResultSummary) -> bytes:
@@ -47,8 +40,7 @@ def render_summary(doc: ResultSummary) -> bytes:
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(L.table_style())
     story: list[object] = [
-        Paragraph("验收结果汇总表", L.TITLE),
-        Paragraph(L.escape(f"{doc.campaign}　{doc.document_number}".strip()), L.SUBTITLE),
+        *L.heading("验收结果汇总表", doc.campaign, doc.document_number),
         Paragraph(f"制表日期：{doc.generated_on}", L.SMALL),
         Spacer(1, 2 * mm),
         table,
@@ -63,7 +55,7 @@ def render_summary(doc: ResultSummary) -> bytes:
     for note in doc.notes:
         story.append(Paragraph(L.escape(note), L.SMALL))
     story.append(KeepTogether([Paragraph("加权总分", L.HEADING), _chart(doc)]))
-    _template(out, "验收结果汇总表", doc.campaign).build(story, canvasmaker=L.footer_canvas(doc.record_id, doc.digest()))
+    L.template(out, "验收结果汇总表", doc.campaign).build(story, canvasmaker=L.footer_canvas(doc.record_id, doc.digest()))
     return out.getvalue()
 
 
@@ -126,11 +118,10 @@ def render_problems(doc: ProblemList) -> bytes:
     table = Table(data, colWidths=(10 * mm, 34 * mm, 58 * mm, 12 * mm, 20 * mm, 20 * mm, 26 * mm), repeatRows=1, splitInRow=1)
     table.setStyle(L.table_style(("VALIGN", (0, 1), (-1, -1), "TOP"), *([("SPAN", (0, 1), (-1, 1))] if not doc.problems else [])))
     story = [
-        Paragraph("问题整改清单", L.TITLE),
-        Paragraph(L.escape(f"{doc.campaign}　{doc.document_number}".strip()), L.SUBTITLE),
+        *L.heading("问题整改清单", doc.campaign, doc.document_number),
         Paragraph(L.escape(f"被检查单位：{doc.county}　　制表日期：{doc.generated_on}　　问题 {len(doc.problems)} 项"), L.BODY),
         Spacer(1, 2 * mm),
         table,
     ]
-    _template(out, f"问题整改清单 {doc.county}", doc.campaign).build(story, canvasmaker=L.footer_canvas(doc.record_id, doc.digest()))
+    L.template(out, f"问题整改清单 {doc.county}", doc.campaign).build(story, canvasmaker=L.footer_canvas(doc.record_id, doc.digest()))
     return out.getvalue()

@@ -370,7 +370,11 @@ def file_name(document: Document) -> str:
 def produce(ws: Workspace, document: Document, *, signed: bool = False) -> bytes:
     """The PDF's bytes: drawn, and signed with this computer's device key when asked."""
     pdf = render(document)
-    return sign(ws, pdf, reason=f"Yanshou record {document.record_id}") if signed else pdf
+    return _signed(ws, pdf, document) if signed else pdf
+
+
+def _signed(ws: Workspace, pdf: bytes, document: Document) -> bytes:
+    return sign(ws, pdf, reason=f"Yanshou record {document.record_id}")
 
 
 def write(ws: Workspace, document: Document, out: Path, *, signed: bool = False) -> Written:
@@ -378,7 +382,7 @@ def write(ws: Workspace, document: Document, out: Path, *, signed: bool = False)
     pdf = render(document)
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))  # before signing, which writes the last page anew
     if signed:
-        pdf = sign(ws, pdf, reason=f"Yanshou record {document.record_id}")
+        pdf = _signed(ws, pdf, document)
     write_file(out, pdf, ws.path)
     return Written(out, pages, document.digest(), signed)
 
