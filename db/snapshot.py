@@ -25,7 +25,6 @@ from sqlalchemy import text
 
 from db import canonical, engine, manifest, migrations
 from db.database import Database
-from db.engine import file_uri
 from db.errors import DatabaseCorrupt, KnownDatabaseError
 from db.keys import Signer
 
@@ -95,15 +94,7 @@ def _local_copy(database: Database, local_copy: Path) -> None:
     """The whole database as one SQLite file on the local disk: the backup API for a file;
     for a master on a server, a file of our schema filled in one consistent read."""
     if not database.on_server:
-        src = sqlite3.connect(file_uri(database.path, "mode=ro"), uri=True)
-        try:
-            dst = sqlite3.connect(local_copy, isolation_level=None)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        migrations.backup(database.path, local_copy)
         return
     from db import postgres
 
