@@ -692,6 +692,7 @@ def test_printing_the_record_writes_the_pending_edit_first(qtbot, field, open_wi
 
     monkeypatch.setattr(documents_ui, "open_documents", opened)
     window.findChild(QAction, "print").trigger()
+    qtbot.waitUntil(lambda: bool(printed), timeout=10000)  # the dialog opens once the pending saves are written
     kind, county, findings = printed[0]
     assert (kind, county) == (documents_ui.RECORD, FIRST_COUNTY)
     assert any("打印前刚写的检查情况" in text for _label, text in findings)  # the edit of a moment ago is on the record
