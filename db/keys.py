@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from db import files
 from db.errors import DeviceKeyMissing
 
 _CURVE = ec.SECP256R1()
@@ -67,8 +68,7 @@ def create_key(keys_dir: Path, device_id: str) -> Signer:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(pem)
-        f.flush()
-        os.fsync(f.fileno())
+        files.flush(f)
     return Signer(device_id, key)
 
 

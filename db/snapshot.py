@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -23,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from db import canonical, engine, manifest, migrations
+from db import canonical, engine, files, manifest, migrations
 from db.database import Database
 from db.errors import DatabaseCorrupt, KnownDatabaseError
 from db.keys import Signer
@@ -47,19 +45,6 @@ def file_sha256(path: Path) -> str:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    if os.name == "posix":  # directories cannot be opened for fsync on Windows
-        _fsync(path)
 
 
 def _sign_manifest(
@@ -142,15 +127,15 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
             blobs = dst.execute("SELECT count(*) FROM blob").fetchone()[0]
         finally:
             dst.close()
-        _fsync(local_copy)
         expected = file_sha256(local_copy)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
+        partial = files.partial_name(target)
         try:
-            shutil.copyfile(local_copy, partial)
-            _fsync(partial)
-            os.replace(partial, target)
-            _fsync_dir(target.parent)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copied = files.copy(local_copy, partial)
+            if copied != expected:  # the local copy is ours alone: only a failing disk changes it
+                partial.unlink(missing_ok=True)
+                raise KnownDatabaseError(target, "the copy differs from the snapshot; the disk is faulty — export again")
+            files.replace(partial, target)
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise KnownDatabaseError(target, f"writing the export failed: {exc.strerror or exc}") from exc

@@ -18,6 +18,31 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.setenv("HOME", str(home))
 
 
+@pytest.fixture(autouse=True)
+def _windows_fsync_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows' `os.fsync` is FlushFileBuffers, which needs a handle open for writing: on a
+    read-only one it fails with EBADF. Every test runs under that rule (a folder, which only
+    POSIX can open and flush, stays allowed), so code that flushes a file it opened only for
+    reading fails here as it would on the users' machines."""
+    if os.name != "posix":
+        return  # on Windows the rule is the system's own
+    import errno
+    import fcntl
+    import stat
+
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        if hasattr(fd, "fileno"):
+            fd = fd.fileno()
+        is_folder = stat.S_ISDIR(os.fstat(fd).st_mode)
+        if not is_folder and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            raise OSError(errno.EBADF, "Bad file descriptor (FlushFileBuffers on a read-only handle)")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
     return tmp_path

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
+from db import files
 from desktop import paths
 from desktop.core.campaign import BandsRule, Campaign, County
 from desktop.core.errors import InputError
@@ -403,17 +403,10 @@ def write_file(out: Path, data: bytes, *protected: Path) -> None:
     """Write whole or not at all, never over a database; a clear InputError when the place
     cannot be written."""
     check_target(out, *protected)
-    partial = out.with_name(out.name + ".partial")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(partial, out)
+        files.write_bytes(out, data)
     except OSError as exc:
-        if partial.is_file():
-            partial.unlink()
         reason = exc.strerror or type(exc).__name__
         if isinstance(exc, IsADirectoryError) or out.is_dir():
             reason = "a folder has that name; give a file name ending in .pdf"

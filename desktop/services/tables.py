@@ -4,10 +4,10 @@ hand on. Numbers go out as the results show them (two places), never recomputed.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from db import files
 from desktop.core.errors import InputError
 from desktop.core.numbers import canonical, show
 from desktop.services import rectification
@@ -43,29 +43,60 @@ def problems_table(ws: Workspace) -> tuple[list[str], list[Row]]:
     return header, rows
 
 
+# A spreadsheet evaluates a cell that starts with one of these as a formula (CSV injection):
+# `=HYPERLINK(…)` in a problem's description would run when the lead opens the table.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return value.strip() == value
+
+
+def formula_safe(value: object) -> object:
+    """A cell's value as it may go into a spreadsheet: text that a spreadsheet would take
+    for a formula gets a leading apostrophe (Excel's own mark for "this is text"); numbers,
+    and text that is a plain number (a negative adjustment), are left as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _is_number(value):
+        return "'" + value
+    return value
+
+
 def write(path: Path, header: Sequence[str], rows: Sequence[Row], *, title: str = "Sheet") -> Path:
     """Write a table as XLSX or CSV (by the file's suffix), to a temporary name renamed at
-    the end: a failed write leaves no half file."""
+    the end: a failed write leaves no half file. No cell is ever a live formula: text is
+    written as text (a string cell in XLSX; in CSV quoted, and marked by `formula_safe`)."""
     suffix = path.suffix.lower()
     if suffix not in {".xlsx", ".csv"}:
         raise InputError.single(path, "format", "choose a file ending in .xlsx or .csv")
-    partial = path.with_name(path.name + ".partial")
+    partial = files.partial_name(path)
+    safe_rows = [[formula_safe(v) for v in row] for row in [list(header), *rows]]
     try:
         if suffix == ".csv":
             with partial.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read the Chinese
-                writer = csv.writer(f)
-                writer.writerow(header)
-                writer.writerows(rows)
+                writer = csv.writer(f, quoting=csv.QUOTE_NONNUMERIC)
+                writer.writerows(safe_rows)
+                files.flush(f)
         else:
             from openpyxl import Workbook
+            from openpyxl.cell import WriteOnlyCell
 
             book = Workbook(write_only=True)
             sheet = book.create_sheet(title[:31])
-            sheet.append(list(header))
-            for row in rows:
-                sheet.append(list(row))
+            for row in safe_rows:
+                cells = []
+                for value in row:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # openpyxl would store "=…" as a formula
+                    cells.append(cell)
+                sheet.append(cells)
             book.save(partial)
-        os.replace(partial, path)
+            files.flush_path(partial)
+        files.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise InputError.single(path, "unwritable", f"the file cannot be written ({exc.strerror or exc})") from None

@@ -69,16 +69,17 @@ def test_export_refuses_a_foreign_file_and_itself(field_db, tmp_path: Path) -> N
 def test_a_medium_that_lies_is_caught(field_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from db import snapshot
 
-    real_copy = snapshot.shutil.copyfile
+    real_copy = snapshot.files.copy
 
-    def lying_copy(src: Path, dst: Path) -> None:
-        real_copy(src, dst)
+    def lying_copy(src: Path, dst: Path) -> str:
+        digest = real_copy(src, dst)  # what was handed to the stick
         with open(dst, "r+b") as f:  # a stick that flips a byte on the way
             f.seek(200)
             byte = f.read(1)
             f.seek(200)
             f.write(bytes([byte[0] ^ 0xFF]))
+        return digest
 
-    monkeypatch.setattr(snapshot.shutil, "copyfile", lying_copy)
+    monkeypatch.setattr(snapshot.files, "copy", lying_copy)
     with pytest.raises(KnownDatabaseError, match="reads back different"):
         export(field_db, tmp_path / "out.db")

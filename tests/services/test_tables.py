@@ -53,3 +53,25 @@ def test_adjustments_show_in_the_exported_totals(tmp_path: Path) -> None:
         _header, after = tables.results_table(master)
         total = {r[1]: Decimal(r[-3]) for r in before}["金安区"]
         assert {r[1]: Decimal(r[-3]) for r in after}["金安区"] == total + 2
+
+
+@pytest.mark.parametrize("description", ['=HYPERLINK("http://evil.invalid","点我")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1)"])
+def test_no_exported_cell_is_a_live_formula(tmp_path: Path, description: str) -> None:
+    with workspace.create(tmp_path / "f.db", role="field", inspector="张三") as field:
+        inspection.save_problem(field, "341502", "1.1.1", description=description, severity="serious", deadline=None)
+        header, rows = tables.problems_table(field)
+        xlsx = tables.write(tmp_path / "问题.xlsx", header, rows, title="problems")
+        cells = [c for row in load_workbook(xlsx).active.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+        assert "'" + description in [c.value for c in cells]  # the text kept, marked as text
+        out = tables.write(tmp_path / "问题.csv", header, rows)
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            written = [cell for row in csv.reader(f) for cell in row]
+        assert "'" + description in written and description not in written
+
+
+def test_numbers_and_plain_text_are_left_as_they_are() -> None:
+    assert tables.formula_safe("-0.50") == "-0.50"
+    assert tables.formula_safe(-2) == -2
+    assert tables.formula_safe("会议纪要缺失") == "会议纪要缺失"
+    assert [tables.formula_safe(v) for v in ("=1", "\t=1", "\r=1")] == ["'=1", "'\t=1", "'\r=1"]
