@@ -98,3 +98,44 @@ def stored_envelope(
         f'"entity":{string(entity)},"format":{FORMAT},"hlc":{hlc},"parents":{dumps(sorted(parents))},'
         f'"payload":{payload_text},"record":{string(record_id)},"seq":{seq}}}'
     ).encode()
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key[:40]!r} appears twice")
+        out[key] = value
+    return out
+
+
+def _depth(value: Any, limit: int) -> bool:
+    """Whether `value` nests at most `limit` deep."""
+    if limit < 0:
+        return False
+    if isinstance(value, dict):
+        return all(_depth(v, limit - 1) for v in value.values())
+    if isinstance(value, list):
+        return all(_depth(v, limit - 1) for v in value)
+    return True
+
+
+def loads(data: str | bytes, *, max_depth: int = 32) -> Any:
+    """JSON from outside, read strictly: no duplicate key (two readers could each take a
+    different one), no NaN or Infinity, nesting at most `max_depth` deep. Raises ValueError
+    for all of these, and for nesting so deep that the parser itself gives up."""
+
+    def constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a JSON value this program writes")
+
+    try:
+        value = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=constant)
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+    try:
+        shallow = _depth(value, max_depth)
+    except RecursionError:
+        shallow = False
+    if not shallow:
+        raise ValueError(f"nested more than {max_depth} deep")
+    return value

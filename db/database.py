@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from db import admission, keys, local, migrations, reference, versions
 from db import engine as engines
-from db import keys, local, migrations, reference
-from db.errors import DeviceKeyMissing, KnownDatabaseError, NotInitialised, NotYanshouDatabase, ServerError
+from db.errors import DeviceKeyMissing, KnownDatabaseError, NotAdmitted, NotInitialised, NotYanshouDatabase, ServerError
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class Database:
         self.path = path
         self.engine = engine
         self.url = url
+        # what a version must be beyond the structural rules (db.admission): the services
+        # set the application's value check from the campaign when they open the database
+        self.policy = admission.Policy()
 
     @property
     def on_server(self) -> bool:
@@ -168,8 +171,12 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with engines.write(self.engine, self.path) as conn:
-            yield conn
+        try:
+            with engines.write(self.engine, self.path) as conn:
+                conn.info[versions.POLICY] = self.policy  # what db.versions.put admits
+                yield conn
+        except admission.Inadmissible as exc:  # rolled back: nothing of the write stays
+            raise NotAdmitted(self.path, exc.rule, f"not written: {exc}") from None
 
     def identity(self, conn: Connection) -> Identity:
         role, device, campaign = (local.get(conn, k) for k in (local.ROLE, local.DEVICE, local.CAMPAIGN))

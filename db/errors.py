@@ -72,9 +72,21 @@ class Refused(KnownDatabaseError):
 
     Codes: unreadable, not_yanshou, too_new, too_old, corrupt, schema, campaign,
     not_export, manifest, chain, fork, contents, device_key, not_enrolled, signature,
-    history, sequence, permission, blob.
+    history, sequence, permission, blob, altered; and the admission check's rules
+    (db.admission.RULES): entity, owner, lead_only, record, parents, canonical, text, name,
+    value, clock.
     """
 
     def __init__(self, path: str | Path, code: str, message: str) -> None:
         self.code = code
+        super().__init__(path, message)
+
+
+class NotAdmitted(KnownDatabaseError):
+    """A write the admission check (db.admission) refuses; `rule` names the rule."""
+
+    code = "not_admitted"
+
+    def __init__(self, path: str | Path, rule: str, message: str) -> None:
+        self.rule = rule
         super().__init__(path, message)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
+
+from db import admission
 
 ROLE = "role"
 DEVICE = "device_id"
@@ -34,19 +37,53 @@ def next_seq(conn: Connection) -> int:
     return seq
 
 
+# A clock further ahead of the wall clock than this was set by a wrong clock (since
+# corrected): the next stamp starts again from the wall clock.
+BOUND_MS = admission.CLOCK_BOUND_MS
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who writes in this file, as the file itself says (a merge trusts its own enrolment instead)."""
+
+    role: str
+    device_id: str
+    campaign_key: str
+    inspector: str | None
+
+
+def identity(conn: Connection) -> Identity:
+    rows = dict(conn.execute(_IDENTITY).all())
+    campaign = rows.get(CAMPAIGN) or ""
+    key = conn.execute(_CAMPAIGN_KEY, {"c": campaign}).scalar() or campaign
+    return Identity(rows.get(ROLE) or "", rows.get(DEVICE) or "", key, rows.get(INSPECTOR))
+
+
+_IDENTITY = text("SELECT key, value FROM local_state WHERE key IN ('role', 'device_id', 'campaign_id', 'inspector')")
+_CAMPAIGN_KEY = text("SELECT key FROM campaign WHERE id = :c")
+
+
 def tick(conn: Connection, *, now_ms: int | None = None) -> int:
     """Advance the hybrid logical clock: wall-clock milliseconds << 16 | a counter.
 
-    It never goes backwards, even when the laptop's clock does; it orders versions for
-    display and breaks ties. It never decides that two edits were concurrent: parents do.
+    It never goes backwards while the laptop's clock stays within a week of it; it orders
+    versions for display and breaks ties. It never decides that two edits were concurrent:
+    parents do. A stored clock more than a week ahead of the wall clock came from a clock
+    that was wrong and has been put right: the next stamp starts from the wall clock again,
+    so the laptop's new work is not refused for the old mistake.
     """
-    wall = (time.time_ns() // 1_000_000 if now_ms is None else now_ms) << 16
-    value = max(wall, int(get(conn, HLC) or 0) + 1)
+    now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    wall = now << 16
+    stored = int(get(conn, HLC) or 0)
+    value = wall if stored > (now + BOUND_MS) << 16 else max(wall, stored + 1)
     put(conn, HLC, str(value))
     return value
 
 
-def observe(conn: Connection, seen: int) -> None:
-    """Let the clock learn of a later time seen in merged versions."""
+def observe(conn: Connection, seen: int, *, now_ms: int | None = None) -> None:
+    """Let the clock learn of a later time seen in merged versions, but never of one past
+    its own time plus the bound (a wrong clock elsewhere must not drag this one along)."""
+    now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    seen = min(seen, (now + BOUND_MS) << 16)
     if seen > int(get(conn, HLC) or 0):
         put(conn, HLC, str(seen))

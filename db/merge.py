@@ -41,7 +41,7 @@ from pathlib import Path
 from sqlalchemy import Connection, RootTransaction, bindparam, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from db import canonical, engine, keys, local, manifest, migrations, projection
+from db import admission, canonical, engine, keys, local, manifest, migrations, projection
 from db.database import Database
 from db.errors import DiskFull, KnownDatabaseError, Refused
 
@@ -49,13 +49,45 @@ _CHUNK = 1024 * 1024
 _TAKEN = text("SELECT device_id, seq, version_id FROM version WHERE device_id IN :d").bindparams(bindparam("d", expanding=True))
 MAX_BLOB_BYTES = 512 * 1024 * 1024  # one piece of evidence; SQLite's length limit is lowered to this
 
-# What a field device may sign. A master signs anything (resolutions, adjudications).
-_FIELD_ENTITIES = {"score", "finding", "method_score", "evidence", "problem", "signature"}
-_PER_INSPECTOR = {"score", "finding", "evidence", "problem", "signature"}
+@dataclass(frozen=True)
+class Enrolment:
+    """Which devices not seen before the lead accepts, by decision (SPEC §4):
+    - `field`: field laptops — all (True), none (False), or those whose id starts with one of
+      the given prefixes; on a laptop, its consent to take the master's export;
+    - `lead`: another master (a second lead's desk), a separate, explicit choice, never implied
+      by `field`;
+    - `same_inspector`: a new laptop for an inspector who already has an enrolled one, which a
+      blanket `field=True` does not accept: it must be named (or this be set).
+    """
+
+    field: bool | frozenset[str] = False
+    lead: bool | frozenset[str] = False
+    same_inspector: bool = False
+
+    @staticmethod
+    def _names(choice: bool | frozenset[str], device_id: str) -> bool:
+        if isinstance(choice, bool):
+            return choice
+        return any(device_id.startswith(prefix) for prefix in choice if prefix)
+
+    def accepts(self, device: DeviceInfo, *, receiver_role: str, inspector_taken: bool) -> bool:
+        if receiver_role != "master":  # a laptop enrols only the master, with its consent
+            return device.role == "master" and (self._names(self.field, device.id) or self._names(self.lead, device.id))
+        if device.role == "master":
+            return self._names(self.lead, device.id)
+        named = not isinstance(self.field, bool) and self._names(self.field, device.id)
+        if inspector_taken and not (named or self.same_inspector):
+            return False
+        return self._names(self.field, device.id)
 
 
-# Which devices not seen before may be enrolled: all (True), none (False), or those named.
-Enroll = bool | frozenset[str]
+# What the lead decided of new devices: an Enrolment; True and False say field laptops all or
+# none, a set of ids names the field laptops accepted.
+Enroll = bool | frozenset[str] | Enrolment
+
+
+def enrolment(enroll: Enroll) -> Enrolment:
+    return enroll if isinstance(enroll, Enrolment) else Enrolment(field=enroll)
 
 
 class Cancelled(Exception):
@@ -90,6 +122,9 @@ class FileReport:
     enrolled: list[DeviceInfo] = field(default_factory=list)
     older_than: int = 0  # the receiver has merged a later export of the same device
     file_sha256: str = ""
+    refused_version: str = ""  # a refusal by the admission check: the version, who wrote it
+    refused_author: str = ""
+    clock_ahead_ms: int = 0  # the exporter's clock ran this far ahead of ours (when over an hour)
 
 
 @dataclass
@@ -109,6 +144,7 @@ class _Plan:
     older_than: int
     verified_versions: list[str]  # the new versions whose signatures were checked
     verified_blobs: list[str]  # the new blobs whose bytes were hashed
+    clock_ahead_ms: int = 0
 
 
 # --- step 1: quarantine --------------------------------------------------------------------
@@ -241,16 +277,19 @@ class _Receiver:
     campaigns: list[tuple[str, str]]
     devices: dict[str, DeviceInfo]
     device_id: str
+    role: str
+    campaign_key: str
+    policy: admission.Policy
 
 
 def _receiver(conn: Connection, database: Database) -> _Receiver:
-    identity = database.identity(conn)
+    identity = local.identity(conn)
     campaigns = [tuple(r) for r in conn.execute(text("SELECT id, sha256 FROM campaign ORDER BY id"))]
     devices = {
         r[0]: DeviceInfo(r[0], r[1], r[2], bytes(r[3]), r[4])
         for r in conn.execute(text("SELECT id, role, inspector, public_key, fingerprint FROM device"))
     }
-    return _Receiver(campaigns, devices, identity.device_id)  # type: ignore[arg-type]
+    return _Receiver(campaigns, devices, identity.device_id, identity.role, identity.campaign_key, database.policy)  # type: ignore[arg-type]
 
 
 def _who(device: DeviceInfo) -> str:
@@ -278,15 +317,8 @@ def _first_bad_signature(
     return next((r for r in results if r is not None), None)
 
 
-# What the application knows and the data layer does not: whether a version's payload is one
-# it can use (the lead's settings must obey the campaign's rules). None, or why not.
-PayloadCheck = Callable[[str, dict], "str | None"]
-
-
 def _verify(
-    foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: Enroll,
-    check_payload: PayloadCheck | None = None,
-) -> _Plan:
+    foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: Enroll) -> _Plan:
     exporter: list[DeviceInfo] = []  # once known, a refusal names whose file it is
 
     def refuse(code: str, message: str) -> Refused:
@@ -328,7 +360,8 @@ def _verify(
             raise refuse("contents", f"versions of device {str(device_id)[:8]} are missing (numbers {first}…{last}, {count} present)")
 
     # devices: known here with the same key (what this database enrolled is trusted, not
-    # the file's unsigned device table), or new and enrolled only with consent
+    # the file's unsigned device table), or new and enrolled only by the lead's decision
+    decision = enrolment(enroll)
     used = {r[0] for r in foreign.execute("SELECT DISTINCT device_id FROM version")} | {source}
     trusted: dict[str, DeviceInfo] = {}
     new_devices = []
@@ -342,41 +375,54 @@ def _verify(
                 raise refuse("device_key", f"device {device_id[:8]} is enrolled here with another key: the file is not from it")
             trusted[device_id] = known
             continue
-        # new: as the file describes it; an export's signed manifest covers that description
-        # (devices_sha256), and the lead checks name and key with the inspector before enrolling
         trusted[device_id] = info
         new_devices.append(info)
+    # only a master speaks for other devices: its signed manifest covers its registry
+    # (devices_sha256), so the devices it brings come with the roles and names it enrolled them
+    # with; a field laptop's file may bring no device but its own
+    source_is_master = trusted[source].role == "master" and exported is not None
+    strangers = [d for d in new_devices if d.id != source]
+    if strangers and not source_is_master:
+        names = "; ".join(_who(d) for d in strangers)
+        raise refuse("not_enrolled", f"it carries versions of devices not enrolled here ({names}); only the master's export may")
     if exported is not None:
         claimed = trusted[source]
         if (exported.body.get("role"), exported.body.get("inspector")) != (claimed.role, claimed.inspector):
             raise refuse("manifest", "the export's manifest names another role or inspector than its device")
-    refused_devices = [d for d in new_devices if not (enroll is True or (not isinstance(enroll, bool) and d.id in enroll))]
-    if refused_devices:
-        names = "; ".join(_who(d) for d in refused_devices)
-        raise refuse("not_enrolled", f"from a device not enrolled here ({names}); check the key with the inspector and merge with --enroll")
+    newcomer = next((d for d in new_devices if d.id == source), None)
+    if newcomer is not None:
+        taken = newcomer.role == "field" and any(
+            d.inspector == newcomer.inspector and d.role == "field" for d in receiver.devices.values()
+        )
+        if not decision.accepts(newcomer, receiver_role=receiver.role, inspector_taken=taken):
+            raise refuse("not_enrolled", _not_enrolled(newcomer, receiver.role, taken))
 
-    # versions not yet here: content, signature, parents, sequence, what the device may sign
+    # versions not yet here: content, signature, parents, sequence; then the admission check
     present_ids = set(conn.execute(text("SELECT version_id FROM version")).scalars())
-    taken = {(r[0], r[1]): r[2] for r in conn.execute(_TAKEN, {"d": sorted(used)})}
+    taken_seq = {(r[0], r[1]): r[2] for r in conn.execute(_TAKEN, {"d": sorted(used)})}
     parents: dict[str, list[str]] = {}
     for vid, pid in foreign.execute("SELECT version_id, parent_id FROM version_parent"):
         parents.setdefault(vid, []).append(pid)
-    file_ids = {r[0] for r in foreign.execute("SELECT version_id FROM version")}
+    file_records = dict(foreign.execute("SELECT version_id, record_id FROM version").fetchall())
     verifiers = {d: keys.Verifier(devices[d].public_key) for d in used}
     referenced: set[str] = set()
-    present = 0
+    present: list[tuple] = []
     max_hlc = 0
     to_check: list[tuple[str, bytes, bytes, str]] = []  # (version id, encoding, signature, device)
+    fresh: list[tuple[admission.Candidate, dict, DeviceInfo]] = []
     rows = foreign.execute(
         "SELECT version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature FROM version"
     )
-    for vid, record_id, entity, device_id, seq, hlc, deleted, payload_text, blobs_text, signature in rows:
+    for row in rows:
+        vid, record_id, entity, device_id, seq, hlc, deleted, payload_text, blobs_text, signature = row
         if vid in present_ids:
-            present += 1
+            present.append(row)
             continue
         device = trusted[device_id]
         if not (_text(record_id, 64) and _text(entity, 32) and deleted in (0, 1) and isinstance(payload_text, str)):
             raise refuse("contents", f"version {str(vid)[:12]} has a field no Yanshou writes: made by another program")
+        if not (isinstance(hlc, int) and 0 <= hlc < 2**63 and isinstance(seq, int) and 0 < seq < 2**63):
+            raise refuse("contents", f"version {str(vid)[:12]} has a number no Yanshou writes: made by another program")
         version_parents = sorted(parents.get(vid, []))
         data = canonical.stored_envelope(
             record_id=record_id, entity=entity, parents=version_parents, device_id=device_id, seq=seq, hlc=hlc, deleted=deleted,
@@ -386,33 +432,39 @@ def _verify(
             who = _who(device)
             raise refuse("signature", f"version {vid[:12]} (no. {seq} of {who}) does not match its signature: edited outside Yanshou")
         to_check.append((vid, data, bytes(signature), device_id))
-        if any(p not in file_ids and p not in present_ids for p in version_parents):
+        if any(p not in file_records and p not in present_ids for p in version_parents):
             raise refuse("history", f"version {vid[:12]} names an earlier version the file does not hold")
-        clash = taken.get((device_id, seq))
+        clash = taken_seq.get((device_id, seq))
         if clash is not None and clash != vid:
             raise refuse(
                 "sequence",
                 f"{_who(device)} reused its number {seq}: its database was restored from an old copy; "
                 "ask the inspector to create a new one",
             )
-        payload = json.loads(payload_text)
+        author = admission.Author(device.id, device.role, device.inspector)
+        try:
+            payload = admission.parse_payload(payload_text)
+            blob_list = canonical.loads(blobs_text, max_depth=1)
+            if not (isinstance(blob_list, list) and all(isinstance(b, str) for b in blob_list) and canonical.dumps(sorted(blob_list)) == blobs_text):
+                raise admission.Inadmissible("canonical", "its list of evidence is not canonical")
+        except (admission.Inadmissible, ValueError) as exc:
+            rule = exc.rule if isinstance(exc, admission.Inadmissible) else "canonical"
+            raise _inadmissible(refuse, rule, str(exc), vid, author) from None
         if not deleted and (lacking := projection.missing_fields(entity, payload)):
             raise refuse("contents", f"version {vid[:12]} is a {entity} without {', '.join(lacking)}: made by another program")
-        if not deleted and check_payload is not None and (wrong := check_payload(entity, payload)):
-            raise refuse("contents", f"version {vid[:12]} is a {entity} this program cannot use: {wrong}")
-        if device.role == "field":
-            if entity not in _FIELD_ENTITIES:
-                raise refuse("permission", f"a field laptop ({_who(device)}) signed a {entity}, which only the lead may write")
-            if entity in _PER_INSPECTOR and payload.get("inspector") != device.inspector:
-                raise refuse("permission", f"{_who(device)} signed another inspector's {entity}")
-        referenced.update(json.loads(blobs_text))
+        candidate = admission.Candidate(vid, record_id, entity, tuple(version_parents), device_id, seq, hlc, bool(deleted), payload_text)
+        fresh.append((candidate, payload, device))
+        referenced.update(blob_list)
         max_hlc = max(max_hlc, int(hlc))
+    _admit(conn, receiver, fresh, file_records, refuse)
+    _compare_present(conn, foreign, present, parents, refuse)
     bad = _first_bad_signature(to_check, verifiers)
     if bad is not None:
         vid, device_id = bad
         who = _who(trusted[device_id])
         raise refuse("signature", f"version {vid[:12]} of {who} does not match its signature: it was edited outside Yanshou")
     new_count = len(to_check)
+    ahead = admission.hlc_ms(max_hlc) - receiver.policy.clock() if max_hlc else 0
 
     # blobs not yet here: their bytes against their hash, streamed
     present_blobs = set(conn.execute(text("SELECT sha256 FROM blob")).scalars())
@@ -441,9 +493,117 @@ def _verify(
         raise refuse("blob", f"{len(missing)} pieces of evidence are missing from the file")
 
     return _Plan(
-        exported, source, chain, devices, new_devices, new_count, present, new_blobs, new_bytes, max_hlc, older_than,
-        [c[0] for c in to_check], verified_blobs,
+        exported, source, chain, devices, new_devices, new_count, len(present), new_blobs, new_bytes, max_hlc, older_than,
+        [c[0] for c in to_check], verified_blobs, ahead if ahead > admission.CLOCK_NOTED_MS else 0,
     )
+
+
+def _not_enrolled(device: DeviceInfo, receiver_role: str, inspector_taken: bool) -> str:
+    who = _who(device)
+    if receiver_role != "master":
+        if device.role != "master":
+            return f"from a device that is not the lead's master ({who}): a laptop takes only the master's exports"
+        return f"from the lead's master ({who}), not yet accepted here; check its key with the lead and merge with --enroll"
+    if device.role == "master":
+        return (
+            f"from another master ({who}): a second lead's desk gets the lead's powers, so it is accepted only "
+            "by its own choice, --enroll-lead"
+        )
+    if inspector_taken:
+        return (
+            f"from a second laptop of {device.inspector} ({who}), who has one enrolled already; check with the inspector, "
+            f"then accept this one by name: --enroll {device.id[:8]}"
+        )
+    return f"from a device not enrolled here ({who}); check the key with the inspector and merge with --enroll"
+
+
+def _inadmissible(refuse: Callable[[str, str], Refused], rule: str, why: str, vid: str, author: admission.Author) -> Refused:
+    refused = refuse(rule, f"version {vid[:12]} written by {author.shown()} is refused: {why}")
+    refused.version_id = vid  # type: ignore[attr-defined]
+    refused.author = author.inspector or author.role  # type: ignore[attr-defined]
+    return refused
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[list[str]]:
+    for i in range(0, len(values), size):
+        yield list(values[i : i + size])
+
+
+_RECORDS_HELD = text("SELECT record_id, entity, payload, version_id FROM version WHERE record_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_PARENT_RECORDS = text("SELECT version_id, record_id FROM version WHERE version_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+
+
+def _admit(
+    conn: Connection, receiver: _Receiver, fresh: list[tuple[admission.Candidate, dict, DeviceInfo]],
+    file_records: dict[str, str], refuse: Callable[[str, str], Refused],
+) -> None:
+    """The admission check (db.admission) for every new version of the file, against what the
+    receiver holds of the same records and what the file holds before it."""
+    if not fresh:
+        return
+    record_entity: dict[str, str] = {}
+    record_owner: dict[str, str | None] = {}
+    version_record = dict(file_records)
+    records = sorted({c.record_id for c, _, _ in fresh})
+    for chunk in _chunks(records):
+        for record_id, entity, payload_text, _vid in conn.execute(_RECORDS_HELD, {"ids": chunk}):
+            record_entity.setdefault(record_id, entity)
+            if entity in admission.INSPECTOR_ENTITIES and record_id not in record_owner:
+                owner = json.loads(payload_text).get("inspector")
+                record_owner[record_id] = owner if isinstance(owner, str) else None
+    outside = sorted({p for c, _, _ in fresh for p in c.parents if p not in file_records})
+    for chunk in _chunks(outside):
+        version_record.update(dict(conn.execute(_PARENT_RECORDS, {"ids": chunk}).all()))
+    # the file's own versions in causal order: a record's first version fixes its owner
+    order = sorted(fresh, key=lambda f: (len(f[0].parents) > 0, f[0].hlc, f[0].version_id))
+    now = receiver.policy.clock()
+    known = admission.Known(record_entity, record_owner, version_record)
+    for candidate, payload, device in order:
+        author = admission.Author(device.id, device.role, device.inspector)
+        try:
+            admission.check(candidate, author, payload, campaign_key=receiver.campaign_key, known=known, policy=receiver.policy, now=now)
+        except admission.Inadmissible as exc:
+            raise _inadmissible(refuse, exc.rule, str(exc), candidate.version_id, author) from None
+        record_entity.setdefault(candidate.record_id, candidate.entity)
+        if candidate.entity in admission.INSPECTOR_ENTITIES:
+            record_owner.setdefault(candidate.record_id, payload.get("inspector"))
+
+
+_HELD = text(
+    "SELECT version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature FROM version "
+    "WHERE version_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_HELD_PARENTS = text("SELECT version_id, parent_id FROM version_parent WHERE version_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+
+
+def _compare_present(
+    conn: Connection, foreign: sqlite3.Connection, present: list[tuple], parents: dict[str, list[str]],
+    refuse: Callable[[str, str], Refused],
+) -> None:
+    """The file's versions that the receiver holds already must be the receiver's copies, byte
+    for byte (payload, parents, signature, every field): an altered copy of a merged file is
+    refused as altered, never taken for "nothing new"."""
+    if not present:
+        return
+    mine = {r[0]: r for r in present}
+    held_parents: dict[str, list[str]] = {}
+    for chunk in _chunks(sorted(mine)):
+        for row in conn.execute(_HELD, {"ids": chunk}):
+            theirs = mine[row[0]]
+            ours = (*row[:6], bool(row[6]), row[7], row[8], bytes(row[9]))
+            if ours != (*theirs[:6], bool(theirs[6]), theirs[7], theirs[8], bytes(theirs[9]) if isinstance(theirs[9], bytes) else theirs[9]):
+                raise refuse("altered", f"version {row[0][:12]}, merged before, differs in this file from the copy merged: altered")
+        for vid, pid in conn.execute(_HELD_PARENTS, {"ids": chunk}):
+            held_parents.setdefault(vid, []).append(pid)
+    for vid in mine:
+        if sorted(parents.get(vid, [])) != sorted(held_parents.get(vid, [])):
+            raise refuse("altered", f"version {vid[:12]}, merged before, names other parents in this file: altered")
 
 
 def _text(value: object, limit: int) -> bool:
@@ -780,7 +940,8 @@ def _report_json(reports: Sequence[FileReport], now: str, dry_run: bool) -> str:
             "versions_present": r.versions_present, "blobs_added": r.blobs_added, "blob_bytes": r.blob_bytes,
             "conflicts": r.conflicts, "records_in_conflict": r.records_in_conflict[:1000],
             "enrolled": [{"id": d.id, "role": d.role, "inspector": d.inspector, "fingerprint": d.fingerprint} for d in r.enrolled],
-            "older_than": r.older_than, "file_sha256": r.file_sha256,
+            "older_than": r.older_than, "file_sha256": r.file_sha256, "refused_version": r.refused_version,
+            "refused_author": r.refused_author, "clock_ahead_ms": r.clock_ahead_ms,
         })
     return json.dumps({"at": now, "dry_run": dry_run, "files": files}, ensure_ascii=False)
 
@@ -816,6 +977,7 @@ def _parse_report(key: str, value: str) -> BatchReport:
             f.get("role", ""), int(f.get("export_number", 0)), int(f.get("versions_added", 0)), int(f.get("versions_present", 0)),
             int(f.get("blobs_added", 0)), int(f.get("blob_bytes", 0)), int(f.get("conflicts", 0)),
             list(f.get("records_in_conflict", [])), enrolled, int(f.get("older_than", 0)), f.get("file_sha256", ""),
+            str(f.get("refused_version", "")), str(f.get("refused_author", "")), int(f.get("clock_ahead_ms", 0)),
         ))
     return BatchReport(key, str(body.get("at", "")), bool(body.get("dry_run")), tuple(files))
 
@@ -835,14 +997,14 @@ def stored_reports(database: Database) -> list[BatchReport]:
     return out
 
 
-def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: Enroll, check_payload: PayloadCheck | None) -> _Plan:
+def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: Enroll) -> _Plan:
     """Steps 2 and 3. Whatever a damaged or crafted file makes the reading fail with (text
     that is not UTF-8, JSON that is not an object, a page SQLite cannot parse) refuses it."""
     try:
         foreign = _check_file(quarantined, shown)
         try:
             with database.read() as conn:
-                return _verify(foreign, conn, _receiver(conn, database), shown, enroll=enroll, check_payload=check_payload)
+                return _verify(foreign, conn, _receiver(conn, database), shown, enroll=enroll)
         finally:
             foreign.close()
     except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
@@ -892,7 +1054,7 @@ class _Prepared:
 
 
 def _prepare(
-    database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll, check_payload: PayloadCheck | None = None
+    database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll
 ) -> _Prepared:
     report = FileReport(path, "refused")
     prepared = _Prepared(report, quarantine_dir / f"{uuid.uuid4().hex}.db")
@@ -904,9 +1066,11 @@ def _prepare(
         if known is not None:
             report.status, (report.device_id, report.inspector, report.export_number) = "nothing-new", known
             return prepared
-        plan = _inspect(database, prepared.quarantined, path, enroll=enroll, check_payload=check_payload)
+        plan = _inspect(database, prepared.quarantined, path, enroll=enroll)
     except Refused as exc:
         prepared.refusal = exc
+        report.refused_version = getattr(exc, "version_id", "")
+        report.refused_author = getattr(exc, "author", "")
         device = getattr(exc, "device", None)
         if isinstance(device, DeviceInfo):  # whose file it is, when the file got that far
             report.device_id, report.inspector, report.role = device.id, device.inspector, device.role
@@ -916,6 +1080,7 @@ def _prepare(
     report.export_number = plan.exporter.number if plan.exporter else 0
     report.versions_present = plan.present_versions
     report.older_than, report.enrolled = plan.older_than, plan.new_devices
+    report.clock_ahead_ms = plan.clock_ahead_ms
     if plan.new_versions == 0 and plan.new_blobs == 0 and not plan.new_devices and plan.older_than:
         report.status = "nothing-new"  # an old export replayed after a newer one
     else:
@@ -935,7 +1100,7 @@ def merge(
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
     keep_backups: int = 10,
-    check_payload: PayloadCheck | None = None,
+
 ) -> list[FileReport]:
     """Merge the files as one batch: one transaction, each file in a savepoint of its own; a
     refused file is reported, the others are merged. Raises `Cancelled` and the environment's
@@ -957,7 +1122,7 @@ def merge(
     seen: set[str] = set()  # the same bytes offered twice in one batch (the log is not committed yet)
     batch = database.engine.connect().execution_options(immediate=True, patient=True)
     with ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge") as ahead, batch as conn:
-        pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll, check_payload=check_payload)] if paths else []
+        pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll)] if paths else []
         transaction = None
         try:
             for index, path in enumerate(paths):
@@ -966,7 +1131,7 @@ def merge(
                 prepared = pending.pop(0).result()
                 if index + 1 < len(paths):
                     pending.append(
-                        ahead.submit(_prepare, database, paths[index + 1], quarantine_dir, enroll=enroll, check_payload=check_payload)
+                        ahead.submit(_prepare, database, paths[index + 1], quarantine_dir, enroll=enroll)
                     )
                 report = prepared.report
                 reports.append(report)
@@ -1061,4 +1226,4 @@ def _commit(transaction: RootTransaction, target: Path) -> None:
         engine.reraise(exc, target)
 
 
-__all__ = ["BatchReport", "Cancelled", "DeviceInfo", "FileReport", "expected_schema", "merge", "open_hardened", "stored_reports"]
+__all__ = ["BatchReport", "Cancelled", "DeviceInfo", "Enrolment", "FileReport", "enrolment", "expected_schema", "merge", "open_hardened", "stored_reports"]

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from db import canonical, local, projection
+from db import admission, canonical, local, projection
 from db.keys import Signer, verify
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://yanshou.invalid/record")
@@ -90,30 +90,88 @@ def put(
 ) -> Version | None:
     """Write a new version of a record from this device, in the caller's transaction.
 
-    The new version's parents are all the record's current heads (so an edit on a
-    conflicted record settles it). Writing what the record already holds writes nothing
-    and returns None: importing the same sheet twice adds no versions.
+    The version passes the admission check (db.admission) as a merged one would: a write
+    the rules refuse raises `Inadmissible` and writes nothing. On a master the new version's
+    parents are all the record's current heads (so an edit on a conflicted record settles
+    it); a field laptop does not settle conflicts, so its edit continues its own head (or
+    the provisional winner) and the lead sees the conflict. Writing what the record already
+    holds writes nothing and returns None: importing the same sheet twice adds no versions.
     """
     payload = canonical.normalise(payload)
-    heads = projection.head_rows(conn, record_id)
-    parents = tuple(h[0] for h in heads)
+    heads = _heads(conn, record_id)
+    identity = local.identity(conn)
     if len(heads) == 1 and (json.loads(heads[0][3]), heads[0][2]) == (payload, deleted):
         return None
     if not heads and deleted:
         return None
+    parents = tuple(h[0] for h in heads)
+    if identity.role != "master" and len(parents) > 1:
+        own = [h[0] for h in heads if h[4] == signer.device_id]
+        parents = (own[0] if own else parents[0],)
+    policy = policy_of(conn)
+    now = policy.clock()
+    version = sign(conn, signer, entity=entity, record_id=record_id, payload=payload, deleted=deleted,
+                   blob_hashes=blob_hashes, parents=parents, now_ms=now)
+    seq, hlc = version.seq, version.hlc
+    payload_text = canonical.dumps(payload)
+    author = admission.Author(signer.device_id, identity.role, identity.inspector)
+    candidate = admission.Candidate(
+        version.version_id, record_id, entity, version.parents, signer.device_id, seq, hlc, deleted, payload_text,
+    )
+    first = heads[0] if heads else None
+    known = admission.Known(
+        {record_id: first[1]} if first else {},
+        {record_id: _owner(first[3])} if first and entity in admission.INSPECTOR_ENTITIES else {},
+        dict.fromkeys(parents, record_id),
+    )
+    admission.check(
+        candidate, author, admission.parse_payload(payload_text), campaign_key=identity.campaign_key, known=known,
+        policy=policy, now=now,
+    )
+    insert(conn, version)
+    return version
+
+
+def sign(
+    conn: Connection, signer: Signer, *, entity: str, record_id: str, payload: dict[str, Any], deleted: bool = False,
+    blob_hashes: Iterable[str] = (), parents: Iterable[str] = (), now_ms: int | None = None,
+) -> Version:
+    """A version signed by this device, numbered and stamped, not checked and not stored:
+    `put` checks it and stores it. (The tests forge with it what an insider could.)"""
     blobs = tuple(sorted(set(blob_hashes)))
+    parents = tuple(sorted(parents))
     seq = local.next_seq(conn)
-    hlc = local.tick(conn)
+    hlc = local.tick(conn, now_ms=now_ms)
     data = canonical.envelope(
         record_id=record_id, entity=entity, parents=parents, device_id=signer.device_id,
         seq=seq, hlc=hlc, deleted=deleted, payload=payload, blob_hashes=blobs,
     )
-    version = Version(
-        canonical.digest(data), record_id, entity, tuple(sorted(parents)), signer.device_id, seq, hlc,
-        deleted, payload, blobs, signer.sign(data),
-    )
-    insert(conn, version)
-    return version
+    return Version(canonical.digest(data), record_id, entity, parents, signer.device_id, seq, hlc, deleted, payload, blobs,
+                   signer.sign(data))
+
+
+def _owner(payload_text: str) -> str | None:
+    owner = json.loads(payload_text).get("inspector")
+    return owner if isinstance(owner, str) else None
+
+
+_HEADS = text(
+    "SELECT v.version_id, v.entity, v.deleted, v.payload, v.device_id FROM head h "
+    "JOIN version v ON v.version_id = h.version_id WHERE h.record_id = :r ORDER BY v.hlc DESC, v.device_id DESC"
+)
+
+
+def _heads(conn: Connection, record_id: str) -> list[tuple[str, str, bool, str, str]]:
+    return [(r[0], r[1], bool(r[2]), r[3], r[4]) for r in conn.execute(_HEADS, {"r": record_id})]
+
+
+POLICY = "yanshou.admission"  # the key of a connection's `info` that holds its database's Policy
+
+
+def policy_of(conn: Connection) -> admission.Policy:
+    """The admission policy of the database this connection writes (db.database sets it)."""
+    found = conn.info.get(POLICY)
+    return found if isinstance(found, admission.Policy) else admission.Policy()
 
 
 def withdraw(conn: Connection, signer: Signer, record_id: str, *, entity: str | None = None) -> Version | None:
@@ -142,7 +200,7 @@ def insert(conn: Connection, version: Version) -> bool:
     ).rowcount
     if not added:
         return False
-    local.observe(conn, version.hlc)  # a later local edit must sort after what it has seen
+    local.observe(conn, version.hlc, now_ms=policy_of(conn).clock())  # a later local edit sorts after what it has seen
     for parent in version.parents:
         conn.execute(_INSERT_PARENT, {"v": version.version_id, "p": parent})
     projection.refresh(conn, version.record_id, version.entity)

@@ -28,6 +28,7 @@ from sqlalchemy import Connection, bindparam, text
 from db import blobs, versions
 from db.errors import KnownDatabaseError
 from desktop import paths
+from desktop.core import validity
 from desktop.core.errors import InputError
 from desktop.core.indicators import Indicator
 from desktop.core.inspection import FindingStatus, InspectionMode
@@ -731,7 +732,7 @@ __all__ = [
 
 # --- signatures -------------------------------------------------------------------------------
 
-SIGNER_ROLES = ("inspector", "liaison")  # 检查员, 被检查单位负责人
+SIGNER_ROLES = validity.SIGNER_ROLES
 
 
 @dataclass(frozen=True)

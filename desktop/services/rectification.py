@@ -12,15 +12,16 @@ from sqlalchemy import text
 
 from db import versions
 from desktop import paths
+from desktop.core import validity
 from desktop.core.errors import InputError
 from desktop.services import inspection
 from desktop.services.workspace import Workspace
 
-STATUSES = ("open", "rectified", "verified")
+STATUSES = validity.PROBLEM_STATUSES
 # What the printed problem list and the exported tables call them (the GUI's words, in Chinese).
 STATUS_LABELS = {"open": "待整改", "rectified": "已整改", "verified": "已核实"}
 SEVERITY_LABELS = {"minor": "一般", "major": "较重", "serious": "严重"}
-LEAD = "组长"  # the author of evidence the lead attaches on the master (data, printed as such)
+LEAD = validity.LEAD_AUTHOR
 CAPTION = "整改证明"  # the caption of evidence of a rectification
 
 

@@ -66,7 +66,6 @@ def merge(
     reports = merging.merge(
         ws.database,
         files,
-        check_payload=_payload_check(ws),
         quarantine_dir=paths.data_dir() / "quarantine",
         backup_dir=paths.data_dir() / "backups",
         enroll=enroll,
@@ -78,27 +77,6 @@ def merge(
     if not dry_run:
         ws.reload_campaign()  # the lead's settings may have come with the master's export
     return reports
-
-
-def _payload_check(ws: Workspace) -> Callable[[str, dict], str | None]:  # type: ignore[type-arg]
-    """What the merge asks of each new version's payload beyond its signature: the lead's
-    settings must obey the campaign's rules, or the database would no longer open."""
-    from db import reference
-    from desktop.core import campaign_settings
-    from desktop.core.errors import InputError
-
-    base = ws.reference_campaign
-
-    def check(entity: str, payload: dict) -> str | None:  # type: ignore[type-arg]
-        if entity != reference.SETTINGS_ENTITY or base is None:
-            return None
-        try:
-            campaign_settings.read_payload(base, payload, "campaign settings")
-        except InputError as exc:
-            return exc.problems[0].message
-        return None
-
-    return check
 
 
 def merge_reports(ws: Workspace) -> list[BatchReport]:

@@ -20,7 +20,7 @@ from db import reference
 from db.database import Database, Identity
 from db.errors import KnownDatabaseError
 from desktop import paths
-from desktop.core import campaign_settings
+from desktop.core import campaign_settings, validity
 from desktop.core.campaign import Campaign, load_campaign, parse_campaign
 from desktop.core.errors import InputError
 from desktop.core.indicators import IndicatorSet, load_indicator_set
@@ -42,6 +42,13 @@ class Workspace:
     def __post_init__(self) -> None:
         if self.reference_campaign is None:
             self.reference_campaign = self.campaign
+        # the application's half of the admission check, for local writes and merges alike:
+        # always against the campaign as it is now (the lead's settings may change it)
+        self.database.policy.values = self._values
+
+    def _values(self, entity: str, payload: dict[str, Any]) -> tuple[str, str] | None:
+        assert self.reference_campaign is not None
+        return validity.check(self.campaign, self.reference_campaign, entity, payload)
 
     def reload_campaign(self, conn: Connection | None = None) -> bool:
         """Re-read the lead's settings; True when the effective campaign changed."""

@@ -39,11 +39,11 @@ def create_db(c: Campaign, path: Path, keys_dir: Path, inspector: str | None = "
 
 @pytest.fixture
 def make_db(campaign: Campaign, tmp_path: Path) -> Iterator[Callable[..., Database]]:
-    """Create field databases under tmp_path; every one is closed at teardown."""
+    """Create databases (field laptops unless asked) under tmp_path; every one is closed at teardown."""
     made: list[Database] = []
 
-    def make(name: str = "f.db", keys: str = "keys", inspector: str | None = "张三") -> Database:
-        db = create_db(campaign, tmp_path / name, tmp_path / keys, inspector)
+    def make(name: str = "f.db", keys: str = "keys", inspector: str | None = "张三", role: str = "field") -> Database:
+        db = create_db(campaign, tmp_path / name, tmp_path / keys, inspector, role)
         made.append(db)
         return db
 

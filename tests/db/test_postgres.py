@@ -158,35 +158,35 @@ def test_a_second_leads_desk_merges_and_signs_once_it_holds_the_masters_key(
         decisions.adjust(ws, county, "1", "年度考评加分")
 
 
-def test_a_value_postgresql_cannot_store_refuses_the_file_not_the_batch(pg_url: str, tmp_path: Path) -> None:
-    """SQLite keeps a NUL inside a text; PostgreSQL refuses it. A comment holding one (the
-    payload keeps it escaped, the server cannot read it out as text) is refused by a server
-    master, and the batch's other files go in; a SQLite master takes it."""
+def test_a_nul_is_refused_by_the_admission_check_on_both_backends(pg_url: str, tmp_path: Path) -> None:
+    """SQLite keeps a NUL inside a text; PostgreSQL refuses it. A comment holding one, forged
+    by an insider, is refused by the admission check alike on a server and on a SQLite master
+    (before the server could fail on it), and the batch's other files go in."""
+    from forge import forge
+
     from desktop import paths
     from desktop.services import records, sync
 
     odd = create(tmp_path / "odd.db", role="field", inspector="张三")
     fine = create(tmp_path / "fine.db", role="field", inspector="李四")
     county = odd.campaign.counties[0].code
-    for ws, comment in ((odd, "看到\x00了"), (fine, "看到了")):
-        with ws.write() as conn:
-            signer = ws.database.signer(paths.keys_dir(), conn)
-            assert records.set_score(
-                conn, signer, ws, county=county, item="1.1.1", inspector=ws.identity.inspector or "", score=Decimal("2"), comment=comment
-            )
+    forge(odd, entity="score", record_id=records.score_id(odd, county, "1.1.1", "张三"),
+          payload={"county": county, "item": "1.1.1", "inspector": "张三", "score": "2", "comment": "看到\x00了"})
+    with fine.write() as conn:
+        signer = fine.database.signer(paths.keys_dir(), conn)
+        assert records.set_score(conn, signer, fine, county=county, item="1.1.1", inspector="李四", score=Decimal("2"), comment="看到了")
     files = []
     for ws in (odd, fine):
         files.append(tmp_path / f"{ws.path.stem}-export.db")
         sync.export(ws, files[-1])
         ws.close()
-    with create(pg_url, role="master") as master:
-        reports = sync.merge(master, files, enroll=True)
-        assert [r.status for r in reports] == ["refused", "merged"]
-        assert reports[0].code == "contents" and "cannot store" in reports[0].reason
-        with master.read() as conn:
-            assert conn.execute(text("SELECT inspector FROM current_score")).scalars().all() == ["李四"]
-    with create(tmp_path / "master.db", role="master") as sqlite_master:
-        assert [r.status for r in sync.merge(sqlite_master, files, enroll=True)] == ["merged", "merged"]
+    with create(pg_url, role="master") as master, create(tmp_path / "master.db", role="master") as sqlite_master:
+        for target in (master, sqlite_master):
+            reports = sync.merge(target, files, enroll=True)
+            assert [r.status for r in reports] == ["refused", "merged"]
+            assert reports[0].code == "text" and "U+0000" in reports[0].reason
+            with target.read() as conn:
+                assert conn.execute(text("SELECT inspector FROM current_score")).scalars().all() == ["李四"]
 
 
 def test_an_edit_waits_for_another_leads_write_then_says_busy(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,7 +25,8 @@ def test_one_settings_record_per_campaign_everywhere() -> None:
     assert reference.settings_id("luan-2018") != versions.natural_id("luan-2018", "score", "341502", "1.1.1", "张三")
 
 
-def test_settings_are_read_through_the_projection(field_db: Database, campaign, tmp_path: Path) -> None:
+def test_settings_are_read_through_the_projection(make_db, campaign, tmp_path: Path) -> None:
+    field_db = make_db("m.db", inspector=None, role="master")  # the lead's settings: a master's to write
     before = campaign_row(field_db)
     record = reference.settings_id(campaign.id)
     with field_db.read() as conn:

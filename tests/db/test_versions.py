@@ -218,9 +218,10 @@ def test_concurrent_edits_make_two_heads(concurrent, campaign) -> None:
 def test_concurrent_winner_ties_on_hlc_break_by_device(make_db, campaign, tmp_path: Path) -> None:
     """Same hlc on both laptops: the larger device id wins."""
     a, b = make_db("a.db", "ka"), make_db("b.db", "kb")
+    ahead = (time.time_ns() // 1_000_000 + 3_600_000) << 16
     for db in (a, b):
         with db.write() as conn:
-            local.put(conn, local.HLC, str(10**18))  # far ahead of the wall clock: both tick to 10**18+1
+            local.put(conn, local.HLC, str(ahead))  # ahead of the wall clock (within the bound): both tick to ahead + 1
     va = put_score(a, tmp_path / "ka", campaign, COUNTY, ITEM, "1")
     vb = put_score(b, tmp_path / "kb", campaign, COUNTY, ITEM, "2")
     assert va.hlc == vb.hlc
@@ -261,14 +262,21 @@ def test_resolution_settles_conflict(concurrent, campaign, tmp_path: Path) -> No
     a, b, va, vb = concurrent
     copy_device(b, a)
     _insert(a, [vb])
+    # a field laptop does not settle a conflict (the lead does): its edit continues its own head
+    own = put_score(a, tmp_path / "ka", campaign, COUNTY, ITEM, "0.5")
+    assert own is not None and own.parents == (va.version_id,)
+    with a.read() as conn:
+        assert projection.conflicted(conn) == [own.record_id]
+    with a.write() as conn:
+        local.put(conn, local.ROLE, "master")  # the same edit on the lead's master settles it
     v = put_score(a, tmp_path / "ka", campaign, COUNTY, ITEM, "1.5")
-    assert v is not None and set(v.parents) == {va.version_id, vb.version_id}
+    assert v is not None and set(v.parents) == {own.version_id, vb.version_id}
     with a.read() as conn:
         assert projection.conflicted(conn) == []
         assert projection.heads(conn, v.record_id) == [v.version_id]
     # editing a conflicted record to the winner's value still writes (it settles it)
     a2_state = _state(a)
-    assert len(a2_state["version"]) == 3
+    assert len(a2_state["version"]) == 4
 
 
 def test_child_before_parent(make_db, campaign, tmp_path: Path) -> None:
@@ -385,9 +393,16 @@ def test_the_stored_envelope_equals_the_canonical_one(field_db, tmp_path) -> Non
     with field_db.write() as conn:
         signer = field_db.signer(tmp_path / "keys", conn)
         rid = versions.new_id()
-        for payload in ({"text": "e\u0301 — 检查", "n": None, "nested": {"b": [1, "2"], "a": True}}, {"text": ""}):
-            versions.put(conn, signer, entity="note", record_id=rid, payload=payload, blob_hashes=["ff" * 32, "aa" * 32])
-        versions.put(conn, signer, entity="note", record_id=rid, payload={"text": ""}, deleted=True)
+        # signed and stored as they come (a kind of record the admission check would refuse)
+        for payload, deleted in (
+            ({"text": "e\u0301 — 检查", "n": None, "nested": {"b": [1, "2"], "a": True}}, False), ({"text": ""}, False),
+            ({"text": ""}, True),
+        ):
+            parents = projection.heads(conn, rid)
+            versions.insert(conn, versions.sign(
+                conn, signer, entity="note", record_id=rid, payload=canonical.normalise(payload), deleted=deleted, parents=parents,
+                blob_hashes=[] if deleted else ["ff" * 32, "aa" * 32],
+            ))
     with field_db.read() as conn:
         stored = {r[0]: r for r in conn.execute(text("SELECT version_id, payload, blob_hashes FROM version"))}
         written = versions.load(conn)

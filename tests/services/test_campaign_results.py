@@ -89,27 +89,42 @@ def test_hand_computed_campaign(master, tmp_path: Path) -> None:
         assert grades == ["优秀"] * 2 + ["良好"] * 3 + ["合格"] * 2
 
 
-def test_sheet_sets_what_it_names(field, tmp_path: Path) -> None:
+def test_sheet_sets_what_it_names(master, tmp_path: Path) -> None:
     both = write_csv(tmp_path / "a.csv", ["county", "score"], [["金安区", "80"], ["霍山县", "90"]])
-    imports.import_sheet(field, both, "self-check")
+    imports.import_sheet(master, both, "self-check")
     one = write_csv(tmp_path / "b.csv", ["county", "score"], [["金安区", "85.5"]])
-    imports.import_sheet(field, one, "self-check")
-    scores = {field.campaign.county(r.county).name: r.method_scores["self-check"] for r in results.results(field)}
+    imports.import_sheet(master, one, "self-check")
+    scores = {master.campaign.county(r.county).name: r.method_scores["self-check"] for r in results.results(master)}
     assert scores["金安区"] == Decimal("85.5")
     assert scores["霍山县"] == Decimal("90")
 
     # per-item scores replace a total; a total replaces per-item scores
     items = write_csv(tmp_path / "c.csv", ["county", "item", "score"], [["金安区", "1.1.1", "3"], ["金安区", "1.1.2", "2.5"]])
-    imports.import_sheet(field, items, "self-check")
-    by_name = {field.campaign.county(r.county).name: r for r in results.results(field)}
+    imports.import_sheet(master, items, "self-check")
+    by_name = {master.campaign.county(r.county).name: r for r in results.results(master)}
     assert by_name["金安区"].method_scores["self-check"] == Decimal("5.5")
     more = write_csv(tmp_path / "d.csv", ["county", "item", "score"], [["金安区", "1.1.2", "1"]])
-    imports.import_sheet(field, more, "self-check")
-    by_name = {field.campaign.county(r.county).name: r for r in results.results(field)}
+    imports.import_sheet(master, more, "self-check")
+    by_name = {master.campaign.county(r.county).name: r for r in results.results(master)}
     assert by_name["金安区"].method_scores["self-check"] == Decimal("4")
-    imports.import_sheet(field, one, "self-check")
-    by_name = {field.campaign.county(r.county).name: r for r in results.results(field)}
+    imports.import_sheet(master, one, "self-check")
+    by_name = {master.campaign.county(r.county).name: r for r in results.results(master)}
     assert by_name["金安区"].method_scores["self-check"] == Decimal("85.5")
+
+
+def test_a_field_laptop_cannot_import_the_leads_scores(field, tmp_path: Path) -> None:
+    """Self-check and third-party scores are the lead's records: a laptop's import is refused
+    by the admission check, says where to do it, and writes nothing."""
+    from db.errors import NotAdmitted
+
+    sheet = write_csv(tmp_path / "a.csv", ["county", "score"], [["金安区", "100"]])
+    with field.read() as conn:
+        before = conn.exec_driver_sql("SELECT count(*) FROM version").scalar()
+    with pytest.raises(NotAdmitted, match="only the lead's master writes") as caught:
+        imports.import_sheet(field, sheet, "self-check")
+    assert caught.value.rule == "lead_only" and "on the master" in str(caught.value)
+    with field.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM version").scalar() == before
 
 
 def test_reimport_adds_no_versions(field, tmp_path: Path) -> None:

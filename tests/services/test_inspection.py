@@ -10,11 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from forge import forge
 from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
 from db import versions
-from desktop import paths
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.services import inspection, records, workspace
@@ -476,26 +476,25 @@ def test_caption_and_removal(field, tmp_path: Path) -> None:
 
 def test_another_inspectors_records_never_show(field) -> None:
     item = items(field)[0]
-    with field.write() as conn:
-        signer = field.database.signer(paths.keys_dir(), conn)
-        payload = {"county": COUNTY, "item": item, "inspector": "李四", "score": "3", "comment": "李四的理由"}
-        versions.put(conn, signer, entity="score", record_id=records.score_id(field, COUNTY, item, "李四"), payload=payload)
-        versions.put(
-            conn, signer, entity="finding", record_id=records.finding_id(field, COUNTY, item, "李四", InspectionMode.REPORT),
-            payload={
-                "county": COUNTY, "item": item, "inspector": "李四", "mode": "report", "text": "李四看过", "status": "met", "area": "",
-            },
-        )
-        versions.put(
-            conn, signer, entity="problem", record_id=versions.new_id(),
-            payload={"county": COUNTY, "item": item, "inspector": "李四", "description": "李四的问题", "severity": "minor",
-                     "deadline": None, "created_at": "2018-09-12T00:00:00+00:00"},
-        )
-        versions.put(
-            conn, signer, entity="evidence", record_id=versions.new_id(),
-            payload={"county": COUNTY, "item": item, "mode": "field", "inspector": "李四", "sha256": "0" * 64, "name": "李四.jpg",
-                     "mime": "image/jpeg", "size": 1, "attached_at": "2018-09-12T00:00:00+00:00"},
-        )
+    # as the master's export brings them (stored here as they come: another inspector's records)
+    payload = {"county": COUNTY, "item": item, "inspector": "李四", "score": "3", "comment": "李四的理由"}
+    forge(field, entity="score", record_id=records.score_id(field, COUNTY, item, "李四"), payload=payload)
+    forge(
+        field, entity="finding", record_id=records.finding_id(field, COUNTY, item, "李四", InspectionMode.REPORT),
+        payload={
+            "county": COUNTY, "item": item, "inspector": "李四", "mode": "report", "text": "李四看过", "status": "met", "area": "",
+        },
+    )
+    forge(
+        field, entity="problem", record_id=versions.new_id(),
+        payload={"county": COUNTY, "item": item, "inspector": "李四", "description": "李四的问题", "severity": "minor",
+                 "deadline": None, "created_at": "2018-09-12T00:00:00+00:00"},
+    )
+    forge(
+        field, entity="evidence", record_id=versions.new_id(),
+        payload={"county": COUNTY, "item": item, "mode": "field", "inspector": "李四", "sha256": "0" * 64, "name": "李四.jpg",
+                 "mime": "image/jpeg", "size": 1, "attached_at": "2018-09-12T00:00:00+00:00"},
+    )
     assert count(field, "SELECT count(*) FROM current_score") == 1
 
     record = inspection.item_record(field, COUNTY, item)

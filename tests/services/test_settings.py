@@ -11,9 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from forge import forge
 from sqlalchemy import text
 
-from db import reference, versions
+from db import reference
+from db.merge import Enrolment
 from desktop import paths
 from desktop.cli import main
 from desktop.core.campaign import Band, BandsRule, County, Grade, Inspector
@@ -22,6 +24,8 @@ from desktop.services import records, results, settings, sync, workspace
 
 LEAD = "张三"
 BANDS = BandsRule((Band(Grade.EXCELLENT, Decimal(90)), Band(Grade.GOOD, Decimal(70)), Band(Grade.PASS, Decimal(60))))
+
+SECOND_LEAD = Enrolment(lead=True)  # another master is accepted only by this explicit choice
 
 
 def weights(self_check: str, third_party: str, inspection: str) -> tuple[tuple[str, Decimal], ...]:
@@ -45,7 +49,8 @@ def give(ws: workspace.Workspace, county: str, *, self_check: str, third_party: 
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
         records.set_method_total(conn, signer, ws, county=county, method="self-check", total=Decimal(self_check))
-        records.set_method_total(conn, signer, ws, county=county, method="third-party", total=Decimal(third_party))
+        if ws.campaign.method("third-party") is not None:
+            records.set_method_total(conn, signer, ws, county=county, method="third-party", total=Decimal(third_party))
         if full_inspection:
             for item in ws.campaign.indicator_set.items:
                 records.set_score(conn, signer, ws, county=county, item=item.code, inspector=LEAD, score=item.points, comment="")
@@ -160,15 +165,14 @@ def test_settings_travel_to_a_laptop_with_the_masters_export(master, tmp_path: P
 def test_the_master_refuses_settings_signed_by_a_laptop(master, tmp_path: Path) -> None:
     laptop = workspace.create(tmp_path / "laptop.db", role="field", inspector="李四")
     try:
-        with laptop.write() as conn:  # what a tampered program on the laptop could write
-            signer = laptop.database.signer(paths.keys_dir(), conn)
-            versions.put(conn, signer, entity=reference.SETTINGS_ENTITY, record_id=reference.settings_id(laptop.campaign.id),
-                         payload={"weights": {"self-check": "0", "third-party": "0", "inspection": "1"}})
+        # what a tampered program on the laptop could write (this program's own refuses it)
+        forge(laptop, entity=reference.SETTINGS_ENTITY, record_id=reference.settings_id(laptop.campaign.id),
+              payload={"weights": {"self-check": "0", "third-party": "0", "inspection": "1"}})
         export = tmp_path / "usb" / "laptop.db"
         sync.export(laptop, export)
         [report] = sync.merge(master, [export], enroll=True)
-        assert (report.status, report.code) == ("refused", "permission")
-        assert "campaign_settings" in report.reason
+        assert (report.status, report.code) == ("refused", "lead_only")
+        assert "campaign_settings" in report.reason and "李四" in report.reason
         assert versions_of_settings(master) == 0
         results.results(master)
         assert master.campaign.method("inspection").weight == Decimal("0.50")  # type: ignore[union-attr]
@@ -182,7 +186,7 @@ def test_two_masters_disjoint_edits_merge_and_the_same_edit_two_ways_conflicts(m
         assert settings.save(master, dataclasses.replace(settings.current(master), weights=weights("0.2", "0.3", "0.5")))
         assert settings.save(other, dataclasses.replace(settings.current(other), grading=BANDS))
         sync.export(other, tmp_path / "usb" / "other-1.db")
-        [report] = sync.merge(master, [tmp_path / "usb" / "other-1.db"], enroll=True)
+        [report] = sync.merge(master, [tmp_path / "usb" / "other-1.db"], enroll=SECOND_LEAD)
         assert report.status == "merged", report.reason
         results.results(master)
         assert master.campaign.grading == BANDS  # the other's grading …
@@ -194,7 +198,7 @@ def test_two_masters_disjoint_edits_merge_and_the_same_edit_two_ways_conflicts(m
         assert settings.save(master, dataclasses.replace(settings.current(master), weights=weights("0.15", "0.35", "0.5")))
         assert settings.save(other, dataclasses.replace(settings.current(other), weights=weights("0", "0.5", "0.5")))
         sync.export(other, tmp_path / "usb" / "other-2.db")
-        [report] = sync.merge(master, [tmp_path / "usb" / "other-2.db"], enroll=True)
+        [report] = sync.merge(master, [tmp_path / "usb" / "other-2.db"], enroll=SECOND_LEAD)
         assert report.status == "merged", report.reason
         [hard] = sync.conflicts(master)
         assert (hard.entity, hard.kind, hard.fields) == ("campaign_settings", "hard", ("weights",))
@@ -330,15 +334,14 @@ def test_settings_valid_as_typed_but_not_as_stored_are_refused(master) -> None:
 def test_the_master_refuses_settings_that_break_the_campaigns_rules(master, tmp_path: Path) -> None:
     other = workspace.create(tmp_path / "other-master.db", role="master")
     try:
-        with other.write() as conn:  # another master's program that skipped the checks
-            signer = other.database.signer(paths.keys_dir(), conn)
-            versions.put(conn, signer, entity=reference.SETTINGS_ENTITY, record_id=reference.settings_id(other.campaign.id),
-                         payload={"weights": {"self-check": "0.5", "third-party": "0.5", "inspection": "0.5"}})
+        # another master's program that skipped the checks
+        forge(other, entity=reference.SETTINGS_ENTITY, record_id=reference.settings_id(other.campaign.id),
+              payload={"weights": {"self-check": "0.5", "third-party": "0.5", "inspection": "0.5"}})
         export = tmp_path / "usb" / "other.db"
         sync.export(other, export)
-        [report] = sync.merge(master, [export], enroll=True)
-        assert (report.status, report.code) == ("refused", "contents")
-        assert "campaign_settings" in report.reason and "100" in report.reason
+        [report] = sync.merge(master, [export], enroll=SECOND_LEAD)
+        assert (report.status, report.code) == ("refused", "value")
+        assert "100" in report.reason
         assert versions_of_settings(master) == 0
         with workspace.open_workspace(master.location) as again:  # and the master still opens
             assert again.campaign.method("inspection").weight == Decimal("0.50")  # type: ignore[union-attr]
