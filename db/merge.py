@@ -379,23 +379,25 @@ def _verify(
         new_devices.append(info)
     # only a master speaks for other devices: its signed manifest covers its registry
     # (devices_sha256), so the devices it brings come with the roles and names it enrolled them
-    # with; a field laptop's file may bring no device but its own
-    source_is_master = trusted[source].role == "master" and exported is not None
-    strangers = [d for d in new_devices if d.id != source]
-    if strangers and not source_is_master:
-        names = "; ".join(_who(d) for d in strangers)
-        raise refuse("not_enrolled", f"it carries versions of devices not enrolled here ({names}); only the master's export may")
+    # with. Other devices in a field laptop's file (work it took from a master's export) are
+    # accepted by the same decision as a new laptop, and only as laptops: a field laptop's file
+    # never makes a master.
     if exported is not None:
         claimed = trusted[source]
         if (exported.body.get("role"), exported.body.get("inspector")) != (claimed.role, claimed.inspector):
             raise refuse("manifest", "the export's manifest names another role or inspector than its device")
-    newcomer = next((d for d in new_devices if d.id == source), None)
-    if newcomer is not None:
-        taken = newcomer.role == "field" and any(
-            d.inspector == newcomer.inspector and d.role == "field" for d in receiver.devices.values()
+    source_is_master = trusted[source].role == "master" and exported is not None
+    for device in new_devices:
+        if device.id != source and source_is_master:
+            continue  # vouched for by the master's signed registry
+        if device.id != source and device.role != "field":
+            raise refuse("not_enrolled", f"it names a master not enrolled here ({_who(device)}); only a master's export may")
+        taken = device.role == "field" and any(
+            d.inspector == device.inspector and d.role == "field" and d.id != device.id
+            for d in (*receiver.devices.values(), *new_devices)
         )
-        if not decision.accepts(newcomer, receiver_role=receiver.role, inspector_taken=taken):
-            raise refuse("not_enrolled", _not_enrolled(newcomer, receiver.role, taken))
+        if not decision.accepts(device, receiver_role=receiver.role, inspector_taken=taken):
+            raise refuse("not_enrolled", _not_enrolled(device, receiver.role, taken))
 
     # versions not yet here: content, signature, parents, sequence; then the admission check
     present_ids = set(conn.execute(text("SELECT version_id FROM version")).scalars())
@@ -445,7 +447,8 @@ def _verify(
         try:
             payload = admission.parse_payload(payload_text)
             blob_list = canonical.loads(blobs_text, max_depth=1)
-            if not (isinstance(blob_list, list) and all(isinstance(b, str) for b in blob_list) and canonical.dumps(sorted(blob_list)) == blobs_text):
+            listed = isinstance(blob_list, list) and all(isinstance(b, str) for b in blob_list)
+            if not (listed and canonical.dumps(sorted(blob_list)) == blobs_text):
                 raise admission.Inadmissible("canonical", "its list of evidence is not canonical")
         except (admission.Inadmissible, ValueError) as exc:
             rule = exc.rule if isinstance(exc, admission.Inadmissible) else "canonical"
@@ -597,7 +600,8 @@ def _compare_present(
         for row in conn.execute(_HELD, {"ids": chunk}):
             theirs = mine[row[0]]
             ours = (*row[:6], bool(row[6]), row[7], row[8], bytes(row[9]))
-            if ours != (*theirs[:6], bool(theirs[6]), theirs[7], theirs[8], bytes(theirs[9]) if isinstance(theirs[9], bytes) else theirs[9]):
+            signature = bytes(theirs[9]) if isinstance(theirs[9], bytes) else theirs[9]
+            if ours != (*theirs[:6], bool(theirs[6]), theirs[7], theirs[8], signature):
                 raise refuse("altered", f"version {row[0][:12]}, merged before, differs in this file from the copy merged: altered")
         for vid, pid in conn.execute(_HELD_PARENTS, {"ids": chunk}):
             held_parents.setdefault(vid, []).append(pid)
@@ -798,7 +802,12 @@ def _copy_blobs(conn: Connection, foreign: sqlite3.Connection, plan: _Plan) -> t
     return count, size_total
 
 
-def _apply(conn: Connection, foreign: sqlite3.Connection, plan: _Plan, report: FileReport, now: str) -> None:
+_SAME_INSPECTOR = text("SELECT 1 FROM device WHERE role = 'field' AND inspector = :n AND id <> :i")
+
+
+def _apply(
+    conn: Connection, foreign: sqlite3.Connection, plan: _Plan, report: FileReport, now: str, *, decision: Enrolment,
+) -> None:
     if plan.exporter is not None:  # again, as of now: an earlier file of the batch may have brought the device's manifests
         stored = dict(conn.execute(_STORED_CHAIN, {"d": plan.exporter.device_id}).all())
         if any(stored.get(m.number, m.hash) != m.hash for m in plan.chain):
@@ -806,6 +815,13 @@ def _apply(conn: Connection, foreign: sqlite3.Connection, plan: _Plan, report: F
         report.older_than = max((n for n in stored if n > plan.exporter.number), default=0)
     enrolled = []
     for device in plan.new_devices:
+        # again, as of now: an earlier file of the batch may have enrolled the inspector's first laptop
+        taken = (
+            device.id == plan.source and device.role == "field" and local.get(conn, local.ROLE) == "master"
+            and conn.execute(_SAME_INSPECTOR, {"n": device.inspector, "i": device.id}).first() is not None
+        )
+        if taken and not decision.accepts(device, receiver_role="master", inspector_taken=True) and decision.field is not False:
+            raise Refused(report.file, "not_enrolled", _not_enrolled(device, "master", True))
         if conn.execute(_ENROLL, {"i": device.id, "r": device.role, "n": device.inspector, "k": device.public_key,
                                   "f": device.fingerprint, "t": now}).rowcount:
             enrolled.append(device)
@@ -848,7 +864,9 @@ def _apply(conn: Connection, foreign: sqlite3.Connection, plan: _Plan, report: F
     )
 
 
-def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileReport, now: str, *, target: Path) -> None:
+def _transaction(
+    conn: Connection, quarantined: Path, plan: _Plan, report: FileReport, now: str, *, target: Path, decision: Enrolment,
+) -> None:
     """Step 4 of one file, in a SAVEPOINT of the batch's transaction: a file refused here is
     rolled back alone."""
     try:
@@ -860,7 +878,7 @@ def _transaction(conn: Connection, quarantined: Path, plan: _Plan, report: FileR
         # already rolled the whole transaction back, as it does on a full disk)
         conn.exec_driver_sql("SAVEPOINT merge_file")
         try:
-            _apply(conn, foreign, plan, report, now)
+            _apply(conn, foreign, plan, report, now, decision=decision)
         except BaseException:
             if _in_transaction(conn):
                 conn.exec_driver_sql("ROLLBACK TO merge_file")
@@ -1156,7 +1174,7 @@ def merge(
                         backed_up = True
                     if transaction is None:
                         transaction = _begin(conn, database.path)
-                    _transaction(conn, prepared.quarantined, prepared.plan, report, now, target=database.path)
+                    _transaction(conn, prepared.quarantined, prepared.plan, report, now, target=database.path, decision=enrolment(enroll))
                     if cancelled():
                         raise Cancelled
                     if dry_run:
@@ -1226,4 +1244,7 @@ def _commit(transaction: RootTransaction, target: Path) -> None:
         engine.reraise(exc, target)
 
 
-__all__ = ["BatchReport", "Cancelled", "DeviceInfo", "Enrolment", "FileReport", "enrolment", "expected_schema", "merge", "open_hardened", "stored_reports"]
+__all__ = [
+    "BatchReport", "Cancelled", "DeviceInfo", "Enrolment", "FileReport", "enrolment", "expected_schema", "merge", "open_hardened",
+    "stored_reports",
+]

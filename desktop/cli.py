@@ -26,6 +26,7 @@ from desktop.core.numbers import canonical, show
 from desktop.core.scoring import CountyResult
 
 if TYPE_CHECKING:
+    from db.merge import Enrolment
     from desktop.services.sync import FileReport
     from desktop.services.workspace import Workspace
 
@@ -91,7 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("db", type=location, metavar="MASTER")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-    p.add_argument("--enroll", action="store_true", help="accept devices not seen before (check their key fingerprints first)")
+    p.add_argument(
+        "--enroll", nargs="?", const=True, action="append", metavar="DEVICE",
+        help="accept new field laptops (check their key fingerprints first); with DEVICE (an id prefix), that one only — "
+        "the way to accept a second laptop of an inspector who has one; on a laptop: accept the lead's master",
+    )
+    p.add_argument(
+        "--enroll-lead", nargs="?", const=True, action="append", metavar="DEVICE",
+        help="accept another master (a second lead's desk, with the lead's powers): a separate, explicit choice",
+    )
 
     p = sub.add_parser("conflicts", help="the open conflicts, with their competing versions")
     p.add_argument("db", type=location, metavar="MASTER")
@@ -275,11 +284,29 @@ def _merge_line(r: FileReport) -> list[str]:
     return lines
 
 
+def _enrolment(field: list[str | bool] | None, lead: list[str | bool] | None) -> Enrolment:
+    """--enroll and --enroll-lead as the lead's decision: bare, every new device of the kind;
+    with ids, those devices only."""
+    from db.merge import Enrolment
+
+    def choice(given: list[str | bool] | None) -> bool | frozenset[str]:
+        if not given:
+            return False
+        if True in given:
+            return True
+        prefixes = frozenset(str(g).strip().lower() for g in given)
+        if any(len(p) < 4 for p in prefixes):
+            raise UsageError("a device is named by at least the first 4 characters of its id")
+        return prefixes
+
+    return Enrolment(field=choice(field), lead=choice(lead))
+
+
 def _merge(args: argparse.Namespace) -> int:
     from desktop.services.sync import merge
 
     with _open(args.db) as ws:
-        reports = merge(ws, args.files, enroll=args.enroll, dry_run=args.dry_run)
+        reports = merge(ws, args.files, enroll=_enrolment(args.enroll, args.enroll_lead), dry_run=args.dry_run)
     for report in reports:
         print("\n".join(_merge_line(report)))
     refused = sum(r.status == "refused" for r in reports)

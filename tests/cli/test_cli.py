@@ -43,10 +43,14 @@ def test_indicator_table_lines_up(capsys) -> None:
 
 
 def test_init_import_results(tmp_path: Path, capsys) -> None:
-    db = tmp_path / "f.db"
-    assert run(capsys, "init", db, "--role", "field", "--inspector", "张三")[0] == 0
+    laptop = tmp_path / "f.db"
+    assert run(capsys, "init", laptop, "--role", "field", "--inspector", "张三")[0] == 0
     sheet = tmp_path / "s.csv"
     sheet.write_text("\ufeffcounty,score\n金安区,88.5\n", encoding="utf-8")
+    code, _, err = run(capsys, "import-sheet", laptop, sheet, "--kind", "third-party")
+    assert code == 2 and "only the lead's master writes" in err and "on the master" in err  # the lead's scores
+    db = tmp_path / "m.db"
+    assert run(capsys, "init", db, "--role", "master")[0] == 0
     assert run(capsys, "import-sheet", db, sheet, "--kind", "third-party")[0] == 0
     code, out, _ = run(capsys, "results", db, "--format", "json")
     assert code == 0

@@ -53,6 +53,20 @@ class Team:
     exports: list[Path]
 
 
+def merge_naming_second_laptops(capsys: pytest.CaptureFixture[str], master: Path, *files: Path) -> str:
+    """`merge --enroll`, then again naming each second laptop of an inspector (which a bare
+    --enroll does not accept), as a lead would after checking with the inspector."""
+    code, out, _ = run(capsys, "merge", master, *files, "--enroll")
+    named = re.findall(r"accept this one by name: --enroll ([0-9a-f]{8})", out)
+    if code == 0 or not named:
+        assert code == 0, out
+        return out
+    args: list[object] = []
+    for device in named:
+        args += ["--enroll", device]
+    return ok(capsys, "merge", master, *files, *args)
+
+
 def _team(tmp_path: Path, capsys: pytest.CaptureFixture[str], *, same_inspector: bool = False) -> Team:
     """A master and two laptops made with `init`, each with an imported sheet and exported.
     With `same_inspector`, both laptops are 张三's and score 1.1.1 differently (a hard conflict)."""
@@ -127,14 +141,14 @@ def test_dry_run_writes_nothing_and_predicts_the_merge(tmp_path: Path, capsys: p
     assert code == 2
     assert "--enroll" in out
 
-    out = ok(capsys, "merge", team.master, *team.exports, "--enroll")
+    out = merge_naming_second_laptops(capsys, team.master, *team.exports)
     assert f"{predicted} versions added" in out
     assert version_count(capsys, team.master) == predicted
 
 
 def test_conflicts_resolve_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     team = _team(tmp_path, capsys, same_inspector=True)
-    out = ok(capsys, "merge", team.master, *team.exports, "--enroll")
+    out = merge_naming_second_laptops(capsys, team.master, *team.exports)
     assert "1 records in conflict" in out
 
     found = conflicts_json(capsys, team.master)
@@ -200,7 +214,14 @@ def _inspection_total(*scores: str) -> str:
 def test_resolve_on_a_laptop_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     team = _team(tmp_path, capsys, same_inspector=True)
     laptop = tmp_path / "a.db"
-    ok(capsys, "merge", laptop, team.exports[1], "--enroll")  # 张三's other laptop: the conflict is on this laptop too
+    # 张三's other laptop, through the master (a laptop takes only the master's exports)
+    code, out, _ = run(capsys, "merge", team.master, *team.exports, "--enroll")
+    assert code == 2 and "a second laptop of 张三" in out  # a second laptop needs naming
+    named = re.search(r"--enroll ([0-9a-f]{8})", out)
+    assert named is not None
+    ok(capsys, "merge", team.master, team.exports[1], "--enroll", named.group(1))
+    ok(capsys, "export", team.master, tmp_path / "usb" / "master-1.db")
+    ok(capsys, "merge", laptop, tmp_path / "usb" / "master-1.db", "--enroll")  # the conflict is on this laptop too
     (conflict,) = conflicts_json(capsys, laptop)
     code, _, err = run(capsys, "resolve", laptop, conflict["conflict"], "--keep", conflict["versions"][0]["version"])
     assert code == 2
@@ -226,7 +247,7 @@ def test_three_laptops_any_order_same_master(capsys: pytest.CaptureFixture[str],
     for name, order in (("m1.db", exports), ("m2.db", [exports[2], exports[0], exports[1]])):
         master = tmp_path / name
         ok(capsys, "init", master, "--role", "master")
-        ok(capsys, "merge", master, *order, "--enroll")
+        merge_naming_second_laptops(capsys, master, *order)
         assert "nothing new" in ok(capsys, "merge", master, *reversed(order))
         masters.append(master)
     results = [json.loads(ok(capsys, "results", m, "--format", "json")) for m in masters]

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from db import blobs, projection, versions
+from db.merge import Enrolment
 from desktop import paths
 from desktop.services import records, sync
 from desktop.services.workspace import Workspace, create
@@ -112,9 +113,15 @@ def evidence(ws: Workspace, data: bytes, item: str = "1.1.1", county_index: int 
     return sha
 
 
-def merge(master: Workspace, files: Sequence[Path], **kw: bool) -> list[sync.FileReport]:
-    kw.setdefault("enroll", True)
-    return sync.merge(master, list(files), **kw)
+# The tests of merging accept every new device: laptops, a second one of the same inspector, and
+# other masters (the
+# tests of enrolment decide case by case).
+EVERY_LAPTOP = Enrolment(field=True, lead=True, same_inspector=True)
+
+
+def merge(master: Workspace, files: Sequence[Path], **kw: object) -> list[sync.FileReport]:
+    kw.setdefault("enroll", EVERY_LAPTOP)
+    return sync.merge(master, list(files), **kw)  # type: ignore[arg-type]
 
 
 def state(ws: Workspace) -> dict[str, list[tuple]]:

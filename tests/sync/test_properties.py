@@ -124,12 +124,12 @@ def pool(team: Team) -> Pool:
     files: dict[str, Path] = {}
     assert score(a, "1.1.1", "2")
     assert score(a, "1.1.2", "1", comment="ok")
-    assert score(a, "1.3.1", "2")
+    assert score(a, "1.2.3", "2")
     evidence(a, b"\xff\xd8 photo of the notice board")
     files["A1"] = team.export(a, "a1.db")
     assert score(a, "1.1.1", "1.5")  # an edit of a1's version
     assert score(a, "1.2.1", "2")
-    assert score(a, "1.3.1", "1")  # the score only (the comment stays "")
+    assert score(a, "1.2.3", "1")  # the score only (the comment stays "")
     files["A2"] = team.export(a, "a2.db")
 
     assert score(b, "1.1.1", "1")  # another inspector, same item: no conflict
@@ -151,17 +151,17 @@ def pool(team: Team) -> Pool:
     files["B2"] = team.export(b, "b2.db")
 
     assert statuses(merge(c, [files["H1"]])) == ["merged"]  # c now holds a1: 1.1.1 and 1.1.2 in conflict on c
-    assert set_comment(c, "1.1.2", "changed on c")  # settles 1.1.2 (both heads are its parents)
-    assert set_comment(c, "1.3.1", "from c")  # the comment only of a1's 1.3.1: soft against a2
+    assert set_comment(c, "1.1.2", "changed on c")  # a laptop does not settle 1.1.2: its edit continues c1's head
+    assert set_comment(c, "1.2.3", "from c")  # the comment only of a1's 1.2.3: soft against a2
     assert score(c, "1.2.2", "2")
     files["C2"] = team.export(c, "c2.db")
 
     p = Pool(team, files)
     everything = p.canonical_state(frozenset(_FILES))
-    assert sorted(r[3] for r in everything["conflict"]) == ["hard", "soft"], everything["conflict"]
+    assert sorted(r[3] for r in everything["conflict"]) == ["hard", "hard", "soft"], everything["conflict"]
     assert len(everything["blob"]) == 1
     shown = {(r[3], r[4]): (r[5], r[6]) for r in everything["current_score"]}
-    assert shown[("1.3.1", "张三")] == ("1", "from c")  # the soft conflict, merged field by field
+    assert shown[("1.2.3", "张三")] == ("1", "from c")  # the soft conflict, merged field by field
     assert ("2.1.1", "李四") not in shown  # deleted on b
     return p
 
@@ -484,12 +484,18 @@ def test_an_edit_of_a_soft_conflicted_record_keeps_the_merged_fields(team: Team)
     record = score_record(master, "1.1.1", "张三")
     assert score(a2, "1.1.1", "1")  # the score first …
     assert set_comment(a, "1.1.1", "posted late")  # … then the comment: a's version is the provisional winner
-    assert statuses(merge(a, [team.export(a2, "a2-1.db")])) == ["merged"]
+    # a laptop takes only the master's exports: a2's work reaches a through the master
+    assert statuses(merge(master, [team.export(a2, "a2-1.db"), team.export(a, "a2.db")])) == ["merged", "merged"]
+    assert statuses(merge(a, [team.export(master, "m2.db")])) == ["merged"]
     (conflict,) = sync.conflicts(a)
     assert conflict.kind == "soft"
     assert conflict.versions[0].device_id == a.identity.device_id
     assert current_score(a, record)[1:] == ("1", "posted late")  # type: ignore[index]
-    # the inspector on a now edits the comment of what they see: score 1, "posted late"
+    # the inspector on a now edits the comment of what they see: score 1, "posted late"; a
+    # laptop does not settle the conflict (the lead does), but the merged score is kept
     assert set_comment(a, "1.1.1", "posted late, see photo")
-    assert sync.conflicts(a) == []
+    assert [c.kind for c in sync.conflicts(a)] == ["soft"]
     assert current_score(a, record)[1:] == ("1", "posted late, see photo")  # type: ignore[index]
+    # the master sees what the laptop sees
+    assert statuses(merge(master, [team.export(a, "a3.db")])) == ["merged"]
+    assert current_score(master, record)[1:] == ("1", "posted late, see photo")  # type: ignore[index]

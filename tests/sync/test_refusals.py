@@ -19,11 +19,12 @@ import time
 from pathlib import Path
 
 import pytest
+from forge import forge
 from sqlalchemy import event, text
 from syncutil import Team, county, evidence, intact, merge, raw, rebuilt, score, sqlite_only, state
 
 from db import canonical, migrations, versions
-from db.errors import DiskFull
+from db.errors import DiskFull, NotAdmitted
 from desktop import paths
 from desktop.services import records, sync
 from desktop.services.workspace import Workspace, create, open_workspace
@@ -252,8 +253,11 @@ def test_values_no_yanshou_writes_are_refused(team: Team, edit: str, code: str) 
 def test_a_nul_in_an_inspectors_name_refuses_the_file(team: Team) -> None:
     master = team.master()
     laptop = team.laptop("张\x00三", "odd.db")
-    assert score(laptop, "1.1.1", "2")
-    report = refused(master, team.export(laptop), "contents", enroll=True)
+    with pytest.raises(NotAdmitted, match="U\\+0000"):  # this program refuses to write it …
+        score(laptop, "1.1.1", "2")
+    forge(laptop, entity="score", record_id=records.score_id(laptop, county(laptop), "1.1.1", "张\x00三"),
+          payload={"county": county(laptop), "item": "1.1.1", "inspector": "张\x00三", "score": "2", "comment": ""})
+    report = refused(master, team.export(laptop), "contents", enroll=True)  # … and a forged one is refused
     assert "no Yanshou writes" in report.reason
 
 
@@ -397,7 +401,7 @@ def test_kill_during_merge_leaves_master_as_it_was(team: Team) -> None:
     big = team.laptop("李四")
     assert score(big, "1.1.1", "1")
     for i in range(30):
-        evidence(big, os.urandom(1024 * 1024), item=f"1.1.{i % 5 + 1}")
+        evidence(big, os.urandom(1024 * 1024), item=f"1.2.{i % 5 + 1}")
     sqlite_only(master, "the kill is timed by the file's WAL growing; on a server, test_batch kills a merge mid-batch")
     path = team.export(big)
     before = everything(master)
@@ -469,7 +473,7 @@ def test_laptop_restored_from_an_old_copy(team: Team) -> None:
     assert restored.identity.device_id == laptop.identity.device_id
     assert score(laptop, "1.1.2", "1")
     original = team.export(laptop, "zhang-original-1.db")
-    assert score(restored, "1.1.3", "0.5")  # work done after the old copy was put back
+    assert score(restored, "1.2.1", "0.5")  # work done after the old copy was put back
     fork = team.export(restored, "zhang-restored-1.db")
     [first] = merge(master, [original])
     assert first.status == "merged" and first.export_number == 1
@@ -493,25 +497,20 @@ def test_field_laptop_signs_another_inspectors_score(team: Team, device_row: str
     master, laptop, honest = seeded(team)
     assert [r.status for r in merge(master, [honest])] == ["merged"]  # all of 张三's own work is in
     code = county(laptop)
-    with laptop.write() as conn:
-        signer = laptop.database.signer(paths.keys_dir(), conn)
-        written = versions.put(
-            conn, signer, entity="score", record_id=records.score_id(laptop, code, "1.2.1", "李四"),
-            payload={"county": code, "item": "1.2.1", "inspector": "李四", "score": "0", "comment": "写在张三的电脑上"},
-        )
-    assert written is not None
+    forge(laptop, entity="score", record_id=records.score_id(laptop, code, "1.2.1", "李四"),
+          payload={"county": code, "item": "1.2.1", "inspector": "李四", "score": "0", "comment": "写在张三的电脑上"})
     path = team.export(laptop, "zhang-forged.db")
     if device_row:  # the inspector also edits the one row of his export that no signature covers
         conn = raw(path)
         assert conn.execute(device_row, (laptop.identity.device_id,)).rowcount == 1
         conn.close()
     if device_row is None:
-        report = refused(master, path, "permission")
-        assert "another inspector" in report.reason
+        report = refused(master, path, "owner")
+        assert "李四's score" in report.reason and report.refused_author == "张三"
     else:
         # the master trusts the role and inspector it enrolled, not the file's device table, and
         # the signed manifest covers that table: the edit is caught either way
-        refused(master, path, {"permission", "contents"})
+        refused(master, path, {"owner", "contents"})
 
 
 # --- 18: a dry run ----------------------------------------------------------------------------
