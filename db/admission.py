@@ -231,10 +231,11 @@ def _natural_id(campaign_key: str, entity: str, payload: dict[str, Any]) -> str 
 
 
 def check(
-    v: Candidate, author: Author, payload: dict[str, Any], *, campaign_key: str, known: Known, policy: Policy, now: int,
+    v: Candidate, author: Author, payload: dict[str, Any], *, campaign_key: str, known: Known, policy: Policy, now: int | None,
 ) -> None:
     """Every rule of RULES for one version, whose payload `parse_payload` has read. Raises
-    Inadmissible naming the rule; the caller adds the version and its author."""
+    Inadmissible naming the rule; the caller adds the version and its author. `now` None: no
+    clock rule (a laptop taking the master's export, below)."""
     entity = v.entity
     if entity not in ENTITIES:
         raise Inadmissible("entity", f"a record of a kind this program does not write ({entity[:32]!r})")
@@ -274,6 +275,10 @@ def check(
     if policy.values is not None and not v.deleted and (found := policy.values(entity, payload)) is not None:
         raise Inadmissible(found[0] if found[0] in RULES else "value", found[1])
     # the clock
+    if v.hlc >= 2**63 - 2**32:
+        raise Inadmissible("clock", "it is stamped with a clock no computer shows (at the end of what can be stored)")
+    if now is None:
+        return
     ahead = hlc_ms(v.hlc) - now
     if ahead > CLOCK_BOUND_MS:
         days = ahead / (24 * 3600 * 1000)

@@ -563,7 +563,11 @@ def _admit(
         version_record.update(dict(conn.execute(_PARENT_RECORDS, {"ids": chunk}).all()))
     # the file's own versions in causal order: a record's first version fixes its owner
     order = sorted(fresh, key=lambda f: (len(f[0].parents) > 0, f[0].hlc, f[0].version_id))
-    now = receiver.policy.clock()
+    # The master's clock is the campaign's reference: it refuses what is stamped too far ahead
+    # of it. A laptop takes the master's export whatever its own clock says (a laptop a year
+    # behind must still receive the team's work); its clock only learns up to its own time plus
+    # the bound (db.local.observe), and the report points the difference out.
+    now = receiver.policy.clock() if receiver.role == "master" else None
     known = admission.Known(record_entity, record_owner, version_record)
     for candidate, payload, device in order:
         author = admission.Author(device.id, device.role, device.inspector)

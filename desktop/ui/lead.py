@@ -155,7 +155,7 @@ def fill_report(table: QTableWidget, reports: list[sync.FileReport]) -> None:
             "" if refused else r.versions_present,
             "" if refused else f"{r.blobs_added} ({r.blob_bytes // 1024} KB)" if r.blobs_added else "0",
             "" if refused else r.conflicts,
-            refusal(r.code) if refused else "",
+            (refusal(r.code) + (f"（{r.refused_author}，{r.refused_version[:8]}）" if r.refused_version else "")) if refused else "",
         ]
         for col, value in enumerate(values):
             cell = _cell(value, right=isinstance(value, int))

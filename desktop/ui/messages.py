@@ -24,6 +24,9 @@ def _database(code: str) -> str:
             "Create a new database for this laptop.",
         ),
         "not_initialised": QCoreApplication.translate("Messages", "This database was never set up."),
+        "not_admitted": QCoreApplication.translate(
+            "Messages", "This change is not allowed on this computer; nothing was written. Lead's records are entered on the master."
+        ),
         "unknown": QCoreApplication.translate("Messages", "That conflict or version is no longer there; look at the list again."),
         "ambiguous": QCoreApplication.translate("Messages", "More than one conflict or version starts like that."),
         "not_master": QCoreApplication.translate("Messages", "Only the lead's master database resolves conflicts."),
@@ -114,6 +117,18 @@ def refusal(code: str) -> str:
         "permission": QCoreApplication.translate("Messages", "a laptop signed a record it may not write"),
         "blob": QCoreApplication.translate("Messages", "a photo or document does not match its fingerprint"),
         "disk_full": QCoreApplication.translate("Messages", "the disk is full; nothing was written"),
+        "altered": QCoreApplication.translate("Messages", "records merged before were altered in this copy"),
+        # the admission check's rules (db.admission.RULES)
+        "entity": QCoreApplication.translate("Messages", "a kind of record Yanshou does not write"),
+        "owner": QCoreApplication.translate("Messages", "a laptop wrote or deleted another inspector's record"),
+        "lead_only": QCoreApplication.translate("Messages", "a laptop wrote a record only the lead may write"),
+        "record": QCoreApplication.translate("Messages", "a record's number does not match its contents"),
+        "parents": QCoreApplication.translate("Messages", "a version names another record's history"),
+        "canonical": QCoreApplication.translate("Messages", "a record is spelled in a way Yanshou never writes"),
+        "text": QCoreApplication.translate("Messages", "a text is too long or holds control characters"),
+        "name": QCoreApplication.translate("Messages", "a name holds invisible characters or is too long"),
+        "value": QCoreApplication.translate("Messages", "a value is not valid (score, status, county or item)"),
+        "clock": QCoreApplication.translate("Messages", "a laptop's clock is far ahead; correct it and export again"),
     }
     return reasons.get(code, QCoreApplication.translate("Messages", "refused"))
 

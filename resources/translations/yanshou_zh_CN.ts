@@ -180,75 +180,75 @@
         <translation>检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="145"/>
+        <location filename="../../desktop/ui/documents.py" line="146"/>
         <source>Choose a document and press Make.</source>
         <translation>选择文件后点击“生成”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="148"/>
+        <location filename="../../desktop/ui/documents.py" line="149"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="150"/>
+        <location filename="../../desktop/ui/documents.py" line="151"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="152"/>
+        <location filename="../../desktop/ui/documents.py" line="153"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="181"/>
+        <location filename="../../desktop/ui/documents.py" line="186"/>
         <source>All inspectors</source>
         <translation>全体检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="197"/>
-        <location filename="../../desktop/ui/documents.py" line="199"/>
+        <location filename="../../desktop/ui/documents.py" line="202"/>
+        <location filename="../../desktop/ui/documents.py" line="204"/>
         <source>Making the document…</source>
         <translation>正在生成文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="199"/>
-        <location filename="../../desktop/ui/documents.py" line="270"/>
+        <location filename="../../desktop/ui/documents.py" line="204"/>
+        <location filename="../../desktop/ui/documents.py" line="275"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="208"/>
-        <location filename="../../desktop/ui/documents.py" line="232"/>
+        <location filename="../../desktop/ui/documents.py" line="213"/>
+        <location filename="../../desktop/ui/documents.py" line="237"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="226"/>
+        <location filename="../../desktop/ui/documents.py" line="231"/>
         <source>{0}: {1} pages.</source>
         <translation>{0}：共 {1} 页。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="242"/>
+        <location filename="../../desktop/ui/documents.py" line="247"/>
         <source>Save the document</source>
         <translation>保存文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="242"/>
+        <location filename="../../desktop/ui/documents.py" line="247"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="249"/>
+        <location filename="../../desktop/ui/documents.py" line="254"/>
         <source>Saved to {0}.</source>
         <translation>已保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="270"/>
+        <location filename="../../desktop/ui/documents.py" line="275"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="280"/>
+        <location filename="../../desktop/ui/documents.py" line="285"/>
         <source>Sent {0} pages to {1}.</source>
         <translation>已将 {0} 页发送到 {1}。</translation>
     </message>
@@ -606,7 +606,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="129"/>
-        <location filename="../../desktop/ui/lead.py" line="855"/>
+        <location filename="../../desktop/ui/lead.py" line="856"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
@@ -617,8 +617,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="131"/>
-        <location filename="../../desktop/ui/lead.py" line="1180"/>
-        <location filename="../../desktop/ui/lead.py" line="1191"/>
+        <location filename="../../desktop/ui/lead.py" line="1187"/>
+        <location filename="../../desktop/ui/lead.py" line="1198"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -629,7 +629,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="133"/>
-        <location filename="../../desktop/ui/lead.py" line="699"/>
+        <location filename="../../desktop/ui/lead.py" line="700"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
@@ -645,9 +645,9 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="136"/>
-        <location filename="../../desktop/ui/lead.py" line="582"/>
-        <location filename="../../desktop/ui/lead.py" line="700"/>
-        <location filename="../../desktop/ui/lead.py" line="1099"/>
+        <location filename="../../desktop/ui/lead.py" line="583"/>
+        <location filename="../../desktop/ui/lead.py" line="701"/>
+        <location filename="../../desktop/ui/lead.py" line="1106"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -680,7 +680,7 @@
     <message>
         <location filename="../../desktop/ui/lead.py" line="149"/>
         <location filename="../../desktop/ui/lead.py" line="286"/>
-        <location filename="../../desktop/ui/lead.py" line="1070"/>
+        <location filename="../../desktop/ui/lead.py" line="1077"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
@@ -760,22 +760,22 @@
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="559"/>
+        <location filename="../../desktop/ui/lead.py" line="560"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="567"/>
+        <location filename="../../desktop/ui/lead.py" line="568"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="387"/>
         <location filename="../../desktop/ui/lead.py" line="487"/>
-        <location filename="../../desktop/ui/lead.py" line="568"/>
-        <location filename="../../desktop/ui/lead.py" line="726"/>
-        <location filename="../../desktop/ui/lead.py" line="753"/>
-        <location filename="../../desktop/ui/lead.py" line="853"/>
+        <location filename="../../desktop/ui/lead.py" line="569"/>
+        <location filename="../../desktop/ui/lead.py" line="727"/>
+        <location filename="../../desktop/ui/lead.py" line="754"/>
+        <location filename="../../desktop/ui/lead.py" line="854"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
@@ -813,7 +813,7 @@
     <message>
         <location filename="../../desktop/ui/lead.py" line="406"/>
         <location filename="../../desktop/ui/lead.py" line="430"/>
-        <location filename="../../desktop/ui/lead.py" line="856"/>
+        <location filename="../../desktop/ui/lead.py" line="857"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
@@ -833,115 +833,115 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="570"/>
+        <location filename="../../desktop/ui/lead.py" line="571"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="571"/>
+        <location filename="../../desktop/ui/lead.py" line="572"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="572"/>
+        <location filename="../../desktop/ui/lead.py" line="573"/>
         <source>Complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="578"/>
+        <location filename="../../desktop/ui/lead.py" line="579"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="580"/>
+        <location filename="../../desktop/ui/lead.py" line="581"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="584"/>
-        <location filename="../../desktop/ui/lead.py" line="883"/>
-        <location filename="../../desktop/ui/lead.py" line="927"/>
+        <location filename="../../desktop/ui/lead.py" line="585"/>
+        <location filename="../../desktop/ui/lead.py" line="882"/>
+        <location filename="../../desktop/ui/lead.py" line="926"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="587"/>
+        <location filename="../../desktop/ui/lead.py" line="588"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="588"/>
+        <location filename="../../desktop/ui/lead.py" line="589"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="590"/>
+        <location filename="../../desktop/ui/lead.py" line="591"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="594"/>
+        <location filename="../../desktop/ui/lead.py" line="595"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="596"/>
+        <location filename="../../desktop/ui/lead.py" line="597"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="597"/>
+        <location filename="../../desktop/ui/lead.py" line="598"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="600"/>
+        <location filename="../../desktop/ui/lead.py" line="601"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="603"/>
+        <location filename="../../desktop/ui/lead.py" line="604"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="605"/>
+        <location filename="../../desktop/ui/lead.py" line="606"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="608"/>
+        <location filename="../../desktop/ui/lead.py" line="609"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="611"/>
+        <location filename="../../desktop/ui/lead.py" line="612"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="613"/>
+        <location filename="../../desktop/ui/lead.py" line="614"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="621"/>
+        <location filename="../../desktop/ui/lead.py" line="622"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="630"/>
+        <location filename="../../desktop/ui/lead.py" line="631"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="724"/>
+        <location filename="../../desktop/ui/lead.py" line="725"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="695"/>
-        <location filename="../../desktop/ui/lead.py" line="725"/>
+        <location filename="../../desktop/ui/lead.py" line="696"/>
+        <location filename="../../desktop/ui/lead.py" line="726"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
@@ -957,296 +957,296 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="497"/>
-        <location filename="../../desktop/ui/lead.py" line="727"/>
-        <location filename="../../desktop/ui/lead.py" line="854"/>
+        <location filename="../../desktop/ui/lead.py" line="728"/>
+        <location filename="../../desktop/ui/lead.py" line="855"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="589"/>
+        <location filename="../../desktop/ui/lead.py" line="590"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="615"/>
+        <location filename="../../desktop/ui/lead.py" line="616"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="618"/>
+        <location filename="../../desktop/ui/lead.py" line="619"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="628"/>
+        <location filename="../../desktop/ui/lead.py" line="629"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="685"/>
+        <location filename="../../desktop/ui/lead.py" line="686"/>
         <source>Every merge and dry run is kept in the master database. Choose one to see its report.</source>
         <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="694"/>
+        <location filename="../../desktop/ui/lead.py" line="695"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="696"/>
+        <location filename="../../desktop/ui/lead.py" line="697"/>
         <source>Files</source>
         <translation>文件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="697"/>
+        <location filename="../../desktop/ui/lead.py" line="698"/>
         <source>Merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="698"/>
+        <location filename="../../desktop/ui/lead.py" line="699"/>
         <source>Refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="728"/>
+        <location filename="../../desktop/ui/lead.py" line="729"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="729"/>
+        <location filename="../../desktop/ui/lead.py" line="730"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="767"/>
+        <location filename="../../desktop/ui/lead.py" line="768"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="768"/>
+        <location filename="../../desktop/ui/lead.py" line="769"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="769"/>
+        <location filename="../../desktop/ui/lead.py" line="770"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="770"/>
+        <location filename="../../desktop/ui/lead.py" line="771"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="796"/>
+        <location filename="../../desktop/ui/lead.py" line="797"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="801"/>
+        <location filename="../../desktop/ui/lead.py" line="802"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="803"/>
+        <location filename="../../desktop/ui/lead.py" line="804"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="809"/>
+        <location filename="../../desktop/ui/lead.py" line="810"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="811"/>
+        <location filename="../../desktop/ui/lead.py" line="812"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="821"/>
+        <location filename="../../desktop/ui/lead.py" line="822"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="829"/>
+        <location filename="../../desktop/ui/lead.py" line="830"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="832"/>
+        <location filename="../../desktop/ui/lead.py" line="833"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="839"/>
-        <location filename="../../desktop/ui/lead.py" line="977"/>
+        <location filename="../../desktop/ui/lead.py" line="840"/>
+        <location filename="../../desktop/ui/lead.py" line="976"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="846"/>
+        <location filename="../../desktop/ui/lead.py" line="847"/>
         <source>Mark {0}</source>
         <translation>标记为{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="857"/>
+        <location filename="../../desktop/ui/lead.py" line="858"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="858"/>
+        <location filename="../../desktop/ui/lead.py" line="859"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="859"/>
+        <location filename="../../desktop/ui/lead.py" line="860"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="881"/>
+        <location filename="../../desktop/ui/lead.py" line="880"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="906"/>
+        <location filename="../../desktop/ui/lead.py" line="905"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="919"/>
+        <location filename="../../desktop/ui/lead.py" line="918"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="937"/>
+        <location filename="../../desktop/ui/lead.py" line="936"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="939"/>
+        <location filename="../../desktop/ui/lead.py" line="938"/>
         <source>overdue by {0} days</source>
         <translation>已逾期 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="941"/>
+        <location filename="../../desktop/ui/lead.py" line="940"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="943"/>
+        <location filename="../../desktop/ui/lead.py" line="942"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="945"/>
+        <location filename="../../desktop/ui/lead.py" line="944"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="948"/>
+        <location filename="../../desktop/ui/lead.py" line="947"/>
         <source>{0} of {1} counties</source>
         <translation>{0}/{1} 个县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="950"/>
+        <location filename="../../desktop/ui/lead.py" line="949"/>
         <source>{0} of {1} problems rectified</source>
         <translation>已整改 {0}/{1} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="997"/>
-        <location filename="../../desktop/ui/lead.py" line="1081"/>
+        <location filename="../../desktop/ui/lead.py" line="1004"/>
+        <location filename="../../desktop/ui/lead.py" line="1088"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="999"/>
+        <location filename="../../desktop/ui/lead.py" line="1006"/>
         <source>no: {0} items unscored</source>
         <translation>否：{0} 项未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1001"/>
-        <location filename="../../desktop/ui/lead.py" line="1083"/>
+        <location filename="../../desktop/ui/lead.py" line="1008"/>
+        <location filename="../../desktop/ui/lead.py" line="1090"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1025"/>
+        <location filename="../../desktop/ui/lead.py" line="1032"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1032"/>
+        <location filename="../../desktop/ui/lead.py" line="1039"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1037"/>
+        <location filename="../../desktop/ui/lead.py" line="1044"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1037"/>
+        <location filename="../../desktop/ui/lead.py" line="1044"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1063"/>
+        <location filename="../../desktop/ui/lead.py" line="1070"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1064"/>
+        <location filename="../../desktop/ui/lead.py" line="1071"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1088"/>
+        <location filename="../../desktop/ui/lead.py" line="1095"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1115"/>
+        <location filename="../../desktop/ui/lead.py" line="1122"/>
         <source>dry run</source>
         <translation>预检</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1115"/>
+        <location filename="../../desktop/ui/lead.py" line="1122"/>
         <source>merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1142"/>
+        <location filename="../../desktop/ui/lead.py" line="1149"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1144"/>
+        <location filename="../../desktop/ui/lead.py" line="1151"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1158"/>
+        <location filename="../../desktop/ui/lead.py" line="1165"/>
         <source>No exports (.yanshou or .db files) in {0}.</source>
         <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1151"/>
+        <location filename="../../desktop/ui/lead.py" line="1158"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1182"/>
+        <location filename="../../desktop/ui/lead.py" line="1189"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1197"/>
+        <location filename="../../desktop/ui/lead.py" line="1204"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1199"/>
+        <location filename="../../desktop/ui/lead.py" line="1206"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1477,27 +1477,27 @@
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="648"/>
+        <location filename="../../desktop/ui/main_window.py" line="649"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="648"/>
+        <location filename="../../desktop/ui/main_window.py" line="649"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="655"/>
+        <location filename="../../desktop/ui/main_window.py" line="656"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="656"/>
+        <location filename="../../desktop/ui/main_window.py" line="657"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="681"/>
+        <location filename="../../desktop/ui/main_window.py" line="682"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -1541,157 +1541,162 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="27"/>
+        <source>This change is not allowed on this computer; nothing was written. Lead&apos;s records are entered on the master.</source>
+        <translation>此项修改不能在这台电脑上进行，未写入任何内容。组长的记录（自评、第三方评估、裁定、调整）请在汇总库中录入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="30"/>
         <source>That conflict or version is no longer there; look at the list again.</source>
         <translation>该冲突或版本已不存在，请重新查看列表。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="28"/>
+        <location filename="../../desktop/ui/messages.py" line="31"/>
         <source>More than one conflict or version starts like that.</source>
         <translation>有多个冲突或版本以此开头。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="29"/>
+        <location filename="../../desktop/ui/messages.py" line="32"/>
         <source>Only the lead&apos;s master database resolves conflicts.</source>
         <translation>只有组长主库可以解决冲突。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="30"/>
+        <location filename="../../desktop/ui/messages.py" line="33"/>
         <source>The conflict changed while you were deciding (a merge came in). Look at its versions again.</source>
         <translation>您决定期间该冲突已变化（有新的合并），请重新查看其版本。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="33"/>
+        <location filename="../../desktop/ui/messages.py" line="36"/>
         <source>There is nothing to resolve.</source>
         <translation>没有需要解决的冲突。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="34"/>
+        <location filename="../../desktop/ui/messages.py" line="37"/>
         <source>The database server cannot be reached. Check the network cable or Wi-Fi and the server address.</source>
         <translation>无法连接数据库服务器。请检查网线或无线网络，以及服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="37"/>
+        <location filename="../../desktop/ui/messages.py" line="40"/>
         <source>The server refused the user name or password. Check the address, and the password in the .pgpass file.</source>
         <translation>服务器拒绝了用户名或密码。请检查地址，以及 .pgpass 文件中的密码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="40"/>
+        <location filename="../../desktop/ui/messages.py" line="43"/>
         <source>The server has no database of that name. Ask the server&apos;s administrator to create it.</source>
         <translation>服务器上没有该名称的数据库。请联系服务器管理员创建。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="43"/>
+        <location filename="../../desktop/ui/messages.py" line="46"/>
         <source>The database user lacks the rights this needs. Ask the server&apos;s administrator.</source>
         <translation>该数据库用户没有执行此操作所需的权限。请联系服务器管理员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="46"/>
+        <location filename="../../desktop/ui/messages.py" line="49"/>
         <source>The database server accepts no changes just now (read-only).</source>
         <translation>数据库服务器当前不接受修改（只读）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="47"/>
+        <location filename="../../desktop/ui/messages.py" line="50"/>
         <source>This desk does not hold the master&apos;s signing key, so it cannot sign changes. Copy the key file from the desk that created the master into this computer&apos;s keys folder (see the README).</source>
         <translation>本机没有总库的签名密钥，无法签署修改。请从创建总库的电脑上把密钥文件复制到本机的密钥文件夹（见使用说明）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="52"/>
+        <location filename="../../desktop/ui/messages.py" line="55"/>
         <source>The database cannot be used.</source>
         <translation>该数据库无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="58"/>
+        <location filename="../../desktop/ui/messages.py" line="61"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="59"/>
+        <location filename="../../desktop/ui/messages.py" line="62"/>
         <source>this is a folder, not a file</source>
         <translation>这是文件夹，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="60"/>
+        <location filename="../../desktop/ui/messages.py" line="63"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="61"/>
+        <location filename="../../desktop/ui/messages.py" line="64"/>
         <source>the file is larger than the limit for evidence</source>
         <translation>文件超过证据大小上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="62"/>
+        <location filename="../../desktop/ui/messages.py" line="65"/>
         <source>a problem needs a description</source>
         <translation>问题需要描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="63"/>
+        <location filename="../../desktop/ui/messages.py" line="66"/>
         <source>unknown severity</source>
         <translation>未知的严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="64"/>
+        <location filename="../../desktop/ui/messages.py" line="67"/>
         <source>not a number</source>
         <translation>不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="65"/>
+        <location filename="../../desktop/ui/messages.py" line="68"/>
         <source>outside the item&apos;s points</source>
         <translation>超出该指标的分值范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="66"/>
+        <location filename="../../desktop/ui/messages.py" line="69"/>
         <source>scores go in steps of 0.5</source>
         <translation>评分须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="67"/>
+        <location filename="../../desktop/ui/messages.py" line="70"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="68"/>
+        <location filename="../../desktop/ui/messages.py" line="71"/>
         <source>a reason is required</source>
         <translation>需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="69"/>
+        <location filename="../../desktop/ui/messages.py" line="72"/>
         <source>only the lead&apos;s master database may do this</source>
         <translation>只有组长主库可以执行此操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="70"/>
+        <location filename="../../desktop/ui/messages.py" line="73"/>
         <source>marking a problem rectified needs evidence of the rectification</source>
         <translation>标记为已整改需要提供整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="71"/>
+        <location filename="../../desktop/ui/messages.py" line="74"/>
         <source>not a readable picture (kept as a document)</source>
         <translation>不是可读的图片（已作为文件保存）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="72"/>
+        <location filename="../../desktop/ui/messages.py" line="75"/>
         <source>the file cannot be written there</source>
         <translation>无法在该位置写入文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="73"/>
+        <location filename="../../desktop/ui/messages.py" line="76"/>
         <source>that file is a database; choose another name for the PDF</source>
         <translation>该文件是数据库，请为 PDF 另选文件名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="74"/>
-        <location filename="../../desktop/ui/messages.py" line="183"/>
+        <location filename="../../desktop/ui/messages.py" line="77"/>
+        <location filename="../../desktop/ui/messages.py" line="198"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="83"/>
+        <location filename="../../desktop/ui/messages.py" line="86"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="86"/>
+        <location filename="../../desktop/ui/messages.py" line="89"/>
         <source>{0}
 
 {1}</source>
@@ -1700,212 +1705,267 @@
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="88"/>
+        <location filename="../../desktop/ui/messages.py" line="91"/>
         <source>{0}: the file cannot be read or written ({1})</source>
         <translation>{0}：文件无法读写（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="91"/>
+        <location filename="../../desktop/ui/messages.py" line="94"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="97"/>
+        <location filename="../../desktop/ui/messages.py" line="100"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="98"/>
+        <location filename="../../desktop/ui/messages.py" line="101"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="99"/>
+        <location filename="../../desktop/ui/messages.py" line="102"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="100"/>
+        <location filename="../../desktop/ui/messages.py" line="103"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="101"/>
+        <location filename="../../desktop/ui/messages.py" line="104"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="102"/>
+        <location filename="../../desktop/ui/messages.py" line="105"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="103"/>
+        <location filename="../../desktop/ui/messages.py" line="106"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="104"/>
+        <location filename="../../desktop/ui/messages.py" line="107"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="105"/>
+        <location filename="../../desktop/ui/messages.py" line="108"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="106"/>
+        <location filename="../../desktop/ui/messages.py" line="109"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="107"/>
+        <location filename="../../desktop/ui/messages.py" line="110"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="108"/>
+        <location filename="../../desktop/ui/messages.py" line="111"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="109"/>
+        <location filename="../../desktop/ui/messages.py" line="112"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="110"/>
+        <location filename="../../desktop/ui/messages.py" line="113"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="111"/>
+        <location filename="../../desktop/ui/messages.py" line="114"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="112"/>
+        <location filename="../../desktop/ui/messages.py" line="115"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="113"/>
+        <location filename="../../desktop/ui/messages.py" line="116"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="114"/>
+        <location filename="../../desktop/ui/messages.py" line="117"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="115"/>
+        <location filename="../../desktop/ui/messages.py" line="118"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="116"/>
+        <location filename="../../desktop/ui/messages.py" line="119"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="118"/>
+        <location filename="../../desktop/ui/messages.py" line="120"/>
+        <source>records merged before were altered in this copy</source>
+        <translation>此文件中已合并过的记录被改动过</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="122"/>
+        <source>a kind of record Yanshou does not write</source>
+        <translation>含有验收程序不会写入的记录类型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="123"/>
+        <source>a laptop wrote or deleted another inspector&apos;s record</source>
+        <translation>检查电脑写入或删除了其他检查员的记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="124"/>
+        <source>a laptop wrote a record only the lead may write</source>
+        <translation>检查电脑写入了只有组长才能写入的记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="125"/>
+        <source>a record&apos;s number does not match its contents</source>
+        <translation>记录编号与其内容不符</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="126"/>
+        <source>a version names another record&apos;s history</source>
+        <translation>某一版本引用了其他记录的历史</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="127"/>
+        <source>a record is spelled in a way Yanshou never writes</source>
+        <translation>记录的写法不是验收程序的写法</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="128"/>
+        <source>a text is too long or holds control characters</source>
+        <translation>文字过长或含有控制字符</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="129"/>
+        <source>a name holds invisible characters or is too long</source>
+        <translation>姓名含有不可见字符或过长</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="130"/>
+        <source>a value is not valid (score, status, county or item)</source>
+        <translation>数值无效（得分、状态、县区或指标）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="131"/>
+        <source>a laptop&apos;s clock is far ahead; correct it and export again</source>
+        <translation>检查电脑的时钟明显超前，请校正时间后重新导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="133"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="164"/>
+        <location filename="../../desktop/ui/messages.py" line="179"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="165"/>
+        <location filename="../../desktop/ui/messages.py" line="180"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="166"/>
+        <location filename="../../desktop/ui/messages.py" line="181"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="167"/>
+        <location filename="../../desktop/ui/messages.py" line="182"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="168"/>
+        <location filename="../../desktop/ui/messages.py" line="183"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="169"/>
+        <location filename="../../desktop/ui/messages.py" line="184"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="170"/>
+        <location filename="../../desktop/ui/messages.py" line="185"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="171"/>
+        <location filename="../../desktop/ui/messages.py" line="186"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="172"/>
+        <location filename="../../desktop/ui/messages.py" line="187"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="173"/>
+        <location filename="../../desktop/ui/messages.py" line="188"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="174"/>
+        <location filename="../../desktop/ui/messages.py" line="189"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="175"/>
+        <location filename="../../desktop/ui/messages.py" line="190"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="176"/>
+        <location filename="../../desktop/ui/messages.py" line="191"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="177"/>
+        <location filename="../../desktop/ui/messages.py" line="192"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="178"/>
+        <location filename="../../desktop/ui/messages.py" line="193"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="179"/>
+        <location filename="../../desktop/ui/messages.py" line="194"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="180"/>
+        <location filename="../../desktop/ui/messages.py" line="195"/>
         <source>the file cannot be read as CSV (UTF-8)</source>
         <translation>无法作为CSV（UTF-8）读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="181"/>
+        <location filename="../../desktop/ui/messages.py" line="196"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="182"/>
+        <location filename="../../desktop/ui/messages.py" line="197"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
@@ -2464,142 +2524,142 @@
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="124"/>
-        <location filename="../../desktop/ui/messages.py" line="149"/>
+        <location filename="../../desktop/ui/messages.py" line="139"/>
+        <location filename="../../desktop/ui/messages.py" line="164"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="125"/>
+        <location filename="../../desktop/ui/messages.py" line="140"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="126"/>
+        <location filename="../../desktop/ui/messages.py" line="141"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="127"/>
+        <location filename="../../desktop/ui/messages.py" line="142"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="128"/>
+        <location filename="../../desktop/ui/messages.py" line="143"/>
         <location filename="../../desktop/ui/signature.py" line="146"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="129"/>
+        <location filename="../../desktop/ui/messages.py" line="144"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="130"/>
-        <location filename="../../desktop/ui/messages.py" line="150"/>
+        <location filename="../../desktop/ui/messages.py" line="145"/>
+        <location filename="../../desktop/ui/messages.py" line="165"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="131"/>
+        <location filename="../../desktop/ui/messages.py" line="146"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="132"/>
+        <location filename="../../desktop/ui/messages.py" line="147"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="133"/>
+        <location filename="../../desktop/ui/messages.py" line="148"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="134"/>
+        <location filename="../../desktop/ui/messages.py" line="149"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="135"/>
+        <location filename="../../desktop/ui/messages.py" line="150"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="136"/>
+        <location filename="../../desktop/ui/messages.py" line="151"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="137"/>
+        <location filename="../../desktop/ui/messages.py" line="152"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="138"/>
+        <location filename="../../desktop/ui/messages.py" line="153"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="139"/>
+        <location filename="../../desktop/ui/messages.py" line="154"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="140"/>
+        <location filename="../../desktop/ui/messages.py" line="155"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="151"/>
+        <location filename="../../desktop/ui/messages.py" line="166"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="157"/>
+        <location filename="../../desktop/ui/messages.py" line="172"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="188"/>
+        <location filename="../../desktop/ui/messages.py" line="203"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="189"/>
+        <location filename="../../desktop/ui/messages.py" line="204"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="190"/>
+        <location filename="../../desktop/ui/messages.py" line="205"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="141"/>
-        <location filename="../../desktop/ui/messages.py" line="152"/>
+        <location filename="../../desktop/ui/messages.py" line="156"/>
+        <location filename="../../desktop/ui/messages.py" line="167"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="142"/>
-        <location filename="../../desktop/ui/messages.py" line="153"/>
+        <location filename="../../desktop/ui/messages.py" line="157"/>
+        <location filename="../../desktop/ui/messages.py" line="168"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="154"/>
+        <location filename="../../desktop/ui/messages.py" line="169"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="155"/>
+        <location filename="../../desktop/ui/messages.py" line="170"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="156"/>
+        <location filename="../../desktop/ui/messages.py" line="171"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>

@@ -1,0 +1,244 @@
+"""The admission check against an insider: the owner of an enrolled laptop, holding its key
+and using the project's own signing code (tests/forge.py), forges versions of every class
+SPEC §4 names. Each refuses its file, naming the rule; the master's content is unchanged, it
+stays writable, and its projection still equals a rebuild from the versions alone."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from forge import forge
+from syncutil import Team, county, merge, raw, rebuilt, score, state
+
+from db import admission, canonical, local, versions
+from db.merge import Enrolment
+from desktop.services import decisions, records, sync
+from desktop.services.workspace import Workspace
+
+YEAR_MS = 365 * 24 * 3600 * 1000
+
+
+def refused_with(master: Workspace, path: Path, rule: str, **kw: object) -> sync.FileReport:
+    before = state(master)
+    [report] = merge(master, [path], **kw)
+    assert (report.status, report.code) == ("refused", rule), (report.code, report.reason)
+    assert report.refused_version and report.refused_author, report
+    assert state(master) == before
+    assert rebuilt(master) == {k: v for k, v in state(master).items() if k != "blob"}
+    assert decisions.adjust(master, county(master), "0.5", "复核后加分")  # the master can still be written
+    return report
+
+
+
+def two_inspectors(team: Team) -> tuple[Workspace, Workspace, Workspace]:
+    """A master that has merged 李四's score, and 张三's laptop that has taken the master's export."""
+    master = team.master()
+    zhang, li = team.laptop("张三"), team.laptop("李四")
+    assert score(li, "1.1.1", "2")
+    assert score(zhang, "1.1.2", "1")
+    assert [r.status for r in merge(master, [team.export(li), team.export(zhang)])] == ["merged", "merged"]
+    assert [r.status for r in merge(zhang, [team.export(master, "master.db")])] == ["merged"]
+    return master, zhang, li
+
+
+def li_score(ws: Workspace) -> str:
+    return records.score_id(ws, county(ws), "1.1.1", "李四")
+
+
+def test_a_tombstone_of_another_inspectors_score_is_refused(team: Team) -> None:
+    master, zhang, _ = two_inspectors(team)
+    payload = {"county": county(zhang), "item": "1.1.1", "inspector": "李四", "score": "2", "comment": ""}
+    forge(zhang, entity="score", record_id=li_score(zhang), payload=payload, deleted=True)
+    report = refused_with(master, team.export(zhang, "zhang-2.db"), "owner")
+    assert "李四" in report.reason and report.refused_author == "张三"
+
+
+def test_an_overwrite_of_another_inspectors_score_is_refused(team: Team) -> None:
+    master, zhang, _ = two_inspectors(team)
+    # as 李四's (the owner rule) and as 张三's in 李四's record (the id fixes the owner)
+    forge(zhang, entity="score", record_id=li_score(zhang),
+          payload={"county": county(zhang), "item": "1.1.1", "inspector": "李四", "score": "0", "comment": ""})
+    refused_with(master, team.export(zhang, "zhang-2.db"), "owner")
+
+
+def test_a_record_id_that_is_not_its_keys_is_refused(team: Team) -> None:
+    master, zhang, _ = two_inspectors(team)
+    forge(zhang, entity="score", record_id=li_score(zhang),
+          payload={"county": county(zhang), "item": "1.1.1", "inspector": "张三", "score": "0", "comment": ""})
+    refused_with(master, team.export(zhang, "zhang-2.db"), "record")
+
+
+@pytest.mark.parametrize("entity", ["method_score", "adjustment"])
+def test_the_leads_records_from_a_laptop_are_refused(team: Team, entity: str) -> None:
+    master, zhang, _ = two_inspectors(team)
+    code = county(zhang)
+    payload = ({"county": code, "method": "self-check", "total": "100", "items": None} if entity == "method_score"
+               else {"county": code, "delta": "5", "reason": "自己加分"})
+    record = versions.natural_id(zhang.campaign.id, entity, code, *(["self-check"] if entity == "method_score" else []))
+    forge(zhang, entity=entity, record_id=record, payload=payload)
+    refused_with(master, team.export(zhang, "zhang-2.db"), "lead_only")
+
+
+def test_parents_of_another_record_are_refused(team: Team) -> None:
+    """An ordinary edit of the laptop's own score naming another record's head as a parent."""
+    master, zhang, _ = two_inspectors(team)
+    own = records.score_id(zhang, county(zhang), "1.1.2", "张三")
+    with zhang.read() as conn:
+        others = [r[0] for r in conn.exec_driver_sql("SELECT version_id FROM head WHERE record_id = ?", (li_score(zhang),))]
+        mine = [r[0] for r in conn.exec_driver_sql("SELECT version_id FROM head WHERE record_id = ?", (own,))]
+    forge(zhang, entity="score", record_id=own, parents=mine + others,
+          payload={"county": county(zhang), "item": "1.1.2", "inspector": "张三", "score": "0.5", "comment": ""})
+    refused_with(master, team.export(zhang, "zhang-2.db"), "lead_only")  # two parents: a settlement, the lead's
+    # and with one parent only, of the other record
+    master2, zhang2, _ = two_inspectors(Team(team.root / "again"))
+    own2 = records.score_id(zhang2, county(zhang2), "1.1.2", "张三")
+    with zhang2.read() as conn:
+        other = conn.exec_driver_sql("SELECT version_id FROM head WHERE record_id = ?", (li_score(zhang2),)).scalar()
+    forge(zhang2, entity="score", record_id=own2, parents=[other],
+          payload={"county": county(zhang2), "item": "1.1.2", "inspector": "张三", "score": "0.5", "comment": ""})
+    refused_with(master2, Team(team.root / "again").export(zhang2, "zhang2-2.db"), "parents")
+
+
+def _raw_version(ws: Workspace, record_id: str, entity: str, payload_text: str, *, hlc: int | None = None) -> None:
+    """A version whose payload is spelled as given (a duplicate key), signed over those bytes."""
+    from desktop import paths
+
+    with ws.write() as conn:
+        signer = ws.database.signer(paths.keys_dir(), conn)
+        seq = local.next_seq(conn)
+        stamp = local.tick(conn) if hlc is None else hlc
+        data = canonical.stored_envelope(
+            record_id=record_id, entity=entity, parents=[], device_id=signer.device_id, seq=seq, hlc=stamp, deleted=0,
+            payload_text=payload_text, blobs_text="[]",
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, '[]', ?)",
+            (canonical.digest(data), record_id, entity, signer.device_id, seq, stamp, payload_text, signer.sign(data)),
+        )
+
+
+def test_a_payload_with_a_duplicate_key_is_refused(team: Team) -> None:
+    master, zhang, _ = two_inspectors(team)
+    code = county(zhang)
+    record = records.score_id(zhang, code, "1.2.1", "张三")
+    text = f'{{"comment":"","county":"{code}","inspector":"张三","item":"1.2.1","score":"3","score":"0"}}'
+    _raw_version(zhang, record, "score", text)
+    report = refused_with(master, team.export(zhang, "zhang-2.db"), "canonical")
+    assert "twice" in report.reason
+
+
+@pytest.mark.parametrize("stamp", ["a year ahead", "the largest clock"])
+def test_a_far_future_clock_is_refused_and_never_adopted(team: Team, stamp: str) -> None:
+    master, zhang, _ = two_inspectors(team)
+    now = admission.now_ms()
+    hlc = ((now + YEAR_MS) << 16) if stamp == "a year ahead" else 2**63 - 1
+    forge(zhang, entity="score", record_id=records.score_id(zhang, county(zhang), "1.2.1", "张三"), now_ms=hlc >> 16,
+          payload={"county": county(zhang), "item": "1.2.1", "inspector": "张三", "score": "1", "comment": ""})
+    report = refused_with(master, team.export(zhang, "zhang-2.db"), "clock")
+    assert "张三" in report.reason
+    with master.read() as conn:
+        assert int(local.get(conn, local.HLC) or 0) >> 16 < now + admission.CLOCK_BOUND_MS
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "x" * (admission.MAX_TEXT + 1), "bell\x07"])
+def test_text_with_nul_control_characters_or_past_the_bound_is_refused(team: Team, text: str) -> None:
+    master, zhang, _ = two_inspectors(team)
+    forge(zhang, entity="score", record_id=records.score_id(zhang, county(zhang), "1.2.1", "张三"),
+          payload={"county": county(zhang), "item": "1.2.1", "inspector": "张三", "score": "1", "comment": text})
+    refused_with(master, team.export(zhang, "zhang-2.db"), "text")
+
+
+def test_a_score_off_the_grid_is_refused_here_and_there(team: Team) -> None:
+    from db.errors import NotAdmitted
+
+    master, zhang, _ = two_inspectors(team)
+    with pytest.raises(NotAdmitted, match=r"multiple of 0\.5"):
+        score(zhang, "1.2.1", "1.3")
+    forge(zhang, entity="score", record_id=records.score_id(zhang, county(zhang), "1.2.1", "张三"),
+          payload={"county": county(zhang), "item": "1.2.1", "inspector": "张三", "score": "1.3", "comment": ""})
+    refused_with(master, team.export(zhang, "zhang-2.db"), "value")
+
+
+def test_an_altered_copy_of_a_merged_file_is_refused_as_altered(team: Team) -> None:
+    master = team.master()
+    laptop = team.laptop("张三")
+    assert score(laptop, "1.1.1", "2")
+    path = team.export(laptop)
+    assert [r.status for r in merge(master, [path])] == ["merged"]
+    copy = path.with_name("edited.db")
+    copy.write_bytes(path.read_bytes())
+    conn = raw(copy)
+    try:
+        conn.execute("UPDATE version SET payload = replace(payload, '\"score\":\"2\"', '\"score\":\"3\"')")
+    finally:
+        conn.close()
+    before = state(master)
+    [report] = merge(master, [copy])
+    assert (report.status, report.code) == ("refused", "altered"), report
+    assert state(master) == before
+
+
+def test_a_new_device_calling_itself_a_master_needs_the_explicit_choice(team: Team) -> None:
+    master = team.master()
+    other = team.master("other.db")
+    assert decisions.adjust(other, county(other), "1", "另一位组长")
+    path = team.export(other)
+    before = state(master)
+    [report] = sync.merge(master, [path], enroll=True)
+    assert (report.status, report.code) == ("refused", "not_enrolled") and "--enroll-lead" in report.reason
+    assert state(master) == before
+    [report] = sync.merge(master, [path], enroll=Enrolment(lead=True))
+    assert report.status == "merged" and [d.role for d in report.enrolled] == ["master"]
+
+
+def test_enroll_names_one_device_not_all(team: Team) -> None:
+    master = team.master()
+    a, b = team.laptop("张三"), team.laptop("李四")
+    paths = [team.export(a), team.export(b)]
+    reports = sync.merge(master, paths, enroll=frozenset({a.identity.device_id[:8]}))
+    assert [r.status for r in reports] == ["merged", "refused"]
+
+
+def test_a_laptop_a_year_ahead_is_named_and_not_stranded(team: Team) -> None:
+    master = team.master()
+    laptop = team.laptop("张三")
+    laptop.database.policy.clock = lambda: admission.now_ms() + YEAR_MS  # its clock is a year ahead
+    assert score(laptop, "1.1.1", "2")  # it works locally
+    [report] = merge(master, [team.export(laptop)])
+    assert (report.status, report.code) == ("refused", "clock") and "张三" in report.reason
+    laptop.database.policy.clock = admission.now_ms  # the inspector corrects the clock
+    assert score(laptop, "1.1.2", "1")  # its stamps start from the wall clock again
+    with laptop.read() as conn:
+        assert int(local.get(conn, local.HLC) or 0) >> 16 <= admission.now_ms() + 1000
+
+
+def test_a_laptop_a_year_behind_merges_and_takes_the_masters_export(team: Team) -> None:
+    master = team.master()
+    laptop = team.laptop("张三")
+    laptop.database.policy.clock = lambda: admission.now_ms() - YEAR_MS
+    assert score(laptop, "1.1.1", "2")
+    assert [r.status for r in merge(master, [team.export(laptop)])] == ["merged"]
+    other = team.laptop("李四")
+    assert score(other, "1.1.1", "1")
+    assert [r.status for r in merge(master, [team.export(other)])] == ["merged"]
+    [back] = merge(laptop, [team.export(master, "master.db")])
+    assert back.status == "merged"
+
+
+def test_a_field_export_cannot_be_merged_into_another_laptop(team: Team) -> None:
+    a, b = team.laptop("张三"), team.laptop("李四")
+    assert score(b, "1.1.1", "1")
+    [report] = sync.merge(a, [team.export(b)], enroll=True)
+    assert (report.status, report.code) == ("refused", "not_enrolled")
+
+
+def test_sqlite_and_python_read_the_same_payload() -> None:
+    with pytest.raises(ValueError, match="twice"):
+        canonical.loads('{"a":1,"a":2}')
+    deep = "[" * 50_000 + "]" * 50_000
+    with pytest.raises(ValueError, match="deep"):
+        canonical.loads(deep)
+    assert sqlite3.sqlite_version  # the strict reader is what both sides use before SQLite sees the text
