@@ -17,7 +17,7 @@ anything that asks desktop.paths is imported, so keys, quarantine and backups st
 4. BASELINE: a copy of the empty master, plain sqlite3 with the app's PRAGMAs; per file
    ATTACH, one transaction of INSERT … SELECT (devices, versions, parents, missing blobs),
    COMMIT, DETACH.
-5. OUR MERGE: desktop.services.sync.merge(master, files, enroll=True), the whole call.
+5. OUR MERGE: desktop.services.sync.merge(master, files, enroll=sync.merging.Enrolment(field=True, same_inspector=True)), the whole call.
 6. BASELINE again on a fresh copy, so that neither side only ever runs first; the ratio is
    against the faster of the two baseline runs (the stricter reading).
 7. RE-MERGE of one merged file, then of all of them: each must be "nothing new".
@@ -385,7 +385,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     with open_workspace(master_path) as master:
         with phases.patched():
             t0 = time.perf_counter()
-            reports = sync.merge(master, files, enroll=True)
+            reports = sync.merge(master, files, enroll=sync.merging.Enrolment(field=True, same_inspector=True))
             merge_s = time.perf_counter() - t0
         log(f"our merge: {merge_s:.2f} s")
 
@@ -396,10 +396,10 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
 
         # 7. re-merge
         t0 = time.perf_counter()
-        again_one = sync.merge(master, files[:1], enroll=True)
+        again_one = sync.merge(master, files[:1], enroll=sync.merging.Enrolment(field=True, same_inspector=True))
         remerge_one_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        again_all = sync.merge(master, files, enroll=True)
+        again_all = sync.merge(master, files, enroll=sync.merging.Enrolment(field=True, same_inspector=True))
         remerge_all_s = time.perf_counter() - t0
 
     # 8. counts
@@ -526,10 +526,10 @@ def postgres_rows(args: argparse.Namespace, files: Sequence[Path], sqlite_merge_
         one_batch = fresh()
         with open_workspace(one_batch) as master:
             t0 = time.perf_counter()
-            reports = sync.merge(master, files, enroll=True)
+            reports = sync.merge(master, files, enroll=sync.merging.Enrolment(field=True, same_inspector=True))
             merge_s = time.perf_counter() - t0
             t0 = time.perf_counter()
-            again = sync.merge(master, files[:1], enroll=True)
+            again = sync.merge(master, files[:1], enroll=sync.merging.Enrolment(field=True, same_inspector=True))
             remerge_s = time.perf_counter() - t0
         log(f"PostgreSQL merge: {merge_s:.2f} s")
         if any(r.status != "merged" for r in reports) or again[0].status != "nothing-new":
@@ -541,7 +541,7 @@ def postgres_rows(args: argparse.Namespace, files: Sequence[Path], sqlite_merge_
         with open_workspace(sequential) as master:
             t0 = time.perf_counter()
             for part in halves:
-                sync.merge(master, part, enroll=True)
+                sync.merge(master, part, enroll=sync.merging.Enrolment(field=True, same_inspector=True))
             one_after_s = time.perf_counter() - t0
         together = fresh()
         errors: list[BaseException] = []
@@ -551,7 +551,7 @@ def postgres_rows(args: argparse.Namespace, files: Sequence[Path], sqlite_merge_
             try:
                 with open_workspace(together) as ws:
                     barrier.wait(60)
-                    statuses = {r.status for r in sync.merge(ws, part, enroll=True)}
+                    statuses = {r.status for r in sync.merge(ws, part, enroll=sync.merging.Enrolment(field=True, same_inspector=True))}
                     if statuses != {"merged"}:
                         errors.append(RuntimeError(f"statuses {statuses}"))
             except BaseException as exc:
@@ -606,7 +606,7 @@ def profile_merge(pristine: Path, files: Sequence[Path], workdir: Path) -> None:
     with open_workspace(target) as master:
         t0 = time.perf_counter()
         profiler.enable()
-        sync.merge(master, files, enroll=True)
+        sync.merge(master, files, enroll=sync.merging.Enrolment(field=True, same_inspector=True))
         profiler.disable()
         elapsed = time.perf_counter() - t0
     remove_database(target)

@@ -213,7 +213,10 @@ class MergeDialog(QDialog):
         self._run(dry_run=True)
 
     def _run(self, *, dry_run: bool) -> None:
-        enroll: sync.merging.Enroll = True if dry_run else frozenset(d for d, box in self.accept_boxes.items() if box.isChecked())
+        # the preview shows every new laptop (a second one of an inspector too); the merge accepts
+        # the ones ticked, each by its own box: the lead's explicit choice
+        preview = sync.merging.Enrolment(field=True, same_inspector=True)
+        enroll: sync.merging.Enroll = preview if dry_run else frozenset(d for d, box in self.accept_boxes.items() if box.isChecked())
         stop = threading.Event()
         progress = None
         bridge = _Progress(self)

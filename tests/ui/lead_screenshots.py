@@ -59,7 +59,7 @@ def main(out: Path) -> None:
             inspection.save_item(laptop, "341525", item.code, score=item.points, comment="", findings=[])
         exports.append(usb / "张三-笔记本2-export.db")
         sync.export(laptop, exports[-1])
-    reports = sync.merge(master, exports, enroll=True)
+    reports = sync.merge(master, exports, enroll=sync.merging.Enrolment(field=True, same_inspector=True))
     assert all(r.status == "merged" for r in reports), [(r.file.name, r.reason) for r in reports]
 
     sheets = work / "sheets"

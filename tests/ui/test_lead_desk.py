@@ -139,7 +139,7 @@ def files(desk: Desk) -> list[Path]:
 
 def merged(desk: Desk, names: tuple[str, ...] = ("zhang-a", "zhang-b")) -> list[sync.FileReport]:
     """The named laptops merged as the command line merges them (their devices enrolled)."""
-    reports = sync.merge(desk.master, [desk.exports[n] for n in names], enroll=True)
+    reports = sync.merge(desk.master, [desk.exports[n] for n in names], enroll=sync.merging.Enrolment(field=True, same_inspector=True))
     assert [r.status for r in reports] == ["merged"] * len(names), [r.reason for r in reports]
     return reports
 
@@ -484,7 +484,7 @@ def test_a_cancelled_merge_writes_nothing(desk: Desk) -> None:
     master = desk.master
     before = version_count(master)
     with pytest.raises(sync.Cancelled):
-        sync.merge(master, files(desk), enroll=True, cancelled=lambda: True)
+        sync.merge(master, files(desk), enroll=sync.merging.Enrolment(field=True, same_inspector=True), cancelled=lambda: True)
     assert version_count(master) == before
     assert count(master, "SELECT count(*) FROM import_log") == 0
     assert count(master, "SELECT count(*) FROM device") == 1
@@ -498,7 +498,7 @@ def test_cancelling_after_the_first_file_writes_nothing(desk: Desk) -> None:
     stop = []
     with pytest.raises(sync.Cancelled):
         sync.merge(
-            master, [desk.exports["zhang-a"], desk.exports["zhang-b"]], enroll=True,
+            master, [desk.exports["zhang-a"], desk.exports["zhang-b"]], enroll=sync.merging.Enrolment(field=True, same_inspector=True),
             progress=lambda done, _total, _name: stop.append(True) if done == 1 else None, cancelled=lambda: bool(stop),
         )
     assert version_count(master) == before
