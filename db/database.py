@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +20,7 @@ from db import admission, keys, local, migrations, reference, versions
 from db import engine as engines
 from db.errors import DeviceKeyMissing, KnownDatabaseError, NotAdmitted, NotInitialised, NotYanshouDatabase, ServerError
 
-
-@dataclass(frozen=True)
-class Identity:
-    """Who writes in this file: its role, device and (for a field laptop) inspector."""
-
-    role: str
-    device_id: str
-    campaign_id: str
-    inspector: str | None
+Identity = local.Identity  # who writes in this file (db.local)
 
 
 class Database:
@@ -179,10 +170,10 @@ class Database:
             raise NotAdmitted(self.path, exc.rule, f"not written: {exc}") from None
 
     def identity(self, conn: Connection) -> Identity:
-        role, device, campaign = (local.get(conn, k) for k in (local.ROLE, local.DEVICE, local.CAMPAIGN))
-        if not role or not device or not campaign:
+        identity = local.identity(conn)
+        if not identity.complete:
             raise NotInitialised(self.path, "the database was never initialised ('yanshou init')")
-        return Identity(role, device, campaign, local.get(conn, local.INSPECTOR))
+        return identity
 
     def signer(self, keys_dir: Path, conn: Connection) -> keys.Signer:
         identity = self.identity(conn)

@@ -44,19 +44,26 @@ BOUND_MS = admission.CLOCK_BOUND_MS
 
 @dataclass(frozen=True)
 class Identity:
-    """Who writes in this file, as the file itself says (a merge trusts its own enrolment instead)."""
+    """Who writes in this file, as the file itself says (a merge trusts its own enrolment of
+    other devices instead): its role, device and (for a field laptop) inspector; its campaign
+    by id, and by the key its natural record ids are made from (db.versions.natural_id)."""
 
     role: str
     device_id: str
-    campaign_key: str
+    campaign_id: str
     inspector: str | None
+    campaign_key: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.role and self.device_id and self.campaign_id)
 
 
 def identity(conn: Connection) -> Identity:
     rows = dict(conn.execute(_IDENTITY).all())
     campaign = rows.get(CAMPAIGN) or ""
     key = conn.execute(_CAMPAIGN_KEY, {"c": campaign}).scalar() or campaign
-    return Identity(rows.get(ROLE) or "", rows.get(DEVICE) or "", key, rows.get(INSPECTOR))
+    return Identity(rows.get(ROLE) or "", rows.get(DEVICE) or "", campaign, rows.get(INSPECTOR), key)
 
 
 _IDENTITY = text("SELECT key, value FROM local_state WHERE key IN ('role', 'device_id', 'campaign_id', 'inspector')")

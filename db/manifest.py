@@ -25,6 +25,7 @@ from db.keys import Signer, verify
 
 FORMAT = 1
 EXPORT_KEY = "export_manifest"  # local_state key, in an exported file: the hash of its own manifest
+REGISTRY = "registry"  # the figure listing the devices the exporter knows (absent from older exports)
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,17 @@ def contents(conn: sqlite3.Connection, device_id: str) -> dict[str, Any]:
     blobs = conn.execute("SELECT count(*), coalesce(sum(size), 0) FROM blob").fetchone()
     blob_hashes = [r[0] for r in conn.execute("SELECT sha256 FROM blob ORDER BY sha256")]
     # id, key, role and inspector of every device the file knows: the exporter vouches for them
-    devices = [canonical.dumps(list(r)) for r in conn.execute("SELECT id, fingerprint, role, inspector FROM device ORDER BY id")]
+    rows = [list(r) for r in conn.execute("SELECT id, fingerprint, role, inspector FROM device ORDER BY id")]
+    devices = [canonical.dumps(r) for r in rows]
     campaign = conn.execute("SELECT id, sha256 FROM campaign ORDER BY id").fetchall()
     return {
         "versions": {"count": len(ids), "ids_sha256": _lines_hash(ids)},
         "own": {"count": own[0], "first_seq": own[1], "last_seq": own[2]},
         "blobs": {"count": blobs[0], "bytes": blobs[1], "hashes_sha256": _lines_hash(blob_hashes)},
         "devices_sha256": _lines_hash(devices),
+        # the same devices, listed: a master's signed registry, which vouches on a receiver for
+        # the devices whose work the master's export (or a laptop that took it) carries
+        REGISTRY: rows,
         "campaigns": [{"id": c[0], "sha256": c[1]} for c in campaign],
     }
 
@@ -91,6 +96,22 @@ def create(
     }
     data = canonical.dumps(body).encode("utf-8")
     return Manifest(canonical.digest(data), signer.device_id, number, json.loads(data), signer.sign(data))
+
+
+def registry(body: dict[str, Any]) -> dict[str, tuple[str, str, str | None]]:
+    """The devices a manifest lists, as id → (fingerprint, role, inspector); empty for a
+    manifest of an older Yanshou, or one that lists them in a shape no Yanshou writes."""
+    out: dict[str, tuple[str, str, str | None]] = {}
+    rows = body.get(REGISTRY)
+    if not isinstance(rows, list):
+        return {}
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 4 and all(isinstance(v, str) for v in row[:3])):
+            return {}
+        if row[3] is not None and not isinstance(row[3], str):
+            return {}
+        out[row[0]] = (row[1], row[2], row[3])
+    return out
 
 
 def store(conn: sqlite3.Connection, manifest: Manifest) -> None:
@@ -117,4 +138,4 @@ def by_hash(conn: sqlite3.Connection, value: str) -> Manifest | None:
     return _from_row(row) if row else None
 
 
-__all__ = ["EXPORT_KEY", "Manifest", "by_hash", "chain", "contents", "create", "store"]
+__all__ = ["EXPORT_KEY", "REGISTRY", "Manifest", "by_hash", "chain", "contents", "create", "registry", "store"]

@@ -283,13 +283,13 @@ class _Receiver:
 
 
 def _receiver(conn: Connection, database: Database) -> _Receiver:
-    identity = local.identity(conn)
+    identity = database.identity(conn)
     campaigns = [tuple(r) for r in conn.execute(text("SELECT id, sha256 FROM campaign ORDER BY id"))]
     devices = {
         r[0]: DeviceInfo(r[0], r[1], r[2], bytes(r[3]), r[4])
         for r in conn.execute(text("SELECT id, role, inspector, public_key, fingerprint FROM device"))
     }
-    return _Receiver(campaigns, devices, identity.device_id, identity.role, identity.campaign_key, database.policy)  # type: ignore[arg-type]
+    return _Receiver(campaigns, devices, identity.device_id, identity.role, identity.campaign_key, database.policy)
 
 
 def _who(device: DeviceInfo) -> str:
@@ -377,27 +377,27 @@ def _verify(
             continue
         trusted[device_id] = info
         new_devices.append(info)
-    # only a master speaks for other devices: its signed manifest covers its registry
-    # (devices_sha256), so the devices it brings come with the roles and names it enrolled them
-    # with. Other devices in a field laptop's file (work it took from a master's export) are
-    # accepted by the same decision as a new laptop, and only as laptops: a field laptop's file
-    # never makes a master.
     if exported is not None:
         claimed = trusted[source]
         if (exported.body.get("role"), exported.body.get("inspector")) != (claimed.role, claimed.inspector):
             raise refuse("manifest", "the export's manifest names another role or inspector than its device")
-    source_is_master = trusted[source].role == "master" and exported is not None
+    # Only a master speaks for other devices: the devices whose work a file carries beside its
+    # exporter's are admitted when a master this database trusts (enrolled here, or accepted by
+    # the lead's decision now) lists them in its signed registry, a manifest the file holds. A
+    # field laptop's own word (its device table) makes no device, so its owner cannot invent one.
+    vouched = _vouched(foreign, devices, receiver, decision)
     for device in new_devices:
-        if device.id != source and source_is_master:
-            continue  # vouched for by the master's signed registry
-        if device.id != source and device.role != "field":
-            raise refuse("not_enrolled", f"it names a master not enrolled here ({_who(device)}); only a master's export may")
-        taken = device.role == "field" and any(
-            d.inspector == device.inspector and d.role == "field" and d.id != device.id
-            for d in (*receiver.devices.values(), *new_devices)
-        )
-        if not decision.accepts(device, receiver_role=receiver.role, inspector_taken=taken):
-            raise refuse("not_enrolled", _not_enrolled(device, receiver.role, taken))
+        if device.id == source:
+            taken = device.role == "field" and any(
+                d.inspector == device.inspector and d.role == "field" and d.id != device.id for d in receiver.devices.values()
+            )
+            if not decision.accepts(device, receiver_role=receiver.role, inspector_taken=taken):
+                raise refuse("not_enrolled", _not_enrolled(device, receiver.role, taken))
+        elif vouched.get(device.id) != (device.fingerprint, device.role, device.inspector):
+            raise refuse(
+                "not_enrolled",
+                f"it carries work of a device no master trusted here vouches for ({_who(device)}); merge that laptop's own export",
+            )
 
     # versions not yet here: content, signature, parents, sequence; then the admission check
     present_ids = set(conn.execute(text("SELECT version_id FROM version")).scalars())
@@ -499,6 +499,28 @@ def _verify(
         exported, source, chain, devices, new_devices, new_count, len(present), new_blobs, new_bytes, max_hlc, older_than,
         [c[0] for c in to_check], verified_blobs, ahead if ahead > admission.CLOCK_NOTED_MS else 0,
     )
+
+
+def _vouched(
+    foreign: sqlite3.Connection, devices: dict[str, DeviceInfo], receiver: _Receiver, decision: Enrolment,
+) -> dict[str, tuple[str, str, str | None]]:
+    """The devices listed by the signed registries of the masters this receiver trusts: the
+    latest manifest of each such master that the file holds and its key verifies."""
+    out: dict[str, tuple[str, str, str | None]] = {}
+    for device in devices.values():
+        if device.role != "master":
+            continue
+        known = receiver.devices.get(device.id)
+        if known is not None and known.role != "master":
+            continue
+        if known is None and not decision.accepts(device, receiver_role=receiver.role, inspector_taken=False):
+            continue
+        verifier = keys.Verifier(device.public_key)
+        for m in reversed(manifest.chain(foreign, device.id)):
+            if canonical.digest(m.encoded) == m.hash and verifier(m.signature, m.encoded):
+                out.update(manifest.registry(m.body))
+                break
+    return out
 
 
 def _not_enrolled(device: DeviceInfo, receiver_role: str, inspector_taken: bool) -> str:
@@ -655,6 +677,8 @@ def _check_manifest(
     # every figure of the manifest, recomputed from the file
     figures = manifest.contents(foreign, exported.device_id)
     for key, found in figures.items():
+        if key == manifest.REGISTRY and key not in body:
+            continue  # an export of an older Yanshou: it vouches for no other device
         if body.get(key) != found:
             said = body.get(key)
             if key == "versions":

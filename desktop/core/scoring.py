@@ -97,14 +97,30 @@ class CountyResult:
 
 
 class ScoreError(ValueError):
-    """A score that the rules do not allow (out of range or off the 0.5 grid)."""
+    """A score that the rules do not allow; `code` says why: out_of_range, not_half_step."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+def score_problem(score: Decimal, maximum: Decimal, *, half_steps: bool = True) -> str | None:
+    """SPEC §3's rule for a score: from 0 to the maximum, in steps of 0.5 where the method
+    scores so. None, or why not: out_of_range, not_half_step. The one copy of the rule: the
+    admission check, the window, the sheets and the lead's adjudications all come here."""
+    if not score.is_finite() or not ZERO <= score <= maximum:
+        return "out_of_range"
+    if half_steps and not on_half_grid(score):
+        return "not_half_step"
+    return None
 
 
 def check_inspector_score(item: Indicator, score: Decimal) -> None:
-    if not ZERO <= score <= item.points:
-        raise ScoreError(f"score {score} for item {item.code} must be from 0 to {item.points}")
-    if not on_half_grid(score):
-        raise ScoreError(f"score {score} for item {item.code} must be a multiple of 0.5")
+    problem = score_problem(score, item.points)
+    if problem == "out_of_range":
+        raise ScoreError(problem, f"score {score} for item {item.code} must be from 0 to {item.points}")
+    if problem == "not_half_step":
+        raise ScoreError(problem, f"score {score} for item {item.code} must be a multiple of 0.5")
 
 
 def item_score(scores: Iterable[InspectorScore], adjudication: Adjudication | None) -> Decimal:

@@ -23,7 +23,8 @@ from desktop.core.documents import read_input
 from desktop.core.errors import InputError, Problem
 from desktop.core.indicators import Indicator
 from desktop.core.inspection import InspectionMode
-from desktop.core.numbers import on_half_grid, parse_decimal, places
+from desktop.core.numbers import parse_decimal, places
+from desktop.core.scoring import score_problem
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -187,11 +188,12 @@ class _Rows:
 
     def score(self, row: int, text: str, maximum: Decimal, *, half_steps: bool) -> Decimal | None:
         value = parse_decimal(text)
+        problem = None if value is None else score_problem(value, maximum, half_steps=half_steps)
         if value is None:
             self.fail(row, "score", "not_a_number", f"score '{text}' is not a number")
-        elif not Decimal(0) <= value <= maximum:
+        elif problem == "out_of_range":
             self.fail(row, "score", "score_range", f"score {text} is out of range 0–{maximum}")
-        elif half_steps and not on_half_grid(value):
+        elif problem == "not_half_step":
             self.fail(row, "score", "score_grid", f"score {text} is not a multiple of 0.5")
         elif places(value) > 2:
             self.fail(row, "score", "score_places", f"score {text} has more than 2 decimal places")

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy import text
+
 from db import versions
 from desktop import paths
 from desktop.core.errors import InputError
-from desktop.core.numbers import canonical, on_half_grid
+from desktop.core.numbers import canonical
+from desktop.services import inspection
 from desktop.services.workspace import Workspace
 
 MAX_ADJUSTMENT = Decimal(100)
@@ -38,6 +41,21 @@ def adjustment_id(ws: Workspace, county: str) -> str:
     return versions.natural_id(ws.campaign.id, "adjustment", county)
 
 
+def recorded(ws: Workspace, county: str, item: str | None) -> tuple[str, str] | None:
+    """The decision in force: an item's adjudicated score (with `item`) or the county's
+    adjustment, as (value, reason); None when there is none."""
+    with ws.read() as conn:
+        if item is not None:
+            row = conn.execute(_ADJUDICATION, {"c": county, "i": item}).first()
+        else:
+            row = conn.execute(_ADJUSTMENT, {"c": county}).first()
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
+_ADJUDICATION = text("SELECT score, reason FROM current_adjudication WHERE county = :c AND item = :i")
+_ADJUSTMENT = text("SELECT delta, reason FROM current_adjustment WHERE county = :c")
+
+
 def adjudicate(ws: Workspace, county: str, item: str, score: str | None, reason: str) -> bool:
     """Set (or, with score None, clear) the lead's score of an item for a county."""
     _master(ws)
@@ -48,11 +66,9 @@ def adjudicate(ws: Workspace, county: str, item: str, score: str | None, reason:
         signer = ws.database.signer(paths.keys_dir(), conn)
         if score is None:
             return versions.withdraw(conn, signer, record, entity="adjudication") is not None
-        value = _number(score, "score")
-        if value < 0 or value > node.points:
-            raise InputError.single("score", "out_of_range", f"{score} is outside 0 to {canonical(node.points)}")
-        if not on_half_grid(value):
-            raise InputError.single("score", "not_half_step", f"{score} is not a multiple of 0.5")
+        value = inspection.check_score(ws, node.code, score)
+        if value is None:
+            raise InputError.single("score", "not_a_number", "the score is empty")
         if not reason.strip():
             raise InputError.single("reason", "no_reason", "an adjudication needs a reason")
         payload = {"county": county, "item": item, "score": canonical(value), "reason": reason.strip()}

@@ -32,7 +32,8 @@ from desktop.core import validity
 from desktop.core.errors import InputError
 from desktop.core.indicators import Indicator
 from desktop.core.inspection import FindingStatus, InspectionMode
-from desktop.core.numbers import canonical, on_half_grid
+from desktop.core.numbers import canonical
+from desktop.core.scoring import score_problem
 from desktop.services import records
 from desktop.services.workspace import Workspace
 
@@ -220,10 +221,11 @@ def check_score(ws: Workspace, item: str, value: str) -> Decimal | None:
         score = Decimal(value)
     except InvalidOperation:
         raise InputError.single("score", "not_a_number", f"'{value}' is not a number") from None
-    if not score.is_finite() or score < 0 or score > node.points:
-        raise InputError.single("score", "out_of_range", f"{value} is outside 0 to {canonical(node.points)}")
-    if not on_half_grid(score):
-        raise InputError.single("score", "not_half_step", f"{value} is not a multiple of 0.5")
+    problem = score_problem(score, node.points)
+    if problem == "out_of_range":
+        raise InputError.single("score", problem, f"{value} is outside 0 to {canonical(node.points)}")
+    if problem == "not_half_step":
+        raise InputError.single("score", problem, f"{value} is not a multiple of 0.5")
     return score
 
 

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import text
 
 from db.errors import KnownDatabaseError
 from db.keys import show_fingerprint
@@ -525,13 +524,7 @@ class DecisionDialog(QDialog):
         adjudication = self.kind.currentData() == "adjudication"
         self.item.setEnabled(adjudication)
         county, item = str(self.county.currentData()), str(self.item.currentData())
-        with self.ws.read() as conn:
-            if adjudication:
-                row = conn.execute(
-                    text("SELECT score, reason FROM current_adjudication WHERE county = :c AND item = :i"), {"c": county, "i": item}
-                ).first()
-            else:
-                row = conn.execute(text("SELECT delta, reason FROM current_adjustment WHERE county = :c"), {"c": county}).first()
+        row = decisions.recorded(self.ws, county, item if adjudication else None)
         if row is None:
             self.current.setText(QCoreApplication.translate("LeadWindow", "No decision recorded yet."))
         else:

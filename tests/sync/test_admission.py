@@ -242,3 +242,28 @@ def test_sqlite_and_python_read_the_same_payload() -> None:
     with pytest.raises(ValueError, match="deep"):
         canonical.loads(deep)
     assert sqlite3.sqlite_version  # the strict reader is what both sides use before SQLite sees the text
+
+
+def test_a_device_invented_by_a_laptop_is_not_enrolled_on_its_word(team: Team) -> None:
+    """张三's owner makes a second device calling itself 李四 (a key of his own), signs 李四's
+    score with it and slips device and version into his own file: no master vouches for that
+    device, so a plain --enroll does not accept it."""
+    master = team.master()
+    zhang = team.laptop("张三")
+    assert score(zhang, "1.1.1", "2")
+    assert [r.status for r in merge(master, [team.export(zhang)])] == ["merged"]
+    invented = team.laptop("李四", "invented.db")
+    assert score(invented, "1.1.1", "0")
+    conn = raw(zhang.path)
+    try:
+        conn.execute("ATTACH DATABASE ? AS other", (str(invented.path),))
+        conn.execute("INSERT INTO device SELECT * FROM other.device WHERE id = ?", (invented.identity.device_id,))
+        conn.execute("INSERT INTO version SELECT * FROM other.version")
+        conn.execute("INSERT INTO version_parent SELECT * FROM other.version_parent")
+        conn.execute("DETACH DATABASE other")
+    finally:
+        conn.close()
+    before = state(master)
+    [report] = sync.merge(master, [team.export(zhang, "zhang-2.db")], enroll=True)
+    assert (report.status, report.code) == ("refused", "not_enrolled") and "vouches" in report.reason
+    assert state(master) == before
