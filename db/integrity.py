@@ -1,12 +1,15 @@
-"""Checking a database's signatures: every version against its device's public key."""
+"""Checking a database: every version against its device's public key, and the current
+state against a rebuild from the versions alone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
-from db import versions
+from db import engine, projection, versions
+from db.database import Database
 
 
 @dataclass(frozen=True)
@@ -33,3 +36,49 @@ def check_signatures(conn: Connection) -> SignatureReport:
         elif not version.verify(key):
             bad.append(version.version_id)
     return SignatureReport(len(loaded), len(keys), tuple(bad), tuple(unknown))
+
+
+# --- the projection: the stored current state against a rebuild from the versions alone ------
+
+_DERIVED = ("head", "conflict", *(table for table, _ in projection.ENTITIES.values()))
+
+
+@dataclass(frozen=True)
+class ProjectionReport:
+    tables: int
+    differences: tuple[tuple[str, str, tuple[object, ...]], ...] = ()  # (table, "stored"|"rebuilt", row)
+
+    @property
+    def equal(self) -> bool:
+        return not self.differences
+
+
+def check_projection(database: Database, *, limit: int = 20) -> ProjectionReport:
+    """Rebuild the current state from the versions in a transaction that is always rolled
+    back, and compare it with what is stored, table by table, set against set (a row edited
+    by hand in a `current_*` table shows here). The first `limit` differences are named."""
+    differences: list[tuple[str, str, tuple[object, ...]]] = []
+    keep = " ON COMMIT DROP" if database.engine.dialect.name == "postgresql" else ""
+    try:
+        with database.engine.connect().execution_options(immediate=True) as conn:
+            transaction = conn.begin()
+            try:
+                for table in _DERIVED:
+                    conn.exec_driver_sql(f"CREATE TEMP TABLE stored_{table}{keep} AS SELECT * FROM {table}")
+                projection.rebuild(conn)
+                for table in _DERIVED:
+                    for side, query in (
+                        ("stored", f"SELECT * FROM stored_{table} EXCEPT SELECT * FROM {table}"),
+                        ("rebuilt", f"SELECT * FROM {table} EXCEPT SELECT * FROM stored_{table}"),
+                    ):
+                        for row in conn.exec_driver_sql(f"{query} LIMIT {limit + 1}"):
+                            differences.append((table, side, tuple(row)))
+                            if len(differences) > limit:
+                                break
+                        if len(differences) > limit:
+                            break
+            finally:
+                transaction.rollback()  # the rebuild and the copies go with it
+    except DBAPIError as exc:
+        engine.reraise(exc, database.path)
+    return ProjectionReport(len(_DERIVED), tuple(differences[:limit]))

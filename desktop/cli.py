@@ -369,7 +369,7 @@ def _resolve(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     """`yanshou verify FILE`: a signed PDF (signer, time, intact or not), or a database."""
-    from db.integrity import check_signatures
+    from db.integrity import check_projection, check_signatures
 
     try:
         with open(args.file, "rb") as f:
@@ -378,15 +378,24 @@ def _verify(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.file}: cannot be read ({exc.strerror or exc})") from None
     if b"%PDF-" in head:
         return _verify_pdf(args.file, args.db)
-    with _open(args.file) as ws, ws.read() as conn:
-        report = check_signatures(conn)
+    with _open(args.file) as ws:
+        with ws.read() as conn:
+            report = check_signatures(conn)
+        derived = check_projection(ws.database)
     print(f"{args.file}: {report.checked} versions from {report.devices} devices checked")
     for vid in report.bad:
         print(f"  BAD   version {vid}: its content does not match its id or signature")
     for vid in report.unknown_device:
         print(f"  BAD   version {vid}: signed by a device this file does not know")
+    for table, side, row in derived.differences:
+        held = "stored, not in a rebuild" if side == "stored" else "in a rebuild, not stored"
+        print(f"  BAD   {table} row {', '.join(str(v) for v in row)[:200]}: {held}")
     print("intact: every signature verifies" if report.intact else "NOT INTACT: the file was altered after signing")
-    return 0 if report.intact else 1
+    print(
+        f"current state: equal to a rebuild from the versions ({derived.tables} tables)" if derived.equal
+        else "CURRENT STATE ALTERED: the derived tables differ from a rebuild from the versions (edited outside Yanshou)"
+    )
+    return 0 if report.intact and derived.equal else 1
 
 
 def _verify_pdf(path: Path, db: Path | None) -> int:

@@ -374,6 +374,15 @@ def produce(ws: Workspace, document: Document, *, signed: bool = False) -> bytes
 
 
 def _signed(ws: Workspace, pdf: bytes, document: Document) -> bytes:
+    if isinstance(document, model.ResultSummary):  # counties' grades hang on it: the state it shows must be the versions'
+        from desktop.services import sync
+
+        if not sync.check_state(ws).equal:
+            raise InputError.single(
+                ws.path, "state_altered",
+                "the database's current results differ from a rebuild from its signed versions (a table was edited "
+                "outside Yanshou); nothing was signed — run 'yanshou verify' to see the rows",
+            )
     return sign(ws, pdf, reason=f"Yanshou record {document.record_id}")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 
 from db import merge as merging
-from db import snapshot, versions
+from db import integrity, snapshot, versions
 from db.errors import KnownDatabaseError
 from desktop import paths
 from desktop.services.workspace import Workspace
@@ -77,6 +77,11 @@ def merge(
     if not dry_run:
         ws.reload_campaign()  # the lead's settings may have come with the master's export
     return reports
+
+
+def check_state(ws: Workspace) -> integrity.ProjectionReport:
+    """The stored current state against a rebuild from the versions alone (db.integrity)."""
+    return integrity.check_projection(ws.database)
 
 
 def merge_reports(ws: Workspace) -> list[BatchReport]:

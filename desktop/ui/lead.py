@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -626,7 +626,33 @@ class LeadWindow(QMainWindow):
         else:
             where = QCoreApplication.translate("LeadWindow", "Master database · device {0}").format(device)
         self.statusBar().addPermanentWidget(QLabel(where))
+        self.state_label = QLabel()  # what the check of the current state found (set in the background)
+        self.state_label.setObjectName("state-check")
+        self.statusBar().addWidget(self.state_label)
         self.refresh()
+        # the stored results against a rebuild from the signed versions: off the GUI thread
+        self.checks = QThreadPool(self)
+        self.checks.setMaxThreadCount(1)
+        jobs.start(self.checks, lambda: sync.check_state(ws), parent=self, done=self._on_state_checked,
+                   failed=self._on_state_check_failed)
+
+    @Slot(object)
+    def _on_state_checked(self, report: object) -> None:
+        if getattr(report, "equal", False):
+            self.state_label.setText(QCoreApplication.translate("LeadWindow", "Results checked against the signed versions"))
+            return
+        self.state_label.setStyleSheet("color: #c62828; font-weight: bold")
+        self.state_label.setText(QCoreApplication.translate(
+            "LeadWindow", "The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify"
+        ))
+
+    @Slot(object)
+    def _on_state_check_failed(self, _exc: object) -> None:
+        self.state_label.setText(QCoreApplication.translate("LeadWindow", "The results could not be checked just now"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.checks.waitForDone()
+        super().closeEvent(event)
 
     def show_first(self) -> None:
         self.tabs.setCurrentIndex(0)

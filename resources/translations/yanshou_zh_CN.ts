@@ -570,683 +570,698 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="102"/>
+        <location filename="../../desktop/ui/lead.py" line="101"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="103"/>
+        <location filename="../../desktop/ui/lead.py" line="102"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="104"/>
+        <location filename="../../desktop/ui/lead.py" line="103"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="105"/>
+        <location filename="../../desktop/ui/lead.py" line="104"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="184"/>
+        <location filename="../../desktop/ui/lead.py" line="183"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="187"/>
+        <location filename="../../desktop/ui/lead.py" line="186"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="128"/>
+        <location filename="../../desktop/ui/lead.py" line="127"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="129"/>
-        <location filename="../../desktop/ui/lead.py" line="856"/>
+        <location filename="../../desktop/ui/lead.py" line="128"/>
+        <location filename="../../desktop/ui/lead.py" line="878"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="130"/>
+        <location filename="../../desktop/ui/lead.py" line="129"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="131"/>
-        <location filename="../../desktop/ui/lead.py" line="1187"/>
-        <location filename="../../desktop/ui/lead.py" line="1198"/>
+        <location filename="../../desktop/ui/lead.py" line="130"/>
+        <location filename="../../desktop/ui/lead.py" line="1209"/>
+        <location filename="../../desktop/ui/lead.py" line="1220"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="132"/>
+        <location filename="../../desktop/ui/lead.py" line="131"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="133"/>
-        <location filename="../../desktop/ui/lead.py" line="700"/>
+        <location filename="../../desktop/ui/lead.py" line="132"/>
+        <location filename="../../desktop/ui/lead.py" line="722"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="134"/>
+        <location filename="../../desktop/ui/lead.py" line="133"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="135"/>
+        <location filename="../../desktop/ui/lead.py" line="134"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="136"/>
-        <location filename="../../desktop/ui/lead.py" line="583"/>
-        <location filename="../../desktop/ui/lead.py" line="701"/>
-        <location filename="../../desktop/ui/lead.py" line="1106"/>
+        <location filename="../../desktop/ui/lead.py" line="135"/>
+        <location filename="../../desktop/ui/lead.py" line="579"/>
+        <location filename="../../desktop/ui/lead.py" line="723"/>
+        <location filename="../../desktop/ui/lead.py" line="1128"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="137"/>
-        <location filename="../../desktop/ui/lead.py" line="504"/>
+        <location filename="../../desktop/ui/lead.py" line="136"/>
+        <location filename="../../desktop/ui/lead.py" line="506"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="201"/>
+        <location filename="../../desktop/ui/lead.py" line="200"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="222"/>
+        <location filename="../../desktop/ui/lead.py" line="224"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="223"/>
+        <location filename="../../desktop/ui/lead.py" line="225"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="236"/>
+        <location filename="../../desktop/ui/lead.py" line="238"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="149"/>
-        <location filename="../../desktop/ui/lead.py" line="286"/>
-        <location filename="../../desktop/ui/lead.py" line="1077"/>
+        <location filename="../../desktop/ui/lead.py" line="148"/>
+        <location filename="../../desktop/ui/lead.py" line="288"/>
+        <location filename="../../desktop/ui/lead.py" line="1099"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="146"/>
+        <location filename="../../desktop/ui/lead.py" line="145"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="271"/>
+        <location filename="../../desktop/ui/lead.py" line="273"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="277"/>
+        <location filename="../../desktop/ui/lead.py" line="279"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="285"/>
+        <location filename="../../desktop/ui/lead.py" line="287"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="299"/>
+        <location filename="../../desktop/ui/lead.py" line="301"/>
         <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
         <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="477"/>
+        <location filename="../../desktop/ui/lead.py" line="479"/>
         <source>Adjudication and adjustment</source>
         <translation>裁定与调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="490"/>
+        <location filename="../../desktop/ui/lead.py" line="492"/>
         <source>Adjudicate an item&apos;s score</source>
         <translation>裁定指标得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="491"/>
+        <location filename="../../desktop/ui/lead.py" line="493"/>
         <source>Adjust the county&apos;s total</source>
         <translation>调整县区总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="492"/>
+        <location filename="../../desktop/ui/lead.py" line="494"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="500"/>
+        <location filename="../../desktop/ui/lead.py" line="502"/>
         <source>Score or change</source>
         <translation>得分或调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="503"/>
+        <location filename="../../desktop/ui/lead.py" line="505"/>
         <source>Why (it is printed with the result)</source>
         <translation>理由（将随结果打印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="510"/>
+        <location filename="../../desktop/ui/lead.py" line="512"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="512"/>
+        <location filename="../../desktop/ui/lead.py" line="514"/>
         <source>Withdraw</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="533"/>
+        <location filename="../../desktop/ui/lead.py" line="529"/>
         <source>No decision recorded yet.</source>
         <translation>尚无记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="535"/>
+        <location filename="../../desktop/ui/lead.py" line="531"/>
         <source>Recorded now: {0} — {1}</source>
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="560"/>
+        <location filename="../../desktop/ui/lead.py" line="556"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="568"/>
+        <location filename="../../desktop/ui/lead.py" line="564"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="387"/>
-        <location filename="../../desktop/ui/lead.py" line="487"/>
-        <location filename="../../desktop/ui/lead.py" line="569"/>
-        <location filename="../../desktop/ui/lead.py" line="727"/>
-        <location filename="../../desktop/ui/lead.py" line="754"/>
-        <location filename="../../desktop/ui/lead.py" line="854"/>
+        <location filename="../../desktop/ui/lead.py" line="389"/>
+        <location filename="../../desktop/ui/lead.py" line="489"/>
+        <location filename="../../desktop/ui/lead.py" line="565"/>
+        <location filename="../../desktop/ui/lead.py" line="749"/>
+        <location filename="../../desktop/ui/lead.py" line="776"/>
+        <location filename="../../desktop/ui/lead.py" line="876"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="332"/>
+        <location filename="../../desktop/ui/lead.py" line="334"/>
         <source>Import scores — {0}</source>
         <translation>导入得分 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="336"/>
+        <location filename="../../desktop/ui/lead.py" line="338"/>
         <source>Method</source>
         <translation>验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="352"/>
+        <location filename="../../desktop/ui/lead.py" line="354"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="368"/>
+        <location filename="../../desktop/ui/lead.py" line="370"/>
         <source>{0} problems: nothing will be imported until they are fixed.</source>
         <translation>发现 {0} 处问题：修正之前不会导入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="404"/>
-        <location filename="../../desktop/ui/lead.py" line="428"/>
+        <location filename="../../desktop/ui/lead.py" line="406"/>
+        <location filename="../../desktop/ui/lead.py" line="430"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="405"/>
+        <location filename="../../desktop/ui/lead.py" line="407"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="406"/>
-        <location filename="../../desktop/ui/lead.py" line="430"/>
-        <location filename="../../desktop/ui/lead.py" line="857"/>
+        <location filename="../../desktop/ui/lead.py" line="408"/>
+        <location filename="../../desktop/ui/lead.py" line="432"/>
+        <location filename="../../desktop/ui/lead.py" line="879"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="383"/>
+        <location filename="../../desktop/ui/lead.py" line="385"/>
         <source>{0} rows, all valid. Counties not in the sheet keep their scores.</source>
         <translation>共 {0} 行，全部有效。表中未列出的县区保留原有得分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="387"/>
+        <location filename="../../desktop/ui/lead.py" line="389"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="391"/>
+        <location filename="../../desktop/ui/lead.py" line="393"/>
         <source>{0} items, sum {1}</source>
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="571"/>
+        <location filename="../../desktop/ui/lead.py" line="567"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="572"/>
+        <location filename="../../desktop/ui/lead.py" line="568"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="573"/>
+        <location filename="../../desktop/ui/lead.py" line="569"/>
         <source>Complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="579"/>
+        <location filename="../../desktop/ui/lead.py" line="575"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="581"/>
+        <location filename="../../desktop/ui/lead.py" line="577"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="585"/>
-        <location filename="../../desktop/ui/lead.py" line="882"/>
-        <location filename="../../desktop/ui/lead.py" line="926"/>
+        <location filename="../../desktop/ui/lead.py" line="581"/>
+        <location filename="../../desktop/ui/lead.py" line="904"/>
+        <location filename="../../desktop/ui/lead.py" line="948"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="588"/>
+        <location filename="../../desktop/ui/lead.py" line="584"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="589"/>
+        <location filename="../../desktop/ui/lead.py" line="585"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="591"/>
+        <location filename="../../desktop/ui/lead.py" line="587"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="595"/>
+        <location filename="../../desktop/ui/lead.py" line="591"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="597"/>
+        <location filename="../../desktop/ui/lead.py" line="593"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="598"/>
+        <location filename="../../desktop/ui/lead.py" line="594"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="601"/>
+        <location filename="../../desktop/ui/lead.py" line="597"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="604"/>
+        <location filename="../../desktop/ui/lead.py" line="600"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="606"/>
+        <location filename="../../desktop/ui/lead.py" line="602"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="609"/>
+        <location filename="../../desktop/ui/lead.py" line="605"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="612"/>
+        <location filename="../../desktop/ui/lead.py" line="608"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="614"/>
+        <location filename="../../desktop/ui/lead.py" line="610"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="622"/>
+        <location filename="../../desktop/ui/lead.py" line="618"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="631"/>
+        <location filename="../../desktop/ui/lead.py" line="627"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="725"/>
+        <location filename="../../desktop/ui/lead.py" line="747"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="696"/>
-        <location filename="../../desktop/ui/lead.py" line="726"/>
+        <location filename="../../desktop/ui/lead.py" line="718"/>
+        <location filename="../../desktop/ui/lead.py" line="748"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="252"/>
+        <location filename="../../desktop/ui/lead.py" line="254"/>
         <source>Cancelled: nothing was merged; the master is exactly as it was before.</source>
         <translation>已取消：未合并任何内容，主库与合并前完全相同。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="303"/>
+        <location filename="../../desktop/ui/lead.py" line="305"/>
         <source>This report is kept under Merge history.</source>
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="497"/>
-        <location filename="../../desktop/ui/lead.py" line="728"/>
-        <location filename="../../desktop/ui/lead.py" line="855"/>
+        <location filename="../../desktop/ui/lead.py" line="499"/>
+        <location filename="../../desktop/ui/lead.py" line="750"/>
+        <location filename="../../desktop/ui/lead.py" line="877"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="590"/>
+        <location filename="../../desktop/ui/lead.py" line="586"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="616"/>
+        <location filename="../../desktop/ui/lead.py" line="612"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="619"/>
+        <location filename="../../desktop/ui/lead.py" line="615"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="629"/>
+        <location filename="../../desktop/ui/lead.py" line="625"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="686"/>
+        <location filename="../../desktop/ui/lead.py" line="642"/>
+        <source>Results checked against the signed versions</source>
+        <translation>结果已与签名记录核对一致</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="645"/>
+        <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
+        <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="651"/>
+        <source>The results could not be checked just now</source>
+        <translation>暂时无法核对结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="708"/>
         <source>Every merge and dry run is kept in the master database. Choose one to see its report.</source>
         <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="695"/>
+        <location filename="../../desktop/ui/lead.py" line="717"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="697"/>
+        <location filename="../../desktop/ui/lead.py" line="719"/>
         <source>Files</source>
         <translation>文件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="698"/>
+        <location filename="../../desktop/ui/lead.py" line="720"/>
         <source>Merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="699"/>
+        <location filename="../../desktop/ui/lead.py" line="721"/>
         <source>Refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="729"/>
+        <location filename="../../desktop/ui/lead.py" line="751"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="730"/>
+        <location filename="../../desktop/ui/lead.py" line="752"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="768"/>
+        <location filename="../../desktop/ui/lead.py" line="790"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="769"/>
+        <location filename="../../desktop/ui/lead.py" line="791"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="770"/>
+        <location filename="../../desktop/ui/lead.py" line="792"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="771"/>
+        <location filename="../../desktop/ui/lead.py" line="793"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="797"/>
+        <location filename="../../desktop/ui/lead.py" line="819"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="802"/>
+        <location filename="../../desktop/ui/lead.py" line="824"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="804"/>
+        <location filename="../../desktop/ui/lead.py" line="826"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="810"/>
+        <location filename="../../desktop/ui/lead.py" line="832"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="812"/>
+        <location filename="../../desktop/ui/lead.py" line="834"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="822"/>
+        <location filename="../../desktop/ui/lead.py" line="844"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="830"/>
+        <location filename="../../desktop/ui/lead.py" line="852"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="833"/>
+        <location filename="../../desktop/ui/lead.py" line="855"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="840"/>
-        <location filename="../../desktop/ui/lead.py" line="976"/>
+        <location filename="../../desktop/ui/lead.py" line="862"/>
+        <location filename="../../desktop/ui/lead.py" line="998"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="847"/>
+        <location filename="../../desktop/ui/lead.py" line="869"/>
         <source>Mark {0}</source>
         <translation>标记为{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="858"/>
+        <location filename="../../desktop/ui/lead.py" line="880"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="859"/>
+        <location filename="../../desktop/ui/lead.py" line="881"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="860"/>
+        <location filename="../../desktop/ui/lead.py" line="882"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="880"/>
+        <location filename="../../desktop/ui/lead.py" line="902"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="905"/>
+        <location filename="../../desktop/ui/lead.py" line="927"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="918"/>
+        <location filename="../../desktop/ui/lead.py" line="940"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="936"/>
+        <location filename="../../desktop/ui/lead.py" line="958"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="938"/>
+        <location filename="../../desktop/ui/lead.py" line="960"/>
         <source>overdue by {0} days</source>
         <translation>已逾期 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="940"/>
+        <location filename="../../desktop/ui/lead.py" line="962"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="942"/>
+        <location filename="../../desktop/ui/lead.py" line="964"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="944"/>
+        <location filename="../../desktop/ui/lead.py" line="966"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="947"/>
+        <location filename="../../desktop/ui/lead.py" line="969"/>
         <source>{0} of {1} counties</source>
         <translation>{0}/{1} 个县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="949"/>
+        <location filename="../../desktop/ui/lead.py" line="971"/>
         <source>{0} of {1} problems rectified</source>
         <translation>已整改 {0}/{1} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1004"/>
-        <location filename="../../desktop/ui/lead.py" line="1088"/>
+        <location filename="../../desktop/ui/lead.py" line="1026"/>
+        <location filename="../../desktop/ui/lead.py" line="1110"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1006"/>
+        <location filename="../../desktop/ui/lead.py" line="1028"/>
         <source>no: {0} items unscored</source>
         <translation>否：{0} 项未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1008"/>
-        <location filename="../../desktop/ui/lead.py" line="1090"/>
+        <location filename="../../desktop/ui/lead.py" line="1030"/>
+        <location filename="../../desktop/ui/lead.py" line="1112"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1032"/>
+        <location filename="../../desktop/ui/lead.py" line="1054"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1039"/>
+        <location filename="../../desktop/ui/lead.py" line="1061"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1044"/>
+        <location filename="../../desktop/ui/lead.py" line="1066"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1044"/>
+        <location filename="../../desktop/ui/lead.py" line="1066"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1070"/>
+        <location filename="../../desktop/ui/lead.py" line="1092"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1071"/>
+        <location filename="../../desktop/ui/lead.py" line="1093"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1095"/>
+        <location filename="../../desktop/ui/lead.py" line="1117"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1122"/>
+        <location filename="../../desktop/ui/lead.py" line="1144"/>
         <source>dry run</source>
         <translation>预检</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1122"/>
+        <location filename="../../desktop/ui/lead.py" line="1144"/>
         <source>merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1149"/>
+        <location filename="../../desktop/ui/lead.py" line="1171"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1151"/>
+        <location filename="../../desktop/ui/lead.py" line="1173"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1165"/>
+        <location filename="../../desktop/ui/lead.py" line="1187"/>
         <source>No exports (.yanshou or .db files) in {0}.</source>
         <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1158"/>
+        <location filename="../../desktop/ui/lead.py" line="1180"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1189"/>
+        <location filename="../../desktop/ui/lead.py" line="1211"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1204"/>
+        <location filename="../../desktop/ui/lead.py" line="1226"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1206"/>
+        <location filename="../../desktop/ui/lead.py" line="1228"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>

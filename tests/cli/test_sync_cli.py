@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -261,3 +262,36 @@ def test_three_laptops_any_order_same_master(capsys: pytest.CaptureFixture[str],
     kinds = sorted((c["entity"], c["item"], c["kind"]) for c in conflicts[0])
     assert kinds == [("finding", "1.1.1", "soft"), ("finding", "1.1.2", "soft"), ("score", "1.1.1", "hard"), ("score", "1.1.2", "soft")]
     assert version_count(capsys, masters[0]) == version_count(capsys, masters[1])
+
+
+def test_verify_catches_a_row_edited_in_a_derived_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Signatures all verify, but a current score edited by hand changes the results: verify
+    compares the stored state with a rebuild from the versions, and names the row."""
+    team = _team(tmp_path, capsys)
+    merge_naming_second_laptops(capsys, team.master, *team.exports)
+    assert "equal to a rebuild" in ok(capsys, "verify", team.master)
+    conn = sqlite3.connect(team.master)
+    try:
+        assert conn.execute("UPDATE current_score SET score = '3' WHERE item = '1.1.1' AND inspector = '张三'").rowcount == 1
+        conn.commit()
+    finally:
+        conn.close()
+    code, out, _ = run(capsys, "verify", team.master)
+    assert code == 1
+    assert "intact: every signature verifies" in out  # the versions are untouched …
+    assert "CURRENT STATE ALTERED" in out and "current_score row" in out and "张三" in out  # … the derived row is not
+
+
+def test_a_summary_is_not_signed_over_an_altered_state(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team = _team(tmp_path, capsys)
+    merge_naming_second_laptops(capsys, team.master, *team.exports)
+    ok(capsys, "report", team.master, "--out", tmp_path / "before.pdf", "--sign")
+    conn = sqlite3.connect(team.master)
+    try:
+        conn.execute("UPDATE current_score SET score = '3' WHERE item = '1.1.1' AND inspector = '张三'")
+        conn.commit()
+    finally:
+        conn.close()
+    code, _, err = run(capsys, "report", team.master, "--out", tmp_path / "after.pdf", "--sign")
+    assert code == 2 and "nothing was signed" in err
+    assert not (tmp_path / "after.pdf").exists()

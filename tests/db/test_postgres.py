@@ -244,3 +244,20 @@ def test_a_write_sees_what_the_write_before_it_committed_whatever_the_servers_de
         thread.join(10)
         first.dispose()
         second.dispose()
+
+
+@pytest.mark.parametrize("where", ["sqlite", "postgresql"])
+def test_the_projection_check_finds_a_hand_edited_row(where: str, pg_url: str, tmp_path: Path) -> None:
+    from db import integrity
+    from desktop.services import decisions
+
+    with create(pg_url if where == "postgresql" else tmp_path / "m.db", role="master") as master:
+        county = master.campaign.counties[0].code
+        assert decisions.adjust(master, county, "1.5", "年度考核")
+        assert integrity.check_projection(master.database).equal
+        with master.write() as conn:
+            conn.execute(text("UPDATE current_adjustment SET delta = '50'"))
+        report = integrity.check_projection(master.database)
+        assert [(t, side) for t, side, _ in report.differences] == [("current_adjustment", "stored"), ("current_adjustment", "rebuilt")]
+        assert "50" in report.differences[0][2] and "1.5" in report.differences[1][2]
+        assert not integrity.check_projection(master.database).equal  # the check itself changed nothing

@@ -921,3 +921,26 @@ def test_the_print_action_opens_the_summary(qtbot, desk: Desk, lead, monkeypatch
     monkeypatch.setattr(documents, "open_documents", lambda ws, parent, kind, county=None: opened.append((ws, kind)))
     window.findChild(QAction, "print").trigger()
     assert opened == [(desk.master, documents.SUMMARY)]
+
+
+def test_the_desk_checks_the_stored_results_when_it_opens(qtbot, tmp_path: Path) -> None:
+    """A current score edited by hand in the master's file: the desk, on opening, says the
+    stored results differ from the signed versions; an untouched master is said to agree."""
+    from desktop.services import decisions, workspace
+    from desktop.ui.lead import LeadWindow
+
+    ws = workspace.create(tmp_path / "m.db", role="master")
+    assert decisions.adjust(ws, ws.campaign.counties[0].code, "1", "年度考核")
+    window = LeadWindow(ws)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.state_label.text() != "")
+    assert "checked" in window.state_label.text() or "核对一致" in window.state_label.text()
+    window.close()
+    with ws.write() as conn:
+        conn.exec_driver_sql("UPDATE current_adjustment SET delta = '30'")
+    again = LeadWindow(ws)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.state_label.text() != "")
+    assert "verify" in again.state_label.text()
+    again.close()
+    ws.close()
