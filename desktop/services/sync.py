@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 
-from db import merge as merging
 from db import integrity, snapshot, versions
+from db import merge as merging
 from db.errors import KnownDatabaseError
 from desktop import paths
 from desktop.services.workspace import Workspace
