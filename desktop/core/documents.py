@@ -6,6 +6,7 @@ TOML document; `indicators` and `campaign` check the meaning.
 
 from __future__ import annotations
 
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -21,7 +22,12 @@ MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 def read_input(path: Path, limit: int) -> bytes:
     """The bytes of an input file, refused with a clear reason when they cannot be had."""
     try:
-        size = path.stat().st_size
+        info = path.stat()  # through a link: what it points to
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):  # a device (/dev/zero) or a pipe would never end
+            raise InputError.single(path, "not_a_file", "this is a device or a pipe, not a file")
+        size = info.st_size
         if size > limit:
             raise InputError.single(path, "too_large", f"the file is {size} bytes; at most {limit} are read")
         return path.read_bytes()

@@ -28,7 +28,13 @@ from desktop.core.scoring import score_problem
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
-MAX_CELL = 20_000
+MAX_CELL = 5_000  # a text cell: the admission check's bound (db.admission.MAX_TEXT; a test keeps them equal)
+MAX_COLUMNS = 64
+# A workbook is a zip: what its directory says it unpacks to is checked before any parsing
+# (a 1.5 MB file can hold a 1.5 GB cell).
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024
+MAX_XLSX_ENTRIES = 1_000
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 HUNDRED = Decimal(100)
 
 # Header aliases → canonical column names.
@@ -82,6 +88,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     table = [(n, cells) for n, cells in table if any(c.strip() for c in cells)]
     if not table:
         raise InputError.single(path, "empty", "the sheet has no rows")
+    _check_cells(path, table)
     header_row, header = table[0]
     if len(table) - 1 > MAX_ROWS:
         raise InputError.single(path, "too_many_rows", f"the sheet has {len(table) - 1} rows; at most {MAX_ROWS}")
@@ -99,6 +106,37 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if problems:
         raise InputError(path, problems)
     return names, table[1:]
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _check_cells(path: Path, table: list[tuple[int, list[str]]]) -> None:
+    """Every cell of every row: not too many columns, no cell past MAX_CELL, no NUL or control
+    character (a NUL would cut a finding short in the database): each named by row and column."""
+    problems = []
+    for number, cells in table:
+        if len(cells) > MAX_COLUMNS and any(c.strip() for c in cells[MAX_COLUMNS:]):
+            problems.append(Problem("too_many_columns", f"the row has more than {MAX_COLUMNS} columns", row=number))
+            continue
+        for index, cell in enumerate(cells):
+            where = _column_letter(index)
+            if len(cell) > MAX_CELL:
+                problems.append(Problem("text_too_long", f"the cell has {len(cell)} characters; at most {MAX_CELL}",
+                                        row=number, column=where))
+            elif bad := next((ch for ch in cell if (ch < " " and ch not in _ALLOWED_CONTROLS) or ch == "\x7f"), None):
+                problems.append(Problem("control_character", f"the cell holds the control character U+{ord(bad):04X}",
+                                        row=number, column=where))
+        if len(problems) >= 100:
+            break
+    if problems:
+        raise InputError(path, problems)
 
 
 def _csv_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
@@ -120,8 +158,20 @@ def _csv_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
 
 
 def _xlsx_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
+    import zipfile
+
     import openpyxl  # imported here: it is slow to import and only sheets need it
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise InputError.single(path, "bad_xlsx", "not a readable XLSX workbook (not a zip archive)") from None
+    unpacked = sum(e.file_size for e in entries)
+    if len(entries) > MAX_XLSX_ENTRIES or unpacked > MAX_XLSX_UNPACKED:
+        raise InputError.single(
+            path, "too_large", f"the workbook unpacks to {unpacked} bytes in {len(entries)} parts; at most {MAX_XLSX_UNPACKED} are read",
+        )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # a hostile workbook can fail inside openpyxl in many ways (zip, XML, styles)

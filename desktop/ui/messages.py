@@ -74,6 +74,9 @@ def input_problem(code: str) -> str:
         "not_picture": QCoreApplication.translate("Messages", "not a readable picture (kept as a document)"),
         "unwritable": QCoreApplication.translate("Messages", "the file cannot be written there"),
         "is_database": QCoreApplication.translate("Messages", "that file is a database; choose another name for the PDF"),
+        "state_altered": QCoreApplication.translate(
+            "Messages", "the stored results differ from the signed versions (edited outside Yanshou); nothing was signed"
+        ),
     }.get(code, QCoreApplication.translate("Messages", "the input is not valid"))
 
 
@@ -183,6 +186,10 @@ def sheet_problem(code: str) -> str:
         "score_grid": QCoreApplication.translate("Messages", "the score is not a multiple of 0.5"),
         "score_places": QCoreApplication.translate("Messages", "the score has more than 2 decimal places"),
         "missing_score": QCoreApplication.translate("Messages", "the score is empty"),
+        "control_character": QCoreApplication.translate("Messages", "the cell holds an invisible control character"),
+        "too_many_columns": QCoreApplication.translate("Messages", "the row has too many columns"),
+        "too_large": QCoreApplication.translate("Messages", "the file is too large to be read"),
+        "not_a_file": QCoreApplication.translate("Messages", "this is a device or a pipe, not a file"),
         "text_too_long": QCoreApplication.translate("Messages", "the text is too long"),
         "missing_column": QCoreApplication.translate("Messages", "the header lacks a column"),
         "wrong_column": QCoreApplication.translate("Messages", "a column that does not belong in this sheet"),

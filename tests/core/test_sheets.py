@@ -394,3 +394,54 @@ def test_xlsx_rows_counted_from_sheet_top(tmp_path: Path, campaign: Campaign) ->
     with pytest.raises(InputError) as exc:
         parse_inspection_sheet(path, campaign)
     assert problems(exc) == [("score_range", 4, "score")]
+
+
+def test_cells_with_a_nul_or_control_character_are_refused_naming_row_and_column(tmp_path: Path) -> None:
+    from desktop.core import sheets
+
+    path = tmp_path / "s.csv"
+    path.write_text("county,item,score,report\n金安区,1.1.1,2,看到\x00了\n金安区,1.1.2,1,响铃\x07\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        sheets.read_rows(path)
+    found = [(p.code, p.row, p.column) for p in caught.value.problems]
+    assert found == [("control_character", 2, "D"), ("control_character", 3, "D")]
+
+
+def test_a_cell_past_the_admission_checks_bound_is_refused(tmp_path: Path) -> None:
+    from db import admission
+    from desktop.core import sheets
+
+    assert sheets.MAX_CELL == admission.MAX_TEXT  # the sheet refuses what the database would
+    path = tmp_path / "s.csv"
+    path.write_text("county,item,score,report\n金安区,1.1.1,2," + "字" * (sheets.MAX_CELL + 1) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        sheets.read_rows(path)
+    assert [(p.code, p.row, p.column) for p in caught.value.problems] == [("text_too_long", 2, "D")]
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(tmp_path: Path) -> None:
+    import zipfile
+
+    from desktop.core import sheets
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (sheets.MAX_XLSX_UNPACKED + 1))
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(InputError) as caught:
+        sheets.read_rows(path)
+    assert caught.value.problems[0].code == "too_large"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX: a named pipe (Windows has none in the file system)")
+def test_a_pipe_or_a_device_is_refused_at_once(tmp_path: Path) -> None:
+    from desktop.core import sheets
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    link = tmp_path / "zero.csv"
+    link.symlink_to("/dev/zero")
+    for path in (fifo, link):
+        with pytest.raises(InputError) as caught:
+            sheets.read_rows(path)
+        assert caught.value.problems[0].code == "not_a_file"
