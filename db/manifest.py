@@ -122,7 +122,12 @@ def store(conn: sqlite3.Connection, manifest: Manifest) -> None:
 
 
 def _from_row(row: tuple[Any, ...]) -> Manifest:
-    return Manifest(row[0], row[1], row[2], json.loads(row[3]), bytes(row[4]))
+    """A manifest as a file holds it; its body read strictly (a foreign file's: a duplicate key,
+    or nesting 50,000 deep, raises ValueError, which refuses the file)."""
+    body = canonical.loads(row[3])
+    if not isinstance(body, dict):
+        raise ValueError("a manifest that is not an object")
+    return Manifest(row[0], row[1], row[2], body, bytes(row[4]))
 
 
 def chain(conn: sqlite3.Connection, device_id: str) -> list[Manifest]:

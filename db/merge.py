@@ -26,17 +26,21 @@ batch as a whole (a later file's conflicts with an earlier one show).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
+import stat
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Connection, RootTransaction, bindparam, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -150,13 +154,46 @@ class _Plan:
 # --- step 1: quarantine --------------------------------------------------------------------
 
 
-def _copy_hashing(source: Path, target: Path) -> str:
-    digest = hashlib.sha256()
+# An exported file larger than this is refused before a byte of it is copied (the lead can
+# raise it: YANSHOU_MAX_IMPORT_MB, read by the services). A laptop's whole season fits well inside.
+MAX_FILE_BYTES = 16 * 1024**3
+_SPARE_BYTES = 64 * 1024 * 1024  # left free in the data folder after a copy
+
+
+def _offered(source: Path, quarantine_dir: Path, limit: int) -> int:
+    """What a file offered to merge is, before anything is read: a regular file (a device, a
+    pipe or a link to one is refused at once: /dev/zero would fill the disk, a pipe hang), of
+    a size within the limit and within the data folder's free space. Its size."""
     try:
-        with source.open("rb") as src, target.open("wb") as dst:
-            while chunk := src.read(_CHUNK):
-                digest.update(chunk)
-                dst.write(chunk)
+        info = source.stat()  # through a link: what it points to
+    except FileNotFoundError as exc:
+        raise Refused(source, "unreadable", "the file is not there (was the USB stick removed?)") from exc
+    except PermissionError as exc:
+        raise Refused(source, "unreadable", "the file cannot be read (permission denied)") from exc
+    except OSError as exc:
+        raise Refused(source, "unreadable", f"the file cannot be read: {exc.strerror or exc}") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise Refused(source, "unreadable", "this is a folder, not an exported file")
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused(source, "unreadable", "this is a device or a pipe (or a link to one), not an exported file")
+    if info.st_size > limit:
+        raise Refused(source, "too_large", f"the file is {info.st_size:,} bytes; files over {limit:,} bytes are not merged")
+    try:
+        free = shutil.disk_usage(quarantine_dir).free
+    except OSError:
+        free = None
+    if free is not None and info.st_size + _SPARE_BYTES > free:
+        raise DiskFull(quarantine_dir, f"the file needs {info.st_size:,} bytes and the data folder has {free:,} free; free some space")
+    return info.st_size
+
+
+def _copy_hashing(source: Path, target: Path, size: int) -> str:
+    """Copy and hash; a file that grows past the size it had when it was offered is refused
+    (a stick or a program writing it meanwhile)."""
+    digest = hashlib.sha256()
+    copied = 0
+    try:
+        src = source.open("rb")
     except FileNotFoundError as exc:
         raise Refused(source, "unreadable", "the file is not there (was the USB stick removed?)") from exc
     except IsADirectoryError as exc:
@@ -165,16 +202,54 @@ def _copy_hashing(source: Path, target: Path) -> str:
         raise Refused(source, "unreadable", "the file cannot be read (permission denied)") from exc
     except OSError as exc:
         raise Refused(source, "unreadable", f"reading the file failed: {exc.strerror or exc}") from exc
+    with src, _target(target) as dst:
+        while True:
+            try:
+                chunk = src.read(_CHUNK)
+            except OSError as exc:
+                raise Refused(source, "unreadable", f"reading the file failed: {exc.strerror or exc}") from exc
+            if not chunk:
+                break
+            copied += len(chunk)
+            if copied > size:
+                raise Refused(source, "unreadable", "the file grew while it was copied: another program is writing it")
+            digest.update(chunk)
+            _write(dst, chunk, target)
     return digest.hexdigest()
 
 
-def _quarantine(source: Path, target: Path) -> str:
+def _target(target: Path) -> BinaryIO:
+    try:
+        return target.open("wb")
+    except OSError as exc:  # our own data folder: the environment's failure, not the file's
+        raise _environment(exc, target) from exc
+
+
+def _write(dst: BinaryIO, chunk: bytes, target: Path) -> None:
+    try:
+        dst.write(chunk)
+    except OSError as exc:
+        raise _environment(exc, target) from exc
+
+
+def _environment(exc: OSError, where: Path) -> KnownDatabaseError:
+    """A failure of this computer's disk or folders, as an error a user can act on."""
+    if exc.errno == errno.ENOSPC:
+        return DiskFull(where, "the disk is full; nothing was merged")
+    if exc.errno == errno.EROFS:
+        return KnownDatabaseError(where, "the data folder is on a read-only disk; nothing was merged")
+    return KnownDatabaseError(where, f"the data folder cannot be written ({exc.strerror or exc}); nothing was merged")
+
+
+def _quarantine(source: Path, target: Path, limit: int = MAX_FILE_BYTES) -> str:
     """Copy the file to our own folder and hash it. A laptop's database copied as it is
     may hold its last commits in a WAL file beside it: then SQLite's backup API makes the
     copy, so those commits come along (the header is checked first)."""
+    size = _offered(source, target.parent, limit)
     wal = source.with_name(source.name + "-wal")
     if not (wal.is_file() and wal.stat().st_size > 0):
-        return _copy_hashing(source, target)
+        return _copy_hashing(source, target, size)
+    _offered(wal, target.parent, limit)
     try:
         app_id, _ = migrations.header(source)
     except KnownDatabaseError as exc:
@@ -1053,7 +1128,7 @@ def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: Enro
                 return _verify(foreign, conn, _receiver(conn, database), shown, enroll=enroll)
         finally:
             foreign.close()
-    except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+    except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
         raise Refused(shown, "corrupt", "its contents cannot be read as an export: it was altered or damaged") from exc
     except DBAPIError as exc:
         if _unstorable(exc.orig):  # a value of the file the server refuses even to compare
@@ -1100,14 +1175,25 @@ class _Prepared:
 
 
 def _prepare(
-    database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll
+    database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll, limit: int = MAX_FILE_BYTES
 ) -> _Prepared:
+    """Steps 1–3 of one file. The quarantined copy is removed here if they fail in any way
+    that is not the file's (the environment, a bug); the caller removes it otherwise."""
     report = FileReport(path, "refused")
     prepared = _Prepared(report, quarantine_dir / f"{uuid.uuid4().hex}.db")
     try:
+        return _prepare_steps(database, path, prepared, enroll=enroll, limit=limit)
+    except BaseException:
+        prepared.quarantined.unlink(missing_ok=True)
+        raise
+
+
+def _prepare_steps(database: Database, path: Path, prepared: _Prepared, *, enroll: Enroll, limit: int) -> _Prepared:
+    report = prepared.report
+    try:
         if not database.on_server and path.resolve() == database.path.resolve():
             raise Refused(path, "unreadable", "this is the database being merged into")
-        report.file_sha256 = _quarantine(path, prepared.quarantined)
+        report.file_sha256 = _quarantine(path, prepared.quarantined, limit)
         known = _known_file(database, report.file_sha256)
         if known is not None:
             report.status, (report.device_id, report.inspector, report.export_number) = "nothing-new", known
@@ -1146,7 +1232,7 @@ def merge(
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
     keep_backups: int = 10,
-
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> list[FileReport]:
     """Merge the files as one batch: one transaction, each file in a savepoint of its own; a
     refused file is reported, the others are merged. Raises `Cancelled` and the environment's
@@ -1162,13 +1248,16 @@ def merge(
     now = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     reports: list[FileReport] = []
     backed_up = False
-    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        quarantine_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _environment(exc, quarantine_dir) from exc
     _sweep(quarantine_dir)
     paths = [Path(p) for p in files]
     seen: set[str] = set()  # the same bytes offered twice in one batch (the log is not committed yet)
     batch = database.engine.connect().execution_options(immediate=True, patient=True)
     with ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge") as ahead, batch as conn:
-        pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll)] if paths else []
+        pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll, limit=max_file_bytes)] if paths else []
         transaction = None
         try:
             for index, path in enumerate(paths):
@@ -1177,7 +1266,7 @@ def merge(
                 prepared = pending.pop(0).result()
                 if index + 1 < len(paths):
                     pending.append(
-                        ahead.submit(_prepare, database, paths[index + 1], quarantine_dir, enroll=enroll)
+                        ahead.submit(_prepare, database, paths[index + 1], quarantine_dir, enroll=enroll, limit=max_file_bytes)
                     )
                 report = prepared.report
                 reports.append(report)
@@ -1195,10 +1284,7 @@ def merge(
                     if not dry_run and not backed_up and not database.on_server:
                         # a copy as of before the batch (the batch's transaction is not visible to it);
                         # a server's backups are its administrator's (pg_dump, base backups)
-                        backup_dir.mkdir(parents=True, exist_ok=True)
-                        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-                        migrations.backup(database.path, backup_dir / f"{database.path.stem}-{stamp}.db")
-                        _prune(backup_dir, database.path.stem, keep_backups)
+                        _back_up(database.path, backup_dir, keep_backups)
                         backed_up = True
                     if transaction is None:
                         transaction = _begin(conn, database.path)
@@ -1241,6 +1327,22 @@ def merge(
                 if not future.cancelled():
                     future.result().quarantined.unlink(missing_ok=True)
     return reports
+
+
+def _back_up(master: Path, backup_dir: Path, keep: int) -> None:
+    """A copy of the master as of before the batch, in the data folder's backups."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{master.stem}-{stamp}.db"
+    try:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        migrations.backup(master, target)
+        _prune(backup_dir, master.stem, keep)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise _environment(exc, backup_dir) from exc
+    except sqlite3.Error as exc:  # the backup's own file could not be written (a full or read-only disk)
+        target.unlink(missing_ok=True)
+        raise KnownDatabaseError(backup_dir, f"the master could not be backed up before merging ({exc}); nothing was merged") from exc
 
 
 def _keep_dry_run(conn: Connection, reports: Sequence[FileReport], now: str, target: Path) -> None:

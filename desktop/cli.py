@@ -11,13 +11,14 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.errors import KnownDatabaseError
-from db.location import location
+from db.location import location as _parse_location
 from desktop import paths, textwidth
 from desktop.core.campaign import Campaign
 from desktop.core.errors import InputError
@@ -34,6 +35,15 @@ EXIT_BAD_INPUT = 2
 SHEET_KINDS = ("inspection", "self-check", "third-party")
 
 
+def location(argument: str) -> Path | str:
+    """A database argument for argparse: its refusal printed without the argument (an address
+    may hold a password)."""
+    try:
+        return _parse_location(argument)
+    except KnownDatabaseError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 class UsageError(Exception):
     """A command used wrongly (a missing database, a role that does not fit)."""
 
@@ -46,18 +56,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command or "start"
     try:
-        return int(_COMMANDS[command](args) or 0)
+        code = int(_COMMANDS[command](args) or 0)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then seen below
+        return code
     except (InputError, KnownDatabaseError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `yanshou indicators | head`: the reader has what it wanted
+        _quiet_stdout()
+        return 0
+    except OSError as exc:  # what the environment did (a read-only or full disk, a folder gone): no bug of ours
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:
         log = paths.log_error(exc)
         where = f"; details in {log}" if log else ""
         print(f"internal error ({type(exc).__name__}: {exc}){where}", file=sys.stderr)
         return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's last flush at exit does not
+    fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ from desktop import paths
 from desktop.core.campaign import MethodSource
 from desktop.core.errors import InputError
 from desktop.core.sheets import parse_inspection_sheet, parse_method_sheet
-from desktop.services import records
+from desktop.services import records, workspace
 from desktop.services.workspace import Workspace
 
 INSPECTION = "inspection"
@@ -40,7 +40,7 @@ def import_sheet(ws: Workspace, sheet: Path, kind: str, inspector: str | None = 
 def _inspection(ws: Workspace, sheet: Path, inspector: str | None) -> ImportSummary:
     if not inspector or not inspector.strip():
         raise InputError.single(sheet, "no_inspector", "whose sheet is it? this database has no inspector; name one with --inspector")
-    inspector = inspector.strip()
+    inspector = workspace.inspector_name(inspector)
     own = ws.identity.inspector
     if ws.identity.role == "field" and own and inspector != own:
         # the master refuses a laptop's signature on another inspector's record (db.merge)

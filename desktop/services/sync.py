@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,7 @@ def merge(
     reports = merging.merge(
         ws.database,
         files,
+        max_file_bytes=_max_import_bytes(),
         quarantine_dir=paths.data_dir() / "quarantine",
         backup_dir=paths.data_dir() / "backups",
         enroll=enroll,
@@ -77,6 +79,12 @@ def merge(
     if not dry_run:
         ws.reload_campaign()  # the lead's settings may have come with the master's export
     return reports
+
+
+def _max_import_bytes() -> int:
+    """The largest file merged: YANSHOU_MAX_IMPORT_MB, else the data layer's default."""
+    given = os.environ.get("YANSHOU_MAX_IMPORT_MB", "").strip()
+    return int(given) * 1024 * 1024 if given.isdigit() and int(given) > 0 else merging.MAX_FILE_BYTES
 
 
 def check_state(ws: Workspace) -> integrity.ProjectionReport:

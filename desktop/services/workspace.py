@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from db import reference
+from db import admission, reference
 from db.database import Database, Identity
 from db.errors import KnownDatabaseError
 from desktop import paths
@@ -117,6 +117,15 @@ def load_campaign_file(path: Path | None) -> Campaign:
     return load_campaign(path, resolve)
 
 
+def inspector_name(name: str) -> str:
+    """An inspector's name as typed (init --inspector, import-sheet --inspector, the set-up
+    dialog): the admission check's rule for names (db.admission.check_name), said at once."""
+    name = name.strip()
+    if (why := admission.check_name(name)) is not None:
+        raise InputError.single("inspector", "bad_name", f"the inspector's name is not usable: {why}")
+    return name
+
+
 def create(path: Path | str, *, role: str, campaign_file: Path | None = None, inspector: str | None = None) -> Workspace:
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
@@ -125,7 +134,7 @@ def create(path: Path | str, *, role: str, campaign_file: Path | None = None, in
         path,
         role=role,
         keys_dir=paths.keys_dir(),
-        inspector=inspector.strip() if inspector else None,
+        inspector=inspector_name(inspector) if inspector else None,
         campaign_key=campaign.id,
         campaign_name=campaign.name,
         document=campaign.to_document(),

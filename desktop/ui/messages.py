@@ -24,6 +24,9 @@ def _database(code: str) -> str:
             "Create a new database for this laptop.",
         ),
         "not_initialised": QCoreApplication.translate("Messages", "This database was never set up."),
+        "bad_address": QCoreApplication.translate(
+            "Messages", "This is not a database address Yanshou knows. A master on a server is postgresql://user@host/database."
+        ),
         "not_admitted": QCoreApplication.translate(
             "Messages", "This change is not allowed on this computer; nothing was written. Lead's records are entered on the master."
         ),
@@ -68,6 +71,7 @@ def input_problem(code: str) -> str:
         "out_of_range": QCoreApplication.translate("Messages", "outside the item's points"),
         "not_half_step": QCoreApplication.translate("Messages", "scores go in steps of 0.5"),
         "no_inspector": QCoreApplication.translate("Messages", "this database has no inspector"),
+        "bad_name": QCoreApplication.translate("Messages", "the name holds invisible characters, line breaks or is too long"),
         "no_reason": QCoreApplication.translate("Messages", "a reason is required"),
         "not_master": QCoreApplication.translate("Messages", "only the lead's master database may do this"),
         "no_evidence": QCoreApplication.translate("Messages", "marking a problem rectified needs evidence of the rectification"),

@@ -123,7 +123,11 @@ class SetupDialog(QDialog):
         if self.from_file.isChecked() and not self.campaign_file.text().strip():
             QMessageBox.warning(self, self.windowTitle(), self.tr("Please choose the campaign file."))
             return
-        path = location(self.database.text())
+        try:
+            path = location(self.database.text())
+        except KnownDatabaseError as exc:  # an address of a kind we do not know (its password never shown)
+            QMessageBox.warning(self, self.windowTitle(), explain(exc))
+            return
         if isinstance(path, str) and role != "master":
             QMessageBox.warning(
                 self, self.windowTitle(), self.tr("Only the lead's master can live on a server; an inspector's laptop keeps a file.")

@@ -155,4 +155,46 @@ def test_verify_database_signatures_and_tampering(tmp_path: Path, capsys) -> Non
     code, out, _ = run(capsys, "verify", db)
     assert code == 1
     assert "NOT INTACT" in out
-    assert out.count("BAD") == 1
+    assert out.count("BAD   version") == 1  # the one edited version (the rows derived from it differ too)
+    assert "CURRENT STATE ALTERED" in out
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`yanshou indicators | head`: the reader goes away; no traceback, no error log."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "YANSHOU_DATA_DIR": str(tmp_path / "data")}
+    with subprocess.Popen(
+        [sys.executable, "-m", "desktop.cli", "indicators", "--format", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # before a byte is read
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err and "internal error" not in err
+    assert not (tmp_path / "data").exists() or not list((tmp_path / "data").rglob("*.log"))
+
+
+def test_an_unknown_address_is_refused_and_its_password_never_shown(capsys) -> None:
+    with pytest.raises(SystemExit) as exited:  # argparse's refusal of an argument: exit 2
+        main(["results", "postgresql+psycopg2://bob:s3cret@db.invalid/master"])
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    assert "s3cret" not in out + err and "postgresql+psycopg2://…" in err
+
+
+@pytest.mark.parametrize("name", ["张\u200b三", "张三\n李四", "王" * 5000, "\u202e三张"])
+def test_an_inspector_name_that_is_no_name_is_refused(tmp_path: Path, capsys, name: str) -> None:
+    db = tmp_path / "f.db"
+    code, _, err = run(capsys, "init", db, "--role", "field", "--inspector", name)
+    assert code == 2 and "name" in err
+    assert not db.exists()
+    master = tmp_path / "m.db"
+    assert run(capsys, "init", master, "--role", "master")[0] == 0
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("county,item,score\n金安区,1.1.1,2\n", encoding="utf-8")
+    code, _, err = run(capsys, "import-sheet", master, sheet, "--kind", "inspection", "--inspector", name)
+    assert code == 2 and "name" in err

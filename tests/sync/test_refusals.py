@@ -538,3 +538,59 @@ def test_dry_run_writes_nothing(team: Team) -> None:
     assert (real.versions_added, real.blobs_added, real.blob_bytes, real.conflicts) == (
         dry.versions_added, dry.blobs_added, dry.blob_bytes, dry.conflicts,
     )
+
+
+# --- hostile files and environments -------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX: a named pipe and /dev/zero (Windows has neither in its file system)")
+def test_a_device_or_a_pipe_is_refused_at_once(team: Team) -> None:
+    master, _, _ = seeded(team)
+    zero = team.root / "usb" / "zero.db"
+    zero.symlink_to("/dev/zero")
+    fifo = team.root / "usb" / "pipe.db"
+    os.mkfifo(fifo)
+    for path in (zero, fifo):
+        report = refused(master, path, "unreadable")
+        assert "device or a pipe" in report.reason
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_copied(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    master, _, good = seeded(team)
+    monkeypatch.setenv("YANSHOU_MAX_IMPORT_MB", "1")
+    big = good.with_name("big.db")
+    with big.open("wb") as f:
+        f.truncate(2 * 1024 * 1024)
+    report = refused(master, big, "too_large")
+    assert "not merged" in report.reason
+
+
+def test_a_full_data_folder_is_said_before_a_byte_is_copied(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections import namedtuple
+
+    from db import merge as merging
+
+    master, _, good = seeded(team)
+    before = everything(master)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(merging.shutil, "disk_usage", lambda _p: usage(10**9, 10**9, 1024))
+    with pytest.raises(DiskFull, match="free some space"):
+        sync.merge(master, [good], enroll=True)
+    assert everything(master) == before
+    quarantine_is_empty()
+
+
+def test_a_manifest_nested_too_deep_refuses_its_file_not_the_batch(team: Team) -> None:
+    master, _, good = seeded(team)
+    other = team.laptop("李四")
+    assert score(other, "1.1.1", "1")
+    fine = team.export(other)
+    deep = tampered(good, "deep.db")
+    conn = raw(deep)
+    try:
+        conn.execute("UPDATE manifest SET body = ?", ("[" * 50_000 + "]" * 50_000,))
+    finally:
+        conn.close()
+    reports = sync.merge(master, [deep, fine], enroll=True)
+    assert [r.status for r in reports] == ["refused", "merged"]
+    quarantine_is_empty()
