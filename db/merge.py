@@ -129,6 +129,7 @@ class FileReport:
     refused_version: str = ""  # a refusal by the admission check: the version, who wrote it
     refused_author: str = ""
     clock_ahead_ms: int = 0  # the exporter's clock ran this far ahead of ours (when over an hour)
+    second_laptops: list[str] = field(default_factory=list)  # new devices of an inspector who has one already
 
 
 @dataclass
@@ -149,6 +150,7 @@ class _Plan:
     verified_versions: list[str]  # the new versions whose signatures were checked
     verified_blobs: list[str]  # the new blobs whose bytes were hashed
     clock_ahead_ms: int = 0
+    second_laptops: tuple[str, ...] = ()
 
 
 # --- step 1: quarantine --------------------------------------------------------------------
@@ -461,6 +463,7 @@ def _verify(
     # the lead's decision now) lists them in its signed registry, a manifest the file holds. A
     # field laptop's own word (its device table) makes no device, so its owner cannot invent one.
     vouched = _vouched(foreign, devices, receiver, decision)
+    second_laptops: list[str] = []
     for device in new_devices:
         if device.id == source:
             taken = device.role == "field" and any(
@@ -468,6 +471,8 @@ def _verify(
             )
             if not decision.accepts(device, receiver_role=receiver.role, inspector_taken=taken):
                 raise refuse("not_enrolled", _not_enrolled(device, receiver.role, taken))
+            if taken:
+                second_laptops.append(device.id)
         elif vouched.get(device.id) != (device.fingerprint, device.role, device.inspector):
             raise refuse(
                 "not_enrolled",
@@ -572,7 +577,7 @@ def _verify(
 
     return _Plan(
         exported, source, chain, devices, new_devices, new_count, len(present), new_blobs, new_bytes, max_hlc, older_than,
-        [c[0] for c in to_check], verified_blobs, ahead if ahead > admission.CLOCK_NOTED_MS else 0,
+        [c[0] for c in to_check], verified_blobs, ahead if ahead > admission.CLOCK_NOTED_MS else 0, tuple(second_laptops),
     )
 
 
@@ -1062,7 +1067,7 @@ def _report_json(reports: Sequence[FileReport], now: str, dry_run: bool) -> str:
             "conflicts": r.conflicts, "records_in_conflict": r.records_in_conflict[:1000],
             "enrolled": [{"id": d.id, "role": d.role, "inspector": d.inspector, "fingerprint": d.fingerprint} for d in r.enrolled],
             "older_than": r.older_than, "file_sha256": r.file_sha256, "refused_version": r.refused_version,
-            "refused_author": r.refused_author, "clock_ahead_ms": r.clock_ahead_ms,
+            "refused_author": r.refused_author, "clock_ahead_ms": r.clock_ahead_ms, "second_laptops": r.second_laptops,
         })
     return json.dumps({"at": now, "dry_run": dry_run, "files": files}, ensure_ascii=False)
 
@@ -1099,6 +1104,7 @@ def _parse_report(key: str, value: str) -> BatchReport:
             int(f.get("blobs_added", 0)), int(f.get("blob_bytes", 0)), int(f.get("conflicts", 0)),
             list(f.get("records_in_conflict", [])), enrolled, int(f.get("older_than", 0)), f.get("file_sha256", ""),
             str(f.get("refused_version", "")), str(f.get("refused_author", "")), int(f.get("clock_ahead_ms", 0)),
+            [str(d) for d in f.get("second_laptops", [])],
         ))
     return BatchReport(key, str(body.get("at", "")), bool(body.get("dry_run")), tuple(files))
 
@@ -1212,7 +1218,7 @@ def _prepare_steps(database: Database, path: Path, prepared: _Prepared, *, enrol
     report.export_number = plan.exporter.number if plan.exporter else 0
     report.versions_present = plan.present_versions
     report.older_than, report.enrolled = plan.older_than, plan.new_devices
-    report.clock_ahead_ms = plan.clock_ahead_ms
+    report.clock_ahead_ms, report.second_laptops = plan.clock_ahead_ms, list(plan.second_laptops)
     if plan.new_versions == 0 and plan.new_blobs == 0 and not plan.new_devices and plan.older_than:
         report.status = "nothing-new"  # an old export replayed after a newer one
     else:

@@ -195,6 +195,7 @@ class MergeDialog(QDialog):
         self.devices = QVBoxLayout()
         layout.addLayout(self.devices)
         self.accept_boxes: dict[str, QCheckBox] = {}
+        self.new_masters: set[str] = set()  # new devices that are another lead's master: accepted apart
         self.buttons = QDialogButtonBox()
         self.merge_button = self.buttons.addButton(
             QCoreApplication.translate("LeadWindow", "Merge"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -214,8 +215,12 @@ class MergeDialog(QDialog):
     def _run(self, *, dry_run: bool) -> None:
         # the preview shows every new laptop (a second one of an inspector too); the merge accepts
         # the ones ticked, each by its own box: the lead's explicit choice
-        preview = sync.merging.Enrolment(field=True, same_inspector=True)
-        enroll: sync.merging.Enroll = preview if dry_run else frozenset(d for d, box in self.accept_boxes.items() if box.isChecked())
+        preview = sync.merging.Enrolment(field=True, lead=True, same_inspector=True)
+        ticked = {d for d, box in self.accept_boxes.items() if box.isChecked()}
+        masters = {d for d in ticked if d in self.new_masters}
+        enroll: sync.merging.Enroll = preview if dry_run else sync.merging.Enrolment(
+            field=frozenset(ticked - masters), lead=frozenset(masters)
+        )
         stop = threading.Event()
         progress = None
         bridge = _Progress(self)
@@ -282,14 +287,26 @@ class MergeDialog(QDialog):
                         "(it is shown on their laptop) before accepting it:",
                     )
                 )
+                second = {d for r in reports for d in r.second_laptops}
                 for device in new.values():
-                    box = QCheckBox(
-                        QCoreApplication.translate("LeadWindow", "Accept {0} — device {1}, key {2}").format(
-                            device.inspector or QCoreApplication.translate("LeadWindow", "(master)"),
-                            device.id[:8],
-                            show_fingerprint(device.fingerprint),
-                        )
+                    text = QCoreApplication.translate("LeadWindow", "Accept {0} — device {1}, key {2}").format(
+                        device.inspector or QCoreApplication.translate("LeadWindow", "(master)"),
+                        device.id[:8],
+                        show_fingerprint(device.fingerprint),
                     )
+                    box = QCheckBox()
+                    if device.role == "master":  # another lead's desk: the lead's powers, its own choice
+                        self.new_masters.add(device.id)
+                        text += " — " + QCoreApplication.translate(
+                            "LeadWindow", "ANOTHER MASTER: it will have the lead's powers (scores, decisions, settings)"
+                        )
+                        box.setStyleSheet("color: #c62828; font-weight: bold")
+                    elif device.id in second:
+                        text += " — " + QCoreApplication.translate(
+                            "LeadWindow", "a second laptop of this inspector: check with them that it is theirs"
+                        )
+                        box.setStyleSheet("color: #b26a00")
+                    box.setText(text)
                     box.setObjectName(f"accept-{device.id}")
                     self.accept_boxes[device.id] = box
                     self.devices.addWidget(box)

@@ -606,7 +606,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="128"/>
-        <location filename="../../desktop/ui/lead.py" line="878"/>
+        <location filename="../../desktop/ui/lead.py" line="895"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
@@ -617,8 +617,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="130"/>
-        <location filename="../../desktop/ui/lead.py" line="1209"/>
-        <location filename="../../desktop/ui/lead.py" line="1220"/>
+        <location filename="../../desktop/ui/lead.py" line="1226"/>
+        <location filename="../../desktop/ui/lead.py" line="1237"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -629,7 +629,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="132"/>
-        <location filename="../../desktop/ui/lead.py" line="722"/>
+        <location filename="../../desktop/ui/lead.py" line="739"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
@@ -645,42 +645,42 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="135"/>
-        <location filename="../../desktop/ui/lead.py" line="579"/>
-        <location filename="../../desktop/ui/lead.py" line="723"/>
-        <location filename="../../desktop/ui/lead.py" line="1128"/>
+        <location filename="../../desktop/ui/lead.py" line="596"/>
+        <location filename="../../desktop/ui/lead.py" line="740"/>
+        <location filename="../../desktop/ui/lead.py" line="1145"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="136"/>
-        <location filename="../../desktop/ui/lead.py" line="506"/>
+        <location filename="../../desktop/ui/lead.py" line="523"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="200"/>
+        <location filename="../../desktop/ui/lead.py" line="201"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="224"/>
+        <location filename="../../desktop/ui/lead.py" line="229"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="225"/>
+        <location filename="../../desktop/ui/lead.py" line="230"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="238"/>
+        <location filename="../../desktop/ui/lead.py" line="243"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead.py" line="148"/>
-        <location filename="../../desktop/ui/lead.py" line="288"/>
-        <location filename="../../desktop/ui/lead.py" line="1099"/>
+        <location filename="../../desktop/ui/lead.py" line="293"/>
+        <location filename="../../desktop/ui/lead.py" line="1116"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
@@ -690,578 +690,588 @@
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="273"/>
+        <location filename="../../desktop/ui/lead.py" line="278"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="279"/>
+        <location filename="../../desktop/ui/lead.py" line="284"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="287"/>
+        <location filename="../../desktop/ui/lead.py" line="292"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="301"/>
+        <location filename="../../desktop/ui/lead.py" line="318"/>
         <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
         <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="479"/>
+        <location filename="../../desktop/ui/lead.py" line="496"/>
         <source>Adjudication and adjustment</source>
         <translation>裁定与调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="492"/>
+        <location filename="../../desktop/ui/lead.py" line="509"/>
         <source>Adjudicate an item&apos;s score</source>
         <translation>裁定指标得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="493"/>
+        <location filename="../../desktop/ui/lead.py" line="510"/>
         <source>Adjust the county&apos;s total</source>
         <translation>调整县区总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="494"/>
+        <location filename="../../desktop/ui/lead.py" line="511"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="502"/>
+        <location filename="../../desktop/ui/lead.py" line="519"/>
         <source>Score or change</source>
         <translation>得分或调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="505"/>
+        <location filename="../../desktop/ui/lead.py" line="522"/>
         <source>Why (it is printed with the result)</source>
         <translation>理由（将随结果打印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="512"/>
+        <location filename="../../desktop/ui/lead.py" line="529"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="514"/>
+        <location filename="../../desktop/ui/lead.py" line="531"/>
         <source>Withdraw</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="529"/>
+        <location filename="../../desktop/ui/lead.py" line="546"/>
         <source>No decision recorded yet.</source>
         <translation>尚无记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="531"/>
+        <location filename="../../desktop/ui/lead.py" line="548"/>
         <source>Recorded now: {0} — {1}</source>
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="556"/>
+        <location filename="../../desktop/ui/lead.py" line="573"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="564"/>
+        <location filename="../../desktop/ui/lead.py" line="581"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="389"/>
-        <location filename="../../desktop/ui/lead.py" line="489"/>
-        <location filename="../../desktop/ui/lead.py" line="565"/>
-        <location filename="../../desktop/ui/lead.py" line="749"/>
-        <location filename="../../desktop/ui/lead.py" line="776"/>
-        <location filename="../../desktop/ui/lead.py" line="876"/>
+        <location filename="../../desktop/ui/lead.py" line="406"/>
+        <location filename="../../desktop/ui/lead.py" line="506"/>
+        <location filename="../../desktop/ui/lead.py" line="582"/>
+        <location filename="../../desktop/ui/lead.py" line="766"/>
+        <location filename="../../desktop/ui/lead.py" line="793"/>
+        <location filename="../../desktop/ui/lead.py" line="893"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="334"/>
+        <location filename="../../desktop/ui/lead.py" line="351"/>
         <source>Import scores — {0}</source>
         <translation>导入得分 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="338"/>
+        <location filename="../../desktop/ui/lead.py" line="355"/>
         <source>Method</source>
         <translation>验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="354"/>
+        <location filename="../../desktop/ui/lead.py" line="371"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="370"/>
+        <location filename="../../desktop/ui/lead.py" line="387"/>
         <source>{0} problems: nothing will be imported until they are fixed.</source>
         <translation>发现 {0} 处问题：修正之前不会导入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="406"/>
-        <location filename="../../desktop/ui/lead.py" line="430"/>
+        <location filename="../../desktop/ui/lead.py" line="423"/>
+        <location filename="../../desktop/ui/lead.py" line="447"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="407"/>
+        <location filename="../../desktop/ui/lead.py" line="424"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="408"/>
-        <location filename="../../desktop/ui/lead.py" line="432"/>
-        <location filename="../../desktop/ui/lead.py" line="879"/>
+        <location filename="../../desktop/ui/lead.py" line="425"/>
+        <location filename="../../desktop/ui/lead.py" line="449"/>
+        <location filename="../../desktop/ui/lead.py" line="896"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="385"/>
+        <location filename="../../desktop/ui/lead.py" line="402"/>
         <source>{0} rows, all valid. Counties not in the sheet keep their scores.</source>
         <translation>共 {0} 行，全部有效。表中未列出的县区保留原有得分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="389"/>
+        <location filename="../../desktop/ui/lead.py" line="406"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="393"/>
+        <location filename="../../desktop/ui/lead.py" line="410"/>
         <source>{0} items, sum {1}</source>
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="567"/>
+        <location filename="../../desktop/ui/lead.py" line="584"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="568"/>
+        <location filename="../../desktop/ui/lead.py" line="585"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="569"/>
+        <location filename="../../desktop/ui/lead.py" line="586"/>
         <source>Complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="575"/>
+        <location filename="../../desktop/ui/lead.py" line="592"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="577"/>
+        <location filename="../../desktop/ui/lead.py" line="594"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="581"/>
-        <location filename="../../desktop/ui/lead.py" line="904"/>
-        <location filename="../../desktop/ui/lead.py" line="948"/>
+        <location filename="../../desktop/ui/lead.py" line="598"/>
+        <location filename="../../desktop/ui/lead.py" line="921"/>
+        <location filename="../../desktop/ui/lead.py" line="965"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="584"/>
+        <location filename="../../desktop/ui/lead.py" line="601"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="585"/>
+        <location filename="../../desktop/ui/lead.py" line="602"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="587"/>
+        <location filename="../../desktop/ui/lead.py" line="604"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="591"/>
+        <location filename="../../desktop/ui/lead.py" line="608"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="593"/>
+        <location filename="../../desktop/ui/lead.py" line="610"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="594"/>
+        <location filename="../../desktop/ui/lead.py" line="611"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="597"/>
+        <location filename="../../desktop/ui/lead.py" line="614"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="600"/>
+        <location filename="../../desktop/ui/lead.py" line="617"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="602"/>
+        <location filename="../../desktop/ui/lead.py" line="619"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="605"/>
+        <location filename="../../desktop/ui/lead.py" line="622"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="608"/>
+        <location filename="../../desktop/ui/lead.py" line="625"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="610"/>
+        <location filename="../../desktop/ui/lead.py" line="627"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="618"/>
+        <location filename="../../desktop/ui/lead.py" line="635"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="627"/>
+        <location filename="../../desktop/ui/lead.py" line="644"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="747"/>
+        <location filename="../../desktop/ui/lead.py" line="764"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="718"/>
-        <location filename="../../desktop/ui/lead.py" line="748"/>
+        <location filename="../../desktop/ui/lead.py" line="735"/>
+        <location filename="../../desktop/ui/lead.py" line="765"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="254"/>
+        <location filename="../../desktop/ui/lead.py" line="259"/>
         <source>Cancelled: nothing was merged; the master is exactly as it was before.</source>
         <translation>已取消：未合并任何内容，主库与合并前完全相同。</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/lead.py" line="300"/>
+        <source>ANOTHER MASTER: it will have the lead&apos;s powers (scores, decisions, settings)</source>
+        <translation>另一个汇总库：接受后它将拥有组长的权限（评分、裁定、设置）</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/lead.py" line="305"/>
+        <source>a second laptop of this inspector: check with them that it is theirs</source>
+        <translation>该检查员的第二台电脑：请与本人核实</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="322"/>
         <source>This report is kept under Merge history.</source>
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="499"/>
-        <location filename="../../desktop/ui/lead.py" line="750"/>
-        <location filename="../../desktop/ui/lead.py" line="877"/>
+        <location filename="../../desktop/ui/lead.py" line="516"/>
+        <location filename="../../desktop/ui/lead.py" line="767"/>
+        <location filename="../../desktop/ui/lead.py" line="894"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="586"/>
+        <location filename="../../desktop/ui/lead.py" line="603"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="612"/>
+        <location filename="../../desktop/ui/lead.py" line="629"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="615"/>
+        <location filename="../../desktop/ui/lead.py" line="632"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="625"/>
+        <location filename="../../desktop/ui/lead.py" line="642"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="642"/>
+        <location filename="../../desktop/ui/lead.py" line="659"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="645"/>
+        <location filename="../../desktop/ui/lead.py" line="662"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="651"/>
+        <location filename="../../desktop/ui/lead.py" line="668"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="708"/>
+        <location filename="../../desktop/ui/lead.py" line="725"/>
         <source>Every merge and dry run is kept in the master database. Choose one to see its report.</source>
         <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="717"/>
+        <location filename="../../desktop/ui/lead.py" line="734"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="719"/>
+        <location filename="../../desktop/ui/lead.py" line="736"/>
         <source>Files</source>
         <translation>文件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="720"/>
+        <location filename="../../desktop/ui/lead.py" line="737"/>
         <source>Merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="721"/>
+        <location filename="../../desktop/ui/lead.py" line="738"/>
         <source>Refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="751"/>
+        <location filename="../../desktop/ui/lead.py" line="768"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="752"/>
+        <location filename="../../desktop/ui/lead.py" line="769"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="790"/>
+        <location filename="../../desktop/ui/lead.py" line="807"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="791"/>
+        <location filename="../../desktop/ui/lead.py" line="808"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="792"/>
+        <location filename="../../desktop/ui/lead.py" line="809"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="793"/>
+        <location filename="../../desktop/ui/lead.py" line="810"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="819"/>
+        <location filename="../../desktop/ui/lead.py" line="836"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="824"/>
+        <location filename="../../desktop/ui/lead.py" line="841"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="826"/>
+        <location filename="../../desktop/ui/lead.py" line="843"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="832"/>
+        <location filename="../../desktop/ui/lead.py" line="849"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="834"/>
+        <location filename="../../desktop/ui/lead.py" line="851"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="844"/>
+        <location filename="../../desktop/ui/lead.py" line="861"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="852"/>
+        <location filename="../../desktop/ui/lead.py" line="869"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="855"/>
+        <location filename="../../desktop/ui/lead.py" line="872"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="862"/>
-        <location filename="../../desktop/ui/lead.py" line="998"/>
+        <location filename="../../desktop/ui/lead.py" line="879"/>
+        <location filename="../../desktop/ui/lead.py" line="1015"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="869"/>
+        <location filename="../../desktop/ui/lead.py" line="886"/>
         <source>Mark {0}</source>
         <translation>标记为{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="880"/>
+        <location filename="../../desktop/ui/lead.py" line="897"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="881"/>
+        <location filename="../../desktop/ui/lead.py" line="898"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="882"/>
+        <location filename="../../desktop/ui/lead.py" line="899"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="902"/>
+        <location filename="../../desktop/ui/lead.py" line="919"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="927"/>
+        <location filename="../../desktop/ui/lead.py" line="944"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="940"/>
+        <location filename="../../desktop/ui/lead.py" line="957"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="958"/>
+        <location filename="../../desktop/ui/lead.py" line="975"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="960"/>
+        <location filename="../../desktop/ui/lead.py" line="977"/>
         <source>overdue by {0} days</source>
         <translation>已逾期 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="962"/>
+        <location filename="../../desktop/ui/lead.py" line="979"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="964"/>
+        <location filename="../../desktop/ui/lead.py" line="981"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="966"/>
+        <location filename="../../desktop/ui/lead.py" line="983"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="969"/>
+        <location filename="../../desktop/ui/lead.py" line="986"/>
         <source>{0} of {1} counties</source>
         <translation>{0}/{1} 个县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="971"/>
+        <location filename="../../desktop/ui/lead.py" line="988"/>
         <source>{0} of {1} problems rectified</source>
         <translation>已整改 {0}/{1} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1026"/>
-        <location filename="../../desktop/ui/lead.py" line="1110"/>
+        <location filename="../../desktop/ui/lead.py" line="1043"/>
+        <location filename="../../desktop/ui/lead.py" line="1127"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1028"/>
+        <location filename="../../desktop/ui/lead.py" line="1045"/>
         <source>no: {0} items unscored</source>
         <translation>否：{0} 项未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1030"/>
-        <location filename="../../desktop/ui/lead.py" line="1112"/>
+        <location filename="../../desktop/ui/lead.py" line="1047"/>
+        <location filename="../../desktop/ui/lead.py" line="1129"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1054"/>
+        <location filename="../../desktop/ui/lead.py" line="1071"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1061"/>
+        <location filename="../../desktop/ui/lead.py" line="1078"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1066"/>
+        <location filename="../../desktop/ui/lead.py" line="1083"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1066"/>
+        <location filename="../../desktop/ui/lead.py" line="1083"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1092"/>
+        <location filename="../../desktop/ui/lead.py" line="1109"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1093"/>
+        <location filename="../../desktop/ui/lead.py" line="1110"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1117"/>
+        <location filename="../../desktop/ui/lead.py" line="1134"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1144"/>
+        <location filename="../../desktop/ui/lead.py" line="1161"/>
         <source>dry run</source>
         <translation>预检</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1144"/>
+        <location filename="../../desktop/ui/lead.py" line="1161"/>
         <source>merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1171"/>
+        <location filename="../../desktop/ui/lead.py" line="1188"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1173"/>
+        <location filename="../../desktop/ui/lead.py" line="1190"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1187"/>
+        <location filename="../../desktop/ui/lead.py" line="1204"/>
         <source>No exports (.yanshou or .db files) in {0}.</source>
         <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1180"/>
+        <location filename="../../desktop/ui/lead.py" line="1197"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1211"/>
+        <location filename="../../desktop/ui/lead.py" line="1228"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1226"/>
+        <location filename="../../desktop/ui/lead.py" line="1243"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1228"/>
+        <location filename="../../desktop/ui/lead.py" line="1245"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>

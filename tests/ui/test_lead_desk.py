@@ -944,3 +944,29 @@ def test_the_desk_checks_the_stored_results_when_it_opens(qtbot, tmp_path: Path)
     assert "verify" in again.state_label.text()
     again.close()
     ws.close()
+
+
+def test_another_master_is_accepted_only_by_its_own_warned_box(qtbot, desk: Desk, lead, tmp_path: Path) -> None:
+    """A second lead's desk offered to merge: its box says it gets the lead's powers; left
+    unticked it is refused, ticked it is enrolled as a master."""
+    from desktop.services import decisions
+
+    other = workspace.create(tmp_path / "other-master.db", role="master")
+    assert decisions.adjust(other, other.campaign.counties[0].code, "1", "另一位组长")
+    export = tmp_path / "usb" / "other-master.db"
+    sync.export(other, export)
+    other.close()
+    window = lead(desk.master)
+    dialog = window.merge([export])
+    qtbot.waitUntil(lambda: bool(dialog.reports), timeout=15000)
+    assert dialog.reports[0].status == "dry-run", dialog.reports[0].reason
+    [device] = dialog.accept_boxes
+    box = dialog.accept_boxes[device]
+    assert device in dialog.new_masters
+    assert tr("ANOTHER MASTER: it will have the lead's powers (scores, decisions, settings)") in box.text()
+    assert not box.isChecked()
+    click_box(qtbot, box)
+    qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.merged, timeout=15000)
+    assert dialog.reports[0].status == "merged", dialog.reports[0].reason
+    assert [d.role for d in dialog.reports[0].enrolled] == ["master"]
