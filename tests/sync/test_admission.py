@@ -5,11 +5,14 @@ stays writable, and its projection still equals a rebuild from the versions alon
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 from forge import forge
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from syncutil import Team, county, merge, raw, rebuilt, score, state
 
 from db import admission, canonical, local, versions
@@ -267,3 +270,120 @@ def test_a_device_invented_by_a_laptop_is_not_enrolled_on_its_word(team: Team) -
     [report] = sync.merge(master, [team.export(zhang, "zhang-2.db")], enroll=True)
     assert (report.status, report.code) == ("refused", "not_enrolled") and "vouches" in report.reason
     assert state(master) == before
+
+
+# --- random forgeries in random merge orders ------------------------------------------------------
+
+_SCORE_VALUES = ("1", "1.3", "7", "-1", "2")
+_FORGED_ENTITIES = ("score", "finding", "problem", "method_score", "adjustment", "adjudication", "campaign_settings", "note")
+
+
+@st.composite
+def forgeries(draw: st.DrawFn) -> dict[str, object]:
+    return {
+        "entity": draw(st.sampled_from(_FORGED_ENTITIES)),
+        "inspector": draw(st.sampled_from(("张三", "李四", "张\x00三", "张三\u200b"))),
+        "record": draw(st.sampled_from(("natural", "random", "李四's"))),
+        "parents": draw(st.sampled_from(("heads", "none", "other record", "two"))),
+        "score": draw(st.sampled_from(_SCORE_VALUES)),
+        "deleted": draw(st.booleans()),
+        "ahead_days": draw(st.sampled_from((0, 0, 3, 30, 400))),
+        "text": draw(st.sampled_from(("", "看到了", "x" * (admission.MAX_TEXT + 1), "a\x07b"))),
+        "order": draw(st.permutations((0, 1, 2))),
+        "batches": draw(st.booleans()),
+    }
+
+
+def _payload(ws: Workspace, f: dict[str, object]) -> tuple[str, dict[str, object]]:
+    code, who, entity = county(ws), str(f["inspector"]), str(f["entity"])
+    payload: dict[str, object] = {
+        "score": {"county": code, "item": "1.2.1", "inspector": who, "score": f["score"], "comment": f["text"]},
+        "finding": {"county": code, "item": "1.2.1", "inspector": who, "mode": "report", "text": f["text"] or "见", "status": "met",
+                    "area": ""},
+        "problem": {"county": code, "item": "1.2.1", "inspector": who, "description": f["text"] or "问题", "severity": "minor",
+                    "deadline": None, "created_at": "2018-09-12T00:00:00+00:00", "status": "verified"},
+        "method_score": {"county": code, "method": "self-check", "total": "100", "items": None},
+        "adjustment": {"county": code, "delta": "5", "reason": "自己加分"},
+        "adjudication": {"county": code, "item": "1.2.1", "score": "3", "reason": "自定"},
+        "campaign_settings": {"weights": {"self-check": "0", "third-party": "0", "inspection": "1"}},
+        "note": {"text": "?"},
+    }[entity]
+    keys = {"score": ("county", "item", "inspector"), "finding": ("county", "item", "inspector", "mode"),
+            "method_score": ("county", "method"), "adjustment": ("county",), "adjudication": ("county", "item")}
+    if f["record"] == "random" or entity in {"problem", "note"}:
+        record = versions.new_id()
+    elif f["record"] == "李四's":
+        record = records.score_id(ws, code, "1.1.1", "李四")
+    elif entity == "campaign_settings":
+        record = versions.natural_id(ws.campaign.id, entity)
+    else:
+        record = versions.natural_id(ws.campaign.id, entity, *(str(payload[k]) for k in keys[entity]))
+    return record, payload
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(f=forgeries())
+def test_random_forgeries_never_admit_what_the_rules_refuse(team: Team, f: dict[str, object]) -> None:
+    """Whatever an enrolled laptop's owner forges, in whatever order and batches it is merged
+    among honest files: the honest files merge; what the master holds obeys every rule (no
+    field device's version of the lead's kinds, none of another inspector's records, none
+    stamped beyond the bound); its projection equals a rebuild; the forged file is refused
+    unless the version it carries happens to be one the rules admit."""
+    run = next(_RUNS)
+    sub = Team(team.root / f"run-{run}", team.place)
+    try:
+        master = sub.master(f"master-{run}.db")
+        zhang, li = sub.laptop("张三", f"zhang-{run}.db"), sub.laptop("李四", f"li-{run}.db")
+        assert score(li, "1.1.1", "2")
+        assert score(zhang, "1.1.2", "1")
+        honest = [sub.export(li), sub.export(zhang, f"zhang-{run}-1.db")]
+        assert [r.status for r in merge(master, honest)] == ["merged", "merged"]
+        assert [r.status for r in merge(zhang, [sub.export(master, f"master-{run}.db")])] == ["merged"]
+        assert score(li, "1.2.2", "1")
+        honest_again = sub.export(li, f"li-{run}-2.db")
+        record, payload = _payload(zhang, f)
+        with zhang.read() as conn:
+            heads = [r[0] for r in conn.exec_driver_sql("SELECT version_id FROM head WHERE record_id = ?", (record,))]
+            other = [r[0] for r in conn.exec_driver_sql("SELECT version_id FROM head WHERE record_id <> ? LIMIT 1", (record,))]
+        parents = {"heads": heads, "none": [], "other record": other, "two": heads + other}[str(f["parents"])]
+        forge(zhang, entity=str(f["entity"]), record_id=record, payload=payload, deleted=bool(f["deleted"]) and bool(heads),
+              parents=parents, now_ms=admission.now_ms() + int(f["ahead_days"]) * 24 * 3600 * 1000)  # type: ignore[call-overload]
+        forged = sub.export(zhang, f"zhang-{run}-2.db")
+        files = [[honest_again, forged, honest[0]][i] for i in f["order"]]  # type: ignore[union-attr]
+        batches = [files[:1], files[1:]] if f["batches"] else [files]
+        reports = [r for batch in batches for r in merge(master, batch)]
+        by_file = {r.file: r for r in reports}
+        assert by_file[honest_again].status == "merged", by_file[honest_again].reason
+        assert by_file[honest[0]].status == "nothing-new"
+        _obeys_the_rules(master)
+        assert rebuilt(master) == {k: v for k, v in state(master).items() if k != "blob"}
+    finally:
+        sub.close()
+
+
+_RUNS = iter(range(10**6))
+
+
+def _obeys_the_rules(master: Workspace) -> None:
+    with master.read() as conn:
+        devices = {r[0]: (r[1], r[2]) for r in conn.exec_driver_sql("SELECT id, role, inspector FROM device")}
+        rows = conn.exec_driver_sql("SELECT version_id, record_id, entity, device_id, hlc, payload FROM version").all()
+        parents = conn.exec_driver_sql("SELECT version_id, parent_id FROM version_parent").all()
+    record_of = {r[0]: r[1] for r in rows}
+    owners: dict[str, set[str]] = {}
+    for vid, record, entity, device, hlc, text in rows:
+        role, inspector = devices[device]
+        body = json.loads(text)
+        assert entity in admission.ENTITIES, entity
+        assert admission.hlc_ms(int(hlc)) <= admission.now_ms() + admission.CLOCK_BOUND_MS
+        if role == "field":
+            assert entity not in admission.LEAD_ENTITIES, (vid, entity)
+            assert body.get("inspector") == inspector, (vid, body)
+            assert not (entity == "problem" and body.get("status") == "verified")
+        if entity in admission.INSPECTOR_ENTITIES:
+            owners.setdefault(record, set()).add(body["inspector"])
+        for key, value in body.items():
+            assert not (isinstance(value, str) and admission.check_text(key, value)), (vid, key)
+    assert all(len(who) == 1 for who in owners.values()), owners
+    for vid, parent in parents:
+        assert record_of.get(parent, record_of[vid]) == record_of[vid]
