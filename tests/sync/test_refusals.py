@@ -24,8 +24,9 @@ from sqlalchemy import event, text
 from syncutil import Team, county, evidence, intact, merge, raw, rebuilt, score, sqlite_only, state
 
 from db import canonical, migrations, versions
-from db.errors import DiskFull, NotAdmitted
+from db.errors import DiskFull
 from desktop import paths
+from desktop.core.errors import InputError
 from desktop.services import records, sync
 from desktop.services.workspace import Workspace, create, open_workspace
 
@@ -252,12 +253,19 @@ def test_values_no_yanshou_writes_are_refused(team: Team, edit: str, code: str) 
 
 def test_a_nul_in_an_inspectors_name_refuses_the_file(team: Team) -> None:
     master = team.master()
-    laptop = team.laptop("张\x00三", "odd.db")
-    with pytest.raises(NotAdmitted, match="U\\+0000"):  # this program refuses to write it …
-        score(laptop, "1.1.1", "2")
+    with pytest.raises(InputError, match="U\\+0000"):  # this program refuses such a name at init …
+        team.laptop("张\x00三", "odd.db")
+    laptop = team.laptop("张三", "odd.db")
+    assert score(laptop, "1.1.1", "2")
     forge(laptop, entity="score", record_id=records.score_id(laptop, county(laptop), "1.1.1", "张\x00三"),
           payload={"county": county(laptop), "item": "1.1.1", "inspector": "张\x00三", "score": "2", "comment": ""})
-    report = refused(master, team.export(laptop), "contents", enroll=True)  # … and a forged one is refused
+    path = team.export(laptop)
+    conn = raw(path)  # … and a file whose device and version name one is refused
+    try:
+        conn.execute("UPDATE device SET inspector = '张' || char(0) || '三' WHERE id = ?", (laptop.identity.device_id,))
+    finally:
+        conn.close()
+    report = refused(master, path, "contents", enroll=True)
     assert "no Yanshou writes" in report.reason
 
 
