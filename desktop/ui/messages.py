@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from db.errors import KnownDatabaseError
+from db.errors import KnownDatabaseError, NotAdmitted
 from desktop.core.errors import InputError
 
 
@@ -28,7 +28,7 @@ def _database(code: str) -> str:
             "Messages", "This is not a database address Yanshou knows. A master on a server is postgresql://user@host/database."
         ),
         "not_admitted": QCoreApplication.translate(
-            "Messages", "This change is not allowed on this computer; nothing was written. Lead's records are entered on the master."
+            "Messages", "This change breaks a rule of the inspection's records; nothing was written."
         ),
         "unknown": QCoreApplication.translate("Messages", "That conflict or version is no longer there; look at the list again."),
         "ambiguous": QCoreApplication.translate("Messages", "More than one conflict or version starts like that."),
@@ -92,6 +92,8 @@ def explain(exc: BaseException) -> str:
             where = field_name(exc.source)
             lines.append(QCoreApplication.translate("Messages", "{0}: {1}").format(where, input_problem(problem.code)))
         return "\n".join(lines)
+    if isinstance(exc, NotAdmitted):
+        return QCoreApplication.translate("Messages", "{0}\n\n{1}").format(exc.path, not_admitted(exc.rule))
     if isinstance(exc, KnownDatabaseError):
         return QCoreApplication.translate("Messages", "{0}\n\n{1}").format(exc.path, _database(exc.code))
     if isinstance(exc, OSError):
@@ -99,6 +101,33 @@ def explain(exc: BaseException) -> str:
             getattr(exc, "filename", "") or "", exc.strerror or ""
         )
     return QCoreApplication.translate("Messages", "Something went wrong; the details were written to the error log.")
+
+
+def not_admitted(rule: str) -> str:
+    """Why a write on this computer was refused by the admission check (db.admission.RULES),
+    and what to do instead. Nothing was written."""
+    return {
+        "lead_only": QCoreApplication.translate(
+            "Messages", "This change is not allowed on this computer; nothing was written. Lead's records are entered on the master."
+        ),
+        "owner": QCoreApplication.translate(
+            "Messages", "Another inspector's records cannot be changed or deleted here; nothing was written."
+        ),
+        "value": QCoreApplication.translate(
+            "Messages",
+            "The value is not valid: a score goes from 0 to the item's points in steps of 0.5, and a status, county or item "
+            "must be one of the campaign's. Nothing was written.",
+        ),
+        "text": QCoreApplication.translate(
+            "Messages", "The text is too long (at most 5,000 characters) or holds control characters; nothing was written."
+        ),
+        "name": QCoreApplication.translate(
+            "Messages", "The name holds invisible characters or line breaks, or is too long; nothing was written."
+        ),
+        "clock": QCoreApplication.translate(
+            "Messages", "This computer's clock looks wrong; correct the date and time, then try again. Nothing was written."
+        ),
+    }.get(rule, _database("not_admitted"))
 
 
 def refusal(code: str) -> str:
