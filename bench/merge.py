@@ -17,7 +17,7 @@ anything that asks desktop.paths is imported, so keys, quarantine and backups st
 4. BASELINE: a copy of the empty master, plain sqlite3 with the app's PRAGMAs; per file
    ATTACH, one transaction of INSERT … SELECT (devices, versions, parents, missing blobs),
    COMMIT, DETACH.
-5. OUR MERGE: desktop.services.sync.merge(master, files, enroll=sync.merging.Enrolment(field=True, same_inspector=True)), the whole call.
+5. OUR MERGE: desktop.services.sync.merge(master, files, enroll=…every laptop…), the whole call.
 6. BASELINE again on a fresh copy, so that neither side only ever runs first; the ratio is
    against the faster of the two baseline runs (the stricter reading).
 7. RE-MERGE of one merged file, then of all of them: each must be "nothing new".
@@ -116,6 +116,7 @@ def fill_laptop(ws: Workspace, plan: LaptopPlan, shared: bytes, rng: random.Rand
     inspector = ws.identity.inspector or ""
     campaign = ws.campaign.id
     cells = [(c.code, n.code) for c in ws.campaign.counties for n in ws.campaign.indicator_set.items]
+    points = {n.code: n.points for n in ws.campaign.indicator_set.items}
     modes = [m.value for m in InspectionMode]
     written = 0
     with ws.write() as conn:
@@ -143,7 +144,7 @@ def fill_laptop(ws: Workspace, plan: LaptopPlan, shared: bytes, rng: random.Rand
             for index, (county, item) in enumerate(cells_now):
                 if written >= plan.versions:
                     break
-                score = str(Decimal(rng.randint(0, 20)) / 2)
+                score = str(Decimal(rng.randint(0, int(points[item] * 2))) / 2)  # on the item's grid
                 comment = f"第{round_ + 1}轮评分"
                 put(
                     "score", versions.natural_id(campaign, "score", county, item, inspector),

@@ -120,16 +120,21 @@ def _depth(value: Any, limit: int) -> bool:
     return True
 
 
-def loads(data: str | bytes, *, max_depth: int = 32) -> Any:
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value this program writes")
+
+
+def loads(data: str | bytes, *, max_depth: int = 32, strict_keys: bool = True) -> Any:
     """JSON from outside, read strictly: no duplicate key (two readers could each take a
     different one), no NaN or Infinity, nesting at most `max_depth` deep. Raises ValueError
-    for all of these, and for nesting so deep that the parser itself gives up."""
-
-    def constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a JSON value this program writes")
-
+    for all of these, and for nesting so deep that the parser itself gives up. With
+    `strict_keys` False a duplicate key is left to the caller, who compares the text with its
+    canonical encoding (which a duplicate cannot match): the quicker path for many."""
     try:
-        value = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=constant)
+        if strict_keys:
+            value = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_constant)
+        else:
+            value = json.loads(data, parse_constant=_constant)
     except RecursionError:
         raise ValueError("nested too deep") from None
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +28,12 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://yanshou.invalid/record")
 
 def natural_id(campaign_key: str, entity: str, *key: str) -> str:
     """The id of a record with a natural key; the same on every machine."""
-    return str(uuid.uuid5(NAMESPACE, canonical.dumps([campaign_key, entity, *key])))
+    parts = [campaign_key, entity, *key]
+    if all(isinstance(p, str) and unicodedata.is_normalized("NFC", p) for p in parts):  # canonical already (the common case)
+        encoded = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    else:
+        encoded = canonical.dumps(parts)
+    return str(uuid.uuid5(NAMESPACE, encoded))
 
 
 def new_id() -> str:
