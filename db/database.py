@@ -7,6 +7,8 @@ transaction: a file that exists is a whole one.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +25,11 @@ from db.errors import DeviceKeyMissing, KnownDatabaseError, NotAdmitted, NotInit
 Identity = local.Identity  # who writes in this file (db.local)
 
 
+def writable(path: Path) -> bool:
+    """Whether SQLite can write the file: the file and its folder (the WAL's -shm lives there)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 class Database:
     """A SQLite file, or a master on a PostgreSQL server (`url`; db.postgres). `path` is
     what messages name: the file, or the server's user@host/db (never a password)."""
@@ -34,6 +41,7 @@ class Database:
         # what a version must be beyond the structural rules (db.admission): the services
         # set the application's value check from the campaign when they open the database
         self.policy = admission.Policy()
+        self.read_only = False  # a file on a read-only disk: opened as it is, never written
 
     @property
     def on_server(self) -> bool:
@@ -58,6 +66,15 @@ class Database:
         if path.is_dir():
             raise NotYanshouDatabase(path, "this is a folder, not a database file")
         migrations.check_file(path)
+        if not writable(path):  # a read-only disk (a CD, a write-protected stick): read it as it is
+            wal = path.with_name(path.name + "-wal")
+            pending = wal.is_file() and wal.stat().st_size > 0  # immutable would not see commits still in it
+            engine = engines.sqlite_engine(path, readonly=pending, immutable=not pending)
+            database = cls(path, engine)
+            database.read_only = True
+            if check:
+                migrations.quick_check(engine, path)
+            return database
         engine = engines.sqlite_engine(path)
         migrations.upgrade(engine, path)
         if check:
@@ -191,6 +208,21 @@ class Database:
         if stored is None or bytes(stored) != signer.public_der:
             raise KnownDatabaseError(self.path, "the device key on this computer does not match the database")
         return signer
+
+    def copy_to(self, folder: Path) -> Database:
+        """A writable copy of this SQLite file in `folder` (backup API: its WAL comes along),
+        with the same policy: what a dry run of a merge works on when the file is read-only."""
+        target = folder / self.path.name
+        with self.engine.connect() as conn:  # through our own connection: a read-only file opens only as we opened it
+            raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+            made = sqlite3.connect(target)
+            try:
+                raw.backup(made)
+            finally:
+                made.close()
+        copy = Database(target, engines.sqlite_engine(target))
+        copy.policy = self.policy
+        return copy
 
     def close(self) -> None:
         self.engine.dispose()

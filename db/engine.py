@@ -31,9 +31,12 @@ def file_uri(path: Path, query: str = "") -> str:
     return path.resolve().as_uri() + (f"?{query}" if query else "")
 
 
-def sqlite_engine(path: Path, *, readonly: bool = False) -> Engine:
-    """An engine for one SQLite file. `readonly` opens it with mode=ro (never creates)."""
-    uri = file_uri(path, "mode=ro" if readonly else "")
+def sqlite_engine(path: Path, *, readonly: bool = False, immutable: bool = False) -> Engine:
+    """An engine for one SQLite file. `readonly` opens it with mode=ro (never creates);
+    `immutable` also tells SQLite the file cannot change (a read-only disk: no lock, no -shm
+    file to make beside it)."""
+    uri = file_uri(path, "mode=ro&immutable=1" if immutable else "mode=ro" if readonly else "")
+    readonly = readonly or immutable
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -105,4 +108,6 @@ def translate(exc: DBAPIError, path: Path | str) -> Exception:
         return DiskFull(path, "the disk is full; nothing was written")
     if "readonly" in text or "read-only" in text:
         return KnownDatabaseError(path, "the file cannot be written (read-only)")
+    if "unable to open database file" in text:
+        return KnownDatabaseError(path, "the database cannot be opened: its folder is read-only or gone; copy it to a folder you can write")
     return exc

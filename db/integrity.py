@@ -3,7 +3,9 @@ state against a rebuild from the versions alone."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
@@ -57,6 +59,13 @@ def check_projection(database: Database, *, limit: int = 20) -> ProjectionReport
     """Rebuild the current state from the versions in a transaction that is always rolled
     back, and compare it with what is stored, table by table, set against set (a row edited
     by hand in a `current_*` table shows here). The first `limit` differences are named."""
+    if database.read_only:  # the rebuild is written (then rolled back): on a copy, for a file on a read-only disk
+        with tempfile.TemporaryDirectory(prefix="yanshou-verify-") as work:
+            copy = database.copy_to(Path(work))
+            try:
+                return check_projection(copy, limit=limit)
+            finally:
+                copy.close()
     differences: list[tuple[str, str, tuple[object, ...]]] = []
     keep = " ON COMMIT DROP" if database.engine.dialect.name == "postgresql" else ""
     try:

@@ -1251,6 +1251,23 @@ def merge(
     merged stays correct: step 4 adds only what step 3 checked, and requires that the rest
     was already here.
     """
+    if database.read_only and not dry_run:
+        raise KnownDatabaseError(
+            database.path, "the database is on a read-only disk: copy it to a folder you can write to merge (a dry run works here)"
+        )
+    if dry_run and database.read_only:  # a master on a read-only disk: the dry run works on a copy of it
+        with tempfile.TemporaryDirectory(prefix="yanshou-dry-run-") as work:
+            try:
+                copy = database.copy_to(Path(work))
+            except (OSError, sqlite3.Error) as exc:
+                raise KnownDatabaseError(database.path, f"a copy for the dry run could not be made ({exc})") from exc
+            try:
+                return merge(
+                    copy, files, quarantine_dir=quarantine_dir, backup_dir=backup_dir, enroll=enroll, dry_run=True, now=now,
+                    progress=progress, cancelled=cancelled, max_file_bytes=max_file_bytes,
+                )
+            finally:
+                copy.close()
     now = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     reports: list[FileReport] = []
     backed_up = False

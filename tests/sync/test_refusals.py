@@ -602,3 +602,27 @@ def test_a_manifest_nested_too_deep_refuses_its_file_not_the_batch(team: Team) -
     reports = sync.merge(master, [deep, fine], enroll=True)
     assert [r.status for r in reports] == ["refused", "merged"]
     quarantine_is_empty()
+
+
+def test_a_master_on_a_read_only_disk_is_read_checked_and_dry_run(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file cannot be written (a read-only disk, simulated: as root a chmod would not stop
+    SQLite): it opens as it is, its results and checks work, a dry run works on a copy, a merge
+    says why it cannot, and the file is not touched."""
+    from db import database, integrity
+    from db.errors import KnownDatabaseError
+
+    master, laptop, newer = seeded(team)
+    sqlite_only(master, "a read-only disk is a file's")
+    path = master.path
+    master.close()
+    before = path.read_bytes()
+    monkeypatch.setattr(database, "writable", lambda _p: False)
+    with open_workspace(path) as ro:
+        assert ro.database.read_only
+        assert integrity.check_projection(ro.database).equal
+        [dry] = sync.merge(ro, [newer], enroll=True, dry_run=True)
+        assert dry.status == "dry-run" and dry.versions_added == 2, dry
+        with pytest.raises(KnownDatabaseError, match="read-only disk"):
+            sync.merge(ro, [newer], enroll=True)
+    assert path.read_bytes() == before
+    quarantine_is_empty()
