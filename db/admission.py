@@ -249,8 +249,10 @@ def check(
         raise Inadmissible("lead_only", f"a field laptop wrote a {entity}, which only the lead's master writes: do it on the master")
     if len(v.parents) > 1 and not master:
         raise Inadmissible("lead_only", "a field laptop settled a conflict, which only the lead's master does")
-    if entity == "problem" and payload.get("status") == "verified" and not master and not v.deleted:
-        raise Inadmissible("lead_only", "a field laptop marked a problem verified, which only the lead does")
+    if entity == "problem" and payload.get("status") == "verified" and not master:  # its tombstone too: verified is the lead's
+        raise Inadmissible(
+            "lead_only", "a field laptop marked a problem verified (or changed or deleted a verified one), which only the lead does",
+        )
     # the record: its id, its entity, its parents
     if entity in NATURAL_KEYS and v.record_id != _natural_id(campaign_key, entity, payload):
         raise Inadmissible("record", f"its record id is not the one its {entity}'s key gives")

@@ -387,3 +387,27 @@ def _obeys_the_rules(master: Workspace) -> None:
     assert all(len(who) == 1 for who in owners.values()), owners
     for vid, parent in parents:
         assert record_of.get(parent, record_of[vid]) == record_of[vid]
+
+
+def test_a_laptop_cannot_delete_a_problem_the_lead_verified(team: Team) -> None:
+    """A tombstone carries the record's last payload: of a verified problem, it is the lead's."""
+    from desktop.services import inspection
+
+    master, zhang, _ = two_inspectors(team)
+    inspection.save_problem(zhang, county(zhang), "1.1.2", description="公开栏未更新", severity="minor", deadline=None)
+    assert [r.status for r in merge(master, [team.export(zhang, "zhang-2.db")])] == ["merged"]
+    with master.read() as conn:
+        record, payload = conn.exec_driver_sql("SELECT record_id, description FROM current_problem").one()
+    with master.write() as conn:  # the lead verifies it (as the rectification board does, evidence aside)
+        from desktop import paths
+
+        signer = master.database.signer(paths.keys_dir(), conn)
+        current = versions.current_payload(conn, record)
+        assert current is not None
+        versions.put(conn, signer, entity="problem", record_id=record, payload={**current[0], "status": "verified"})
+    assert [r.status for r in merge(zhang, [team.export(master, "master-2.db")])] == ["merged"]
+    with zhang.read() as conn:
+        current = versions.current_payload(conn, record)
+    assert current is not None and current[0]["status"] == "verified" and payload
+    forge(zhang, entity="problem", record_id=record, payload=current[0], deleted=True)
+    refused_with(master, team.export(zhang, "zhang-3.db"), "lead_only")

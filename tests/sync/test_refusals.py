@@ -611,7 +611,7 @@ def test_a_master_on_a_read_only_disk_is_read_checked_and_dry_run(team: Team, mo
     from db import database, integrity
     from db.errors import KnownDatabaseError
 
-    master, laptop, newer = seeded(team)
+    master, _, newer = seeded(team)
     sqlite_only(master, "a read-only disk is a file's")
     path = master.path
     master.close()
