@@ -310,6 +310,9 @@ def _merge_line(r: FileReport) -> list[str]:
         f"key fingerprint {show_fingerprint(d.fingerprint)}"
         for d in r.enrolled
     ]
+    if r.clock_ahead_ms:
+        lines.append(f"  note: the clock of {who} runs {r.clock_ahead_ms / 3_600_000:.1f} hours ahead of this computer's; correct it")
+    lines += [f"  note: device {d[:8]} is a second laptop of {who}, accepted by name" for d in r.second_laptops]
     return lines
 
 

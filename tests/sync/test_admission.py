@@ -411,3 +411,24 @@ def test_a_laptop_cannot_delete_a_problem_the_lead_verified(team: Team) -> None:
     assert current is not None and current[0]["status"] == "verified" and payload
     forge(zhang, entity="problem", record_id=record, payload=current[0], deleted=True)
     refused_with(master, team.export(zhang, "zhang-3.db"), "lead_only")
+
+
+def test_a_clock_a_few_days_ahead_is_admitted_and_pointed_out(team: Team, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli import main
+
+    master = team.master()
+    laptop = team.laptop("张三")
+    laptop.database.policy.clock = lambda: admission.now_ms() + 2 * 24 * 3600 * 1000
+    assert score(laptop, "1.1.1", "2")
+    path = team.export(laptop)
+    if master.database.on_server:
+        [report] = merge(master, [path])
+    else:
+        master.close()
+        assert main(["merge", str(master.path), str(path), "--enroll"]) == 0
+        assert "hours ahead of this computer's" in capsys.readouterr().out
+        from desktop.services.workspace import open_workspace
+
+        with open_workspace(master.path) as again:  # the kept report says it too
+            [report] = sync.merge_reports(again)[0].files
+    assert report.status == "merged" and report.clock_ahead_ms > 47 * 3600 * 1000
