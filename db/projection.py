@@ -322,9 +322,10 @@ def _settle(conn: Connection, record_id: str) -> None:
     )
 
 
-def head_rows(conn: Connection, record_id: str) -> list[tuple[str, str, bool, str]]:
-    """The record's heads as (version_id, entity, deleted, payload), the provisional winner first."""
-    return [(r[0], r[1], bool(r[2]), r[3]) for r in conn.execute(_HEADS, {"r": record_id})]
+def head_rows(conn: Connection, record_id: str) -> list[tuple[str, str, bool, str, str]]:
+    """The record's heads as (version_id, entity, deleted, payload, device_id), the
+    provisional winner first."""
+    return [(r[0], r[1], bool(r[2]), r[3], r[5]) for r in conn.execute(_HEADS, {"r": record_id})]
 
 
 def heads(conn: Connection, record_id: str) -> list[str]:

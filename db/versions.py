@@ -104,7 +104,7 @@ def put(
     holds writes nothing and returns None: importing the same sheet twice adds no versions.
     """
     payload = canonical.normalise(payload)
-    heads = _heads(conn, record_id)
+    heads = projection.head_rows(conn, record_id)
     identity = local.identity(conn)
     if len(heads) == 1 and (json.loads(heads[0][3]), heads[0][2]) == (payload, deleted):
         return None
@@ -159,16 +159,6 @@ def sign(
 def _owner(payload_text: str) -> str | None:
     owner = json.loads(payload_text).get("inspector")
     return owner if isinstance(owner, str) else None
-
-
-_HEADS = text(
-    "SELECT v.version_id, v.entity, v.deleted, v.payload, v.device_id FROM head h "
-    "JOIN version v ON v.version_id = h.version_id WHERE h.record_id = :r ORDER BY v.hlc DESC, v.device_id DESC"
-)
-
-
-def _heads(conn: Connection, record_id: str) -> list[tuple[str, str, bool, str, str]]:
-    return [(r[0], r[1], bool(r[2]), r[3], r[4]) for r in conn.execute(_HEADS, {"r": record_id})]
 
 
 POLICY = "yanshou.admission"  # the key of a connection's `info` that holds its database's Policy
