@@ -291,7 +291,7 @@ def check(
         raise Inadmissible(
             "clock",
             f"it is stamped {days:.0f} days ahead of this computer's clock: the clock of {author.shown()} is wrong "
-            "(or this computer's is); correct it and export again",
+            "(or this computer's is); correct it, then on that laptop 'yanshou renew' its database and export the new one",
         )
 
 

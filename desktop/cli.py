@@ -117,6 +117,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("db", type=location)
     p.add_argument("out", type=Path)
 
+    p = sub.add_parser(
+        "renew", help="a new database for this laptop carrying its inspector's work, written anew (after its clock was wrong)",
+    )
+    p.add_argument("db", type=Path, metavar="LAPTOP")
+    p.add_argument("out", type=Path, metavar="NEW")
+
     p = sub.add_parser("merge", help="merge laptops' exports into the master (or the master's export into a laptop)")
     p.add_argument("db", type=location, metavar="MASTER")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -286,6 +292,17 @@ def _export(args: argparse.Namespace) -> int:
     m = snap.manifest
     print(f"exported {source} to {snap.path}: export #{m.number} of device {m.device_id[:8]}, {snap.versions} versions, "
           f"{snap.blobs} evidence files, {snap.size} bytes, sha256 {snap.sha256[:16]}… (signed manifest; read back and verified)")
+    return 0
+
+
+def _renew(args: argparse.Namespace) -> int:
+    from desktop.services.sync import device_fingerprint, renew
+
+    with _open(args.db) as ws, renew(ws, args.out) as new:
+        with new.read() as conn:
+            count = conn.exec_driver_sql("SELECT count(*) FROM version").scalar()
+        print(f"renewed {args.db} as {args.out}: {count} versions of {new.identity.inspector}'s work, written anew by device "
+              f"{new.identity.device_id[:8]} (key fingerprint {device_fingerprint(new)}); export it and merge it on the master")
     return 0
 
 
@@ -520,6 +537,7 @@ _COMMANDS = {
     "import-sheet": _import_sheet,
     "results": _results,
     "export": _export,
+    "renew": _renew,
     "merge": _merge,
     "conflicts": _conflicts,
     "resolve": _resolve,

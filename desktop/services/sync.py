@@ -21,7 +21,7 @@ from db import integrity, snapshot, versions
 from db import merge as merging
 from db.errors import KnownDatabaseError
 from desktop import paths
-from desktop.services.workspace import Workspace
+from desktop.services.workspace import Workspace, create_for
 
 Cancelled = merging.Cancelled
 FileReport = merging.FileReport
@@ -85,6 +85,49 @@ def _max_import_bytes() -> int:
     """The largest file merged: YANSHOU_MAX_IMPORT_MB, else the data layer's default."""
     given = os.environ.get("YANSHOU_MAX_IMPORT_MB", "").strip()
     return int(given) * 1024 * 1024 if given.isdigit() and int(given) > 0 else merging.MAX_FILE_BYTES
+
+
+def renew(old: Workspace, target: Path) -> Workspace:
+    """A new database for this laptop, from a new device, carrying its inspector's current
+    work written anew: stamped by this computer's clock (which must now be right) and signed
+    by the new key. The way out for a laptop whose clock was wrong when it wrote (the master
+    refuses versions stamped over a week ahead, and every export carries them): the old file
+    is kept as it was; the new one is exported and accepted as the inspector's laptop."""
+    from db import blobs, projection, reference
+
+    if old.identity.role != "field" or not old.identity.inspector:
+        raise SyncError(old.path, "only a field laptop's database is renewed", "not_field")
+    with old.read() as src:
+        stored = reference.load(src, old.identity.campaign_id)
+        assert stored is not None and old.reference_campaign is not None
+        rows = src.execute(_OWN_RECORDS, {"d": old.identity.device_id}).all()
+    new = create_for(target, old.reference_campaign, role="field", inspector=old.identity.inspector, document=stored.document)
+    try:
+        with old.read() as src, new.write() as dst:
+            signer = new.database.signer(paths.keys_dir(), dst)
+            for record_id, entity in rows:
+                current = projection.current(src, record_id)
+                if current is None or current[1]:
+                    continue  # deleted: nothing to carry
+                hashes = json.loads(src.execute(_HEAD_BLOBS, {"r": record_id}).scalar() or "[]")
+                for sha in hashes:
+                    mime = src.execute(text("SELECT mime FROM blob WHERE sha256 = :h"), {"h": sha}).scalar()
+                    if mime is not None:
+                        blobs.put_bytes(dst, b"".join(blobs.read(src, sha)), mime, sha)
+                versions.put(dst, signer, entity=entity, record_id=record_id, payload=current[0], blob_hashes=hashes)
+    except BaseException:
+        new.close()
+        for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return new
+
+
+_OWN_RECORDS = text("SELECT DISTINCT record_id, entity FROM version WHERE device_id = :d ORDER BY record_id")
+_HEAD_BLOBS = text(
+    "SELECT v.blob_hashes FROM head h JOIN version v ON v.version_id = h.version_id WHERE h.record_id = :r "
+    "ORDER BY v.hlc DESC, v.device_id DESC LIMIT 1"
+)
 
 
 def check_state(ws: Workspace) -> integrity.ProjectionReport:

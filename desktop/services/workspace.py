@@ -127,9 +127,16 @@ def inspector_name(name: str) -> str:
 
 
 def create(path: Path | str, *, role: str, campaign_file: Path | None = None, inspector: str | None = None) -> Workspace:
+    return create_for(path, load_campaign_file(campaign_file), role=role, inspector=inspector)
+
+
+def create_for(
+    path: Path | str, campaign: Campaign, *, role: str, inspector: str | None = None, document: dict[str, Any] | None = None,
+) -> Workspace:
+    """A new database of a campaign; `document`, the campaign as another database stores it
+    (so that both hold the very same reference data)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
-    campaign = load_campaign_file(campaign_file)
     database = Database.create(
         path,
         role=role,
@@ -137,7 +144,7 @@ def create(path: Path | str, *, role: str, campaign_file: Path | None = None, in
         inspector=inspector_name(inspector) if inspector else None,
         campaign_key=campaign.id,
         campaign_name=campaign.name,
-        document=campaign.to_document(),
+        document=document if document is not None else campaign.to_document(),
         indicators=[
             reference.IndicatorNode(n.code, int(n.level), n.parent, n.name, str(n.points)) for n in campaign.indicator_set.nodes
         ],

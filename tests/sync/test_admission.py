@@ -13,7 +13,8 @@ import pytest
 from forge import forge
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from syncutil import Team, county, merge, raw, rebuilt, score, state
+from sqlalchemy import text
+from syncutil import Team, county, evidence, merge, raw, rebuilt, score, state
 
 from db import admission, canonical, local, versions
 from db.merge import Enrolment
@@ -371,9 +372,9 @@ def _obeys_the_rules(master: Workspace) -> None:
         parents = conn.exec_driver_sql("SELECT version_id, parent_id FROM version_parent").all()
     record_of = {r[0]: r[1] for r in rows}
     owners: dict[str, set[str]] = {}
-    for vid, record, entity, device, hlc, text in rows:
+    for vid, record, entity, device, hlc, payload_text in rows:
         role, inspector = devices[device]
-        body = json.loads(text)
+        body = json.loads(payload_text)
         assert entity in admission.ENTITIES, entity
         assert admission.hlc_ms(int(hlc)) <= admission.now_ms() + admission.CLOCK_BOUND_MS
         if role == "field":
@@ -432,3 +433,27 @@ def test_a_clock_a_few_days_ahead_is_admitted_and_pointed_out(team: Team, capsys
         with open_workspace(master.path) as again:  # the kept report says it too
             [report] = sync.merge_reports(again)[0].files
     assert report.status == "merged" and report.clock_ahead_ms > 47 * 3600 * 1000
+
+
+def test_a_laptop_whose_clock_was_a_year_ahead_is_renewed_and_its_work_merges(team: Team) -> None:
+    """Its versions stamped a year ahead stay refused (every export carries them); once its
+    clock is right, `renew` writes its inspector's current work anew from a new device, and
+    that reaches the master: the inspector is not stranded."""
+    from desktop.services.sync import renew
+
+    master = team.master()
+    laptop = team.laptop("张三")
+    laptop.database.policy.clock = lambda: admission.now_ms() + YEAR_MS
+    assert score(laptop, "1.1.1", "2")
+    assert score(laptop, "1.1.2", "1.5", comment="材料齐全")
+    sha = evidence(laptop, b"\xff\xd8 a photo of the notice board " * 40)
+    [report] = merge(master, [team.export(laptop)])
+    assert (report.status, report.code) == ("refused", "clock")
+    laptop.database.policy.clock = admission.now_ms  # corrected
+    with renew(laptop, team.root / "张三-renewed.db") as renewed:
+        [report] = merge(master, [team.export(renewed)])
+        assert report.status == "merged", report.reason
+    with master.read() as conn:
+        scores = dict(conn.exec_driver_sql("SELECT item, score FROM current_score WHERE inspector = '张三'").all())
+        photos = conn.execute(text("SELECT count(*) FROM blob WHERE sha256 = :h"), {"h": sha}).scalar()
+    assert scores == {"1.1.1": "2", "1.1.2": "1.5"} and photos == 1
