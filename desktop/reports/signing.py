@@ -94,11 +94,7 @@ def sign_pdf(pdf: bytes, key: ec.EllipticCurvePrivateKey, who: SignerInfo, *, re
         signing_cert=asn1_cert, signing_key=asn1_key, cert_registry=SimpleCertificateStore.from_certs([asn1_cert])
     )
     short = who.device_id.split("-")[0]
-    stamp = TextStampStyle(
-        stamp_text=f"Digitally signed (PAdES)\nDevice: {short}\nSigned at: %(ts)s",
-        timestamp_format="%Y-%m-%d %H:%M:%S UTC",
-        border_width=1,
-    )
+    stamp = TextStampStyle(stamp_text=f"Digitally signed (PAdES)\nDevice: {short}\nSigned at: %(ts)s", border_width=1)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
@@ -109,8 +105,18 @@ def sign_pdf(pdf: bytes, key: ec.EllipticCurvePrivateKey, who: SignerInfo, *, re
     spec = fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=-1, box=SIGNATURE_BOX)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
-    signers.PdfSigner(meta, signer=signer, stamp_style=stamp, new_field_spec=spec).sign_pdf(writer, output=out)
+    signers.PdfSigner(meta, signer=signer, stamp_style=stamp, new_field_spec=spec).sign_pdf(
+        writer, output=out, appearance_text_params={"ts": stamp_time(now)},
+    )
     return out.getvalue()
+
+
+def stamp_time(moment: dt.datetime) -> str:
+    """The signing time as the visible stamp shows it: this computer's local time with its
+    real offset from UTC ("2018-09-12 16:30:00 UTC+08:00"), never local time called UTC."""
+    local = moment.astimezone()
+    offset = local.strftime("%z") or "+0000"
+    return f"{local:%Y-%m-%d %H:%M:%S} UTC{offset[:3]}:{offset[3:]}"
 
 
 @dataclass(frozen=True)

@@ -322,3 +322,21 @@ def test_a_character_the_font_lacks_prints_as_a_box_not_as_nothing(laptop: works
     out = tmp_path / "p.pdf"
     assert run(capsys, "problems", laptop.path, "--county", "金安区", "--out", out)[0] == 0
     assert "联络员吉□祥反映：□已补拍" in flat(text_of(out))
+
+
+def test_the_visible_stamp_shows_the_time_with_its_real_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a laptop in China the stamp read local time labelled 'UTC', eight hours off."""
+    import datetime as dt
+    import time
+
+    from desktop.reports.signing import stamp_time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("POSIX: the time zone is set through TZ (Windows takes it from the system)")
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert stamp_time(dt.datetime(2018, 9, 12, 8, 30, tzinfo=dt.UTC)) == "2018-09-12 16:30:00 UTC+08:00"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
