@@ -48,7 +48,17 @@ class UsageError(Exception):
     """A command used wrongly (a missing database, a role that does not fit)."""
 
 
+def _console() -> None:
+    """A console or redirection in another code page than UTF-8 (cp936, cp1252 on Windows):
+    what it cannot show is replaced, never a UnicodeEncodeError after the work is done."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _console()
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and not argv[0].startswith("-") and argv[0] not in _COMMANDS:

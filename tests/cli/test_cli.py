@@ -198,3 +198,26 @@ def test_an_inspector_name_that_is_no_name_is_refused(tmp_path: Path, capsys, na
     sheet.write_text("county,item,score\n金安区,1.1.1,2\n", encoding="utf-8")
     code, _, err = run(capsys, "import-sheet", master, sheet, "--kind", "inspection", "--inspector", name)
     assert code == 2 and "name" in err
+
+
+@pytest.mark.parametrize("code_page", ["cp936", "cp1252"])
+def test_a_console_in_another_code_page_gets_what_it_can_show(tmp_path: Path, code_page: str) -> None:
+    """`init --inspector 王䶮 | cat` on a Chinese Windows console (cp936 has no 䶮) exited 1
+    after the database was made."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": code_page, "TZ": "Asia/Shanghai"}
+    env.pop("PYTHONUTF8", None)
+    db = tmp_path / "f.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "init", str(db), "--role", "field", "--inspector", "王䶮"],
+        capture_output=True, env=env, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode(code_page, "replace")
+    assert db.exists()
+    shown = done.stdout.decode(code_page)
+    assert "?" in shown  # 䶮 (and, in cp1252, every Chinese character) replaced, the rest as it is
+    listed = subprocess.run([sys.executable, "-m", "desktop.cli", "indicators"], capture_output=True, env=env, timeout=120, check=False)
+    assert listed.returncode == 0 and listed.stdout
