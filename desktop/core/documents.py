@@ -122,3 +122,27 @@ class Checker:
         for key in table:
             if key not in allowed:
                 self.fail(node, "unknown_key", f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+
+
+# --- file names -------------------------------------------------------------------------------
+
+_FORBIDDEN_IN_NAMES = frozenset('<>:"/\\|?*')
+_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))})
+MAX_NAME_CHARS = 120  # within FAT's and NTFS's 255 UTF-16 units, with room for the folder's path
+
+
+def safe_file_name(name: str) -> str:
+    """A file name made from data (a county's or inspector's name) that Windows and a FAT
+    stick accept as one plain file: no folder separator (a '/' made a subfolder), no ':' (an
+    NTFS stream), none of *?"<>|, no control character, no trailing dot or space, no device
+    name (CON, NUL, COM1…), not too long; the extension kept."""
+    cleaned = "".join("_" if ch in _FORBIDDEN_IN_NAMES or ord(ch) < 32 or ord(ch) == 127 else ch for ch in name).strip()
+    stem, dot, extension = cleaned.rpartition(".")
+    if not dot or not stem or len(extension) > 8:
+        stem, extension = cleaned, ""
+    stem = stem.rstrip(" .")
+    if stem.split(".")[0].upper() in _DEVICE_NAMES:
+        stem = "_" + stem
+    suffix = f".{extension}" if extension else ""
+    stem = stem[: MAX_NAME_CHARS - len(suffix)].rstrip(" .") or "_"
+    return stem + suffix

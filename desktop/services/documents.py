@@ -20,6 +20,7 @@ from sqlalchemy import Connection, text
 from db import files
 from desktop import paths
 from desktop.core.campaign import BandsRule, Campaign, County
+from desktop.core.documents import safe_file_name
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.inspection import FindingStatus, InspectionMode
@@ -362,9 +363,9 @@ def file_name(document: Document) -> str:
     if isinstance(document, model.ResultSummary):
         return "验收结果汇总表.pdf"
     if isinstance(document, model.ProblemList):
-        return f"问题整改清单-{document.county}.pdf"
+        return safe_file_name(f"问题整改清单-{document.county}.pdf")
     whose = "" if document.scope == ALL_INSPECTORS else f"-{document.scope}"
-    return f"检查记录表-{document.county}{whose}.pdf"
+    return safe_file_name(f"检查记录表-{document.county}{whose}.pdf")
 
 
 def produce(ws: Workspace, document: Document, *, signed: bool = False) -> bytes:

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from db.errors import KnownDatabaseError
 from desktop import paths
+from desktop.core.documents import safe_file_name
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
@@ -644,7 +645,7 @@ class MainWindow(QMainWindow):
 
     def _export(self) -> None:
         self.save_now()
-        suggested = str(Path.home() / f"{self.ws.path.stem}-{dt.date.today():%Y%m%d}.yanshou")
+        suggested = str(Path.home() / safe_file_name(f"{self.ws.path.stem}-{dt.date.today():%Y%m%d}.yanshou"))
         target, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export to USB stick"), suggested, self.tr("Yanshou export (*.yanshou *.db)")
         )

@@ -255,3 +255,4 @@ def test_a_campaign_without_its_optional_texts_reads_back_as_stored(doc: dict[st
     campaign = parse_campaign(doc, "x.toml")
     assert (campaign.document_number, campaign.issuer, campaign.methods[0].responsible) == ("", "", "")
     assert parse_campaign(campaign.to_document(), "stored") == campaign
+
