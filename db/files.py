@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -62,10 +64,84 @@ def partial_name(path: Path) -> Path:
     return path.with_name(path.name + ".partial")
 
 
+class FileInUse(PermissionError):
+    """The target is held by another program (a PDF open in Acrobat or WPS, a table in Excel):
+    Windows refuses to replace it. Said as such, after a short retry (Defender's scans hold
+    files for a moment too)."""
+
+
+RETRIES = 10
+RETRY_PAUSE_S = 0.2
+
+
 def replace(partial: Path, target: Path) -> None:
-    """Rename the flushed `partial` over `target`, durably."""
-    os.replace(partial, target)
+    """Rename the flushed `partial` over `target`, durably; a target another program holds is
+    retried for about two seconds, then FileInUse (the partial file stays for the caller)."""
+    for attempt in range(RETRIES):
+        try:
+            os.replace(partial, target)
+            break
+        except PermissionError as exc:
+            if attempt == RETRIES - 1 or not target.exists():
+                raise FileInUse(
+                    exc.errno, "the file is open in another program: close it there, then try again", str(target),
+                ) from exc
+            time.sleep(RETRY_PAUSE_S)
     flush_folder(target.parent)
+
+
+# --- room on the target -------------------------------------------------------------------------
+
+FAT_MAX_BYTES = 4 * 1024**3 - 1  # the largest file FAT32 holds
+_FAT = {"vfat", "msdos", "fat", "fat32", "fat16"}
+
+
+def filesystem(folder: Path) -> str | None:
+    """The kind of file system a folder is on, lower case ("vfat", "exfat", "ntfs"…), or None
+    when it cannot be told."""
+    try:
+        if os.name == "nt":
+            return _windows_filesystem(folder)
+        where = str(folder.resolve())
+        best, kind = "", None
+        with open("/proc/mounts", encoding="utf-8", errors="replace") as mounts:
+            for line in mounts:
+                parts = line.split()
+                if len(parts) >= 3:
+                    point = parts[1].replace("\\040", " ")
+                    if (where == point or where.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+                        best, kind = point, parts[2].lower()
+        return kind
+    except OSError:
+        return None
+
+
+def _windows_filesystem(folder: Path) -> str | None:  # pragma: no cover - Windows only
+    import ctypes
+
+    root = ctypes.create_unicode_buffer(261)
+    if not ctypes.windll.kernel32.GetVolumePathNameW(str(folder.resolve()), root, 261):  # type: ignore[attr-defined]
+        return None
+    name = ctypes.create_unicode_buffer(261)
+    ok = ctypes.windll.kernel32.GetVolumeInformationW(root, None, 0, None, None, None, name, 261)  # type: ignore[attr-defined]
+    return name.value.lower() if ok else None
+
+
+def room_problem(folder: Path, size: int) -> str | None:
+    """Why a file of `size` bytes will not fit in `folder`, before a byte is written: the free
+    space, or a FAT32 stick's 4 GiB limit. None when it fits (or nothing can be told)."""
+    if filesystem(folder) in _FAT and size > FAT_MAX_BYTES:
+        return (
+            f"the file will be {size / 1024**3:.1f} GiB and this stick is formatted FAT32, which holds files up to 4 GiB: "
+            "format it as exFAT (Windows: right-click the stick, Format…, exFAT) or use another"
+        )
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if size > free:
+        return f"the file will be {size:,} bytes and {folder} has {free:,} free: free some space or use another stick"
+    return None
 
 
 def write_bytes(target: Path, data: bytes) -> None:

@@ -47,6 +47,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _check_room(target: Path, size: int) -> None:
+    folder = target.parent if target.parent.exists() else target.parent.parent
+    if (problem := files.room_problem(folder, size)) is not None:
+        raise KnownDatabaseError(target, f"the export does not fit: {problem}")
+
+
 def _sign_manifest(
     database: Database, signer: Signer, figures: dict, created: str
 ) -> tuple[manifest.Manifest, list[manifest.Manifest]]:
@@ -99,6 +105,8 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
         migrations.check_file(source)
         if target.resolve() == source.resolve():
             raise KnownDatabaseError(target, "the export would overwrite the database itself; choose another file")
+    if not database.on_server:  # the file's size now is about the export's: refused before anything is copied
+        _check_room(target, sum(p.stat().st_size for p in (source, source.with_name(source.name + "-wal")) if p.exists()))
     with tempfile.TemporaryDirectory(prefix="yanshou-export-") as work:
         local_copy = Path(work) / "snapshot.db"
         _local_copy(database, local_copy)
@@ -128,6 +136,7 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
         finally:
             dst.close()
         expected = file_sha256(local_copy)
+        _check_room(target, local_copy.stat().st_size)  # the exact size, before the copy to the stick
         partial = files.partial_name(target)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

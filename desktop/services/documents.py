@@ -416,6 +416,8 @@ def write_file(out: Path, data: bytes, *protected: Path) -> None:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         files.write_bytes(out, data)
+    except files.FileInUse:
+        raise InputError.single(out, "in_use", "the PDF is open in another program: close it there, then save again") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         if isinstance(exc, IsADirectoryError) or out.is_dir():

@@ -97,6 +97,11 @@ def write(path: Path, header: Sequence[str], rows: Sequence[Row], *, title: str 
             book.save(partial)
             files.flush_path(partial)
         files.replace(partial, path)
+    except files.FileInUse:
+        partial.unlink(missing_ok=True)
+        raise InputError.single(
+            path, "in_use", "the file is open in another program (Excel, WPS): close it there, then save again",
+        ) from None
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise InputError.single(path, "unwritable", f"the file cannot be written ({exc.strerror or exc})") from None

@@ -1279,250 +1279,250 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="75"/>
+        <location filename="../../desktop/ui/main_window.py" line="76"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="92"/>
+        <location filename="../../desktop/ui/main_window.py" line="93"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="155"/>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="171"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="178"/>
+        <location filename="../../desktop/ui/main_window.py" line="179"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="182"/>
+        <location filename="../../desktop/ui/main_window.py" line="183"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="183"/>
+        <location filename="../../desktop/ui/main_window.py" line="184"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="184"/>
+        <location filename="../../desktop/ui/main_window.py" line="185"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <location filename="../../desktop/ui/main_window.py" line="186"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="217"/>
+        <location filename="../../desktop/ui/main_window.py" line="218"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="218"/>
-        <location filename="../../desktop/ui/main_window.py" line="605"/>
-        <location filename="../../desktop/ui/main_window.py" line="622"/>
+        <location filename="../../desktop/ui/main_window.py" line="219"/>
+        <location filename="../../desktop/ui/main_window.py" line="606"/>
+        <location filename="../../desktop/ui/main_window.py" line="623"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238"/>
+        <location filename="../../desktop/ui/main_window.py" line="239"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <location filename="../../desktop/ui/main_window.py" line="240"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="241"/>
+        <location filename="../../desktop/ui/main_window.py" line="242"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="271"/>
+        <location filename="../../desktop/ui/main_window.py" line="272"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="275"/>
+        <location filename="../../desktop/ui/main_window.py" line="276"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="278"/>
+        <location filename="../../desktop/ui/main_window.py" line="279"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="286"/>
+        <location filename="../../desktop/ui/main_window.py" line="287"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291"/>
+        <location filename="../../desktop/ui/main_window.py" line="292"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="300"/>
+        <location filename="../../desktop/ui/main_window.py" line="301"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="304"/>
+        <location filename="../../desktop/ui/main_window.py" line="305"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <location filename="../../desktop/ui/main_window.py" line="309"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="313"/>
+        <location filename="../../desktop/ui/main_window.py" line="314"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="415"/>
+        <location filename="../../desktop/ui/main_window.py" line="416"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="418"/>
+        <location filename="../../desktop/ui/main_window.py" line="419"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="421"/>
+        <location filename="../../desktop/ui/main_window.py" line="422"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="424"/>
+        <location filename="../../desktop/ui/main_window.py" line="425"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="439"/>
+        <location filename="../../desktop/ui/main_window.py" line="440"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="456"/>
-        <location filename="../../desktop/ui/main_window.py" line="485"/>
+        <location filename="../../desktop/ui/main_window.py" line="457"/>
+        <location filename="../../desktop/ui/main_window.py" line="486"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="495"/>
+        <location filename="../../desktop/ui/main_window.py" line="496"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="497"/>
+        <location filename="../../desktop/ui/main_window.py" line="498"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="501"/>
+        <location filename="../../desktop/ui/main_window.py" line="502"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="502"/>
+        <location filename="../../desktop/ui/main_window.py" line="503"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="514"/>
+        <location filename="../../desktop/ui/main_window.py" line="515"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="514"/>
+        <location filename="../../desktop/ui/main_window.py" line="515"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="542"/>
+        <location filename="../../desktop/ui/main_window.py" line="543"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="548"/>
+        <location filename="../../desktop/ui/main_window.py" line="549"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <location filename="../../desktop/ui/main_window.py" line="593"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="604"/>
+        <location filename="../../desktop/ui/main_window.py" line="605"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="604"/>
+        <location filename="../../desktop/ui/main_window.py" line="605"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="618"/>
+        <location filename="../../desktop/ui/main_window.py" line="619"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="620"/>
+        <location filename="../../desktop/ui/main_window.py" line="621"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="621"/>
+        <location filename="../../desktop/ui/main_window.py" line="622"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="649"/>
+        <location filename="../../desktop/ui/main_window.py" line="650"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="649"/>
+        <location filename="../../desktop/ui/main_window.py" line="650"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="656"/>
+        <location filename="../../desktop/ui/main_window.py" line="657"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="657"/>
+        <location filename="../../desktop/ui/main_window.py" line="658"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="682"/>
+        <location filename="../../desktop/ui/main_window.py" line="683"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -1570,7 +1570,7 @@
         <translation>这不是验收程序认识的数据库地址。服务器上的汇总库地址形如 postgresql://用户@主机/数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="110"/>
+        <location filename="../../desktop/ui/messages.py" line="111"/>
         <source>This change is not allowed on this computer; nothing was written. Lead&apos;s records are entered on the master.</source>
         <translation>此项修改不能在这台电脑上进行，未写入任何内容。组长的记录（自评、第三方评估、裁定、调整）请在汇总库中录入。</translation>
     </message>
@@ -1721,28 +1721,33 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="80"/>
+        <source>the file is open in another program: close it there, then try again</source>
+        <translation>文件正被其他程序打开：请先在该程序中关闭，再重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="81"/>
         <source>that file is a database; choose another name for the PDF</source>
         <translation>该文件是数据库，请为 PDF 另选文件名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="81"/>
+        <location filename="../../desktop/ui/messages.py" line="82"/>
         <source>the stored results differ from the signed versions (edited outside Yanshou); nothing was signed</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动），未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="84"/>
-        <location filename="../../desktop/ui/messages.py" line="238"/>
+        <location filename="../../desktop/ui/messages.py" line="85"/>
+        <location filename="../../desktop/ui/messages.py" line="239"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="93"/>
+        <location filename="../../desktop/ui/messages.py" line="94"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="96"/>
-        <location filename="../../desktop/ui/messages.py" line="98"/>
+        <location filename="../../desktop/ui/messages.py" line="97"/>
+        <location filename="../../desktop/ui/messages.py" line="99"/>
         <source>{0}
 
 {1}</source>
@@ -1751,312 +1756,312 @@
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="100"/>
+        <location filename="../../desktop/ui/messages.py" line="101"/>
         <source>{0}: the file cannot be read or written ({1})</source>
         <translation>{0}：文件无法读写（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="103"/>
+        <location filename="../../desktop/ui/messages.py" line="104"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="113"/>
+        <location filename="../../desktop/ui/messages.py" line="114"/>
         <source>Another inspector&apos;s records cannot be changed or deleted here; nothing was written.</source>
         <translation>不能在这里修改或删除其他检查员的记录，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="116"/>
+        <location filename="../../desktop/ui/messages.py" line="117"/>
         <source>The value is not valid: a score goes from 0 to the item&apos;s points in steps of 0.5, and a status, county or item must be one of the campaign&apos;s. Nothing was written.</source>
         <translation>数值无效：评分须在 0 至该项满分之间，步长 0.5；状态、县区、指标须为本次验收所列。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="121"/>
+        <location filename="../../desktop/ui/messages.py" line="122"/>
         <source>The text is too long (at most 5,000 characters) or holds control characters; nothing was written.</source>
         <translation>文字过长（最多 5000 字）或含有控制字符，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="124"/>
+        <location filename="../../desktop/ui/messages.py" line="125"/>
         <source>The name holds invisible characters or line breaks, or is too long; nothing was written.</source>
         <translation>姓名含有不可见字符或换行，或过长，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="127"/>
+        <location filename="../../desktop/ui/messages.py" line="128"/>
         <source>This computer&apos;s clock looks wrong; correct the date and time, then try again. Nothing was written.</source>
         <translation>这台电脑的时钟似乎不对，请校正日期和时间后重试。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="136"/>
+        <location filename="../../desktop/ui/messages.py" line="137"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="137"/>
+        <location filename="../../desktop/ui/messages.py" line="138"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="138"/>
+        <location filename="../../desktop/ui/messages.py" line="139"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="139"/>
+        <location filename="../../desktop/ui/messages.py" line="140"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="140"/>
+        <location filename="../../desktop/ui/messages.py" line="141"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="141"/>
+        <location filename="../../desktop/ui/messages.py" line="142"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="142"/>
+        <location filename="../../desktop/ui/messages.py" line="143"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="143"/>
+        <location filename="../../desktop/ui/messages.py" line="144"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="144"/>
+        <location filename="../../desktop/ui/messages.py" line="145"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="145"/>
+        <location filename="../../desktop/ui/messages.py" line="146"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="146"/>
+        <location filename="../../desktop/ui/messages.py" line="147"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="147"/>
+        <location filename="../../desktop/ui/messages.py" line="148"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="148"/>
+        <location filename="../../desktop/ui/messages.py" line="149"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="149"/>
+        <location filename="../../desktop/ui/messages.py" line="150"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="150"/>
+        <location filename="../../desktop/ui/messages.py" line="151"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="151"/>
+        <location filename="../../desktop/ui/messages.py" line="152"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="152"/>
+        <location filename="../../desktop/ui/messages.py" line="153"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="153"/>
+        <location filename="../../desktop/ui/messages.py" line="154"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="154"/>
+        <location filename="../../desktop/ui/messages.py" line="155"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="155"/>
+        <location filename="../../desktop/ui/messages.py" line="156"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="156"/>
+        <location filename="../../desktop/ui/messages.py" line="157"/>
         <source>records merged before were altered in this copy</source>
         <translation>此文件中已合并过的记录被改动过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="158"/>
+        <location filename="../../desktop/ui/messages.py" line="159"/>
         <source>a kind of record Yanshou does not write</source>
         <translation>含有验收程序不会写入的记录类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="159"/>
+        <location filename="../../desktop/ui/messages.py" line="160"/>
         <source>a laptop wrote or deleted another inspector&apos;s record</source>
         <translation>检查电脑写入或删除了其他检查员的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="160"/>
+        <location filename="../../desktop/ui/messages.py" line="161"/>
         <source>a laptop wrote a record only the lead may write</source>
         <translation>检查电脑写入了只有组长才能写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="161"/>
+        <location filename="../../desktop/ui/messages.py" line="162"/>
         <source>a record&apos;s number does not match its contents</source>
         <translation>记录编号与其内容不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="162"/>
+        <location filename="../../desktop/ui/messages.py" line="163"/>
         <source>a version names another record&apos;s history</source>
         <translation>某一版本引用了其他记录的历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="163"/>
+        <location filename="../../desktop/ui/messages.py" line="164"/>
         <source>a record is spelled in a way Yanshou never writes</source>
         <translation>记录的写法不是验收程序的写法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="164"/>
+        <location filename="../../desktop/ui/messages.py" line="165"/>
         <source>a text is too long or holds control characters</source>
         <translation>文字过长或含有控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="165"/>
+        <location filename="../../desktop/ui/messages.py" line="166"/>
         <source>a name holds invisible characters or is too long</source>
         <translation>姓名含有不可见字符或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="166"/>
+        <location filename="../../desktop/ui/messages.py" line="167"/>
         <source>a value is not valid (score, status, county or item)</source>
         <translation>数值无效（得分、状态、县区或指标）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="167"/>
+        <location filename="../../desktop/ui/messages.py" line="168"/>
         <source>a laptop&apos;s clock is far ahead; correct it and export again</source>
         <translation>检查电脑的时钟明显超前，请校正时间后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="169"/>
+        <location filename="../../desktop/ui/messages.py" line="170"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="215"/>
+        <location filename="../../desktop/ui/messages.py" line="216"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="216"/>
+        <location filename="../../desktop/ui/messages.py" line="217"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="217"/>
+        <location filename="../../desktop/ui/messages.py" line="218"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="218"/>
+        <location filename="../../desktop/ui/messages.py" line="219"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="219"/>
+        <location filename="../../desktop/ui/messages.py" line="220"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="220"/>
+        <location filename="../../desktop/ui/messages.py" line="221"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="221"/>
+        <location filename="../../desktop/ui/messages.py" line="222"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="222"/>
+        <location filename="../../desktop/ui/messages.py" line="223"/>
         <source>the cell holds an invisible control character</source>
         <translation>单元格含有不可见的控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="223"/>
+        <location filename="../../desktop/ui/messages.py" line="224"/>
         <source>the row has too many columns</source>
         <translation>该行的列数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="224"/>
+        <location filename="../../desktop/ui/messages.py" line="225"/>
         <source>the file is too large to be read</source>
         <translation>文件过大，无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="225"/>
+        <location filename="../../desktop/ui/messages.py" line="226"/>
         <source>this is a device or a pipe, not a file</source>
         <translation>这是设备或管道，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="226"/>
+        <location filename="../../desktop/ui/messages.py" line="227"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="227"/>
+        <location filename="../../desktop/ui/messages.py" line="228"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="228"/>
+        <location filename="../../desktop/ui/messages.py" line="229"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="229"/>
+        <location filename="../../desktop/ui/messages.py" line="230"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="230"/>
+        <location filename="../../desktop/ui/messages.py" line="231"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="231"/>
+        <location filename="../../desktop/ui/messages.py" line="232"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="232"/>
+        <location filename="../../desktop/ui/messages.py" line="233"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="233"/>
+        <location filename="../../desktop/ui/messages.py" line="234"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="234"/>
+        <location filename="../../desktop/ui/messages.py" line="235"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="235"/>
+        <location filename="../../desktop/ui/messages.py" line="236"/>
         <source>the file cannot be read as CSV (UTF-8)</source>
         <translation>无法作为CSV（UTF-8）读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="236"/>
+        <location filename="../../desktop/ui/messages.py" line="237"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="237"/>
+        <location filename="../../desktop/ui/messages.py" line="238"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
@@ -2615,142 +2620,142 @@
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="175"/>
-        <location filename="../../desktop/ui/messages.py" line="200"/>
+        <location filename="../../desktop/ui/messages.py" line="176"/>
+        <location filename="../../desktop/ui/messages.py" line="201"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="176"/>
+        <location filename="../../desktop/ui/messages.py" line="177"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="177"/>
+        <location filename="../../desktop/ui/messages.py" line="178"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="178"/>
+        <location filename="../../desktop/ui/messages.py" line="179"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="179"/>
+        <location filename="../../desktop/ui/messages.py" line="180"/>
         <location filename="../../desktop/ui/signature.py" line="146"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="180"/>
+        <location filename="../../desktop/ui/messages.py" line="181"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="181"/>
-        <location filename="../../desktop/ui/messages.py" line="201"/>
+        <location filename="../../desktop/ui/messages.py" line="182"/>
+        <location filename="../../desktop/ui/messages.py" line="202"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="182"/>
+        <location filename="../../desktop/ui/messages.py" line="183"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="183"/>
+        <location filename="../../desktop/ui/messages.py" line="184"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="184"/>
+        <location filename="../../desktop/ui/messages.py" line="185"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="185"/>
+        <location filename="../../desktop/ui/messages.py" line="186"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="186"/>
+        <location filename="../../desktop/ui/messages.py" line="187"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="187"/>
+        <location filename="../../desktop/ui/messages.py" line="188"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="188"/>
+        <location filename="../../desktop/ui/messages.py" line="189"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="189"/>
+        <location filename="../../desktop/ui/messages.py" line="190"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="190"/>
+        <location filename="../../desktop/ui/messages.py" line="191"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="191"/>
+        <location filename="../../desktop/ui/messages.py" line="192"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="202"/>
+        <location filename="../../desktop/ui/messages.py" line="203"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="208"/>
+        <location filename="../../desktop/ui/messages.py" line="209"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="243"/>
+        <location filename="../../desktop/ui/messages.py" line="244"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="244"/>
+        <location filename="../../desktop/ui/messages.py" line="245"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="245"/>
+        <location filename="../../desktop/ui/messages.py" line="246"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="192"/>
-        <location filename="../../desktop/ui/messages.py" line="203"/>
+        <location filename="../../desktop/ui/messages.py" line="193"/>
+        <location filename="../../desktop/ui/messages.py" line="204"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="193"/>
-        <location filename="../../desktop/ui/messages.py" line="204"/>
+        <location filename="../../desktop/ui/messages.py" line="194"/>
+        <location filename="../../desktop/ui/messages.py" line="205"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="205"/>
+        <location filename="../../desktop/ui/messages.py" line="206"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="206"/>
+        <location filename="../../desktop/ui/messages.py" line="207"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="207"/>
+        <location filename="../../desktop/ui/messages.py" line="208"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
