@@ -75,7 +75,8 @@ def test_private_key_outside_database(field_db: Database, tmp_path: Path) -> Non
     key_file = keys.key_path(keys_dir, device)
     assert key_file.is_file()
     assert key_file.parent != field_db.path.parent
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    if os.name == "posix":  # owner-only by its mode; Windows has ACLs instead (issue T2-7: not built yet)
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     # a few writes, so the database file has content beyond the schema
     from dbutil import CAMPAIGN_FILE, load_campaign
 

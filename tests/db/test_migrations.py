@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from dbutil import ROOT, create_db
+from processes import kill, was_killed
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
@@ -204,7 +204,7 @@ def test_killed_writer_loses_nothing_reported_saved(campaign, field_db: Database
             if not line:
                 break
             seen.append(int(line))
-        proc.send_signal(signal.SIGKILL)
+        kill(proc)
         proc.wait(timeout=30)
         rest = proc.stdout.read()
         seen.extend(int(x) for x in rest.split())
@@ -217,7 +217,7 @@ def test_killed_writer_loses_nothing_reported_saved(campaign, field_db: Database
             if f:
                 f.close()
     assert len(seen) >= 20, stderr
-    assert proc.returncode == -signal.SIGKILL
+    assert was_killed(proc.returncode)
     assert seen == list(range(1, len(seen) + 1))
     db = Database.open(path)  # runs quick_check
     try:

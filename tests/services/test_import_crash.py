@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from processes import kill
 
 from desktop.services import workspace
 
@@ -43,7 +44,7 @@ def test_kill_during_import_is_all_or_nothing(tmp_path: Path) -> None:
             [str(copy) if a == "DB" else a for a in command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         time.sleep(whole * fraction)
-        proc.send_signal(signal.SIGKILL)
+        kill(proc)
         proc.wait()
         opened = workspace.open_workspace(copy)  # runs quick_check: the file is sound
         with opened.read() as conn:

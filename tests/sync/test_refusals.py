@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from forge import forge
+from processes import kill, was_killed
 from sqlalchemy import event, text
 from syncutil import Team, county, evidence, intact, merge, raw, rebuilt, score, sqlite_only, state
 
@@ -429,13 +429,13 @@ def test_kill_during_merge_leaves_master_as_it_was(team: Team) -> None:
                 time.sleep(0.002)
             if proc.poll() is not None:
                 pytest.skip("the merge finished before it could be killed")
-            os.kill(proc.pid, signal.SIGKILL)
+            kill(proc)
             proc.wait(10)
         finally:
             if proc.poll() is None:
-                os.kill(proc.pid, signal.SIGKILL)
+                kill(proc)
                 proc.wait(10)
-    assert proc.returncode == -signal.SIGKILL
+    assert was_killed(proc.returncode)
     with master.read() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
     after = everything(master)
