@@ -129,8 +129,13 @@ def test_init_refuses_an_existing_file_and_a_bad_campaign(tmp_path: Path, capsys
 
 
 def test_python_dash_m_desktop_works(tmp_path: Path) -> None:
+    import locale
+    import os
+
+    # what the child writes in: its console's code page (the suite also runs under cp936)
+    encoding = (os.environ.get("PYTHONIOENCODING") or locale.getpreferredencoding(False)).split(":")[0]
     done = subprocess.run([sys.executable, "-m", "desktop", "indicators", "--format", "json"], capture_output=True, text=True,
-                          check=False)
+                          encoding=encoding, check=False)
     assert done.returncode == 0
     assert len(json.loads(done.stdout)) == 56
 
