@@ -175,15 +175,26 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
         window.show()
         window.show_first()
         QTimer.singleShot(0, window.raise_)
+        QTimer.singleShot(1000, _sweep_handed_off)
         if merge is not None:
             QTimer.singleShot(0, lambda: _offer_merge(window, merge))
         if hasattr(window, "check_in_background"):
             QTimer.singleShot(200, window.check_in_background)
         return app.exec()
     finally:
+        from desktop.services import handoff
+
+        handoff.SESSION.clear()  # the copies handed to other programs go with the window
         ws.close()
         if lock is not None:
             lock.release()
+
+
+def _sweep_handed_off() -> None:
+    """Copies left for other programs by a window that did not close (a crash)."""
+    from desktop.services import handoff
+
+    handoff.sweep()
 
 
 def remembered(database: Path | str) -> str:

@@ -215,7 +215,7 @@ class EvidencePanel(QWidget):
         if chosen.is_image or chosen.is_pdf:
             EvidenceViewer(self, self.ws, chosen).exec()
         else:
-            open_externally(self.ws, chosen)
+            open_externally(self.ws, chosen, self)
 
     # --- paste, drag and drop ----------------------------------------------------------
 

@@ -77,6 +77,7 @@ def input_problem(code: str) -> str:
         "no_evidence": QCoreApplication.translate("Messages", "marking a problem rectified needs evidence of the rectification"),
         "not_picture": QCoreApplication.translate("Messages", "not a readable picture (kept as a document)"),
         "unwritable": QCoreApplication.translate("Messages", "the file cannot be written there"),
+        "not_openable": QCoreApplication.translate("Messages", "this kind of file is not opened from Yanshou; save it and check it first"),
         "in_use": QCoreApplication.translate("Messages", "the file is open in another program: close it there, then try again"),
         "is_database": QCoreApplication.translate("Messages", "that file is a database; choose another name for the PDF"),
         "state_altered": QCoreApplication.translate(

@@ -5,17 +5,18 @@ photo was attached."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImageReader, QPixmap, QTransform
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -23,17 +24,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import inspection
+from desktop.core.documents import safe_file_name
+from desktop.core.errors import InputError
+from desktop.services import handoff, inspection
 from desktop.services.inspection import Evidence
 from desktop.services.workspace import Workspace
 from desktop.ui.item_view import mode_label
+from desktop.ui.messages import explain
 
 
-def open_externally(ws: Workspace, evidence: Evidence) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="yanshou-view-"))
-    target = folder / Path(evidence.name).name
-    target.write_bytes(inspection.blob_bytes(ws, evidence.sha256))
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+def open_externally(ws: Workspace, evidence: Evidence, parent: QWidget | None = None) -> None:
+    """Pictures, PDFs and office documents in the system's program, from a marked copy
+    (desktop.services.handoff); anything else is only saved where the user chooses."""
+    try:
+        if handoff.can_open_outside(evidence):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(handoff.SESSION.copy(ws, evidence))))
+            return
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent, QCoreApplication.translate("EvidenceViewer", "Save the file (it is not opened from Yanshou)"),
+            str(Path.home() / safe_file_name(Path(evidence.name).name)),
+        )
+        if chosen:
+            handoff.save_as(ws, evidence, Path(chosen))
+    except (InputError, OSError) as exc:
+        QMessageBox.warning(parent, QCoreApplication.translate("EvidenceViewer", "Evidence"), explain(exc))
 
 
 class EvidenceViewer(QDialog):
@@ -63,8 +77,8 @@ class EvidenceViewer(QDialog):
         else:
             self._image(layout)
         self.tools.addStretch(1)
-        external = QPushButton(self.tr("Open in another program"))
-        external.clicked.connect(lambda: open_externally(ws, evidence))
+        external = QPushButton(self.tr("Open in another program") if handoff.can_open_outside(evidence) else self.tr("Save as…"))
+        external.clicked.connect(lambda: open_externally(ws, evidence, self))
         self.tools.addWidget(external)
 
     # --- photos ------------------------------------------------------------------------
