@@ -69,7 +69,25 @@ def create_key(keys_dir: Path, device_id: str) -> Signer:
     with os.fdopen(fd, "wb") as f:
         f.write(pem)
         files.flush(f)
+    protect(path)
     return Signer(device_id, key)
+
+
+def protect(path: Path) -> None:
+    """Owner-only: the file's mode on POSIX (set as it is made); on Windows, where a mode does
+    nothing, an ACL granting the current user alone (inheritance from the folder removed)."""
+    if os.name != "nt":
+        os.chmod(path, 0o600)
+        return
+    user = os.environ.get("USERNAME")  # pragma: no cover - Windows only
+    if not user:  # pragma: no cover
+        return
+    import subprocess  # pragma: no cover
+
+    subprocess.run(  # pragma: no cover
+        ["icacls", str(path), "/inheritance:r", "/grant:r", f"{user}:F"], capture_output=True, check=False,
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+    )
 
 
 def load_key(keys_dir: Path, device_id: str, database: Path | str) -> Signer:

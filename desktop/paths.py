@@ -47,8 +47,44 @@ def config_dir() -> Path:
 
 
 def keys_dir() -> Path:
-    """Device private keys: owner-only, never inside a database file."""
-    return config_dir() / "keys"
+    """Device private keys: owner-only, never inside a database file. On Windows in the
+    local, non-roaming profile (%LOCALAPPDATA%: a domain PC copies the roaming one, %APPDATA%,
+    to its profile server), moved there once from the old place; elsewhere in the config
+    folder. YANSHOU_CONFIG_DIR (tests, the demo) keeps them in its own folder."""
+    if sys.platform != "win32" or os.environ.get("YANSHOU_CONFIG_DIR"):
+        return config_dir() / "keys"
+    keys = data_dir() / "keys"
+    _move_keys(config_dir() / "keys", keys)
+    return keys
+
+
+_MOVED: set[Path] = set()
+
+
+def _move_keys(old: Path, new: Path) -> None:
+    """Keys of an earlier version, moved from `old` to `new` once (a key already at `new` is
+    kept; the old copy goes only once the new one is in place)."""
+    if old in _MOVED:
+        return
+    _MOVED.add(old)
+    if not old.is_dir():
+        return
+    new.mkdir(parents=True, exist_ok=True)
+    for key in old.glob("*.pem"):
+        target = new / key.name
+        try:
+            if not target.exists():
+                target.write_bytes(key.read_bytes())
+                from db.keys import protect
+
+                protect(target)
+            key.unlink()
+        except OSError:  # left where it was: still found there by the next start's move
+            continue
+    try:
+        old.rmdir()
+    except OSError:
+        pass
 
 
 def default_database() -> Path:

@@ -135,3 +135,31 @@ def test_create_master_without_inspector(campaign, tmp_path: Path) -> None:
         db.close()
     assert NOW
     assert os.path.exists(tmp_path / "m.db")
+
+
+def test_keys_of_an_earlier_version_move_once_to_the_local_profile(tmp_path: Path) -> None:
+    from desktop import paths
+
+    old, new = tmp_path / "Roaming" / "Yanshou" / "keys", tmp_path / "Local" / "Yanshou" / "keys"
+    old.mkdir(parents=True)
+    (old / "a.pem").write_bytes(b"key a")
+    new.mkdir(parents=True)
+    (new / "b.pem").write_bytes(b"key b, already here")
+    (old / "b.pem").write_bytes(b"an older copy of b")
+    paths._move_keys(old, new)
+    assert (new / "a.pem").read_bytes() == b"key a"
+    assert (new / "b.pem").read_bytes() == b"key b, already here"  # never overwritten
+    assert not old.exists()
+    if os.name == "posix":
+        assert stat.S_IMODE((new / "a.pem").stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.name != "nt", reason="Windows: the key's owner-only ACL (POSIX: its mode, tested above)")
+def test_the_key_file_grants_its_owner_alone_on_windows(field_db: Database, tmp_path: Path) -> None:  # pragma: no cover
+    import subprocess
+
+    with field_db.read() as conn:
+        device = field_db.identity(conn).device_id
+    listed = subprocess.run(["icacls", str(keys.key_path(tmp_path / "keys", device))], capture_output=True, text=True, check=True)
+    granted = [line for line in listed.stdout.splitlines()[:-2] if ":" in line]
+    assert len(granted) == 1 and os.environ["USERNAME"].lower() in granted[0].lower()
