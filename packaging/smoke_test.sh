@@ -116,7 +116,15 @@ step "NSIS installer script (makensis against the Linux bundle)"
 command -v makensis >/dev/null || fail "makensis not found (Debian: apt-get install nsis)"
 out=$here/build/package-test/yanshou-$version-setup-linux-payload.exe
 start=$SECONDS
-makensis -V2 -DVERSION="$version" -DBUNDLE="$here/$bundle" -DOUTFILE="$out" "$@" packaging/windows/yanshou.nsi
+makensis -V2 -DVERSION="$version" -DVERSION4="$(packaging/version4.sh "$version")" -DBUNDLE="$here/$bundle" -DOUTFILE="$out" "$@" \
+  packaging/windows/yanshou.nsi
 echo "installer: $(du -m "$out" | cut -f1) MB ($out), $((SECONDS - start)) s"
+# a pre-release number compiles too (against a stand-in bundle: only the script is checked)
+tiny=$(mktemp -d)
+touch "$tiny/yanshou.exe" "$tiny/yanshou-cli.exe"
+makensis -V1 -DVERSION=0.2.0rc1 -DVERSION4="$(packaging/version4.sh 0.2.0rc1)" -DBUNDLE="$tiny" -DOUTFILE="$tiny/setup.exe" \
+  packaging/windows/yanshou.nsi
+rm -rf "$tiny"
+echo "a pre-release version (0.2.0rc1) compiles"
 
 printf '\npackage-test: ok (bundle %s)\n' "$(du -sh "$bundle" | cut -f1)"

@@ -8,9 +8,8 @@
 ;
 ; Per user, no administrator rights: the program goes to %LOCALAPPDATA%\Programs\Yanshou,
 ; shortcuts to the user's Start menu and desktop, the .yanshou file type and the uninstall
-; entry to HKCU. The user's databases (%LOCALAPPDATA%\Yanshou) and device keys
-; (%APPDATA%\Yanshou) are the program's data, not the program: neither the installer nor the
-; uninstaller ever touches them.
+; entry to HKCU. The user's databases and device keys (%LOCALAPPDATA%\Yanshou) are the
+; program's data, not the program: neither the installer nor the uninstaller ever touches them.
 
 Unicode true
 ManifestDPIAware true
@@ -24,7 +23,10 @@ SetCompressorDictSize 64
   !error "pass the version: makensis -DVERSION=x.y.z yanshou.nsi"
 !endif
 !ifndef VERSION4
-  !define VERSION4 "${VERSION}.0"  ; VIProductVersion wants four numbers
+  ; VIProductVersion wants four numbers: a pre-release (0.2.0rc1, 0.2.0-beta.1) passes its
+  ; numeric part as -DVERSION4=0.2.0.0 (the release workflow and smoke test compute it);
+  ; a plain X.Y.Z gets a fourth 0 here.
+  !define VERSION4 "${VERSION}.0"
 !endif
 !ifndef BUNDLE
   !define BUNDLE "..\..\dist\yanshou"
@@ -46,6 +48,8 @@ SetCompressorDictSize 64
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
 !include "LogicLib.nsh"
+!include "WinVer.nsh"
+!include "x64.nsh"
 
 Name "${APP_ZH} ${APP} ${VERSION}"
 OutFile "${OUTFILE}"
@@ -80,7 +84,41 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "Yanshou contributors"
 
 Function .onInit
   SetShellVarContext current
+  ; The program is 64-bit Qt 6: Windows 10 or later, 64-bit. Said before anything is copied.
+  ${IfNot} ${RunningX64}
+    MessageBox MB_ICONSTOP|MB_OK "${APP_ZH} 需要 64 位的 Windows 10 或更高版本；这台电脑是 32 位系统，无法安装。" /SD IDOK
+    Abort
+  ${EndIf}
+  ${IfNot} ${AtLeastWin10}
+    MessageBox MB_ICONSTOP|MB_OK "${APP_ZH} 需要 Windows 10 或更高版本；请升级系统后再安装。" /SD IDOK
+    Abort
+  ${EndIf}
+  SetRegView 64
 FunctionEnd
+
+; The program must not be running while its files are replaced: a running yanshou.exe
+; cannot be renamed (Windows holds it), which tells us, before anything is deleted.
+!macro REFUSE_WHILE_RUNNING un
+Function ${un}RefuseWhileRunning
+  ${DoUntil} ${Errors}
+    ClearErrors
+    ${IfNot} ${FileExists} "$INSTDIR\${EXE}"
+      Return
+    ${EndIf}
+    Rename "$INSTDIR\${EXE}" "$INSTDIR\${EXE}.check"
+    ${IfNot} ${Errors}
+      Rename "$INSTDIR\${EXE}.check" "$INSTDIR\${EXE}"
+      Return
+    ${EndIf}
+    MessageBox MB_ICONEXCLAMATION|MB_RETRYCANCEL "${APP_ZH} 正在运行。请先保存并关闭所有 ${APP_ZH} 窗口，再点“重试”。" /SD IDCANCEL IDRETRY retry
+    Abort
+    retry:
+    ClearErrors
+  ${Loop}
+FunctionEnd
+!macroend
+!insertmacro REFUSE_WHILE_RUNNING ""
+!insertmacro REFUSE_WHILE_RUNNING "un."
 
 Function un.onInit
   SetShellVarContext current
@@ -97,6 +135,7 @@ FunctionEnd
 
 Section "${APP_ZH}" SecProgram
   SectionIn RO
+  Call RefuseWhileRunning
   SetOutPath "$INSTDIR"
   ; An update replaces the whole runtime: a library left over from the old version could
   ; be loaded in place of the new one.
@@ -130,6 +169,7 @@ Section "${APP_ZH}" SecProgram
 SectionEnd
 
 Section "Uninstall"
+  Call un.RefuseWhileRunning
   !insertmacro REMOVE_PROGRAM_FILES
   RMDir "$INSTDIR"  ; only if empty: never recursive on a folder the user may have chosen
 
@@ -154,5 +194,5 @@ Section "Uninstall"
 
   ; The user's work stays: databases, photos and the device's signing key.
   DetailPrint "保留数据库：$LOCALAPPDATA\${APP}"
-  DetailPrint "保留设备密钥：$APPDATA\${APP}"
+  DetailPrint "保留设备密钥：$LOCALAPPDATA\${APP}\keys"
 SectionEnd
