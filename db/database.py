@@ -18,9 +18,17 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from db import admission, keys, local, migrations, reference, versions
+from db import admission, files, keys, local, migrations, reference, versions
 from db import engine as engines
-from db.errors import DeviceKeyMissing, KnownDatabaseError, NotAdmitted, NotInitialised, NotYanshouDatabase, ServerError
+from db.errors import (
+    DeviceKeyMissing,
+    KnownDatabaseError,
+    NotAdmitted,
+    NotInitialised,
+    NotYanshouDatabase,
+    OnNetworkShare,
+    ServerError,
+)
 
 Identity = local.Identity  # who writes in this file (db.local)
 
@@ -61,6 +69,8 @@ class Database:
         (`Database.check`). A PostgreSQL URL opens the master on that server."""
         if isinstance(path, str):
             return cls._open_server(path)
+        if files.on_network(path):
+            raise OnNetworkShare(path)
         if not path.exists():
             raise NotYanshouDatabase(path, "no such database file")
         if path.is_dir():
@@ -121,6 +131,8 @@ class Database:
                 path, role=role, keys_dir=keys_dir, inspector=inspector, campaign_key=campaign_key, campaign_name=campaign_name,
                 document=document, indicators=indicators, counties=counties, now=now,
             )
+        if files.on_network(path):
+            raise OnNetworkShare(path)
         if path.exists() and path.stat().st_size > 0:
             raise KnownDatabaseError(path, "the file exists already; choose a new file name")
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,19 @@ class DatabaseCorrupt(KnownDatabaseError):
     code = "corrupt"
 
 
+class OnNetworkShare(KnownDatabaseError):
+    """A SQLite file on a network share: refused (its locking and WAL are unsafe there)."""
+
+    code = "network_share"
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(
+            path,
+            "this database is on a network share, where SQLite cannot keep it safe: keep the file on this computer's own "
+            "disk; a master several leads share belongs on a PostgreSQL server (see the README)",
+        )
+
+
 class DatabaseBusy(KnownDatabaseError):
     code = "busy"
 

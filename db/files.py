@@ -127,6 +127,26 @@ def _windows_filesystem(folder: Path) -> str | None:  # pragma: no cover - Windo
     return name.value.lower() if ok else None
 
 
+_NETWORK = {"nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs", "davfs", "fuse.davfs2"}
+
+
+def on_network(path: Path) -> bool:
+    """Whether a path is on a network share: a UNC path (\\\\server\\share), a mapped network
+    drive, or a network file system's mount."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if os.name == "nt":  # pragma: no cover - Windows only
+        import ctypes
+
+        drive = os.path.splitdrive(os.path.abspath(text))[0]
+        return bool(drive) and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # type: ignore[attr-defined]  # DRIVE_REMOTE
+    folder = path if path.is_dir() else path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return (filesystem(folder) or "") in _NETWORK
+
+
 def room_problem(folder: Path, size: int) -> str | None:
     """Why a file of `size` bytes will not fit in `folder`, before a byte is written: the free
     space, or a FAT32 stick's 4 GiB limit. None when it fits (or nothing can be told)."""

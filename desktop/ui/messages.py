@@ -24,6 +24,11 @@ def _database(code: str) -> str:
             "Create a new database for this laptop.",
         ),
         "not_initialised": QCoreApplication.translate("Messages", "This database was never set up."),
+        "network_share": QCoreApplication.translate(
+            "Messages",
+            "This database is on a network share, where it cannot be kept safe. Keep it on this computer's disk; "
+            "a master that several leads share belongs on a PostgreSQL server.",
+        ),
         "bad_address": QCoreApplication.translate(
             "Messages", "This is not a database address Yanshou knows. A master on a server is postgresql://user@host/database."
         ),

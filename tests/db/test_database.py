@@ -163,3 +163,19 @@ def test_the_key_file_grants_its_owner_alone_on_windows(field_db: Database, tmp_
     listed = subprocess.run(["icacls", str(keys.key_path(tmp_path / "keys", device))], capture_output=True, text=True, check=True)
     granted = [line for line in listed.stdout.splitlines()[:-2] if ":" in line]
     assert len(granted) == 1 and os.environ["USERNAME"].lower() in granted[0].lower()
+
+
+def test_a_database_on_a_network_share_is_refused_pointing_to_the_server_master(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from db import files
+    from db.errors import OnNetworkShare
+    from desktop.services import workspace
+
+    assert files.on_network(Path("\\\\\\\\server\\\\share\\\\master.db")) and files.on_network(Path("//server/share/master.db"))
+    with workspace.create(tmp_path / "m.db", role="master"):
+        pass
+    monkeypatch.setattr(files, "filesystem", lambda _folder: "cifs")  # as a mapped share's mount reads
+    with pytest.raises(OnNetworkShare, match="PostgreSQL"):
+        workspace.open_workspace(tmp_path / "m.db")
+    with pytest.raises(OnNetworkShare):
+        workspace.create(tmp_path / "new.db", role="master")
+    assert not (tmp_path / "new.db").exists()
