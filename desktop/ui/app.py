@@ -7,11 +7,12 @@ exists, so the window looks the same on every machine, whatever fonts it has.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QLockFile, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QLockFile, QObject, QSettings, QTimer, QTranslator, Signal, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -116,6 +117,71 @@ class DatabaseLock:
 EXPORT_SUFFIX = ".yanshou"  # what an export is called on the USB stick (the installer opens it with us)
 
 
+def handover_name(database: Path) -> str:
+    """The local socket a window on `database` listens on: one per user and file."""
+    import getpass
+    import hashlib
+
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # pragma: no cover - no user name to be had
+        user = "?"
+    return "yanshou-" + hashlib.sha256(f"{user}\n{database.resolve()}".encode()).hexdigest()[:24]
+
+
+class Handover(QObject):
+    """One program, one window per database: the window on a file listens (QLocalServer), and
+    a second start on the same file (a double-clicked .yanshou export, a second shortcut click)
+    hands it what it was asked for and ends, instead of finding the lock and giving up."""
+
+    received = Signal(str)  # an export to merge into this window's database, or "" to be shown
+
+    def __init__(self, database: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtNetwork import QLocalServer
+
+        self.server = QLocalServer(self)
+        name = handover_name(database)
+        QLocalServer.removeServer(name)  # a name left by a window that crashed (POSIX keeps its socket file)
+        self.listening = self.server.listen(name)
+        self.server.newConnection.connect(self._on_server_connection)
+
+    @Slot()
+    def _on_server_connection(self) -> None:
+        while (socket := self.server.nextPendingConnection()) is not None:
+            socket.readyRead.connect(lambda s=socket: self._on_socket_ready(s))
+
+    def _on_socket_ready(self, socket: Any) -> None:
+        if not socket.canReadLine():
+            return
+        try:
+            message = json.loads(bytes(socket.readLine()).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            socket.disconnectFromServer()
+            return
+        socket.write(b"ok\n")
+        socket.flush()
+        socket.disconnectFromServer()
+        export = message.get("merge") if isinstance(message, dict) else None
+        self.received.emit(str(export) if isinstance(export, str) else "")
+
+
+def hand_over(database: Path, merge: Path | None, timeout_ms: int = 3000) -> bool:
+    """Give the window already open on `database` the export to merge (or just bring it to the
+    front); True when that window took it."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    socket = QLocalSocket()
+    socket.connectToServer(handover_name(database))
+    if not socket.waitForConnected(timeout_ms):
+        return False
+    socket.write((json.dumps({"merge": str(merge.resolve()) if merge else None}) + "\n").encode("utf-8"))
+    socket.flush()
+    taken = socket.waitForReadyRead(timeout_ms) and bytes(socket.readLine()).strip() == b"ok"
+    socket.disconnectFromServer()
+    return taken
+
+
 def run(database: Path | str | None, screenshot: Path | None = None, *, merge: Path | None = None) -> int:
     """`yanshou gui [DB] [--screenshot PNG]`; with `merge`, an export to merge into the
     database opened (the lead's merge dialog, which shows what it would bring first).
@@ -138,6 +204,8 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
                 return 0
     lock = DatabaseLock(database) if isinstance(database, Path) else None
     if lock is not None and screenshot is None and not lock.acquire():
+        if isinstance(database, Path) and hand_over(database, merge):
+            return 0  # the window open on it has the file now
         QMessageBox.warning(
             None, app.translate("App", "Yanshou"),
             app.translate("App", "{0} is already open in another Yanshou window. Switch to that window.").format(database),
@@ -175,6 +243,17 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
         window.show()
         window.show_first()
         QTimer.singleShot(0, window.raise_)
+        if isinstance(database, Path):
+            handover = Handover(database, window)
+
+            def _on_handed(export: str) -> None:
+                window.showNormal()
+                window.raise_()
+                window.activateWindow()
+                if export:
+                    _offer_merge(window, Path(export))
+
+            handover.received.connect(_on_handed)
         QTimer.singleShot(1000, _sweep_handed_off)
         if merge is not None:
             QTimer.singleShot(0, lambda: _offer_merge(window, merge))

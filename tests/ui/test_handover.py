@@ -1,0 +1,39 @@
+"""One program, one window per database: a second start hands its file to the window open
+on that database (a double-clicked .yanshou export reaches the open desk's merge dialog)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from desktop.ui.app import Handover, hand_over
+
+_SECOND_START = (
+    "import sys; from pathlib import Path; from PySide6.QtCore import QCoreApplication; "
+    "from desktop.ui.app import hand_over; app = QCoreApplication([]); "
+    "sys.exit(0 if hand_over(Path(sys.argv[1]), Path(sys.argv[2])) else 3)"
+)
+
+
+def test_a_second_start_hands_its_export_to_the_open_window(qtbot, tmp_path: Path) -> None:
+    database = tmp_path / "master.db"
+    database.write_bytes(b"")
+    export = tmp_path / "usb" / "张三-1.yanshou"
+    export.parent.mkdir()
+    export.write_bytes(b"")
+    handover = Handover(database)
+    assert handover.listening
+    with qtbot.waitSignal(handover.received, timeout=20000) as received:
+        second = subprocess.Popen(
+            [sys.executable, "-c", _SECOND_START, str(database), str(export)], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+    qtbot.waitUntil(lambda: second.poll() is not None, timeout=20000)  # the event loop answers it meanwhile
+    assert second.returncode == 0  # the second start ended: the open window has the file
+    assert received.args == [str(export.resolve())]
+    handover.server.close()
+
+
+def test_with_no_window_open_there_is_no_one_to_hand_over_to(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+    assert not hand_over(tmp_path / "nobody-has-this.db", None, timeout_ms=300)
