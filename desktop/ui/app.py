@@ -28,7 +28,14 @@ def settings() -> QSettings:
     return QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
 
+# Windows' own UI font for Chinese, hinted for small screens; the bundled one elsewhere (PDFs
+# always embed the bundled font, desktop.reports).
+SYSTEM_FONT = "Microsoft YaHei UI"
+
+
 def _font_family() -> str | None:
+    if SYSTEM_FONT in QFontDatabase.families():
+        return SYSTEM_FONT
     font_file = paths.resources() / "fonts" / "wqy-microhei.ttc"
     font_id = QFontDatabase.addApplicationFont(str(font_file))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []

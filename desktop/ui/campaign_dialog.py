@@ -45,6 +45,7 @@ from desktop.core.numbers import canonical
 from desktop.services import settings as settings_service
 from desktop.services.workspace import Workspace
 from desktop.ui.messages import explain
+from desktop.ui.screen import fit_to_screen
 
 HUNDRED = Decimal(100)
 _BAND_GRADES = (Grade.EXCELLENT, Grade.GOOD, Grade.PASS)
@@ -202,7 +203,8 @@ class SettingsDialog(QDialog):
         self.ws = ws
         self.campaign = ws.campaign
         self.setWindowTitle(self.tr("Campaign settings — {0}").format(ws.campaign.name))
-        self.setMinimumSize(880, 640)
+        self.setMinimumSize(760, 480)  # within the smallest screen (desktop.ui.screen)
+        fit_to_screen(self, 900, 660)
         self._loading = True
         with ws.read() as conn:  # what a removal would orphan; the save checks again in its transaction
             self._work = settings_service.work_by_county(ws, conn)

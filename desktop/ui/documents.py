@@ -32,6 +32,7 @@ from desktop.services import documents
 from desktop.services.workspace import Workspace
 from desktop.ui import jobs
 from desktop.ui.messages import explain
+from desktop.ui.screen import fit_to_screen
 
 RECORD, SUMMARY, PROBLEMS = documents.RECORD, documents.SUMMARY, documents.PROBLEMS
 PRINT_DPI_LIMIT = 300  # a page at 300 dpi is 26 MB of RGB: enough for text, bearable for an old laptop
@@ -115,7 +116,7 @@ class DocumentDialog(QDialog):
         self.pdf: bytes | None = None
         self.name = ""
         self.setWindowTitle(self.tr("Print and export"))
-        self.resize(980, 760)
+        fit_to_screen(self, 980, 760)
 
         self.kind = QComboBox()
         for key, label in ((RECORD, self.tr("Inspection record (检查记录表)")), (SUMMARY, self.tr("Results summary (验收结果汇总表)")),

@@ -55,6 +55,7 @@ from desktop.ui import jobs
 from desktop.ui.charts import ProfileChart, TotalsChart
 from desktop.ui.item_view import mode_label, severity_label, status_label
 from desktop.ui.messages import entity_name, explain, field_name, problem_status, refusal, sheet_problem
+from desktop.ui.screen import fit_to_screen
 
 
 class _Item(QTableWidgetItem):
@@ -181,7 +182,7 @@ class MergeDialog(QDialog):
         super().__init__(parent)
         self.ws, self.files = ws, files
         self.setWindowTitle(QCoreApplication.translate("LeadWindow", "Merge laptop exports"))
-        self.resize(980, 520)
+        fit_to_screen(self, 980, 520)
         layout = QVBoxLayout(self)
         self.summary = QLabel(QCoreApplication.translate("LeadWindow", "Checking {0} files (nothing is written yet)…").format(len(files)))
         self.summary.setWordWrap(True)

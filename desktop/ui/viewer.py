@@ -31,6 +31,7 @@ from desktop.services.inspection import Evidence
 from desktop.services.workspace import Workspace
 from desktop.ui.item_view import mode_label
 from desktop.ui.messages import explain
+from desktop.ui.screen import fit_to_screen
 
 
 def open_externally(ws: Workspace, evidence: Evidence, parent: QWidget | None = None) -> None:
@@ -54,7 +55,7 @@ class EvidenceViewer(QDialog):
     def __init__(self, parent: QWidget | None, ws: Workspace, evidence: Evidence) -> None:
         super().__init__(parent)
         self.setWindowTitle(evidence.caption or evidence.name)
-        self.resize(1000, 720)
+        fit_to_screen(self, 1000, 720)
         self.ws, self.evidence = ws, evidence
         self._data = QByteArray(inspection.blob_bytes(ws, evidence.sha256))
         layout = QVBoxLayout(self)
