@@ -31,7 +31,6 @@ import functools
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import stat
 import tempfile
@@ -45,7 +44,7 @@ from typing import BinaryIO
 from sqlalchemy import Connection, RootTransaction, bindparam, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from db import admission, canonical, engine, keys, local, manifest, migrations, projection
+from db import admission, canonical, engine, files, keys, local, manifest, migrations, projection
 from db.database import Database
 from db.errors import DiskFull, KnownDatabaseError, Refused
 
@@ -168,25 +167,28 @@ def _offered(source: Path, quarantine_dir: Path, limit: int) -> int:
     a size within the limit and within the data folder's free space. Its size."""
     try:
         info = source.stat()  # through a link: what it points to
-    except FileNotFoundError as exc:
-        raise Refused(source, "unreadable", "the file is not there (was the USB stick removed?)") from exc
-    except PermissionError as exc:
-        raise Refused(source, "unreadable", "the file cannot be read (permission denied)") from exc
     except OSError as exc:
-        raise Refused(source, "unreadable", f"the file cannot be read: {exc.strerror or exc}") from exc
+        raise _unreadable(source, exc) from exc
     if stat.S_ISDIR(info.st_mode):
         raise Refused(source, "unreadable", "this is a folder, not an exported file")
     if not stat.S_ISREG(info.st_mode):
         raise Refused(source, "unreadable", "this is a device or a pipe (or a link to one), not an exported file")
     if info.st_size > limit:
         raise Refused(source, "too_large", f"the file is {info.st_size:,} bytes; files over {limit:,} bytes are not merged")
-    try:
-        free = shutil.disk_usage(quarantine_dir).free
-    except OSError:
-        free = None
-    if free is not None and info.st_size + _SPARE_BYTES > free:
-        raise DiskFull(quarantine_dir, f"the file needs {info.st_size:,} bytes and the data folder has {free:,} free; free some space")
+    if (problem := files.room_problem(quarantine_dir, info.st_size + _SPARE_BYTES)) is not None:
+        raise DiskFull(quarantine_dir, f"the data folder cannot take the file's copy: {problem}")
     return info.st_size
+
+
+def _unreadable(source: Path, exc: OSError) -> Refused:
+    """Why a file offered to merge cannot be read, for the person who offered it."""
+    if isinstance(exc, FileNotFoundError):
+        return Refused(source, "unreadable", "the file is not there (was the USB stick removed?)")
+    if isinstance(exc, IsADirectoryError):
+        return Refused(source, "unreadable", "this is a folder, not an exported file")
+    if isinstance(exc, PermissionError):
+        return Refused(source, "unreadable", "the file cannot be read (permission denied)")
+    return Refused(source, "unreadable", f"reading the file failed: {exc.strerror or exc}")
 
 
 def _copy_hashing(source: Path, target: Path, size: int) -> str:
@@ -196,20 +198,14 @@ def _copy_hashing(source: Path, target: Path, size: int) -> str:
     copied = 0
     try:
         src = source.open("rb")
-    except FileNotFoundError as exc:
-        raise Refused(source, "unreadable", "the file is not there (was the USB stick removed?)") from exc
-    except IsADirectoryError as exc:
-        raise Refused(source, "unreadable", "this is a folder, not an exported file") from exc
-    except PermissionError as exc:
-        raise Refused(source, "unreadable", "the file cannot be read (permission denied)") from exc
     except OSError as exc:
-        raise Refused(source, "unreadable", f"reading the file failed: {exc.strerror or exc}") from exc
+        raise _unreadable(source, exc) from exc
     with src, _target(target) as dst:
         while True:
             try:
                 chunk = src.read(_CHUNK)
             except OSError as exc:
-                raise Refused(source, "unreadable", f"reading the file failed: {exc.strerror or exc}") from exc
+                raise _unreadable(source, exc) from exc
             if not chunk:
                 break
             copied += len(chunk)

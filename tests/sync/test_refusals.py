@@ -576,12 +576,12 @@ def test_a_file_over_the_limit_is_refused_before_it_is_copied(team: Team, monkey
 def test_a_full_data_folder_is_said_before_a_byte_is_copied(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
     from collections import namedtuple
 
-    from db import merge as merging
+    from db import files
 
     master, _, good = seeded(team)
     before = everything(master)
     usage = namedtuple("usage", "total used free")
-    monkeypatch.setattr(merging.shutil, "disk_usage", lambda _p: usage(10**9, 10**9, 1024))
+    monkeypatch.setattr(files.shutil, "disk_usage", lambda _p: usage(10**9, 10**9, 1024))
     with pytest.raises(DiskFull, match="free some space"):
         sync.merge(master, [good], enroll=True)
     assert everything(master) == before
