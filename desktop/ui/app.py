@@ -150,6 +150,7 @@ class Handover(QObject):
         self.server = QLocalServer(self)
         name = handover_name(database)
         QLocalServer.removeServer(name)  # a name left by a window that crashed (POSIX keeps its socket file)
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)  # this user's own starts only
         self.listening = self.server.listen(name)
         self.server.newConnection.connect(self._on_server_connection)
 
