@@ -43,58 +43,22 @@ from PySide6.QtWidgets import (
 from db.errors import KnownDatabaseError
 from db.keys import show_fingerprint
 from desktop import paths
-from desktop.core.campaign import MethodSource
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical, show
-from desktop.core.sheets import parse_method_sheet, read_rows
-from desktop.services import decisions, imports, rectification, sync, tables
+from desktop.services import decisions, rectification, sync, tables
 from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
-from desktop.ui import jobs
+from desktop.ui import cells, jobs
+from desktop.ui.board import RectificationBoard
 from desktop.ui.charts import ProfileChart, TotalsChart
+from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.item_view import mode_label, severity_label, status_label
-from desktop.ui.messages import entity_name, explain, field_name, problem_status, refusal, sheet_problem
+from desktop.ui.messages import entity_name, explain, field_name, problem_status, refusal
 from desktop.ui.screen import fit_to_screen
 
-
-class _Item(QTableWidgetItem):
-    """A cell that sorts by its number when it has one (ranks, scores), else by its text."""
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        mine, theirs = self.data(Qt.ItemDataRole.UserRole), other.data(Qt.ItemDataRole.UserRole)
-        if mine is not None and theirs is not None:
-            return bool(mine < theirs)
-        return self.text() < other.text()  # (not super(): PySide would call this method again)
-
-
-def _cell(value: object, *, right: bool = False, sort_key: object = None) -> QTableWidgetItem:
-    item = _Item("" if value is None else str(value))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if sort_key is None and isinstance(value, int | float):
-        sort_key = value
-    if sort_key is None and right and isinstance(value, str):
-        try:
-            sort_key = float(value)
-        except ValueError:
-            sort_key = None
-    if sort_key is not None:
-        item.setData(Qt.ItemDataRole.UserRole, sort_key)
-    return item
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+_cell = cells.cell
+_table = cells.table
 
 
 def status_text(report: sync.FileReport) -> str:
@@ -340,148 +304,6 @@ class MergeDialog(QDialog):
 
 
 # --- score imports ----------------------------------------------------------------------------
-
-
-class ImportDialog(QDialog):
-    """A self-check or third-party sheet: checked and previewed row by row before anything
-    is written; a sheet with a bad row is not imported at all."""
-
-    def __init__(self, parent: QWidget | None, ws: Workspace, path: Path) -> None:
-        super().__init__(parent)
-        self.ws, self.path = ws, path
-        self.setWindowTitle(QCoreApplication.translate("LeadWindow", "Import scores — {0}").format(path.name))
-        self.resize(760, 480)
-        layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(QCoreApplication.translate("LeadWindow", "Method")))
-        self.kind = QComboBox()
-        self.kind.setObjectName("method")
-        for method in ws.campaign.methods:
-            if method.source is MethodSource.IMPORT:
-                self.kind.addItem(method.name, method.key)
-        self.kind.currentIndexChanged.connect(self.preview)
-        row.addWidget(self.kind, 1)
-        layout.addLayout(row)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.table = _table([])
-        self.table.setObjectName("preview")
-        layout.addWidget(self.table, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = buttons.addButton(QCoreApplication.translate("LeadWindow", "Import"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setObjectName("import")
-        self.import_button.clicked.connect(self._import)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.imported = False
-        self.preview()
-
-    def preview(self) -> None:
-        method = str(self.kind.currentData())
-        names = {c.code: c.name for c in self.ws.campaign.counties}
-        try:
-            sheet = parse_method_sheet(self.path, self.ws.campaign, method)
-        except InputError as exc:
-            self.import_button.setEnabled(False)
-            self.summary.setText(
-                QCoreApplication.translate("LeadWindow", "{0} problems: nothing will be imported until they are fixed.").format(
-                    len(exc.problems)
-                )
-            )
-            self.summary.setStyleSheet("color: #c62828;")
-            try:
-                header, rows = read_rows(self.path)
-            except InputError:  # the file or its header is what is wrong: the problems alone
-                self._show_problems(exc)
-            else:
-                self._show_sheet(header, rows, exc)
-            return
-        self.import_button.setEnabled(True)
-        self.summary.setStyleSheet("")
-        self.summary.setText(
-            QCoreApplication.translate("LeadWindow", "{0} rows, all valid. Counties not in the sheet keep their scores.").format(sheet.rows)
-        )
-        self.table.setColumnCount(2)
-        self.table.setHorizontalHeaderLabels(
-            [QCoreApplication.translate("LeadWindow", "County"), QCoreApplication.translate("LeadWindow", "Score")]
-        )
-        rows = [(names[c], show(t)) for c, t in sheet.totals.items()]
-        rows += [
-            (names[c], QCoreApplication.translate("LeadWindow", "{0} items, sum {1}").format(len(items), show(sum(items.values()))))
-            for c, items in sheet.items.items()
-        ]
-        self.table.setRowCount(len(rows))
-        for r, (county, value) in enumerate(rows):
-            self.table.setItem(r, 0, _cell(county))
-            self.table.setItem(r, 1, _cell(value, right=True))
-
-    def _show_problems(self, exc: InputError) -> None:
-        self.table.clear()
-        self.table.setColumnCount(3)
-        self.table.setHorizontalHeaderLabels(
-            [
-                QCoreApplication.translate("LeadWindow", "Row"),
-                QCoreApplication.translate("LeadWindow", "Column"),
-                QCoreApplication.translate("LeadWindow", "Problem"),
-            ]
-        )
-        self.table.setRowCount(len(exc.problems))
-        for r, problem in enumerate(exc.problems):
-            column = field_name(problem.column) if problem.column else ""
-            for c, value in enumerate((problem.row or "", column, sheet_problem(problem.code))):
-                cell = _cell(value, right=c == 0)
-                cell.setToolTip(problem.message)
-                cell.setForeground(QColor("#c62828"))
-                self.table.setItem(r, c, cell)
-
-    def _show_sheet(self, header: list[str], rows: list[tuple[int, list[str]]], exc: InputError) -> None:
-        """Every row of the sheet as read, each bad one in red with its reasons, its bad cell marked."""
-        by_row: dict[int | None, list[Any]] = {}
-        for problem in exc.problems:
-            by_row.setdefault(problem.row, []).append(problem)
-        shown = [i for i, name in enumerate(header) if name]
-        self.table.clear()
-        self.table.setColumnCount(len(shown) + 2)
-        self.table.setHorizontalHeaderLabels(
-            [
-                QCoreApplication.translate("LeadWindow", "Row"),
-                *[field_name(header[i]) for i in shown],
-                QCoreApplication.translate("LeadWindow", "Problem"),
-            ]
-        )
-        loose = by_row.get(None, [])  # problems of the whole sheet, listed after its rows
-        self.table.setRowCount(len(rows) + len(loose))
-        red, marked = QColor("#c62828"), QColor("#fdecea")
-        for r, (number, cells) in enumerate(rows):
-            problems = by_row.get(number, [])
-            reasons = "；".join(
-                f"{field_name(p.column)}：{sheet_problem(p.code)}" if p.column else sheet_problem(p.code) for p in problems
-            )
-            values = [number, *[cells[i].strip() if i < len(cells) else "" for i in shown], reasons]
-            bad_columns = {p.column for p in problems}
-            for c, value in enumerate(values):
-                cell = _cell(value, right=c == 0)
-                if problems:
-                    cell.setForeground(red)
-                    cell.setToolTip("\n".join(p.message for p in problems))
-                    if 0 < c <= len(shown) and header[shown[c - 1]] in bad_columns:
-                        cell.setBackground(marked)
-                self.table.setItem(r, c, cell)
-        for r, problem in enumerate(loose, start=len(rows)):
-            cell = _cell(sheet_problem(problem.code))
-            cell.setForeground(red)
-            cell.setToolTip(problem.message)
-            self.table.setItem(r, len(shown) + 1, cell)
-
-    def _import(self) -> None:
-        try:
-            imports.import_sheet(self.ws, self.path, str(self.kind.currentData()))
-        except (InputError, KnownDatabaseError, OSError) as exc:
-            QMessageBox.critical(self, self.windowTitle(), explain(exc))
-            return
-        self.imported = True
-        self.accept()
 
 
 # --- the lead's decisions ------------------------------------------------------------------------
@@ -864,107 +686,26 @@ class LeadWindow(QMainWindow):
             self.detail.topLevelItem(i).setExpanded(True)
 
     def _rectification_tab(self) -> QWidget:
-        widget = QWidget()
-        layout = QVBoxLayout(widget)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(QCoreApplication.translate("LeadWindow", "Show")))
-        self.problem_filter = QComboBox()
-        self.problem_filter.setObjectName("problem-filter")
-        self.problem_filter.addItem(QCoreApplication.translate("LeadWindow", "All problems"), "")
-        for key in rectification.STATUSES:
-            self.problem_filter.addItem(problem_status(key), key)
-        self.problem_filter.currentIndexChanged.connect(lambda _i: self._refresh_problems())
-        row.addWidget(self.problem_filter)
-        self.problem_county = QComboBox()
-        self.problem_county.setObjectName("problem-county")
-        self.problem_county.addItem(QCoreApplication.translate("LeadWindow", "All counties"), "")
-        for c in self.ws.campaign.counties:
-            self.problem_county.addItem(c.name, c.code)
-        self.problem_county.currentIndexChanged.connect(lambda _i: self._refresh_problems())
-        row.addWidget(self.problem_county)
-        row.addStretch(1)
-        for key in rectification.STATUSES:
-            button = QPushButton(QCoreApplication.translate("LeadWindow", "Mark {0}").format(problem_status(key)))
-            button.setObjectName(f"mark-{key}")
-            button.clicked.connect(lambda _c=False, k=key: self.mark(k))
-            row.addWidget(button)
-        layout.addLayout(row)
-        self.problems = _table(
-            [
-                QCoreApplication.translate("LeadWindow", "County"),
-                QCoreApplication.translate("LeadWindow", "Item"),
-                QCoreApplication.translate("LeadWindow", "Inspector"),
-                QCoreApplication.translate("LeadWindow", "Problem"),
-                QCoreApplication.translate("LeadWindow", "Severity"),
-                QCoreApplication.translate("LeadWindow", "Rectify by"),
-                QCoreApplication.translate("LeadWindow", "Status"),
-            ]
-        )
-        self.problems.setObjectName("problems")
-        self.problems.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by county, as the campaign lists them
-        self.problems.setSortingEnabled(True)
-        layout.addWidget(self.problems, 1)
-        self._problems: list[rectification.Entry] = []  # what the table shows (the board, filtered)
-        self._all_problems: list[rectification.Entry] = []  # the board as the last refresh read it
-        return widget
+        self.board = RectificationBoard(self.ws)
+        self.board.overdue_changed.connect(self._show_overdue)
+        self.board.changed.connect(self.refresh)
+        self.problems, self.problem_filter, self.problem_county = self.board.problems, self.board.status_filter, self.board.county_filter
+        return self.board
 
-    def _refresh_problems(self) -> None:
-        names = {c.code: c.name for c in self.ws.campaign.counties}
-        today = dt.date.today()
-        status, county = self.problem_filter.currentData(), self.problem_county.currentData()
-        # the board as `refresh` read it, filtered here: a filter change reads nothing
-        self._problems = [p for p in self._all_problems if (not status or p.status == status) and (not county or p.county == county)]
-        overdue = sum(p.overdue(today) for p in self._all_problems)  # the tab counts every problem, whatever is shown
+    @Slot(int)
+    def _show_overdue(self, overdue: int) -> None:
         self.tabs.setTabText(
             self.tabs.indexOf(self.rectification_view),
             QCoreApplication.translate("LeadWindow", "Rectification ({0} overdue)").format(overdue)
             if overdue
             else QCoreApplication.translate("LeadWindow", "Rectification"),
         )
-        order = {c.code: i for i, c in enumerate(self.ws.campaign.counties)}
-        positions = {n.code: i for i, n in enumerate(self.ws.campaign.indicator_set.nodes)}
-        self.problems.setSortingEnabled(False)
-        self.problems.setRowCount(len(self._problems))
-        for r, p in enumerate(self._problems):
-            values = (
-                names.get(p.county, p.county),
-                p.item,
-                p.inspector,
-                p.description,
-                severity_label(p.severity),
-                p.deadline.isoformat() if p.deadline else "",
-                problem_status(p.status),
-            )
-            # counties sort in the campaign's order, items in the indicator set's (1.2 before 1.10)
-            keys = {0: order.get(p.county, len(order)), 1: positions.get(p.item, len(positions))}
-            for c, value in enumerate(values):
-                cell = _cell(value, sort_key=keys.get(c))
-                cell.setData(Qt.ItemDataRole.UserRole + 1, p.record_id)
-                if p.overdue(today):
-                    cell.setForeground(QColor("#c62828"))
-                    cell.setToolTip(QCoreApplication.translate("LeadWindow", "Overdue since {0}").format(p.deadline))
-                self.problems.setItem(r, c, cell)
-        self.problems.setSortingEnabled(True)
+
+    def _refresh_problems(self) -> None:
+        self.board.show_entries(self._all_problems)
 
     def mark(self, status: str) -> None:
-        row = self.problems.currentRow()
-        cell = self.problems.item(row, 0) if row >= 0 else None
-        if cell is None:
-            return
-        record_id = cell.data(Qt.ItemDataRole.UserRole + 1)
-        evidence = None
-        if status == "rectified":
-            name, _ = QFileDialog.getOpenFileName(
-                self, QCoreApplication.translate("LeadWindow", "Evidence of the rectification"), str(Path.home())
-            )
-            if not name:
-                return
-            evidence = Path(name)
-        try:
-            rectification.set_status(self.ws, record_id, status, evidence=evidence)
-        except (InputError, KnownDatabaseError) as exc:
-            QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Rectification"), explain(exc))
-        self.refresh()
+        self.board.mark(status)
 
     def _refresh_timeline(self) -> None:
         today = dt.date.today()
