@@ -23,8 +23,8 @@ from desktop import paths, textwidth
 from desktop.core.campaign import Campaign
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
-from desktop.core.numbers import canonical, show
-from desktop.core.scoring import CountyResult
+from desktop.core.numbers import canonical, show, signed
+from desktop.core.scoring import CountyResult, Standing
 
 if TYPE_CHECKING:
     from db.merge import Enrolment
@@ -258,7 +258,7 @@ def _results(args: argparse.Namespace) -> int:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(objects[0]) if objects else ["county"], lineterminator="\n")
         writer.writeheader()
-        writer.writerows(objects)
+        writer.writerows({k: _csv_value(v) for k, v in o.items()} for o in objects)
         sys.stdout.write(out.getvalue())
     else:
         print(_results_table(campaign, rows))
@@ -270,26 +270,51 @@ def _method_field(key: str) -> str:
 
 
 def _result_object(campaign: Campaign, r: CountyResult) -> dict[str, object]:
+    """SPEC §6's keys: a missing method score is null, a county not started has no rank or grade."""
     obj: dict[str, object] = {"county": campaign.county(r.county).name}
     for method in campaign.methods:
-        obj[_method_field(method.key)] = show(r.method_scores[method.key])
-    obj.update({"total": show(r.total), "rank": r.rank, "grade": r.grade.value, "complete": r.complete})
+        value = r.score_of(method.key)
+        obj[_method_field(method.key)] = None if value is None else show(value)
+    obj.update({
+        "adjustment": show(r.adjustment), "total": show(r.total), "rank": r.rank, "grade": r.grade.value if r.grade else None,
+        "complete": r.complete, "provisional": r.provisional, "missing": r.missing.codes(),
+    })
     return obj
 
 
+def _csv_value(value: object) -> object:
+    """JSON's words in a CSV cell: true/false, an empty cell for null, a list joined by ';'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    return "" if value is None else value
+
+
+def _missing_text(campaign: Campaign, r: CountyResult) -> str:
+    if r.standing is Standing.NOT_STARTED:
+        return "not started"
+    if r.complete:
+        return "complete"
+    names = {m.key: m.name for m in campaign.methods}
+    missing = [names[m] for m in r.missing.methods]
+    if r.missing.items:
+        missing.append(f"{r.missing.items} items unscored")
+    return "provisional, missing: " + ", ".join(missing)
+
+
 def _results_table(campaign: Campaign, rows: list[CountyResult]) -> str:
-    header = ["rank", "county", *[f"{m.name} {canonical(m.weight * 100)}%" for m in campaign.methods], "total", "grade", "complete"]
+    header = ["rank", "county", *[f"{m.name} {canonical(m.weight * 100)}%" for m in campaign.methods], "adjustment", "total",
+              "grade", "data"]
     body = []
     for r in rows:
-        names = {m.key: m.name for m in campaign.methods}
-        missing = [names[m] for m in r.missing_methods]
-        if r.unscored_items:
-            missing.append(f"{len(r.unscored_items)} items unscored")
+        scores = [show(v) if (v := r.score_of(m.key)) is not None else "-" for m in campaign.methods]
+        grade = "-" if r.grade is None else r.grade.value + (" (provisional)" if r.provisional else "")
         body.append([
-            str(r.rank), campaign.county(r.county).name, *[show(r.method_scores[m.key]) for m in campaign.methods],
-            show(r.total), r.grade.value, "yes" if r.complete else "no: " + ", ".join(missing),
+            str(r.rank) if r.rank is not None else "-", campaign.county(r.county).name, *scores,
+            signed(r.adjustment) if r.adjustments else "-", show(r.total) if r.started else "-", grade, _missing_text(campaign, r),
         ])
-    numbers = list(range(2, 3 + len(campaign.methods)))
+    numbers = list(range(2, 5 + len(campaign.methods)))
     return f"{campaign.name}\n\n" + textwidth.table(header, body, right=[0, *numbers])
 
 

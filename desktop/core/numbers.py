@@ -66,3 +66,9 @@ def canonical(value: Decimal) -> str:
         return "0"
     text = format(normal, "f")
     return text
+
+
+def signed(value: Decimal) -> str:
+    """A change as shown beside a total: its sign always written ("+0.50", "-1.00", "0.00")."""
+    shown = round_half_up(value)
+    return f"+{shown}" if shown > 0 else str(shown)

@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 
-from desktop.core.campaign import BandsRule, Campaign, Grade, GradingRule, MethodSource, ProportionRule
+from desktop.core.campaign import BandsRule, Campaign, Grade, GradingRule, Method, MethodSource, ProportionRule
 from desktop.core.indicators import Indicator
 from desktop.core.numbers import on_half_grid, round_count, round_half_up
 
@@ -72,28 +73,91 @@ class ItemResult:
         return self.adjudication is not None or bool(self.scores)
 
 
+class Standing(Enum):
+    """How far a county's result has got (SPEC §3): every method's score and every item,
+    some of it (the result is provisional, 暂定), or nothing at all (not started, 未开始:
+    no rank, no grade, not counted among the counties graded)."""
+
+    COMPLETE = "complete"
+    PROVISIONAL = "provisional"
+    NOT_STARTED = "not-started"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """What a provisional result lacks: the methods with a weight and no score (the
+    inspection among them when no item was scored at all), and how many items no one
+    scored when some were."""
+
+    methods: tuple[str, ...] = ()  # method keys, in the campaign's order
+    items: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.methods or self.items)
+
+    def codes(self) -> list[str]:
+        """As the command line's JSON names them: ["self-check", "items:3"]."""
+        return [*self.methods, *([f"items:{self.items}"] if self.items else [])]
+
+
 @dataclass(frozen=True)
 class CountyResult:
     county: str
-    method_scores: Mapping[str, Decimal]
-    missing_methods: tuple[str, ...]
+    method_scores: Mapping[str, Decimal]  # every method; an absent one counts 0
+    absent_methods: tuple[str, ...]  # methods with no score at all (whatever their weight)
     items: tuple[ItemResult, ...]
     adjustments: tuple[Adjustment, ...]
     total: Decimal
-    rank: int
-    grade: Grade
+    rank: int | None  # None: not started
+    grade: Grade | None  # None: not started
+    missing: Missing
 
     @property
     def unscored_items(self) -> tuple[str, ...]:
         return tuple(r.item for r in self.items if not r.scored)
 
     @property
+    def missing_methods(self) -> tuple[str, ...]:
+        return self.missing.methods
+
+    @property
+    def standing(self) -> Standing:
+        return standing(self.absent_methods, self.method_scores, self.items, self.missing)
+
+    @property
     def complete(self) -> bool:
-        return not self.missing_methods and not self.unscored_items
+        return not self.missing
+
+    @property
+    def provisional(self) -> bool:
+        return self.standing is Standing.PROVISIONAL
+
+    @property
+    def started(self) -> bool:
+        return self.rank is not None
+
+    @property
+    def adjustment(self) -> Decimal:
+        """The sum of the lead's adjustments to the total (0 when none)."""
+        return sum((a.delta for a in self.adjustments), ZERO)
 
     @property
     def shown_total(self) -> Decimal:
         return round_half_up(self.total)
+
+    def score_of(self, method: str) -> Decimal | None:
+        """A method's score as the tables show it, None when the county has none."""
+        return None if method in self.absent_methods else self.method_scores[method]
+
+
+def standing(
+    absent: tuple[str, ...], methods: Mapping[str, Decimal], items: tuple[ItemResult, ...], missing: Missing
+) -> Standing:
+    """SPEC §3's one rule: no method score and no item scored is not started; anything
+    missing is provisional; else complete."""
+    if all(key in absent for key in methods) and not any(i.scored for i in items):
+        return Standing.NOT_STARTED
+    return Standing.PROVISIONAL if missing else Standing.COMPLETE
 
 
 class ScoreError(ValueError):
@@ -160,31 +224,46 @@ def compute_results(
             )
             for item in campaign.indicator_set.items
         )
+        unscored = sum(not r.scored for r in items)
         values: dict[str, Decimal] = {}
-        missing = []
+        absent = []
         for method in campaign.methods:
             if method.source is MethodSource.INSPECTION:
                 values[method.key] = sum((r.score for r in items), ZERO)
-            elif (county.code, method.key) in imported:
-                values[method.key] = imported[county.code, method.key]
+                present = unscored < len(items)
             else:
-                values[method.key] = ZERO
-                if method.weight:
-                    missing.append(method.key)
+                present = (county.code, method.key) in imported
+                values[method.key] = imported.get((county.code, method.key), ZERO)
+            if not present:
+                absent.append(method.key)
+        weighted = {m.key for m in campaign.methods if m.weight}
+        missing = Missing(
+            tuple(k for k in absent if k in weighted),
+            unscored if unscored < len(items) and _weighs(campaign.inspection_method) else 0,
+        )
         county_adjustments = tuple(adjusted[county.code])
         total = sum((m.weight * values[m.key] for m in campaign.methods), ZERO)
         total += sum((a.delta for a in county_adjustments), ZERO)
         total = min(max(total, ZERO), HUNDRED)
-        rows.append((county.code, values, tuple(missing), items, county_adjustments, total))
+        started = standing(tuple(absent), values, items, missing) is not Standing.NOT_STARTED
+        rows.append((county.code, values, tuple(absent), items, county_adjustments, total, missing, started))
 
-    ranks = rank([round_half_up(r[5]) for r in rows])
-    grades = grade(campaign.grading, [round_half_up(r[5]) for r in rows], ranks)
+    graded = [r for r in rows if r[7]]
+    shown = [round_half_up(r[5]) for r in graded]
+    ranks = rank(shown)
+    grades = grade(campaign.grading, shown, ranks)
+    placed = {r[0]: (n, g) for r, n, g in zip(graded, ranks, grades, strict=True)}
     results = [
-        CountyResult(code, values, missing, items, adj, total, r, g)
-        for (code, values, missing, items, adj, total), r, g in zip(rows, ranks, grades, strict=True)
+        CountyResult(code, values, absent, items, adj, total, *placed.get(code, (None, None)), missing)
+        for code, values, absent, items, adj, total, missing, _started in rows
     ]
     order = {c.code: i for i, c in enumerate(campaign.counties)}
-    return sorted(results, key=lambda r: (r.rank, order[r.county]))
+    # ranked counties by rank, then the ones not started, each in the campaign's order
+    return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, order[r.county]))
+
+
+def _weighs(method: Method | None) -> bool:
+    return method is not None and bool(method.weight)
 
 
 def rank(totals: list[Decimal]) -> list[int]:

@@ -117,11 +117,12 @@ class TotalBar:
     county: str  # code
     name: str
     total: Decimal
-    rank: int
-    grade: str
+    rank: int | None  # None: not started
+    grade: str  # "" when not started
     complete: bool
     missing_methods: tuple[str, ...]  # method keys with a weight and no score imported
     unscored_items: int
+    started: bool = True
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,8 @@ def totals_chart(ws: Workspace, rows: list[CountyResult] | None = None) -> list[
     names = {c.code: c.name for c in ws.campaign.counties}
     return [
         TotalBar(
-            r.county, names.get(r.county, r.county), r.shown_total, r.rank, r.grade.value, r.complete, r.missing_methods,
-            len(r.unscored_items),
+            r.county, names.get(r.county, r.county), r.shown_total, r.rank, r.grade.value if r.grade else "", r.complete,
+            r.missing_methods, len(r.unscored_items), r.started,
         )
         for r in rows
     ]

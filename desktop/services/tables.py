@@ -4,12 +4,14 @@ hand on. Numbers go out as the results show them (two places), never recomputed.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
-from db import files
+from desktop.core import words
 from desktop.core.errors import InputError
-from desktop.core.numbers import canonical, show
+from desktop.core.numbers import canonical, round_half_up
 from desktop.services import rectification
 from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
@@ -18,13 +20,17 @@ Row = Sequence[object]
 
 
 def results_table(ws: Workspace) -> tuple[list[str], list[Row]]:
+    """The results as the 汇总表 prints them: numbers as numbers (two places), the
+    adjustment beside the total, 暂定 beside a provisional grade and what is missing;
+    counties not started last, with no rank or grade."""
     campaign = ws.campaign
-    header = ["排名", "县区", *[f"{m.name}（{canonical(m.weight * 100)}%）" for m in campaign.methods], "总分", "等次", "数据完整"]
+    header = ["名次", "县（市、区）", *[f"{m.name}（{canonical(m.weight * 100)}%）" for m in campaign.methods], "调整", "加权总分",
+              "等次", "数据"]
     rows: list[Row] = []
-    for r in sorted(results_service.results(ws), key=lambda r: (r.rank, r.county)):
-        complete = "是" if r.complete else f"否：{len(r.unscored_items)} 项未评分" if r.unscored_items else "否"
-        rows.append([r.rank, campaign.county(r.county).name, *[show(r.method_scores[m.key]) for m in campaign.methods],
-                     show(r.total), r.grade.value, complete])
+    for r in results_service.results(ws):
+        scores = [None if (v := r.score_of(m.key)) is None else round_half_up(v) for m in campaign.methods]
+        rows.append([r.rank, campaign.county(r.county).name, *scores, round_half_up(r.adjustment) if r.adjustments else None,
+                     round_half_up(r.total) if r.started else None, words.grade(r), words.data(campaign, r)])
     return header, rows
 
 
@@ -41,6 +47,17 @@ def problems_table(ws: Workspace) -> tuple[list[str], list[Row]]:
         for e in rectification.board(ws)
     ]
     return header, rows
+
+
+TABLES = {"results": ("验收结果", results_table), "problems": ("问题清单", problems_table)}
+
+
+def export(ws: Workspace, which: str, target: Path) -> Path:
+    """The results or the problem list written to `target` (.xlsx or .csv), its sheet named
+    in Chinese; never over the database it was read from."""
+    title, table = TABLES[which]
+    header, rows = table(ws)
+    return write(target, header, rows, title=title, protected=(ws.path,) if not ws.database.on_server else ())
 
 
 # A spreadsheet evaluates a cell that starts with one of these as a formula (CSV injection):
@@ -65,44 +82,72 @@ def formula_safe(value: object) -> object:
     return value
 
 
-def write(path: Path, header: Sequence[str], rows: Sequence[Row], *, title: str = "Sheet") -> Path:
-    """Write a table as XLSX or CSV (by the file's suffix), to a temporary name renamed at
-    the end: a failed write leaves no half file. No cell is ever a live formula: text is
-    written as text (a string cell in XLSX; in CSV quoted, and marked by `formula_safe`)."""
+def write(path: Path, header: Sequence[str], rows: Sequence[Row], *, title: str, protected: Sequence[Path] = ()) -> Path:
+    """Write a table as XLSX or CSV (by the file's suffix), whole or not at all, by the
+    helper that writes the PDFs. Numbers (Decimal, int) stay numbers: in XLSX numeric cells
+    shown with two places, so Excel sums and sorts them; None is an empty cell. No cell is
+    ever a live formula: text is written as text (a string cell in XLSX; in CSV quoted and
+    marked by `formula_safe`). The CSV is UTF-8 with a BOM, which Excel on a Chinese
+    Windows needs to read it as UTF-8."""
+    from desktop.services import documents
+
     suffix = path.suffix.lower()
     if suffix not in {".xlsx", ".csv"}:
         raise InputError.single(path, "format", "choose a file ending in .xlsx or .csv")
-    partial = files.partial_name(path)
     safe_rows = [[formula_safe(v) for v in row] for row in [list(header), *rows]]
-    try:
-        if suffix == ".csv":
-            with partial.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read the Chinese
-                writer = csv.writer(f, quoting=csv.QUOTE_NONNUMERIC)
-                writer.writerows(safe_rows)
-                files.flush(f)
-        else:
-            from openpyxl import Workbook
-            from openpyxl.cell import WriteOnlyCell
-
-            book = Workbook(write_only=True)
-            sheet = book.create_sheet(title[:31])
-            for row in safe_rows:
-                cells = []
-                for value in row:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    if isinstance(value, str):
-                        cell.data_type = "s"  # openpyxl would store "=…" as a formula
-                    cells.append(cell)
-                sheet.append(cells)
-            book.save(partial)
-            files.flush_path(partial)
-        files.replace(partial, path)
-    except files.FileInUse:
-        partial.unlink(missing_ok=True)
-        raise InputError.single(
-            path, "in_use", "the file is open in another program (Excel, WPS): close it there, then save again",
-        ) from None
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise InputError.single(path, "unwritable", f"the file cannot be written ({exc.strerror or exc})") from None
+    data = _csv(safe_rows) if suffix == ".csv" else _xlsx(safe_rows, title)
+    documents.write_file(path, data, *protected)
     return path
+
+
+def _csv(rows: list[list[object]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    for row in rows:
+        # text quoted always (a number-like text stays text), numbers bare, None an empty cell
+        writer.writerow(["" if v is None else v if isinstance(v, Decimal | int) else str(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _xlsx(rows: list[list[object]], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_sheet_title(title))
+    sheet.freeze_panes = "A2"
+    widths = [max(len(str(v)) if v is not None else 0 for v in column) for column in zip(*rows, strict=False)]
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[_letter(index)].width = min(60, max(8, width * 2 + 2))  # a Chinese character is two wide
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would store "=…" as a formula
+            elif isinstance(value, Decimal):
+                cell.number_format = "0.00"
+            if number == 0:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    """Excel's rules for a sheet's name: at most 31 characters, none of : \\ / ? * [ ]."""
+    cleaned = "".join("_" if ch in ':\\/?*[]' else ch for ch in title).strip("'")
+    return cleaned[:31] or "Sheet1"
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

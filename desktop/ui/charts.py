@@ -113,20 +113,30 @@ class TotalsChart(_BarChart):
             100,
             "%d",
             QCoreApplication.translate("Charts", "complete"),
-            QCoreApplication.translate("Charts", "incomplete: items unscored or a method's score missing"),
+            QCoreApplication.translate("Charts", "provisional: items unscored or a method's score missing"),
         )
         self.setObjectName("totals-chart")
         self.chart().setTitle(QCoreApplication.translate("Charts", "Weighted totals"))
         self.bars: list[TotalBar] = []
+        self.waiting: list[str] = []  # the names of the counties not started
 
     def set_bars(self, bars: Sequence[TotalBar]) -> None:
-        self.bars = list(bars)
+        """The started counties as bars (a provisional one in the second colour, marked);
+        the ones not started have no bar (a 0 would read as a result): the title names them."""
+        self.bars = [bar for bar in bars if bar.started]
+        self.waiting = [bar.name for bar in bars if not bar.started]
         rows = []
         for bar in self.bars:
             label = f"{bar.name}  {show(bar.total)}"
             if not bar.complete:
-                label = QCoreApplication.translate("Charts", "{0} (incomplete)").format(label)
+                label = QCoreApplication.translate("Charts", "{0} (provisional)").format(label)
             rows.append((label, float(bar.total), bar.complete))
+        title = QCoreApplication.translate("Charts", "Weighted totals")
+        if self.waiting:
+            title += "\n" + QCoreApplication.translate("Charts", "Not started (no bar): {0}").format(
+                QCoreApplication.translate("Labels", ", ").join(self.waiting)
+            )
+        self.chart().setTitle(title)
         self._draw(rows)
 
 

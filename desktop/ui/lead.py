@@ -45,11 +45,11 @@ from db.keys import show_fingerprint
 from desktop import paths
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
-from desktop.core.numbers import canonical, show
+from desktop.core.numbers import canonical, show, signed
 from desktop.services import decisions, rectification, sync, tables
 from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
-from desktop.ui import cells, jobs
+from desktop.ui import cells, jobs, labels
 from desktop.ui.board import RectificationBoard
 from desktop.ui.charts import ProfileChart, TotalsChart
 from desktop.ui.import_dialog import ImportDialog
@@ -399,16 +399,7 @@ class LeadWindow(QMainWindow):
         )
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
-        self.results = _table(
-            [
-                QCoreApplication.translate("LeadWindow", "Rank"),
-                QCoreApplication.translate("LeadWindow", "County"),
-                *[m.name for m in ws.campaign.methods],
-                QCoreApplication.translate("LeadWindow", "Total"),
-                QCoreApplication.translate("LeadWindow", "Grade"),
-                QCoreApplication.translate("LeadWindow", "Complete"),
-            ]
-        )
+        self.results = _table(self._results_headers())
         self.results.setObjectName("results")
         self.results.setSortingEnabled(True)
         self.results_view = self._results_tab()
@@ -522,6 +513,17 @@ class LeadWindow(QMainWindow):
         self.results.currentCellChanged.connect(lambda *_: self._refresh_profile())
         self._rows: list[Any] = []
         return splitter
+
+    def _results_headers(self) -> list[str]:
+        return [
+            QCoreApplication.translate("LeadWindow", "Rank"),
+            QCoreApplication.translate("LeadWindow", "County"),
+            *[m.name for m in self.ws.campaign.methods],
+            QCoreApplication.translate("LeadWindow", "Adjustment"),
+            QCoreApplication.translate("LeadWindow", "Total"),
+            QCoreApplication.translate("LeadWindow", "Grade"),
+            QCoreApplication.translate("LeadWindow", "Data"),
+        ]
 
     def selected_county(self) -> str | None:
         """The county of the results table's current row (the code), if any."""
@@ -773,25 +775,30 @@ class LeadWindow(QMainWindow):
         rows = results_service.results(self.ws)
         self._all_problems = rectification.board(self.ws)
         self.results.setSortingEnabled(False)
+        headers = self._results_headers()
+        self.results.setColumnCount(len(headers))
+        self.results.setHorizontalHeaderLabels(headers)
         self.results.setRowCount(len(rows))
+        last = len(rows) + 1  # a county not started sorts after every rank
         for row, r in enumerate(rows):
+            scores = [r.score_of(m.key) for m in campaign.methods]
             values: list[QTableWidgetItem] = [
-                _cell(r.rank, right=True),
+                _cell(r.rank if r.started else "", right=True, sort_key=r.rank or last),
                 _cell(campaign.county(r.county).name),
-                *[_cell(show(r.method_scores[m.key]), right=True) for m in campaign.methods],
-                _cell(show(r.total), right=True),
-                _cell(r.grade.value),
-                _cell(
-                    QCoreApplication.translate("LeadWindow", "yes")
-                    if r.complete
-                    else QCoreApplication.translate("LeadWindow", "no: {0} items unscored").format(len(r.unscored_items))
-                    if r.unscored_items
-                    else QCoreApplication.translate("LeadWindow", "no")
-                ),
+                *[_cell("—" if v is None else show(v), right=True, sort_key=-1 if v is None else float(v)) for v in scores],
+                _cell(signed(r.adjustment) if r.adjustments else "", right=True, sort_key=float(r.adjustment)),
+                _cell(show(r.total) if r.started else "", right=True, sort_key=float(r.total) if r.started else -1),
+                _cell(labels.grade(r), sort_key=r.rank or last),
+                _cell(labels.data(campaign, r)),
             ]
+            reasons = "\n".join(f"{signed(a.delta)} {a.reason}" for a in r.adjustments)
             for col, cell in enumerate(values):
-                if not r.complete:
+                if not r.started:
+                    cell.setForeground(QColor("#808080"))
+                elif not r.complete:
                     cell.setForeground(QColor("#b26a00"))
+                if reasons and col == 2 + len(campaign.methods):
+                    cell.setToolTip(reasons)
                 self.results.setItem(row, col, cell)
         self.results.setSortingEnabled(True)
         if self.results.horizontalHeader().sortIndicatorSection() == 0:
@@ -962,7 +969,7 @@ class LeadWindow(QMainWindow):
     def export_table(self, which: str, target: Path | None = None) -> Path | None:
         """The results or the problem list as XLSX or CSV."""
         if target is None:
-            stem = "验收结果" if which == "results" else "问题清单"
+            stem = tables.TABLES[which][0]
             name, _ = QFileDialog.getSaveFileName(
                 self,
                 QCoreApplication.translate("LeadWindow", "Export"),
@@ -972,9 +979,8 @@ class LeadWindow(QMainWindow):
             if not name:
                 return None
             target = Path(name)
-        header, rows = tables.results_table(self.ws) if which == "results" else tables.problems_table(self.ws)
         try:
-            return tables.write(target, header, rows, title=which)
+            return tables.export(self.ws, which, target)
         except InputError as exc:
             QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Export"), explain(exc))
             return None

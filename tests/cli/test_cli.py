@@ -57,14 +57,19 @@ def test_init_import_results(tmp_path: Path, capsys) -> None:
     rows = json.loads(out)
     assert len(rows) == 7
     first = rows[0]
-    assert list(first) == ["county", "self_check", "third_party", "inspection", "total", "rank", "grade", "complete"]
+    assert list(first) == ["county", "self_check", "third_party", "inspection", "adjustment", "total", "rank", "grade", "complete",
+                           "provisional", "missing"]
     assert first == {
-        "county": "金安区", "self_check": "0.00", "third_party": "88.50", "inspection": "0.00",
-        "total": "35.40", "rank": 1, "grade": "优秀", "complete": False,
+        "county": "金安区", "self_check": None, "third_party": "88.50", "inspection": None, "adjustment": "0.00",
+        "total": "35.40", "rank": 1, "grade": "良好", "complete": False, "provisional": True, "missing": ["self-check", "inspection"],
     }
+    # one county graded (n = 1: no 优秀 place, round(0.3) = 0); the six with nothing at all are
+    # not started: after it, no rank, no grade
+    assert [(r["rank"], r["grade"], r["provisional"]) for r in rows[1:]] == [(None, None, False)] * 6
     code, out, _ = run(capsys, "results", db, "--format", "csv")
-    assert out.splitlines()[0] == "county,self_check,third_party,inspection,total,rank,grade,complete"
-    assert out.splitlines()[1].startswith("金安区,0.00,88.50,0.00,35.40,1,优秀,")
+    assert out.splitlines()[0] == "county,self_check,third_party,inspection,adjustment,total,rank,grade,complete,provisional,missing"
+    assert out.splitlines()[1] == "金安区,,88.50,,0.00,35.40,1,良好,false,true,self-check;inspection"
+    assert out.splitlines()[2] == "裕安区,,,,0.00,0.00,,,false,false,self-check;third-party;inspection"
 
 
 @pytest.mark.parametrize(
@@ -97,11 +102,12 @@ def test_bad_sheet_exit_2_names_row_and_writes_nothing(tmp_path: Path, capsys, c
 def test_non_utf8_sheet(tmp_path: Path, capsys) -> None:
     db = tmp_path / "f.db"
     run(capsys, "init", db, "--role", "field", "--inspector", "张三")
-    sheet = tmp_path / "gbk.csv"
-    sheet.write_bytes("county,score\n金安区,80\n".encode("gbk"))
+    sheet = tmp_path / "latin1.csv"  # neither UTF-8 nor GB18030 (a GBK sheet is read: tests/core/test_sheet_encodings.py)
+    sheet.write_bytes("county,score\nCaf\u00e9,80\n".encode("latin-1"))
     code, _, err = run(capsys, "import-sheet", db, sheet, "--kind", "self-check")
     assert code == 2
     assert "UTF-8" in err
+    assert "GB18030" in err
 
 
 def test_not_a_database(tmp_path: Path, capsys) -> None:

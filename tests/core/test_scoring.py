@@ -17,12 +17,14 @@ from desktop.core.scoring import (
     Adjudication,
     Adjustment,
     InspectorScore,
+    Missing,
     MethodScore,
     ScoreError,
     check_inspector_score,
     compute_results,
     item_score,
     rank,
+    Standing,
 )
 
 ROOT = Path(__file__).parents[2]
@@ -173,15 +175,60 @@ def test_missing_method_score_incomplete() -> None:
     assert not result.complete
 
 
-def test_county_with_nothing() -> None:
+def test_county_with_nothing_is_not_started() -> None:
     results = by_county(compute_results(builtin()))
     assert len(results) == 7
     r = results["341525"]
     assert r.total == 0
-    assert r.missing_methods == ("self-check", "third-party")
+    assert r.missing_methods == ("self-check", "third-party", "inspection")
     assert len(r.unscored_items) == 34
-    assert not r.complete
-    assert {x.rank for x in results.values()} == {1}
+    assert not r.complete and not r.provisional
+    assert r.standing is Standing.NOT_STARTED
+    assert {(x.rank, x.grade) for x in results.values()} == {(None, None)}  # nobody ranked first with 0.00
+
+
+def test_provisional_says_what_is_missing() -> None:
+    county, other = "341502", "341503"
+    scores = full_marks(county, skip=("2.3.2", "1.1.1", "1.1.2"))
+    results = by_county(compute_results(builtin(), scores, method_scores=imported(county, None, "80") + imported(other, "90", None)))
+    r = results[county]
+    assert r.standing is Standing.PROVISIONAL and r.provisional and not r.complete
+    assert r.missing == Missing(("self-check",), 3)
+    assert r.missing.codes() == ["self-check", "items:3"]
+    only_self_check = results[other]  # one method and no item: provisional, the inspection named as missing
+    assert only_self_check.standing is Standing.PROVISIONAL
+    assert only_self_check.missing.codes() == ["third-party", "inspection"]
+    assert r.rank is not None and only_self_check.rank is not None
+
+
+def test_counties_not_started_are_not_graded_nor_counted() -> None:
+    c = campaign_with(10)
+    # three counties with a result; seven with nothing. n = 3: round(0.9) = 1 优秀, round(2.1) = 2 up to 良好
+    method_scores = [m for code, t in (("C01", "90"), ("C02", "80"), ("C03", "70")) for m in imported(code, t, t)]
+    results = compute_results(c, method_scores=method_scores)
+    assert [(r.county, r.rank, r.grade) for r in results[:3]] == [("C01", 1, Grade.EXCELLENT), ("C02", 2, Grade.GOOD),
+                                                                   ("C03", 3, Grade.PASS)]
+    assert [(r.rank, r.grade, r.standing) for r in results[3:]] == [(None, None, Standing.NOT_STARTED)] * 7
+    assert [r.county for r in results[3:]] == [f"C{i:02d}" for i in range(4, 11)]  # after the others, in the campaign's order
+
+
+def test_an_adjudication_alone_starts_a_county() -> None:
+    results = by_county(compute_results(builtin(), adjudications=[Adjudication("341504", "1.1.1", D(2), "复核")]))
+    assert results["341504"].standing is Standing.PROVISIONAL and results["341504"].rank == 1
+    assert results["341504"].missing == Missing(("self-check", "third-party"), 33)
+
+
+def test_a_method_of_weight_zero_is_not_missing() -> None:
+    doc: dict[str, Any] = builtin().to_document()
+    for method in doc["method"]:
+        if method["key"] == "self-check":
+            method["weight"] = "0"
+        elif method["key"] == "third-party":
+            method["weight"] = "0.5"
+    c = parse_campaign(doc, "x.toml")
+    county = c.counties[0].code
+    r = by_county(compute_results(c, full_marks(county), method_scores=imported(county, None, "80")))[county]
+    assert r.complete and r.score_of("self-check") is None and r.score_of("third-party") == 80
 
 
 def test_adjustments_added() -> None:

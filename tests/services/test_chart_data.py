@@ -56,7 +56,7 @@ def test_the_totals_chart_is_the_results_table(scored: Workspace) -> None:
         assert bar.name == names[row.county]
         assert bar.total == row.shown_total
         assert str(bar.total).count(".") == 1 and len(str(bar.total).split(".")[1]) == 2
-        assert (bar.rank, bar.grade, bar.complete) == (row.rank, row.grade.value, row.complete)
+        assert (bar.rank, bar.grade, bar.complete, bar.started) == (row.rank, row.grade.value if row.grade else "", row.complete, row.started)
         assert bar.unscored_items == len(row.unscored_items)
         assert bar.missing_methods == row.missing_methods
     by_name = {b.name: b for b in bars}
@@ -66,8 +66,9 @@ def test_the_totals_chart_is_the_results_table(scored: Workspace) -> None:
     assert by_name["裕安区"].missing_methods == ("third-party",)
     assert by_name["裕安区"].unscored_items == len(scored.campaign.indicator_set.items) - 2
     nothing = by_name["霍山县"]
-    assert (nothing.total, nothing.complete) == (Decimal("0.00"), False)  # a zero, marked as no data
-    assert set(nothing.missing_methods) == {"self-check", "third-party"}
+    assert (nothing.total, nothing.complete, nothing.started, nothing.rank) == (Decimal("0.00"), False, False, None)  # no data
+    assert set(nothing.missing_methods) == {"self-check", "third-party", "inspection"}
+    assert [b.started for b in bars] == [True, True] + [False] * 5  # the two started first, ranked
 
 
 def test_the_profile_adds_up_to_the_inspection_score(scored: Workspace) -> None:
