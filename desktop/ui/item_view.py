@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -36,8 +35,10 @@ from desktop.core.indicators import Indicator
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical
 from desktop.services.inspection import SEVERITIES, Finding, ItemRecord, Problem
+from desktop.ui import score_field
+from desktop.ui.score_field import ScoreField
 
-UNSCORED = -0.5  # the spin box's value that shows as "not scored"
+UNSCORED = score_field.UNSCORED  # the spin box's value that shows as "not scored"
 
 
 def mode_label(mode: InspectionMode) -> str:
@@ -204,10 +205,8 @@ class ItemEditor(QWidget):
         label = QLabel(self.tr("Score"))
         label.setStyleSheet("font-weight: bold;")
         score_row.addWidget(label)
-        self.score = QDoubleSpinBox()
+        self.score = ScoreField()
         self.score.setObjectName("score")
-        self.score.setDecimals(1)
-        self.score.setSingleStep(0.5)
         self.score.setSpecialValueText(self.tr("Not scored"))
         self.score.setMinimumWidth(110)
         self.score.valueChanged.connect(self._changed)
@@ -216,6 +215,11 @@ class ItemEditor(QWidget):
         score_row.addWidget(self.score)
         self.points = QLabel()
         score_row.addWidget(self.points)
+        self.score_hint = QLabel()  # why a keystroke was refused, until the next accepted one
+        self.score_hint.setObjectName("score-hint")
+        self.score_hint.setStyleSheet("color: #b26a00;")
+        self.score.refused.connect(self.score_hint.setText)
+        self.score.valueChanged.connect(lambda _v: self.score_hint.clear())
         score_row.addSpacing(16)
         score_row.addWidget(QLabel(self.tr("Reasoning")))
         self.comment = QPlainTextEdit()
@@ -225,6 +229,9 @@ class ItemEditor(QWidget):
         self.comment.textChanged.connect(self._changed)
         score_row.addWidget(self.comment, 1)
         layout.addLayout(score_row)
+        # below the row, its height kept when empty: nothing beside the score moves when it speaks
+        self.score_hint.setFixedHeight(self.score_hint.fontMetrics().height())
+        layout.addWidget(self.score_hint)
 
         problems_head = QHBoxLayout()
         problems_label = QLabel(self.tr("Problems found"))

@@ -696,3 +696,19 @@ def test_printing_the_record_writes_the_pending_edit_first(qtbot, field, open_wi
     kind, county, findings = printed[0]
     assert (kind, county) == (documents_ui.RECORD, FIRST_COUNTY)
     assert any("打印前刚写的检查情况" in text for _label, text in findings)  # the edit of a moment ago is on the record
+
+
+def test_a_score_off_the_grid_typed_in_the_window_is_never_saved(qtbot, field, open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(field)
+    item = field.campaign.indicator_set.node(window.item)
+    score = window.editor.score
+    said: list[str] = []
+    score.refused.connect(said.append)
+    score.setFocus()
+    score.lineEdit().selectAll()
+    qtbot.keyClicks(score, "1.3")  # the "3" is refused: the field holds "1."
+    qtbot.keyClick(score, Qt.Key.Key_Tab)
+    assert said and f"0–{canonical(item.points)}" in said[0]
+    assert window.editor.score_value() == 1
+    drain(qtbot, window)
+    assert inspection.item_record(field, FIRST_COUNTY, window.item).score == Decimal(1)  # what was stored: 1, never 1.3

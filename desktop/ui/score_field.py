@@ -1,0 +1,55 @@
+"""The inspector's score field: it takes only a score the rules allow (SPEC §3, from 0 to the
+item's points in steps of 0.5 — the core's one check), and says the range and the step when
+it refuses a keystroke, instead of taking 1.3 or swallowing a 7 without a word."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import QDoubleSpinBox, QWidget
+
+from desktop.core.numbers import canonical, parse_decimal
+from desktop.core.scoring import score_problem
+
+UNSCORED = -0.5  # the value that shows as "not scored" (the special value text)
+
+
+class ScoreField(QDoubleSpinBox):
+    refused = Signal(str)  # a keystroke was refused: why (the range and the step)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDecimals(1)
+        self.setSingleStep(0.5)
+        self.setMinimum(UNSCORED)
+        self.setKeyboardTracking(True)
+
+    @property
+    def points(self) -> Decimal:
+        return Decimal(str(self.maximum()))
+
+    def rule(self) -> str:
+        """The field's range and step in the user's words: "0–3, in steps of 0.5"."""
+        return self.tr("{0}–{1}, in steps of 0.5").format(0, canonical(self.points))
+
+    def validate(self, text: str, pos: int) -> object:
+        typed = text.strip()
+        if typed == self.specialValueText() or typed == "":
+            return QValidator.State.Intermediate if typed == "" else QValidator.State.Acceptable
+        value = parse_decimal(typed)
+        if value is None:
+            state = QValidator.State.Intermediate if typed in {".", "-"} else QValidator.State.Invalid
+        elif typed.endswith(".") and value <= self.points:
+            state = QValidator.State.Intermediate  # "2." on the way to "2.5"
+        elif score_problem(value, self.points) is None:
+            state = QValidator.State.Acceptable
+        else:
+            state = QValidator.State.Invalid
+        if state is QValidator.State.Invalid:
+            self._refuse()
+        return state
+
+    def _refuse(self) -> None:
+        self.refused.emit(self.tr("Scores here are {0}").format(self.rule()))
