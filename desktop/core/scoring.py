@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import Enum
 
 from desktop.core.campaign import BandsRule, Campaign, Grade, GradingRule, Method, MethodSource, ProportionRule
-from desktop.core.indicators import Indicator
+from desktop.core.indicators import Indicator, IndicatorSet
 from desktop.core.numbers import on_half_grid, round_count, round_half_up
 
 ZERO = Decimal(0)
@@ -187,13 +187,40 @@ def check_inspector_score(item: Indicator, score: Decimal) -> None:
         raise ScoreError(problem, f"score {score} for item {item.code} must be a multiple of 0.5")
 
 
+def mean(values: Iterable[Decimal]) -> Decimal | None:
+    """The inspectors' mean of an item (SPEC §3), None when no one scored it."""
+    given = list(values)
+    return sum(given, ZERO) / len(given) if given else None
+
+
 def item_score(scores: Iterable[InspectorScore], adjudication: Adjudication | None) -> Decimal:
+    """The score an item counts: the lead's adjudication, else the inspectors' mean, else 0."""
     if adjudication is not None:
         return adjudication.score
-    values = [s.score for s in scores]
-    if not values:
-        return ZERO
-    return sum(values, ZERO) / len(values)
+    counted = mean(s.score for s in scores)
+    return ZERO if counted is None else counted
+
+
+@dataclass(frozen=True)
+class Subtotal:
+    """An indicator's points so far: the sum over its scored items (None when none is)."""
+
+    score: Decimal | None
+    scored: int
+    items: int
+
+    @property
+    def unscored(self) -> int:
+        return self.items - self.scored
+
+
+def subtotal(indicators: IndicatorSet, code: str, scores: Mapping[str, Decimal | None]) -> Subtotal:
+    """The subtotal of the indicator `code` (any level) from each item's score or None.
+    Every face that shows a first- or second-level score — the record, the county detail,
+    the inspector's tree — asks here."""
+    values = [scores.get(i.code) for i in indicators.items_under(code)]
+    known = [v for v in values if v is not None]
+    return Subtotal(sum(known, ZERO) if known else None, len(known), len(values))
 
 
 def compute_results(

@@ -107,7 +107,9 @@ def run(folder: Path, *, say: Callable[[str], None] = print, photos_per_county: 
         summary_pdf = demo.documents[-1]
         say("")
         for r in results.results(master):
-            say(f"{r.rank:>2}  {master.campaign.county(r.county).name:<6} {r.shown_total:>7}  {r.grade.value}")
+            rank, grade = (str(r.rank), r.grade.value) if r.grade is not None else ("-", "not started")
+            provisional = " (provisional)" if r.provisional else ""
+            say(f"{rank:>2}  {master.campaign.county(r.county).name:<6} {r.shown_total:>7}  {grade}{provisional}")
     say(f"\nwrote {len(demo.documents)} signed PDFs to {out} (check one with: yanshou verify \"{summary_pdf}\")")
     return demo
 

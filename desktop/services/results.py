@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
+from desktop.core import scoring
 from desktop.core.campaign import MethodSource
 from desktop.core.indicators import Level
 from desktop.core.scoring import Adjudication, Adjustment, CountyResult, InspectorScore, MethodScore, compute_results
@@ -60,8 +61,7 @@ class ItemDetail:
         """The score the results use: the adjudication, else the inspectors' mean, else none."""
         if self.adjudicated is not None:
             return self.adjudicated
-        scores = [w.score for w in self.by_inspector.values() if w.score is not None]
-        return sum(scores, Decimal(0)) / len(scores) if scores else None
+        return scoring.mean(w.score for w in self.by_inspector.values() if w.score is not None)
 
 
 def county_detail(ws: Workspace, county: str) -> dict[str, ItemDetail]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 from db.errors import KnownDatabaseError
 from db.keys import show_fingerprint
 from desktop import paths
+from desktop.core import scoring
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical, show, signed
@@ -679,11 +679,9 @@ class LeadWindow(QMainWindow):
                 item.addChild(child)
         for node in indicators.nodes:  # subtotals of the first two levels
             if not node.is_item:
-                leaves = [n.code for n in indicators.items_under(node.code)]
-                counted = [detail[c].counted for c in leaves]
-                done = [c for c in counted if c is not None]
-                nodes[node.code].setText(1, show(sum(done, Decimal(0))) if done else "—")
-                nodes[node.code].setText(3, QCoreApplication.translate("LeadWindow", "{0}/{1} items scored").format(len(done), len(leaves)))
+                got = scoring.subtotal(indicators, node.code, {code: d.counted for code, d in detail.items()})
+                nodes[node.code].setText(1, show(got.score) if got.score is not None else "—")
+                nodes[node.code].setText(3, QCoreApplication.translate("LeadWindow", "{0}/{1} items scored").format(got.scored, got.items))
         for i in range(self.detail.topLevelItemCount()):
             self.detail.topLevelItem(i).setExpanded(True)
 

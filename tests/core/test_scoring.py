@@ -17,14 +17,17 @@ from desktop.core.scoring import (
     Adjudication,
     Adjustment,
     InspectorScore,
-    Missing,
     MethodScore,
+    Missing,
     ScoreError,
+    Standing,
+    Subtotal,
     check_inspector_score,
     compute_results,
     item_score,
+    mean,
     rank,
-    Standing,
+    subtotal,
 )
 
 ROOT = Path(__file__).parents[2]
@@ -400,3 +403,12 @@ def test_input_order_does_not_matter(case: tuple[int, bool, list[tuple[Decimal, 
     shuffled = list(method_scores)
     rnd.shuffle(shuffled)
     assert compute_results(c, method_scores=shuffled) == compute_results(c, method_scores=method_scores)
+
+
+def test_subtotals_count_only_what_was_scored() -> None:
+    indicators = builtin().indicator_set
+    under = [i.code for i in indicators.items_under("2.3")]
+    got = subtotal(indicators, "2.3", {under[0]: D("1.5"), under[1]: None})
+    assert got == Subtotal(D("1.5"), 1, len(under)) and got.unscored == len(under) - 1
+    assert subtotal(indicators, "2.3", {}).score is None  # nothing scored is no subtotal, not a 0
+    assert mean([D(1), D(2), D(2)]) == D(5) / 3 and mean([]) is None

@@ -11,7 +11,6 @@ import pytest
 from openpyxl import load_workbook
 
 from desktop.core.errors import InputError
-from desktop.core.numbers import show
 from desktop.services import decisions, inspection, results, tables, workspace
 
 
@@ -20,11 +19,13 @@ def test_results_and_problems_written_as_xlsx_and_csv(tmp_path: Path) -> None:
         inspection.save_item(field, "341502", "1.1.1", score=Decimal("2.5"), comment="", findings=[])
         inspection.save_problem(field, "341502", "1.1.1", description="会议纪要缺失", severity="serious", deadline=dt.date(2018, 9, 25))
         header, rows = tables.results_table(field)
-        assert header[:2] == ["名次", "县（市、区）"] and header[2].startswith("自查自评") and header[-4:] == ["调整", "加权总分", "等次", "数据"]
+        assert header[:2] == ["名次", "县（市、区）"] and header[2].startswith("自查自评")
+        assert header[-4:] == ["调整", "加权总分", "等次", "数据"]
         by_name = {field.campaign.county(r.county).name: r for r in results.results(field)}
         assert [row[1] for row in rows] == [field.campaign.county(r.county).name for r in results.results(field)]
         jinan = rows[0]
-        assert jinan[:2] == [1, "金安区"] and jinan[-4:] == [None, Decimal("1.25"), "良好（暂定）", "缺：自查自评、专业机构测评、33 项未评分"]
+        assert jinan[:2] == [1, "金安区"]
+        assert jinan[-4:] == [None, Decimal("1.25"), "良好（暂定）", "缺：自查自评、专业机构测评、33 项未评分"]
         assert jinan[-4] is None and by_name["金安区"].shown_total == jinan[-3]
         assert rows[1][:2] == [None, "裕安区"] and rows[1][-3:] == [None, "", "未开始"]  # not started: no rank, total or grade
         xlsx = tables.export(field, "results", tmp_path / "结果.xlsx")
