@@ -11,6 +11,7 @@ over after each change.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -131,11 +132,12 @@ class TotalsChart(_BarChart):
             if not bar.complete:
                 label = QCoreApplication.translate("Charts", "{0} (provisional)").format(label)
             rows.append((label, float(bar.total), bar.complete))
-        title = QCoreApplication.translate("Charts", "Weighted totals")
-        if self.waiting:
-            title += "\n" + QCoreApplication.translate("Charts", "Not started (no bar): {0}").format(
+        title = html.escape(QCoreApplication.translate("Charts", "Weighted totals"))
+        if self.waiting:  # a second, smaller line under the title
+            waiting = QCoreApplication.translate("Charts", "Not started (no bar): {0}").format(
                 QCoreApplication.translate("Labels", ", ").join(self.waiting)
             )
+            title += f"<br><span style='font-size: small; font-weight: normal; color: #666666'>{html.escape(waiting)}</span>"
         self.chart().setTitle(title)
         self._draw(rows)
 
