@@ -5,16 +5,22 @@ and either all of it is returned as typed rows or `InputError` names every bad r
 why. Nothing here writes anything; a service applies the rows in one transaction.
 
 Formats (SPEC §6), with a header row; Chinese headers are accepted as well:
-- inspection: county,item,score,report,materials,online,field,comment
+- inspection: county,item,score,report,materials,online,field,comment and optionally
+  report_result,materials_result,online_result,field_result (符合 / 基本符合 / 不符合 / 未检查)
 - an imported method (self-check, third-party): county,score or county,item,score
+
+A CSV comes as Chinese counties send it: UTF-8 (a BOM allowed), GB18030/GBK (Chinese
+Excel's "CSV (逗号分隔)") or UTF-16 with a BOM (Excel's "Unicode 文本", tab-separated),
+told apart by the bytes alone (see `_decode`).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +28,7 @@ from desktop.core.campaign import Campaign, County
 from desktop.core.documents import read_input
 from desktop.core.errors import InputError, Problem
 from desktop.core.indicators import Indicator
-from desktop.core.inspection import InspectionMode
+from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import parse_decimal, places
 from desktop.core.scoring import score_problem
 
@@ -47,8 +53,28 @@ _ALIASES = {
     "online": "online", "网上检查": "online",
     "field": "field", "实地核查": "field",
     "comment": "comment", "备注": "comment", "评分说明": "comment",
+    "report_result": "report_result", "听取汇报结果": "report_result",
+    "materials_result": "materials_result", "查看材料结果": "materials_result", "检验材料结果": "materials_result",
+    "online_result": "online_result", "网上检查结果": "online_result",
+    "field_result": "field_result", "实地核查结果": "field_result",
 }
 _MODES = tuple(m.value for m in InspectionMode)
+_RESULT_COLUMNS = {f"{m.value}_result": m for m in InspectionMode}
+# A result cell's words → the finding's status: the Chinese the record prints, and the
+# status's own value (what `FindingStatus` spells).
+_RESULTS = {
+    "符合": FindingStatus.MET, "基本符合": FindingStatus.PARTLY_MET, "不符合": FindingStatus.NOT_MET,
+    "未检查": FindingStatus.UNCHECKED, **{s.value: s for s in FindingStatus},
+}
+
+# Every code a sheet is refused with (read_input's included): the desk has Chinese words for
+# each (desktop.ui.messages.sheet_problem; a test keeps the two in step).
+CODES = frozenset({
+    "not_found", "not_a_file", "unreadable", "too_large", "empty", "unknown_encoding", "damaged_text", "bad_csv",
+    "bad_xlsx", "too_many_rows", "too_many_columns", "text_too_long", "control_character", "unknown_column",
+    "duplicate_column", "no_rows", "wrong_column", "missing_column", "unknown_county", "unknown_item", "not_a_number",
+    "score_range", "score_grid", "score_places", "unknown_result", "duplicate_row", "empty_row", "missing_score",
+})
 
 
 @dataclass(frozen=True)
@@ -59,6 +85,8 @@ class InspectionRow:
     score: Decimal | None  # None: the row leaves the score as it was
     findings: Mapping[InspectionMode, str]  # only the mode columns the sheet has; "" = not checked
     comment: str | None  # None: no comment column
+    # only the result cells the row fills in; a mode absent keeps the result it had
+    results: Mapping[InspectionMode, FindingStatus] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -139,17 +167,58 @@ def _check_cells(path: Path, table: list[tuple[int, list[str]]]) -> None:
         raise InputError(path, problems)
 
 
-def _csv_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
+# Byte order marks and what each says the text is.
+_BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+
+
+def _decode(raw: bytes, path: Path) -> tuple[str, bool]:
+    """The sheet's text and whether it came as UTF-16. A BOM decides first; without one the
+    bytes are tried strictly as UTF-8, then as GB18030 (a superset of GBK and GB2312). A
+    GBK file is almost never valid UTF-8, so the order does not guess wrong in practice."""
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            body = raw[len(bom):]
+            try:
+                return body.decode(codec), name == "UTF-16"
+            except UnicodeDecodeError as exc:
+                raise InputError.single(
+                    path, "damaged_text", f"the file starts as {name} text but is not valid {name}",
+                    row=_line_of(body, exc.start, codec), params={"encoding": name},
+                ) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8"), False
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), False
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
         raise InputError.single(
-            path, "not_utf8", "the file is not UTF-8 text (save it as 'CSV UTF-8')", row=line,
+            path, "unknown_encoding", "the file is neither UTF-8, GB18030/GBK nor UTF-16 text",
+            row=_line_of(raw, exc.start, "gb18030"), params={"tried": ["UTF-8", "GB18030", "UTF-16"]},
         ) from None
+
+
+def _line_of(raw: bytes, offset: int, codec: str) -> int:
+    """The line a decoding failure is on, counted in the text before it (in UTF-16 a 0x0A byte
+    is half of many characters, so the bytes themselves cannot be counted)."""
+    return raw[:offset].decode(codec, errors="replace").count("\n") + 1
+
+
+def _delimiter(text: str, utf16: bool) -> str:
+    """Excel's "Unicode 文本" is tab-separated, its CSV comma-separated; a header row that
+    says otherwise (tabs and no comma, or the reverse) is believed."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    if utf16:
+        return "," if "," in header and "\t" not in header else "\t"
+    return "\t" if "\t" in header and "," not in header else ","
+
+
+def _csv_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
+    text, utf16 = _decode(raw, path)
     rows = []
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, utf16), strict=True)
         for cells in reader:
             rows.append((reader.line_num, cells))
     except csv.Error as exc:
@@ -251,6 +320,15 @@ class _Rows:
             return value
         return None
 
+    def result(self, row: int, column: str, text: str) -> FindingStatus | None:
+        """A mode's result cell; None when it is empty (the result stays as it was)."""
+        if not text:
+            return None
+        status = _RESULTS.get(text) or _RESULTS.get(text.lower())
+        if status is None:
+            self.fail(row, column, "unknown_result", f"result '{text}' is not one of 符合, 基本符合, 不符合, 未检查")
+        return status
+
     def long_text(self, row: int, column: str, text: str) -> str:
         if len(text) > MAX_CELL:
             self.fail(row, column, "text_too_long", f"the text has {len(text)} characters; at most {MAX_CELL}")
@@ -269,7 +347,7 @@ class _Rows:
 def parse_inspection_sheet(path: Path, campaign: Campaign) -> InspectionSheet:
     header, rows = read_rows(path)
     check = _Rows(path, campaign, header)
-    allowed = {"county", "item", "score", "comment", *_MODES}
+    allowed = {"county", "item", "score", "comment", *_MODES, *_RESULT_COLUMNS}
     for name in header:
         if name and name not in allowed:
             check.fail(1, name, "wrong_column", f"column '{name}' does not belong in an inspection sheet")
@@ -288,6 +366,11 @@ def parse_inspection_sheet(path: Path, campaign: Campaign) -> InspectionSheet:
             InspectionMode(m): check.long_text(number, m, text)
             for m in _MODES if (text := check.cell(cells, m)) is not None
         }
+        results = {
+            mode: status
+            for column, mode in _RESULT_COLUMNS.items()
+            if (status := check.result(number, column, check.cell(cells, column) or "")) is not None
+        }
         comment = check.cell(cells, "comment")
         if comment is not None:
             check.long_text(number, "comment", comment)
@@ -298,9 +381,9 @@ def parse_inspection_sheet(path: Path, campaign: Campaign) -> InspectionSheet:
             check.fail(number, None, "duplicate_row", f"{county.name} {item.code} is already on row {seen[key]}")
             continue
         seen[key] = number
-        if not score_text and not any(findings.values()) and not comment:
+        if not score_text and not any(findings.values()) and not results and not comment:
             check.fail(number, "score", "empty_row", "the row has neither a score nor any findings")
-        parsed.append(InspectionRow(number, county.code, item.code, score, findings, comment))
+        parsed.append(InspectionRow(number, county.code, item.code, score, findings, comment, results))
     check.raise_if_any()
     return InspectionSheet(tuple(parsed))
 

@@ -217,10 +217,11 @@ def test_every_bad_row_reported(tmp_path: Path, campaign: Campaign) -> None:
 
 
 def test_non_utf8(tmp_path: Path, campaign: Campaign) -> None:
-    path = write(tmp_path, "county,item,score\n金安区,1.1.1,3\n", encoding="gbk")
+    # neither UTF-8 nor GB18030 (a GBK sheet is read: tests/core/test_sheet_encodings.py)
+    path = write(tmp_path, "county,item,score\nCaf\u00e9,1.1.1,3\n", encoding="latin-1")
     with pytest.raises(InputError) as exc:
         parse_inspection_sheet(path, campaign)
-    assert problems(exc) == [("not_utf8", 2, None)]
+    assert problems(exc) == [("unknown_encoding", 2, None)]
     assert "UTF-8" in str(exc.value)
 
 
