@@ -217,8 +217,22 @@ def entity_name(entity: str) -> str:
 
 
 def sheet_problem(code: str) -> str:
-    """What is wrong with a row of a score sheet."""
+    """What is wrong with a score sheet or one of its rows, by the code it was refused with:
+    one entry for every code of desktop.core.sheets.CODES (a test keeps them in step), and
+    the import's own refusals."""
     return {
+        "not_found": QCoreApplication.translate("Messages", "the file is not there (moved or removed?)"),
+        "unreadable": QCoreApplication.translate("Messages", "the file cannot be read"),
+        "unknown_encoding": QCoreApplication.translate(
+            "Messages", "the file is neither UTF-8, GB18030/GBK nor UTF-16 text; save it from Excel as CSV or as Unicode text"
+        ),
+        "damaged_text": QCoreApplication.translate(
+            "Messages", "the file's text is damaged (its encoding mark does not match its contents)"
+        ),
+        "unknown_result": QCoreApplication.translate("Messages", "the result must be 符合, 基本符合, 不符合 or 未检查"),
+        "unknown_kind": QCoreApplication.translate("Messages", "the campaign has no such method"),
+        "no_inspector": QCoreApplication.translate("Messages", "this database has no inspector"),
+        "not_own_inspector": QCoreApplication.translate("Messages", "this laptop belongs to another inspector"),
         "unknown_county": QCoreApplication.translate("Messages", "unknown county"),
         "unknown_item": QCoreApplication.translate("Messages", "unknown item"),
         "not_a_number": QCoreApplication.translate("Messages", "the score is not a number"),
@@ -239,7 +253,7 @@ def sheet_problem(code: str) -> str:
         "empty_row": QCoreApplication.translate("Messages", "the row is empty"),
         "no_rows": QCoreApplication.translate("Messages", "the sheet has no rows"),
         "too_many_rows": QCoreApplication.translate("Messages", "the sheet has too many rows"),
-        "bad_csv": QCoreApplication.translate("Messages", "the file cannot be read as CSV (UTF-8)"),
+        "bad_csv": QCoreApplication.translate("Messages", "the file is not a well-formed CSV (a quotation mark left open?)"),
         "bad_xlsx": QCoreApplication.translate("Messages", "the file cannot be read as XLSX"),
         "empty": QCoreApplication.translate("Messages", "the file is empty"),
     }.get(code, QCoreApplication.translate("Messages", "the input is not valid"))

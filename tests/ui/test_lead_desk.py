@@ -621,7 +621,8 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     # a self-check sheet with a bad row: marked in the preview, nothing imported
     bad = method_sheet(tmp_path / "self-bad.csv", {"金安区": "92", "不存在县": "80", "裕安区": "101"})
     dialog = window.import_sheet(bad)
-    assert dialog.kind.currentData() == "self-check"
+    assert dialog.kind.currentData() is None  # the method is never preselected
+    dialog.kind.setCurrentIndex(dialog.kind.findData("self-check"))
     assert not dialog.import_button.isEnabled()
     # every row of the sheet as read, each bad one in red with its reason
     assert dialog.table.rowCount() == 3
@@ -640,14 +641,16 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     # the self-check sheet, corrected
     good = method_sheet(tmp_path / "self.csv", {"金安区": "92", "裕安区": "85.5", "叶集区": "78"})
     dialog = window.import_sheet(good)
+    assert not dialog.import_button.isEnabled()  # until the method is chosen
+    dialog.kind.setCurrentIndex(dialog.kind.findData("self-check"))
     assert dialog.import_button.isEnabled()
     assert dialog.table.rowCount() == 3
     assert dialog.summary.text() == tr("{0} rows, all valid. Counties not in the sheet keep their scores.").format(3)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    assert dialog.imported
+    assert dialog.result_text
     rows = results_by_name(window)
     assert cell(window.results, rows["金安区"], methods["self-check"].name) == "92.00"
-    assert cell(window.results, rows["霍山县"], methods["self-check"].name) == "0.00"
+    assert cell(window.results, rows["霍山县"], methods["self-check"].name) == "—"  # not in the sheet: still none
 
     # the third-party sheet, per item: chosen in the dialog's method list
     third = tmp_path / "third.csv"
@@ -656,22 +659,22 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     dialog.kind.setCurrentIndex(dialog.kind.findData("third-party"))
     assert dialog.import_button.isEnabled()
     assert cell(dialog.table, 0, "County") == "金安区"
-    assert cell(dialog.table, 0, "Score") == tr("{0} items, sum {1}").format(2, "5.00")
+    assert cell(dialog.table, 0, "After the import") == tr("{0} items, sum {1}").format(2, "5.00")
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    assert dialog.imported
+    assert dialog.result_text
 
     # the dashboard, the chart and the command line agree
     assert cli_main(["results", str(desk.master_path), "--format", "json"]) == 0
     cli = {r["county"]: r for r in json.loads(capsys.readouterr().out)}
     rows = results_by_name(window)
     for name, expected in cli.items():
-        assert cell(window.results, rows[name], methods["self-check"].name) == expected["self_check"]
-        assert cell(window.results, rows[name], methods["third-party"].name) == expected["third_party"]
-        assert cell(window.results, rows[name], "Total") == expected["total"]
+        assert cell(window.results, rows[name], methods["self-check"].name) == (expected["self_check"] or "—")
+        assert cell(window.results, rows[name], methods["third-party"].name) == (expected["third_party"] or "—")
+        assert cell(window.results, rows[name], "Total") == ("" if expected["rank"] is None else expected["total"])  # not started: none
     assert cli["金安区"]["third_party"] == "5.00"
-    assert cli["霍邱县"]["self_check"] == "0.00"
+    assert cli["霍邱县"]["self_check"] is None  # in neither self-check sheet
     drawn = {bar.name: bar for bar in window.totals_chart.bars}
-    assert {name: show(bar.total) for name, bar in drawn.items()} == {name: r["total"] for name, r in cli.items()}
+    assert {name: show(bar.total) for name, bar in drawn.items()} == {name: r["total"] for name, r in cli.items() if r["rank"] is not None}
 
 
 def test_a_sheet_that_cannot_be_read_is_refused_in_the_preview(qtbot, desk: Desk, lead, tmp_path: Path) -> None:
