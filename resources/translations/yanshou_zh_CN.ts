@@ -4,19 +4,19 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="43"/>
-        <location filename="../../desktop/ui/app.py" line="93"/>
-        <location filename="../../desktop/ui/app.py" line="142"/>
+        <location filename="../../desktop/ui/app.py" line="51"/>
+        <location filename="../../desktop/ui/app.py" line="101"/>
+        <location filename="../../desktop/ui/app.py" line="218"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="94"/>
+        <location filename="../../desktop/ui/app.py" line="102"/>
         <source>{0} is an export. The team lead merges exports on the master&apos;s desk; on a laptop, use &apos;yanshou merge&apos; with the master&apos;s export.</source>
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="143"/>
+        <location filename="../../desktop/ui/app.py" line="219"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -77,52 +77,58 @@
 <context>
     <name>Charts</name>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="115"/>
+        <location filename="../../desktop/ui/charts.py" line="116"/>
         <source>complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="116"/>
-        <source>incomplete: items unscored or a method&apos;s score missing</source>
-        <translation>不完整：有未评分项或缺少某项得分</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/charts.py" line="119"/>
+        <location filename="../../desktop/ui/charts.py" line="120"/>
+        <location filename="../../desktop/ui/charts.py" line="135"/>
         <source>Weighted totals</source>
         <translation>加权总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="128"/>
-        <source>{0} (incomplete)</source>
-        <translation>{0}（不完整）</translation>
+        <location filename="../../desktop/ui/charts.py" line="117"/>
+        <source>provisional: items unscored or a method&apos;s score missing</source>
+        <translation>暂定：有项目未评分或缺少某种方式的得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="142"/>
+        <location filename="../../desktop/ui/charts.py" line="133"/>
+        <source>{0} (provisional)</source>
+        <translation>{0}（暂定）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="137"/>
+        <source>Not started (no bar): {0}</source>
+        <translation>未开始（无柱）：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="154"/>
         <source>all items scored</source>
         <translation>各项均已评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="143"/>
+        <location filename="../../desktop/ui/charts.py" line="155"/>
         <source>some items unscored (counted as nothing)</source>
         <translation>部分未评分（按零计）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="151"/>
+        <location filename="../../desktop/ui/charts.py" line="163"/>
         <source>{0}: share of each first-level indicator&apos;s points</source>
         <translation>{0}：各一级指标得分率</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="156"/>
+        <location filename="../../desktop/ui/charts.py" line="168"/>
         <source>{0}  not scored</source>
         <translation>{0}  未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="160"/>
+        <location filename="../../desktop/ui/charts.py" line="172"/>
         <source>{0}  {1}/{2} ({3}%)</source>
         <translation>{0}  {1}/{2}（{3}%）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="164"/>
+        <location filename="../../desktop/ui/charts.py" line="176"/>
         <source>{0}/{1} items</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
@@ -130,125 +136,125 @@
 <context>
     <name>DocumentDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="117"/>
+        <location filename="../../desktop/ui/documents.py" line="118"/>
         <source>Print and export</source>
         <translation>打印与导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="121"/>
+        <location filename="../../desktop/ui/documents.py" line="122"/>
         <source>Inspection record (检查记录表)</source>
         <translation>检查记录表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="121"/>
+        <location filename="../../desktop/ui/documents.py" line="122"/>
         <source>Results summary (验收结果汇总表)</source>
         <translation>验收结果汇总表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="122"/>
+        <location filename="../../desktop/ui/documents.py" line="123"/>
         <source>Problem list (问题整改清单)</source>
         <translation>问题整改清单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="128"/>
+        <location filename="../../desktop/ui/documents.py" line="129"/>
         <source>Sign digitally</source>
         <translation>数字签名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="129"/>
+        <location filename="../../desktop/ui/documents.py" line="130"/>
         <source>Signs the PDF with this computer&apos;s device key; any change to the file afterwards shows.</source>
         <translation>用本机的设备密钥对 PDF 签名；签名后文件的任何改动都会被发现。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="130"/>
+        <location filename="../../desktop/ui/documents.py" line="131"/>
         <source>Make</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="135"/>
+        <location filename="../../desktop/ui/documents.py" line="136"/>
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="135"/>
+        <location filename="../../desktop/ui/documents.py" line="136"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="136"/>
+        <location filename="../../desktop/ui/documents.py" line="137"/>
         <source>Inspector</source>
         <translation>检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="146"/>
+        <location filename="../../desktop/ui/documents.py" line="147"/>
         <source>Choose a document and press Make.</source>
         <translation>选择文件后点击“生成”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="149"/>
+        <location filename="../../desktop/ui/documents.py" line="150"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="151"/>
+        <location filename="../../desktop/ui/documents.py" line="152"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="153"/>
+        <location filename="../../desktop/ui/documents.py" line="154"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="186"/>
+        <location filename="../../desktop/ui/documents.py" line="187"/>
         <source>All inspectors</source>
         <translation>全体检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="202"/>
-        <location filename="../../desktop/ui/documents.py" line="204"/>
+        <location filename="../../desktop/ui/documents.py" line="203"/>
+        <location filename="../../desktop/ui/documents.py" line="205"/>
         <source>Making the document…</source>
         <translation>正在生成文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="204"/>
-        <location filename="../../desktop/ui/documents.py" line="275"/>
+        <location filename="../../desktop/ui/documents.py" line="205"/>
+        <location filename="../../desktop/ui/documents.py" line="276"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="213"/>
-        <location filename="../../desktop/ui/documents.py" line="237"/>
+        <location filename="../../desktop/ui/documents.py" line="214"/>
+        <location filename="../../desktop/ui/documents.py" line="238"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="231"/>
+        <location filename="../../desktop/ui/documents.py" line="232"/>
         <source>{0}: {1} pages.</source>
         <translation>{0}：共 {1} 页。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="247"/>
+        <location filename="../../desktop/ui/documents.py" line="248"/>
         <source>Save the document</source>
         <translation>保存文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="247"/>
+        <location filename="../../desktop/ui/documents.py" line="248"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="254"/>
+        <location filename="../../desktop/ui/documents.py" line="255"/>
         <source>Saved to {0}.</source>
         <translation>已保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="275"/>
+        <location filename="../../desktop/ui/documents.py" line="276"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="285"/>
+        <location filename="../../desktop/ui/documents.py" line="286"/>
         <source>Sent {0} pages to {1}.</source>
         <translation>已将 {0} 页发送到 {1}。</translation>
     </message>
@@ -256,12 +262,12 @@
 <context>
     <name>Documents</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="67"/>
+        <location filename="../../desktop/ui/documents.py" line="68"/>
         <source>the document could not be read for printing</source>
         <translation>无法读取该文档以进行打印</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="74"/>
+        <location filename="../../desktop/ui/documents.py" line="75"/>
         <source>the printer could not be started</source>
         <translation>无法启动打印机</translation>
     </message>
@@ -352,92 +358,92 @@
 <context>
     <name>EvidenceViewer</name>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="44"/>
+        <location filename="../../desktop/ui/viewer.py" line="45"/>
         <source>Save the file (it is not opened from Yanshou)</source>
         <translation>保存文件（此类文件不在验收程序中打开）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="50"/>
+        <location filename="../../desktop/ui/viewer.py" line="51"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="64"/>
+        <location filename="../../desktop/ui/viewer.py" line="65"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="64"/>
+        <location filename="../../desktop/ui/viewer.py" line="65"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="66"/>
+        <location filename="../../desktop/ui/viewer.py" line="67"/>
         <source>place {0}</source>
         <translation>位置 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="67"/>
+        <location filename="../../desktop/ui/viewer.py" line="68"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="80"/>
+        <location filename="../../desktop/ui/viewer.py" line="81"/>
         <source>Open in another program</source>
         <translation>用其他程序打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="80"/>
+        <location filename="../../desktop/ui/viewer.py" line="81"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="103"/>
+        <location filename="../../desktop/ui/viewer.py" line="104"/>
         <source>This picture cannot be shown; open it in another program.</source>
         <translation>无法显示此图片，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="107"/>
+        <location filename="../../desktop/ui/viewer.py" line="108"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="108"/>
+        <location filename="../../desktop/ui/viewer.py" line="109"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="109"/>
+        <location filename="../../desktop/ui/viewer.py" line="110"/>
         <source>Fit</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="110"/>
+        <location filename="../../desktop/ui/viewer.py" line="111"/>
         <source>Actual size</source>
         <translation>实际大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="111"/>
+        <location filename="../../desktop/ui/viewer.py" line="112"/>
         <source>Rotate</source>
         <translation>旋转</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="152"/>
+        <location filename="../../desktop/ui/viewer.py" line="153"/>
         <source>This PDF cannot be shown; open it in another program.</source>
         <translation>无法显示此PDF文件，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="162"/>
+        <location filename="../../desktop/ui/viewer.py" line="163"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="163"/>
+        <location filename="../../desktop/ui/viewer.py" line="164"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="175"/>
+        <location filename="../../desktop/ui/viewer.py" line="176"/>
         <source>Page {0} of {1}</source>
         <translation>第 {0} 页，共 {1} 页</translation>
     </message>
@@ -493,22 +499,22 @@
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="88"/>
+        <location filename="../../desktop/ui/tree.py" line="87"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="90"/>
+        <location filename="../../desktop/ui/tree.py" line="89"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="91"/>
+        <location filename="../../desktop/ui/tree.py" line="90"/>
         <source>No findings yet</source>
         <translation>尚无检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="102"/>
+        <location filename="../../desktop/ui/tree.py" line="101"/>
         <source>{0}/{1} scored</source>
         <translation>已评 {0}/{1}</translation>
     </message>
@@ -516,777 +522,977 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="204"/>
+        <location filename="../../desktop/ui/item_view.py" line="205"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="211"/>
+        <location filename="../../desktop/ui/item_view.py" line="210"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="220"/>
+        <location filename="../../desktop/ui/item_view.py" line="224"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="223"/>
-        <location filename="../../desktop/ui/item_view.py" line="266"/>
+        <location filename="../../desktop/ui/item_view.py" line="227"/>
+        <location filename="../../desktop/ui/item_view.py" line="273"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="230"/>
+        <location filename="../../desktop/ui/item_view.py" line="237"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="234"/>
+        <location filename="../../desktop/ui/item_view.py" line="241"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="237"/>
+        <location filename="../../desktop/ui/item_view.py" line="244"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="244"/>
+        <location filename="../../desktop/ui/item_view.py" line="251"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="244"/>
+        <location filename="../../desktop/ui/item_view.py" line="251"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="244"/>
+        <location filename="../../desktop/ui/item_view.py" line="251"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="266"/>
+        <location filename="../../desktop/ui/item_view.py" line="273"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="278"/>
+        <location filename="../../desktop/ui/item_view.py" line="285"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="286"/>
+        <location filename="../../desktop/ui/item_view.py" line="293"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
 </context>
 <context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../desktop/ui/charts.py" line="138"/>
+        <location filename="../../desktop/ui/labels.py" line="26"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="15"/>
+        <source>complete</source>
+        <translation>完整</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="16"/>
+        <source>provisional</source>
+        <translation>暂定</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="17"/>
+        <source>not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="25"/>
+        <source>{0} items unscored</source>
+        <translation>{0} 项未评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="32"/>
+        <source>missing: {0}</source>
+        <translation>缺：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/labels.py" line="40"/>
+        <source>{0} (provisional)</source>
+        <translation>{0}（暂定）</translation>
+    </message>
+</context>
+<context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="101"/>
+        <location filename="../../desktop/ui/lead.py" line="66"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="102"/>
+        <location filename="../../desktop/ui/lead.py" line="67"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="103"/>
+        <location filename="../../desktop/ui/lead.py" line="68"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="104"/>
+        <location filename="../../desktop/ui/lead.py" line="69"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="183"/>
+        <location filename="../../desktop/ui/lead.py" line="148"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="186"/>
+        <location filename="../../desktop/ui/lead.py" line="151"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="127"/>
+        <location filename="../../desktop/ui/lead.py" line="92"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="128"/>
-        <location filename="../../desktop/ui/lead.py" line="895"/>
+        <location filename="../../desktop/ui/board.py" line="218"/>
+        <location filename="../../desktop/ui/lead.py" line="93"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="129"/>
+        <location filename="../../desktop/ui/lead.py" line="94"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="130"/>
-        <location filename="../../desktop/ui/lead.py" line="1226"/>
-        <location filename="../../desktop/ui/lead.py" line="1237"/>
+        <location filename="../../desktop/ui/lead.py" line="95"/>
+        <location filename="../../desktop/ui/lead.py" line="973"/>
+        <location filename="../../desktop/ui/lead.py" line="983"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="131"/>
+        <location filename="../../desktop/ui/lead.py" line="96"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="132"/>
-        <location filename="../../desktop/ui/lead.py" line="739"/>
+        <location filename="../../desktop/ui/lead.py" line="97"/>
+        <location filename="../../desktop/ui/lead.py" line="564"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="133"/>
+        <location filename="../../desktop/ui/lead.py" line="98"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="134"/>
+        <location filename="../../desktop/ui/lead.py" line="99"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="135"/>
-        <location filename="../../desktop/ui/lead.py" line="596"/>
-        <location filename="../../desktop/ui/lead.py" line="740"/>
-        <location filename="../../desktop/ui/lead.py" line="1145"/>
+        <location filename="../../desktop/ui/lead.py" line="100"/>
+        <location filename="../../desktop/ui/lead.py" line="410"/>
+        <location filename="../../desktop/ui/lead.py" line="565"/>
+        <location filename="../../desktop/ui/lead.py" line="892"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="136"/>
-        <location filename="../../desktop/ui/lead.py" line="523"/>
+        <location filename="../../desktop/ui/lead.py" line="101"/>
+        <location filename="../../desktop/ui/lead.py" line="346"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="201"/>
+        <location filename="../../desktop/ui/lead.py" line="166"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="229"/>
+        <location filename="../../desktop/ui/lead.py" line="194"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="230"/>
+        <location filename="../../desktop/ui/lead.py" line="195"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="243"/>
+        <location filename="../../desktop/ui/lead.py" line="208"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="148"/>
-        <location filename="../../desktop/ui/lead.py" line="293"/>
-        <location filename="../../desktop/ui/lead.py" line="1116"/>
+        <location filename="../../desktop/ui/lead.py" line="113"/>
+        <location filename="../../desktop/ui/lead.py" line="258"/>
+        <location filename="../../desktop/ui/lead.py" line="863"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="145"/>
+        <location filename="../../desktop/ui/lead.py" line="110"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="278"/>
+        <location filename="../../desktop/ui/lead.py" line="243"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="284"/>
+        <location filename="../../desktop/ui/lead.py" line="249"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="292"/>
+        <location filename="../../desktop/ui/lead.py" line="257"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="318"/>
+        <location filename="../../desktop/ui/lead.py" line="283"/>
         <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
         <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="496"/>
+        <location filename="../../desktop/ui/lead.py" line="319"/>
         <source>Adjudication and adjustment</source>
         <translation>裁定与调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="509"/>
+        <location filename="../../desktop/ui/lead.py" line="332"/>
         <source>Adjudicate an item&apos;s score</source>
         <translation>裁定指标得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="510"/>
+        <location filename="../../desktop/ui/lead.py" line="333"/>
         <source>Adjust the county&apos;s total</source>
         <translation>调整县区总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="511"/>
+        <location filename="../../desktop/ui/lead.py" line="334"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="519"/>
+        <location filename="../../desktop/ui/lead.py" line="342"/>
         <source>Score or change</source>
         <translation>得分或调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="522"/>
+        <location filename="../../desktop/ui/lead.py" line="345"/>
         <source>Why (it is printed with the result)</source>
         <translation>理由（将随结果打印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="529"/>
+        <location filename="../../desktop/ui/lead.py" line="352"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="531"/>
+        <location filename="../../desktop/ui/lead.py" line="354"/>
         <source>Withdraw</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="546"/>
+        <location filename="../../desktop/ui/lead.py" line="369"/>
         <source>No decision recorded yet.</source>
         <translation>尚无记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="548"/>
+        <location filename="../../desktop/ui/lead.py" line="371"/>
         <source>Recorded now: {0} — {1}</source>
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="573"/>
+        <location filename="../../desktop/ui/lead.py" line="396"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="581"/>
+        <location filename="../../desktop/ui/lead.py" line="519"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="406"/>
-        <location filename="../../desktop/ui/lead.py" line="506"/>
-        <location filename="../../desktop/ui/lead.py" line="582"/>
-        <location filename="../../desktop/ui/lead.py" line="766"/>
-        <location filename="../../desktop/ui/lead.py" line="793"/>
-        <location filename="../../desktop/ui/lead.py" line="893"/>
+        <location filename="../../desktop/ui/board.py" line="216"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="116"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="132"/>
+        <location filename="../../desktop/ui/lead.py" line="329"/>
+        <location filename="../../desktop/ui/lead.py" line="520"/>
+        <location filename="../../desktop/ui/lead.py" line="591"/>
+        <location filename="../../desktop/ui/lead.py" line="618"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="351"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="42"/>
         <source>Import scores — {0}</source>
         <translation>导入得分 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="355"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="45"/>
+        <source>File: {0}</source>
+        <translation>文件：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_dialog.py" line="49"/>
         <source>Method</source>
         <translation>验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="371"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="53"/>
+        <source>Choose the method…</source>
+        <translation>请选择验收方式…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_dialog.py" line="70"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="387"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="109"/>
+        <source>{0} rows, all valid. Choose the method to see what the import will change.</source>
+        <translation>共 {0} 行，全部有效。请选择验收方式，查看导入后的变化。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_dialog.py" line="116"/>
+        <source>In the sheet</source>
+        <translation>表中得分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_dialog.py" line="129"/>
+        <source>{0} values will be replaced.</source>
+        <translation>将替换 {0} 个已有得分。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_dialog.py" line="133"/>
+        <source>Now</source>
+        <translation>现有得分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_dialog.py" line="134"/>
+        <source>After the import</source>
+        <translation>导入后</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/import_dialog.py" line="155"/>
         <source>{0} problems: nothing will be imported until they are fixed.</source>
         <translation>发现 {0} 处问题：修正之前不会导入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="423"/>
-        <location filename="../../desktop/ui/lead.py" line="447"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="169"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="189"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="424"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="170"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="425"/>
-        <location filename="../../desktop/ui/lead.py" line="449"/>
-        <location filename="../../desktop/ui/lead.py" line="896"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="230"/>
+        <source>Imported {0}: {1} rows, {2} counties — {3} values replaced, {4} unchanged, {5} new.</source>
+        <translation>已导入{0}：{1} 行，{2} 个县区 — 替换 {3} 个得分，{4} 个不变，{5} 个新增。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="219"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="171"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="191"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="402"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="125"/>
         <source>{0} rows, all valid. Counties not in the sheet keep their scores.</source>
         <translation>共 {0} 行，全部有效。表中未列出的县区保留原有得分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="406"/>
-        <source>Score</source>
-        <translation>评分</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead.py" line="410"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="241"/>
         <source>{0} items, sum {1}</source>
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="584"/>
+        <location filename="../../desktop/ui/lead.py" line="523"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="585"/>
+        <location filename="../../desktop/ui/lead.py" line="524"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="586"/>
-        <source>Complete</source>
-        <translation>数据完整</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead.py" line="592"/>
+        <location filename="../../desktop/ui/lead.py" line="406"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="594"/>
+        <location filename="../../desktop/ui/lead.py" line="408"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="598"/>
-        <location filename="../../desktop/ui/lead.py" line="921"/>
-        <location filename="../../desktop/ui/lead.py" line="965"/>
+        <location filename="../../desktop/ui/board.py" line="223"/>
+        <location filename="../../desktop/ui/board.py" line="321"/>
+        <location filename="../../desktop/ui/lead.py" line="412"/>
+        <location filename="../../desktop/ui/lead.py" line="701"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="601"/>
+        <location filename="../../desktop/ui/lead.py" line="415"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="602"/>
+        <location filename="../../desktop/ui/lead.py" line="416"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="604"/>
+        <location filename="../../desktop/ui/lead.py" line="418"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="608"/>
+        <location filename="../../desktop/ui/lead.py" line="422"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="610"/>
+        <location filename="../../desktop/ui/lead.py" line="424"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="611"/>
+        <location filename="../../desktop/ui/lead.py" line="425"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="614"/>
+        <location filename="../../desktop/ui/lead.py" line="428"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="617"/>
+        <location filename="../../desktop/ui/lead.py" line="431"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="619"/>
+        <location filename="../../desktop/ui/lead.py" line="433"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="622"/>
+        <location filename="../../desktop/ui/lead.py" line="436"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="625"/>
+        <location filename="../../desktop/ui/lead.py" line="439"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="627"/>
+        <location filename="../../desktop/ui/lead.py" line="441"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="635"/>
+        <location filename="../../desktop/ui/lead.py" line="449"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="644"/>
+        <location filename="../../desktop/ui/lead.py" line="458"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="764"/>
+        <location filename="../../desktop/ui/lead.py" line="589"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="735"/>
-        <location filename="../../desktop/ui/lead.py" line="765"/>
+        <location filename="../../desktop/ui/lead.py" line="560"/>
+        <location filename="../../desktop/ui/lead.py" line="590"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="259"/>
+        <location filename="../../desktop/ui/lead.py" line="224"/>
         <source>Cancelled: nothing was merged; the master is exactly as it was before.</source>
         <translation>已取消：未合并任何内容，主库与合并前完全相同。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="300"/>
+        <location filename="../../desktop/ui/lead.py" line="265"/>
         <source>ANOTHER MASTER: it will have the lead&apos;s powers (scores, decisions, settings)</source>
         <translation>另一个汇总库：接受后它将拥有组长的权限（评分、裁定、设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="305"/>
+        <location filename="../../desktop/ui/lead.py" line="270"/>
         <source>a second laptop of this inspector: check with them that it is theirs</source>
         <translation>该检查员的第二台电脑：请与本人核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="322"/>
+        <location filename="../../desktop/ui/lead.py" line="287"/>
         <source>This report is kept under Merge history.</source>
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="516"/>
-        <location filename="../../desktop/ui/lead.py" line="767"/>
-        <location filename="../../desktop/ui/lead.py" line="894"/>
+        <location filename="../../desktop/ui/board.py" line="217"/>
+        <location filename="../../desktop/ui/lead.py" line="339"/>
+        <location filename="../../desktop/ui/lead.py" line="592"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="603"/>
+        <location filename="../../desktop/ui/lead.py" line="417"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="629"/>
+        <location filename="../../desktop/ui/lead.py" line="443"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="632"/>
+        <location filename="../../desktop/ui/lead.py" line="446"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="642"/>
+        <location filename="../../desktop/ui/lead.py" line="456"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="659"/>
+        <location filename="../../desktop/ui/lead.py" line="473"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="662"/>
+        <location filename="../../desktop/ui/lead.py" line="476"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="668"/>
+        <location filename="../../desktop/ui/lead.py" line="482"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="725"/>
+        <location filename="../../desktop/ui/lead.py" line="522"/>
+        <source>Adjustment</source>
+        <translation>调整</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="525"/>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead.py" line="550"/>
         <source>Every merge and dry run is kept in the master database. Choose one to see its report.</source>
         <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="734"/>
+        <location filename="../../desktop/ui/board.py" line="235"/>
+        <location filename="../../desktop/ui/lead.py" line="559"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="736"/>
+        <location filename="../../desktop/ui/lead.py" line="561"/>
         <source>Files</source>
         <translation>文件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="737"/>
+        <location filename="../../desktop/ui/lead.py" line="562"/>
         <source>Merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="738"/>
+        <location filename="../../desktop/ui/lead.py" line="563"/>
         <source>Refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="768"/>
+        <location filename="../../desktop/ui/lead.py" line="593"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="769"/>
+        <location filename="../../desktop/ui/lead.py" line="594"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="807"/>
+        <location filename="../../desktop/ui/lead.py" line="632"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="808"/>
+        <location filename="../../desktop/ui/lead.py" line="633"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="809"/>
+        <location filename="../../desktop/ui/lead.py" line="634"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="810"/>
+        <location filename="../../desktop/ui/lead.py" line="635"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="836"/>
+        <location filename="../../desktop/ui/lead.py" line="661"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="841"/>
+        <location filename="../../desktop/ui/lead.py" line="666"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="843"/>
+        <location filename="../../desktop/ui/lead.py" line="668"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="849"/>
+        <location filename="../../desktop/ui/lead.py" line="674"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="851"/>
+        <location filename="../../desktop/ui/lead.py" line="676"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="861"/>
+        <location filename="../../desktop/ui/lead.py" line="684"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="869"/>
+        <location filename="../../desktop/ui/board.py" line="52"/>
+        <source>found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="53"/>
+        <source>rectified</source>
+        <translation type="unfinished">已整改</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="54"/>
+        <source>verified</source>
+        <translation type="unfinished">已核实</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="55"/>
+        <source>reopened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="61"/>
+        <source>Reopen…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="62"/>
+        <source>Mark rectified…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="63"/>
+        <source>Mark verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="75"/>
+        <source>Choose a problem first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="80"/>
+        <source>Reopen the problem: asks for the reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="81"/>
+        <source>Mark it rectified: asks for the evidence (files) or a written account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="84"/>
+        <source>Verify the rectification.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="93"/>
+        <source>Mark rectified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="98"/>
+        <source>Evidence of the rectification (files):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="104"/>
+        <source>Add file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="107"/>
+        <source>Remove</source>
+        <translation type="unfinished">删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="113"/>
+        <source>Or a written account of the rectification:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="116"/>
+        <source>What was done, by whom, and when</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="169"/>
+        <source>Reopen the problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="170"/>
+        <source>Why is it reopened? ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="190"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="872"/>
+        <location filename="../../desktop/ui/board.py" line="193"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="879"/>
-        <location filename="../../desktop/ui/lead.py" line="1015"/>
+        <location filename="../../desktop/ui/board.py" line="200"/>
+        <location filename="../../desktop/ui/lead.py" line="757"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="886"/>
-        <source>Mark {0}</source>
-        <translation>标记为{0}</translation>
+        <location filename="../../desktop/ui/board.py" line="231"/>
+        <source>History of the selected problem</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="897"/>
+        <location filename="../../desktop/ui/board.py" line="236"/>
+        <source>Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="237"/>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="238"/>
+        <source>On what</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="355"/>
+        <source>{0} files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="357"/>
+        <source>written account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="359"/>
+        <source>reopened: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="220"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="898"/>
+        <location filename="../../desktop/ui/board.py" line="221"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="899"/>
+        <location filename="../../desktop/ui/board.py" line="222"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="919"/>
+        <location filename="../../desktop/ui/lead.py" line="699"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="944"/>
+        <location filename="../../desktop/ui/board.py" line="291"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="957"/>
+        <location filename="../../desktop/ui/board.py" line="128"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="975"/>
+        <location filename="../../desktop/ui/lead.py" line="717"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="977"/>
+        <location filename="../../desktop/ui/lead.py" line="719"/>
         <source>overdue by {0} days</source>
         <translation>已逾期 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="979"/>
+        <location filename="../../desktop/ui/lead.py" line="721"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="981"/>
+        <location filename="../../desktop/ui/lead.py" line="723"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="983"/>
+        <location filename="../../desktop/ui/lead.py" line="725"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="986"/>
+        <location filename="../../desktop/ui/lead.py" line="728"/>
         <source>{0} of {1} counties</source>
         <translation>{0}/{1} 个县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="988"/>
+        <location filename="../../desktop/ui/lead.py" line="730"/>
         <source>{0} of {1} problems rectified</source>
         <translation>已整改 {0}/{1} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1043"/>
-        <location filename="../../desktop/ui/lead.py" line="1127"/>
+        <location filename="../../desktop/ui/lead.py" line="874"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1045"/>
-        <source>no: {0} items unscored</source>
-        <translation>否：{0} 项未评分</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead.py" line="1047"/>
-        <location filename="../../desktop/ui/lead.py" line="1129"/>
+        <location filename="../../desktop/ui/lead.py" line="876"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1071"/>
+        <location filename="../../desktop/ui/lead.py" line="818"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1078"/>
+        <location filename="../../desktop/ui/lead.py" line="825"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1083"/>
+        <location filename="../../desktop/ui/lead.py" line="830"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1083"/>
+        <location filename="../../desktop/ui/lead.py" line="830"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1109"/>
+        <location filename="../../desktop/ui/lead.py" line="856"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1110"/>
+        <location filename="../../desktop/ui/lead.py" line="857"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1134"/>
+        <location filename="../../desktop/ui/lead.py" line="881"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1161"/>
+        <location filename="../../desktop/ui/lead.py" line="908"/>
         <source>dry run</source>
         <translation>预检</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1161"/>
+        <location filename="../../desktop/ui/lead.py" line="908"/>
         <source>merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1188"/>
+        <location filename="../../desktop/ui/lead.py" line="935"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1190"/>
+        <location filename="../../desktop/ui/lead.py" line="937"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1204"/>
+        <location filename="../../desktop/ui/lead.py" line="951"/>
         <source>No exports (.yanshou or .db files) in {0}.</source>
         <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1197"/>
+        <location filename="../../desktop/ui/lead.py" line="944"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1228"/>
+        <location filename="../../desktop/ui/lead.py" line="975"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1243"/>
+        <location filename="../../desktop/ui/lead.py" line="989"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="1245"/>
+        <location filename="../../desktop/ui/lead.py" line="991"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1661,6 +1867,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="69"/>
+        <location filename="../../desktop/ui/messages.py" line="228"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
@@ -1671,6 +1878,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="71"/>
+        <location filename="../../desktop/ui/messages.py" line="229"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
@@ -1706,6 +1914,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="78"/>
+        <location filename="../../desktop/ui/messages.py" line="238"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
@@ -1761,7 +1970,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="91"/>
-        <location filename="../../desktop/ui/messages.py" line="245"/>
+        <location filename="../../desktop/ui/messages.py" line="263"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
@@ -1816,295 +2025,375 @@
         <translation>这台电脑的时钟似乎不对，请校正日期和时间后重试。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="143"/>
+        <location filename="../../desktop/ui/messages.py" line="137"/>
+        <source>A problem&apos;s status moves one step at a time, by rule; this step is not allowed. Nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="146"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="144"/>
+        <location filename="../../desktop/ui/messages.py" line="147"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="145"/>
+        <location filename="../../desktop/ui/messages.py" line="148"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="146"/>
+        <location filename="../../desktop/ui/messages.py" line="149"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="147"/>
+        <location filename="../../desktop/ui/messages.py" line="150"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="148"/>
+        <location filename="../../desktop/ui/messages.py" line="151"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="149"/>
+        <location filename="../../desktop/ui/messages.py" line="152"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="150"/>
+        <location filename="../../desktop/ui/messages.py" line="153"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="151"/>
+        <location filename="../../desktop/ui/messages.py" line="154"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="152"/>
+        <location filename="../../desktop/ui/messages.py" line="155"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="153"/>
+        <location filename="../../desktop/ui/messages.py" line="156"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="154"/>
+        <location filename="../../desktop/ui/messages.py" line="157"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="155"/>
+        <location filename="../../desktop/ui/messages.py" line="158"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="156"/>
+        <location filename="../../desktop/ui/messages.py" line="159"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="157"/>
+        <location filename="../../desktop/ui/messages.py" line="160"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="158"/>
+        <location filename="../../desktop/ui/messages.py" line="161"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="159"/>
+        <location filename="../../desktop/ui/messages.py" line="162"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="160"/>
+        <location filename="../../desktop/ui/messages.py" line="163"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="161"/>
+        <location filename="../../desktop/ui/messages.py" line="164"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="162"/>
+        <location filename="../../desktop/ui/messages.py" line="165"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="163"/>
+        <location filename="../../desktop/ui/messages.py" line="166"/>
         <source>records merged before were altered in this copy</source>
         <translation>此文件中已合并过的记录被改动过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="165"/>
+        <location filename="../../desktop/ui/messages.py" line="168"/>
         <source>a kind of record Yanshou does not write</source>
         <translation>含有验收程序不会写入的记录类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="166"/>
+        <location filename="../../desktop/ui/messages.py" line="169"/>
         <source>a laptop wrote or deleted another inspector&apos;s record</source>
         <translation>检查电脑写入或删除了其他检查员的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="167"/>
+        <location filename="../../desktop/ui/messages.py" line="170"/>
         <source>a laptop wrote a record only the lead may write</source>
         <translation>检查电脑写入了只有组长才能写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="168"/>
+        <location filename="../../desktop/ui/messages.py" line="171"/>
         <source>a record&apos;s number does not match its contents</source>
         <translation>记录编号与其内容不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="169"/>
+        <location filename="../../desktop/ui/messages.py" line="172"/>
         <source>a version names another record&apos;s history</source>
         <translation>某一版本引用了其他记录的历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="170"/>
+        <location filename="../../desktop/ui/messages.py" line="173"/>
         <source>a record is spelled in a way Yanshou never writes</source>
         <translation>记录的写法不是验收程序的写法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="171"/>
+        <location filename="../../desktop/ui/messages.py" line="174"/>
         <source>a text is too long or holds control characters</source>
         <translation>文字过长或含有控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="172"/>
+        <location filename="../../desktop/ui/messages.py" line="175"/>
         <source>a name holds invisible characters or is too long</source>
         <translation>姓名含有不可见字符或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="173"/>
+        <location filename="../../desktop/ui/messages.py" line="176"/>
         <source>a value is not valid (score, status, county or item)</source>
         <translation>数值无效（得分、状态、县区或指标）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="174"/>
+        <location filename="../../desktop/ui/messages.py" line="177"/>
         <source>a laptop&apos;s clock is far ahead; correct it and export again</source>
         <translation>检查电脑的时钟明显超前，请校正时间后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="176"/>
+        <location filename="../../desktop/ui/messages.py" line="178"/>
+        <source>a problem&apos;s status took a step its rules do not allow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="180"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="222"/>
+        <location filename="../../desktop/ui/messages.py" line="230"/>
+        <source>the file is neither UTF-8, GB18030/GBK nor UTF-16 text; save it from Excel as CSV or as Unicode text</source>
+        <translation>文件既不是 UTF-8、GB18030/GBK，也不是 UTF-16 文本；请在 Excel 中另存为“CSV (逗号分隔)”或“Unicode 文本”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="233"/>
+        <source>the file&apos;s text is damaged (its encoding mark does not match its contents)</source>
+        <translation>文件的文本已损坏（编码标记与内容不符）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="236"/>
+        <source>the result must be 符合, 基本符合, 不符合 or 未检查</source>
+        <translation>结果须为“符合”“基本符合”“不符合”或“未检查”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="237"/>
+        <source>the campaign has no such method</source>
+        <translation>本次验收没有这种验收方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="239"/>
+        <source>this laptop belongs to another inspector</source>
+        <translation>这台笔记本属于另一位检查员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="240"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="223"/>
+        <location filename="../../desktop/ui/messages.py" line="241"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="224"/>
+        <location filename="../../desktop/ui/messages.py" line="242"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="225"/>
+        <location filename="../../desktop/ui/messages.py" line="243"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="226"/>
+        <location filename="../../desktop/ui/messages.py" line="244"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="227"/>
+        <location filename="../../desktop/ui/messages.py" line="245"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="228"/>
+        <location filename="../../desktop/ui/messages.py" line="246"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="229"/>
+        <location filename="../../desktop/ui/messages.py" line="247"/>
         <source>the cell holds an invisible control character</source>
         <translation>单元格含有不可见的控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="230"/>
+        <location filename="../../desktop/ui/messages.py" line="248"/>
         <source>the row has too many columns</source>
         <translation>该行的列数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="231"/>
+        <location filename="../../desktop/ui/messages.py" line="249"/>
         <source>the file is too large to be read</source>
         <translation>文件过大，无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="232"/>
+        <location filename="../../desktop/ui/messages.py" line="250"/>
         <source>this is a device or a pipe, not a file</source>
         <translation>这是设备或管道，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="233"/>
+        <location filename="../../desktop/ui/messages.py" line="251"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="234"/>
+        <location filename="../../desktop/ui/messages.py" line="252"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="235"/>
+        <location filename="../../desktop/ui/messages.py" line="253"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="236"/>
+        <location filename="../../desktop/ui/messages.py" line="254"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="237"/>
+        <location filename="../../desktop/ui/messages.py" line="255"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="238"/>
+        <location filename="../../desktop/ui/messages.py" line="256"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="239"/>
+        <location filename="../../desktop/ui/messages.py" line="257"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="240"/>
+        <location filename="../../desktop/ui/messages.py" line="258"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="241"/>
+        <location filename="../../desktop/ui/messages.py" line="259"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="242"/>
-        <source>the file cannot be read as CSV (UTF-8)</source>
-        <translation>无法作为CSV（UTF-8）读取</translation>
+        <location filename="../../desktop/ui/messages.py" line="260"/>
+        <source>the file is not a well-formed CSV (a quotation mark left open?)</source>
+        <translation>文件不是格式正确的 CSV（是否有引号未闭合？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="243"/>
+        <location filename="../../desktop/ui/messages.py" line="261"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="244"/>
+        <location filename="../../desktop/ui/messages.py" line="262"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="280"/>
+        <source>The problem is in this status already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="281"/>
+        <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="284"/>
+        <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="287"/>
+        <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="290"/>
+        <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="293"/>
+        <source>Reopening a problem needs a reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="294"/>
+        <source>A new problem is open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="295"/>
+        <source>This status is unknown to this program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="296"/>
+        <source>This step is not allowed.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="80"/>
+        <location filename="../../desktop/ui/item_view.py" line="81"/>
         <source>Result:</source>
         <translation>检查结果：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="90"/>
+        <location filename="../../desktop/ui/item_view.py" line="91"/>
         <source>Pilot area:</source>
         <translation>试点领域：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="100"/>
+        <location filename="../../desktop/ui/item_view.py" line="101"/>
         <source>What was found in this mode: what was seen, heard or checked, and where.</source>
         <translation>本方式下的检查发现：看到、听到或核查的情况及地点。</translation>
     </message>
@@ -2145,311 +2434,324 @@
 <context>
     <name>ProblemDialog</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="130"/>
+        <location filename="../../desktop/ui/item_view.py" line="131"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="133"/>
+        <location filename="../../desktop/ui/item_view.py" line="134"/>
         <source>What is wrong, and what must be rectified</source>
         <translation>存在什么问题，需要如何整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="145"/>
+        <location filename="../../desktop/ui/item_view.py" line="146"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="146"/>
+        <location filename="../../desktop/ui/item_view.py" line="147"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="147"/>
+        <location filename="../../desktop/ui/item_view.py" line="148"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
 </context>
 <context>
+    <name>ScoreField</name>
+    <message>
+        <location filename="../../desktop/ui/score_field.py" line="35"/>
+        <source>{0}–{1}, in steps of 0.5</source>
+        <translation>{0}–{1}，步长 0.5</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/score_field.py" line="55"/>
+        <source>Scores here are {0}</source>
+        <translation>本项得分须为 {0}</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="109"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="214"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="110"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="216"/>
         <source>Counties</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="110"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="215"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="111"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="217"/>
         <source>Inspectors</source>
         <translation>检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="111"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="216"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="112"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="218"/>
         <source>Weights</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="112"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="217"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="113"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="219"/>
         <source>Grading rule</source>
         <translation>评定规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="113"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="218"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="114"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="220"/>
         <source>Timeline</source>
         <translation>时间安排</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="124"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="125"/>
         <source>minimum score for {0}</source>
         <translation>{0}最低分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="128"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="129"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="129"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="130"/>
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="130"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="131"/>
         <source>pilot areas</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="131"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="132"/>
         <source>share graded 优秀</source>
         <translation>优秀比例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="132"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="133"/>
         <source>share graded 良好</source>
         <translation>良好比例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="143"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="144"/>
         <source>{0} ({1}) holds {2} records of work: it cannot be removed, nor its code changed</source>
         <translation>{0}（{1}）已有 {2} 条检查记录，不能删除，也不能修改代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="147"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="148"/>
         <source>the weights add up to {0} %; they must add up to 100 %</source>
         <translation>各方式权重之和为 {0} %，应为 100 %</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="151"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="152"/>
         <source>the shares of 优秀 and 良好 add up to {0} %, more than 100 %</source>
         <translation>优秀与良好比例之和为 {0} %，超过 100 %</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="156"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="157"/>
         <source>must be lower than the minimum for {0} ({1})</source>
         <translation>应低于{0}的最低分（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="159"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="160"/>
         <source>the grades run 优秀, 良好, 合格, each once</source>
         <translation>等次应依次为优秀、良好、合格，各一次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="161"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="162"/>
         <source>must not be empty</source>
         <translation>不能为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="162"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="163"/>
         <source>“{0}” is not a code: letters and digits only, such as 341502</source>
         <translation>“{0}”不是有效代码：只能由字母和数字组成，如 341502</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="163"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="164"/>
         <source>“{0}” is used twice</source>
         <translation>“{0}”重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="164"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="165"/>
         <source>“{0}” is not one of the campaign&apos;s pilot areas</source>
         <translation>“{0}”不是本次验收的试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="165"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="166"/>
         <source>the campaign needs at least one county</source>
         <translation>至少需要一个县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="166"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="167"/>
         <source>must be from 0 to 100</source>
         <translation>应在 0 到 100 之间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="167"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="168"/>
         <source>at most two decimal places</source>
         <translation>最多两位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="168"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="169"/>
         <source>the campaign has no such method</source>
         <translation>本次验收没有这种验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="169"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="170"/>
         <source>at least one score band is needed</source>
         <translation>至少需要一个分数段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="170"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="171"/>
         <source>not a date of this campaign</source>
         <translation>不是有效的日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="171"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="172"/>
         <source>only the lead&apos;s master database changes the campaign settings</source>
         <translation>只有组长的主库才能修改验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="172"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="173"/>
         <source>not valid</source>
         <translation>无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="181"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="182"/>
         <source>row {0}, {1}</source>
         <translation>第 {0} 行，{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="183"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="184"/>
         <source>row {0}</source>
         <translation>第 {0} 行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="187"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="188"/>
         <source>{0} — {1}</source>
         <translation>{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="190"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="191"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="204"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="205"/>
         <source>Campaign settings — {0}</source>
         <translation>验收设置 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="227"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="229"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="243"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="245"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="243"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="283"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="245"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="285"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="243"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="245"/>
         <source>Pilot areas</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="248"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="250"/>
         <source>Add county</source>
         <translation>添加县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="251"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="253"/>
         <source>Remove county</source>
         <translation>删除县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="258"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="260"/>
         <source>A county that already has scores, findings or evidence cannot be removed, nor its code changed.</source>
         <translation>已有评分、检查情况或佐证材料的县区不能删除，也不能修改代码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="263"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="265"/>
         <source>Pilot areas of the selected county</source>
         <translation>所选县区的试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="280"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="282"/>
         <source>The members of the working group, as their names appear on the signed records.</source>
         <translation>检查组成员，姓名与签字的检查记录表一致。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="283"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="285"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="289"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="291"/>
         <source>Add inspector</source>
         <translation>添加检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="292"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="294"/>
         <source>Remove inspector</source>
         <translation>删除检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="305"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="307"/>
         <source>Each method&apos;s score (out of 100) counts in the weighted total with its weight; the weights add up to 100 %.</source>
         <translation>各验收方式的得分（满分 100）按权重计入加权总分，权重之和应为 100 %。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="319"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="321"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="327"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="329"/>
         <source>By proportion: a share of the counties, in rank order</source>
         <translation>按比例：按名次依次评定一定比例的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="329"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="331"/>
         <source>By score bands: the total&apos;s minimum for each grade; below all of them 不合格</source>
         <translation>按分数段：各等次的最低总分，低于合格线为不合格</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="342"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="344"/>
         <source>Top share graded 优秀</source>
         <translation>名次靠前评为优秀的比例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="343"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="345"/>
         <source>Next share graded 良好</source>
         <translation>其次评为良好的比例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="344"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="346"/>
         <source>The rest are graded 合格; counties tied at a boundary all get the better grade.</source>
         <translation>其余为合格；在分界处总分相同的县区均评为较高等次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="359"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="361"/>
         <source>Minimum score for {0}</source>
         <translation>{0}最低分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="369"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="371"/>
         <source>What is due by when; the desk shows what is due and overdue against these dates.</source>
         <translation>各项工作的截止日期；工作台据此显示到期和逾期事项。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="471"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="473"/>
         <source>… and {0} more</source>
         <translation>…… 另有 {0} 个问题</translation>
     </message>
@@ -2590,197 +2892,197 @@
 <context>
     <name>Vocabulary</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="45"/>
+        <location filename="../../desktop/ui/item_view.py" line="46"/>
         <source>Briefing</source>
         <translation>听取汇报</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="46"/>
+        <location filename="../../desktop/ui/item_view.py" line="47"/>
         <source>Materials</source>
         <translation>查看材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="47"/>
+        <location filename="../../desktop/ui/item_view.py" line="48"/>
         <source>Website</source>
         <translation>网上检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="48"/>
+        <location filename="../../desktop/ui/item_view.py" line="49"/>
         <source>On site</source>
         <translation>实地核查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="54"/>
+        <location filename="../../desktop/ui/item_view.py" line="55"/>
         <source>Met</source>
         <translation>符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="55"/>
+        <location filename="../../desktop/ui/item_view.py" line="56"/>
         <source>Partly met</source>
         <translation>基本符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="56"/>
+        <location filename="../../desktop/ui/item_view.py" line="57"/>
         <source>Not met</source>
         <translation>不符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="57"/>
+        <location filename="../../desktop/ui/item_view.py" line="58"/>
         <source>Not checked</source>
         <translation>未检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="63"/>
+        <location filename="../../desktop/ui/item_view.py" line="64"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="64"/>
+        <location filename="../../desktop/ui/item_view.py" line="65"/>
         <source>Major</source>
         <translation>较重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="65"/>
+        <location filename="../../desktop/ui/item_view.py" line="66"/>
         <source>Serious</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="182"/>
-        <location filename="../../desktop/ui/messages.py" line="207"/>
+        <location filename="../../desktop/ui/messages.py" line="186"/>
+        <location filename="../../desktop/ui/messages.py" line="211"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="183"/>
+        <location filename="../../desktop/ui/messages.py" line="187"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="184"/>
+        <location filename="../../desktop/ui/messages.py" line="188"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="185"/>
+        <location filename="../../desktop/ui/messages.py" line="189"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="186"/>
+        <location filename="../../desktop/ui/messages.py" line="190"/>
         <location filename="../../desktop/ui/signature.py" line="146"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="187"/>
+        <location filename="../../desktop/ui/messages.py" line="191"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="188"/>
-        <location filename="../../desktop/ui/messages.py" line="208"/>
+        <location filename="../../desktop/ui/messages.py" line="192"/>
+        <location filename="../../desktop/ui/messages.py" line="212"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="189"/>
+        <location filename="../../desktop/ui/messages.py" line="193"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="190"/>
+        <location filename="../../desktop/ui/messages.py" line="194"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="191"/>
+        <location filename="../../desktop/ui/messages.py" line="195"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="192"/>
+        <location filename="../../desktop/ui/messages.py" line="196"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="193"/>
+        <location filename="../../desktop/ui/messages.py" line="197"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="194"/>
+        <location filename="../../desktop/ui/messages.py" line="198"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="195"/>
+        <location filename="../../desktop/ui/messages.py" line="199"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="196"/>
+        <location filename="../../desktop/ui/messages.py" line="200"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="197"/>
+        <location filename="../../desktop/ui/messages.py" line="201"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="198"/>
+        <location filename="../../desktop/ui/messages.py" line="202"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="209"/>
+        <location filename="../../desktop/ui/messages.py" line="213"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="215"/>
+        <location filename="../../desktop/ui/messages.py" line="219"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="250"/>
+        <location filename="../../desktop/ui/messages.py" line="270"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="251"/>
+        <location filename="../../desktop/ui/messages.py" line="271"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="252"/>
+        <location filename="../../desktop/ui/messages.py" line="272"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="199"/>
-        <location filename="../../desktop/ui/messages.py" line="210"/>
+        <location filename="../../desktop/ui/messages.py" line="203"/>
+        <location filename="../../desktop/ui/messages.py" line="214"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="200"/>
-        <location filename="../../desktop/ui/messages.py" line="211"/>
+        <location filename="../../desktop/ui/messages.py" line="204"/>
+        <location filename="../../desktop/ui/messages.py" line="215"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="212"/>
+        <location filename="../../desktop/ui/messages.py" line="216"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="213"/>
+        <location filename="../../desktop/ui/messages.py" line="217"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="214"/>
+        <location filename="../../desktop/ui/messages.py" line="218"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
