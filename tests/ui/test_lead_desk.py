@@ -445,13 +445,21 @@ def test_dashboard_numbers_equal_the_command_line(qtbot, desk: Desk, lead, tmp_p
         name = cell(window.results, row, "County")
         seen.add(name)
         expected = cli[name]
+        if expected["rank"] is None:  # not started: listed, with no rank, total or grade
+            assert expected["grade"] is None and not expected["provisional"]
+            assert [cell(window.results, row, h) for h in ("Rank", "Total", "Grade")] == ["", "", ""]
+            assert cell(window.results, row, "Data") == "未开始"
+            continue
         assert cell(window.results, row, "Total") == expected["total"], name
-        assert cell(window.results, row, "Grade") == expected["grade"], name
+        grade = cell(window.results, row, "Grade")
+        assert grade == (f"{expected['grade']}（暂定）" if expected["provisional"] else expected["grade"]), name
         assert expected["grade"] in {"优秀", "良好", "合格"}
         assert cell(window.results, row, "Rank") == str(expected["rank"]), name
         for method in master.campaign.methods:  # headed by their names, from the campaign
-            assert cell(window.results, row, method.name) == expected[method.key.replace("-", "_")], (name, method.key)
-        assert (cell(window.results, row, "Complete") == tr("yes")) == expected["complete"]
+            assert cell(window.results, row, method.name) == (expected[method.key.replace("-", "_")] or "—"), (name, method.key)
+        assert (cell(window.results, row, "Data") == "完整") == expected["complete"]
+        assert cell(window.results, row, "Data").startswith("缺：") == expected["provisional"]
+        assert cell(window.results, row, "Adjustment") == ("" if expected["adjustment"] == "0.00" else expected["adjustment"])
         assert len(expected["total"].rsplit(".", 1)[-1]) == 2
     assert seen == set(cli)
     assert cli["金安区"]["total"] != "0.00"
@@ -461,20 +469,22 @@ def test_results_are_listed_best_first(desk: Desk, lead, tmp_path: Path) -> None
     master = desk.master
     imports.import_sheet(master, method_sheet(tmp_path / "third.csv", {"金安区": "60", "裕安区": "90", "叶集区": "75"}), "third-party")
     window = lead(master)
-    ranks = [int(cell(window.results, r, "Rank")) for r in range(window.results.rowCount())]
-    assert ranks == sorted(ranks)
+    ranks = [cell(window.results, r, "Rank") for r in range(window.results.rowCount())]
+    assert ranks == ["1", "2", "3", "", "", "", ""]  # the four with nothing at all last, unranked
     assert cell(window.results, 0, "County") == "裕安区"
 
 
 def test_sorting_by_total_sorts_by_number(desk: Desk, lead, tmp_path: Path) -> None:
     master = desk.master
     # totals 36.00, 24.00, 8.00 and 0.00: as text, "8.00" sorts above "36.00"
-    imports.import_sheet(master, method_sheet(tmp_path / "third.csv", {"金安区": "60", "裕安区": "90", "叶集区": "20"}), "third-party")
+    imports.import_sheet(master, method_sheet(tmp_path / "third.csv", {"金安区": "60", "裕安区": "90", "叶集区": "20", "霍邱县": "0"}),
+                         "third-party")
     window = lead(master)
     window.results.sortByColumn(column(window.results, "Total"), Qt.SortOrder.DescendingOrder)
-    totals = [Decimal(cell(window.results, r, "Total")) for r in range(window.results.rowCount())]
-    assert totals[:3] == [Decimal("36.00"), Decimal("24.00"), Decimal("8.00")]
-    assert totals == sorted(totals, reverse=True)
+    totals = [cell(window.results, r, "Total") for r in range(window.results.rowCount())]
+    assert totals == ["36.00", "24.00", "8.00", "0.00", "", "", ""]  # a 0 is a result; not started is none
+    window.results.sortByColumn(column(window.results, "Total"), Qt.SortOrder.AscendingOrder)
+    assert [cell(window.results, r, "Total") for r in range(window.results.rowCount())][-4:] == ["0.00", "8.00", "24.00", "36.00"]
 
 
 # --- 4. cancelling ----------------------------------------------------------------------------
@@ -647,7 +657,7 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     assert dialog.table.rowCount() == 3
     assert dialog.summary.text() == tr("{0} rows, all valid. Counties not in the sheet keep their scores.").format(3)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    assert dialog.result_text
+    assert dialog.result_text and window.statusBar().currentMessage() == dialog.result_text  # the desk says what went in
     rows = results_by_name(window)
     assert cell(window.results, rows["金安区"], methods["self-check"].name) == "92.00"
     assert cell(window.results, rows["霍山县"], methods["self-check"].name) == "—"  # not in the sheet: still none
@@ -707,9 +717,13 @@ def test_the_charts_draw_the_results(qtbot, desk: Desk, lead, tmp_path: Path, ca
     assert cli_main(["results", str(desk.master_path), "--format", "json"]) == 0
     cli = json.loads(capsys.readouterr().out)
     chart = window.totals_chart
-    assert [bar.name for bar in chart.bars] == [r["county"] for r in cli]  # best first, as ranked
-    assert len(chart.labels) == len(cli) == 7
-    for row, expected in enumerate(cli):
+    started = [r for r in cli if r["rank"] is not None]
+    assert [bar.name for bar in chart.bars] == [r["county"] for r in started]  # best first, as ranked
+    assert len(chart.labels) == len(started) == 4 and len(cli) == 7
+    waiting = [r["county"] for r in cli if r["rank"] is None]
+    assert chart.waiting == waiting  # not started: no bar, named in the title
+    assert tr_chart("Not started (no bar): {0}").format("、".join(waiting)) in chart.chart().title()  # its second line
+    for row, expected in enumerate(started):
         label = chart.labels[row]
         assert label.startswith(f"{expected['county']}  {expected['total']}")
         complete_value, incomplete_value = chart.drawn(row)
@@ -718,10 +732,8 @@ def test_the_charts_draw_the_results(qtbot, desk: Desk, lead, tmp_path: Path, ca
             assert label == f"{expected['county']}  {expected['total']}"
         else:  # never drawn as a complete county: in the other set, and said in its label
             assert (complete_value, incomplete_value) == (0.0, float(expected["total"]))
-            assert label == tr_chart("{0} (incomplete)").format(f"{expected['county']}  {expected['total']}")
+            assert label == tr_chart("{0} (provisional)").format(f"{expected['county']}  {expected['total']}")
     assert cli[0]["county"] == "金安区" and cli[0]["complete"]
-    nothing = next(r for r in cli if r["total"] == "0.00")
-    assert not nothing["complete"]
 
     # the profile follows the county chosen in the table
     rows = results_by_name(window)
@@ -749,13 +761,13 @@ def test_the_charts_draw_the_results(qtbot, desk: Desk, lead, tmp_path: Path, ca
 def test_the_charts_follow_a_change(qtbot, desk: Desk, lead, tmp_path: Path) -> None:
     master = desk.master
     window = lead(master)
-    assert all(bar.total == 0 and not bar.complete for bar in window.totals_chart.bars)
+    assert window.totals_chart.bars == [] and len(window.totals_chart.waiting) == 7  # nothing started yet
     dialog = window.import_sheet(method_sheet(tmp_path / "third.csv", {"叶集区": "80"}))
     dialog.kind.setCurrentIndex(dialog.kind.findData("third-party"))
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     first = window.totals_chart.bars[0]
     assert (first.name, show(first.total)) == ("叶集区", "32.00")
-    assert window.totals_chart.labels[0] == tr_chart("{0} (incomplete)").format("叶集区  32.00")
+    assert window.totals_chart.labels == [tr_chart("{0} (provisional)").format("叶集区  32.00")]
 
 
 def tr_chart(text: str) -> str:
@@ -913,7 +925,9 @@ def test_a_new_grading_rule_regrades_the_dashboard(qtbot, desk: Desk, lead, monk
     monkeypatch.setattr(campaign_dialog, "open_settings", the_lead_saves)
     window.findChild(QAction, "campaign-settings").trigger()
     after = {cell(window.results, r, "County"): cell(window.results, r, "Grade") for r in range(window.results.rowCount())}
-    assert set(after.values()) == {"不合格"}  # nobody reaches 97 with two laptops' work and no method scores
+    started = {name for name, grade in before.items() if grade}
+    assert {after[name] for name in started} == {"不合格（暂定）"}  # nobody reaches 97 with two laptops' work and no method scores
+    assert {grade for name, grade in after.items() if name not in started} == {""}  # the others have not started
 
 
 def test_the_print_action_opens_the_summary(qtbot, desk: Desk, lead, monkeypatch) -> None:  # type: ignore[no-untyped-def]
