@@ -10,7 +10,9 @@ The author's role and inspector are what the receiver enrolled (a field laptop c
 promote itself by editing its file); for a local write they are this file's own identity.
 What only the application knows — the score grid of an item, the statuses' vocabulary, the
 campaign's inspectors — is its `Policy.values` check (built from the campaign by the
-services), called from here and nowhere else.
+services), called from here and nowhere else. So is the state machine of a problem's status
+(desktop.core.problems): `Policy.steps` sees a version of a problem with its parents'
+payloads, and refuses a step the machine does not allow (rule "step").
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ RULES: dict[str, Rule] = {
         Rule("text", "text is bounded and holds no NUL or control character other than line breaks and tabs"),
         Rule("name", "an inspector's or signer's name is a name: short, one line, nothing invisible"),
         Rule("value", "values are valid: the score grid, the statuses' vocabulary, the campaign's inspectors and items"),
+        Rule("step", "a problem's status moves by its state machine: found open; rectified only from open, with evidence or "
+                     "a written account; verified only from rectified, by the lead; reopened only with a reason"),
         Rule("clock", "a version's clock is at most a week ahead of the receiver's own"),
     )
 }
@@ -56,6 +60,8 @@ LEAD_ENTITIES = frozenset({"method_score", "adjudication", "adjustment", "campai
 # An inspector's records: the payload names the inspector who owns them.
 INSPECTOR_ENTITIES = frozenset({"score", "finding", "evidence", "problem", "signature"})
 ENTITIES = LEAD_ENTITIES | INSPECTOR_ENTITIES
+# Records whose every version is checked against its parents' payloads (Policy.steps).
+STEPPED_ENTITIES = frozenset({"problem"})
 
 # Records whose id is the uuid5 of their key (db.versions.natural_id): entity → key fields.
 # A version naming another key than its id's is refused: the id fixes the owner.
@@ -113,14 +119,20 @@ def _rebuild(rule: str, message: str, version_id: str, author: str) -> Inadmissi
 # What the application checks of a payload's values: None, or (rule, why) with rule "value"
 # or "name". `entity` is one of ENTITIES; the payload is canonical and not a tombstone's.
 ValueCheck = Callable[[str, dict[str, Any]], "tuple[str, str] | None"]
+# What the application checks of a change of a record of STEPPED_ENTITIES: None, or (rule,
+# why) with rule "step" or "lead_only". Given the entity, the payload (a tombstone's too),
+# its parents' payloads (none for a record's first version) and the author's role.
+StepCheck = Callable[[str, dict[str, Any], "tuple[dict[str, Any], ...]", str], "tuple[str, str] | None"]
 
 
 @dataclass
 class Policy:
     """What a database admits beyond the structural rules: the application's value check
-    (set by the services from the campaign) and the clock it compares stamps with."""
+    (set by the services from the campaign), its check of a problem's steps, and the clock
+    it compares stamps with."""
 
     values: ValueCheck | None = None
+    steps: StepCheck | None = None
     clock: Callable[[], int] = field(default=now_ms)
 
 
@@ -155,11 +167,13 @@ class Candidate:
 @dataclass(frozen=True)
 class Known:
     """What the receiver (and the rest of the file) holds of the records a version touches:
-    each record's entity and owner (the inspector its versions name), each version's record."""
+    each record's entity and owner (the inspector its versions name), each version's record,
+    and the payloads of the versions that versions of STEPPED_ENTITIES name as parents."""
 
     record_entity: dict[str, str]
     record_owner: dict[str, str | None]
     version_record: dict[str, str]
+    version_payload: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 # --- the checks --------------------------------------------------------------------------------
@@ -236,10 +250,13 @@ def _natural_id(campaign_key: str, entity: str, payload: dict[str, Any]) -> str 
 
 def check(
     v: Candidate, author: Author, payload: dict[str, Any], *, campaign_key: str, known: Known, policy: Policy, now: int | None,
+    steps: bool = True,
 ) -> None:
     """Every rule of RULES for one version, whose payload `parse_payload` has read. Raises
     Inadmissible naming the rule; the caller adds the version and its author. `now` None: no
-    clock rule (a laptop taking the master's export, below)."""
+    clock rule (a laptop taking the master's export, below). `steps` False: no step rule
+    (a laptop taking the master's export: the master admitted every version it holds, and
+    those its lead wrote before the rule existed must still reach the laptops)."""
     entity = v.entity
     if entity not in ENTITIES:
         raise Inadmissible("entity", f"a record of a kind this program does not write ({entity[:32]!r})")
@@ -280,6 +297,14 @@ def check(
             raise Inadmissible("name", f"{key}: {why}")
     if policy.values is not None and not v.deleted and (found := policy.values(entity, payload)) is not None:
         raise Inadmissible(found[0] if found[0] in RULES else "value", found[1])
+    # the step a problem takes, against the versions it continues
+    if steps and entity in STEPPED_ENTITIES and policy.steps is not None:
+        missing = [p for p in v.parents if p not in known.version_payload]
+        if missing:
+            raise Inadmissible("step", f"the version {missing[0][:12]} it continues is not known here, so its step cannot be checked")
+        parents = tuple(known.version_payload[p] for p in v.parents)
+        if (found := policy.steps(entity, payload, parents, author.role)) is not None:
+            raise Inadmissible(found[0] if found[0] in RULES else "step", found[1])
     # the clock
     if v.hlc >= 2**63 - 2**32:
         raise Inadmissible("clock", "it is stamped with a clock no computer shows (at the end of what can be stored)")
@@ -296,6 +321,6 @@ def check(
 
 
 __all__ = [
-    "CLOCK_BOUND_MS", "CLOCK_NOTED_MS", "INSPECTOR_ENTITIES", "LEAD_ENTITIES", "RULES", "Author", "Candidate", "Inadmissible",
-    "Known", "Policy", "ValueCheck", "check", "check_name", "check_text", "hlc_ms", "parse_payload",
+    "CLOCK_BOUND_MS", "CLOCK_NOTED_MS", "INSPECTOR_ENTITIES", "LEAD_ENTITIES", "RULES", "STEPPED_ENTITIES", "Author", "Candidate",
+    "Inadmissible", "Known", "Policy", "StepCheck", "ValueCheck", "check", "check_name", "check_text", "hlc_ms", "parse_payload",
 ]

@@ -636,6 +636,9 @@ _RECORDS_HELD = text("SELECT record_id, entity, payload, version_id FROM version
 _PARENT_RECORDS = text("SELECT version_id, record_id FROM version WHERE version_id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
+_PARENT_PAYLOADS = text("SELECT version_id, payload FROM version WHERE version_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
 
 
 def _admit(
@@ -659,6 +662,12 @@ def _admit(
     outside = sorted({p for c, _, _ in fresh for p in c.parents if p not in file_records})
     for chunk in _chunks(outside):
         version_record.update(dict(conn.execute(_PARENT_RECORDS, {"ids": chunk}).all()))
+    # the versions a problem's new versions continue: the file's new ones, or held here already
+    stepped = [c for c, _, _ in fresh if c.entity in admission.STEPPED_ENTITIES]
+    version_payload = {c.version_id: p for c, p, _ in fresh if c.entity in admission.STEPPED_ENTITIES}
+    held = sorted({p for c in stepped for p in c.parents if p not in version_payload})
+    for chunk in _chunks(held):
+        version_payload.update((vid, json.loads(body)) for vid, body in conn.execute(_PARENT_PAYLOADS, {"ids": chunk}))
     # the file's own versions in causal order: a record's first version fixes its owner
     order = sorted(fresh, key=lambda f: (len(f[0].parents) > 0, f[0].hlc, f[0].version_id))
     # The master's clock is the campaign's reference: it refuses what is stamped too far ahead
@@ -666,11 +675,14 @@ def _admit(
     # behind must still receive the team's work); its clock only learns up to its own time plus
     # the bound (db.local.observe), and the report points the difference out.
     now = receiver.policy.clock() if receiver.role == "master" else None
-    known = admission.Known(record_entity, record_owner, version_record)
+    known = admission.Known(record_entity, record_owner, version_record, version_payload)
     for candidate, payload, device in order:
         author = admission.Author(device.id, device.role, device.inspector)
         try:
-            admission.check(candidate, author, payload, campaign_key=receiver.campaign_key, known=known, policy=receiver.policy, now=now)
+            admission.check(
+                candidate, author, payload, campaign_key=receiver.campaign_key, known=known, policy=receiver.policy, now=now,
+                steps=receiver.role == "master",
+            )
         except admission.Inadmissible as exc:
             raise _inadmissible(refuse, exc.rule, str(exc), candidate.version_id, author) from None
         record_entity.setdefault(candidate.record_id, candidate.entity)

@@ -129,6 +129,7 @@ def put(
         {record_id: first[1]} if first else {},
         {record_id: _owner(first[3])} if first and entity in admission.INSPECTOR_ENTITIES else {},
         dict.fromkeys(parents, record_id),
+        {h[0]: json.loads(h[3]) for h in heads if h[0] in parents} if entity in admission.STEPPED_ENTITIES else {},
     )
     admission.check(
         candidate, author, admission.parse_payload(payload_text), campaign_key=identity.campaign_key, known=known,

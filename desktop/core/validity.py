@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from desktop.core import campaign_settings
+from desktop.core import campaign_settings, problems
 from desktop.core.campaign import Campaign
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
@@ -21,7 +21,7 @@ from desktop.core.scoring import ScoreError, check_inspector_score
 
 Problem = tuple[str, str] | None
 
-PROBLEM_STATUSES = ("open", "rectified", "verified")
+PROBLEM_STATUSES = tuple(problems.ProblemStatus)  # the stored values: open, rectified, verified
 PROBLEM_SEVERITIES = ("minor", "major", "serious")
 SIGNER_ROLES = ("inspector", "liaison")  # 检查员, 被检查单位负责人
 LEAD_AUTHOR = "组长"  # the author of evidence the lead attaches on the master (data, printed as such)
@@ -116,6 +116,7 @@ def check(campaign: Campaign, reference: Campaign, entity: str, payload: dict[st
         return _first(
             place(), lambda: _in(payload.get("status", "open"), PROBLEM_STATUSES, "problem's status"),
             lambda: _in(payload.get("severity"), PROBLEM_SEVERITIES, "severity"),
+            lambda: None if (why := problems.check_fields(payload)) is None else ("value", why),
         )
     if entity == "evidence":
         mode = payload.get("mode")
@@ -140,3 +141,11 @@ def check(campaign: Campaign, reference: Campaign, entity: str, payload: dict[st
         except InputError as exc:
             return "value", exc.problems[0].message
     return None
+
+
+def check_step(entity: str, payload: dict[str, Any], parents: tuple[dict[str, Any], ...], role: str) -> Problem:
+    """The admission check's step rule (db.admission.Policy.steps): a version of a problem
+    against the versions it continues, by the state machine of desktop.core.problems."""
+    if entity != "problem":
+        return None
+    return problems.check_version(payload, parents, role=role)

@@ -63,6 +63,7 @@ class Problem:
     severity: str
     deadline: dt.date | None
     created_at: str
+    status: str = "open"  # desktop.core.problems.ProblemStatus's value
 
 
 @dataclass(frozen=True)
@@ -187,10 +188,10 @@ def item_record(ws: Workspace, county: str, item: str) -> ItemRecord:
         ):
             findings[InspectionMode(mode)] = Finding(InspectionMode(mode), body, FindingStatus(state), area)
         problems = tuple(
-            Problem(r[0], r[1], r[2], dt.date.fromisoformat(r[3]) if r[3] else None, r[4])
+            Problem(r[0], r[1], r[2], dt.date.fromisoformat(r[3]) if r[3] else None, r[4], r[5])
             for r in conn.execute(
                 text(
-                    "SELECT record_id, description, severity, deadline, created_at FROM current_problem "
+                    "SELECT record_id, description, severity, deadline, created_at, status FROM current_problem "
                     "WHERE county = :c AND item = :t AND inspector = :i ORDER BY created_at, record_id"
                 ),
                 args,
@@ -308,6 +309,7 @@ class Edits:
         _check_problem(description, severity)
         record_id = record_id or versions.new_id()
         current = versions.current_payload(self.conn, record_id)
+        stepped = {k: current[0][k] for k in ("evidence", "account", "reason") if k in current[0]} if current else {}  # its last step's
         created = current[0].get("created_at") if current else None
         status = current[0].get("status", "open") if current else "open"
         versions.put(
@@ -315,7 +317,7 @@ class Edits:
             payload={
                 "county": county, "item": item, "inspector": self.inspector, "description": description.strip(),
                 "severity": severity, "deadline": deadline.isoformat() if deadline else None, "created_at": created or _now(),
-                "status": status,
+                "status": status, **stepped,
             },
         )
         return record_id

@@ -45,6 +45,7 @@ class Workspace:
         # the application's half of the admission check, for local writes and merges alike:
         # always against the campaign as it is now (the lead's settings may change it)
         self.database.policy.values = self._values
+        self.database.policy.steps = validity.check_step  # a problem's state machine (desktop.core.problems)
 
     def _values(self, entity: str, payload: dict[str, Any]) -> tuple[str, str] | None:
         assert self.reference_campaign is not None

@@ -61,3 +61,88 @@ def _export(ws, tmp: Path) -> Path:
     out = tmp / "usb" / f"{ws.path.stem}.db"
     sync.export(ws, out)
     return out
+
+
+def _versions(ws) -> int:  # type: ignore[no-untyped-def]
+    with ws.read() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM version").scalar_one())
+
+
+def _refused_code(call) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as caught:
+        call()
+    return caught.value.problems[0].code
+
+
+def test_a_step_the_state_machine_refuses_writes_nothing(pair) -> None:
+    """The board's bug: 标记为已核实 moved an open problem straight to verified."""
+    field, master, tmp = pair
+    late = inspection.save_problem(field, "341502", "1.2.1", description="方案不完整", severity="major", deadline=None)
+    sync.merge(master, [_export(field, tmp)], enroll=True)
+    before = _versions(master)
+    assert _refused_code(lambda: rectification.set_status(master, late, "verified")) == "not_rectified"
+    assert _refused_code(lambda: rectification.set_status(master, late, "open", reason="x")) == "same_status"
+    assert _refused_code(lambda: rectification.set_status(master, late, "rectified", account="  ")) == "needs_evidence"
+    assert _versions(master) == before
+    assert rectification.board(master)[0].status == "open"
+
+
+def test_a_written_account_a_reopening_and_the_history(pair) -> None:
+    field, master, tmp = pair
+    late = inspection.save_problem(field, "341502", "1.2.1", description="方案不完整", severity="major", deadline=None)
+    entry = rectification.set_status(field, late, "rectified", account="已补充实施方案，经领导小组审定")
+    account = "已补充实施方案，经领导小组审定"
+    assert (entry.status, entry.account, entry.evidence_count, entry.stepped_by) == ("rectified", account, 0, "张三")
+    assert entry.stepped_at is not None and entry.stepped_at.tzinfo is not None
+    assert abs((dt.datetime.now(dt.UTC) - entry.stepped_at).total_seconds()) < 60
+    # editing the problem's text keeps what its step stands on
+    inspection.save_problem(field, "341502", "1.2.1", description="方案不完整（补）", severity="major", deadline=None, record_id=late)
+    assert rectification.board(field)[0].account == "已补充实施方案，经领导小组审定"
+    sync.merge(master, [_export(field, tmp)], enroll=True)
+    rectification.set_status(master, late, "verified")
+    assert _refused_code(lambda: rectification.set_status(master, late, "open")) == "needs_reason"
+    reopened = rectification.set_status(master, late, "open", reason="复查发现方案仍无时间节点")
+    assert (reopened.status, reopened.reason, reopened.account, reopened.evidence_names) == ("open", "复查发现方案仍无时间节点", "", ())
+    assert reopened.stepped_by == "组长"
+    steps = rectification.history(master, late)
+    assert [(s.kind, s.status, s.by) for s in steps] == [
+        ("found", "open", "张三"), ("rectified", "rectified", "张三"), ("verified", "verified", "组长"), ("reopened", "open", "组长"),
+    ]
+    assert steps[1].account == "已补充实施方案，经领导小组审定" and steps[3].reason == "复查发现方案仍无时间节点"
+    assert steps[2].account == steps[1].account  # verified on that account
+    assert [s.at for s in steps] == sorted(s.at for s in steps)
+    assert len({s.device for s in steps}) == 2 and reopened.steps == steps
+    assert rectification.history(master, "no such problem") == ()
+
+
+def test_evidence_files_are_named_and_counted(pair) -> None:
+    field, _master, tmp = pair
+    late = inspection.save_problem(field, "341502", "1.2.1", description="方案不完整", severity="major", deadline=None)
+    files = []
+    for name in ("整改报告.pdf", "会议纪要.pdf"):
+        files.append(tmp / name)
+        files[-1].write_bytes(b"%PDF-1.4 " + name.encode())
+    entry = rectification.set_status(field, late, "rectified", evidence=files)
+    assert (entry.evidence_count, sorted(entry.evidence_names)) == (2, ["会议纪要.pdf", "整改报告.pdf"])
+    assert sorted(rectification.history(field, late)[1].evidence) == ["会议纪要.pdf", "整改报告.pdf"]
+
+
+def test_a_problem_rectified_by_an_older_program_is_read_with_its_items_evidence(pair) -> None:
+    """Before a step named its evidence, marking rectified attached the file to the item
+    (caption 整改证明) and wrote only the status: such a problem still shows its files."""
+    from forge import forge
+
+    field, _master, tmp = pair
+    late = inspection.save_problem(field, "341502", "1.2.1", description="方案不完整", severity="major", deadline=None)
+    proof = tmp / "旧版整改报告.pdf"
+    proof.write_bytes(b"%PDF-1.4 old")
+    inspection.attach(field, proof, county="341502", item="1.2.1", mode=None, caption=rectification.CAPTION)
+    with field.read() as conn:
+        from db import versions
+
+        current = versions.current_payload(conn, late)
+    assert current is not None
+    forge(field, entity="problem", record_id=late, payload={**current[0], "status": "rectified"})
+    entry = rectification.board(field)[0]
+    assert (entry.status, entry.evidence_names, entry.evidence_count) == ("rectified", ("旧版整改报告.pdf",), 1)
+    assert [s.kind for s in entry.steps] == ["found", "rectified"]
