@@ -8,8 +8,8 @@ is copied beside itself first (backup API) all the same.
 
 Step 1 runs the frozen DDL of `schema_v1.sql`, not `create_all`: a merge compares a
 foreign file's schema with ours text for text, so two builds of the same schema version
-must write the same DDL whatever SQLAlchemy version made them. `db.models` must describe
-the same tables; `tests/db/test_migrations.py` checks that they do.
+must write the same DDL whatever SQLAlchemy version made them. The frozen DDL is the one
+description of the tables (there is no second one in classes to keep equal to it).
 """
 
 from __future__ import annotations
