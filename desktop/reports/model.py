@@ -38,6 +38,10 @@ class RecordRow:
     note: str = ""  # the reasoning (评分说明), an adjudication
 
 
+# The line of a rectified or verified problem whose rectification names nothing (drawn in red).
+NO_EVIDENCE = "未记录整改佐证或书面说明"
+
+
 @dataclass(frozen=True)
 class ProblemRow:
     item: str
@@ -48,6 +52,7 @@ class ProblemRow:
     status: str
     inspector: str = ""
     evidence: tuple[str, ...] = ()  # names of the rectification evidence
+    steps: tuple[str, ...] = ()  # each step after it was found: when, what, who, on what evidence, account or reason
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from desktop.reports import layout as L
-from desktop.reports.model import ProblemList, ResultSummary
+from desktop.reports.model import NO_EVIDENCE, ProblemList, ProblemRow, ResultSummary
 
 COMPLETE = colors.HexColor("#3f6e9e")
 INCOMPLETE = colors.HexColor("#c9a227")
@@ -100,10 +100,23 @@ def _found_by(inspector: str) -> str:
     return f"<br/><font size=7 color='#555555'>发现人：{L.escape(inspector)}</font>" if inspector else ""
 
 
+def _steps(p: ProblemRow) -> str:
+    """The steps of a problem, each its line and the lines of what it stands on (grey); a
+    rectification on no record in red. A problem never moved since it was found: a dash."""
+    if not p.steps:
+        return L.escape("；".join(p.evidence)) or "—"
+    return "<br/>".join(
+        f"<font color='#a8321e'>{L.escape(line)}</font>" if line == NO_EVIDENCE
+        else L.escape(line) if line[:1].isdigit()  # a step's own line: when, what, who
+        else f"<font color='#555555'>{L.escape(line)}</font>"
+        for line in p.steps
+    )
+
+
 def render_problems(doc: ProblemList) -> bytes:
     L.register_font()
     out = io.BytesIO()
-    head = [Paragraph(t, L.CELL_HEAD) for t in ("序号", "指标", "问题描述", "程度", "整改期限", "状态", "整改佐证")]
+    head = [Paragraph(t, L.CELL_HEAD) for t in ("序号", "指标", "问题描述", "程度", "整改期限", "状态", "整改经过及佐证")]
     data: list[list[object]] = [head]
     for n, p in enumerate(doc.problems, 1):
         data.append([
@@ -111,11 +124,11 @@ def render_problems(doc: ProblemList) -> bytes:
             Paragraph(L.escape(p.description) + _found_by(p.inspector), L.CELL),
             Paragraph(L.escape(p.severity), L.CELL_CENTER), Paragraph(L.escape(p.deadline) or "—", L.CELL_CENTER),
             Paragraph(L.escape(p.status) if p.status != "逾期未整改" else f"<font color='#a8321e'>{p.status}</font>", L.CELL_CENTER),
-            Paragraph(L.escape("；".join(p.evidence)) or "—", L.SMALL),
+            Paragraph(_steps(p), L.SMALL),
         ])
     if not doc.problems:
         data.append([Paragraph("本县（市、区）未记录问题。", L.CELL_CENTER), "", "", "", "", "", ""])
-    table = Table(data, colWidths=(10 * mm, 34 * mm, 58 * mm, 12 * mm, 20 * mm, 20 * mm, 26 * mm), repeatRows=1, splitInRow=1)
+    table = Table(data, colWidths=(9 * mm, 28 * mm, 52 * mm, 11 * mm, 19 * mm, 17 * mm, 44 * mm), repeatRows=1, splitInRow=1)
     table.setStyle(L.table_style(("VALIGN", (0, 1), (-1, -1), "TOP"), *([("SPAN", (0, 1), (-1, 1))] if not doc.problems else [])))
     story = [
         *L.heading("问题整改清单", doc.campaign, doc.document_number),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +24,7 @@ from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical, round_half_up, show
+from desktop.core.problems import STEP_LABELS_ZH, ProblemStatus, StepKind
 from desktop.reports import layout, model
 from desktop.reports.signing import SignerInfo, sign_pdf
 from desktop.services import inspection, rectification, results
@@ -181,24 +181,45 @@ def _subtotal(tree, node, item_scores: dict[str, Decimal | None]) -> model.Recor
 
 def _problems(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> tuple[model.ProblemRow, ...]:
     today = dt.date.today()
-    evidence: dict[str, list[str]] = defaultdict(list)
-    for item, name in conn.execute(
-        text("SELECT item, name FROM current_evidence WHERE county = :c AND caption = :cap ORDER BY attached_at"),
-        {"c": county.code, "cap": rectification.CAPTION},
-    ):
-        evidence[item].append(name)
+    entries = [e for e in rectification.board(ws, county=county.code) if not scope or e.inspector in scope]
     out = []
-    for e in rectification.board(ws, county=county.code):
-        if scope and e.inspector not in scope:
-            continue
+    for e in entries:
         status = OVERDUE if e.overdue(today) else STATUS.get(e.status, e.status)
         node = ws.campaign.indicator_set.find(e.item)
         out.append(model.ProblemRow(
             e.item, node.name if node else "", e.description, SEVERITY.get(e.severity, e.severity),
-            e.deadline.isoformat() if e.deadline else "", status, e.inspector,
-            tuple(evidence.get(e.item, ())) if e.status != "open" else (),
+            e.deadline.isoformat() if e.deadline else "", status, e.inspector, e.evidence_names,
+            _step_lines(e),
         ))
     return tuple(out)
+
+
+NO_EVIDENCE = model.NO_EVIDENCE  # a rectified or verified problem whose rectification names nothing
+
+
+def _step_lines(entry: rectification.Entry) -> tuple[str, ...]:
+    """The problem's steps after it was found: for each a line of when, what and who, then a
+    line for each thing it stands on (the rectification's files and account, the reopening's
+    reason). A rectified or verified problem always says what it stands on — NO_EVIDENCE
+    when nothing was recorded."""
+    lines = []
+    latest = next((s for s in reversed(entry.steps) if s.kind == StepKind.RECTIFIED), None)
+    for s in entry.steps:
+        if s.kind == StepKind.FOUND:
+            continue
+        lines.append(f"{s.at.strftime('%Y-%m-%d %H:%M')} {STEP_LABELS_ZH[s.kind]}（{s.by or '—'}）")
+        names, account = s.evidence, s.account
+        if s is latest and not (names or account):  # written before a step named its files: the item's
+            names, account = entry.evidence_names, entry.account
+        if s.kind == StepKind.RECTIFIED:
+            lines += [f"佐证 {len(names)} 份：{'、'.join(names)}"] if names else []
+            lines += [f"书面说明：{account}"] if account else []
+            lines += [] if names or account else [NO_EVIDENCE]
+        if s.kind == StepKind.REOPENED:
+            lines.append(f"理由：{s.reason}")
+    if entry.status != ProblemStatus.OPEN and latest is None:  # verified with no rectification on record (older desks)
+        lines.append(f"佐证 {len(entry.evidence_names)} 份：{'、'.join(entry.evidence_names)}" if entry.evidence_names else NO_EVIDENCE)
+    return tuple(lines)
 
 
 def _evidence(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> list[tuple]:  # type: ignore[type-arg]

@@ -4,6 +4,7 @@ the way from open to rectified (with evidence) to verified (by the lead)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,49 @@ def test_a_problem_rectified_by_an_older_program_is_read_with_its_items_evidence
     entry = rectification.board(field)[0]
     assert (entry.status, entry.evidence_names, entry.evidence_count) == ("rectified", ("旧版整改报告.pdf",), 1)
     assert [s.kind for s in entry.steps] == ["found", "rectified"]
+
+
+def test_the_printed_list_shows_each_steps_evidence(pair) -> None:
+    """问题整改清单: the step, who and when, the files, the account, the reason; never a dash
+    for a rectified or verified problem, even one that jumped (an older desk's)."""
+    import subprocess
+
+    from forge import forge
+
+    from db import versions
+    from desktop.services import documents
+
+    field, master, tmp = pair
+    made = [inspection.save_problem(field, "341502", item, description=text, severity="major", deadline=None)
+            for item, text in (("1.1.1", "领导小组未开会"), ("1.2.1", "方案不完整"), ("2.1.1", "目录未编制"), ("3.1.1", "公开栏未更新"))]
+    proof = tmp / "整改报告.pdf"
+    proof.write_bytes(b"%PDF-1.4 rectification report")
+    rectification.set_status(field, made[1], "rectified", evidence=proof)
+    rectification.set_status(field, made[2], "rectified", account="已重新编制目录")
+    sync.merge(master, [_export(field, tmp)], enroll=True)
+    rectification.set_status(master, made[1], "verified")
+    rectification.set_status(master, made[2], "verified")
+    rectification.set_status(master, made[2], "open", reason="复查未通过")
+    with master.read() as conn:
+        current = versions.current_payload(conn, made[3])
+    assert current is not None
+    forge(master, entity="problem", record_id=made[3], payload={**current[0], "status": "verified"})  # an older desk's jump
+    document = documents.problem_list(master, master.campaign.county("341502"))
+    rows = {p.description: p for p in document.problems}
+    assert rows["领导小组未开会"].steps == ()
+    def undated(lines: tuple[str, ...]) -> list[str]:
+        return [re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d ", "", line) for line in lines]
+
+    assert undated(rows["方案不完整"].steps) == ["整改（张三）", "佐证 1 份：整改报告.pdf", "核实（组长）"]
+    assert undated(rows["目录未编制"].steps) == [
+        "整改（张三）", "书面说明：已重新编制目录", "核实（组长）", "退回整改（组长）", "理由：复查未通过",
+    ]
+    assert rows["公开栏未更新"].status == "已核实" and rows["公开栏未更新"].steps[-1] == documents.NO_EVIDENCE
+    out = tmp / "问题.pdf"
+    out.write_bytes(documents.render(document))
+    body = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    for words in ("佐证 1 份：整改报告.pdf", "书面说明：已重新编制目录", "理由：复查未通过", documents.NO_EVIDENCE, "核实（组长）"):
+        assert words in body, words
+    for row in body.splitlines():  # the dash only where nothing happened yet
+        if "已核实" in row or "已整改" in row:
+            assert not row.rstrip().endswith("—"), row
