@@ -70,7 +70,7 @@ def test_a_file_kept_open_elsewhere_is_said_as_such(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(os, "replace", held)
     monkeypatch.setattr(files, "RETRY_PAUSE_S", 0)
     with pytest.raises(InputError) as caught:
-        tables.write(target, ["县区"], [["金安区"]])
+        tables.write(target, ["县区"], [["金安区"]], title="验收结果")
     assert caught.value.problems[0].code == "in_use" and "close it there" in caught.value.problems[0].message
     assert target.read_bytes() == b"old" and not files.partial_name(target).exists()
 
