@@ -129,10 +129,6 @@ class Verifier:
             key = None
         self._key = key if isinstance(key, ec.EllipticCurvePublicKey) else None
 
-    @property
-    def usable(self) -> bool:
-        return self._key is not None
-
     def __call__(self, signature: bytes, data: bytes) -> bool:
         if self._key is None:
             return False

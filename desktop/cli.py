@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from desktop.services.workspace import Workspace
 
 EXIT_BAD_INPUT = 2
-SHEET_KINDS = ("inspection", "self-check", "third-party")
 
 
 def location(argument: str) -> Path | str:
@@ -120,7 +119,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-sheet", help="import a CSV or XLSX score sheet")
     p.add_argument("db", type=location)
     p.add_argument("sheet", type=Path)
-    p.add_argument("--kind", choices=SHEET_KINDS, required=True)
+    # the kinds are the campaign's (inspection, and every imported method it names): checked against it
+    p.add_argument("--kind", required=True, metavar="inspection|METHOD", help="inspection, or an imported method of the campaign "
+                   "(self-check, third-party in the built-in one)")
     p.add_argument("--inspector", help="whose inspection sheet it is (default: the laptop's inspector)")
 
     p = sub.add_parser("export", help="a consistent snapshot of a database, for the USB stick")

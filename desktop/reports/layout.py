@@ -46,7 +46,6 @@ FAINT = colors.HexColor("#c4c4c4")
 SHADE_1 = colors.HexColor("#dfe6ee")  # first-level rows
 SHADE_2 = colors.HexColor("#f0f3f6")  # second-level rows
 HEADER = colors.HexColor("#c9d3de")
-WARN = colors.HexColor("#a8321e")
 
 _lock = threading.Lock()
 BUILD_LOCK = threading.Lock()  # one document at a time: reportlab's state is process-wide
