@@ -1,22 +1,35 @@
 """The rectification board of the lead's desk: every problem found, filtered by status and
-county, overdue ones in red, and the steps a problem may take from its row."""
+county, overdue ones in red, the steps the selected problem may take, and its history.
+
+The steps offered are the state machine's (desktop.core.problems.allowed_steps): a step it
+refuses is a disabled button whose tooltip says why. Marking a problem rectified asks for
+the rectification's evidence or a written account; reopening asks a reason (desktop.ui.steps,
+which the inspector's window uses too).
+After a step the board shows the problem as the service returned it, at once, on the row
+that stays selected (the desk's refresh, which `changed` asks for, keeps the selection too).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from db.errors import KnownDatabaseError
+from desktop.core import problems
 from desktop.core.errors import InputError
+from desktop.core.problems import ProblemStatus
 from desktop.services import rectification
 from desktop.services.workspace import Workspace
 from desktop.ui import cells
 from desktop.ui.item_view import severity_label
-from desktop.ui.messages import explain, problem_status
+from desktop.ui.messages import explain, problem_status, step_refusal
+from desktop.ui.steps import ask_reason, ask_rectification, offer_steps, refused_step, step_button_text, step_label
+
+RECORD = Qt.ItemDataRole.UserRole + 1  # a row's problem id, on every cell
 
 
 class RectificationBoard(QWidget):
@@ -44,11 +57,13 @@ class RectificationBoard(QWidget):
         self.county_filter.currentIndexChanged.connect(lambda _i: self._show())
         row.addWidget(self.county_filter)
         row.addStretch(1)
-        for key in rectification.STATUSES:
-            button = QPushButton(QCoreApplication.translate("LeadWindow", "Mark {0}").format(problem_status(key)))
+        self.step_buttons: dict[ProblemStatus, QAbstractButton] = {}
+        for key in (ProblemStatus.RECTIFIED, ProblemStatus.VERIFIED, ProblemStatus.OPEN):
+            button = QPushButton(step_button_text(key))
             button.setObjectName(f"mark-{key}")
             button.clicked.connect(lambda _c=False, k=key: self.mark(k))
             row.addWidget(button)
+            self.step_buttons[key] = button
         layout.addLayout(row)
         self.problems = cells.table(
             [
@@ -59,21 +74,46 @@ class RectificationBoard(QWidget):
                 QCoreApplication.translate("LeadWindow", "Severity"),
                 QCoreApplication.translate("LeadWindow", "Rectify by"),
                 QCoreApplication.translate("LeadWindow", "Status"),
+                QCoreApplication.translate("LeadWindow", "Rectification evidence"),
             ]
         )
         self.problems.setObjectName("problems")
         self.problems.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by county, as the campaign lists them
         self.problems.setSortingEnabled(True)
-        layout.addWidget(self.problems, 1)
+        self.problems.currentCellChanged.connect(self._on_problems_current)
+        layout.addWidget(self.problems, 3)
+        self.history_title = QLabel(QCoreApplication.translate("LeadWindow", "History of the selected problem"))
+        layout.addWidget(self.history_title)
+        self.history = cells.table(
+            [
+                QCoreApplication.translate("LeadWindow", "When"),
+                QCoreApplication.translate("LeadWindow", "Step"),
+                QCoreApplication.translate("LeadWindow", "By"),
+                QCoreApplication.translate("LeadWindow", "On what"),
+            ]
+        )
+        self.history.setObjectName("problem-history")
+        layout.addWidget(self.history, 1)
         self._shown: list[rectification.Entry] = []  # what the table shows (the board, filtered)
         self._all: list[rectification.Entry] = []  # the board as last read
+        offer_steps(self.step_buttons, None, ws.identity.role)
 
     def show_entries(self, entries: list[rectification.Entry]) -> None:
         """The board as read by the desk's refresh; filtering it reads nothing again."""
         self._all = list(entries)
         self._show()
 
+    def selected(self) -> rectification.Entry | None:
+        """The problem of the current row, as last read."""
+        row = self.problems.currentRow()
+        cell = self.problems.item(row, 0) if row >= 0 else None
+        if cell is None:
+            return None
+        record_id = cell.data(RECORD)
+        return next((e for e in self._all if e.record_id == record_id), None)
+
     def _show(self) -> None:
+        chosen = self.selected()
         names = {c.code: c.name for c in self.ws.campaign.counties}
         today = dt.date.today()
         status, county = self.status_filter.currentData(), self.county_filter.currentData()
@@ -81,6 +121,7 @@ class RectificationBoard(QWidget):
         self.overdue_changed.emit(sum(p.overdue(today) for p in self._all))  # every problem counts, whatever is shown
         order = {c.code: i for i, c in enumerate(self.ws.campaign.counties)}
         positions = {n.code: i for i, n in enumerate(self.ws.campaign.indicator_set.nodes)}
+        self.problems.blockSignals(True)  # one update of the buttons, for the row chosen at the end
         self.problems.setSortingEnabled(False)
         self.problems.setRowCount(len(self._shown))
         for r, p in enumerate(self._shown):
@@ -92,34 +133,92 @@ class RectificationBoard(QWidget):
                 severity_label(p.severity),
                 p.deadline.isoformat() if p.deadline else "",
                 problem_status(p.status),
+                _rectification(p),
             )
             # counties sort in the campaign's order, items in the indicator set's (1.2 before 1.10)
             keys = {0: order.get(p.county, len(order)), 1: positions.get(p.item, len(positions))}
             for c, value in enumerate(values):
                 cell = cells.cell(value, sort_key=keys.get(c))
-                cell.setData(Qt.ItemDataRole.UserRole + 1, p.record_id)
+                cell.setData(RECORD, p.record_id)
                 if p.overdue(today):
                     cell.setForeground(QColor("#c62828"))
                     cell.setToolTip(QCoreApplication.translate("LeadWindow", "Overdue since {0}").format(p.deadline))
                 self.problems.setItem(r, c, cell)
         self.problems.setSortingEnabled(True)
+        # the problem chosen before stays chosen, wherever sorting put its row
+        row = next((r for r in range(self.problems.rowCount()) if chosen and self.problems.item(r, 0).data(RECORD) == chosen.record_id), -1)
+        if row >= 0:
+            self.problems.setCurrentCell(row, 0)
+        else:
+            self.problems.setCurrentCell(-1, -1)
+            self.problems.clearSelection()
+        self.problems.blockSignals(False)
+        self._on_problems_current(self.problems.currentRow())
+
+    @Slot(int)
+    def _on_problems_current(self, row: int, *_rest: int) -> None:
+        entry = self.selected() if row >= 0 else None
+        offer_steps(self.step_buttons, entry.status if entry else None, self.ws.identity.role)
+        steps = entry.steps if entry else ()
+        self.history.setRowCount(len(steps))
+        for r, s in enumerate(steps):
+            for c, value in enumerate((s.at.strftime("%Y-%m-%d %H:%M"), step_label(s.kind), s.by, _on_what(s))):
+                self.history.setItem(r, c, cells.cell(value))
 
     def mark(self, status: str) -> None:
-        row = self.problems.currentRow()
-        cell = self.problems.item(row, 0) if row >= 0 else None
-        if cell is None:
+        """Move the selected problem to `status`, asking what the step needs."""
+        entry = self.selected()
+        if entry is None:
             return
-        record_id = cell.data(Qt.ItemDataRole.UserRole + 1)
-        evidence = None
-        if status == "rectified":
-            name, _ = QFileDialog.getOpenFileName(
-                self, QCoreApplication.translate("LeadWindow", "Evidence of the rectification"), str(Path.home())
-            )
-            if not name:
+        target = ProblemStatus(status)
+        why = problems.allowed_steps(entry.status, self.ws.identity.role)[target]
+        title = QCoreApplication.translate("LeadWindow", "Rectification")
+        if why is not None:
+            QMessageBox.information(self, title, step_refusal(why))
+            return
+        files: list[Path] = []
+        account = reason = ""
+        if target == ProblemStatus.RECTIFIED:
+            asked = ask_rectification(self, entry.description)
+            if asked is None:
                 return
-            evidence = Path(name)
+            files, account = asked
+        elif target == ProblemStatus.OPEN:
+            given = ask_reason(self, entry.description)
+            if given is None:
+                return
+            reason = given
         try:
-            rectification.set_status(self.ws, record_id, status, evidence=evidence)
-        except (InputError, KnownDatabaseError) as exc:
-            QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Rectification"), explain(exc))
+            now = rectification.set_status(self.ws, entry.record_id, target, evidence=files, account=account, reason=reason)
+        except InputError as exc:
+            QMessageBox.warning(self, title, refused_step(exc))
+            return
+        except KnownDatabaseError as exc:
+            QMessageBox.warning(self, title, explain(exc))
+            return
+        # shown at once, on the row that stays chosen; then the desk reads everything again
+        self._all = [now if e.record_id == now.record_id else e for e in self._all]
+        self._show()
         self.changed.emit()
+
+
+def _rectification(entry: rectification.Entry) -> str:
+    """What a problem's rectification stands on, in a word or two."""
+    parts = []
+    if entry.evidence_count:
+        parts.append(QCoreApplication.translate("LeadWindow", "{0} files").format(entry.evidence_count))
+    if entry.account:
+        parts.append(QCoreApplication.translate("LeadWindow", "written account"))
+    if entry.reason:
+        parts.append(QCoreApplication.translate("LeadWindow", "reopened: {0}").format(entry.reason))
+    return ", ".join(parts)
+
+
+def _on_what(step: rectification.Step) -> str:
+    parts = list(step.evidence)
+    if step.account:
+        parts.append(step.account)
+    if step.reason:
+        parts.append(step.reason)
+    return "; ".join(parts)
+

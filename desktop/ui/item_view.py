@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
@@ -34,9 +35,12 @@ from PySide6.QtWidgets import (
 from desktop.core.indicators import Indicator
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical
+from desktop.core.problems import ProblemStatus
 from desktop.services.inspection import SEVERITIES, Finding, ItemRecord, Problem
 from desktop.ui import score_field
+from desktop.ui.messages import problem_status
 from desktop.ui.score_field import ScoreField
+from desktop.ui.steps import offer_steps, step_button_text
 
 UNSCORED = score_field.UNSCORED  # the spin box's value that shows as "not scored"
 
@@ -160,6 +164,7 @@ class ItemEditor(QWidget):
     edited = Signal()
     problem_requested = Signal(object)  # a Problem to edit, or None for a new one
     problem_removed = Signal(str)  # record id
+    problem_step = Signal(object, str)  # a Problem and the status it is to move to (desktop.core.problems)
     mode_changed = Signal(object)  # InspectionMode
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -245,13 +250,24 @@ class ItemEditor(QWidget):
         self.remove_problem.clicked.connect(self._remove_problem)
         problems_head.addWidget(self.add_problem)
         problems_head.addWidget(self.remove_problem)
+        # the steps the state machine allows the selected problem here (desktop.ui.steps)
+        self.step_buttons: dict[ProblemStatus, QAbstractButton] = {}
+        for target in (ProblemStatus.RECTIFIED, ProblemStatus.OPEN):
+            button = QPushButton(step_button_text(target))
+            button.setObjectName(f"problem-{target}")
+            button.clicked.connect(lambda _c=False, t=target: self._step(t))
+            problems_head.addWidget(button)
+            self.step_buttons[target] = button
+        self.role = "field"  # whose window: the steps offered are this role's
         layout.addLayout(problems_head)
-        self.problems = QTableWidget(0, 3)
+        self.problems = QTableWidget(0, 4)
         self.problems.setObjectName("problems")
-        self.problems.setHorizontalHeaderLabels([self.tr("Description"), self.tr("Severity"), self.tr("Rectify by")])
+        self.problems.setHorizontalHeaderLabels([self.tr("Description"), self.tr("Severity"), self.tr("Rectify by"), self.tr("Status")])
         self.problems.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.problems.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.problems.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.problems.currentCellChanged.connect(lambda row, *_: self._offer_steps(row))
         self.problems.verticalHeader().setVisible(False)
         self.problems.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -278,6 +294,15 @@ class ItemEditor(QWidget):
         if 0 <= row < len(self._problems):
             self.problem_removed.emit(self._problems[row].record_id)
 
+    def _offer_steps(self, row: int) -> None:
+        chosen = self._problems[row] if 0 <= row < len(self._problems) else None
+        offer_steps(self.step_buttons, chosen.status if chosen else None, self.role)
+
+    def _step(self, target: ProblemStatus) -> None:
+        row = self.problems.currentRow()
+        if 0 <= row < len(self._problems):
+            self.problem_step.emit(self._problems[row], target.value)
+
     def load(self, county: str, item: Indicator, path: str, record: ItemRecord, areas: tuple[str, ...]) -> None:
         self._loading = True
         self.county, self.item = county, item
@@ -296,14 +321,24 @@ class ItemEditor(QWidget):
         self._loading = False
 
     def show_problems(self, problems: tuple[Problem, ...]) -> None:
+        chosen = self._problems[self.problems.currentRow()].record_id if 0 <= self.problems.currentRow() < len(self._problems) else None
         self._problems = list(problems)
+        self.problems.blockSignals(True)
         self.problems.setRowCount(len(problems))
         for row, problem in enumerate(problems):
-            cells = (problem.description, severity_label(problem.severity), problem.deadline.isoformat() if problem.deadline else "")
+            cells = (
+                problem.description, severity_label(problem.severity), problem.deadline.isoformat() if problem.deadline else "",
+                problem_status(problem.status),
+            )
             for col, value in enumerate(cells):
                 cell = QTableWidgetItem(value)
                 cell.setToolTip(problem.description)
                 self.problems.setItem(row, col, cell)
+        # the problem chosen before stays chosen (a step shows on its row at once)
+        row = next((r for r, p in enumerate(problems) if p.record_id == chosen), -1)
+        self.problems.setCurrentCell(row, 0 if row >= 0 else -1)
+        self.problems.blockSignals(False)
+        self._offer_steps(row)
 
     def score_value(self) -> Decimal | None:
         value = self.score.value()

@@ -52,7 +52,8 @@ from desktop.core.documents import safe_file_name
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
-from desktop.services import inspection, sync
+from desktop.core.problems import ProblemStatus, Refusal
+from desktop.services import inspection, rectification, sync
 from desktop.services.workspace import Workspace, open_workspace
 from desktop.ui import camera, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
@@ -60,6 +61,7 @@ from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.jobs import Writer
 from desktop.ui.messages import explain, input_problem
 from desktop.ui.signature import SignDialog
+from desktop.ui.steps import ask_reason, ask_rectification, refused_step
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
 
 SAVE_DELAY_MS = 300
@@ -249,6 +251,8 @@ class MainWindow(QMainWindow):
         self.editor.edited.connect(self._edited)
         self.editor.problem_requested.connect(self._edit_problem)
         self.editor.problem_removed.connect(self._remove_problem)
+        self.editor.problem_step.connect(self._step_problem)
+        self.editor.role = self.ws.identity.role
         self.evidence.attach_requested.connect(self._attach)
         self.evidence.camera_requested.connect(self._take_photo)
         self.inbox.import_requested.connect(self._import_folder)
@@ -525,6 +529,40 @@ class MainWindow(QMainWindow):
 
     def _remove_problem(self, record_id: str) -> None:
         self._write(lambda: inspection.remove(self.ws, "problem", record_id), self._reload_item)
+
+    def _step_problem(self, problem: inspection.Problem, status: str) -> None:
+        """A step of the problem's state machine (desktop.core.problems): rectified on
+        evidence or a written account, reopened with a reason. A step it refuses is said in
+        the user's words and writes nothing."""
+        target = ProblemStatus(status)
+        files: list[Path] = []
+        account = reason = ""
+        if target == ProblemStatus.RECTIFIED:
+            asked = ask_rectification(self, problem.description)
+            if asked is None:
+                return
+            files, account = asked
+        elif target == ProblemStatus.OPEN:
+            given = ask_reason(self, problem.description)
+            if given is None:
+                return
+            reason = given
+        record_id = problem.record_id
+
+        def step() -> rectification.Entry | InputError:
+            try:
+                return rectification.set_status(self.ws, record_id, target, evidence=files, account=account, reason=reason)
+            except InputError as exc:
+                if exc.problems[0].code in set(Refusal):
+                    return exc  # the rule's refusal, said below; anything else is a failure
+                raise
+
+        def done(result: rectification.Entry | InputError) -> None:
+            if isinstance(result, InputError):
+                QMessageBox.warning(self, self.tr("Problem found"), refused_step(result))
+            self._reload_item()
+
+        self._write(step, done)
 
     def _attach(self, files: list[Path]) -> None:
         if self.county is None or self.item is None:

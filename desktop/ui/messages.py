@@ -134,6 +134,9 @@ def not_admitted(rule: str) -> str:
         "clock": QCoreApplication.translate(
             "Messages", "This computer's clock looks wrong; correct the date and time, then try again. Nothing was written."
         ),
+        "step": QCoreApplication.translate(
+            "Messages", "A problem's status moves one step at a time, by rule; this step is not allowed. Nothing was written."
+        ),
     }.get(rule, _database("not_admitted"))
 
 
@@ -172,6 +175,7 @@ def refusal(code: str) -> str:
         "name": QCoreApplication.translate("Messages", "a name holds invisible characters or is too long"),
         "value": QCoreApplication.translate("Messages", "a value is not valid (score, status, county or item)"),
         "clock": QCoreApplication.translate("Messages", "a laptop's clock is far ahead; correct it and export again"),
+        "step": QCoreApplication.translate("Messages", "a problem's status took a step its rules do not allow"),
     }
     return reasons.get(code, QCoreApplication.translate("Messages", "refused"))
 
@@ -260,8 +264,33 @@ def sheet_problem(code: str) -> str:
 
 
 def problem_status(status: str) -> str:
+    """A problem's status (desktop.core.problems.ProblemStatus) in the user's language; in
+    Chinese the documents' words (problems.LABELS_ZH; a test keeps them equal)."""
     return {
         "open": QCoreApplication.translate("Vocabulary", "open"),
         "rectified": QCoreApplication.translate("Vocabulary", "rectified"),
         "verified": QCoreApplication.translate("Vocabulary", "verified"),
     }.get(status, status)
+
+
+def step_refusal(code: str) -> str:
+    """Why a problem may not take a step (desktop.core.problems.Refusal), for a disabled
+    button's tooltip and a refused step's message."""
+    return {
+        "same_status": QCoreApplication.translate("Messages", "The problem is in this status already."),
+        "not_from_open": QCoreApplication.translate(
+            "Messages", "Only an open problem is marked rectified; reopen it first, with a reason."
+        ),
+        "not_rectified": QCoreApplication.translate(
+            "Messages", "Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account."
+        ),
+        "needs_evidence": QCoreApplication.translate(
+            "Messages", "Marking a problem rectified needs evidence of the rectification (a file) or a written account."
+        ),
+        "lead_only": QCoreApplication.translate(
+            "Messages", "Only the lead does this, on the master: verifying a rectification, and reopening a verified problem."
+        ),
+        "needs_reason": QCoreApplication.translate("Messages", "Reopening a problem needs a reason."),
+        "starts_open": QCoreApplication.translate("Messages", "A new problem is open."),
+        "unknown_status": QCoreApplication.translate("Messages", "This status is unknown to this program."),
+    }.get(code, QCoreApplication.translate("Messages", "This step is not allowed."))

@@ -795,37 +795,60 @@ def test_rectify_a_problem_through_the_board(qtbot, desk: Desk, lead, tmp_path: 
     assert board.item(row, 0).foreground().color() == QColor("#c62828")  # overdue, in red
     assert cell(board, row, "Status") == problem_status("open")
 
-    # marking it rectified asks for evidence; without a file nothing changes
+    # only the steps the state machine allows are offered: verifying needs a rectification first
+    from desktop.ui.messages import step_refusal
+    from desktop.ui.steps import RectifyDialog
+
+    board.setCurrentCell(row, 0)
+    rectify, verify = window.findChild(QPushButton, "mark-rectified"), window.findChild(QPushButton, "mark-verified")
+    assert rectify.isEnabled() and not verify.isEnabled()
+    assert verify.toolTip() == step_refusal("not_rectified")
+
+    # marking it rectified asks for evidence or an account; cancelled, nothing changes
     asked: list[str] = []
     proof = tmp_path / "整改报告.pdf"
     proof.write_bytes(b"%PDF-1.4 rectification report")
-    answers = iter([("", ""), (str(proof), "")])
+    answers = iter([False, True])
 
     def choose(_parent, title, *_a, **_k):  # type: ignore[no-untyped-def]
         asked.append(title)
-        return next(answers)
+        return str(proof), ""
+
+    def run(dialog: RectifyDialog) -> int:
+        if not next(answers):
+            return RectifyDialog.DialogCode.Rejected
+        assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()  # nothing given yet
+        qtbot.mouseClick(dialog.findChild(QPushButton, "rectify-add"), Qt.MouseButton.LeftButton)
+        assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+        return RectifyDialog.DialogCode.Accepted
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", choose)
-    board.setCurrentCell(row, 0)
-    qtbot.mouseClick(window.findChild(QPushButton, "mark-rectified"), Qt.MouseButton.LeftButton)
-    assert asked == [tr("Evidence of the rectification")]
+    monkeypatch.setattr(RectifyDialog, "exec", run)
+    qtbot.mouseClick(rectify, Qt.MouseButton.LeftButton)
+    assert asked == []
     assert {e.record_id: e.status for e in rectification.board(master)}[late] == "open"
 
     row = next(r for r in range(board.rowCount()) if cell(board, r, "Problem") == "方案不完整")
     board.setCurrentCell(row, 0)
-    qtbot.mouseClick(window.findChild(QPushButton, "mark-rectified"), Qt.MouseButton.LeftButton)
-    assert len(asked) == 2
+    qtbot.mouseClick(rectify, Qt.MouseButton.LeftButton)
+    assert asked == [tr("Evidence of the rectification")]
     assert {e.record_id: e.status for e in rectification.board(master)}[late] == "rectified"
     assert count(master, "SELECT count(*) FROM current_evidence WHERE county = '341502' AND item = '1.2.1'") == 1
-    row = next(r for r in range(board.rowCount()) if cell(board, r, "Problem") == "方案不完整")
+    # at once, on the row still selected: the new status, its evidence, and the next steps offered
+    row = board.currentRow()
+    assert cell(board, row, "Problem") == "方案不完整"
     assert cell(board, row, "Status") == problem_status("rectified")
+    assert cell(board, row, "Rectification evidence") == tr("{0} files").format(1)
+    assert verify.isEnabled() and not rectify.isEnabled()
     assert board.item(row, 0).foreground().color() != QColor("#c62828")  # no longer overdue
     assert window.tabs.tabText(window.tabs.indexOf(window.rectification_view)) == tr("Rectification")
 
     # the lead verifies it; the filter shows what is left to do
-    board.setCurrentCell(row, 0)
-    qtbot.mouseClick(window.findChild(QPushButton, "mark-verified"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(verify, Qt.MouseButton.LeftButton)
     assert {e.record_id: e.status for e in rectification.board(master)}[late] == "verified"
+    assert cell(board, board.currentRow(), "Status") == problem_status("verified")
+    history = window.findChild(QTableWidget, "problem-history")
+    assert [history.item(r, 1).text() for r in range(history.rowCount())] == [tr("Found"), tr("Rectified"), tr("Verified")]
     window.problem_filter.setCurrentIndex(window.problem_filter.findData("open"))
     assert board.rowCount() == 1
     assert cell(board, 0, "Problem") == "领导小组未开会"
