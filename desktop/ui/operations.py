@@ -1,0 +1,177 @@
+"""The one way the window reaches the data: every database call from `desktop/ui` is an
+operation run off the GUI thread, its result or failure delivered back on it.
+
+- `query`: a read, on a small pool of reader threads; several may run at once.
+- `write`: a change, on the one serial writer: writes run one at a time, in the order they
+  were asked for. A write returns the service's `Changes` (or anything else); when it is
+  done `changed` is emitted with what it changed, so each view refreshes only for what
+  concerns it.
+- `after_writes`: a barrier — the callback runs once every write asked for before it has
+  finished (print after the pending saves, close after the last edit).
+- Long work takes a `Progress`: it reports how far it has got and sees a cancel asked from
+  the window; the window shows both.
+
+A failure reaches `failed`, or by default the window's message in the user's language
+(`messages.explain`) for what the environment or the input did, and the log for a bug.
+
+Modelled on Anki's `aqt.operations` (CollectionOp, QueryOp) and its task manager: the same
+split of reads and writes, the changes handed to every view after a write.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from db.errors import KnownDatabaseError
+from desktop import paths
+from desktop.core.errors import InputError
+from desktop.services.changes import Changes
+from desktop.ui import jobs
+
+T = TypeVar("T")
+READERS = 2  # the reference machine has two cores; a read is mostly waiting on the disk or the server
+
+
+class Cancelled(Exception):
+    """Raised inside long work when the user asked to stop; nothing it wrote is kept."""
+
+
+@dataclass
+class Progress:
+    """How far long work has got, and whether the user asked it to stop. Thread-safe: the
+    work writes it, the GUI thread reads it."""
+
+    done: int = 0
+    total: int = 0
+    label: str = ""
+    _cancel: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def report(self, done: int, total: int, label: str = "") -> None:
+        """Called by the work; raises Cancelled once the user asked to stop."""
+        with self._lock:
+            self.done, self.total, self.label = done, total, label
+        if self._cancel.is_set():
+            raise Cancelled
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def read(self) -> tuple[int, int, str]:
+        with self._lock:
+            return self.done, self.total, self.label
+
+
+class Operations(QObject):
+    """A window's reads and writes. One per window; its dialogs use their window's."""
+
+    changed = Signal(object)  # Changes, after each write that changed something
+    idle = Signal()  # the last pending write has finished
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.window = parent
+        self.readers = QThreadPool(self)
+        self.readers.setMaxThreadCount(READERS)
+        self.writer = QThreadPool(self)
+        self.writer.setMaxThreadCount(1)
+        self.pending_writes = 0
+        self._barriers: list[tuple[int, Callable[[], None]]] = []
+        self._written = 0  # writes finished so far (a barrier waits for a count)
+        self._asked = 0  # writes asked for so far
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def query(
+        self,
+        fn: Callable[[], T],
+        *,
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run a read off the GUI thread; done(result) on it (dropped if the window is gone)."""
+        jobs.start(self.readers, fn, parent=self, done=done, failed=failed or self.show_failure)
+
+    # --- writes --------------------------------------------------------------------------
+
+    def write(
+        self,
+        fn: Callable[[], T],
+        *,
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run a change on the serial writer; then `changed` (if fn returned Changes that are
+        not empty), then done(result), both on the GUI thread."""
+        self.pending_writes += 1
+        self._asked += 1
+
+        def finished(result: T) -> None:
+            self._finish()
+            if isinstance(result, Changes) and result:
+                self.changed.emit(result)
+            if done is not None:
+                done(result)
+            self._release()
+
+        def refused(exc: BaseException) -> None:
+            self._finish()
+            (failed or self.show_failure)(exc)
+            self._release()
+
+        jobs.start(self.writer, fn, parent=self, done=finished, failed=refused)
+
+    def after_writes(self, callback: Callable[[], None]) -> None:
+        """callback() once every write asked for so far has finished (at once if none is pending)."""
+        if self._written >= self._asked:
+            callback()
+        else:
+            self._barriers.append((self._asked, callback))
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the reads and writes started so far are done (closing, tests)."""
+        return self.writer.waitForDone(msecs) and self.readers.waitForDone(msecs)
+
+    def _finish(self) -> None:
+        self.pending_writes -= 1
+        self._written += 1
+
+    def _release(self) -> None:
+        ready = [cb for upto, cb in self._barriers if upto <= self._written]
+        self._barriers = [(upto, cb) for upto, cb in self._barriers if upto > self._written]
+        for callback in ready:
+            callback()
+        if not self.pending_writes:
+            self.idle.emit()
+
+    # --- failures ------------------------------------------------------------------------
+
+    def show_failure(self, exc: BaseException) -> None:
+        """What the environment or the input did, said in the user's language; a bug logged
+        and said as such. Never a traceback."""
+        from desktop.ui.messages import explain
+
+        if isinstance(exc, Cancelled):
+            return
+        if not isinstance(exc, InputError | KnownDatabaseError | OSError):
+            paths.log_error(exc)
+        QMessageBox.warning(self.window, self.window.windowTitle(), explain(exc))
+
+
+def on_gui_thread() -> bool:
+    """True on the thread that runs the event loop (the tests' guard asks this)."""
+    from PySide6.QtCore import QCoreApplication, QThread
+
+    app = QCoreApplication.instance()
+    return app is not None and QThread.currentThread() is app.thread()
+

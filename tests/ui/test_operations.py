@@ -1,0 +1,120 @@
+"""The window's one way to the data: reads and writes off the GUI thread, writes one at a
+time in order, results and failures back on the GUI thread, a barrier after the pending
+writes, what a write changed handed to the views, and long work that can be cancelled."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop.core.errors import InputError
+from desktop.services.changes import NOTHING, Changes
+from desktop.ui.operations import Cancelled, Operations, Progress, on_gui_thread
+
+
+@pytest.fixture
+def ops(qtbot):  # type: ignore[no-untyped-def]
+    window = QWidget()
+    qtbot.addWidget(window)
+    operations = Operations(window)
+    yield operations
+    operations.wait()
+
+
+def test_a_query_runs_off_the_gui_thread_and_answers_on_it(qtbot, ops: Operations) -> None:  # type: ignore[no-untyped-def]
+    where: list[bool] = []
+    got: list[int] = []
+
+    def read() -> int:
+        where.append(on_gui_thread())
+        return 42
+
+    def done(value: int) -> None:
+        where.append(on_gui_thread())
+        got.append(value)
+
+    ops.query(read, done=done)
+    qtbot.waitUntil(lambda: got == [42])
+    assert where == [False, True]
+
+
+def test_writes_run_one_at_a_time_in_the_order_asked(qtbot, ops: Operations) -> None:  # type: ignore[no-untyped-def]
+    order: list[int] = []
+    running = threading.Semaphore(1)
+
+    def write(n: int):  # type: ignore[no-untyped-def]
+        def run() -> int:
+            assert running.acquire(blocking=False), "two writes at once"
+            time.sleep(0.01 * (5 - n))  # the first ones slowest: order is kept all the same
+            order.append(n)
+            running.release()
+            return n
+        return run
+
+    finished: list[int] = []
+    for n in range(5):
+        ops.write(write(n), done=finished.append)
+    assert ops.pending_writes == 5
+    qtbot.waitUntil(lambda: len(finished) == 5)
+    assert order == finished == [0, 1, 2, 3, 4] and ops.pending_writes == 0
+
+
+def test_the_barrier_waits_for_the_writes_asked_before_it(qtbot, ops: Operations) -> None:  # type: ignore[no-untyped-def]
+    gate = threading.Event()
+    said: list[str] = []
+    ops.write(lambda: gate.wait(5), done=lambda _r: said.append("written"))
+    ops.after_writes(lambda: said.append("after"))
+    assert said == []  # the write is still pending
+    gate.set()
+    qtbot.waitUntil(lambda: said == ["written", "after"])
+    ops.after_writes(lambda: said.append("at once"))  # nothing pending: at once
+    assert said[-1] == "at once"
+
+
+def test_what_a_write_changed_reaches_the_views(qtbot, ops: Operations) -> None:  # type: ignore[no-untyped-def]
+    seen: list[Changes] = []
+    ops.changed.connect(seen.append)
+    score = Changes.of("score", [("341502", "1.1.1")])
+    ops.write(lambda: score)
+    ops.write(lambda: NOTHING)  # nothing changed: no view reads again
+    qtbot.waitUntil(lambda: ops.pending_writes == 0)
+    assert seen == [score]
+    assert score.touches("score", county="341502") and not score.touches("score", county="341503")
+    assert not score.touches("problem") and (score | Changes(conflicts=True)).conflicts
+
+
+def test_a_failure_is_said_in_the_users_words_and_the_writer_goes_on(qtbot, ops: Operations, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: said.append(text))
+
+    def bad() -> None:
+        raise InputError.single("score", "out_of_range", "score 7 is out of range")
+
+    ops.write(bad)
+    finished: list[int] = []
+    ops.write(lambda: 1, done=finished.append)
+    qtbot.waitUntil(lambda: finished == [1])
+    assert len(said) == 1 and "7" not in said[0] and said[0]  # the window's sentence, not the English message
+
+
+def test_long_work_reports_progress_and_stops_when_asked(qtbot, ops: Operations) -> None:  # type: ignore[no-untyped-def]
+    progress = Progress()
+    reached: list[int] = []
+    stopped: list[BaseException] = []
+
+    def long_work() -> None:
+        for n in range(1000):
+            progress.report(n, 1000, "合并")
+            reached.append(n)
+            time.sleep(0.002)
+
+    ops.write(long_work, failed=stopped.append)
+    qtbot.waitUntil(lambda: len(reached) > 5)
+    progress.cancel()
+    qtbot.waitUntil(lambda: bool(stopped))
+    assert isinstance(stopped[0], Cancelled) and len(reached) < 1000
+    done, total, label = progress.read()
+    assert total == 1000 and label == "合并" and 0 < done < 1000
