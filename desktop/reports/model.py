@@ -109,12 +109,25 @@ class InspectionRecord:
 class SummaryRow:
     county: str
     methods: tuple[str, ...]  # each method's score, "" when missing, in the campaign's order
-    total: str
-    rank: int
-    grade: str
-    complete: bool
-    missing: tuple[str, ...]  # names of the methods without a score
+    total: str  # "" for a county not started
+    rank: int | None  # None: not started
+    grade: str  # "" for a county not started
+    standing: str  # desktop.core.scoring.Standing's value
+    data: str  # 完整, 缺：… or 未开始 (desktop.core.words.data)
+    adjustment: str = ""  # the sum of the adjustments, signed ("+0.50"), "" when none
     adjustments: tuple[tuple[str, str], ...] = ()  # (delta, reason)
+
+    @property
+    def complete(self) -> bool:
+        return self.standing == "complete"
+
+    @property
+    def provisional(self) -> bool:
+        return self.standing == "provisional"
+
+    @property
+    def started(self) -> bool:
+        return self.rank is not None
 
 
 @dataclass(frozen=True)

@@ -23,22 +23,30 @@ def render_summary(doc: ResultSummary) -> bytes:
     method_heads = [f"{L.escape(name)}<br/>（{weight}%）" for name, weight in doc.methods]
     head = [Paragraph(t, L.CELL_HEAD) for t in ("名次", "县（市、区）", *method_heads, "调整", "加权总分", "等次", "数据")]
     data: list[list[object]] = [head]
+    grey: list[int] = []  # rows of counties not started
     for r in doc.rows:
-        adjust = sum((float(d) for d, _ in r.adjustments), 0.0)
-        status = "完整" if r.complete else "缺：" + "、".join(r.missing)
-        grade = r.grade if r.complete else f"{r.grade}<br/><font size=7 color='#777777'>暂定</font>"
+        if not r.started:
+            grey.append(len(data))
+            data.append([
+                Paragraph("—", L.CELL_CENTER), Paragraph(L.escape(r.county), L.CELL_CENTER),
+                *[Paragraph("", L.CELL_RIGHT) for _ in r.methods],
+                Paragraph("", L.CELL_RIGHT), Paragraph("—", L.CELL_RIGHT), Paragraph("—", L.CELL_CENTER),
+                Paragraph(L.escape(r.data), L.SMALL),
+            ])
+            continue
+        grade = L.escape(r.grade) if not r.provisional else f"{L.escape(r.grade)}<br/><font size=7 color='#777777'>暂定</font>"
         data.append([
             Paragraph(str(r.rank), L.CELL_CENTER), Paragraph(L.escape(r.county), L.CELL_CENTER),
             *[Paragraph(v or "<font color='#a8321e'>缺</font>", L.CELL_RIGHT) for v in r.methods],
-            Paragraph(f"{adjust:+.2f}" if r.adjustments else "—", L.CELL_RIGHT), Paragraph(r.total, L.CELL_RIGHT),
+            Paragraph(r.adjustment or "—", L.CELL_RIGHT), Paragraph(r.total, L.CELL_RIGHT),
             Paragraph(grade, L.CELL_CENTER),  # the grade is the campaign's own vocabulary
-            Paragraph(status if r.complete else f"<font color='#a8321e'>{L.escape(status)}</font>", L.SMALL),
+            Paragraph(L.escape(r.data) if r.complete else f"<font color='#a8321e'>{L.escape(r.data)}</font>", L.SMALL),
         ])
     n = len(doc.methods)
     widths = [10 * mm, 20 * mm] + [23 * mm] * n + [13 * mm, 18 * mm, 13 * mm]
     widths.append(L.CONTENT_WIDTH - sum(widths))
     table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(L.table_style())
+    table.setStyle(L.table_style(*[("TEXTCOLOR", (0, row), (-1, row), colors.HexColor("#777777")) for row in grey]))
     story: list[object] = [
         *L.heading("验收结果汇总表", doc.campaign, doc.document_number),
         Paragraph(f"制表日期：{doc.generated_on}", L.SMALL),
@@ -60,20 +68,24 @@ def render_summary(doc: ResultSummary) -> bytes:
 
 
 def _chart(doc: ResultSummary) -> Drawing:
+    """The started counties' totals, best first; the counties not started are named apart
+    under the chart (a bar of 0 would read as a result)."""
+    rows = [r for r in doc.rows if r.started]
+    waiting = [r.county for r in doc.rows if not r.started]
     width, height = L.CONTENT_WIDTH, 78 * mm
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 14 * mm, 14 * mm
     chart.width, chart.height = width - 20 * mm, height - 22 * mm
-    chart.data = [[float(r.total) for r in doc.rows] or [0.0]]
+    chart.data = [[float(r.total) for r in rows] or [0.0]]
     chart.valueAxis.valueMin = 0
     # Above 100 only with an adjustment; the axis follows rather than cut the bar off.
-    chart.valueAxis.valueMax = max([100.0, *(float(r.total) for r in doc.rows)])
+    chart.valueAxis.valueMax = max([100.0, *(float(r.total) for r in rows)])
     chart.valueAxis.valueStep = 20
     chart.valueAxis.labels.fontName = L.FONT
-    crowded = len(doc.rows) > 10
+    crowded = len(rows) > 10
     # Many counties (a province's round): labels shortened and slanted so they do not collide.
-    chart.categoryAxis.categoryNames = [r.county if len(r.county) <= 6 else r.county[:5] + "…" for r in doc.rows]
+    chart.categoryAxis.categoryNames = [r.county if len(r.county) <= 6 else r.county[:5] + "…" for r in rows]
     chart.categoryAxis.labels.fontName = L.FONT
     chart.categoryAxis.labels.fontSize = 8 if not crowded else 6
     if crowded:
@@ -82,7 +94,7 @@ def _chart(doc: ResultSummary) -> Drawing:
         chart.y += 6 * mm
         chart.height -= 6 * mm
     chart.barWidth = 8
-    for i, r in enumerate(doc.rows):
+    for i, r in enumerate(rows):
         chart.bars[(0, i)].fillColor = COMPLETE if r.complete else INCOMPLETE
         chart.bars[(0, i)].strokeColor = None
     chart.barLabelFormat = "%.2f" if not crowded else None
@@ -90,9 +102,12 @@ def _chart(doc: ResultSummary) -> Drawing:
     chart.barLabels.fontSize = 7
     chart.barLabels.nudge = 6
     drawing.add(chart)
-    if any(not r.complete for r in doc.rows):
-        legend = "黄色：数据不完整，总分未含缺项"
+    if any(r.provisional for r in rows):
+        legend = "黄色：数据不完整，总分未含缺项（暂定）"
         drawing.add(String(width - 2 * mm, height - 5 * mm, legend, fontName=L.FONT, fontSize=8, textAnchor="end"))
+    if waiting:
+        names = "、".join(waiting)
+        drawing.add(String(2 * mm, 2 * mm, f"未开始（不在图中）：{names}", fontName=L.FONT, fontSize=8))
     return drawing
 
 

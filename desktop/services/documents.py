@@ -18,12 +18,13 @@ from sqlalchemy import Connection, text
 
 from db import files
 from desktop import paths
+from desktop.core import scoring, words
 from desktop.core.campaign import BandsRule, Campaign, County
 from desktop.core.documents import safe_file_name
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.inspection import FindingStatus, InspectionMode
-from desktop.core.numbers import canonical, round_half_up, show
+from desktop.core.numbers import canonical, round_half_up, show, signed
 from desktop.core.problems import STEP_LABELS_ZH, ProblemStatus, StepKind
 from desktop.reports import layout, model
 from desktop.reports.signing import SignerInfo, sign_pdf
@@ -171,11 +172,9 @@ def inspection_record(ws: Workspace, county: County, inspector: str | None = Non
 
 
 def _subtotal(tree, node, item_scores: dict[str, Decimal | None]) -> model.RecordRow:  # type: ignore[no-untyped-def]
-    values = [item_scores[i.code] for i in tree.items_under(node.code)]
-    known = [v for v in values if v is not None]
-    missing = len(values) - len(known)
-    note = f"{missing} 项未评分" if known and missing else ""
-    subtotal = _score(sum(known, Decimal(0))) if known else ""
+    got = scoring.subtotal(tree, node.code, item_scores)
+    note = f"{got.unscored} 项未评分" if got.score is not None and got.unscored else ""
+    subtotal = _score(got.score) if got.score is not None else ""
     return model.RecordRow(int(node.level), node.code, node.name, canonical(node.points), subtotal, (), note)
 
 
@@ -298,27 +297,22 @@ def grading_text(campaign: Campaign) -> str:
 def result_summary(ws: Workspace) -> model.ResultSummary:
     campaign = ws.campaign
     rows = []
-    for r in sorted(results.results(ws), key=lambda r: (r.rank, r.county)):
-        inspection_key = campaign.inspection_method.key if campaign.inspection_method else None
-        nothing_scored = len(r.unscored_items) == len(r.items)
-
-        def absent(key: str, r=r, nothing_scored=nothing_scored, inspection_key=inspection_key) -> bool:  # type: ignore[no-untyped-def]
-            return key in r.missing_methods or (key == inspection_key and nothing_scored)
-
-        methods = tuple("" if absent(m.key) else show(r.method_scores[m.key]) for m in campaign.methods)
-        missing = tuple(m.name for m in campaign.methods if absent(m.key))
-        if r.unscored_items and not nothing_scored:
-            missing += (f"{len(r.unscored_items)} 项未评分",)
+    for r in results.results(ws):
         rows.append(model.SummaryRow(
-            campaign.county(r.county).name, methods, show(r.total), r.rank, r.grade.value, r.complete, missing,
-            tuple((f"{a.delta:+}", a.reason) for a in r.adjustments),
+            campaign.county(r.county).name, tuple("" if (v := r.score_of(m.key)) is None else show(v) for m in campaign.methods),
+            show(r.total) if r.started else "", r.rank, r.grade.value if r.grade else "", r.standing.value, words.data(campaign, r),
+            signed(r.adjustment) if r.adjustments else "", tuple((signed(a.delta), a.reason) for a in r.adjustments),
         ))
-    notes = ("“数据”栏标明缺项的县（市、区）数据尚不完整，其加权总分、名次和等次为暂定结果。",) if any(not r.complete for r in rows) else ()
+    notes = []
+    if any(r.provisional for r in rows):
+        notes.append("“数据”栏标明缺项的县（市、区）数据尚不完整，其加权总分、名次和等次为暂定结果。")
+    if any(not r.started for r in rows):
+        notes.append("标为“未开始”的县（市、区）尚无任何得分，不排名次、不评等次，也不计入参评县（市、区）数。")
     return model.ResultSummary(
         campaign=campaign.name, document_number=campaign.document_number,
         methods=tuple((m.name, canonical(m.weight * 100)) for m in campaign.methods), rows=tuple(rows),
         grading_rule=grading_text(campaign), generated_on=dt.date.today().isoformat(), record_id=f"HZ-{campaign.id}".upper()[:40],
-        notes=notes,
+        notes=tuple(notes),
     )
 
 
@@ -419,14 +413,14 @@ def write(ws: Workspace, document: Document, out: Path, *, signed: bool = False)
 
 
 def check_target(out: Path, *protected: Path) -> None:
-    """Refuse to write a PDF over a database (the one printed from, or any other)."""
+    """Refuse to write a document over a database (the one printed from, or any other)."""
     if any(out.resolve() == p.resolve() for p in protected):
-        raise InputError.single(out, "is_database", "that is the database itself; choose another file for the PDF")
+        raise InputError.single(out, "is_database", "that is the database itself; choose another file")
     try:
         with open(out, "rb") as f:
             if f.read(16) == b"SQLite format 3\x00":
-                raise InputError.single(out, "is_database", "that file is a database; choose another file for the PDF")
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
+                raise InputError.single(out, "is_database", "that file is a database; choose another file")
+    except OSError:  # not there, a folder, no permission, a file where a folder should be: the write says why
         pass
 
 
@@ -438,9 +432,10 @@ def write_file(out: Path, data: bytes, *protected: Path) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         files.write_bytes(out, data)
     except files.FileInUse:
-        raise InputError.single(out, "in_use", "the PDF is open in another program: close it there, then save again") from None
+        raise InputError.single(out, "in_use", "the file is open in another program (a PDF reader, Excel, WPS): close it there, "
+                                "then save again") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         if isinstance(exc, IsADirectoryError) or out.is_dir():
-            reason = "a folder has that name; give a file name ending in .pdf"
-        raise InputError.single(out, "unwritable", f"the PDF cannot be written there ({reason})") from None
+            reason = f"a folder has that name; give a file name ending in {out.suffix or '.pdf'}"
+        raise InputError.single(out, "unwritable", f"the file cannot be written there ({reason})") from None

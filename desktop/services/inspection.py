@@ -28,9 +28,9 @@ from sqlalchemy import Connection, bindparam, text
 from db import blobs, versions
 from db.errors import KnownDatabaseError
 from desktop import paths
-from desktop.core import validity
+from desktop.core import scoring, validity
 from desktop.core.errors import InputError
-from desktop.core.indicators import Indicator
+from desktop.core.indicators import IndicatorSet
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical
 from desktop.core.scoring import score_problem
@@ -122,11 +122,9 @@ class CountyStatus:
     def item(self, code: str) -> ItemStatus:
         return self.items.get(code, ItemStatus())
 
-    def node_score(self, node: Indicator, leaves: Iterable[str]) -> tuple[Decimal, int, int]:
-        """(score so far, items scored, items) over the items under a node."""
-        codes = list(leaves)
-        scored = [self.item(c).score for c in codes if self.item(c).scored]
-        return sum((s for s in scored if s is not None), Decimal(0)), len(scored), len(codes)
+    def node_score(self, indicators: IndicatorSet, code: str) -> scoring.Subtotal:
+        """The subtotal so far over the items under an indicator (the core's one rule)."""
+        return scoring.subtotal(indicators, code, {c: i.score for c, i in self.items.items() if i.scored})
 
 
 def _inspector(ws: Workspace) -> str:
@@ -309,9 +307,9 @@ class Edits:
         _check_problem(description, severity)
         record_id = record_id or versions.new_id()
         current = versions.current_payload(self.conn, record_id)
-        stepped = {k: current[0][k] for k in ("evidence", "account", "reason") if k in current[0]} if current else {}  # its last step's
         created = current[0].get("created_at") if current else None
         status = current[0].get("status", "open") if current else "open"
+        stepped = {k: current[0][k] for k in ("evidence", "account", "reason") if k in current[0]} if current else {}  # its last step's
         versions.put(
             self.conn, self.signer, entity="problem", record_id=record_id,
             payload={

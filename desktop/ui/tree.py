@@ -65,7 +65,6 @@ class IndicatorTreeModel(QStandardItemModel):
             parent_row = self._rows[node.parent][Column.NAME] if node.parent else self.invisibleRootItem()
             parent_row.appendRow(row)
             self._rows[node.code] = row
-        self._leaves = {node.code: [n.code for n in indicators.items_under(node.code)] for node in indicators.nodes}
         self.update_status(CountyStatus())
 
     def index_of(self, code: str) -> QModelIndex:
@@ -97,11 +96,11 @@ class IndicatorTreeModel(QStandardItemModel):
                     cell.setData(item.problems, PROBLEMS_ROLE)
                     cell.setData(item.evidence, EVIDENCE_ROLE)
             else:
-                total, scored, count = status.node_score(node, self._leaves[node.code])
-                row[Column.MODES].setText(f"{scored}/{count}")
-                row[Column.MODES].setToolTip(self.tr("{0}/{1} scored").format(scored, count))
-                row[Column.MODES].setForeground(QBrush(_DONE if scored == count else _TODO))
-                row[Column.SCORE].setText(f"{show(total) if scored else '—'}/{show(node.points)}")
+                got = status.node_score(self.indicators, node.code)
+                row[Column.MODES].setText(f"{got.scored}/{got.items}")
+                row[Column.MODES].setToolTip(self.tr("{0}/{1} scored").format(got.scored, got.items))
+                row[Column.MODES].setForeground(QBrush(_DONE if got.scored == got.items else _TODO))
+                row[Column.SCORE].setText(f"{show(got.score) if got.score is not None else '—'}/{show(node.points)}")
 
 
 class Filter(IntEnum):

@@ -15,6 +15,7 @@ from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
 from db import versions
+from desktop.core import scoring
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.services import inspection, records, workspace
@@ -150,11 +151,14 @@ def test_a_status_alone_or_an_area_alone_marks_the_mode(field) -> None:
 
 
 def test_node_score_sums_the_scored_items(field) -> None:
-    codes = items(field, at_least=Decimal(2))[:3]
-    inspection.save_item(field, COUNTY, codes[0], score=Decimal("1.5"), comment="", findings=[])
-    inspection.save_item(field, COUNTY, codes[1], score=Decimal(2), comment="", findings=[])
-    node = field.campaign.indicator_set.node(codes[0])
-    assert inspection.county_status(field, COUNTY).node_score(node, codes) == (Decimal("3.5"), 2, 3)
+    indicators = field.campaign.indicator_set
+    under = [n.code for n in indicators.items_under("1.2")]
+    inspection.save_item(field, COUNTY, under[0], score=Decimal("0.5"), comment="", findings=[])
+    inspection.save_item(field, COUNTY, under[1], score=Decimal(1), comment="", findings=[])
+    status = inspection.county_status(field, COUNTY)
+    assert status.node_score(indicators, "1.2") == scoring.Subtotal(Decimal("1.5"), 2, len(under))
+    assert status.node_score(indicators, "1") == scoring.Subtotal(Decimal("1.5"), 2, len(indicators.items_under("1")))
+    assert status.node_score(indicators, "2").score is None  # nothing under it scored: no subtotal, not 0
 
 
 # --- check_score ------------------------------------------------------------------------------
