@@ -4,6 +4,7 @@ hand on. Numbers go out as the results show them (two places), never recomputed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -39,11 +40,15 @@ SEVERITY = rectification.SEVERITY_LABELS
 
 
 def problems_table(ws: Workspace) -> tuple[list[str], list[Row]]:
+    """Every problem as the board shows it, with its rectification's evidence (how many
+    files, the written account) and whether it is overdue today."""
     names = {c.code: c.name for c in ws.campaign.counties}
-    header = ["县区", "指标", "检查员", "问题描述", "严重程度", "整改期限", "状态"]
+    today = dt.date.today()
+    header = ["县（市、区）", "指标", "检查员", "问题描述", "严重程度", "整改期限", "状态", "整改佐证（份）", "书面说明", "是否逾期"]
     rows: list[Row] = [
         [names.get(e.county, e.county), e.item, e.inspector, e.description, SEVERITY.get(e.severity, e.severity),
-         e.deadline.isoformat() if e.deadline else "", STATUS.get(e.status, e.status)]
+         e.deadline.isoformat() if e.deadline else "", STATUS.get(e.status, e.status), e.evidence_count, e.account,
+         "逾期" if e.overdue(today) else ""]
         for e in rectification.board(ws)
     ]
     return header, rows

@@ -45,8 +45,8 @@ def test_results_and_problems_written_as_xlsx_and_csv(tmp_path: Path) -> None:
         assert table[0] == header and table[1][:2] == ["1", "金安区"] and table[1][-3] == "1.25"
         assert b',1.25,' in raw and b'"\xe9\x87\x91' in raw  # numbers bare, text quoted
         p_header, p_rows = tables.problems_table(field)
-        assert p_rows[0][:7] == ["金安区", "1.1.1", "张三", "会议纪要缺失", "严重", "2018-09-25", "待整改"]
-        assert p_header[3] == "问题描述"
+        assert p_rows == [["金安区", "1.1.1", "张三", "会议纪要缺失", "严重", "2018-09-25", "待整改", 0, "", "逾期"]]  # 2018 is past
+        assert p_header[3] == "问题描述" and p_header[-3:] == ["整改佐证（份）", "书面说明", "是否逾期"]
         assert load_workbook(tables.export(field, "problems", tmp_path / "问题.xlsx")).sheetnames == ["问题清单"]
 
 
@@ -101,3 +101,20 @@ def test_numbers_and_plain_text_are_left_as_they_are() -> None:
     assert tables.formula_safe(-2) == -2
     assert tables.formula_safe("会议纪要缺失") == "会议纪要缺失"
     assert [tables.formula_safe(v) for v in ("=1", "\t=1", "\r=1")] == ["'=1", "'\t=1", "'\r=1"]
+
+
+def test_the_problem_export_shows_each_rectifications_evidence(tmp_path: Path) -> None:
+    from desktop.services import rectification
+
+    with workspace.create(tmp_path / "f.db", role="field", inspector="张三") as field:
+        first = inspection.save_problem(field, "341502", "1.1.1", description="台账不全", severity="minor", deadline=None)
+        second = inspection.save_problem(field, "341502", "1.1.2", description="栏目空白", severity="major",
+                                         deadline=dt.date.today() + dt.timedelta(days=3))
+        photo = tmp_path / "整改后.jpg"
+        photo.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 64)
+        rectification.set_status(field, first, "rectified", evidence=[photo])
+        rectification.set_status(field, second, "rectified", account="已在网站补齐栏目内容")
+        _header, rows = tables.problems_table(field)
+        by_text = {r[3]: r for r in rows}
+        assert by_text["台账不全"][6:] == ["已整改", 1, "", ""]
+        assert by_text["栏目空白"][6:] == ["已整改", 0, "已在网站补齐栏目内容", ""]
