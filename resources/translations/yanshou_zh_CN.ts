@@ -522,68 +522,73 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="205"/>
+        <location filename="../../desktop/ui/item_view.py" line="210"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="210"/>
+        <location filename="../../desktop/ui/item_view.py" line="215"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="224"/>
+        <location filename="../../desktop/ui/item_view.py" line="229"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="227"/>
-        <location filename="../../desktop/ui/item_view.py" line="273"/>
+        <location filename="../../desktop/ui/item_view.py" line="232"/>
+        <location filename="../../desktop/ui/item_view.py" line="289"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="237"/>
+        <location filename="../../desktop/ui/item_view.py" line="242"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="241"/>
+        <location filename="../../desktop/ui/item_view.py" line="246"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="244"/>
+        <location filename="../../desktop/ui/item_view.py" line="249"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="251"/>
+        <location filename="../../desktop/ui/item_view.py" line="265"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="251"/>
+        <location filename="../../desktop/ui/item_view.py" line="265"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="251"/>
+        <location filename="../../desktop/ui/item_view.py" line="265"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="273"/>
+        <location filename="../../desktop/ui/item_view.py" line="265"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="289"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="285"/>
+        <location filename="../../desktop/ui/item_view.py" line="310"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="293"/>
+        <location filename="../../desktop/ui/item_view.py" line="318"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -665,7 +670,7 @@
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="218"/>
+        <location filename="../../desktop/ui/board.py" line="72"/>
         <location filename="../../desktop/ui/lead.py" line="93"/>
         <source>Inspector</source>
         <translation>检查员</translation>
@@ -830,7 +835,7 @@
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="216"/>
+        <location filename="../../desktop/ui/board.py" line="70"/>
         <location filename="../../desktop/ui/import_dialog.py" line="116"/>
         <location filename="../../desktop/ui/import_dialog.py" line="132"/>
         <location filename="../../desktop/ui/lead.py" line="329"/>
@@ -912,7 +917,7 @@
         <translation>已导入{0}：{1} 行，{2} 个县区 — 替换 {3} 个得分，{4} 个不变，{5} 个新增。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="219"/>
+        <location filename="../../desktop/ui/board.py" line="73"/>
         <location filename="../../desktop/ui/import_dialog.py" line="171"/>
         <location filename="../../desktop/ui/import_dialog.py" line="191"/>
         <source>Problem</source>
@@ -949,8 +954,7 @@
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="223"/>
-        <location filename="../../desktop/ui/board.py" line="321"/>
+        <location filename="../../desktop/ui/board.py" line="175"/>
         <location filename="../../desktop/ui/lead.py" line="412"/>
         <location filename="../../desktop/ui/lead.py" line="701"/>
         <source>Rectification</source>
@@ -1058,7 +1062,7 @@
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="217"/>
+        <location filename="../../desktop/ui/board.py" line="71"/>
         <location filename="../../desktop/ui/lead.py" line="339"/>
         <location filename="../../desktop/ui/lead.py" line="592"/>
         <source>Item</source>
@@ -1115,7 +1119,7 @@
         <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="235"/>
+        <location filename="../../desktop/ui/board.py" line="89"/>
         <location filename="../../desktop/ui/lead.py" line="559"/>
         <source>When</source>
         <translation>时间</translation>
@@ -1196,163 +1200,168 @@
         <translation>已评 {0}/{1} 项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="52"/>
-        <source>found</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../desktop/ui/steps.py" line="36"/>
+        <source>Found</source>
+        <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="53"/>
-        <source>rectified</source>
-        <translation type="unfinished">已整改</translation>
+        <location filename="../../desktop/ui/steps.py" line="37"/>
+        <source>Rectified</source>
+        <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="54"/>
-        <source>verified</source>
-        <translation type="unfinished">已核实</translation>
+        <location filename="../../desktop/ui/steps.py" line="38"/>
+        <source>Verified</source>
+        <translation>核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="55"/>
-        <source>reopened</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../desktop/ui/steps.py" line="39"/>
+        <source>Reopened</source>
+        <translation>退回整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="61"/>
+        <location filename="../../desktop/ui/steps.py" line="45"/>
         <source>Reopen…</source>
-        <translation type="unfinished"></translation>
+        <translation>退回整改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="62"/>
+        <location filename="../../desktop/ui/steps.py" line="46"/>
         <source>Mark rectified…</source>
-        <translation type="unfinished"></translation>
+        <translation>标记为已整改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="63"/>
+        <location filename="../../desktop/ui/steps.py" line="47"/>
         <source>Mark verified</source>
-        <translation type="unfinished"></translation>
+        <translation>标记为已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="75"/>
+        <location filename="../../desktop/ui/steps.py" line="59"/>
         <source>Choose a problem first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择一个问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="80"/>
+        <location filename="../../desktop/ui/steps.py" line="64"/>
         <source>Reopen the problem: asks for the reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>退回整改：需填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="81"/>
+        <location filename="../../desktop/ui/steps.py" line="65"/>
         <source>Mark it rectified: asks for the evidence (files) or a written account.</source>
-        <translation type="unfinished"></translation>
+        <translation>标记为已整改：需提供整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="84"/>
+        <location filename="../../desktop/ui/steps.py" line="68"/>
         <source>Verify the rectification.</source>
-        <translation type="unfinished"></translation>
+        <translation>核实整改情况。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="93"/>
+        <location filename="../../desktop/ui/steps.py" line="77"/>
         <source>Mark rectified</source>
-        <translation type="unfinished"></translation>
+        <translation>标记为已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="98"/>
+        <location filename="../../desktop/ui/steps.py" line="82"/>
         <source>Evidence of the rectification (files):</source>
-        <translation type="unfinished"></translation>
+        <translation>整改佐证（文件）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="104"/>
+        <location filename="../../desktop/ui/steps.py" line="88"/>
         <source>Add file…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="107"/>
+        <location filename="../../desktop/ui/steps.py" line="91"/>
         <source>Remove</source>
-        <translation type="unfinished">删除</translation>
+        <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="113"/>
+        <location filename="../../desktop/ui/steps.py" line="97"/>
         <source>Or a written account of the rectification:</source>
-        <translation type="unfinished"></translation>
+        <translation>或填写整改情况书面说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="116"/>
+        <location filename="../../desktop/ui/steps.py" line="100"/>
         <source>What was done, by whom, and when</source>
-        <translation type="unfinished"></translation>
+        <translation>做了哪些整改、由谁负责、何时完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="169"/>
+        <location filename="../../desktop/ui/steps.py" line="153"/>
         <source>Reopen the problem</source>
-        <translation type="unfinished"></translation>
+        <translation>退回整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="170"/>
+        <location filename="../../desktop/ui/steps.py" line="154"/>
         <source>Why is it reopened? ({0})</source>
-        <translation type="unfinished"></translation>
+        <translation>退回整改的理由？（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="190"/>
+        <location filename="../../desktop/ui/board.py" line="44"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="193"/>
+        <location filename="../../desktop/ui/board.py" line="47"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="200"/>
+        <location filename="../../desktop/ui/board.py" line="54"/>
         <location filename="../../desktop/ui/lead.py" line="757"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="231"/>
+        <location filename="../../desktop/ui/board.py" line="77"/>
+        <source>Rectification evidence</source>
+        <translation>整改佐证</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/board.py" line="85"/>
         <source>History of the selected problem</source>
-        <translation type="unfinished"></translation>
+        <translation>所选问题的整改经过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="236"/>
+        <location filename="../../desktop/ui/board.py" line="90"/>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="237"/>
+        <location filename="../../desktop/ui/board.py" line="91"/>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="238"/>
+        <location filename="../../desktop/ui/board.py" line="92"/>
         <source>On what</source>
-        <translation type="unfinished"></translation>
+        <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="355"/>
+        <location filename="../../desktop/ui/board.py" line="209"/>
         <source>{0} files</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 份文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="357"/>
+        <location filename="../../desktop/ui/board.py" line="211"/>
         <source>written account</source>
-        <translation type="unfinished"></translation>
+        <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="359"/>
+        <location filename="../../desktop/ui/board.py" line="213"/>
         <source>reopened: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>已退回：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="220"/>
+        <location filename="../../desktop/ui/board.py" line="74"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="221"/>
+        <location filename="../../desktop/ui/board.py" line="75"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="222"/>
+        <location filename="../../desktop/ui/board.py" line="76"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1362,12 +1371,12 @@
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="291"/>
+        <location filename="../../desktop/ui/board.py" line="145"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="128"/>
+        <location filename="../../desktop/ui/steps.py" line="112"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
@@ -1500,250 +1509,251 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="76"/>
+        <location filename="../../desktop/ui/main_window.py" line="78"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="93"/>
+        <location filename="../../desktop/ui/main_window.py" line="95"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="171"/>
+        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="179"/>
+        <location filename="../../desktop/ui/main_window.py" line="181"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="183"/>
+        <location filename="../../desktop/ui/main_window.py" line="185"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="184"/>
+        <location filename="../../desktop/ui/main_window.py" line="186"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <location filename="../../desktop/ui/main_window.py" line="187"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="186"/>
+        <location filename="../../desktop/ui/main_window.py" line="188"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="218"/>
+        <location filename="../../desktop/ui/main_window.py" line="220"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="219"/>
-        <location filename="../../desktop/ui/main_window.py" line="606"/>
-        <location filename="../../desktop/ui/main_window.py" line="623"/>
+        <location filename="../../desktop/ui/main_window.py" line="221"/>
+        <location filename="../../desktop/ui/main_window.py" line="644"/>
+        <location filename="../../desktop/ui/main_window.py" line="661"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <location filename="../../desktop/ui/main_window.py" line="241"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="240"/>
+        <location filename="../../desktop/ui/main_window.py" line="242"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="244"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="272"/>
+        <location filename="../../desktop/ui/main_window.py" line="276"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="276"/>
+        <location filename="../../desktop/ui/main_window.py" line="280"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="279"/>
+        <location filename="../../desktop/ui/main_window.py" line="283"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="287"/>
+        <location filename="../../desktop/ui/main_window.py" line="291"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="292"/>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="301"/>
+        <location filename="../../desktop/ui/main_window.py" line="305"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="305"/>
+        <location filename="../../desktop/ui/main_window.py" line="309"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="309"/>
+        <location filename="../../desktop/ui/main_window.py" line="313"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="314"/>
+        <location filename="../../desktop/ui/main_window.py" line="318"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="416"/>
+        <location filename="../../desktop/ui/main_window.py" line="420"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="419"/>
+        <location filename="../../desktop/ui/main_window.py" line="423"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="422"/>
+        <location filename="../../desktop/ui/main_window.py" line="426"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="425"/>
+        <location filename="../../desktop/ui/main_window.py" line="429"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="440"/>
+        <location filename="../../desktop/ui/main_window.py" line="444"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="457"/>
-        <location filename="../../desktop/ui/main_window.py" line="486"/>
+        <location filename="../../desktop/ui/main_window.py" line="461"/>
+        <location filename="../../desktop/ui/main_window.py" line="490"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="496"/>
+        <location filename="../../desktop/ui/main_window.py" line="500"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="498"/>
+        <location filename="../../desktop/ui/main_window.py" line="502"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="502"/>
+        <location filename="../../desktop/ui/main_window.py" line="506"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="503"/>
+        <location filename="../../desktop/ui/main_window.py" line="507"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="515"/>
+        <location filename="../../desktop/ui/main_window.py" line="519"/>
+        <location filename="../../desktop/ui/main_window.py" line="562"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="515"/>
+        <location filename="../../desktop/ui/main_window.py" line="519"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="543"/>
+        <location filename="../../desktop/ui/main_window.py" line="581"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="549"/>
+        <location filename="../../desktop/ui/main_window.py" line="587"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="593"/>
+        <location filename="../../desktop/ui/main_window.py" line="631"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="605"/>
+        <location filename="../../desktop/ui/main_window.py" line="643"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="605"/>
+        <location filename="../../desktop/ui/main_window.py" line="643"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="619"/>
+        <location filename="../../desktop/ui/main_window.py" line="657"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="621"/>
+        <location filename="../../desktop/ui/main_window.py" line="659"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="622"/>
+        <location filename="../../desktop/ui/main_window.py" line="660"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="650"/>
+        <location filename="../../desktop/ui/main_window.py" line="688"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="650"/>
+        <location filename="../../desktop/ui/main_window.py" line="688"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="657"/>
+        <location filename="../../desktop/ui/main_window.py" line="695"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="658"/>
+        <location filename="../../desktop/ui/main_window.py" line="696"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="683"/>
+        <location filename="../../desktop/ui/main_window.py" line="721"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -2027,7 +2037,7 @@
     <message>
         <location filename="../../desktop/ui/messages.py" line="137"/>
         <source>A problem&apos;s status moves one step at a time, by rule; this step is not allowed. Nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>问题状态须按规则逐步变更，不允许此操作，未写入任何内容。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="146"/>
@@ -2187,7 +2197,7 @@
     <message>
         <location filename="../../desktop/ui/messages.py" line="178"/>
         <source>a problem&apos;s status took a step its rules do not allow</source>
-        <translation type="unfinished"></translation>
+        <translation>问题状态的变更不符合整改规则</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="180"/>
@@ -2337,63 +2347,63 @@
     <message>
         <location filename="../../desktop/ui/messages.py" line="280"/>
         <source>The problem is in this status already.</source>
-        <translation type="unfinished"></translation>
+        <translation>该问题已处于此状态。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="281"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="284"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
-        <translation type="unfinished"></translation>
+        <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="287"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
-        <translation type="unfinished"></translation>
+        <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="290"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
-        <translation type="unfinished"></translation>
+        <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="293"/>
         <source>Reopening a problem needs a reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="294"/>
         <source>A new problem is open.</source>
-        <translation type="unfinished"></translation>
+        <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="295"/>
         <source>This status is unknown to this program.</source>
-        <translation type="unfinished"></translation>
+        <translation>本程序不认识此状态。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="296"/>
         <source>This step is not allowed.</source>
-        <translation type="unfinished"></translation>
+        <translation>不允许此操作。</translation>
     </message>
 </context>
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="81"/>
+        <location filename="../../desktop/ui/item_view.py" line="85"/>
         <source>Result:</source>
         <translation>检查结果：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="91"/>
+        <location filename="../../desktop/ui/item_view.py" line="95"/>
         <source>Pilot area:</source>
         <translation>试点领域：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="101"/>
+        <location filename="../../desktop/ui/item_view.py" line="105"/>
         <source>What was found in this mode: what was seen, heard or checked, and where.</source>
         <translation>本方式下的检查发现：看到、听到或核查的情况及地点。</translation>
     </message>
@@ -2434,27 +2444,27 @@
 <context>
     <name>ProblemDialog</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="131"/>
+        <location filename="../../desktop/ui/item_view.py" line="135"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="134"/>
+        <location filename="../../desktop/ui/item_view.py" line="138"/>
         <source>What is wrong, and what must be rectified</source>
         <translation>存在什么问题，需要如何整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="146"/>
+        <location filename="../../desktop/ui/item_view.py" line="150"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="147"/>
+        <location filename="../../desktop/ui/item_view.py" line="151"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="148"/>
+        <location filename="../../desktop/ui/item_view.py" line="152"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
@@ -2892,57 +2902,57 @@
 <context>
     <name>Vocabulary</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="46"/>
+        <location filename="../../desktop/ui/item_view.py" line="50"/>
         <source>Briefing</source>
         <translation>听取汇报</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="47"/>
+        <location filename="../../desktop/ui/item_view.py" line="51"/>
         <source>Materials</source>
         <translation>查看材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="48"/>
+        <location filename="../../desktop/ui/item_view.py" line="52"/>
         <source>Website</source>
         <translation>网上检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="49"/>
+        <location filename="../../desktop/ui/item_view.py" line="53"/>
         <source>On site</source>
         <translation>实地核查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="55"/>
+        <location filename="../../desktop/ui/item_view.py" line="59"/>
         <source>Met</source>
         <translation>符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="56"/>
+        <location filename="../../desktop/ui/item_view.py" line="60"/>
         <source>Partly met</source>
         <translation>基本符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="57"/>
+        <location filename="../../desktop/ui/item_view.py" line="61"/>
         <source>Not met</source>
         <translation>不符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="58"/>
+        <location filename="../../desktop/ui/item_view.py" line="62"/>
         <source>Not checked</source>
         <translation>未检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="64"/>
+        <location filename="../../desktop/ui/item_view.py" line="68"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="65"/>
+        <location filename="../../desktop/ui/item_view.py" line="69"/>
         <source>Major</source>
         <translation>较重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="66"/>
+        <location filename="../../desktop/ui/item_view.py" line="70"/>
         <source>Serious</source>
         <translation>严重</translation>
     </message>
