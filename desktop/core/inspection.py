@@ -32,3 +32,16 @@ class FindingStatus(StrEnum):
     MET = "met"  # 符合
     PARTLY_MET = "partly-met"  # 基本符合
     NOT_MET = "not-met"  # 不符合
+
+    @property
+    def label(self) -> str:
+        """The result's Chinese word, as printed on the record and written in a sheet."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    FindingStatus.UNCHECKED: "未检查",
+    FindingStatus.MET: "符合",
+    FindingStatus.PARTLY_MET: "基本符合",
+    FindingStatus.NOT_MET: "不符合",
+}

@@ -62,10 +62,7 @@ _MODES = tuple(m.value for m in InspectionMode)
 _RESULT_COLUMNS = {f"{m.value}_result": m for m in InspectionMode}
 # A result cell's words → the finding's status: the Chinese the record prints, and the
 # status's own value (what `FindingStatus` spells).
-_RESULTS = {
-    "符合": FindingStatus.MET, "基本符合": FindingStatus.PARTLY_MET, "不符合": FindingStatus.NOT_MET,
-    "未检查": FindingStatus.UNCHECKED, **{s.value: s for s in FindingStatus},
-}
+_RESULTS = {**{s.label: s for s in FindingStatus}, **{s.value: s for s in FindingStatus}}
 
 # Every code a sheet is refused with (read_input's included): the desk has Chinese words for
 # each (desktop.ui.messages.sheet_problem; a test keeps the two in step).

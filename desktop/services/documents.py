@@ -34,9 +34,7 @@ from desktop.services.workspace import Workspace
 SEVERITY = rectification.SEVERITY_LABELS
 STATUS = rectification.STATUS_LABELS
 OVERDUE = "逾期未整改"
-FINDING_STATUS = {
-    FindingStatus.MET.value: "符合", FindingStatus.PARTLY_MET.value: "基本符合", FindingStatus.NOT_MET.value: "不符合",
-}
+FINDING_STATUS = {s.value: s.label for s in FindingStatus if s is not FindingStatus.UNCHECKED}  # 未检查 prints as nothing
 SIGNER_ROLE = {"inspector": "检查人员", "liaison": "被检查单位负责人"}
 ALL_INSPECTORS = "全体检查人员"
 MAX_PHOTOS = 200  # an appendix beyond this lists the rest by count: a record stays printable

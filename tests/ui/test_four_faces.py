@@ -147,3 +147,15 @@ def test_the_windows_words_are_the_documents_words(master) -> None:  # type: ign
         assert labels.missing(master.campaign, lacks) == words.missing(master.campaign, lacks)
     for r in results.results(master):
         assert (labels.grade(r), labels.data(master.campaign, r)) == (words.grade(r), words.data(master.campaign, r))
+
+
+def test_the_windows_vocabulary_is_the_records() -> None:
+    """A mode, a finding's result and a problem's severity read the same in the Chinese window
+    as on the printed record and in a sheet."""
+    from desktop.core.inspection import FindingStatus, InspectionMode
+    from desktop.services import rectification
+    from desktop.ui.item_view import mode_label, severity_label, status_label
+
+    assert [mode_label(m) for m in InspectionMode] == [m.label for m in InspectionMode]
+    assert [status_label(s) for s in FindingStatus] == [s.label for s in FindingStatus]
+    assert {k: severity_label(k) for k in rectification.SEVERITY_LABELS} == rectification.SEVERITY_LABELS
