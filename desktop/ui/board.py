@@ -18,7 +18,6 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from db.errors import KnownDatabaseError
 from desktop.core import problems
 from desktop.core.errors import InputError
 from desktop.core.problems import ProblemStatus
@@ -26,7 +25,8 @@ from desktop.services import rectification
 from desktop.services.workspace import Workspace
 from desktop.ui import cells
 from desktop.ui.item_view import severity_label
-from desktop.ui.messages import explain, problem_status, step_refusal
+from desktop.ui.messages import problem_status, step_refusal
+from desktop.ui.operations import Operations
 from desktop.ui.steps import ask_reason, ask_rectification, offer_steps, refused_step, step_button_text, step_label
 
 RECORD = Qt.ItemDataRole.UserRole + 1  # a row's problem id, on every cell
@@ -36,9 +36,10 @@ class RectificationBoard(QWidget):
     overdue_changed = Signal(int)  # how many problems of the whole board are overdue
     changed = Signal()  # a problem took a step: what shows it must be read again
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, ops: Operations | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        self.ops = ops if ops is not None else Operations(self)  # the desk's, or the board's own
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel(QCoreApplication.translate("LeadWindow", "Show")))
@@ -188,18 +189,23 @@ class RectificationBoard(QWidget):
             if given is None:
                 return
             reason = given
-        try:
-            now = rectification.set_status(self.ws, entry.record_id, target, evidence=files, account=account, reason=reason)
-        except InputError as exc:
-            QMessageBox.warning(self, title, refused_step(exc))
-            return
-        except KnownDatabaseError as exc:
-            QMessageBox.warning(self, title, explain(exc))
-            return
-        # shown at once, on the row that stays chosen; then the desk reads everything again
-        self._all = [now if e.record_id == now.record_id else e for e in self._all]
-        self._show()
-        self.changed.emit()
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, InputError):
+                QMessageBox.warning(self, title, refused_step(exc))
+            else:
+                self.ops.show_failure(exc)
+
+        def stepped(now: rectification.Entry) -> None:
+            # shown at once, on the row that stays chosen; then the desk reads what it concerns again
+            self._all = [now if e.record_id == now.record_id else e for e in self._all]
+            self._show()
+            self.changed.emit()
+
+        record_id = entry.record_id
+        self.ops.write(
+            lambda: rectification.set_status(self.ws, record_id, target, evidence=files, account=account, reason=reason),
+            done=stepped, failed=refused,
+        )
 
 
 def _rectification(entry: rectification.Entry) -> str:

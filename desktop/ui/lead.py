@@ -46,8 +46,9 @@ from desktop.core import scoring
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical, show, signed
-from desktop.services import decisions, rectification, sync, tables
+from desktop.services import decisions, desk, sync, tables
 from desktop.services import results as results_service
+from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
 from desktop.ui import cells, jobs, labels
 from desktop.ui.board import RectificationBoard
@@ -55,6 +56,7 @@ from desktop.ui.charts import ProfileChart, TotalsChart
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.item_view import mode_label, severity_label, status_label
 from desktop.ui.messages import entity_name, explain, field_name, problem_status, refusal
+from desktop.ui.operations import Operations
 from desktop.ui.screen import fit_to_screen
 
 _cell = cells.cell
@@ -397,6 +399,8 @@ class LeadWindow(QMainWindow):
                 ws.campaign.name, ws.path if ws.database.on_server else ws.path.name
             )
         )
+        self.ops = Operations(self)  # every database call of the desk and its dialogs
+        self.ops.changed.connect(self._on_changed)
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         self.results = _table(self._results_headers())
@@ -447,7 +451,7 @@ class LeadWindow(QMainWindow):
         settings.setObjectName("campaign-settings")
         settings.triggered.connect(self.edit_settings)
         refresh = QAction(QCoreApplication.translate("LeadWindow", "Refresh"), self)
-        refresh.triggered.connect(self.refresh)
+        refresh.triggered.connect(self.refresh_all)
         actions = (merge_files, merge_folder, import_scores, decide, print_documents, export_results, export_problems, settings, refresh)
         for action in actions:
             bar.addAction(action)
@@ -642,8 +646,9 @@ class LeadWindow(QMainWindow):
         return widget
 
     def _refresh_detail(self) -> None:
-        county = str(self.detail_county.currentData())
-        detail = results_service.county_detail(self.ws, county)
+        self.refresh(frozenset({desk.Part.DETAIL}))
+
+    def _show_detail(self, detail: dict[str, results_service.ItemDetail]) -> None:
         indicators = self.ws.campaign.indicator_set
         self.detail.clear()
         nodes: dict[str, QTreeWidgetItem] = {}
@@ -686,9 +691,9 @@ class LeadWindow(QMainWindow):
             self.detail.topLevelItem(i).setExpanded(True)
 
     def _rectification_tab(self) -> QWidget:
-        self.board = RectificationBoard(self.ws)
+        self.board = RectificationBoard(self.ws, ops=self.ops)
         self.board.overdue_changed.connect(self._show_overdue)
-        self.board.changed.connect(self.refresh)
+        self.board.changed.connect(lambda: self.refresh(frozenset({desk.Part.PROBLEMS, desk.Part.DETAIL})))
         self.problems, self.problem_filter, self.problem_county = self.board.problems, self.board.status_filter, self.board.county_filter
         return self.board
 
@@ -761,17 +766,44 @@ class LeadWindow(QMainWindow):
             combo.blockSignals(False)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, parts: frozenset[desk.Part] = desk.EVERY_PART) -> None:
+        """Read the parts asked for off the GUI thread; draw them when they arrive."""
+        county = self.detail_county.currentData()
+        self.ops.query(lambda: desk.read(self.ws, parts, detail_county=str(county) if county else None), done=self._show_view)
+
+    @Slot()
+    def refresh_all(self) -> None:
+        self.refresh()
+
+    @Slot(object)
+    def _on_changed(self, changes: Changes) -> None:
+        """After a write: read again only the parts it concerns."""
+        parts = desk.parts_for(changes)
+        if parts:
+            self.refresh(parts)
+
+    def _show_view(self, view: desk.DeskView) -> None:
         # The lead's settings may have changed since the county lists were made: on a shared
         # server master by another lead, here by a merge or a kept version. Lists first.
-        self.ws.reload_campaign()
-        if self.ws.campaign is not self._campaign_shown:
-            self._campaign_shown = self.ws.campaign
+        if view.campaign is not self._campaign_shown:
+            self._campaign_shown = view.campaign
             self.campaign_changed()
             return
+        if desk.Part.RESULTS in view.parts:
+            self._show_results(list(view.rows), list(view.totals))
+        if desk.Part.DETAIL in view.parts and view.detail is not None and view.detail_county == self.detail_county.currentData():
+            self._show_detail(view.detail)
+        if desk.Part.PROBLEMS in view.parts or desk.Part.RESULTS in view.parts:
+            self._all_problems = list(view.problems)
+            self._refresh_problems()
+            self._refresh_timeline()
+        if desk.Part.CONFLICTS in view.parts:
+            self._show_conflicts(list(view.conflicts))
+        if desk.Part.HISTORY in view.parts:
+            self._show_history(list(view.batches))
+
+    def _show_results(self, rows: list[Any], totals: list[results_service.TotalBar]) -> None:
         campaign = self.ws.campaign
-        rows = results_service.results(self.ws)
-        self._all_problems = rectification.board(self.ws)
         self.results.setSortingEnabled(False)
         headers = self._results_headers()
         self.results.setColumnCount(len(headers))
@@ -802,16 +834,11 @@ class LeadWindow(QMainWindow):
         if self.results.horizontalHeader().sortIndicatorSection() == 0:
             self.results.sortItems(0, Qt.SortOrder.AscendingOrder)
         self._rows = rows
-        self.totals_chart.set_bars(results_service.totals_chart(self.ws, rows))
+        self.totals_chart.set_bars(totals)
         self._refresh_profile()
-        self._refresh_detail()
-        self._refresh_conflicts()
-        self._refresh_problems()
-        self._refresh_timeline()
-        self._refresh_history()
 
-    def _refresh_conflicts(self) -> None:
-        self._conflicts = sync.conflicts(self.ws)
+    def _show_conflicts(self, conflicts: list[sync.Conflict]) -> None:
+        self._conflicts = conflicts
         names = {c.code: c.name for c in self.ws.campaign.counties}
         hard = sum(c.kind == "hard" for c in self._conflicts)
         self.conflict_hint.setText(
@@ -885,17 +912,22 @@ class LeadWindow(QMainWindow):
         self.versions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
     def keep(self, conflict: sync.Conflict, version_id: str) -> None:
-        try:
+        def resolve() -> Changes:
             sync.resolve(self.ws, conflict.id, version_id)
-        except Exception as exc:  # shown in the user's words, logged
-            paths.log_error(exc)
-            QMessageBox.critical(self, QCoreApplication.translate("LeadWindow", "Conflicts"), explain(exc))
-        self.refresh()
+            return Changes(frozenset({conflict.entity}), conflicts=True)
 
-    def _refresh_history(self) -> None:
+        def refused(exc: BaseException) -> None:
+            if not isinstance(exc, InputError | KnownDatabaseError):
+                paths.log_error(exc)
+            QMessageBox.critical(self, QCoreApplication.translate("LeadWindow", "Conflicts"), explain(exc))
+            self.refresh(frozenset({desk.Part.CONFLICTS}))  # the list as it is now
+
+        self.ops.write(resolve, failed=refused)
+
+    def _show_history(self, batches: list[sync.BatchReport]) -> None:
         shown = self._batches[self.batches.currentRow()].key if 0 <= self.batches.currentRow() < len(self._batches) else None
         known = {b.key for b in self._batches}
-        self._batches = sync.merge_reports(self.ws)
+        self._batches = batches
         self.batches.setRowCount(len(self._batches))
         for row, batch in enumerate(self._batches):
             try:

@@ -86,6 +86,7 @@ class Operations(QObject):
         self.writer = QThreadPool(self)
         self.writer.setMaxThreadCount(1)
         self.pending_writes = 0
+        self.pending_reads = 0
         self._barriers: list[tuple[int, Callable[[], None]]] = []
         self._written = 0  # writes finished so far (a barrier waits for a count)
         self._asked = 0  # writes asked for so far
@@ -100,7 +101,23 @@ class Operations(QObject):
         failed: Callable[[BaseException], None] | None = None,
     ) -> None:
         """Run a read off the GUI thread; done(result) on it (dropped if the window is gone)."""
-        jobs.start(self.readers, fn, parent=self, done=done, failed=failed or self.show_failure)
+        self.pending_reads += 1
+
+        def answered(result: T) -> None:
+            self.pending_reads -= 1
+            if done is not None:
+                done(result)
+
+        def refused(exc: BaseException) -> None:
+            self.pending_reads -= 1
+            (failed or self.show_failure)(exc)
+
+        jobs.start(self.readers, fn, parent=self, done=answered, failed=refused)
+
+    @property
+    def busy(self) -> bool:
+        """Reads or writes asked for and not answered yet (a test waits for this to settle)."""
+        return bool(self.pending_reads or self.pending_writes)
 
     # --- writes --------------------------------------------------------------------------
 

@@ -57,6 +57,17 @@ def board(qtbot, master: Workspace) -> RectificationBoard:  # type: ignore[no-un
     return shown
 
 
+def step(board: RectificationBoard, status: str) -> None:
+    """Click a step and wait, as the lead does, until its write has answered."""
+    board.mark(status)
+    for _ in range(500):
+        if not board.ops.busy:
+            return
+        board.ops.wait(100)
+        QCoreApplication.processEvents()
+    raise AssertionError("the step never answered")
+
+
 def select(board: RectificationBoard, description: str) -> int:
     row = next(r for r in range(board.problems.rowCount()) if board.problems.item(r, 3).text() == description)
     board.problems.setCurrentCell(row, 0)
@@ -95,13 +106,13 @@ def test_the_buttons_follow_the_selected_problem(board: RectificationBoard, mast
     assert verify.toolTip() == step_refusal("not_rectified")
     assert reopen.toolTip() == step_refusal("same_status")
     rectify_with(monkeypatch, account="已补充实施方案")
-    board.mark("rectified")
+    step(board, "rectified")
     assert (rectify.isEnabled(), verify.isEnabled(), reopen.isEnabled()) == (False, True, True)
     assert rectify.toolTip() == step_refusal("same_status")
     select(board, "公开栏未更新")  # another problem, still open: its own steps
     assert (rectify.isEnabled(), verify.isEnabled(), reopen.isEnabled()) == (True, False, False)
     select(board, "方案不完整")
-    board.mark("verified")
+    step(board, "verified")
     assert (rectify.isEnabled(), verify.isEnabled(), reopen.isEnabled()) == (False, False, True)
     assert rectify.toolTip() == step_refusal("not_from_open")
 
@@ -115,13 +126,13 @@ def test_each_step_shows_at_once_on_the_selected_row(board: RectificationBoard, 
     proof.write_bytes(b"%PDF-1.4 rectification report")
     rectify_with(monkeypatch, files=[proof])
     select(board, "公开栏未更新")
-    board.mark("rectified")
+    step(board, "rectified")
     assert shown_status(board) == ("公开栏未更新", problem_status("rectified"))
     assert board.problems.item(board.problems.currentRow(), 7).text() == tr("{0} files").format(1)
-    board.mark("verified")
+    step(board, "verified")
     assert shown_status(board) == ("公开栏未更新", problem_status("verified"))
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a, **_k: ("复查发现公开栏又未更新", True))
-    board.mark("open")
+    step(board, "open")
     assert shown_status(board) == ("公开栏未更新", problem_status("open"))
     assert board.problems.item(board.problems.currentRow(), 7).text() == tr("reopened: {0}").format("复查发现公开栏又未更新")
     steps = [board.history.item(r, 1).text() for r in range(board.history.rowCount())]
@@ -141,15 +152,15 @@ def test_cancelled_or_empty_asks_change_nothing(board: RectificationBoard, maste
     board.changed.connect(lambda: changed.append(True))
     select(board, "方案不完整")
     rectify_with(monkeypatch, account="x", accept=False)
-    board.mark("rectified")
-    board.mark("verified")  # not offered: said why, nothing done
+    step(board, "rectified")
+    step(board, "verified")  # not offered: said why, nothing done
     assert warned == [step_refusal("not_rectified")]
     rectify_with(monkeypatch, account="已整改")
-    board.mark("rectified")
+    step(board, "rectified")
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a, **_k: ("", False))
-    board.mark("open")  # cancelled
+    step(board, "open")  # cancelled
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a, **_k: ("   ", True))
-    board.mark("open")  # no reason: refused by the service, in the user's words
+    step(board, "open")  # no reason: refused by the service, in the user's words
     assert warned[-1] == step_refusal("needs_reason")
     assert [e.status for e in rectification.board(master) if e.description == "方案不完整"] == ["rectified"]
     assert changed == [True]  # one step taken, one refresh asked
@@ -177,7 +188,7 @@ def test_a_laptop_is_not_offered_the_leads_steps(qtbot, field: Workspace, monkey
     shown.show_entries(rectification.board(field))
     select(shown, "方案不完整")
     rectify_with(monkeypatch, account="已补充")
-    shown.mark("rectified")
+    step(shown, "rectified")
     assert not button(shown, "verified").isEnabled()
     assert button(shown, "verified").toolTip() == step_refusal("lead_only")
     assert button(shown, "open").isEnabled()  # an inspector may take back their own rectification, with a reason

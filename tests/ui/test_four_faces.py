@@ -64,6 +64,7 @@ def _zh(ws, code: str) -> str:  # type: ignore[no-untyped-def]
 def face_desk(qtbot, ws) -> dict[str, tuple[object, ...]]:  # type: ignore[no-untyped-def]
     window = LeadWindow(ws)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.ops.busy)  # the desk reads off the GUI thread, then draws
     table = window.results
     heads = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
 

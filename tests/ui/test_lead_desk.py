@@ -156,11 +156,17 @@ def lead(qtbot) -> Iterator:  # type: ignore[no-untyped-def]
         window.show()
         window.show_first()
         windows.append(window)
+        settle(qtbot, window)
         return window
 
     yield make
     for window in windows:
         window.close()
+
+
+def settle(qtbot, window: LeadWindow) -> None:  # type: ignore[no-untyped-def]
+    """Wait, as the lead would, until the desk has read and drawn what it asked for."""
+    qtbot.waitUntil(lambda: not window.ops.busy, timeout=20_000)
 
 
 def column(table: QTableWidget, header: str) -> int:
@@ -246,6 +252,7 @@ def test_merge_three_laptops_and_a_junk_file(qtbot, desk: Desk, lead, zh: bool) 
         assert box.isChecked()
     assert not dialog.accept_boxes[desk.devices["li"]].isChecked()
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: dialog.merged, timeout=15000)
 
     by_file = {r.file: r for r in dialog.reports}
@@ -268,6 +275,7 @@ def test_merge_three_laptops_and_a_junk_file(qtbot, desk: Desk, lead, zh: bool) 
 
     # closed: the desk shows what came in
     dialog.reject()
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: window.conflict_list.rowCount() == 1)
     assert "1" in conflicts_tab(window)
     assert conflicts_tab(window) == tr("Conflicts ({0})").format(1)
@@ -308,10 +316,12 @@ def test_a_known_laptops_next_export_needs_no_accepting(qtbot, desk: Desk, lead,
     assert dialog.devices_label.text() == ""
     assert version_count(master) == before
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: dialog.merged, timeout=15000)
     assert [r.status for r in dialog.reports] == ["nothing-new", "merged", "refused"]
     assert version_count(master) == before + 1
     dialog.reject()
+    settle(qtbot, window)
     assert window.batches.rowCount() == 3  # the first merge, the dry run, this merge
     assert window.history.rowCount() == 3
     assert [cell(window.history, r, "Result") for r in range(3)] == [tr("nothing new"), tr("merged"), tr("refused")]
@@ -328,6 +338,7 @@ def test_nothing_to_merge_leaves_the_button_off(qtbot, desk: Desk, lead) -> None
         "Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written."
     ).format(0, 1, 1)
     dialog.reject()
+    settle(qtbot, window)
 
 
 # --- 2. settling the conflict -----------------------------------------------------------------
@@ -340,6 +351,7 @@ def test_keep_a_version_in_the_conflicts_tab(qtbot, desk: Desk, lead) -> None:
     window.tabs.setCurrentWidget(window.conflicts_view)
     assert window.conflict_list.rowCount() == 1
     window.conflict_list.setCurrentCell(0, 0)
+    settle(qtbot, window)
     conflict = window._conflicts[0]
     assert conflict.kind == "hard"
     assert (conflict.county, conflict.item, conflict.entity) == (JINAN, "1.1.1", "score")
@@ -354,6 +366,7 @@ def test_keep_a_version_in_the_conflicts_tab(qtbot, desk: Desk, lead) -> None:
     keep = next(b for b in buttons if b.objectName() == f"keep-{other.version_id}")
     assert isinstance(keep, QPushButton)
     qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
 
     assert sync.conflicts(master) == []
     assert window.conflict_list.rowCount() == 0
@@ -375,6 +388,7 @@ def stale_keep(qtbot, desk: Desk, lead, monkeypatch) -> tuple[LeadWindow, list[s
     window = lead(master)
     window.tabs.setCurrentWidget(window.conflicts_view)
     window.conflict_list.setCurrentCell(0, 0)
+    settle(qtbot, window)
     winner, other = window._conflicts[0].versions
     laptop = next(n for n, d in desk.devices.items() if d == winner.device_id)
     again = rescore(desk, laptop, ["金安区,1.1.1,1.5,,,,,整改后复核"])
@@ -386,6 +400,7 @@ def stale_keep(qtbot, desk: Desk, lead, monkeypatch) -> tuple[LeadWindow, list[s
     keep = window.findChild(QPushButton, f"keep-{other.version_id}")
     assert keep is not None
     qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     return window, said, other, again
 
 
@@ -436,6 +451,7 @@ def test_dashboard_numbers_equal_the_command_line(qtbot, desk: Desk, lead, tmp_p
         "third-party",
     )
     window.refresh()
+    settle(qtbot, window)
 
     assert cli_main(["results", str(desk.master_path), "--format", "json"]) == 0
     cli = {r["county"]: r for r in json.loads(capsys.readouterr().out)}
@@ -548,6 +564,7 @@ def test_the_cancel_button_stops_the_merge_after_the_first_file(qtbot, desk: Des
     for box in dialog.accept_boxes.values():
         click_box(qtbot, box)
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     try:
         qtbot.waitUntil(reached.is_set, timeout=15000)
         progress = dialog.findChild(QProgressDialog)
@@ -556,6 +573,7 @@ def test_the_cancel_button_stops_the_merge_after_the_first_file(qtbot, desk: Des
         cancel = progress.findChild(QPushButton)
         assert cancel is not None
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        settle(qtbot, window)
         assert progress.wasCanceled()
     finally:
         go.set()
@@ -567,6 +585,7 @@ def test_the_cancel_button_stops_the_merge_after_the_first_file(qtbot, desk: Des
     assert count(master, "SELECT count(*) FROM import_log") == 0
     assert count(master, "SELECT count(*) FROM device") == 1
     dialog.reject()
+    settle(qtbot, window)
     assert window.batches.rowCount() == 1  # the dry run's report alone
     assert cell(window.batches, 0, "Kind") == tr("dry run")
 
@@ -579,6 +598,7 @@ def test_the_dialog_says_a_merge_was_cancelled(qtbot, desk: Desk, lead) -> None:
     assert dialog.summary.text() == tr(CANCELLED)
     assert dialog.merged
     dialog.reject()
+    settle(qtbot, window)
 
 
 # --- 5. which window ----------------------------------------------------------------------------
@@ -633,6 +653,7 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     dialog = window.import_sheet(bad)
     assert dialog.kind.currentData() is None  # the method is never preselected
     dialog.kind.setCurrentIndex(dialog.kind.findData("self-check"))
+    settle(qtbot, window)
     assert not dialog.import_button.isEnabled()
     # every row of the sheet as read, each bad one in red with its reason
     assert dialog.table.rowCount() == 3
@@ -646,6 +667,7 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     assert [dialog.table.item(r, c).text() for r in (1, 2) for c in (1, 2)] == ["不存在县", "80", "裕安区", "101"]
     assert dialog.summary.text() == tr("{0} problems: nothing will be imported until they are fixed.").format(2)
     dialog.reject()
+    settle(qtbot, window)
     assert count(master, "SELECT count(*) FROM current_method_score") == 0
 
     # the self-check sheet, corrected
@@ -653,10 +675,12 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     dialog = window.import_sheet(good)
     assert not dialog.import_button.isEnabled()  # until the method is chosen
     dialog.kind.setCurrentIndex(dialog.kind.findData("self-check"))
+    settle(qtbot, window)
     assert dialog.import_button.isEnabled()
     assert dialog.table.rowCount() == 3
     assert dialog.summary.text() == tr("{0} rows, all valid. Counties not in the sheet keep their scores.").format(3)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert dialog.result_text and window.statusBar().currentMessage() == dialog.result_text  # the desk says what went in
     rows = results_by_name(window)
     assert cell(window.results, rows["金安区"], methods["self-check"].name) == "92.00"
@@ -667,10 +691,12 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     third.write_text("county,item,score\n金安区,1.1.1,2\n金安区,1.1.2,3\n霍邱县,1.1.1,1.5\n", encoding="utf-8")
     dialog = window.import_sheet(third)
     dialog.kind.setCurrentIndex(dialog.kind.findData("third-party"))
+    settle(qtbot, window)
     assert dialog.import_button.isEnabled()
     assert cell(dialog.table, 0, "County") == "金安区"
     assert cell(dialog.table, 0, "After the import") == tr("{0} items, sum {1}").format(2, "5.00")
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert dialog.result_text
 
     # the dashboard, the chart and the command line agree
@@ -696,6 +722,7 @@ def test_a_sheet_that_cannot_be_read_is_refused_in_the_preview(qtbot, desk: Desk
     assert dialog.table.rowCount() >= 1
     assert cell(dialog.table, 0, "Problem") == sheet_problem("bad_xlsx")
     dialog.reject()
+    settle(qtbot, window)
     assert count(desk.master, "SELECT count(*) FROM current_method_score") == 0
 
 
@@ -739,6 +766,7 @@ def test_the_charts_draw_the_results(qtbot, desk: Desk, lead, tmp_path: Path, ca
     rows = results_by_name(window)
     for name in ("金安区", "裕安区"):
         window.results.setCurrentCell(rows[name], 1)
+        settle(qtbot, window)
         code = master.campaign.county_named(name).code
         expected = results_service.profile(master, code)
         profile = window.profile_chart
@@ -764,7 +792,9 @@ def test_the_charts_follow_a_change(qtbot, desk: Desk, lead, tmp_path: Path) -> 
     assert window.totals_chart.bars == [] and len(window.totals_chart.waiting) == 7  # nothing started yet
     dialog = window.import_sheet(method_sheet(tmp_path / "third.csv", {"叶集区": "80"}))
     dialog.kind.setCurrentIndex(dialog.kind.findData("third-party"))
+    settle(qtbot, window)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     first = window.totals_chart.bars[0]
     assert (first.name, show(first.total)) == ("叶集区", "32.00")
     assert window.totals_chart.labels == [tr_chart("{0} (provisional)").format("叶集区  32.00")]
@@ -800,6 +830,7 @@ def test_rectify_a_problem_through_the_board(qtbot, desk: Desk, lead, tmp_path: 
     from desktop.ui.steps import RectifyDialog
 
     board.setCurrentCell(row, 0)
+    settle(qtbot, window)
     rectify, verify = window.findChild(QPushButton, "mark-rectified"), window.findChild(QPushButton, "mark-verified")
     assert rectify.isEnabled() and not verify.isEnabled()
     assert verify.toolTip() == step_refusal("not_rectified")
@@ -819,18 +850,22 @@ def test_rectify_a_problem_through_the_board(qtbot, desk: Desk, lead, tmp_path: 
             return RectifyDialog.DialogCode.Rejected
         assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()  # nothing given yet
         qtbot.mouseClick(dialog.findChild(QPushButton, "rectify-add"), Qt.MouseButton.LeftButton)
+        settle(qtbot, window)
         assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
         return RectifyDialog.DialogCode.Accepted
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", choose)
     monkeypatch.setattr(RectifyDialog, "exec", run)
     qtbot.mouseClick(rectify, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert asked == []
     assert {e.record_id: e.status for e in rectification.board(master)}[late] == "open"
 
     row = next(r for r in range(board.rowCount()) if cell(board, r, "Problem") == "方案不完整")
     board.setCurrentCell(row, 0)
+    settle(qtbot, window)
     qtbot.mouseClick(rectify, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert asked == [tr("Evidence of the rectification")]
     assert {e.record_id: e.status for e in rectification.board(master)}[late] == "rectified"
     assert count(master, "SELECT count(*) FROM current_evidence WHERE county = '341502' AND item = '1.2.1'") == 1
@@ -845,15 +880,19 @@ def test_rectify_a_problem_through_the_board(qtbot, desk: Desk, lead, tmp_path: 
 
     # the lead verifies it; the filter shows what is left to do
     qtbot.mouseClick(verify, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert {e.record_id: e.status for e in rectification.board(master)}[late] == "verified"
     assert cell(board, board.currentRow(), "Status") == problem_status("verified")
     history = window.findChild(QTableWidget, "problem-history")
     assert [history.item(r, 1).text() for r in range(history.rowCount())] == [tr("Found"), tr("Rectified"), tr("Verified")]
     window.problem_filter.setCurrentIndex(window.problem_filter.findData("open"))
+    settle(qtbot, window)
     assert board.rowCount() == 1
     assert cell(board, 0, "Problem") == "领导小组未开会"
     window.problem_filter.setCurrentIndex(0)
+    settle(qtbot, window)
     window.problem_county.setCurrentIndex(window.problem_county.findData(JINAN))
+    settle(qtbot, window)
     assert [cell(board, r, "Problem") for r in range(board.rowCount())] == ["方案不完整"]
     assert cell(board, 0, "Status") == problem_status("verified")
 
@@ -867,8 +906,10 @@ def test_a_merge_report_reopens_after_the_program_was_closed(qtbot, desk: Desk, 
     qtbot.waitUntil(lambda: bool(dialog.reports), timeout=15000)
     click_box(qtbot, dialog.accept_boxes[desk.devices["li"]])
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: dialog.merged, timeout=15000)
     dialog.reject()
+    settle(qtbot, window)
     window.close()
     desk.master.close()
 
@@ -891,6 +932,7 @@ def test_a_merge_report_reopens_after_the_program_was_closed(qtbot, desk: Desk, 
 
         # the dry run before it, reopened by choosing it
         window.batches.setCurrentCell(1, 0)
+        settle(qtbot, window)
         assert {cell(window.history, r, "Result") for r in range(window.history.rowCount())} == {
             tr("can be merged"), tr("refused"),
         }
@@ -947,6 +989,7 @@ def test_a_new_grading_rule_regrades_the_dashboard(qtbot, desk: Desk, lead, monk
 
     monkeypatch.setattr(campaign_dialog, "open_settings", the_lead_saves)
     window.findChild(QAction, "campaign-settings").trigger()
+    settle(qtbot, window)
     after = {cell(window.results, r, "County"): cell(window.results, r, "Grade") for r in range(window.results.rowCount())}
     started = {name for name, grade in before.items() if grade}
     assert {after[name] for name in started} == {"不合格（暂定）"}  # nobody reaches 97 with two laptops' work and no method scores
@@ -960,6 +1003,7 @@ def test_the_print_action_opens_the_summary(qtbot, desk: Desk, lead, monkeypatch
     opened = []
     monkeypatch.setattr(documents, "open_documents", lambda ws, parent, kind, county=None: opened.append((ws, kind)))
     window.findChild(QAction, "print").trigger()
+    settle(qtbot, window)
     assert opened == [(desk.master, documents.SUMMARY)]
 
 
@@ -1007,6 +1051,7 @@ def test_another_master_is_accepted_only_by_its_own_warned_box(qtbot, desk: Desk
     assert not box.isChecked()
     click_box(qtbot, box)
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: dialog.merged, timeout=15000)
     assert dialog.reports[0].status == "merged", dialog.reports[0].reason
     assert [d.role for d in dialog.reports[0].enrolled] == ["master"]
