@@ -315,9 +315,10 @@ class DecisionDialog(QDialog):
     """Adjudicate an item's score for a county, or adjust a county's total; each with a
     reason, signed by the master, shown in the results and every report."""
 
-    def __init__(self, parent: QWidget | None, ws: Workspace, county: str | None = None) -> None:
+    def __init__(self, parent: QWidget | None, ws: Workspace, county: str | None = None, ops: Operations | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        self.ops = ops if ops is not None else Operations(self)  # the desk's: its writes, then the desk reads again
         self.setWindowTitle(QCoreApplication.translate("LeadWindow", "Adjudication and adjustment"))
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
@@ -366,24 +367,32 @@ class DecisionDialog(QDialog):
         adjudication = self.kind.currentData() == "adjudication"
         self.item.setEnabled(adjudication)
         county, item = str(self.county.currentData()), str(self.item.currentData())
-        row = decisions.recorded(self.ws, county, item if adjudication else None)
-        if row is None:
-            self.current.setText(QCoreApplication.translate("LeadWindow", "No decision recorded yet."))
-        else:
-            self.current.setText(QCoreApplication.translate("LeadWindow", "Recorded now: {0} — {1}").format(row[0], row[1]))
+        asked = (county, item if adjudication else None)
+
+        def show(row: tuple[str, str] | None) -> None:
+            now = (str(self.county.currentData()), str(self.item.currentData()) if self.kind.currentData() == "adjudication" else None)
+            if now != asked:  # the lead chose another meanwhile: its own answer follows
+                return
+            if row is None:
+                self.current.setText(QCoreApplication.translate("LeadWindow", "No decision recorded yet."))
+            else:
+                self.current.setText(QCoreApplication.translate("LeadWindow", "Recorded now: {0} — {1}").format(row[0], row[1]))
+
+        self.ops.query(lambda: decisions.recorded(self.ws, *asked), done=show)
 
     def _apply(self, *, withdraw: bool) -> None:
         county, item = str(self.county.currentData()), str(self.item.currentData())
         value = None if withdraw else self.value.text()
-        try:
-            if self.kind.currentData() == "adjudication":
-                decisions.adjudicate(self.ws, county, item, value, self.reason.text())
-            else:
-                decisions.adjust(self.ws, county, value, self.reason.text())
-        except (InputError, KnownDatabaseError) as exc:
-            QMessageBox.warning(self, self.windowTitle(), explain(exc))
-            return
-        self._show_current()
+        reason, adjudication = self.reason.text(), self.kind.currentData() == "adjudication"
+
+        def decide() -> Changes:
+            if adjudication:
+                decisions.adjudicate(self.ws, county, item, value, reason)
+                return Changes.of("adjudication", [(county, item)])
+            decisions.adjust(self.ws, county, value, reason)
+            return Changes.of("adjustment", [(county, "")])
+
+        self.ops.write(decide, done=lambda _changes: self._show_current())  # a refusal: said in the lead's words
 
 
 # --- the desk -------------------------------------------------------------------------------
@@ -991,8 +1000,7 @@ class LeadWindow(QMainWindow):
         if row >= 0 and self.results.item(row, 1):
             named = self.ws.campaign.county_named(self.results.item(row, 1).text())
             county = named.code if named else None
-        dialog = DecisionDialog(self, self.ws, county)
-        dialog.finished.connect(lambda _r: self.refresh())
+        dialog = DecisionDialog(self, self.ws, county, ops=self.ops)  # its writes' changes reach the desk
         dialog.open()
         return dialog
 

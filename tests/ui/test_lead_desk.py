@@ -1055,3 +1055,31 @@ def test_another_master_is_accepted_only_by_its_own_warned_box(qtbot, desk: Desk
     qtbot.waitUntil(lambda: dialog.merged, timeout=15000)
     assert dialog.reports[0].status == "merged", dialog.reports[0].reason
     assert [d.role for d in dialog.reports[0].enrolled] == ["master"]
+
+
+def test_a_decision_made_in_its_dialog_shows_in_the_results(qtbot, desk: Desk, lead, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    master = desk.master
+    imports.import_sheet(master, method_sheet(tmp_path / "third.csv", {"金安区": "80"}), "third-party")
+    window = lead(master)
+    rows = results_by_name(window)
+    window.results.setCurrentCell(rows["金安区"], 1)
+    dialog = window.decide()
+    assert dialog.county.currentText() == "金安区"
+    qtbot.waitUntil(lambda: dialog.current.text() == tr("No decision recorded yet."))
+    dialog.kind.setCurrentIndex(dialog.kind.findData("adjustment"))
+    dialog.value.setText("1.5")
+    dialog.reason.setText("年度考评加分")
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert dialog.current.text() == tr("Recorded now: {0} — {1}").format("1.5", "年度考评加分")
+    rows = results_by_name(window)
+    assert cell(window.results, rows["金安区"], "Adjustment") == "+1.50"  # the desk read it again by itself
+    assert cell(window.results, rows["金安区"], "Total") == "33.50"  # 0.4 × 80 + 1.5
+    dialog.value.setText("7x")  # refused in the lead's words; nothing changes
+    messages: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(QMessageBox, "warning", lambda _parent, _title, text: messages.append(text))
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+        settle(qtbot, window)
+    assert messages and cell(window.results, results_by_name(window)["金安区"], "Total") == "33.50"
+    dialog.reject()
