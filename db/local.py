@@ -60,7 +60,7 @@ class Identity:
 
 
 def identity(conn: Connection) -> Identity:
-    rows = dict(conn.execute(_IDENTITY).all())
+    rows: dict[str, str | None] = {str(r[0]): r[1] for r in conn.execute(_IDENTITY)}
     campaign = rows.get(CAMPAIGN) or ""
     key = conn.execute(_CAMPAIGN_KEY, {"c": campaign}).scalar() or campaign
     return Identity(rows.get(ROLE) or "", rows.get(DEVICE) or "", campaign, rows.get(INSPECTOR), key)

@@ -42,7 +42,8 @@ class Manifest:
 
     @property
     def previous(self) -> str | None:
-        return self.body.get("previous")  # type: ignore[no-any-return]
+        previous = self.body.get("previous")
+        return previous if isinstance(previous, str) else None
 
     def verify(self, public_key_der: bytes) -> bool:
         return canonical.digest(self.encoded) == self.hash and verify(public_key_der, self.signature, self.encoded)

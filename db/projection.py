@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -271,7 +272,7 @@ def _classify(heads: list[tuple[dict[str, Any], bool]], base: tuple[dict[str, An
     return Settlement("soft", tuple(changed), {k: v for k, v in merged.items() if v is not None}, False)
 
 
-def _settlement(conn: Connection, rows: list[Any]) -> Settlement:
+def _settlement(conn: Connection, rows: Sequence[Any]) -> Settlement:
     ancestry = [set(conn.execute(_ANCESTORS, {"v": r[0]}).scalars()) for r in rows]
     common = set.intersection(*ancestry)
     base = None

@@ -280,10 +280,10 @@ def compute_results(
     ranks = rank(shown)
     grades = grade(campaign.grading, shown, ranks)
     placed = {r[0]: (n, g) for r, n, g in zip(graded, ranks, grades, strict=True)}
-    results = [
-        CountyResult(code, values, absent, items, adj, total, *placed.get(code, (None, None)), missing)
-        for code, values, absent, items, adj, total, missing, _started in rows
-    ]
+    results = []
+    for code, values, without, items, adj, total, missing, _started in rows:
+        place: tuple[int | None, Grade | None] = placed.get(code, (None, None))
+        results.append(CountyResult(code, values, without, items, adj, total, place[0], place[1], missing))
     order = {c.code: i for i, c in enumerate(campaign.counties)}
     # ranked counties by rank, then the ones not started, each in the campaign's order
     return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, order[r.county]))

@@ -104,7 +104,9 @@ def _method_score(campaign: Campaign, payload: Mapping[str, Any]) -> Problem:
 def check(campaign: Campaign, reference: Campaign, entity: str, payload: dict[str, Any]) -> Problem:
     """Whether a record's values are valid in this campaign (`reference`: the campaign as
     stored, which the lead's settings are checked against)."""
-    place = lambda item_required=True: lambda: _place(campaign, reference, payload, item_required=item_required)  # noqa: E731
+    def place(item_required: bool = True) -> Callable[[], Problem]:
+        return lambda: _place(campaign, reference, payload, item_required=item_required)
+
     if entity == "score":
         return _first(place(), lambda: _inspector(campaign, reference, payload), lambda: _score(campaign, payload))
     if entity == "finding":

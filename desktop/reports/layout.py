@@ -123,14 +123,15 @@ MISSING = "□"
 
 def _glyphs() -> dict[int, int]:
     register_font()
-    return pdfmetrics.getFont(FONT).face.charToGlyph
+    glyphs: dict[int, int] = pdfmetrics.getFont(FONT).face.charToGlyph
+    return glyphs
 
 
 def footer_canvas(record_id: str, data_hash: str) -> Callable[..., canvas.Canvas]:
     """A canvas class that holds its pages back until the document is complete, then draws
     each page's footer knowing the page count ("第 3 页 共 7 页")."""
 
-    class Numbered(canvas.Canvas):
+    class Numbered(canvas.Canvas):  # type: ignore[misc]  # reportlab has no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # The CJK font from the start: no standard (unembedded) font is ever set.
             kwargs.update(initialFontName=FONT, initialFontSize=9)

@@ -62,7 +62,7 @@ def _header(doc: InspectionRecord) -> Table:
 def _chunks(text: str) -> list[str]:
     """A text in pieces a page can hold: at most CHUNK characters and CHUNK_LINES lines,
     cut at a line break where there is one."""
-    pieces = []
+    pieces: list[str] = []
     while True:
         lines = text.split("\n")
         if len(text) <= CHUNK and len(lines) <= CHUNK_LINES:

@@ -91,7 +91,7 @@ def sign_pdf(pdf: bytes, key: ec.EllipticCurvePrivateKey, who: SignerInfo, *, re
         key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     signer = signers.SimpleSigner(
-        signing_cert=asn1_cert, signing_key=asn1_key, cert_registry=SimpleCertificateStore.from_certs([asn1_cert])
+        signing_cert=asn1_cert, signing_key=asn1_key, cert_registry=SimpleCertificateStore.from_certs([asn1_cert]),  # type: ignore[no-untyped-call]
     )
     short = who.device_id.split("-")[0]
     stamp = TextStampStyle(stamp_text=f"Digitally signed (PAdES)\nDevice: {short}\nSigned at: %(ts)s", border_width=1)

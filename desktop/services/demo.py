@@ -148,8 +148,8 @@ def _write_documents(job: tuple[Path, Path, str | None]) -> list[Path]:
         if county is None:
             wanted: list[tuple[str, County | None]] = [(documents.SUMMARY, None)]
         else:
-            place = ws.campaign.county(county)
-            wanted = [(documents.RECORD, place), (documents.PROBLEMS, place)]
+            this = ws.campaign.county(county)
+            wanted = [(documents.RECORD, this), (documents.PROBLEMS, this)]
         written = []
         for kind, place in wanted:
             document = documents.build(ws, kind, place)

@@ -181,7 +181,7 @@ def _problems(ws: Workspace, conn: Connection, county: County, scope: list[str] 
     entries = [e for e in rectification.board(ws, county=county.code) if not scope or e.inspector in scope]
     out = []
     for e in entries:
-        status = OVERDUE if e.overdue(today) else STATUS.get(e.status, e.status)
+        status = OVERDUE if e.overdue(today) else STATUS.get(ProblemStatus(e.status), e.status)
         node = ws.campaign.indicator_set.find(e.item)
         out.append(model.ProblemRow(
             e.item, node.name if node else "", e.description, SEVERITY.get(e.severity, e.severity),

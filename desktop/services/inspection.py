@@ -136,9 +136,9 @@ def _inspector(ws: Workspace) -> str:
 
 def county_status(ws: Workspace, county: str) -> CountyStatus:
     who = _inspector(ws)
-    status: dict[str, dict[str, object]] = {}
+    status: dict[str, dict[str, Any]] = {}
 
-    def entry(item: str) -> dict[str, object]:
+    def entry(item: str) -> dict[str, Any]:
         return status.setdefault(item, {"score": None, "modes": set(), "problems": 0, "evidence": 0})
 
     with ws.read() as conn:
@@ -149,7 +149,7 @@ def county_status(ws: Workspace, county: str) -> CountyStatus:
             text("SELECT item, mode, text, status FROM current_finding WHERE county = :c AND inspector = :i"), args
         ):
             if body or state != FindingStatus.UNCHECKED:
-                entry(item)["modes"].add(InspectionMode(mode))  # type: ignore[attr-defined]
+                entry(item)["modes"].add(InspectionMode(mode))
         for item, count in conn.execute(
             text("SELECT item, count(*) FROM current_problem WHERE county = :c AND inspector = :i GROUP BY item"), args
         ):
@@ -159,7 +159,7 @@ def county_status(ws: Workspace, county: str) -> CountyStatus:
         ):
             entry(item)["evidence"] = count
     return CountyStatus({
-        code: ItemStatus(v["score"], frozenset(v["modes"]), v["problems"], v["evidence"])  # type: ignore[arg-type]
+        code: ItemStatus(v["score"], frozenset(v["modes"]), v["problems"], v["evidence"])
         for code, v in status.items()
     })
 
@@ -309,7 +309,7 @@ class Edits:
         current = versions.current_payload(self.conn, record_id)
         created = current[0].get("created_at") if current else None
         status = current[0].get("status", "open") if current else "open"
-        stepped = {k: current[0][k] for k in ("evidence", "account", "reason") if k in current[0]} if current else {}  # its last step's
+        stepped: dict[str, Any] = {k: current[0][k] for k in ("evidence", "account", "reason") if k in current[0]} if current else {}
         versions.put(
             self.conn, self.signer, entity="problem", record_id=record_id,
             payload={
@@ -662,6 +662,24 @@ def set_caption(ws: Workspace, record_id: str, caption: str) -> bool:
 def blob_bytes(ws: Workspace, sha: str) -> bytes:
     with ws.read() as conn:
         return b"".join(blobs.read(conn, sha))
+
+
+def blob_to_file(ws: Workspace, sha: str, target: Path, *, progress: Callable[[int], None] | None = None) -> int:
+    """A blob's bytes written to `target` a piece at a time (a 512 MB video is never held
+    whole); `progress(bytes so far)` after each piece may raise to stop, and then the partial
+    file is removed. Returns the bytes written."""
+    written = 0
+    try:
+        with ws.read() as conn, target.open("wb") as out:
+            for chunk in blobs.read(conn, sha):
+                out.write(chunk)
+                written += len(chunk)
+                if progress is not None:
+                    progress(written)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return written
 
 
 def thumbnail(ws: Workspace, sha: str, size: int = THUMBNAIL_SIZE) -> bytes | None:

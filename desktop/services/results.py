@@ -90,7 +90,8 @@ def county_detail(ws: Workspace, county: str) -> dict[str, ItemDetail]:
             r[0]: (Decimal(r[1]), r[2])
             for r in conn.execute(text("SELECT item, score, reason FROM current_adjudication WHERE county = :c"), args)
         }
-        problems = dict(conn.execute(text("SELECT item, count(*) FROM current_problem WHERE county = :c GROUP BY item"), args).all())
+        counted = conn.execute(text("SELECT item, count(*) FROM current_problem WHERE county = :c GROUP BY item"), args)
+        problems: dict[str, int] = {item: int(n) for item, n in counted}
     out = {}
     for node in ws.campaign.indicator_set.items:
         adjudicated = adjudications.get(node.code)
