@@ -18,14 +18,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db.location import is_url, location
 from desktop import paths
+from desktop.ui import preferences
+from desktop.ui.preferences import Preferences
 
 SCREENSHOT_SIZE = (1366, 768)
-LANGUAGES = ("zh_CN", "en")
+LANGUAGES = preferences.LANGUAGES
 
 
 def settings() -> QSettings:
-    """The user's settings, an INI file in the config folder (tests get their own)."""
-    return QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    """The preferences' store (kept for callers that need the QSettings itself)."""
+    return preferences.store()
 
 
 # Windows' own UI font for Chinese, hinted for small screens; the bundled one elsewhere (PDFs
@@ -87,8 +89,7 @@ def application(argv: list[str] | None = None) -> QApplication:
             font = QFont(family, 10)
             app.setFont(font)
         sys.excepthook = _unexpected
-        language = str(settings().value("language", "zh_CN"))
-        _install_translators(app, language if language in LANGUAGES else "zh_CN")
+        _install_translators(app, Preferences().language)
         app.setProperty("yanshou_ready", True)
     return app
 
@@ -199,15 +200,15 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
     from desktop.ui.setup import first_run
 
     app = application()
-    store = settings()
+    prefs = Preferences()
     if database is None:
-        last = store.value("last_database")
-        if last and (is_url(str(last)) or Path(str(last)).exists()):
-            database = location(str(last))
+        last = prefs.last_database
+        if last and (is_url(last) or Path(last).exists()):
+            database = location(last)
         elif paths.default_database().exists():
             database = paths.default_database()
         else:
-            database = first_run(store)
+            database = first_run(prefs)
             if database is None:
                 return 0
     lock = DatabaseLock(database) if isinstance(database, Path) else None
@@ -229,7 +230,7 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
             if lock is not None:
                 lock.release()
             return 2
-    store.setValue("last_database", remembered(database))
+    prefs.remember_database(database)
     if ws.identity.role == "master":  # the lead's desk (and its charts) loads only for a master
         from desktop.ui.lead import desk_or_field
 
@@ -248,7 +249,10 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
             ok = window.grab().save(str(screenshot))
             window.close()
             return 0 if ok else 1
-        window.show()
+        if prefs.keep_window(window, "desk" if ws.identity.role == "master" else "field"):
+            window.show()
+        else:
+            window.showMaximized()
         window.show_first()
         QTimer.singleShot(0, window.raise_)
         if isinstance(database, Path):
@@ -284,10 +288,4 @@ def _sweep_handed_off() -> None:
     handoff.sweep()
 
 
-def remembered(database: Path | str) -> str:
-    """What the settings keep of the database opened: a path, or a URL without its password."""
-    if isinstance(database, Path):
-        return str(database)
-    from db.postgres import without_password
-
-    return without_password(database)
+remembered = preferences.remembered

@@ -567,6 +567,7 @@ class LeadWindow(QMainWindow):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("history-split")  # kept as the lead left it (preferences)
         self.batches = _table(
             [
                 QCoreApplication.translate("LeadWindow", "When"),
@@ -597,6 +598,7 @@ class LeadWindow(QMainWindow):
         self.conflict_hint.setWordWrap(True)
         layout.addWidget(self.conflict_hint)
         splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("conflicts-split")  # kept as the lead left it (preferences)
         self.conflict_list = _table(
             [
                 QCoreApplication.translate("LeadWindow", "Conflict"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -31,6 +30,7 @@ from desktop import paths
 from desktop.core.errors import InputError
 from desktop.services.workspace import create, open_workspace
 from desktop.ui.messages import explain
+from desktop.ui.preferences import Preferences
 
 
 class SetupDialog(QDialog):
@@ -154,11 +154,10 @@ def _connect_or_create(url: str, campaign: Path | None) -> None:
         create(url, role="master", campaign_file=campaign).close()
 
 
-def first_run(store: QSettings) -> Path | str | None:
-    from desktop.ui.app import remembered
-
+def first_run(prefs: Preferences) -> Path | str | None:
+    """The first start: the set-up dialog; the database it made is remembered."""
     dialog = SetupDialog()
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.created is None:
         return None
-    store.setValue("last_database", remembered(dialog.created))
+    prefs.remember_database(dialog.created)
     return dialog.created

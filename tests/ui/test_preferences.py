@@ -1,0 +1,61 @@
+"""The user's preferences: one typed module; a window opens as it was left."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
+
+from desktop.ui.preferences import Preferences
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's, on show()
+
+
+def prefs(tmp_path: Path) -> Preferences:
+    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def test_values_read_as_their_type_and_a_bad_one_as_the_default(tmp_path: Path) -> None:
+    p = prefs(tmp_path)
+    assert p.language == "zh_CN" and p.last_database == ""
+    p.language = "en"
+    p.remember_database("postgresql://lead:secret@server/master")
+    again = prefs(tmp_path)
+    assert again.language == "en"
+    assert "secret" not in again.last_database and again.last_database.endswith("@server/master")
+    again.settings.setValue("language", "klingon")  # an INI edited by hand
+    assert again.language == "zh_CN"
+
+
+def test_the_inspectors_place_is_remembered_per_database(tmp_path: Path) -> None:
+    p = prefs(tmp_path)
+    p.remember_place(tmp_path / "a.db", "341502", "2.3.2")
+    assert p.last_place(tmp_path / "a.db") == ("341502", "2.3.2")
+    assert p.last_place(tmp_path / "b.db") is None
+
+
+def test_a_window_opens_as_it_was_left(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def window() -> tuple[QMainWindow, QSplitter]:
+        w = QMainWindow()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("tree-split")
+        splitter.addWidget(QLabel("tree"))
+        splitter.addWidget(QLabel("item"))
+        w.setCentralWidget(splitter)
+        qtbot.addWidget(w)
+        return w, splitter
+
+    first, split = window()
+    assert not prefs(tmp_path).keep_window(first, "field")  # nothing kept yet: the caller maximizes
+    first.resize(700, 500)  # within the offscreen test screen (800 wide)
+    first.show()
+    split.setSizes([200, 500])
+    sizes = split.sizes()
+    first.close()
+    second, split2 = window()
+    assert prefs(tmp_path).keep_window(second, "field")
+    second.show()
+    assert (second.width(), second.height()) == (700, 500)
+    assert split2.sizes() == sizes
