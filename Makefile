@@ -23,7 +23,7 @@ resources/translations/%.qm: resources/translations/%.ts $(STAMP)
 
 # After changing UI strings: collect them into the .ts files (existing translations are kept).
 translations: $(STAMP)
-	$(BIN)/pyside6-lupdate -no-obsolete desktop/ui/*.py $(foreach t,$(TS),-ts $(t))
+	$(BIN)/pyside6-lupdate -no-obsolete $(shell find desktop/ui -name "*.py") $(foreach t,$(TS),-ts $(t))
 
 run: $(STAMP) $(QM)
 	$(BIN)/yanshou

@@ -42,7 +42,7 @@ def test_the_translation_file_knows_every_string_of_the_code(tmp_path: Path) -> 
     lupdate = Path(found)
     fresh = tmp_path / "fresh.ts"
     shutil.copy(TS, fresh)
-    sources = sorted(str(p) for p in (ROOT / "desktop" / "ui").glob("*.py"))
+    sources = sorted(str(p) for p in (ROOT / "desktop" / "ui").rglob("*.py"))  # the lead/ package too
     subprocess.run([str(lupdate), "-no-obsolete", "-silent", *sources, "-ts", str(fresh)], check=True, capture_output=True)
     assert set(_messages(fresh)) == set(_messages(TS))
 

@@ -4,19 +4,19 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="51"/>
-        <location filename="../../desktop/ui/app.py" line="101"/>
-        <location filename="../../desktop/ui/app.py" line="218"/>
+        <location filename="../../desktop/ui/app.py" line="53"/>
+        <location filename="../../desktop/ui/app.py" line="102"/>
+        <location filename="../../desktop/ui/app.py" line="219"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="102"/>
+        <location filename="../../desktop/ui/app.py" line="103"/>
         <source>{0} is an export. The team lead merges exports on the master&apos;s desk; on a laptop, use &apos;yanshou merge&apos; with the master&apos;s export.</source>
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="219"/>
+        <location filename="../../desktop/ui/app.py" line="220"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -275,82 +275,82 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="132"/>
+        <location filename="../../desktop/ui/evidence.py" line="135"/>
         <source>Drop photos or documents here</source>
         <translation>将照片或文件拖到此处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="137"/>
+        <location filename="../../desktop/ui/evidence.py" line="140"/>
         <source>Attach…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="140"/>
+        <location filename="../../desktop/ui/evidence.py" line="143"/>
         <source>Caption…</source>
         <translation>说明…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="142"/>
+        <location filename="../../desktop/ui/evidence.py" line="145"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="144"/>
+        <location filename="../../desktop/ui/evidence.py" line="147"/>
         <source>Attach files; or drop them here, or paste (Ctrl+V) files or a picture</source>
         <translation>添加文件；也可将文件拖到此处，或粘贴（Ctrl+V）文件或图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="146"/>
+        <location filename="../../desktop/ui/evidence.py" line="149"/>
         <source>Take photo…</source>
         <translation>拍照…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="148"/>
+        <location filename="../../desktop/ui/evidence.py" line="151"/>
         <source>Take a photo with the computer&apos;s camera; it is attached to this item and mode</source>
         <translation>用电脑摄像头拍照，照片附到本项的当前检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="164"/>
+        <location filename="../../desktop/ui/evidence.py" line="167"/>
         <source>Evidence ({0})</source>
         <translation>证据（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="170"/>
+        <location filename="../../desktop/ui/evidence.py" line="173"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="170"/>
+        <location filename="../../desktop/ui/evidence.py" line="173"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="172"/>
+        <location filename="../../desktop/ui/evidence.py" line="175"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="188"/>
+        <location filename="../../desktop/ui/evidence.py" line="191"/>
         <source>Attach evidence</source>
         <translation>添加证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="190"/>
+        <location filename="../../desktop/ui/evidence.py" line="193"/>
         <source>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
         <translation>照片和文件 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="199"/>
+        <location filename="../../desktop/ui/evidence.py" line="202"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="199"/>
+        <location filename="../../desktop/ui/evidence.py" line="202"/>
         <source>What the picture or document shows:</source>
         <translation>照片或文件的内容说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="230"/>
+        <location filename="../../desktop/ui/evidence.py" line="235"/>
         <source>pasted</source>
         <translation>粘贴</translation>
     </message>
@@ -358,92 +358,102 @@
 <context>
     <name>EvidenceViewer</name>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="45"/>
+        <location filename="../../desktop/ui/viewer.py" line="73"/>
         <source>Save the file (it is not opened from Yanshou)</source>
         <translation>保存文件（此类文件不在验收程序中打开）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="51"/>
+        <location filename="../../desktop/ui/viewer.py" line="63"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="65"/>
+        <location filename="../../desktop/ui/viewer.py" line="129"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="65"/>
+        <location filename="../../desktop/ui/viewer.py" line="129"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="67"/>
+        <location filename="../../desktop/ui/viewer.py" line="131"/>
         <source>place {0}</source>
         <translation>位置 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="68"/>
+        <location filename="../../desktop/ui/viewer.py" line="132"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="81"/>
+        <location filename="../../desktop/ui/viewer.py" line="142"/>
         <source>Open in another program</source>
         <translation>用其他程序打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="81"/>
+        <location filename="../../desktop/ui/viewer.py" line="142"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="104"/>
+        <location filename="../../desktop/ui/viewer.py" line="146"/>
+        <source>Loading…</source>
+        <translation>正在载入…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/viewer.py" line="163"/>
+        <source>Loading… {0} %</source>
+        <translation>正在载入… {0} %</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/viewer.py" line="203"/>
         <source>This picture cannot be shown; open it in another program.</source>
         <translation>无法显示此图片，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="108"/>
+        <location filename="../../desktop/ui/viewer.py" line="207"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="109"/>
+        <location filename="../../desktop/ui/viewer.py" line="208"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="110"/>
+        <location filename="../../desktop/ui/viewer.py" line="209"/>
         <source>Fit</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="111"/>
+        <location filename="../../desktop/ui/viewer.py" line="210"/>
         <source>Actual size</source>
         <translation>实际大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="112"/>
+        <location filename="../../desktop/ui/viewer.py" line="211"/>
         <source>Rotate</source>
         <translation>旋转</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="153"/>
+        <location filename="../../desktop/ui/viewer.py" line="251"/>
         <source>This PDF cannot be shown; open it in another program.</source>
         <translation>无法显示此PDF文件，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="163"/>
+        <location filename="../../desktop/ui/viewer.py" line="261"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="164"/>
+        <location filename="../../desktop/ui/viewer.py" line="262"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="176"/>
+        <location filename="../../desktop/ui/viewer.py" line="275"/>
         <source>Page {0} of {1}</source>
         <translation>第 {0} 页，共 {1} 页</translation>
     </message>
@@ -451,32 +461,32 @@
 <context>
     <name>InboxPanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="298"/>
+        <location filename="../../desktop/ui/evidence.py" line="303"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="301"/>
+        <location filename="../../desktop/ui/evidence.py" line="306"/>
         <source>To this item</source>
         <translation>放到本项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="303"/>
+        <location filename="../../desktop/ui/evidence.py" line="308"/>
         <source>Put the selected photos under the current item, in the current mode</source>
         <translation>将选中的照片放到当前指标、当前检查方式下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="305"/>
+        <location filename="../../desktop/ui/evidence.py" line="310"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="317"/>
+        <location filename="../../desktop/ui/evidence.py" line="322"/>
         <source>Photo inbox ({0}): drag photos onto an item of the tree</source>
         <translation>照片收件箱（{0}）：将照片拖到左侧指标上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="325"/>
+        <location filename="../../desktop/ui/evidence.py" line="330"/>
         <source>Import a folder of photos</source>
         <translation>导入照片文件夹</translation>
     </message>
@@ -522,73 +532,73 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="210"/>
+        <location filename="../../desktop/ui/item_view.py" line="213"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="215"/>
+        <location filename="../../desktop/ui/item_view.py" line="218"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="229"/>
+        <location filename="../../desktop/ui/item_view.py" line="232"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="232"/>
-        <location filename="../../desktop/ui/item_view.py" line="289"/>
+        <location filename="../../desktop/ui/item_view.py" line="235"/>
+        <location filename="../../desktop/ui/item_view.py" line="294"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="242"/>
+        <location filename="../../desktop/ui/item_view.py" line="245"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="246"/>
+        <location filename="../../desktop/ui/item_view.py" line="249"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="249"/>
+        <location filename="../../desktop/ui/item_view.py" line="252"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="265"/>
+        <location filename="../../desktop/ui/item_view.py" line="268"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="265"/>
+        <location filename="../../desktop/ui/item_view.py" line="268"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="265"/>
+        <location filename="../../desktop/ui/item_view.py" line="268"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="265"/>
+        <location filename="../../desktop/ui/item_view.py" line="268"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="289"/>
+        <location filename="../../desktop/ui/item_view.py" line="294"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="310"/>
+        <location filename="../../desktop/ui/item_view.py" line="315"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="318"/>
+        <location filename="../../desktop/ui/item_view.py" line="323"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -596,8 +606,8 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="138"/>
         <location filename="../../desktop/ui/labels.py" line="26"/>
+        <location filename="../../desktop/ui/charts.py" line="138"/>
         <source>, </source>
         <translation>、</translation>
     </message>
@@ -635,213 +645,213 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="66"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="39"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="67"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="40"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="68"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="41"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="69"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="42"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="148"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="121"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="151"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="124"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="92"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="65"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="72"/>
-        <location filename="../../desktop/ui/lead.py" line="93"/>
+        <location filename="../../desktop/ui/board.py" line="73"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="66"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="94"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="67"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="95"/>
-        <location filename="../../desktop/ui/lead.py" line="973"/>
-        <location filename="../../desktop/ui/lead.py" line="983"/>
+        <location filename="../../desktop/ui/lead/window.py" line="671"/>
+        <location filename="../../desktop/ui/lead/window.py" line="681"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="68"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="96"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="69"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="97"/>
-        <location filename="../../desktop/ui/lead.py" line="564"/>
+        <location filename="../../desktop/ui/lead/window.py" line="234"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="70"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="98"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="71"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="99"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="72"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="100"/>
-        <location filename="../../desktop/ui/lead.py" line="410"/>
-        <location filename="../../desktop/ui/lead.py" line="565"/>
-        <location filename="../../desktop/ui/lead.py" line="892"/>
+        <location filename="../../desktop/ui/lead/window.py" line="79"/>
+        <location filename="../../desktop/ui/lead/window.py" line="235"/>
+        <location filename="../../desktop/ui/lead/window.py" line="589"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="73"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="101"/>
-        <location filename="../../desktop/ui/lead.py" line="346"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="62"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="74"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="166"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="139"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="194"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="167"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="195"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="168"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="208"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="181"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="113"/>
-        <location filename="../../desktop/ui/lead.py" line="258"/>
-        <location filename="../../desktop/ui/lead.py" line="863"/>
+        <location filename="../../desktop/ui/lead/window.py" line="557"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="86"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="231"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="110"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="83"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="243"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="216"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="249"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="222"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="257"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="230"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="283"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="256"/>
         <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
         <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="319"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="35"/>
         <source>Adjudication and adjustment</source>
         <translation>裁定与调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="332"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="48"/>
         <source>Adjudicate an item&apos;s score</source>
         <translation>裁定指标得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="333"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="49"/>
         <source>Adjust the county&apos;s total</source>
         <translation>调整县区总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="334"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="50"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="342"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="58"/>
         <source>Score or change</source>
         <translation>得分或调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="345"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="61"/>
         <source>Why (it is printed with the result)</source>
         <translation>理由（将随结果打印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="352"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="68"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="354"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="70"/>
         <source>Withdraw</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="369"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="90"/>
         <source>No decision recorded yet.</source>
         <translation>尚无记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="371"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="92"/>
         <source>Recorded now: {0} — {1}</source>
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="396"/>
+        <location filename="../../desktop/ui/lead/window.py" line="63"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="519"/>
+        <location filename="../../desktop/ui/lead/window.py" line="188"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="70"/>
+        <location filename="../../desktop/ui/board.py" line="71"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="45"/>
+        <location filename="../../desktop/ui/lead/window.py" line="189"/>
+        <location filename="../../desktop/ui/lead/window.py" line="262"/>
+        <location filename="../../desktop/ui/lead/window.py" line="289"/>
         <location filename="../../desktop/ui/import_dialog.py" line="116"/>
         <location filename="../../desktop/ui/import_dialog.py" line="132"/>
-        <location filename="../../desktop/ui/lead.py" line="329"/>
-        <location filename="../../desktop/ui/lead.py" line="520"/>
-        <location filename="../../desktop/ui/lead.py" line="591"/>
-        <location filename="../../desktop/ui/lead.py" line="618"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
@@ -917,7 +927,7 @@
         <translation>已导入{0}：{1} 行，{2} 个县区 — 替换 {3} 个得分，{4} 个不变，{5} 个新增。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="73"/>
+        <location filename="../../desktop/ui/board.py" line="74"/>
         <location filename="../../desktop/ui/import_dialog.py" line="171"/>
         <location filename="../../desktop/ui/import_dialog.py" line="191"/>
         <source>Problem</source>
@@ -934,268 +944,268 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="523"/>
+        <location filename="../../desktop/ui/lead/window.py" line="192"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="524"/>
+        <location filename="../../desktop/ui/lead/window.py" line="193"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="406"/>
+        <location filename="../../desktop/ui/lead/window.py" line="75"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="408"/>
+        <location filename="../../desktop/ui/lead/window.py" line="77"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="175"/>
-        <location filename="../../desktop/ui/lead.py" line="412"/>
-        <location filename="../../desktop/ui/lead.py" line="701"/>
+        <location filename="../../desktop/ui/board.py" line="176"/>
+        <location filename="../../desktop/ui/lead/window.py" line="81"/>
+        <location filename="../../desktop/ui/lead/window.py" line="373"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="415"/>
+        <location filename="../../desktop/ui/lead/window.py" line="84"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="416"/>
+        <location filename="../../desktop/ui/lead/window.py" line="85"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="418"/>
+        <location filename="../../desktop/ui/lead/window.py" line="87"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="422"/>
+        <location filename="../../desktop/ui/lead/window.py" line="91"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="424"/>
+        <location filename="../../desktop/ui/lead/window.py" line="93"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="425"/>
+        <location filename="../../desktop/ui/lead/window.py" line="94"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="428"/>
+        <location filename="../../desktop/ui/lead/window.py" line="97"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="431"/>
+        <location filename="../../desktop/ui/lead/window.py" line="100"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="433"/>
+        <location filename="../../desktop/ui/lead/window.py" line="102"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="436"/>
+        <location filename="../../desktop/ui/lead/window.py" line="105"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="439"/>
+        <location filename="../../desktop/ui/lead/window.py" line="108"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="441"/>
+        <location filename="../../desktop/ui/lead/window.py" line="110"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="449"/>
+        <location filename="../../desktop/ui/lead/window.py" line="118"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="458"/>
+        <location filename="../../desktop/ui/lead/window.py" line="127"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="589"/>
+        <location filename="../../desktop/ui/lead/window.py" line="260"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="560"/>
-        <location filename="../../desktop/ui/lead.py" line="590"/>
+        <location filename="../../desktop/ui/lead/window.py" line="230"/>
+        <location filename="../../desktop/ui/lead/window.py" line="261"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="224"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="197"/>
         <source>Cancelled: nothing was merged; the master is exactly as it was before.</source>
         <translation>已取消：未合并任何内容，主库与合并前完全相同。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="265"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="238"/>
         <source>ANOTHER MASTER: it will have the lead&apos;s powers (scores, decisions, settings)</source>
         <translation>另一个汇总库：接受后它将拥有组长的权限（评分、裁定、设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="270"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="243"/>
         <source>a second laptop of this inspector: check with them that it is theirs</source>
         <translation>该检查员的第二台电脑：请与本人核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="287"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="260"/>
         <source>This report is kept under Merge history.</source>
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="71"/>
-        <location filename="../../desktop/ui/lead.py" line="339"/>
-        <location filename="../../desktop/ui/lead.py" line="592"/>
+        <location filename="../../desktop/ui/board.py" line="72"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="55"/>
+        <location filename="../../desktop/ui/lead/window.py" line="263"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="417"/>
+        <location filename="../../desktop/ui/lead/window.py" line="86"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="443"/>
+        <location filename="../../desktop/ui/lead/window.py" line="112"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="446"/>
+        <location filename="../../desktop/ui/lead/window.py" line="115"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="456"/>
+        <location filename="../../desktop/ui/lead/window.py" line="125"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="473"/>
+        <location filename="../../desktop/ui/lead/window.py" line="142"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="476"/>
+        <location filename="../../desktop/ui/lead/window.py" line="145"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="482"/>
+        <location filename="../../desktop/ui/lead/window.py" line="151"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="522"/>
+        <location filename="../../desktop/ui/lead/window.py" line="191"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="525"/>
+        <location filename="../../desktop/ui/lead/window.py" line="194"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="550"/>
+        <location filename="../../desktop/ui/lead/window.py" line="219"/>
         <source>Every merge and dry run is kept in the master database. Choose one to see its report.</source>
         <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="89"/>
-        <location filename="../../desktop/ui/lead.py" line="559"/>
+        <location filename="../../desktop/ui/board.py" line="90"/>
+        <location filename="../../desktop/ui/lead/window.py" line="229"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="561"/>
+        <location filename="../../desktop/ui/lead/window.py" line="231"/>
         <source>Files</source>
         <translation>文件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="562"/>
+        <location filename="../../desktop/ui/lead/window.py" line="232"/>
         <source>Merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="563"/>
+        <location filename="../../desktop/ui/lead/window.py" line="233"/>
         <source>Refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="593"/>
+        <location filename="../../desktop/ui/lead/window.py" line="264"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="594"/>
+        <location filename="../../desktop/ui/lead/window.py" line="265"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="632"/>
+        <location filename="../../desktop/ui/lead/window.py" line="303"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="633"/>
+        <location filename="../../desktop/ui/lead/window.py" line="304"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="634"/>
+        <location filename="../../desktop/ui/lead/window.py" line="305"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="635"/>
+        <location filename="../../desktop/ui/lead/window.py" line="306"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="661"/>
+        <location filename="../../desktop/ui/lead/window.py" line="333"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="666"/>
+        <location filename="../../desktop/ui/lead/window.py" line="338"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="668"/>
+        <location filename="../../desktop/ui/lead/window.py" line="340"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="674"/>
+        <location filename="../../desktop/ui/lead/window.py" line="346"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="676"/>
+        <location filename="../../desktop/ui/lead/window.py" line="348"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="684"/>
+        <location filename="../../desktop/ui/lead/window.py" line="356"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
@@ -1295,83 +1305,83 @@
         <translation>退回整改的理由？（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="44"/>
+        <location filename="../../desktop/ui/board.py" line="45"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="47"/>
+        <location filename="../../desktop/ui/board.py" line="48"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="54"/>
-        <location filename="../../desktop/ui/lead.py" line="757"/>
+        <location filename="../../desktop/ui/board.py" line="55"/>
+        <location filename="../../desktop/ui/lead/window.py" line="429"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="77"/>
+        <location filename="../../desktop/ui/board.py" line="78"/>
         <source>Rectification evidence</source>
         <translation>整改佐证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="85"/>
+        <location filename="../../desktop/ui/board.py" line="86"/>
         <source>History of the selected problem</source>
         <translation>所选问题的整改经过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="90"/>
+        <location filename="../../desktop/ui/board.py" line="91"/>
         <source>Step</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="91"/>
+        <location filename="../../desktop/ui/board.py" line="92"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="92"/>
+        <location filename="../../desktop/ui/board.py" line="93"/>
         <source>On what</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="209"/>
+        <location filename="../../desktop/ui/board.py" line="215"/>
         <source>{0} files</source>
         <translation>{0} 份文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="211"/>
+        <location filename="../../desktop/ui/board.py" line="217"/>
         <source>written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="213"/>
+        <location filename="../../desktop/ui/board.py" line="219"/>
         <source>reopened: {0}</source>
         <translation>已退回：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="74"/>
+        <location filename="../../desktop/ui/board.py" line="75"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="75"/>
+        <location filename="../../desktop/ui/board.py" line="76"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="76"/>
+        <location filename="../../desktop/ui/board.py" line="77"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="699"/>
+        <location filename="../../desktop/ui/lead/window.py" line="371"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="145"/>
+        <location filename="../../desktop/ui/board.py" line="146"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
@@ -1381,127 +1391,127 @@
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="717"/>
+        <location filename="../../desktop/ui/lead/window.py" line="389"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="719"/>
+        <location filename="../../desktop/ui/lead/window.py" line="391"/>
         <source>overdue by {0} days</source>
         <translation>已逾期 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="721"/>
+        <location filename="../../desktop/ui/lead/window.py" line="393"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="723"/>
+        <location filename="../../desktop/ui/lead/window.py" line="395"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="725"/>
+        <location filename="../../desktop/ui/lead/window.py" line="397"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="728"/>
+        <location filename="../../desktop/ui/lead/window.py" line="400"/>
         <source>{0} of {1} counties</source>
         <translation>{0}/{1} 个县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="730"/>
+        <location filename="../../desktop/ui/lead/window.py" line="402"/>
         <source>{0} of {1} problems rectified</source>
         <translation>已整改 {0}/{1} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="874"/>
+        <location filename="../../desktop/ui/lead/window.py" line="568"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="876"/>
+        <location filename="../../desktop/ui/lead/window.py" line="570"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="818"/>
+        <location filename="../../desktop/ui/lead/window.py" line="512"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="825"/>
+        <location filename="../../desktop/ui/lead/window.py" line="519"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="830"/>
+        <location filename="../../desktop/ui/lead/window.py" line="524"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="830"/>
+        <location filename="../../desktop/ui/lead/window.py" line="524"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="856"/>
+        <location filename="../../desktop/ui/lead/window.py" line="550"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="857"/>
+        <location filename="../../desktop/ui/lead/window.py" line="551"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="881"/>
+        <location filename="../../desktop/ui/lead/window.py" line="575"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="908"/>
+        <location filename="../../desktop/ui/lead/window.py" line="607"/>
         <source>dry run</source>
         <translation>预检</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="908"/>
+        <location filename="../../desktop/ui/lead/window.py" line="607"/>
         <source>merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="935"/>
+        <location filename="../../desktop/ui/lead/window.py" line="634"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="937"/>
+        <location filename="../../desktop/ui/lead/window.py" line="636"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="951"/>
+        <location filename="../../desktop/ui/lead/window.py" line="650"/>
         <source>No exports (.yanshou or .db files) in {0}.</source>
         <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="944"/>
+        <location filename="../../desktop/ui/lead/window.py" line="643"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="975"/>
+        <location filename="../../desktop/ui/lead/window.py" line="673"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="989"/>
+        <location filename="../../desktop/ui/lead/window.py" line="687"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead.py" line="991"/>
+        <location filename="../../desktop/ui/lead/window.py" line="689"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1509,251 +1519,251 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="78"/>
+        <location filename="../../desktop/ui/main_window.py" line="95"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="95"/>
+        <location filename="../../desktop/ui/main_window.py" line="150"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="158"/>
+        <location filename="../../desktop/ui/main_window.py" line="213"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="173"/>
+        <location filename="../../desktop/ui/main_window.py" line="236"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="181"/>
+        <location filename="../../desktop/ui/main_window.py" line="244"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <location filename="../../desktop/ui/main_window.py" line="248"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="186"/>
+        <location filename="../../desktop/ui/main_window.py" line="249"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="187"/>
+        <location filename="../../desktop/ui/main_window.py" line="250"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="188"/>
+        <location filename="../../desktop/ui/main_window.py" line="251"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="220"/>
+        <location filename="../../desktop/ui/main_window.py" line="283"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="221"/>
-        <location filename="../../desktop/ui/main_window.py" line="644"/>
-        <location filename="../../desktop/ui/main_window.py" line="661"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="910"/>
+        <location filename="../../desktop/ui/main_window.py" line="926"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="241"/>
+        <location filename="../../desktop/ui/main_window.py" line="304"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="305"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="244"/>
+        <location filename="../../desktop/ui/main_window.py" line="310"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="276"/>
+        <location filename="../../desktop/ui/main_window.py" line="341"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="280"/>
+        <location filename="../../desktop/ui/main_window.py" line="345"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="283"/>
+        <location filename="../../desktop/ui/main_window.py" line="348"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="354"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291"/>
+        <location filename="../../desktop/ui/main_window.py" line="356"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <location filename="../../desktop/ui/main_window.py" line="361"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="305"/>
+        <location filename="../../desktop/ui/main_window.py" line="370"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="309"/>
+        <location filename="../../desktop/ui/main_window.py" line="374"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="313"/>
+        <location filename="../../desktop/ui/main_window.py" line="378"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="318"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="420"/>
+        <location filename="../../desktop/ui/main_window.py" line="601"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="423"/>
+        <location filename="../../desktop/ui/main_window.py" line="604"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="426"/>
+        <location filename="../../desktop/ui/main_window.py" line="607"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="429"/>
+        <location filename="../../desktop/ui/main_window.py" line="610"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="444"/>
+        <location filename="../../desktop/ui/main_window.py" line="668"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="461"/>
-        <location filename="../../desktop/ui/main_window.py" line="490"/>
+        <location filename="../../desktop/ui/main_window.py" line="687"/>
+        <location filename="../../desktop/ui/main_window.py" line="728"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="500"/>
+        <location filename="../../desktop/ui/main_window.py" line="749"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="502"/>
+        <location filename="../../desktop/ui/main_window.py" line="751"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="506"/>
+        <location filename="../../desktop/ui/main_window.py" line="755"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="507"/>
+        <location filename="../../desktop/ui/main_window.py" line="756"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="519"/>
-        <location filename="../../desktop/ui/main_window.py" line="562"/>
+        <location filename="../../desktop/ui/main_window.py" line="768"/>
+        <location filename="../../desktop/ui/main_window.py" line="816"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="519"/>
+        <location filename="../../desktop/ui/main_window.py" line="768"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="581"/>
+        <location filename="../../desktop/ui/main_window.py" line="835"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="587"/>
+        <location filename="../../desktop/ui/main_window.py" line="840"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="631"/>
+        <location filename="../../desktop/ui/main_window.py" line="897"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="643"/>
+        <location filename="../../desktop/ui/main_window.py" line="909"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="643"/>
+        <location filename="../../desktop/ui/main_window.py" line="909"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="657"/>
+        <location filename="../../desktop/ui/main_window.py" line="922"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="659"/>
+        <location filename="../../desktop/ui/main_window.py" line="924"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="660"/>
+        <location filename="../../desktop/ui/main_window.py" line="925"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="688"/>
+        <location filename="../../desktop/ui/main_window.py" line="964"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="688"/>
+        <location filename="../../desktop/ui/main_window.py" line="964"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="695"/>
+        <location filename="../../desktop/ui/main_window.py" line="971"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="696"/>
+        <location filename="../../desktop/ui/main_window.py" line="972"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="721"/>
+        <location filename="../../desktop/ui/main_window.py" line="997"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -2393,17 +2403,17 @@
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="85"/>
+        <location filename="../../desktop/ui/item_view.py" line="88"/>
         <source>Result:</source>
         <translation>检查结果：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="95"/>
+        <location filename="../../desktop/ui/item_view.py" line="98"/>
         <source>Pilot area:</source>
         <translation>试点领域：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="105"/>
+        <location filename="../../desktop/ui/item_view.py" line="108"/>
         <source>What was found in this mode: what was seen, heard or checked, and where.</source>
         <translation>本方式下的检查发现：看到、听到或核查的情况及地点。</translation>
     </message>
@@ -2411,32 +2421,32 @@
 <context>
     <name>PadDialog</name>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="115"/>
+        <location filename="../../desktop/ui/signature.py" line="123"/>
         <source>Sign as {0}</source>
         <translation>以{0}身份签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="120"/>
+        <location filename="../../desktop/ui/signature.py" line="128"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="122"/>
+        <location filename="../../desktop/ui/signature.py" line="130"/>
         <source>Sign in the box with the pen or the mouse:</source>
         <translation>请用手写笔或鼠标在框内签字：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="126"/>
+        <location filename="../../desktop/ui/signature.py" line="134"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="134"/>
+        <location filename="../../desktop/ui/signature.py" line="142"/>
         <source>Please enter the signer&apos;s name.</source>
         <translation>请填写签字人姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="137"/>
+        <location filename="../../desktop/ui/signature.py" line="145"/>
         <source>The signature box is empty.</source>
         <translation>签字框为空。</translation>
     </message>
@@ -2444,27 +2454,27 @@
 <context>
     <name>ProblemDialog</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="135"/>
+        <location filename="../../desktop/ui/item_view.py" line="138"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="138"/>
+        <location filename="../../desktop/ui/item_view.py" line="141"/>
         <source>What is wrong, and what must be rectified</source>
         <translation>存在什么问题，需要如何整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="150"/>
+        <location filename="../../desktop/ui/item_view.py" line="153"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="151"/>
+        <location filename="../../desktop/ui/item_view.py" line="154"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="152"/>
+        <location filename="../../desktop/ui/item_view.py" line="155"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
@@ -2869,32 +2879,32 @@
 <context>
     <name>SignDialog</name>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="157"/>
+        <location filename="../../desktop/ui/signature.py" line="168"/>
         <source>Signatures — {0}</source>
         <translation>签字确认 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="160"/>
+        <location filename="../../desktop/ui/signature.py" line="171"/>
         <source>The record of {0} is signed by the inspector and by the head of the inspected unit. After any change it must be signed again.</source>
         <translation>{0}的检查记录由检查员和被检查单位负责人签字确认。记录修改后须重新签字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="175"/>
+        <location filename="../../desktop/ui/signature.py" line="186"/>
         <source>Sign…</source>
         <translation>签字…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="189"/>
+        <location filename="../../desktop/ui/signature.py" line="206"/>
         <source>Not signed</source>
         <translation>未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="192"/>
+        <location filename="../../desktop/ui/signature.py" line="209"/>
         <source>Signed by {0}, {1}</source>
         <translation>{0} 已于 {1} 签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="195"/>
+        <location filename="../../desktop/ui/signature.py" line="212"/>
         <source>Record changed since {0} signed: sign again</source>
         <translation>{0}签字后记录已修改，需重新签字</translation>
     </message>
@@ -2902,57 +2912,57 @@
 <context>
     <name>Vocabulary</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="50"/>
+        <location filename="../../desktop/ui/item_view.py" line="53"/>
         <source>Briefing</source>
         <translation>听取汇报</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="51"/>
+        <location filename="../../desktop/ui/item_view.py" line="54"/>
         <source>Materials</source>
         <translation>查看材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="52"/>
+        <location filename="../../desktop/ui/item_view.py" line="55"/>
         <source>Website</source>
         <translation>网上检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="53"/>
+        <location filename="../../desktop/ui/item_view.py" line="56"/>
         <source>On site</source>
         <translation>实地核查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="59"/>
+        <location filename="../../desktop/ui/item_view.py" line="62"/>
         <source>Met</source>
         <translation>符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="60"/>
+        <location filename="../../desktop/ui/item_view.py" line="63"/>
         <source>Partly met</source>
         <translation>基本符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="61"/>
+        <location filename="../../desktop/ui/item_view.py" line="64"/>
         <source>Not met</source>
         <translation>不符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="62"/>
+        <location filename="../../desktop/ui/item_view.py" line="65"/>
         <source>Not checked</source>
         <translation>未检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="68"/>
+        <location filename="../../desktop/ui/item_view.py" line="71"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="69"/>
+        <location filename="../../desktop/ui/item_view.py" line="72"/>
         <source>Major</source>
         <translation>较重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="70"/>
+        <location filename="../../desktop/ui/item_view.py" line="73"/>
         <source>Serious</source>
         <translation>严重</translation>
     </message>
@@ -2978,8 +2988,8 @@
         <translation>指标</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/signature.py" line="154"/>
         <location filename="../../desktop/ui/messages.py" line="190"/>
-        <location filename="../../desktop/ui/signature.py" line="146"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
@@ -3097,7 +3107,7 @@
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="147"/>
+        <location filename="../../desktop/ui/signature.py" line="155"/>
         <source>Head of the inspected unit</source>
         <translation>被检查单位负责人</translation>
     </message>
