@@ -10,11 +10,15 @@ Step 1 runs the frozen DDL of `schema_v1.sql`, not `create_all`: a merge compare
 foreign file's schema with ours text for text, so two builds of the same schema version
 must write the same DDL whatever SQLAlchemy version made them. The frozen DDL is the one
 description of the tables (there is no second one in classes to keep equal to it).
+
+A step's code is frozen as its DDL is: it uses no function of the rest of the program, which
+may change after it (step 2 reads version 1's merge reports with its own few lines).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +29,7 @@ from db.engine import file_uri, write
 from db.errors import DatabaseCorrupt, DatabaseTooNew, KnownDatabaseError, NotInitialised, NotYanshouDatabase
 
 APPLICATION_ID = 0x59534855  # "YSHU"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def ddl(version: int) -> list[str]:
@@ -35,12 +39,75 @@ def ddl(version: int) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
+def _statements(conn: Connection, version: int) -> list[str]:
+    """A step's frozen DDL in the words of the connection's database."""
+    if conn.dialect.name == "postgresql":
+        from db import postgres
+
+        return postgres.translated(ddl(version))
+    return ddl(version)
+
+
 def _step_1(conn: Connection) -> None:
     for statement in ddl(1):
         conn.exec_driver_sql(statement)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _step_1}
+OLD_REPORT = "merge_report:"  # version 1 kept each report in local_state under this prefix
+
+
+def _step_2(conn: Connection) -> None:
+    """The `merge_report` table, and version 1's reports moved into it from local_state, the
+    same content (the key's number becomes the id, so a report keeps its identity and order).
+    A value that cannot be read as a report (none this program wrote) stays where it was."""
+    for statement in _statements(conn, 2):
+        conn.exec_driver_sql(statement)
+    device = conn.execute(text("SELECT value FROM local_state WHERE key = 'device_id'")).scalar() or ""
+    rows = conn.execute(text("SELECT key, value FROM local_state WHERE key LIKE 'merge_report:%' ORDER BY key")).all()
+    moved: list[tuple[str, int | None, dict[str, object]]] = []
+    for key, value in rows:
+        found = _old_report(key, value, device)
+        if found is not None:
+            moved.append((key, *found))
+    spare = max((number for _key, number, _row in moved if number is not None), default=0) + 1
+    used: set[int] = set()
+    for key, suffix, row in moved:
+        number = suffix
+        if number is None or number in used:  # no number, or one taken (no build of ours wrote such keys)
+            number, spare = spare, spare + 1
+        used.add(number)
+        conn.execute(
+            text(
+                "INSERT INTO merge_report(id, merged_at, device_id, merged_by, dry_run, files, merged, refused, versions_added, "
+                "conflicts, detail) VALUES (:id, :at, :device, NULL, :dry, :files, :merged, :refused, :added, :conflicts, :detail)"
+            ),
+            {"id": number, **row},
+        )
+        conn.execute(text("DELETE FROM local_state WHERE key = :k"), {"k": key})
+
+
+def _old_report(key: str, value: str, device: str) -> tuple[int | None, dict[str, object]] | None:
+    """A version-1 report as a row of `merge_report` (its number, its columns); None if unreadable."""
+    when, _, suffix = key[len(OLD_REPORT):].rpartition(":")
+    try:
+        body = json.loads(value)
+        files = body["files"]
+        if not isinstance(files, list) or not all(isinstance(f, dict) and "file" in f and "status" in f for f in files):
+            return None
+        at = body.get("at")
+        row: dict[str, object] = {
+            "at": at if isinstance(at, str) and at else when, "device": device, "dry": bool(body.get("dry_run")),
+            "files": len(files), "merged": sum(f["status"] in {"merged", "dry-run"} for f in files),
+            "refused": sum(f["status"] == "refused" for f in files),
+            "added": sum(int(f.get("versions_added", 0)) for f in files), "conflicts": sum(int(f.get("conflicts", 0)) for f in files),
+            "detail": json.dumps(files, ensure_ascii=False),
+        }
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return (int(suffix) if suffix.isdigit() else None), row
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _step_1, 2: _step_2}
 
 
 def header(path: Path) -> tuple[int, int]:
@@ -67,10 +134,11 @@ def _accept(path: Path, app_id: int, version: int) -> int:
     return version
 
 
-def upgrade(engine: Engine, path: Path) -> int:
-    """Bring the file to SCHEMA_VERSION; returns the version it had (0 for a new file)."""
+def upgrade(engine: Engine, path: Path, *, target: int = SCHEMA_VERSION) -> int:
+    """Bring the file to SCHEMA_VERSION (an older `target`: what a file of that version is, for
+    a merge's comparison and the tests); returns the version it had (0 for a new file)."""
     if engine.dialect.name == "postgresql":
-        return _upgrade_server(engine, str(path))
+        return _upgrade_server(engine, str(path), target)
     fresh = not path.exists() or path.stat().st_size == 0
     start = 0 if fresh else check_file(path)
     if not fresh:
@@ -78,11 +146,11 @@ def upgrade(engine: Engine, path: Path) -> int:
         with engine.connect() as conn:
             app_id = conn.exec_driver_sql("PRAGMA application_id").scalar() or 0
             start = _accept(path, app_id, conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
-    if start == SCHEMA_VERSION:
+    if start >= target:
         return start
     if start > 0:
         backup(path, path.with_name(f"{path.name}.v{start}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak"))
-    for version in range(start + 1, SCHEMA_VERSION + 1):
+    for version in range(start + 1, target + 1):
         with write(engine, path) as conn:
             if version == 1:
                 if conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
@@ -93,7 +161,7 @@ def upgrade(engine: Engine, path: Path) -> int:
     return start
 
 
-def _upgrade_server(engine: Engine, where: str) -> int:
+def _upgrade_server(engine: Engine, where: str, target: int) -> int:
     """The same steps on a PostgreSQL master (db.postgres): the version in its own table,
     each step one transaction (PostgreSQL's DDL is transactional too), under the writer lock."""
     from db import postgres
@@ -102,7 +170,7 @@ def _upgrade_server(engine: Engine, where: str) -> int:
         start = _accept(Path(where), APPLICATION_ID, postgres.schema_version(conn, where, APPLICATION_ID))
     if start == 0:
         raise NotInitialised(where, "the database was never initialised ('yanshou init URL --role master')")
-    for version in range(start + 1, SCHEMA_VERSION + 1):
+    for version in range(start + 1, target + 1):
         with write(engine, where) as conn:
             STEPS[version](conn)
             postgres.set_version(conn, version)
@@ -145,8 +213,10 @@ def quick_check(engine: Engine, path: Path) -> None:
 
 
 def tables(version: int) -> set[str]:
-    """The names of a schema version's tables."""
-    return {s.split("(")[0].split()[2].strip('"') for s in ddl(version) if s.upper().startswith("CREATE TABLE")}
+    """The names of the tables of a schema version (made by its step and those before it)."""
+    return {
+        s.split("(")[0].split()[2].strip('"') for v in range(1, version + 1) for s in ddl(v) if s.upper().startswith("CREATE TABLE")
+    }
 
 
 def backup(source: Path, target: Path) -> None:

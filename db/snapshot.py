@@ -116,10 +116,13 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
             if check != [("ok",)]:
                 raise DatabaseCorrupt(source, "the snapshot failed its integrity check: " + str(check[:3]))
             made, earlier = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created)
+            # The kept merge reports (db/merge.py) are this database's own business: they do
+            # not go to the laptops. Overwritten as they are deleted, not left in free pages.
+            dst.execute("PRAGMA secure_delete=ON")
             dst.execute("BEGIN")
-            # The master's kept merge reports (db/merge.py REPORT_KEY) are its own business:
-            # they do not go to the laptops.
-            dst.execute("DELETE FROM local_state WHERE key LIKE 'merge_report:%'")
+            dst.execute("DELETE FROM merge_report")
+            # a schema-1 report the upgrade could not read stays in local_state (db/migrations.py)
+            dst.execute("DELETE FROM local_state WHERE key LIKE ?", (migrations.OLD_REPORT + "%",))
             # The device's whole chain: another export of the same master (a second lead's
             # desk on a server) may have been numbered after this copy was read.
             for m in earlier:

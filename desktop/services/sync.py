@@ -136,7 +136,8 @@ def check_state(ws: Workspace) -> integrity.ProjectionReport:
 
 
 def merge_reports(ws: Workspace) -> list[BatchReport]:
-    """The reports of past merges and dry runs kept in the database, the latest first."""
+    """The reports of past merges and dry runs kept in the database (its `merge_report`
+    table), the latest first; those of a version-1 file too, moved there by its upgrade."""
     return merging.stored_reports(ws.database)
 
 

@@ -16,7 +16,7 @@ from db.errors import DeviceKeyMissing
 
 
 def test_header_application_id_and_user_version(field_db: Database) -> None:
-    assert migrations.header(field_db.path) == (0x59534855, 1)
+    assert migrations.header(field_db.path) == (0x59534855, migrations.SCHEMA_VERSION)
     assert migrations.APPLICATION_ID == 0x59534855
 
 
@@ -26,7 +26,7 @@ def test_journal_mode_wal_and_pragmas(field_db: Database) -> None:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA application_id")).scalar() == 0x59534855
-        assert conn.execute(text("PRAGMA user_version")).scalar() == 1
+        assert conn.execute(text("PRAGMA user_version")).scalar() == migrations.SCHEMA_VERSION
 
 
 def test_reference_rows(field_db: Database, campaign) -> None:
@@ -118,7 +118,7 @@ def test_open_existing_keeps_data(field_db: Database, campaign, tmp_path: Path) 
     try:
         with db.read() as conn:
             assert conn.execute(text("SELECT score FROM current_score")).scalars().all() == ["2.5"]
-        assert migrations.header(path) == (0x59534855, 1)
+        assert migrations.header(path) == (0x59534855, migrations.SCHEMA_VERSION)
     finally:
         db.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from dbutil import ROOT, create_db
 from processes import kill, was_killed
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from db import migrations
@@ -100,7 +101,7 @@ def test_create_on_empty_file_works(campaign, tmp_path: Path) -> None:
     p.touch()
     db = create_db(campaign, p, tmp_path / "keys")
     try:
-        assert migrations.header(p) == (migrations.APPLICATION_ID, 1)
+        assert migrations.header(p) == (migrations.APPLICATION_ID, migrations.SCHEMA_VERSION)
     finally:
         db.close()
 
@@ -264,3 +265,114 @@ def _shape(conn: sqlite3.Connection) -> dict[str, object]:
         )
         for t in tables
     }
+
+
+# --- the step from version 1 to 2 (tests/data/schema_v1: files the version-1 release wrote) ---
+
+V1_MASTER = ROOT / "tests" / "data" / "schema_v1" / "master.db"
+
+
+def _v1_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "master.db"
+    path.write_bytes(V1_MASTER.read_bytes())
+    return path
+
+
+def _v1_state(path: Path) -> tuple[tuple[int, int], list[tuple], list[str]]:
+    """Header, local_state, tables: what must still be version 1's after a failed step."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return (
+            migrations.header(path),
+            con.execute("SELECT key, value FROM local_state ORDER BY key").fetchall(),
+            [r[0] for r in con.execute("SELECT name FROM sqlite_master ORDER BY name")],
+        )
+    finally:
+        con.close()
+
+
+def _upgrades_afterwards(path: Path, reports: int) -> None:
+    db = Database.open(path)
+    try:
+        with db.read() as conn:
+            assert conn.execute(text("SELECT count(*) FROM merge_report")).scalar() == reports
+            assert conn.execute(text("SELECT count(*) FROM local_state WHERE key LIKE 'merge_report:%'")).scalar() == 0
+        assert migrations.header(path)[1] == 2
+    finally:
+        db.close()
+
+
+def test_a_failed_step_2_leaves_version_1_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _v1_copy(tmp_path)
+    before = _v1_state(path)
+    assert before[0][1] == 1 and len([k for k, _ in before[1] if k.startswith("merge_report:")]) == 3
+    real = migrations.STEPS[2]
+
+    def failing(conn: Connection) -> None:
+        real(conn)  # the table made, every report moved: then the step fails
+        assert conn.execute(text("SELECT count(*) FROM merge_report")).scalar() == 3
+        raise OSError("the disk went away")
+
+    monkeypatch.setitem(migrations.STEPS, 2, failing)
+    with pytest.raises(OSError, match="went away"):
+        Database.open(path)
+    assert _v1_state(path) == before
+    monkeypatch.setitem(migrations.STEPS, 2, real)
+    _upgrades_afterwards(path, 3)
+
+
+KILLED_IN_STEP_2 = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from sqlalchemy import text
+    from db import migrations
+    from db.database import Database
+    from processes import kill_itself
+    real = migrations.STEPS[2]
+    def killed(conn):
+        real(conn)
+        assert conn.execute(text("SELECT count(*) FROM merge_report")).scalar() == 3
+        print("moved", flush=True)
+        kill_itself()  # before the version is set and the transaction commits
+    migrations.STEPS[2] = killed
+    Database.open(Path(sys.argv[1]))
+    """
+)
+
+
+def test_an_upgrade_killed_inside_step_2_leaves_version_1_intact(tmp_path: Path) -> None:
+    path = _v1_copy(tmp_path)
+    before = _v1_state(path)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests")]))
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_IN_STEP_2, str(path)], cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=120,
+        check=False,
+    )
+    assert was_killed(done.returncode), done.stderr
+    assert "moved" in done.stdout
+    assert _v1_state(path) == before  # what the killed step wrote is in no committed transaction
+    _upgrades_afterwards(path, 3)
+
+
+def test_step_2_moves_what_it_can_read_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = _v1_copy(tmp_path)
+    con = sqlite3.connect(path)
+    body = json.dumps({"at": "2026-12-01T08:00:00+00:00", "dry_run": True, "files": [{"file": "/usb/x.db", "status": "refused"}]})
+    con.executemany("INSERT INTO local_state(key, value) VALUES (?, ?)", [
+        ("merge_report:2026-12-01T08:00:00+00:00:another-build", body),  # no number: a new id after the others
+        ("merge_report:2026-12-01T09:00:00+00:00:00000002", body.replace("08:00", "09:00")),  # a number taken
+        ("merge_report:2026-12-01T10:00:00+00:00:00000009", "not JSON"),  # unreadable: stays
+    ])
+    con.commit()
+    con.close()
+    db = Database.open(path)
+    try:
+        with db.read() as conn:
+            moved = conn.execute(text("SELECT id, merged_at, dry_run, files, refused FROM merge_report ORDER BY id")).all()
+            left = conn.execute(text("SELECT key, value FROM local_state WHERE key LIKE 'merge_report:%'")).all()
+    finally:
+        db.close()
+    assert [tuple(r) for r in moved][3:] == [(4, "2026-12-01T08:00:00+00:00", 1, 1, 1), (5, "2026-12-01T09:00:00+00:00", 1, 1, 1)]
+    assert [r[0] for r in moved] == [1, 2, 3, 4, 5]
+    assert [tuple(r) for r in left] == [("merge_report:2026-12-01T10:00:00+00:00:00000009", "not JSON")]

@@ -47,9 +47,11 @@ def test_the_schema_is_the_sqlite_schema_in_postgresqls_words(pg_url: str) -> No
     types = {(t, c): d for t, c, d in columns}
     assert types[("version", "hlc")] == "bigint"  # the clock is ms << 16: beyond 32 bits
     assert types[("blob", "data")] == "bytea" and types[("version", "deleted")] == "boolean"
+    assert types[("merge_report", "dry_run")] == "boolean" and types[("merge_report", "id")] == "bigint"
     sqlite_columns = {
         (stmt.split("(")[0].split()[2].strip('"'), line.split()[0].strip('"'))
-        for stmt in migrations.ddl(1) if stmt.startswith("CREATE TABLE")
+        for version in range(1, migrations.SCHEMA_VERSION + 1)
+        for stmt in migrations.ddl(version) if stmt.startswith("CREATE TABLE")
         for line in stmt.split("(", 1)[1].splitlines()
         if line.strip() and not line.strip().startswith(("PRIMARY", "UNIQUE", "FOREIGN", ")"))
     }
