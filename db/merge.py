@@ -294,13 +294,14 @@ def _schema_rows(conn: sqlite3.Connection) -> list[tuple[str, str, str, str | No
 
 
 @functools.cache
-def expected_schema() -> tuple[tuple[str, str, str, str | None], ...]:
-    """sqlite_master of a database made by this program, as `init` makes it."""
+def expected_schema(version: int = migrations.SCHEMA_VERSION) -> tuple[tuple[str, str, str, str | None], ...]:
+    """sqlite_master of a database of a schema version made by this program (as `init` makes
+    it, or as an older release made it: the same frozen steps)."""
     with tempfile.TemporaryDirectory(prefix="yanshou-schema-") as work:
         path = Path(work) / "schema.db"
         eng = engine.sqlite_engine(path)
         try:
-            migrations.upgrade(eng, path)
+            migrations.upgrade(eng, path, target=version)
         finally:
             eng.dispose()
         conn = sqlite3.connect(path)
@@ -320,7 +321,7 @@ def _check_file(path: Path, shown: Path) -> sqlite3.Connection:
     if version > migrations.SCHEMA_VERSION:
         ours = migrations.SCHEMA_VERSION
         raise Refused(shown, "too_new", f"made by a newer Yanshou (schema {version}, this program reads {ours}); update this program")
-    if version < migrations.SCHEMA_VERSION:
+    if version < migrations.MERGE_FROM:  # an older file whose tables a merge can read is merged as it is
         raise Refused(shown, "too_old", f"made by an older Yanshou (schema {version}); update Yanshou on that laptop and export again")
     conn = open_hardened(path)
     try:
@@ -331,7 +332,7 @@ def _check_file(path: Path, shown: Path) -> sqlite3.Connection:
         if check != ["ok"]:
             raise Refused(shown, "corrupt", "the file is damaged: " + "; ".join(check[:3]))
         got = _schema_rows(conn)
-        want = list(expected_schema())
+        want = list(expected_schema(version))  # exactly the schema of the version its header says
         if got != want:
             extra = sorted({f"{r[0]} {r[1]}" for r in got} - {f"{r[0]} {r[1]}" for r in want})
             missing = sorted({f"{r[0]} {r[1]}" for r in want} - {f"{r[0]} {r[1]}" for r in got})
@@ -746,7 +747,8 @@ def _check_manifest(
         raise refuse("manifest", "the export's manifest does not match its signature: the file was altered after export")
     body = exported.body
     claims = (body.get("device"), body.get("number"), body.get("schema_version"))
-    if claims != (exported.device_id, exported.number, migrations.SCHEMA_VERSION):
+    version = foreign.execute("PRAGMA user_version").fetchone()[0]  # the header's, checked by _check_file
+    if claims != (exported.device_id, exported.number, version):
         raise refuse("manifest", "the export's manifest contradicts itself")
     chain = manifest.chain(foreign, exported.device_id)
     if [m.number for m in chain] != list(range(1, exported.number + 1)) or chain[-1].hash != exported.hash:

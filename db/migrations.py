@@ -30,6 +30,10 @@ from db.errors import DatabaseCorrupt, DatabaseTooNew, KnownDatabaseError, NotIn
 
 APPLICATION_ID = 0x59534855  # "YSHU"
 SCHEMA_VERSION = 2
+# The oldest schema whose files a merge takes. A file of version 1 is merged as it is: step 2
+# only added `merge_report`, the receiver's own table, which a merge never reads from a file;
+# every table it reads is the same in both. A step that changes one of those raises this.
+MERGE_FROM = 1
 
 
 def ddl(version: int) -> list[str]:
