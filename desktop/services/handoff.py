@@ -57,7 +57,7 @@ class Handoff:
             self.folder = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=self.root))
         target = self.folder / evidence.sha256[:8] / safe_file_name(Path(evidence.name).name)
         target.parent.mkdir(exist_ok=True)
-        files.write_bytes(target, inspection.blob_bytes(ws, evidence.sha256))
+        inspection.blob_to_file(ws, evidence.sha256, target)  # a piece at a time: a large video is never held whole
         mark_as_downloaded(target)
         return target
 
@@ -95,10 +95,16 @@ def sweep(root: Path | None = None, older_than_s: float = 24 * 3600) -> None:
 
 
 def save_as(ws: Workspace, evidence: Evidence, target: Path) -> None:
-    """The evidence's bytes where the user chose, whole or not at all."""
+    """The evidence's bytes where the user chose, whole or not at all (streamed into a partial
+    file, flushed, renamed)."""
+    partial = files.partial_name(target)
     try:
-        files.write_bytes(target, inspection.blob_bytes(ws, evidence.sha256))
+        inspection.blob_to_file(ws, evidence.sha256, partial)
+        files.flush_path(partial)
+        files.replace(partial, target)
     except files.FileInUse:
+        partial.unlink(missing_ok=True)
         raise InputError.single(target, "in_use", "the file is open in another program: close it there, then save again") from None
     except OSError as exc:
+        partial.unlink(missing_ok=True)
         raise InputError.single(target, "unwritable", f"the file cannot be written there ({exc.strerror or exc})") from None
