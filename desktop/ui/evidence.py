@@ -1,6 +1,8 @@
 """Evidence of the item: thumbnails of photos and icons of documents, attached by button
 or by dropping files; thumbnails are made in a worker thread and cached in the file, so
-the GUI never decodes a full photo to draw the strip."""
+the GUI never decodes a full photo to draw the strip. The panels show what the window gives
+them and ask it for every change (signals); opening a piece of evidence reads it through the
+window's operations (desktop.ui.viewer)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from desktop.services.inspection import Evidence
 from desktop.services.workspace import Workspace
 from desktop.ui import jobs
 from desktop.ui.item_view import mode_label
+from desktop.ui.operations import Operations
 
 THUMB = 100
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -113,9 +116,9 @@ class EvidencePanel(QWidget):
     removed = Signal(str)  # record id
     caption_changed = Signal(str, str)  # record id, caption
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws = ws
+        self.ws, self.ops = ws, ops
         self.setAcceptDrops(True)
         self.thumbnails = _Thumbnails(ws, self)
         self._evidence: dict[str, Evidence] = {}
@@ -213,9 +216,11 @@ class EvidencePanel(QWidget):
         if chosen is None:
             return
         if chosen.is_image or chosen.is_pdf:
-            EvidenceViewer(self, self.ws, chosen).exec()
+            viewer = EvidenceViewer(self, self.ws, chosen, self.ops)
+            viewer.exec()
+            viewer.deleteLater()
         else:
-            open_externally(self.ws, chosen, self)
+            open_externally(self.ops, self.ws, chosen, self)
 
     # --- paste, drag and drop ----------------------------------------------------------
 

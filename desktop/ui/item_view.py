@@ -1,6 +1,8 @@
 """The centre of the window: one item of one county — its text and points, the four
 inspection modes (findings, status, pilot area), the score with its reasoning, and the
-problems found. Every change emits `edited`; the window saves (debounced)."""
+problems found. Every change emits `edited`; the window saves (debounced). While the
+window waits for the item's record (`set_loading`), nothing can be typed that the record
+would then overwrite."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QComboBox,
     QDateEdit,
@@ -276,6 +279,8 @@ class ItemEditor(QWidget):
         layout.addWidget(self.problems)
         self._problems: list[Problem] = []
         self._loading = False
+        self.waiting = False  # for the item's record (set_loading)
+        self._focus: QWidget | None = None
 
     def _changed(self) -> None:
         if not self._loading:
@@ -319,6 +324,22 @@ class ItemEditor(QWidget):
         self.comment.setPlainText(record.comment)
         self.show_problems(record.problems)
         self._loading = False
+
+    def set_loading(self, waiting: bool) -> None:
+        """Greyed while the window waits for the item's record (a few milliseconds; the
+        record then fills the editor); the field that had the focus gets it back."""
+        if waiting == self.waiting:
+            return
+        self.waiting = waiting
+        if waiting:
+            focus = QApplication.focusWidget()
+            self._focus = focus if focus is not None and self.isAncestorOf(focus) else None
+            self.setEnabled(False)
+        else:
+            self.setEnabled(True)
+            if self._focus is not None:
+                self._focus.setFocus()
+                self._focus = None
 
     def show_problems(self, problems: tuple[Problem, ...]) -> None:
         chosen = self._problems[self.problems.currentRow()].record_id if 0 <= self.problems.currentRow() < len(self._problems) else None

@@ -1,21 +1,32 @@
 """The inspector's window: where I am (county, indicator tree), the item (modes, score,
 problems), its evidence, and a status bar that says 已保存 only after the commit.
 
+The GUI thread never touches the database: every read is a query and every write a write
+of the window's one Operations (desktop.ui.operations), its dialogs' included; answers come
+back on the GUI thread. An item shows at once from the records the window holds (a county's
+are read ahead when it is opened) and the read of it fills in when it answers; until the
+first answer the editor is greyed. An answer for an item or county no longer shown is kept
+but not shown, and one older than a write of that item that finished meanwhile is dropped
+(and read again while the item is shown). A write says what it changed (Changes); the tree,
+the signature state, the item's problems and evidence and the photo inbox are read again
+only when it concerns them — whoever wrote it, the window or one of its dialogs.
+
 Saving: every edit restarts a 300 ms timer; when it fires, what the editor holds is
-written in one transaction on a single writer thread (writes keep their order, the GUI
-thread never waits on the disk). Moving to another item, county or closing the window
-saves at once first.
+written in one transaction on the one writer (writes keep their order, the GUI thread
+never waits on the disk). Moving to another item, county or closing the window saves at
+once first; printing and signing wait for the pending writes (Operations.after_writes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -54,12 +65,14 @@ from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
 from desktop.core.problems import ProblemStatus, Refusal
 from desktop.services import inspection, rectification, sync
+from desktop.services.changes import NOTHING, Changes
+from desktop.services.inspection import CountyStatus, ItemRecord
 from desktop.services.workspace import Workspace, open_workspace
 from desktop.ui import camera, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
-from desktop.ui.jobs import Writer
 from desktop.ui.messages import explain, input_problem
+from desktop.ui.operations import Operations
 from desktop.ui.signature import SignDialog
 from desktop.ui.steps import ask_reason, ask_rectification, refused_step
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
@@ -67,6 +80,10 @@ from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemF
 SAVE_DELAY_MS = 300
 # Whether a camera is there is asked once the window is up: QtMultimedia is no part of the first paint.
 CAMERA_CHECK_DELAY_MS = 1000
+
+T = TypeVar("T")
+ItemKey = tuple[str, str]  # (county, item)
+INBOX: ItemKey = ("", "")  # the photo inbox's place in a Changes: no county, no item
 
 
 def open_database(path: Path | str) -> Workspace | None:
@@ -86,6 +103,44 @@ class _ItemState:
     score: Decimal | None
     comment: str
     findings: tuple[inspection.Finding, ...]
+
+    @staticmethod
+    def of(record: ItemRecord) -> _ItemState:
+        return _ItemState(record.score, record.comment, tuple(record.findings[m] for m in InspectionMode))
+
+    def on(self, record: ItemRecord) -> ItemRecord:
+        """The record with this state in place of its score, reasoning and findings."""
+        return replace(record, score=self.score, comment=self.comment, findings={f.mode: f for f in self.findings})
+
+
+def _blank(county: str, item: str) -> ItemRecord:
+    """What the editor shows of an item until its record has been read."""
+    return ItemRecord(county, item, None, "", {m: inspection.Finding(m) for m in InspectionMode}, (), ())
+
+
+def changed(entities: Iterable[str], *places: ItemKey) -> Changes:
+    """What a write of these kinds of records at these places changes (INBOX: the photo inbox;
+    an item "" for a county-wide record)."""
+    out = NOTHING
+    for entity in entities:
+        out |= Changes.of(entity, places)
+    return out
+
+
+class _Writes:
+    """`window.writer` as the window's single writer was known before its Operations: the
+    writes asked for and not yet finished, and a wait for them (the tests' fixtures and the
+    scripts they run count on these)."""
+
+    def __init__(self, ops: Operations) -> None:
+        self._ops = ops
+
+    @property
+    def pending(self) -> int:
+        return self._ops.pending_writes
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self._ops.wait(msecs)
 
 
 class _EditCommand(QUndoCommand):
@@ -157,9 +212,17 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle(self.tr("Yanshou — {0} — {1}").format(self.campaign.name, ws.path.name))
 
-        self.writer = Writer(self)
-        self.writer.saved.connect(self._saved)
-        self.writer.failed.connect(self._failed)
+        self.ops = Operations(self)
+        self.writer = _Writes(self.ops)
+        self.pending_reads = 0  # the window's queries not answered yet
+        self._records: dict[ItemKey, ItemRecord] = {}  # as last read or saved: shown at once when moving
+        self._statuses: dict[str, CountyStatus] = {}  # the tree's, by county
+        self._epochs: dict[ItemKey, int] = {}  # writes of an item finished so far: an answer read before one is stale
+        self._generation = 0  # everything changed (a merge, a restore): every answer asked before is stale
+        self._tickets: dict[str, int] = {}  # of the tree's, the signatures' and the inbox's reads: the newest is shown
+        self._shown: ItemRecord | None = None  # what the editor and the evidence panel show
+        self._waiting: ItemKey | None = None  # the item shown blank until its first record arrives
+        self._closed = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(SAVE_DELAY_MS)
@@ -213,7 +276,7 @@ class MainWindow(QMainWindow):
 
         # centre and right
         self.editor = ItemEditor()
-        self.evidence = EvidencePanel(ws)
+        self.evidence = EvidencePanel(ws, self.ops)
         self.inbox = InboxPanel(ws)
         self.side = QTabWidget()
         self.side.setObjectName("side")
@@ -241,7 +304,10 @@ class MainWindow(QMainWindow):
         who = ws.identity.inspector or self.tr("(no inspector)")
         self.statusBar().addPermanentWidget(QLabel(self.tr("Device {0} · Inspector {1}").format(device, who)))
         # the lead checks this fingerprint with the inspector before accepting the laptop
-        self.statusBar().addPermanentWidget(QLabel(self.tr("Key {0}").format(sync.device_fingerprint(ws))))
+        self.key_label = QLabel()
+        self.key_label.setObjectName("device-key")
+        self.statusBar().addPermanentWidget(self.key_label)
+        self._query(lambda: sync.device_fingerprint(ws), lambda key: self.key_label.setText(self.tr("Key {0}").format(key)))
         self._show_saved(None)
 
         self.counties.currentIndexChanged.connect(self._county_changed)
@@ -257,12 +323,11 @@ class MainWindow(QMainWindow):
         self.evidence.camera_requested.connect(self._take_photo)
         self.inbox.import_requested.connect(self._import_folder)
         self.inbox.assign_requested.connect(lambda ids: self._assign(self.item, ids))
-        self.inbox.removed.connect(lambda rid: self._write(lambda: inspection.remove(self.ws, "evidence", rid), self._reload_item))
+        self.inbox.removed.connect(self._on_inbox_removed)
         self.tree.dropped.connect(self._assign)
-        self.evidence.removed.connect(lambda rid: self._write(lambda: inspection.remove(self.ws, "evidence", rid), self._reload_item))
-        self.evidence.caption_changed.connect(
-            lambda rid, text: self._write(lambda: inspection.set_caption(self.ws, rid, text), self._reload_item)
-        )
+        self.evidence.removed.connect(self._on_evidence_removed)
+        self.evidence.caption_changed.connect(self._on_evidence_caption_changed)
+        self.ops.changed.connect(self._on_ops_changed)
         self.cameras: camera.CameraWatch | None = None  # once QtMultimedia is asked (look_for_cameras)
         self.camera_checked = False
         self._camera_loading = False
@@ -348,9 +413,13 @@ class MainWindow(QMainWindow):
 
     def _county_changed(self, _index: int) -> None:
         self.save_now()
+        first = self.county is None
         self.county = self.counties.currentData()
+        self._show_status(self._statuses.get(self.county, CountyStatus()))  # what is known at once, read again below
         self._refresh_tree()
-        self.inbox.show_inbox(inspection.inbox(self.ws))
+        self._read_county(self.county)
+        if first:
+            self._refresh_inbox()
         if self.item:
             self._load_item(self.item)
 
@@ -366,41 +435,151 @@ class MainWindow(QMainWindow):
         self.save_now()
         self._load_item(code)
 
+    def _key(self) -> ItemKey | None:
+        return (self.county, self.item) if self.county is not None and self.item is not None else None
+
+    @property
+    def loading(self) -> bool:
+        """Whether the item shown waits for its first record (the editor is greyed meanwhile)."""
+        return self._waiting is not None
+
+    def settled(self) -> bool:
+        """Nothing left to do: no edit waiting for its timer, no write or read of the window
+        unanswered (tests and scripts wait for this)."""
+        return not self.timer.isActive() and not self.ops.pending_writes and not self.pending_reads
+
     def _load_item(self, code: str) -> None:
+        """Show the item at once from the record held (blank and greyed when there is none
+        yet), and read it: the answer fills in."""
         assert self.county is not None
         self.item = code
+        key = (self.county, code)
+        held = self._records.get(key)
+        self._waiting = None if held is not None else key
+        self._display(key, self._with_unsaved(key, held if held is not None else _blank(*key)))
+        self.editor.set_loading(self._waiting is not None)
+        self._read_item(key)
+
+    def _with_unsaved(self, key: ItemKey, record: ItemRecord) -> ItemRecord:
+        """Going back before the writer committed: what was typed, not what the database had."""
+        pending = self._unsaved.get(key)
+        return pending.on(record) if pending is not None else record
+
+    def _display(self, key: ItemKey, record: ItemRecord) -> None:
+        county, code = key
         node = self.campaign.indicator_set.node(code)
         first = self.campaign.indicator_set.ancestor(code, Level.FIRST)
         second = self.campaign.indicator_set.ancestor(code, Level.SECOND)
-        path = f"{self.counties.currentText()} › {first.code} {first.name} › {second.code} {second.name}"
-        record = inspection.item_record(self.ws, self.county, code)
-        pending = self._unsaved.get((self.county, code))
-        if pending is not None:  # going back before the writer committed: show what was typed, not the database
-            record = replace(
-                record, score=pending.score, comment=pending.comment, findings={f.mode: f for f in pending.findings}
-            )
-        county = self.campaign.county(self.county)
-        areas = county.pilot_areas or self.campaign.pilot_areas
-        self.editor.load(self.county, node, path, record, tuple(areas))
+        place = self.campaign.county(county)
+        path = f"{place.name} › {first.code} {first.name} › {second.code} {second.name}"
+        areas = place.pilot_areas or self.campaign.pilot_areas
+        self.editor.load(county, node, path, record, tuple(areas))
         self.evidence.show_evidence(record.evidence)
         self.dirty = False
-        self._baseline = _ItemState(record.score, record.comment, tuple(record.findings[m] for m in InspectionMode))
+        self._baseline = _ItemState.of(record)
+        self._shown = record
 
-    def _reload_item(self, _result: Any = None) -> None:
-        if self.item and not self.dirty:
-            record = inspection.item_record(self.ws, self.county or "", self.item)
-            self.editor.show_problems(record.problems)
-            self.evidence.show_evidence(record.evidence)
-        self.inbox.show_inbox(inspection.inbox(self.ws))  # the tree follows in _saved, after every write
+    def _epoch(self, key: ItemKey) -> tuple[int, int]:
+        return self._generation, self._epochs.get(key, 0)
+
+    def _read_item(self, key: ItemKey) -> None:
+        epoch = self._epoch(key)
+        county, code = key
+        self._query(lambda: inspection.item_record(self.ws, county, code), lambda record: self._item_arrived(key, epoch, record))
+
+    def _reload_item(self) -> None:
+        """Read the item shown again: its problems and evidence follow when the answer arrives."""
+        key = self._key()
+        if key is not None:
+            self._read_item(key)
+
+    def _read_county(self, county: str) -> None:
+        """Every item's record of the county, read ahead: moving through it then shows each
+        one at once."""
+        keys = [(county, n.code) for n in self.campaign.indicator_set.items]
+        if all(key in self._records for key in keys):
+            return
+        epochs = {key: self._epoch(key) for key in keys}
+
+        def read_all() -> list[ItemRecord]:
+            return [inspection.item_record(self.ws, c, i) for c, i in keys]
+
+        def arrived(records: list[ItemRecord]) -> None:
+            for key, record in zip(keys, records, strict=True):
+                self._item_arrived(key, epochs[key], record, again=False)
+
+        self._query(read_all, arrived)
+
+    def _item_arrived(self, key: ItemKey, epoch: tuple[int, int], record: ItemRecord, *, again: bool = True) -> None:
+        if self._epoch(key) != epoch:  # a write of the item finished meanwhile: this may be older than it
+            if again and key == self._key():
+                self._read_item(key)
+            return
+        self._records[key] = record
+        if key == self._key():  # a late answer for an item or county no longer shown is only kept
+            self._show_record(key, record)
+
+    def _show_record(self, key: ItemKey, record: ItemRecord) -> None:
+        """The item's record as read, on the editor showing it. What is typed and not yet
+        saved stays: then only the problems and the evidence follow."""
+        shown = self._with_unsaved(key, record)
+        if self._waiting == key or self._shown is None:
+            self._waiting = None
+            self._display(key, shown)
+            self.editor.set_loading(False)
+        elif self.dirty or _ItemState.of(shown) == _ItemState.of(self._shown):
+            if shown.problems != self._shown.problems:
+                self.editor.show_problems(shown.problems)
+            if shown.evidence != self._shown.evidence:
+                self.evidence.show_evidence(shown.evidence)
+            self._shown = replace(self._shown, problems=shown.problems, evidence=shown.evidence)
+        else:
+            self._display(key, shown)
+
+    # --- reads of the tree, the signatures, the inbox -------------------------------------------
+
+    def _query(self, fn: Callable[[], T], done: Callable[[T], None], failed: Callable[[BaseException], None] | None = None) -> None:
+        """A read of the window's (counted in pending_reads); none once the window closed."""
+        if self._closed:
+            return
+        self.pending_reads += 1
+
+        def answered(result: T) -> None:
+            self.pending_reads -= 1
+            done(result)
+
+        def refused(exc: BaseException) -> None:
+            self.pending_reads -= 1
+            (failed or self.ops.show_failure)(exc)
+
+        self.ops.query(fn, done=answered, failed=refused)
+
+    def _ticket(self, kind: str) -> Callable[[], bool]:
+        """A new read of this kind; the function tells, when it answers, whether it is still the newest."""
+        number = self._tickets[kind] = self._tickets.get(kind, 0) + 1
+        return lambda: self._tickets[kind] == number
 
     def _refresh_tree(self) -> None:
-        """Redraw the tree's statuses. Under a filter, rows come and go (the proxy refilters
-        itself); the item being edited stays in the editor even if the filter now hides it."""
+        """Read the county's statuses again; the tree redraws when they arrive."""
         if self.county is None:
             return
+        county, newest = self.county, self._ticket("tree")
+
+        def arrived(status: CountyStatus) -> None:
+            if newest():
+                self._statuses[county] = status
+                if county == self.county:
+                    self._show_status(status)
+
+        self._query(lambda: inspection.county_status(self.ws, county), arrived)
+        self._refresh_signatures()
+
+    def _show_status(self, status: CountyStatus) -> None:
+        """Redraw the tree's statuses. Under a filter, rows come and go (the proxy refilters
+        itself); the item being edited stays in the editor even if the filter now hides it."""
         self._refreshing = True
         try:
-            self.model.update_status(inspection.county_status(self.ws, self.county))
+            self.model.update_status(status)
             if Filter(self.filter.currentData()) is not Filter.ALL:
                 self.tree.expandAll()
                 if self.item:
@@ -411,11 +590,19 @@ class MainWindow(QMainWindow):
                         self.tree.selectionModel().clearCurrentIndex()
         finally:
             self._refreshing = False
-        self._refresh_signatures()
 
     def _refresh_signatures(self) -> None:
-        assert self.county is not None
-        signed = inspection.signatures(self.ws, self.county)
+        if self.county is None:
+            return
+        county, newest = self.county, self._ticket("signatures")
+
+        def arrived(signed: dict[str, inspection.Signature]) -> None:
+            if newest() and county == self.county:
+                self._show_signatures(signed)
+
+        self._query(lambda: inspection.signatures(self.ws, county), arrived)
+
+    def _show_signatures(self, signed: dict[str, inspection.Signature]) -> None:
         if not signed:
             self.signature_label.setText(self.tr("Record not signed"))
             self.signature_label.setStyleSheet("color: #888;")
@@ -429,17 +616,59 @@ class MainWindow(QMainWindow):
             self.signature_label.setText(self.tr("Partly signed"))
             self.signature_label.setStyleSheet("color: #b26a00;")
 
+    def _refresh_inbox(self) -> None:
+        newest = self._ticket("inbox")
+
+        def arrived(photos: tuple[inspection.Evidence, ...]) -> None:
+            if newest():
+                self.inbox.show_inbox(photos)
+
+        self._query(lambda: inspection.inbox(self.ws), arrived)
+
+    @Slot(object)
+    def _on_ops_changed(self, changes: Changes) -> None:
+        """After every write that changed something, the window's or a dialog's: what it
+        concerns is read again. A write of an item makes every answer about it asked before
+        stale; its score and findings are in the editor already (the save's own), its
+        problems and evidence are read again while it is shown, or forgotten."""
+        if changes.everything:
+            self._generation += 1
+            self._records.clear()
+            self._statuses.clear()
+        for key in changes.items:
+            self._epochs[key] = self._epochs.get(key, 0) + 1
+        current = self._key()
+        if changes.touches("problem", "evidence"):
+            if current is not None and (changes.everything or current in changes.items):
+                self._read_item(current)
+            for key in changes.items - {current}:
+                self._records.pop(key, None)
+            if changes.everything or INBOX[0] in changes.counties:
+                self._refresh_inbox()
+        for county in changes.counties:
+            self._statuses.pop(county, None)
+        if self.county is not None and changes.touches(county=self.county):
+            self._refresh_tree()  # and the signature state: any change of the county's record changes it
+
     def _sign(self) -> None:
+        """The signatures dialog, once the pending edits are written (it signs the record as
+        saved). Its writes tell the window (Changes), which redraws its signature state."""
         if self.county is None:
             return
+        county, name = self.county, self.counties.currentText()
         self.save_now()
-        self.writer.wait()
-        SignDialog(self, self.ws, self.county, self.counties.currentText()).exec()
-        self._refresh_signatures()
+        self.ops.after_writes(lambda: self._open_signatures(county, name))
+
+    def _open_signatures(self, county: str, name: str) -> None:
+        dialog = SignDialog(self, self.ws, county, name, self.ops)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal, without a loop of its own
 
     # --- saving ------------------------------------------------------------------------
 
     def _edited(self) -> None:
+        if self._waiting is not None:  # greyed: nothing the user did; the record arriving replaces it
+            return
         self.dirty = True
         self.saved_label.setText(self.tr("Unsaved changes…"))
         self.timer.start()
@@ -452,25 +681,33 @@ class MainWindow(QMainWindow):
         after = _ItemState(self.editor.score_value(), self.editor.comment.toPlainText().strip(), tuple(self.editor.findings()))
         self.dirty = False
         before, self._baseline = self._baseline, after
+        if self._shown is not None:  # the editor shows it: a record read with it changes nothing there
+            self._shown = after.on(self._shown)
         if before is not None and before != after:
             self.undo_stack.push(_EditCommand(self, self.county, self.item, before, after))  # push runs redo(): the write
         else:
             self._store(self.county, self.item, after)
 
-    def _store(self, county: str, item: str, state: _ItemState, then: Callable[[Any], None] | None = None) -> None:
+    def _store(self, county: str, item: str, state: _ItemState, then: Callable[[], None] | None = None) -> None:
         self.saved_label.setText(self.tr("Saving…"))
         key = (county, item)
         self._unsaved[key] = state
 
-        def done(result: Any) -> None:
+        def save() -> Changes:
+            written = inspection.save_item(self.ws, county, item, score=state.score, comment=state.comment, findings=state.findings)
+            return changed(("score", "finding"), key) if written else NOTHING
+
+        def done(_changes: Changes) -> None:
             if self._unsaved.get(key) is state:
                 del self._unsaved[key]
+            held = self._records.get(key)
+            if held is not None:  # what is stored now; its problems and evidence as they were
+                self._records[key] = state.on(held)
+            self._written()
             if then:
-                then(result)
+                then()
 
-        self.writer.submit(
-            lambda: inspection.save_item(self.ws, county, item, score=state.score, comment=state.comment, findings=state.findings), done
-        )
+        self.ops.write(save, done=done, failed=self._failed)
 
     def _undone(self, county: str, item: str, state: _ItemState) -> None:
         """Undo or redo of an edit: write that state back and show it if the item is open."""
@@ -479,21 +716,38 @@ class MainWindow(QMainWindow):
             self.dirty = False
             self._baseline = state
 
-        def show(_result: Any) -> None:
+        def show() -> None:
             if (county, item) == (self.county, self.item):
                 self._load_item(item)
 
         self._store(county, item, state, show)
 
-    def _write(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> None:
+    def _write(
+        self, fn: Callable[[], T], concerns: Changes, then: Callable[[T], None] | None = None, *,
+        wrote: Callable[[T], bool] | None = None,
+    ) -> None:
+        """A write of the window's other than the item editor's, after the pending edit: fn on
+        the writer, then what it `concerns` handed to the views (Operations.changed) unless
+        `wrote(result)` says it wrote nothing, then `then(result)`."""
         self.save_now()
         self.saved_label.setText(self.tr("Saving…"))
-        self.writer.submit(fn, then)
+        results: list[T] = []
 
-    def _saved(self, _result: Any) -> None:
-        if self.writer.pending == 0 and not self.dirty:
+        def run() -> Changes:
+            result = fn()
+            results.append(result)
+            return concerns if wrote is None or wrote(result) else NOTHING
+
+        def done(_changes: Changes) -> None:
+            self._written()
+            if then:
+                then(results[0])
+
+        self.ops.write(run, done=done, failed=self._failed)
+
+    def _written(self) -> None:
+        if self.ops.pending_writes == 0 and not self.dirty:
             self._show_saved(dt.datetime.now())
-        self._refresh_tree()
 
     def _show_saved(self, when: dt.datetime | None) -> None:
         if when is None:
@@ -524,11 +778,13 @@ class MainWindow(QMainWindow):
             lambda: inspection.save_problem(
                 self.ws, county, item, description=description, severity=severity, deadline=deadline, record_id=record_id
             ),
-            self._reload_item,
+            changed(("problem",), (county, item)),
         )
 
     def _remove_problem(self, record_id: str) -> None:
-        self._write(lambda: inspection.remove(self.ws, "problem", record_id), self._reload_item)
+        key = self._key()
+        if key is not None:
+            self._write(lambda: inspection.remove(self.ws, "problem", record_id), changed(("problem",), key), wrote=bool)
 
     def _step_problem(self, problem: inspection.Problem, status: str) -> None:
         """A step of the problem's state machine (desktop.core.problems): rectified on
@@ -548,6 +804,9 @@ class MainWindow(QMainWindow):
                 return
             reason = given
         record_id = problem.record_id
+        key = self._key()
+        if key is None:
+            return
 
         def step() -> rectification.Entry | InputError:
             try:
@@ -560,9 +819,9 @@ class MainWindow(QMainWindow):
         def done(result: rectification.Entry | InputError) -> None:
             if isinstance(result, InputError):
                 QMessageBox.warning(self, self.tr("Problem found"), refused_step(result))
-            self._reload_item()
 
-        self._write(step, done)
+        # a rectification's files are evidence of the problem's item
+        self._write(step, changed(("problem", "evidence"), key), done, wrote=lambda r: not isinstance(r, InputError))
 
     def _attach(self, files: list[Path]) -> None:
         if self.county is None or self.item is None:
@@ -582,11 +841,26 @@ class MainWindow(QMainWindow):
             return warnings
 
         def done(warnings: list[str]) -> None:
-            self._reload_item()
             if warnings:
                 QMessageBox.warning(self, self.tr("Evidence"), "\n".join(warnings))
 
-        self._write(attach_all, done)
+        self._write(attach_all, changed(("evidence",), (county, item)), done)
+
+    @Slot(str)
+    def _on_evidence_removed(self, record_id: str) -> None:
+        key = self._key()
+        if key is not None:
+            self._write(lambda: inspection.remove(self.ws, "evidence", record_id), changed(("evidence",), key), wrote=bool)
+
+    @Slot(str, str)
+    def _on_evidence_caption_changed(self, record_id: str, text: str) -> None:
+        key = self._key()
+        if key is not None:
+            self._write(lambda: inspection.set_caption(self.ws, record_id, text), changed(("evidence",), key), wrote=bool)
+
+    @Slot(str)
+    def _on_inbox_removed(self, record_id: str) -> None:
+        self._write(lambda: inspection.remove(self.ws, "evidence", record_id), changed(("evidence",), INBOX), wrote=bool)
 
     def look_for_cameras(self) -> None:
         """Show 拍照 while the computer has a camera, one plugged in later included. Where there
@@ -636,7 +910,7 @@ class MainWindow(QMainWindow):
                 self.ws, camera.jpeg(image), name, county=county, item=item, mode=mode, taken_at=taken.isoformat(timespec="seconds")
             )
 
-        self._write(store, self._reload_item)
+        self._write(store, changed(("evidence",), (county, item)))
 
     def _import_folder(self, folder: Path) -> None:
         """A folder of photos into the inbox, off the GUI thread, with progress and cancel."""
@@ -652,7 +926,6 @@ class MainWindow(QMainWindow):
 
         def done(result: inspection.FolderImport) -> None:
             dialog.reset()
-            self._reload_item()
             self.side.setCurrentWidget(self.inbox)
             message = self.tr("{0} photos imported into the inbox.").format(result.imported)
             if result.skipped:
@@ -660,7 +933,10 @@ class MainWindow(QMainWindow):
                 message += "\n\n" + self.tr("Not imported:") + "\n" + "\n".join(lines)
             QMessageBox.information(self, self.tr("Photo inbox"), message)
 
-        self._write(lambda: inspection.import_folder(self.ws, folder, progress=bridge.step.emit, cancelled=cancelled), done)
+        self._write(
+            lambda: inspection.import_folder(self.ws, folder, progress=bridge.step.emit, cancelled=cancelled),
+            changed(("evidence",), INBOX), done, wrote=lambda result: result.imported > 0,
+        )
 
     def _assign(self, code: str | None, record_ids: list[str]) -> None:
         if not code or self.county is None or not record_ids:
@@ -668,18 +944,26 @@ class MainWindow(QMainWindow):
         if self.campaign.indicator_set.node(code).level is not Level.ITEM:
             return
         county, mode = self.county, self.editor.current_mode()
-        self._write(lambda: inspection.assign(self.ws, record_ids, county=county, item=code, mode=mode), self._reload_item)
+        self._write(
+            lambda: inspection.assign(self.ws, record_ids, county=county, item=code, mode=mode),
+            changed(("evidence",), INBOX, (county, code)), wrote=bool,
+        )
 
     def _print(self) -> None:
-        """The county's 检查记录表 as saved: pending edits are written first."""
+        """The county's 检查记录表 as saved: the dialog opens once the pending edits are
+        written (the GUI does not wait for them)."""
         if self.county is None:
             return
-        from desktop.ui.documents import RECORD, open_documents
-
         county = self.county
+
+        def open_record() -> None:
+            from desktop.ui.documents import RECORD, open_documents
+
+            open_documents(self.ws, self, kind=RECORD, county=county)
+
         self.save_now()
-        # queued behind the pending saves (the writer runs its jobs in order): the GUI does not wait for them
-        self.writer.submit(lambda: None, lambda _r: open_documents(self.ws, self, kind=RECORD, county=county))
+        # out of the write's callback: the dialog's own loop is not run inside it
+        self.ops.after_writes(lambda: QTimer.singleShot(0, self, open_record))
 
     def _export(self) -> None:
         self.save_now()
@@ -698,7 +982,7 @@ class MainWindow(QMainWindow):
                 ),
             )
 
-        self._write(lambda: sync.export(self.ws, Path(target)), done)
+        self._write(lambda: sync.export(self.ws, Path(target)), NOTHING, done)  # the records stay as they are
 
     def _switch_language(self) -> None:
         from desktop.ui.app import settings
@@ -720,19 +1004,25 @@ class MainWindow(QMainWindow):
             paths.log_error(exc)
             QMessageBox.critical(self, self.tr("The database is damaged"), explain(exc))
 
-        self._checks = QThreadPool(self)
-        jobs.start(self._checks, self.ws.database.check, parent=self, failed=damaged)
+        self._query(self.ws.database.check, lambda _result: None, damaged)
 
     # --- closing -----------------------------------------------------------------------
 
     def wait_for_thumbnails(self, msecs: int) -> bool:
+        """The reads asked so far answered and shown, then the thumbnails they started made
+        (the screenshot, the bench and the tests wait for these; the window never does)."""
+        deadline = time.monotonic() + msecs / 1000
+        while True:
+            self.ops.wait(msecs)
+            QCoreApplication.processEvents()  # the answers, delivered
+            if not self.pending_reads or time.monotonic() > deadline:
+                break
         return self.evidence.wait(msecs) and self.inbox.wait(msecs)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_now()
-        self.writer.wait()
-        if hasattr(self, "_checks"):
-            self._checks.waitForDone(30000)
+        self.ops.wait()  # the last edit committed, whatever the window had asked finished
+        self._closed = True  # and nothing more is read
         self._background.waitForDone(5000)
         self.evidence.wait(5000)
         self.inbox.wait(5000)

@@ -1,9 +1,12 @@
 """Signing a county's record: a pad for pen or mouse, for the inspector and for the
 county's liaison (被检查单位负责人). A signature made before the record changed shows as
-needing a new one."""
+needing a new one. The dialog reads and writes through its window's operations: the
+signatures are read off the GUI thread, a signature is written on the window's one writer,
+and what it changed tells the window to redraw its signature state."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QTabletEvent
 from PySide6.QtWidgets import (
@@ -19,9 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.errors import KnownDatabaseError
+from desktop import paths
+from desktop.core.errors import InputError
 from desktop.services import inspection
+from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
 from desktop.ui.messages import explain
+from desktop.ui.operations import Operations
 
 PAD_SIZE = (560, 220)
 
@@ -151,9 +159,12 @@ def role_label(role: str) -> str:
 class SignDialog(QDialog):
     """The county's two signatures: who signed, when, and whether the record changed since."""
 
-    def __init__(self, parent: QWidget | None, ws: Workspace, county: str, county_name: str) -> None:
+    def __init__(
+        self, parent: QWidget | None, ws: Workspace, county: str, county_name: str, ops: Operations | None = None
+    ) -> None:
         super().__init__(parent)
         self.ws, self.county = ws, county
+        self.ops = ops if ops is not None else Operations(self)  # the window's; a dialog of its own has its own
         self.setWindowTitle(self.tr("Signatures — {0}").format(county_name))
         self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
@@ -182,7 +193,13 @@ class SignDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        signed = inspection.signatures(self.ws, self.county)
+        """Read the signatures again (a query); the labels follow when it answers."""
+        ws, county = self.ws, self.county
+        self.ops.query(lambda: inspection.signatures(ws, county), done=self._show)
+
+    def _show(self, signed: dict[str, inspection.Signature]) -> None:
+        if not shiboken6.isValid(self):  # closed and gone meanwhile
+            return
         for role, label in self.states.items():
             found = signed.get(role)
             if found is None:
@@ -201,9 +218,22 @@ class SignDialog(QDialog):
         if pad.exec() != QDialog.DialogCode.Accepted:
             return
         strokes = [[list(p) for p in stroke] for stroke in pad.pad.strokes]
-        try:
-            inspection.sign(self.ws, self.county, signer_role=role, signer_name=pad.name.text(), strokes=strokes, png=pad.pad.png())
-        except Exception as exc:  # shown, never a traceback
+        signer, png = pad.name.text(), pad.pad.png()
+        ws, county = self.ws, self.county
+
+        def write() -> Changes:
+            inspection.sign(ws, county, signer_role=role, signer_name=signer, strokes=strokes, png=png)
+            return Changes.of("signature", [(county, "")])
+
+        self.ops.write(write, done=lambda _changes: self._signed(), failed=self._refused)
+
+    def _signed(self) -> None:
+        if shiboken6.isValid(self):
+            self.refresh()
+
+    def _refused(self, exc: BaseException) -> None:
+        """Shown, never a traceback (a bug is logged too)."""
+        if not isinstance(exc, InputError | KnownDatabaseError | OSError):
+            paths.log_error(exc)
+        if shiboken6.isValid(self):
             QMessageBox.critical(self, self.windowTitle(), explain(exc))
-            return
-        self.refresh()

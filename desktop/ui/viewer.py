@@ -1,14 +1,24 @@
 """Looking at a piece of evidence: photos with zoom and the camera's rotation honoured
 (EXIF), PDFs page by page (QtPdf), anything else in the system's program from a
 temporary copy. What the camera recorded (time, place) is shown apart from when the
-photo was attached."""
+photo was attached.
+
+The bytes (up to the evidence limit, hundreds of MB) are never read on the GUI thread: the
+viewer opens at once saying it is loading, a query of the window's operations streams the
+blob into a temporary file a piece at a time (and decodes a photo there), and the picture
+or the PDF shows when it has arrived. Closing stops a read under way; the file goes with the
+viewer."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QPointF, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImageReader, QPixmap, QTransform
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QImage, QImageReader, QPixmap, QTransform
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -24,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.errors import KnownDatabaseError
+from desktop import paths
 from desktop.core.documents import safe_file_name
 from desktop.core.errors import InputError
 from desktop.services import handoff, inspection
@@ -31,34 +43,85 @@ from desktop.services.inspection import Evidence
 from desktop.services.workspace import Workspace
 from desktop.ui.item_view import mode_label
 from desktop.ui.messages import explain
+from desktop.ui.operations import Cancelled, Operations, Progress
 from desktop.ui.screen import fit_to_screen
 
+# The prefix of handoff's folders: what a crash leaves behind, handoff.sweep removes a day later.
+VIEW_PREFIX = "yanshou-view-"
+PROGRESS_MS = 200
 
-def open_externally(ws: Workspace, evidence: Evidence, parent: QWidget | None = None) -> None:
+
+def open_externally(ops: Operations, ws: Workspace, evidence: Evidence, parent: QWidget | None = None) -> None:
     """Pictures, PDFs and office documents in the system's program, from a marked copy
-    (desktop.services.handoff); anything else is only saved where the user chooses."""
+    (desktop.services.handoff); anything else is only saved where the user chooses. The copy
+    is read from the database by a query of `ops`, never on the GUI thread."""
+
+    def refused(exc: BaseException) -> None:
+        if not isinstance(exc, InputError | OSError):
+            paths.log_error(exc)
+        owner = parent if parent is not None and shiboken6.isValid(parent) else None
+        QMessageBox.warning(owner, QCoreApplication.translate("EvidenceViewer", "Evidence"), explain(exc))
+
+    def opened(copy: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
+
+    if handoff.can_open_outside(evidence):
+        ops.query(lambda: handoff.SESSION.copy(ws, evidence), done=opened, failed=refused)
+        return
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, QCoreApplication.translate("EvidenceViewer", "Save the file (it is not opened from Yanshou)"),
+        str(Path.home() / safe_file_name(Path(evidence.name).name)),
+    )
+    if chosen:
+        ops.query(lambda: handoff.save_as(ws, evidence, Path(chosen)), failed=refused)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A piece of evidence copied out of the database for the viewer."""
+
+    path: Path
+    image: QImage | None  # a photo, decoded off the GUI thread (null when it cannot be read); None for a PDF
+
+
+def fetch(ws: Workspace, evidence: Evidence, progress: Progress) -> Fetched:
+    """The evidence's bytes into a temporary file of its own, a piece at a time; a photo
+    decoded there too, the camera's rotation applied (QImage is safe off the GUI thread).
+    Stops (Cancelled) when the viewer closed meanwhile; nothing is left behind then."""
+    folder = Path(tempfile.mkdtemp(prefix=VIEW_PREFIX))
     try:
-        if handoff.can_open_outside(evidence):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(handoff.SESSION.copy(ws, evidence))))
-            return
-        chosen, _ = QFileDialog.getSaveFileName(
-            parent, QCoreApplication.translate("EvidenceViewer", "Save the file (it is not opened from Yanshou)"),
-            str(Path.home() / safe_file_name(Path(evidence.name).name)),
-        )
-        if chosen:
-            handoff.save_as(ws, evidence, Path(chosen))
-    except (InputError, OSError) as exc:
-        QMessageBox.warning(parent, QCoreApplication.translate("EvidenceViewer", "Evidence"), explain(exc))
+        suffix = "".join(c for c in Path(evidence.name).suffix.lower() if c.isalnum())[:8]
+        path = folder / (f"evidence.{suffix}" if suffix else "evidence")
+        inspection.blob_to_file(ws, evidence.sha256, path, progress=lambda done: progress.report(done, evidence.size))
+        image = None
+        if not evidence.is_pdf:
+            reader = QImageReader(str(path))
+            reader.setAutoTransform(True)  # the camera's orientation (EXIF)
+            image = reader.read()
+        return Fetched(path, image)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 class EvidenceViewer(QDialog):
-    def __init__(self, parent: QWidget | None, ws: Workspace, evidence: Evidence) -> None:
+    """One photo or PDF: says it is loading until its bytes have arrived (`loading`), then
+    shows it (`shown`)."""
+
+    shown = Signal()
+    """The evidence arrived and is shown (or said to be unshowable)."""
+
+    def __init__(self, parent: QWidget | None, ws: Workspace, evidence: Evidence, ops: Operations | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(evidence.caption or evidence.name)
         fit_to_screen(self, 1000, 720)
         self.ws, self.evidence = ws, evidence
-        self._data = QByteArray(inspection.blob_bytes(ws, evidence.sha256))
-        layout = QVBoxLayout(self)
+        self.ops = ops if ops is not None else Operations(self)  # the window's; a viewer of its own has its own
+        self.loading = True
+        self._closed = False
+        self._file: Path | None = None
+        self.document: QPdfDocument | None = None
+        self._body = QVBoxLayout(self)
         facts = [evidence.name]
         if evidence.mode:
             facts.append(mode_label(evidence.mode))
@@ -68,28 +131,63 @@ class EvidenceViewer(QDialog):
         facts.append(self.tr("attached {0}").format(evidence.attached_at.replace("T", " ")[:19]))
         info = QLabel(" · ".join(facts))
         info.setWordWrap(True)
-        layout.addWidget(info)
+        self._body.addWidget(info)
         if evidence.caption:
-            layout.addWidget(QLabel(evidence.caption))
-        self.tools = QHBoxLayout()
-        layout.addLayout(self.tools)
-        if evidence.is_pdf:
-            self._pdf(layout)
-        else:
-            self._image(layout)
-        self.tools.addStretch(1)
+            self._body.addWidget(QLabel(evidence.caption))
+        tools = QHBoxLayout()
+        self.tools = QHBoxLayout()  # the photo's or the PDF's own buttons, once it is shown
+        tools.addLayout(self.tools)
+        tools.addStretch(1)
         external = QPushButton(self.tr("Open in another program") if handoff.can_open_outside(evidence) else self.tr("Save as…"))
-        external.clicked.connect(lambda: open_externally(ws, evidence, self))
-        self.tools.addWidget(external)
+        external.clicked.connect(lambda: open_externally(self.ops, ws, evidence, self))
+        tools.addWidget(external)
+        self._body.addLayout(tools)
+        self.status = QLabel(self.tr("Loading…"))
+        self.status.setObjectName("viewer-status")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._body.addWidget(self.status, 1)
+
+        self._progress = Progress()
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(PROGRESS_MS)
+        self._ticker.timeout.connect(self._on_ticker_timeout)
+        self._ticker.start()
+        self.ops.query(lambda: fetch(ws, evidence, self._progress), done=self._arrived, failed=self._not_arrived)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def _on_ticker_timeout(self) -> None:
+        done, total, _label = self._progress.read()
+        if total:
+            self.status.setText(self.tr("Loading… {0} %").format(min(100, done * 100 // total)))
+
+    def _arrived(self, fetched: Fetched) -> None:
+        if self._closed or not shiboken6.isValid(self):  # closed meanwhile: the copy goes at once
+            shutil.rmtree(fetched.path.parent, ignore_errors=True)
+            return
+        self._file = fetched.path
+        self._ticker.stop()
+        self.status.hide()
+        if self.evidence.is_pdf:
+            self._pdf(fetched.path)
+        else:
+            self._image(fetched.image if fetched.image is not None else QImage())
+        self.loading = False
+        self.shown.emit()
+
+    def _not_arrived(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled) or self._closed or not shiboken6.isValid(self):
+            return
+        if not isinstance(exc, InputError | KnownDatabaseError | OSError):
+            paths.log_error(exc)
+        self._ticker.stop()
+        self.status.setText(explain(exc))
+        self.loading = False
+        self.shown.emit()
 
     # --- photos ------------------------------------------------------------------------
 
-    def _image(self, layout: QVBoxLayout) -> None:
-        buffer = QBuffer(self._data, self)
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        reader = QImageReader(buffer)
-        reader.setAutoTransform(True)  # the camera's orientation (EXIF)
-        image = reader.read()
+    def _image(self, image: QImage) -> None:
         self.original = QPixmap.fromImage(image)
         self.scale = 1.0
         self.rotation = 0
@@ -99,7 +197,7 @@ class EvidenceViewer(QDialog):
         self.area = QScrollArea()
         self.area.setWidget(self.label)
         self.area.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.area, 1)
+        self._body.addWidget(self.area, 1)
         if self.original.isNull():
             self.label.setText(self.tr("This picture cannot be shown; open it in another program."))
             self.area.setWidgetResizable(True)
@@ -141,24 +239,23 @@ class EvidenceViewer(QDialog):
 
     # --- PDFs ------------------------------------------------------------------------
 
-    def _pdf(self, layout: QVBoxLayout) -> None:
-        """Pages shown by QtPdf one at a time, fitted to the window's width."""
+    def _pdf(self, path: Path) -> None:
+        """Pages shown by QtPdf one at a time, fitted to the window's width; it reads the
+        temporary file as it needs pages, never the whole of a large PDF at once."""
         self.page = 0
         self.document = QPdfDocument(self)
-        self._buffer = QBuffer(self._data, self)  # the document reads from it as long as it is shown
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)  # a buffer holds it all: loaded when load() returns
+        self.document.load(str(path))
         if self.document.status() != QPdfDocument.Status.Ready or not self.document.pageCount():
             self.document.close()
             self.label = QLabel(self.tr("This PDF cannot be shown; open it in another program."))
             self.label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-            layout.addWidget(self.label, 1)
+            self._body.addWidget(self.label, 1)
             return
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.SinglePage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        layout.addWidget(self.view, 1)
+        self._body.addWidget(self.view, 1)
         self.page_label = QLabel()
         previous = QPushButton(self.tr("Previous page"))
         following = QPushButton(self.tr("Next page"))
@@ -169,15 +266,32 @@ class EvidenceViewer(QDialog):
         self._show_page(0)
 
     def _show_page(self, number: int) -> None:
+        assert self.document is not None
         count = self.document.pageCount()
         self.page = max(0, min(count - 1, number))
         navigator = self.view.pageNavigator()
         navigator.jump(self.page, QPointF(), navigator.currentZoom())
         self.page_label.setText(self.tr("Page {0} of {1}").format(self.page + 1, count))
 
-    def done(self, result: int) -> None:
-        # The preview lets go of its buffer before the dialog goes: nothing is left reading
-        # from a deleted object.
-        if self.evidence.is_pdf:
+    # --- closing ---------------------------------------------------------------------------
+
+    def _release(self) -> None:
+        """Stop a read under way, let go of the file (QtPdf first) and remove it."""
+        if self._closed:
+            return
+        self._closed = True
+        self._progress.cancel()
+        self._ticker.stop()
+        if self.document is not None:
             self.document.close()
+        if self._file is not None:
+            shutil.rmtree(self._file.parent, ignore_errors=True)
+            self._file = None
+
+    def done(self, result: int) -> None:
+        self._release()
         super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._release()
+        super().closeEvent(event)

@@ -20,7 +20,7 @@ from desktop.ui.camera import CameraDialog, CameraWatch, jpeg
 from desktop.ui.main_window import MainWindow
 
 # the offscreen platform says so whenever a window is shown; it is not the program's warning
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("gui_thread_guard")]
 
 COUNTY = "341502"
 
@@ -76,7 +76,7 @@ def test_a_photo_taken_is_evidence_of_the_item_and_mode(qtbot, window: MainWindo
     # what the camera's imageCaptured signal calls, given a picture
     dialog._on_capture_image_captured(1, picture())
     window.editor.set_mode(InspectionMode.FIELD)  # changing the tab meanwhile does not move the photo
-    qtbot.waitUntil(lambda: window.writer.pending == 0, timeout=10000)
+    qtbot.waitUntil(window.settled, timeout=10000)  # stored, and the item's evidence read again
     (evidence,) = inspection.item_record(window.ws, COUNTY, "1.1.2").evidence
     assert evidence.mode is InspectionMode.MATERIALS
     assert evidence.mime == "image/jpeg"

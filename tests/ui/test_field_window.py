@@ -1,6 +1,8 @@
 """The inspector's window as a user drives it: the walk through a county, autosave (debounced,
 at once when moving, nothing when idle), the filter, the models, the headless screenshot,
-kill -9 durability, one window per database, and refused evidence."""
+kill -9 durability, one window per database, and refused evidence. Every test runs under
+the guard that fails it when the window touches the database on the GUI thread; the
+window's reads answer later, so a test waits for them (drain) before it looks."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical
 from desktop.services import inspection, workspace
+from desktop.services.changes import Changes
 from desktop.services.inspection import Finding
 from desktop.ui.app import SCREENSHOT_SIZE, DatabaseLock
 from desktop.ui.item_view import ProblemDialog
@@ -35,7 +38,7 @@ from desktop.ui.main_window import SAVE_DELAY_MS, MainWindow
 from desktop.ui.tree import Column, Filter
 
 # the offscreen platform says so whenever a window is shown; it is not the program's warning
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("gui_thread_guard")]
 
 # ItemFilter.set_filter calls a function Qt deprecated (test_changing_the_filter_warns_of_nothing); the filter works
 # meanwhile, and its tests look past the warning as the program does
@@ -92,8 +95,9 @@ def codes(ws: workspace.Workspace) -> list[str]:
 
 
 def drain(qtbot, window: MainWindow, timeout: int = 10000) -> None:  # type: ignore[no-untyped-def]
-    """Until every write the window gave its writer has committed and been reported."""
-    qtbot.waitUntil(lambda: window.writer.pending == 0 and not window.timer.isActive(), timeout=timeout)
+    """Until every write the window gave its writer has committed and every read it asked for
+    has answered, each reported on the window."""
+    qtbot.waitUntil(window.settled, timeout=timeout)
 
 
 def tree_cells(window: MainWindow, code: str) -> tuple[str, str]:
@@ -124,6 +128,7 @@ def open_window(qtbot) -> Iterator[Callable[[workspace.Workspace], MainWindow]]:
         window.show()
         window.show_first()
         windows.append(window)
+        drain(qtbot, window)
         return window
 
     yield make
@@ -151,6 +156,7 @@ def test_the_whole_walk_is_there_after_reopening(qtbot, db_path: Path, tmp_path:
     window.show_first()
     assert (window.county, window.item) == (FIRST_COUNTY, codes(ws)[0])
     assert window.saved_label.text() == saved_text(zh)
+    drain(qtbot, window)
 
     window.counties.setCurrentIndex(1)
     assert window.county == SECOND_COUNTY
@@ -165,6 +171,7 @@ def test_the_whole_walk_is_there_after_reopening(qtbot, db_path: Path, tmp_path:
         window.step(1)
         item = window.item
         assert item == codes(ws)[n + 1]
+        drain(qtbot, window)
         editor = window.editor
         points = ws.campaign.indicator_set.node(item).points
 
@@ -203,6 +210,7 @@ def test_the_whole_walk_is_there_after_reopening(qtbot, db_path: Path, tmp_path:
         qtbot.addWidget(second)
         second.show()
         second.show_first()
+        drain(qtbot, second)
         for item in expected:  # nothing in the first county
             assert tree_cells(second, item)[1].startswith("—/")
         second.counties.setCurrentIndex(1)
@@ -210,6 +218,7 @@ def test_the_whole_walk_is_there_after_reopening(qtbot, db_path: Path, tmp_path:
             n, score = want["n"], want["score"]
             second.select_item(item)
             assert second.item == item
+            drain(qtbot, second)
             editor = second.editor
             assert editor.pages[REPORT].text.toPlainText() == f"听取汇报 {n}: 工作机制健全"
             assert editor.pages[REPORT].status_buttons[FindingStatus.MET].isChecked()
@@ -300,7 +309,7 @@ def test_moving_to_another_item_saves_at_once(qtbot, field, open_window) -> None
     window.editor.score.setValue(2.5)
     window.step(1)
     assert not window.timer.isActive()
-    assert window.writer.pending == 1  # handed to the writer before the next item showed
+    assert window.ops.pending_writes == 1  # handed to the writer before the next item showed
     assert window.item != first
     drain(qtbot, window)
     record = inspection.item_record(field, FIRST_COUNTY, first)
@@ -311,7 +320,7 @@ def test_moving_to_another_item_saves_at_once(qtbot, field, open_window) -> None
     type_text(qtbot, window.editor.comment, "no score, no reasoning")  # disabled: nothing typed
     type_text(qtbot, window.editor.pages[REPORT].text, "汇报")
     window.counties.setCurrentIndex(1)
-    assert window.writer.pending == 1
+    assert window.ops.pending_writes == 1
     drain(qtbot, window)
     assert inspection.item_record(field, FIRST_COUNTY, second).findings[REPORT].text == "汇报"
     assert inspection.item_record(field, FIRST_COUNTY, second).comment == ""
@@ -390,7 +399,7 @@ def test_filter_not_scored_and_with_problems(qtbot, field, open_window, tmp_path
     window.filter.setCurrentIndex(2)
     window._write(  # what the problem dialog's OK does
         lambda: inspection.save_problem(field, FIRST_COUNTY, items[6], description="新问题", severity="major", deadline=None),
-        window._reload_item,
+        Changes.of("problem", [(FIRST_COUNTY, items[6])]),
     )
     drain(qtbot, window)
     assert {code for code in items if shown(window, code)} == {items[5], items[6], items[9]}
@@ -405,11 +414,12 @@ def test_the_filter_follows_new_problems_and_another_county(qtbot, field, open_w
     assert {code for code in items if shown(window, code)} == {items[5]}
 
     window.counties.setCurrentIndex(1)  # 裕安区: its problem is under 3, a branch hidden in 金安区
+    drain(qtbot, window)
     county_b = {code for code in items if shown(window, code)}
     window.counties.setCurrentIndex(0)
     window._write(  # 金安区: a new problem under 2, hidden until now
         lambda: inspection.save_problem(field, FIRST_COUNTY, items[9], description="新问题", severity="major", deadline=None),
-        window._reload_item,
+        Changes.of("problem", [(FIRST_COUNTY, items[9])]),
     )
     drain(qtbot, window)
     county_a = {code for code in items if shown(window, code)}
@@ -429,6 +439,7 @@ def test_scoring_in_the_not_scored_view_keeps_the_item_in_the_editor(qtbot, fiel
     window.filter.setCurrentIndex(1)
     window.step(1)
     item = window.item
+    drain(qtbot, window)
     window.editor.score.setValue(1.5)
     drain(qtbot, window)
     type_text(qtbot, window.editor.comment, "理由")
@@ -518,10 +529,13 @@ window.show()
 window.show_first()
 for n, node in enumerate(ws.campaign.indicator_set.items):
     window.select_item(node.code)
+    while window.loading:  # its record read: the editor takes edits
+        app.processEvents()
+        time.sleep(0.002)
     score = Decimal(n % int(node.points * 2) + 1) / 2
     window.editor.score.setValue(float(score))
     window.editor.pages[InspectionMode.FIELD].text.setPlainText(f"第{n}项")
-    while window.dirty or window.writer.pending or not window.saved_label.text().startswith(("已保存", "Saved")):
+    while window.dirty or window.ops.pending_writes or not window.saved_label.text().startswith(("已保存", "Saved")):
         app.processEvents()
         time.sleep(0.002)
     print("SAVED", node.code, score, flush=True)
@@ -592,10 +606,12 @@ window.show()
 window.show_first()
 for n in range(100):
     window.step(1 if n % 20 < 10 else -1)
+    while window.loading:
+        app.processEvents()
     window.editor.score.setValue(float(n % 3))
     window.save_now()  # what the timer does 300 ms after an edit
-    window.writer.wait()
-    while window.writer.pending:
+    window.ops.wait()
+    while not window.settled():
         app.processEvents()
 window.close()
 ws.close()
@@ -687,7 +703,11 @@ def test_printing_the_record_writes_the_pending_edit_first(qtbot, field, open_wi
     printed = []
 
     def opened(ws, parent, kind, county=None) -> None:  # type: ignore[no-untyped-def]
-        record = documents.inspection_record(ws, ws.campaign.county(county))
+        # the record as the dialog would make it now, read off the GUI thread as the dialog does
+        read = threading.Thread(target=lambda: printed.append(documents.inspection_record(ws, ws.campaign.county(county))))
+        read.start()
+        read.join()
+        record = printed.pop()
         printed.append((kind, county, [f for r in record.rows for f in r.findings]))
 
     monkeypatch.setattr(documents_ui, "open_documents", opened)
@@ -712,3 +732,112 @@ def test_a_score_off_the_grid_typed_in_the_window_is_never_saved(qtbot, field, o
     assert window.editor.score_value() == 1
     drain(qtbot, window)
     assert inspection.item_record(field, FIRST_COUNTY, window.item).score == Decimal(1)  # what was stored: 1, never 1.3
+
+
+# --- 10. the GUI thread never waits for the database ------------------------------------------
+
+
+def test_the_guard_fails_a_read_of_the_window_on_the_gui_thread(gui_thread_guard, field) -> None:  # type: ignore[no-untyped-def]
+    """What the guard counts: a read from code of desktop/ui on the GUI thread; not the
+    test's own, not one on another thread."""
+    probe = ROOT / "desktop" / "ui" / "probe.py"  # as if a slot of the window read the database itself
+    namespace: dict[str, object] = {"inspection": inspection}
+    exec(compile("def read(ws):\n    return inspection.county_status(ws, '341502')\n", str(probe), "exec"), namespace)
+    read = namespace["read"]
+    inspection.county_status(field, FIRST_COUNTY)  # the test's own assertion: not counted
+    worker = threading.Thread(target=read, args=(field,))  # type: ignore[arg-type]
+    worker.start()
+    worker.join()
+    assert gui_thread_guard.offences == []
+    read(field)  # type: ignore[operator]
+    (offence,) = gui_thread_guard.offences
+    assert "probe.py" in offence and "county_status" in offence
+    gui_thread_guard.offences.clear()  # seen: the test passes
+
+
+def test_an_item_shows_at_once_and_a_late_answer_never_overwrites_the_next(qtbot, field, open_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    items = codes(field)
+    for n, code in enumerate(items[:3]):
+        inspection.save_item(field, FIRST_COUNTY, code, score=Decimal(n), comment=f"理由{n}", findings=[Finding(REPORT, f"汇报{n}")])
+    window = open_window(field)  # the county's records read ahead
+    gate, answered = threading.Event(), []
+    read = inspection.item_record
+
+    def item_record(ws, county, item):  # type: ignore[no-untyped-def]
+        if item == items[1]:
+            assert gate.wait(10)  # a slow read of the second item
+        answered.append(item)
+        return read(ws, county, item)
+
+    monkeypatch.setattr(inspection, "item_record", item_record)
+    window.step(1)
+    # shown at once from what the window holds, its read still under way
+    assert (window.item, window.editor.pages[REPORT].text.toPlainText(), window.editor.isEnabled()) == (items[1], "汇报1", True)
+    window.step(1)
+    assert window.editor.pages[REPORT].text.toPlainText() == "汇报2"
+    qtbot.waitUntil(lambda: answered == [items[2]] and window.pending_reads == 1)  # the third item's read answered first
+    gate.set()
+    drain(qtbot, window)  # and then the second's, late
+    assert answered == [items[2], items[1]]
+    assert window.item == items[2]
+    assert (window.editor.pages[REPORT].text.toPlainText(), window.editor.comment.toPlainText()) == ("汇报2", "理由2")
+    assert window.editor.score_value() == 2
+
+
+def test_an_item_not_read_yet_is_greyed_until_its_record_arrives(qtbot, field, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    item = codes(field)[0]
+    inspection.save_item(field, FIRST_COUNTY, item, score=Decimal(1), comment="", findings=[Finding(REPORT, "已有的汇报")])
+    gate = threading.Event()
+    read = inspection.item_record
+
+    def item_record(ws, county, code):  # type: ignore[no-untyped-def]
+        assert gate.wait(10)
+        return read(ws, county, code)
+
+    monkeypatch.setattr(inspection, "item_record", item_record)
+    window = MainWindow(field)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_first()
+    # nothing typed now could be lost or overwrite what is stored: the editor waits
+    assert window.loading and not window.editor.isEnabled()
+    assert window.editor.pages[REPORT].text.toPlainText() == ""
+    gate.set()
+    drain(qtbot, window)
+    assert not window.loading and window.editor.isEnabled()
+    assert window.editor.pages[REPORT].text.toPlainText() == "已有的汇报"
+    window.close()
+    drain(qtbot, window)
+
+
+def test_a_save_that_changes_nothing_reads_nothing_again(qtbot, field, open_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(field)
+    reads: list[str] = []
+    status = inspection.county_status
+    monkeypatch.setattr(inspection, "county_status", lambda ws, county: (reads.append(county), status(ws, county))[1])
+    type_text(qtbot, window.editor.pages[REPORT].text, "x")
+    qtbot.keyClick(window.editor.pages[REPORT].text, Qt.Key.Key_Backspace)  # typed and taken back: the same as stored
+    window.save_now()
+    drain(qtbot, window)
+    assert reads == []  # the tree is not read again for a save that wrote nothing
+    type_text(qtbot, window.editor.pages[REPORT].text, "汇报")
+    window.save_now()
+    drain(qtbot, window)
+    assert reads == [FIRST_COUNTY]  # one that wrote: the tree follows
+    assert tree_cells(window, window.item)[0] == "汇 · · ·"
+
+
+def test_evidence_captioned_and_removed_from_the_panel(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    window._attach([make_pdf(tmp_path / "自查报告.pdf")])
+    drain(qtbot, window)
+    assert window.evidence.list.count() == 1
+    (evidence,) = inspection.item_record(window.ws, FIRST_COUNTY, window.item).evidence
+    window.evidence.caption_changed.emit(evidence.record_id, "自查报告（盖章版）")  # what the caption dialog's OK does
+    drain(qtbot, window)
+    assert window.evidence.list.item(0).text().endswith("\n自查报告（盖章版）")
+    assert inspection.item_record(window.ws, FIRST_COUNTY, window.item).evidence[0].caption == "自查报告（盖章版）"
+    window.evidence.removed.emit(evidence.record_id)
+    drain(qtbot, window)
+    assert window.evidence.list.count() == 0
+    assert inspection.item_record(window.ws, FIRST_COUNTY, window.item).evidence == ()
+    assert tree_cells(window, window.item)[0] == "· · · ·"

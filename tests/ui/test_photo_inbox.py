@@ -1,5 +1,6 @@
 """The photo inbox in the inspector's window: a camera card's folder imported on the writer
-thread (its thumbnails made on the way), with the result said; a cancel writes nothing more."""
+thread (its thumbnails made on the way), with the result said; a cancel writes nothing more.
+The window reads the inbox again off the GUI thread (the guard holds it to that)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from desktop.services import inspection
 from desktop.ui.main_window import MainWindow
 
 # the offscreen platform says so whenever a window is shown; it is not the program's warning
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("gui_thread_guard")]
 
 
 @pytest.fixture
@@ -52,6 +53,7 @@ def test_a_card_is_imported_into_the_inbox_with_thumbnails(qtbot, window: MainWi
     qtbot.waitUntil(lambda: bool(told), timeout=10000)
     assert imported(told[0]) == 3
     assert window.side.currentWidget() is window.inbox
+    qtbot.waitUntil(window.settled, timeout=10000)  # the inbox, read again
     assert window.inbox.list.count() == 3
     assert [e.taken_at for e in inspection.inbox(window.ws)] == [f"2018-09-12T10:0{n}:00" for n in range(3)]
     with window.ws.read() as conn:
@@ -61,7 +63,7 @@ def test_a_card_is_imported_into_the_inbox_with_thumbnails(qtbot, window: MainWi
 def test_an_import_cancelled_before_it_began_writes_nothing(qtbot, window: MainWindow, told: list[str], tmp_path: Path) -> None:
     folder = card(tmp_path / "DCIM", 3)
     busy = threading.Event()
-    window.writer.submit(lambda: busy.wait(10))  # the writer is still at an earlier job
+    window.ops.write(lambda: busy.wait(10))  # the writer is still at an earlier job
     window._import_folder(folder)
     progress = window.findChild(QProgressDialog)
     assert progress is not None
@@ -70,3 +72,5 @@ def test_an_import_cancelled_before_it_began_writes_nothing(qtbot, window: MainW
     qtbot.waitUntil(lambda: bool(told), timeout=10000)
     assert imported(told[0]) == 0
     assert inspection.inbox(window.ws) == ()
+    qtbot.waitUntil(window.settled, timeout=10000)
+    assert window.inbox.list.count() == 0
