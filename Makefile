@@ -31,6 +31,7 @@ run: $(STAMP) $(QM)
 lint: $(STAMP)
 	$(BIN)/ruff check desktop db tests
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: lint $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

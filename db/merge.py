@@ -37,11 +37,11 @@ import sqlite3
 import stat
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, RootTransaction, bindparam, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -442,17 +442,17 @@ def _verify(
     trusted: dict[str, DeviceInfo] = {}
     new_devices = []
     for device_id in sorted(used):
-        info = devices.get(device_id)
-        if info is None:
+        described = devices.get(device_id)
+        if described is None:
             raise refuse("device_key", f"versions of a device the file does not describe ({device_id[:8]})")
         known = receiver.devices.get(device_id)
         if known is not None:
-            if known.fingerprint != info.fingerprint:
+            if known.fingerprint != described.fingerprint:
                 raise refuse("device_key", f"device {device_id[:8]} is enrolled here with another key: the file is not from it")
             trusted[device_id] = known
             continue
-        trusted[device_id] = info
-        new_devices.append(info)
+        trusted[device_id] = described
+        new_devices.append(described)
     if exported is not None:
         claimed = trusted[source]
         if (exported.body.get("role"), exported.body.get("inspector")) != (claimed.role, claimed.inspector):
@@ -487,10 +487,10 @@ def _verify(
     file_records = dict(foreign.execute("SELECT version_id, record_id FROM version").fetchall())
     verifiers = {d: keys.Verifier(devices[d].public_key) for d in used}
     referenced: set[str] = set()
-    present: list[tuple] = []
+    present: list[tuple[Any, ...]] = []
     max_hlc = 0
     to_check: list[tuple[str, bytes, bytes, str]] = []  # (version id, encoding, signature, device)
-    fresh: list[tuple[admission.Candidate, dict, DeviceInfo]] = []
+    fresh: list[tuple[admission.Candidate, dict[str, Any], DeviceInfo]] = []
     rows = foreign.execute(
         "SELECT version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature FROM version"
     )
@@ -645,7 +645,7 @@ _PARENT_PAYLOADS = text("SELECT version_id, payload FROM version WHERE version_i
 
 
 def _admit(
-    conn: Connection, receiver: _Receiver, fresh: list[tuple[admission.Candidate, dict, DeviceInfo]],
+    conn: Connection, receiver: _Receiver, fresh: list[tuple[admission.Candidate, dict[str, Any], DeviceInfo]],
     file_records: dict[str, str], refuse: Callable[[str, str], Refused],
 ) -> None:
     """The admission check (db.admission) for every new version of the file, against what the
@@ -703,7 +703,7 @@ _HELD_PARENTS = text("SELECT version_id, parent_id FROM version_parent WHERE ver
 
 
 def _compare_present(
-    conn: Connection, foreign: sqlite3.Connection, present: list[tuple], parents: dict[str, list[str]],
+    conn: Connection, foreign: sqlite3.Connection, present: list[tuple[Any, ...]], parents: dict[str, list[str]],
     refuse: Callable[[str, str], Refused],
 ) -> None:
     """The file's versions that the receiver holds already must be the receiver's copies, byte
@@ -864,7 +864,7 @@ def _stage(conn: Connection, foreign: sqlite3.Connection, plan: _Plan) -> None:
     verified = set(plan.verified_versions)
     versions = foreign.execute("SELECT " + ", ".join(_INCOMING) + " FROM version")
     parents = foreign.execute("SELECT version_id, parent_id FROM version_parent")
-    tables = [
+    tables: list[tuple[str, tuple[str, ...], Iterable[Any]]] = [
         ("merge_file_version", ("version_id",), foreign.execute("SELECT version_id FROM version")),
         ("merge_file_blob", ("sha256",), foreign.execute("SELECT sha256 FROM blob")),
     ]
@@ -913,6 +913,7 @@ def _copy_blobs(conn: Connection, foreign: sqlite3.Connection, plan: _Plan) -> t
             target = raw.execute(
                 "INSERT INTO blob(sha256, size, mime, data) VALUES (?, ?, ?, zeroblob(?))", (sha, size, mime, size)
             ).lastrowid
+            assert target is not None  # an INSERT's row
             if size:
                 with raw.blobopen("blob", "data", target, readonly=False, name="main") as dst:
                     for chunk in _pieces(foreign, rowid):
@@ -929,7 +930,7 @@ def _apply(
     conn: Connection, foreign: sqlite3.Connection, plan: _Plan, report: FileReport, now: str, *, decision: Enrolment,
 ) -> None:
     if plan.exporter is not None:  # again, as of now: an earlier file of the batch may have brought the device's manifests
-        stored = dict(conn.execute(_STORED_CHAIN, {"d": plan.exporter.device_id}).all())
+        stored: dict[int, str] = {int(r[0]): str(r[1]) for r in conn.execute(_STORED_CHAIN, {"d": plan.exporter.device_id})}
         if any(stored.get(m.number, m.hash) != m.hash for m in plan.chain):
             raise Refused(report.file, "fork", _FORK)
         report.older_than = max((n for n in stored if n > plan.exporter.number), default=0)
@@ -1008,7 +1009,7 @@ def _transaction(
     except IntegrityError as exc:
         raise Refused(report.file, "contents", f"the file's versions cannot be stored beside those already here ({exc.orig})") from exc
     except DBAPIError as exc:
-        if _unstorable(exc.orig):
+        if exc.orig is not None and _unstorable(exc.orig):
             raise Refused(report.file, "contents", f"the file holds values the master cannot store ({exc.orig})") from exc
         engine.reraise(exc, target)
     except sqlite3.OperationalError as exc:  # from the raw staging and blob streams
@@ -1039,7 +1040,7 @@ def _in_transaction(conn: Connection) -> bool:
     on some failures (a full disk); PostgreSQL keeps it, aborted until a ROLLBACK TO."""
     raw = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        return raw.info.transaction_status != 0  # type: ignore[union-attr]  # 0: idle
+        return bool(raw.info.transaction_status != 0)  # type: ignore[union-attr]  # 0: idle
     return bool(raw.in_transaction)  # type: ignore[union-attr]
 
 
@@ -1174,7 +1175,7 @@ def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: Enro
     except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
         raise Refused(shown, "corrupt", "its contents cannot be read as an export: it was altered or damaged") from exc
     except DBAPIError as exc:
-        if _unstorable(exc.orig):  # a value of the file the server refuses even to compare
+        if exc.orig is not None and _unstorable(exc.orig):  # a value of the file the server refuses even to compare
             raise Refused(shown, "corrupt", "its contents cannot be read as an export: it was altered or damaged") from exc
         raise
 

@@ -75,8 +75,8 @@ def without_password(url: str) -> str:
     server's password lives in ~/.pgpass (or PGPASSWORD), as for every libpq program."""
     try:
         parsed = make_url(normalise(url))
-        query = {k: v for k, v in parsed.query.items() if k.lower() not in ("password", "sslpassword")}
-        return parsed._replace(password=None, query=query).render_as_string(hide_password=False)
+        secrets = [k for k in parsed.query if k.lower() in ("password", "sslpassword")]
+        return parsed._replace(password=None).difference_update_query(secrets).render_as_string(hide_password=False)
     except (ArgumentError, ValueError):
         return label(url)
 

@@ -18,6 +18,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -54,7 +55,7 @@ def _check_room(target: Path, size: int) -> None:
 
 
 def _sign_manifest(
-    database: Database, signer: Signer, figures: dict, created: str
+    database: Database, signer: Signer, figures: dict[str, Any], created: str
 ) -> tuple[manifest.Manifest, list[manifest.Manifest]]:
     """Number, chain, sign and keep the manifest of an export in the source database; returns
     it and the device's earlier manifests, as the source holds them now."""

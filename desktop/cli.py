@@ -401,7 +401,7 @@ def _merge(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if refused else 0
 
 
-def _payload_text(payload: dict, deleted: bool) -> str:
+def _payload_text(payload: dict[str, object], deleted: bool) -> str:
     if deleted:
         return "(deleted)"
     shown = {k: v for k, v in payload.items() if k not in {"county", "item", "inspector", "mode", "method"}}

@@ -26,6 +26,8 @@ from desktop.services.workspace import Workspace, create_for
 Cancelled = merging.Cancelled
 FileReport = merging.FileReport
 BatchReport = merging.BatchReport
+Enrolment = merging.Enrolment
+Enroll = merging.Enroll
 
 
 class SyncError(KnownDatabaseError):
@@ -230,7 +232,8 @@ def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
 
 
 __all__ = [
-    "BatchReport", "Cancelled", "CompetingVersion", "Conflict", "FileReport", "SyncError", "conflicts", "export", "merge",
+    "BatchReport", "Cancelled", "CompetingVersion", "Conflict", "Enroll", "Enrolment", "FileReport", "SyncError", "conflicts", "export",
+    "merge",
     "merge_reports", "resolve",
 ]
 

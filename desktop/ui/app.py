@@ -225,11 +225,12 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
 
         ws = open_workspace(database)
     else:
-        ws = open_database(database)
-        if ws is None:
+        opened = open_database(database)
+        if opened is None:
             if lock is not None:
                 lock.release()
             return 2
+        ws = opened
     prefs.remember_database(database)
     if ws.identity.role == "master":  # the lead's desk (and its charts) loads only for a master
         from desktop.ui.lead import desk_or_field

@@ -41,15 +41,15 @@ def start(
     fn: Callable[[], Any],
     *,
     parent: QObject,
-    done: Callable[[Any], None] | None = None,
-    failed: Callable[[BaseException], None] | None = None,
+    done: Callable[[Any], object] | None = None,
+    failed: Callable[[BaseException], object] | None = None,
 ) -> None:
     """Run fn in the pool; done(result) or failed(exception) then run on the GUI thread,
     unless `parent` has been destroyed meanwhile (then the result is dropped)."""
     signals = _Signals()
     _pending.add(signals)
 
-    def deliver(callback: Callable[[Any], None] | None, value: Any) -> None:
+    def deliver(callback: Callable[[Any], object] | None, value: Any) -> None:
         _pending.discard(signals)
         signals.deleteLater()
         if callback is not None and shiboken6.isValid(parent):

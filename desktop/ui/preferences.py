@@ -34,7 +34,7 @@ class Option(Generic[T]):
             value = str(value) if value is not None else self.default
         if self.choices and value not in self.choices:
             return self.default
-        return value if isinstance(value, type(self.default)) else self.default  # type: ignore[return-value]
+        return value if isinstance(value, type(self.default)) else self.default
 
 
 LANGUAGE = Option("language", "zh_CN", LANGUAGES)

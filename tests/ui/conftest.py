@@ -59,6 +59,7 @@ def window(qtbot, field: workspace.Workspace) -> Iterator[MainWindow]:  # type: 
     shown.resize(*SCREENSHOT_SIZE)
     shown.show()
     shown.show_first()
+    qtbot.waitUntil(shown.settled, timeout=10000)  # its first reads answered, as a user would wait
     yield shown
     shown.close()
     qtbot.waitUntil(lambda: shown.writer.pending == 0, timeout=10000)

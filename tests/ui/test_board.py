@@ -230,6 +230,7 @@ def test_the_inspectors_window_offers_the_same_steps(qtbot, window, field: Works
     record = inspection.save_problem(field, county, item, description="公开栏未更新", severity="minor", deadline=None)
     window._reload_item()
     editor = window.editor
+    qtbot.waitUntil(lambda: editor.problems.rowCount() == 1, timeout=10000)  # read again off the GUI thread
     rectify, reopen = editor.findChild(QPushButton, "problem-rectified"), editor.findChild(QPushButton, "problem-open")
     assert editor.findChild(QPushButton, "problem-verified") is None  # the lead's step: not in the inspector's window
     assert not rectify.isEnabled() and not reopen.isEnabled()  # no problem chosen yet

@@ -153,10 +153,10 @@ class MergeDialog(QDialog):
     def _run(self, *, dry_run: bool) -> None:
         # the preview shows every new laptop (a second one of an inspector too); the merge accepts
         # the ones ticked, each by its own box: the lead's explicit choice
-        preview = sync.merging.Enrolment(field=True, lead=True, same_inspector=True)
+        preview = sync.Enrolment(field=True, lead=True, same_inspector=True)
         ticked = {d for d, box in self.accept_boxes.items() if box.isChecked()}
         masters = {d for d in ticked if d in self.new_masters}
-        enroll: sync.merging.Enroll = preview if dry_run else sync.merging.Enrolment(
+        enroll: sync.Enroll = preview if dry_run else sync.Enrolment(
             field=frozenset(ticked - masters), lead=frozenset(masters)
         )
         stop = threading.Event()
