@@ -13,7 +13,6 @@ from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from db.errors import KnownDatabaseError
 from desktop.core.campaign import MethodSource
 from desktop.core.errors import InputError
 from desktop.core.numbers import show
@@ -23,6 +22,7 @@ from desktop.services.imports import Change, ImportPreview, MethodValue
 from desktop.services.workspace import Workspace
 from desktop.ui import cells
 from desktop.ui.messages import explain, field_name, sheet_problem
+from desktop.ui.operations import Operations
 
 RED, MARKED = "#c62828", "#fdecea"
 
@@ -35,9 +35,10 @@ class ImportDialog(QDialog):
     imported = Signal(str)
     """The sheet was imported; the sentence saying what was (also `result_text`)."""
 
-    def __init__(self, parent: QWidget | None, ws: Workspace, path: Path) -> None:
+    def __init__(self, parent: QWidget | None, ws: Workspace, path: Path, ops: Operations | None = None) -> None:
         super().__init__(parent)
         self.ws, self.path = ws, path
+        self.ops = ops if ops is not None else Operations(self)  # the desk's: the sheet and the scores read off the GUI thread
         self.result_text = ""
         self.setWindowTitle(QCoreApplication.translate("LeadWindow", "Import scores — {0}").format(path.name))
         self.resize(760, 480)
@@ -91,18 +92,36 @@ class ImportDialog(QDialog):
         self.replacing.setVisible(False)
         self.summary.setStyleSheet("")
         method = self.method()
-        try:
-            if method is None:
-                self._show_sheet_only(parse_method_sheet(self.path, self.ws.campaign, "self-check or third-party"))
+        campaign, path, ws = self.ws.campaign, self.path, self.ws
+
+        def read() -> tuple[str, Any]:  # off the GUI thread: the file, and the current scores
+            try:
+                if method is None:
+                    return "sheet", parse_method_sheet(path, campaign, "self-check or third-party")
+                return "preview", imports.preview(ws, path, method)
+            except InputError as exc:
+                return "refused", (exc, _rows_or_none(path))
+
+        def show(answer: tuple[str, Any]) -> None:
+            if self.method() != method:  # another method was chosen meanwhile: its own answer follows
+                return
+            kind, value = answer
+            if kind == "sheet":
+                self._show_sheet_only(value)
+            elif kind == "preview":
+                self._show_preview(value)
             else:
-                self._show_preview(imports.preview(self.ws, self.path, method))
-        except InputError as exc:
-            self._refused(exc)
-        except (KnownDatabaseError, OSError) as exc:  # the current scores could not be read
+                self._refused(*value)
+
+        def unreadable(exc: BaseException) -> None:  # the current scores could not be read
+            if self.method() != method:
+                return
             self.summary.setStyleSheet(f"color: {RED};")
             self.summary.setText(explain(exc))
             self.table.clear()
             self.table.setRowCount(0)
+
+        self.ops.query(read, done=show, failed=unreadable)
 
     def _show_sheet_only(self, sheet: MethodSheet) -> None:
         self.summary.setText(
@@ -149,7 +168,8 @@ class ImportDialog(QDialog):
         self.table.setColumnCount(len(labels))
         self.table.setHorizontalHeaderLabels(list(labels))
 
-    def _refused(self, exc: InputError) -> None:
+    def _refused(self, exc: InputError, read: tuple[list[str], list[tuple[int, list[str]]]] | None) -> None:
+        """The sheet's problems; with its rows as read when the file itself could be read."""
         self.import_button.setEnabled(False)
         self.summary.setText(
             QCoreApplication.translate("LeadWindow", "{0} problems: nothing will be imported until they are fixed.").format(
@@ -157,12 +177,10 @@ class ImportDialog(QDialog):
             )
         )
         self.summary.setStyleSheet(f"color: {RED};")
-        try:
-            header, rows = read_rows(self.path)
-        except InputError:  # the file or its header is what is wrong: the problems alone
+        if read is None:  # the file or its header is what is wrong: the problems alone
             self._show_problems(exc)
         else:
-            self._show_sheet(header, rows, exc)
+            self._show_sheet(*read, exc)
 
     def _show_problems(self, exc: InputError) -> None:
         self._headers(
@@ -219,14 +237,19 @@ class ImportDialog(QDialog):
         method = self.method()
         if method is None:  # the button is disabled then; a keyboard shortcut must not get past it
             return
-        try:
-            summary = imports.import_sheet(self.ws, self.path, method)
-        except InputError as exc:  # the file changed since the preview
-            self._refused(exc)
-            return
-        except (KnownDatabaseError, OSError) as exc:
-            QMessageBox.critical(self, self.windowTitle(), explain(exc))
-            return
+        self.import_button.setEnabled(False)  # one click, one import
+        ws, path = self.ws, self.path
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, InputError):  # the file changed since the preview: shown as it is now
+                self.preview()
+            else:
+                QMessageBox.critical(self, self.windowTitle(), explain(exc))
+                self.import_button.setEnabled(True)
+
+        self.ops.write(lambda: imports.import_sheet(ws, path, method), done=self._imported, failed=failed)
+
+    def _imported(self, summary: imports.ImportSummary) -> None:
         self.result_text = QCoreApplication.translate(
             "LeadWindow", "Imported {0}: {1} rows, {2} counties — {3} values replaced, {4} unchanged, {5} new."
         ).format(
@@ -235,6 +258,13 @@ class ImportDialog(QDialog):
         )
         self.imported.emit(self.result_text)
         self.accept()
+
+
+def _rows_or_none(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
+    try:
+        return read_rows(path)
+    except InputError:
+        return None
 
 
 def _items(count: int, total: Decimal) -> str:

@@ -50,6 +50,7 @@ def dialog(qtbot, master: Workspace):  # type: ignore[no-untyped-def]
     def make(path: Path) -> ImportDialog:
         shown = ImportDialog(None, master, path)
         qtbot.addWidget(shown)
+        settle(shown)
         return shown
 
     return make
@@ -70,10 +71,21 @@ def rows(table: QTableWidget) -> list[list[str]]:
     return [[table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())] for r in range(table.rowCount())]
 
 
+def settle(d: ImportDialog) -> None:
+    """Wait, as the lead does, until the dialog's reads and writes (off the GUI thread) answered."""
+    for _ in range(500):
+        QCoreApplication.processEvents()
+        if not d.ops.busy:
+            return
+        d.ops.wait(100)
+    raise AssertionError("the dialog never settled")
+
+
 def choose(d: ImportDialog, method: str) -> None:
     index = d.kind.findData(method)
     assert index > 0
     d.kind.setCurrentIndex(index)
+    settle(d)
 
 
 def method_score(ws: Workspace, county: str, method: str) -> Decimal | None:
@@ -101,6 +113,7 @@ def test_the_method_starts_on_a_placeholder_and_import_waits_for_it(dialog, tmp_
     assert d.import_button.isEnabled()
     assert d.replacing.isVisibleTo(d)
     d.kind.setCurrentIndex(0)  # back to the placeholder: nothing to import as
+    settle(d)
     assert not d.import_button.isEnabled()
     d.import_button.click()  # a click that gets through anyway writes nothing
     assert d.result_text == ""
@@ -111,6 +124,7 @@ def test_a_bad_sheet_stays_refused_whatever_the_method(dialog, tmp_path: Path) -
     d = dialog(sheet(tmp_path / "s.csv", [("county", "score"), ("金安区", "92"), ("裕安区", "101")]))
     for index in range(d.kind.count()):
         d.kind.setCurrentIndex(index)
+        settle(d)
         assert not d.import_button.isEnabled()
         assert d.summary.text() == tr("{0} problems: nothing will be imported until they are fixed.").format(1)
 
@@ -199,6 +213,7 @@ def test_a_sheet_changed_after_the_preview_is_refused_at_import(qtbot, dialog, t
     sheet(path, [("county", "score"), ("金安区", "92"), ("不存在县", "80")], "gbk")
     with qtbot.assertNotEmitted(d.imported):
         d.import_button.click()
+        settle(d)  # the write refused, then the sheet read again as it is now
     assert d.result_text == ""
     assert not d.import_button.isEnabled()
     assert sheet_problem("unknown_county") in rows(d.table)[1][-1]

@@ -651,6 +651,7 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     # a self-check sheet with a bad row: marked in the preview, nothing imported
     bad = method_sheet(tmp_path / "self-bad.csv", {"金安区": "92", "不存在县": "80", "裕安区": "101"})
     dialog = window.import_sheet(bad)
+    settle(qtbot, window)
     assert dialog.kind.currentData() is None  # the method is never preselected
     dialog.kind.setCurrentIndex(dialog.kind.findData("self-check"))
     settle(qtbot, window)
@@ -673,6 +674,7 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     # the self-check sheet, corrected
     good = method_sheet(tmp_path / "self.csv", {"金安区": "92", "裕安区": "85.5", "叶集区": "78"})
     dialog = window.import_sheet(good)
+    settle(qtbot, window)
     assert not dialog.import_button.isEnabled()  # until the method is chosen
     dialog.kind.setCurrentIndex(dialog.kind.findData("self-check"))
     settle(qtbot, window)
@@ -690,6 +692,7 @@ def test_import_both_score_sheets_through_the_dialog(qtbot, desk: Desk, lead, tm
     third = tmp_path / "third.csv"
     third.write_text("county,item,score\n金安区,1.1.1,2\n金安区,1.1.2,3\n霍邱县,1.1.1,1.5\n", encoding="utf-8")
     dialog = window.import_sheet(third)
+    settle(qtbot, window)
     dialog.kind.setCurrentIndex(dialog.kind.findData("third-party"))
     settle(qtbot, window)
     assert dialog.import_button.isEnabled()
@@ -718,6 +721,7 @@ def test_a_sheet_that_cannot_be_read_is_refused_in_the_preview(qtbot, desk: Desk
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
     dialog = window.import_sheet(broken)
+    settle(qtbot, window)
     assert not dialog.import_button.isEnabled()
     assert dialog.table.rowCount() >= 1
     assert cell(dialog.table, 0, "Problem") == sheet_problem("bad_xlsx")
@@ -791,6 +795,7 @@ def test_the_charts_follow_a_change(qtbot, desk: Desk, lead, tmp_path: Path) -> 
     window = lead(master)
     assert window.totals_chart.bars == [] and len(window.totals_chart.waiting) == 7  # nothing started yet
     dialog = window.import_sheet(method_sheet(tmp_path / "third.csv", {"叶集区": "80"}))
+    settle(qtbot, window)
     dialog.kind.setCurrentIndex(dialog.kind.findData("third-party"))
     settle(qtbot, window)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)

@@ -692,7 +692,7 @@ class LeadWindow(QMainWindow):
             self.import_sheet(Path(name))
 
     def import_sheet(self, path: Path) -> ImportDialog:
-        dialog = ImportDialog(self, self.ws, path)
+        dialog = ImportDialog(self, self.ws, path, ops=self.ops)
         dialog.imported.connect(lambda said: self.statusBar().showMessage(said, 60_000))  # what went in, said on the desk
         dialog.finished.connect(lambda _r: self.refresh())
         dialog.open()
