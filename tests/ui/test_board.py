@@ -23,7 +23,7 @@ from desktop.ui.board import RectificationBoard
 from desktop.ui.messages import problem_status, step_refusal
 from desktop.ui.steps import RectifyDialog
 
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("gui_thread_guard")]
 ROOT = Path(__file__).resolve().parents[2]
 JINAN, YUAN = "341502", "341503"
 
@@ -51,7 +51,7 @@ def board(qtbot, master: Workspace) -> RectificationBoard:  # type: ignore[no-un
     """The board as the desk drives it: shown with the board read, read again after a step."""
     shown = RectificationBoard(master)
     qtbot.addWidget(shown)
-    shown.changed.connect(lambda: shown.show_entries(rectification.board(master)))
+    shown.changed.connect(lambda: shown.ops.query(lambda: rectification.board(master), done=shown.show_entries))  # as the desk does
     shown.show_entries(rectification.board(master))
     shown.show()
     return shown

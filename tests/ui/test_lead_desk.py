@@ -35,7 +35,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.messages import explain, problem_status, refusal, sheet_problem
 
 # the offscreen platform says so whenever a window is shown; it is not the program's warning
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("gui_thread_guard")]
 
 ROOT = Path(__file__).resolve().parents[2]
 YANSHOU = ROOT / ".venv" / "bin" / "yanshou"
@@ -974,9 +974,11 @@ def test_the_timeline_says_what_is_done_and_overdue(desk: Desk, lead, tmp_path: 
 # --- campaign settings and printing from the desk ---------------------------------------------
 
 
-def test_a_new_grading_rule_regrades_the_dashboard(qtbot, desk: Desk, lead, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_grading_rule_regrades_the_dashboard(qtbot, desk: Desk, lead, monkeypatch, gui_thread_guard) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
     from decimal import Decimal
+
+    gui_thread_guard.tolerate("edit_settings")  # the campaign settings dialog still reads and saves on the GUI thread (left)
 
     from desktop.core.campaign import Band, BandsRule, Grade
     from desktop.services import settings
