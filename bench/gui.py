@@ -608,14 +608,14 @@ def raw_sqlite_ingest(target: Path, files: list[Path], page_size: int) -> float:
     import_folder's batches (WAL, synchronous=FULL, the page size of our files)."""
     import sqlite3
 
-    from desktop.services import inspection
+    from desktop.services import evidence
 
     conn = sqlite3.connect(target, isolation_level=None)
     try:
         for pragma in (f"page_size={page_size}", "journal_mode=WAL", "synchronous=FULL"):
             conn.execute(f"PRAGMA {pragma}")
         conn.execute("CREATE TABLE blob (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, data BLOB NOT NULL)")
-        batches = list(inspection._batches(files))
+        batches = list(evidence._batches(files))
         os.sync()
         start = time.perf_counter()
         for batch in batches:
@@ -640,9 +640,9 @@ class Phases:
 
     def patched(self) -> AbstractContextManager[dict[str, float]]:
         from db import blobs, versions
-        from desktop.services import inspection
+        from desktop.services import evidence
 
-        targets = [(inspection, "_read"), (inspection, "_picture"), (inspection, "_store"), (blobs, "put_bytes"), (versions, "put")]
+        targets = [(evidence, "_read"), (evidence, "_picture"), (evidence, "_store"), (blobs, "put_bytes"), (versions, "put")]
         return timed_steps(self.seconds, [(module, attr, attr) for module, attr in targets])
 
     def rows(self, total: float) -> list[tuple[str, float]]:

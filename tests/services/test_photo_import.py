@@ -133,7 +133,7 @@ def card(folder: Path, photos: int) -> list[Path]:
 
 
 def test_a_folder_comes_into_the_inbox_with_thumbnails_in_batches(field, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inspection, "BATCH_PHOTOS", 2)
+    monkeypatch.setattr("desktop.services.evidence.BATCH_PHOTOS", 2)  # where import_folder reads it
     card(tmp_path / "card", 5)
     steps: list[tuple[int, int]] = []
     result = inspection.import_folder(field, tmp_path / "card", progress=lambda done, total: steps.append((done, total)))
@@ -157,7 +157,7 @@ def test_a_folder_comes_into_the_inbox_with_thumbnails_in_batches(field, tmp_pat
 
 
 def test_a_cancelled_import_keeps_the_batches_committed_before_it(field, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inspection, "BATCH_PHOTOS", 2)
+    monkeypatch.setattr("desktop.services.evidence.BATCH_PHOTOS", 2)  # where import_folder reads it
     card(tmp_path / "card", 5)
     committed: list[int] = []
     result = inspection.import_folder(
@@ -173,9 +173,9 @@ KILLED_IMPORT = r"""
 import os, signal, sys
 from pathlib import Path
 from db import versions
-from desktop.services import inspection, workspace
+from desktop.services import evidence, inspection, workspace
 
-inspection.BATCH_PHOTOS = 2
+evidence.BATCH_PHOTOS = 2
 calls = 0
 put = versions.put
 
@@ -219,7 +219,7 @@ def test_a_missing_folder_is_refused(field, tmp_path: Path) -> None:
 
 
 def test_a_large_file_is_streamed_in_while_hashed(field, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inspection, "IN_MEMORY_BYTES", 1000)  # every file here counts as large
+    monkeypatch.setattr("desktop.services.evidence.IN_MEMORY_BYTES", 1000)  # every file here counts as large
     scan = tmp_path / "扫描件.pdf"
     scan.write_bytes(b"%PDF-1.4\n" + os.urandom(3 * 1024 * 1024 + 17))
     first, _ = inspection.attach(field, scan, county=COUNTY, item="1.1.1", mode=InspectionMode.MATERIALS)

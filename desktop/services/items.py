@@ -1,0 +1,327 @@
+"""The inspector's record of one county, item by item: scores, findings, problems, and the
+evidence listed under them; what the tree shows of each item (county_status).
+
+Reads are cheap and whole (one query per table for a county), so the tree and the item
+view are always drawn from the database as it is, never from a copy that could drift.
+Every write is one transaction that the caller may report as saved once it returns;
+`editing` puts several of them (a county's whole record, written at once) in one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, text
+
+from db import versions
+from desktop import paths
+from desktop.core import scoring
+from desktop.core.errors import InputError
+from desktop.core.indicators import IndicatorSet
+from desktop.core.inspection import FindingStatus, InspectionMode
+from desktop.core.numbers import canonical
+from desktop.core.scoring import score_problem
+from desktop.services import records
+from desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from db.keys import Signer
+
+SEVERITIES = ("minor", "major", "serious")
+
+
+@dataclass(frozen=True)
+class Finding:
+    mode: InspectionMode
+    text: str = ""
+    status: FindingStatus = FindingStatus.UNCHECKED
+    area: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.text and self.status is FindingStatus.UNCHECKED and not self.area
+
+
+@dataclass(frozen=True)
+class Problem:
+    record_id: str
+    description: str
+    severity: str
+    deadline: dt.date | None
+    created_at: str
+    status: str = "open"  # desktop.core.problems.ProblemStatus's value
+
+
+@dataclass(frozen=True)
+class Evidence:
+    record_id: str
+    sha256: str
+    name: str
+    mime: str
+    size: int
+    mode: InspectionMode | None
+    caption: str
+    taken_at: str | None
+    gps: str | None
+    attached_at: str
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.mime == "application/pdf"
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """Everything one inspector recorded for one item of one county."""
+
+    county: str
+    item: str
+    score: Decimal | None
+    comment: str
+    findings: dict[InspectionMode, Finding]
+    problems: tuple[Problem, ...]
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    """What the tree shows of an item."""
+
+    score: Decimal | None = None
+    modes: frozenset[InspectionMode] = frozenset()
+    problems: int = 0
+    evidence: int = 0
+
+    @property
+    def scored(self) -> bool:
+        return self.score is not None
+
+
+@dataclass
+class CountyStatus:
+    items: dict[str, ItemStatus] = field(default_factory=dict)
+
+    def item(self, code: str) -> ItemStatus:
+        return self.items.get(code, ItemStatus())
+
+    def node_score(self, indicators: IndicatorSet, code: str) -> scoring.Subtotal:
+        """The subtotal so far over the items under an indicator (the core's one rule)."""
+        return scoring.subtotal(indicators, code, {c: i.score for c, i in self.items.items() if i.scored})
+
+
+def _inspector(ws: Workspace) -> str:
+    who = ws.identity.inspector
+    if not who:
+        raise InputError.single(ws.path, "no_inspector", "this database has no inspector (a master); the field workspace needs one")
+    return who
+
+
+def county_status(ws: Workspace, county: str) -> CountyStatus:
+    who = _inspector(ws)
+    status: dict[str, dict[str, Any]] = {}
+
+    def entry(item: str) -> dict[str, Any]:
+        return status.setdefault(item, {"score": None, "modes": set(), "problems": 0, "evidence": 0})
+
+    with ws.read() as conn:
+        args = {"c": county, "i": who}
+        for item, score in conn.execute(text("SELECT item, score FROM current_score WHERE county = :c AND inspector = :i"), args):
+            entry(item)["score"] = Decimal(score)
+        for item, mode, body, state in conn.execute(
+            text("SELECT item, mode, text, status FROM current_finding WHERE county = :c AND inspector = :i"), args
+        ):
+            if body or state != FindingStatus.UNCHECKED:
+                entry(item)["modes"].add(InspectionMode(mode))
+        for item, count in conn.execute(
+            text("SELECT item, count(*) FROM current_problem WHERE county = :c AND inspector = :i GROUP BY item"), args
+        ):
+            entry(item)["problems"] = count
+        for item, count in conn.execute(
+            text("SELECT item, count(*) FROM current_evidence WHERE county = :c AND inspector = :i GROUP BY item"), args
+        ):
+            entry(item)["evidence"] = count
+    return CountyStatus({
+        code: ItemStatus(v["score"], frozenset(v["modes"]), v["problems"], v["evidence"])
+        for code, v in status.items()
+    })
+
+
+def _evidence(row: tuple) -> Evidence:  # type: ignore[type-arg]
+    return Evidence(
+        row[0], row[1], row[2], row[3], int(row[4]), InspectionMode(row[5]) if row[5] else None, row[6], row[7], row[8], row[9]
+    )
+
+
+_EVIDENCE_COLUMNS = "record_id, sha256, name, mime, size, mode, caption, taken_at, gps, attached_at"
+
+
+def item_record(ws: Workspace, county: str, item: str) -> ItemRecord:
+    who = _inspector(ws)
+    args = {"c": county, "t": item, "i": who}
+    with ws.read() as conn:
+        row = conn.execute(
+            text("SELECT score, comment FROM current_score WHERE county = :c AND item = :t AND inspector = :i"), args
+        ).first()
+        findings = {mode: Finding(mode) for mode in InspectionMode}
+        for mode, body, state, area in conn.execute(
+            text("SELECT mode, text, status, area FROM current_finding WHERE county = :c AND item = :t AND inspector = :i"), args
+        ):
+            findings[InspectionMode(mode)] = Finding(InspectionMode(mode), body, FindingStatus(state), area)
+        problems = tuple(
+            Problem(r[0], r[1], r[2], dt.date.fromisoformat(r[3]) if r[3] else None, r[4], r[5])
+            for r in conn.execute(
+                text(
+                    "SELECT record_id, description, severity, deadline, created_at, status FROM current_problem "
+                    "WHERE county = :c AND item = :t AND inspector = :i ORDER BY created_at, record_id"
+                ),
+                args,
+            )
+        )
+        evidence = tuple(
+            _evidence(tuple(r))
+            for r in conn.execute(
+                text(
+                    f"SELECT {_EVIDENCE_COLUMNS} FROM current_evidence WHERE county = :c AND item = :t AND inspector = :i "
+                    "ORDER BY coalesce(taken_at, attached_at), record_id"
+                ),
+                args,
+            )
+        )
+    return ItemRecord(
+        county, item, Decimal(row[0]) if row else None, row[1] if row else "", findings, problems, evidence,
+    )
+
+
+def check_score(ws: Workspace, item: str, value: str) -> Decimal | None:
+    """A score as typed: empty for none, else 0 to the item's points in steps of 0.5."""
+    value = value.strip()
+    if not value:
+        return None
+    node = ws.campaign.indicator_set.node(item)
+    try:
+        score = Decimal(value)
+    except InvalidOperation:
+        raise InputError.single("score", "not_a_number", f"'{value}' is not a number") from None
+    problem = score_problem(score, node.points)
+    if problem == "out_of_range":
+        raise InputError.single("score", problem, f"{value} is outside 0 to {canonical(node.points)}")
+    if problem == "not_half_step":
+        raise InputError.single("score", problem, f"{value} is not a multiple of 0.5")
+    return score
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def save_item(
+    ws: Workspace, county: str, item: str, *, score: Decimal | None, comment: str, findings: Iterable[Finding]
+) -> int:
+    """Write what the item editor holds, in one transaction; returns the records changed
+    (0 when nothing differs from what is stored, so an idle autosave writes nothing)."""
+    with editing(ws) as edits:
+        return edits.save_item(county, item, score=score, comment=comment, findings=findings)
+
+
+def _put_finding(conn: Connection, signer, ws: Workspace, finding: Finding, *, county: str, item: str, inspector: str) -> bool:  # type: ignore[no-untyped-def]
+    record = records.finding_id(ws, county, item, inspector, finding.mode)
+    payload = {
+        "county": county, "item": item, "inspector": inspector, "mode": finding.mode.value, "text": finding.text,
+        "status": finding.status.value, "area": finding.area,
+    }
+    return versions.put(conn, signer, entity="finding", record_id=record, payload=payload, deleted=finding.empty) is not None
+
+
+# --- problems ---------------------------------------------------------------------------------
+
+
+def default_deadline(ws: Workspace) -> dt.date | None:
+    """The campaign's rectification milestone, the default deadline of a problem."""
+    return next((m.due for m in ws.campaign.milestones if m.key == "rectification"), None)
+
+
+def save_problem(
+    ws: Workspace, county: str, item: str, *, description: str, severity: str, deadline: dt.date | None, record_id: str | None = None
+) -> str:
+    _inspector(ws)
+    _check_problem(description, severity)  # before the transaction: a refusal opens none
+    with editing(ws) as edits:
+        return edits.save_problem(county, item, description=description, severity=severity, deadline=deadline, record_id=record_id)
+
+
+def _check_problem(description: str, severity: str) -> None:
+    if not description.strip():
+        raise InputError.single("problem", "empty", "a problem needs a description")
+    if severity not in SEVERITIES:
+        raise InputError.single("problem", "severity", f"severity must be one of {', '.join(SEVERITIES)}")
+
+
+# --- several edits, one transaction -------------------------------------------------------------
+
+
+class Edits:
+    """Edits of the inspector's work inside one transaction (see `editing`): the very writes
+    of save_item and save_problem, with one commit for the lot. A county's whole record
+    written at once (the demo's laptops) costs one commit instead of one per item; an
+    error anywhere rolls the lot back."""
+
+    def __init__(self, ws: Workspace, conn: Connection, signer: Signer) -> None:
+        self.ws, self.conn, self.signer = ws, conn, signer
+        self.inspector = _inspector(ws)
+
+    def save_item(self, county: str, item: str, *, score: Decimal | None, comment: str, findings: Iterable[Finding]) -> int:
+        """save_item() in this transaction; returns the records changed."""
+        conn, signer, ws, who = self.conn, self.signer, self.ws, self.inspector
+        where = {"county": county, "item": item, "inspector": who}
+        changed = 0
+        if score is not None:
+            changed += records.set_score(conn, signer, ws, score=score, comment=comment, **where)
+        else:
+            changed += versions.withdraw(conn, signer, records.score_id(ws, county, item, who), entity="score") is not None
+        for finding in findings:
+            changed += _put_finding(conn, signer, ws, finding, **where)
+        return changed
+
+    def save_problem(
+        self, county: str, item: str, *, description: str, severity: str, deadline: dt.date | None, record_id: str | None = None
+    ) -> str:
+        """save_problem() in this transaction; returns the problem's id."""
+        _check_problem(description, severity)
+        record_id = record_id or versions.new_id()
+        current = versions.current_payload(self.conn, record_id)
+        created = current[0].get("created_at") if current else None
+        status = current[0].get("status", "open") if current else "open"
+        stepped: dict[str, Any] = {k: current[0][k] for k in ("evidence", "account", "reason") if k in current[0]} if current else {}
+        versions.put(
+            self.conn, self.signer, entity="problem", record_id=record_id,
+            payload={
+                "county": county, "item": item, "inspector": self.inspector, "description": description.strip(),
+                "severity": severity, "deadline": deadline.isoformat() if deadline else None, "created_at": created or _now(),
+                "status": status, **stepped,
+            },
+        )
+        return record_id
+
+
+@contextlib.contextmanager
+def editing(ws: Workspace) -> Iterator[Edits]:
+    """One write transaction for several edits (Edits), committed when the block ends."""
+    with ws.write() as conn:
+        yield Edits(ws, conn, ws.database.signer(paths.keys_dir(), conn))
+
+
+def remove(ws: Workspace, entity: str, record_id: str) -> bool:
+    """Delete a problem or a piece of evidence (a tombstone; the history keeps it). An id
+    of another kind of record than `entity` deletes nothing."""
+    with ws.write() as conn:
+        signer = ws.database.signer(paths.keys_dir(), conn)
+        return versions.withdraw(conn, signer, record_id, entity=entity) is not None
