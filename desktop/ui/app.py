@@ -254,7 +254,8 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
             window.show()
         else:
             window.showMaximized()
-        window.show_first()
+        if not (isinstance(window, MainWindow) and window.show_last(prefs)):  # where the inspector left off
+            window.show_first()
         QTimer.singleShot(0, window.raise_)
         if isinstance(database, Path):
             handover = Handover(database, window)

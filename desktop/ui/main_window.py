@@ -73,6 +73,7 @@ from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.messages import explain, input_problem
 from desktop.ui.operations import Operations
+from desktop.ui.preferences import Preferences
 from desktop.ui.signature import SignDialog
 from desktop.ui.steps import ask_reason, ask_rectification, refused_step
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
@@ -402,6 +403,23 @@ class MainWindow(QMainWindow):
         if self.county is None:
             self._county_changed(0)
         self.select_item(self.campaign.indicator_set.items[0].code)
+
+    def show_last(self, prefs: Preferences) -> bool:
+        """The county and item the inspector had open when the window last closed on this
+        database; False when there is none (or it is no longer in the campaign)."""
+        place = prefs.last_place(self.ws.path)
+        if place is None:
+            return False
+        county, item = place
+        index = self.counties.findData(county)
+        node = self.campaign.indicator_set.find(item)
+        if index < 0 or node is None or not node.is_item:
+            return False
+        self.counties.setCurrentIndex(index)
+        if self.county is None:
+            self._county_changed(index)
+        self.select_item(item)
+        return True
 
     def select_item(self, code: str) -> None:
         index = self.proxy.mapFromSource(self.model.index_of(code))
@@ -985,12 +1003,9 @@ class MainWindow(QMainWindow):
         self._write(lambda: sync.export(self.ws, Path(target)), NOTHING, done)  # the records stay as they are
 
     def _switch_language(self) -> None:
-        from desktop.ui.app import settings
-
-        store = settings()
-        now = str(store.value("language", "zh_CN"))
-        new = "en" if now == "zh_CN" else "zh_CN"
-        store.setValue("language", new)
+        prefs = Preferences()
+        new = "en" if prefs.language == "zh_CN" else "zh_CN"
+        prefs.language = new
         QMessageBox.information(
             self, "Yanshou / 验收",
             "The window will be in English from the next start.\n下次启动时界面将切换为中文。"
@@ -1020,6 +1035,8 @@ class MainWindow(QMainWindow):
         return self.evidence.wait(msecs) and self.inbox.wait(msecs)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.county is not None and self.item is not None:  # opened there next time
+            Preferences().remember_place(self.ws.path, self.county, self.item)
         self.save_now()
         self.ops.wait()  # the last edit committed, whatever the window had asked finished
         self._closed = True  # and nothing more is read

@@ -841,3 +841,19 @@ def test_evidence_captioned_and_removed_from_the_panel(qtbot, window: MainWindow
     assert window.evidence.list.count() == 0
     assert inspection.item_record(window.ws, FIRST_COUNTY, window.item).evidence == ()
     assert tree_cells(window, window.item)[0] == "· · · ·"
+
+
+def test_the_window_opens_where_the_inspector_left_off(qtbot, field, open_window) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.preferences import Preferences
+
+    window = open_window(field)
+    assert not window.show_last(Preferences())  # never closed on this database: the first item, by the caller
+    county = field.campaign.counties[2]
+    window.counties.setCurrentIndex(2)
+    item = field.campaign.indicator_set.items[7].code
+    window.select_item(item)
+    qtbot.waitUntil(window.settled)
+    window.close()
+    again = open_window(field)
+    assert again.show_last(Preferences())
+    assert (again.county, again.item) == (county.code, item)
