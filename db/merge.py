@@ -145,7 +145,6 @@ class _Plan:
     new_versions: int
     present_versions: int
     new_blobs: int
-    new_blob_bytes: int
     max_hlc: int
     older_than: int
     verified_versions: list[str]  # the new versions whose signatures were checked
@@ -551,7 +550,7 @@ def _verify(
     # blobs not yet here: their bytes against their hash, streamed
     present_blobs = set(conn.execute(text("SELECT sha256 FROM blob")).scalars())
     file_blobs = {}
-    new_blobs = new_bytes = 0
+    new_blobs = 0
     verified_blobs: list[str] = []
     for rowid, sha, size, mime in foreign.execute("SELECT id, sha256, size, mime FROM blob").fetchall():
         file_blobs[sha] = size
@@ -568,14 +567,13 @@ def _verify(
         if digest.hexdigest() != sha or length != size:
             raise refuse("blob", f"evidence {sha[:12]}…'s bytes do not match its hash: the file was altered or damaged")
         new_blobs += 1
-        new_bytes += size
         verified_blobs.append(sha)
     missing = referenced - set(file_blobs) - present_blobs
     if missing:
         raise refuse("blob", f"{len(missing)} pieces of evidence are missing from the file")
 
     return _Plan(
-        exported, source, chain, devices, new_devices, new_count, len(present), new_blobs, new_bytes, max_hlc, older_than,
+        exported, source, chain, devices, new_devices, new_count, len(present), new_blobs, max_hlc, older_than,
         [c[0] for c in to_check], verified_blobs, ahead if ahead > admission.CLOCK_NOTED_MS else 0, tuple(second_laptops),
     )
 
