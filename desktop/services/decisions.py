@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import text
-
-from db import versions
+from db import queries, versions
 from desktop import paths
 from desktop.core.errors import InputError
 from desktop.core.numbers import canonical
@@ -45,15 +43,8 @@ def recorded(ws: Workspace, county: str, item: str | None) -> tuple[str, str] | 
     """The decision in force: an item's adjudicated score (with `item`) or the county's
     adjustment, as (value, reason); None when there is none."""
     with ws.read() as conn:
-        if item is not None:
-            row = conn.execute(_ADJUDICATION, {"c": county, "i": item}).first()
-        else:
-            row = conn.execute(_ADJUSTMENT, {"c": county}).first()
-    return None if row is None else (str(row[0]), str(row[1]))
-
-
-_ADJUDICATION = text("SELECT score, reason FROM current_adjudication WHERE county = :c AND item = :i")
-_ADJUSTMENT = text("SELECT delta, reason FROM current_adjustment WHERE county = :c")
+        found = queries.adjudication(conn, county, item) if item is not None else queries.adjustment(conn, county)
+    return None if found is None else (found.value, found.reason)
 
 
 def adjudicate(ws: Workspace, county: str, item: str, score: str | None, reason: str) -> bool:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection
 
-from db import versions
+from db import queries, versions
 from desktop import paths
 from desktop.core import problems, validity
 from desktop.core.errors import InputError
@@ -73,27 +73,19 @@ class Entry:
 
 def board(ws: Workspace, *, county: str | None = None, status: str | None = None, record_id: str | None = None) -> list[Entry]:
     """Problems of every inspector (of this inspector on a laptop), by county, indicator, deadline."""
-    sql = "SELECT record_id, county, item, inspector, description, severity, deadline, status FROM current_problem WHERE 1 = 1"
-    args: dict[str, str] = {}
-    if ws.identity.role == "field" and ws.identity.inspector:
-        sql += " AND inspector = :i"
-        args["i"] = ws.identity.inspector
-    for column, value in (("county", county), ("status", status), ("record_id", record_id)):
-        if value:
-            sql += f" AND {column} = :{column}"
-            args[column] = value
+    inspector = ws.identity.inspector if ws.identity.role == "field" else None
     with ws.read() as conn:
-        rows = conn.execute(text(sql), args).all()
-        steps = histories(conn, [r[0] for r in rows])
-        legacy = _legacy_evidence(conn, {(r[1], r[2]) for r in rows if r[7] != ProblemStatus.OPEN})
+        rows = queries.problems(conn, inspector=inspector, county=county, status=status, record_id=record_id)
+        steps = histories(conn, [r.record_id for r in rows])
+        legacy = _legacy_evidence(conn, {(r.county, r.item) for r in rows if r.status != ProblemStatus.OPEN})
     order = {c.code: i for i, c in enumerate(ws.campaign.counties)}
     codes = {n.code: i for i, n in enumerate(ws.campaign.indicator_set.nodes)}
-    entries = [_entry(r, steps.get(r[0], ()), legacy) for r in rows]
+    entries = [_entry(r, steps.get(r.record_id, ()), legacy) for r in rows]
     return sorted(entries, key=lambda e: (order.get(e.county, 99), codes.get(e.item, 999), e.deadline or dt.date.max, e.record_id))
 
 
-def _entry(row: Any, steps: Sequence[Step], legacy: dict[tuple[str, str], list[str]]) -> Entry:
-    record_id, county, item, inspector, description, severity, deadline, status = row
+def _entry(row: queries.ProblemRow, steps: Sequence[Step], legacy: dict[tuple[str, str], list[str]]) -> Entry:
+    status = row.status
     last = steps[-1] if steps and steps[-1].kind != StepKind.FOUND else None
     names: tuple[str, ...] = ()
     account = reason = ""
@@ -103,11 +95,12 @@ def _entry(row: Any, steps: Sequence[Step], legacy: dict[tuple[str, str], list[s
         if rectified is not None and (rectified.evidence or rectified.account):
             names, account = rectified.evidence, rectified.account
         else:  # written before a step named its evidence: the rectification's files of its item
-            names = tuple(legacy.get((county, item), ()))
+            names = tuple(legacy.get((row.county, row.item), ()))
     elif last is not None and last.kind == StepKind.REOPENED:
         reason = last.reason
     return Entry(
-        record_id, county, item, inspector, description, severity, dt.date.fromisoformat(deadline) if deadline else None, status,
+        row.record_id, row.county, row.item, row.inspector, row.description, row.severity,
+        dt.date.fromisoformat(row.deadline) if row.deadline else None, status,
         names, len(names), account, reason, last.by if last else "", last.at if last else None, tuple(steps),
     )
 
@@ -116,12 +109,9 @@ def _legacy_evidence(conn: Connection, places: set[tuple[str, str]]) -> dict[tup
     if not places:
         return {}
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
-    rows = conn.execute(
-        text("SELECT county, item, name FROM current_evidence WHERE caption = :cap ORDER BY attached_at, name"), {"cap": CAPTION},
-    )
-    for county, item, name in rows:
-        if (county, item) in places:
-            found[(county, item)].append(name)
+    for piece in queries.captioned_evidence(conn, CAPTION):
+        if piece.county is not None and piece.item is not None and (piece.county, piece.item) in places:
+            found[(piece.county, piece.item)].append(piece.name)
     return found
 
 
@@ -133,50 +123,30 @@ def history(ws: Workspace, record_id: str) -> tuple[Step, ...]:
         return tuple(histories(conn, [record_id]).get(record_id, ()))
 
 
-_VERSIONS = text(
-    "SELECT v.version_id, v.record_id, v.hlc, v.device_id, v.payload, d.role, d.inspector "
-    "FROM version v JOIN device d ON d.id = v.device_id WHERE v.entity = 'problem' AND v.record_id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-_PARENTS = text(
-    "SELECT p.version_id, p.parent_id FROM version_parent p JOIN version v ON v.version_id = p.version_id "
-    "WHERE v.entity = 'problem' AND v.record_id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-_EVIDENCE_NAMES = text("SELECT record_id, name FROM current_evidence WHERE record_id IN :ids").bindparams(
-    bindparam("ids", expanding=True)
-)
-
-
 def histories(conn: Connection, record_ids: Sequence[str]) -> dict[str, list[Step]]:
     """The steps of each problem, oldest first, read from its versions in the caller's read
     (a step: a version whose status is none of its parents')."""
-    rows: list[Any] = []
+    rows, links = queries.problem_versions(conn, record_ids)
     parents: dict[str, list[str]] = defaultdict(list)
-    ids = sorted(set(record_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows += conn.execute(_VERSIONS, {"ids": chunk}).all()
-        for vid, pid in conn.execute(_PARENTS, {"ids": chunk}):
-            parents[vid].append(pid)
-    payloads = {r[0]: json.loads(r[4]) for r in rows}
-    taken: list[tuple[Any, StepKind, dict[str, Any]]] = []
-    for row in sorted(rows, key=lambda r: (r[2], r[3])):  # by the versions' clock: display order only
-        payload = payloads[row[0]]
-        step = problems.kind(payload, [payloads[p] for p in parents.get(row[0], ()) if p in payloads])
+    for link in links:
+        parents[link.version_id].append(link.parent_id)
+    payloads = {r.version_id: json.loads(r.payload) for r in rows}
+    taken: list[tuple[queries.ProblemVersion, StepKind, dict[str, Any]]] = []
+    for row in sorted(rows, key=lambda r: (r.hlc, r.device_id)):  # by the versions' clock: display order only
+        payload = payloads[row.version_id]
+        step = problems.kind(payload, [payloads[p] for p in parents.get(row.version_id, ()) if p in payloads])
         if step is not None:
             taken.append((row, step, payload))
-    evidence_ids = sorted({e for _, _, p in taken for e in problems.evidence_of(p)})
-    names: dict[str, str] = {}
-    for start in range(0, len(evidence_ids), 500):
-        names.update(dict(conn.execute(_EVIDENCE_NAMES, {"ids": evidence_ids[start : start + 500]}).all()))
+    names = queries.evidence_names(conn, sorted({e for _, _, p in taken for e in problems.evidence_of(p)}))
     out: dict[str, list[Step]] = defaultdict(list)
-    for (vid, record_id, hlc, device_id, _payload, role, inspector), step, payload in taken:
+    for row, step, payload in taken:
         status = problems.status_of(payload) or ProblemStatus.OPEN
         carried = step in {StepKind.RECTIFIED, StepKind.VERIFIED}
-        out[record_id].append(Step(
-            step, status, inspector or (LEAD if role == problems.LEAD_ROLE else ""), device_id, _local(hlc),
+        out[row.record_id].append(Step(
+            step, status, row.inspector or (LEAD if row.role == problems.LEAD_ROLE else ""), row.device_id, _local(row.hlc),
             tuple(names.get(e, e[:8]) for e in problems.evidence_of(payload)) if carried else (),
             problems.account_of(payload) if carried else "", problems.reason_of(payload) if step == StepKind.REOPENED else "",
-            vid,
+            row.version_id,
         ))
     return out
 
@@ -203,7 +173,7 @@ def set_status(
         raise InputError.single("status", "status", f"status must be one of {', '.join(STATUSES)}")
     with ws.read() as conn:
         current = versions.current_payload(conn, record_id)
-        entity = conn.execute(text("SELECT entity FROM version WHERE record_id = :r LIMIT 1"), {"r": record_id}).scalar()
+        entity = queries.record_entity(conn, record_id)
     if current is None or current[1] or entity != "problem":
         raise InputError.single("problem", "missing", "no such problem")
     payload = current[0]

@@ -7,8 +7,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import text
-
+from db import queries
 from desktop.core import scoring
 from desktop.core.campaign import MethodSource
 from desktop.core.indicators import Level
@@ -19,23 +18,17 @@ from desktop.services.workspace import Workspace
 
 def results(ws: Workspace) -> list[CountyResult]:
     with ws.read() as conn:
-        scores = [
-            InspectorScore(c, i, who, Decimal(s))
-            for c, i, who, s in conn.execute(text("SELECT county, item, inspector, score FROM current_score"))
-        ]
+        scores = [InspectorScore(r.county, r.item, r.inspector, Decimal(r.score)) for r in queries.current_scores(conn)]
         adjudications = [
-            Adjudication(c, i, Decimal(s), r)
-            for c, i, s, r in conn.execute(text("SELECT county, item, score, reason FROM current_adjudication"))
+            Adjudication(r.county, r.item, Decimal(r.score), r.reason) for r in queries.current_adjudications(conn)
         ]
         methods = []
-        for county, method, total, items in conn.execute(text("SELECT county, method, total, items FROM current_method_score")):
-            if total is not None:
-                methods.append(MethodScore(county, method, Decimal(total)))
-            elif items is not None:
-                methods.append(MethodScore(county, method, sum((Decimal(v) for v in json.loads(items).values()), Decimal(0))))
-        adjustments = [
-            Adjustment(c, Decimal(d), r) for c, d, r in conn.execute(text("SELECT county, delta, reason FROM current_adjustment"))
-        ]
+        for m in queries.current_method_scores(conn):
+            if m.total is not None:
+                methods.append(MethodScore(m.county, m.method, Decimal(m.total)))
+            elif m.items is not None:
+                methods.append(MethodScore(m.county, m.method, sum((Decimal(v) for v in json.loads(m.items).values()), Decimal(0))))
+        adjustments = [Adjustment(r.county, Decimal(r.delta), r.reason) for r in queries.current_adjustments(conn)]
     return compute_results(ws.campaign, scores, adjudications, methods, adjustments)
 
 
@@ -71,27 +64,17 @@ def county_detail(ws: Workspace, county: str) -> dict[str, ItemDetail]:
     def entry(item: str, who: str) -> dict:  # type: ignore[type-arg]
         return work.setdefault(item, {}).setdefault(who, {"score": None, "comment": "", "findings": {}, "evidence": 0})
 
-    args = {"c": county}
     with ws.read() as conn:
-        for item, who, score, comment in conn.execute(
-            text("SELECT item, inspector, score, comment FROM current_score WHERE county = :c"), args
-        ):
-            e = entry(item, who)
-            e["score"], e["comment"] = Decimal(score), comment
-        for item, who, mode, body in conn.execute(
-            text("SELECT item, inspector, mode, text FROM current_finding WHERE county = :c AND text != ''"), args
-        ):
-            entry(item, who)["findings"][mode] = body
-        for item, who, count in conn.execute(
-            text("SELECT item, inspector, count(*) FROM current_evidence WHERE county = :c GROUP BY item, inspector"), args
-        ):
-            entry(item, who)["evidence"] = count
-        adjudications = {
-            r[0]: (Decimal(r[1]), r[2])
-            for r in conn.execute(text("SELECT item, score, reason FROM current_adjudication WHERE county = :c"), args)
-        }
-        counted = conn.execute(text("SELECT item, count(*) FROM current_problem WHERE county = :c GROUP BY item"), args)
-        problems: dict[str, int] = {item: int(n) for item, n in counted}
+        found = queries.county_work(conn, county)
+    for s in found.scores:
+        e = entry(s.item, s.inspector)
+        e["score"], e["comment"] = Decimal(s.score), s.comment
+    for f in found.findings:
+        entry(f.item, f.inspector)["findings"][f.mode] = f.text
+    for n in found.evidence:
+        entry(n.item, n.inspector)["evidence"] = n.count
+    adjudications = {a.item: a for a in found.adjudications}
+    problems: dict[str, int] = {p.item: p.count for p in found.problems}
     out = {}
     for node in ws.campaign.indicator_set.items:
         adjudicated = adjudications.get(node.code)
@@ -100,8 +83,8 @@ def county_detail(ws: Workspace, county: str) -> dict[str, ItemDetail]:
                 who: InspectorWork(v["score"], v["comment"], dict(v["findings"]), v["evidence"])
                 for who, v in sorted(work.get(node.code, {}).items())
             },
-            adjudicated[0] if adjudicated else None,
-            adjudicated[1] if adjudicated else "",
+            Decimal(adjudicated.score) if adjudicated else None,
+            adjudicated.reason if adjudicated else "",
             int(problems.get(node.code, 0)),
         )
     return out
