@@ -1090,3 +1090,19 @@ def test_a_decision_made_in_its_dialog_shows_in_the_results(qtbot, desk: Desk, l
         settle(qtbot, window)
     assert messages and cell(window.results, results_by_name(window)["金安区"], "Total") == "33.50"
     dialog.reject()
+
+
+def test_the_tables_are_exported_off_the_gui_thread(qtbot, desk: Desk, lead, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    window = lead(desk.master)
+    target = tmp_path / "结果.xlsx"
+    window.export_table("results", target)
+    settle(qtbot, window)
+    assert load_workbook(target).sheetnames == ["验收结果"]
+    assert window.statusBar().currentMessage() == tr("Saved {0}").format(target)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    window.export_table("problems", tmp_path / "问题.txt")  # not a table's suffix: said, nothing written
+    settle(qtbot, window)
+    assert warned and not (tmp_path / "问题.txt").exists()

@@ -662,8 +662,9 @@ class LeadWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def export_table(self, which: str, target: Path | None = None) -> Path | None:
-        """The results or the problem list as XLSX or CSV."""
+    def export_table(self, which: str, target: Path | None = None) -> None:
+        """The results or the problem list as XLSX or CSV, read and written off the GUI
+        thread; the status bar says where it went."""
         if target is None:
             stem = tables.TABLES[which][0]
             name, _ = QFileDialog.getSaveFileName(
@@ -673,13 +674,20 @@ class LeadWindow(QMainWindow):
                 QCoreApplication.translate("LeadWindow", "Excel workbook (*.xlsx);;CSV (*.csv)"),
             )
             if not name:
-                return None
+                return
             target = Path(name)
-        try:
-            return tables.export(self.ws, which, target)
-        except InputError as exc:
-            QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Export"), explain(exc))
-            return None
+        chosen = target
+
+        def saved(path: Path) -> None:
+            self.statusBar().showMessage(QCoreApplication.translate("LeadWindow", "Saved {0}").format(path), 60_000)
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, InputError):
+                QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Export"), explain(exc))
+            else:
+                self.ops.show_failure(exc)
+
+        self.ops.query(lambda: tables.export(self.ws, which, chosen), done=saved, failed=refused)
 
     def choose_sheet(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
