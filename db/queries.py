@@ -258,7 +258,7 @@ _PROBLEM_PARENTS = text(
     "SELECT p.version_id, p.parent_id FROM version_parent p JOIN version v ON v.version_id = p.version_id "
     "WHERE v.entity = 'problem' AND v.record_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
-_EVIDENCE_NAMES = text("SELECT record_id, name FROM current_evidence WHERE record_id IN :ids").bindparams(
+_EVIDENCE_NAMES = text("SELECT record_id, name, county, item FROM current_evidence WHERE record_id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
 
@@ -277,10 +277,17 @@ def problem_versions(conn: Connection, record_ids: Sequence[str]) -> tuple[list[
     return versions, parents
 
 
-def evidence_names(conn: Connection, record_ids: Sequence[str]) -> dict[str, str]:
-    """The file name of each piece of evidence held, by its record id."""
-    names: dict[str, str] = {}
+@dataclass(frozen=True)
+class EvidencePlace:
+    name: str
+    county: str
+    item: str | None
+
+
+def evidence_names(conn: Connection, record_ids: Sequence[str]) -> dict[str, EvidencePlace]:
+    """Each piece of evidence held, by its record id: its file name and where it was filed."""
+    found: dict[str, EvidencePlace] = {}
     for chunk in _chunks(record_ids):
-        for rid, name in conn.execute(_EVIDENCE_NAMES, {"ids": chunk}):
-            names[rid] = name
-    return names
+        for rid, name, county, item in conn.execute(_EVIDENCE_NAMES, {"ids": chunk}):
+            found[rid] = EvidencePlace(name, county, item)
+    return found

@@ -133,7 +133,8 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return names, table[1:]
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """A spreadsheet's column by its 0-based index: A, …, Z, AA, …."""
     letters = ""
     index += 1
     while index:
@@ -151,7 +152,7 @@ def _check_cells(path: Path, table: list[tuple[int, list[str]]]) -> None:
             problems.append(Problem("too_many_columns", f"the row has more than {MAX_COLUMNS} columns", row=number))
             continue
         for index, cell in enumerate(cells):
-            where = _column_letter(index)
+            where = column_letter(index)
             if len(cell) > MAX_CELL:
                 problems.append(Problem("text_too_long", f"the cell has {len(cell)} characters; at most {MAX_CELL}",
                                         row=number, column=where))

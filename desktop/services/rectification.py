@@ -144,11 +144,23 @@ def histories(conn: Connection, record_ids: Sequence[str]) -> dict[str, list[Ste
         carried = step in {StepKind.RECTIFIED, StepKind.VERIFIED}
         out[row.record_id].append(Step(
             step, status, row.inspector or (LEAD if row.role == problems.LEAD_ROLE else ""), row.device_id, _local(row.hlc),
-            tuple(names.get(e, e[:8]) for e in problems.evidence_of(payload)) if carried else (),
+            _evidence_shown(names, payload) if carried else (),
             problems.account_of(payload) if carried else "", problems.reason_of(payload) if step == StepKind.REOPENED else "",
             row.version_id,
         ))
     return out
+
+
+def _evidence_shown(held: dict[str, queries.EvidencePlace], payload: dict[str, Any]) -> tuple[str, ...]:
+    """The files a step names that are evidence of this problem's county and item as held here:
+    an id naming nothing, or evidence filed elsewhere (another county's, another item's),
+    proves nothing of this rectification and is not counted."""
+    shown = []
+    for record_id in problems.evidence_of(payload):
+        place = held.get(record_id)
+        if place is not None and (place.county, place.item) == (payload.get("county"), payload.get("item")):
+            shown.append(place.name)
+    return tuple(shown)
 
 
 def _local(hlc: int) -> dt.datetime:

@@ -14,6 +14,7 @@ from desktop.core import words
 from desktop.core.errors import InputError
 from desktop.core.numbers import canonical, round_half_up
 from desktop.core.problems import ProblemStatus
+from desktop.core.sheets import column_letter
 from desktop.services import rectification
 from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
@@ -125,7 +126,7 @@ def _xlsx(rows: list[list[object]], title: str) -> bytes:
     sheet.freeze_panes = "A2"
     widths = [max(len(str(v)) if v is not None else 0 for v in column) for column in zip(*rows, strict=False)]
     for index, width in enumerate(widths):
-        sheet.column_dimensions[_letter(index)].width = min(60, max(8, width * 2 + 2))  # a Chinese character is two wide
+        sheet.column_dimensions[column_letter(index)].width = min(60, max(8, width * 2 + 2))  # a Chinese character is two wide
     bold = Font(bold=True)
     for number, row in enumerate(rows):
         cells = []
@@ -148,12 +149,3 @@ def _sheet_title(title: str) -> str:
     """Excel's rules for a sheet's name: at most 31 characters, none of : \\ / ? * [ ]."""
     cleaned = "".join("_" if ch in ':\\/?*[]' else ch for ch in title).strip("'")
     return cleaned[:31] or "Sheet1"
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters

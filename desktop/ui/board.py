@@ -12,7 +12,6 @@ that stays selected (the desk's refresh, which `changed` asks for, keeps the sel
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QColor
@@ -27,7 +26,7 @@ from desktop.ui import cells
 from desktop.ui.item_view import severity_label
 from desktop.ui.messages import problem_status, step_refusal
 from desktop.ui.operations import Operations
-from desktop.ui.steps import ask_reason, ask_rectification, offer_steps, refused_step, step_button_text, step_label
+from desktop.ui.steps import ask_step, offer_steps, refused_step, step_button_text, step_label
 
 RECORD = Qt.ItemDataRole.UserRole + 1  # a row's problem id, on every cell
 
@@ -177,18 +176,10 @@ class RectificationBoard(QWidget):
         if why is not None:
             QMessageBox.information(self, title, step_refusal(why))
             return
-        files: list[Path] = []
-        account = reason = ""
-        if target == ProblemStatus.RECTIFIED:
-            asked = ask_rectification(self, entry.description)
-            if asked is None:
-                return
-            files, account = asked
-        elif target == ProblemStatus.OPEN:
-            given = ask_reason(self, entry.description)
-            if given is None:
-                return
-            reason = given
+        given = ask_step(self, target, entry.description)
+        if given is None:
+            return
+
         def refused(exc: BaseException) -> None:
             if isinstance(exc, InputError):
                 QMessageBox.warning(self, title, refused_step(exc))
@@ -203,7 +194,7 @@ class RectificationBoard(QWidget):
 
         record_id = entry.record_id
         self.ops.write(
-            lambda: rectification.set_status(self.ws, record_id, target, evidence=files, account=account, reason=reason),
+            lambda: rectification.set_status(self.ws, record_id, target, evidence=given.files, account=given.account, reason=given.reason),
             done=stepped, failed=refused,
         )
 

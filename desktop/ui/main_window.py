@@ -75,7 +75,7 @@ from desktop.ui.messages import explain, input_problem
 from desktop.ui.operations import Operations
 from desktop.ui.preferences import Preferences
 from desktop.ui.signature import SignDialog
-from desktop.ui.steps import ask_reason, ask_rectification, refused_step
+from desktop.ui.steps import ask_step, refused_step
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
 
 SAVE_DELAY_MS = 300
@@ -809,18 +809,9 @@ class MainWindow(QMainWindow):
         evidence or a written account, reopened with a reason. A step it refuses is said in
         the user's words and writes nothing."""
         target = ProblemStatus(status)
-        files: list[Path] = []
-        account = reason = ""
-        if target == ProblemStatus.RECTIFIED:
-            asked = ask_rectification(self, problem.description)
-            if asked is None:
-                return
-            files, account = asked
-        elif target == ProblemStatus.OPEN:
-            given = ask_reason(self, problem.description)
-            if given is None:
-                return
-            reason = given
+        given = ask_step(self, target, problem.description)
+        if given is None:
+            return
         record_id = problem.record_id
         key = self._key()
         if key is None:
@@ -828,7 +819,9 @@ class MainWindow(QMainWindow):
 
         def step() -> rectification.Entry | InputError:
             try:
-                return rectification.set_status(self.ws, record_id, target, evidence=files, account=account, reason=reason)
+                return rectification.set_status(
+                    self.ws, record_id, target, evidence=given.files, account=given.account, reason=given.reason
+                )
             except InputError as exc:
                 if exc.problems[0].code in set(Refusal):
                     return exc  # the rule's refusal, said below; anything else is a failure

@@ -6,6 +6,7 @@ inspector's item editor both use these."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -154,6 +155,27 @@ def ask_reason(parent: QWidget, description: str) -> str | None:
         QCoreApplication.translate("LeadWindow", "Why is it reopened? ({0})").format(description[:60]),
     )
     return text.strip() if ok else None
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """What the user gave for a step: the rectification's files and account, a reopening's reason."""
+
+    files: tuple[Path, ...] = ()
+    account: str = ""
+    reason: str = ""
+
+
+def ask_step(parent: QWidget, target: ProblemStatus, description: str) -> StepInput | None:
+    """Ask what a step to `target` needs (files or an account to rectify, a reason to reopen;
+    nothing to verify); None when the user cancelled."""
+    if target == ProblemStatus.RECTIFIED:
+        asked = ask_rectification(parent, description)
+        return None if asked is None else StepInput(tuple(asked[0]), asked[1])
+    if target == ProblemStatus.OPEN:
+        given = ask_reason(parent, description)
+        return None if given is None else StepInput(reason=given)
+    return StepInput()
 
 
 def refused_step(exc: InputError) -> str:

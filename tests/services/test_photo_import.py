@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from jpegs import with_ifd1
 from PIL import Image
 from processes import was_killed
 
@@ -26,23 +27,6 @@ RED, GREEN = (220, 20, 20), (20, 200, 20)
 def count(ws: workspace.Workspace, sql: str) -> int:
     with ws.read() as conn:
         return int(conn.exec_driver_sql(sql).scalar_one())
-
-
-def with_ifd1(exif: bytes, jpeg: bytes) -> bytes:
-    """Pillow's EXIF bytes with an IFD1 holding a JPEG thumbnail, as a camera writes it."""
-    head, tiff = exif[:6], bytearray(exif[6:])
-    endian = "little" if tiff[:2] == b"II" else "big"
-    ifd0 = int.from_bytes(tiff[4:8], endian)
-    link = ifd0 + 2 + 12 * int.from_bytes(tiff[ifd0 : ifd0 + 2], endian)
-    if len(tiff) % 2:
-        tiff += b"\0"
-    ifd1 = len(tiff)
-    tiff[link : link + 4] = ifd1.to_bytes(4, endian)
-    tiff += (2).to_bytes(2, endian)
-    for tag, value in ((0x0201, ifd1 + 2 + 2 * 12 + 4), (0x0202, len(jpeg))):
-        tiff += tag.to_bytes(2, endian) + (4).to_bytes(2, endian) + (1).to_bytes(4, endian) + value.to_bytes(4, endian)
-    tiff += (0).to_bytes(4, endian) + jpeg
-    return head + bytes(tiff)
 
 
 def camera_photo(

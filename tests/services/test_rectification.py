@@ -193,3 +193,29 @@ def test_the_printed_list_shows_each_steps_evidence(pair) -> None:
     for row in body.splitlines():  # the dash only where nothing happened yet
         if "已核实" in row or "已整改" in row:
             assert not row.rstrip().endswith("—"), row
+
+
+def test_a_rectification_counts_only_evidence_of_its_own_county_and_item(pair) -> None:
+    """A laptop's owner writing the step himself (the admission check lets a list of ids
+    through) cannot make a rectification look proven by citing an id that names nothing, or
+    a file filed under another item: neither is counted, and the list says nothing is on record."""
+    from db import versions
+    from desktop import paths
+    from desktop.core import problems
+    from desktop.reports.model import NO_EVIDENCE
+    from desktop.services import documents
+
+    field, _master, tmp = pair
+    late = inspection.save_problem(field, "341502", "1.2.1", description="方案不完整", severity="major", deadline=None)
+    elsewhere = tmp / "别处的照片.pdf"
+    elsewhere.write_bytes(b"%PDF-1.4 elsewhere")
+    filed, _new = inspection.attach(field, elsewhere, county="341502", item="1.1.2", mode=None)
+    with field.write() as conn:
+        current = versions.current_payload(conn, late)
+        assert current is not None
+        payload = problems.stepped(current[0], "rectified", evidence=["0" * 36, filed.record_id])
+        versions.put(conn, field.database.signer(paths.keys_dir(), conn), entity="problem", record_id=late, payload=payload)
+    entry = rectification.board(field)[0]
+    assert (entry.status, entry.evidence_count, entry.evidence_names) == ("rectified", 0, ())
+    listed = documents.problem_list(field, field.campaign.county("341502"))
+    assert NO_EVIDENCE in " ".join(s for p in listed.problems for s in p.steps)
