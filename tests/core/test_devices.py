@@ -1,0 +1,51 @@
+"""What a master's export numbers say of a device (desktop.core.devices)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from desktop.core import devices
+
+
+@pytest.mark.parametrize(
+    ("numbers", "missing"),
+    [((1, 2, 4), (3,)), ((), ()), ((0, 0), ()), ((3,), (1, 2)), ((2, 1, 2, 5), (3, 4)), ((1, 2, 3), ())],
+)
+def test_gaps(numbers: tuple[int, ...], missing: tuple[int, ...]) -> None:
+    assert devices.gaps(numbers) == missing
+
+
+def test_an_older_export_offered_late_with_nothing_new_closes_its_gap() -> None:
+    assert devices.export_history([1, 2, 4]) == devices.ExportHistory(3, 4, (3,))
+    assert devices.export_history([1, 2, 4], [3]) == devices.ExportHistory(4, 4, ())
+    assert devices.export_history([0, 0]) == devices.ExportHistory(0, None, ())  # database files: no numbers
+
+
+@pytest.fixture
+def shanghai() -> Iterator[None]:
+    if not hasattr(time, "tzset"):
+        pytest.skip("POSIX: the time zone is set through TZ")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    mp.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("shanghai")
+@pytest.mark.parametrize("stored", ["2026-11-27T09:00:00+00:00", "2026-11-27T09:00:00Z", "2026-11-27T09:00:00"])
+def test_a_stored_time_reads_as_local_time_with_its_offset(stored: str) -> None:
+    moment = devices.moment(stored)
+    assert moment is not None
+    assert moment.isoformat() == "2026-11-27T17:00:00+08:00"
+    assert moment == dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("stored", [None, "", "yesterday"])
+def test_no_time_or_no_time_at_all(stored: str | None) -> None:
+    assert devices.moment(stored) is None
