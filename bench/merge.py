@@ -236,16 +236,18 @@ def timed_steps(seconds: dict[str, float], targets: Sequence[tuple[Any, str, str
 
 class Phases:
     """Wall time in db.merge's steps during a merge. The wrapped functions run a few times per
-    file, so the wrapping costs microseconds: it may stay on while the merge is timed."""
+    file, so the wrapping costs microseconds: it may stay on while the merge is timed. Each is
+    patched in the module that calls it (db.merge calls the steps, db.merge.verify steps 2
+    and 3, db.merge.apply the inside of step 4), where the name is looked up."""
 
     STEPS = (
         ("merge", "_quarantine", "1  quarantine: copy + SHA-256 of the file"),
         ("merge", "_known_file", "1b already merged? (import_log)"),
-        ("merge", "_check_file", "2  header, integrity_check, schema"),
-        ("merge", "_verify", "3  manifest, devices, signatures, blob hashes"),
+        ("verify", "_check_file", "2  header, integrity_check, schema"),
+        ("verify", "_verify", "3  manifest, devices, signatures, blob hashes"),
         ("migrations", "backup", "   backup of the master (once per batch)"),
         ("merge", "_transaction", "4  the transaction, all of it"),
-        ("merge", "_apply", "   (inside 4: _apply)"),
+        ("apply", "_apply", "   (inside 4: _apply)"),
         ("projection", "refresh_scope", "4b   the projection: heads, current rows, conflicts"),
     )
 
@@ -254,8 +256,9 @@ class Phases:
 
     def patched(self) -> AbstractContextManager[dict[str, float]]:
         from db import merge, migrations, projection
+        from db.merge import apply, verify
 
-        modules = {"merge": merge, "migrations": migrations, "projection": projection}
+        modules = {"merge": merge, "verify": verify, "apply": apply, "migrations": migrations, "projection": projection}
         return timed_steps(self.seconds, [(modules[name], attr, label) for name, attr, label in self.STEPS])
 
     def rows(self, total: float) -> list[tuple[str, float]]:

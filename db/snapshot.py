@@ -117,7 +117,7 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
             if check != [("ok",)]:
                 raise DatabaseCorrupt(source, "the snapshot failed its integrity check: " + str(check[:3]))
             made, earlier = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created)
-            # The kept merge reports (db/merge.py) are this database's own business: they do
+            # The kept merge reports (db/merge/reports.py) are this database's own business: they do
             # not go to the laptops. Overwritten as they are deleted, not left in free pages.
             dst.execute("PRAGMA secure_delete=ON")
             dst.execute("BEGIN")

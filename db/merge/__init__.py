@@ -1,0 +1,318 @@
+"""Merging exported files into a database: the master's intake, and back to the laptops.
+
+A file offered to merge is hostile until proven otherwise (SYNC.md):
+1. it is copied to a local quarantine folder, hashed on the way (a USB stick may vanish
+   or change under us; a copy we made cannot). A file whose exact bytes were merged
+   before is "nothing new" at once;
+2. its header is checked (SQLite, our application_id, our schema version), then it is
+   opened read-only and immutable with hardened settings, `integrity_check`ed, and its
+   schema compared with ours exactly (a view or a trigger can impersonate a table);
+3. its signed manifest is checked: signature, chain, and every figure recomputed from the
+   file (a removed row shows here); then the devices (enrolled? same key?), every new
+   version's hash and signature, its parents, its sequence number, what a field device
+   may sign, and every new blob's bytes against its hash;
+4. then, for the whole batch, one `BEGIN IMMEDIATE` transaction on the receiving database,
+   each file in a savepoint: the union of versions, parents and blobs (set-based, from
+   TEMP tables the verified rows are read into), the device enrolments, the manifests, the
+   projection of the affected records, the counts checked against what step 3 verified,
+   an import-log row; at the end the batch's report, then one COMMIT. A refusal at this
+   step rolls its file back; a cancel, a failure or a kill -9 rolls all of it back.
+
+The receiving database is backed up (backup API) before the first file of a batch that
+changes anything. A dry run does steps 1–4 and rolls back: its report is exact, for the
+batch as a whole (a later file's conflicts with an earlier one show).
+
+This package is the pipeline, one module per role: `quarantine` (step 1), `verify` (steps
+2 and 3, what may be added), `apply` (step 4, the batch's transaction), `reports` (what a
+merge tells, kept in `merge_report`), `enrolment` (which devices are accepted). Here: the
+batch as a whole, `merge()`, and the public names, re-exported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, RootTransaction, text
+from sqlalchemy.exc import DBAPIError
+
+from db import engine, migrations
+from db.database import Database
+from db.errors import DiskFull, KnownDatabaseError, Refused
+from db.merge.apply import _transaction
+from db.merge.enrolment import DeviceInfo, Enroll, Enrolment, enrolment
+from db.merge.quarantine import MAX_FILE_BYTES, _environment, _quarantine
+from db.merge.reports import DRY_RUNS_KEPT, BatchReport, FileReport, _store_report, stored_reports
+from db.merge.verify import _inspect, _Plan, expected_schema, open_hardened
+
+
+class Cancelled(Exception):
+    """The user cancelled; the whole batch was rolled back (nothing of it was written)."""
+
+
+
+# --- the whole -----------------------------------------------------------------------------
+
+
+def _known_file(database: Database, sha: str) -> tuple[str, str | None, int] | None:
+    with database.read() as conn:
+        row = conn.execute(
+            text("SELECT device_id, inspector, export_number FROM import_log WHERE file_sha256 = :h LIMIT 1"), {"h": sha}
+        ).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def _sweep(quarantine_dir: Path, older_than_s: float = 3600) -> None:
+    """Remove copies left in quarantine by a merge that was killed (an hour old or more)."""
+    limit = dt.datetime.now().timestamp() - older_than_s
+    for leftover in quarantine_dir.glob("*.db"):
+        try:
+            if leftover.stat().st_mtime < limit:
+                leftover.unlink()
+        except OSError:
+            pass
+
+
+def _prune(folder: Path, stem: str, keep: int) -> None:
+    old = sorted(folder.glob(f"{stem}-*.db"))[:-keep]
+    for path in old:
+        path.unlink(missing_ok=True)
+
+
+@dataclass
+class _Prepared:
+    """Steps 1–3 of one file, done ahead in a worker thread."""
+
+    report: FileReport
+    quarantined: Path
+    plan: _Plan | None = None  # None: refused, or nothing new
+    refusal: Refused | None = None
+
+
+def _prepare(
+    database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll, limit: int = MAX_FILE_BYTES
+) -> _Prepared:
+    """Steps 1–3 of one file. The quarantined copy is removed here if they fail in any way
+    that is not the file's (the environment, a bug); the caller removes it otherwise."""
+    report = FileReport(path, "refused")
+    prepared = _Prepared(report, quarantine_dir / f"{uuid.uuid4().hex}.db")
+    try:
+        return _prepare_steps(database, path, prepared, enroll=enroll, limit=limit)
+    except BaseException:
+        prepared.quarantined.unlink(missing_ok=True)
+        raise
+
+
+def _prepare_steps(database: Database, path: Path, prepared: _Prepared, *, enroll: Enroll, limit: int) -> _Prepared:
+    report = prepared.report
+    try:
+        if not database.on_server and path.resolve() == database.path.resolve():
+            raise Refused(path, "unreadable", "this is the database being merged into")
+        report.file_sha256 = _quarantine(path, prepared.quarantined, limit)
+        known = _known_file(database, report.file_sha256)
+        if known is not None:
+            report.status, (report.device_id, report.inspector, report.export_number) = "nothing-new", known
+            return prepared
+        plan = _inspect(database, prepared.quarantined, path, enroll=enroll)
+    except Refused as exc:
+        prepared.refusal = exc
+        report.refused_version = getattr(exc, "version_id", "")
+        report.refused_author = getattr(exc, "author", "")
+        device = getattr(exc, "device", None)
+        if isinstance(device, DeviceInfo):  # whose file it is, when the file got that far
+            report.device_id, report.inspector, report.role = device.id, device.inspector, device.role
+        return prepared
+    exporter = plan.devices[plan.source]
+    report.device_id, report.inspector, report.role = exporter.id, exporter.inspector, exporter.role
+    report.export_number = plan.exporter.number if plan.exporter else 0
+    report.versions_present = plan.present_versions
+    report.older_than, report.enrolled = plan.older_than, plan.new_devices
+    report.clock_ahead_ms, report.second_laptops = plan.clock_ahead_ms, list(plan.second_laptops)
+    if plan.new_versions == 0 and plan.new_blobs == 0 and not plan.new_devices and plan.older_than:
+        report.status = "nothing-new"  # an old export replayed after a newer one
+    else:
+        prepared.plan = plan
+    return prepared
+
+
+def merge(
+    database: Database,
+    files: Sequence[Path],
+    *,
+    quarantine_dir: Path,
+    backup_dir: Path,
+    enroll: Enroll = False,
+    dry_run: bool = False,
+    now: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+    keep_backups: int = 10,
+    max_file_bytes: int = MAX_FILE_BYTES,
+) -> list[FileReport]:
+    """Merge the files as one batch: one transaction, each file in a savepoint of its own; a
+    refused file is reported, the others are merged. Raises `Cancelled` and the environment's
+    failures (a full disk) after rolling the whole batch back: nothing of it is written. The
+    batch's report is kept in the database (`stored_reports`), a dry run's too.
+
+    Steps 1–3 of the next file (copy, hashes, signatures: mostly C code that releases the
+    GIL) run in a worker thread while the current file's step 4 runs, so a batch costs
+    little more than its inserts. A file checked before an earlier one of the batch was
+    merged stays correct: step 4 adds only what step 3 checked, and requires that the rest
+    was already here.
+    """
+    if database.read_only and not dry_run:
+        raise KnownDatabaseError(
+            database.path, "the database is on a read-only disk: copy it to a folder you can write to merge (a dry run works here)"
+        )
+    if dry_run and database.read_only:  # a master on a read-only disk: the dry run works on a copy of it
+        with tempfile.TemporaryDirectory(prefix="yanshou-dry-run-") as work:
+            try:
+                copy = database.copy_to(Path(work))
+            except (OSError, sqlite3.Error) as exc:
+                raise KnownDatabaseError(database.path, f"a copy for the dry run could not be made ({exc})") from exc
+            try:
+                return merge(
+                    copy, files, quarantine_dir=quarantine_dir, backup_dir=backup_dir, enroll=enroll, dry_run=True, now=now,
+                    progress=progress, cancelled=cancelled, max_file_bytes=max_file_bytes,
+                )
+            finally:
+                copy.close()
+    now = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    reports: list[FileReport] = []
+    backed_up = False
+    try:
+        quarantine_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _environment(exc, quarantine_dir) from exc
+    _sweep(quarantine_dir)
+    paths = [Path(p) for p in files]
+    seen: set[str] = set()  # the same bytes offered twice in one batch (the log is not committed yet)
+    batch = database.engine.connect().execution_options(immediate=True, patient=True)
+    with ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge") as ahead, batch as conn:
+        pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll, limit=max_file_bytes)] if paths else []
+        transaction = None
+        try:
+            for index, path in enumerate(paths):
+                if progress:
+                    progress(index, len(paths), str(path))
+                prepared = pending.pop(0).result()
+                if index + 1 < len(paths):
+                    pending.append(
+                        ahead.submit(_prepare, database, paths[index + 1], quarantine_dir, enroll=enroll, limit=max_file_bytes)
+                    )
+                report = prepared.report
+                reports.append(report)
+                try:
+                    if cancelled():
+                        raise Cancelled
+                    if prepared.refusal is not None:
+                        raise prepared.refusal
+                    if prepared.plan is None:
+                        continue
+                    if report.file_sha256 in seen:
+                        report.status = "nothing-new"
+                        continue
+                    seen.add(report.file_sha256)
+                    if not dry_run and not backed_up and not database.on_server:
+                        # a copy as of before the batch (the batch's transaction is not visible to it);
+                        # a server's backups are its administrator's (pg_dump, base backups)
+                        _back_up(database.path, backup_dir, keep_backups)
+                        backed_up = True
+                    if transaction is None:
+                        transaction = _begin(conn, database.path)
+                    _transaction(conn, prepared.quarantined, prepared.plan, report, now, target=database.path, decision=enrolment(enroll))
+                    if cancelled():
+                        raise Cancelled
+                    if dry_run:
+                        report.status = "dry-run"
+                    elif report.versions_added == 0 and report.blobs_added == 0 and not report.enrolled:
+                        report.status = "nothing-new"
+                    else:
+                        report.status = "merged"
+                except Refused as exc:
+                    report.status, report.code, report.reason = "refused", exc.code, str(exc).split(": ", 1)[-1]
+                except DiskFull:
+                    report.status, report.code, report.reason = "refused", "disk_full", "the disk is full; the merge was rolled back"
+                    raise
+                finally:
+                    prepared.quarantined.unlink(missing_ok=True)
+            if progress:
+                progress(len(paths), len(paths), "")
+            if cancelled():
+                raise Cancelled
+            if dry_run:
+                if transaction is not None:
+                    transaction.rollback()
+                    transaction = None
+                _keep_dry_run(conn, reports, now, database.path)
+            else:
+                if transaction is None:
+                    transaction = _begin(conn, database.path)
+                _store_report(conn, reports, now, dry_run=False)
+                _commit(transaction, database.path)
+                transaction = None
+        finally:
+            if transaction is not None and transaction.is_active:  # cancelled, failed: nothing of the batch stays
+                transaction.rollback()
+            for future in pending:  # a cancelled or failed batch: the file checked ahead is dropped
+                future.cancel()
+                if not future.cancelled():
+                    future.result().quarantined.unlink(missing_ok=True)
+    return reports
+
+
+def _back_up(master: Path, backup_dir: Path, keep: int) -> None:
+    """A copy of the master as of before the batch, in the data folder's backups."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{master.stem}-{stamp}.db"
+    try:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        migrations.backup(master, target)
+        _prune(backup_dir, master.stem, keep)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise _environment(exc, backup_dir) from exc
+    except sqlite3.Error as exc:  # the backup's own file could not be written (a full or read-only disk)
+        target.unlink(missing_ok=True)
+        raise KnownDatabaseError(backup_dir, f"the master could not be backed up before merging ({exc}); nothing was merged") from exc
+
+
+def _keep_dry_run(conn: Connection, reports: Sequence[FileReport], now: str, target: Path) -> None:
+    """The dry run's report, alone, in a transaction of its own. Best effort: a master that
+    cannot be written just now (read-only, busy) still gets its dry run, shown, not kept."""
+    try:
+        transaction = _begin(conn, target)
+        try:
+            _store_report(conn, reports, now, dry_run=True)
+            _commit(transaction, target)
+        finally:
+            if transaction.is_active:
+                transaction.rollback()
+    except (KnownDatabaseError, DBAPIError):
+        return
+
+
+def _begin(conn: Connection, target: Path) -> RootTransaction:
+    try:
+        return conn.begin()
+    except DBAPIError as exc:
+        engine.reraise(exc, target)
+
+
+def _commit(transaction: RootTransaction, target: Path) -> None:
+    try:
+        transaction.commit()
+    except DBAPIError as exc:
+        engine.reraise(exc, target)
+
+
+__all__ = [
+    "DRY_RUNS_KEPT", "MAX_FILE_BYTES", "BatchReport", "Cancelled", "DeviceInfo", "Enroll", "Enrolment", "FileReport", "enrolment",
+    "expected_schema", "merge", "open_hardened", "stored_reports",
+]

@@ -1,0 +1,128 @@
+"""Step 1 of a merge: a file offered to merge is copied to our own quarantine folder and
+hashed on the way, before anything reads it as a database (a USB stick may vanish or change
+under us; a copy we made cannot). Refused at once: a device, a pipe, a folder, a file past
+the size limit or the data folder's free space, a file that grows while it is copied. This
+computer's own failures (a full or read-only data folder) are told apart from the file's."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import sqlite3
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+from db import files, migrations
+from db.errors import DiskFull, KnownDatabaseError, Refused
+
+_CHUNK = 1024 * 1024
+
+# An exported file larger than this is refused before a byte of it is copied (the lead can
+# raise it: YANSHOU_MAX_IMPORT_MB, read by the services). A laptop's whole season fits well inside.
+MAX_FILE_BYTES = 16 * 1024**3
+_SPARE_BYTES = 64 * 1024 * 1024  # left free in the data folder after a copy
+
+
+def _offered(source: Path, quarantine_dir: Path, limit: int) -> int:
+    """What a file offered to merge is, before anything is read: a regular file (a device, a
+    pipe or a link to one is refused at once: /dev/zero would fill the disk, a pipe hang), of
+    a size within the limit and within the data folder's free space. Its size."""
+    try:
+        info = source.stat()  # through a link: what it points to
+    except OSError as exc:
+        raise _unreadable(source, exc) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise Refused(source, "unreadable", "this is a folder, not an exported file")
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused(source, "unreadable", "this is a device or a pipe (or a link to one), not an exported file")
+    if info.st_size > limit:
+        raise Refused(source, "too_large", f"the file is {info.st_size:,} bytes; files over {limit:,} bytes are not merged")
+    if (problem := files.room_problem(quarantine_dir, info.st_size + _SPARE_BYTES)) is not None:
+        raise DiskFull(quarantine_dir, f"the data folder cannot take the file's copy: {problem}")
+    return info.st_size
+
+
+def _unreadable(source: Path, exc: OSError) -> Refused:
+    """Why a file offered to merge cannot be read, for the person who offered it."""
+    if isinstance(exc, FileNotFoundError):
+        return Refused(source, "unreadable", "the file is not there (was the USB stick removed?)")
+    if isinstance(exc, IsADirectoryError):
+        return Refused(source, "unreadable", "this is a folder, not an exported file")
+    if isinstance(exc, PermissionError):
+        return Refused(source, "unreadable", "the file cannot be read (permission denied)")
+    return Refused(source, "unreadable", f"reading the file failed: {exc.strerror or exc}")
+
+
+def _copy_hashing(source: Path, target: Path, size: int) -> str:
+    """Copy and hash; a file that grows past the size it had when it was offered is refused
+    (a stick or a program writing it meanwhile)."""
+    digest = hashlib.sha256()
+    copied = 0
+    try:
+        src = source.open("rb")
+    except OSError as exc:
+        raise _unreadable(source, exc) from exc
+    with src, _target(target) as dst:
+        while True:
+            try:
+                chunk = src.read(_CHUNK)
+            except OSError as exc:
+                raise _unreadable(source, exc) from exc
+            if not chunk:
+                break
+            copied += len(chunk)
+            if copied > size:
+                raise Refused(source, "unreadable", "the file grew while it was copied: another program is writing it")
+            digest.update(chunk)
+            _write(dst, chunk, target)
+    return digest.hexdigest()
+
+
+def _target(target: Path) -> BinaryIO:
+    try:
+        return target.open("wb")
+    except OSError as exc:  # our own data folder: the environment's failure, not the file's
+        raise _environment(exc, target) from exc
+
+
+def _write(dst: BinaryIO, chunk: bytes, target: Path) -> None:
+    try:
+        dst.write(chunk)
+    except OSError as exc:
+        raise _environment(exc, target) from exc
+
+
+def _environment(exc: OSError, where: Path) -> KnownDatabaseError:
+    """A failure of this computer's disk or folders, as an error a user can act on."""
+    if exc.errno == errno.ENOSPC:
+        return DiskFull(where, "the disk is full; nothing was merged")
+    if exc.errno == errno.EROFS:
+        return KnownDatabaseError(where, "the data folder is on a read-only disk; nothing was merged")
+    return KnownDatabaseError(where, f"the data folder cannot be written ({exc.strerror or exc}); nothing was merged")
+
+
+def _quarantine(source: Path, target: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """Copy the file to our own folder and hash it. A laptop's database copied as it is
+    may hold its last commits in a WAL file beside it: then SQLite's backup API makes the
+    copy, so those commits come along (the header is checked first)."""
+    size = _offered(source, target.parent, limit)
+    wal = source.with_name(source.name + "-wal")
+    if not (wal.is_file() and wal.stat().st_size > 0):
+        return _copy_hashing(source, target, size)
+    _offered(wal, target.parent, limit)
+    try:
+        app_id, _ = migrations.header(source)
+    except KnownDatabaseError as exc:
+        raise Refused(source, "not_yanshou", "not a SQLite database file (empty, truncated or something else)") from exc
+    if app_id != migrations.APPLICATION_ID:
+        raise Refused(source, "not_yanshou", "a SQLite database, but not one made by Yanshou")
+    try:
+        migrations.backup(source, target)
+    except sqlite3.Error as exc:
+        raise Refused(source, "unreadable", f"the database could not be read ({exc})") from exc
+    digest = hashlib.sha256()
+    with target.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
