@@ -222,8 +222,10 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
         return 2
     if screenshot is not None:  # headless: a database that cannot be opened ends with a message, not a dialog
         from desktop.services.workspace import open_workspace
+        from desktop.ui.operations import before_window
 
-        ws = open_workspace(database)
+        screened = database
+        ws = before_window(lambda: open_workspace(screened), "")
     else:
         opened = open_database(database)
         if opened is None:

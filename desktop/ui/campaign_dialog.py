@@ -8,6 +8,7 @@ Save stays disabled until there are none. Save writes one signed version
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal, Slot
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -36,15 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import KnownDatabaseError
 from desktop.core import campaign_settings
 from desktop.core.campaign import Band, BandsRule, Campaign, County, Grade, GradingRule, Inspector, Milestone, ProportionRule
 from desktop.core.campaign_settings import CampaignSettings
 from desktop.core.errors import InputError, Problem
 from desktop.core.numbers import canonical
 from desktop.services import settings as settings_service
+from desktop.services.changes import EVERYTHING, NOTHING, Changes
 from desktop.services.workspace import Workspace
-from desktop.ui.messages import explain
+from desktop.ui.operations import Operations
 from desktop.ui.screen import fit_to_screen
 
 HUNDRED = Decimal(100)
@@ -194,20 +194,30 @@ def describe(problem: Problem, campaign: Campaign, settings: CampaignSettings) -
 # --- the dialog -----------------------------------------------------------------------------------
 
 
+def _work(ws: Workspace) -> dict[str, int]:
+    """What each county holds, for the rule that a county with work stays (off the GUI thread)."""
+    with ws.read() as conn:
+        return settings_service.work_by_county(ws, conn)
+
+
 class SettingsDialog(QDialog):
     saved = Signal()
     """The settings were saved as a new signed version: the workspace's campaign changed."""
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, ops: Operations | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        self.ops = ops if ops is not None else Operations(self)  # its window's: one writer for both
         self.campaign = ws.campaign
         self.setWindowTitle(self.tr("Campaign settings — {0}").format(ws.campaign.name))
         self.setMinimumSize(760, 480)  # within the smallest screen (desktop.ui.screen)
         fit_to_screen(self, 900, 660)
         self._loading = True
-        with ws.read() as conn:  # what a removal would orphan; the save checks again in its transaction
-            self._work = settings_service.work_by_county(ws, conn)
+        # What a removal would orphan, read off the GUI thread (Save waits for it); the save
+        # checks again in its own transaction.
+        self._work: dict[str, int] | None = None
+        self._saving = False
+        self._refusal: list[str] = []  # the database's last refusal, shown until the next edit
         self.problems: list[Problem] = []
 
         layout = QVBoxLayout(self)
@@ -232,9 +242,10 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-        self._show(settings_service.current(ws))
+        self._show(settings_service.current(ws))  # the campaign in memory: no database
         self._loading = False
         self._check()
+        self._read_work()
 
     # --- tabs ---
 
@@ -463,17 +474,30 @@ class SettingsDialog(QDialog):
 
     # --- checking ---
 
+    def _read_work(self) -> None:
+        ws = self.ws
+        self.ops.query(lambda: _work(ws), done=self._on_work_read)
+
+    def _on_work_read(self, work: dict[str, int]) -> None:
+        self._work = work
+        self._check()
+
+    def settled(self) -> bool:
+        """Nothing read or written is pending (the tests wait for this)."""
+        return self._work is not None and not self._saving
+
     def _check(self) -> list[Problem]:
         current = self.settings()
-        self.problems = campaign_settings.validate(self.ws.reference_campaign or self.campaign, current, self._work)
+        self.problems = campaign_settings.validate(self.ws.reference_campaign or self.campaign, current, self._work or {})
         total = sum((w for _, w in current.weights), Decimal(0)) * HUNDRED
         self.weights_total.setText(f"{canonical(total)} %")
         lines = [describe(p, self.campaign, current) for p in self.problems[:8]]
         if len(self.problems) > 8:
             lines.append(self.tr("… and {0} more").format(len(self.problems) - 8))
+        lines = lines or self._refusal
         self.messages.setText("\n".join(lines))
         self.messages.setVisible(bool(lines))
-        self.save_button.setEnabled(not self.problems)
+        self.save_button.setEnabled(not self.problems and self.settled())
         self._mark(self.counties, "counties")
         self._mark(self.inspectors, "inspectors")
         self._mark_spins(current)
@@ -512,6 +536,7 @@ class SettingsDialog(QDialog):
     @Slot()
     def _on_edited(self, *_args: object) -> None:
         if not self._loading:
+            self._refusal = []
             self._check()
 
     @Slot()
@@ -576,40 +601,57 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def _on_save_clicked(self) -> None:
-        if self.save():
-            self.accept()
+        self.save()  # the dialog closes once the settings are written
 
     def save(self) -> bool:
-        """Check, then save as one signed version; True when the dialog's work is done."""
+        """Check, then ask for the save as one signed version (on the window's writer); False,
+        with the problems shown, when a rule is broken. The dialog closes once it is written;
+        a refusal from the database (a merge brought work since) is shown in it."""
         if self._check():
             first = self.problems[0].node or ""
             if first in _TABS:
                 self.tabs.setCurrentIndex(_TABS.index(first))
             return False
+        if not self.settled():
+            return False
         current = self.settings()
-        try:
-            changed = settings_service.save(self.ws, current)
-        except InputError as exc:  # the database changed since the dialog opened (a merge brought work)
-            with self.ws.read() as conn:
-                self._work = settings_service.work_by_county(self.ws, conn)
-            self.messages.setText("\n".join(describe(p, self.campaign, current) for p in exc.problems[:8]))
-            self.messages.setVisible(True)
-            return False
-        except KnownDatabaseError as exc:
-            QMessageBox.critical(self, self.windowTitle(), explain(exc))
-            return False
-        if changed:
-            self.saved.emit()
+        ws = self.ws
+        self._saving = True
+        self.save_button.setEnabled(False)
+
+        def write() -> Changes:
+            return EVERYTHING if settings_service.save(ws, current) else NOTHING
+
+        self.ops.write(write, done=self._on_written, failed=lambda exc: self._on_refused(exc, current))
         return True
 
+    def _on_written(self, changes: Changes) -> None:
+        self._saving = False
+        if changes:
+            self.saved.emit()
+        self.accept()
 
-def open_settings(ws: Workspace, parent: QWidget | None = None) -> bool:
-    """Show the settings dialog; True when new settings were saved."""
-    dialog = SettingsDialog(ws, parent)
-    saved: list[bool] = []
-    dialog.saved.connect(lambda: saved.append(True))
-    dialog.exec()
-    return bool(saved)
+    def _on_refused(self, exc: BaseException, current: CampaignSettings) -> None:
+        self._saving = False
+        if isinstance(exc, InputError) and exc.problems:  # the database changed since the dialog opened
+            self._refusal = [describe(p, self.campaign, current) for p in exc.problems[:8]]
+            self._work = None
+            self._check()
+            self._read_work()  # Save comes back once the work as of now is known
+        else:
+            self.ops.show_failure(exc)
+            self._check()
+
+
+def open_settings(ws: Workspace, parent: QWidget, ops: Operations, saved: Callable[[], None] | None = None) -> SettingsDialog:
+    """Show the settings dialog, modal to its window without a loop of its own; the window's
+    views follow the save's changes (everything), and saved() runs once new settings are written."""
+    dialog = SettingsDialog(ws, parent, ops)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if saved is not None:
+        dialog.saved.connect(saved)
+    dialog.open()
+    return dialog
 
 
 __all__ = ["SettingsDialog", "describe", "open_settings"]

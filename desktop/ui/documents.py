@@ -178,16 +178,24 @@ class DocumentDialog(QDialog):
         self.inspector.setEnabled(kind == RECORD and self.ws.identity.role == "master")
 
     def _county_chosen(self) -> None:
-        """The county's inspectors (one small query, on a master only, when the county changes)."""
+        """The county's inspectors (one small query off the GUI thread, on a master only, when
+        the county changes); until they arrive the choice is all of them."""
         current = self.inspector.currentData()
         self.inspector.clear()
         if self.ws.identity.role == "field":
             self.inspector.addItem(self.ws.identity.inspector or "", self.ws.identity.inspector)
-        else:
-            self.inspector.addItem(self.tr("All inspectors"), None)
-            for who in documents.inspectors_of(self.ws, self.county.currentData()):
+            return
+        self.inspector.addItem(self.tr("All inspectors"), None)
+        ws, county = self.ws, self.county.currentData()
+
+        def arrived(names: list[str]) -> None:
+            if county != self.county.currentData():
+                return  # another county was chosen meanwhile: its own answer follows
+            for who in names:
                 self.inspector.addItem(who, who)
-        self.inspector.setCurrentIndex(max(0, self.inspector.findData(current)))
+            self.inspector.setCurrentIndex(max(0, self.inspector.findData(current)))
+
+        jobs.start(self.pool, lambda: documents.inspectors_of(ws, county), parent=self, done=arrived, failed=self._failed)
 
     def _ready(self, ready: bool) -> None:
         self.save_button.setEnabled(ready)

@@ -72,7 +72,7 @@ from desktop.ui import camera, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.messages import explain, input_problem
-from desktop.ui.operations import Operations
+from desktop.ui.operations import Operations, before_window
 from desktop.ui.preferences import Preferences
 from desktop.ui.signature import SignDialog
 from desktop.ui.steps import ask_step, refused_step
@@ -90,8 +90,9 @@ INBOX: ItemKey = ("", "")  # the photo inbox's place in a Changes: no county, no
 def open_database(path: Path | str) -> Workspace | None:
     """Open a database, or say in a dialog why it cannot be opened. Its page-by-page check
     runs after the window is up (MainWindow.check_in_background)."""
+    label = QCoreApplication.translate("MainWindow", "Opening {0}…").format(path)
     try:
-        return open_workspace(path, check=False)
+        return before_window(lambda: open_workspace(path, check=False), label)
     except (KnownDatabaseError, InputError, OSError) as exc:
         QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Cannot open the database"), explain(exc))
         return None

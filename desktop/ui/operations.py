@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QEventLoop, QObject, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from db.errors import KnownDatabaseError
 from desktop import paths
@@ -183,6 +183,33 @@ class Operations(QObject):
         if not isinstance(exc, InputError | KnownDatabaseError | OSError):
             paths.log_error(exc)
         QMessageBox.warning(self.window, self.window.windowTitle(), explain(exc))
+
+
+def before_window(fn: Callable[[], T], label: str) -> T:
+    """What the program needs before it has a window (the database opened at start): fn off
+    the GUI thread while the event loop turns; if it takes over half a second (a master on a
+    server far away), a small window says `label`. fn's result, or its exception raised here."""
+    outcome: list[tuple[bool, object]] = []
+    loop = QEventLoop()
+    anchor = QObject()
+
+    def settle(ok: bool, value: object) -> None:
+        outcome.append((ok, value))
+        loop.quit()
+
+    progress = QProgressDialog(label, "", 0, 0)
+    progress.setCancelButton(None)  # an open cannot be stopped half-way; it ends or fails
+    progress.setMinimumDuration(500)
+    jobs.start(QThreadPool.globalInstance(), fn, parent=anchor,
+               done=lambda result: settle(True, result), failed=lambda exc: settle(False, exc))
+    loop.exec()  # the answer is delivered on this thread, inside this loop
+    progress.reset()
+    progress.deleteLater()
+    ok, value = outcome[0]
+    if not ok:
+        assert isinstance(value, BaseException)
+        raise value
+    return value  # type: ignore[return-value]
 
 
 def on_gui_thread() -> bool:

@@ -30,6 +30,7 @@ from desktop import paths
 from desktop.core.errors import InputError
 from desktop.services.workspace import create, open_workspace
 from desktop.ui.messages import explain
+from desktop.ui.operations import Operations
 from desktop.ui.preferences import Preferences
 
 
@@ -95,11 +96,17 @@ class SetupDialog(QDialog):
         server.setStyleSheet("color: #666;")
         form.addRow("", server)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.status = QLabel()
+        self.status.setObjectName("setup-status")
+        layout.addWidget(self.status)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
         self.created: Path | str | None = None
+        # Making the database (its keys, its schema; on a server, a round trip or several) runs
+        # on a writer of the dialog's own: there is no window yet.
+        self.ops = Operations(self)
 
     def _choose_campaign(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Campaign file"), str(Path.home()), self.tr("Campaign (*.toml)"))
@@ -133,16 +140,34 @@ class SetupDialog(QDialog):
                 self, self.windowTitle(), self.tr("Only the lead's master can live on a server; an inspector's laptop keeps a file.")
             )
             return
-        try:
+
+        def make() -> None:
             if isinstance(path, str):
                 _connect_or_create(path, campaign)
             else:
                 create(path, role=role, campaign_file=campaign, inspector=inspector or None).close()
-        except (KnownDatabaseError, InputError, OSError) as exc:
+
+        def made(_result: None) -> None:
+            self.created = path
+            self.accept()
+
+        def refused(exc: BaseException) -> None:
+            self._busy(False)
+            if not isinstance(exc, KnownDatabaseError | InputError | OSError):
+                paths.log_error(exc)
             QMessageBox.critical(self, self.windowTitle(), explain(exc))
-            return
-        self.created = path
-        self.accept()
+
+        self._busy(True)
+        self.ops.write(make, done=made, failed=refused)
+
+    def _busy(self, busy: bool) -> None:
+        """While the database is being made: nothing to click twice, and a word on what happens."""
+        self.buttons.setEnabled(not busy)
+        self.status.setText(self.tr("Creating the database…") if busy else "")
+
+    def settled(self) -> bool:
+        """Nothing is being made (the tests wait for this)."""
+        return not self.ops.busy
 
 
 def _connect_or_create(url: str, campaign: Path | None) -> None:

@@ -206,55 +206,55 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="187"/>
+        <location filename="../../desktop/ui/documents.py" line="188"/>
         <source>All inspectors</source>
         <translation>全体检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="203"/>
-        <location filename="../../desktop/ui/documents.py" line="205"/>
+        <location filename="../../desktop/ui/documents.py" line="211"/>
+        <location filename="../../desktop/ui/documents.py" line="213"/>
         <source>Making the document…</source>
         <translation>正在生成文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="205"/>
-        <location filename="../../desktop/ui/documents.py" line="276"/>
+        <location filename="../../desktop/ui/documents.py" line="213"/>
+        <location filename="../../desktop/ui/documents.py" line="284"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="214"/>
-        <location filename="../../desktop/ui/documents.py" line="238"/>
+        <location filename="../../desktop/ui/documents.py" line="222"/>
+        <location filename="../../desktop/ui/documents.py" line="246"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="232"/>
+        <location filename="../../desktop/ui/documents.py" line="240"/>
         <source>{0}: {1} pages.</source>
         <translation>{0}：共 {1} 页。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="248"/>
+        <location filename="../../desktop/ui/documents.py" line="256"/>
         <source>Save the document</source>
         <translation>保存文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="248"/>
+        <location filename="../../desktop/ui/documents.py" line="256"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="255"/>
+        <location filename="../../desktop/ui/documents.py" line="263"/>
         <source>Saved to {0}.</source>
         <translation>已保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="276"/>
+        <location filename="../../desktop/ui/documents.py" line="284"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="286"/>
+        <location filename="../../desktop/ui/documents.py" line="294"/>
         <source>Sent {0} pages to {1}.</source>
         <translation>已将 {0} 页发送到 {1}。</translation>
     </message>
@@ -680,7 +680,7 @@
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="73"/>
+        <location filename="../../desktop/ui/board.py" line="72"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="66"/>
         <source>Inspector</source>
         <translation>检查员</translation>
@@ -691,8 +691,8 @@
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="672"/>
-        <location filename="../../desktop/ui/lead/window.py" line="686"/>
+        <location filename="../../desktop/ui/lead/window.py" line="673"/>
+        <location filename="../../desktop/ui/lead/window.py" line="687"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="68"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -721,7 +721,7 @@
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="79"/>
         <location filename="../../desktop/ui/lead/window.py" line="235"/>
-        <location filename="../../desktop/ui/lead/window.py" line="589"/>
+        <location filename="../../desktop/ui/lead/window.py" line="590"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="73"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
@@ -753,7 +753,7 @@
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="557"/>
+        <location filename="../../desktop/ui/lead/window.py" line="558"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="86"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="231"/>
         <source>(master)</source>
@@ -845,7 +845,7 @@
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="71"/>
+        <location filename="../../desktop/ui/board.py" line="70"/>
         <location filename="../../desktop/ui/lead/decision.py" line="45"/>
         <location filename="../../desktop/ui/lead/window.py" line="189"/>
         <location filename="../../desktop/ui/lead/window.py" line="262"/>
@@ -927,7 +927,7 @@
         <translation>已导入{0}：{1} 行，{2} 个县区 — 替换 {3} 个得分，{4} 个不变，{5} 个新增。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="74"/>
+        <location filename="../../desktop/ui/board.py" line="73"/>
         <location filename="../../desktop/ui/import_dialog.py" line="189"/>
         <location filename="../../desktop/ui/import_dialog.py" line="209"/>
         <source>Problem</source>
@@ -964,7 +964,7 @@
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="176"/>
+        <location filename="../../desktop/ui/board.py" line="175"/>
         <location filename="../../desktop/ui/lead/window.py" line="81"/>
         <location filename="../../desktop/ui/lead/window.py" line="373"/>
         <source>Rectification</source>
@@ -1072,7 +1072,7 @@
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="72"/>
+        <location filename="../../desktop/ui/board.py" line="71"/>
         <location filename="../../desktop/ui/lead/decision.py" line="55"/>
         <location filename="../../desktop/ui/lead/window.py" line="263"/>
         <source>Item</source>
@@ -1129,7 +1129,7 @@
         <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="90"/>
+        <location filename="../../desktop/ui/board.py" line="89"/>
         <location filename="../../desktop/ui/lead/window.py" line="229"/>
         <source>When</source>
         <translation>时间</translation>
@@ -1210,168 +1210,168 @@
         <translation>已评 {0}/{1} 项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="36"/>
+        <location filename="../../desktop/ui/steps.py" line="37"/>
         <source>Found</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="37"/>
+        <location filename="../../desktop/ui/steps.py" line="38"/>
         <source>Rectified</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="38"/>
+        <location filename="../../desktop/ui/steps.py" line="39"/>
         <source>Verified</source>
         <translation>核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="39"/>
+        <location filename="../../desktop/ui/steps.py" line="40"/>
         <source>Reopened</source>
         <translation>退回整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="45"/>
+        <location filename="../../desktop/ui/steps.py" line="46"/>
         <source>Reopen…</source>
         <translation>退回整改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="46"/>
+        <location filename="../../desktop/ui/steps.py" line="47"/>
         <source>Mark rectified…</source>
         <translation>标记为已整改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="47"/>
+        <location filename="../../desktop/ui/steps.py" line="48"/>
         <source>Mark verified</source>
         <translation>标记为已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="59"/>
+        <location filename="../../desktop/ui/steps.py" line="60"/>
         <source>Choose a problem first.</source>
         <translation>请先选择一个问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="64"/>
+        <location filename="../../desktop/ui/steps.py" line="65"/>
         <source>Reopen the problem: asks for the reason.</source>
         <translation>退回整改：需填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="65"/>
+        <location filename="../../desktop/ui/steps.py" line="66"/>
         <source>Mark it rectified: asks for the evidence (files) or a written account.</source>
         <translation>标记为已整改：需提供整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="68"/>
+        <location filename="../../desktop/ui/steps.py" line="69"/>
         <source>Verify the rectification.</source>
         <translation>核实整改情况。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="77"/>
+        <location filename="../../desktop/ui/steps.py" line="78"/>
         <source>Mark rectified</source>
         <translation>标记为已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="82"/>
+        <location filename="../../desktop/ui/steps.py" line="83"/>
         <source>Evidence of the rectification (files):</source>
         <translation>整改佐证（文件）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="88"/>
+        <location filename="../../desktop/ui/steps.py" line="89"/>
         <source>Add file…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="91"/>
+        <location filename="../../desktop/ui/steps.py" line="92"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="97"/>
+        <location filename="../../desktop/ui/steps.py" line="98"/>
         <source>Or a written account of the rectification:</source>
         <translation>或填写整改情况书面说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="100"/>
+        <location filename="../../desktop/ui/steps.py" line="101"/>
         <source>What was done, by whom, and when</source>
         <translation>做了哪些整改、由谁负责、何时完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="153"/>
+        <location filename="../../desktop/ui/steps.py" line="154"/>
         <source>Reopen the problem</source>
         <translation>退回整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="154"/>
+        <location filename="../../desktop/ui/steps.py" line="155"/>
         <source>Why is it reopened? ({0})</source>
         <translation>退回整改的理由？（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="45"/>
+        <location filename="../../desktop/ui/board.py" line="44"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="48"/>
+        <location filename="../../desktop/ui/board.py" line="47"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="55"/>
-        <location filename="../../desktop/ui/lead/window.py" line="429"/>
+        <location filename="../../desktop/ui/board.py" line="54"/>
+        <location filename="../../desktop/ui/lead/window.py" line="430"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="78"/>
+        <location filename="../../desktop/ui/board.py" line="77"/>
         <source>Rectification evidence</source>
         <translation>整改佐证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="86"/>
+        <location filename="../../desktop/ui/board.py" line="85"/>
         <source>History of the selected problem</source>
         <translation>所选问题的整改经过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="91"/>
+        <location filename="../../desktop/ui/board.py" line="90"/>
         <source>Step</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="92"/>
+        <location filename="../../desktop/ui/board.py" line="91"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="93"/>
+        <location filename="../../desktop/ui/board.py" line="92"/>
         <source>On what</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="215"/>
+        <location filename="../../desktop/ui/board.py" line="206"/>
         <source>{0} files</source>
         <translation>{0} 份文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="217"/>
+        <location filename="../../desktop/ui/board.py" line="208"/>
         <source>written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="219"/>
+        <location filename="../../desktop/ui/board.py" line="210"/>
         <source>reopened: {0}</source>
         <translation>已退回：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="75"/>
+        <location filename="../../desktop/ui/board.py" line="74"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="76"/>
+        <location filename="../../desktop/ui/board.py" line="75"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="77"/>
+        <location filename="../../desktop/ui/board.py" line="76"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1381,12 +1381,12 @@
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="146"/>
+        <location filename="../../desktop/ui/board.py" line="145"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="112"/>
+        <location filename="../../desktop/ui/steps.py" line="113"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
@@ -1426,97 +1426,97 @@
         <translation>已整改 {0}/{1} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="568"/>
+        <location filename="../../desktop/ui/lead/window.py" line="569"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="570"/>
+        <location filename="../../desktop/ui/lead/window.py" line="571"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="512"/>
+        <location filename="../../desktop/ui/lead/window.py" line="513"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="519"/>
+        <location filename="../../desktop/ui/lead/window.py" line="520"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="524"/>
+        <location filename="../../desktop/ui/lead/window.py" line="525"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="524"/>
+        <location filename="../../desktop/ui/lead/window.py" line="525"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="550"/>
+        <location filename="../../desktop/ui/lead/window.py" line="551"/>
         <source>who</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="551"/>
+        <location filename="../../desktop/ui/lead/window.py" line="552"/>
         <source>when</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="575"/>
+        <location filename="../../desktop/ui/lead/window.py" line="576"/>
         <source>Keep {0}</source>
         <translation>保留 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="607"/>
+        <location filename="../../desktop/ui/lead/window.py" line="608"/>
         <source>dry run</source>
         <translation>预检</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="607"/>
+        <location filename="../../desktop/ui/lead/window.py" line="608"/>
         <source>merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="634"/>
+        <location filename="../../desktop/ui/lead/window.py" line="635"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="636"/>
+        <location filename="../../desktop/ui/lead/window.py" line="637"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="650"/>
+        <location filename="../../desktop/ui/lead/window.py" line="651"/>
         <source>No exports (.yanshou or .db files) in {0}.</source>
         <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="643"/>
+        <location filename="../../desktop/ui/lead/window.py" line="644"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="674"/>
+        <location filename="../../desktop/ui/lead/window.py" line="675"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="682"/>
+        <location filename="../../desktop/ui/lead/window.py" line="683"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="695"/>
+        <location filename="../../desktop/ui/lead/window.py" line="696"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="697"/>
+        <location filename="../../desktop/ui/lead/window.py" line="698"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1524,251 +1524,256 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="96"/>
+        <location filename="../../desktop/ui/main_window.py" line="93"/>
+        <source>Opening {0}…</source>
+        <translation>正在打开 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="97"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="151"/>
+        <location filename="../../desktop/ui/main_window.py" line="152"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <location filename="../../desktop/ui/main_window.py" line="215"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="238"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="245"/>
+        <location filename="../../desktop/ui/main_window.py" line="246"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="249"/>
+        <location filename="../../desktop/ui/main_window.py" line="250"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="250"/>
+        <location filename="../../desktop/ui/main_window.py" line="251"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="251"/>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="253"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
-        <location filename="../../desktop/ui/main_window.py" line="936"/>
-        <location filename="../../desktop/ui/main_window.py" line="952"/>
+        <location filename="../../desktop/ui/main_window.py" line="286"/>
+        <location filename="../../desktop/ui/main_window.py" line="930"/>
+        <location filename="../../desktop/ui/main_window.py" line="946"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="305"/>
+        <location filename="../../desktop/ui/main_window.py" line="306"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="306"/>
+        <location filename="../../desktop/ui/main_window.py" line="307"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="311"/>
+        <location filename="../../desktop/ui/main_window.py" line="312"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="342"/>
+        <location filename="../../desktop/ui/main_window.py" line="343"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="347"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="349"/>
+        <location filename="../../desktop/ui/main_window.py" line="350"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="355"/>
+        <location filename="../../desktop/ui/main_window.py" line="356"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="358"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="363"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="371"/>
+        <location filename="../../desktop/ui/main_window.py" line="372"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="375"/>
+        <location filename="../../desktop/ui/main_window.py" line="376"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="379"/>
+        <location filename="../../desktop/ui/main_window.py" line="380"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="384"/>
+        <location filename="../../desktop/ui/main_window.py" line="385"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="625"/>
+        <location filename="../../desktop/ui/main_window.py" line="626"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="628"/>
+        <location filename="../../desktop/ui/main_window.py" line="629"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="631"/>
+        <location filename="../../desktop/ui/main_window.py" line="632"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="634"/>
+        <location filename="../../desktop/ui/main_window.py" line="635"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="691"/>
+        <location filename="../../desktop/ui/main_window.py" line="692"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="710"/>
-        <location filename="../../desktop/ui/main_window.py" line="751"/>
+        <location filename="../../desktop/ui/main_window.py" line="711"/>
+        <location filename="../../desktop/ui/main_window.py" line="752"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="772"/>
+        <location filename="../../desktop/ui/main_window.py" line="773"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="774"/>
+        <location filename="../../desktop/ui/main_window.py" line="775"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="778"/>
+        <location filename="../../desktop/ui/main_window.py" line="779"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="779"/>
+        <location filename="../../desktop/ui/main_window.py" line="780"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="791"/>
-        <location filename="../../desktop/ui/main_window.py" line="839"/>
+        <location filename="../../desktop/ui/main_window.py" line="792"/>
+        <location filename="../../desktop/ui/main_window.py" line="833"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="791"/>
+        <location filename="../../desktop/ui/main_window.py" line="792"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="858"/>
+        <location filename="../../desktop/ui/main_window.py" line="852"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="863"/>
+        <location filename="../../desktop/ui/main_window.py" line="857"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="923"/>
+        <location filename="../../desktop/ui/main_window.py" line="917"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="935"/>
+        <location filename="../../desktop/ui/main_window.py" line="929"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="935"/>
+        <location filename="../../desktop/ui/main_window.py" line="929"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="948"/>
+        <location filename="../../desktop/ui/main_window.py" line="942"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="950"/>
+        <location filename="../../desktop/ui/main_window.py" line="944"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="951"/>
+        <location filename="../../desktop/ui/main_window.py" line="945"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="990"/>
+        <location filename="../../desktop/ui/main_window.py" line="984"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="990"/>
+        <location filename="../../desktop/ui/main_window.py" line="984"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="997"/>
+        <location filename="../../desktop/ui/main_window.py" line="991"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="998"/>
+        <location filename="../../desktop/ui/main_window.py" line="992"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1020"/>
+        <location filename="../../desktop/ui/main_window.py" line="1014"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -2501,31 +2506,31 @@
     <name>SettingsDialog</name>
     <message>
         <location filename="../../desktop/ui/campaign_dialog.py" line="110"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="216"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="226"/>
         <source>Counties</source>
         <translation>县区</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/campaign_dialog.py" line="111"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="217"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="227"/>
         <source>Inspectors</source>
         <translation>检查人员</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/campaign_dialog.py" line="112"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="218"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="228"/>
         <source>Weights</source>
         <translation>权重</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/campaign_dialog.py" line="113"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="219"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="229"/>
         <source>Grading rule</source>
         <translation>评定规则</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/campaign_dialog.py" line="114"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="220"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="230"/>
         <source>Timeline</source>
         <translation>时间安排</translation>
     </message>
@@ -2665,118 +2670,118 @@
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="205"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="212"/>
         <source>Campaign settings — {0}</source>
         <translation>验收设置 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="229"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="239"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="245"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="256"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="245"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="285"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="256"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="296"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="245"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="256"/>
         <source>Pilot areas</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="250"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="261"/>
         <source>Add county</source>
         <translation>添加县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="253"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="264"/>
         <source>Remove county</source>
         <translation>删除县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="260"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="271"/>
         <source>A county that already has scores, findings or evidence cannot be removed, nor its code changed.</source>
         <translation>已有评分、检查情况或佐证材料的县区不能删除，也不能修改代码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="265"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="276"/>
         <source>Pilot areas of the selected county</source>
         <translation>所选县区的试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="282"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="293"/>
         <source>The members of the working group, as their names appear on the signed records.</source>
         <translation>检查组成员，姓名与签字的检查记录表一致。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="285"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="296"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="291"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="302"/>
         <source>Add inspector</source>
         <translation>添加检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="294"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="305"/>
         <source>Remove inspector</source>
         <translation>删除检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="307"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="318"/>
         <source>Each method&apos;s score (out of 100) counts in the weighted total with its weight; the weights add up to 100 %.</source>
         <translation>各验收方式的得分（满分 100）按权重计入加权总分，权重之和应为 100 %。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="321"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="332"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="329"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="340"/>
         <source>By proportion: a share of the counties, in rank order</source>
         <translation>按比例：按名次依次评定一定比例的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="331"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="342"/>
         <source>By score bands: the total&apos;s minimum for each grade; below all of them 不合格</source>
         <translation>按分数段：各等次的最低总分，低于合格线为不合格</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="344"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="355"/>
         <source>Top share graded 优秀</source>
         <translation>名次靠前评为优秀的比例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="345"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="356"/>
         <source>Next share graded 良好</source>
         <translation>其次评为良好的比例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="346"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="357"/>
         <source>The rest are graded 合格; counties tied at a boundary all get the better grade.</source>
         <translation>其余为合格；在分界处总分相同的县区均评为较高等次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="361"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="372"/>
         <source>Minimum score for {0}</source>
         <translation>{0}最低分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="371"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="382"/>
         <source>What is due by when; the desk shows what is due and overdue against these dates.</source>
         <translation>各项工作的截止日期；工作台据此显示到期和逾期事项。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="473"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="496"/>
         <source>… and {0} more</source>
         <translation>…… 另有 {0} 个问题</translation>
     </message>
@@ -2784,101 +2789,106 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="39"/>
+        <location filename="../../desktop/ui/setup.py" line="40"/>
         <source>Welcome to Yanshou</source>
         <translation>欢迎使用验收软件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="42"/>
+        <location filename="../../desktop/ui/setup.py" line="43"/>
         <source>Three questions before the first inspection. The answers can be seen later in the status bar.</source>
         <translation>开始检查前请回答三个问题，之后可在状态栏中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="47"/>
+        <location filename="../../desktop/ui/setup.py" line="48"/>
         <source>An inspector&apos;s laptop</source>
         <translation>检查员的笔记本电脑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="50"/>
+        <location filename="../../desktop/ui/setup.py" line="51"/>
         <source>The team lead&apos;s master database</source>
         <translation>组长的主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="57"/>
+        <location filename="../../desktop/ui/setup.py" line="58"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="60"/>
+        <location filename="../../desktop/ui/setup.py" line="61"/>
         <source>Your name, as it will appear on the signed record</source>
         <translation>您的姓名，将显示在签字的检查记录上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="61"/>
+        <location filename="../../desktop/ui/setup.py" line="62"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="64"/>
+        <location filename="../../desktop/ui/setup.py" line="65"/>
         <source>The built-in campaign: Lu&apos;an 2018 (六政办秘〔2018〕177号)</source>
         <translation>内置验收方案：六安市2018年试点验收（六政办秘〔2018〕177号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="66"/>
+        <location filename="../../desktop/ui/setup.py" line="67"/>
         <source>A campaign file from the team lead:</source>
         <translation>组长提供的验收方案文件：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="69"/>
-        <location filename="../../desktop/ui/setup.py" line="84"/>
+        <location filename="../../desktop/ui/setup.py" line="70"/>
+        <location filename="../../desktop/ui/setup.py" line="85"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="81"/>
+        <location filename="../../desktop/ui/setup.py" line="82"/>
         <source>Campaign</source>
         <translation>验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="89"/>
-        <location filename="../../desktop/ui/setup.py" line="111"/>
+        <location filename="../../desktop/ui/setup.py" line="90"/>
+        <location filename="../../desktop/ui/setup.py" line="118"/>
         <source>Database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="91"/>
+        <location filename="../../desktop/ui/setup.py" line="92"/>
         <source>For a province-wide round, the lead&apos;s master may live on a PostgreSQL server: enter its address instead, e.g. postgresql://user@host/database (the password in ~/.pgpass).</source>
         <translation>全省范围的验收，组长总库可放在 PostgreSQL 服务器上：请在此填写服务器地址，例如 postgresql://用户@主机/数据库（密码保存在 ~/.pgpass 中）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="105"/>
+        <location filename="../../desktop/ui/setup.py" line="112"/>
         <source>Campaign file</source>
         <translation>验收方案文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="105"/>
+        <location filename="../../desktop/ui/setup.py" line="112"/>
         <source>Campaign (*.toml)</source>
         <translation>验收方案 (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="111"/>
+        <location filename="../../desktop/ui/setup.py" line="118"/>
         <source>Yanshou database (*.db)</source>
         <translation>验收数据库 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="119"/>
+        <location filename="../../desktop/ui/setup.py" line="126"/>
         <source>Please enter your name.</source>
         <translation>请填写您的姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="124"/>
+        <location filename="../../desktop/ui/setup.py" line="131"/>
         <source>Please choose the campaign file.</source>
         <translation>请选择验收方案文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="133"/>
+        <location filename="../../desktop/ui/setup.py" line="140"/>
         <source>Only the lead&apos;s master can live on a server; an inspector&apos;s laptop keeps a file.</source>
         <translation>只有组长总库可以放在服务器上；检查员的笔记本使用本地数据库文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/setup.py" line="166"/>
+        <source>Creating the database…</source>
+        <translation>正在创建数据库…</translation>
     </message>
 </context>
 <context>

@@ -77,12 +77,6 @@ class GuiThreadGuard:
 
     def __init__(self) -> None:
         self.offences: list[str] = []
-        self.tolerated: set[str] = set()
-
-    def tolerate(self, function: str) -> None:
-        """A window function known to still reach the database on the GUI thread (named in
-        the closing note as work left): its checkouts are not offences. Each use is a debt."""
-        self.tolerated.add(function)
 
     def checkout(self, _dbapi: object, _record: object, _proxy: object) -> None:
         if not on_gui_thread():
@@ -92,11 +86,6 @@ class GuiThreadGuard:
             frame = frame.f_back
         if frame is None:
             return  # the test's own call (set-up, an assertion on what is stored), not the window's
-        probe = frame
-        while probe is not None:
-            if probe.f_code.co_filename.startswith(UI_SOURCES) and probe.f_code.co_name in self.tolerated:
-                return
-            probe = probe.f_back
         stack = traceback.extract_stack()
         ours = [
             f for f in stack if f.filename.startswith(PROJECT) and f"{os.sep}.venv{os.sep}" not in f.filename and f.filename != __file__
@@ -104,7 +93,7 @@ class GuiThreadGuard:
         self.offences.append("".join(traceback.format_list(ours)))
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def gui_thread_guard() -> Iterator[GuiThreadGuard]:
     """Fails the test when the program's GUI code reaches the database on the GUI thread.
 

@@ -23,7 +23,7 @@ from desktop.ui.board import RectificationBoard
 from desktop.ui.messages import problem_status, step_refusal
 from desktop.ui.steps import RectifyDialog
 
-pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("gui_thread_guard")]
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 ROOT = Path(__file__).resolve().parents[2]
 JINAN, YUAN = "341502", "341503"
 

@@ -36,7 +36,16 @@ def master(tmp_path: Path) -> Iterator[Workspace]:
 def dialog(qtbot, master: Workspace) -> SettingsDialog:
     d = SettingsDialog(master)
     qtbot.addWidget(d)
+    qtbot.waitUntil(d.settled)  # the work each county holds, read off the GUI thread
     return d
+
+
+def saved(qtbot, dialog: SettingsDialog) -> bool:  # type: ignore[no-untyped-def]
+    """Save as the button does; True when the dialog closed with the settings written."""
+    if not dialog.save():
+        return False
+    qtbot.waitUntil(dialog.settled)
+    return dialog.result() == SettingsDialog.DialogCode.Accepted
 
 
 def tr(source: str) -> str:
@@ -48,14 +57,14 @@ def saved_versions(ws: Workspace) -> int:
         return int(conn.execute(text("SELECT count(*) FROM version WHERE entity = 'campaign_settings'")).scalar_one())
 
 
-def test_a_weight_that_breaks_the_sum_is_named_and_nothing_is_saved(dialog: SettingsDialog, master: Workspace) -> None:
+def test_a_weight_that_breaks_the_sum_is_named_and_nothing_is_saved(qtbot, dialog: SettingsDialog, master: Workspace) -> None:
     assert dialog.save_button.isEnabled() and not dialog.messages.text()
     dialog.weights["self-check"].setValue(20)
     message = dialog.messages.text()
     assert tr("Weights") in message and "110 %" in message  # the field, and what is wrong with it
     assert not dialog.save_button.isEnabled()
     assert dialog.weights_total.text() == "110 %"
-    assert not dialog.save()
+    assert not saved(qtbot, dialog)
     assert dialog.tabs.currentIndex() == 2  # the tab of the first problem is shown
     assert saved_versions(master) == 0
     assert master.campaign.method("self-check").weight == Decimal("0.10")  # type: ignore[union-attr]
@@ -94,7 +103,7 @@ def test_counties_are_added_with_their_pilot_areas_and_a_bad_code_is_named(qtbot
         if dialog.areas.item(i).text() in {"就业", "社会保险"}:
             dialog.areas.item(i).setCheckState(Qt.CheckState.Checked)
     assert dialog.counties.item(row, 2).text() == "就业、社会保险"
-    assert dialog.save()
+    assert saved(qtbot, dialog)
     added = master.campaign.county_named("六安经开区")
     assert added is not None and (added.code, added.pilot_areas) == ("341598", ("就业", "社会保险"))
     assert [r.county for r in results.results(master)].count("341598") == 1
@@ -106,25 +115,34 @@ def test_a_county_with_work_cannot_be_removed(qtbot, master: Workspace) -> None:
         records.set_score(conn, signer, master, county="341502", item="1.1.1", inspector="张三", score=Decimal(3), comment="")
     dialog = SettingsDialog(master)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.settled)
     dialog.counties.setCurrentCell(0, 0)
     dialog.remove_county.click()
     assert "金安区" in dialog.messages.text() and "341502" in dialog.messages.text()
-    assert not dialog.save()
+    assert not saved(qtbot, dialog)
     assert saved_versions(master) == 0 and master.campaign.county_named("金安区") is not None
 
 
-def test_open_settings_says_whether_something_was_saved(master: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    def edit_and_save(self: SettingsDialog) -> int:
-        self.inspectors.insertRow(0)
-        self.inspectors.setItem(0, 0, settings_ui.QTableWidgetItem("王五"))
-        self._on_save_clicked()
-        return self.result()
+def test_open_settings_is_modal_to_its_window_and_says_when_something_was_saved(qtbot, master: Workspace) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QWidget
 
-    monkeypatch.setattr(SettingsDialog, "exec", edit_and_save)
-    assert open_settings(master) is True
+    from desktop.ui.operations import Operations
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    ops = Operations(window)
+    changes = []
+    ops.changed.connect(changes.append)
+    said = []
+    dialog = open_settings(master, window, ops, saved=lambda: said.append(True))
+    assert dialog.isVisible() and dialog.windowModality() == Qt.WindowModality.WindowModal  # open(): no loop of its own
+    qtbot.waitUntil(dialog.settled)
+    dialog.inspectors.insertRow(0)
+    dialog.inspectors.setItem(0, 0, settings_ui.QTableWidgetItem("王五"))
+    dialog._on_save_clicked()
+    qtbot.waitUntil(lambda: bool(said))
+    assert said == [True] and [c.everything for c in changes] == [True]  # every view of the window reads again
     assert [i.name for i in master.campaign.inspectors] == ["王五"]
-    monkeypatch.setattr(SettingsDialog, "exec", lambda self: self.reject() or self.result())
-    assert open_settings(master) is False
 
 
 def test_the_dialog_fits_its_tables_and_texts(qtbot, dialog: SettingsDialog, tmp_path: Path) -> None:
@@ -200,6 +218,7 @@ def test_the_first_start_takes_another_citys_campaign(qtbot, tmp_path: Path) -> 
     dialog.campaign_file.setText(str(campaign))
     dialog.database.setText(str(tmp_path / "hefei.db"))
     dialog._accept()
+    qtbot.waitUntil(dialog.settled)
     assert dialog.created == tmp_path / "hefei.db"
     with workspace.open_workspace(tmp_path / "hefei.db") as ws:
         assert ws.campaign.id == "hefei-2019" and [c.name for c in ws.campaign.counties] == ["瑶海区", "庐阳区"]
@@ -218,6 +237,7 @@ def test_the_first_start_can_make_the_leads_master_for_a_campaign_file(qtbot, tm
     dialog.campaign_file.setText(str(campaign))
     dialog.database.setText(str(tmp_path / "master.db"))
     dialog._accept()  # no inspector's name needed
+    qtbot.waitUntil(dialog.settled)
     with workspace.open_workspace(tmp_path / "master.db") as ws:
         assert (ws.identity.role, ws.identity.inspector, ws.campaign.id) == ("master", None, "hefei-2019")
 
@@ -225,9 +245,10 @@ def test_the_first_start_can_make_the_leads_master_for_a_campaign_file(qtbot, tm
 def test_on_a_laptop_the_settings_are_not_saved(qtbot, field: Workspace) -> None:
     dialog = SettingsDialog(field)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.settled)
     dialog.weights["self-check"].setValue(0)
     dialog.weights["third-party"].setValue(50)
     assert dialog.save_button.isEnabled()  # valid settings …
-    assert not dialog.save()  # … that only the lead's master may sign
+    assert not saved(qtbot, dialog)  # … that only the lead's master may sign
     assert tr("only the lead's master database changes the campaign settings") in dialog.messages.text()
     assert saved_versions(field) == 0

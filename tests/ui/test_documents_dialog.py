@@ -40,6 +40,7 @@ def test_make_save_and_print_a_record(qtbot, master, tmp_path: Path, monkeypatch
     dialog = DocumentDialog(master, kind=RECORD, county=COUNTY)
     qtbot.addWidget(dialog)
     assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.inspector.count() == 2)  # the county's inspectors, read off the GUI thread
     assert [dialog.inspector.itemData(i) for i in range(dialog.inspector.count())] == [None, "张三"]
     dialog.sign.setChecked(True)
     made(qtbot, dialog)

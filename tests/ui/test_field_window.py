@@ -38,7 +38,7 @@ from desktop.ui.main_window import SAVE_DELAY_MS, MainWindow
 from desktop.ui.tree import Column, Filter
 
 # the offscreen platform says so whenever a window is shown; it is not the program's warning
-pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("gui_thread_guard")]
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 # ItemFilter.set_filter calls a function Qt deprecated (test_changing_the_filter_warns_of_nothing); the filter works
 # meanwhile, and its tests look past the warning as the program does

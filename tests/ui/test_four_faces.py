@@ -17,8 +17,6 @@ from desktop.cli import main as cli_main
 from desktop.services import decisions, imports, tables, workspace
 from desktop.ui.lead import LeadWindow
 
-pytestmark = pytest.mark.usefixtures("gui_thread_guard")  # the window reaches the data only off the GUI thread
-
 HEADER = "county,item,score,report,materials,online,field,comment"
 
 

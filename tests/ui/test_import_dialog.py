@@ -27,8 +27,6 @@ from desktop.services.workspace import Workspace
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.messages import sheet_problem
 
-pytestmark = pytest.mark.usefixtures("gui_thread_guard")  # the window reaches the data only off the GUI thread
-
 ROOT = Path(__file__).resolve().parents[2]
 JINAN, YUAN, YEJI = "341502", "341503", "341504"  # 金安区, 裕安区, 叶集区
 D = Decimal

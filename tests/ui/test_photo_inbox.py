@@ -16,7 +16,7 @@ from desktop.services import inspection
 from desktop.ui.main_window import MainWindow
 
 # the offscreen platform says so whenever a window is shown; it is not the program's warning
-pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("gui_thread_guard")]
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ def test_first_run_creates_the_inspectors_database(qtbot, tmp_path: Path) -> Non
     dialog.inspector.setText(" 王五 ")
     dialog.database.setText(str(target))
     dialog._accept()
+    qtbot.waitUntil(dialog.settled)
     assert dialog.created == target
     with open_workspace(target) as ws:
         assert ws.identity.role == "field"
@@ -33,12 +34,14 @@ def test_first_run_needs_a_name_and_a_new_file(qtbot, tmp_path: Path, monkeypatc
     qtbot.addWidget(dialog)
     dialog.database.setText(str(tmp_path / "a.db"))
     dialog._accept()
+    qtbot.waitUntil(dialog.settled)
     assert dialog.created is None and not (tmp_path / "a.db").exists() and len(said) == 1
     taken = tmp_path / "taken.db"
     taken.write_bytes(b"something else")
     dialog.inspector.setText("王五")
     dialog.database.setText(str(taken))
     dialog._accept()
+    qtbot.waitUntil(dialog.settled)
     assert dialog.created is None and taken.read_bytes() == b"something else" and len(said) == 2
 
 
@@ -53,6 +56,7 @@ def test_two_leads_set_up_one_master_on_a_server(qtbot, pg_url: str, monkeypatch
     field.inspector.setText("王五")
     field.database.setText(pg_url)
     field._accept()
+    qtbot.waitUntil(field.settled)
     assert field.created is None and len(said) == 1
 
     devices = []
@@ -62,6 +66,7 @@ def test_two_leads_set_up_one_master_on_a_server(qtbot, pg_url: str, monkeypatch
         dialog.as_master.setChecked(True)
         dialog.database.setText(pg_url)
         dialog._accept()
+        qtbot.waitUntil(dialog.settled)
         assert dialog.created == pg_url, said
         with open_workspace(pg_url) as ws:
             assert ws.identity.role == "master" and ws.database.on_server

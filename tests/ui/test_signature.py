@@ -15,7 +15,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.signature import PadDialog, SignDialog
 
 # the offscreen platform says so whenever a window is shown; it is not the program's warning
-pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("gui_thread_guard")]
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 COUNTY = "341502"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QPushButton
@@ -18,8 +17,6 @@ from reportlab.pdfgen import canvas
 from desktop.core.inspection import InspectionMode
 from desktop.services import inspection
 from desktop.ui.viewer import EvidenceViewer
-
-pytestmark = pytest.mark.usefixtures("gui_thread_guard")
 
 COUNTY = "341502"
 

@@ -414,10 +414,11 @@ class LeadWindow(QMainWindow):
         open_documents(self.ws, self, kind=SUMMARY)
 
     def edit_settings(self) -> None:
+        """The campaign's settings, saved on the desk's writer: the views follow its changes
+        (everything), the county lists with them."""
         from desktop.ui.campaign_dialog import open_settings
 
-        if open_settings(self.ws, self):
-            self.campaign_changed()
+        open_settings(self.ws, self, self.ops)
 
     def campaign_changed(self) -> None:
         """The lead's settings changed (here, or with a merge): county lists follow, then every view."""
