@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -20,14 +21,17 @@ from typing import TYPE_CHECKING
 from db.errors import KnownDatabaseError
 from db.location import location as _parse_location
 from desktop import paths, textwidth
+from desktop.core.agreement import check_minimum
 from desktop.core.campaign import Campaign
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
-from desktop.core.numbers import canonical, show, signed
+from desktop.core.numbers import canonical, parse_decimal, show, signed
 from desktop.core.scoring import CountyResult, Standing
 
 if TYPE_CHECKING:
     from db.merge import Enrolment
+    from desktop.services.agreement import Agreement
+    from desktop.services.devices import DeviceStatus
     from desktop.services.sync import FileReport
     from desktop.services.workspace import Workspace
 
@@ -185,6 +189,17 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("results", help="weighted totals, ranks and grades")
     p.add_argument("db", type=location)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
+    p = sub.add_parser(
+        "devices", help="every enrolled device: its exports merged, the last one's number and time, gaps, the counties it brought",
+    )
+    p.add_argument("db", type=location, metavar="MASTER")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("spread", help="where inspectors disagree: per county and item scored by two or more, the scores and the spread")
+    p.add_argument("db", type=location, metavar="MASTER")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--min", metavar="POINTS", help="flag a spread that reaches this many points (default: a third of the item's points)")
     return parser
 
 
@@ -317,6 +332,118 @@ def _results_table(campaign: Campaign, rows: list[CountyResult]) -> str:
         ])
     numbers = list(range(2, 5 + len(campaign.methods)))
     return f"{campaign.name}\n\n" + textwidth.table(header, body, right=[0, *numbers])
+
+
+def _spread(args: argparse.Namespace) -> int:
+    """`yanshou spread MASTER`: SPEC §6's list in JSON; the table adds each inspector's distance from the others."""
+    from desktop.services.agreement import agreement_of
+
+    minimum = None
+    if args.min is not None:
+        minimum = parse_decimal(args.min)
+        if minimum is None:
+            raise UsageError(f"--min: {args.min!r} is not a number of points (e.g. 1 or 0.5)")
+        check_minimum(minimum)  # before the database is opened
+    with _open(args.db) as ws:
+        found = agreement_of(ws, minimum)
+        title = ws.campaign.name
+    if args.format == "json":
+        print(json.dumps([
+            {
+                "county": r.county_name, "item": r.spread.item, "points": canonical(r.spread.points),
+                "scores": {who: canonical(score) for who, score in r.spread.scores.items()},
+                "spread": canonical(r.spread.spread), "flagged": r.flagged,
+            }
+            for r in found.rows
+        ], ensure_ascii=False, indent=2))
+    else:
+        print(_spread_table(title, found))
+    return 0
+
+
+def _spread_table(title: str, found: Agreement) -> str:
+    rule = "a third of each item's points" if found.minimum is None else f"{canonical(found.minimum)} points"
+    head = f"{title}\n\nwhere inspectors disagree: flagged when the spread reaches {rule}"
+    if not found.rows:
+        return head + "\n\nno item of any county is scored by two or more inspectors"
+    body = [
+        [
+            r.county_name, r.spread.item, canonical(r.spread.points),
+            ", ".join(f"{who} {canonical(score)}" for who, score in r.spread.scores.items()),
+            canonical(r.spread.spread), show(r.spread.threshold), "FLAGGED" if r.flagged else "",
+            "-" if r.adjudicated is None else canonical(r.adjudicated),
+        ]
+        for r in found.rows
+    ]
+    rows = textwidth.table(
+        ["county", "item", "points", "scores", "spread", "flag at", "", "adjudicated"], body, right=[2, 4, 5, 7],
+    )
+    summary = f"{len(found.rows)} county items scored by two or more inspectors, {len(found.flagged)} flagged"
+    people = textwidth.table(
+        ["inspector", "items", "mean distance", "mean difference", "flagged"],
+        [[d.inspector, str(d.compared), show(d.mean_deviation), signed(d.mean_difference), str(d.flagged)] for d in found.inspectors],
+        right=[1, 2, 3, 4],
+    )
+    return (
+        f"{head}\n\n{rows}\n\n{summary}\n\n"
+        "how far each inspector sits from the others, over the items they scored with others: the mean distance of their\n"
+        "score from the others' mean, and the mean difference (above 0: they score higher than the others)\n\n" + people
+    )
+
+
+def _devices(args: argparse.Namespace) -> int:
+    """`yanshou devices MASTER`: SPEC §6's keys in JSON, and `gaps` (its command line names them); the table adds the time since."""
+    from desktop.services.devices import device_statuses
+
+    with _open(args.db) as ws:
+        found = device_statuses(ws)
+    if args.format == "json":
+        print(json.dumps([
+            {
+                "device": d.device_id, "inspector": d.inspector, "role": d.role.value, "fingerprint": d.fingerprint,
+                "exports": d.exports, "last_export": d.last_export,
+                "last_merged_at": None if d.last_merged_at is None else d.last_merged_at.isoformat(timespec="seconds"),
+                "counties": [c.name for c in d.counties], "gaps": list(d.gaps),
+            }
+            for d in found
+        ], ensure_ascii=False, indent=2))
+    else:
+        print(_devices_table(found))
+    return 0
+
+
+def _ago(since: dt.timedelta) -> str:
+    minutes = max(int(since.total_seconds() // 60), 0)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // (24 * 60)} days ago"
+
+
+def _devices_table(found: list[DeviceStatus]) -> str:
+    from db.keys import show_fingerprint
+
+    now = dt.datetime.now(dt.UTC)
+    body = []
+    for d in found:
+        merged = "-" if d.last_merged_at is None else d.last_merged_at.strftime("%Y-%m-%d %H:%M %z")
+        since = d.since(now)
+        exports = str(d.exports) + (f" + {d.database_files} as file" if d.database_files else "")
+        body.append([
+            d.device_id[:8] + (" (this)" if d.this_device else ""), d.inspector or "-", d.role.value, show_fingerprint(d.fingerprint),
+            exports, "-" if d.last_export is None else f"#{d.last_export}", merged, "never" if since is None else _ago(since),
+            "GAP: " + ", ".join(f"#{n}" for n in d.gaps) if d.gaps else "", str(d.items),
+            textwidth.clip("、".join(c.name for c in d.counties), 40) or "-",
+        ])
+    gaps = sum(bool(d.gaps) for d in found)
+    note = f"; {gaps} with exports never merged (GAP: the numbers missing)" if gaps else ""
+    return textwidth.table(
+        ["device", "inspector", "role", "fingerprint", "exports", "last", "last merged", "since", "gaps", "items", "counties"],
+        body, right=[4, 5, 9],
+    ) + f"\n\n{len(found)} enrolled devices{note}"
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -572,6 +699,8 @@ _COMMANDS = {
     "indicators": _indicators,
     "import-sheet": _import_sheet,
     "results": _results,
+    "devices": _devices,
+    "spread": _spread,
     "export": _export,
     "renew": _renew,
     "merge": _merge,
