@@ -279,7 +279,7 @@ def test_merge_three_laptops_and_a_junk_file(qtbot, desk: Desk, lead, zh: bool) 
     qtbot.waitUntil(lambda: window.conflict_list.rowCount() == 1)
     assert "1" in conflicts_tab(window)
     assert conflicts_tab(window) == tr("Conflicts ({0})").format(1)
-    assert re.findall(r"\d+", window.conflict_hint.text())[:2] == ["1", "1"]  # 1 open conflict, 1 of them hard
+    assert re.findall(r"\d+", window.conflicts_view.hint.text())[:2] == ["1", "1"]  # 1 open conflict, 1 of them hard
     # the merge history: the dry run and the merge, the latest first, its report file by file
     assert window.batches.rowCount() == 2
     assert [cell(window.batches, r, "Kind") for r in range(2)] == [tr("merge"), tr("dry run")]

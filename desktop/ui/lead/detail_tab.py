@@ -1,0 +1,96 @@
+"""The desk's county detail: one county from its first-level indicators down to each
+inspector's score, findings, reasoning and evidence for every item."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from desktop.core import scoring
+from desktop.core.inspection import InspectionMode
+from desktop.core.numbers import canonical, show
+from desktop.services import results as results_service
+from desktop.services.workspace import Workspace
+from desktop.ui.item_view import mode_label
+
+
+def _tr(source: str) -> str:
+    return QCoreApplication.translate("LeadWindow", source)
+
+
+class DetailTab(QWidget):
+    county_chosen = Signal()
+    """The lead chose another county: the window reads its detail."""
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__()
+        self.ws = ws
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_tr("County")))
+        self.county = QComboBox()
+        self.county.setObjectName("detail-county")
+        for c in ws.campaign.counties:
+            self.county.addItem(c.name, c.code)
+        self.county.currentIndexChanged.connect(lambda _i: self.county_chosen.emit())
+        row.addWidget(self.county)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("detail")
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(
+            [_tr("Indicator / inspector"), _tr("Counted"), _tr("Points"), _tr("Findings, reasoning, evidence")]
+        )
+        self.tree.setColumnWidth(0, 420)
+        self.tree.setColumnWidth(1, 90)
+        self.tree.setColumnWidth(2, 60)
+        layout.addWidget(self.tree, 1)
+
+    def chosen(self) -> str | None:
+        """The county shown (its code)."""
+        code = self.county.currentData()
+        return str(code) if code else None
+
+    def show_detail(self, detail: dict[str, results_service.ItemDetail]) -> None:
+        indicators = self.ws.campaign.indicator_set
+        self.tree.clear()
+        nodes: dict[str, QTreeWidgetItem] = {}
+        unscored = QColor("#b26a00")
+        for node in indicators.nodes:
+            parent = nodes.get(node.parent) if node.parent else None
+            item = QTreeWidgetItem([f"{node.code}  {node.name}", "", canonical(node.points), ""])
+            item.setToolTip(0, node.name)
+            (parent.addChild(item) if parent else self.tree.addTopLevelItem(item))
+            nodes[node.code] = item
+            if not node.is_item:
+                continue
+            d = detail[node.code]
+            counted = d.counted
+            item.setText(1, show(counted) if counted is not None else _tr("unscored"))
+            if counted is None:
+                item.setForeground(1, unscored)
+            notes = []
+            if d.adjudicated is not None:
+                notes.append(_tr("adjudicated: {0}").format(d.adjudication_reason))
+            if d.problems:
+                notes.append(_tr("{0} problems").format(d.problems))
+            item.setText(3, "；".join(notes))
+            for who, work in d.by_inspector.items():
+                findings = "；".join(f"{mode_label(InspectionMode(m))}：{t}" for m, t in work.findings.items())
+                extra = [findings] if findings else []
+                if work.comment:
+                    extra.append(_tr("reasoning: {0}").format(work.comment))
+                if work.evidence:
+                    extra.append(_tr("{0} evidence").format(work.evidence))
+                child = QTreeWidgetItem([who, show(work.score) if work.score is not None else "—", "", "  ".join(extra)])
+                child.setToolTip(3, "\n".join(extra))
+                item.addChild(child)
+        for node in indicators.nodes:  # subtotals of the first two levels
+            if not node.is_item:
+                got = scoring.subtotal(indicators, node.code, {code: d.counted for code, d in detail.items()})
+                nodes[node.code].setText(1, show(got.score) if got.score is not None else "—")
+                nodes[node.code].setText(3, _tr("{0}/{1} items scored").format(got.scored, got.items))
+        for i in range(self.tree.topLevelItemCount()):
+            self.tree.topLevelItem(i).setExpanded(True)

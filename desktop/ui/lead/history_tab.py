@@ -1,0 +1,78 @@
+"""The desk's merge history (合并记录): every merge and dry run kept in the master, a row
+each; below, the chosen one's report, file by file, as the merge dialog showed it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from desktop.services import sync
+from desktop.ui import cells
+from desktop.ui.lead.merge_dialog import fill_report, report_table
+
+
+def _tr(source: str) -> str:
+    return QCoreApplication.translate("LeadWindow", source)
+
+
+class HistoryTab(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        hint = QLabel(_tr("Every merge and dry run is kept in the master database. Choose one to see its report."))
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("history-split")  # kept as the lead left it (preferences)
+        self.batches = cells.table(
+            [_tr("When"), _tr("Kind"), _tr("Files"), _tr("Merged"), _tr("Refused"), _tr("New versions"), _tr("Conflicts")]
+        )
+        self.batches.setObjectName("merge-batches")
+        self.batches.currentCellChanged.connect(lambda row, *_: self._show_batch(row))
+        splitter.addWidget(self.batches)
+        self.report = report_table()
+        self.report.setObjectName("history")
+        splitter.addWidget(self.report)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        self.shown: list[sync.BatchReport] = []
+
+    def show_batches(self, batches: list[sync.BatchReport]) -> None:
+        current = self.batches.currentRow()
+        shown = self.shown[current].key if 0 <= current < len(self.shown) else None
+        known = {b.key for b in self.shown}
+        self.shown = batches
+        self.batches.setRowCount(len(batches))
+        for row, batch in enumerate(batches):
+            try:
+                when = dt.datetime.fromisoformat(batch.at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            except ValueError:
+                when = batch.at
+            files = batch.files
+            values = (
+                when,
+                _tr("dry run") if batch.dry_run else _tr("merge"),
+                len(files),
+                sum(f.status in {"merged", "dry-run"} for f in files),
+                sum(f.status == "refused" for f in files),
+                sum(f.versions_added for f in files),
+                sum(f.conflicts for f in files),
+            )
+            for col, value in enumerate(values):
+                cell = cells.cell(value, right=isinstance(value, int))
+                if batch.dry_run:
+                    cell.setForeground(QColor("#5f6b7a"))
+                self.batches.setItem(row, col, cell)
+        keys = [b.key for b in batches]
+        # after a new merge or dry run, its report; otherwise the one the lead was looking at
+        row = keys.index(shown) if shown in keys and set(keys) <= known else 0
+        if keys:
+            self.batches.setCurrentCell(row, 0)
+        self._show_batch(row if keys else -1)
+
+    def _show_batch(self, row: int) -> None:
+        fill_report(self.report, list(self.shown[row].files) if 0 <= row < len(self.shown) else [])

@@ -1,0 +1,53 @@
+"""The desk's timeline: the campaign's milestones, how far the work has got towards each,
+and what is due or overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableWidget
+
+from desktop.services import results as results_service
+from desktop.ui import cells
+
+
+def _tr(source: str) -> str:
+    return QCoreApplication.translate("LeadWindow", source)
+
+
+def timeline_table() -> QTableWidget:
+    table = cells.table([_tr("Due"), _tr("What"), _tr("Progress"), _tr("State")])
+    table.setObjectName("timeline")
+    return table
+
+
+def show_milestones(table: QTableWidget, milestones: Sequence[results_service.MilestoneProgress], today: dt.date) -> None:
+    table.setRowCount(len(milestones))
+    for r, m in enumerate(milestones):
+        days = (m.due - today).days
+        colour: QColor | None
+        if m.finished:
+            state, colour = _tr("done"), QColor("#2e7d32")
+        elif m.overdue(today):
+            state, colour = _tr("overdue by {0} days").format(-days), QColor("#c62828")
+        elif days < 0:
+            state, colour = _tr("past, {0} days ago").format(-days), None
+        elif days == 0:
+            state, colour = _tr("due today"), QColor("#b26a00")
+        else:
+            state = _tr("in {0} days").format(days)
+            colour = QColor("#b26a00") if days <= 3 else None
+        if m.unit == "counties":
+            progress = _tr("{0} of {1} counties").format(m.done, m.of)
+        elif m.unit == "problems":
+            progress = _tr("{0} of {1} problems rectified").format(m.done, m.of)
+        else:
+            progress = ""
+        for c, value in enumerate((m.due.isoformat(), m.name, progress, state)):
+            cell = cells.cell(value)
+            if colour is not None:
+                cell.setForeground(colour)
+            table.setItem(r, c, cell)
