@@ -313,8 +313,7 @@ class MainWindow(QMainWindow):
         self._show_saved(None)
 
         self.counties.currentIndexChanged.connect(self._county_changed)
-        self.filter.currentIndexChanged.connect(lambda _i: self.proxy.set_filter(Filter(self.filter.currentData())))
-        self.filter.currentIndexChanged.connect(lambda _i: self.tree.expandAll())
+        self.filter.currentIndexChanged.connect(self._on_filter_changed)
         self.tree.selectionModel().currentChanged.connect(self._tree_moved)
         self.editor.edited.connect(self._edited)
         self.editor.problem_requested.connect(self._edit_problem)
@@ -421,6 +420,24 @@ class MainWindow(QMainWindow):
             self._county_changed(index)
         self.select_item(item)
         return True
+
+    @Slot(int)
+    def _on_filter_changed(self, _index: int) -> None:
+        """The inspector chose what the tree lists: if the item open is not among them, the
+        first item listed opens (its edit saved first), so the editor never shows an item the
+        tree does not. (An item that drops out while it is being edited — scored under 未评分
+        — stays open until the inspector moves on: see _show_status.)"""
+        self.proxy.set_filter(Filter(self.filter.currentData()))
+        self.tree.expandAll()
+        if self.item is None or self.proxy.mapFromSource(self.model.index_of(self.item)).isValid():
+            return
+        first = next((n.code for n in self.campaign.indicator_set.items
+                      if self.proxy.mapFromSource(self.model.index_of(n.code)).isValid()), None)
+        if first is None:
+            self.statusBar().showMessage(self.tr("No item matches this filter."), 10_000)
+            self.tree.selectionModel().clearCurrentIndex()
+            return
+        self.select_item(first)
 
     def select_item(self, code: str) -> None:
         index = self.proxy.mapFromSource(self.model.index_of(code))

@@ -691,8 +691,8 @@
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="673"/>
-        <location filename="../../desktop/ui/lead/window.py" line="687"/>
+        <location filename="../../desktop/ui/lead/window.py" line="287"/>
+        <location filename="../../desktop/ui/lead/window.py" line="301"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="68"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -703,7 +703,6 @@
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="234"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="70"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
@@ -719,9 +718,7 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="79"/>
-        <location filename="../../desktop/ui/lead/window.py" line="235"/>
-        <location filename="../../desktop/ui/lead/window.py" line="590"/>
+        <location filename="../../desktop/ui/lead/window.py" line="65"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="73"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
@@ -753,7 +750,6 @@
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="558"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="86"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="231"/>
         <source>(master)</source>
@@ -835,21 +831,13 @@
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="63"/>
+        <location filename="../../desktop/ui/lead/window.py" line="49"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="188"/>
-        <source>Rank</source>
-        <translation>排名</translation>
-    </message>
-    <message>
         <location filename="../../desktop/ui/board.py" line="70"/>
         <location filename="../../desktop/ui/lead/decision.py" line="45"/>
-        <location filename="../../desktop/ui/lead/window.py" line="189"/>
-        <location filename="../../desktop/ui/lead/window.py" line="262"/>
-        <location filename="../../desktop/ui/lead/window.py" line="289"/>
         <location filename="../../desktop/ui/import_dialog.py" line="135"/>
         <location filename="../../desktop/ui/import_dialog.py" line="151"/>
         <source>County</source>
@@ -944,112 +932,76 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="192"/>
-        <source>Total</source>
-        <translation>总分</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="193"/>
-        <source>Grade</source>
-        <translation>等次</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="75"/>
+        <location filename="../../desktop/ui/lead/window.py" line="58"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="77"/>
+        <location filename="../../desktop/ui/lead/window.py" line="61"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="175"/>
-        <location filename="../../desktop/ui/lead/window.py" line="81"/>
-        <location filename="../../desktop/ui/lead/window.py" line="373"/>
+        <location filename="../../desktop/ui/lead/window.py" line="70"/>
+        <location filename="../../desktop/ui/lead/window.py" line="177"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="84"/>
-        <source>Due</source>
-        <translation>截止日期</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="85"/>
-        <source>What</source>
-        <translation>事项</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="87"/>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="91"/>
+        <location filename="../../desktop/ui/lead/window.py" line="72"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="93"/>
+        <location filename="../../desktop/ui/lead/window.py" line="74"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="94"/>
+        <location filename="../../desktop/ui/lead/window.py" line="84"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="97"/>
+        <location filename="../../desktop/ui/lead/window.py" line="87"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="100"/>
+        <location filename="../../desktop/ui/lead/window.py" line="90"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="102"/>
+        <location filename="../../desktop/ui/lead/window.py" line="92"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="105"/>
+        <location filename="../../desktop/ui/lead/window.py" line="95"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="108"/>
+        <location filename="../../desktop/ui/lead/window.py" line="98"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="110"/>
+        <location filename="../../desktop/ui/lead/window.py" line="100"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="118"/>
+        <location filename="../../desktop/ui/lead/window.py" line="108"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="127"/>
+        <location filename="../../desktop/ui/lead/window.py" line="117"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="260"/>
-        <source>Conflict</source>
-        <translation>冲突</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="230"/>
-        <location filename="../../desktop/ui/lead/window.py" line="261"/>
-        <source>Kind</source>
-        <translation>类型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="197"/>
@@ -1074,140 +1026,43 @@
     <message>
         <location filename="../../desktop/ui/board.py" line="71"/>
         <location filename="../../desktop/ui/lead/decision.py" line="55"/>
-        <location filename="../../desktop/ui/lead/window.py" line="263"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="86"/>
-        <source>Progress</source>
-        <translation>进度</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="112"/>
+        <location filename="../../desktop/ui/lead/window.py" line="102"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="115"/>
+        <location filename="../../desktop/ui/lead/window.py" line="105"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="125"/>
+        <location filename="../../desktop/ui/lead/window.py" line="115"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="142"/>
+        <location filename="../../desktop/ui/lead/window.py" line="132"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="145"/>
+        <location filename="../../desktop/ui/lead/window.py" line="135"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="151"/>
+        <location filename="../../desktop/ui/lead/window.py" line="141"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="191"/>
-        <source>Adjustment</source>
-        <translation>调整</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="194"/>
-        <source>Data</source>
-        <translation>数据</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="219"/>
-        <source>Every merge and dry run is kept in the master database. Choose one to see its report.</source>
-        <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
-    </message>
-    <message>
         <location filename="../../desktop/ui/board.py" line="89"/>
-        <location filename="../../desktop/ui/lead/window.py" line="229"/>
         <source>When</source>
         <translation>时间</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="231"/>
-        <source>Files</source>
-        <translation>文件数</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="232"/>
-        <source>Merged</source>
-        <translation>已合并</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="233"/>
-        <source>Refused</source>
-        <translation>已拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="264"/>
-        <source>Record</source>
-        <translation>记录</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="265"/>
-        <source>Fields in question</source>
-        <translation>有分歧的字段</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="303"/>
-        <source>Indicator / inspector</source>
-        <translation>指标 / 检查员</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="304"/>
-        <source>Counted</source>
-        <translation>计分</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="305"/>
-        <source>Points</source>
-        <translation>分值</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="306"/>
-        <source>Findings, reasoning, evidence</source>
-        <translation>检查发现、评分说明、证据</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="333"/>
-        <source>unscored</source>
-        <translation>未评分</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="338"/>
-        <source>adjudicated: {0}</source>
-        <translation>已裁定：{0}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="340"/>
-        <source>{0} problems</source>
-        <translation>{0} 个问题</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="346"/>
-        <source>reasoning: {0}</source>
-        <translation>评分说明：{0}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="348"/>
-        <source>{0} evidence</source>
-        <translation>{0} 个证据</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="356"/>
-        <source>{0}/{1} items scored</source>
-        <translation>已评 {0}/{1} 项</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/steps.py" line="37"/>
@@ -1316,7 +1171,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="54"/>
-        <location filename="../../desktop/ui/lead/window.py" line="430"/>
+        <location filename="../../desktop/ui/lead/window.py" line="206"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1376,7 +1231,7 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="371"/>
+        <location filename="../../desktop/ui/lead/window.py" line="175"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1391,132 +1246,47 @@
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="389"/>
-        <source>done</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="391"/>
-        <source>overdue by {0} days</source>
-        <translation>已逾期 {0} 天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="393"/>
-        <source>past, {0} days ago</source>
-        <translation>已过 {0} 天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="395"/>
-        <source>due today</source>
-        <translation>今天到期</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="397"/>
-        <source>in {0} days</source>
-        <translation>还有 {0} 天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="400"/>
-        <source>{0} of {1} counties</source>
-        <translation>{0}/{1} 个县区</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="402"/>
-        <source>{0} of {1} problems rectified</source>
-        <translation>已整改 {0}/{1} 个问题</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="569"/>
-        <source>yes</source>
-        <translation>是</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="571"/>
-        <source>no</source>
-        <translation>否</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="513"/>
-        <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
-        <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="520"/>
+        <location filename="../../desktop/ui/lead/window.py" line="168"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="525"/>
-        <source>hard</source>
-        <translation>硬冲突</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="525"/>
-        <source>soft</source>
-        <translation>软冲突</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="551"/>
-        <source>who</source>
-        <translation>修改人</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="552"/>
-        <source>when</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="576"/>
-        <source>Keep {0}</source>
-        <translation>保留 {0}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="608"/>
-        <source>dry run</source>
-        <translation>预检</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="608"/>
-        <source>merge</source>
-        <translation>合并</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="635"/>
+        <location filename="../../desktop/ui/lead/window.py" line="254"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="637"/>
+        <location filename="../../desktop/ui/lead/window.py" line="256"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="651"/>
+        <location filename="../../desktop/ui/lead/window.py" line="270"/>
         <source>No exports (.yanshou or .db files) in {0}.</source>
         <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="644"/>
+        <location filename="../../desktop/ui/lead/window.py" line="263"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="675"/>
+        <location filename="../../desktop/ui/lead/window.py" line="289"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="683"/>
+        <location filename="../../desktop/ui/lead/window.py" line="297"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="696"/>
+        <location filename="../../desktop/ui/lead/window.py" line="310"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="698"/>
+        <location filename="../../desktop/ui/lead/window.py" line="312"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1580,8 +1350,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="286"/>
-        <location filename="../../desktop/ui/main_window.py" line="930"/>
-        <location filename="../../desktop/ui/main_window.py" line="946"/>
+        <location filename="../../desktop/ui/main_window.py" line="947"/>
+        <location filename="../../desktop/ui/main_window.py" line="963"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
@@ -1601,179 +1371,184 @@
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="343"/>
+        <location filename="../../desktop/ui/main_window.py" line="342"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="347"/>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="350"/>
+        <location filename="../../desktop/ui/main_window.py" line="349"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="356"/>
+        <location filename="../../desktop/ui/main_window.py" line="355"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="358"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="363"/>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="372"/>
+        <location filename="../../desktop/ui/main_window.py" line="371"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="376"/>
+        <location filename="../../desktop/ui/main_window.py" line="375"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="380"/>
+        <location filename="../../desktop/ui/main_window.py" line="379"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="385"/>
+        <location filename="../../desktop/ui/main_window.py" line="384"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="626"/>
+        <location filename="../../desktop/ui/main_window.py" line="437"/>
+        <source>No item matches this filter.</source>
+        <translation>没有符合此筛选的条目。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="643"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="629"/>
+        <location filename="../../desktop/ui/main_window.py" line="646"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="632"/>
+        <location filename="../../desktop/ui/main_window.py" line="649"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="635"/>
+        <location filename="../../desktop/ui/main_window.py" line="652"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="692"/>
+        <location filename="../../desktop/ui/main_window.py" line="709"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="711"/>
-        <location filename="../../desktop/ui/main_window.py" line="752"/>
+        <location filename="../../desktop/ui/main_window.py" line="728"/>
+        <location filename="../../desktop/ui/main_window.py" line="769"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="773"/>
+        <location filename="../../desktop/ui/main_window.py" line="790"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="775"/>
+        <location filename="../../desktop/ui/main_window.py" line="792"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="779"/>
+        <location filename="../../desktop/ui/main_window.py" line="796"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="780"/>
+        <location filename="../../desktop/ui/main_window.py" line="797"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="792"/>
-        <location filename="../../desktop/ui/main_window.py" line="833"/>
+        <location filename="../../desktop/ui/main_window.py" line="809"/>
+        <location filename="../../desktop/ui/main_window.py" line="850"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="792"/>
+        <location filename="../../desktop/ui/main_window.py" line="809"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="852"/>
+        <location filename="../../desktop/ui/main_window.py" line="869"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="857"/>
+        <location filename="../../desktop/ui/main_window.py" line="874"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="917"/>
+        <location filename="../../desktop/ui/main_window.py" line="934"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="929"/>
+        <location filename="../../desktop/ui/main_window.py" line="946"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="929"/>
+        <location filename="../../desktop/ui/main_window.py" line="946"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="942"/>
+        <location filename="../../desktop/ui/main_window.py" line="959"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="944"/>
+        <location filename="../../desktop/ui/main_window.py" line="961"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="945"/>
+        <location filename="../../desktop/ui/main_window.py" line="962"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="984"/>
+        <location filename="../../desktop/ui/main_window.py" line="1001"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="984"/>
+        <location filename="../../desktop/ui/main_window.py" line="1001"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="991"/>
+        <location filename="../../desktop/ui/main_window.py" line="1008"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="992"/>
+        <location filename="../../desktop/ui/main_window.py" line="1009"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1014"/>
+        <location filename="../../desktop/ui/main_window.py" line="1031"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>

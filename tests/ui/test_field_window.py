@@ -35,7 +35,7 @@ from desktop.services.inspection import Finding
 from desktop.ui.app import SCREENSHOT_SIZE, DatabaseLock
 from desktop.ui.item_view import ProblemDialog
 from desktop.ui.main_window import SAVE_DELAY_MS, MainWindow
-from desktop.ui.tree import Column, Filter
+from desktop.ui.tree import CODE_ROLE, Column, Filter
 
 # the offscreen platform says so whenever a window is shown; it is not the program's warning
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -376,10 +376,15 @@ def test_filter_not_scored_and_with_problems(qtbot, field, open_window, tmp_path
     window.filter.setCurrentIndex(1)  # 未评分
     assert window.filter.currentText() in {"未评分", "Not scored"}
     assert {code for code in items if shown(window, code)} == set(items) - scored
+    # the item open (scored) is not listed: the first item listed opens instead
+    qtbot.waitUntil(window.settled)
+    assert window.item == items[1] and window.editor.isEnabled()
 
     window.filter.setCurrentIndex(2)  # 有问题的指标
     assert window.filter.currentText() in {"有问题的指标", "With problems"}
     assert {code for code in items if shown(window, code)} == {items[5], items[9]}
+    assert window.item == items[5]  # never an item the tree does not show
+    assert window.tree.currentIndex().data(CODE_ROLE) == items[5]
     first_level = {window.proxy.index(r, 0).data().split()[0] for r in range(window.proxy.rowCount())}
     assert first_level == {"1", "2"}  # the branches above them, and no other
 
