@@ -128,15 +128,16 @@ class Operations(QObject):
         done: Callable[[T], None] | None = None,
         failed: Callable[[BaseException], None] | None = None,
     ) -> None:
-        """Run a change on the serial writer; then `changed` (if fn returned Changes that are
-        not empty), then done(result), both on the GUI thread."""
+        """Run a change on the serial writer; then `changed` (if what fn returned says it
+        changed something: see changes_of), then done(result), both on the GUI thread."""
         self.pending_writes += 1
         self._asked += 1
 
         def finished(result: T) -> None:
             self._finish()
-            if isinstance(result, Changes) and result:
-                self.changed.emit(result)
+            changes = changes_of(result)
+            if changes:
+                self.changed.emit(changes)
             if done is not None:
                 done(result)
             self._release()
@@ -183,6 +184,15 @@ class Operations(QObject):
         if not isinstance(exc, InputError | KnownDatabaseError | OSError):
             paths.log_error(exc)
         QMessageBox.warning(self.window, self.window.windowTitle(), explain(exc))
+
+
+def changes_of(result: object) -> Changes:
+    """What a write's result says it changed: the service's Changes, or the `changes` of the
+    report it returned (an import, a merge); nothing for anything else."""
+    if isinstance(result, Changes):
+        return result
+    changes = getattr(result, "changes", None)
+    return changes if isinstance(changes, Changes) else Changes()
 
 
 def before_window(fn: Callable[[], T], label: str) -> T:

@@ -86,6 +86,25 @@ def test_what_a_write_changed_reaches_the_views(qtbot, ops: Operations) -> None:
     assert not score.touches("problem") and (score | Changes(conflicts=True)).conflicts
 
 
+def test_a_report_that_says_what_it_changed_reaches_the_views_too(qtbot, ops: Operations) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Report:  # an import's or a merge's report: what happened, and what it changed
+        versions: int
+        changes: Changes
+
+    seen: list[Changes] = []
+    ops.changed.connect(seen.append)
+    merged = Changes(everything=True)
+    answers: list[Report] = []
+    ops.write(lambda: Report(3, merged), done=answers.append)
+    ops.write(lambda: Report(0, NOTHING))
+    ops.write(lambda: 42)  # anything else says nothing
+    qtbot.waitUntil(lambda: ops.pending_writes == 0)
+    assert seen == [merged] and answers == [Report(3, merged)]
+
+
 def test_a_failure_is_said_in_the_users_words_and_the_writer_goes_on(qtbot, ops: Operations, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: said.append(text))
