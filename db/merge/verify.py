@@ -175,8 +175,17 @@ def _first_bad_signature(
     return next((r for r in results if r is not None), None)
 
 
+# A refusal as step 3 makes it: Refused with its code and message, naming whose file it is once known.
+_Refuse = Callable[[str, str], Refused]
+
+
 def _verify(
     foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: Enroll) -> _Plan:
+    """Step 3, a named check after another: the campaign, the devices the file describes, the
+    exporter's manifest and chain, the sequence numbers, which devices are trusted and which
+    the lead's decision enrols, every version not yet here, every blob not yet here. The order
+    is the refusal's (the first check a file fails says why) and the cost's (signatures and
+    blob bytes last)."""
     exporter: list[DeviceInfo] = []  # once known, a refusal names whose file it is
 
     def refuse(code: str, message: str) -> Refused:
@@ -188,8 +197,31 @@ def _verify(
     campaigns = [tuple(r) for r in foreign.execute("SELECT id, sha256 FROM campaign ORDER BY id")]
     if campaigns != receiver.campaigns:
         raise refuse("campaign", "the file belongs to a different campaign (or a different version of its campaign file)")
+    devices = _described_devices(foreign, refuse)
+    exported, chain, older_than, source = _exporter(foreign, conn, devices, refuse)
+    if source in devices:
+        exporter.append(devices[source])
+    _check_sequences(foreign, refuse)
+    decision = enrolment(enroll)
+    used = {r[0] for r in foreign.execute("SELECT DISTINCT device_id FROM version")} | {source}
+    trusted, new_devices = _trusted(used, devices, receiver, refuse)
+    if exported is not None:
+        claimed = trusted[source]
+        if (exported.body.get("role"), exported.body.get("inspector")) != (claimed.role, claimed.inspector):
+            raise refuse("manifest", "the export's manifest names another role or inspector than its device")
+    second_laptops = _admit_devices(foreign, receiver, new_devices, devices=devices, source=source, decision=decision, refuse=refuse)
+    versions = _check_versions(foreign, conn, receiver, used=used, trusted=trusted, devices=devices, refuse=refuse)
+    ahead = admission.hlc_ms(versions.max_hlc) - receiver.policy.clock() if versions.max_hlc else 0
+    verified_blobs = _check_blobs(foreign, conn, versions.referenced, refuse)
+    return _Plan(
+        exported, source, chain, devices, new_devices, len(versions.checked), versions.present, len(verified_blobs),
+        versions.max_hlc, older_than, versions.checked, verified_blobs, ahead if ahead > admission.CLOCK_NOTED_MS else 0,
+        tuple(second_laptops),
+    )
 
-    # the devices the file knows, each key matching its fingerprint
+
+def _described_devices(foreign: sqlite3.Connection, refuse: _Refuse) -> dict[str, DeviceInfo]:
+    """The devices the file knows (its own unsigned word), each key matching its fingerprint."""
     devices: dict[str, DeviceInfo] = {}
     for r in foreign.execute("SELECT id, role, inspector, public_key, fingerprint FROM device"):
         if not (_text(r[0], 64) and _text(r[4], 128) and (r[2] is None or _text(r[2], 200)) and isinstance(r[3], bytes)):
@@ -198,29 +230,38 @@ def _verify(
         if keys.fingerprint(info.public_key) != info.fingerprint or info.role not in {"field", "master"}:
             raise refuse("device_key", f"device {info.id[:8]}'s key does not match its fingerprint")
         devices[info.id] = info
+    return devices
 
-    # the exporter's manifest and its chain; a database file copied as it is has none
+
+def _exporter(
+    foreign: sqlite3.Connection, conn: Connection, devices: dict[str, DeviceInfo], refuse: _Refuse
+) -> tuple[manifest.Manifest | None, list[manifest.Manifest], int, str]:
+    """The exporter's manifest, its chain, the number of a later export of it merged here (or
+    0), and the device whose file it is. A database file copied as it is has no manifest: it
+    names its device in its local state."""
     row = foreign.execute("SELECT value FROM local_state WHERE key = ?", (manifest.EXPORT_KEY,)).fetchone()
     if row is not None:
         exported, chain, older_than = _check_manifest(foreign, conn, devices, row[0], refuse)
-        source = exported.device_id
-    else:
-        exported, chain, older_than = None, [], 0
-        claimed = foreign.execute("SELECT value FROM local_state WHERE key = 'device_id'").fetchone()
-        if claimed is None or claimed[0] not in devices:
-            raise refuse("not_export", "neither an export nor a laptop's database: it names no device of its own")
-        source = claimed[0]
-    if source in devices:
-        exporter.append(devices[source])
-    # every device's sequence numbers run 1, 2, 3… without a gap (a removed row shows)
+        return exported, chain, older_than, exported.device_id
+    claimed = foreign.execute("SELECT value FROM local_state WHERE key = 'device_id'").fetchone()
+    if claimed is None or claimed[0] not in devices:
+        raise refuse("not_export", "neither an export nor a laptop's database: it names no device of its own")
+    return None, [], 0, claimed[0]
+
+
+def _check_sequences(foreign: sqlite3.Connection, refuse: _Refuse) -> None:
+    """Every device's sequence numbers run 1, 2, 3… without a gap (a removed row shows)."""
     for device_id, count, first, last in foreign.execute("SELECT device_id, count(*), min(seq), max(seq) FROM version GROUP BY device_id"):
         if first != 1 or last != count:
             raise refuse("contents", f"versions of device {str(device_id)[:8]} are missing (numbers {first}…{last}, {count} present)")
 
-    # devices: known here with the same key (what this database enrolled is trusted, not
-    # the file's unsigned device table), or new and enrolled only by the lead's decision
-    decision = enrolment(enroll)
-    used = {r[0] for r in foreign.execute("SELECT DISTINCT device_id FROM version")} | {source}
+
+def _trusted(
+    used: set[str], devices: dict[str, DeviceInfo], receiver: _Receiver, refuse: _Refuse
+) -> tuple[dict[str, DeviceInfo], list[DeviceInfo]]:
+    """The devices whose work the file carries, as trusted here, and those new here. A device
+    known here must have the same key (what this database enrolled is trusted, not the file's
+    unsigned device table); a new one is enrolled only by the lead's decision (_admit_devices)."""
     trusted: dict[str, DeviceInfo] = {}
     new_devices = []
     for device_id in sorted(used):
@@ -235,14 +276,20 @@ def _verify(
             continue
         trusted[device_id] = described
         new_devices.append(described)
-    if exported is not None:
-        claimed = trusted[source]
-        if (exported.body.get("role"), exported.body.get("inspector")) != (claimed.role, claimed.inspector):
-            raise refuse("manifest", "the export's manifest names another role or inspector than its device")
-    # Only a master speaks for other devices: the devices whose work a file carries beside its
-    # exporter's are admitted when a master this database trusts (enrolled here, or accepted by
-    # the lead's decision now) lists them in its signed registry, a manifest the file holds. A
-    # field laptop's own word (its device table) makes no device, so its owner cannot invent one.
+    return trusted, new_devices
+
+
+def _admit_devices(
+    foreign: sqlite3.Connection, receiver: _Receiver, new_devices: list[DeviceInfo], *, devices: dict[str, DeviceInfo],
+    source: str, decision: Enrolment, refuse: _Refuse,
+) -> list[str]:
+    """The new devices, each accepted or the file refused; the ids of the new laptops of an
+    inspector who has one enrolled already (a second laptop, which the report points out).
+
+    Only a master speaks for other devices: the devices whose work a file carries beside its
+    exporter's are admitted when a master this database trusts (enrolled here, or accepted by
+    the lead's decision now) lists them in its signed registry, a manifest the file holds. A
+    field laptop's own word (its device table) makes no device, so its owner cannot invent one."""
     vouched = _vouched(foreign, devices, receiver, decision)
     second_laptops: list[str] = []
     for device in new_devices:
@@ -259,8 +306,38 @@ def _verify(
                 "not_enrolled",
                 f"it carries work of a device no master trusted here vouches for ({_who(device)}); merge that laptop's own export",
             )
+    return second_laptops
 
-    # versions not yet here: content, signature, parents, sequence; then the admission check
+
+@dataclass(frozen=True)
+class _Held:
+    """What each new version of a file is checked against."""
+
+    trusted: dict[str, DeviceInfo]  # the devices whose work the file carries, as trusted here
+    present_ids: set[str]  # the versions the receiver holds
+    taken_seq: dict[tuple[str, int], str]  # (device, seq) → the version the receiver holds under it
+    parents: dict[str, list[str]]  # the file's versions' parents
+    file_records: dict[str, str]  # the file's versions → their records
+    refuse: _Refuse
+
+
+@dataclass(frozen=True)
+class _Versions:
+    """What the check of a file's versions established."""
+
+    checked: list[str]  # the new versions, their hashes and signatures checked
+    present: int  # the versions held here already, compared byte for byte
+    referenced: set[str]  # the blobs the new versions name
+    max_hlc: int  # the latest clock of the new versions (0: none)
+
+
+def _check_versions(
+    foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, *, used: set[str], trusted: dict[str, DeviceInfo],
+    devices: dict[str, DeviceInfo], refuse: _Refuse,
+) -> _Versions:
+    """The versions not yet here: each one's content, hash, parents and sequence
+    (_new_version); then the admission check of them all (_admit), the versions held already
+    compared byte for byte (_compare_present), and last every signature, on every core."""
     present_ids = set(conn.execute(text("SELECT version_id FROM version")).scalars())
     taken_seq = {(r[0], r[1]): r[2] for r in conn.execute(_TAKEN, {"d": sorted(used)})}
     parents: dict[str, list[str]] = {}
@@ -268,6 +345,7 @@ def _verify(
         parents.setdefault(vid, []).append(pid)
     file_records = dict(foreign.execute("SELECT version_id, record_id FROM version").fetchall())
     verifiers = {d: keys.Verifier(devices[d].public_key) for d in used}
+    held = _Held(trusted, present_ids, taken_seq, parents, file_records, refuse)
     referenced: set[str] = set()
     present: list[tuple[Any, ...]] = []
     max_hlc = 0
@@ -277,49 +355,14 @@ def _verify(
         "SELECT version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature FROM version"
     )
     for row in rows:
-        vid, record_id, entity, device_id, seq, hlc, deleted, payload_text, blobs_text, signature = row
-        if vid in present_ids:
+        if row[0] in present_ids:
             present.append(row)
             continue
-        device = trusted[device_id]
-        if not (_text(record_id, 64) and _text(entity, 32) and deleted in (0, 1) and isinstance(payload_text, str)):
-            raise refuse("contents", f"version {str(vid)[:12]} has a field no Yanshou writes: made by another program")
-        if not (isinstance(hlc, int) and 0 <= hlc < 2**63 and isinstance(seq, int) and 0 < seq < 2**63):
-            raise refuse("contents", f"version {str(vid)[:12]} has a number no Yanshou writes: made by another program")
-        version_parents = sorted(parents.get(vid, []))
-        data = canonical.stored_envelope(
-            record_id=record_id, entity=entity, parents=version_parents, device_id=device_id, seq=seq, hlc=hlc, deleted=deleted,
-            payload_text=payload_text, blobs_text=blobs_text,
-        )
-        if canonical.digest(data) != vid:
-            who = _who(device)
-            raise refuse("signature", f"version {vid[:12]} (no. {seq} of {who}) does not match its signature: edited outside Yanshou")
-        to_check.append((vid, data, bytes(signature), device_id))
-        if any(p not in file_records and p not in present_ids for p in version_parents):
-            raise refuse("history", f"version {vid[:12]} names an earlier version the file does not hold")
-        clash = taken_seq.get((device_id, seq))
-        if clash is not None and clash != vid:
-            raise refuse(
-                "sequence",
-                f"{_who(device)} reused its number {seq}: its database was restored from an old copy; "
-                "ask the inspector to create a new one",
-            )
-        author = admission.Author(device.id, device.role, device.inspector)
-        try:
-            payload = admission.parse_payload(payload_text)
-            blob_list = canonical.loads(blobs_text, max_depth=1)
-            listed = isinstance(blob_list, list) and all(isinstance(b, str) for b in blob_list)
-            if not (listed and canonical.dumps(sorted(blob_list)) == blobs_text):
-                raise admission.Inadmissible("canonical", "its list of evidence is not canonical")
-        except (admission.Inadmissible, ValueError) as exc:
-            rule = exc.rule if isinstance(exc, admission.Inadmissible) else "canonical"
-            raise _inadmissible(refuse, rule, str(exc), vid, author) from None
-        if not deleted and (lacking := projection.missing_fields(entity, payload)):
-            raise refuse("contents", f"version {vid[:12]} is a {entity} without {', '.join(lacking)}: made by another program")
-        candidate = admission.Candidate(vid, record_id, entity, tuple(version_parents), device_id, seq, hlc, bool(deleted), payload_text)
-        fresh.append((candidate, payload, device))
+        signed, admitted, blob_list = _new_version(row, held)
+        to_check.append(signed)
+        fresh.append(admitted)
         referenced.update(blob_list)
-        max_hlc = max(max_hlc, int(hlc))
+        max_hlc = max(max_hlc, int(admitted[0].hlc))
     _admit(conn, receiver, fresh, file_records, refuse)
     _compare_present(conn, foreign, present, parents, refuse)
     bad = _first_bad_signature(to_check, verifiers)
@@ -327,13 +370,62 @@ def _verify(
         vid, device_id = bad
         who = _who(trusted[device_id])
         raise refuse("signature", f"version {vid[:12]} of {who} does not match its signature: it was edited outside Yanshou")
-    new_count = len(to_check)
-    ahead = admission.hlc_ms(max_hlc) - receiver.policy.clock() if max_hlc else 0
+    return _Versions([c[0] for c in to_check], len(present), referenced, max_hlc)
 
-    # blobs not yet here: their bytes against their hash, streamed
+
+def _new_version(
+    row: tuple[Any, ...], held: _Held
+) -> tuple[tuple[str, bytes, bytes, str], tuple[admission.Candidate, dict[str, Any], DeviceInfo], list[str]]:
+    """One version not yet here, checked but for its signature: its fields as this program
+    writes them, its hash, its parents held, its sequence number not reused, its payload and
+    list of evidence parseable and canonical. What its signature is checked on, what the
+    admission check takes, and the blobs it names."""
+    vid, record_id, entity, device_id, seq, hlc, deleted, payload_text, blobs_text, signature = row
+    refuse = held.refuse
+    device = held.trusted[device_id]
+    if not (_text(record_id, 64) and _text(entity, 32) and deleted in (0, 1) and isinstance(payload_text, str)):
+        raise refuse("contents", f"version {str(vid)[:12]} has a field no Yanshou writes: made by another program")
+    if not (isinstance(hlc, int) and 0 <= hlc < 2**63 and isinstance(seq, int) and 0 < seq < 2**63):
+        raise refuse("contents", f"version {str(vid)[:12]} has a number no Yanshou writes: made by another program")
+    version_parents = sorted(held.parents.get(vid, []))
+    data = canonical.stored_envelope(
+        record_id=record_id, entity=entity, parents=version_parents, device_id=device_id, seq=seq, hlc=hlc, deleted=deleted,
+        payload_text=payload_text, blobs_text=blobs_text,
+    )
+    if canonical.digest(data) != vid:
+        who = _who(device)
+        raise refuse("signature", f"version {vid[:12]} (no. {seq} of {who}) does not match its signature: edited outside Yanshou")
+    signed = (vid, data, bytes(signature), device_id)
+    if any(p not in held.file_records and p not in held.present_ids for p in version_parents):
+        raise refuse("history", f"version {vid[:12]} names an earlier version the file does not hold")
+    clash = held.taken_seq.get((device_id, seq))
+    if clash is not None and clash != vid:
+        raise refuse(
+            "sequence",
+            f"{_who(device)} reused its number {seq}: its database was restored from an old copy; "
+            "ask the inspector to create a new one",
+        )
+    author = admission.Author(device.id, device.role, device.inspector)
+    try:
+        payload = admission.parse_payload(payload_text)
+        blob_list = canonical.loads(blobs_text, max_depth=1)
+        listed = isinstance(blob_list, list) and all(isinstance(b, str) for b in blob_list)
+        if not (listed and canonical.dumps(sorted(blob_list)) == blobs_text):
+            raise admission.Inadmissible("canonical", "its list of evidence is not canonical")
+    except (admission.Inadmissible, ValueError) as exc:
+        rule = exc.rule if isinstance(exc, admission.Inadmissible) else "canonical"
+        raise _inadmissible(refuse, rule, str(exc), vid, author) from None
+    if not deleted and (lacking := projection.missing_fields(entity, payload)):
+        raise refuse("contents", f"version {vid[:12]} is a {entity} without {', '.join(lacking)}: made by another program")
+    candidate = admission.Candidate(vid, record_id, entity, tuple(version_parents), device_id, seq, hlc, bool(deleted), payload_text)
+    return signed, (candidate, payload, device), blob_list
+
+
+def _check_blobs(foreign: sqlite3.Connection, conn: Connection, referenced: set[str], refuse: _Refuse) -> list[str]:
+    """The blobs not yet here: their bytes against their hash, streamed; every blob the new
+    versions name is here or in the file. The new blobs, verified."""
     present_blobs = set(conn.execute(text("SELECT sha256 FROM blob")).scalars())
     file_blobs = {}
-    new_blobs = 0
     verified_blobs: list[str] = []
     for rowid, sha, size, mime in foreign.execute("SELECT id, sha256, size, mime FROM blob").fetchall():
         file_blobs[sha] = size
@@ -341,24 +433,25 @@ def _verify(
             continue
         if not (_text(sha, 64) and _text(mime, 255) and isinstance(size, int) and size >= 0):
             raise refuse("blob", f"evidence {str(sha)[:12]}… is described in a way no Yanshou writes: the file was altered")
-        digest = hashlib.sha256()
-        length = 0
-        with foreign.blobopen("blob", "data", rowid, readonly=True) as blob:
-            while chunk := blob.read(_CHUNK):
-                digest.update(chunk)
-                length += len(chunk)
-        if digest.hexdigest() != sha or length != size:
+        digest, length = _hash_blob(foreign, rowid)
+        if digest != sha or length != size:
             raise refuse("blob", f"evidence {sha[:12]}…'s bytes do not match its hash: the file was altered or damaged")
-        new_blobs += 1
         verified_blobs.append(sha)
     missing = referenced - set(file_blobs) - present_blobs
     if missing:
         raise refuse("blob", f"{len(missing)} pieces of evidence are missing from the file")
+    return verified_blobs
 
-    return _Plan(
-        exported, source, chain, devices, new_devices, new_count, len(present), new_blobs, max_hlc, older_than,
-        [c[0] for c in to_check], verified_blobs, ahead if ahead > admission.CLOCK_NOTED_MS else 0, tuple(second_laptops),
-    )
+
+def _hash_blob(foreign: sqlite3.Connection, rowid: int) -> tuple[str, int]:
+    """A blob's SHA-256 and length, streamed."""
+    digest = hashlib.sha256()
+    length = 0
+    with foreign.blobopen("blob", "data", rowid, readonly=True) as blob:
+        while chunk := blob.read(_CHUNK):
+            digest.update(chunk)
+            length += len(chunk)
+    return digest.hexdigest(), length
 
 
 def _vouched(
@@ -383,7 +476,7 @@ def _vouched(
     return out
 
 
-def _inadmissible(refuse: Callable[[str, str], Refused], rule: str, why: str, vid: str, author: admission.Author) -> Refused:
+def _inadmissible(refuse: _Refuse, rule: str, why: str, vid: str, author: admission.Author) -> Refused:
     refused = refuse(rule, f"version {vid[:12]} written by {author.shown()} is refused: {why}")
     refused.version_id = vid  # type: ignore[attr-defined]
     refused.author = author.inspector or author.role  # type: ignore[attr-defined]
@@ -408,7 +501,7 @@ _PARENT_PAYLOADS = text("SELECT version_id, payload FROM version WHERE version_i
 
 def _admit(
     conn: Connection, receiver: _Receiver, fresh: list[tuple[admission.Candidate, dict[str, Any], DeviceInfo]],
-    file_records: dict[str, str], refuse: Callable[[str, str], Refused],
+    file_records: dict[str, str], refuse: _Refuse,
 ) -> None:
     """The admission check (db.admission) for every new version of the file, against what the
     receiver holds of the same records and what the file holds before it."""
@@ -466,7 +559,7 @@ _HELD_PARENTS = text("SELECT version_id, parent_id FROM version_parent WHERE ver
 
 def _compare_present(
     conn: Connection, foreign: sqlite3.Connection, present: list[tuple[Any, ...]], parents: dict[str, list[str]],
-    refuse: Callable[[str, str], Refused],
+    refuse: _Refuse,
 ) -> None:
     """The file's versions that the receiver holds already must be the receiver's copies, byte
     for byte (payload, parents, signature, every field): an altered copy of a merged file is
@@ -496,7 +589,7 @@ def _text(value: object, limit: int) -> bool:
 
 
 def _check_manifest(
-    foreign: sqlite3.Connection, conn: Connection, devices: dict[str, DeviceInfo], value: str, refuse: Callable[[str, str], Refused]
+    foreign: sqlite3.Connection, conn: Connection, devices: dict[str, DeviceInfo], value: str, refuse: _Refuse
 ) -> tuple[manifest.Manifest, list[manifest.Manifest], int]:
     """The export's signed manifest, its chain, and every figure it states; returns it,
     the chain, and the number of a later export of the device already merged here (or 0)."""
@@ -527,8 +620,14 @@ def _check_manifest(
         if number <= exported.number and chain[number - 1].hash != known:
             raise refuse("fork", f"export #{number}: {_FORK}")
     older_than = max((n for n in stored if n > exported.number), default=0)
+    _check_figures(foreign, exported, refuse)
+    return exported, chain, older_than
 
-    # every figure of the manifest, recomputed from the file
+
+def _check_figures(foreign: sqlite3.Connection, exported: manifest.Manifest, refuse: _Refuse) -> None:
+    """Every figure of the manifest, recomputed from the file (a row removed, added or
+    changed after export shows)."""
+    body = exported.body
     figures = manifest.contents(foreign, exported.device_id)
     for key, found in figures.items():
         if key == manifest.REGISTRY and key not in body:
@@ -540,7 +639,6 @@ def _check_manifest(
             else:
                 message = f"the file's {key} differ from its manifest"
             raise refuse("contents", message + ": rows were removed, added or changed after export")
-    return exported, chain, older_than
 
 
 _FORK = (
