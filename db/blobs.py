@@ -1,8 +1,10 @@
-"""Evidence bytes (photos, documents), stored once each, keyed by SHA-256 (SYNC.md).
+"""Evidence bytes (photos, documents), stored once each, keyed by SHA-256 (SYNC.md), and
+the thumbnails made of them.
 
 Versions name blobs by hash; many versions may name one blob. Large blobs are written
 and read in pieces (`zeroblob` + incremental I/O), so a 50 MB scan never sits in memory
-twice, and a file is read once: hashed while it is written.
+twice, and a file is read once: hashed while it is written. A thumbnail is a cache kept
+in the file by blob and size (it never travels with an export): made once, read many times.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
+
+from db.queries import chunks
 
 CHUNK = 1024 * 1024
 
@@ -115,3 +119,28 @@ def read(conn: Connection, sha: str) -> Iterator[bytes]:
     with raw.blobopen("blob", "data", rowid, readonly=True) as blob:  # type: ignore[union-attr]
         while chunk := blob.read(CHUNK):
             yield chunk
+
+
+def mime(conn: Connection, sha: str) -> str | None:
+    """A stored blob's MIME type; None for a blob not in this database."""
+    found = conn.execute(text("SELECT mime FROM blob WHERE sha256 = :h"), {"h": sha}).scalar()
+    return None if found is None else str(found)
+
+
+_THUMBNAILS = text("SELECT sha256, data FROM thumbnail WHERE size = :s AND sha256 IN :h").bindparams(
+    bindparam("h", expanding=True)
+)
+_PUT_THUMBNAIL = text("INSERT INTO thumbnail(sha256, size, data) VALUES (:h, :s, :d) ON CONFLICT DO NOTHING")
+
+
+def thumbnails(conn: Connection, shas: Sequence[str], size: int) -> dict[str, bytes]:
+    """The cached thumbnails of this size of these blobs, by hash (those not made yet are absent)."""
+    found: dict[str, bytes] = {}
+    for chunk in chunks(shas):
+        found.update((r.sha256, bytes(r.data)) for r in conn.execute(_THUMBNAILS, {"s": size, "h": chunk}))
+    return found
+
+
+def put_thumbnail(conn: Connection, sha: str, size: int, data: bytes) -> None:
+    """Cache a blob's thumbnail of this size, in the caller's transaction (one already there is kept)."""
+    conn.execute(_PUT_THUMBNAIL, {"h": sha, "s": size, "d": data})

@@ -8,13 +8,27 @@ projection); turning them into domain objects is the services' work.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Row, bindparam, text
 
 # Long lists of ids go to the database in pieces of this many (SQLite's variable limit).
 CHUNK = 500
+
+T = TypeVar("T")
+
+
+def named(row_type: Callable[..., T], rows: Iterable[Row[Any]]) -> list[T]:
+    """Rows as frozen records, each field filled from the column of its name (a query's
+    columns are named as the record's fields, so a column added or moved cannot shift them)."""
+    return [row_type(**row._asdict()) for row in rows]
+
+
+def chunks(ids: Sequence[str]) -> list[list[str]]:
+    """A long list of ids in pieces of CHUNK, one query each."""
+    return [list(ids[start : start + CHUNK]) for start in range(0, len(ids), CHUNK)]
 
 
 @dataclass(frozen=True)
@@ -263,15 +277,11 @@ _EVIDENCE_NAMES = text("SELECT record_id, name, county, item FROM current_eviden
 )
 
 
-def _chunks(ids: Sequence[str]) -> list[list[str]]:
-    return [list(ids[start : start + CHUNK]) for start in range(0, len(ids), CHUNK)]
-
-
 def problem_versions(conn: Connection, record_ids: Sequence[str]) -> tuple[list[ProblemVersion], list[VersionParent]]:
     """Every version of these problems and every parent link between them."""
     versions: list[ProblemVersion] = []
     parents: list[VersionParent] = []
-    for chunk in _chunks(sorted(set(record_ids))):
+    for chunk in chunks(sorted(set(record_ids))):
         versions += [ProblemVersion(*row) for row in conn.execute(_PROBLEM_VERSIONS, {"ids": chunk})]
         parents += [VersionParent(vid, pid) for vid, pid in conn.execute(_PROBLEM_PARENTS, {"ids": chunk})]
     return versions, parents
@@ -287,7 +297,31 @@ class EvidencePlace:
 def evidence_names(conn: Connection, record_ids: Sequence[str]) -> dict[str, EvidencePlace]:
     """Each piece of evidence held, by its record id: its file name and where it was filed."""
     found: dict[str, EvidencePlace] = {}
-    for chunk in _chunks(record_ids):
+    for chunk in chunks(record_ids):
         for rid, name, county, item in conn.execute(_EVIDENCE_NAMES, {"ids": chunk}):
             found[rid] = EvidencePlace(name, county, item)
     return found
+
+
+# Every current table whose rows belong to a county: the work a county's removal would
+# orphan. A table name is put into SQL only from this list.
+WORK_TABLES = (
+    "current_score", "current_finding", "current_method_score", "current_adjudication", "current_adjustment",
+    "current_evidence", "current_problem", "current_signature",
+)
+_WORK = text(
+    "SELECT county, count(*) AS count FROM ("
+    + " UNION ALL ".join(f"SELECT county FROM {table} WHERE county IS NOT NULL" for table in WORK_TABLES)
+    + ") AS work GROUP BY county"
+)
+
+
+@dataclass(frozen=True)
+class CountyCount:
+    county: str
+    count: int
+
+
+def work_by_county(conn: Connection) -> list[CountyCount]:
+    """How many records of work (scores, findings, evidence, problems, …) each county code holds."""
+    return named(CountyCount, conn.execute(_WORK))
