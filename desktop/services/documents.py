@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from db import files
+from db import files, inspection_queries
+from db.inspection_queries import EvidenceRow
 from desktop import paths
 from desktop.core import scoring, words
 from desktop.core.campaign import BandsRule, Campaign, County
@@ -68,28 +69,17 @@ def _local(iso: str | None) -> str:
 
 def _dates(conn: Connection, county: str, inspector: str | None) -> str:
     """The days the record's work was written (from its versions' clocks), as a span."""
-    who = "AND t.inspector = :i" if inspector else ""
-    row = conn.execute(
-        text(
-            "SELECT min(v.hlc), max(v.hlc) FROM version v JOIN ("
-            f"SELECT version_id, inspector FROM current_score t WHERE county = :c {who} UNION ALL "
-            f"SELECT version_id, inspector FROM current_finding t WHERE county = :c {who}) t ON t.version_id = v.version_id"
-        ),
-        {"c": county, "i": inspector},
-    ).one()
-    if row[0] is None:
+    span = inspection_queries.work_span(conn, county, inspector)
+    if span is None:
         return ""
-    first, last = (dt.datetime.fromtimestamp((v >> 16) / 1000).date() for v in row)
+    first, last = (dt.datetime.fromtimestamp((hlc >> 16) / 1000).date() for hlc in (span.earliest, span.latest))
     return first.isoformat() if first == last else f"{first.isoformat()} 至 {last.isoformat()}"
 
 
 def inspectors_of(ws: Workspace, county: str) -> list[str]:
     """Who recorded anything for a county (scores or findings): one small query, for a list."""
     with ws.read() as conn:
-        return list(conn.execute(text(
-            "SELECT inspector FROM current_score WHERE county = :c UNION SELECT inspector FROM current_finding WHERE county = :c "
-            "ORDER BY 1"
-        ), {"c": county}).scalars())
+        return inspection_queries.inspectors(conn, county)
 
 
 def inspection_record(ws: Workspace, county: County, inspector: str | None = None) -> model.InspectionRecord:
@@ -107,10 +97,7 @@ def inspection_record(ws: Workspace, county: County, inspector: str | None = Non
         raise InputError.single("--inspector", "unknown_inspector", f"{inspector} recorded nothing for {county.name} (who did: {who_did})")
     scope = [inspector] if inspector else None
     with ws.read() as conn:
-        statuses = {
-            (r[0], r[1], r[2]): r[3]
-            for r in conn.execute(text("SELECT item, inspector, mode, status FROM current_finding WHERE county = :c"), {"c": county.code})
-        }
+        statuses = {(f.item, f.inspector, f.mode): f.status for f in inspection_queries.finding_states(conn, county.code)}
         problems = _problems(ws, conn, county, scope)
         evidence = _evidence(ws, conn, county, scope)
         signatures = _signatures(ws, conn, county, scope)
@@ -219,36 +206,32 @@ def _step_lines(entry: rectification.Entry) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _evidence(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> list[tuple]:  # type: ignore[type-arg]
+def _evidence(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> list[EvidenceRow]:
     """The county's evidence in indicator order (the rows; pictures are made afterwards)."""
-    rows = conn.execute(
-        text(
-            "SELECT sha256, name, mime, caption, item, mode, taken_at, attached_at, inspector FROM current_evidence "
-            "WHERE county = :c ORDER BY item, coalesce(taken_at, attached_at), name"
-        ),
-        {"c": county.code},
-    ).all()
+    rows = inspection_queries.county_evidence(conn, county.code)
     order = {n.code: i for i, n in enumerate(ws.campaign.indicator_set.nodes)}
-    return sorted((tuple(r) for r in rows if not scope or r[8] in scope), key=lambda r: order.get(r[4] or "", 999))
+    return sorted((r for r in rows if not scope or r.inspector in scope), key=lambda r: order.get(r.item or "", 999))
 
 
 def _mode_label(mode: str | None) -> str:
     return InspectionMode(mode).label if mode else "整改佐证"  # a rectification's evidence has no mode
 
 
-def _photos(ws: Workspace, rows: list[tuple]) -> tuple[tuple[model.Photo, ...], int, int]:  # type: ignore[type-arg]
+def _photos(ws: Workspace, rows: list[EvidenceRow]) -> tuple[tuple[model.Photo, ...], int, int]:
     """The appendix's pictures, how many other files there are, and how many pictures are
     beyond the appendix's limit. Thumbnails not made yet (on a master, none are: they do
     not travel with a merge) are made two at a time — the decoding runs outside the GIL —
     and cached for the next print."""
-    images = [r for r in rows if r[2].startswith("image/")]
+    images = [r for r in rows if r.mime.startswith("image/")]
     pictures, left_out = images[:MAX_PHOTOS], max(0, len(images) - MAX_PHOTOS)
-    made = inspection.thumbnails(ws, [r[0] for r in pictures], THUMBNAIL)
-    thumbs = [made[r[0]] for r in pictures]
+    made = inspection.thumbnails(ws, [r.sha256 for r in pictures], THUMBNAIL)
     photos = [
-        model.Photo(sha, thumb, name, caption, item or "", _mode_label(mode), _local(taken), _local(attached), who)
-        for (sha, name, _mime, caption, item, mode, taken, attached, who), thumb in zip(pictures, thumbs, strict=True)
-        if thumb is not None
+        model.Photo(
+            sha256=r.sha256, jpeg=thumb, name=r.name, caption=r.caption, item=r.item or "", mode=_mode_label(r.mode),
+            taken_at=_local(r.taken_at), attached_at=_local(r.attached_at), inspector=r.inspector,
+        )
+        for r in pictures
+        if (thumb := made[r.sha256]) is not None
     ]
     unreadable = len(pictures) - len(photos)  # said to be pictures, and not readable: listed with the documents
     return tuple(photos), len(rows) - len(images) + unreadable, left_out
@@ -258,25 +241,20 @@ THUMBNAIL = 320  # pixels on the long side: 55 mm printed at about 150 dpi
 
 
 def _signatures(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> tuple[model.SignatureBlock, ...]:
-    rows = conn.execute(
-        text(
-            "SELECT s.inspector, s.signer_role, s.signer_name, s.signed_at, s.record_digest, b.data FROM current_signature s "
-            "LEFT JOIN blob b ON b.sha256 = s.image_sha256 WHERE s.county = :c ORDER BY s.inspector, s.signer_role"
-        ),
-        {"c": county.code},
-    ).all()
     out = []
     digests: dict[str, str] = {}
-    for who, role, name, signed_at, digest, png in rows:
+    for signature in inspection_queries.county_signatures(conn, county.code):
+        who = signature.inspector
         if scope and who not in scope:
             continue
         if who not in digests:
             digests[who] = inspection.digest_of_record(conn, county.code, who)
-        title = SIGNER_ROLE.get(role, role)
-        if role != "inspector" and (scope is None):
+        title = SIGNER_ROLE.get(signature.signer_role, signature.signer_role)
+        if signature.signer_role != "inspector" and (scope is None):
             title += f"（确认{who}的记录）"
         out.append(model.SignatureBlock(
-            title, name, _local(signed_at), bytes(png) if png is not None else None, digest == digests[who], who,
+            role=title, name=signature.signer_name, signed_at=_local(signature.signed_at), png=signature.image,
+            current=signature.record_digest == digests[who], inspector=who,
         ))
     return tuple(out)
 

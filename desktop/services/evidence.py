@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection
 
-from db import blobs, versions
+from db import blobs, inspection_queries, versions
 from db.errors import KnownDatabaseError
 from desktop import paths
 from desktop.core import photos
 from desktop.core.errors import InputError
 from desktop.core.inspection import InspectionMode
-from desktop.services.items import _EVIDENCE_COLUMNS, Evidence, _evidence, _inspector, _now
+from desktop.services.items import Evidence, _evidence, _inspector, _now
 from desktop.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -198,10 +198,7 @@ def _store(
         assert incoming.path is not None
         sha = blobs.put_file(conn, incoming.path, incoming.facts.mime)
     if incoming.thumbnail is not None:
-        conn.execute(
-            text("INSERT INTO thumbnail(sha256, size, data) VALUES (:h, :s, :d) ON CONFLICT DO NOTHING"),
-            {"h": sha, "s": THUMBNAIL_SIZE, "d": incoming.thumbnail},
-        )
+        blobs.put_thumbnail(conn, sha, THUMBNAIL_SIZE, incoming.thumbnail)
     record_id = evidence_id(ws, sha, county=county, item=item, mode=mode, inspector=inspector)
     current = versions.current_payload(conn, record_id)
     if current is not None and not current[1]:
@@ -299,21 +296,13 @@ def thumbnail(ws: Workspace, sha: str, size: int = THUMBNAIL_SIZE) -> bytes | No
     return thumbnails(ws, [sha], size, workers=1)[sha]
 
 
-_CACHED_THUMBNAILS = text("SELECT sha256, data FROM thumbnail WHERE size = :s AND sha256 IN :h").bindparams(
-    bindparam("h", expanding=True)
-)
-
-
 def thumbnails(ws: Workspace, shas: Sequence[str], size: int = THUMBNAIL_SIZE, *, workers: int = 2) -> dict[str, bytes | None]:
     """thumbnail() of many blobs: the cached ones in one read, the others made `workers` at a
     time (decoding runs outside the GIL) and cached in one transaction — a printed record's
     fifty photos cost fifty decodes and one commit, not fifty."""
     found: dict[str, bytes | None] = {}
     with ws.read() as conn:
-        for start in range(0, len(shas), 500):
-            chunk = list(shas[start : start + 500])
-            rows = conn.execute(_CACHED_THUMBNAILS, {"s": size, "h": chunk})
-            found.update((h, bytes(d)) for h, d in rows)
+        found.update(blobs.thumbnails(conn, shas, size))
     missing = [h for h in dict.fromkeys(shas) if h not in found]
     if not missing:
         return found
@@ -328,10 +317,7 @@ def thumbnails(ws: Workspace, shas: Sequence[str], size: int = THUMBNAIL_SIZE, *
         with ws.write() as conn:
             for h, thumb in made.items():
                 if thumb is not None:
-                    conn.execute(
-                        text("INSERT INTO thumbnail(sha256, size, data) VALUES (:h, :s, :d) ON CONFLICT DO NOTHING"),
-                        {"h": h, "s": size, "d": thumb},
-                    )
+                    blobs.put_thumbnail(conn, h, size, thumb)
     except KnownDatabaseError:
         pass  # a cache: a busy or read-only database still gets its thumbnails, made again next time
     return {**found, **made}
@@ -362,14 +348,8 @@ def inbox(ws: Workspace) -> tuple[Evidence, ...]:
     """Photos imported but not yet put under an item, oldest capture first."""
     who = _inspector(ws)
     with ws.read() as conn:
-        rows = conn.execute(
-            text(
-                f"SELECT {_EVIDENCE_COLUMNS} FROM current_evidence WHERE county IS NULL AND inspector = :i "
-                "ORDER BY coalesce(taken_at, attached_at), name, record_id"
-            ),
-            {"i": who},
-        ).all()
-    return tuple(_evidence(tuple(r)) for r in rows)
+        rows = inspection_queries.inbox(conn, who)
+    return tuple(_evidence(r) for r in rows)
 
 
 @dataclass

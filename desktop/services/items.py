@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from db import versions
+from db import inspection_queries, versions
+from db.inspection_queries import EvidenceRow
 from desktop import paths
 from desktop.core import scoring
 from desktop.core.errors import InputError
@@ -133,71 +134,49 @@ def county_status(ws: Workspace, county: str) -> CountyStatus:
         return status.setdefault(item, {"score": None, "modes": set(), "problems": 0, "evidence": 0})
 
     with ws.read() as conn:
-        args = {"c": county, "i": who}
-        for item, score in conn.execute(text("SELECT item, score FROM current_score WHERE county = :c AND inspector = :i"), args):
-            entry(item)["score"] = Decimal(score)
-        for item, mode, body, state in conn.execute(
-            text("SELECT item, mode, text, status FROM current_finding WHERE county = :c AND inspector = :i"), args
-        ):
-            if body or state != FindingStatus.UNCHECKED:
-                entry(item)["modes"].add(InspectionMode(mode))
-        for item, count in conn.execute(
-            text("SELECT item, count(*) FROM current_problem WHERE county = :c AND inspector = :i GROUP BY item"), args
-        ):
-            entry(item)["problems"] = count
-        for item, count in conn.execute(
-            text("SELECT item, count(*) FROM current_evidence WHERE county = :c AND inspector = :i GROUP BY item"), args
-        ):
-            entry(item)["evidence"] = count
+        work = inspection_queries.inspector_items(conn, county, who)
+    for score in work.scores:
+        entry(score.item)["score"] = Decimal(score.score)
+    for finding in work.findings:
+        if finding.text or finding.status != FindingStatus.UNCHECKED:
+            entry(finding.item)["modes"].add(InspectionMode(finding.mode))
+    for counted in work.problems:
+        entry(counted.item)["problems"] = counted.count
+    for counted in work.evidence:
+        entry(counted.item)["evidence"] = counted.count
     return CountyStatus({
         code: ItemStatus(v["score"], frozenset(v["modes"]), v["problems"], v["evidence"])
         for code, v in status.items()
     })
 
 
-def _evidence(row: tuple) -> Evidence:  # type: ignore[type-arg]
+def _evidence(row: EvidenceRow) -> Evidence:
     return Evidence(
-        row[0], row[1], row[2], row[3], int(row[4]), InspectionMode(row[5]) if row[5] else None, row[6], row[7], row[8], row[9]
+        record_id=row.record_id, sha256=row.sha256, name=row.name, mime=row.mime, size=row.size,
+        mode=InspectionMode(row.mode) if row.mode else None, caption=row.caption, taken_at=row.taken_at, gps=row.gps,
+        attached_at=row.attached_at,
     )
-
-
-_EVIDENCE_COLUMNS = "record_id, sha256, name, mime, size, mode, caption, taken_at, gps, attached_at"
 
 
 def item_record(ws: Workspace, county: str, item: str) -> ItemRecord:
     who = _inspector(ws)
-    args = {"c": county, "t": item, "i": who}
     with ws.read() as conn:
-        row = conn.execute(
-            text("SELECT score, comment FROM current_score WHERE county = :c AND item = :t AND inspector = :i"), args
-        ).first()
-        findings = {mode: Finding(mode) for mode in InspectionMode}
-        for mode, body, state, area in conn.execute(
-            text("SELECT mode, text, status, area FROM current_finding WHERE county = :c AND item = :t AND inspector = :i"), args
-        ):
-            findings[InspectionMode(mode)] = Finding(InspectionMode(mode), body, FindingStatus(state), area)
-        problems = tuple(
-            Problem(r[0], r[1], r[2], dt.date.fromisoformat(r[3]) if r[3] else None, r[4], r[5])
-            for r in conn.execute(
-                text(
-                    "SELECT record_id, description, severity, deadline, created_at, status FROM current_problem "
-                    "WHERE county = :c AND item = :t AND inspector = :i ORDER BY created_at, record_id"
-                ),
-                args,
-            )
+        work = inspection_queries.item_work(conn, county, item, who)
+    findings = {mode: Finding(mode) for mode in InspectionMode}
+    for f in work.findings:
+        mode = InspectionMode(f.mode)
+        findings[mode] = Finding(mode, f.text, FindingStatus(f.status), f.area)
+    problems = tuple(
+        Problem(
+            record_id=p.record_id, description=p.description, severity=p.severity,
+            deadline=dt.date.fromisoformat(p.deadline) if p.deadline else None, created_at=p.created_at, status=p.status,
         )
-        evidence = tuple(
-            _evidence(tuple(r))
-            for r in conn.execute(
-                text(
-                    f"SELECT {_EVIDENCE_COLUMNS} FROM current_evidence WHERE county = :c AND item = :t AND inspector = :i "
-                    "ORDER BY coalesce(taken_at, attached_at), record_id"
-                ),
-                args,
-            )
-        )
+        for p in work.problems
+    )
+    score = work.score
     return ItemRecord(
-        county, item, Decimal(row[0]) if row else None, row[1] if row else "", findings, problems, evidence,
+        county, item, Decimal(score.score) if score else None, score.comment if score else "", findings, problems,
+        tuple(_evidence(e) for e in work.evidence),
     )
 
 

@@ -11,9 +11,9 @@ cannot sign them (db.merge refuses a `campaign_settings` version from a field de
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from db import reference, versions
+from db import queries, reference, versions
 from desktop import paths
 from desktop.core import campaign_settings
 from desktop.core.campaign import Campaign
@@ -22,16 +22,6 @@ from desktop.core.errors import InputError, Problem
 from desktop.services.workspace import Workspace
 
 SOURCE = "campaign settings"
-# Every current table whose rows belong to a county: work that a county's removal would orphan.
-_WORK_TABLES = (
-    "current_score", "current_finding", "current_method_score", "current_adjudication", "current_adjustment",
-    "current_evidence", "current_problem", "current_signature",
-)
-_WORK = text(
-    "SELECT county, count(*) FROM ("
-    + " UNION ALL ".join(f"SELECT county FROM {t} WHERE county IS NOT NULL" for t in _WORK_TABLES)
-    + ") AS work GROUP BY county"
-)
 
 
 def current(ws: Workspace) -> CampaignSettings:
@@ -45,7 +35,7 @@ def work_by_county(ws: Workspace, conn: Connection) -> dict[str, int]:
     inspecting a county the lead had removed) is not counted: it must not block every
     later save; it counts again when the county is added back with its code."""
     listed = {c.code for c in ws.campaign.counties}
-    return {str(code): int(count) for code, count in conn.execute(_WORK) if code in listed}
+    return {work.county: work.count for work in queries.work_by_county(conn) if work.county in listed}
 
 
 def validate(ws: Workspace, settings: CampaignSettings) -> list[Problem]:

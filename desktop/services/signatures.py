@@ -9,9 +9,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from db import blobs, versions
+from db import blobs, inspection_queries, versions
 from desktop import paths
 from desktop.core import validity
 from desktop.core.errors import InputError
@@ -43,12 +43,8 @@ def record_digest(ws: Workspace, county: str) -> str:
 def digest_of_record(conn: Connection, county: str, inspector: str) -> str:
     """record_digest of any inspector's record (the master prints everyone's signatures)."""
     digest = hashlib.sha256()
-    for table in ("current_score", "current_finding", "current_problem", "current_evidence"):
-        for record_id, version_id in conn.execute(
-            text(f"SELECT record_id, version_id FROM {table} WHERE county = :c AND inspector = :i ORDER BY record_id"),
-            {"c": county, "i": inspector},
-        ):
-            digest.update(f"{table}:{record_id}:{version_id}\n".encode())
+    for entry in inspection_queries.record_entries(conn, county, inspector):
+        digest.update(f"{entry.table}:{entry.record_id}:{entry.version_id}\n".encode())
     return digest.hexdigest()
 
 
@@ -57,14 +53,14 @@ def signatures(ws: Workspace, county: str) -> dict[str, Signature]:
     who = _inspector(ws)
     now = record_digest(ws, county)
     with ws.read() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT record_id, signer_role, signer_name, signed_at, image_sha256, record_digest FROM current_signature "
-                "WHERE county = :c AND inspector = :i"
-            ),
-            {"c": county, "i": who},
-        ).all()
-    return {r[1]: Signature(r[0], r[1], r[2], r[3], r[4], r[5] == now) for r in rows}
+        rows = inspection_queries.signatures(conn, county, who)
+    return {
+        r.signer_role: Signature(
+            record_id=r.record_id, signer_role=r.signer_role, signer_name=r.signer_name, signed_at=r.signed_at,
+            image_sha256=r.image_sha256, current=r.record_digest == now,
+        )
+        for r in rows
+    }
 
 
 def sign(ws: Workspace, county: str, *, signer_role: str, signer_name: str, strokes: list[list[list[float]]], png: bytes) -> Signature:

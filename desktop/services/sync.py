@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, text
-
-from db import integrity, snapshot, versions
+from db import integrity, snapshot, sync_queries, versions
 from db import merge as merging
 from db.errors import KnownDatabaseError
 from desktop import paths
@@ -102,34 +100,27 @@ def renew(old: Workspace, target: Path) -> Workspace:
     with old.read() as src:
         stored = reference.load(src, old.identity.campaign_id)
         assert stored is not None and old.reference_campaign is not None
-        rows = src.execute(_OWN_RECORDS, {"d": old.identity.device_id}).all()
+        records = sync_queries.own_records(src, old.identity.device_id)
     new = create_for(target, old.reference_campaign, role="field", inspector=old.identity.inspector, document=stored.document)
     try:
         with old.read() as src, new.write() as dst:
             signer = new.database.signer(paths.keys_dir(), dst)
-            for record_id, entity in rows:
-                current = projection.current(src, record_id)
+            for record in records:
+                current = projection.current(src, record.record_id)
                 if current is None or current[1]:
                     continue  # deleted: nothing to carry
-                hashes = json.loads(src.execute(_HEAD_BLOBS, {"r": record_id}).scalar() or "[]")
+                hashes = sync_queries.head_blob_hashes(src, record.record_id)
                 for sha in hashes:
-                    mime = src.execute(text("SELECT mime FROM blob WHERE sha256 = :h"), {"h": sha}).scalar()
+                    mime = blobs.mime(src, sha)
                     if mime is not None:
                         blobs.put_bytes(dst, b"".join(blobs.read(src, sha)), mime, sha)
-                versions.put(dst, signer, entity=entity, record_id=record_id, payload=current[0], blob_hashes=hashes)
+                versions.put(dst, signer, entity=record.entity, record_id=record.record_id, payload=current[0], blob_hashes=hashes)
     except BaseException:
         new.close()
         for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
             leftover.unlink(missing_ok=True)
         raise
     return new
-
-
-_OWN_RECORDS = text("SELECT DISTINCT record_id, entity FROM version WHERE device_id = :d ORDER BY record_id")
-_HEAD_BLOBS = text(
-    "SELECT v.blob_hashes FROM head h JOIN version v ON v.version_id = h.version_id WHERE h.record_id = :r "
-    "ORDER BY v.hlc DESC, v.device_id DESC LIMIT 1"
-)
 
 
 def check_state(ws: Workspace) -> integrity.ProjectionReport:
@@ -170,26 +161,23 @@ def _written(hlc: int) -> dt.datetime:
     return dt.datetime.fromtimestamp((hlc >> 16) / 1000, dt.UTC)
 
 
-_COMPETING = text(
-    "SELECT v.version_id, v.device_id, d.role, d.inspector, v.hlc, v.deleted, v.payload FROM version v "
-    "JOIN device d ON d.id = v.device_id WHERE v.version_id IN :h ORDER BY v.hlc DESC, v.device_id DESC"
-).bindparams(bindparam("h", expanding=True))
-
-
 def conflicts(ws: Workspace) -> list[Conflict]:
     """The open conflicts, hard ones first, then by county and item."""
     out = []
     with ws.read() as conn:
-        rows = conn.execute(text("SELECT id, record_id, entity, kind, heads, fields FROM conflict")).all()
-        for cid, record_id, entity, kind, heads, fields in rows:
-            competing = []
-            for r in conn.execute(_COMPETING, {"h": json.loads(heads)}):
-                competing.append(CompetingVersion(r[0], r[1], r[2], r[3], _written(r[4]), bool(r[5]), json.loads(r[6])))
+        for conflict in sync_queries.conflicts(conn):
+            competing = tuple(
+                CompetingVersion(
+                    version_id=v.version_id, device_id=v.device_id, device_role=v.role, inspector=v.inspector, written=_written(v.hlc),
+                    deleted=v.deleted, payload=json.loads(v.payload),
+                )
+                for v in sync_queries.competing_versions(conn, conflict.heads)
+            )
             sample = competing[0].payload if competing else {}
             out.append(
                 Conflict(
-                    cid, record_id, entity, kind, tuple(json.loads(fields)), str(sample.get("county", "")), str(sample.get("item", "")),
-                    tuple(competing),
+                    id=conflict.id, record_id=conflict.record_id, entity=conflict.entity, kind=conflict.kind, fields=conflict.fields,
+                    county=str(sample.get("county", "")), item=str(sample.get("item", "")), versions=competing,
                 )
             )
     order = {c.code: i for i, c in enumerate(ws.campaign.counties)}
@@ -219,8 +207,8 @@ def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
     version = next(v for v in chosen.versions if v.version_id == kept)
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
-        current = conn.execute(text("SELECT heads FROM conflict WHERE record_id = :r"), {"r": chosen.record_id}).scalar()
-        if current is None or sorted(json.loads(current)) != sorted(v.version_id for v in chosen.versions):
+        current = sync_queries.conflict_heads(conn, chosen.record_id)
+        if current is None or sorted(current) != sorted(v.version_id for v in chosen.versions):
             raise SyncError(ws.path, "the conflict changed while you decided (a merge came in); look at it again", "conflict_changed")
         written = versions.put(
             conn, signer, entity=chosen.entity, record_id=chosen.record_id, payload=version.payload, deleted=version.deleted
@@ -241,8 +229,8 @@ __all__ = [
 def enrolled_device(ws: Workspace, fingerprint: str) -> tuple[str, str, str | None] | None:
     """(device id, role, inspector) of the enrolled device with this key, or None."""
     with ws.read() as conn:
-        row = conn.execute(text("SELECT id, role, inspector FROM device WHERE fingerprint = :f"), {"f": fingerprint}).first()
-    return (row[0], row[1], row[2]) if row else None
+        device = sync_queries.device_by_fingerprint(conn, fingerprint)
+    return (device.id, device.role, device.inspector) if device else None
 
 
 def device_fingerprint(ws: Workspace) -> str:
@@ -250,5 +238,5 @@ def device_fingerprint(ws: Workspace) -> str:
     from db.keys import show_fingerprint
 
     with ws.read() as conn:
-        value = conn.execute(text("SELECT fingerprint FROM device WHERE id = :d"), {"d": ws.identity.device_id}).scalar()
+        value = sync_queries.device_fingerprint(conn, ws.identity.device_id)
     return show_fingerprint(value or "")
