@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from db.queries import named
+
 
 @dataclass(frozen=True)
 class DeviceRow:
@@ -59,12 +61,12 @@ _REPORTS = text("SELECT detail FROM merge_report WHERE dry_run = :dry ORDER BY i
 
 
 def enrolled_devices(conn: Connection) -> list[DeviceRow]:
-    return [DeviceRow(i, role, who, fp, at) for i, role, who, fp, at in conn.execute(_DEVICES)]
+    return named(DeviceRow, conn.execute(_DEVICES))
 
 
 def merged_files(conn: Connection) -> list[MergedFile]:
     """Every file merged here, in the order merged."""
-    return [MergedFile(d, int(n), at) for d, n, at in conn.execute(_MERGED)]
+    return named(MergedFile, conn.execute(_MERGED))
 
 
 def replayed_exports(conn: Connection) -> list[ReplayedExport]:
@@ -95,8 +97,7 @@ def device_work(conn: Connection) -> list[DeviceWork]:
     ones included (a tombstone is work brought too); versions naming no county (the lead's
     campaign settings) are left out."""
     county, item = _payload_field(conn, "county"), _payload_field(conn, "item")
-    rows = conn.execute(text(
+    return named(DeviceWork, conn.execute(text(
         f"SELECT device_id, {county} AS county, {item} AS item FROM version "
         f"WHERE {county} IS NOT NULL GROUP BY device_id, {county}, {item}"
-    ))
-    return [DeviceWork(str(d), str(c), None if i is None else str(i)) for d, c, i in rows]
+    )))
