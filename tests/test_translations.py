@@ -52,3 +52,20 @@ def test_chinese_translations_keep_their_placeholders() -> None:
         translation = message.findtext("translation") or ""
         for n in range(4):
             assert (f"{{{n}}}" in src) == (f"{{{n}}}" in translation), f"{ctx}: {src!r} → {translation!r}"
+
+
+def test_every_string_the_gui_translates_is_a_literal_lupdate_can_see() -> None:
+    """A helper that passes a variable to tr() or translate() hides its callers' strings from
+    lupdate: they silently leave the .ts file, and the window shows them in English."""
+    import ast
+
+    hidden = []
+    for path in sorted((ROOT / "desktop" / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            name, args = node.func.attr, node.args
+            text = args[0] if name == "tr" and args else args[1] if name == "translate" and len(args) > 1 else None
+            if text is not None and not (isinstance(text, ast.Constant) and isinstance(text.value, str)):
+                hidden.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert hidden == []

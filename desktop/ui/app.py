@@ -64,11 +64,23 @@ def _install_translators(app: QApplication, language: str) -> list[QTranslator]:
     if ours.load(str(paths.resources() / "translations" / f"yanshou_{language}.qm")):
         app.installTranslator(ours)
         installed.append(ours)
+    # Qt's own words (file dialogs' "Look in:", buttons) and its calendar's month and day
+    # names follow the same language: the date picker said "September 2018" without this.
+    QLocale.setDefault(QLocale(language))
     qt = QTranslator(app)
-    if qt.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    if any(qt.load(QLocale(language), "qtbase", "_", str(folder)) for folder in _qt_translations()):
         app.installTranslator(qt)
         installed.append(qt)
     return installed
+
+
+def _qt_translations() -> list[Path]:
+    """Where Qt's own .qm files are: where Qt says, and in a bundle where PyInstaller put them."""
+    folders = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        folders += [Path(frozen) / "PySide6" / "Qt" / "translations", Path(frozen) / "PySide6" / "translations"]
+    return [f for f in folders if f.is_dir()]
 
 
 def application(argv: list[str] | None = None) -> QApplication:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -157,10 +158,25 @@ class ProblemDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._opened_with = self._entered()
 
     def values(self) -> tuple[str, str, dt.date]:
+        """The description, severity and deadline as entered."""
+        return self._entered()
+
+    def _entered(self) -> tuple[str, str, dt.date]:
         d = self.deadline.date()
         return self.description.toPlainText().strip(), str(self.severity.currentData()), dt.date(d.year(), d.month(), d.day())
+
+    def reject(self) -> None:
+        """Cancel (or Esc, or the window's close box) throws away what was typed only when
+        the inspector says so."""
+        if self._entered() != self._opened_with and QMessageBox.question(
+            self, self.windowTitle(), self.tr("Discard what you have written about this problem?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel,
+        ) != QMessageBox.StandardButton.Discard:
+            return
+        super().reject()
 
 
 class ItemEditor(QWidget):

@@ -352,10 +352,21 @@ class MainWindow(QMainWindow):
         bar.addAction(previous)
         bar.addAction(following)
         bar.addSeparator()
-        undo = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        # Undo and redo keep their words: what they would take back is in the tooltip, so the
+        # buttons after them never move under the mouse as it changes.
+        undo = QAction(self.tr("Undo"), self)
+        undo.setObjectName("undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        undo.triggered.connect(self.undo_stack.undo)
+        redo = QAction(self.tr("Redo"), self)
+        redo.setObjectName("redo")
         redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.triggered.connect(self.undo_stack.redo)
+        for action, able, said in ((undo, self.undo_stack.canUndoChanged, self.undo_stack.undoTextChanged),
+                                   (redo, self.undo_stack.canRedoChanged, self.undo_stack.redoTextChanged)):
+            action.setEnabled(False)
+            able.connect(action.setEnabled)
+            said.connect(lambda text, a=action: a.setToolTip(text or a.text()))
         bar.addAction(undo)
         bar.addAction(redo)
         bar.addSeparator()
@@ -1017,10 +1028,10 @@ class MainWindow(QMainWindow):
         prefs = Preferences()
         new = "en" if prefs.language == "zh_CN" else "zh_CN"
         prefs.language = new
-        QMessageBox.information(
-            self, "Yanshou / 验收",
-            "The window will be in English from the next start.\n下次启动时界面将切换为中文。"
-            if new == "en" else "下次启动时界面将切换为中文。\nThe window will be in Chinese from the next start.",
+        QMessageBox.information(  # in the language the window speaks now: one language at a time
+            self, self.tr("Language"),
+            self.tr("The window will be in English from the next start.")
+            if new == "en" else self.tr("The window will be in Chinese from the next start."),
         )
 
     def check_in_background(self) -> None:

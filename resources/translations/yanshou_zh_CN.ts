@@ -5,18 +5,18 @@
     <name>App</name>
     <message>
         <location filename="../../desktop/ui/app.py" line="53"/>
-        <location filename="../../desktop/ui/app.py" line="102"/>
-        <location filename="../../desktop/ui/app.py" line="219"/>
+        <location filename="../../desktop/ui/app.py" line="114"/>
+        <location filename="../../desktop/ui/app.py" line="231"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="103"/>
+        <location filename="../../desktop/ui/app.py" line="115"/>
         <source>{0} is an export. The team lead merges exports on the master&apos;s desk; on a laptop, use &apos;yanshou merge&apos; with the master&apos;s export.</source>
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="220"/>
+        <location filename="../../desktop/ui/app.py" line="232"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -532,73 +532,73 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="213"/>
+        <location filename="../../desktop/ui/item_view.py" line="225"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="218"/>
+        <location filename="../../desktop/ui/item_view.py" line="230"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="232"/>
+        <location filename="../../desktop/ui/item_view.py" line="244"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="235"/>
-        <location filename="../../desktop/ui/item_view.py" line="294"/>
+        <location filename="../../desktop/ui/item_view.py" line="247"/>
+        <location filename="../../desktop/ui/item_view.py" line="306"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="245"/>
+        <location filename="../../desktop/ui/item_view.py" line="257"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="249"/>
+        <location filename="../../desktop/ui/item_view.py" line="261"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="252"/>
+        <location filename="../../desktop/ui/item_view.py" line="264"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="268"/>
+        <location filename="../../desktop/ui/item_view.py" line="280"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="268"/>
+        <location filename="../../desktop/ui/item_view.py" line="280"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="268"/>
+        <location filename="../../desktop/ui/item_view.py" line="280"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="268"/>
+        <location filename="../../desktop/ui/item_view.py" line="280"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="294"/>
+        <location filename="../../desktop/ui/item_view.py" line="306"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="315"/>
+        <location filename="../../desktop/ui/item_view.py" line="327"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="323"/>
+        <location filename="../../desktop/ui/item_view.py" line="335"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -704,6 +704,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="70"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="37"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
@@ -720,6 +721,8 @@
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="65"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="73"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="157"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -752,6 +755,7 @@
     <message>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="86"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="231"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="123"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
@@ -838,6 +842,9 @@
     <message>
         <location filename="../../desktop/ui/board.py" line="70"/>
         <location filename="../../desktop/ui/lead/decision.py" line="45"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="49"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="54"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="27"/>
         <location filename="../../desktop/ui/import_dialog.py" line="135"/>
         <location filename="../../desktop/ui/import_dialog.py" line="151"/>
         <source>County</source>
@@ -1026,6 +1033,7 @@
     <message>
         <location filename="../../desktop/ui/board.py" line="71"/>
         <location filename="../../desktop/ui/lead/decision.py" line="55"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="55"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
@@ -1061,6 +1069,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="89"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="32"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
@@ -1290,6 +1299,227 @@
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="48"/>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="51"/>
+        <source>Adjustment</source>
+        <translation>调整</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="52"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="53"/>
+        <source>Grade</source>
+        <translation>等次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="54"/>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="20"/>
+        <source>Due</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="21"/>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="22"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="23"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="36"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="38"/>
+        <source>overdue by {0} days</source>
+        <translation>已逾期 {0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="40"/>
+        <source>past, {0} days ago</source>
+        <translation>已过 {0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="42"/>
+        <source>due today</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="44"/>
+        <source>in {0} days</source>
+        <translation>还有 {0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="47"/>
+        <source>{0} of {1} counties</source>
+        <translation>{0}/{1} 个县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="49"/>
+        <source>{0} of {1} problems rectified</source>
+        <translation>已整改 {0}/{1} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="22"/>
+        <source>Every merge and dry run is kept in the master database. Choose one to see its report.</source>
+        <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="33"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="53"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="34"/>
+        <source>Files</source>
+        <translation>文件数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="35"/>
+        <source>Merged</source>
+        <translation>已合并</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="36"/>
+        <source>Refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="66"/>
+        <source>dry run</source>
+        <translation>预检</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="66"/>
+        <source>merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="52"/>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="56"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="57"/>
+        <source>Fields in question</source>
+        <translation>有分歧的字段</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="80"/>
+        <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
+        <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="90"/>
+        <source>hard</source>
+        <translation>硬冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="90"/>
+        <source>soft</source>
+        <translation>软冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="116"/>
+        <source>who</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="117"/>
+        <source>when</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="134"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="136"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="141"/>
+        <source>Keep {0}</source>
+        <translation>保留 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="41"/>
+        <source>Indicator / inspector</source>
+        <translation>指标 / 检查员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="42"/>
+        <source>Counted</source>
+        <translation>计分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="43"/>
+        <source>Points</source>
+        <translation>分值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="44"/>
+        <source>Findings, reasoning, evidence</source>
+        <translation>检查发现、评分说明、证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="72"/>
+        <source>unscored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="77"/>
+        <source>adjudicated: {0}</source>
+        <translation>已裁定：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="79"/>
+        <source>{0} problems</source>
+        <translation>{0} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="85"/>
+        <source>reasoning: {0}</source>
+        <translation>评分说明：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="87"/>
+        <source>{0} evidence</source>
+        <translation>{0} 个证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="95"/>
+        <source>{0}/{1} items scored</source>
+        <translation>已评 {0}/{1} 项</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1350,8 +1580,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="286"/>
-        <location filename="../../desktop/ui/main_window.py" line="947"/>
-        <location filename="../../desktop/ui/main_window.py" line="963"/>
+        <location filename="../../desktop/ui/main_window.py" line="958"/>
+        <location filename="../../desktop/ui/main_window.py" line="974"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
@@ -1386,169 +1616,184 @@
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="355"/>
+        <location filename="../../desktop/ui/main_window.py" line="357"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="361"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="373"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="371"/>
+        <location filename="../../desktop/ui/main_window.py" line="382"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="375"/>
+        <location filename="../../desktop/ui/main_window.py" line="386"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="379"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="384"/>
+        <location filename="../../desktop/ui/main_window.py" line="395"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="437"/>
+        <location filename="../../desktop/ui/main_window.py" line="448"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="643"/>
+        <location filename="../../desktop/ui/main_window.py" line="654"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="646"/>
+        <location filename="../../desktop/ui/main_window.py" line="657"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="649"/>
+        <location filename="../../desktop/ui/main_window.py" line="660"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="652"/>
+        <location filename="../../desktop/ui/main_window.py" line="663"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="709"/>
+        <location filename="../../desktop/ui/main_window.py" line="720"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="728"/>
-        <location filename="../../desktop/ui/main_window.py" line="769"/>
+        <location filename="../../desktop/ui/main_window.py" line="739"/>
+        <location filename="../../desktop/ui/main_window.py" line="780"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="790"/>
+        <location filename="../../desktop/ui/main_window.py" line="801"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="792"/>
+        <location filename="../../desktop/ui/main_window.py" line="803"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="796"/>
+        <location filename="../../desktop/ui/main_window.py" line="807"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="797"/>
+        <location filename="../../desktop/ui/main_window.py" line="808"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="809"/>
-        <location filename="../../desktop/ui/main_window.py" line="850"/>
+        <location filename="../../desktop/ui/main_window.py" line="820"/>
+        <location filename="../../desktop/ui/main_window.py" line="861"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="809"/>
+        <location filename="../../desktop/ui/main_window.py" line="820"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="869"/>
+        <location filename="../../desktop/ui/main_window.py" line="880"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="874"/>
+        <location filename="../../desktop/ui/main_window.py" line="885"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="934"/>
+        <location filename="../../desktop/ui/main_window.py" line="945"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="946"/>
+        <location filename="../../desktop/ui/main_window.py" line="957"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="946"/>
+        <location filename="../../desktop/ui/main_window.py" line="957"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="959"/>
+        <location filename="../../desktop/ui/main_window.py" line="970"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="961"/>
+        <location filename="../../desktop/ui/main_window.py" line="972"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="962"/>
+        <location filename="../../desktop/ui/main_window.py" line="973"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1001"/>
+        <location filename="../../desktop/ui/main_window.py" line="1012"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1001"/>
+        <location filename="../../desktop/ui/main_window.py" line="1012"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1008"/>
+        <location filename="../../desktop/ui/main_window.py" line="1019"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1009"/>
+        <location filename="../../desktop/ui/main_window.py" line="1020"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1031"/>
+        <location filename="../../desktop/ui/main_window.py" line="1032"/>
+        <source>Language</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1033"/>
+        <source>The window will be in English from the next start.</source>
+        <translation>下次启动时界面将切换为英文。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1034"/>
+        <source>The window will be in Chinese from the next start.</source>
+        <translation>下次启动时界面将切换为中文。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1042"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -2188,17 +2433,17 @@
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="88"/>
+        <location filename="../../desktop/ui/item_view.py" line="89"/>
         <source>Result:</source>
         <translation>检查结果：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="98"/>
+        <location filename="../../desktop/ui/item_view.py" line="99"/>
         <source>Pilot area:</source>
         <translation>试点领域：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="108"/>
+        <location filename="../../desktop/ui/item_view.py" line="109"/>
         <source>What was found in this mode: what was seen, heard or checked, and where.</source>
         <translation>本方式下的检查发现：看到、听到或核查的情况及地点。</translation>
     </message>
@@ -2239,29 +2484,34 @@
 <context>
     <name>ProblemDialog</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="138"/>
+        <location filename="../../desktop/ui/item_view.py" line="139"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="141"/>
+        <location filename="../../desktop/ui/item_view.py" line="142"/>
         <source>What is wrong, and what must be rectified</source>
         <translation>存在什么问题，需要如何整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="153"/>
+        <location filename="../../desktop/ui/item_view.py" line="154"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="154"/>
+        <location filename="../../desktop/ui/item_view.py" line="155"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="155"/>
+        <location filename="../../desktop/ui/item_view.py" line="156"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="171"/>
+        <source>Discard what you have written about this problem?</source>
+        <translation>放弃为此问题填写的内容？</translation>
     </message>
 </context>
 <context>
@@ -2702,57 +2952,57 @@
 <context>
     <name>Vocabulary</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="53"/>
+        <location filename="../../desktop/ui/item_view.py" line="54"/>
         <source>Briefing</source>
         <translation>听取汇报</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="54"/>
+        <location filename="../../desktop/ui/item_view.py" line="55"/>
         <source>Materials</source>
         <translation>查看材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="55"/>
+        <location filename="../../desktop/ui/item_view.py" line="56"/>
         <source>Website</source>
         <translation>网上检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="56"/>
+        <location filename="../../desktop/ui/item_view.py" line="57"/>
         <source>On site</source>
         <translation>实地核查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="62"/>
+        <location filename="../../desktop/ui/item_view.py" line="63"/>
         <source>Met</source>
         <translation>符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="63"/>
+        <location filename="../../desktop/ui/item_view.py" line="64"/>
         <source>Partly met</source>
         <translation>基本符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="64"/>
+        <location filename="../../desktop/ui/item_view.py" line="65"/>
         <source>Not met</source>
         <translation>不符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="65"/>
+        <location filename="../../desktop/ui/item_view.py" line="66"/>
         <source>Not checked</source>
         <translation>未检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="71"/>
+        <location filename="../../desktop/ui/item_view.py" line="72"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="72"/>
+        <location filename="../../desktop/ui/item_view.py" line="73"/>
         <source>Major</source>
         <translation>较重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="73"/>
+        <location filename="../../desktop/ui/item_view.py" line="74"/>
         <source>Serious</source>
         <translation>严重</translation>
     </message>

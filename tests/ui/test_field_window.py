@@ -453,6 +453,30 @@ def test_scoring_in_the_not_scored_view_keeps_the_item_in_the_editor(qtbot, fiel
     assert (window.item, record.score, record.comment) == (item, Decimal("1.5"), "理由")
 
 
+def test_an_edit_is_undone_and_redone_and_the_toolbar_stays_put(qtbot, field, open_window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QToolBar
+
+    window = open_window(field)
+    item = window.item
+    bar = window.findChild(QToolBar, "toolbar")
+    undo, redo, sign = (window.findChild(QAction, name) for name in ("undo", "redo", "sign"))
+    where = bar.widgetForAction(sign).geometry()
+    assert not undo.isEnabled() and not redo.isEnabled()
+    window.editor.score.setValue(2)
+    drain(qtbot, window)
+    assert undo.isEnabled() and item in undo.toolTip()  # what it would take back, said in the tooltip
+    assert bar.widgetForAction(sign).geometry() == where  # and nothing after it moved
+    undo.trigger()
+    drain(qtbot, window)
+    assert inspection.item_record(field, FIRST_COUNTY, item).score is None and window.editor.score_value() is None
+    assert redo.isEnabled() and not undo.isEnabled()
+    redo.trigger()
+    drain(qtbot, window)
+    assert inspection.item_record(field, FIRST_COUNTY, item).score == Decimal(2)
+    assert bar.widgetForAction(sign).geometry() == where
+
+
 # --- 5. the models ----------------------------------------------------------------------------
 
 
@@ -862,3 +886,30 @@ def test_the_window_opens_where_the_inspector_left_off(qtbot, field, open_window
     again = open_window(field)
     assert again.show_last(Preferences())
     assert (again.county, again.item) == (county.code, item)
+
+
+def test_cancel_in_the_problem_dialog_asks_before_throwing_away_what_was_typed(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+
+    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = ProblemDialog(None, None, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reject()  # nothing typed: closes without a word
+    assert asked == [] and dialog.result() == ProblemDialog.DialogCode.Rejected
+    dialog = ProblemDialog(None, None, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.description, "公开栏未更新")
+    dialog.reject()
+    assert len(asked) == 1 and dialog.isVisible() and dialog.description.toPlainText() == "公开栏未更新"  # kept
+    answer[0] = QMessageBox.StandardButton.Discard
+    dialog.reject()
+    assert len(asked) == 2 and not dialog.isVisible()

@@ -32,10 +32,6 @@ from desktop.ui.operations import Operations
 _cell = cells.cell
 
 
-def _tr(source: str) -> str:
-    return QCoreApplication.translate("LeadWindow", source)
-
-
 class ConflictsTab(QWidget):
     counted = Signal(int)
     """How many conflicts are open (the tab's title says it)."""
@@ -52,7 +48,14 @@ class ConflictsTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("conflicts-split")  # kept as the lead left it (preferences)
         self.list = cells.table(
-            [_tr("Conflict"), _tr("Kind"), _tr("County"), _tr("Item"), _tr("Record"), _tr("Fields in question")]
+            [
+                QCoreApplication.translate("LeadWindow", "Conflict"),
+                QCoreApplication.translate("LeadWindow", "Kind"),
+                QCoreApplication.translate("LeadWindow", "County"),
+                QCoreApplication.translate("LeadWindow", "Item"),
+                QCoreApplication.translate("LeadWindow", "Record"),
+                QCoreApplication.translate("LeadWindow", "Fields in question"),
+            ]
         )
         self.list.setObjectName("conflicts")
         self.list.currentCellChanged.connect(lambda row, *_: self._show_conflict(row))
@@ -74,15 +77,18 @@ class ConflictsTab(QWidget):
         names = {c.code: c.name for c in self.ws.campaign.counties}
         hard = sum(c.kind == "hard" for c in conflicts)
         self.hint.setText(
-            _tr(
+            QCoreApplication.translate(
+                "LeadWindow",
                 "{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown "
-                "until you keep one. Soft: different fields, merged; listed so you can check."
+                "until you keep one. Soft: different fields, merged; listed so you can check.",
             ).format(len(conflicts), hard)
         )
         self.counted.emit(len(conflicts))
         self.list.setRowCount(len(conflicts))
         for row, c in enumerate(conflicts):
-            kind = _tr("hard") if c.kind == "hard" else _tr("soft")
+            kind = (
+                QCoreApplication.translate("LeadWindow", "hard") if c.kind == "hard" else QCoreApplication.translate("LeadWindow", "soft")
+            )
             fields = "、".join(field_name(f) for f in c.fields)
             for col, value in enumerate((c.id, kind, names.get(c.county, c.county), c.item, entity_name(c.entity), fields)):
                 cell = _cell(value)
@@ -105,10 +111,17 @@ class ConflictsTab(QWidget):
         keys = sorted({k for v in conflict.versions for k in v.payload} | {"deleted"})
         self.versions.setColumnCount(len(conflict.versions))
         self.versions.setRowCount(len(keys) + 2)
-        self.versions.setVerticalHeaderLabels([_tr("who"), _tr("when"), *[field_name(k) for k in keys]])
+        self.versions.setVerticalHeaderLabels(
+            [
+                QCoreApplication.translate("LeadWindow", "who"),
+                QCoreApplication.translate("LeadWindow", "when"),
+                *[field_name(k) for k in keys],
+            ]
+        )
         self.versions.setHorizontalHeaderLabels([v.version_id[:12] for v in conflict.versions])
         for col, v in enumerate(conflict.versions):
-            who = f"{v.inspector or _tr('(master)')} · {v.device_id[:8]}"
+            master = QCoreApplication.translate("LeadWindow", "(master)")
+            who = f"{v.inspector or master} · {v.device_id[:8]}"
             self.versions.setItem(0, col, _cell(who))
             self.versions.setItem(1, col, _cell(v.written.strftime("%Y-%m-%d %H:%M:%S UTC")))
             for r, key in enumerate(keys, start=2):
@@ -117,11 +130,15 @@ class ConflictsTab(QWidget):
                     value = names.get(str(value), value)
                 else:
                     value = shown_value(conflict.entity, key, value)
-                cell = _cell(_tr("yes") if value is True else (_tr("no") if value is False else value))
+                cell = _cell(
+                    QCoreApplication.translate("LeadWindow", "yes")
+                    if value is True
+                    else (QCoreApplication.translate("LeadWindow", "no") if value is False else value)
+                )
                 if key in conflict.fields or (key == "deleted" and "deleted" in conflict.fields):
                     cell.setBackground(QColor("#fff3cd"))
                 self.versions.setItem(r, col, cell)
-            keep = QPushButton(_tr("Keep {0}").format(v.version_id[:8]))
+            keep = QPushButton(QCoreApplication.translate("LeadWindow", "Keep {0}").format(v.version_id[:8]))
             keep.setObjectName(f"keep-{v.version_id}")
             keep.clicked.connect(lambda _c=False, c=conflict, vid=v.version_id: self.keep(c, vid))
             self.keep_buttons.addWidget(keep)
@@ -137,7 +154,7 @@ class ConflictsTab(QWidget):
         def refused(exc: BaseException) -> None:
             if not isinstance(exc, InputError | KnownDatabaseError):
                 paths.log_error(exc)
-            QMessageBox.critical(self, _tr("Conflicts"), explain(exc))
+            QMessageBox.critical(self, QCoreApplication.translate("LeadWindow", "Conflicts"), explain(exc))
             self.stale.emit()
 
         self.ops.write(resolve, failed=refused)

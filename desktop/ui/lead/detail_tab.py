@@ -15,10 +15,6 @@ from desktop.services.workspace import Workspace
 from desktop.ui.item_view import mode_label
 
 
-def _tr(source: str) -> str:
-    return QCoreApplication.translate("LeadWindow", source)
-
-
 class DetailTab(QWidget):
     county_chosen = Signal()
     """The lead chose another county: the window reads its detail."""
@@ -28,7 +24,7 @@ class DetailTab(QWidget):
         self.ws = ws
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
-        row.addWidget(QLabel(_tr("County")))
+        row.addWidget(QLabel(QCoreApplication.translate("LeadWindow", "County")))
         self.county = QComboBox()
         self.county.setObjectName("detail-county")
         for c in ws.campaign.counties:
@@ -41,7 +37,12 @@ class DetailTab(QWidget):
         self.tree.setObjectName("detail")
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(
-            [_tr("Indicator / inspector"), _tr("Counted"), _tr("Points"), _tr("Findings, reasoning, evidence")]
+            [
+                QCoreApplication.translate("LeadWindow", "Indicator / inspector"),
+                QCoreApplication.translate("LeadWindow", "Counted"),
+                QCoreApplication.translate("LeadWindow", "Points"),
+                QCoreApplication.translate("LeadWindow", "Findings, reasoning, evidence"),
+            ]
         )
         self.tree.setColumnWidth(0, 420)
         self.tree.setColumnWidth(1, 90)
@@ -68,22 +69,22 @@ class DetailTab(QWidget):
                 continue
             d = detail[node.code]
             counted = d.counted
-            item.setText(1, show(counted) if counted is not None else _tr("unscored"))
+            item.setText(1, show(counted) if counted is not None else QCoreApplication.translate("LeadWindow", "unscored"))
             if counted is None:
                 item.setForeground(1, unscored)
             notes = []
             if d.adjudicated is not None:
-                notes.append(_tr("adjudicated: {0}").format(d.adjudication_reason))
+                notes.append(QCoreApplication.translate("LeadWindow", "adjudicated: {0}").format(d.adjudication_reason))
             if d.problems:
-                notes.append(_tr("{0} problems").format(d.problems))
+                notes.append(QCoreApplication.translate("LeadWindow", "{0} problems").format(d.problems))
             item.setText(3, "；".join(notes))
             for who, work in d.by_inspector.items():
                 findings = "；".join(f"{mode_label(InspectionMode(m))}：{t}" for m, t in work.findings.items())
                 extra = [findings] if findings else []
                 if work.comment:
-                    extra.append(_tr("reasoning: {0}").format(work.comment))
+                    extra.append(QCoreApplication.translate("LeadWindow", "reasoning: {0}").format(work.comment))
                 if work.evidence:
-                    extra.append(_tr("{0} evidence").format(work.evidence))
+                    extra.append(QCoreApplication.translate("LeadWindow", "{0} evidence").format(work.evidence))
                 child = QTreeWidgetItem([who, show(work.score) if work.score is not None else "—", "", "  ".join(extra)])
                 child.setToolTip(3, "\n".join(extra))
                 item.addChild(child)
@@ -91,6 +92,6 @@ class DetailTab(QWidget):
             if not node.is_item:
                 got = scoring.subtotal(indicators, node.code, {code: d.counted for code, d in detail.items()})
                 nodes[node.code].setText(1, show(got.score) if got.score is not None else "—")
-                nodes[node.code].setText(3, _tr("{0}/{1} items scored").format(got.scored, got.items))
+                nodes[node.code].setText(3, QCoreApplication.translate("LeadWindow", "{0}/{1} items scored").format(got.scored, got.items))
         for i in range(self.tree.topLevelItemCount()):
             self.tree.topLevelItem(i).setExpanded(True)

@@ -14,21 +14,29 @@ from desktop.ui import cells
 from desktop.ui.lead.merge_dialog import fill_report, report_table
 
 
-def _tr(source: str) -> str:
-    return QCoreApplication.translate("LeadWindow", source)
-
-
 class HistoryTab(QWidget):
     def __init__(self) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
-        hint = QLabel(_tr("Every merge and dry run is kept in the master database. Choose one to see its report."))
+        hint = QLabel(
+            QCoreApplication.translate(
+                "LeadWindow", "Every merge and dry run is kept in the master database. Choose one to see its report."
+            )
+        )
         hint.setWordWrap(True)
         layout.addWidget(hint)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("history-split")  # kept as the lead left it (preferences)
         self.batches = cells.table(
-            [_tr("When"), _tr("Kind"), _tr("Files"), _tr("Merged"), _tr("Refused"), _tr("New versions"), _tr("Conflicts")]
+            [
+                QCoreApplication.translate("LeadWindow", "When"),
+                QCoreApplication.translate("LeadWindow", "Kind"),
+                QCoreApplication.translate("LeadWindow", "Files"),
+                QCoreApplication.translate("LeadWindow", "Merged"),
+                QCoreApplication.translate("LeadWindow", "Refused"),
+                QCoreApplication.translate("LeadWindow", "New versions"),
+                QCoreApplication.translate("LeadWindow", "Conflicts"),
+            ]
         )
         self.batches.setObjectName("merge-batches")
         self.batches.currentCellChanged.connect(lambda row, *_: self._show_batch(row))
@@ -55,7 +63,7 @@ class HistoryTab(QWidget):
             files = batch.files
             values = (
                 when,
-                _tr("dry run") if batch.dry_run else _tr("merge"),
+                QCoreApplication.translate("LeadWindow", "dry run") if batch.dry_run else QCoreApplication.translate("LeadWindow", "merge"),
                 len(files),
                 sum(f.status in {"merged", "dry-run"} for f in files),
                 sum(f.status == "refused" for f in files),

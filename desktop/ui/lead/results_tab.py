@@ -18,10 +18,6 @@ from desktop.ui.charts import ProfileChart, TotalsChart
 _cell = cells.cell
 
 
-def _tr(source: str) -> str:
-    return QCoreApplication.translate("LeadWindow", source)
-
-
 class ResultsTab(QSplitter):
     """The results table above, the charts below."""
 
@@ -49,13 +45,13 @@ class ResultsTab(QSplitter):
 
     def headers(self) -> list[str]:
         return [
-            _tr("Rank"),
-            _tr("County"),
+            QCoreApplication.translate("LeadWindow", "Rank"),
+            QCoreApplication.translate("LeadWindow", "County"),
             *[m.name for m in self.ws.campaign.methods],
-            _tr("Adjustment"),
-            _tr("Total"),
-            _tr("Grade"),
-            _tr("Data"),
+            QCoreApplication.translate("LeadWindow", "Adjustment"),
+            QCoreApplication.translate("LeadWindow", "Total"),
+            QCoreApplication.translate("LeadWindow", "Grade"),
+            QCoreApplication.translate("LeadWindow", "Data"),
         ]
 
     def selected_county(self) -> str | None:
@@ -80,7 +76,7 @@ class ResultsTab(QSplitter):
             scores = [r.score_of(m.key) for m in campaign.methods]
             values: list[QTableWidgetItem] = [
                 _cell(r.rank if r.started else "", right=True, sort_key=r.rank or last),
-                _cell(campaign.county(r.county).name),
+                _cell(campaign.county(r.county).name, sort_key=r.county),  # by code, the order of the campaign
                 *[_cell("—" if v is None else show(v), right=True, sort_key=-1 if v is None else float(v)) for v in scores],
                 _cell(signed(r.adjustment) if r.adjustments else "", right=True, sort_key=float(r.adjustment)),
                 _cell(show(r.total) if r.started else "", right=True, sort_key=float(r.total) if r.started else -1),

@@ -14,12 +14,15 @@ from desktop.services import results as results_service
 from desktop.ui import cells
 
 
-def _tr(source: str) -> str:
-    return QCoreApplication.translate("LeadWindow", source)
-
-
 def timeline_table() -> QTableWidget:
-    table = cells.table([_tr("Due"), _tr("What"), _tr("Progress"), _tr("State")])
+    table = cells.table(
+        [
+            QCoreApplication.translate("LeadWindow", "Due"),
+            QCoreApplication.translate("LeadWindow", "What"),
+            QCoreApplication.translate("LeadWindow", "Progress"),
+            QCoreApplication.translate("LeadWindow", "State"),
+        ]
+    )
     table.setObjectName("timeline")
     return table
 
@@ -30,20 +33,20 @@ def show_milestones(table: QTableWidget, milestones: Sequence[results_service.Mi
         days = (m.due - today).days
         colour: QColor | None
         if m.finished:
-            state, colour = _tr("done"), QColor("#2e7d32")
+            state, colour = QCoreApplication.translate("LeadWindow", "done"), QColor("#2e7d32")
         elif m.overdue(today):
-            state, colour = _tr("overdue by {0} days").format(-days), QColor("#c62828")
+            state, colour = QCoreApplication.translate("LeadWindow", "overdue by {0} days").format(-days), QColor("#c62828")
         elif days < 0:
-            state, colour = _tr("past, {0} days ago").format(-days), None
+            state, colour = QCoreApplication.translate("LeadWindow", "past, {0} days ago").format(-days), None
         elif days == 0:
-            state, colour = _tr("due today"), QColor("#b26a00")
+            state, colour = QCoreApplication.translate("LeadWindow", "due today"), QColor("#b26a00")
         else:
-            state = _tr("in {0} days").format(days)
+            state = QCoreApplication.translate("LeadWindow", "in {0} days").format(days)
             colour = QColor("#b26a00") if days <= 3 else None
         if m.unit == "counties":
-            progress = _tr("{0} of {1} counties").format(m.done, m.of)
+            progress = QCoreApplication.translate("LeadWindow", "{0} of {1} counties").format(m.done, m.of)
         elif m.unit == "problems":
-            progress = _tr("{0} of {1} problems rectified").format(m.done, m.of)
+            progress = QCoreApplication.translate("LeadWindow", "{0} of {1} problems rectified").format(m.done, m.of)
         else:
             progress = ""
         for c, value in enumerate((m.due.isoformat(), m.name, progress, state)):
