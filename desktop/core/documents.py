@@ -6,6 +6,7 @@ TOML document; `indicators` and `campaign` check the meaning.
 
 from __future__ import annotations
 
+import datetime as dt
 import stat
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -146,3 +147,10 @@ def safe_file_name(name: str) -> str:
     suffix = f".{extension}" if extension else ""
     stem = stem[: MAX_NAME_CHARS - len(suffix)].rstrip(" .") or "_"
     return stem + suffix
+
+
+def export_name(who: str, device_id: str, when: dt.datetime) -> str:
+    """The default name of a laptop's export: whose (the inspector), which device, and the
+    local date and time to the minute — two inspectors exporting to one stick on the same day
+    get two names; safe for Windows and FAT."""
+    return safe_file_name(f"{who}-{device_id[:8]}-{when:%Y%m%d-%H%M}.yanshou")

@@ -6,7 +6,6 @@ with progress and a cancel button between pages."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, QRectF, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPainter
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.services import documents
 from desktop.services.workspace import Workspace
-from desktop.ui import jobs
+from desktop.ui import files, jobs
 from desktop.ui.messages import explain
 from desktop.ui.screen import fit_to_screen
 
@@ -252,11 +250,10 @@ class DocumentDialog(QDialog):
     def save(self) -> None:
         if self.pdf is None:
             return
-        start = str(Path.home() / self.name)
-        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save the document"), start, self.tr("PDF documents (*.pdf)"))
-        if not chosen:
+        chosen = files.save_file(self, "documents", self.tr("Save the document"), self.name, self.tr("PDF documents (*.pdf)"))
+        if chosen is None:
             return
-        target = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+        target = chosen if chosen.suffix.lower() == ".pdf" else chosen.with_name(chosen.name + ".pdf")
         pdf = self.pdf
 
         def saved(_result: object) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -29,7 +28,7 @@ from desktop import paths
 from desktop.services import inspection
 from desktop.services.inspection import Evidence
 from desktop.services.workspace import Workspace
-from desktop.ui import jobs
+from desktop.ui import files, jobs
 from desktop.ui.item_view import mode_label
 from desktop.ui.operations import Operations
 
@@ -186,14 +185,14 @@ class EvidencePanel(QWidget):
         return self._evidence.get(item.data(RECORD_ROLE)) if item else None
 
     def _choose(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
+        chosen = files.open_files(
             self,
+            "evidence",
             self.tr("Attach evidence"),
-            str(Path.home()),
             self.tr("Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)"),
         )
-        if files:
-            self.attach_requested.emit([Path(f) for f in files])
+        if chosen:
+            self.attach_requested.emit(chosen)
 
     def _caption(self) -> None:
         chosen = self._selected()
@@ -327,9 +326,9 @@ class InboxPanel(QWidget):
             self.list.addItem(item)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Import a folder of photos"), str(Path.home()))
-        if folder:
-            self.import_requested.emit(Path(folder))
+        folder = files.folder(self, "photos", self.tr("Import a folder of photos"))
+        if folder is not None:
+            self.import_requested.emit(folder)
 
     def _remove(self) -> None:
         for record_id in self.selected():

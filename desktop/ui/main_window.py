@@ -42,7 +42,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -59,7 +58,7 @@ from PySide6.QtWidgets import (
 
 from db.errors import KnownDatabaseError
 from desktop import paths
-from desktop.core.documents import safe_file_name
+from desktop.core.documents import export_name
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
@@ -68,7 +67,7 @@ from desktop.services import inspection, rectification, sync
 from desktop.services.changes import NOTHING, Changes
 from desktop.services.inspection import CountyStatus, ItemRecord
 from desktop.services.workspace import Workspace, open_workspace
-from desktop.ui import camera, jobs
+from desktop.ui import camera, files, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.messages import explain, input_problem
@@ -1007,11 +1006,12 @@ class MainWindow(QMainWindow):
 
     def _export(self) -> None:
         self.save_now()
-        suggested = str(Path.home() / safe_file_name(f"{self.ws.path.stem}-{dt.date.today():%Y%m%d}.yanshou"))
-        target, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export to USB stick"), suggested, self.tr("Yanshou export (*.yanshou *.db)")
+        identity = self.ws.identity
+        suggested = export_name(identity.inspector or self.tr("master"), identity.device_id, dt.datetime.now())
+        target = files.save_file(
+            self, "export", self.tr("Export to USB stick"), suggested, self.tr("Yanshou export (*.yanshou *.db)"), extension=".yanshou"
         )
-        if not target:
+        if target is None:
             return
 
         def done(snapshot: Any) -> None:
@@ -1022,7 +1022,7 @@ class MainWindow(QMainWindow):
                 ),
             )
 
-        self._write(lambda: sync.export(self.ws, Path(target)), NOTHING, done)  # the records stay as they are
+        self._write(lambda: sync.export(self.ws, target), NOTHING, done)  # the records stay as they are
 
     def _switch_language(self) -> None:
         prefs = Preferences()

@@ -38,6 +38,8 @@ class Option(Generic[T]):
 
 
 LANGUAGE = Option("language", "zh_CN", LANGUAGES)
+# The file dialogs' folders, one per kind of file: each opens where the last of its kind went.
+FOLDERS = ("export", "merge", "documents", "tables", "sheets", "evidence", "photos", "campaign", "database")
 LAST_DATABASE = Option("last_database", "")  # a path, or a server's URL without its password
 
 
@@ -98,6 +100,22 @@ class Preferences:
         for splitter in _named_splitters(window):
             self.settings.setValue(f"window/{name}/splitter/{splitter.objectName()}", splitter.saveState())
         self.settings.sync()
+
+    def folder(self, kind: str) -> Path:
+        """Where the file dialog for this kind of file opens: the folder the last one was
+        chosen in, while it is still there (a USB stick taken out: the home folder)."""
+        if kind not in FOLDERS:
+            raise ValueError(kind)
+        value = self.settings.value(f"folder/{kind}")
+        if isinstance(value, str) and value and Path(value).is_dir():
+            return Path(value)
+        return Path.home()
+
+    def remember_folder(self, kind: str, chosen: Path) -> None:
+        """Keep the folder of a file (or the folder itself) just chosen for this kind."""
+        if kind not in FOLDERS:
+            raise ValueError(kind)
+        self.settings.setValue(f"folder/{kind}", str(chosen if chosen.is_dir() else chosen.parent))
 
     def last_place(self, database: Path | str) -> tuple[str, str] | None:
         """The county and item the inspector had open in this database last time."""

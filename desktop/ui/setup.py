@@ -29,6 +29,7 @@ from db.location import location
 from desktop import paths
 from desktop.core.errors import InputError
 from desktop.services.workspace import create, open_workspace
+from desktop.ui import files
 from desktop.ui.messages import explain
 from desktop.ui.operations import Operations
 from desktop.ui.preferences import Preferences
@@ -109,9 +110,9 @@ class SetupDialog(QDialog):
         self.ops = Operations(self)
 
     def _choose_campaign(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Campaign file"), str(Path.home()), self.tr("Campaign (*.toml)"))
-        if name:
-            self.campaign_file.setText(name)
+        name = files.open_file(self, "campaign", self.tr("Campaign file"), self.tr("Campaign (*.toml)"))
+        if name is not None:
+            self.campaign_file.setText(str(name))
             self.from_file.setChecked(True)
 
     def _choose_database(self) -> None:

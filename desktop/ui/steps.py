@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.core import problems
 from desktop.core.errors import InputError
 from desktop.core.problems import ProblemStatus, Refusal, StepKind
+from desktop.ui import files
 from desktop.ui.messages import explain, step_refusal
 
 
@@ -109,11 +109,9 @@ class RectifyDialog(QDialog):
         self._update()
 
     def _choose(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, QCoreApplication.translate("LeadWindow", "Evidence of the rectification"), str(Path.home())
-        )
-        if name:
-            self.add_file(Path(name))
+        name = files.open_file(self, "evidence", QCoreApplication.translate("LeadWindow", "Evidence of the rectification"), "")
+        if name is not None:
+            self.add_file(name)
 
     def add_file(self, path: Path) -> None:
         if path not in self.paths():

@@ -23,7 +23,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -36,11 +35,11 @@ from PySide6.QtWidgets import (
 
 from db.errors import KnownDatabaseError
 from desktop import paths
-from desktop.core.documents import safe_file_name
 from desktop.core.errors import InputError
 from desktop.services import handoff, inspection
 from desktop.services.inspection import Evidence
 from desktop.services.workspace import Workspace
+from desktop.ui import files
 from desktop.ui.item_view import mode_label
 from desktop.ui.messages import explain
 from desktop.ui.operations import Cancelled, Operations, Progress
@@ -68,12 +67,13 @@ def open_externally(ops: Operations, ws: Workspace, evidence: Evidence, parent: 
     if handoff.can_open_outside(evidence):
         ops.query(lambda: handoff.SESSION.copy(ws, evidence), done=opened, failed=refused)
         return
-    chosen, _ = QFileDialog.getSaveFileName(
-        parent, QCoreApplication.translate("EvidenceViewer", "Save the file (it is not opened from Yanshou)"),
-        str(Path.home() / safe_file_name(Path(evidence.name).name)),
+    chosen = files.save_file(
+        parent, "documents", QCoreApplication.translate("EvidenceViewer", "Save the file (it is not opened from Yanshou)"),
+        Path(evidence.name).name, "",
     )
-    if chosen:
-        ops.query(lambda: handoff.save_as(ws, evidence, Path(chosen)), failed=refused)
+    if chosen is not None:
+        saved = chosen
+        ops.query(lambda: handoff.save_as(ws, evidence, saved), failed=refused)
 
 
 @dataclass(frozen=True)

@@ -136,125 +136,125 @@
 <context>
     <name>DocumentDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="118"/>
+        <location filename="../../desktop/ui/documents.py" line="116"/>
         <source>Print and export</source>
         <translation>打印与导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="122"/>
+        <location filename="../../desktop/ui/documents.py" line="120"/>
         <source>Inspection record (检查记录表)</source>
         <translation>检查记录表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="122"/>
+        <location filename="../../desktop/ui/documents.py" line="120"/>
         <source>Results summary (验收结果汇总表)</source>
         <translation>验收结果汇总表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="123"/>
+        <location filename="../../desktop/ui/documents.py" line="121"/>
         <source>Problem list (问题整改清单)</source>
         <translation>问题整改清单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="129"/>
+        <location filename="../../desktop/ui/documents.py" line="127"/>
         <source>Sign digitally</source>
         <translation>数字签名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="130"/>
+        <location filename="../../desktop/ui/documents.py" line="128"/>
         <source>Signs the PDF with this computer&apos;s device key; any change to the file afterwards shows.</source>
         <translation>用本机的设备密钥对 PDF 签名；签名后文件的任何改动都会被发现。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="131"/>
+        <location filename="../../desktop/ui/documents.py" line="129"/>
         <source>Make</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="136"/>
+        <location filename="../../desktop/ui/documents.py" line="134"/>
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="136"/>
+        <location filename="../../desktop/ui/documents.py" line="134"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="137"/>
+        <location filename="../../desktop/ui/documents.py" line="135"/>
         <source>Inspector</source>
         <translation>检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="147"/>
+        <location filename="../../desktop/ui/documents.py" line="145"/>
         <source>Choose a document and press Make.</source>
         <translation>选择文件后点击“生成”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="150"/>
+        <location filename="../../desktop/ui/documents.py" line="148"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="152"/>
+        <location filename="../../desktop/ui/documents.py" line="150"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="154"/>
+        <location filename="../../desktop/ui/documents.py" line="152"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="188"/>
+        <location filename="../../desktop/ui/documents.py" line="186"/>
         <source>All inspectors</source>
         <translation>全体检查人员</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/documents.py" line="209"/>
         <location filename="../../desktop/ui/documents.py" line="211"/>
-        <location filename="../../desktop/ui/documents.py" line="213"/>
         <source>Making the document…</source>
         <translation>正在生成文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="213"/>
-        <location filename="../../desktop/ui/documents.py" line="284"/>
+        <location filename="../../desktop/ui/documents.py" line="211"/>
+        <location filename="../../desktop/ui/documents.py" line="281"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="222"/>
-        <location filename="../../desktop/ui/documents.py" line="246"/>
+        <location filename="../../desktop/ui/documents.py" line="220"/>
+        <location filename="../../desktop/ui/documents.py" line="244"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="240"/>
+        <location filename="../../desktop/ui/documents.py" line="238"/>
         <source>{0}: {1} pages.</source>
         <translation>{0}：共 {1} 页。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="256"/>
+        <location filename="../../desktop/ui/documents.py" line="253"/>
         <source>Save the document</source>
         <translation>保存文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="256"/>
+        <location filename="../../desktop/ui/documents.py" line="253"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="263"/>
+        <location filename="../../desktop/ui/documents.py" line="260"/>
         <source>Saved to {0}.</source>
         <translation>已保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="284"/>
+        <location filename="../../desktop/ui/documents.py" line="281"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="294"/>
+        <location filename="../../desktop/ui/documents.py" line="291"/>
         <source>Sent {0} pages to {1}.</source>
         <translation>已将 {0} 页发送到 {1}。</translation>
     </message>
@@ -262,12 +262,12 @@
 <context>
     <name>Documents</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="68"/>
+        <location filename="../../desktop/ui/documents.py" line="66"/>
         <source>the document could not be read for printing</source>
         <translation>无法读取该文档以进行打印</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="75"/>
+        <location filename="../../desktop/ui/documents.py" line="73"/>
         <source>the printer could not be started</source>
         <translation>无法启动打印机</translation>
     </message>
@@ -275,57 +275,57 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="135"/>
+        <location filename="../../desktop/ui/evidence.py" line="134"/>
         <source>Drop photos or documents here</source>
         <translation>将照片或文件拖到此处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="140"/>
+        <location filename="../../desktop/ui/evidence.py" line="139"/>
         <source>Attach…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="143"/>
+        <location filename="../../desktop/ui/evidence.py" line="142"/>
         <source>Caption…</source>
         <translation>说明…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="145"/>
+        <location filename="../../desktop/ui/evidence.py" line="144"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="147"/>
+        <location filename="../../desktop/ui/evidence.py" line="146"/>
         <source>Attach files; or drop them here, or paste (Ctrl+V) files or a picture</source>
         <translation>添加文件；也可将文件拖到此处，或粘贴（Ctrl+V）文件或图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="149"/>
+        <location filename="../../desktop/ui/evidence.py" line="148"/>
         <source>Take photo…</source>
         <translation>拍照…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="151"/>
+        <location filename="../../desktop/ui/evidence.py" line="150"/>
         <source>Take a photo with the computer&apos;s camera; it is attached to this item and mode</source>
         <translation>用电脑摄像头拍照，照片附到本项的当前检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="167"/>
+        <location filename="../../desktop/ui/evidence.py" line="166"/>
         <source>Evidence ({0})</source>
         <translation>证据（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="173"/>
+        <location filename="../../desktop/ui/evidence.py" line="172"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="173"/>
+        <location filename="../../desktop/ui/evidence.py" line="172"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="175"/>
+        <location filename="../../desktop/ui/evidence.py" line="174"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
@@ -335,22 +335,22 @@
         <translation>添加证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="193"/>
+        <location filename="../../desktop/ui/evidence.py" line="192"/>
         <source>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
         <translation>照片和文件 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="202"/>
+        <location filename="../../desktop/ui/evidence.py" line="201"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="202"/>
+        <location filename="../../desktop/ui/evidence.py" line="201"/>
         <source>What the picture or document shows:</source>
         <translation>照片或文件的内容说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="235"/>
+        <location filename="../../desktop/ui/evidence.py" line="234"/>
         <source>pasted</source>
         <translation>粘贴</translation>
     </message>
@@ -358,12 +358,12 @@
 <context>
     <name>EvidenceViewer</name>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="72"/>
+        <location filename="../../desktop/ui/viewer.py" line="71"/>
         <source>Save the file (it is not opened from Yanshou)</source>
         <translation>保存文件（此类文件不在验收程序中打开）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="63"/>
+        <location filename="../../desktop/ui/viewer.py" line="62"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
@@ -461,32 +461,32 @@
 <context>
     <name>InboxPanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="303"/>
+        <location filename="../../desktop/ui/evidence.py" line="302"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="306"/>
+        <location filename="../../desktop/ui/evidence.py" line="305"/>
         <source>To this item</source>
         <translation>放到本项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="308"/>
+        <location filename="../../desktop/ui/evidence.py" line="307"/>
         <source>Put the selected photos under the current item, in the current mode</source>
         <translation>将选中的照片放到当前指标、当前检查方式下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="310"/>
+        <location filename="../../desktop/ui/evidence.py" line="309"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="322"/>
+        <location filename="../../desktop/ui/evidence.py" line="321"/>
         <source>Photo inbox ({0}): drag photos onto an item of the tree</source>
         <translation>照片收件箱（{0}）：将照片拖到左侧指标上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="330"/>
+        <location filename="../../desktop/ui/evidence.py" line="329"/>
         <source>Import a folder of photos</source>
         <translation>导入照片文件夹</translation>
     </message>
@@ -532,73 +532,73 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="225"/>
+        <location filename="../../desktop/ui/item_view.py" line="229"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="230"/>
+        <location filename="../../desktop/ui/item_view.py" line="234"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="244"/>
+        <location filename="../../desktop/ui/item_view.py" line="248"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="247"/>
-        <location filename="../../desktop/ui/item_view.py" line="306"/>
+        <location filename="../../desktop/ui/item_view.py" line="251"/>
+        <location filename="../../desktop/ui/item_view.py" line="310"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="257"/>
+        <location filename="../../desktop/ui/item_view.py" line="261"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="261"/>
+        <location filename="../../desktop/ui/item_view.py" line="265"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="264"/>
+        <location filename="../../desktop/ui/item_view.py" line="268"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="280"/>
+        <location filename="../../desktop/ui/item_view.py" line="284"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="280"/>
+        <location filename="../../desktop/ui/item_view.py" line="284"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="280"/>
+        <location filename="../../desktop/ui/item_view.py" line="284"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="280"/>
+        <location filename="../../desktop/ui/item_view.py" line="284"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="306"/>
+        <location filename="../../desktop/ui/item_view.py" line="310"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="327"/>
+        <location filename="../../desktop/ui/item_view.py" line="331"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="335"/>
+        <location filename="../../desktop/ui/item_view.py" line="339"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -691,8 +691,8 @@
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="287"/>
-        <location filename="../../desktop/ui/lead/window.py" line="301"/>
+        <location filename="../../desktop/ui/lead/window.py" line="285"/>
+        <location filename="../../desktop/ui/lead/window.py" line="299"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="68"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -719,7 +719,7 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="65"/>
+        <location filename="../../desktop/ui/lead/window.py" line="64"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="73"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="157"/>
@@ -835,7 +835,7 @@
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="49"/>
+        <location filename="../../desktop/ui/lead/window.py" line="48"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
@@ -939,74 +939,74 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="58"/>
+        <location filename="../../desktop/ui/lead/window.py" line="57"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="61"/>
+        <location filename="../../desktop/ui/lead/window.py" line="60"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="175"/>
-        <location filename="../../desktop/ui/lead/window.py" line="70"/>
-        <location filename="../../desktop/ui/lead/window.py" line="177"/>
+        <location filename="../../desktop/ui/lead/window.py" line="69"/>
+        <location filename="../../desktop/ui/lead/window.py" line="176"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="72"/>
+        <location filename="../../desktop/ui/lead/window.py" line="71"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="74"/>
+        <location filename="../../desktop/ui/lead/window.py" line="73"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="84"/>
+        <location filename="../../desktop/ui/lead/window.py" line="83"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="87"/>
+        <location filename="../../desktop/ui/lead/window.py" line="86"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="90"/>
+        <location filename="../../desktop/ui/lead/window.py" line="89"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="92"/>
+        <location filename="../../desktop/ui/lead/window.py" line="91"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="95"/>
+        <location filename="../../desktop/ui/lead/window.py" line="94"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="98"/>
+        <location filename="../../desktop/ui/lead/window.py" line="97"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="100"/>
+        <location filename="../../desktop/ui/lead/window.py" line="99"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="108"/>
+        <location filename="../../desktop/ui/lead/window.py" line="107"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="117"/>
+        <location filename="../../desktop/ui/lead/window.py" line="116"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1038,32 +1038,32 @@
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="102"/>
+        <location filename="../../desktop/ui/lead/window.py" line="101"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="105"/>
+        <location filename="../../desktop/ui/lead/window.py" line="104"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="115"/>
+        <location filename="../../desktop/ui/lead/window.py" line="114"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="132"/>
+        <location filename="../../desktop/ui/lead/window.py" line="131"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="135"/>
+        <location filename="../../desktop/ui/lead/window.py" line="134"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="141"/>
+        <location filename="../../desktop/ui/lead/window.py" line="140"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1159,12 +1159,12 @@
         <translation>做了哪些整改、由谁负责、何时完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="154"/>
+        <location filename="../../desktop/ui/steps.py" line="152"/>
         <source>Reopen the problem</source>
         <translation>退回整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="155"/>
+        <location filename="../../desktop/ui/steps.py" line="153"/>
         <source>Why is it reopened? ({0})</source>
         <translation>退回整改的理由？（{0}）</translation>
     </message>
@@ -1180,7 +1180,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="54"/>
-        <location filename="../../desktop/ui/lead/window.py" line="206"/>
+        <location filename="../../desktop/ui/lead/window.py" line="205"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1240,7 +1240,7 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="175"/>
+        <location filename="../../desktop/ui/lead/window.py" line="174"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1250,12 +1250,12 @@
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="113"/>
+        <location filename="../../desktop/ui/steps.py" line="112"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="168"/>
+        <location filename="../../desktop/ui/lead/window.py" line="167"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
@@ -1265,37 +1265,37 @@
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="256"/>
+        <location filename="../../desktop/ui/lead/window.py" line="255"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="270"/>
+        <location filename="../../desktop/ui/lead/window.py" line="267"/>
         <source>No exports (.yanshou or .db files) in {0}.</source>
         <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="263"/>
+        <location filename="../../desktop/ui/lead/window.py" line="261"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="289"/>
+        <location filename="../../desktop/ui/lead/window.py" line="287"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="297"/>
+        <location filename="../../desktop/ui/lead/window.py" line="295"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="310"/>
+        <location filename="../../desktop/ui/lead/window.py" line="307"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="312"/>
+        <location filename="../../desktop/ui/lead/window.py" line="308"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1524,238 +1524,243 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="93"/>
+        <location filename="../../desktop/ui/main_window.py" line="92"/>
         <source>Opening {0}…</source>
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="97"/>
+        <location filename="../../desktop/ui/main_window.py" line="96"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="152"/>
+        <location filename="../../desktop/ui/main_window.py" line="151"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="215"/>
+        <location filename="../../desktop/ui/main_window.py" line="214"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238"/>
+        <location filename="../../desktop/ui/main_window.py" line="237"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="246"/>
+        <location filename="../../desktop/ui/main_window.py" line="245"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="250"/>
+        <location filename="../../desktop/ui/main_window.py" line="249"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="251"/>
+        <location filename="../../desktop/ui/main_window.py" line="250"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="251"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="253"/>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="286"/>
-        <location filename="../../desktop/ui/main_window.py" line="958"/>
-        <location filename="../../desktop/ui/main_window.py" line="974"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="957"/>
+        <location filename="../../desktop/ui/main_window.py" line="973"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="306"/>
+        <location filename="../../desktop/ui/main_window.py" line="305"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="307"/>
+        <location filename="../../desktop/ui/main_window.py" line="306"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="312"/>
+        <location filename="../../desktop/ui/main_window.py" line="311"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="342"/>
+        <location filename="../../desktop/ui/main_window.py" line="341"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="345"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="349"/>
+        <location filename="../../desktop/ui/main_window.py" line="348"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="356"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="361"/>
+        <location filename="../../desktop/ui/main_window.py" line="360"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="373"/>
+        <location filename="../../desktop/ui/main_window.py" line="372"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="382"/>
+        <location filename="../../desktop/ui/main_window.py" line="381"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="386"/>
+        <location filename="../../desktop/ui/main_window.py" line="385"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="389"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="395"/>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="448"/>
+        <location filename="../../desktop/ui/main_window.py" line="447"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="654"/>
+        <location filename="../../desktop/ui/main_window.py" line="653"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="657"/>
+        <location filename="../../desktop/ui/main_window.py" line="656"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="660"/>
+        <location filename="../../desktop/ui/main_window.py" line="659"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="663"/>
+        <location filename="../../desktop/ui/main_window.py" line="662"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="720"/>
+        <location filename="../../desktop/ui/main_window.py" line="719"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="739"/>
-        <location filename="../../desktop/ui/main_window.py" line="780"/>
+        <location filename="../../desktop/ui/main_window.py" line="738"/>
+        <location filename="../../desktop/ui/main_window.py" line="779"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="801"/>
+        <location filename="../../desktop/ui/main_window.py" line="800"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="803"/>
+        <location filename="../../desktop/ui/main_window.py" line="802"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="807"/>
+        <location filename="../../desktop/ui/main_window.py" line="806"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="808"/>
+        <location filename="../../desktop/ui/main_window.py" line="807"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="820"/>
-        <location filename="../../desktop/ui/main_window.py" line="861"/>
+        <location filename="../../desktop/ui/main_window.py" line="819"/>
+        <location filename="../../desktop/ui/main_window.py" line="860"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="820"/>
+        <location filename="../../desktop/ui/main_window.py" line="819"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="880"/>
+        <location filename="../../desktop/ui/main_window.py" line="879"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="885"/>
+        <location filename="../../desktop/ui/main_window.py" line="884"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="945"/>
+        <location filename="../../desktop/ui/main_window.py" line="944"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="957"/>
+        <location filename="../../desktop/ui/main_window.py" line="956"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="957"/>
+        <location filename="../../desktop/ui/main_window.py" line="956"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="970"/>
+        <location filename="../../desktop/ui/main_window.py" line="969"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="972"/>
+        <location filename="../../desktop/ui/main_window.py" line="971"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="973"/>
+        <location filename="../../desktop/ui/main_window.py" line="972"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1010"/>
+        <source>master</source>
+        <translation>主库</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="1012"/>
@@ -2509,7 +2514,7 @@
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="171"/>
+        <location filename="../../desktop/ui/item_view.py" line="175"/>
         <source>Discard what you have written about this problem?</source>
         <translation>放弃为此问题填写的内容？</translation>
     </message>
@@ -2814,104 +2819,104 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="40"/>
+        <location filename="../../desktop/ui/setup.py" line="41"/>
         <source>Welcome to Yanshou</source>
         <translation>欢迎使用验收软件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="43"/>
+        <location filename="../../desktop/ui/setup.py" line="44"/>
         <source>Three questions before the first inspection. The answers can be seen later in the status bar.</source>
         <translation>开始检查前请回答三个问题，之后可在状态栏中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="48"/>
+        <location filename="../../desktop/ui/setup.py" line="49"/>
         <source>An inspector&apos;s laptop</source>
         <translation>检查员的笔记本电脑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="51"/>
+        <location filename="../../desktop/ui/setup.py" line="52"/>
         <source>The team lead&apos;s master database</source>
         <translation>组长的主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="58"/>
+        <location filename="../../desktop/ui/setup.py" line="59"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="61"/>
+        <location filename="../../desktop/ui/setup.py" line="62"/>
         <source>Your name, as it will appear on the signed record</source>
         <translation>您的姓名，将显示在签字的检查记录上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="62"/>
+        <location filename="../../desktop/ui/setup.py" line="63"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="65"/>
+        <location filename="../../desktop/ui/setup.py" line="66"/>
         <source>The built-in campaign: Lu&apos;an 2018 (六政办秘〔2018〕177号)</source>
         <translation>内置验收方案：六安市2018年试点验收（六政办秘〔2018〕177号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="67"/>
+        <location filename="../../desktop/ui/setup.py" line="68"/>
         <source>A campaign file from the team lead:</source>
         <translation>组长提供的验收方案文件：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="70"/>
-        <location filename="../../desktop/ui/setup.py" line="85"/>
+        <location filename="../../desktop/ui/setup.py" line="71"/>
+        <location filename="../../desktop/ui/setup.py" line="86"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="82"/>
+        <location filename="../../desktop/ui/setup.py" line="83"/>
         <source>Campaign</source>
         <translation>验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="90"/>
-        <location filename="../../desktop/ui/setup.py" line="118"/>
+        <location filename="../../desktop/ui/setup.py" line="91"/>
+        <location filename="../../desktop/ui/setup.py" line="119"/>
         <source>Database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="92"/>
+        <location filename="../../desktop/ui/setup.py" line="93"/>
         <source>For a province-wide round, the lead&apos;s master may live on a PostgreSQL server: enter its address instead, e.g. postgresql://user@host/database (the password in ~/.pgpass).</source>
         <translation>全省范围的验收，组长总库可放在 PostgreSQL 服务器上：请在此填写服务器地址，例如 postgresql://用户@主机/数据库（密码保存在 ~/.pgpass 中）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="112"/>
+        <location filename="../../desktop/ui/setup.py" line="113"/>
         <source>Campaign file</source>
         <translation>验收方案文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="112"/>
+        <location filename="../../desktop/ui/setup.py" line="113"/>
         <source>Campaign (*.toml)</source>
         <translation>验收方案 (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="118"/>
+        <location filename="../../desktop/ui/setup.py" line="119"/>
         <source>Yanshou database (*.db)</source>
         <translation>验收数据库 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="126"/>
+        <location filename="../../desktop/ui/setup.py" line="127"/>
         <source>Please enter your name.</source>
         <translation>请填写您的姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="131"/>
+        <location filename="../../desktop/ui/setup.py" line="132"/>
         <source>Please choose the campaign file.</source>
         <translation>请选择验收方案文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="140"/>
+        <location filename="../../desktop/ui/setup.py" line="141"/>
         <source>Only the lead&apos;s master can live on a server; an inspector&apos;s laptop keeps a file.</source>
         <translation>只有组长总库可以放在服务器上；检查员的笔记本使用本地数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="166"/>
+        <location filename="../../desktop/ui/setup.py" line="167"/>
         <source>Creating the database…</source>
         <translation>正在创建数据库…</translation>
     </message>

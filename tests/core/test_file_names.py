@@ -16,3 +16,17 @@ def test_file_names_from_data_are_safe_for_windows_and_fat() -> None:
     long = safe_file_name("王" * 500 + ".pdf")
     assert len(long) == MAX_NAME_CHARS and long.endswith(".pdf")
     assert safe_file_name("...") == "_"
+
+
+def test_two_inspectors_exporting_to_one_stick_the_same_day_get_two_names() -> None:
+    import datetime as dt
+
+    from desktop.core.documents import export_name
+
+    when = dt.datetime(2018, 9, 20, 16, 5)
+    zhang = export_name("张三", "3f2a9c1e77aa", when)
+    assert zhang == "张三-3f2a9c1e-20180920-1605.yanshou"
+    assert export_name("李四", "b71c0d4e0000", when) != zhang  # another inspector
+    assert export_name("张三", "c0ffee000000", when) != zhang  # the same inspector's second laptop
+    assert export_name("张三", "3f2a9c1e77aa", when + dt.timedelta(minutes=1)) != zhang  # a later export
+    assert export_name("王/五:", "3f2a9c1e77aa", when) == "王_五_-3f2a9c1e-20180920-1605.yanshou"  # safe on Windows

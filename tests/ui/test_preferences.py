@@ -59,3 +59,30 @@ def test_a_window_opens_as_it_was_left(qtbot, tmp_path: Path) -> None:  # type: 
     second.show()
     assert (second.width(), second.height()) == (700, 500)
     assert split2.sizes() == sizes
+
+
+def test_each_kind_of_file_dialog_opens_where_the_last_one_was_chosen(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.ui import files
+
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    started: list[str] = []
+
+    def save_as(_parent, _title, start, _filters):  # type: ignore[no-untyped-def]
+        started.append(start)
+        return str(stick / "张三-导出"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda _p, _t, start: started.append(start) or "")
+    assert files.save_file(None, "export", "t", "a:b.yanshou", "", extension=".yanshou") == stick / "张三-导出.yanshou"
+    assert Path(started[0]) == Path.home() / "a_b.yanshou"  # the first time: home, the name made safe
+    files.save_file(None, "export", "t", "c.yanshou", "")
+    assert Path(started[1]) == stick / "c.yanshou"  # then where the last export went
+    assert files.folder(None, "merge", "t") is None and Path(started[2]) == Path.home()  # another kind: its own folder
+    stick.rmdir()  # the stick taken out
+    files.save_file(None, "export", "t", "d.yanshou", "")
+    assert Path(started[3]) == Path.home() / "d.yanshou"
+    with pytest.raises(ValueError):
+        Preferences().folder("nonsense")

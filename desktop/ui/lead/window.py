@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QThreadPool, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -26,7 +25,7 @@ from desktop.services import desk, sync, tables
 from desktop.services import results as results_service
 from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
-from desktop.ui import jobs
+from desktop.ui import files, jobs
 from desktop.ui.board import RectificationBoard
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.lead.conflicts_tab import ConflictsTab
@@ -249,28 +248,26 @@ class LeadWindow(QMainWindow):
     # --- merging -------------------------------------------------------------------------
 
     def choose_and_merge(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
+        chosen = files.open_files(
             self,
+            "merge",
             QCoreApplication.translate("LeadWindow", "Laptop exports"),
-            str(Path.home()),
             QCoreApplication.translate("LeadWindow", "Yanshou export (*.yanshou *.db)"),
         )
-        if files:
-            self.merge([Path(f) for f in files])
+        if chosen:
+            self.merge(chosen)
 
     def choose_folder_and_merge(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, QCoreApplication.translate("LeadWindow", "USB folder with exports"), str(Path.home())
-        )
-        if folder:
-            files = sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in {".yanshou", ".db"})
-            if not files:
+        folder = files.folder(self, "merge", QCoreApplication.translate("LeadWindow", "USB folder with exports"))
+        if folder is not None:
+            found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in {".yanshou", ".db"})
+            if not found:
                 QMessageBox.information(
                     self, self.windowTitle(),
                     QCoreApplication.translate("LeadWindow", "No exports (.yanshou or .db files) in {0}.").format(folder),
                 )
                 return
-            self.merge(files)
+            self.merge(found)
 
     def decide(self) -> DecisionDialog:
         dialog = DecisionDialog(self, self.ws, self.selected_county(), ops=self.ops)  # its writes' changes reach the desk
@@ -282,15 +279,16 @@ class LeadWindow(QMainWindow):
         thread; the status bar says where it went."""
         if target is None:
             stem = tables.TABLES[which][0]
-            name, _ = QFileDialog.getSaveFileName(
+            target = files.save_file(
                 self,
+                "tables",
                 QCoreApplication.translate("LeadWindow", "Export"),
-                str(Path.home() / f"{stem}.xlsx"),
+                f"{stem}-{dt.date.today():%Y%m%d}.xlsx",
                 QCoreApplication.translate("LeadWindow", "Excel workbook (*.xlsx);;CSV (*.csv)"),
+                extension=".xlsx",
             )
-            if not name:
+            if target is None:
                 return
-            target = Path(name)
         chosen = target
 
         def saved(path: Path) -> None:
@@ -305,14 +303,12 @@ class LeadWindow(QMainWindow):
         self.ops.query(lambda: tables.export(self.ws, which, chosen), done=saved, failed=refused)
 
     def choose_sheet(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            QCoreApplication.translate("LeadWindow", "Score sheet"),
-            str(Path.home()),
+        name = files.open_file(
+            self, "sheets", QCoreApplication.translate("LeadWindow", "Score sheet"),
             QCoreApplication.translate("LeadWindow", "Score sheets (*.csv *.xlsx)"),
         )
-        if name:
-            self.import_sheet(Path(name))
+        if name is not None:
+            self.import_sheet(name)
 
     def import_sheet(self, path: Path) -> ImportDialog:
         dialog = ImportDialog(self, self.ws, path, ops=self.ops)
