@@ -19,7 +19,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, text
 
@@ -283,8 +283,15 @@ def _settlement(conn: Connection, rows: Sequence[Any]) -> Settlement:
     return _classify([(json.loads(r[3]), bool(r[2])) for r in rows], base)
 
 
-def current(conn: Connection, record_id: str) -> tuple[dict[str, Any], bool] | None:
-    """What the record holds now, as (payload, deleted), or None for a record never written:
+class Current(NamedTuple):
+    """What a record holds now: its payload and whether it is deleted."""
+
+    payload: dict[str, Any]
+    deleted: bool
+
+
+def current(conn: Connection, record_id: str) -> Current | None:
+    """What the record holds now (payload, deleted), or None for a record never written:
     the one head; for a soft conflict the field-wise merge; for a hard one the provisional
     winner. An edit starts from this, so it never undoes what a soft merge kept."""
     rows = conn.execute(_HEADS, {"r": record_id}).all()
@@ -293,8 +300,8 @@ def current(conn: Connection, record_id: str) -> tuple[dict[str, Any], bool] | N
     if len(rows) > 1:
         settlement = _settlement(conn, rows)
         if settlement.kind == "soft":
-            return (settlement.merged or {}, settlement.deleted)
-    return json.loads(rows[0][3]), bool(rows[0][2])
+            return Current(settlement.merged or {}, settlement.deleted)
+    return Current(json.loads(rows[0][3]), bool(rows[0][2]))
 
 
 def _settle(conn: Connection, record_id: str) -> None:
@@ -339,4 +346,4 @@ def conflicted(conn: Connection) -> list[str]:
     return list(conn.execute(text("SELECT record_id FROM conflict ORDER BY record_id")).scalars())
 
 
-__all__ = ["ENTITIES", "begin_scope", "conflicted", "current", "head_rows", "heads", "rebuild", "refresh", "refresh_scope"]
+__all__ = ["ENTITIES", "Current", "begin_scope", "conflicted", "current", "head_rows", "heads", "rebuild", "refresh", "refresh_scope"]

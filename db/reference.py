@@ -124,6 +124,6 @@ def load_settings(conn: Connection, campaign_key: str) -> dict[str, Any] | None:
     """The campaign's current settings payload (a soft conflict's field-wise merge, a hard
     one's provisional winner), or None when the lead never changed anything."""
     current = projection.current(conn, settings_id(campaign_key))
-    if current is None or current[1]:
+    if current is None or current.deleted:
         return None
-    return current[0]
+    return current.payload

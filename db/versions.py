@@ -79,7 +79,7 @@ _INSERT = text(
 _INSERT_PARENT = text("INSERT INTO version_parent(version_id, parent_id) VALUES (:v, :p) ON CONFLICT DO NOTHING")
 
 
-def current_payload(conn: Connection, record_id: str) -> tuple[dict[str, Any], bool] | None:
+def current_payload(conn: Connection, record_id: str) -> projection.Current | None:
     """The record's current payload and deleted flag (a soft conflict's merge), or None for a new record."""
     return projection.current(conn, record_id)
 
@@ -179,9 +179,9 @@ def withdraw(conn: Connection, signer: Signer, record_id: str, *, entity: str | 
     if not rows or (entity is not None and rows[0][1] != entity):
         return None
     current = projection.current(conn, record_id)
-    if current is None or current[1]:
+    if current is None or current.deleted:
         return None
-    return put(conn, signer, entity=rows[0][1], record_id=record_id, payload=current[0], deleted=True)
+    return put(conn, signer, entity=rows[0][1], record_id=record_id, payload=current.payload, deleted=True)
 
 
 def insert(conn: Connection, version: Version) -> bool:

@@ -201,8 +201,8 @@ def _store(
         blobs.put_thumbnail(conn, sha, THUMBNAIL_SIZE, incoming.thumbnail)
     record_id = evidence_id(ws, sha, county=county, item=item, mode=mode, inspector=inspector)
     current = versions.current_payload(conn, record_id)
-    if current is not None and not current[1]:
-        payload = current[0]
+    if current is not None and not current.deleted:
+        payload = current.payload
     else:
         payload = {
             "county": county, "item": item, "mode": mode.value if mode else None, "inspector": inspector, "sha256": sha,
@@ -258,9 +258,9 @@ def set_caption(ws: Workspace, record_id: str, caption: str) -> bool:
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
         current = versions.current_payload(conn, record_id)
-        if current is None or current[1]:
+        if current is None or current.deleted:
             return False
-        payload = {**current[0], "caption": caption.strip()}
+        payload = {**current.payload, "caption": caption.strip()}
         written = versions.put(conn, signer, entity="evidence", record_id=record_id, payload=payload, blob_hashes=[payload["sha256"]])
         return written is not None
 
@@ -455,13 +455,13 @@ def assign(ws: Workspace, record_ids: Iterable[str], *, county: str, item: str, 
         signer = ws.database.signer(paths.keys_dir(), conn)
         for record_id in record_ids:
             current = versions.current_payload(conn, record_id)
-            if current is None or current[1] or current[0].get("county") is not None or current[0].get("inspector") != who:
+            if current is None or current.deleted or current.payload.get("county") is not None or current.payload.get("inspector") != who:
                 continue
-            payload = dict(current[0])
+            payload = dict(current.payload)
             sha = payload["sha256"]
             target = evidence_id(ws, sha, county=county, item=item, mode=mode, inspector=who)
             existing = versions.current_payload(conn, target)
-            if existing is None or existing[1]:
+            if existing is None or existing.deleted:
                 versions.put(
                     conn, signer, entity="evidence", record_id=target, blob_hashes=[sha],
                     payload={**payload, "county": county, "item": item, "mode": mode.value},

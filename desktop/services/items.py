@@ -277,9 +277,10 @@ class Edits:
         _check_problem(description, severity)
         record_id = record_id or versions.new_id()
         current = versions.current_payload(self.conn, record_id)
-        created = current[0].get("created_at") if current else None
-        status = current[0].get("status", "open") if current else "open"
-        stepped: dict[str, Any] = {k: current[0][k] for k in ("evidence", "account", "reason") if k in current[0]} if current else {}
+        previous = current.payload if current else {}
+        created = previous.get("created_at")
+        status = previous.get("status", "open")
+        stepped: dict[str, Any] = {k: previous[k] for k in ("evidence", "account", "reason") if k in previous}
         versions.put(
             self.conn, self.signer, entity="problem", record_id=record_id,
             payload={

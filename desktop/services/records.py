@@ -41,9 +41,9 @@ def set_comment(conn: Connection, signer: Signer, ws: Workspace, *, county: str,
     """Change the reasoning of an existing score; nothing to do when there is no score."""
     record = score_id(ws, county, item, inspector)
     current = versions.current_payload(conn, record)
-    if current is None or current[1]:
+    if current is None or current.deleted:
         return False
-    payload = {**current[0], "comment": comment}
+    payload = {**current.payload, "comment": comment}
     return versions.put(conn, signer, entity="score", record_id=record, payload=payload) is not None
 
 
@@ -65,7 +65,7 @@ def set_finding(
     `inspection.Finding.empty`)."""
     record = finding_id(ws, county, item, inspector, mode)
     current = versions.current_payload(conn, record)
-    previous = current[0] if current and not current[1] else {}
+    previous = current.payload if current and not current.deleted else {}
     body = previous.get("text", "") if text is None else text
     if status is None:
         status = FindingStatus(previous.get("status", FindingStatus.UNCHECKED.value)) if body else FindingStatus.UNCHECKED
@@ -81,7 +81,7 @@ def set_finding(
 def current_method_payload(conn: Connection, ws: Workspace, *, county: str, method: str) -> dict[str, Any] | None:
     """A county's stored score for an imported method (a total or per-item scores), None when it has none."""
     current = versions.current_payload(conn, method_score_id(ws, county, method))
-    return None if current is None or current[1] else current[0]
+    return None if current is None or current.deleted else current.payload
 
 
 def method_total_payload(*, county: str, method: str, total: Decimal) -> dict[str, Any]:

@@ -186,9 +186,9 @@ def set_status(
     with ws.read() as conn:
         current = versions.current_payload(conn, record_id)
         entity = queries.record_entity(conn, record_id)
-    if current is None or current[1] or entity != "problem":
+    if current is None or current.deleted or entity != "problem":
         raise InputError.single("problem", "missing", "no such problem")
-    payload = current[0]
+    payload = current.payload
     before = str(problems.status_of(payload) or payload.get("status"))
     found = problems.refusal(payload, status, role=ws.identity.role, evidence_count=len(files), account=account, reason=reason)
     if found is not None:

@@ -107,14 +107,14 @@ def renew(old: Workspace, target: Path) -> Workspace:
             signer = new.database.signer(paths.keys_dir(), dst)
             for record in records:
                 current = projection.current(src, record.record_id)
-                if current is None or current[1]:
+                if current is None or current.deleted:
                     continue  # deleted: nothing to carry
                 hashes = sync_queries.head_blob_hashes(src, record.record_id)
                 for sha in hashes:
                     mime = blobs.mime(src, sha)
                     if mime is not None:
                         blobs.put_bytes(dst, b"".join(blobs.read(src, sha)), mime, sha)
-                versions.put(dst, signer, entity=record.entity, record_id=record.record_id, payload=current[0], blob_hashes=hashes)
+                versions.put(dst, signer, entity=record.entity, record_id=record.record_id, payload=current.payload, blob_hashes=hashes)
     except BaseException:
         new.close()
         for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
