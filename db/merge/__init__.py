@@ -31,12 +31,13 @@ batch as a whole, `merge()`, and the public names, re-exported.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, RootTransaction, text
@@ -170,101 +171,151 @@ def merge(
         raise KnownDatabaseError(
             database.path, "the database is on a read-only disk: copy it to a folder you can write to merge (a dry run works here)"
         )
-    if dry_run and database.read_only:  # a master on a read-only disk: the dry run works on a copy of it
-        with tempfile.TemporaryDirectory(prefix="yanshou-dry-run-") as work:
-            try:
-                copy = database.copy_to(Path(work))
-            except (OSError, sqlite3.Error) as exc:
-                raise KnownDatabaseError(database.path, f"a copy for the dry run could not be made ({exc})") from exc
-            try:
-                return merge(
-                    copy, files, quarantine_dir=quarantine_dir, backup_dir=backup_dir, enroll=enroll, dry_run=True, now=now,
-                    progress=progress, cancelled=cancelled, max_file_bytes=max_file_bytes,
-                )
-            finally:
-                copy.close()
+    if dry_run and database.read_only:
+        return _dry_run_on_copy(
+            database, files, quarantine_dir=quarantine_dir, backup_dir=backup_dir, enroll=enroll, now=now, progress=progress,
+            cancelled=cancelled, max_file_bytes=max_file_bytes,
+        )
     now = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     reports: list[FileReport] = []
-    backed_up = False
-    try:
-        quarantine_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _environment(exc, quarantine_dir) from exc
-    _sweep(quarantine_dir)
+    _ready(quarantine_dir)
     paths = [Path(p) for p in files]
-    seen: set[str] = set()  # the same bytes offered twice in one batch (the log is not committed yet)
-    batch = database.engine.connect().execution_options(immediate=True, patient=True)
-    with ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge") as ahead, batch as conn:
-        pending = [ahead.submit(_prepare, database, paths[0], quarantine_dir, enroll=enroll, limit=max_file_bytes)] if paths else []
-        transaction = None
+    connection = database.engine.connect().execution_options(immediate=True, patient=True)
+    with ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge") as ahead, connection as conn:
+        batch = _Batch(database, conn, now, dry_run=dry_run, decision=enrolment(enroll), backup_dir=backup_dir, keep_backups=keep_backups)
+        prepare = functools.partial(_prepare, database, quarantine_dir=quarantine_dir, enroll=enroll, limit=max_file_bytes)
+        pending = [ahead.submit(prepare, paths[0])] if paths else []
         try:
             for index, path in enumerate(paths):
                 if progress:
                     progress(index, len(paths), str(path))
                 prepared = pending.pop(0).result()
                 if index + 1 < len(paths):
-                    pending.append(
-                        ahead.submit(_prepare, database, paths[index + 1], quarantine_dir, enroll=enroll, limit=max_file_bytes)
-                    )
-                report = prepared.report
-                reports.append(report)
-                try:
-                    if cancelled():
-                        raise Cancelled
-                    if prepared.refusal is not None:
-                        raise prepared.refusal
-                    if prepared.plan is None:
-                        continue
-                    if report.file_sha256 in seen:
-                        report.status = "nothing-new"
-                        continue
-                    seen.add(report.file_sha256)
-                    if not dry_run and not backed_up and not database.on_server:
-                        # a copy as of before the batch (the batch's transaction is not visible to it);
-                        # a server's backups are its administrator's (pg_dump, base backups)
-                        _back_up(database.path, backup_dir, keep_backups)
-                        backed_up = True
-                    if transaction is None:
-                        transaction = _begin(conn, database.path)
-                    _transaction(conn, prepared.quarantined, prepared.plan, report, now, target=database.path, decision=enrolment(enroll))
-                    if cancelled():
-                        raise Cancelled
-                    if dry_run:
-                        report.status = "dry-run"
-                    elif report.versions_added == 0 and report.blobs_added == 0 and not report.enrolled:
-                        report.status = "nothing-new"
-                    else:
-                        report.status = "merged"
-                except Refused as exc:
-                    report.status, report.code, report.reason = "refused", exc.code, str(exc).split(": ", 1)[-1]
-                except DiskFull:
-                    report.status, report.code, report.reason = "refused", "disk_full", "the disk is full; the merge was rolled back"
-                    raise
-                finally:
-                    prepared.quarantined.unlink(missing_ok=True)
+                    pending.append(ahead.submit(prepare, paths[index + 1]))
+                reports.append(prepared.report)
+                _merge_file(batch, prepared, cancelled)
             if progress:
                 progress(len(paths), len(paths), "")
             if cancelled():
                 raise Cancelled
-            if dry_run:
-                if transaction is not None:
-                    transaction.rollback()
-                    transaction = None
-                _keep_dry_run(conn, reports, now, database.path)
-            else:
-                if transaction is None:
-                    transaction = _begin(conn, database.path)
-                _store_report(conn, reports, now, dry_run=False)
-                _commit(transaction, database.path)
-                transaction = None
+            _finish(batch, reports)
         finally:
-            if transaction is not None and transaction.is_active:  # cancelled, failed: nothing of the batch stays
-                transaction.rollback()
-            for future in pending:  # a cancelled or failed batch: the file checked ahead is dropped
-                future.cancel()
-                if not future.cancelled():
-                    future.result().quarantined.unlink(missing_ok=True)
+            if batch.transaction is not None and batch.transaction.is_active:  # cancelled, failed: nothing of the batch stays
+                batch.transaction.rollback()
+            _drop(pending)
     return reports
+
+
+def _ready(quarantine_dir: Path) -> None:
+    """The quarantine folder, there and swept of what a killed merge left."""
+    try:
+        quarantine_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _environment(exc, quarantine_dir) from exc
+    _sweep(quarantine_dir)
+
+
+def _dry_run_on_copy(
+    database: Database, files: Sequence[Path], *, quarantine_dir: Path, backup_dir: Path, enroll: Enroll, now: str | None,
+    progress: Callable[[int, int, str], None] | None, cancelled: Callable[[], bool], max_file_bytes: int,
+) -> list[FileReport]:
+    """A master on a read-only disk: the dry run works on a copy of it."""
+    with tempfile.TemporaryDirectory(prefix="yanshou-dry-run-") as work:
+        try:
+            copy = database.copy_to(Path(work))
+        except (OSError, sqlite3.Error) as exc:
+            raise KnownDatabaseError(database.path, f"a copy for the dry run could not be made ({exc})") from exc
+        try:
+            return merge(
+                copy, files, quarantine_dir=quarantine_dir, backup_dir=backup_dir, enroll=enroll, dry_run=True, now=now,
+                progress=progress, cancelled=cancelled, max_file_bytes=max_file_bytes,
+            )
+        finally:
+            copy.close()
+
+
+@dataclass
+class _Batch:
+    """A batch being merged: its connection, its one transaction (begun by the first file
+    that may add something, None again once committed), what is done once per batch."""
+
+    database: Database
+    conn: Connection
+    now: str
+    dry_run: bool
+    decision: Enrolment
+    backup_dir: Path
+    keep_backups: int
+    transaction: RootTransaction | None = None
+    backed_up: bool = False
+    seen: set[str] = field(default_factory=set)  # the same bytes offered twice in one batch (the log is not committed yet)
+
+
+def _merge_file(batch: _Batch, prepared: _Prepared, cancelled: Callable[[], bool]) -> None:
+    """Step 4 of one file whose steps 1–3 are done; its report says what became of it. A
+    refusal is the file's, reported; a cancel or a full disk is the batch's, raised. The
+    quarantined copy is removed either way."""
+    report = prepared.report
+    database = batch.database
+    try:
+        if cancelled():
+            raise Cancelled
+        if prepared.refusal is not None:
+            raise prepared.refusal
+        if prepared.plan is None:
+            return
+        if report.file_sha256 in batch.seen:
+            report.status = "nothing-new"
+            return
+        batch.seen.add(report.file_sha256)
+        if not batch.dry_run and not batch.backed_up and not database.on_server:
+            # a copy as of before the batch (the batch's transaction is not visible to it);
+            # a server's backups are its administrator's (pg_dump, base backups)
+            _back_up(database.path, batch.backup_dir, batch.keep_backups)
+            batch.backed_up = True
+        if batch.transaction is None:
+            batch.transaction = _begin(batch.conn, database.path)
+        _transaction(batch.conn, prepared.quarantined, prepared.plan, report, batch.now, target=database.path, decision=batch.decision)
+        if cancelled():
+            raise Cancelled
+        if batch.dry_run:
+            report.status = "dry-run"
+        elif report.versions_added == 0 and report.blobs_added == 0 and not report.enrolled:
+            report.status = "nothing-new"
+        else:
+            report.status = "merged"
+    except Refused as exc:
+        report.status, report.code, report.reason = "refused", exc.code, str(exc).split(": ", 1)[-1]
+    except DiskFull:
+        report.status, report.code, report.reason = "refused", "disk_full", "the disk is full; the merge was rolled back"
+        raise
+    finally:
+        prepared.quarantined.unlink(missing_ok=True)
+
+
+def _finish(batch: _Batch, reports: Sequence[FileReport]) -> None:
+    """The batch's end: a merge stores its report and commits, all of it at once; a dry run
+    rolls back what it did and keeps its report alone."""
+    target = batch.database.path
+    if batch.dry_run:
+        if batch.transaction is not None:
+            batch.transaction.rollback()
+            batch.transaction = None
+        _keep_dry_run(batch.conn, reports, batch.now, target)
+        return
+    if batch.transaction is None:
+        batch.transaction = _begin(batch.conn, target)
+    _store_report(batch.conn, reports, batch.now, dry_run=False)
+    _commit(batch.transaction, target)
+    batch.transaction = None
+
+
+def _drop(pending: Sequence[Future[_Prepared]]) -> None:
+    """A cancelled or failed batch: the file checked ahead is dropped, its copy removed."""
+    for future in pending:
+        future.cancel()
+        if not future.cancelled():
+            future.result().quarantined.unlink(missing_ok=True)
 
 
 def _back_up(master: Path, backup_dir: Path, keep: int) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from db import canonical, engine, local, projection
 from db.errors import KnownDatabaseError, Refused
-from db.merge.enrolment import Enrolment, _not_enrolled
+from db.merge.enrolment import DeviceInfo, Enrolment, _not_enrolled
 from db.merge.quarantine import _CHUNK
 from db.merge.reports import FileReport
 from db.merge.verify import _FORK, _Plan, _unstorable, open_hardened
@@ -171,21 +171,7 @@ def _apply(
         if any(stored.get(m.number, m.hash) != m.hash for m in plan.chain):
             raise Refused(report.file, "fork", _FORK)
         report.older_than = max((n for n in stored if n > plan.exporter.number), default=0)
-    enrolled = []
-    for device in plan.new_devices:
-        # again, as of now: an earlier file of the batch may have enrolled the inspector's first laptop
-        taken = (
-            device.id == plan.source and device.role == "field" and local.get(conn, local.ROLE) == "master"
-            and conn.execute(_SAME_INSPECTOR, {"n": device.inspector, "i": device.id}).first() is not None
-        )
-        if taken and not decision.accepts(device, receiver_role="master", inspector_taken=True) and decision.field is not False:
-            raise Refused(report.file, "not_enrolled", _not_enrolled(device, "master", True))
-        if conn.execute(_ENROLL, {"i": device.id, "r": device.role, "n": device.inspector, "k": device.public_key,
-                                  "f": device.fingerprint, "t": now}).rowcount:
-            enrolled.append(device)
-        elif conn.execute(text("SELECT fingerprint FROM device WHERE id = :i"), {"i": device.id}).scalar() != device.fingerprint:
-            raise Refused(report.file, "device_key", f"device {device.id[:8]} was enrolled meanwhile with another key")
-    report.enrolled = enrolled
+    report.enrolled = _enrol(conn, plan, report.file, now, decision=decision)
     for statement in _UNION[conn.dialect.name]:
         conn.exec_driver_sql(statement)
     _stage(conn, foreign, plan)
@@ -220,6 +206,26 @@ def _apply(
             "bb": report.blob_bytes, "c": len(conflicted),
         },
     )
+
+
+def _enrol(conn: Connection, plan: _Plan, file: Path, now: str, *, decision: Enrolment) -> list[DeviceInfo]:
+    """The file's new devices into the device table, as of now; those it enrolled (another
+    file of the batch, or another lead on a server, may have enrolled one meanwhile)."""
+    enrolled = []
+    for device in plan.new_devices:
+        # again, as of now: an earlier file of the batch may have enrolled the inspector's first laptop
+        taken = (
+            device.id == plan.source and device.role == "field" and local.get(conn, local.ROLE) == "master"
+            and conn.execute(_SAME_INSPECTOR, {"n": device.inspector, "i": device.id}).first() is not None
+        )
+        if taken and not decision.accepts(device, receiver_role="master", inspector_taken=True) and decision.field is not False:
+            raise Refused(file, "not_enrolled", _not_enrolled(device, "master", True))
+        if conn.execute(_ENROLL, {"i": device.id, "r": device.role, "n": device.inspector, "k": device.public_key,
+                                  "f": device.fingerprint, "t": now}).rowcount:
+            enrolled.append(device)
+        elif conn.execute(text("SELECT fingerprint FROM device WHERE id = :i"), {"i": device.id}).scalar() != device.fingerprint:
+            raise Refused(file, "device_key", f"device {device.id[:8]} was enrolled meanwhile with another key")
+    return enrolled
 
 
 def _transaction(
