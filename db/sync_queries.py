@@ -113,6 +113,11 @@ _HEAD_BLOBS = text(
 )
 
 
+def version_count(conn: Connection) -> int:
+    """How many versions the database holds, of every device."""
+    return int(conn.execute(text("SELECT count(*) FROM version")).scalar_one())
+
+
 def own_records(conn: Connection, device_id: str) -> list[OwnRecord]:
     """Every record a device wrote a version of, by record id."""
     return named(OwnRecord, conn.execute(_OWN_RECORDS, {"d": device_id}))

@@ -222,7 +222,7 @@ def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
 __all__ = [
     "BatchReport", "Cancelled", "CompetingVersion", "Conflict", "Enroll", "Enrolment", "FileReport", "SyncError", "conflicts", "export",
     "merge",
-    "merge_reports", "resolve",
+    "merge_reports", "resolve", "version_count",
 ]
 
 
@@ -231,6 +231,12 @@ def enrolled_device(ws: Workspace, fingerprint: str) -> tuple[str, str, str | No
     with ws.read() as conn:
         device = sync_queries.device_by_fingerprint(conn, fingerprint)
     return (device.id, device.role, device.inspector) if device else None
+
+
+def version_count(ws: Workspace) -> int:
+    """How many versions the workspace's database holds (what a renewal wrote anew, on its new file)."""
+    with ws.read() as conn:
+        return sync_queries.version_count(conn)
 
 
 def device_fingerprint(ws: Workspace) -> str:

@@ -77,6 +77,7 @@ def _reads(ws: Workspace, laptop: Workspace, photo: str, problem: str) -> dict[s
             "device": sync_queries.device_by_fingerprint(conn, fingerprint),
             "no device": sync_queries.device_by_fingerprint(conn, "0" * 64),
             "own records": sync_queries.own_records(conn, laptop.identity.device_id),
+            "versions": sync_queries.version_count(conn) - len(master_versions),
             "photo's blobs": sync_queries.head_blob_hashes(conn, inspection.item_record(laptop, COUNTY, "1.1.1").evidence[0].record_id),
             "mime": (blobs.mime(conn, photo), blobs.mime(conn, "f" * 64)),
             "thumbnails": blobs.thumbnails(conn, [photo, "f" * 64], 160),
