@@ -4,6 +4,7 @@ timeline. The desk asks for the parts a change concerns and draws what it gets."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -28,7 +29,17 @@ _SHOWN_BY = {
     Part.RESULTS: {"score", "method_score", "adjudication", "adjustment"},
     Part.DETAIL: {"score", "finding", "evidence", "problem", "adjudication"},
     Part.PROBLEMS: {"problem", "evidence"},
+    Part.HISTORY: {"merge_report"},
 }
+
+
+def merge_changes(reports: Sequence[sync.FileReport], *, dry_run: bool) -> Changes:
+    """What a merge changed on the desk: a dry run, or a batch that brought nothing, only its
+    kept report (the history); a batch that merged a file, everything (versions, devices,
+    perhaps the lead's settings from another master)."""
+    if not dry_run and any(r.status == "merged" for r in reports):
+        return Changes(everything=True)
+    return Changes.of("merge_report")
 
 
 def parts_for(changes: Changes) -> frozenset[Part]:

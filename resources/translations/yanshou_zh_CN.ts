@@ -645,82 +645,132 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="39"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="45"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="40"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="46"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="41"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="47"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="42"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="48"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="121"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="96"/>
+        <source>waiting to be accepted</source>
+        <translation>待接受</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="138"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="124"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="168"/>
+        <source>Check again</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="200"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="65"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="330"/>
+        <source>{0} wait for their device to be accepted below.</source>
+        <translation>另有 {0} 个文件须先在下方接受其设备。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="350"/>
+        <source>… and {0} more</source>
+        <translation>……另有 {0} 个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="352"/>
+        <source>Left out of the folder ({0}):</source>
+        <translation>文件夹中未合并的文件（{0} 个）：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="390"/>
+        <source>not an export</source>
+        <translation>不是导出文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="391"/>
+        <source>hidden folder</source>
+        <translation>隐藏文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="392"/>
+        <source>cannot be read</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="393"/>
+        <source>folder too deep</source>
+        <translation>文件夹层级过深</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="394"/>
+        <source>a link, not followed</source>
+        <translation>快捷链接，未跟随</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="71"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="72"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="66"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="72"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="67"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="73"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="285"/>
-        <location filename="../../desktop/ui/lead/window.py" line="299"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="68"/>
+        <location filename="../../desktop/ui/lead/window.py" line="291"/>
+        <location filename="../../desktop/ui/lead/window.py" line="305"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="74"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="69"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="75"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="70"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="76"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="37"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="71"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="77"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="72"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="78"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="64"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="73"/>
+        <location filename="../../desktop/ui/lead/window.py" line="65"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="79"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="157"/>
         <source>Conflicts</source>
@@ -728,61 +778,66 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead/decision.py" line="62"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="74"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="80"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="139"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="162"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="167"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="204"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="168"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="205"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="181"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="218"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="86"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="231"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="93"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="296"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="123"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="83"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="90"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="216"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="261"/>
+        <source>Merged {0} files: {1} versions added; {2} refused; {3} brought nothing new.</source>
+        <translation>已合并 {0} 个文件：新增 {1} 个版本；{2} 个被拒绝；{3} 个无新内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="267"/>
+        <source>The master was backed up first.</source>
+        <translation>合并前已备份主库。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="326"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="222"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="287"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="230"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="295"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="256"/>
-        <source>Merged: {0} versions added; {1} files refused. The master was backed up first.</source>
-        <translation>合并完成：新增 {0} 条记录版本；{1} 个文件被拒绝。合并前已备份主库。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/decision.py" line="35"/>
@@ -835,7 +890,7 @@
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="48"/>
+        <location filename="../../desktop/ui/lead/window.py" line="49"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
@@ -939,94 +994,94 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="57"/>
+        <location filename="../../desktop/ui/lead/window.py" line="58"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="60"/>
+        <location filename="../../desktop/ui/lead/window.py" line="61"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="175"/>
-        <location filename="../../desktop/ui/lead/window.py" line="69"/>
-        <location filename="../../desktop/ui/lead/window.py" line="176"/>
+        <location filename="../../desktop/ui/lead/window.py" line="70"/>
+        <location filename="../../desktop/ui/lead/window.py" line="177"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="71"/>
+        <location filename="../../desktop/ui/lead/window.py" line="72"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="73"/>
+        <location filename="../../desktop/ui/lead/window.py" line="74"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="83"/>
+        <location filename="../../desktop/ui/lead/window.py" line="84"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="86"/>
+        <location filename="../../desktop/ui/lead/window.py" line="87"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="89"/>
+        <location filename="../../desktop/ui/lead/window.py" line="90"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="91"/>
+        <location filename="../../desktop/ui/lead/window.py" line="92"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="94"/>
+        <location filename="../../desktop/ui/lead/window.py" line="95"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="97"/>
+        <location filename="../../desktop/ui/lead/window.py" line="98"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="99"/>
+        <location filename="../../desktop/ui/lead/window.py" line="100"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="107"/>
+        <location filename="../../desktop/ui/lead/window.py" line="108"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="116"/>
+        <location filename="../../desktop/ui/lead/window.py" line="117"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="197"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="241"/>
         <source>Cancelled: nothing was merged; the master is exactly as it was before.</source>
         <translation>已取消：未合并任何内容，主库与合并前完全相同。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="238"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="303"/>
         <source>ANOTHER MASTER: it will have the lead&apos;s powers (scores, decisions, settings)</source>
         <translation>另一个汇总库：接受后它将拥有组长的权限（评分、裁定、设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="243"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="308"/>
         <source>a second laptop of this inspector: check with them that it is theirs</source>
         <translation>该检查员的第二台电脑：请与本人核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="260"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="268"/>
         <source>This report is kept under Merge history.</source>
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
@@ -1038,32 +1093,32 @@
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="101"/>
+        <location filename="../../desktop/ui/lead/window.py" line="102"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="104"/>
+        <location filename="../../desktop/ui/lead/window.py" line="105"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="114"/>
+        <location filename="../../desktop/ui/lead/window.py" line="115"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="131"/>
+        <location filename="../../desktop/ui/lead/window.py" line="132"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="134"/>
+        <location filename="../../desktop/ui/lead/window.py" line="135"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="140"/>
+        <location filename="../../desktop/ui/lead/window.py" line="141"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1180,7 +1235,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="54"/>
-        <location filename="../../desktop/ui/lead/window.py" line="205"/>
+        <location filename="../../desktop/ui/lead/window.py" line="206"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1240,7 +1295,7 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="174"/>
+        <location filename="../../desktop/ui/lead/window.py" line="175"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1255,47 +1310,47 @@
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="167"/>
+        <location filename="../../desktop/ui/lead/window.py" line="168"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="254"/>
+        <location filename="../../desktop/ui/lead/window.py" line="255"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="255"/>
+        <location filename="../../desktop/ui/lead/window.py" line="256"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="267"/>
-        <source>No exports (.yanshou or .db files) in {0}.</source>
-        <translation>{0} 中没有导出文件（.yanshou 或 .db 文件）。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="261"/>
+        <location filename="../../desktop/ui/lead/window.py" line="262"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="287"/>
+        <location filename="../../desktop/ui/lead/window.py" line="273"/>
+        <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
+        <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="293"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="295"/>
+        <location filename="../../desktop/ui/lead/window.py" line="301"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="307"/>
+        <location filename="../../desktop/ui/lead/window.py" line="313"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="308"/>
+        <location filename="../../desktop/ui/lead/window.py" line="314"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>

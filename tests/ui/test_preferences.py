@@ -84,5 +84,5 @@ def test_each_kind_of_file_dialog_opens_where_the_last_one_was_chosen(qtbot, tmp
     stick.rmdir()  # the stick taken out
     files.save_file(None, "export", "t", "d.yanshou", "")
     assert Path(started[3]) == Path.home() / "d.yanshou"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="nonsense"):
         Preferences().folder("nonsense")

@@ -7,6 +7,7 @@ import, adjudicate, print, export, settings) and the one place that reads the de
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import InputError
-from desktop.services import desk, sync, tables
+from desktop.services import desk, folders, sync, tables
 from desktop.services import results as results_service
 from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
@@ -260,14 +261,19 @@ class LeadWindow(QMainWindow):
     def choose_folder_and_merge(self) -> None:
         folder = files.folder(self, "merge", QCoreApplication.translate("LeadWindow", "USB folder with exports"))
         if folder is not None:
-            found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in {".yanshou", ".db"})
-            if not found:
-                QMessageBox.information(
-                    self, self.windowTitle(),
-                    QCoreApplication.translate("LeadWindow", "No exports (.yanshou or .db files) in {0}.").format(folder),
-                )
-                return
-            self.merge(found)
+            self.merge_folder(folder)
+
+    def merge_folder(self, folder: Path) -> MergeDialog | None:
+        """Every export in the folder and its subfolders; what else is there is listed in the
+        dialog with the reason it was left out."""
+        scan = folders.exports_in(folder)
+        if not scan.exports:
+            QMessageBox.information(
+                self, self.windowTitle(),
+                QCoreApplication.translate("LeadWindow", "No exports (.yanshou or .db files) in {0} or its subfolders.").format(folder),
+            )
+            return None
+        return self.merge(list(scan.exports), skipped=scan.skipped)
 
     def decide(self) -> DecisionDialog:
         dialog = DecisionDialog(self, self.ws, self.selected_county(), ops=self.ops)  # its writes' changes reach the desk
@@ -317,9 +323,8 @@ class LeadWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def merge(self, files: list[Path]) -> MergeDialog:
-        dialog = MergeDialog(self, self.ws, files)
-        dialog.finished.connect(lambda _r: self.campaign_changed())
+    def merge(self, files: list[Path], skipped: Sequence[folders.Skipped] = ()) -> MergeDialog:
+        dialog = MergeDialog(self, self.ws, files, ops=self.ops, skipped=skipped)  # its changes reach the desk's views
         dialog.open()
         return dialog
 
