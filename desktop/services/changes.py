@@ -4,7 +4,7 @@ every view after the write, and a view asks whether it concerns it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -38,6 +38,12 @@ class Changes:
         if entities and not self.entities.intersection(entities):
             return False
         return county is None or not self.counties or county in self.counties
+
+    @staticmethod
+    def at(entity: str, payload: Mapping[str, object]) -> Changes:
+        """One record of this kind written, at the county and item its payload names (none:
+        the photo inbox, or a county-wide record)."""
+        return Changes.of(entity, [(str(payload.get("county") or ""), str(payload.get("item") or ""))])
 
     @staticmethod
     def of(entity: str, records: Iterable[tuple[str, str]] = ()) -> Changes:

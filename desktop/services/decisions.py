@@ -11,6 +11,7 @@ from desktop import paths
 from desktop.core.errors import InputError
 from desktop.core.numbers import canonical
 from desktop.services import inspection
+from desktop.services.changes import NOTHING, Changes
 from desktop.services.workspace import Workspace
 
 MAX_ADJUSTMENT = Decimal(100)
@@ -47,38 +48,42 @@ def recorded(ws: Workspace, county: str, item: str | None) -> tuple[str, str] | 
     return None if found is None else (found.value, found.reason)
 
 
-def adjudicate(ws: Workspace, county: str, item: str, score: str | None, reason: str) -> bool:
-    """Set (or, with score None, clear) the lead's score of an item for a county."""
+def adjudicate(ws: Workspace, county: str, item: str, score: str | None, reason: str) -> Changes:
+    """Set (or, with score None, clear) the lead's score of an item for a county; what it
+    changed (nothing when it was so already)."""
     _master(ws)
     ws.campaign.county(county)
     node = ws.campaign.indicator_set.node(item)
     record = adjudication_id(ws, county, item)
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
+        done = Changes.of("adjudication", [(county, item)])
         if score is None:
-            return versions.withdraw(conn, signer, record, entity="adjudication") is not None
+            return done if versions.withdraw(conn, signer, record, entity="adjudication") is not None else NOTHING
         value = inspection.check_score(ws, node.code, score)
         if value is None:
             raise InputError.single("score", "not_a_number", "the score is empty")
         if not reason.strip():
             raise InputError.single("reason", "no_reason", "an adjudication needs a reason")
         payload = {"county": county, "item": item, "score": canonical(value), "reason": reason.strip()}
-        return versions.put(conn, signer, entity="adjudication", record_id=record, payload=payload) is not None
+        return done if versions.put(conn, signer, entity="adjudication", record_id=record, payload=payload) is not None else NOTHING
 
 
-def adjust(ws: Workspace, county: str, delta: str | None, reason: str) -> bool:
-    """Set (or, with delta None, clear) the change to a county's total, e.g. from the annual appraisal."""
+def adjust(ws: Workspace, county: str, delta: str | None, reason: str) -> Changes:
+    """Set (or, with delta None, clear) the change to a county's total, e.g. from the annual
+    appraisal; what it changed (nothing when it was so already)."""
     _master(ws)
     ws.campaign.county(county)
     record = adjustment_id(ws, county)
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
+        done = Changes.of("adjustment", [(county, "")])
         if delta is None:
-            return versions.withdraw(conn, signer, record, entity="adjustment") is not None
+            return done if versions.withdraw(conn, signer, record, entity="adjustment") is not None else NOTHING
         value = _number(delta, "delta")
         if abs(value) > MAX_ADJUSTMENT or value.as_tuple().exponent < -2:  # type: ignore[operator]
             raise InputError.single("delta", "out_of_range", f"{delta} must be between -100 and 100 with at most 2 decimals")
         if not reason.strip():
             raise InputError.single("reason", "no_reason", "an adjustment needs a reason")
         payload = {"county": county, "delta": canonical(value), "reason": reason.strip()}
-        return versions.put(conn, signer, entity="adjustment", record_id=record, payload=payload) is not None
+        return done if versions.put(conn, signer, entity="adjustment", record_id=record, payload=payload) is not None else NOTHING

@@ -27,6 +27,7 @@ from desktop import paths
 from desktop.core import photos
 from desktop.core.errors import InputError
 from desktop.core.inspection import InspectionMode
+from desktop.services.changes import NOTHING, Changes
 from desktop.services.items import Evidence, _evidence, _inspector, _now
 from desktop.services.workspace import Workspace
 
@@ -254,15 +255,17 @@ def attach_bytes(
     return evidence, not incoming.facts.readable
 
 
-def set_caption(ws: Workspace, record_id: str, caption: str) -> bool:
+def set_caption(ws: Workspace, record_id: str, caption: str) -> Changes:
+    """Name a piece of evidence; what it changed (nothing when the caption was that already,
+    or the evidence is gone)."""
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
         current = versions.current_payload(conn, record_id)
         if current is None or current.deleted:
-            return False
+            return NOTHING
         payload = {**current.payload, "caption": caption.strip()}
         written = versions.put(conn, signer, entity="evidence", record_id=record_id, payload=payload, blob_hashes=[payload["sha256"]])
-        return written is not None
+        return Changes.at("evidence", payload) if written is not None else NOTHING
 
 
 def blob_bytes(ws: Workspace, sha: str) -> bytes:
@@ -359,6 +362,11 @@ class FolderImport:
     # for a picture that could not be read and was kept as a document
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def changes(self) -> Changes:
+        """What the import changed: the photo inbox (no county, no item), when a photo went in."""
+        return Changes.of("evidence", [("", "")]) if self.imported else NOTHING
+
 
 def _batches(photos: list[Path]) -> Iterator[list[Path]]:
     """Photos in batches of at most BATCH_PHOTOS and about BATCH_BYTES (a larger photo alone)."""
@@ -447,8 +455,9 @@ def _import_batch(ws: Workspace, ready: list[tuple[Path, _Incoming | InputError]
     return imported, skipped
 
 
-def assign(ws: Workspace, record_ids: Iterable[str], *, county: str, item: str, mode: InspectionMode) -> int:
-    """Move photos from the inbox to an item and mode of a county, in one transaction."""
+def assign(ws: Workspace, record_ids: Iterable[str], *, county: str, item: str, mode: InspectionMode) -> Changes:
+    """Move photos from the inbox to an item and mode of a county, in one transaction; what it
+    changed (the inbox and the item; nothing when no photo moved)."""
     who = _inspector(ws)
     moved = 0
     with ws.write() as conn:
@@ -468,4 +477,4 @@ def assign(ws: Workspace, record_ids: Iterable[str], *, county: str, item: str, 
                 )
             versions.withdraw(conn, signer, record_id, entity="evidence")
             moved += 1
-    return moved
+    return Changes.of("evidence", [("", ""), (county, item)]) if moved else NOTHING  # out of the inbox, into the item

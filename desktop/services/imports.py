@@ -22,6 +22,7 @@ from desktop.core.errors import InputError
 from desktop.core.inspection import InspectionMode
 from desktop.core.sheets import MethodSheet, parse_inspection_sheet, parse_method_sheet
 from desktop.services import records, workspace
+from desktop.services.changes import NOTHING, Changes
 from desktop.services.workspace import Workspace
 
 INSPECTION = "inspection"
@@ -36,6 +37,7 @@ class ImportSummary:
     # a method sheet's counties whose earlier score it replaced, and those it left as they were
     replaced: int = 0
     unchanged: int = 0
+    changes: Changes = NOTHING  # what the import wrote, for the views that show it
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,9 @@ def _inspection(ws: Workspace, sheet: Path, inspector: str | None) -> ImportSumm
                 changed += records.set_finding(
                     conn, signer, ws, mode=mode, text=row.findings.get(mode), status=row.results.get(mode), **where
                 )
-    return ImportSummary(INSPECTION, len(parsed.rows), len({r.county for r in parsed.rows}), changed)
+    places = [(r.county, r.item) for r in parsed.rows]
+    wrote = (Changes.of("score", places) | Changes.of("finding", places)) if changed else NOTHING
+    return ImportSummary(INSPECTION, len(parsed.rows), len({r.county for r in parsed.rows}), changed, changes=wrote)
 
 
 def _changes(conn: Connection, ws: Workspace, parsed: MethodSheet) -> list[CountyChange]:
@@ -173,6 +177,7 @@ def _method(ws: Workspace, sheet: Path, method: str) -> ImportSummary:
         for county, items in parsed.items.items():
             changed += records.set_method_items(conn, signer, ws, county=county, method=method, items=dict(items))
     kinds = [c.change for c in changes]
+    wrote = Changes.of("method_score", [(c.county, "") for c in changes]) if changed else NOTHING
     return ImportSummary(
-        method, parsed.rows, len(changes), changed, kinds.count(Change.REPLACED), kinds.count(Change.UNCHANGED),
+        method, parsed.rows, len(changes), changed, kinds.count(Change.REPLACED), kinds.count(Change.UNCHANGED), wrote,
     )

@@ -28,6 +28,7 @@ from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical
 from desktop.core.scoring import score_problem
 from desktop.services import records
+from desktop.services.changes import NOTHING, Changes
 from desktop.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -299,9 +300,12 @@ def editing(ws: Workspace) -> Iterator[Edits]:
         yield Edits(ws, conn, ws.database.signer(paths.keys_dir(), conn))
 
 
-def remove(ws: Workspace, entity: str, record_id: str) -> bool:
-    """Delete a problem or a piece of evidence (a tombstone; the history keeps it). An id
-    of another kind of record than `entity` deletes nothing."""
+def remove(ws: Workspace, entity: str, record_id: str) -> Changes:
+    """Delete a problem or a piece of evidence (a tombstone; the history keeps it); what it
+    changed (nothing for an id of another kind of record than `entity`, or one gone already)."""
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
-        return versions.withdraw(conn, signer, record_id, entity=entity) is not None
+        current = versions.current_payload(conn, record_id)
+        if current is None or versions.withdraw(conn, signer, record_id, entity=entity) is None:
+            return NOTHING
+        return Changes.at(entity, current.payload)

@@ -22,6 +22,7 @@ from desktop.core import problems, validity
 from desktop.core.errors import InputError
 from desktop.core.problems import ProblemStatus, Refusal, StepKind
 from desktop.services import inspection
+from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
 
 STATUSES = validity.PROBLEM_STATUSES
@@ -69,6 +70,13 @@ class Entry:
 
     def overdue(self, today: dt.date) -> bool:
         return self.status == "open" and self.deadline is not None and self.deadline < today
+
+    @property
+    def changes(self) -> Changes:
+        """What the step set_status returned this entry for changed: the problem of its county
+        and item, and the evidence filed there (a rectification's files are evidence of it)."""
+        place = [(self.county, self.item)]
+        return Changes.of("problem", place) | Changes.of("evidence", place)
 
 
 def board(ws: Workspace, *, county: str | None = None, status: str | None = None, record_id: str | None = None) -> list[Entry]:

@@ -19,6 +19,7 @@ from desktop.core import campaign_settings
 from desktop.core.campaign import Campaign
 from desktop.core.campaign_settings import CampaignSettings
 from desktop.core.errors import InputError, Problem
+from desktop.services.changes import EVERYTHING, NOTHING, Changes
 from desktop.services.workspace import Workspace
 
 SOURCE = "campaign settings"
@@ -45,8 +46,9 @@ def validate(ws: Workspace, settings: CampaignSettings) -> list[Problem]:
     return campaign_settings.validate(_reference(ws), settings, work)
 
 
-def save(ws: Workspace, settings: CampaignSettings) -> bool:
-    """Check and save the settings as one signed version; False when nothing changed.
+def save(ws: Workspace, settings: CampaignSettings) -> Changes:
+    """Check and save the settings as one signed version; what it changed: everything (every
+    result, grade and county list follows the settings), or nothing when they were so already.
     Raises InputError (every problem) and writes nothing when a rule is broken."""
     if ws.identity.role != "master":
         raise InputError.single(SOURCE, "not_master", "only the lead's master database changes the campaign's settings")
@@ -59,13 +61,13 @@ def save(ws: Workspace, settings: CampaignSettings) -> bool:
         ws.reload_campaign(conn)  # the counties as of now: a merge may have come in since the dialog opened
         campaign_settings.check(base, settings, work_by_county(ws, conn), SOURCE)
         if ws.settings_payload is None and not payload:
-            return False  # the reference as it is, never changed: nothing to record
+            return NOTHING  # the reference as it is, never changed: nothing to record
         signer = ws.database.signer(paths.keys_dir(), conn)
         written = versions.put(
             conn, signer, entity=reference.SETTINGS_ENTITY, record_id=reference.settings_id(base.id), payload=payload
         )
     ws.reload_campaign()
-    return written is not None
+    return EVERYTHING if written is not None else NOTHING
 
 
 def _reference(ws: Workspace) -> Campaign:

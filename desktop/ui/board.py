@@ -33,7 +33,6 @@ RECORD = Qt.ItemDataRole.UserRole + 1  # a row's problem id, on every cell
 
 class RectificationBoard(QWidget):
     overdue_changed = Signal(int)  # how many problems of the whole board are overdue
-    changed = Signal()  # a problem took a step: what shows it must be read again
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None, ops: Operations | None = None) -> None:
         super().__init__(parent)
@@ -187,10 +186,9 @@ class RectificationBoard(QWidget):
                 self.ops.show_failure(exc)
 
         def stepped(now: rectification.Entry) -> None:
-            # shown at once, on the row that stays chosen; then the desk reads what it concerns again
+            # shown at once, on the row that stays chosen; the window's views follow its changes
             self._all = [now if e.record_id == now.record_id else e for e in self._all]
             self._show()
-            self.changed.emit()
 
         record_id = entry.record_id
         self.ops.write(

@@ -42,7 +42,7 @@ from desktop.core.campaign_settings import CampaignSettings
 from desktop.core.errors import InputError, Problem
 from desktop.core.numbers import canonical
 from desktop.services import settings as settings_service
-from desktop.services.changes import EVERYTHING, NOTHING, Changes
+from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
 from desktop.ui.operations import Operations
 from desktop.ui.screen import fit_to_screen
@@ -620,7 +620,7 @@ class SettingsDialog(QDialog):
         self.save_button.setEnabled(False)
 
         def write() -> Changes:
-            return EVERYTHING if settings_service.save(ws, current) else NOTHING
+            return settings_service.save(ws, current)
 
         self.ops.write(write, done=self._on_written, failed=lambda exc: self._on_refused(exc, current))
         return True

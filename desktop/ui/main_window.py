@@ -71,7 +71,7 @@ from desktop.ui import camera, files, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.messages import explain, input_problem
-from desktop.ui.operations import Operations, before_window
+from desktop.ui.operations import Operations, before_window, changes_of
 from desktop.ui.preferences import Preferences
 from desktop.ui.signature import SignDialog
 from desktop.ui.steps import ask_step, refused_step
@@ -768,13 +768,11 @@ class MainWindow(QMainWindow):
 
         self._store(county, item, state, show)
 
-    def _write(
-        self, fn: Callable[[], T], concerns: Changes, then: Callable[[T], None] | None = None, *,
-        wrote: Callable[[T], bool] | None = None,
-    ) -> None:
+    def _write(self, fn: Callable[[], T], concerns: Changes | None = None, then: Callable[[T], None] | None = None) -> None:
         """A write of the window's other than the item editor's, after the pending edit: fn on
-        the writer, then what it `concerns` handed to the views (Operations.changed) unless
-        `wrote(result)` says it wrote nothing, then `then(result)`."""
+        the writer, then what it changed handed to the views (Operations.changed) — what the
+        service says it changed (its Changes, or its report's), or, for a service that returns
+        a record, what it `concerns` — then `then(result)`."""
         self.save_now()
         self.saved_label.setText(self.tr("Saving…"))
         results: list[T] = []
@@ -782,7 +780,7 @@ class MainWindow(QMainWindow):
         def run() -> Changes:
             result = fn()
             results.append(result)
-            return concerns if wrote is None or wrote(result) else NOTHING
+            return changes_of(result) if concerns is None else concerns
 
         def done(_changes: Changes) -> None:
             self._written()
@@ -830,7 +828,7 @@ class MainWindow(QMainWindow):
     def _remove_problem(self, record_id: str) -> None:
         key = self._key()
         if key is not None:
-            self._write(lambda: inspection.remove(self.ws, "problem", record_id), changed(("problem",), key), wrote=bool)
+            self._write(lambda: inspection.remove(self.ws, "problem", record_id))
 
     def _step_problem(self, problem: inspection.Problem, status: str) -> None:
         """A step of the problem's state machine (desktop.core.problems): rectified on
@@ -859,8 +857,7 @@ class MainWindow(QMainWindow):
             if isinstance(result, InputError):
                 QMessageBox.warning(self, self.tr("Problem found"), refused_step(result))
 
-        # a rectification's files are evidence of the problem's item
-        self._write(step, changed(("problem", "evidence"), key), done, wrote=lambda r: not isinstance(r, InputError))
+        self._write(step, then=done)  # a step taken says what it changed (Entry.changes); a refusal, nothing
 
     def _attach(self, files: list[Path]) -> None:
         if self.county is None or self.item is None:
@@ -889,17 +886,17 @@ class MainWindow(QMainWindow):
     def _on_evidence_removed(self, record_id: str) -> None:
         key = self._key()
         if key is not None:
-            self._write(lambda: inspection.remove(self.ws, "evidence", record_id), changed(("evidence",), key), wrote=bool)
+            self._write(lambda: inspection.remove(self.ws, "evidence", record_id))
 
     @Slot(str, str)
     def _on_evidence_caption_changed(self, record_id: str, text: str) -> None:
         key = self._key()
         if key is not None:
-            self._write(lambda: inspection.set_caption(self.ws, record_id, text), changed(("evidence",), key), wrote=bool)
+            self._write(lambda: inspection.set_caption(self.ws, record_id, text))
 
     @Slot(str)
     def _on_inbox_removed(self, record_id: str) -> None:
-        self._write(lambda: inspection.remove(self.ws, "evidence", record_id), changed(("evidence",), INBOX), wrote=bool)
+        self._write(lambda: inspection.remove(self.ws, "evidence", record_id))
 
     def look_for_cameras(self) -> None:
         """Show 拍照 while the computer has a camera, one plugged in later included. Where there
@@ -973,9 +970,8 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, self.tr("Photo inbox"), message)
 
         self._write(
-            lambda: inspection.import_folder(self.ws, folder, progress=bridge.step.emit, cancelled=cancelled),
-            changed(("evidence",), INBOX), done, wrote=lambda result: result.imported > 0,
-        )
+            lambda: inspection.import_folder(self.ws, folder, progress=bridge.step.emit, cancelled=cancelled), then=done,
+        )  # the import says what it changed: the inbox, when a photo went in
 
     def _assign(self, code: str | None, record_ids: list[str]) -> None:
         if not code or self.county is None or not record_ids:
@@ -985,7 +981,6 @@ class MainWindow(QMainWindow):
         county, mode = self.county, self.editor.current_mode()
         self._write(
             lambda: inspection.assign(self.ws, record_ids, county=county, item=code, mode=mode),
-            changed(("evidence",), INBOX, (county, code)), wrote=bool,
         )
 
     def _print(self) -> None:

@@ -19,6 +19,7 @@ from desktop.core import scoring
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.services import inspection, records, workspace
+from desktop.services.changes import Changes
 from desktop.services.inspection import Finding
 
 COUNTY = "341502"  # 金安区
@@ -227,12 +228,12 @@ def test_problem_create_edit_and_remove(field) -> None:
     assert again.created_at == problem.created_at
     assert inspection.county_status(field, COUNTY).item(item).problems == 2
 
-    assert inspection.remove(field, "problem", first) is True
+    assert inspection.remove(field, "problem", first) == Changes.of("problem", [(COUNTY, item)])  # what it changed
     assert [p.record_id for p in inspection.item_record(field, COUNTY, item).problems] == [second]
     assert inspection.county_status(field, COUNTY).item(item).problems == 1
     before = version_count(field)
-    assert inspection.remove(field, "problem", first) is False  # already gone
-    assert inspection.remove(field, "problem", versions.new_id()) is False  # never there
+    assert not inspection.remove(field, "problem", first)  # already gone: nothing changed
+    assert not inspection.remove(field, "problem", versions.new_id())  # never there
     assert version_count(field) == before
 
     inspection.remove(field, "problem", second)
@@ -454,20 +455,20 @@ def test_caption_and_removal(field, tmp_path: Path) -> None:
     photo = make_photo(tmp_path / "p.jpg")
     evidence, _ = inspection.attach(field, photo, county=COUNTY, item=item, mode=InspectionMode.FIELD)
 
-    assert inspection.set_caption(field, evidence.record_id, "  便民服务窗口  ") is True
+    assert inspection.set_caption(field, evidence.record_id, "  便民服务窗口  ").touches("evidence", county=COUNTY)
     (listed,) = inspection.item_record(field, COUNTY, item).evidence
     assert listed.caption == "便民服务窗口"
     assert (listed.sha256, listed.taken_at, listed.gps) == (evidence.sha256, evidence.taken_at, evidence.gps)
     before = version_count(field)
-    assert inspection.set_caption(field, evidence.record_id, "便民服务窗口") is False
+    assert not inspection.set_caption(field, evidence.record_id, "便民服务窗口")
     assert version_count(field) == before
 
-    assert inspection.remove(field, "evidence", evidence.record_id) is True
+    assert inspection.remove(field, "evidence", evidence.record_id)
     assert inspection.item_record(field, COUNTY, item).evidence == ()
     assert inspection.county_status(field, COUNTY).item(item).evidence == 0
     assert count(field, "SELECT count(*) FROM blob") == 1  # the history still names it
     assert inspection.blob_bytes(field, evidence.sha256) == photo.read_bytes()
-    assert inspection.set_caption(field, evidence.record_id, "改") is False  # removed: nothing to caption
+    assert not inspection.set_caption(field, evidence.record_id, "改")  # removed: nothing to caption
 
     # attached again after removal, it comes back
     back, _ = inspection.attach(field, photo, county=COUNTY, item=item, mode=InspectionMode.FIELD)

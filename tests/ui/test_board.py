@@ -51,7 +51,8 @@ def board(qtbot, master: Workspace) -> RectificationBoard:  # type: ignore[no-un
     """The board as the desk drives it: shown with the board read, read again after a step."""
     shown = RectificationBoard(master)
     qtbot.addWidget(shown)
-    shown.changed.connect(lambda: shown.ops.query(lambda: rectification.board(master), done=shown.show_entries))  # as the desk does
+    # as the desk does: what a step changed (the service's Changes) has the board read again
+    shown.ops.changed.connect(lambda _c: shown.ops.query(lambda: rectification.board(master), done=shown.show_entries))
     shown.show_entries(rectification.board(master))
     shown.show()
     return shown
@@ -149,7 +150,7 @@ def test_cancelled_or_empty_asks_change_nothing(board: RectificationBoard, maste
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: warned.append(text))
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: warned.append(text))
     changed: list[bool] = []
-    board.changed.connect(lambda: changed.append(True))
+    board.ops.changed.connect(lambda _c: changed.append(True))
     select(board, "方案不完整")
     rectify_with(monkeypatch, account="x", accept=False)
     step(board, "rectified")

@@ -100,10 +100,8 @@ class DecisionDialog(QDialog):
 
         def decide() -> Changes:
             if adjudication:
-                decisions.adjudicate(self.ws, county, item, value, reason)
-                return Changes.of("adjudication", [(county, item)])
-            decisions.adjust(self.ws, county, value, reason)
-            return Changes.of("adjustment", [(county, "")])
+                return decisions.adjudicate(self.ws, county, item, value, reason)
+            return decisions.adjust(self.ws, county, value, reason)
 
         self.ops.write(decide, done=lambda _changes: self._show_current())  # a refusal: said in the lead's words
 

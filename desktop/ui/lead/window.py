@@ -65,7 +65,6 @@ class LeadWindow(QMainWindow):
         self.tabs.addTab(self.conflicts_view, QCoreApplication.translate("LeadWindow", "Conflicts"))
         self.board = RectificationBoard(ws, ops=self.ops)
         self.board.overdue_changed.connect(self._show_overdue)
-        self.board.changed.connect(lambda: self.refresh(frozenset({desk.Part.PROBLEMS, desk.Part.DETAIL})))
         self.rectification_view = self.board
         self.tabs.addTab(self.board, QCoreApplication.translate("LeadWindow", "Rectification"))
         self.timeline = timeline_table()
@@ -319,7 +318,6 @@ class LeadWindow(QMainWindow):
     def import_sheet(self, path: Path) -> ImportDialog:
         dialog = ImportDialog(self, self.ws, path, ops=self.ops)
         dialog.imported.connect(lambda said: self.statusBar().showMessage(said, 60_000))  # what went in, said on the desk
-        dialog.finished.connect(lambda _r: self.refresh())
         dialog.open()
         return dialog
 
