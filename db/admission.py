@@ -257,6 +257,9 @@ def check(
     clock rule (a laptop taking the master's export, below). `steps` False: no step rule
     (a laptop taking the master's export: the master admitted every version it holds, and
     those its lead wrote before the rule existed must still reach the laptops)."""
+    # Long (and branchy) on purpose: one decision per rule of SPEC §4, in the table's order, each
+    # refusing with its own rule name; split, the order in which a version is judged would no longer
+    # be visible in one place.
     entity = v.entity
     if entity not in ENTITIES:
         raise Inadmissible("entity", f"a record of a kind this program does not write ({entity[:32]!r})")

@@ -167,6 +167,8 @@ def merge(
     merged stays correct: step 4 adds only what step 3 checked, and requires that the rest
     was already here.
     """
+    # Long on purpose: the batch as a whole, each step a named function; what is left is the loop
+    # over files and the one transaction's beginning and end.
     if database.read_only and not dry_run:
         raise KnownDatabaseError(
             database.path, "the database is on a read-only disk: copy it to a folder you can write to merge (a dry run works here)"

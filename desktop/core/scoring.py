@@ -231,6 +231,8 @@ def compute_results(
     adjustments: Iterable[Adjustment] = (),
 ) -> list[CountyResult]:
     """Every county of the campaign with its scores, total, rank and grade, in rank order."""
+    # Long on purpose: the seed's weighting, adjustment, standing, ranking and grading in the order
+    # the document states them; each step is one or two lines and reads best in sequence.
     by_item: dict[tuple[str, str], list[InspectorScore]] = defaultdict(list)
     for s in scores:
         by_item[s.county, s.item].append(s)

@@ -208,6 +208,9 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
     database opened (the lead's merge dialog, which shows what it would bring first).
     DB may be a PostgreSQL master's URL: several leads' desks open it at once (no lock
     file; the server orders their writes)."""
+    # Long (and branchy) on purpose: the start, in the order it happens — which database, its lock
+    # or a hand-over, the open off the GUI thread, the window, a screenshot run, the hand-over
+    # server, the event loop — and the clean-up that must follow whatever happened.
     from desktop.ui.main_window import MainWindow, open_database
     from desktop.ui.setup import first_run
 

@@ -35,6 +35,7 @@ class RectificationBoard(QWidget):
     overdue_changed = Signal(int)  # how many problems of the whole board are overdue
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None, ops: Operations | None = None) -> None:
+        # Long on purpose: it builds the board's widgets in the order they are laid out.
         super().__init__(parent)
         self.ws = ws
         self.ops = ops if ops is not None else Operations(self)  # the desk's, or the board's own

@@ -107,6 +107,7 @@ def _page_image(document: QPdfDocument, index: int, dpi: int, options: QPdfDocum
 
 class DocumentDialog(QDialog):
     def __init__(self, ws: Workspace, parent: QWidget | None = None, *, kind: str = RECORD, county: str | None = None) -> None:
+        # Long on purpose: it builds the dialog's widgets in the order they are laid out.
         super().__init__(parent)
         self.ws = ws
         self.pool = QThreadPool(self)

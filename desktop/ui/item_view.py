@@ -81,6 +81,8 @@ class ModePage(QWidget):
     edited = Signal()
 
     def __init__(self, mode: InspectionMode, parent: QWidget | None = None) -> None:
+        # Long on purpose: it builds the editor's widgets in the order they are laid out (path,
+        # score, reasoning, the four modes, problems).
         super().__init__(parent)
         self.mode = mode
         layout = QVBoxLayout(self)

@@ -134,6 +134,8 @@ class _Writes:
     scripts they run count on these)."""
 
     def __init__(self, ops: Operations) -> None:
+        # Long on purpose: it builds the window's widgets in the order they are laid out and
+        # connects them in one place (STYLE: connections made in one place).
         self._ops = ops
 
     @property

@@ -37,6 +37,7 @@ from desktop.ui.preferences import Preferences
 
 class SetupDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
+        # Long on purpose: it builds the three questions' widgets in the order they are asked.
         super().__init__(parent)
         self.setWindowTitle(self.tr("Welcome to Yanshou"))
         self.setMinimumWidth(560)

@@ -42,6 +42,8 @@ from desktop.ui.operations import Operations
 
 class LeadWindow(QMainWindow):
     def __init__(self, ws: Workspace) -> None:
+        # Long on purpose: it builds the desk — its tabs, toolbar and status bar — in the order they
+        # are laid out; each tab is a module of its own.
         super().__init__()
         self.ws = ws
         self._campaign_shown = ws.campaign  # the campaign the county lists were made from
