@@ -9,6 +9,7 @@ that is already present does nothing, so a merge is a set union.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
@@ -77,6 +78,12 @@ _INSERT = text(
     "ON CONFLICT(version_id) DO NOTHING"
 )
 _INSERT_PARENT = text("INSERT INTO version_parent(version_id, parent_id) VALUES (:v, :p) ON CONFLICT DO NOTHING")
+
+
+def written_at(hlc: int) -> dt.datetime:
+    """When a version was written, by its hybrid logical clock, as this computer's local time
+    (with its offset) to the second: the one reading of a version's time that every face shows."""
+    return dt.datetime.fromtimestamp(admission.hlc_ms(hlc) // 1000, tz=dt.UTC).astimezone()
 
 
 def current_payload(conn: Connection, record_id: str) -> projection.Current | None:

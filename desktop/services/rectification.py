@@ -173,7 +173,7 @@ def _evidence_shown(held: dict[str, queries.EvidencePlace], payload: dict[str, A
 
 def _local(hlc: int) -> dt.datetime:
     """A version's clock as this computer's local time, to the second."""
-    return dt.datetime.fromtimestamp((hlc >> 16) // 1000, tz=dt.UTC).astimezone()
+    return versions.written_at(hlc)
 
 
 def _refused(code: Refusal, before: str, after: str) -> InputError:

@@ -158,7 +158,7 @@ class Conflict:
 
 
 def _written(hlc: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp((hlc >> 16) / 1000, dt.UTC)
+    return versions.written_at(hlc)  # local time: the lead reads it as the clock on the wall
 
 
 def conflicts(ws: Workspace) -> list[Conflict]:
