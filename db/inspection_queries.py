@@ -9,10 +9,12 @@ name, holding the values as stored; the services build the domain objects.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
+from db import queries
 from db.queries import ItemCount, named
 
 # The tables of an inspector's own record, in the order its fingerprint reads them. A
@@ -144,6 +146,21 @@ def item_work(conn: Connection, county: str, item: str, inspector: str) -> ItemW
         tuple(named(ItemProblem, conn.execute(_PROBLEMS, args))),
         tuple(named(EvidenceRow, conn.execute(_ITEM_EVIDENCE_ROWS, args))),
     )
+
+
+_HELD_HASHES = text(
+    "SELECT sha256, county FROM current_evidence WHERE inspector = :i AND sha256 IN :h"
+).bindparams(bindparam("h", expanding=True))
+
+
+def held_hashes(conn: Connection, inspector: str, shas: Sequence[str]) -> dict[str, bool]:
+    """Of these files (by hash), those the inspector holds as evidence now: True when one
+    is filed under an item, False when it is only in the inbox."""
+    held: dict[str, bool] = {}
+    for piece in queries.chunks(list(shas)):
+        for row in conn.execute(_HELD_HASHES, {"i": inspector, "h": piece}):
+            held[row.sha256] = held.get(row.sha256, False) or row.county is not None
+    return held
 
 
 def inbox(conn: Connection, inspector: str) -> list[EvidenceRow]:

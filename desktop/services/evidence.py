@@ -439,9 +439,15 @@ def _import_batch(ws: Workspace, ready: list[tuple[Path, _Incoming | InputError]
     imported, skipped = 0, list[tuple[str, str]]()
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
+        # A card imported again brings nothing back: a photo already filed under an item, or
+        # already waiting in the inbox, is left out and said so.
+        held = inspection_queries.held_hashes(conn, who, [i.sha256 for _, i in ready if isinstance(i, _Incoming) and i.sha256])
         for path, incoming in ready:
             if isinstance(incoming, InputError):
                 skipped.append((path.name, incoming.problems[0].code))
+                continue
+            if incoming.sha256 in held:
+                skipped.append((path.name, "already_filed" if held[incoming.sha256] else "already_in_inbox"))
                 continue
             try:
                 with conn.begin_nested():  # a large file streamed from the card may vanish meanwhile: it alone is left out

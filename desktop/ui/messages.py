@@ -81,6 +81,8 @@ def input_problem(code: str) -> str:
         "not_master": QCoreApplication.translate("Messages", "only the lead's master database may do this"),
         "no_evidence": QCoreApplication.translate("Messages", "marking a problem rectified needs evidence of the rectification"),
         "not_picture": QCoreApplication.translate("Messages", "not a readable picture (kept as a document)"),
+        "already_filed": QCoreApplication.translate("Messages", "already filed under an item (imported before)"),
+        "already_in_inbox": QCoreApplication.translate("Messages", "already in the inbox (imported before)"),
         "unwritable": QCoreApplication.translate("Messages", "the file cannot be written there"),
         "not_openable": QCoreApplication.translate("Messages", "this kind of file is not opened from Yanshou; save it and check it first"),
         "in_use": QCoreApplication.translate("Messages", "the file is open in another program: close it there, then try again"),

@@ -132,12 +132,21 @@ def test_a_folder_comes_into_the_inbox_with_thumbnails_in_batches(field, tmp_pat
         source = tmp_path / "card" / ("DCIM" if evidence.is_image else "") / evidence.name
         assert inspection.blob_bytes(field, evidence.sha256) == source.read_bytes()
 
-    # the same card again: nothing new
+    # the same card again: nothing new, and said so
     versions = count(field, "SELECT count(*) FROM version")
     again = inspection.import_folder(field, tmp_path / "card")
-    assert again.imported == 6
+    assert again.imported == 0 and not again.changes
+    assert {reason for _name, reason in again.skipped} == {"already_in_inbox"} and len(again.skipped) == 6
     assert count(field, "SELECT count(*) FROM version") == versions
     assert count(field, "SELECT count(*) FROM blob") == 6
+
+    # two photos filed under an item, then the card once more: they do not come back to the inbox
+    filed = [e for e in inbox if e.is_image][:2]
+    inspection.assign(field, [e.record_id for e in filed], county="341502", item="1.1.1", mode=InspectionMode.FIELD)
+    third = inspection.import_folder(field, tmp_path / "card")
+    assert third.imported == 0
+    assert sorted(name for name, reason in third.skipped if reason == "already_filed") == sorted(e.name for e in filed)
+    assert len(inspection.inbox(field)) == 4
 
 
 def test_a_cancelled_import_keeps_the_batches_committed_before_it(field, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
