@@ -42,11 +42,14 @@ contract: $(STAMP)
 
 # SPEC §7 bars, tables, not tests: merge (bench/merge.py; the SPEC row: BENCH_ARGS="--evidence-mb 2000"),
 # then the GUI (bench/gui.py, 5,000 photos by default; quicker: GUI_BENCH_ARGS="--photos 500"),
-# then the printed records (bench/pdf.py: a signed 检查记录表 with 50 photos, the summary).
+# then the printed records (bench/pdf.py: a signed 检查记录表 with 50 photos, the summary),
+# then a province on a throwaway PostgreSQL master (bench/province.py: 112 counties, 50 laptops,
+# the desk's stalls; skipped, saying why, without PostgreSQL; a smoke run: PROVINCE_BENCH_ARGS=--quick).
 bench: $(STAMP) $(QM)
 	$(BIN)/python -m bench.merge $(BENCH_ARGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.gui $(GUI_BENCH_ARGS)
 	$(BIN)/python -m bench.pdf $(PDF_BENCH_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.province $(PROVINCE_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis $(QM)
