@@ -28,7 +28,10 @@ class DecisionDialog(QDialog):
     """Adjudicate an item's score for a county, or adjust a county's total; each with a
     reason, signed by the master, shown in the results and every report."""
 
-    def __init__(self, parent: QWidget | None, ws: Workspace, county: str | None = None, ops: Operations | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None, ws: Workspace, county: str | None = None, ops: Operations | None = None, item: str | None = None,
+    ) -> None:
+        """`county` (a code) chosen; with `item` (a code) too, the adjudication of that item."""
         super().__init__(parent)
         self.ws = ws
         self.ops = ops if ops is not None else Operations(self)  # the desk's: its writes, then the desk reads again
@@ -52,6 +55,8 @@ class DecisionDialog(QDialog):
         self.item.setObjectName("decision-item")
         for node in ws.campaign.indicator_set.items:
             self.item.addItem(f"{node.code}  {node.name[:30]}", node.code)
+        if item:
+            self.item.setCurrentIndex(max(0, self.item.findData(item)))
         form.addRow(QCoreApplication.translate("LeadWindow", "Item"), self.item)
         self.value = QLineEdit()
         self.value.setObjectName("decision-value")
