@@ -6,7 +6,7 @@
     <message>
         <location filename="../../desktop/ui/app.py" line="53"/>
         <location filename="../../desktop/ui/app.py" line="114"/>
-        <location filename="../../desktop/ui/app.py" line="231"/>
+        <location filename="../../desktop/ui/app.py" line="234"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
@@ -16,7 +16,7 @@
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="232"/>
+        <location filename="../../desktop/ui/app.py" line="235"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -136,125 +136,125 @@
 <context>
     <name>DocumentDialog</name>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="116"/>
+        <location filename="../../desktop/ui/documents.py" line="117"/>
         <source>Print and export</source>
         <translation>打印与导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="120"/>
+        <location filename="../../desktop/ui/documents.py" line="121"/>
         <source>Inspection record (检查记录表)</source>
         <translation>检查记录表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="120"/>
+        <location filename="../../desktop/ui/documents.py" line="121"/>
         <source>Results summary (验收结果汇总表)</source>
         <translation>验收结果汇总表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="121"/>
+        <location filename="../../desktop/ui/documents.py" line="122"/>
         <source>Problem list (问题整改清单)</source>
         <translation>问题整改清单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="127"/>
+        <location filename="../../desktop/ui/documents.py" line="128"/>
         <source>Sign digitally</source>
         <translation>数字签名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="128"/>
+        <location filename="../../desktop/ui/documents.py" line="129"/>
         <source>Signs the PDF with this computer&apos;s device key; any change to the file afterwards shows.</source>
         <translation>用本机的设备密钥对 PDF 签名；签名后文件的任何改动都会被发现。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="129"/>
+        <location filename="../../desktop/ui/documents.py" line="130"/>
         <source>Make</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="134"/>
+        <location filename="../../desktop/ui/documents.py" line="135"/>
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="134"/>
+        <location filename="../../desktop/ui/documents.py" line="135"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="135"/>
+        <location filename="../../desktop/ui/documents.py" line="136"/>
         <source>Inspector</source>
         <translation>检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="145"/>
+        <location filename="../../desktop/ui/documents.py" line="146"/>
         <source>Choose a document and press Make.</source>
         <translation>选择文件后点击“生成”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="148"/>
+        <location filename="../../desktop/ui/documents.py" line="149"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="150"/>
+        <location filename="../../desktop/ui/documents.py" line="151"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="152"/>
+        <location filename="../../desktop/ui/documents.py" line="153"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="186"/>
+        <location filename="../../desktop/ui/documents.py" line="187"/>
         <source>All inspectors</source>
         <translation>全体检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="209"/>
-        <location filename="../../desktop/ui/documents.py" line="211"/>
+        <location filename="../../desktop/ui/documents.py" line="210"/>
+        <location filename="../../desktop/ui/documents.py" line="212"/>
         <source>Making the document…</source>
         <translation>正在生成文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="211"/>
-        <location filename="../../desktop/ui/documents.py" line="281"/>
+        <location filename="../../desktop/ui/documents.py" line="212"/>
+        <location filename="../../desktop/ui/documents.py" line="282"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="220"/>
-        <location filename="../../desktop/ui/documents.py" line="244"/>
+        <location filename="../../desktop/ui/documents.py" line="221"/>
+        <location filename="../../desktop/ui/documents.py" line="245"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="238"/>
+        <location filename="../../desktop/ui/documents.py" line="239"/>
         <source>{0}: {1} pages.</source>
         <translation>{0}：共 {1} 页。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="253"/>
+        <location filename="../../desktop/ui/documents.py" line="254"/>
         <source>Save the document</source>
         <translation>保存文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="253"/>
+        <location filename="../../desktop/ui/documents.py" line="254"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="260"/>
+        <location filename="../../desktop/ui/documents.py" line="261"/>
         <source>Saved to {0}.</source>
         <translation>已保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="281"/>
+        <location filename="../../desktop/ui/documents.py" line="282"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="291"/>
+        <location filename="../../desktop/ui/documents.py" line="292"/>
         <source>Sent {0} pages to {1}.</source>
         <translation>已将 {0} 页发送到 {1}。</translation>
     </message>
@@ -532,73 +532,73 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="229"/>
+        <location filename="../../desktop/ui/item_view.py" line="231"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="234"/>
+        <location filename="../../desktop/ui/item_view.py" line="236"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="248"/>
+        <location filename="../../desktop/ui/item_view.py" line="250"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="251"/>
-        <location filename="../../desktop/ui/item_view.py" line="310"/>
+        <location filename="../../desktop/ui/item_view.py" line="253"/>
+        <location filename="../../desktop/ui/item_view.py" line="312"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="261"/>
+        <location filename="../../desktop/ui/item_view.py" line="263"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="265"/>
+        <location filename="../../desktop/ui/item_view.py" line="267"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="268"/>
+        <location filename="../../desktop/ui/item_view.py" line="270"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="284"/>
+        <location filename="../../desktop/ui/item_view.py" line="286"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="284"/>
+        <location filename="../../desktop/ui/item_view.py" line="286"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="284"/>
+        <location filename="../../desktop/ui/item_view.py" line="286"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="284"/>
+        <location filename="../../desktop/ui/item_view.py" line="286"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="310"/>
+        <location filename="../../desktop/ui/item_view.py" line="312"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="331"/>
+        <location filename="../../desktop/ui/item_view.py" line="333"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="339"/>
+        <location filename="../../desktop/ui/item_view.py" line="341"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -731,18 +731,141 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="72"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="196"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="79"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="72"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="35"/>
+        <source>inspector&apos;s laptop</source>
+        <translation>检查员笔记本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="36"/>
+        <source>lead&apos;s desk</source>
+        <translation>组长工作台</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="44"/>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="46"/>
+        <source>{0} minutes ago</source>
+        <translation>{0} 分钟前</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="48"/>
+        <source>{0} hours ago</source>
+        <translation>{0} 小时前</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="49"/>
+        <source>{0} days ago</source>
+        <translation>{0} 天前</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="56"/>
+        <source>missing no. {0}</source>
+        <translation>缺第 {0} 次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="77"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="73"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="291"/>
-        <location filename="../../desktop/ui/lead/window.py" line="305"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="78"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="80"/>
+        <source>Exports merged</source>
+        <translation>已合并导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="81"/>
+        <source>Last export</source>
+        <translation>最近导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="82"/>
+        <source>Last merged</source>
+        <translation>最近合并时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="83"/>
+        <source>Since</source>
+        <translation>距今</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="84"/>
+        <source>Gaps</source>
+        <translation>缺号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="85"/>
+        <source>Items</source>
+        <translation>涉及指标项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="86"/>
+        <source>Counties</source>
+        <translation>涉及县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="113"/>
+        <source>{0} enrolled devices. {1} of them have exports this master never received (in red): the file went elsewhere or was lost. A later export carries everything before it: no work is missing.</source>
+        <translation>已登记设备 {0} 台。其中 {1} 台有导出文件从未合并到本主库（红色标出）：文件交到了别处或已丢失。后一次导出包含此前的全部内容，工作并未缺失。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="118"/>
+        <source>{0} enrolled devices.</source>
+        <translation>已登记设备 {0} 台。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="134"/>
+        <source>{0} (this desk)</source>
+        <translation>{0}（本机）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="137"/>
+        <source>{0} + {1} database file</source>
+        <translation>{0} + 数据库文件 {1} 个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="141"/>
+        <source>{0} and {1} more</source>
+        <translation>{0} 等，另 {1} 个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="147"/>
+        <source>no. {0}</source>
+        <translation>第 {0} 次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="155"/>
+        <source>Device {0}, key {1}</source>
+        <translation>设备 {0}，密钥 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="160"/>
+        <source>Exports numbered below the last one received that never reached this master</source>
+        <translation>编号小于最近一次、却从未合并到本主库的导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="170"/>
+        <source>never</source>
+        <translation>从未合并</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="292"/>
+        <location filename="../../desktop/ui/lead/window.py" line="306"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="74"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -769,7 +892,7 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="65"/>
+        <location filename="../../desktop/ui/lead/window.py" line="67"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="79"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="157"/>
@@ -777,7 +900,7 @@
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="62"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="67"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="80"/>
         <source>Reason</source>
         <translation>理由</translation>
@@ -840,63 +963,64 @@
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="35"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="38"/>
         <source>Adjudication and adjustment</source>
         <translation>裁定与调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="48"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="51"/>
         <source>Adjudicate an item&apos;s score</source>
         <translation>裁定指标得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="49"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="52"/>
         <source>Adjust the county&apos;s total</source>
         <translation>调整县区总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="50"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="53"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="58"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="63"/>
         <source>Score or change</source>
         <translation>得分或调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="61"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="66"/>
         <source>Why (it is printed with the result)</source>
         <translation>理由（将随结果打印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="68"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="73"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="70"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="75"/>
         <source>Withdraw</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="90"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="95"/>
         <source>No decision recorded yet.</source>
         <translation>尚无记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="92"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="97"/>
         <source>Recorded now: {0} — {1}</source>
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="49"/>
+        <location filename="../../desktop/ui/lead/window.py" line="51"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="70"/>
-        <location filename="../../desktop/ui/lead/decision.py" line="45"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="167"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="48"/>
         <location filename="../../desktop/ui/lead/results_tab.py" line="49"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="54"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="27"/>
@@ -994,74 +1118,74 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="58"/>
+        <location filename="../../desktop/ui/lead/window.py" line="60"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="61"/>
+        <location filename="../../desktop/ui/lead/window.py" line="63"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="175"/>
-        <location filename="../../desktop/ui/lead/window.py" line="70"/>
-        <location filename="../../desktop/ui/lead/window.py" line="177"/>
+        <location filename="../../desktop/ui/lead/window.py" line="71"/>
+        <location filename="../../desktop/ui/lead/window.py" line="178"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="72"/>
+        <location filename="../../desktop/ui/lead/window.py" line="73"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="74"/>
+        <location filename="../../desktop/ui/lead/window.py" line="75"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="84"/>
+        <location filename="../../desktop/ui/lead/window.py" line="85"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="87"/>
+        <location filename="../../desktop/ui/lead/window.py" line="88"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="90"/>
+        <location filename="../../desktop/ui/lead/window.py" line="91"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="92"/>
+        <location filename="../../desktop/ui/lead/window.py" line="93"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="95"/>
+        <location filename="../../desktop/ui/lead/window.py" line="96"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="98"/>
+        <location filename="../../desktop/ui/lead/window.py" line="99"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="100"/>
+        <location filename="../../desktop/ui/lead/window.py" line="101"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="108"/>
+        <location filename="../../desktop/ui/lead/window.py" line="109"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="117"/>
+        <location filename="../../desktop/ui/lead/window.py" line="118"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1087,38 +1211,39 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="71"/>
-        <location filename="../../desktop/ui/lead/decision.py" line="55"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="168"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="60"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="55"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="102"/>
+        <location filename="../../desktop/ui/lead/window.py" line="103"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="105"/>
+        <location filename="../../desktop/ui/lead/window.py" line="106"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="115"/>
+        <location filename="../../desktop/ui/lead/window.py" line="116"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="132"/>
+        <location filename="../../desktop/ui/lead/window.py" line="133"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="135"/>
+        <location filename="../../desktop/ui/lead/window.py" line="136"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="141"/>
+        <location filename="../../desktop/ui/lead/window.py" line="142"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1235,7 +1360,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="54"/>
-        <location filename="../../desktop/ui/lead/window.py" line="206"/>
+        <location filename="../../desktop/ui/lead/window.py" line="207"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1265,17 +1390,17 @@
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="206"/>
+        <location filename="../../desktop/ui/board.py" line="205"/>
         <source>{0} files</source>
         <translation>{0} 份文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="208"/>
+        <location filename="../../desktop/ui/board.py" line="207"/>
         <source>written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="210"/>
+        <location filename="../../desktop/ui/board.py" line="209"/>
         <source>reopened: {0}</source>
         <translation>已退回：{0}</translation>
     </message>
@@ -1291,11 +1416,12 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="76"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="173"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="175"/>
+        <location filename="../../desktop/ui/lead/window.py" line="176"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1310,47 +1436,47 @@
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="168"/>
+        <location filename="../../desktop/ui/lead/window.py" line="169"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="255"/>
+        <location filename="../../desktop/ui/lead/window.py" line="256"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="256"/>
+        <location filename="../../desktop/ui/lead/window.py" line="257"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="262"/>
+        <location filename="../../desktop/ui/lead/window.py" line="263"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="273"/>
+        <location filename="../../desktop/ui/lead/window.py" line="274"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="293"/>
+        <location filename="../../desktop/ui/lead/window.py" line="294"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="301"/>
+        <location filename="../../desktop/ui/lead/window.py" line="302"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="313"/>
+        <location filename="../../desktop/ui/lead/window.py" line="314"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="314"/>
+        <location filename="../../desktop/ui/lead/window.py" line="315"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1536,9 +1662,125 @@
         <translation>计分</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="70"/>
+        <source>Mean spread by first-level indicator (points)</source>
+        <translation>各一级指标的平均评分差距（分）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="101"/>
+        <source>{0}  nothing compared</source>
+        <translation>{0}  无可比对项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="103"/>
+        <source>{0}  {1} items, {2} flagged, largest {3}</source>
+        <translation>{0}  {1} 项，超阈值 {2}，最大 {3}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="106"/>
+        <source>{0}  {1} items, largest {2}</source>
+        <translation>{0}  {1} 项，最大 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="145"/>
+        <source>Flag a spread of</source>
+        <translation>差距达到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="151"/>
+        <source>a third of the item&apos;s points</source>
+        <translation>该项分值的三分之一</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="152"/>
+        <source> points</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="154"/>
+        <source>A row is flagged when its spread (highest score minus lowest) reaches this. Stepped below 0, the default: a third of each item&apos;s points.</source>
+        <translation>差距（最高分减最低分）达到此值即标记。调到 0 以下即为默认值：各项分值的三分之一。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="158"/>
+        <source>Adjudicate…</source>
+        <translation>裁定…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="169"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="43"/>
         <source>Points</source>
         <translation>分值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="170"/>
+        <source>Scores</source>
+        <translation>各检查员评分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="171"/>
+        <source>Spread</source>
+        <translation>差距</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="172"/>
+        <source>Flag at</source>
+        <translation>标记阈值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="174"/>
+        <source>Adjudicated</source>
+        <translation>裁定得分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="190"/>
+        <source>How far each inspector&apos;s scores sit from the others&apos; mean (difference above 0: higher than the others)</source>
+        <translation>各检查员评分与他人平均分的偏离（平均差值大于 0：评分偏高）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="197"/>
+        <source>Items compared</source>
+        <translation>比对项数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="198"/>
+        <source>Mean distance</source>
+        <translation>平均偏差</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="199"/>
+        <source>Mean difference</source>
+        <translation>平均差值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="200"/>
+        <source>Flagged</source>
+        <translation>超阈值项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="253"/>
+        <source>No item of any county is scored by two or more inspectors yet.</source>
+        <translation>尚无由两名及以上检查员评分的县区指标项。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="255"/>
+        <source>{0} county items scored by two or more inspectors; {1} flagged, {2} of them adjudicated.</source>
+        <translation>{0} 个县区指标项由两名及以上检查员评分；{1} 项差距超阈值，其中 {2} 项已裁定。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="274"/>
+        <source>flagged, adjudicated</source>
+        <translation>超阈值，已裁定</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="276"/>
+        <source>flagged</source>
+        <translation>超阈值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="303"/>
+        <source>{0} {1}: {2} against the others&apos; mean of {3}</source>
+        <translation>{0} {1} 分，与其他检查员平均分 {3} 相差 {2}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="44"/>
@@ -1589,154 +1831,154 @@
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="151"/>
+        <location filename="../../desktop/ui/main_window.py" line="153"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <location filename="../../desktop/ui/main_window.py" line="216"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="239"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="245"/>
+        <location filename="../../desktop/ui/main_window.py" line="247"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="249"/>
+        <location filename="../../desktop/ui/main_window.py" line="251"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="250"/>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="251"/>
+        <location filename="../../desktop/ui/main_window.py" line="253"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="254"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="286"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
-        <location filename="../../desktop/ui/main_window.py" line="957"/>
-        <location filename="../../desktop/ui/main_window.py" line="973"/>
+        <location filename="../../desktop/ui/main_window.py" line="287"/>
+        <location filename="../../desktop/ui/main_window.py" line="956"/>
+        <location filename="../../desktop/ui/main_window.py" line="972"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="305"/>
+        <location filename="../../desktop/ui/main_window.py" line="307"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="306"/>
+        <location filename="../../desktop/ui/main_window.py" line="308"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="311"/>
+        <location filename="../../desktop/ui/main_window.py" line="313"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="341"/>
+        <location filename="../../desktop/ui/main_window.py" line="343"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="345"/>
+        <location filename="../../desktop/ui/main_window.py" line="347"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="348"/>
+        <location filename="../../desktop/ui/main_window.py" line="350"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="356"/>
+        <location filename="../../desktop/ui/main_window.py" line="358"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="360"/>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="372"/>
+        <location filename="../../desktop/ui/main_window.py" line="374"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="381"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="385"/>
+        <location filename="../../desktop/ui/main_window.py" line="387"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="389"/>
+        <location filename="../../desktop/ui/main_window.py" line="391"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="396"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="447"/>
+        <location filename="../../desktop/ui/main_window.py" line="449"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="653"/>
+        <location filename="../../desktop/ui/main_window.py" line="655"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="656"/>
+        <location filename="../../desktop/ui/main_window.py" line="658"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="659"/>
+        <location filename="../../desktop/ui/main_window.py" line="661"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="662"/>
+        <location filename="../../desktop/ui/main_window.py" line="664"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="719"/>
+        <location filename="../../desktop/ui/main_window.py" line="721"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="738"/>
+        <location filename="../../desktop/ui/main_window.py" line="740"/>
         <location filename="../../desktop/ui/main_window.py" line="779"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
@@ -1773,87 +2015,87 @@
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="879"/>
+        <location filename="../../desktop/ui/main_window.py" line="878"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="884"/>
+        <location filename="../../desktop/ui/main_window.py" line="883"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="944"/>
+        <location filename="../../desktop/ui/main_window.py" line="943"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="956"/>
+        <location filename="../../desktop/ui/main_window.py" line="955"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="956"/>
+        <location filename="../../desktop/ui/main_window.py" line="955"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="969"/>
+        <location filename="../../desktop/ui/main_window.py" line="968"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="971"/>
+        <location filename="../../desktop/ui/main_window.py" line="970"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="972"/>
+        <location filename="../../desktop/ui/main_window.py" line="971"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1010"/>
+        <location filename="../../desktop/ui/main_window.py" line="1007"/>
         <source>master</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1012"/>
+        <location filename="../../desktop/ui/main_window.py" line="1009"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1012"/>
+        <location filename="../../desktop/ui/main_window.py" line="1009"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1019"/>
+        <location filename="../../desktop/ui/main_window.py" line="1016"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1020"/>
+        <location filename="../../desktop/ui/main_window.py" line="1017"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1032"/>
+        <location filename="../../desktop/ui/main_window.py" line="1029"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1033"/>
+        <location filename="../../desktop/ui/main_window.py" line="1030"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1034"/>
+        <location filename="../../desktop/ui/main_window.py" line="1031"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1042"/>
+        <location filename="../../desktop/ui/main_window.py" line="1039"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -1901,7 +2143,7 @@
         <translation>这不是验收程序认识的数据库地址。服务器上的汇总库地址形如 postgresql://用户@主机/数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="117"/>
+        <location filename="../../desktop/ui/messages.py" line="119"/>
         <source>This change is not allowed on this computer; nothing was written. Lead&apos;s records are entered on the master.</source>
         <translation>此项修改不能在这台电脑上进行，未写入任何内容。组长的记录（自评、第三方评估、裁定、调整）请在汇总库中录入。</translation>
     </message>
@@ -1977,7 +2219,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="69"/>
-        <location filename="../../desktop/ui/messages.py" line="228"/>
+        <location filename="../../desktop/ui/messages.py" line="230"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
@@ -1988,7 +2230,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="71"/>
-        <location filename="../../desktop/ui/messages.py" line="229"/>
+        <location filename="../../desktop/ui/messages.py" line="231"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
@@ -2024,7 +2266,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="78"/>
-        <location filename="../../desktop/ui/messages.py" line="238"/>
+        <location filename="../../desktop/ui/messages.py" line="240"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
@@ -2054,44 +2296,44 @@
         <translation>不是可读的图片（已作为文件保存）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="84"/>
+        <location filename="../../desktop/ui/messages.py" line="86"/>
         <source>the file cannot be written there</source>
         <translation>无法在该位置写入文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="85"/>
+        <location filename="../../desktop/ui/messages.py" line="87"/>
         <source>this kind of file is not opened from Yanshou; save it and check it first</source>
         <translation>此类文件不在验收程序中打开，请先保存并检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="86"/>
+        <location filename="../../desktop/ui/messages.py" line="88"/>
         <source>the file is open in another program: close it there, then try again</source>
         <translation>文件正被其他程序打开：请先在该程序中关闭，再重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="87"/>
+        <location filename="../../desktop/ui/messages.py" line="89"/>
         <source>that file is a database; choose another name for the PDF</source>
         <translation>该文件是数据库，请为 PDF 另选文件名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="88"/>
+        <location filename="../../desktop/ui/messages.py" line="90"/>
         <source>the stored results differ from the signed versions (edited outside Yanshou); nothing was signed</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动），未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="91"/>
-        <location filename="../../desktop/ui/messages.py" line="263"/>
+        <location filename="../../desktop/ui/messages.py" line="93"/>
+        <location filename="../../desktop/ui/messages.py" line="265"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="100"/>
+        <location filename="../../desktop/ui/messages.py" line="102"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="103"/>
         <location filename="../../desktop/ui/messages.py" line="105"/>
+        <location filename="../../desktop/ui/messages.py" line="107"/>
         <source>{0}
 
 {1}</source>
@@ -2100,392 +2342,392 @@
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="107"/>
+        <location filename="../../desktop/ui/messages.py" line="109"/>
         <source>{0}: the file cannot be read or written ({1})</source>
         <translation>{0}：文件无法读写（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="110"/>
+        <location filename="../../desktop/ui/messages.py" line="112"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="120"/>
+        <location filename="../../desktop/ui/messages.py" line="122"/>
         <source>Another inspector&apos;s records cannot be changed or deleted here; nothing was written.</source>
         <translation>不能在这里修改或删除其他检查员的记录，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="123"/>
+        <location filename="../../desktop/ui/messages.py" line="125"/>
         <source>The value is not valid: a score goes from 0 to the item&apos;s points in steps of 0.5, and a status, county or item must be one of the campaign&apos;s. Nothing was written.</source>
         <translation>数值无效：评分须在 0 至该项满分之间，步长 0.5；状态、县区、指标须为本次验收所列。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="128"/>
+        <location filename="../../desktop/ui/messages.py" line="130"/>
         <source>The text is too long (at most 5,000 characters) or holds control characters; nothing was written.</source>
         <translation>文字过长（最多 5000 字）或含有控制字符，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="131"/>
+        <location filename="../../desktop/ui/messages.py" line="133"/>
         <source>The name holds invisible characters or line breaks, or is too long; nothing was written.</source>
         <translation>姓名含有不可见字符或换行，或过长，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="134"/>
+        <location filename="../../desktop/ui/messages.py" line="136"/>
         <source>This computer&apos;s clock looks wrong; correct the date and time, then try again. Nothing was written.</source>
         <translation>这台电脑的时钟似乎不对，请校正日期和时间后重试。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="137"/>
+        <location filename="../../desktop/ui/messages.py" line="139"/>
         <source>A problem&apos;s status moves one step at a time, by rule; this step is not allowed. Nothing was written.</source>
         <translation>问题状态须按规则逐步变更，不允许此操作，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="146"/>
+        <location filename="../../desktop/ui/messages.py" line="148"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="147"/>
+        <location filename="../../desktop/ui/messages.py" line="149"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="148"/>
+        <location filename="../../desktop/ui/messages.py" line="150"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="149"/>
+        <location filename="../../desktop/ui/messages.py" line="151"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="150"/>
+        <location filename="../../desktop/ui/messages.py" line="152"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="151"/>
+        <location filename="../../desktop/ui/messages.py" line="153"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="152"/>
+        <location filename="../../desktop/ui/messages.py" line="154"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="153"/>
+        <location filename="../../desktop/ui/messages.py" line="155"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="154"/>
+        <location filename="../../desktop/ui/messages.py" line="156"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="155"/>
+        <location filename="../../desktop/ui/messages.py" line="157"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="156"/>
+        <location filename="../../desktop/ui/messages.py" line="158"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="157"/>
+        <location filename="../../desktop/ui/messages.py" line="159"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="158"/>
+        <location filename="../../desktop/ui/messages.py" line="160"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="159"/>
+        <location filename="../../desktop/ui/messages.py" line="161"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="160"/>
+        <location filename="../../desktop/ui/messages.py" line="162"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="161"/>
+        <location filename="../../desktop/ui/messages.py" line="163"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="162"/>
+        <location filename="../../desktop/ui/messages.py" line="164"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="163"/>
+        <location filename="../../desktop/ui/messages.py" line="165"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="164"/>
+        <location filename="../../desktop/ui/messages.py" line="166"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="165"/>
+        <location filename="../../desktop/ui/messages.py" line="167"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="166"/>
+        <location filename="../../desktop/ui/messages.py" line="168"/>
         <source>records merged before were altered in this copy</source>
         <translation>此文件中已合并过的记录被改动过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="168"/>
+        <location filename="../../desktop/ui/messages.py" line="170"/>
         <source>a kind of record Yanshou does not write</source>
         <translation>含有验收程序不会写入的记录类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="169"/>
+        <location filename="../../desktop/ui/messages.py" line="171"/>
         <source>a laptop wrote or deleted another inspector&apos;s record</source>
         <translation>检查电脑写入或删除了其他检查员的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="170"/>
+        <location filename="../../desktop/ui/messages.py" line="172"/>
         <source>a laptop wrote a record only the lead may write</source>
         <translation>检查电脑写入了只有组长才能写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="171"/>
+        <location filename="../../desktop/ui/messages.py" line="173"/>
         <source>a record&apos;s number does not match its contents</source>
         <translation>记录编号与其内容不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="172"/>
+        <location filename="../../desktop/ui/messages.py" line="174"/>
         <source>a version names another record&apos;s history</source>
         <translation>某一版本引用了其他记录的历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="173"/>
+        <location filename="../../desktop/ui/messages.py" line="175"/>
         <source>a record is spelled in a way Yanshou never writes</source>
         <translation>记录的写法不是验收程序的写法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="174"/>
+        <location filename="../../desktop/ui/messages.py" line="176"/>
         <source>a text is too long or holds control characters</source>
         <translation>文字过长或含有控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="175"/>
+        <location filename="../../desktop/ui/messages.py" line="177"/>
         <source>a name holds invisible characters or is too long</source>
         <translation>姓名含有不可见字符或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="176"/>
+        <location filename="../../desktop/ui/messages.py" line="178"/>
         <source>a value is not valid (score, status, county or item)</source>
         <translation>数值无效（得分、状态、县区或指标）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="177"/>
+        <location filename="../../desktop/ui/messages.py" line="179"/>
         <source>a laptop&apos;s clock is far ahead; correct it and export again</source>
         <translation>检查电脑的时钟明显超前，请校正时间后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="178"/>
+        <location filename="../../desktop/ui/messages.py" line="180"/>
         <source>a problem&apos;s status took a step its rules do not allow</source>
         <translation>问题状态的变更不符合整改规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="180"/>
+        <location filename="../../desktop/ui/messages.py" line="182"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="230"/>
+        <location filename="../../desktop/ui/messages.py" line="232"/>
         <source>the file is neither UTF-8, GB18030/GBK nor UTF-16 text; save it from Excel as CSV or as Unicode text</source>
         <translation>文件既不是 UTF-8、GB18030/GBK，也不是 UTF-16 文本；请在 Excel 中另存为“CSV (逗号分隔)”或“Unicode 文本”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="233"/>
+        <location filename="../../desktop/ui/messages.py" line="235"/>
         <source>the file&apos;s text is damaged (its encoding mark does not match its contents)</source>
         <translation>文件的文本已损坏（编码标记与内容不符）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="236"/>
+        <location filename="../../desktop/ui/messages.py" line="238"/>
         <source>the result must be 符合, 基本符合, 不符合 or 未检查</source>
         <translation>结果须为“符合”“基本符合”“不符合”或“未检查”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="237"/>
+        <location filename="../../desktop/ui/messages.py" line="239"/>
         <source>the campaign has no such method</source>
         <translation>本次验收没有这种验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="239"/>
+        <location filename="../../desktop/ui/messages.py" line="241"/>
         <source>this laptop belongs to another inspector</source>
         <translation>这台笔记本属于另一位检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="240"/>
+        <location filename="../../desktop/ui/messages.py" line="242"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="241"/>
+        <location filename="../../desktop/ui/messages.py" line="243"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="242"/>
+        <location filename="../../desktop/ui/messages.py" line="244"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="243"/>
+        <location filename="../../desktop/ui/messages.py" line="245"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="244"/>
+        <location filename="../../desktop/ui/messages.py" line="246"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="245"/>
+        <location filename="../../desktop/ui/messages.py" line="247"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="246"/>
+        <location filename="../../desktop/ui/messages.py" line="248"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="247"/>
+        <location filename="../../desktop/ui/messages.py" line="249"/>
         <source>the cell holds an invisible control character</source>
         <translation>单元格含有不可见的控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="248"/>
+        <location filename="../../desktop/ui/messages.py" line="250"/>
         <source>the row has too many columns</source>
         <translation>该行的列数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="249"/>
+        <location filename="../../desktop/ui/messages.py" line="251"/>
         <source>the file is too large to be read</source>
         <translation>文件过大，无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="250"/>
+        <location filename="../../desktop/ui/messages.py" line="252"/>
         <source>this is a device or a pipe, not a file</source>
         <translation>这是设备或管道，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="251"/>
+        <location filename="../../desktop/ui/messages.py" line="253"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="252"/>
+        <location filename="../../desktop/ui/messages.py" line="254"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="253"/>
+        <location filename="../../desktop/ui/messages.py" line="255"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="254"/>
+        <location filename="../../desktop/ui/messages.py" line="256"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="255"/>
+        <location filename="../../desktop/ui/messages.py" line="257"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="256"/>
+        <location filename="../../desktop/ui/messages.py" line="258"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="257"/>
+        <location filename="../../desktop/ui/messages.py" line="259"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="258"/>
+        <location filename="../../desktop/ui/messages.py" line="260"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="259"/>
+        <location filename="../../desktop/ui/messages.py" line="261"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="260"/>
+        <location filename="../../desktop/ui/messages.py" line="262"/>
         <source>the file is not a well-formed CSV (a quotation mark left open?)</source>
         <translation>文件不是格式正确的 CSV（是否有引号未闭合？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="261"/>
+        <location filename="../../desktop/ui/messages.py" line="263"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="262"/>
+        <location filename="../../desktop/ui/messages.py" line="264"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="280"/>
+        <location filename="../../desktop/ui/messages.py" line="282"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="281"/>
+        <location filename="../../desktop/ui/messages.py" line="283"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="284"/>
+        <location filename="../../desktop/ui/messages.py" line="286"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="287"/>
+        <location filename="../../desktop/ui/messages.py" line="289"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="290"/>
+        <location filename="../../desktop/ui/messages.py" line="292"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="293"/>
+        <location filename="../../desktop/ui/messages.py" line="295"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="294"/>
+        <location filename="../../desktop/ui/messages.py" line="296"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="295"/>
+        <location filename="../../desktop/ui/messages.py" line="297"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="296"/>
+        <location filename="../../desktop/ui/messages.py" line="298"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -2493,17 +2735,17 @@
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="89"/>
+        <location filename="../../desktop/ui/item_view.py" line="91"/>
         <source>Result:</source>
         <translation>检查结果：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="99"/>
+        <location filename="../../desktop/ui/item_view.py" line="101"/>
         <source>Pilot area:</source>
         <translation>试点领域：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="109"/>
+        <location filename="../../desktop/ui/item_view.py" line="111"/>
         <source>What was found in this mode: what was seen, heard or checked, and where.</source>
         <translation>本方式下的检查发现：看到、听到或核查的情况及地点。</translation>
     </message>
@@ -2544,32 +2786,32 @@
 <context>
     <name>ProblemDialog</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="139"/>
+        <location filename="../../desktop/ui/item_view.py" line="141"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="142"/>
+        <location filename="../../desktop/ui/item_view.py" line="144"/>
         <source>What is wrong, and what must be rectified</source>
         <translation>存在什么问题，需要如何整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="154"/>
+        <location filename="../../desktop/ui/item_view.py" line="156"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="155"/>
+        <location filename="../../desktop/ui/item_view.py" line="157"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="156"/>
+        <location filename="../../desktop/ui/item_view.py" line="158"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="175"/>
+        <location filename="../../desktop/ui/item_view.py" line="177"/>
         <source>Discard what you have written about this problem?</source>
         <translation>放弃为此问题填写的内容？</translation>
     </message>
@@ -2874,104 +3116,104 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="41"/>
+        <location filename="../../desktop/ui/setup.py" line="42"/>
         <source>Welcome to Yanshou</source>
         <translation>欢迎使用验收软件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="44"/>
+        <location filename="../../desktop/ui/setup.py" line="45"/>
         <source>Three questions before the first inspection. The answers can be seen later in the status bar.</source>
         <translation>开始检查前请回答三个问题，之后可在状态栏中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="49"/>
+        <location filename="../../desktop/ui/setup.py" line="50"/>
         <source>An inspector&apos;s laptop</source>
         <translation>检查员的笔记本电脑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="52"/>
+        <location filename="../../desktop/ui/setup.py" line="53"/>
         <source>The team lead&apos;s master database</source>
         <translation>组长的主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="59"/>
+        <location filename="../../desktop/ui/setup.py" line="60"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="62"/>
+        <location filename="../../desktop/ui/setup.py" line="63"/>
         <source>Your name, as it will appear on the signed record</source>
         <translation>您的姓名，将显示在签字的检查记录上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="63"/>
+        <location filename="../../desktop/ui/setup.py" line="64"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="66"/>
+        <location filename="../../desktop/ui/setup.py" line="67"/>
         <source>The built-in campaign: Lu&apos;an 2018 (六政办秘〔2018〕177号)</source>
         <translation>内置验收方案：六安市2018年试点验收（六政办秘〔2018〕177号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="68"/>
+        <location filename="../../desktop/ui/setup.py" line="69"/>
         <source>A campaign file from the team lead:</source>
         <translation>组长提供的验收方案文件：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="71"/>
-        <location filename="../../desktop/ui/setup.py" line="86"/>
+        <location filename="../../desktop/ui/setup.py" line="72"/>
+        <location filename="../../desktop/ui/setup.py" line="87"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="83"/>
+        <location filename="../../desktop/ui/setup.py" line="84"/>
         <source>Campaign</source>
         <translation>验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="91"/>
-        <location filename="../../desktop/ui/setup.py" line="119"/>
+        <location filename="../../desktop/ui/setup.py" line="92"/>
+        <location filename="../../desktop/ui/setup.py" line="120"/>
         <source>Database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="93"/>
+        <location filename="../../desktop/ui/setup.py" line="94"/>
         <source>For a province-wide round, the lead&apos;s master may live on a PostgreSQL server: enter its address instead, e.g. postgresql://user@host/database (the password in ~/.pgpass).</source>
         <translation>全省范围的验收，组长总库可放在 PostgreSQL 服务器上：请在此填写服务器地址，例如 postgresql://用户@主机/数据库（密码保存在 ~/.pgpass 中）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="113"/>
+        <location filename="../../desktop/ui/setup.py" line="114"/>
         <source>Campaign file</source>
         <translation>验收方案文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="113"/>
+        <location filename="../../desktop/ui/setup.py" line="114"/>
         <source>Campaign (*.toml)</source>
         <translation>验收方案 (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="119"/>
+        <location filename="../../desktop/ui/setup.py" line="120"/>
         <source>Yanshou database (*.db)</source>
         <translation>验收数据库 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="127"/>
+        <location filename="../../desktop/ui/setup.py" line="128"/>
         <source>Please enter your name.</source>
         <translation>请填写您的姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="132"/>
+        <location filename="../../desktop/ui/setup.py" line="133"/>
         <source>Please choose the campaign file.</source>
         <translation>请选择验收方案文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="141"/>
+        <location filename="../../desktop/ui/setup.py" line="142"/>
         <source>Only the lead&apos;s master can live on a server; an inspector&apos;s laptop keeps a file.</source>
         <translation>只有组长总库可以放在服务器上；检查员的笔记本使用本地数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/setup.py" line="167"/>
+        <location filename="../../desktop/ui/setup.py" line="168"/>
         <source>Creating the database…</source>
         <translation>正在创建数据库…</translation>
     </message>
@@ -3067,142 +3309,142 @@
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="186"/>
-        <location filename="../../desktop/ui/messages.py" line="211"/>
+        <location filename="../../desktop/ui/messages.py" line="188"/>
+        <location filename="../../desktop/ui/messages.py" line="213"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="187"/>
+        <location filename="../../desktop/ui/messages.py" line="189"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="188"/>
+        <location filename="../../desktop/ui/messages.py" line="190"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="189"/>
+        <location filename="../../desktop/ui/messages.py" line="191"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/signature.py" line="154"/>
-        <location filename="../../desktop/ui/messages.py" line="190"/>
+        <location filename="../../desktop/ui/messages.py" line="192"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="191"/>
+        <location filename="../../desktop/ui/messages.py" line="193"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="192"/>
-        <location filename="../../desktop/ui/messages.py" line="212"/>
+        <location filename="../../desktop/ui/messages.py" line="194"/>
+        <location filename="../../desktop/ui/messages.py" line="214"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="193"/>
+        <location filename="../../desktop/ui/messages.py" line="195"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="194"/>
+        <location filename="../../desktop/ui/messages.py" line="196"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="195"/>
+        <location filename="../../desktop/ui/messages.py" line="197"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="196"/>
+        <location filename="../../desktop/ui/messages.py" line="198"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="197"/>
+        <location filename="../../desktop/ui/messages.py" line="199"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="198"/>
+        <location filename="../../desktop/ui/messages.py" line="200"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="199"/>
+        <location filename="../../desktop/ui/messages.py" line="201"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="200"/>
+        <location filename="../../desktop/ui/messages.py" line="202"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="201"/>
+        <location filename="../../desktop/ui/messages.py" line="203"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="202"/>
+        <location filename="../../desktop/ui/messages.py" line="204"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="213"/>
+        <location filename="../../desktop/ui/messages.py" line="215"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="219"/>
+        <location filename="../../desktop/ui/messages.py" line="221"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="270"/>
+        <location filename="../../desktop/ui/messages.py" line="272"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="271"/>
+        <location filename="../../desktop/ui/messages.py" line="273"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="272"/>
+        <location filename="../../desktop/ui/messages.py" line="274"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="203"/>
-        <location filename="../../desktop/ui/messages.py" line="214"/>
+        <location filename="../../desktop/ui/messages.py" line="205"/>
+        <location filename="../../desktop/ui/messages.py" line="216"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="204"/>
-        <location filename="../../desktop/ui/messages.py" line="215"/>
+        <location filename="../../desktop/ui/messages.py" line="206"/>
+        <location filename="../../desktop/ui/messages.py" line="217"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="216"/>
+        <location filename="../../desktop/ui/messages.py" line="218"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="217"/>
+        <location filename="../../desktop/ui/messages.py" line="219"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="218"/>
+        <location filename="../../desktop/ui/messages.py" line="220"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>

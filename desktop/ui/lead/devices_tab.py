@@ -1,0 +1,178 @@
+"""The desk's 设备 tab: who has synced. Every device enrolled in the master — its inspector
+and role, the exports merged, the last one's number and when it came, how long ago that
+is, the counties and items its work names — with a gap in its export numbering flagged
+(an export the master never received). The statuses are desktop.services.devices'; this
+module draws them and keeps "how long ago" current without reading again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+
+from db.keys import show_fingerprint
+from desktop.core.devices import DeviceRole
+from desktop.services import devices
+from desktop.services.changes import Changes
+from desktop.services.devices import DeviceStatus
+from desktop.services.workspace import Workspace
+from desktop.ui import cells
+from desktop.ui.operations import Operations
+
+HARD = QColor("#c62828")  # a gap: an export the master never received
+WARNING = QColor("#b26a00")  # nothing merged from it for a day or more
+COUNTIES_SHOWN = 3  # county names in the cell; all of them in its tooltip
+SINCE_COLUMN = 6
+LATE = dt.timedelta(days=1)
+
+
+def role_name(role: DeviceRole) -> str:
+    return {
+        DeviceRole.FIELD: QCoreApplication.translate("LeadWindow", "inspector's laptop"),
+        DeviceRole.MASTER: QCoreApplication.translate("LeadWindow", "lead's desk"),
+    }[role]
+
+
+def ago(since: dt.timedelta) -> str:
+    """How long ago, in words: minutes within the hour, hours within two days, then days."""
+    minutes = max(int(since.total_seconds() // 60), 0)
+    if minutes < 1:
+        return QCoreApplication.translate("LeadWindow", "just now")
+    if minutes < 60:
+        return QCoreApplication.translate("LeadWindow", "{0} minutes ago").format(minutes)
+    if minutes < 48 * 60:
+        return QCoreApplication.translate("LeadWindow", "{0} hours ago").format(minutes // 60)
+    return QCoreApplication.translate("LeadWindow", "{0} days ago").format(minutes // (24 * 60))
+
+
+def missing(gaps: tuple[int, ...]) -> str:
+    """The export numbers never received, as the gap cell says them ("" for none)."""
+    if not gaps:
+        return ""
+    return QCoreApplication.translate("LeadWindow", "missing no. {0}").format("、".join(str(n) for n in gaps))
+
+
+class DevicesTab(QWidget):
+    """A hint above, the devices' table below."""
+
+    counted = Signal(int)
+    """How many devices have a gap in their export numbering (the tab's title says it)."""
+
+    def __init__(self, ws: Workspace, ops: Operations) -> None:
+        super().__init__()
+        self.ws, self.ops = ws, ops
+        self.setObjectName("devices-view")
+        self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)  # a test sets its own
+        layout = QVBoxLayout(self)
+        self.hint = QLabel()
+        self.hint.setObjectName("devices-hint")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.table = cells.table(
+            [
+                QCoreApplication.translate("LeadWindow", "Device"),
+                QCoreApplication.translate("LeadWindow", "Role"),
+                QCoreApplication.translate("LeadWindow", "Inspector"),
+                QCoreApplication.translate("LeadWindow", "Exports merged"),
+                QCoreApplication.translate("LeadWindow", "Last export"),
+                QCoreApplication.translate("LeadWindow", "Last merged"),
+                QCoreApplication.translate("LeadWindow", "Since"),
+                QCoreApplication.translate("LeadWindow", "Gaps"),
+                QCoreApplication.translate("LeadWindow", "Items"),
+                QCoreApplication.translate("LeadWindow", "Counties"),
+            ]
+        )
+        self.table.setObjectName("devices")
+        layout.addWidget(self.table, 1)
+        self.statuses: list[DeviceStatus] = []
+        self.ticker = QTimer(self)  # "3 hours ago" stays true while the tab is open
+        self.ticker.setInterval(60_000)
+        self.ticker.timeout.connect(self._on_ticker_timeout)
+        self.ticker.start()
+        self.ops.changed.connect(self._on_ops_changed)
+
+    def refresh(self) -> None:
+        """Read the devices off the GUI thread; drawn when they arrive."""
+        ws = self.ws
+        self.ops.query(lambda: devices.device_statuses(ws), done=self.show_devices)
+
+    @Slot(object)
+    def _on_ops_changed(self, changes: Changes) -> None:
+        """A merge (or anything the desk wrote: its own device's work) changes what is known."""
+        if changes:
+            self.refresh()
+
+    def show_devices(self, statuses: list[DeviceStatus]) -> None:
+        self.statuses = statuses
+        gapped = [d for d in statuses if d.gaps]
+        if gapped:
+            self.hint.setText(QCoreApplication.translate(
+                "LeadWindow", "{0} enrolled devices. {1} of them have exports this master never received (in red): the file went "
+                "elsewhere or was lost. A later export carries everything before it: no work is missing.",
+            ).format(len(statuses), len(gapped)))
+        else:
+            self.hint.setText(QCoreApplication.translate("LeadWindow", "{0} enrolled devices.").format(len(statuses)))
+        self.counted.emit(len(gapped))
+        table = self.table
+        table.setRowCount(len(statuses))
+        for row, d in enumerate(statuses):
+            for col, cell in enumerate(self._cells(d)):
+                if d.this_device:
+                    font = QFont(cell.font())
+                    font.setBold(True)
+                    cell.setFont(font)
+                table.setItem(row, col, cell)
+        self._show_since()
+
+    def _cells(self, d: DeviceStatus) -> list[QTableWidgetItem]:
+        device = d.device_id[:8]
+        if d.this_device:
+            device = QCoreApplication.translate("LeadWindow", "{0} (this desk)").format(device)
+        exports = str(d.exports)
+        if d.database_files:
+            exports = QCoreApplication.translate("LeadWindow", "{0} + {1} database file").format(d.exports, d.database_files)
+        names = [c.name for c in d.counties]
+        shown = "、".join(names[:COUNTIES_SHOWN])
+        if len(names) > COUNTIES_SHOWN:
+            shown = QCoreApplication.translate("LeadWindow", "{0} and {1} more").format(shown, len(names) - COUNTIES_SHOWN)
+        values = [
+            cells.cell(device),
+            cells.cell(role_name(d.role)),
+            cells.cell(d.inspector or "—"),
+            cells.cell(exports, right=True),
+            cells.cell("—" if d.last_export is None else QCoreApplication.translate("LeadWindow", "no. {0}").format(d.last_export),
+                       right=True),
+            cells.cell("—" if d.last_merged_at is None else d.last_merged_at.strftime("%Y-%m-%d %H:%M")),
+            cells.cell(""),  # _show_since
+            cells.cell(missing(d.gaps)),
+            cells.cell(d.items, right=True),
+            cells.cell(shown or "—"),
+        ]
+        values[0].setToolTip(QCoreApplication.translate("LeadWindow", "Device {0}, key {1}").format(
+            d.device_id, show_fingerprint(d.fingerprint)))
+        values[9].setToolTip("、".join(names))
+        if d.gaps:
+            values[7].setForeground(HARD)
+            values[7].setToolTip(QCoreApplication.translate(
+                "LeadWindow", "Exports numbered below the last one received that never reached this master"))
+        return values
+
+    def _show_since(self) -> None:
+        now = self.clock()
+        for row, d in enumerate(self.statuses):
+            cell = self.table.item(row, SINCE_COLUMN)
+            since = d.since(now)
+            if since is None:
+                cell.setText(QCoreApplication.translate("LeadWindow", "never") if d.role is DeviceRole.FIELD else "—")
+            else:
+                cell.setText(ago(since))
+            late = d.role is DeviceRole.FIELD and (since is None or since >= LATE)
+            cell.setForeground(WARNING if late else self.table.palette().text().color())
+
+    @Slot()
+    def _on_ticker_timeout(self) -> None:
+        self._show_since()
