@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -112,10 +113,32 @@ def escape(value: str) -> str:
     """Text for a Paragraph, which reads a little markup: the user's text is never markup.
     A character the font lacks (a rare name's CJK Extension B character, an emoji) prints as
     □ rather than as nothing, so a reader sees that something is there."""
+    value = printable(value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+def printable(value: str) -> str:
+    """The text with each character the font lacks as MISSING (line breaks kept)."""
     glyphs = _glyphs()
     if any(ord(c) not in glyphs for c in value if c != "\n"):
         value = "".join(c if c == "\n" or ord(c) in glyphs else MISSING for c in value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    return value
+
+
+def one_line(value: str, width: float, size: float) -> str:
+    """Text for a Paragraph that fits on one line `width` points wide at `size` points: cut
+    with "…" when longer (line breaks read as spaces). For a page that must hold its rows."""
+    text = re.sub(r"[\r\n\t]+", " ", printable(value)).strip()
+    if pdfmetrics.stringWidth(text, FONT, size) > width:
+        low, high = 0, len(text)  # the longest head that fits with the ellipsis
+        while low < high:
+            middle = (low + high + 1) // 2
+            if pdfmetrics.stringWidth(text[:middle] + "…", FONT, size) <= width:
+                low = middle
+            else:
+                high = middle - 1
+        text = text[:low].rstrip() + "…"
+    return escape(text)
 
 
 MISSING = "□"

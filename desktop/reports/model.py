@@ -40,6 +40,8 @@ class RecordRow:
 
 # The line of a rectified or verified problem whose rectification names nothing (drawn in red).
 NO_EVIDENCE = "未记录整改佐证或书面说明"
+# The status of an open problem past its deadline, as every document prints it (drawn in red).
+OVERDUE = "逾期未整改"
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,84 @@ class ProblemList:
     problems: tuple[ProblemRow, ...]
     generated_on: str
     record_id: str
+
+    def digest(self) -> str:
+        return _digest({k: v for k, v in asdict(self).items() if k not in {"record_id", "generated_on"}})
+
+
+@dataclass(frozen=True)
+class MethodCell:
+    """A method's score on the scorecard, as the results table shows it."""
+
+    name: str
+    weight: str  # in %, "10"
+    score: str  # two places, "" when the county has none
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """A first-level indicator of the county's inspection: the points it counts there out of
+    the indicator's points (desktop.services.results.profile)."""
+
+    code: str
+    name: str
+    points: str
+    counted: str  # two places, "" when none of its items was scored
+    percent: str  # of the points, a whole number ("87"), "" when none was scored
+    scored_items: int
+    items: int
+
+
+@dataclass(frozen=True)
+class DisagreementRow:
+    """An item of the county whose inspectors' scores lie as far apart as the flag's threshold."""
+
+    item: str
+    item_name: str
+    points: str
+    scores: tuple[tuple[str, str], ...]  # (inspector, score), by name
+    spread: str
+    threshold: str  # two places: a third of 2 points prints 0.67
+    adjudicated: str  # the lead's score of it, "" when none
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """验收成绩单: one county on one page — its result, where it stands, what is still open."""
+
+    campaign: str
+    document_number: str
+    county: str
+    standing: str  # desktop.core.scoring.Standing's value
+    total: str  # "" for a county not started
+    rank: int | None  # None: not started
+    ranked: int  # the counties ranked (those started)
+    grade: str  # desktop.core.words.grade: 良好（暂定）, "" when not started
+    data: str  # 完整, 缺：… or 未开始 (desktop.core.words.data)
+    methods: tuple[MethodCell, ...]
+    adjustment: str  # the sum of the adjustments, signed ("-0.50"), "" when none
+    adjustments: tuple[tuple[str, str], ...]  # (delta, reason), at most the page's room
+    profile: tuple[ProfileRow, ...]
+    inspectors: tuple[str, ...]  # who scored any of its items
+    compared: int  # items scored by two or more inspectors
+    flagged: int  # of those, the ones flagged
+    disagreements: tuple[DisagreementRow, ...]  # the flagged ones, the largest spread first, at most the page's room
+    rule: str  # the threshold the flags are at, in words
+    problems: tuple[ProblemRow, ...]  # the problems not yet verified, at most the page's room
+    open_problems: int  # how many are not yet verified (the page may list fewer)
+    verified_problems: int
+    generated_on: str
+    record_id: str
+    notes: tuple[str, ...] = ()
+    adjustments_left_out: int = 0
+
+    @property
+    def provisional(self) -> bool:
+        return self.standing == "provisional"
+
+    @property
+    def started(self) -> bool:
+        return self.rank is not None
 
     def digest(self) -> str:
         return _digest({k: v for k, v in asdict(self).items() if k not in {"record_id", "generated_on"}})

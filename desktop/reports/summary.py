@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from desktop.reports import layout as L
-from desktop.reports.model import NO_EVIDENCE, ProblemList, ProblemRow, ResultSummary
+from desktop.reports.model import NO_EVIDENCE, OVERDUE, ProblemList, ProblemRow, ResultSummary
 
 COMPLETE = colors.HexColor("#3f6e9e")
 INCOMPLETE = colors.HexColor("#c9a227")
@@ -138,7 +138,7 @@ def render_problems(doc: ProblemList) -> bytes:
             Paragraph(str(n), L.CELL_CENTER), Paragraph(L.escape(f"{p.item} {p.item_name}"), L.SMALL),
             Paragraph(L.escape(p.description) + _found_by(p.inspector), L.CELL),
             Paragraph(L.escape(p.severity), L.CELL_CENTER), Paragraph(L.escape(p.deadline) or "—", L.CELL_CENTER),
-            Paragraph(L.escape(p.status) if p.status != "逾期未整改" else f"<font color='#a8321e'>{p.status}</font>", L.CELL_CENTER),
+            Paragraph(L.escape(p.status) if p.status != OVERDUE else f"<font color='#a8321e'>{p.status}</font>", L.CELL_CENTER),
             Paragraph(_steps(p), L.SMALL),
         ])
     if not doc.problems:

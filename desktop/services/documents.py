@@ -34,7 +34,7 @@ from desktop.services.workspace import Workspace
 
 SEVERITY = rectification.SEVERITY_LABELS
 STATUS = rectification.STATUS_LABELS
-OVERDUE = "逾期未整改"
+OVERDUE = model.OVERDUE
 FINDING_STATUS = {s.value: s.label for s in FindingStatus if s is not FindingStatus.UNCHECKED}  # 未检查 prints as nothing
 SIGNER_ROLE = {"inspector": "检查人员", "liaison": "被检查单位负责人"}
 ALL_INSPECTORS = "全体检查人员"
@@ -166,16 +166,18 @@ def _subtotal(tree, node, item_scores: dict[str, Decimal | None]) -> model.Recor
 def _problems(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> tuple[model.ProblemRow, ...]:
     today = dt.date.today()
     entries = [e for e in rectification.board(ws, county=county.code) if not scope or e.inspector in scope]
-    out = []
-    for e in entries:
-        status = OVERDUE if e.overdue(today) else STATUS.get(ProblemStatus(e.status), e.status)
-        node = ws.campaign.indicator_set.find(e.item)
-        out.append(model.ProblemRow(
-            e.item, node.name if node else "", e.description, SEVERITY.get(e.severity, e.severity),
-            e.deadline.isoformat() if e.deadline else "", status, e.inspector, e.evidence_names,
-            _step_lines(e),
-        ))
-    return tuple(out)
+    return tuple(problem_row(ws, e, today) for e in entries)
+
+
+def problem_row(ws: Workspace, entry: rectification.Entry, today: dt.date) -> model.ProblemRow:
+    """A problem of the board as every document prints it: its words, 逾期未整改 when open past its deadline."""
+    status = OVERDUE if entry.overdue(today) else STATUS.get(ProblemStatus(entry.status), entry.status)
+    node = ws.campaign.indicator_set.find(entry.item)
+    return model.ProblemRow(
+        entry.item, node.name if node else "", entry.description, SEVERITY.get(entry.severity, entry.severity),
+        entry.deadline.isoformat() if entry.deadline else "", status, entry.inspector, entry.evidence_names,
+        _step_lines(entry),
+    )
 
 
 NO_EVIDENCE = model.NO_EVIDENCE  # a rectified or verified problem whose rectification names nothing
@@ -318,11 +320,13 @@ def _signer_info(ws: Workspace) -> SignerInfo:
 
 
 def render(document: Document) -> bytes:
-    from desktop.reports import record, summary
+    from desktop.reports import record, scorecard, summary
 
     with layout.BUILD_LOCK:
         if isinstance(document, model.InspectionRecord):
             return record.render(document)
+        if isinstance(document, model.Scorecard):
+            return scorecard.render(document)
         if isinstance(document, model.ResultSummary):
             return summary.render_summary(document)
         return summary.render_problems(document)
@@ -335,17 +339,21 @@ def sign(ws: Workspace, pdf: bytes, reason: str) -> bytes:
     return sign_pdf(pdf, signer.private_key, _signer_info(ws), reason=reason)
 
 
-RECORD, SUMMARY, PROBLEMS = "record", "summary", "problems"
-Document = model.InspectionRecord | model.ResultSummary | model.ProblemList
+RECORD, SUMMARY, PROBLEMS, SCORECARD = "record", "summary", "problems", "scorecard"
+Document = model.InspectionRecord | model.ResultSummary | model.ProblemList | model.Scorecard
 
 
 def build(ws: Workspace, kind: str, county: County | None = None, inspector: str | None = None) -> Document:
-    """The document of a kind (RECORD and PROBLEMS are a county's), as the command line and
-    the window ask for it."""
+    """The document of a kind (RECORD, PROBLEMS and SCORECARD are a county's), as the command
+    line and the window ask for it."""
     if kind == SUMMARY:
         return result_summary(ws)
     if county is None:
         raise InputError.single("--county", "missing", "a county is needed for this document")
+    if kind == SCORECARD:
+        from desktop.services.scorecard import scorecard
+
+        return scorecard(ws, county)
     return inspection_record(ws, county, inspector) if kind == RECORD else problem_list(ws, county)
 
 
@@ -355,6 +363,8 @@ def file_name(document: Document) -> str:
         return "验收结果汇总表.pdf"
     if isinstance(document, model.ProblemList):
         return safe_file_name(f"问题整改清单-{document.county}.pdf")
+    if isinstance(document, model.Scorecard):
+        return safe_file_name(f"验收成绩单-{document.county}.pdf")
     whose = "" if document.scope == ALL_INSPECTORS else f"-{document.scope}"
     return safe_file_name(f"检查记录表-{document.county}{whose}.pdf")
 
@@ -366,7 +376,7 @@ def produce(ws: Workspace, document: Document, *, signed: bool = False) -> bytes
 
 
 def _signed(ws: Workspace, pdf: bytes, document: Document) -> bytes:
-    if isinstance(document, model.ResultSummary):  # counties' grades hang on it: the state it shows must be the versions'
+    if isinstance(document, model.ResultSummary | model.Scorecard):  # grades hang on it: the state it shows must be the versions'
         from desktop.services import sync
 
         if not sync.check_state(ws).equal:
