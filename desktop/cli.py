@@ -183,6 +183,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, metavar="PDF")
     p.add_argument("--sign", action="store_true", help="sign the PDF with this computer's device key (PAdES)")
 
+    p = sub.add_parser("scorecard", help="print a county's scorecard (验收成绩单, one page) to PDF")
+    p.add_argument("db", type=location)
+    p.add_argument("--county", required=True, metavar="NAME", help="the county's name as in the campaign (e.g. 金安区)")
+    p.add_argument("--out", required=True, type=Path, metavar="PDF")
+    p.add_argument("--sign", action="store_true", help="sign the PDF with this computer's device key (PAdES)")
+
     p = sub.add_parser("demo", help="a whole campaign end to end, headless: laptops, merge, results, signed PDFs")
     p.add_argument("dir", type=Path, nargs="?", default=Path("yanshou-demo"), help="an empty or new folder (default: ./yanshou-demo)")
 
@@ -653,10 +659,12 @@ def _verify_pdf(path: Path, db: Path | None) -> int:
 
 
 def _print(args: argparse.Namespace) -> int:
-    """`record`, `report`, `problems`: a PDF written whole (signed with --sign)."""
+    """`record`, `report`, `problems`, `scorecard`: a PDF written whole (signed with --sign)."""
     from desktop.services import documents
 
-    kind = {"record": documents.RECORD, "problems": documents.PROBLEMS, "report": documents.SUMMARY}[args.command]
+    kind = {
+        "record": documents.RECORD, "problems": documents.PROBLEMS, "report": documents.SUMMARY, "scorecard": documents.SCORECARD,
+    }[args.command]
     with _open(args.db) as ws:
         county = documents.county_by_name(ws, args.county) if kind != documents.SUMMARY else None
         document = documents.build(ws, kind, county, getattr(args, "inspector", None))
@@ -710,6 +718,7 @@ _COMMANDS = {
     "record": _print,
     "report": _print,
     "problems": _print,
+    "scorecard": _print,
     "demo": _demo,
 }
 
