@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from db import queries
+from db import canonical, local, queries
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,25 @@ def record_versions(conn: Connection, record_id: str) -> list[VersionRow]:
 def tombstones(conn: Connection, entities: Sequence[str]) -> list[TombstoneRow]:
     """The records of these kinds deleted now (their one head a tombstone), the latest first."""
     return queries.named(TombstoneRow, conn.execute(_TOMBSTONES, {"yes": True, "entities": list(entities)}))
+
+
+# A conflict's resolution is a version like any other (signed, merged everywhere); the lead's
+# reason for it is this master's note beside it, under a key of the file's own state.
+_NOTE = "resolution:"
+
+
+def note_resolution(conn: Connection, version_id: str, *, kept: str, reason: str) -> None:
+    local.put(conn, _NOTE + version_id, canonical.dumps({"kept": kept, "reason": reason}))
+
+
+def resolution_notes(conn: Connection, version_ids: Sequence[str]) -> dict[str, str]:
+    """The lead's reasons for the resolutions among these versions, by version."""
+    notes = {}
+    for version_id in version_ids:
+        found = local.get(conn, _NOTE + version_id)
+        if found:
+            notes[version_id] = str(json.loads(found).get("reason", ""))
+    return notes
 
 
 def last_live(conn: Connection, record_id: str) -> VersionRow | None:

@@ -45,6 +45,7 @@ class VersionView:
     changes: tuple[FieldChange, ...]  # against the version before it (its parent)
     payload: Mapping[str, Any]
     current: bool  # the record's one head: what it holds now
+    resolution: str = ""  # the lead's reason, for a version that settled a conflict by keeping another
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def versions_of(ws: Workspace, record_id: str) -> list[VersionView]:
     with ws.read() as conn:
         rows = history_queries.record_versions(conn, record_id)
         heads = versions.current_payload(conn, record_id)
+        notes = history_queries.resolution_notes(conn, [r.version_id for r in rows if len(r.parents) > 1])
     head_ids = {r.version_id for r in rows} - {p for r in rows for p in r.parents}
     out = []
     before: Mapping[str, Any] | None = None  # the last value the record held, in the order written
@@ -81,7 +83,7 @@ def versions_of(ws: Workspace, record_id: str) -> list[VersionView]:
         out.append(VersionView(
             r.version_id, r.inspector if r.role != "master" else None, r.device_id, versions.written_at(r.hlc), r.deleted,
             _changes(before, r.payload, deleted=r.deleted), r.payload,
-            heads is not None and r.version_id in head_ids and len(head_ids) == 1,
+            heads is not None and r.version_id in head_ids and len(head_ids) == 1, notes.get(r.version_id, ""),
         ))
         if not r.deleted:
             before = r.payload

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db import integrity, snapshot, sync_queries, versions
+from db import history_queries, integrity, snapshot, sync_queries, versions
 from db import merge as merging
 from db.errors import KnownDatabaseError
 from desktop import paths
+from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace, create_for
 
 Cancelled = merging.Cancelled
@@ -140,7 +141,7 @@ class CompetingVersion:
     device_id: str
     device_role: str
     inspector: str | None  # of the device that signed it
-    written: dt.datetime  # from its hybrid clock, UTC
+    written: dt.datetime  # from its hybrid clock, local time
     deleted: bool
     payload: dict[str, Any]
 
@@ -194,9 +195,10 @@ def _unique(prefix: str, candidates: Sequence[str], what: str, path: Path) -> st
     return found[0]
 
 
-def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
+def resolve(ws: Workspace, conflict: str, keep: str, *, reason: str = "") -> versions.Version:
     """Settle a conflict by keeping one competing version: a new version, signed by the
-    master, whose parents are all the heads. The others stay in the history."""
+    master, whose parents are all the heads. The others stay in the history; the lead's
+    reason is kept beside the resolution on this master (history.versions_of shows it)."""
     if ws.identity.role != "master":
         raise SyncError(
             ws.path, "only the lead's master database resolves conflicts; on a laptop, edit the record to settle it", "not_master"
@@ -213,6 +215,8 @@ def resolve(ws: Workspace, conflict: str, keep: str) -> versions.Version:
         written = versions.put(
             conn, signer, entity=chosen.entity, record_id=chosen.record_id, payload=version.payload, deleted=version.deleted
         )
+        if written is not None and reason.strip():
+            history_queries.note_resolution(conn, written.version_id, kept=kept, reason=reason.strip())
     if written is None:  # cannot happen with two heads; put only skips a write on one
         raise SyncError(ws.path, "nothing to resolve", "nothing")
     ws.reload_campaign()  # the conflict may have been over the lead's settings
@@ -224,6 +228,11 @@ __all__ = [
     "merge",
     "merge_reports", "resolve", "version_count",
 ]
+
+
+def resolution_changes(conflict: Conflict) -> Changes:
+    """What keeping a version of this conflict changes: its record, and the conflicts."""
+    return Changes(frozenset({conflict.entity}), frozenset({conflict.county}) if conflict.county else frozenset(), conflicts=True)
 
 
 def enrolled_device(ws: Workspace, fingerprint: str) -> tuple[str, str, str | None] | None:

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -114,6 +114,7 @@ class EvidencePanel(QWidget):
     camera_requested = Signal()  # 拍照: a photo from the computer's camera, for the current item and mode
     removed = Signal(str)  # record id
     caption_changed = Signal(str, str)  # record id, caption
+    history_requested = Signal(object)  # the Evidence whose versions are to be shown
 
     def __init__(self, ws: Workspace, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,6 +144,12 @@ class EvidencePanel(QWidget):
         self.caption.clicked.connect(self._caption)
         self.delete = QPushButton(self.tr("Remove"))
         self.delete.clicked.connect(self._remove)
+        # a file's history from its menu (the row of buttons below is full at 1366×768)
+        self.history = QAction(self.tr("History…"), self.list)
+        self.history.setObjectName("evidence-history")
+        self.history.triggered.connect(self._history)
+        self.list.addAction(self.history)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.add.setToolTip(self.tr("Attach files; or drop them here, or paste (Ctrl+V) files or a picture"))
         # shown only while the computer has a camera (set_camera_available)
         self.camera = QPushButton(self.tr("Take photo…"))
@@ -183,6 +190,11 @@ class EvidencePanel(QWidget):
     def _selected(self) -> Evidence | None:
         item = self.list.currentItem()
         return self._evidence.get(item.data(RECORD_ROLE)) if item else None
+
+    def _history(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            self.history_requested.emit(chosen)
 
     def _choose(self) -> None:
         chosen = files.open_files(

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -73,6 +74,21 @@ def severity_label(severity: str) -> str:
         "major": QCoreApplication.translate("Vocabulary", "Major"),
         "serious": QCoreApplication.translate("Vocabulary", "Serious"),
     }.get(severity, severity)
+
+
+def shown_value(entity: str, key: str, value: object) -> object:
+    """A stored code (a mode, a finding's result, a severity, a problem's status) in words."""
+    if not isinstance(value, str) or not value:
+        return value
+    if key == "mode" and value in {m.value for m in InspectionMode}:
+        return mode_label(InspectionMode(value))
+    if key == "status" and entity == "finding" and value in {f.value for f in FindingStatus}:
+        return status_label(FindingStatus(value))
+    if key == "status" and entity == "problem":
+        return problem_status(value)
+    if key == "severity":
+        return severity_label(value)
+    return value
 
 
 class ModePage(QWidget):
@@ -186,6 +202,7 @@ class ItemEditor(QWidget):
     problem_requested = Signal(object)  # a Problem to edit, or None for a new one
     problem_removed = Signal(str)  # record id
     problem_step = Signal(object, str)  # a Problem and the status it is to move to (desktop.core.problems)
+    problem_history = Signal(object)  # a Problem whose versions are to be shown
     mode_changed = Signal(object)  # InspectionMode
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -294,6 +311,13 @@ class ItemEditor(QWidget):
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.problems.setFixedHeight(96)
         self.problems.cellDoubleClicked.connect(lambda row, _c: self.problem_requested.emit(self._problems[row]))
+        # a problem's history from its row's menu (the row of buttons above is full at 1366×768)
+        self.problem_history_action = QAction(self.tr("History…"), self.problems)
+        self.problem_history_action.setObjectName("problem-history")
+        self.problem_history_action.setToolTip(self.tr("Every version of the problem chosen: who changed what, and when"))
+        self.problem_history_action.triggered.connect(self._show_problem_history)
+        self.problems.addAction(self.problem_history_action)
+        self.problems.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         layout.addWidget(self.problems)
         self._problems: list[Problem] = []
         self._loading = False
@@ -316,6 +340,11 @@ class ItemEditor(QWidget):
         row = self.problems.currentRow()
         if 0 <= row < len(self._problems):
             self.problem_removed.emit(self._problems[row].record_id)
+
+    def _show_problem_history(self) -> None:
+        row = self.problems.currentRow()
+        if 0 <= row < len(self._problems):
+            self.problem_history.emit(self._problems[row])
 
     def _offer_steps(self, row: int) -> None:
         chosen = self._problems[row] if 0 <= row < len(self._problems) else None

@@ -63,12 +63,13 @@ from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
 from desktop.core.problems import ProblemStatus, Refusal
-from desktop.services import inspection, rectification, sync
+from desktop.services import history, inspection, rectification, sync
 from desktop.services.changes import NOTHING, Changes
 from desktop.services.inspection import CountyStatus, ItemRecord
 from desktop.services.workspace import Workspace, open_workspace
 from desktop.ui import camera, files, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
+from desktop.ui.history import HistoryDialog, RecycleBin
 from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.messages import explain, input_problem
 from desktop.ui.operations import Operations, before_window, changes_of
@@ -163,6 +164,42 @@ class _EditCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.window._undone(self.county, self.item, self.before)
+
+
+class _RecordCommand(QUndoCommand):
+    """A write of one record other than the item editor's — a delete, a caption, a problem
+    written — undoable in the session: undo brings back the version before it (or deletes a
+    record it created), redo the one it wrote; each a new version, so the history keeps all."""
+
+    def __init__(self, window: MainWindow, text: str, outcome: _Undoable, entity: str) -> None:
+        super().__init__(text)
+        self.window, self.entity = window, entity
+        self.record_id, self.before, self.after = outcome.record_id, outcome.before, outcome.after
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the write itself, done already
+            self._first = False
+            return
+        self.window._bring_back(self.entity, self.record_id, self.after)
+
+    def undo(self) -> None:
+        self.window._bring_back(self.entity, self.record_id, self.before)
+
+
+@dataclass(frozen=True)
+class _Undoable:
+    """A record's write as run on the writer: its result, and the record's version before and after."""
+
+    result: Any
+    record_id: str
+    before: str | None
+    after: str | None
+    concerns: Changes | None
+
+    @property
+    def changes(self) -> Changes:
+        return changes_of(self.result) if self.concerns is None else self.concerns
 
 
 class _ProgressBridge(QObject):
@@ -320,6 +357,8 @@ class MainWindow(QMainWindow):
         self.editor.problem_requested.connect(self._edit_problem)
         self.editor.problem_removed.connect(self._remove_problem)
         self.editor.problem_step.connect(self._step_problem)
+        self.editor.problem_history.connect(lambda p: self.show_history(p.record_id, "problem", p.description))
+        self.evidence.history_requested.connect(lambda e: self.show_history(e.record_id, "evidence", e.caption or e.name))
         self.editor.role = self.ws.identity.role
         self.evidence.attach_requested.connect(self._attach)
         self.evidence.camera_requested.connect(self._take_photo)
@@ -392,6 +431,10 @@ class MainWindow(QMainWindow):
         export.setObjectName("export")
         export.triggered.connect(self._export)
         bar.addAction(export)
+        deleted = QAction(self.tr("Deleted…"), self)
+        deleted.setObjectName("deleted")
+        deleted.triggered.connect(self.show_deleted)
+        bar.addAction(deleted)
         bar.addSeparator()
         language = QAction(self.tr("中文 / English"), self)
         language.setObjectName("language")
@@ -791,6 +834,49 @@ class MainWindow(QMainWindow):
 
         self.ops.write(run, done=done, failed=self._failed)
 
+    def _undoable(
+        self, fn: Callable[[], Any], text: str, *, entity: str, record_id: str | None = None, concerns: Changes | None = None,
+    ) -> None:
+        """A write of one record that the undo stack can take back: the record's version before
+        and after are read in the same turn of the writer (record_id None: the record fn creates,
+        its id what fn returns)."""
+        ws = self.ws
+
+        def run() -> _Undoable:
+            before = history.current_version(ws, record_id) if record_id else None
+            result = fn()
+            written = record_id or str(result)
+            return _Undoable(result, written, before, history.current_version(ws, written), concerns)
+
+        def done(outcome: _Undoable) -> None:
+            if outcome.after is not None and outcome.after != outcome.before:
+                self.undo_stack.push(_RecordCommand(self, text, outcome, entity))
+
+        self._write(run, then=done)
+
+    def _bring_back(self, entity: str, record_id: str, version: str | None) -> None:
+        """Undo or redo of a record's write: that version again, as a new one (None: deleted)."""
+        ws = self.ws
+        if version is None:
+            self._write(lambda: inspection.remove(ws, entity, record_id))
+        else:
+            self._write(lambda: history.restore(ws, record_id, version))
+
+    def show_deleted(self) -> RecycleBin:
+        """已删除: this laptop's deleted evidence and problems, any brought back."""
+        self.save_now()
+        dialog = RecycleBin(self, self.ws, self.ops)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_history(self, record_id: str, entity: str, title: str) -> HistoryDialog:
+        self.save_now()
+        dialog = HistoryDialog(self, self.ws, self.ops, record_id, entity=entity, title=title)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def _written(self) -> None:
         if self.ops.pending_writes == 0 and not self.dirty:
             self._show_saved(dt.datetime.now())
@@ -820,17 +906,19 @@ class MainWindow(QMainWindow):
             return
         county, item = self.county, self.item
         record_id = problem.record_id if problem else None
-        self._write(
+        self._undoable(
             lambda: inspection.save_problem(
                 self.ws, county, item, description=description, severity=severity, deadline=deadline, record_id=record_id
             ),
-            changed(("problem",), (county, item)),
+            self.tr("edit of a problem") if problem else self.tr("new problem"), entity="problem", record_id=record_id,
+            concerns=changed(("problem",), (county, item)),
         )
 
     def _remove_problem(self, record_id: str) -> None:
         key = self._key()
-        if key is not None:
-            self._write(lambda: inspection.remove(self.ws, "problem", record_id))
+        if key is not None:  # undoable, and in 已删除 for good
+            self._undoable(lambda: inspection.remove(self.ws, "problem", record_id), self.tr("deletion of a problem"),
+                           entity="problem", record_id=record_id)
 
     def _step_problem(self, problem: inspection.Problem, status: str) -> None:
         """A step of the problem's state machine (desktop.core.problems): rectified on
@@ -888,17 +976,20 @@ class MainWindow(QMainWindow):
     def _on_evidence_removed(self, record_id: str) -> None:
         key = self._key()
         if key is not None:
-            self._write(lambda: inspection.remove(self.ws, "evidence", record_id))
+            self._undoable(lambda: inspection.remove(self.ws, "evidence", record_id), self.tr("deletion of evidence"),
+                           entity="evidence", record_id=record_id)
 
     @Slot(str, str)
     def _on_evidence_caption_changed(self, record_id: str, text: str) -> None:
         key = self._key()
         if key is not None:
-            self._write(lambda: inspection.set_caption(self.ws, record_id, text))
+            self._undoable(lambda: inspection.set_caption(self.ws, record_id, text), self.tr("caption of evidence"),
+                           entity="evidence", record_id=record_id)
 
     @Slot(str)
     def _on_inbox_removed(self, record_id: str) -> None:
-        self._write(lambda: inspection.remove(self.ws, "evidence", record_id))
+        self._undoable(lambda: inspection.remove(self.ws, "evidence", record_id), self.tr("deletion of a photo in the inbox"),
+                       entity="evidence", record_id=record_id)
 
     def look_for_cameras(self) -> None:
         """Show 拍照 while the computer has a camera, one plugged in later included. Where there

@@ -275,82 +275,87 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="134"/>
+        <location filename="../../desktop/ui/evidence.py" line="135"/>
         <source>Drop photos or documents here</source>
         <translation>将照片或文件拖到此处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="139"/>
+        <location filename="../../desktop/ui/evidence.py" line="140"/>
         <source>Attach…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="142"/>
+        <location filename="../../desktop/ui/evidence.py" line="143"/>
         <source>Caption…</source>
         <translation>说明…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="144"/>
+        <location filename="../../desktop/ui/evidence.py" line="145"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="146"/>
+        <location filename="../../desktop/ui/evidence.py" line="147"/>
+        <source>History…</source>
+        <translation>历史…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/evidence.py" line="150"/>
         <source>Attach files; or drop them here, or paste (Ctrl+V) files or a picture</source>
         <translation>添加文件；也可将文件拖到此处，或粘贴（Ctrl+V）文件或图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="148"/>
+        <location filename="../../desktop/ui/evidence.py" line="152"/>
         <source>Take photo…</source>
         <translation>拍照…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="150"/>
+        <location filename="../../desktop/ui/evidence.py" line="154"/>
         <source>Take a photo with the computer&apos;s camera; it is attached to this item and mode</source>
         <translation>用电脑摄像头拍照，照片附到本项的当前检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="166"/>
+        <location filename="../../desktop/ui/evidence.py" line="170"/>
         <source>Evidence ({0})</source>
         <translation>证据（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="172"/>
+        <location filename="../../desktop/ui/evidence.py" line="176"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="172"/>
+        <location filename="../../desktop/ui/evidence.py" line="176"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="174"/>
+        <location filename="../../desktop/ui/evidence.py" line="178"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="191"/>
+        <location filename="../../desktop/ui/evidence.py" line="200"/>
         <source>Attach evidence</source>
         <translation>添加证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="192"/>
+        <location filename="../../desktop/ui/evidence.py" line="201"/>
         <source>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
         <translation>照片和文件 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="201"/>
+        <location filename="../../desktop/ui/evidence.py" line="210"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="201"/>
+        <location filename="../../desktop/ui/evidence.py" line="210"/>
         <source>What the picture or document shows:</source>
         <translation>照片或文件的内容说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="234"/>
+        <location filename="../../desktop/ui/evidence.py" line="243"/>
         <source>pasted</source>
         <translation>粘贴</translation>
     </message>
@@ -459,34 +464,182 @@
     </message>
 </context>
 <context>
+    <name>History</name>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="36"/>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="38"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="40"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="47"/>
+        <source>deleted</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="48"/>
+        <source>conflict settled by the lead: {0}</source>
+        <translation>组长裁决冲突：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="52"/>
+        <source>{0}: {1} → {2}</source>
+        <translation>{0}：{1} → {2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="55"/>
+        <source>(no change of content)</source>
+        <translation>（内容未变）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="59"/>
+        <source>team lead</source>
+        <translation>组长</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="71"/>
+        <source>History — {0}</source>
+        <translation>历史 — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="74"/>
+        <source>Every version of this record is kept. Bringing an older one back writes it again as a new version; nothing is lost.</source>
+        <translation>此记录的每个版本都会保留。恢复较早的版本会将其另存为新版本，任何内容都不会丢失。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="80"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="80"/>
+        <source>Who</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="81"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="81"/>
+        <source>What changed</source>
+        <translation>改动内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="88"/>
+        <source>Bring this version back…</source>
+        <translation>恢复此版本…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="114"/>
+        <source>what the record holds now</source>
+        <translation>记录当前的内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="135"/>
+        <source>Bring back the version of {0} by {1}? It is written as a new version; the one now is kept in the history.</source>
+        <translation>恢复 {1} 于 {0} 保存的版本？它将另存为新版本，当前版本仍保留在历史中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="165"/>
+        <source>Deleted</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="172"/>
+        <source>What</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="172"/>
+        <source>County</source>
+        <translation>县区</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="173"/>
+        <source>Item</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="173"/>
+        <source>Content</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="174"/>
+        <source>Deleted by</source>
+        <translation>删除人</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="174"/>
+        <source>Deleted at</source>
+        <translation>删除时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="181"/>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="184"/>
+        <source>History…</source>
+        <translation>历史…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="205"/>
+        <source>{0} deleted records. Restoring one writes it again as it last was.</source>
+        <translation>共 {0} 条已删除的记录。恢复后按删除前的最后内容重新保存。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="206"/>
+        <source>Nothing has been deleted.</source>
+        <translation>没有已删除的记录。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/history.py" line="210"/>
+        <source>(inbox)</source>
+        <translation>（收件箱）</translation>
+    </message>
+</context>
+<context>
     <name>InboxPanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="302"/>
+        <location filename="../../desktop/ui/evidence.py" line="311"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="305"/>
+        <location filename="../../desktop/ui/evidence.py" line="314"/>
         <source>To this item</source>
         <translation>放到本项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="307"/>
+        <location filename="../../desktop/ui/evidence.py" line="316"/>
         <source>Put the selected photos under the current item, in the current mode</source>
         <translation>将选中的照片放到当前指标、当前检查方式下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="309"/>
+        <location filename="../../desktop/ui/evidence.py" line="318"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="321"/>
+        <location filename="../../desktop/ui/evidence.py" line="330"/>
         <source>Photo inbox ({0}): drag photos onto an item of the tree</source>
         <translation>照片收件箱（{0}）：将照片拖到左侧指标上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="329"/>
+        <location filename="../../desktop/ui/evidence.py" line="338"/>
         <source>Import a folder of photos</source>
         <translation>导入照片文件夹</translation>
     </message>
@@ -532,73 +685,83 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="231"/>
+        <location filename="../../desktop/ui/item_view.py" line="247"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="236"/>
+        <location filename="../../desktop/ui/item_view.py" line="252"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="250"/>
+        <location filename="../../desktop/ui/item_view.py" line="266"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="253"/>
-        <location filename="../../desktop/ui/item_view.py" line="312"/>
+        <location filename="../../desktop/ui/item_view.py" line="269"/>
+        <location filename="../../desktop/ui/item_view.py" line="333"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="263"/>
+        <location filename="../../desktop/ui/item_view.py" line="279"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="267"/>
+        <location filename="../../desktop/ui/item_view.py" line="283"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="270"/>
+        <location filename="../../desktop/ui/item_view.py" line="286"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="286"/>
+        <location filename="../../desktop/ui/item_view.py" line="288"/>
+        <source>History…</source>
+        <translation>历史…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="290"/>
+        <source>Every version of the problem chosen: who changed what, and when</source>
+        <translation>所选问题的每个版本：谁在何时改了什么</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="307"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="286"/>
+        <location filename="../../desktop/ui/item_view.py" line="307"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="286"/>
+        <location filename="../../desktop/ui/item_view.py" line="307"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="286"/>
+        <location filename="../../desktop/ui/item_view.py" line="307"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="312"/>
+        <location filename="../../desktop/ui/item_view.py" line="333"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="333"/>
+        <location filename="../../desktop/ui/item_view.py" line="359"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="341"/>
+        <location filename="../../desktop/ui/item_view.py" line="367"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -645,87 +808,87 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="45"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="43"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="46"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="44"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="47"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="45"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="48"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="46"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="96"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="79"/>
         <source>waiting to be accepted</source>
         <translation>待接受</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="138"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="121"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="168"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="151"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="200"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="183"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="330"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="313"/>
         <source>{0} wait for their device to be accepted below.</source>
         <translation>另有 {0} 个文件须先在下方接受其设备。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="350"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="333"/>
         <source>… and {0} more</source>
         <translation>……另有 {0} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="352"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="335"/>
         <source>Left out of the folder ({0}):</source>
         <translation>文件夹中未合并的文件（{0} 个）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="390"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="373"/>
         <source>not an export</source>
         <translation>不是导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="391"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="374"/>
         <source>hidden folder</source>
         <translation>隐藏文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="392"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="375"/>
         <source>cannot be read</source>
         <translation>无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="393"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="376"/>
         <source>folder too deep</source>
         <translation>文件夹层级过深</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="394"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="377"/>
         <source>a link, not followed</source>
         <translation>快捷链接，未跟随</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="71"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="54"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
@@ -733,7 +896,8 @@
         <location filename="../../desktop/ui/board.py" line="72"/>
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="196"/>
         <location filename="../../desktop/ui/lead/devices_tab.py" line="79"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="72"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="55"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="78"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
@@ -774,7 +938,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead/devices_tab.py" line="77"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="73"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="56"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
@@ -866,99 +1030,101 @@
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="292"/>
         <location filename="../../desktop/ui/lead/window.py" line="306"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="74"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="75"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="58"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="76"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="59"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="37"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="77"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="60"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="78"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="61"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="67"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="79"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="62"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="157"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="202"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="213"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/decision.py" line="67"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="80"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="63"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="162"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="145"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="204"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="187"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="205"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="188"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="218"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="201"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="93"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="296"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="123"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="76"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="279"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="41"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="52"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="90"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="73"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="261"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="244"/>
         <source>Merged {0} files: {1} versions added; {2} refused; {3} brought nothing new.</source>
         <translation>已合并 {0} 个文件：新增 {1} 个版本；{2} 个被拒绝；{3} 个无新内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="267"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="250"/>
         <source>The master was backed up first.</source>
         <translation>合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="326"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="309"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="287"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="270"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="295"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="278"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
@@ -1022,7 +1188,7 @@
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="167"/>
         <location filename="../../desktop/ui/lead/decision.py" line="48"/>
         <location filename="../../desktop/ui/lead/results_tab.py" line="49"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="54"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="75"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="27"/>
         <location filename="../../desktop/ui/import_dialog.py" line="135"/>
         <location filename="../../desktop/ui/import_dialog.py" line="151"/>
@@ -1190,22 +1356,22 @@
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="241"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="224"/>
         <source>Cancelled: nothing was merged; the master is exactly as it was before.</source>
         <translation>已取消：未合并任何内容，主库与合并前完全相同。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="303"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="286"/>
         <source>ANOTHER MASTER: it will have the lead&apos;s powers (scores, decisions, settings)</source>
         <translation>另一个汇总库：接受后它将拥有组长的权限（评分、裁定、设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="308"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="291"/>
         <source>a second laptop of this inspector: check with them that it is theirs</source>
         <translation>该检查员的第二台电脑：请与本人核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="268"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="251"/>
         <source>This report is kept under Merge history.</source>
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
@@ -1213,7 +1379,7 @@
         <location filename="../../desktop/ui/board.py" line="71"/>
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="168"/>
         <location filename="../../desktop/ui/lead/decision.py" line="60"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="55"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="76"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
@@ -1567,7 +1733,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead/history_tab.py" line="33"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="53"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="74"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
@@ -1597,59 +1763,83 @@
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="52"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="73"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="56"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="77"/>
+        <source>Mode</source>
+        <translation>检查方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="79"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="57"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="80"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="80"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="112"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="90"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="123"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="90"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="123"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="116"/>
-        <source>who</source>
-        <translation>修改人</translation>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="150"/>
+        <source>Choose a conflict above to see its versions.</source>
+        <translation>请在上方选择一项冲突，查看其各个版本。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="117"/>
-        <source>when</source>
-        <translation>时间</translation>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="158"/>
+        <source>{0} {1}, {2}: {3} versions</source>
+        <translation>{0} {1}，{2}：{3} 个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="134"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="182"/>
+        <source>Keep {0}&apos;s…</source>
+        <translation>保留 {0} 的版本…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="194"/>
+        <source>Keep this version</source>
+        <translation>保留此版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="195"/>
+        <source>Keep the version of {0} for {1} {2}? The other versions stay in the record&apos;s history.
+
+Why this one:</source>
+        <translation>保留 {0} 的版本作为 {1} {2} 的结果？其他版本仍保留在记录的历史中。
+
+选择此版本的理由：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="203"/>
+        <source>A resolution needs a reason.</source>
+        <translation>裁决冲突须写明理由。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="175"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="136"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="177"/>
         <source>no</source>
         <translation>否</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="141"/>
-        <source>Keep {0}</source>
-        <translation>保留 {0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="41"/>
@@ -1662,14 +1852,14 @@
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="70"/>
-        <source>Mean spread by first-level indicator (points)</source>
-        <translation>各一级指标的平均评分差距（分）</translation>
-    </message>
-    <message>
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="101"/>
         <source>{0}  nothing compared</source>
         <translation>{0}  无可比对项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="70"/>
+        <source>Mean spread by first-level indicator (points)</source>
+        <translation>各一级指标的平均评分差距（分）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="103"/>
@@ -1821,281 +2011,316 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="92"/>
+        <location filename="../../desktop/ui/main_window.py" line="93"/>
         <source>Opening {0}…</source>
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="96"/>
+        <location filename="../../desktop/ui/main_window.py" line="97"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="153"/>
+        <location filename="../../desktop/ui/main_window.py" line="154"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="216"/>
+        <location filename="../../desktop/ui/main_window.py" line="253"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <location filename="../../desktop/ui/main_window.py" line="276"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="247"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="251"/>
+        <location filename="../../desktop/ui/main_window.py" line="288"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="253"/>
+        <location filename="../../desktop/ui/main_window.py" line="290"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="254"/>
+        <location filename="../../desktop/ui/main_window.py" line="291"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="286"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="287"/>
-        <location filename="../../desktop/ui/main_window.py" line="956"/>
-        <location filename="../../desktop/ui/main_window.py" line="972"/>
+        <location filename="../../desktop/ui/main_window.py" line="324"/>
+        <location filename="../../desktop/ui/main_window.py" line="1047"/>
+        <location filename="../../desktop/ui/main_window.py" line="1063"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="307"/>
+        <location filename="../../desktop/ui/main_window.py" line="344"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <location filename="../../desktop/ui/main_window.py" line="345"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="313"/>
+        <location filename="../../desktop/ui/main_window.py" line="350"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="343"/>
+        <location filename="../../desktop/ui/main_window.py" line="382"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="347"/>
+        <location filename="../../desktop/ui/main_window.py" line="386"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="350"/>
+        <location filename="../../desktop/ui/main_window.py" line="389"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="358"/>
+        <location filename="../../desktop/ui/main_window.py" line="397"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="401"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="374"/>
+        <location filename="../../desktop/ui/main_window.py" line="413"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="383"/>
+        <location filename="../../desktop/ui/main_window.py" line="422"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="387"/>
+        <location filename="../../desktop/ui/main_window.py" line="426"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="391"/>
+        <location filename="../../desktop/ui/main_window.py" line="430"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="396"/>
+        <location filename="../../desktop/ui/main_window.py" line="434"/>
+        <source>Deleted…</source>
+        <translation>已删除…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="439"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="449"/>
+        <location filename="../../desktop/ui/main_window.py" line="492"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="655"/>
+        <location filename="../../desktop/ui/main_window.py" line="698"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="658"/>
+        <location filename="../../desktop/ui/main_window.py" line="701"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="661"/>
+        <location filename="../../desktop/ui/main_window.py" line="704"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="664"/>
+        <location filename="../../desktop/ui/main_window.py" line="707"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="721"/>
+        <location filename="../../desktop/ui/main_window.py" line="764"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="740"/>
-        <location filename="../../desktop/ui/main_window.py" line="779"/>
+        <location filename="../../desktop/ui/main_window.py" line="783"/>
+        <location filename="../../desktop/ui/main_window.py" line="822"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="800"/>
+        <location filename="../../desktop/ui/main_window.py" line="886"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="802"/>
+        <location filename="../../desktop/ui/main_window.py" line="888"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="806"/>
+        <location filename="../../desktop/ui/main_window.py" line="892"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="807"/>
+        <location filename="../../desktop/ui/main_window.py" line="893"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="819"/>
-        <location filename="../../desktop/ui/main_window.py" line="860"/>
+        <location filename="../../desktop/ui/main_window.py" line="905"/>
+        <location filename="../../desktop/ui/main_window.py" line="948"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="819"/>
+        <location filename="../../desktop/ui/main_window.py" line="905"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="878"/>
+        <location filename="../../desktop/ui/main_window.py" line="913"/>
+        <source>edit of a problem</source>
+        <translation>修改问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="913"/>
+        <source>new problem</source>
+        <translation>新增问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="920"/>
+        <source>deletion of a problem</source>
+        <translation>删除问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="966"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="883"/>
+        <location filename="../../desktop/ui/main_window.py" line="971"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="943"/>
+        <location filename="../../desktop/ui/main_window.py" line="979"/>
+        <source>deletion of evidence</source>
+        <translation>删除证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="986"/>
+        <source>caption of evidence</source>
+        <translation>修改证据说明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="991"/>
+        <source>deletion of a photo in the inbox</source>
+        <translation>删除收件箱中的照片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1034"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="955"/>
+        <location filename="../../desktop/ui/main_window.py" line="1046"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="955"/>
+        <location filename="../../desktop/ui/main_window.py" line="1046"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="968"/>
+        <location filename="../../desktop/ui/main_window.py" line="1059"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="970"/>
+        <location filename="../../desktop/ui/main_window.py" line="1061"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="971"/>
+        <location filename="../../desktop/ui/main_window.py" line="1062"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1007"/>
+        <location filename="../../desktop/ui/main_window.py" line="1098"/>
         <source>master</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1009"/>
+        <location filename="../../desktop/ui/main_window.py" line="1100"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1009"/>
+        <location filename="../../desktop/ui/main_window.py" line="1100"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1016"/>
+        <location filename="../../desktop/ui/main_window.py" line="1107"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1017"/>
+        <location filename="../../desktop/ui/main_window.py" line="1108"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1029"/>
+        <location filename="../../desktop/ui/main_window.py" line="1120"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1030"/>
+        <location filename="../../desktop/ui/main_window.py" line="1121"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1031"/>
+        <location filename="../../desktop/ui/main_window.py" line="1122"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1039"/>
+        <location filename="../../desktop/ui/main_window.py" line="1130"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -2219,7 +2444,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="69"/>
-        <location filename="../../desktop/ui/messages.py" line="230"/>
+        <location filename="../../desktop/ui/messages.py" line="238"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
@@ -2230,7 +2455,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="71"/>
-        <location filename="../../desktop/ui/messages.py" line="231"/>
+        <location filename="../../desktop/ui/messages.py" line="239"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
@@ -2266,7 +2491,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="78"/>
-        <location filename="../../desktop/ui/messages.py" line="240"/>
+        <location filename="../../desktop/ui/messages.py" line="248"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
@@ -2296,6 +2521,16 @@
         <translation>不是可读的图片（已作为文件保存）</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/messages.py" line="84"/>
+        <source>already filed under an item (imported before)</source>
+        <translation>已归入某一指标（此前导入过）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="85"/>
+        <source>already in the inbox (imported before)</source>
+        <translation>已在收件箱中（此前导入过）</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/messages.py" line="86"/>
         <source>the file cannot be written there</source>
         <translation>无法在该位置写入文件</translation>
@@ -2322,7 +2557,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="93"/>
-        <location filename="../../desktop/ui/messages.py" line="265"/>
+        <location filename="../../desktop/ui/messages.py" line="273"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
@@ -2547,187 +2782,187 @@
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="232"/>
+        <location filename="../../desktop/ui/messages.py" line="240"/>
         <source>the file is neither UTF-8, GB18030/GBK nor UTF-16 text; save it from Excel as CSV or as Unicode text</source>
         <translation>文件既不是 UTF-8、GB18030/GBK，也不是 UTF-16 文本；请在 Excel 中另存为“CSV (逗号分隔)”或“Unicode 文本”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="235"/>
+        <location filename="../../desktop/ui/messages.py" line="243"/>
         <source>the file&apos;s text is damaged (its encoding mark does not match its contents)</source>
         <translation>文件的文本已损坏（编码标记与内容不符）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="238"/>
+        <location filename="../../desktop/ui/messages.py" line="246"/>
         <source>the result must be 符合, 基本符合, 不符合 or 未检查</source>
         <translation>结果须为“符合”“基本符合”“不符合”或“未检查”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="239"/>
+        <location filename="../../desktop/ui/messages.py" line="247"/>
         <source>the campaign has no such method</source>
         <translation>本次验收没有这种验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="241"/>
+        <location filename="../../desktop/ui/messages.py" line="249"/>
         <source>this laptop belongs to another inspector</source>
         <translation>这台笔记本属于另一位检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="242"/>
+        <location filename="../../desktop/ui/messages.py" line="250"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="243"/>
+        <location filename="../../desktop/ui/messages.py" line="251"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="244"/>
+        <location filename="../../desktop/ui/messages.py" line="252"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="245"/>
+        <location filename="../../desktop/ui/messages.py" line="253"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="246"/>
+        <location filename="../../desktop/ui/messages.py" line="254"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="247"/>
+        <location filename="../../desktop/ui/messages.py" line="255"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="248"/>
+        <location filename="../../desktop/ui/messages.py" line="256"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="249"/>
+        <location filename="../../desktop/ui/messages.py" line="257"/>
         <source>the cell holds an invisible control character</source>
         <translation>单元格含有不可见的控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="250"/>
+        <location filename="../../desktop/ui/messages.py" line="258"/>
         <source>the row has too many columns</source>
         <translation>该行的列数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="251"/>
+        <location filename="../../desktop/ui/messages.py" line="259"/>
         <source>the file is too large to be read</source>
         <translation>文件过大，无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="252"/>
+        <location filename="../../desktop/ui/messages.py" line="260"/>
         <source>this is a device or a pipe, not a file</source>
         <translation>这是设备或管道，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="253"/>
+        <location filename="../../desktop/ui/messages.py" line="261"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="254"/>
+        <location filename="../../desktop/ui/messages.py" line="262"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="255"/>
+        <location filename="../../desktop/ui/messages.py" line="263"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="256"/>
+        <location filename="../../desktop/ui/messages.py" line="264"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="257"/>
+        <location filename="../../desktop/ui/messages.py" line="265"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="258"/>
+        <location filename="../../desktop/ui/messages.py" line="266"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="259"/>
+        <location filename="../../desktop/ui/messages.py" line="267"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="260"/>
+        <location filename="../../desktop/ui/messages.py" line="268"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="261"/>
+        <location filename="../../desktop/ui/messages.py" line="269"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="262"/>
+        <location filename="../../desktop/ui/messages.py" line="270"/>
         <source>the file is not a well-formed CSV (a quotation mark left open?)</source>
         <translation>文件不是格式正确的 CSV（是否有引号未闭合？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="263"/>
+        <location filename="../../desktop/ui/messages.py" line="271"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="264"/>
+        <location filename="../../desktop/ui/messages.py" line="272"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="282"/>
+        <location filename="../../desktop/ui/messages.py" line="290"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="283"/>
+        <location filename="../../desktop/ui/messages.py" line="291"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="286"/>
+        <location filename="../../desktop/ui/messages.py" line="294"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="289"/>
+        <location filename="../../desktop/ui/messages.py" line="297"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="292"/>
+        <location filename="../../desktop/ui/messages.py" line="300"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="295"/>
+        <location filename="../../desktop/ui/messages.py" line="303"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="296"/>
+        <location filename="../../desktop/ui/messages.py" line="304"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="297"/>
+        <location filename="../../desktop/ui/messages.py" line="305"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="298"/>
+        <location filename="../../desktop/ui/messages.py" line="306"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -2735,17 +2970,17 @@
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="91"/>
+        <location filename="../../desktop/ui/item_view.py" line="106"/>
         <source>Result:</source>
         <translation>检查结果：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="101"/>
+        <location filename="../../desktop/ui/item_view.py" line="116"/>
         <source>Pilot area:</source>
         <translation>试点领域：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="111"/>
+        <location filename="../../desktop/ui/item_view.py" line="126"/>
         <source>What was found in this mode: what was seen, heard or checked, and where.</source>
         <translation>本方式下的检查发现：看到、听到或核查的情况及地点。</translation>
     </message>
@@ -2786,32 +3021,32 @@
 <context>
     <name>ProblemDialog</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="141"/>
+        <location filename="../../desktop/ui/item_view.py" line="156"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="144"/>
+        <location filename="../../desktop/ui/item_view.py" line="159"/>
         <source>What is wrong, and what must be rectified</source>
         <translation>存在什么问题，需要如何整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="156"/>
+        <location filename="../../desktop/ui/item_view.py" line="171"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="157"/>
+        <location filename="../../desktop/ui/item_view.py" line="172"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="158"/>
+        <location filename="../../desktop/ui/item_view.py" line="173"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="177"/>
+        <location filename="../../desktop/ui/item_view.py" line="192"/>
         <source>Discard what you have written about this problem?</source>
         <translation>放弃为此问题填写的内容？</translation>
     </message>
@@ -3310,7 +3545,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="188"/>
-        <location filename="../../desktop/ui/messages.py" line="213"/>
+        <location filename="../../desktop/ui/messages.py" line="221"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
@@ -3342,7 +3577,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="194"/>
-        <location filename="../../desktop/ui/messages.py" line="214"/>
+        <location filename="../../desktop/ui/messages.py" line="222"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
@@ -3397,54 +3632,94 @@
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="215"/>
+        <location filename="../../desktop/ui/messages.py" line="205"/>
+        <source>Written account</source>
+        <translation>书面说明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="206"/>
+        <source>Rectification evidence</source>
+        <translation>整改证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="207"/>
+        <source>Found at</source>
+        <translation>发现时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="208"/>
+        <source>Taken at</source>
+        <translation>拍摄时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="209"/>
+        <source>Attached at</source>
+        <translation>添加时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="210"/>
+        <source>Place (GPS)</source>
+        <translation>位置（GPS）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="211"/>
+        <source>Total</source>
+        <translation>总分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="212"/>
+        <source>Method</source>
+        <translation>评估方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="223"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="221"/>
+        <location filename="../../desktop/ui/messages.py" line="229"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="272"/>
+        <location filename="../../desktop/ui/messages.py" line="280"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="273"/>
+        <location filename="../../desktop/ui/messages.py" line="281"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="274"/>
+        <location filename="../../desktop/ui/messages.py" line="282"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="205"/>
-        <location filename="../../desktop/ui/messages.py" line="216"/>
+        <location filename="../../desktop/ui/messages.py" line="213"/>
+        <location filename="../../desktop/ui/messages.py" line="224"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="206"/>
-        <location filename="../../desktop/ui/messages.py" line="217"/>
+        <location filename="../../desktop/ui/messages.py" line="214"/>
+        <location filename="../../desktop/ui/messages.py" line="225"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="218"/>
+        <location filename="../../desktop/ui/messages.py" line="226"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="219"/>
+        <location filename="../../desktop/ui/messages.py" line="227"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="220"/>
+        <location filename="../../desktop/ui/messages.py" line="228"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>

@@ -33,6 +33,7 @@ from desktop.services import inspection, workspace
 from desktop.services.changes import Changes
 from desktop.services.inspection import Finding
 from desktop.ui.app import SCREENSHOT_SIZE, DatabaseLock
+from desktop.ui.history import HistoryDialog, RecycleBin
 from desktop.ui.item_view import ProblemDialog
 from desktop.ui.main_window import SAVE_DELAY_MS, MainWindow
 from desktop.ui.tree import CODE_ROLE, Column, Filter
@@ -913,3 +914,56 @@ def test_cancel_in_the_problem_dialog_asks_before_throwing_away_what_was_typed(q
     answer[0] = QMessageBox.StandardButton.Discard
     dialog.reject()
     assert len(asked) == 2 and not dialog.isVisible()
+
+
+def test_a_deleted_problem_comes_back_by_undo_and_from_the_recycle_bin(qtbot, field, open_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services import history
+
+    item = codes(field)[0]
+    inspection.save_problem(field, FIRST_COUNTY, item, description="公开栏未更新", severity="major", deadline=None)
+    window = open_window(field)
+    qtbot.waitUntil(lambda: window.editor.problems.rowCount() == 1)
+    undo = window.findChild(QAction, "undo")
+    window.editor.problems.setCurrentCell(0, 0)
+    window.editor.remove_problem.click()  # no question asked: it can be taken back
+    drain(qtbot, window)
+    assert inspection.item_record(field, FIRST_COUNTY, item).problems == ()
+    assert window.editor.problems.rowCount() == 0
+    assert undo.isEnabled()
+    undo.trigger()
+    drain(qtbot, window)
+    assert [p.description for p in inspection.item_record(field, FIRST_COUNTY, item).problems] == ["公开栏未更新"]
+    qtbot.waitUntil(lambda: window.editor.problems.rowCount() == 1)  # shown again at once
+    window.findChild(QAction, "redo").trigger()
+    drain(qtbot, window)
+    assert inspection.item_record(field, FIRST_COUNTY, item).problems == ()
+
+    # later, from 已删除: listed with what it said, brought back
+    window.findChild(QAction, "deleted").trigger()
+    bin_ = window.findChild(RecycleBin)
+    qtbot.waitUntil(bin_.settled)
+    assert bin_.table.rowCount() == 1 and bin_.table.item(0, 3).text() == "公开栏未更新"
+    bin_.restore_button.click()
+    qtbot.waitUntil(lambda: bin_.settled() and bin_.table.rowCount() == 0)
+    drain(qtbot, window)
+    assert [p.description for p in inspection.item_record(field, FIRST_COUNTY, item).problems] == ["公开栏未更新"]
+    qtbot.waitUntil(lambda: window.editor.problems.rowCount() == 1)
+    bin_.close()
+
+    # its history: every version, and an older one brought back after a question
+    record = inspection.item_record(field, FIRST_COUNTY, item).problems[0].record_id
+    window.editor.problems.setCurrentCell(0, 0)
+    window.editor.problem_history_action.trigger()
+    dialog = window.findChild(HistoryDialog)
+    qtbot.waitUntil(dialog.settled)
+    assert dialog.table.rowCount() == len(history.versions_of(field, record)) == 5  # found, deleted, back, deleted, back
+    assert not dialog.restore_button.isEnabled()  # the one now needs no bringing back
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    dialog.table.setCurrentCell(1, 0)  # the deletion
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.settled() and dialog.table.rowCount() == 6)
+    assert inspection.item_record(field, FIRST_COUNTY, item).problems == ()
+    dialog.close()

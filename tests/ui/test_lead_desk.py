@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QAction, QColor, QImage
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QProgressDialog, QPushButton, QTableWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QPushButton, QTableWidget
 from sqlalchemy import text
 
 from db.errors import KnownDatabaseError
@@ -356,7 +356,7 @@ def test_nothing_to_merge_leaves_the_button_off(qtbot, desk: Desk, lead) -> None
 # --- 2. settling the conflict -----------------------------------------------------------------
 
 
-def test_keep_a_version_in_the_conflicts_tab(qtbot, desk: Desk, lead) -> None:
+def test_keep_a_version_in_the_conflicts_tab(qtbot, desk: Desk, lead, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     master = desk.master
     merged(desk)
     window = lead(master)
@@ -373,10 +373,23 @@ def test_keep_a_version_in_the_conflicts_tab(qtbot, desk: Desk, lead) -> None:
     assert {winner.payload["score"], other.payload["score"]} == {"2.5", "2"}
     assert window.versions.columnCount() == 2
 
+    # each version named by whose, which laptop and when (local time), not by a hash
+    headers = [window.versions.horizontalHeaderItem(c).text() for c in range(2)]
+    assert all(h.startswith(("张三 · ", "李四 · ")) and v.device_id[:8] in h for h, v in zip(headers, conflict.versions, strict=True))
+    assert cell(window.conflict_list, 0, "Inspector") == "张三"
+
     buttons = [window.keep_buttons.itemAt(i).widget() for i in range(window.keep_buttons.count())]
     assert {b.objectName() for b in buttons} == {f"keep-{v.version_id}" for v in conflict.versions}
     keep = next(b for b in buttons if b.objectName() == f"keep-{other.version_id}")
     assert isinstance(keep, QPushButton)
+    answers = iter([("", False), ("   ", True), ("现场复核以2分为准", True)])  # cancelled; no reason; then a reason
+    asked: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda _p, _t, text, *_a, **_k: asked.append(text) or next(answers))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *_a: None)
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)  # asked first: cancelled, nothing settled
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)  # an empty reason: nothing settled
+    settle(qtbot, window)
+    assert len(sync.conflicts(master)) == 1 and "金安区" in asked[0]
     qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
 
@@ -385,6 +398,11 @@ def test_keep_a_version_in_the_conflicts_tab(qtbot, desk: Desk, lead) -> None:
     assert conflicts_tab(window) == tr("Conflicts ({0})").format(0)
     assert window.keep_buttons.count() == 0
     assert current_score(master, JINAN, "1.1.1", "张三") == other.payload["score"]
+    # the resolution keeps its reason: the record's history says why
+    from desktop.services import history
+
+    settled = history.versions_of(master, conflict.record_id)[-1]
+    assert settled.resolution == "现场复核以2分为准" and settled.inspector is None
     # the dashboard follows: 金安区's inspection score is the one kept
     expected = {r.county: r for r in results_service.results(master)}
     rows = {cell(window.results, r, "County"): r for r in range(window.results.rowCount())}
@@ -409,6 +427,7 @@ def stale_keep(qtbot, desk: Desk, lead, monkeypatch) -> tuple[LeadWindow, list[s
     assert len(changed) == 1 and changed[0].id != window._conflicts[0].id
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, message, *_a: said.append(message))
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a, **_k: ("以此为准", True))
     keep = window.findChild(QPushButton, f"keep-{other.version_id}")
     assert keep is not None
     qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
@@ -427,6 +446,9 @@ def test_a_keep_on_a_conflict_that_changed_settles_nothing(qtbot, desk: Desk, le
     # the window shows the conflict as it is now, with a Keep button for the new version
     assert window.conflict_list.rowCount() == 1
     assert window._conflicts[0].id == open_[0].id
+    # another conflict is never chosen for the lead: the detail waits for a choice
+    assert window.keep_buttons.count() == 0 and window.versions.columnCount() == 0
+    assert window.conflicts_view.chosen.text() == tr("Choose a conflict above to see its versions.")
     window.conflict_list.setCurrentCell(0, 0)
     assert {window.keep_buttons.itemAt(i).widget().objectName() for i in range(window.keep_buttons.count())} == {
         f"keep-{v.version_id}" for v in open_[0].versions

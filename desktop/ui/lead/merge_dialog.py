@@ -26,13 +26,11 @@ from db.errors import KnownDatabaseError
 from db.keys import show_fingerprint
 from desktop import paths
 from desktop.core.errors import InputError
-from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.services import desk, folders, sync
 from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
 from desktop.ui import cells
-from desktop.ui.item_view import mode_label, severity_label, status_label
-from desktop.ui.messages import explain, problem_status, refusal
+from desktop.ui.messages import explain, refusal
 from desktop.ui.operations import Operations
 from desktop.ui.screen import fit_to_screen
 
@@ -47,21 +45,6 @@ def status_text(report: sync.FileReport) -> str:
         "refused": QCoreApplication.translate("LeadWindow", "refused"),
         "dry-run": QCoreApplication.translate("LeadWindow", "can be merged"),
     }.get(report.status, report.status)
-
-
-def shown_value(entity: str, key: str, value: object) -> object:
-    """A stored code (a mode, a finding's result, a severity, a problem's status) in words."""
-    if not isinstance(value, str) or not value:
-        return value
-    if key == "mode" and value in {m.value for m in InspectionMode}:
-        return mode_label(InspectionMode(value))
-    if key == "status" and entity == "finding" and value in {f.value for f in FindingStatus}:
-        return status_label(FindingStatus(value))
-    if key == "status" and entity == "problem":
-        return problem_status(value)
-    if key == "severity":
-        return severity_label(value)
-    return value
 
 
 def report_table() -> QTableWidget:
