@@ -103,6 +103,8 @@ def _quiet_stdout() -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    # Long on purpose: one parser per command of SPEC §6, in its order, so the help and the contract
+    # read side by side.
     parser = argparse.ArgumentParser(prog="yanshou", description="验收 Yanshou — acceptance inspection of the government-openness pilot")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -465,11 +467,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _renew(args: argparse.Namespace) -> int:
-    from desktop.services.sync import device_fingerprint, renew
+    from desktop.services.sync import device_fingerprint, renew, version_count
 
     with _open(args.db) as ws, renew(ws, args.out) as new:
-        with new.read() as conn:
-            count = conn.exec_driver_sql("SELECT count(*) FROM version").scalar()
+        count = version_count(new)
         print(f"renewed {args.db} as {args.out}: {count} versions of {new.identity.inspector}'s work, written anew by device "
               f"{new.identity.device_id[:8]} (key fingerprint {device_fingerprint(new)}); export it and merge it on the master")
     return 0

@@ -85,6 +85,8 @@ def inspectors_of(ws: Workspace, county: str) -> list[str]:
 def inspection_record(ws: Workspace, county: County, inspector: str | None = None) -> model.InspectionRecord:
     """检查记录表 of a county: every inspector's work (the lead's view, scores as they count)
     or one inspector's (that inspector's own scores; on a laptop, its inspector's)."""
+    # Long (and branchy) on purpose: it gathers every section of the 检查记录表 in the order the document
+    # prints them, each from its own typed read; splitting it would scatter one document's contents.
     campaign = ws.campaign
     tree = campaign.indicator_set
     asked = inspector is not None
