@@ -136,7 +136,7 @@ class Database:
         if path.exists() and path.stat().st_size > 0:
             raise KnownDatabaseError(path, "the file exists already; choose a new file name")
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = engines.sqlite_engine(path)
+        engine = engines.sqlite_engine(path, new=True)
         device_id = str(uuid.uuid4())
         try:
             migrations.upgrade(engine, path)

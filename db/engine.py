@@ -2,6 +2,9 @@
 
 - WAL and `synchronous=FULL`: a commit that the UI calls saved survives power loss.
 - `foreign_keys=ON`, `trusted_schema=OFF`, a busy timeout.
+- A new file gets pages of 64 KiB (`NEW_PAGE_SIZE`): a photo of 3 MB is 48 pages rather
+  than 750, so storing and reading evidence costs far fewer page writes, WAL frames and
+  checksums. A file made with SQLite's default (4 KiB) keeps its pages and works as before.
 - Transactions: Python's sqlite3 module is told to keep out (`isolation_level=None`) and
   SQLAlchemy emits BEGIN itself: `BEGIN IMMEDIATE` for a writer (`write()`), so two
   writers queue at the start instead of failing at the first write, plain BEGIN for reads.
@@ -24,6 +27,9 @@ from sqlalchemy.pool import NullPool
 from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError
 
 BUSY_TIMEOUT_MS = 5000
+# SQLite's largest page. Measured on 100 camera photos (342 MB) in WAL with synchronous=FULL,
+# plain sqlite3: 4 KiB pages 4.4 × a durable copy of the files, 64 KiB pages 2.8 ×.
+NEW_PAGE_SIZE = 65536
 
 
 def file_uri(path: Path, query: str = "") -> str:
@@ -31,10 +37,11 @@ def file_uri(path: Path, query: str = "") -> str:
     return path.resolve().as_uri() + (f"?{query}" if query else "")
 
 
-def sqlite_engine(path: Path, *, readonly: bool = False, immutable: bool = False) -> Engine:
+def sqlite_engine(path: Path, *, readonly: bool = False, immutable: bool = False, new: bool = False) -> Engine:
     """An engine for one SQLite file. `readonly` opens it with mode=ro (never creates);
     `immutable` also tells SQLite the file cannot change (a read-only disk: no lock, no -shm
-    file to make beside it)."""
+    file to make beside it). `new`: the file is being made, with pages of NEW_PAGE_SIZE (the
+    size is fixed by the first write; on a file that has pages already the pragma does nothing)."""
     uri = file_uri(path, "mode=ro&immutable=1" if immutable else "mode=ro" if readonly else "")
     readonly = readonly or immutable
 
@@ -48,6 +55,8 @@ def sqlite_engine(path: Path, *, readonly: bool = False, immutable: bool = False
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi: sqlite3.Connection, _record: Any) -> None:
         cursor = dbapi.cursor()
+        if new and not readonly:  # before the switch to WAL, which writes the file's first page
+            cursor.execute(f"PRAGMA page_size={NEW_PAGE_SIZE}")
         if not readonly:
             cursor.execute("PRAGMA journal_mode=WAL")
         for pragma in ("synchronous=FULL", "foreign_keys=ON", "trusted_schema=OFF", f"busy_timeout={BUSY_TIMEOUT_MS}"):
