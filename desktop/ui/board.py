@@ -29,6 +29,7 @@ from desktop.ui.operations import Operations
 from desktop.ui.steps import ask_step, offer_steps, refused_step, step_button_text, step_label
 
 RECORD = Qt.ItemDataRole.UserRole + 1  # a row's problem id, on every cell
+_LATE = QColor("#c62828")  # an overdue problem's row
 
 
 class RectificationBoard(QWidget):
@@ -65,7 +66,8 @@ class RectificationBoard(QWidget):
             row.addWidget(button)
             self.step_buttons[key] = button
         layout.addLayout(row)
-        self.problems = cells.table(
+        # hundreds of problems in a province: a model, drawn as it is seen (cells.RecordTable)
+        self.problems = cells.RecordTable(
             [
                 QCoreApplication.translate("LeadWindow", "County"),
                 QCoreApplication.translate("LeadWindow", "Item"),
@@ -78,8 +80,8 @@ class RectificationBoard(QWidget):
             ]
         )
         self.problems.setObjectName("problems")
-        self.problems.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by county, as the campaign lists them
         self.problems.setSortingEnabled(True)
+        self.problems.sortItems(0, Qt.SortOrder.AscendingOrder)  # by county, as the campaign lists them
         self.problems.currentCellChanged.connect(self._on_problems_current)
         layout.addWidget(self.problems, 3)
         self.history_title = QLabel(QCoreApplication.translate("LeadWindow", "History of the selected problem"))
@@ -122,9 +124,20 @@ class RectificationBoard(QWidget):
         order = {c.code: i for i, c in enumerate(self.ws.campaign.counties)}
         positions = {n.code: i for i, n in enumerate(self.ws.campaign.indicator_set.nodes)}
         self.problems.blockSignals(True)  # one update of the buttons, for the row chosen at the end
-        self.problems.setSortingEnabled(False)
-        self.problems.setRowCount(len(self._shown))
-        for r, p in enumerate(self._shown):
+        self.problems.set_rows(self._rows(names, order, positions, today))
+        # the problem chosen before stays chosen, wherever sorting put its row
+        row = next((r for r in range(self.problems.rowCount()) if chosen and self.problems.item(r, 0).data(RECORD) == chosen.record_id), -1)
+        if row >= 0:
+            self.problems.setCurrentCell(row, 0)
+        else:
+            self.problems.setCurrentCell(-1, -1)
+            self.problems.clearSelection()
+        self.problems.blockSignals(False)
+        self._on_problems_current(self.problems.currentRow())
+
+    def _rows(self, names: dict[str, str], order: dict[str, int], positions: dict[str, int], today: dt.date) -> list[list[cells.Cell]]:
+        rows = []
+        for p in self._shown:
             values = (
                 names.get(p.county, p.county),
                 p.item,
@@ -137,23 +150,17 @@ class RectificationBoard(QWidget):
             )
             # counties sort in the campaign's order, items in the indicator set's (1.2 before 1.10)
             keys = {0: order.get(p.county, len(order)), 1: positions.get(p.item, len(positions))}
+            late = QCoreApplication.translate("LeadWindow", "Overdue since {0}").format(p.deadline) if p.overdue(today) else None
+            row = []
             for c, value in enumerate(values):
-                cell = cells.cell(value, sort_key=keys.get(c))
+                cell = cells.Cell(value, sort_key=keys.get(c))
                 cell.setData(RECORD, p.record_id)
-                if p.overdue(today):
-                    cell.setForeground(QColor("#c62828"))
-                    cell.setToolTip(QCoreApplication.translate("LeadWindow", "Overdue since {0}").format(p.deadline))
-                self.problems.setItem(r, c, cell)
-        self.problems.setSortingEnabled(True)
-        # the problem chosen before stays chosen, wherever sorting put its row
-        row = next((r for r in range(self.problems.rowCount()) if chosen and self.problems.item(r, 0).data(RECORD) == chosen.record_id), -1)
-        if row >= 0:
-            self.problems.setCurrentCell(row, 0)
-        else:
-            self.problems.setCurrentCell(-1, -1)
-            self.problems.clearSelection()
-        self.problems.blockSignals(False)
-        self._on_problems_current(self.problems.currentRow())
+                if late is not None:
+                    cell.setForeground(_LATE)
+                    cell.setToolTip(late)
+                row.append(cell)
+            rows.append(row)
+        return rows
 
     @Slot(int)
     def _on_problems_current(self, row: int, *_rest: int) -> None:

@@ -295,67 +295,67 @@
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="147"/>
+        <location filename="../../desktop/ui/evidence.py" line="148"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="150"/>
+        <location filename="../../desktop/ui/evidence.py" line="153"/>
         <source>Attach files; or drop them here, or paste (Ctrl+V) files or a picture</source>
         <translation>添加文件；也可将文件拖到此处，或粘贴（Ctrl+V）文件或图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="152"/>
+        <location filename="../../desktop/ui/evidence.py" line="155"/>
         <source>Take photo…</source>
         <translation>拍照…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="154"/>
+        <location filename="../../desktop/ui/evidence.py" line="157"/>
         <source>Take a photo with the computer&apos;s camera; it is attached to this item and mode</source>
         <translation>用电脑摄像头拍照，照片附到本项的当前检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="170"/>
+        <location filename="../../desktop/ui/evidence.py" line="173"/>
         <source>Evidence ({0})</source>
         <translation>证据（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="176"/>
+        <location filename="../../desktop/ui/evidence.py" line="179"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="176"/>
+        <location filename="../../desktop/ui/evidence.py" line="179"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="178"/>
+        <location filename="../../desktop/ui/evidence.py" line="181"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="200"/>
+        <location filename="../../desktop/ui/evidence.py" line="203"/>
         <source>Attach evidence</source>
         <translation>添加证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="201"/>
+        <location filename="../../desktop/ui/evidence.py" line="204"/>
         <source>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
         <translation>照片和文件 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="210"/>
+        <location filename="../../desktop/ui/evidence.py" line="213"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="210"/>
+        <location filename="../../desktop/ui/evidence.py" line="213"/>
         <source>What the picture or document shows:</source>
         <translation>照片或文件的内容说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="243"/>
+        <location filename="../../desktop/ui/evidence.py" line="246"/>
         <source>pasted</source>
         <translation>粘贴</translation>
     </message>
@@ -614,32 +614,32 @@
 <context>
     <name>InboxPanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="311"/>
+        <location filename="../../desktop/ui/evidence.py" line="314"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="314"/>
+        <location filename="../../desktop/ui/evidence.py" line="317"/>
         <source>To this item</source>
         <translation>放到本项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="316"/>
+        <location filename="../../desktop/ui/evidence.py" line="319"/>
         <source>Put the selected photos under the current item, in the current mode</source>
         <translation>将选中的照片放到当前指标、当前检查方式下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="318"/>
+        <location filename="../../desktop/ui/evidence.py" line="321"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="330"/>
+        <location filename="../../desktop/ui/evidence.py" line="333"/>
         <source>Photo inbox ({0}): drag photos onto an item of the tree</source>
         <translation>照片收件箱（{0}）：将照片拖到左侧指标上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="338"/>
+        <location filename="../../desktop/ui/evidence.py" line="341"/>
         <source>Import a folder of photos</source>
         <translation>导入照片文件夹</translation>
     </message>
@@ -685,83 +685,83 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="247"/>
+        <location filename="../../desktop/ui/item_view.py" line="248"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="252"/>
+        <location filename="../../desktop/ui/item_view.py" line="253"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="266"/>
+        <location filename="../../desktop/ui/item_view.py" line="267"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="269"/>
-        <location filename="../../desktop/ui/item_view.py" line="333"/>
+        <location filename="../../desktop/ui/item_view.py" line="270"/>
+        <location filename="../../desktop/ui/item_view.py" line="336"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="279"/>
+        <location filename="../../desktop/ui/item_view.py" line="280"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="283"/>
+        <location filename="../../desktop/ui/item_view.py" line="284"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="286"/>
+        <location filename="../../desktop/ui/item_view.py" line="287"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="288"/>
+        <location filename="../../desktop/ui/item_view.py" line="315"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="290"/>
+        <location filename="../../desktop/ui/item_view.py" line="317"/>
         <source>Every version of the problem chosen: who changed what, and when</source>
         <translation>所选问题的每个版本：谁在何时改了什么</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="307"/>
+        <location filename="../../desktop/ui/item_view.py" line="303"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="307"/>
+        <location filename="../../desktop/ui/item_view.py" line="303"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="307"/>
+        <location filename="../../desktop/ui/item_view.py" line="303"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="307"/>
+        <location filename="../../desktop/ui/item_view.py" line="303"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="333"/>
+        <location filename="../../desktop/ui/item_view.py" line="336"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="359"/>
+        <location filename="../../desktop/ui/item_view.py" line="362"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="367"/>
+        <location filename="../../desktop/ui/item_view.py" line="370"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -893,8 +893,8 @@
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="72"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="196"/>
+        <location filename="../../desktop/ui/board.py" line="74"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="197"/>
         <location filename="../../desktop/ui/lead/devices_tab.py" line="79"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="55"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="78"/>
@@ -1028,8 +1028,8 @@
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="292"/>
-        <location filename="../../desktop/ui/lead/window.py" line="306"/>
+        <location filename="../../desktop/ui/lead/window.py" line="324"/>
+        <location filename="../../desktop/ui/lead/window.py" line="338"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1056,11 +1056,11 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="67"/>
+        <location filename="../../desktop/ui/lead/window.py" line="74"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="62"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="202"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="213"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="201"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="212"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -1179,13 +1179,13 @@
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="51"/>
+        <location filename="../../desktop/ui/lead/window.py" line="53"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="70"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="167"/>
+        <location filename="../../desktop/ui/board.py" line="72"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="168"/>
         <location filename="../../desktop/ui/lead/decision.py" line="48"/>
         <location filename="../../desktop/ui/lead/results_tab.py" line="49"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="75"/>
@@ -1267,7 +1267,7 @@
         <translation>已导入{0}：{1} 行，{2} 个县区 — 替换 {3} 个得分，{4} 个不变，{5} 个新增。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="73"/>
+        <location filename="../../desktop/ui/board.py" line="75"/>
         <location filename="../../desktop/ui/import_dialog.py" line="189"/>
         <location filename="../../desktop/ui/import_dialog.py" line="209"/>
         <source>Problem</source>
@@ -1284,74 +1284,86 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="60"/>
+        <location filename="../../desktop/ui/lead/window.py" line="62"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="63"/>
+        <location filename="../../desktop/ui/lead/window.py" line="65"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="175"/>
-        <location filename="../../desktop/ui/lead/window.py" line="71"/>
-        <location filename="../../desktop/ui/lead/window.py" line="178"/>
+        <location filename="../../desktop/ui/board.py" line="182"/>
+        <location filename="../../desktop/ui/lead/window.py" line="78"/>
+        <location filename="../../desktop/ui/lead/window.py" line="208"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="73"/>
+        <location filename="../../desktop/ui/lead/window.py" line="70"/>
+        <location filename="../../desktop/ui/lead/window.py" line="190"/>
+        <source>Agreement</source>
+        <translation>一致性</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="81"/>
+        <location filename="../../desktop/ui/lead/window.py" line="199"/>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="83"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="75"/>
+        <location filename="../../desktop/ui/lead/window.py" line="85"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="85"/>
+        <location filename="../../desktop/ui/lead/window.py" line="95"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="88"/>
+        <location filename="../../desktop/ui/lead/window.py" line="98"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="91"/>
+        <location filename="../../desktop/ui/lead/window.py" line="101"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="93"/>
+        <location filename="../../desktop/ui/lead/window.py" line="103"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="96"/>
+        <location filename="../../desktop/ui/lead/window.py" line="106"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="99"/>
+        <location filename="../../desktop/ui/lead/window.py" line="109"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="101"/>
+        <location filename="../../desktop/ui/lead/window.py" line="111"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="109"/>
+        <location filename="../../desktop/ui/lead/window.py" line="119"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="118"/>
+        <location filename="../../desktop/ui/lead/window.py" line="128"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1376,45 +1388,45 @@
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="71"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="168"/>
+        <location filename="../../desktop/ui/board.py" line="73"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="169"/>
         <location filename="../../desktop/ui/lead/decision.py" line="60"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="76"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="103"/>
+        <location filename="../../desktop/ui/lead/window.py" line="113"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="106"/>
+        <location filename="../../desktop/ui/lead/window.py" line="116"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="116"/>
+        <location filename="../../desktop/ui/lead/window.py" line="126"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="133"/>
+        <location filename="../../desktop/ui/lead/window.py" line="145"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="136"/>
+        <location filename="../../desktop/ui/lead/window.py" line="148"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="142"/>
+        <location filename="../../desktop/ui/lead/window.py" line="154"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="89"/>
+        <location filename="../../desktop/ui/board.py" line="91"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="32"/>
         <source>When</source>
         <translation>时间</translation>
@@ -1515,84 +1527,84 @@
         <translation>退回整改的理由？（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="44"/>
+        <location filename="../../desktop/ui/board.py" line="45"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="47"/>
+        <location filename="../../desktop/ui/board.py" line="48"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="54"/>
-        <location filename="../../desktop/ui/lead/window.py" line="207"/>
+        <location filename="../../desktop/ui/board.py" line="55"/>
+        <location filename="../../desktop/ui/lead/window.py" line="237"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="77"/>
+        <location filename="../../desktop/ui/board.py" line="79"/>
         <source>Rectification evidence</source>
         <translation>整改佐证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="85"/>
+        <location filename="../../desktop/ui/board.py" line="87"/>
         <source>History of the selected problem</source>
         <translation>所选问题的整改经过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="90"/>
+        <location filename="../../desktop/ui/board.py" line="92"/>
         <source>Step</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="91"/>
+        <location filename="../../desktop/ui/board.py" line="93"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="92"/>
+        <location filename="../../desktop/ui/board.py" line="94"/>
         <source>On what</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="205"/>
+        <location filename="../../desktop/ui/board.py" line="212"/>
         <source>{0} files</source>
         <translation>{0} 份文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="207"/>
+        <location filename="../../desktop/ui/board.py" line="214"/>
         <source>written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="209"/>
+        <location filename="../../desktop/ui/board.py" line="216"/>
         <source>reopened: {0}</source>
         <translation>已退回：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="74"/>
+        <location filename="../../desktop/ui/board.py" line="76"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="75"/>
+        <location filename="../../desktop/ui/board.py" line="77"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="76"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="173"/>
+        <location filename="../../desktop/ui/board.py" line="78"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="174"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="176"/>
+        <location filename="../../desktop/ui/lead/window.py" line="206"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="145"/>
+        <location filename="../../desktop/ui/board.py" line="153"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
@@ -1602,47 +1614,57 @@
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="169"/>
+        <location filename="../../desktop/ui/lead/window.py" line="181"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="256"/>
+        <location filename="../../desktop/ui/lead/window.py" line="188"/>
+        <source>Agreement ({0} flagged)</source>
+        <translation>一致性（{0} 项超阈值）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="197"/>
+        <source>Devices ({0} with gaps)</source>
+        <translation>设备（{0} 台缺号）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="288"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="257"/>
+        <location filename="../../desktop/ui/lead/window.py" line="289"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="263"/>
+        <location filename="../../desktop/ui/lead/window.py" line="295"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="274"/>
+        <location filename="../../desktop/ui/lead/window.py" line="306"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="294"/>
+        <location filename="../../desktop/ui/lead/window.py" line="326"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="302"/>
+        <location filename="../../desktop/ui/lead/window.py" line="334"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="314"/>
+        <location filename="../../desktop/ui/lead/window.py" line="346"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="315"/>
+        <location filename="../../desktop/ui/lead/window.py" line="347"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1758,7 +1780,7 @@
         <translation>预检</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="66"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="67"/>
         <source>merge</source>
         <translation>合并</translation>
     </message>
@@ -1788,7 +1810,7 @@
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="123"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="122"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
@@ -1798,27 +1820,27 @@
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="150"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="149"/>
         <source>Choose a conflict above to see its versions.</source>
         <translation>请在上方选择一项冲突，查看其各个版本。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="158"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="157"/>
         <source>{0} {1}, {2}: {3} versions</source>
         <translation>{0} {1}，{2}：{3} 个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="182"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="181"/>
         <source>Keep {0}&apos;s…</source>
         <translation>保留 {0} 的版本…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="194"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="193"/>
         <source>Keep this version</source>
         <translation>保留此版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="195"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="194"/>
         <source>Keep the version of {0} for {1} {2}? The other versions stay in the record&apos;s history.
 
 Why this one:</source>
@@ -1827,17 +1849,17 @@ Why this one:</source>
 选择此版本的理由：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="203"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="202"/>
         <source>A resolution needs a reason.</source>
         <translation>裁决冲突须写明理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="175"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="174"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="177"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="176"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -1897,63 +1919,63 @@ Why this one:</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="169"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="170"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="43"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="170"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="171"/>
         <source>Scores</source>
         <translation>各检查员评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="171"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="172"/>
         <source>Spread</source>
         <translation>差距</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="172"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="173"/>
         <source>Flag at</source>
         <translation>标记阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="174"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="175"/>
         <source>Adjudicated</source>
         <translation>裁定得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="190"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="191"/>
         <source>How far each inspector&apos;s scores sit from the others&apos; mean (difference above 0: higher than the others)</source>
         <translation>各检查员评分与他人平均分的偏离（平均差值大于 0：评分偏高）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="197"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="198"/>
         <source>Items compared</source>
         <translation>比对项数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="198"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="199"/>
         <source>Mean distance</source>
         <translation>平均偏差</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="199"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="200"/>
         <source>Mean difference</source>
         <translation>平均差值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="200"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="201"/>
         <source>Flagged</source>
         <translation>超阈值项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="253"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="254"/>
         <source>No item of any county is scored by two or more inspectors yet.</source>
         <translation>尚无由两名及以上检查员评分的县区指标项。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="255"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="256"/>
         <source>{0} county items scored by two or more inspectors; {1} flagged, {2} of them adjudicated.</source>
         <translation>{0} 个县区指标项由两名及以上检查员评分；{1} 项差距超阈值，其中 {2} 项已裁定。</translation>
     </message>
@@ -2970,17 +2992,17 @@ Why this one:</source>
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="106"/>
+        <location filename="../../desktop/ui/item_view.py" line="107"/>
         <source>Result:</source>
         <translation>检查结果：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="116"/>
+        <location filename="../../desktop/ui/item_view.py" line="117"/>
         <source>Pilot area:</source>
         <translation>试点领域：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="126"/>
+        <location filename="../../desktop/ui/item_view.py" line="127"/>
         <source>What was found in this mode: what was seen, heard or checked, and where.</source>
         <translation>本方式下的检查发现：看到、听到或核查的情况及地点。</translation>
     </message>
@@ -3021,32 +3043,32 @@ Why this one:</source>
 <context>
     <name>ProblemDialog</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="156"/>
+        <location filename="../../desktop/ui/item_view.py" line="157"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="159"/>
+        <location filename="../../desktop/ui/item_view.py" line="160"/>
         <source>What is wrong, and what must be rectified</source>
         <translation>存在什么问题，需要如何整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="171"/>
+        <location filename="../../desktop/ui/item_view.py" line="172"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="172"/>
+        <location filename="../../desktop/ui/item_view.py" line="173"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="173"/>
+        <location filename="../../desktop/ui/item_view.py" line="174"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="192"/>
+        <location filename="../../desktop/ui/item_view.py" line="193"/>
         <source>Discard what you have written about this problem?</source>
         <translation>放弃为此问题填写的内容？</translation>
     </message>
@@ -3062,6 +3084,69 @@ Why this one:</source>
         <location filename="../../desktop/ui/score_field.py" line="55"/>
         <source>Scores here are {0}</source>
         <translation>本项得分须为 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBox</name>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="36"/>
+        <source>Item</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="37"/>
+        <source>Finding</source>
+        <translation>检查发现</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="38"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="39"/>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="40"/>
+        <source>Inspector</source>
+        <translation>检查员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="48"/>
+        <source>photo inbox</source>
+        <translation>照片收件箱</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="57"/>
+        <source> · </source>
+        <translation> · </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="63"/>
+        <source>Item {0}: {1}</source>
+        <translation>指标 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="66"/>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="67"/>
+        <source>{0} · {1}: {2}</source>
+        <translation>{0} · {1}：{2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="102"/>
+        <source>Nothing found for “{0}”</source>
+        <translation>没有找到“{0}”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/search.py" line="129"/>
+        <source>Search findings, problems, evidence, items, inspectors</source>
+        <translation>搜索检查发现、问题、证据、指标、检查员</translation>
     </message>
 </context>
 <context>
@@ -3489,57 +3574,57 @@ Why this one:</source>
 <context>
     <name>Vocabulary</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="54"/>
+        <location filename="../../desktop/ui/item_view.py" line="55"/>
         <source>Briefing</source>
         <translation>听取汇报</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="55"/>
+        <location filename="../../desktop/ui/item_view.py" line="56"/>
         <source>Materials</source>
         <translation>查看材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="56"/>
+        <location filename="../../desktop/ui/item_view.py" line="57"/>
         <source>Website</source>
         <translation>网上检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="57"/>
+        <location filename="../../desktop/ui/item_view.py" line="58"/>
         <source>On site</source>
         <translation>实地核查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="63"/>
+        <location filename="../../desktop/ui/item_view.py" line="64"/>
         <source>Met</source>
         <translation>符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="64"/>
+        <location filename="../../desktop/ui/item_view.py" line="65"/>
         <source>Partly met</source>
         <translation>基本符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="65"/>
+        <location filename="../../desktop/ui/item_view.py" line="66"/>
         <source>Not met</source>
         <translation>不符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="66"/>
+        <location filename="../../desktop/ui/item_view.py" line="67"/>
         <source>Not checked</source>
         <translation>未检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="72"/>
+        <location filename="../../desktop/ui/item_view.py" line="73"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="73"/>
+        <location filename="../../desktop/ui/item_view.py" line="74"/>
         <source>Major</source>
         <translation>较重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="74"/>
+        <location filename="../../desktop/ui/item_view.py" line="75"/>
         <source>Serious</source>
         <translation>严重</translation>
     </message>

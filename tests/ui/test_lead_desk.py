@@ -1151,3 +1151,19 @@ def test_a_folder_merge_looks_in_subfolders_and_says_what_it_left_out(qtbot, des
     assert tr("not an export") in dialog.skipped_label.text()
     dialog.reject()
     settle(qtbot, window)
+
+
+def test_the_desk_shows_where_inspectors_disagree_and_who_has_synced(qtbot, desk: Desk, lead) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services import agreement, devices
+
+    merged(desk)
+    window = lead(desk.master)
+    settle(qtbot, window)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert any(t.startswith(tr("Agreement")) for t in titles) and any(t.startswith(tr("Devices")) for t in titles)
+    expected = agreement.agreement_of(desk.master)
+    assert window.agreement_view.table.rowCount() == len(expected.rows)
+    flagged = len(expected.flagged)
+    shown = window.tabs.tabText(window.tabs.indexOf(window.agreement_view))
+    assert shown == (tr("Agreement ({0} flagged)").format(flagged) if flagged else tr("Agreement"))
+    assert window.devices_view.table.rowCount() == len(devices.device_statuses(desk.master))

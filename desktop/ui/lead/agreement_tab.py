@@ -162,7 +162,8 @@ class AgreementTab(QWidget):
         layout.addLayout(bar)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("agreement-split")  # kept as the lead left it (preferences)
-        self.table = cells.table(
+        # a province's counties × items: thousands of rows, a model drawn as it is seen
+        self.table = cells.RecordTable(
             [
                 QCoreApplication.translate("LeadWindow", "County"),
                 QCoreApplication.translate("LeadWindow", "Item"),
@@ -264,8 +265,7 @@ class AgreementTab(QWidget):
         table = self.table
         chosen = self.chosen()
         keep = (chosen.spread.county, chosen.spread.item) if chosen is not None else None
-        table.setSortingEnabled(False)
-        table.setRowCount(len(rows))
+        shown: list[list[cells.Cell]] = []
         for n, r in enumerate(rows):
             s = r.spread
             node = self.ws.campaign.indicator_set.find(s.item)
@@ -277,24 +277,24 @@ class AgreementTab(QWidget):
             else:
                 status = ""
             values = [
-                cells.cell(r.county_name, sort_key=n),  # by code, the order of the campaign
-                cells.cell(f"{s.item}  {name}", sort_key=n),  # elided to the column; whole in the tooltip
-                cells.cell(canonical(s.points), right=True, sort_key=float(s.points)),
-                cells.cell("　".join(f"{who} {canonical(score)}" for who, score in s.scores.items())),
-                cells.cell(canonical(s.spread), right=True, sort_key=float(s.spread)),
-                cells.cell(points(s.threshold), right=True, sort_key=float(s.threshold)),
-                cells.cell(status, sort_key=(0 if r.flagged and r.adjudicated is None else 1 if r.flagged else 2, n)),
-                cells.cell("" if r.adjudicated is None else canonical(r.adjudicated), right=True,
+                cells.Cell(r.county_name, sort_key=n),  # by code, the order of the campaign
+                cells.Cell(f"{s.item}  {name}", sort_key=n),  # elided to the column; whole in the tooltip
+                cells.Cell(canonical(s.points), right=True, sort_key=float(s.points)),
+                cells.Cell("　".join(f"{who} {canonical(score)}" for who, score in s.scores.items())),
+                cells.Cell(canonical(s.spread), right=True, sort_key=float(s.spread)),
+                cells.Cell(points(s.threshold), right=True, sort_key=float(s.threshold)),
+                cells.Cell(status, sort_key=(0 if r.flagged and r.adjudicated is None else 1 if r.flagged else 2, n)),
+                cells.Cell("" if r.adjudicated is None else canonical(r.adjudicated), right=True,
                            sort_key=-1.0 if r.adjudicated is None else float(r.adjudicated)),
             ]
             values[0].setData(_POSITION, n)
             values[1].setToolTip(f"{s.item} {name}")
             values[3].setToolTip("\n".join(self._against_others(r, who) for who in s.scores))
-            for col, cell in enumerate(values):
+            for cell in values:
                 if r.flagged:
                     cell.setForeground(HARD if r.adjudicated is None else WARNING)
-                table.setItem(n, col, cell)
-        table.setSortingEnabled(True)
+            shown.append(values)
+        table.set_rows(shown)
         self._choose(rows, keep)
 
     @staticmethod
@@ -305,9 +305,10 @@ class AgreementTab(QWidget):
 
     def _choose(self, rows: tuple[SpreadRow, ...], keep: tuple[str, str] | None) -> None:
         """The row the lead had chosen, chosen again after a refresh (the table may have moved)."""
-        for visual in range(self.table.rowCount()):
-            position = self.table.item(visual, 0).data(_POSITION)
-            if keep is not None and (rows[position].spread.county, rows[position].spread.item) == keep:
+        for visual in range(self.table.rowCount() if keep is not None else 0):
+            cell = self.table.item(visual, 0)
+            position = cell.data(_POSITION) if cell is not None else None
+            if isinstance(position, int) and (rows[position].spread.county, rows[position].spread.item) == keep:
                 self.table.setCurrentCell(visual, self.table.currentColumn() if self.table.currentColumn() >= 0 else 0)
                 break
         else:
@@ -316,17 +317,17 @@ class AgreementTab(QWidget):
 
     def _fill_inspectors(self, found: Agreement) -> None:
         table = self.inspectors
-        table.setRowCount(len(found.inspectors))
-        for n, d in enumerate(found.inspectors):
-            values = [
-                cells.cell(d.inspector),
-                cells.cell(d.compared, right=True),
-                cells.cell(show(d.mean_deviation), right=True),
-                cells.cell(signed(d.mean_difference), right=True),
-                cells.cell(d.flagged, right=True),
-            ]
-            for col, cell in enumerate(values):
-                table.setItem(n, col, cell)
+        with cells.refilling(table, len(found.inspectors)):
+            for n, d in enumerate(found.inspectors):
+                values = [
+                    cells.cell(d.inspector),
+                    cells.cell(d.compared, right=True),
+                    cells.cell(show(d.mean_deviation), right=True),
+                    cells.cell(signed(d.mean_difference), right=True),
+                    cells.cell(d.flagged, right=True),
+                ]
+                for col, cell in enumerate(values):
+                    table.setItem(n, col, cell)
 
     # --- adjudicating --------------------------------------------------------------------
 

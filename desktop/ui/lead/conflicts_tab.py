@@ -117,18 +117,17 @@ class ConflictsTab(QWidget):
         )
         self.counted.emit(len(conflicts))
         self.list.blockSignals(True)
-        self.list.setRowCount(len(conflicts))
-        for row, c in enumerate(conflicts):
-            kind = (
-                QCoreApplication.translate("LeadWindow", "hard") if c.kind == "hard" else QCoreApplication.translate("LeadWindow", "soft")
-            )
-            fields = "、".join(field_name(f) for f in c.fields)
-            values = (c.id, kind, names.get(c.county, c.county), c.item, _mode(c), _inspectors(c), entity_name(c.entity), fields)
-            for col, value in enumerate(values):
-                cell = _cell(value)
-                if c.kind == "hard":
-                    cell.setForeground(QColor("#c62828"))
-                self.list.setItem(row, col, cell)
+        with cells.refilling(self.list, len(conflicts)):
+            for row, c in enumerate(conflicts):
+                hard_kind = QCoreApplication.translate("LeadWindow", "hard")
+                kind = hard_kind if c.kind == "hard" else QCoreApplication.translate("LeadWindow", "soft")
+                fields = "、".join(field_name(f) for f in c.fields)
+                values = (c.id, kind, names.get(c.county, c.county), c.item, _mode(c), _inspectors(c), entity_name(c.entity), fields)
+                for col, value in enumerate(values):
+                    cell = _cell(value)
+                    if c.kind == "hard":
+                        cell.setForeground(QColor("#c62828"))
+                    self.list.setItem(row, col, cell)
         ids = [c.id for c in conflicts]
         row = ids.index(before) if before in ids else -1
         if row >= 0:

@@ -118,14 +118,14 @@ class DevicesTab(QWidget):
             self.hint.setText(QCoreApplication.translate("LeadWindow", "{0} enrolled devices.").format(len(statuses)))
         self.counted.emit(len(gapped))
         table = self.table
-        table.setRowCount(len(statuses))
-        for row, d in enumerate(statuses):
-            for col, cell in enumerate(self._cells(d)):
-                if d.this_device:
-                    font = QFont(cell.font())
-                    font.setBold(True)
-                    cell.setFont(font)
-                table.setItem(row, col, cell)
+        with cells.refilling(table, len(statuses)):
+            for row, d in enumerate(statuses):
+                for col, cell in enumerate(self._cells(d)):
+                    if d.this_device:
+                        font = QFont(cell.font())
+                        font.setBold(True)
+                        cell.setFont(font)
+                    table.setItem(row, col, cell)
         self._show_since()
 
     def _cells(self, d: DeviceStatus) -> list[QTableWidgetItem]:

@@ -54,27 +54,28 @@ class HistoryTab(QWidget):
         shown = self.shown[current].key if 0 <= current < len(self.shown) else None
         known = {b.key for b in self.shown}
         self.shown = batches
-        self.batches.setRowCount(len(batches))
-        for row, batch in enumerate(batches):
-            try:
-                when = dt.datetime.fromisoformat(batch.at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            except ValueError:
-                when = batch.at
-            files = batch.files
-            values = (
-                when,
-                QCoreApplication.translate("LeadWindow", "dry run") if batch.dry_run else QCoreApplication.translate("LeadWindow", "merge"),
-                len(files),
-                sum(f.status in {"merged", "dry-run"} for f in files),
-                sum(f.status == "refused" for f in files),
-                sum(f.versions_added for f in files),
-                sum(f.conflicts for f in files),
-            )
-            for col, value in enumerate(values):
-                cell = cells.cell(value, right=isinstance(value, int))
-                if batch.dry_run:
-                    cell.setForeground(QColor("#5f6b7a"))
-                self.batches.setItem(row, col, cell)
+        with cells.refilling(self.batches, len(batches)):
+            for row, batch in enumerate(batches):
+                try:
+                    when = dt.datetime.fromisoformat(batch.at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                except ValueError:
+                    when = batch.at
+                files = batch.files
+                values = (
+                    when,
+                    (QCoreApplication.translate("LeadWindow", "dry run") if batch.dry_run
+                     else QCoreApplication.translate("LeadWindow", "merge")),
+                    len(files),
+                    sum(f.status in {"merged", "dry-run"} for f in files),
+                    sum(f.status == "refused" for f in files),
+                    sum(f.versions_added for f in files),
+                    sum(f.conflicts for f in files),
+                )
+                for col, value in enumerate(values):
+                    cell = cells.cell(value, right=isinstance(value, int))
+                    if batch.dry_run:
+                        cell.setForeground(QColor("#5f6b7a"))
+                    self.batches.setItem(row, col, cell)
         keys = [b.key for b in batches]
         # after a new merge or dry run, its report; otherwise the one the lead was looking at
         row = keys.index(shown) if shown in keys and set(keys) <= known else 0

@@ -67,33 +67,33 @@ def report_table() -> QTableWidget:
 
 def fill_report(table: QTableWidget, reports: list[sync.FileReport], *, waiting: Collection[Path] = ()) -> None:
     """The reports, a row each; a file in `waiting` says 待接受 (its device is not accepted yet)."""
-    table.setRowCount(len(reports))
-    for row, r in enumerate(reports):
-        refused = r.status == "refused"
-        export = f"#{r.export_number}" if r.export_number else QCoreApplication.translate("LeadWindow", "database file")
-        values = [
-            r.file.name,
-            r.inspector or (QCoreApplication.translate("LeadWindow", "(master)") if r.role == "master" else ""),
-            r.device_id[:8],
-            "" if refused and not r.export_number else export,
-            QCoreApplication.translate("LeadWindow", "waiting to be accepted") if r.file in waiting else status_text(r),
-            # a refused file brings nothing: its counts are left empty rather than shown as 0
-            "" if refused else r.versions_added,
-            "" if refused else r.versions_present,
-            "" if refused else f"{r.blobs_added} ({r.blob_bytes // 1024} KB)" if r.blobs_added else "0",
-            "" if refused else r.conflicts,
-            (refusal(r.code) + (f"（{r.refused_author}，{r.refused_version[:8]}）" if r.refused_version else "")) if refused else "",
-        ]
-        for col, value in enumerate(values):
-            cell = _cell(value, right=isinstance(value, int))
-            if r.status == "refused":
-                cell.setToolTip(r.reason)  # the technical detail, for whoever investigates
-                cell.setForeground(QColor("#c62828"))
-            elif r.file in waiting:
-                cell.setForeground(QColor("#b26a00"))
-            elif col == 0:
-                cell.setToolTip(str(r.file))
-            table.setItem(row, col, cell)
+    with cells.refilling(table, len(reports)):
+        for row, r in enumerate(reports):
+            refused = r.status == "refused"
+            export = f"#{r.export_number}" if r.export_number else QCoreApplication.translate("LeadWindow", "database file")
+            values = [
+                r.file.name,
+                r.inspector or (QCoreApplication.translate("LeadWindow", "(master)") if r.role == "master" else ""),
+                r.device_id[:8],
+                "" if refused and not r.export_number else export,
+                QCoreApplication.translate("LeadWindow", "waiting to be accepted") if r.file in waiting else status_text(r),
+                # a refused file brings nothing: its counts are left empty rather than shown as 0
+                "" if refused else r.versions_added,
+                "" if refused else r.versions_present,
+                "" if refused else f"{r.blobs_added} ({r.blob_bytes // 1024} KB)" if r.blobs_added else "0",
+                "" if refused else r.conflicts,
+                (refusal(r.code) + (f"（{r.refused_author}，{r.refused_version[:8]}）" if r.refused_version else "")) if refused else "",
+            ]
+            for col, value in enumerate(values):
+                cell = _cell(value, right=isinstance(value, int))
+                if r.status == "refused":
+                    cell.setToolTip(r.reason)  # the technical detail, for whoever investigates
+                    cell.setForeground(QColor("#c62828"))
+                elif r.file in waiting:
+                    cell.setForeground(QColor("#b26a00"))
+                elif col == 0:
+                    cell.setToolTip(str(r.file))
+                table.setItem(row, col, cell)
 
 
 # --- merging ----------------------------------------------------------------------------------

@@ -66,11 +66,25 @@ class ResultsTab(QSplitter):
     def show_results(self, rows: list[Any], totals: list[results_service.TotalBar]) -> None:
         campaign = self.ws.campaign
         table = self.table
-        table.setSortingEnabled(False)
+        chosen = self.selected_county()
         headers = self.headers()
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)
-        table.setRowCount(len(rows))
+        with cells.refilling(table, len(rows)):
+            self._fill(rows)
+        if table.horizontalHeader().sortIndicatorSection() == 0:
+            table.sortItems(0, Qt.SortOrder.AscendingOrder)
+        names = [table.item(r, 1).text() for r in range(table.rowCount())]
+        if chosen is not None and campaign.county(chosen).name in names:  # the county chosen stays chosen
+            table.blockSignals(True)
+            table.setCurrentCell(names.index(campaign.county(chosen).name), 1)
+            table.blockSignals(False)
+        self.rows = rows
+        self.totals_chart.set_bars(totals)
+        self._refresh_profile()
+
+    def _fill(self, rows: list[Any]) -> None:
+        campaign, table = self.ws.campaign, self.table
         last = len(rows) + 1  # a county not started sorts after every rank
         for row, r in enumerate(rows):
             scores = [r.score_of(m.key) for m in campaign.methods]
@@ -92,12 +106,6 @@ class ResultsTab(QSplitter):
                 if reasons and col == 2 + len(campaign.methods):
                     cell.setToolTip(reasons)
                 table.setItem(row, col, cell)
-        table.setSortingEnabled(True)
-        if table.horizontalHeader().sortIndicatorSection() == 0:
-            table.sortItems(0, Qt.SortOrder.AscendingOrder)
-        self.rows = rows
-        self.totals_chart.set_bars(totals)
-        self._refresh_profile()
 
     def _refresh_profile(self) -> None:
         if not self.rows:

@@ -29,9 +29,11 @@ from desktop.services.workspace import Workspace
 from desktop.ui import files, jobs
 from desktop.ui.board import RectificationBoard
 from desktop.ui.import_dialog import ImportDialog
+from desktop.ui.lead.agreement_tab import AgreementTab
 from desktop.ui.lead.conflicts_tab import ConflictsTab
 from desktop.ui.lead.decision import DecisionDialog
 from desktop.ui.lead.detail_tab import DetailTab
+from desktop.ui.lead.devices_tab import DevicesTab
 from desktop.ui.lead.history_tab import HistoryTab
 from desktop.ui.lead.merge_dialog import MergeDialog
 from desktop.ui.lead.results_tab import ResultsTab
@@ -61,6 +63,11 @@ class LeadWindow(QMainWindow):
         self.detail_view = DetailTab(ws)
         self.detail_view.county_chosen.connect(lambda: self.refresh(frozenset({desk.Part.DETAIL})))
         self.tabs.addTab(self.detail_view, QCoreApplication.translate("LeadWindow", "County detail"))
+        # where the inspectors disagree (一致性) and who has synced (设备): each reads what its
+        # own changes concern, through the desk's operations
+        self.agreement_view = AgreementTab(ws, self.ops)
+        self.agreement_view.counted.connect(self._show_flagged)
+        self.tabs.addTab(self.agreement_view, QCoreApplication.translate("LeadWindow", "Agreement"))
         self.conflicts_view = ConflictsTab(ws, self.ops)
         self.conflicts_view.counted.connect(self._show_conflict_count)
         self.conflicts_view.stale.connect(lambda: self.refresh(frozenset({desk.Part.CONFLICTS})))
@@ -69,6 +76,9 @@ class LeadWindow(QMainWindow):
         self.board.overdue_changed.connect(self._show_overdue)
         self.rectification_view = self.board
         self.tabs.addTab(self.board, QCoreApplication.translate("LeadWindow", "Rectification"))
+        self.devices_view = DevicesTab(ws, self.ops)
+        self.devices_view.counted.connect(self._show_gaps)
+        self.tabs.addTab(self.devices_view, QCoreApplication.translate("LeadWindow", "Devices"))
         self.timeline = timeline_table()
         self.tabs.addTab(self.timeline, QCoreApplication.translate("LeadWindow", "Timeline"))
         self.history_view = HistoryTab()
@@ -121,6 +131,8 @@ class LeadWindow(QMainWindow):
         self.state_label.setObjectName("state-check")
         self.statusBar().addWidget(self.state_label)
         self.refresh()
+        self.agreement_view.refresh()
+        self.devices_view.refresh()
         # the stored results against a rebuild from the signed versions: off the GUI thread
         self.checks = QThreadPool(self)
         self.checks.setMaxThreadCount(1)
@@ -167,6 +179,24 @@ class LeadWindow(QMainWindow):
     def _show_conflict_count(self, count: int) -> None:
         self.tabs.setTabText(
             self.tabs.indexOf(self.conflicts_view), QCoreApplication.translate("LeadWindow", "Conflicts ({0})").format(count)
+        )
+
+    @Slot(int)
+    def _show_flagged(self, flagged: int) -> None:
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.agreement_view),
+            QCoreApplication.translate("LeadWindow", "Agreement ({0} flagged)").format(flagged)
+            if flagged
+            else QCoreApplication.translate("LeadWindow", "Agreement"),
+        )
+
+    @Slot(int)
+    def _show_gaps(self, gapped: int) -> None:
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.devices_view),
+            QCoreApplication.translate("LeadWindow", "Devices ({0} with gaps)").format(gapped)
+            if gapped
+            else QCoreApplication.translate("LeadWindow", "Devices"),
         )
 
     @Slot(int)
@@ -219,6 +249,8 @@ class LeadWindow(QMainWindow):
     @Slot()
     def refresh_all(self) -> None:
         self.refresh()
+        self.agreement_view.refresh()
+        self.devices_view.refresh()
 
     @Slot(object)
     def _on_changed(self, changes: Changes) -> None:
