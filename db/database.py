@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from db import admission, files, keys, local, migrations, reference, versions
+from db import admission, files, keys, local, migrations, reference, search, versions
 from db import engine as engines
 from db.errors import (
     DeviceKeyMissing,
@@ -89,7 +89,13 @@ class Database:
         migrations.upgrade(engine, path)
         if check:
             migrations.quick_check(engine, path)
-        return cls(path, engine)
+        database = cls(path, engine)
+        try:
+            database.prepare_search()
+        except BaseException:
+            engine.dispose()
+            raise
+        return database
 
     @classmethod
     def _open_server(cls, url: str) -> Database:
@@ -99,13 +105,25 @@ class Database:
         engine = postgres.engine(url)
         try:
             migrations.upgrade(engine, where)
+            database = cls(where, engine, postgres.normalise(url))
+            database.prepare_search()
         except DBAPIError as exc:  # the server unreachable, the password refused…
             engine.dispose()
             engines.reraise(exc, where)
         except BaseException:
             engine.dispose()
             raise
-        return cls(where, engine, postgres.normalise(url))
+        return database
+
+    def prepare_search(self) -> None:
+        """The search index ready (db.search.prepare): built after the schema step that made
+        it, rebuilt when stale, its full-text table made where this SQLite has FTS5. A read
+        first: most opens find nothing to do and write nothing."""
+        with self.read() as conn:
+            if not search.needs_preparing(conn):
+                return
+        with self.write() as conn:
+            search.prepare(conn)
 
     def check(self) -> None:
         """SQLite's quick check and the schema's tables; raises DatabaseCorrupt."""
@@ -146,6 +164,7 @@ class Database:
                     conn, signer, role=role, inspector=inspector, campaign_key=campaign_key, campaign_name=campaign_name,
                     document=document, indicators=indicators, counties=counties, now=now,
                 )
+                search.prepare(conn)
         except BaseException:
             engine.dispose()
             leftovers = (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), keys.key_path(keys_dir, device_id))
@@ -178,6 +197,7 @@ class Database:
                     conn, signer, role=role, inspector=inspector, campaign_key=campaign_key, campaign_name=campaign_name,
                     document=document, indicators=indicators, counties=counties, now=now,
                 )
+                search.prepare(conn)
         except BaseException:
             engine.dispose()
             keys.key_path(keys_dir, device_id).unlink(missing_ok=True)

@@ -29,10 +29,11 @@ from db.engine import file_uri, write
 from db.errors import DatabaseCorrupt, DatabaseTooNew, KnownDatabaseError, NotInitialised, NotYanshouDatabase
 
 APPLICATION_ID = 0x59534855  # "YSHU"
-SCHEMA_VERSION = 2
-# The oldest schema whose files a merge takes. A file of version 1 is merged as it is: step 2
-# only added `merge_report`, the receiver's own table, which a merge never reads from a file;
-# every table it reads is the same in both. A step that changes one of those raises this.
+SCHEMA_VERSION = 3
+# The oldest schema whose files a merge takes. A file of version 1 or 2 is merged as it is:
+# step 2 only added `merge_report`, the receiver's own table, and step 3 `search_entry`, derived
+# from the versions; a merge reads neither from a file, and every table it reads is the same
+# in all three. A step that changes one of those raises this.
 MERGE_FROM = 1
 
 
@@ -111,7 +112,26 @@ def _old_report(key: str, value: str, device: str) -> tuple[int | None, dict[str
     return (int(suffix) if suffix.isdigit() else None), row
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _step_1, 2: _step_2}
+SEARCH_STATE = "search_index"  # local_state: 'stale' while the search index is still to be built (db.search)
+
+
+def _step_3(conn: Connection) -> None:
+    """The search index's table, empty, marked to be built (db.search.prepare builds it from the
+    current state when the program opens the file: derived data is made by the code that reads
+    it, not by a frozen step). On a server, its pg_trgm index where the server allows it."""
+    for statement in _statements(conn, 3):
+        conn.exec_driver_sql(statement)
+    if conn.dialect.name == "postgresql":
+        from db import postgres
+
+        postgres.trigram_index(conn, "search_entry", "body")
+    conn.execute(
+        text("INSERT INTO local_state(key, value) VALUES (:k, 'stale') ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+        {"k": SEARCH_STATE},
+    )
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _step_1, 2: _step_2, 3: _step_3}
 
 
 def header(path: Path) -> tuple[int, int]:
@@ -209,9 +229,11 @@ def quick_check(engine: Engine, path: Path) -> None:
     with engine.connect() as conn:
         result = conn.execute(text("PRAGMA quick_check")).scalars().all()
         present = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
+        # the file's own version: an older file on a read-only disk is opened as it is, not upgraded
+        version = min(conn.exec_driver_sql("PRAGMA user_version").scalar() or SCHEMA_VERSION, SCHEMA_VERSION)
     if result != ["ok"]:
         raise DatabaseCorrupt(path, "the database file is damaged: " + "; ".join(result[:3]))
-    missing = sorted(tables(SCHEMA_VERSION) - present)
+    missing = sorted(tables(version) - present)
     if missing:
         raise DatabaseCorrupt(path, f"the database lacks tables of its schema ({', '.join(missing)}); it is damaged or from a test build")
 

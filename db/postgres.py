@@ -24,6 +24,11 @@ A province-wide round keeps its master on a server that several leads' desks use
   compression to undo, so a slice reads only its pages).
 - **Export**: a laptop's file is a SQLite file; `export_copy` writes the whole master
   into a fresh one, in one consistent read, and the export goes on as from a SQLite master.
+- **Search**: no FTS5; the search index's words carry a pg_trgm GIN index (`trigram_index`)
+  when the server lets the master create the extension (it is a trusted one since PostgreSQL
+  13: a database owner may), and are matched with ILIKE (`LIKE`), which that index serves;
+  without it the same ILIKE reads the table through. Either way a match is a substring match,
+  so two-character Chinese words are found as longer ones are.
 """
 
 from __future__ import annotations
@@ -143,7 +148,7 @@ def translate(exc: DBAPIError, where: str) -> Exception:
 
 # --- schema ------------------------------------------------------------------------------------
 
-_AUTO_ID = ("CREATE TABLE blob", "CREATE TABLE import_log")
+_AUTO_ID = ("CREATE TABLE blob", "CREATE TABLE import_log", "CREATE TABLE search_entry")
 
 
 def translated(statements: Iterable[str]) -> list[str]:
@@ -192,6 +197,28 @@ def schema_version(conn: Connection, where: str, application_id: int) -> int:
 
 def set_version(conn: Connection, version: int) -> None:
     conn.execute(text(f"UPDATE {SCHEMA_TABLE} SET version = :v"), {"v": version})
+
+
+TRIGRAM_EXTENSION = "pg_trgm"
+LIKE = "ILIKE"  # a case-insensitive substring match, as SQLite's LIKE (for ASCII) and FTS5's trigrams are
+
+
+def trigram_index(conn: Connection, table: str, column: str) -> bool:
+    """A pg_trgm GIN index on a text column, for substring searches (LIKE '%words%'), when the
+    server has the extension and lets this user create it; False (nothing changed, the
+    transaction still usable) when it does not: the search then reads the table through."""
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS {TRIGRAM_EXTENSION}")
+            conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{table}_{column}_trgm ON {table} USING gin ({column} gin_trgm_ops)")
+    except DBAPIError:
+        return False
+    return True
+
+
+def json_text(column: str, key: str) -> str:
+    """A text field of a JSON payload column, in SQL (SQLite: json_extract)."""
+    return f"({column}::json ->> '{key}')"
 
 
 def require_initialised(conn: Connection, where: str) -> None:
@@ -301,6 +328,7 @@ def _export_blobs(conn: Connection, dst: sqlite3.Connection) -> None:
 
 
 __all__ = [
-    "SCHEMA_TABLE", "WRITER_LOCK", "copy_blob", "ddl", "engine", "export_copy", "is_url", "label", "location",
-    "normalise", "read_blob", "require_initialised", "schema_version", "stage", "translate", "translated",
+    "LIKE", "SCHEMA_TABLE", "TRIGRAM_EXTENSION", "WRITER_LOCK", "copy_blob", "ddl", "engine", "export_copy", "is_url", "json_text",
+    "label", "location", "normalise", "read_blob", "require_initialised", "schema_version", "stage", "translate", "translated",
+    "trigram_index",
 ]

@@ -6,9 +6,10 @@ head is the current value. Several heads are a conflict:
   changed one way only: the current row is the field-wise merge;
 - "hard" when a field was changed two ways, or an edit meets a delete: the current row
   is the provisional winner, the largest (hlc, device_id), until a person decides.
-Either kind is listed in `conflict`. Everything here is a pure function of the versions:
-`rebuild` recomputes it from scratch and a test compares that with what the writes and
-merges kept up to date. The work is set-based (a handful of statements for any number
+Either kind is listed in `conflict`. The search index (db.search) follows the current rows
+it is made from, in the same statements' transaction. Everything here is a pure function of
+the versions: `rebuild` recomputes it from scratch and a test compares that with what the
+writes and merges kept up to date. The work is set-based (a handful of statements for any number
 of records) so a merge of thousands of versions costs little more than copying them.
 """
 
@@ -23,7 +24,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, text
 
-from db import canonical
+from db import canonical, search
 
 
 @dataclass(frozen=True)
@@ -193,8 +194,14 @@ def begin_scope(conn: Connection) -> None:
 
 
 def refresh_scope(conn: Connection) -> list[str]:
-    """Recompute heads, current rows and conflicts of the records in the scope table;
-    returns the records that are in conflict afterwards."""
+    """Recompute heads, current rows, conflicts and search rows of the records in the scope
+    table; returns the records that are in conflict afterwards."""
+    conflicted_ids = _refresh_scope(conn)
+    search.refresh(conn, AFFECTED)
+    return conflicted_ids
+
+
+def _refresh_scope(conn: Connection) -> list[str]:
     for statement in _compiled(conn.dialect.name).scoped:
         conn.execute(statement)
     conflicted_ids = list(conn.execute(_CONFLICTED_IN_SCOPE).scalars())
@@ -210,17 +217,20 @@ def refresh(conn: Connection, record_id: str, entity: str) -> None:
         conn.execute(statement, {"r": record_id})
     if conn.execute(_HEAD_COUNT, {"r": record_id}).scalar_one() > 1:
         _settle(conn, record_id)
+    if entity in search.ENTITIES:
+        search.refresh(conn, _ONE_RECORD, {"r": record_id})
 
 
 def rebuild(conn: Connection) -> None:
-    """Recompute heads, current tables and conflicts from the versions alone."""
+    """Recompute heads, current tables, conflicts and the search index from the versions alone."""
     begin_scope(conn)
     conn.exec_driver_sql(f"INSERT INTO {AFFECTED}(record_id) SELECT DISTINCT record_id FROM version")
     conn.exec_driver_sql("DELETE FROM head")
     conn.exec_driver_sql("DELETE FROM conflict")
     for table, _ in ENTITIES.values():
         conn.exec_driver_sql(f"DELETE FROM {table}")
-    refresh_scope(conn)
+    _refresh_scope(conn)
+    search.rebuild(conn)
 
 
 # --- conflicts --------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from db import canonical, engine, files, manifest, migrations
+from db import canonical, engine, files, manifest, migrations, search
 from db.database import Database
 from db.errors import DatabaseCorrupt, KnownDatabaseError
 from db.keys import Signer
@@ -93,6 +93,8 @@ def _local_copy(database: Database, local_copy: Path) -> None:
     made = engine.sqlite_engine(local_copy)
     try:
         migrations.upgrade(made, local_copy)
+        with engine.write(made, local_copy) as conn:  # the master's own state goes in whole, no step's marker beside it
+            conn.exec_driver_sql("DELETE FROM local_state")
     finally:
         made.dispose()
     with database.read() as conn:
@@ -122,6 +124,9 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
             dst.execute("PRAGMA secure_delete=ON")
             dst.execute("BEGIN")
             dst.execute("DELETE FROM merge_report")
+            # The full-text index is this computer's accelerator over search_entry (db/search.py),
+            # outside the versioned schema a merge compares the file with: it stays here.
+            search.drop_local_index(dst)
             # a schema-1 report the upgrade could not read stays in local_state (db/migrations.py)
             dst.execute("DELETE FROM local_state WHERE key LIKE ?", (migrations.OLD_REPORT + "%",))
             # The device's whole chain: another export of the same master (a second lead's

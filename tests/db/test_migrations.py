@@ -297,7 +297,7 @@ def _upgrades_afterwards(path: Path, reports: int) -> None:
         with db.read() as conn:
             assert conn.execute(text("SELECT count(*) FROM merge_report")).scalar() == reports
             assert conn.execute(text("SELECT count(*) FROM local_state WHERE key LIKE 'merge_report:%'")).scalar() == 0
-        assert migrations.header(path)[1] == 2
+        assert migrations.header(path)[1] == migrations.SCHEMA_VERSION
     finally:
         db.close()
 

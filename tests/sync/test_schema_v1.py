@@ -83,7 +83,7 @@ def test_a_version_1_master_opens_upgraded_with_every_report_and_its_results(tmp
     path = copy_of("master.db", tmp_path)
     before = old_reports(path)
     with open_workspace(path) as ws:
-        assert migrations.header(path)[1] == 2
+        assert migrations.header(path)[1] == migrations.SCHEMA_VERSION
         assert [as_written(b) for b in sync.merge_reports(ws)] == EXPECTED["reports"]
         assert result_rows(ws) == EXPECTED["results"]
         assert counts(ws) == {**EXPECTED["counts"], "local_state": EXPECTED["counts"]["local_state"] - len(before)}
@@ -113,7 +113,7 @@ def test_verify_passes_on_a_version_1_master(tmp_path: Path, capsys: pytest.Capt
     assert main(["verify", str(path)]) == 0
     out = capsys.readouterr().out
     assert "6 versions from 3 devices" in out and "intact: every signature verifies" in out and "equal to a rebuild" in out
-    assert migrations.header(path)[1] == 2
+    assert migrations.header(path)[1] == migrations.SCHEMA_VERSION
 
 
 def test_the_upgraded_master_keeps_its_reports_and_adds_new_ones_to_the_table(tmp_path: Path) -> None:
@@ -153,14 +153,17 @@ def test_a_file_whose_header_lies_about_its_version_is_refused(team: Team, tmp_p
     master = team.master()
     laptop = team.laptop("赵六")
     assert score(laptop, "1.1.1", "2")
-    as_old = _with_user_version(team.export(laptop), 1)  # version-2 tables under a version-1 header
+    as_old = _with_user_version(team.export(laptop), 1)  # version-3 tables under a version-1 header
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
     as_new = _with_user_version(copy_of("laptop-export.db", tmp_path / "a"), 2)  # the reverse
     older = _with_user_version(copy_of("laptop-export.db", tmp_path / "b"), 0)  # older than any merge takes
     reports = merge(master, [as_old, as_new, older])
     assert [(r.status, r.code) for r in reports] == [("refused", "schema"), ("refused", "schema"), ("refused", "too_old")]
-    assert "not ours: index ix_merge_report_merged_at, table merge_report" in reports[0].reason
+    assert (
+        "not ours: index ix_merge_report_merged_at, index ix_search_entry_inspector, index sqlite_autoindex_search_entry_1, "
+        "table merge_report, table search_entry" in reports[0].reason
+    )
     assert "missing: index ix_merge_report_merged_at, table merge_report" in reports[1].reason
 
 
@@ -192,7 +195,7 @@ def test_a_version_1_master_on_a_server_is_upgraded_with_every_report(pg_url: st
         assert [as_written(b) for b in sync.merge_reports(ws)] == EXPECTED["reports"]
         assert result_rows(ws) == EXPECTED["results"]
         with ws.read() as conn:
-            assert conn.execute(text("SELECT version FROM yanshou_schema")).scalar() == 2
+            assert conn.execute(text("SELECT version FROM yanshou_schema")).scalar() == migrations.SCHEMA_VERSION
             assert conn.execute(text("SELECT count(*) FROM local_state WHERE key LIKE 'merge_report:%'")).scalar() == 0
         [report] = merge(ws, [copy_of("laptop-export.db", tmp_path)], now="2026-11-28T09:00:00+00:00")
         assert report.status == "merged", report.reason
