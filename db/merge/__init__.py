@@ -50,7 +50,13 @@ from db.merge.apply import _transaction
 from db.merge.enrolment import DeviceInfo, Enroll, Enrolment, enrolment
 from db.merge.quarantine import MAX_FILE_BYTES, _environment, _quarantine
 from db.merge.reports import DRY_RUNS_KEPT, BatchReport, FileReport, _store_report, stored_reports
+from db.merge.signatures import Checker
 from db.merge.verify import _inspect, _Plan, expected_schema, open_hardened
+
+# Files whose steps 1–3 run ahead (in a worker thread) while the batch's transaction takes
+# the file before them. One: with two threads checking two files, their Python code and the
+# merging thread's take turns at the GIL, and the merge measured slower, not quicker.
+AHEAD = 1
 
 
 class Cancelled(Exception):
@@ -94,23 +100,28 @@ class _Prepared:
     quarantined: Path
     plan: _Plan | None = None  # None: refused, or nothing new
     refusal: Refused | None = None
+    checked: _Plan | None = None  # steps 1–3 done but for the signatures' answer, awaited by _settle
 
 
 def _prepare(
-    database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll, limit: int = MAX_FILE_BYTES
+    database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll, limit: int = MAX_FILE_BYTES,
+    signatures: Checker | None = None,
 ) -> _Prepared:
-    """Steps 1–3 of one file. The quarantined copy is removed here if they fail in any way
-    that is not the file's (the environment, a bug); the caller removes it otherwise."""
+    """Steps 1–3 of one file (its signatures' answer awaited by _settle). The quarantined copy
+    is removed here if they fail in any way that is not the file's (the environment, a bug);
+    the caller removes it otherwise."""
     report = FileReport(path, "refused")
     prepared = _Prepared(report, quarantine_dir / f"{uuid.uuid4().hex}.db")
     try:
-        return _prepare_steps(database, path, prepared, enroll=enroll, limit=limit)
+        return _prepare_steps(database, path, prepared, enroll=enroll, limit=limit, signatures=signatures)
     except BaseException:
         prepared.quarantined.unlink(missing_ok=True)
         raise
 
 
-def _prepare_steps(database: Database, path: Path, prepared: _Prepared, *, enroll: Enroll, limit: int) -> _Prepared:
+def _prepare_steps(
+    database: Database, path: Path, prepared: _Prepared, *, enroll: Enroll, limit: int, signatures: Checker | None,
+) -> _Prepared:
     report = prepared.report
     try:
         if not database.on_server and path.resolve() == database.path.resolve():
@@ -120,15 +131,39 @@ def _prepare_steps(database: Database, path: Path, prepared: _Prepared, *, enrol
         if known is not None:
             report.status, (report.device_id, report.inspector, report.export_number) = "nothing-new", known
             return prepared
-        plan = _inspect(database, prepared.quarantined, path, enroll=enroll)
+        prepared.checked = _inspect(database, prepared.quarantined, path, enroll=enroll, signatures=signatures)
     except Refused as exc:
-        prepared.refusal = exc
-        report.refused_version = getattr(exc, "version_id", "")
-        report.refused_author = getattr(exc, "author", "")
-        device = getattr(exc, "device", None)
-        if isinstance(device, DeviceInfo):  # whose file it is, when the file got that far
-            report.device_id, report.inspector, report.role = device.id, device.inspector, device.role
+        _refused(prepared, exc)
+    return prepared
+
+
+def _refused(prepared: _Prepared, exc: Refused) -> None:
+    """A file refused by steps 1–3: why, and whose file it is when the file got that far."""
+    report = prepared.report
+    prepared.refusal = exc
+    report.refused_version = getattr(exc, "version_id", "")
+    report.refused_author = getattr(exc, "author", "")
+    device = getattr(exc, "device", None)
+    if isinstance(device, DeviceInfo):
+        report.device_id, report.inspector, report.role = device.id, device.inspector, device.role
+
+
+def _settle(prepared: _Prepared) -> _Prepared:
+    """The end of step 3 of a file prepared ahead: its signatures' answer awaited (from the
+    child process, for a large file of a batch), then what its report says of it. A bad
+    signature refuses the file as it did when it was checked in step 3 itself."""
+    plan, prepared.checked = prepared.checked, None
+    if plan is None:
         return prepared
+    report = prepared.report
+    try:
+        plan.confirm()
+    except Refused as exc:
+        _refused(prepared, exc)
+        return prepared
+    except BaseException:
+        prepared.quarantined.unlink(missing_ok=True)
+        raise
     exporter = plan.devices[plan.source]
     report.device_id, report.inspector, report.role = exporter.id, exporter.inspector, exporter.role
     report.export_number = plan.exporter.number if plan.exporter else 0
@@ -183,17 +218,22 @@ def merge(
     _ready(quarantine_dir)
     paths = [Path(p) for p in files]
     connection = database.engine.connect().execution_options(immediate=True, patient=True)
-    with ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge") as ahead, connection as conn:
+    # the signature checker outlives the worker thread, which may still be handing it a file
+    with Checker(child=len(paths) > 1) as signatures, ThreadPoolExecutor(AHEAD, thread_name_prefix="yanshou-merge") as ahead, \
+            connection as conn:
         batch = _Batch(database, conn, now, dry_run=dry_run, decision=enrolment(enroll), backup_dir=backup_dir, keep_backups=keep_backups)
-        prepare = functools.partial(_prepare, database, quarantine_dir=quarantine_dir, enroll=enroll, limit=max_file_bytes)
-        pending = [ahead.submit(prepare, paths[0])] if paths else []
+        prepare = functools.partial(
+            _prepare, database, quarantine_dir=quarantine_dir, enroll=enroll, limit=max_file_bytes, signatures=signatures,
+        )
+        pending = [ahead.submit(prepare, path) for path in paths[:AHEAD]]
         try:
             for index, path in enumerate(paths):
                 if progress:
                     progress(index, len(paths), str(path))
                 prepared = pending.pop(0).result()
-                if index + 1 < len(paths):
-                    pending.append(ahead.submit(prepare, paths[index + 1]))
+                if index + AHEAD < len(paths):
+                    pending.append(ahead.submit(prepare, paths[index + AHEAD]))
+                _settle(prepared)
                 reports.append(prepared.report)
                 _merge_file(batch, prepared, cancelled)
             if progress:

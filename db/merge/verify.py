@@ -11,11 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from db.database import Database
 from db.errors import KnownDatabaseError, Refused
 from db.merge.enrolment import DeviceInfo, Enroll, Enrolment, _not_enrolled, _who, enrolment
 from db.merge.quarantine import _CHUNK
+from db.merge.signatures import Checker
 
 _TAKEN = text("SELECT device_id, seq, version_id FROM version WHERE device_id IN :d").bindparams(bindparam("d", expanding=True))
 MAX_BLOB_BYTES = 512 * 1024 * 1024  # one piece of evidence; SQLite's length limit is lowered to this
@@ -51,6 +50,10 @@ class _Plan:
     verified_blobs: list[str]  # the new blobs whose bytes were hashed
     clock_ahead_ms: int = 0
     second_laptops: tuple[str, ...] = ()
+    # Raises the file's refusal when a signature of its new versions is bad: the last check of
+    # step 3, whose answer may come from the child process (db.merge.signatures), awaited by
+    # the batch before step 4. Nothing else of the file is refused once the plan is made.
+    confirm: Callable[[], None] = lambda: None
 
 
 # --- step 2: the file itself -----------------------------------------------------------------
@@ -157,37 +160,20 @@ def _receiver(conn: Connection, database: Database) -> _Receiver:
 
 
 
-def _first_bad_signature(
-    items: list[tuple[str, bytes, bytes, str]], verifiers: dict[str, keys.Verifier]
-) -> tuple[str, str] | None:
-    """Check signatures on every core (the library releases the GIL); the first failure."""
-
-    def check(chunk: list[tuple[str, bytes, bytes, str]]) -> tuple[str, str] | None:
-        for vid, data, signature, device_id in chunk:
-            if not verifiers[device_id](signature, data):
-                return vid, device_id
-        return None
-
-    workers = max(1, min(os.cpu_count() or 1, 8))
-    if len(items) < 200 or workers == 1:
-        return check(items)
-    size = -(-len(items) // workers)
-    with ThreadPoolExecutor(workers) as pool:
-        results = list(pool.map(check, [items[i : i + size] for i in range(0, len(items), size)]))
-    return next((r for r in results if r is not None), None)
-
-
 # A refusal as step 3 makes it: Refused with its code and message, naming whose file it is once known.
 _Refuse = Callable[[str, str], Refused]
 
 
 def _verify(
-    foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: Enroll) -> _Plan:
+    foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, shown: Path, *, enroll: Enroll, signatures: Checker,
+) -> _Plan:
     """Step 3, a named check after another: the campaign, the devices the file describes, the
     exporter's manifest and chain, the sequence numbers, which devices are trusted and which
-    the lead's decision enrols, every version not yet here, every blob not yet here. The order
-    is the refusal's (the first check a file fails says why) and the cost's (signatures and
-    blob bytes last)."""
+    the lead's decision enrols, every version not yet here, every blob not yet here, the new
+    versions' signatures. The order is the refusal's (the first check a file fails says why)
+    and the cost's (signatures and blob bytes last). The signatures are checked while the blobs
+    are (in the child process, for a large file of a batch): a bad one is what the file is
+    refused for, before any refusal of its blobs, as when it was checked first."""
     exporter: list[DeviceInfo] = []  # once known, a refusal names whose file it is
 
     def refuse(code: str, message: str) -> Refused:
@@ -212,13 +198,19 @@ def _verify(
         if (exported.body.get("role"), exported.body.get("inspector")) != (claimed.role, claimed.inspector):
             raise refuse("manifest", "the export's manifest names another role or inspector than its device")
     second_laptops = _admit_devices(foreign, receiver, new_devices, devices=devices, source=source, decision=decision, refuse=refuse)
-    versions = _check_versions(foreign, conn, receiver, used=used, trusted=trusted, devices=devices, refuse=refuse)
-    ahead = admission.hlc_ms(versions.max_hlc) - receiver.policy.clock() if versions.max_hlc else 0
-    verified_blobs = _check_blobs(foreign, conn, versions.referenced, refuse)
+    versions = _check_versions(
+        foreign, conn, receiver, used=used, trusted=trusted, devices=devices, refuse=refuse, signatures=signatures,
+    )
+    try:
+        ahead = admission.hlc_ms(versions.max_hlc) - receiver.policy.clock() if versions.max_hlc else 0
+        verified_blobs = _check_blobs(foreign, conn, versions.referenced, refuse)
+    except BaseException:
+        versions.confirm()  # a bad signature, found before the blobs were looked at, says why
+        raise
     return _Plan(
         exported, source, chain, devices, new_devices, len(versions.checked), versions.present, len(verified_blobs),
         versions.max_hlc, older_than, versions.checked, verified_blobs, ahead if ahead > admission.CLOCK_NOTED_MS else 0,
-        tuple(second_laptops),
+        tuple(second_laptops), versions.confirm,
     )
 
 
@@ -331,22 +323,25 @@ class _Versions:
     present: int  # the versions held here already, compared byte for byte
     referenced: set[str]  # the blobs the new versions name
     max_hlc: int  # the latest clock of the new versions (0: none)
+    confirm: Callable[[], None]  # raises the refusal of a bad signature among them (db.merge.signatures)
 
 
 def _check_versions(
     foreign: sqlite3.Connection, conn: Connection, receiver: _Receiver, *, used: set[str], trusted: dict[str, DeviceInfo],
-    devices: dict[str, DeviceInfo], refuse: _Refuse,
+    devices: dict[str, DeviceInfo], refuse: _Refuse, signatures: Checker,
 ) -> _Versions:
     """The versions not yet here: each one's content, hash, parents and sequence
-    (_new_version); then the admission check of them all (_admit), the versions held already
-    compared byte for byte (_compare_present), and last every signature, on every core."""
+    (_new_version); then the admission check of them all (_admit) and the versions held
+    already compared byte for byte (_compare_present), refused in that order; last every new
+    version's signature, handed to `signatures` (checked meanwhile, in the child process for
+    a large file of a batch) and refused when the caller confirms it. A version held already
+    is its held copy, byte for byte, signature included: its signature is not checked again."""
     present_ids = set(conn.execute(text("SELECT version_id FROM version")).scalars())
     taken_seq = {(r[0], r[1]): r[2] for r in conn.execute(_TAKEN, {"d": sorted(used)})}
     parents: dict[str, list[str]] = {}
     for vid, pid in foreign.execute("SELECT version_id, parent_id FROM version_parent"):
         parents.setdefault(vid, []).append(pid)
     file_records = dict(foreign.execute("SELECT version_id, record_id FROM version").fetchall())
-    verifiers = {d: keys.Verifier(devices[d].public_key) for d in used}
     held = _Held(trusted, present_ids, taken_seq, parents, file_records, refuse)
     referenced: set[str] = set()
     present: list[tuple[Any, ...]] = []
@@ -365,14 +360,18 @@ def _check_versions(
         fresh.append(admitted)
         referenced.update(blob_list)
         max_hlc = max(max_hlc, int(admitted[0].hlc))
+    checking = signatures.check(to_check, {d: devices[d].public_key for d in used})
     _admit(conn, receiver, fresh, file_records, refuse)
     _compare_present(conn, foreign, present, parents, refuse)
-    bad = _first_bad_signature(to_check, verifiers)
-    if bad is not None:
-        vid, device_id = bad
-        who = _who(trusted[device_id])
-        raise refuse("signature", f"version {vid[:12]} of {who} does not match its signature: it was edited outside Yanshou")
-    return _Versions([c[0] for c in to_check], len(present), referenced, max_hlc)
+
+    def confirm() -> None:
+        bad = checking.result()
+        if bad is not None:
+            vid, device_id = bad
+            who = _who(trusted[device_id])
+            raise refuse("signature", f"version {vid[:12]} of {who} does not match its signature: it was edited outside Yanshou")
+
+    return _Versions([c[0] for c in to_check], len(present), referenced, max_hlc, confirm)
 
 
 def _new_version(
@@ -660,14 +659,18 @@ def _unstorable(error: BaseException) -> bool:
     return isinstance(error, psycopg.DataError) or state.startswith(("22", "54"))  # 54: a value past a server limit
 
 
-def _inspect(database: Database, quarantined: Path, shown: Path, *, enroll: Enroll) -> _Plan:
-    """Steps 2 and 3. Whatever a damaged or crafted file makes the reading fail with (text
-    that is not UTF-8, JSON that is not an object, a page SQLite cannot parse) refuses it."""
+def _inspect(
+    database: Database, quarantined: Path, shown: Path, *, enroll: Enroll, signatures: Checker | None = None,
+) -> _Plan:
+    """Steps 2 and 3 (but for awaiting the signatures' answer: the plan's `confirm`). Whatever
+    a damaged or crafted file makes the reading fail with (text that is not UTF-8, JSON that is
+    not an object, a page SQLite cannot parse) refuses it."""
     try:
         foreign = _check_file(quarantined, shown)
         try:
             with database.read() as conn:
-                return _verify(foreign, conn, _receiver(conn, database), shown, enroll=enroll)
+                receiver = _receiver(conn, database)
+                return _verify(foreign, conn, receiver, shown, enroll=enroll, signatures=signatures or Checker(child=False))
         finally:
             foreign.close()
     except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:

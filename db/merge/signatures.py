@@ -1,0 +1,128 @@
+"""Step 3's signature check of a batch's new versions, on the second core.
+
+Verifying an ECDSA P-256 signature (cryptography) takes some 90 µs here and holds the GIL
+while it does, so checked in threads the signatures of a batch take the one core the rest
+of the merge runs on (the other checks, the batch's transaction) and a second thread adds no
+core. In a batch of several files, a file with many new versions has its signatures checked
+in a child process instead (spawned, as on Windows; the frozen program's launcher calls
+`multiprocessing.freeze_support()`): the worker thread hands them over once its own checks
+of the file's versions are done and goes on with the file and the next; the answer is
+awaited only where it is needed (db.merge awaits it before the file's step 4, db.merge.verify
+before it would report another refusal of the same file in the signature's place: the first
+check a file fails says why, as before). A small file, a batch of one file, and the first
+large file while the child starts are checked in the thread that asks, as they always were;
+a child that cannot be had (it fails to start, or dies) leaves every check to that thread.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+
+from db import keys
+
+# Signatures in one file from which the child is worth its start (a few hundred ms of a core,
+# once per batch, while the first such file is checked here).
+PROCESS_FROM = 500
+# How long a file waits for the child that is starting rather than being checked here (the
+# tests wait, to take the child's path whatever the machine's speed).
+WAIT_FOR_CHILD_S = 0.0
+
+# (version id, the envelope it signs, its signature, the device that signed)
+Item = tuple[str, bytes, bytes, str]
+
+
+def first_bad(items: Sequence[Item], public_keys: Mapping[str, bytes]) -> tuple[str, str] | None:
+    """The first version whose signature its device's key does not verify, as (version id,
+    device id); None when all do. Runs in the child, or where it is called."""
+    verifiers = {device_id: keys.Verifier(key) for device_id, key in public_keys.items()}
+    for vid, data, signature, device_id in items:
+        if not verifiers[device_id](signature, data):
+            return vid, device_id
+    return None
+
+
+def _started() -> bool:
+    return True
+
+
+class Pending:
+    """One file's signature check: done already, or under way in the child."""
+
+    def __init__(self, items: Sequence[Item], public_keys: Mapping[str, bytes], future: Future[tuple[str, str] | None] | None) -> None:
+        self._items, self._keys, self._future = items, public_keys, future
+        self._done = future is None
+        self._bad = first_bad(items, public_keys) if future is None else None
+
+    def result(self) -> tuple[str, str] | None:
+        """The first bad signature (version id, device id), or None; waits for the child."""
+        if not self._done:
+            assert self._future is not None
+            try:
+                self._bad = self._future.result()
+            except (BrokenProcessPool, OSError, EOFError):  # the child is gone: checked here instead
+                self._bad = first_bad(self._items, self._keys)
+            self._done = True
+            self._items, self._keys, self._future = (), {}, None
+        return self._bad
+
+
+class Checker:
+    """The signature checks of one batch (a context manager): the child process, started at
+    the first file with PROCESS_FROM signatures or more when `child` (a batch of several
+    files), and let go when the batch ends (it exits by itself; nothing waits for it)."""
+
+    def __init__(self, *, child: bool) -> None:
+        self._child = child
+        self._pool: ProcessPoolExecutor | None = None
+        self._ready: Future[bool] | None = None
+        self._lock = threading.Lock()  # files are checked ahead in more than one thread
+
+    def check(self, items: Sequence[Item], public_keys: Mapping[str, bytes]) -> Pending:
+        """Check these signatures: in the child when it is up, else here and now."""
+        if len(items) < PROCESS_FROM:
+            return Pending(items, public_keys, None)
+        with self._lock:
+            future = self._submit(items, public_keys)
+        return Pending(items, public_keys, future)  # without a future: checked here, now
+
+    def _submit(self, items: Sequence[Item], public_keys: Mapping[str, bytes]) -> Future[tuple[str, str] | None] | None:
+        if not self._child:
+            return None
+        if self._pool is None:
+            self._start()
+            return None  # while the child starts
+        try:
+            if self._ready is None or self._ready.exception(timeout=WAIT_FOR_CHILD_S) is not None:
+                return None
+        except TimeoutError:  # still starting
+            return None
+        try:
+            return self._pool.submit(first_bad, items, dict(public_keys))
+        except (BrokenProcessPool, RuntimeError, OSError):  # gone, or shut down with the batch
+            self._child = False
+            return None
+
+    def _start(self) -> None:
+        try:
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._ready = self._pool.submit(_started)
+        except (OSError, RuntimeError, ValueError):  # no child to be had: every check stays here
+            self._child = False
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+            self._child = False
+
+    def __enter__(self) -> Checker:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
