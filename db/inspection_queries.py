@@ -236,10 +236,14 @@ class RecordEntry:
     table: str  # one of RECORD_TABLES
     record_id: str
     version_id: str
+    payload: str  # what the version holds (canonical JSON)
 
 
 _RECORD_VERSIONS = {
-    table: text(f"SELECT record_id, version_id FROM {table} WHERE county = :c AND inspector = :i ORDER BY record_id")
+    table: text(
+        f"SELECT t.record_id, t.version_id, v.payload FROM {table} t JOIN version v ON v.version_id = t.version_id "
+        "WHERE t.county = :c AND t.inspector = :i ORDER BY t.record_id"
+    )
     for table in RECORD_TABLES
 }
 
@@ -249,7 +253,8 @@ def record_entries(conn: Connection, county: str, inspector: str) -> list[Record
     versions, table by table in RECORD_TABLES' order, each by record id."""
     args = {"c": county, "i": inspector}
     return [
-        RecordEntry(table, r.record_id, r.version_id) for table in RECORD_TABLES for r in conn.execute(_RECORD_VERSIONS[table], args)
+        RecordEntry(table, r.record_id, r.version_id, r.payload)
+        for table in RECORD_TABLES for r in conn.execute(_RECORD_VERSIONS[table], args)
     ]
 
 

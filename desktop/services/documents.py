@@ -246,19 +246,16 @@ THUMBNAIL = 320  # pixels on the long side: 55 mm printed at about 150 dpi
 
 def _signatures(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> tuple[model.SignatureBlock, ...]:
     out = []
-    digests: dict[str, str] = {}
     for signature in inspection_queries.county_signatures(conn, county.code):
         who = signature.inspector
         if scope and who not in scope:
             continue
-        if who not in digests:
-            digests[who] = inspection.digest_of_record(conn, county.code, who)
         title = SIGNER_ROLE.get(signature.signer_role, signature.signer_role)
         if signature.signer_role != "inspector" and (scope is None):
             title += f"（确认{who}的记录）"
         out.append(model.SignatureBlock(
             role=title, name=signature.signer_name, signed_at=_local(signature.signed_at), png=signature.image,
-            current=signature.record_digest == digests[who], inspector=who,
+            current=inspection.still_signs(conn, county.code, who, signature.record_digest), inspector=who,
         ))
     return tuple(out)
 

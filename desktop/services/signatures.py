@@ -8,14 +8,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import Connection
 
 from db import blobs, inspection_queries, versions
 from desktop import paths
-from desktop.core import validity
+from desktop.core import scoring, validity
 from desktop.core.errors import InputError
-from desktop.services.items import _inspector, _now
+from desktop.services.items import _inspector, _now, county_status
 from desktop.services.workspace import Workspace
 
 SIGNER_ROLES = validity.SIGNER_ROLES
@@ -41,23 +42,41 @@ def record_digest(ws: Workspace, county: str) -> str:
 
 
 def digest_of_record(conn: Connection, county: str, inspector: str) -> str:
-    """record_digest of any inspector's record (the master prints everyone's signatures)."""
+    """record_digest of any inspector's record (the master prints everyone's signatures): of
+    what each record holds, not of which version holds it — an edit undone back to exactly
+    what was signed is the signed record again."""
     digest = hashlib.sha256()
     for entry in inspection_queries.record_entries(conn, county, inspector):
+        content = hashlib.sha256(entry.payload.encode()).hexdigest()
+        digest.update(f"{entry.table}:{entry.record_id}:{content}\n".encode())
+    return digest.hexdigest()
+
+
+def _digest_by_versions(entries: list[inspection_queries.RecordEntry]) -> str:
+    """The fingerprint releases before this one signed: of the versions' ids."""
+    digest = hashlib.sha256()
+    for entry in entries:
         digest.update(f"{entry.table}:{entry.record_id}:{entry.version_id}\n".encode())
     return digest.hexdigest()
+
+
+def still_signs(conn: Connection, county: str, inspector: str, signed_digest: str) -> bool:
+    """Whether a signature made over `signed_digest` still signs the record as it is now (the
+    one rule every face asks: the window, the printed record)."""
+    entries = inspection_queries.record_entries(conn, county, inspector)
+    return signed_digest in {digest_of_record(conn, county, inspector), _digest_by_versions(entries)}
 
 
 def signatures(ws: Workspace, county: str) -> dict[str, Signature]:
     """The county's signatures by signer role, each marked current or outdated."""
     who = _inspector(ws)
-    now = record_digest(ws, county)
     with ws.read() as conn:
         rows = inspection_queries.signatures(conn, county, who)
+        current = {r.signer_role: still_signs(conn, county, who, r.record_digest) for r in rows}
     return {
         r.signer_role: Signature(
             record_id=r.record_id, signer_role=r.signer_role, signer_name=r.signer_name, signed_at=r.signed_at,
-            image_sha256=r.image_sha256, current=r.record_digest == now,
+            image_sha256=r.image_sha256, current=current[r.signer_role],
         )
         for r in rows
     }
@@ -89,3 +108,33 @@ def sign(ws: Workspace, county: str, *, signer_role: str, signer_name: str, stro
             },
         )
     return Signature(record_id, signer_role, signer_name.strip(), signed_at, sha, True)
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """What a signature of the county's record signs, as the signing dialog says it."""
+
+    items: int
+    scored: int
+    score: Decimal | None  # the sum of the items scored (scoring.subtotal over the whole table)
+    points: Decimal
+    problems: int
+    evidence: int
+
+    @property
+    def unscored(self) -> int:
+        return self.items - self.scored
+
+
+def summary(ws: Workspace, county: str) -> RecordSummary:
+    """The inspector's record of the county as it stands: what a signature now would sign."""
+    status = county_status(ws, county)
+    indicators = ws.campaign.indicator_set
+    scores = {c: i.score for c, i in status.items.items() if i.scored}
+    firsts = [scoring.subtotal(indicators, n.code, scores) for n in indicators.nodes if n.parent is None]
+    known = [f.score for f in firsts if f.score is not None]
+    return RecordSummary(
+        items=len(indicators.items), scored=sum(f.scored for f in firsts), score=sum(known, Decimal(0)) if known else None,
+        points=sum((n.points for n in indicators.items), Decimal(0)),
+        problems=sum(i.problems for i in status.items.values()), evidence=sum(i.evidence for i in status.items.values()),
+    )

@@ -117,6 +117,17 @@ class Preferences:
             raise ValueError(kind)
         self.settings.setValue(f"folder/{kind}", str(chosen if chosen.is_dir() else chosen.parent))
 
+    def liaison(self, database: Path | str, county: str) -> tuple[str, str]:
+        """The name and post (职务) of the county's liaison who signed last on this database."""
+        value = self.settings.value(f"liaison/{_key(database)}/{county}")
+        if isinstance(value, str) and value.count("|") == 1:
+            name, post = value.split("|")
+            return name, post
+        return "", ""
+
+    def remember_liaison(self, database: Path | str, county: str, name: str, post: str) -> None:
+        self.settings.setValue(f"liaison/{_key(database)}/{county}", f"{name.replace('|', ' ')}|{post.replace('|', ' ')}")
+
     def last_place(self, database: Path | str) -> tuple[str, str] | None:
         """The county and item the inspector had open in this database last time."""
         value = self.settings.value(f"place/{_key(database)}")

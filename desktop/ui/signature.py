@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 from db.errors import KnownDatabaseError
 from desktop import paths
 from desktop.core.errors import InputError
+from desktop.core.numbers import canonical
 from desktop.services import inspection
 from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
 from desktop.ui.messages import explain
 from desktop.ui.operations import Operations
+from desktop.ui.preferences import Preferences
 
 PAD_SIZE = (560, 220)
 
@@ -118,7 +120,7 @@ class SignaturePad(QWidget):
 
 
 class PadDialog(QDialog):
-    def __init__(self, parent: QWidget | None, role_label: str, name: str) -> None:
+    def __init__(self, parent: QWidget | None, role_label: str, name: str, post: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sign as {0}").format(role_label))
         layout = QVBoxLayout(self)
@@ -126,6 +128,11 @@ class PadDialog(QDialog):
         self.name = QLineEdit(name)
         self.name.setObjectName("signer-name")
         form.addRow(self.tr("Name"), self.name)
+        self.post = QLineEdit(post or "")  # the liaison's 职务; an inspector signs as inspector
+        self.post.setObjectName("signer-post")
+        self.post.setPlaceholderText(self.tr("e.g. 县政府办公室副主任"))
+        if post is not None:
+            form.addRow(self.tr("Post"), self.post)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Sign in the box with the pen or the mouse:")))
         self.pad = SignaturePad()
@@ -172,6 +179,13 @@ class SignDialog(QDialog):
                                "After any change it must be signed again.").format(county_name))
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        # what a signature now signs, read off the GUI thread
+        self.signing = QLabel(self.tr("Reading the record…"))
+        self.signing.setObjectName("signing-summary")
+        self.signing.setWordWrap(True)
+        self.signing.setStyleSheet("padding: 6px; background: #f3f6fa;")
+        layout.addWidget(self.signing)
+        self.summary: inspection.RecordSummary | None = None
         self.grid = QGridLayout()
         layout.addLayout(self.grid)
         self.states: dict[str, QLabel] = {}
@@ -193,9 +207,26 @@ class SignDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the signatures again (a query); the labels follow when it answers."""
+        """Read the signatures and what they would sign again (queries); the labels follow."""
         ws, county = self.ws, self.county
         self.ops.query(lambda: inspection.signatures(ws, county), done=self._show)
+        self.ops.query(lambda: inspection.summary(ws, county), done=self._show_summary)
+
+    def _show_summary(self, summary: inspection.RecordSummary) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.summary = summary
+        said = self.tr("Being signed: {0} of {1} items scored, {2} of {3} points; {4} problems; {5} evidence files.").format(
+            summary.scored, summary.items, canonical(summary.score) if summary.score is not None else "0", canonical(summary.points),
+            summary.problems, summary.evidence,
+        )
+        if summary.unscored:
+            said += " " + self.tr("{0} items are not scored yet.").format(summary.unscored)
+        self.signing.setText(said)
+        self.signing.setStyleSheet("padding: 6px; background: #fff3cd;" if summary.unscored else "padding: 6px; background: #f3f6fa;")
+
+    def settled(self) -> bool:
+        return not self.ops.busy
 
     def _show(self, signed: dict[str, inspection.Signature]) -> None:
         if not shiboken6.isValid(self):  # closed and gone meanwhile
@@ -213,12 +244,25 @@ class SignDialog(QDialog):
                 label.setStyleSheet("color: #c62828; font-weight: bold;")
 
     def sign(self, role: str) -> None:
-        name = (self.ws.identity.inspector or "") if role == "inspector" else ""
-        pad = PadDialog(self, role_label(role), name)
+        if self.summary is not None and self.summary.unscored and QMessageBox.question(
+            self, self.windowTitle(),
+            self.tr("{0} of the {1} items are not scored. Sign the record as it is?").format(self.summary.unscored, self.summary.items),
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        prefs = Preferences()
+        if role == "inspector":
+            name, post = self.ws.identity.inspector or "", None
+        else:  # the liaison who signed here last, and their post, offered again
+            name, post = prefs.liaison(self.ws.path, self.county)
+        pad = PadDialog(self, role_label(role), name, post)
         if pad.exec() != QDialog.DialogCode.Accepted:
             return
         strokes = [[list(p) for p in stroke] for stroke in pad.pad.strokes]
-        signer, png = pad.name.text(), pad.pad.png()
+        signer, png = pad.name.text().strip(), pad.pad.png()
+        if role != "inspector":
+            prefs.remember_liaison(self.ws.path, self.county, signer, pad.post.text().strip())
+            if pad.post.text().strip():
+                signer = f"{signer}（{pad.post.text().strip()}）"  # printed with the name on the record
         ws, county = self.ws, self.county
 
         def write() -> Changes:

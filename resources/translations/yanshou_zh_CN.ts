@@ -3010,32 +3010,42 @@ Why this one:</source>
 <context>
     <name>PadDialog</name>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="123"/>
+        <location filename="../../desktop/ui/signature.py" line="125"/>
         <source>Sign as {0}</source>
         <translation>以{0}身份签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="128"/>
+        <location filename="../../desktop/ui/signature.py" line="130"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="130"/>
+        <location filename="../../desktop/ui/signature.py" line="133"/>
+        <source>e.g. 县政府办公室副主任</source>
+        <translation>如：县政府办公室副主任</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="135"/>
+        <source>Post</source>
+        <translation>职务</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="137"/>
         <source>Sign in the box with the pen or the mouse:</source>
         <translation>请用手写笔或鼠标在框内签字：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="134"/>
+        <location filename="../../desktop/ui/signature.py" line="141"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="142"/>
+        <location filename="../../desktop/ui/signature.py" line="149"/>
         <source>Please enter the signer&apos;s name.</source>
         <translation>请填写签字人姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="145"/>
+        <location filename="../../desktop/ui/signature.py" line="152"/>
         <source>The signature box is empty.</source>
         <translation>签字框为空。</translation>
     </message>
@@ -3541,34 +3551,54 @@ Why this one:</source>
 <context>
     <name>SignDialog</name>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="168"/>
+        <location filename="../../desktop/ui/signature.py" line="175"/>
         <source>Signatures — {0}</source>
         <translation>签字确认 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="171"/>
+        <location filename="../../desktop/ui/signature.py" line="178"/>
         <source>The record of {0} is signed by the inspector and by the head of the inspected unit. After any change it must be signed again.</source>
         <translation>{0}的检查记录由检查员和被检查单位负责人签字确认。记录修改后须重新签字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="186"/>
+        <location filename="../../desktop/ui/signature.py" line="183"/>
+        <source>Reading the record…</source>
+        <translation>正在读取检查记录…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="200"/>
         <source>Sign…</source>
         <translation>签字…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="206"/>
+        <location filename="../../desktop/ui/signature.py" line="219"/>
+        <source>Being signed: {0} of {1} items scored, {2} of {3} points; {4} problems; {5} evidence files.</source>
+        <translation>本次签字的内容：已评分 {0}/{1} 项，计 {2}/{3} 分；问题 {4} 个；证据 {5} 份。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="224"/>
+        <source>{0} items are not scored yet.</source>
+        <translation>尚有 {0} 项未评分。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="237"/>
         <source>Not signed</source>
         <translation>未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="209"/>
+        <location filename="../../desktop/ui/signature.py" line="240"/>
         <source>Signed by {0}, {1}</source>
         <translation>{0} 已于 {1} 签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="212"/>
+        <location filename="../../desktop/ui/signature.py" line="243"/>
         <source>Record changed since {0} signed: sign again</source>
         <translation>{0}签字后记录已修改，需重新签字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="249"/>
+        <source>{0} of the {1} items are not scored. Sign the record as it is?</source>
+        <translation>{1} 项中有 {0} 项未评分。仍按现状签字吗？</translation>
     </message>
 </context>
 <context>
@@ -3650,7 +3680,7 @@ Why this one:</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="154"/>
+        <location filename="../../desktop/ui/signature.py" line="161"/>
         <location filename="../../desktop/ui/messages.py" line="192"/>
         <source>Inspector</source>
         <translation>检查员</translation>
@@ -3809,7 +3839,7 @@ Why this one:</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="155"/>
+        <location filename="../../desktop/ui/signature.py" line="162"/>
         <source>Head of the inspected unit</source>
         <translation>被检查单位负责人</translation>
     </message>

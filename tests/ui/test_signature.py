@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton
 
 from desktop.services import inspection
 from desktop.ui.main_window import MainWindow
@@ -62,7 +62,18 @@ def test_signing_goes_through_the_window_and_redraws_its_state(qtbot, window: Ma
     state = dialog.findChild(QLabel, "signature-state-liaison")
     qtbot.waitUntil(lambda: state.text() == said("Not signed", "SignDialog"), timeout=10000)
 
+    # the dialog says what is being signed, and asks first when items are not scored
+    summary = dialog.findChild(QLabel, "signing-summary")
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=10000)
+    assert said("{0} items are not scored yet.", "SignDialog").format(33) in summary.text()
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+    patch_question = pytest.MonkeyPatch()
+    patch_question.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or answer[0])
     pad.append("李四")
+    dialog.findChild(QPushButton, "sign-liaison").click()  # not yet: 33 items unscored
+    assert len(asked) == 1 and "33" in asked[0] and pad == ["李四"]
+    answer[0] = QMessageBox.StandardButton.Yes
     dialog.findChild(QPushButton, "sign-liaison").click()
     qtbot.waitUntil(lambda: "李四" in state.text(), timeout=10000)
     signed = inspection.signatures(window.ws, COUNTY)["liaison"]
@@ -79,4 +90,15 @@ def test_signing_goes_through_the_window_and_redraws_its_state(qtbot, window: Ma
     qtbot.waitUntil(lambda: window.signature_label.text() == said("Changed since signed: sign again"), timeout=10000)
     dialog.refresh()
     qtbot.waitUntil(lambda: state.text() == said("Record changed since {0} signed: sign again", "SignDialog").format("李四"), timeout=10000)
+    # the liaison signs again: their name is offered, as they signed here last
+    offered: list[tuple[str, str]] = []
+    with pytest.MonkeyPatch.context() as patch:
+        def look(self: PadDialog) -> int:
+            offered.append((self.name.text(), self.post.text()))
+            return QDialog.DialogCode.Rejected
+
+        patch.setattr(PadDialog, "exec", look)
+        dialog.findChild(QPushButton, "sign-liaison").click()
+    assert offered == [("李四", "")]
+    patch_question.undo()
     dialog.done(0)
