@@ -30,14 +30,16 @@ and QT_QPA_PLATFORM is `offscreen` unless it is set already.
 5. INGEST of camera photos: 4000×3000 JPEGs of 2-4 MB (gradient and noise) with EXIF as
    cameras and phones write it: DateTimeOriginal, GPS, and a 160×120 JPEG thumbnail in IFD1
    (which the import uses instead of decoding the photo; Pillow writes no IFD1, so the bench
-   adds it). They are read once into the page cache; baseline `cp -r` of the folder (no
-   fsync: the stricter reading; cp followed by fsync of every file is shown too), once
-   before and twice after ours, the fastest counting; each timed part after an os.sync().
-   Ours is the path a user takes: inspection.import_folder() of the folder into the inbox
-   of a new field database, as the inbox's Import folder… button runs it on the window's writer thread
-   (each file read once: hashed, EXIF read and thumbnail made from the same bytes; a
-   batch of photos per transaction, synchronous=FULL, so what it reports imported survives
-   a kill -9). Its thumbnails are
+   adds it). They are read once into the page cache; the baseline, SPEC's durable copy:
+   `cp -r` of the folder, then fsync of every file and of the folder, once before and twice
+   after ours, the fastest counting (`cp -r` alone, into the page cache, is shown for scale);
+   each timed part after an os.sync(). Ours is the path a user takes:
+   inspection.import_folder() of the folder into the inbox of a new field database, as the
+   inbox's Import folder… button runs it on the window's writer thread (each file read once:
+   hashed, EXIF read and thumbnail made from the same bytes, by a reader thread while the
+   batch before is written; a batch of photos per transaction, synchronous=FULL, so what it
+   reports imported survives a kill -9; the log checkpointed into the file by a third thread
+   meanwhile, and what is left of it when the import's connection closes). Its thumbnails are
    stored by the import; reading the inbox and its thumbnails back, as the window then
    draws them, is timed apart and not in the ratio. For scale, the floor of storing the
    bytes in SQLite at all: Python's sqlite3 reading each file and INSERTing it with its
@@ -67,8 +69,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -642,28 +644,59 @@ class Phases:
         from db import blobs, versions
         from desktop.services import evidence
 
-        targets = [(evidence, "_read"), (evidence, "_picture"), (evidence, "_store"), (blobs, "put_bytes"), (versions, "put")]
-        return timed_steps(self.seconds, [(module, attr, attr) for module, attr in targets])
+        seconds = self.seconds
+        checkpointer = evidence._checkpointer
+
+        def timed_checkpointer(keeper: Any) -> Any:
+            checkpoint = checkpointer(keeper)
+
+            def timed() -> None:
+                start = time.perf_counter()
+                try:
+                    checkpoint()
+                finally:
+                    seconds["checkpoint"] = seconds.get("checkpoint", 0.0) + time.perf_counter() - start
+
+            return timed
+
+        targets = [(evidence, "_read"), (evidence, "_picture"), (evidence, "_store"), (blobs, "put_bytes"), (versions, "put"),
+                   (evidence, "_import_batch")]
+        stack = timed_steps(seconds, [(module, attr, attr) for module, attr in targets])
+        return _also_patched(stack, evidence, "_checkpointer", timed_checkpointer)
 
     def rows(self, total: float) -> list[tuple[str, float]]:
         s = self.seconds.get
         read, picture, store, put, version = s("_read", 0.0), s("_picture", 0.0), s("_store", 0.0), s("put_bytes", 0.0), s("put", 0.0)
+        batches, checkpoint = s("_import_batch", 0.0), s("checkpoint", 0.0)
         return [
-            ("reading: each file once, SHA-256 of its bytes", read - picture),
+            ("reader thread (beside the writer): each file read once, SHA-256 of its bytes", read - picture),
             ("  EXIF, thumbnail (from the EXIF thumbnail, else draft decode)", picture),
-            ("writing: the bytes into the blob table", put),
+            ("checkpointer thread (beside the writer): the log copied into the file", checkpoint),
+            ("writer: the bytes into the blob table", put),
             ("  evidence version (sign, projection)", version),
             ("  thumbnail row, the rest of storing", store - put - version),
-            ("the rest: BEGIN, COMMIT with fsync, checkpoint, the loop", total - read - store),
+            ("  BEGIN, COMMIT with fsync, the batch's other queries", batches - store),
+            ("  waiting for the reader, the last checkpoint, the loop", total - batches),
         ]
+
+
+@contextmanager
+def _also_patched(inner: AbstractContextManager[dict[str, float]], module: Any, attr: str, value: Any) -> Iterator[dict[str, float]]:
+    saved = getattr(module, attr)
+    setattr(module, attr, value)
+    try:
+        with inner as seconds:
+            yield seconds
+    finally:
+        setattr(module, attr, saved)
 
 
 @dataclass
 class Ingest:
     files: int
     total_bytes: int
-    cp: list[float]
-    cp_fsync: float
+    cp: float
+    cp_fsync: list[float]
     ours: float
     shown: float
     raw: float
@@ -681,8 +714,8 @@ def time_ingest(workdir: Path, folder: Path, files: list[Path]) -> Ingest:
     total = sum(f.stat().st_size for f in files)
     read_through(files)
 
-    cp = [copy_folder(folder, workdir / "cp-1", fsync=False)]
-    log(f"cp -r: {cp[0]:.2f} s")
+    cp_fsync = [copy_folder(folder, workdir / "cp-1", fsync=True)]
+    log(f"cp -r and fsync: {cp_fsync[0]:.2f} s")
     ws: Workspace = create(workdir / "ingest.db", role="field", inspector=ME)
     try:
         phases = Phases()
@@ -708,9 +741,9 @@ def time_ingest(workdir: Path, folder: Path, files: list[Path]) -> Ingest:
     log(f"raw sqlite3 INSERT: {raw:.2f} s")
     if result.skipped or sum(1 for t in thumbs if t) != len(photos):
         log(f"ingest: skipped {result.skipped[:3]}; {sum(1 for t in thumbs if t)} thumbnails for {len(photos)} photos")
-    cp += [copy_folder(folder, workdir / f"cp-{n}", fsync=False) for n in (2, 3)]
-    cp_fsync = copy_folder(folder, workdir / "cp-4", fsync=True)
-    log(f"cp -r again: {cp[1]:.2f} s, {cp[2]:.2f} s; cp -r + fsync: {cp_fsync:.2f} s")
+    cp_fsync += [copy_folder(folder, workdir / f"cp-{n}", fsync=True) for n in (2, 3)]
+    cp = copy_folder(folder, workdir / "cp-4", fsync=False)
+    log(f"cp -r and fsync again: {cp_fsync[1]:.2f} s, {cp_fsync[2]:.2f} s; cp -r alone: {cp:.2f} s")
     return Ingest(
         len(files), total, cp, cp_fsync, ours, shown, raw, phases, result.imported, sum(1 for e in photos if e.taken_at),
         sum(1 for e in photos if e.gps), thumbnails,
@@ -788,8 +821,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
 
     # 5. ingest
     ingest = time_ingest(workdir, camera, camera_files)
-    cp = min(ingest.cp)
-    ingest_ratio = ingest.ours / cp
+    durable = min(ingest.cp_fsync)
+    ingest_ratio = ingest.ours / durable
     if ingest.imported != ingest.files:
         failures.append(f"ingest: {ingest.imported} of {ingest.files} photos imported")
     if ingest.thumbnails != ingest.files:
@@ -811,19 +844,21 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
              f"{ms(bare)}  ({', '.join(ms(r['idle']) for r in starts.bare)})", "", ""),
             (f"cold start, our main window on the campaign, ms (median of {args.runs})",
              f"{ms(ours)}  ({', '.join(ms(r['idle']) for r in starts.ours)})", "", ""),
-            ("ratio ours / bare", f"{start_ratio:.2f} ×", f"≤ {START_RATIO_BAR} ×", verdict(start_ratio <= START_RATIO_BAR)),
+            ("cold start: ratio ours / bare", f"{start_ratio:.2f} ×", f"≤ {START_RATIO_BAR} ×", verdict(start_ratio <= START_RATIO_BAR)),
             (f"moving between items, ms, county {steps.county} ({steps.photos_mine} of {ME}'s photos), "
              f"{len(steps.all)} moves: median / max (moves over the bar)",
              spread(steps.all), f"≤ {STEP_BAR_MS:.0f} ms", verdict(step_max <= STEP_BAR_MS)),
             ("  forward, thumbnails made for the first time", spread(steps.forward), "", ""),
             ("  back, thumbnails cached", spread(steps.back), "", ""),
             (f"  without waiting for thumbnails, county {steps.rapid_county}", spread(steps.rapid), "", ""),
-            (f"ingest of {ingest.files} camera photos ({ingest.total_bytes / MB:,.0f} MB): cp -r, s (fastest of {len(ingest.cp)})",
-             f"{cp:.2f}  ({', '.join(f'{s:.2f}' for s in ingest.cp)})", "", ""),
-            ("  cp -r and fsync of every file, s", f"{ingest.cp_fsync:.2f}", "", ""),
-            ("  ours: the folder imported into the inbox (hash, thumbnail, store), s", f"{ingest.ours:.2f}", "", ""),
-            ("  ratio ours / cp", f"{ingest_ratio:.2f} ×", f"≤ {INGEST_RATIO_BAR:.0f} ×", verdict(ingest_ratio <= INGEST_RATIO_BAR)),
-            ("  ratio ours / (cp and fsync)", f"{ingest.ours / ingest.cp_fsync:.2f} ×", "", ""),
+            (f"ingest of {ingest.files} camera photos ({ingest.total_bytes / MB:,.0f} MB): a durable copy (cp -r, then fsync of "
+             f"every file and the folder), s (fastest of {len(ingest.cp_fsync)})",
+             f"{durable:.2f}  ({', '.join(f'{s:.2f}' for s in ingest.cp_fsync)})", "", ""),
+            ("  ours: the folder imported into the inbox (hash, thumbnail, store, committed), s", f"{ingest.ours:.2f}", "", ""),
+            (f"ingest of {ingest.files} camera photos: ratio ours / the durable copy", f"{ingest_ratio:.2f} ×",
+             f"≤ {INGEST_RATIO_BAR:.0f} ×", verdict(ingest_ratio <= INGEST_RATIO_BAR)),
+            ("  for scale: cp -r alone (into the page cache, no fsync), s; ours / it",
+             f"{ingest.cp:.2f}; {ingest.ours / ingest.cp:.1f} ×", "", ""),
             ("  then the inbox's list and its thumbnails read back, as the window draws them, s", f"{ingest.shown:.2f}", "", ""),
             ("  for scale: plain sqlite3 INSERT of the same bytes and hashes, same batches and settings, s",
              f"{ingest.raw:.2f}  (ours {ingest.ours / ingest.raw:.2f} × of it)", "", ""),
