@@ -100,6 +100,7 @@ class InspectionRecord:
     scope: str  # "全体检查人员" or the inspector's name
     other_evidence: int = 0  # documents (not pictures) attached, listed by count
     photos_left_out: int = 0  # pictures beyond the appendix's limit
+    conflicts: int = 0  # records of the county two laptops changed apart, not settled yet
 
     def digest(self) -> str:
         shown = {k: v for k, v in asdict(self).items() if k != "record_id"}

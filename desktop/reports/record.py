@@ -49,8 +49,12 @@ def _header(doc: InspectionRecord) -> Table:
          Paragraph("记录范围", L.CELL_CENTER), Paragraph(L.escape(doc.scope), p)],
         [Paragraph("检查人员", L.CELL_CENTER), Paragraph(L.escape("、".join(doc.inspectors) or "—"), p), "", ""],
     ]
+    if doc.conflicts:  # said on the record itself: it may be printed and signed before the lead settles them
+        rows.append([Paragraph("注意", L.CELL_CENTER), Paragraph(
+            f'<font color="#c62828">本县尚有 {doc.conflicts} 项冲突未解决，相关分数以组长裁决为准，本记录为暂定。</font>', p), "", ""])
     table = Table(rows, colWidths=(24 * mm, 66 * mm, 24 * mm, 66 * mm))
     table.setStyle(L.table_style(
+        *((("SPAN", (1, 3), (3, 3)),) if doc.conflicts else ()),
         ("SPAN", (1, 2), (3, 2)),
         ("BACKGROUND", (0, 0), (-1, 0), colors.white),
         ("BACKGROUND", (0, 0), (0, -1), L.SHADE_2),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from db import files, inspection_queries
+from db import files, inspection_queries, versions
 from db.inspection_queries import EvidenceRow
 from desktop import paths
 from desktop.core import scoring, words
@@ -29,7 +29,7 @@ from desktop.core.numbers import canonical, round_half_up, show, signed
 from desktop.core.problems import STEP_LABELS_ZH, ProblemStatus, StepKind
 from desktop.reports import layout, model
 from desktop.reports.signing import SignerInfo, sign_pdf
-from desktop.services import inspection, rectification, results
+from desktop.services import inspection, rectification, results, sync
 from desktop.services.workspace import Workspace
 
 SEVERITY = rectification.SEVERITY_LABELS
@@ -72,8 +72,13 @@ def _dates(conn: Connection, county: str, inspector: str | None) -> str:
     span = inspection_queries.work_span(conn, county, inspector)
     if span is None:
         return ""
-    first, last = (dt.datetime.fromtimestamp((hlc >> 16) / 1000).date() for hlc in (span.earliest, span.latest))
+    first, last = (versions.written_at(hlc).date() for hlc in (span.earliest, span.latest))
     return first.isoformat() if first == last else f"{first.isoformat()} 至 {last.isoformat()}"
+
+
+def unsettled(ws: Workspace, county: str) -> int:
+    """How many open conflicts touch the county's records (a record printed now is provisional)."""
+    return sum(c.county == county for c in sync.conflicts(ws))
 
 
 def inspectors_of(ws: Workspace, county: str) -> list[str]:
@@ -155,6 +160,7 @@ def inspection_record(ws: Workspace, county: County, inspector: str | None = Non
         total_score=_score(total) + ("（未评完）" if total is not None and len(scored) < len(item_scores) else ""),
         problems=problems, photos=photos, signatures=signatures, record_id=record_id,
         scope=inspector or ALL_INSPECTORS, other_evidence=documents, photos_left_out=left_out,
+        conflicts=unsettled(ws, county.code),
     )
 
 

@@ -159,6 +159,12 @@ class DocumentDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(choose)
+        self.warning = QLabel()  # open conflicts of the county: what is printed now is provisional
+        self.warning.setObjectName("documents-warning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.warning.setVisible(False)
+        layout.addWidget(self.warning)
         layout.addWidget(self.view, 1)
         layout.addLayout(actions)
 
@@ -178,7 +184,19 @@ class DocumentDialog(QDialog):
 
     def _county_chosen(self) -> None:
         """The county's inspectors (one small query off the GUI thread, on a master only, when
-        the county changes); until they arrive the choice is all of them."""
+        the county changes); until they arrive the choice is all of them. Its open conflicts
+        are said above the preview."""
+        ws, code = self.ws, self.county.currentData()
+
+        def counted(conflicts: int) -> None:
+            if code != self.county.currentData():
+                return
+            self.warning.setText(self.tr(
+                "{0} conflicts of this county are not settled yet: what is printed now is provisional (the record says so)."
+            ).format(conflicts))
+            self.warning.setVisible(conflicts > 0)
+
+        jobs.start(self.pool, lambda: documents.unsettled(ws, code), parent=self, done=counted, failed=self._failed)
         current = self.inspector.currentData()
         self.inspector.clear()
         if self.ws.identity.role == "field":

@@ -206,55 +206,60 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="187"/>
+        <location filename="../../desktop/ui/documents.py" line="195"/>
+        <source>{0} conflicts of this county are not settled yet: what is printed now is provisional (the record says so).</source>
+        <translation>本县尚有 {0} 项冲突未解决：现在打印的记录为暂定（记录上也会注明）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="205"/>
         <source>All inspectors</source>
         <translation>全体检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="210"/>
-        <location filename="../../desktop/ui/documents.py" line="212"/>
+        <location filename="../../desktop/ui/documents.py" line="228"/>
+        <location filename="../../desktop/ui/documents.py" line="230"/>
         <source>Making the document…</source>
         <translation>正在生成文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="212"/>
-        <location filename="../../desktop/ui/documents.py" line="282"/>
+        <location filename="../../desktop/ui/documents.py" line="230"/>
+        <location filename="../../desktop/ui/documents.py" line="300"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="221"/>
-        <location filename="../../desktop/ui/documents.py" line="245"/>
+        <location filename="../../desktop/ui/documents.py" line="239"/>
+        <location filename="../../desktop/ui/documents.py" line="263"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="239"/>
+        <location filename="../../desktop/ui/documents.py" line="257"/>
         <source>{0}: {1} pages.</source>
         <translation>{0}：共 {1} 页。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="254"/>
+        <location filename="../../desktop/ui/documents.py" line="272"/>
         <source>Save the document</source>
         <translation>保存文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="254"/>
+        <location filename="../../desktop/ui/documents.py" line="272"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="261"/>
+        <location filename="../../desktop/ui/documents.py" line="279"/>
         <source>Saved to {0}.</source>
         <translation>已保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="282"/>
+        <location filename="../../desktop/ui/documents.py" line="300"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="292"/>
+        <location filename="../../desktop/ui/documents.py" line="310"/>
         <source>Sent {0} pages to {1}.</source>
         <translation>已将 {0} 页发送到 {1}。</translation>
     </message>

@@ -1167,3 +1167,23 @@ def test_the_desk_shows_where_inspectors_disagree_and_who_has_synced(qtbot, desk
     shown = window.tabs.tabText(window.tabs.indexOf(window.agreement_view))
     assert shown == (tr("Agreement ({0} flagged)").format(flagged) if flagged else tr("Agreement"))
     assert window.devices_view.table.rowCount() == len(devices.device_statuses(desk.master))
+
+
+def test_a_record_printed_while_its_county_has_conflicts_says_so(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    import subprocess as sp
+
+    from desktop.services import documents
+    from desktop.ui.documents import RECORD, DocumentDialog
+
+    merged(desk)  # 张三's two laptops disagree on 金安区 1.1.1
+    master = desk.master
+    dialog = DocumentDialog(master, kind=RECORD, county=JINAN)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.warning.isVisibleTo(dialog), timeout=10000)
+    assert "1" in dialog.warning.text()
+    record = documents.inspection_record(master, master.campaign.county(JINAN))
+    assert record.conflicts == 1
+    pdf = documents.produce(master, record, signed=False)
+    text = sp.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "冲突未解决" in text
+    dialog.reject()
