@@ -13,12 +13,12 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from db import admission, files, keys, local, migrations, reference, search, versions
+from db import admission, files, local, migrations, reference, search, versions
 from db import engine as engines
 from db.errors import (
     DeviceKeyMissing,
@@ -29,6 +29,12 @@ from db.errors import (
     OnNetworkShare,
     ServerError,
 )
+
+if TYPE_CHECKING:
+    from db import keys
+
+# db.keys (and with it cryptography) is imported where a key is made, loaded or used, not here:
+# opening a database to show it needs no key, and a window's start need not load the library.
 
 Identity = local.Identity  # who writes in this file (db.local)
 
@@ -153,6 +159,8 @@ class Database:
             raise OnNetworkShare(path)
         if path.exists() and path.stat().st_size > 0:
             raise KnownDatabaseError(path, "the file exists already; choose a new file name")
+        from db import keys
+
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = engines.sqlite_engine(path, new=True)
         device_id = str(uuid.uuid4())
@@ -182,7 +190,7 @@ class Database:
         document: dict[str, Any], indicators: Sequence[reference.IndicatorNode], counties: Sequence[reference.CountyEntry], now: str,
     ) -> Database:
         """A master's schema and first rows in an empty PostgreSQL database, in one transaction."""
-        from db import postgres
+        from db import keys, postgres
 
         where = Path(postgres.label(url))
         if role != "master":
@@ -225,6 +233,8 @@ class Database:
         return identity
 
     def signer(self, keys_dir: Path, conn: Connection) -> keys.Signer:
+        from db import keys
+
         identity = self.identity(conn)
         try:
             signer = keys.load_key(keys_dir, identity.device_id, self.path)
@@ -265,6 +275,8 @@ def _first_rows(
     document: dict[str, Any], indicators: Sequence[reference.IndicatorNode], counties: Sequence[reference.CountyEntry], now: str,
 ) -> None:
     """What `init` writes: the campaign's reference data, this device, this file's state."""
+    from db import keys
+
     stored = reference.store(conn, key=campaign_key, name=campaign_name, document=document, indicators=indicators, counties=counties)
     public = signer.public_der
     conn.execute(
