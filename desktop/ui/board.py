@@ -172,6 +172,19 @@ class RectificationBoard(QWidget):
             for c, value in enumerate((s.at.strftime("%Y-%m-%d %H:%M"), step_label(s.kind), s.by, _on_what(s))):
                 self.history.setItem(r, c, cells.cell(value))
 
+    def choose(self, record_id: str) -> bool:
+        """Show and choose a problem (a search hit): every status and county listed if it is hidden."""
+        if not any(e.record_id == record_id for e in self._shown):
+            self.status_filter.setCurrentIndex(0)
+            self.county_filter.setCurrentIndex(0)
+        for row in range(self.problems.rowCount()):
+            cell = self.problems.item(row, 0)
+            if cell is not None and cell.data(RECORD) == record_id:
+                self.problems.setCurrentCell(row, 0)
+                self.problems.scrollTo(self.problems.currentIndex())
+                return True
+        return False
+
     def mark(self, status: str) -> None:
         """Move the selected problem to `status`, asking what the step needs."""
         entry = self.selected()

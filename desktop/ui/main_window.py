@@ -63,9 +63,11 @@ from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
 from desktop.core.problems import ProblemStatus, Refusal
+from desktop.core.search import HitKind
 from desktop.services import history, inspection, rectification, sync
 from desktop.services.changes import NOTHING, Changes
 from desktop.services.inspection import CountyStatus, ItemRecord
+from desktop.services.search import Hit
 from desktop.services.workspace import Workspace, open_workspace
 from desktop.ui import camera, files, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
@@ -74,6 +76,7 @@ from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.messages import explain, input_problem
 from desktop.ui.operations import Operations, before_window, changes_of
 from desktop.ui.preferences import Preferences
+from desktop.ui.search import SearchBox
 from desktop.ui.signature import SignDialog
 from desktop.ui.steps import ask_step, refused_step
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
@@ -272,6 +275,10 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 0, 8)
+        # one box over items' text, findings, problems and captions: a hit opens its record
+        self.search = SearchBox(self.ops, ws, left)
+        self.search.setObjectName("search")
+        left_layout.addWidget(self.search)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("County")))
         self.counties = QComboBox()
@@ -358,6 +365,7 @@ class MainWindow(QMainWindow):
         self.editor.problem_removed.connect(self._remove_problem)
         self.editor.problem_step.connect(self._step_problem)
         self.editor.problem_history.connect(lambda p: self.show_history(p.record_id, "problem", p.description))
+        self.search.chosen.connect(self._on_search_chosen)
         self.evidence.history_requested.connect(lambda e: self.show_history(e.record_id, "evidence", e.caption or e.name))
         self.editor.role = self.ws.identity.role
         self.evidence.attach_requested.connect(self._attach)
@@ -493,6 +501,21 @@ class MainWindow(QMainWindow):
             self.tree.selectionModel().clearCurrentIndex()
             return
         self.select_item(first)
+
+    @Slot(object)
+    def _on_search_chosen(self, hit: Hit) -> None:
+        """Open what a search hit names: its county and item (and mode), or the photo inbox."""
+        if hit.kind is HitKind.EVIDENCE and hit.county is None:
+            self.side.setCurrentWidget(self.inbox)
+            return
+        if hit.county is not None and self.counties.findData(hit.county) >= 0:
+            self.counties.setCurrentIndex(self.counties.findData(hit.county))
+        if hit.item is not None:
+            self.select_item(hit.item)
+            if hit.mode is not None:
+                self.editor.set_mode(hit.mode)
+            if hit.kind is HitKind.EVIDENCE:
+                self.side.setCurrentWidget(self.evidence)
 
     def select_item(self, code: str) -> None:
         index = self.proxy.mapFromSource(self.model.index_of(code))

@@ -259,3 +259,12 @@ def test_the_inspectors_window_offers_the_same_steps(qtbot, window, field: Works
     qtbot.mouseClick(reopen, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: editor.problems.item(0, 3).text() == problem_status("open"), timeout=10000)
     assert [s.kind for s in rectification.history(field, record)] == ["found", "rectified", "reopened"]
+
+
+def test_a_search_hit_chooses_its_problem_even_when_the_filter_hides_it(board: RectificationBoard, master: Workspace) -> None:
+    entries = rectification.board(master)
+    target = entries[-1]
+    board.status_filter.setCurrentIndex(board.status_filter.findData("verified"))  # a filter that hides it
+    assert board.choose(target.record_id)
+    assert board.selected().record_id == target.record_id and board.status_filter.currentIndex() == 0
+    assert not board.choose("no-such-problem")

@@ -967,3 +967,16 @@ def test_a_deleted_problem_comes_back_by_undo_and_from_the_recycle_bin(qtbot, fi
     qtbot.waitUntil(lambda: dialog.settled() and dialog.table.rowCount() == 6)
     assert inspection.item_record(field, FIRST_COUNTY, item).problems == ()
     dialog.close()
+
+
+def test_a_search_hit_opens_the_record_it_names(qtbot, field, open_window) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services import search
+
+    item = codes(field)[5]
+    inspection.save_problem(field, SECOND_COUNTY, item, description="政务公开台账不全", severity="major", deadline=None)
+    window = open_window(field)
+    (hit,) = [h for h in search.search(field, "台账") if h.kind.value == "problem"]
+    window.search.chosen.emit(hit)  # what Enter or a click on the hit does
+    drain(qtbot, window)
+    assert (window.county, window.item) == (SECOND_COUNTY, item)
+    qtbot.waitUntil(lambda: window.editor.problems.rowCount() == 1)

@@ -1187,3 +1187,17 @@ def test_a_record_printed_while_its_county_has_conflicts_says_so(qtbot, desk: De
     text = sp.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "冲突未解决" in text
     dialog.reject()
+
+
+def test_a_search_hit_on_the_desk_opens_the_county_detail_at_its_item(qtbot, desk: Desk, lead) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.search import HitKind
+    from desktop.services import search
+
+    merged(desk)
+    window = lead(desk.master)
+    settle(qtbot, window)
+    hit = next(h for h in search.search(desk.master, "1.2.1") if h.kind is HitKind.ITEM)
+    window.search.chosen.emit(hit)  # what Enter or a click on the hit does
+    settle(qtbot, window)
+    assert window.tabs.currentWidget() is window.detail_view
+    assert window.detail.currentItem().text(0).startswith("1.2.1 ")

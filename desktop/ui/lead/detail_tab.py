@@ -3,7 +3,7 @@ inspector's score, findings, reasoning and evidence for every item."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -48,6 +48,27 @@ class DetailTab(QWidget):
         self.tree.setColumnWidth(1, 90)
         self.tree.setColumnWidth(2, 60)
         layout.addWidget(self.tree, 1)
+        self._wanted: str | None = None  # an item to choose once the county's detail is shown
+
+    def show_item(self, county: str, item: str) -> None:
+        """The county's detail with this item chosen (a search hit): now if it is shown, else
+        once its detail arrives."""
+        self._wanted = item
+        index = self.county.findData(county)
+        if index >= 0 and index != self.county.currentIndex():
+            self.county.setCurrentIndex(index)  # its detail is read; show_detail chooses the item
+        else:
+            self._choose_wanted()
+
+    def _choose_wanted(self) -> None:
+        wanted, self._wanted = self._wanted, None
+        if wanted is None:
+            return
+        found = self.tree.findItems(wanted + " ", Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchRecursive, 0)
+        if found:
+            self.tree.setCurrentItem(found[0])
+            found[0].setExpanded(True)
+            self.tree.scrollToItem(found[0])
 
     def chosen(self) -> str | None:
         """The county shown (its code)."""
@@ -95,3 +116,4 @@ class DetailTab(QWidget):
                 nodes[node.code].setText(3, QCoreApplication.translate("LeadWindow", "{0}/{1} items scored").format(got.scored, got.items))
         for i in range(self.tree.topLevelItemCount()):
             self.tree.topLevelItem(i).setExpanded(True)
+        self._choose_wanted()

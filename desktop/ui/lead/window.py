@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QThreadPool, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import InputError
+from desktop.core.search import HitKind
 from desktop.services import desk, folders, sync, tables
 from desktop.services import results as results_service
 from desktop.services.changes import Changes
+from desktop.services.search import Hit
 from desktop.services.workspace import Workspace
 from desktop.ui import files, jobs
 from desktop.ui.board import RectificationBoard
@@ -40,6 +42,7 @@ from desktop.ui.lead.results_tab import ResultsTab
 from desktop.ui.lead.timeline_tab import show_milestones, timeline_table
 from desktop.ui.messages import explain
 from desktop.ui.operations import Operations
+from desktop.ui.search import SearchBox
 
 
 class LeadWindow(QMainWindow):
@@ -58,6 +61,12 @@ class LeadWindow(QMainWindow):
         self.ops.changed.connect(self._on_changed)
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
+        # one box over items' text, findings, problems, captions and inspectors, beside the tabs
+        self.search = SearchBox(self.ops, ws, self.tabs)
+        self.search.setObjectName("search")
+        self.search.setMinimumWidth(220)
+        self.search.chosen.connect(self._on_search_chosen)
+        self.tabs.setCornerWidget(self.search, Qt.Corner.TopRightCorner)
         self.results_view = ResultsTab(ws)
         self.tabs.addTab(self.results_view, QCoreApplication.translate("LeadWindow", "Results"))
         self.detail_view = DetailTab(ws)
@@ -207,6 +216,22 @@ class LeadWindow(QMainWindow):
             if overdue
             else QCoreApplication.translate("LeadWindow", "Rectification"),
         )
+
+    @Slot(object)
+    def _on_search_chosen(self, hit: Hit) -> None:
+        """Open what a search hit names: a problem on the board; anything else of a county in
+        its detail, at the item; an inspector where the inspectors are compared."""
+        if hit.kind is HitKind.PROBLEM and hit.record_id is not None:
+            self.tabs.setCurrentWidget(self.board)
+            self.board.choose(hit.record_id)
+        elif hit.kind is HitKind.INSPECTOR:
+            self.tabs.setCurrentWidget(self.agreement_view)
+        elif hit.county is not None and hit.item is not None:
+            self.tabs.setCurrentWidget(self.detail_view)
+            self.detail_view.show_item(hit.county, hit.item)
+        elif hit.item is not None:  # an item of the table: where it stands in the county shown
+            self.tabs.setCurrentWidget(self.detail_view)
+            self.detail_view.show_item(str(self.detail_view.chosen()), hit.item)
 
     def mark(self, status: str) -> None:
         self.board.mark(status)
