@@ -32,7 +32,7 @@ from desktop.ui import files, jobs
 from desktop.ui.messages import explain
 from desktop.ui.screen import fit_to_screen
 
-RECORD, SUMMARY, PROBLEMS = documents.RECORD, documents.SUMMARY, documents.PROBLEMS
+RECORD, SUMMARY, PROBLEMS, SCORECARD = documents.RECORD, documents.SUMMARY, documents.PROBLEMS, documents.SCORECARD
 PRINT_DPI_LIMIT = 300  # a page at 300 dpi is 26 MB of RGB: enough for text, bearable for an old laptop
 
 
@@ -119,7 +119,7 @@ class DocumentDialog(QDialog):
 
         self.kind = QComboBox()
         for key, label in ((RECORD, self.tr("Inspection record (检查记录表)")), (SUMMARY, self.tr("Results summary (验收结果汇总表)")),
-                           (PROBLEMS, self.tr("Problem list (问题整改清单)"))):
+                           (PROBLEMS, self.tr("Problem list (问题整改清单)")), (SCORECARD, self.tr("County scorecard (验收成绩单)"))):
             self.kind.addItem(label, key)
         self.county = QComboBox()
         for c in ws.campaign.counties:

@@ -1201,3 +1201,20 @@ def test_a_search_hit_on_the_desk_opens_the_county_detail_at_its_item(qtbot, des
     settle(qtbot, window)
     assert window.tabs.currentWidget() is window.detail_view
     assert window.detail.currentItem().text(0).startswith("1.2.1 ")
+
+
+def test_a_countys_scorecard_opens_from_the_desk(qtbot, desk: Desk, lead) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.documents import SCORECARD, DocumentDialog
+
+    merged(desk)
+    window = lead(desk.master)
+    settle(qtbot, window)
+    rows = {cell(window.results, r, "County"): r for r in range(window.results.rowCount())}
+    jinan = desk.master.campaign.county(JINAN).name
+    window.results.setCurrentCell(rows[jinan], 1)
+    window.findChild(QAction, "scorecard").trigger()
+    dialog = window.findChild(DocumentDialog)
+    assert dialog.kind.currentData() == SCORECARD and dialog.county.currentData() == JINAN
+    qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=30000)
+    assert "验收成绩单" in dialog.name and jinan in dialog.name
+    dialog.reject()

@@ -122,12 +122,22 @@ class LeadWindow(QMainWindow):
         print_documents = QAction(QCoreApplication.translate("LeadWindow", "Print…"), self)
         print_documents.setObjectName("print")
         print_documents.triggered.connect(self.print_documents)
+        scorecard = QAction(QCoreApplication.translate("LeadWindow", "Scorecard…"), self)
+        scorecard.setObjectName("scorecard")
+        scorecard.setToolTip(
+            QCoreApplication.translate("LeadWindow", "The county chosen in the results on one page: also by a double-click on its row")
+        )
+        scorecard.triggered.connect(lambda: self.show_scorecard(self.selected_county()))
+        self.results.cellDoubleClicked.connect(lambda *_: self.show_scorecard(self.selected_county()))
         settings = QAction(QCoreApplication.translate("LeadWindow", "Campaign settings…"), self)
         settings.setObjectName("campaign-settings")
         settings.triggered.connect(self.edit_settings)
         refresh = QAction(QCoreApplication.translate("LeadWindow", "Refresh"), self)
         refresh.triggered.connect(self.refresh_all)
-        actions = (merge_files, merge_folder, import_scores, decide, print_documents, export_results, export_problems, settings, refresh)
+        actions = (
+            merge_files, merge_folder, import_scores, decide, print_documents, scorecard,
+            export_results, export_problems, settings, refresh,
+        )
         for action in actions:
             bar.addAction(action)
         device = ws.identity.device_id[:8]
@@ -239,6 +249,15 @@ class LeadWindow(QMainWindow):
     def _refresh_timeline(self) -> None:
         milestones = results_service.timeline(self.ws, self.results_view.rows, self._all_problems)
         show_milestones(self.timeline, milestones, dt.date.today())
+
+    def show_scorecard(self, county: str | None) -> None:
+        """The county's scorecard (验收成绩单) in the documents dialog, made at once."""
+        from desktop.ui.documents import SCORECARD, DocumentDialog
+
+        dialog = DocumentDialog(self.ws, self, kind=SCORECARD, county=county or self.ws.campaign.counties[0].code)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        dialog.make()
 
     def print_documents(self) -> None:
         from desktop.ui.documents import SUMMARY, open_documents
