@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -191,11 +192,18 @@ class MilestoneProgress:
 
 
 def timeline(
-    ws: Workspace, rows: list[CountyResult] | None = None, problems: list[rectification.Entry] | None = None
+    ws: Workspace, rows: list[CountyResult] | None = None, problems: list[rectification.Entry] | None = None,
+    conflicted: Collection[str] | None = None,
 ) -> list[MilestoneProgress]:
     """The campaign's milestones by date, each with what is done of what it asks for (the
-    results and the problem board read here unless the caller has them already)."""
+    results, the problem board and the counties with open conflicts read here unless the
+    caller has them already). A county's result is formed when it is complete — not
+    provisional — and no conflict of its records is open."""
     rows = results(ws) if rows is None else rows
+    if conflicted is None:
+        from desktop.services import sync  # (sync reads the results' records: no cycle at import)
+
+        conflicted = {c.county for c in sync.conflicts(ws)}
     counties = len(rows)
     out = []
     for m in sorted(ws.campaign.milestones, key=lambda m: (m.due, m.key)):
@@ -206,7 +214,7 @@ def timeline(
         elif method is not None or m.key == "inspection":
             done = sum(not r.unscored_items for r in rows)
         elif m.key == "results":
-            done = sum(r.complete for r in rows)
+            done = sum(r.complete and r.county not in conflicted for r in rows)
         elif m.key == "rectification":
             problems = rectification.board(ws) if problems is None else problems
             unit, done, of = "problems", sum(p.status != "open" for p in problems), len(problems)

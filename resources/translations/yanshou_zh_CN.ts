@@ -1038,8 +1038,8 @@
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="368"/>
-        <location filename="../../desktop/ui/lead/window.py" line="382"/>
+        <location filename="../../desktop/ui/lead/window.py" line="373"/>
+        <location filename="../../desktop/ui/lead/window.py" line="387"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1199,7 +1199,7 @@
         <location filename="../../desktop/ui/lead/decision.py" line="48"/>
         <location filename="../../desktop/ui/lead/results_tab.py" line="49"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="75"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="27"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="29"/>
         <location filename="../../desktop/ui/import_dialog.py" line="135"/>
         <location filename="../../desktop/ui/import_dialog.py" line="151"/>
         <source>County</source>
@@ -1558,7 +1558,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="55"/>
-        <location filename="../../desktop/ui/lead/window.py" line="281"/>
+        <location filename="../../desktop/ui/lead/window.py" line="282"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1649,42 +1649,42 @@
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="332"/>
+        <location filename="../../desktop/ui/lead/window.py" line="337"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="333"/>
+        <location filename="../../desktop/ui/lead/window.py" line="338"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="339"/>
+        <location filename="../../desktop/ui/lead/window.py" line="344"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="350"/>
+        <location filename="../../desktop/ui/lead/window.py" line="355"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="370"/>
+        <location filename="../../desktop/ui/lead/window.py" line="375"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="378"/>
+        <location filename="../../desktop/ui/lead/window.py" line="383"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="390"/>
+        <location filename="../../desktop/ui/lead/window.py" line="395"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="391"/>
+        <location filename="../../desktop/ui/lead/window.py" line="396"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1884,12 +1884,12 @@ Why this one:</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="41"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="43"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="42"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="44"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
@@ -1940,7 +1940,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="170"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="43"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="45"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
@@ -2015,37 +2015,42 @@ Why this one:</source>
         <translation>{0} {1} 分，与其他检查员平均分 {3} 相差 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="44"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="46"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="93"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="96"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="98"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="101"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="100"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="103"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="106"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="105"/>
+        <source>in conflict: see Conflicts</source>
+        <translation>存在冲突：见“冲突”页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="113"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="108"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="115"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="116"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="123"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>

@@ -124,6 +124,10 @@ def test_the_timeline_counts_what_each_date_asks_for(scored: Workspace, tmp_path
     assert not steps["inspection"].overdue(today)  # due 9-15: not yet
     assert steps["rectification"].finished  # nothing found, nothing to rectify
     assert not steps["rectification"].overdue(dt.date(2030, 1, 1))
+    # the complete county's result is not formed while a conflict of its records is open
+    complete = next(r.county for r in results.results(scored) if r.complete)
+    held = {m.key: m for m in results.timeline(scored, conflicted={complete})}
+    assert (held["results"].done, held["results"].of) == (0, 7)
 
     field = workspace.create(tmp_path / "field.db", role="field", inspector="张三")
     try:

@@ -1218,3 +1218,15 @@ def test_a_countys_scorecard_opens_from_the_desk(qtbot, desk: Desk, lead) -> Non
     qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=30000)
     assert "验收成绩单" in dialog.name and jinan in dialog.name
     dialog.reject()
+
+
+def test_the_county_detail_marks_the_items_in_conflict_and_the_timeline_waits_for_them(qtbot, desk: Desk, lead) -> None:  # type: ignore[no-untyped-def]
+    merged(desk)  # 张三's two laptops disagree on 金安区 1.1.1
+    window = lead(desk.master)
+    settle(qtbot, window)
+    window.detail_county.setCurrentIndex(window.detail_county.findData(JINAN))
+    settle(qtbot, window)
+    (row,) = window.detail.findItems("1.1.1 ", Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchRecursive, 0)
+    assert row.text(3).startswith(tr("in conflict: see Conflicts"))
+    (other,) = window.detail.findItems("1.1.2 ", Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchRecursive, 0)
+    assert tr("in conflict: see Conflicts") not in other.text(3)

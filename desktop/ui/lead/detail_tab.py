@@ -3,6 +3,8 @@ inspector's score, findings, reasoning and evidence for every item."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
@@ -75,7 +77,8 @@ class DetailTab(QWidget):
         code = self.county.currentData()
         return str(code) if code else None
 
-    def show_detail(self, detail: dict[str, results_service.ItemDetail]) -> None:
+    def show_detail(self, detail: dict[str, results_service.ItemDetail], conflicted: Collection[str] = ()) -> None:
+        """The county's items; those whose records are in an open conflict (`conflicted`) marked."""
         indicators = self.ws.campaign.indicator_set
         self.tree.clear()
         nodes: dict[str, QTreeWidgetItem] = {}
@@ -98,6 +101,10 @@ class DetailTab(QWidget):
                 notes.append(QCoreApplication.translate("LeadWindow", "adjudicated: {0}").format(d.adjudication_reason))
             if d.problems:
                 notes.append(QCoreApplication.translate("LeadWindow", "{0} problems").format(d.problems))
+            if node.code in conflicted:
+                notes.insert(0, QCoreApplication.translate("LeadWindow", "in conflict: see Conflicts"))
+                for column in range(4):
+                    item.setForeground(column, QColor("#c62828"))
             item.setText(3, "；".join(notes))
             for who, work in d.by_inspector.items():
                 findings = "；".join(f"{mode_label(InspectionMode(m))}：{t}" for m, t in work.findings.items())

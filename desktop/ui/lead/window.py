@@ -247,7 +247,8 @@ class LeadWindow(QMainWindow):
         self.board.mark(status)
 
     def _refresh_timeline(self) -> None:
-        milestones = results_service.timeline(self.ws, self.results_view.rows, self._all_problems)
+        conflicted = {c.county for c in self.conflicts_view.conflicts}
+        milestones = results_service.timeline(self.ws, self.results_view.rows, self._all_problems, conflicted)
         show_milestones(self.timeline, milestones, dt.date.today())
 
     def show_scorecard(self, county: str | None) -> None:
@@ -313,13 +314,17 @@ class LeadWindow(QMainWindow):
         if desk.Part.RESULTS in view.parts:
             self.results_view.show_results(list(view.rows), list(view.totals))
         if desk.Part.DETAIL in view.parts and view.detail is not None and view.detail_county == self.detail_view.chosen():
-            self.detail_view.show_detail(view.detail)
+            county = view.detail_county
+            marked = {c.item for c in (view.conflicts if desk.Part.CONFLICTS in view.parts else self.conflicts_view.conflicts)
+                      if c.county == county}
+            self.detail_view.show_detail(view.detail, marked)
         if desk.Part.PROBLEMS in view.parts or desk.Part.RESULTS in view.parts:
             self._all_problems = list(view.problems)
             self.board.show_entries(self._all_problems)
             self._refresh_timeline()
         if desk.Part.CONFLICTS in view.parts:
             self.conflicts_view.show_conflicts(list(view.conflicts))
+            self._refresh_timeline()  # a result is not formed while its county's conflicts are open
         if desk.Part.HISTORY in view.parts:
             self.history_view.show_batches(list(view.batches))
 
