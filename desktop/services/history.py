@@ -134,6 +134,19 @@ def restore_deleted(ws: Workspace, record_id: str) -> Changes:
     return restore(ws, record_id, live.version_id)
 
 
+def bring_back(ws: Workspace, entity: str, record_id: str, version_id: str | None) -> Changes:
+    """An undo or a redo of a record's write: that version again, as a new one; None: the
+    record did not exist before the write, so it is deleted."""
+    if version_id is not None:
+        return restore(ws, record_id, version_id)
+    with ws.write() as conn:
+        current = versions.current_payload(conn, record_id)
+        signer = ws.database.signer(paths.keys_dir(), conn)
+        if current is None or versions.withdraw(conn, signer, record_id, entity=entity) is None:
+            return NOTHING
+    return Changes.at(entity, current.payload)
+
+
 def current_version(ws: Workspace, record_id: str) -> str | None:
     """The record's one current version (None for a record never written or in conflict):
     what an undo goes back to."""

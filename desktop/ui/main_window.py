@@ -64,7 +64,7 @@ from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
 from desktop.core.problems import ProblemStatus, Refusal
 from desktop.core.search import HitKind
-from desktop.services import history, inspection, rectification, sync
+from desktop.services import inspection, rectification, sync
 from desktop.services.changes import NOTHING, Changes
 from desktop.services.inspection import CountyStatus, ItemRecord
 from desktop.services.search import Hit
@@ -80,6 +80,7 @@ from desktop.ui.search import SearchBox
 from desktop.ui.signature import SignDialog
 from desktop.ui.steps import ask_step, refused_step
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
+from desktop.ui.undo import RecordCommand, Undoable, undo_actions, undoable
 
 SAVE_DELAY_MS = 300
 # Whether a camera is there is asked once the window is up: QtMultimedia is no part of the first paint.
@@ -167,42 +168,6 @@ class _EditCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.window._undone(self.county, self.item, self.before)
-
-
-class _RecordCommand(QUndoCommand):
-    """A write of one record other than the item editor's — a delete, a caption, a problem
-    written — undoable in the session: undo brings back the version before it (or deletes a
-    record it created), redo the one it wrote; each a new version, so the history keeps all."""
-
-    def __init__(self, window: MainWindow, text: str, outcome: _Undoable, entity: str) -> None:
-        super().__init__(text)
-        self.window, self.entity = window, entity
-        self.record_id, self.before, self.after = outcome.record_id, outcome.before, outcome.after
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:  # the write itself, done already
-            self._first = False
-            return
-        self.window._bring_back(self.entity, self.record_id, self.after)
-
-    def undo(self) -> None:
-        self.window._bring_back(self.entity, self.record_id, self.before)
-
-
-@dataclass(frozen=True)
-class _Undoable:
-    """A record's write as run on the writer: its result, and the record's version before and after."""
-
-    result: Any
-    record_id: str
-    before: str | None
-    after: str | None
-    concerns: Changes | None
-
-    @property
-    def changes(self) -> Changes:
-        return changes_of(self.result) if self.concerns is None else self.concerns
 
 
 class _ProgressBridge(QObject):
@@ -400,21 +365,7 @@ class MainWindow(QMainWindow):
         bar.addAction(previous)
         bar.addAction(following)
         bar.addSeparator()
-        # Undo and redo keep their words: what they would take back is in the tooltip, so the
-        # buttons after them never move under the mouse as it changes.
-        undo = QAction(self.tr("Undo"), self)
-        undo.setObjectName("undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.triggered.connect(self.undo_stack.undo)
-        redo = QAction(self.tr("Redo"), self)
-        redo.setObjectName("redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        redo.triggered.connect(self.undo_stack.redo)
-        for action, able, said in ((undo, self.undo_stack.canUndoChanged, self.undo_stack.undoTextChanged),
-                                   (redo, self.undo_stack.canRedoChanged, self.undo_stack.redoTextChanged)):
-            action.setEnabled(False)
-            able.connect(action.setEnabled)
-            said.connect(lambda text, a=action: a.setToolTip(text or a.text()))
+        undo, redo = undo_actions(self.undo_stack, self)
         bar.addAction(undo)
         bar.addAction(redo)
         bar.addSeparator()
@@ -860,30 +811,13 @@ class MainWindow(QMainWindow):
     def _undoable(
         self, fn: Callable[[], Any], text: str, *, entity: str, record_id: str | None = None, concerns: Changes | None = None,
     ) -> None:
-        """A write of one record that the undo stack can take back: the record's version before
-        and after are read in the same turn of the writer (record_id None: the record fn creates,
-        its id what fn returns)."""
-        ws = self.ws
+        """A write of one record that the undo stack can take back (desktop.ui.undo)."""
 
-        def run() -> _Undoable:
-            before = history.current_version(ws, record_id) if record_id else None
-            result = fn()
-            written = record_id or str(result)
-            return _Undoable(result, written, before, history.current_version(ws, written), concerns)
+        def done(outcome: Undoable) -> None:
+            if outcome.wrote:
+                self.undo_stack.push(RecordCommand(text, self.ws, entity, outcome, self._write))
 
-        def done(outcome: _Undoable) -> None:
-            if outcome.after is not None and outcome.after != outcome.before:
-                self.undo_stack.push(_RecordCommand(self, text, outcome, entity))
-
-        self._write(run, then=done)
-
-    def _bring_back(self, entity: str, record_id: str, version: str | None) -> None:
-        """Undo or redo of a record's write: that version again, as a new one (None: deleted)."""
-        ws = self.ws
-        if version is None:
-            self._write(lambda: inspection.remove(ws, entity, record_id))
-        else:
-            self._write(lambda: history.restore(ws, record_id, version))
+        self._write(undoable(self.ws, fn, record_id, concerns), then=done)
 
     def show_deleted(self) -> RecycleBin:
         """已删除: this laptop's deleted evidence and problems, any brought back."""

@@ -904,7 +904,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="74"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="197"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="198"/>
         <location filename="../../desktop/ui/lead/devices_tab.py" line="79"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="55"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="78"/>
@@ -1038,8 +1038,8 @@
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="373"/>
-        <location filename="../../desktop/ui/lead/window.py" line="387"/>
+        <location filename="../../desktop/ui/lead/window.py" line="388"/>
+        <location filename="../../desktop/ui/lead/window.py" line="402"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1066,7 +1066,7 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="83"/>
+        <location filename="../../desktop/ui/lead/window.py" line="87"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="62"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="201"/>
@@ -1075,7 +1075,7 @@
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="67"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="72"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="63"/>
         <source>Reason</source>
         <translation>理由</translation>
@@ -1139,64 +1139,74 @@
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="38"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="43"/>
         <source>Adjudication and adjustment</source>
         <translation>裁定与调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="51"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="56"/>
         <source>Adjudicate an item&apos;s score</source>
         <translation>裁定指标得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="52"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="57"/>
         <source>Adjust the county&apos;s total</source>
         <translation>调整县区总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="53"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="58"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="63"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="68"/>
         <source>Score or change</source>
         <translation>得分或调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="66"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="71"/>
         <source>Why (it is printed with the result)</source>
         <translation>理由（将随结果打印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="73"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="78"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="75"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="80"/>
         <source>Withdraw</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="95"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="100"/>
         <source>No decision recorded yet.</source>
         <translation>尚无记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/decision.py" line="97"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="102"/>
         <source>Recorded now: {0} — {1}</source>
         <translation>当前记录：{0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="56"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="121"/>
+        <source>withdrawal of a decision</source>
+        <translation>撤回裁定</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/decision.py" line="123"/>
+        <source>decision for {0}</source>
+        <translation>{0}的裁定</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="58"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="72"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="168"/>
-        <location filename="../../desktop/ui/lead/decision.py" line="48"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="169"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="53"/>
         <location filename="../../desktop/ui/lead/results_tab.py" line="49"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="75"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="29"/>
@@ -1294,96 +1304,101 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="71"/>
+        <location filename="../../desktop/ui/lead/window.py" line="74"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="74"/>
+        <location filename="../../desktop/ui/lead/window.py" line="77"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="195"/>
-        <location filename="../../desktop/ui/lead/window.py" line="87"/>
-        <location filename="../../desktop/ui/lead/window.py" line="227"/>
+        <location filename="../../desktop/ui/lead/window.py" line="91"/>
+        <location filename="../../desktop/ui/lead/window.py" line="235"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="79"/>
-        <location filename="../../desktop/ui/lead/window.py" line="209"/>
+        <location filename="../../desktop/ui/lead/window.py" line="83"/>
+        <location filename="../../desktop/ui/lead/window.py" line="217"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="90"/>
-        <location filename="../../desktop/ui/lead/window.py" line="218"/>
+        <location filename="../../desktop/ui/lead/window.py" line="94"/>
+        <location filename="../../desktop/ui/lead/window.py" line="226"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="92"/>
+        <location filename="../../desktop/ui/lead/window.py" line="96"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="94"/>
+        <location filename="../../desktop/ui/lead/window.py" line="98"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="104"/>
+        <location filename="../../desktop/ui/lead/window.py" line="108"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="107"/>
+        <location filename="../../desktop/ui/lead/window.py" line="112"/>
+        <source>Deleted…</source>
+        <translation>已删除…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="115"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="110"/>
+        <location filename="../../desktop/ui/lead/window.py" line="118"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="112"/>
+        <location filename="../../desktop/ui/lead/window.py" line="120"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="115"/>
+        <location filename="../../desktop/ui/lead/window.py" line="123"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="118"/>
+        <location filename="../../desktop/ui/lead/window.py" line="126"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="120"/>
+        <location filename="../../desktop/ui/lead/window.py" line="128"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="125"/>
+        <location filename="../../desktop/ui/lead/window.py" line="133"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="128"/>
+        <location filename="../../desktop/ui/lead/window.py" line="136"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="135"/>
+        <location filename="../../desktop/ui/lead/window.py" line="143"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="147"/>
+        <location filename="../../desktop/ui/lead/window.py" line="155"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1409,39 +1424,39 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="73"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="169"/>
-        <location filename="../../desktop/ui/lead/decision.py" line="60"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="170"/>
+        <location filename="../../desktop/ui/lead/decision.py" line="65"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="76"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="122"/>
+        <location filename="../../desktop/ui/lead/window.py" line="130"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="132"/>
+        <location filename="../../desktop/ui/lead/window.py" line="140"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="145"/>
+        <location filename="../../desktop/ui/lead/window.py" line="153"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="164"/>
+        <location filename="../../desktop/ui/lead/window.py" line="172"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="167"/>
+        <location filename="../../desktop/ui/lead/window.py" line="175"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="173"/>
+        <location filename="../../desktop/ui/lead/window.py" line="181"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1558,7 +1573,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="55"/>
-        <location filename="../../desktop/ui/lead/window.py" line="282"/>
+        <location filename="../../desktop/ui/lead/window.py" line="297"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1614,12 +1629,12 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="78"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="174"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="175"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="225"/>
+        <location filename="../../desktop/ui/lead/window.py" line="233"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1634,57 +1649,57 @@
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="200"/>
+        <location filename="../../desktop/ui/lead/window.py" line="208"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="207"/>
+        <location filename="../../desktop/ui/lead/window.py" line="215"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="216"/>
+        <location filename="../../desktop/ui/lead/window.py" line="224"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="337"/>
+        <location filename="../../desktop/ui/lead/window.py" line="352"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="338"/>
+        <location filename="../../desktop/ui/lead/window.py" line="353"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="344"/>
+        <location filename="../../desktop/ui/lead/window.py" line="359"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="355"/>
+        <location filename="../../desktop/ui/lead/window.py" line="370"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="375"/>
+        <location filename="../../desktop/ui/lead/window.py" line="390"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="383"/>
+        <location filename="../../desktop/ui/lead/window.py" line="398"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="395"/>
+        <location filename="../../desktop/ui/lead/window.py" line="410"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="396"/>
+        <location filename="../../desktop/ui/lead/window.py" line="411"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1914,103 +1929,103 @@ Why this one:</source>
         <translation>{0}  {1} 项，最大 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="145"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="146"/>
         <source>Flag a spread of</source>
         <translation>差距达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="151"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="152"/>
         <source>a third of the item&apos;s points</source>
         <translation>该项分值的三分之一</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="152"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="153"/>
         <source> points</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="154"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="155"/>
         <source>A row is flagged when its spread (highest score minus lowest) reaches this. Stepped below 0, the default: a third of each item&apos;s points.</source>
         <translation>差距（最高分减最低分）达到此值即标记。调到 0 以下即为默认值：各项分值的三分之一。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="158"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="159"/>
         <source>Adjudicate…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="170"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="171"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="45"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="171"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="172"/>
         <source>Scores</source>
         <translation>各检查员评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="172"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="173"/>
         <source>Spread</source>
         <translation>差距</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="173"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="174"/>
         <source>Flag at</source>
         <translation>标记阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="175"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="176"/>
         <source>Adjudicated</source>
         <translation>裁定得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="191"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="192"/>
         <source>How far each inspector&apos;s scores sit from the others&apos; mean (difference above 0: higher than the others)</source>
         <translation>各检查员评分与他人平均分的偏离（平均差值大于 0：评分偏高）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="198"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="199"/>
         <source>Items compared</source>
         <translation>比对项数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="199"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="200"/>
         <source>Mean distance</source>
         <translation>平均偏差</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="200"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="201"/>
         <source>Mean difference</source>
         <translation>平均差值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="201"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="202"/>
         <source>Flagged</source>
         <translation>超阈值项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="254"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="255"/>
         <source>No item of any county is scored by two or more inspectors yet.</source>
         <translation>尚无由两名及以上检查员评分的县区指标项。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="256"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="257"/>
         <source>{0} county items scored by two or more inspectors; {1} flagged, {2} of them adjudicated.</source>
         <translation>{0} 个县区指标项由两名及以上检查员评分；{1} 项差距超阈值，其中 {2} 项已裁定。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="274"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="275"/>
         <source>flagged, adjudicated</source>
         <translation>超阈值，已裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="276"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="277"/>
         <source>flagged</source>
         <translation>超阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="303"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="304"/>
         <source>{0} {1}: {2} against the others&apos; mean of {3}</source>
         <translation>{0} {1} 分，与其他检查员平均分 {3} 相差 {2}</translation>
     </message>
@@ -2058,316 +2073,316 @@ Why this one:</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="96"/>
+        <location filename="../../desktop/ui/main_window.py" line="97"/>
         <source>Opening {0}…</source>
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="100"/>
+        <location filename="../../desktop/ui/main_window.py" line="101"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="221"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="283"/>
+        <location filename="../../desktop/ui/main_window.py" line="248"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291"/>
+        <location filename="../../desktop/ui/main_window.py" line="256"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="295"/>
+        <location filename="../../desktop/ui/main_window.py" line="260"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <location filename="../../desktop/ui/main_window.py" line="261"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="262"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="298"/>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="330"/>
+        <location filename="../../desktop/ui/main_window.py" line="295"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="331"/>
-        <location filename="../../desktop/ui/main_window.py" line="1070"/>
-        <location filename="../../desktop/ui/main_window.py" line="1086"/>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <location filename="../../desktop/ui/main_window.py" line="1004"/>
+        <location filename="../../desktop/ui/main_window.py" line="1020"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="351"/>
+        <location filename="../../desktop/ui/main_window.py" line="316"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="352"/>
+        <location filename="../../desktop/ui/main_window.py" line="317"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="357"/>
+        <location filename="../../desktop/ui/main_window.py" line="322"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="355"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="359"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="397"/>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="405"/>
+        <location filename="../../desktop/ui/undo.py" line="78"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="409"/>
+        <location filename="../../desktop/ui/undo.py" line="82"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="421"/>
+        <location filename="../../desktop/ui/main_window.py" line="372"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="430"/>
+        <location filename="../../desktop/ui/main_window.py" line="381"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="434"/>
+        <location filename="../../desktop/ui/main_window.py" line="385"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="438"/>
+        <location filename="../../desktop/ui/main_window.py" line="389"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="442"/>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="447"/>
+        <location filename="../../desktop/ui/main_window.py" line="398"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="500"/>
+        <location filename="../../desktop/ui/main_window.py" line="451"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="721"/>
+        <location filename="../../desktop/ui/main_window.py" line="672"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="724"/>
+        <location filename="../../desktop/ui/main_window.py" line="675"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="727"/>
+        <location filename="../../desktop/ui/main_window.py" line="678"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="730"/>
+        <location filename="../../desktop/ui/main_window.py" line="681"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="787"/>
+        <location filename="../../desktop/ui/main_window.py" line="738"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="806"/>
-        <location filename="../../desktop/ui/main_window.py" line="845"/>
+        <location filename="../../desktop/ui/main_window.py" line="757"/>
+        <location filename="../../desktop/ui/main_window.py" line="796"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="909"/>
+        <location filename="../../desktop/ui/main_window.py" line="843"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="911"/>
+        <location filename="../../desktop/ui/main_window.py" line="845"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="915"/>
+        <location filename="../../desktop/ui/main_window.py" line="849"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="916"/>
+        <location filename="../../desktop/ui/main_window.py" line="850"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="928"/>
-        <location filename="../../desktop/ui/main_window.py" line="971"/>
+        <location filename="../../desktop/ui/main_window.py" line="862"/>
+        <location filename="../../desktop/ui/main_window.py" line="905"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="928"/>
+        <location filename="../../desktop/ui/main_window.py" line="862"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="936"/>
+        <location filename="../../desktop/ui/main_window.py" line="870"/>
         <source>edit of a problem</source>
         <translation>修改问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="936"/>
+        <location filename="../../desktop/ui/main_window.py" line="870"/>
         <source>new problem</source>
         <translation>新增问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="943"/>
+        <location filename="../../desktop/ui/main_window.py" line="877"/>
         <source>deletion of a problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="989"/>
+        <location filename="../../desktop/ui/main_window.py" line="923"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="994"/>
+        <location filename="../../desktop/ui/main_window.py" line="928"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1002"/>
+        <location filename="../../desktop/ui/main_window.py" line="936"/>
         <source>deletion of evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1009"/>
+        <location filename="../../desktop/ui/main_window.py" line="943"/>
         <source>caption of evidence</source>
         <translation>修改证据说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1014"/>
+        <location filename="../../desktop/ui/main_window.py" line="948"/>
         <source>deletion of a photo in the inbox</source>
         <translation>删除收件箱中的照片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1057"/>
+        <location filename="../../desktop/ui/main_window.py" line="991"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1069"/>
+        <location filename="../../desktop/ui/main_window.py" line="1003"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1069"/>
+        <location filename="../../desktop/ui/main_window.py" line="1003"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../desktop/ui/main_window.py" line="1016"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1084"/>
+        <location filename="../../desktop/ui/main_window.py" line="1018"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1085"/>
+        <location filename="../../desktop/ui/main_window.py" line="1019"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1121"/>
+        <location filename="../../desktop/ui/main_window.py" line="1055"/>
         <source>master</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1123"/>
+        <location filename="../../desktop/ui/main_window.py" line="1057"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1123"/>
+        <location filename="../../desktop/ui/main_window.py" line="1057"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1130"/>
+        <location filename="../../desktop/ui/main_window.py" line="1064"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1131"/>
+        <location filename="../../desktop/ui/main_window.py" line="1065"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1143"/>
+        <location filename="../../desktop/ui/main_window.py" line="1077"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1144"/>
+        <location filename="../../desktop/ui/main_window.py" line="1078"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1145"/>
+        <location filename="../../desktop/ui/main_window.py" line="1079"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1153"/>
+        <location filename="../../desktop/ui/main_window.py" line="1087"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>

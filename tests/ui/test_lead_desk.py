@@ -1116,6 +1116,26 @@ def test_a_decision_made_in_its_dialog_shows_in_the_results(qtbot, desk: Desk, l
         qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
         settle(qtbot, window)
     assert messages and cell(window.results, results_by_name(window)["金安区"], "Total") == "33.50"
+    # withdrawn at once, and taken back: the desk's undo, then its recycle bin
+    qtbot.mouseClick(dialog.clear, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert cell(window.results, results_by_name(window)["金安区"], "Total") == "32.00"
+    undo = window.findChild(QAction, "undo")
+    assert undo.isEnabled()
+    undo.trigger()
+    settle(qtbot, window)
+    assert cell(window.results, results_by_name(window)["金安区"], "Total") == "33.50"
+    window.findChild(QAction, "redo").trigger()
+    settle(qtbot, window)
+    assert cell(window.results, results_by_name(window)["金安区"], "Total") == "32.00"
+    bin_ = window.show_deleted()
+    qtbot.waitUntil(lambda: bin_.settled() and bin_.table.rowCount() == 1)
+    assert bin_.table.item(0, 3).text() == "年度考评加分"
+    bin_.restore_button.click()
+    qtbot.waitUntil(lambda: bin_.settled() and bin_.table.rowCount() == 0)
+    settle(qtbot, window)
+    assert cell(window.results, results_by_name(window)["金安区"], "Total") == "33.50"
+    bin_.close()
     dialog.reject()
 
 

@@ -224,7 +224,7 @@ def test_a_double_click_opens_the_dialog_for_that_row(agreement: AgreementTab, m
 
     class Dialog:
         def __init__(self, _parent: QWidget, _ws: Workspace, county: str | None = None, ops: Operations | None = None,
-                     item: str | None = None) -> None:
+                     item: str | None = None, *, undo: object = None) -> None:
             assert ops is agreement.ops  # the desk's writer: its changes reach every view
             opened.append((county, item))
 

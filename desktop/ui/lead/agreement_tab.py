@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalStackedBarSeries, QValueAxis
 from PySide6.QtCore import QCoreApplication, QMargins, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDoubleSpinBox,
@@ -135,6 +135,7 @@ class AgreementTab(QWidget):
         # Long on purpose: it builds the tab's widgets in the order they are laid out.
         super().__init__()
         self.ws, self.ops = ws, ops
+        self.undo: QUndoStack | None = None  # the desk's: an adjudication made here can be taken back
         self.setObjectName("agreement-view")
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -360,6 +361,6 @@ class AgreementTab(QWidget):
         found = self._row_at(self.table.currentRow() if row is None else row)
         if found is None:
             return None
-        dialog = DecisionDialog(self, self.ws, found.spread.county, ops=self.ops, item=found.spread.item)
+        dialog = DecisionDialog(self, self.ws, found.spread.county, ops=self.ops, item=found.spread.item, undo=self.undo)
         dialog.open()
         return dialog

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,6 +20,7 @@ from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
 from desktop.ui import cells
 from desktop.ui.operations import Operations
+from desktop.ui.undo import RecordCommand, Undoable, undoable
 
 _cell = cells.cell
 _table = cells.table
@@ -30,10 +32,13 @@ class DecisionDialog(QDialog):
 
     def __init__(
         self, parent: QWidget | None, ws: Workspace, county: str | None = None, ops: Operations | None = None, item: str | None = None,
+        *, undo: QUndoStack | None = None,
     ) -> None:
-        """`county` (a code) chosen; with `item` (a code) too, the adjudication of that item."""
+        """`county` (a code) chosen; with `item` (a code) too, the adjudication of that item.
+        Each decision written (or withdrawn) goes on `undo`, the desk's undo stack."""
         super().__init__(parent)
         self.ws = ws
+        self.undo = undo
         self.ops = ops if ops is not None else Operations(self)  # the desk's: its writes, then the desk reads again
         self.setWindowTitle(QCoreApplication.translate("LeadWindow", "Adjudication and adjustment"))
         self.setMinimumWidth(620)
@@ -103,11 +108,25 @@ class DecisionDialog(QDialog):
         value = None if withdraw else self.value.text()
         reason, adjudication = self.reason.text(), self.kind.currentData() == "adjudication"
 
+        ws = self.ws
+
         def decide() -> Changes:
             if adjudication:
-                return decisions.adjudicate(self.ws, county, item, value, reason)
-            return decisions.adjust(self.ws, county, value, reason)
+                return decisions.adjudicate(ws, county, item, value, reason)
+            return decisions.adjust(ws, county, value, reason)
 
-        self.ops.write(decide, done=lambda _changes: self._show_current())  # a refusal: said in the lead's words
+        entity = "adjudication" if adjudication else "adjustment"
+        record = decisions.adjudication_id(ws, county, item) if adjudication else decisions.adjustment_id(ws, county)
+        if withdraw:
+            text = QCoreApplication.translate("LeadWindow", "withdrawal of a decision")
+        else:
+            text = QCoreApplication.translate("LeadWindow", "decision for {0}").format(self.county.currentText())
+
+        def done(outcome: Undoable) -> None:
+            if self.undo is not None and outcome.wrote:
+                self.undo.push(RecordCommand(text, ws, entity, outcome, self.ops.write))
+            self._show_current()
+
+        self.ops.write(undoable(ws, decide, record), done=done)  # a refusal: said in the lead's words
 
 

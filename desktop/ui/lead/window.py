@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Slot
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -30,6 +30,7 @@ from desktop.services.search import Hit
 from desktop.services.workspace import Workspace
 from desktop.ui import files, jobs
 from desktop.ui.board import RectificationBoard
+from desktop.ui.history import RecycleBin
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.lead.agreement_tab import AgreementTab
 from desktop.ui.lead.conflicts_tab import ConflictsTab
@@ -43,6 +44,7 @@ from desktop.ui.lead.timeline_tab import show_milestones, timeline_table
 from desktop.ui.messages import explain
 from desktop.ui.operations import Operations
 from desktop.ui.search import SearchBox
+from desktop.ui.undo import undo_actions
 
 
 class LeadWindow(QMainWindow):
@@ -59,6 +61,7 @@ class LeadWindow(QMainWindow):
         )
         self.ops = Operations(self)  # every database call of the desk and its dialogs
         self.ops.changed.connect(self._on_changed)
+        self.undo_stack = QUndoStack(self)  # the lead's decisions, written or withdrawn, taken back
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         # one box over items' text, findings, problems, captions and inspectors, beside the tabs
@@ -75,6 +78,7 @@ class LeadWindow(QMainWindow):
         # where the inspectors disagree (一致性) and who has synced (设备): each reads what its
         # own changes concern, through the desk's operations
         self.agreement_view = AgreementTab(ws, self.ops)
+        self.agreement_view.undo = self.undo_stack
         self.agreement_view.counted.connect(self._show_flagged)
         self.tabs.addTab(self.agreement_view, QCoreApplication.translate("LeadWindow", "Agreement"))
         self.conflicts_view = ConflictsTab(ws, self.ops)
@@ -104,6 +108,10 @@ class LeadWindow(QMainWindow):
         bar = QToolBar(QCoreApplication.translate("LeadWindow", "Desk"))
         bar.setMovable(False)
         self.addToolBar(bar)
+        undo, redo = undo_actions(self.undo_stack, self)
+        deleted = QAction(QCoreApplication.translate("LeadWindow", "Deleted…"), self)
+        deleted.setObjectName("deleted")
+        deleted.triggered.connect(self.show_deleted)
         merge_files = QAction(QCoreApplication.translate("LeadWindow", "Merge exports…"), self)
         merge_files.setObjectName("merge-files")
         merge_files.triggered.connect(self.choose_and_merge)
@@ -135,8 +143,8 @@ class LeadWindow(QMainWindow):
         refresh = QAction(QCoreApplication.translate("LeadWindow", "Refresh"), self)
         refresh.triggered.connect(self.refresh_all)
         actions = (
-            merge_files, merge_folder, import_scores, decide, print_documents, scorecard,
-            export_results, export_problems, settings, refresh,
+            merge_files, merge_folder, import_scores, decide, undo, redo, print_documents, scorecard,
+            export_results, export_problems, settings, deleted, refresh,
         )
         for action in actions:
             bar.addAction(action)
@@ -251,6 +259,13 @@ class LeadWindow(QMainWindow):
         milestones = results_service.timeline(self.ws, self.results_view.rows, self._all_problems, conflicted)
         show_milestones(self.timeline, milestones, dt.date.today())
 
+    def show_deleted(self) -> RecycleBin:
+        """已删除: the decisions withdrawn and the problems and files deleted, any brought back."""
+        dialog = RecycleBin(self, self.ws, self.ops)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def show_scorecard(self, county: str | None) -> None:
         """The county's scorecard (验收成绩单) in the documents dialog, made at once."""
         from desktop.ui.documents import SCORECARD, DocumentDialog
@@ -358,7 +373,7 @@ class LeadWindow(QMainWindow):
         return self.merge(list(scan.exports), skipped=scan.skipped)
 
     def decide(self) -> DecisionDialog:
-        dialog = DecisionDialog(self, self.ws, self.selected_county(), ops=self.ops)  # its writes' changes reach the desk
+        dialog = DecisionDialog(self, self.ws, self.selected_county(), ops=self.ops, undo=self.undo_stack)  # changes reach the desk
         dialog.open()
         return dialog
 
