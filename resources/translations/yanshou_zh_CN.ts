@@ -1038,8 +1038,8 @@
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="388"/>
-        <location filename="../../desktop/ui/lead/window.py" line="402"/>
+        <location filename="../../desktop/ui/lead/window.py" line="399"/>
+        <location filename="../../desktop/ui/lead/window.py" line="413"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1066,7 +1066,7 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="87"/>
+        <location filename="../../desktop/ui/lead/window.py" line="88"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="62"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="201"/>
@@ -1209,7 +1209,7 @@
         <location filename="../../desktop/ui/lead/decision.py" line="53"/>
         <location filename="../../desktop/ui/lead/results_tab.py" line="49"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="75"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="29"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="33"/>
         <location filename="../../desktop/ui/import_dialog.py" line="135"/>
         <location filename="../../desktop/ui/import_dialog.py" line="151"/>
         <source>County</source>
@@ -1309,96 +1309,96 @@
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="77"/>
+        <location filename="../../desktop/ui/lead/window.py" line="78"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="195"/>
-        <location filename="../../desktop/ui/lead/window.py" line="91"/>
-        <location filename="../../desktop/ui/lead/window.py" line="235"/>
+        <location filename="../../desktop/ui/lead/window.py" line="92"/>
+        <location filename="../../desktop/ui/lead/window.py" line="236"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="83"/>
-        <location filename="../../desktop/ui/lead/window.py" line="217"/>
+        <location filename="../../desktop/ui/lead/window.py" line="84"/>
+        <location filename="../../desktop/ui/lead/window.py" line="218"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="94"/>
-        <location filename="../../desktop/ui/lead/window.py" line="226"/>
+        <location filename="../../desktop/ui/lead/window.py" line="95"/>
+        <location filename="../../desktop/ui/lead/window.py" line="227"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="96"/>
+        <location filename="../../desktop/ui/lead/window.py" line="97"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="98"/>
+        <location filename="../../desktop/ui/lead/window.py" line="99"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="108"/>
+        <location filename="../../desktop/ui/lead/window.py" line="109"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="112"/>
+        <location filename="../../desktop/ui/lead/window.py" line="113"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="115"/>
+        <location filename="../../desktop/ui/lead/window.py" line="116"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="118"/>
+        <location filename="../../desktop/ui/lead/window.py" line="119"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="120"/>
+        <location filename="../../desktop/ui/lead/window.py" line="121"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="123"/>
+        <location filename="../../desktop/ui/lead/window.py" line="124"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="126"/>
+        <location filename="../../desktop/ui/lead/window.py" line="127"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="128"/>
+        <location filename="../../desktop/ui/lead/window.py" line="129"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="133"/>
+        <location filename="../../desktop/ui/lead/window.py" line="134"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="136"/>
+        <location filename="../../desktop/ui/lead/window.py" line="137"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="143"/>
+        <location filename="../../desktop/ui/lead/window.py" line="144"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="155"/>
+        <location filename="../../desktop/ui/lead/window.py" line="156"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1431,32 +1431,32 @@
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="130"/>
+        <location filename="../../desktop/ui/lead/window.py" line="131"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="140"/>
+        <location filename="../../desktop/ui/lead/window.py" line="141"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="153"/>
+        <location filename="../../desktop/ui/lead/window.py" line="154"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="172"/>
+        <location filename="../../desktop/ui/lead/window.py" line="173"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="175"/>
+        <location filename="../../desktop/ui/lead/window.py" line="176"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="181"/>
+        <location filename="../../desktop/ui/lead/window.py" line="182"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1573,7 +1573,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="55"/>
-        <location filename="../../desktop/ui/lead/window.py" line="297"/>
+        <location filename="../../desktop/ui/lead/window.py" line="308"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1634,7 +1634,7 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="233"/>
+        <location filename="../../desktop/ui/lead/window.py" line="234"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1649,57 +1649,57 @@
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="208"/>
+        <location filename="../../desktop/ui/lead/window.py" line="209"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="215"/>
+        <location filename="../../desktop/ui/lead/window.py" line="216"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="224"/>
+        <location filename="../../desktop/ui/lead/window.py" line="225"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="352"/>
+        <location filename="../../desktop/ui/lead/window.py" line="363"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="353"/>
+        <location filename="../../desktop/ui/lead/window.py" line="364"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="359"/>
+        <location filename="../../desktop/ui/lead/window.py" line="370"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="370"/>
+        <location filename="../../desktop/ui/lead/window.py" line="381"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="390"/>
+        <location filename="../../desktop/ui/lead/window.py" line="401"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="398"/>
+        <location filename="../../desktop/ui/lead/window.py" line="409"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="410"/>
+        <location filename="../../desktop/ui/lead/window.py" line="421"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="411"/>
+        <location filename="../../desktop/ui/lead/window.py" line="422"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1899,12 +1899,12 @@ Why this one:</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="43"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="47"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="44"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="48"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
@@ -1955,7 +1955,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="171"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="45"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="49"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
@@ -2030,42 +2030,47 @@ Why this one:</source>
         <translation>{0} {1} 分，与其他检查员平均分 {3} 相差 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="46"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="50"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="96"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="59"/>
+        <source>History of this score…</source>
+        <translation>此评分的历史…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="113"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="101"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="118"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="103"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="120"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="105"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="122"/>
         <source>in conflict: see Conflicts</source>
         <translation>存在冲突：见“冲突”页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="113"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="130"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="115"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="132"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="123"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="141"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>

@@ -403,6 +403,12 @@ def test_keep_a_version_in_the_conflicts_tab(qtbot, desk: Desk, lead, monkeypatc
 
     settled = history.versions_of(master, conflict.record_id)[-1]
     assert settled.resolution == "现场复核以2分为准" and settled.inspector is None
+    # revisited from the county detail: the score's history, the lost version there to bring back
+    dialog = window.show_score_history(JINAN, "1.1.1", "张三")
+    qtbot.waitUntil(dialog.settled)
+    assert dialog.table.rowCount() == len(history.versions_of(master, conflict.record_id)) >= 3
+    assert "现场复核以2分为准" in dialog.table.item(dialog.table.rowCount() - 1, 3).text()
+    dialog.close()
     # the dashboard follows: 金安区's inspection score is the one kept
     expected = {r.county: r for r in results_service.results(master)}
     rows = {cell(window.results, r, "County"): r for r in range(window.results.rowCount())}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop.core import scoring
@@ -16,10 +16,14 @@ from desktop.services import results as results_service
 from desktop.services.workspace import Workspace
 from desktop.ui.item_view import mode_label
 
+_SCORE_OF = Qt.ItemDataRole.UserRole + 1  # an inspector's row: (item, inspector) of the score it shows
+
 
 class DetailTab(QWidget):
     county_chosen = Signal()
     """The lead chose another county: the window reads its detail."""
+    history_requested = Signal(str, str, str)
+    """The history of a score: (county, item, inspector) — a conflict's resolution revisited too."""
 
     def __init__(self, ws: Workspace) -> None:
         super().__init__()
@@ -51,6 +55,19 @@ class DetailTab(QWidget):
         self.tree.setColumnWidth(2, 60)
         layout.addWidget(self.tree, 1)
         self._wanted: str | None = None  # an item to choose once the county's detail is shown
+        # an inspector's score, every version of it (who kept which when a conflict was settled)
+        self.history_action = QAction(QCoreApplication.translate("LeadWindow", "History of this score…"), self.tree)
+        self.history_action.setObjectName("score-history")
+        self.history_action.triggered.connect(self._on_history_triggered)
+        self.tree.addAction(self.history_action)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def _on_history_triggered(self) -> None:
+        current = self.tree.currentItem()
+        found = current.data(0, _SCORE_OF) if current is not None else None
+        county = self.chosen()
+        if found and county:
+            self.history_requested.emit(county, found[0], found[1])
 
     def show_item(self, county: str, item: str) -> None:
         """The county's detail with this item chosen (a search hit): now if it is shown, else
@@ -115,6 +132,7 @@ class DetailTab(QWidget):
                     extra.append(QCoreApplication.translate("LeadWindow", "{0} evidence").format(work.evidence))
                 child = QTreeWidgetItem([who, show(work.score) if work.score is not None else "—", "", "  ".join(extra)])
                 child.setToolTip(3, "\n".join(extra))
+                child.setData(0, _SCORE_OF, (node.code, who))
                 item.addChild(child)
         for node in indicators.nodes:  # subtotals of the first two levels
             if not node.is_item:

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 
 from desktop.core.errors import InputError
 from desktop.core.search import HitKind
-from desktop.services import desk, folders, sync, tables
+from desktop.services import desk, folders, records, sync, tables
 from desktop.services import results as results_service
 from desktop.services.changes import Changes
 from desktop.services.search import Hit
 from desktop.services.workspace import Workspace
 from desktop.ui import files, jobs
 from desktop.ui.board import RectificationBoard
-from desktop.ui.history import RecycleBin
+from desktop.ui.history import HistoryDialog, RecycleBin
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.lead.agreement_tab import AgreementTab
 from desktop.ui.lead.conflicts_tab import ConflictsTab
@@ -74,6 +74,7 @@ class LeadWindow(QMainWindow):
         self.tabs.addTab(self.results_view, QCoreApplication.translate("LeadWindow", "Results"))
         self.detail_view = DetailTab(ws)
         self.detail_view.county_chosen.connect(lambda: self.refresh(frozenset({desk.Part.DETAIL})))
+        self.detail_view.history_requested.connect(self.show_score_history)
         self.tabs.addTab(self.detail_view, QCoreApplication.translate("LeadWindow", "County detail"))
         # where the inspectors disagree (一致性) and who has synced (设备): each reads what its
         # own changes concern, through the desk's operations
@@ -258,6 +259,16 @@ class LeadWindow(QMainWindow):
         conflicted = {c.county for c in self.conflicts_view.conflicts}
         milestones = results_service.timeline(self.ws, self.results_view.rows, self._all_problems, conflicted)
         show_milestones(self.timeline, milestones, dt.date.today())
+
+    def show_score_history(self, county: str, item: str, inspector: str) -> HistoryDialog:
+        """Every version of an inspector's score of an item: a conflict's resolution revisited,
+        an earlier value brought back."""
+        record = records.score_id(self.ws, county, item, inspector)
+        title = f"{self.ws.campaign.county(county).name} {item} · {inspector}"
+        dialog = HistoryDialog(self, self.ws, self.ops, record, entity="score", title=title)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_deleted(self) -> RecycleBin:
         """已删除: the decisions withdrawn and the problems and files deleted, any brought back."""
