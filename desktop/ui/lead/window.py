@@ -67,7 +67,7 @@ class LeadWindow(QMainWindow):
         # one box over items' text, findings, problems, captions and inspectors, beside the tabs
         self.search = SearchBox(self.ops, ws, self.tabs)
         self.search.setObjectName("search")
-        self.search.setMinimumWidth(220)
+        self.search.setFixedWidth(260)  # beside the tabs, whole at 1366×768
         self.search.chosen.connect(self._on_search_chosen)
         self.tabs.setCornerWidget(self.search, Qt.Corner.TopRightCorner)
         self.results_view = ResultsTab(ws)
