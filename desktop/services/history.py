@@ -67,7 +67,15 @@ def _changes(before: Mapping[str, Any] | None, after: Mapping[str, Any], *, dele
     old = before or {}
     keys = sorted(set(old) | set(after))
     first = before is None  # a record's first version: what it holds, not where it is
-    return tuple(FieldChange(k, old.get(k), after.get(k)) for k in keys if old.get(k) != after.get(k) and not (first and k in _PLACE))
+    return tuple(
+        FieldChange(k, old.get(k), after.get(k)) for k in keys
+        if _blank(old.get(k)) != _blank(after.get(k)) and not (first and k in _PLACE)
+    )
+
+
+def _blank(value: Any) -> Any:
+    """A field not there and a field left empty read the same: neither is a change."""
+    return None if value == "" else value
 
 
 def versions_of(ws: Workspace, record_id: str) -> list[VersionView]:

@@ -39,3 +39,14 @@ def grade(result: CountyResult) -> str:
     if result.provisional:
         return QCoreApplication.translate("Labels", "{0} (provisional)").format(result.grade.value)
     return result.grade.value
+
+
+def pinyin_order(names: list[str]) -> dict[str, int]:
+    """Each name's place in pinyin order (QCollator for zh_CN: 霍邱县 before 金安区 before 裕安区),
+    what a column of county names sorts by."""
+    from functools import cmp_to_key
+
+    from PySide6.QtCore import QCollator, QLocale
+
+    collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    return {name: n for n, name in enumerate(sorted(set(names), key=cmp_to_key(collator.compare)))}

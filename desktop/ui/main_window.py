@@ -1014,8 +1014,12 @@ class MainWindow(QMainWindow):
             dialog.reset()
             self.side.setCurrentWidget(self.inbox)
             message = self.tr("{0} photos imported into the inbox.").format(result.imported)
-            if result.skipped:
-                lines = [self.tr("{0}: {1}").format(name, input_problem(code)) for name, code in result.skipped[:20]]
+            known = sum(code in {"already_filed", "already_in_inbox"} for _name, code in result.skipped)
+            if known:  # a card imported again: said once, not file by file
+                message += " " + self.tr("{0} were already among the evidence and were left out.").format(known)
+            others = [(name, code) for name, code in result.skipped if code not in {"already_filed", "already_in_inbox"}]
+            if others:
+                lines = [self.tr("{0}: {1}").format(name, input_problem(code)) for name, code in others[:20]]
                 message += "\n\n" + self.tr("Not imported:") + "\n" + "\n".join(lines)
             QMessageBox.information(self, self.tr("Photo inbox"), message)
 

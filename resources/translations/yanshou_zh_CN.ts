@@ -1038,8 +1038,8 @@
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="399"/>
-        <location filename="../../desktop/ui/lead/window.py" line="413"/>
+        <location filename="../../desktop/ui/lead/window.py" line="404"/>
+        <location filename="../../desktop/ui/lead/window.py" line="418"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1066,7 +1066,7 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="88"/>
+        <location filename="../../desktop/ui/lead/window.py" line="89"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="62"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="201"/>
@@ -1199,7 +1199,7 @@
         <translation>{0}的裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="58"/>
+        <location filename="../../desktop/ui/lead/window.py" line="60"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
@@ -1304,101 +1304,101 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="74"/>
+        <location filename="../../desktop/ui/lead/window.py" line="75"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="78"/>
+        <location filename="../../desktop/ui/lead/window.py" line="79"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="195"/>
-        <location filename="../../desktop/ui/lead/window.py" line="92"/>
-        <location filename="../../desktop/ui/lead/window.py" line="236"/>
+        <location filename="../../desktop/ui/lead/window.py" line="93"/>
+        <location filename="../../desktop/ui/lead/window.py" line="241"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="84"/>
-        <location filename="../../desktop/ui/lead/window.py" line="218"/>
+        <location filename="../../desktop/ui/lead/window.py" line="85"/>
+        <location filename="../../desktop/ui/lead/window.py" line="223"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="95"/>
-        <location filename="../../desktop/ui/lead/window.py" line="227"/>
+        <location filename="../../desktop/ui/lead/window.py" line="96"/>
+        <location filename="../../desktop/ui/lead/window.py" line="232"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="97"/>
+        <location filename="../../desktop/ui/lead/window.py" line="98"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="99"/>
+        <location filename="../../desktop/ui/lead/window.py" line="100"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="109"/>
+        <location filename="../../desktop/ui/lead/window.py" line="110"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="113"/>
+        <location filename="../../desktop/ui/lead/window.py" line="114"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="116"/>
+        <location filename="../../desktop/ui/lead/window.py" line="117"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="119"/>
+        <location filename="../../desktop/ui/lead/window.py" line="120"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="121"/>
+        <location filename="../../desktop/ui/lead/window.py" line="122"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="124"/>
+        <location filename="../../desktop/ui/lead/window.py" line="125"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="127"/>
+        <location filename="../../desktop/ui/lead/window.py" line="128"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="129"/>
+        <location filename="../../desktop/ui/lead/window.py" line="130"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="134"/>
+        <location filename="../../desktop/ui/lead/window.py" line="135"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="137"/>
+        <location filename="../../desktop/ui/lead/window.py" line="138"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="144"/>
+        <location filename="../../desktop/ui/lead/window.py" line="145"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="156"/>
+        <location filename="../../desktop/ui/lead/window.py" line="161"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1431,32 +1431,32 @@
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="131"/>
+        <location filename="../../desktop/ui/lead/window.py" line="132"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="141"/>
+        <location filename="../../desktop/ui/lead/window.py" line="142"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="154"/>
+        <location filename="../../desktop/ui/lead/window.py" line="159"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="173"/>
+        <location filename="../../desktop/ui/lead/window.py" line="178"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="176"/>
+        <location filename="../../desktop/ui/lead/window.py" line="181"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="182"/>
+        <location filename="../../desktop/ui/lead/window.py" line="187"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1573,7 +1573,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="55"/>
-        <location filename="../../desktop/ui/lead/window.py" line="308"/>
+        <location filename="../../desktop/ui/lead/window.py" line="313"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1634,7 +1634,7 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="234"/>
+        <location filename="../../desktop/ui/lead/window.py" line="239"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1649,57 +1649,57 @@
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="209"/>
+        <location filename="../../desktop/ui/lead/window.py" line="214"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="216"/>
+        <location filename="../../desktop/ui/lead/window.py" line="221"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="225"/>
+        <location filename="../../desktop/ui/lead/window.py" line="230"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="363"/>
+        <location filename="../../desktop/ui/lead/window.py" line="368"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="364"/>
+        <location filename="../../desktop/ui/lead/window.py" line="369"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="370"/>
+        <location filename="../../desktop/ui/lead/window.py" line="375"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="381"/>
+        <location filename="../../desktop/ui/lead/window.py" line="386"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="401"/>
+        <location filename="../../desktop/ui/lead/window.py" line="406"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="409"/>
+        <location filename="../../desktop/ui/lead/window.py" line="414"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="421"/>
+        <location filename="../../desktop/ui/lead/window.py" line="426"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="422"/>
+        <location filename="../../desktop/ui/lead/window.py" line="427"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -2135,7 +2135,7 @@ Why this one:</source>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="296"/>
         <location filename="../../desktop/ui/main_window.py" line="1004"/>
-        <location filename="../../desktop/ui/main_window.py" line="1020"/>
+        <location filename="../../desktop/ui/main_window.py" line="1024"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
@@ -2337,57 +2337,62 @@ Why this one:</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1018"/>
+        <location filename="../../desktop/ui/main_window.py" line="1019"/>
+        <source>{0} were already among the evidence and were left out.</source>
+        <translation>其中 {0} 张已在证据中，未重复导入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1022"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1019"/>
+        <location filename="../../desktop/ui/main_window.py" line="1023"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1055"/>
+        <location filename="../../desktop/ui/main_window.py" line="1059"/>
         <source>master</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1057"/>
+        <location filename="../../desktop/ui/main_window.py" line="1061"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1057"/>
+        <location filename="../../desktop/ui/main_window.py" line="1061"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1064"/>
+        <location filename="../../desktop/ui/main_window.py" line="1068"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1065"/>
+        <location filename="../../desktop/ui/main_window.py" line="1069"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1077"/>
+        <location filename="../../desktop/ui/main_window.py" line="1081"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1078"/>
+        <location filename="../../desktop/ui/main_window.py" line="1082"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1079"/>
+        <location filename="../../desktop/ui/main_window.py" line="1083"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1087"/>
+        <location filename="../../desktop/ui/main_window.py" line="1091"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>

@@ -100,6 +100,10 @@ def main(out: Path) -> None:
     window.show_first()
 
     def settle() -> None:
+        """Until the desk's reads and writes (off the GUI thread) have answered and are drawn."""
+        deadline = dt.datetime.now() + dt.timedelta(seconds=60)
+        while window.ops.busy and dt.datetime.now() < deadline:
+            qapp.processEvents()
         for _ in range(5):
             qapp.processEvents()
 
@@ -122,11 +126,13 @@ def main(out: Path) -> None:
         assert isinstance(shot, QPixmap) and shot.save(str(target)), target
         print(target)
 
+    settle()
     rows = {window.results.item(r, 1).text(): r for r in range(window.results.rowCount())}
     window.results.setCurrentCell(rows["金安区"], 1)
     save("desk")
     window.tabs.setCurrentWidget(window.detail_view)
     window.detail_county.setCurrentIndex(window.detail_county.findData("341503"))
+    settle()
     for top in (0, 2):  # 组织领导 and 公开内容 folded; 工作开展's first indicator open to the inspectors
         window.detail.topLevelItem(top).setExpanded(False)
     second = window.detail.topLevelItem(1).child(0)
@@ -137,6 +143,27 @@ def main(out: Path) -> None:
     window.tabs.setCurrentWidget(window.conflicts_view)
     window.conflict_list.setCurrentCell(0, 0)
     save("conflicts")
+    # kept with a reason; the score's history shows every version and why
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop.services import decisions
+
+    conflict = next(c for c in window._conflicts if c.entity == "score")
+    QInputDialog.getMultiLineText = staticmethod(lambda *_a, **_k: ("现场复核：以第二台笔记本的评分为准", True))  # type: ignore[method-assign]
+    window.conflicts_view.ask_keep(conflict, conflict.versions[-1].version_id)
+    settle()
+    who = str(conflict.versions[-1].payload.get("inspector"))
+    history = window.show_score_history(conflict.county, conflict.item, who)
+    settle()
+    save("score-history", history)
+    history.close()
+    # a decision withdrawn, waiting in 已删除
+    decisions.adjudicate(master, "341503", "1.2.1", "2", "现场复核，方案已印发")
+    decisions.adjudicate(master, "341503", "1.2.1", None, "")
+    deleted = window.show_deleted()
+    settle()
+    save("deleted", deleted)
+    deleted.close()
     window.tabs.setCurrentWidget(window.rectification_view)
     save("rectification")
     window.tabs.setCurrentWidget(window.timeline)

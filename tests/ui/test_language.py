@@ -33,3 +33,10 @@ def test_the_language_switch_says_it_in_one_language(qtbot, field, monkeypatch) 
     (message,) = said
     assert "英文" in message and not re.search(r"[A-Za-z]", message)
     qtbot.waitUntil(window.settled)
+
+
+def test_counties_sort_in_pinyin_order(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.labels import pinyin_order
+
+    order = pinyin_order(["裕安区", "金安区", "霍邱县", "叶集区", "舒城县"])
+    assert sorted(order, key=order.__getitem__) == ["霍邱县", "金安区", "舒城县", "叶集区", "裕安区"]

@@ -86,11 +86,12 @@ class ResultsTab(QSplitter):
     def _fill(self, rows: list[Any]) -> None:
         campaign, table = self.ws.campaign, self.table
         last = len(rows) + 1  # a county not started sorts after every rank
+        pinyin = labels.pinyin_order([c.name for c in campaign.counties])
         for row, r in enumerate(rows):
             scores = [r.score_of(m.key) for m in campaign.methods]
             values: list[QTableWidgetItem] = [
                 _cell(r.rank if r.started else "", right=True, sort_key=r.rank or last),
-                _cell(campaign.county(r.county).name, sort_key=r.county),  # by code, the order of the campaign
+                _cell(campaign.county(r.county).name, sort_key=pinyin.get(campaign.county(r.county).name)),  # in pinyin order
                 *[_cell("—" if v is None else show(v), right=True, sort_key=-1 if v is None else float(v)) for v in scores],
                 _cell(signed(r.adjustment) if r.adjustments else "", right=True, sort_key=float(r.adjustment)),
                 _cell(show(r.total) if r.started else "", right=True, sort_key=float(r.total) if r.started else -1),

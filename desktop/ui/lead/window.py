@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QTabWidget,
     QToolBar,
+    QWidget,
 )
 
 from desktop.core.errors import InputError
@@ -67,9 +69,8 @@ class LeadWindow(QMainWindow):
         # one box over items' text, findings, problems, captions and inspectors, beside the tabs
         self.search = SearchBox(self.ops, ws, self.tabs)
         self.search.setObjectName("search")
-        self.search.setFixedWidth(260)  # beside the tabs, whole at 1366×768
+        self.search.setFixedWidth(260)  # at the toolbar's end, whole at 1366×768
         self.search.chosen.connect(self._on_search_chosen)
-        self.tabs.setCornerWidget(self.search, Qt.Corner.TopRightCorner)
         self.results_view = ResultsTab(ws)
         self.tabs.addTab(self.results_view, QCoreApplication.translate("LeadWindow", "Results"))
         self.detail_view = DetailTab(ws)
@@ -149,6 +150,10 @@ class LeadWindow(QMainWindow):
         )
         for action in actions:
             bar.addAction(action)
+        spacer = QWidget()  # the search box at the toolbar's right end
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addWidget(self.search)
         device = ws.identity.device_id[:8]
         if ws.database.on_server:  # several leads share it: say which server this desk works on
             where = QCoreApplication.translate("LeadWindow", "Master on the server {0} · device {1}").format(ws.path, device)
