@@ -29,10 +29,34 @@ def open_file(parent: QWidget | None, kind: str, title: str, filters: str) -> Pa
     return Path(name)
 
 
+def removable_drives() -> list[Path]:
+    """The USB sticks and cards mounted now, as far as the system tells: on Windows every
+    ready, writable drive but the system's; elsewhere what is mounted under /media, /run/media
+    or /mnt."""
+    import os
+    import sys
+
+    from PySide6.QtCore import QStorageInfo
+
+    system = Path(os.environ.get("SYSTEMDRIVE", "C:") + "\\") if sys.platform == "win32" else Path("/")
+    found = []
+    for volume in QStorageInfo.mountedVolumes():
+        root = Path(volume.rootPath())
+        if not volume.isValid() or not volume.isReady() or volume.isReadOnly() or root == system:
+            continue
+        if sys.platform == "win32" or str(root).startswith(("/media/", "/run/media/", "/mnt/")):
+            found.append(root)
+    return found
+
+
 def save_file(parent: QWidget | None, kind: str, title: str, suggested: str, filters: str, *, extension: str = "") -> Path | None:
     """The file to write: the suggested name (made safe) in the kind's folder; the extension
-    added when the name typed has none of the filter's."""
-    start = Preferences().folder(kind) / safe_file_name(suggested)
+    added when the name typed has none of the filter's. An export with no folder of its own
+    yet starts on the USB stick plugged in, if there is one."""
+    folder = Preferences().folder(kind)
+    if kind == "export" and folder == Path.home():
+        folder = next(iter(removable_drives()), folder)
+    start = folder / safe_file_name(suggested)
     name, _ = QFileDialog.getSaveFileName(parent, title, str(start), filters)
     if not name:
         return None

@@ -1038,8 +1038,8 @@
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="404"/>
-        <location filename="../../desktop/ui/lead/window.py" line="418"/>
+        <location filename="../../desktop/ui/lead/window.py" line="431"/>
+        <location filename="../../desktop/ui/lead/window.py" line="445"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1066,7 +1066,7 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="89"/>
+        <location filename="../../desktop/ui/lead/window.py" line="90"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="62"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="201"/>
@@ -1199,7 +1199,7 @@
         <translation>{0}的裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="60"/>
+        <location filename="../../desktop/ui/lead/window.py" line="61"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
@@ -1304,101 +1304,111 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="75"/>
+        <location filename="../../desktop/ui/lead/window.py" line="76"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="79"/>
+        <location filename="../../desktop/ui/lead/window.py" line="80"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="195"/>
-        <location filename="../../desktop/ui/lead/window.py" line="93"/>
-        <location filename="../../desktop/ui/lead/window.py" line="241"/>
+        <location filename="../../desktop/ui/lead/window.py" line="94"/>
+        <location filename="../../desktop/ui/lead/window.py" line="248"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="85"/>
-        <location filename="../../desktop/ui/lead/window.py" line="223"/>
+        <location filename="../../desktop/ui/lead/window.py" line="86"/>
+        <location filename="../../desktop/ui/lead/window.py" line="230"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="96"/>
-        <location filename="../../desktop/ui/lead/window.py" line="232"/>
+        <location filename="../../desktop/ui/lead/window.py" line="97"/>
+        <location filename="../../desktop/ui/lead/window.py" line="239"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="98"/>
+        <location filename="../../desktop/ui/lead/window.py" line="99"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="100"/>
+        <location filename="../../desktop/ui/lead/window.py" line="101"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="110"/>
+        <location filename="../../desktop/ui/lead/window.py" line="111"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="114"/>
+        <location filename="../../desktop/ui/lead/window.py" line="115"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="117"/>
+        <location filename="../../desktop/ui/lead/window.py" line="118"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="120"/>
+        <location filename="../../desktop/ui/lead/window.py" line="121"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="122"/>
+        <location filename="../../desktop/ui/lead/window.py" line="123"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="125"/>
+        <location filename="../../desktop/ui/lead/window.py" line="126"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="128"/>
+        <location filename="../../desktop/ui/lead/window.py" line="129"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="130"/>
+        <location filename="../../desktop/ui/lead/window.py" line="131"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="135"/>
+        <location filename="../../desktop/ui/lead/window.py" line="136"/>
+        <source>Export for the laptops…</source>
+        <translation>导出给笔记本…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="138"/>
+        <source>The master as one signed file for the laptops to merge: the lead&apos;s settings, decisions and every laptop&apos;s work</source>
+        <translation>把主库导出为一个签名文件供各笔记本合并：组长的设置、裁定和各笔记本的工作</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="142"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="138"/>
+        <location filename="../../desktop/ui/lead/window.py" line="145"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="145"/>
+        <location filename="../../desktop/ui/lead/window.py" line="152"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="161"/>
+        <location filename="../../desktop/ui/lead/window.py" line="168"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1431,32 +1441,32 @@
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="132"/>
+        <location filename="../../desktop/ui/lead/window.py" line="133"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="142"/>
+        <location filename="../../desktop/ui/lead/window.py" line="149"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="159"/>
+        <location filename="../../desktop/ui/lead/window.py" line="166"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="178"/>
+        <location filename="../../desktop/ui/lead/window.py" line="185"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="181"/>
+        <location filename="../../desktop/ui/lead/window.py" line="188"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="187"/>
+        <location filename="../../desktop/ui/lead/window.py" line="194"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1573,7 +1583,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="55"/>
-        <location filename="../../desktop/ui/lead/window.py" line="313"/>
+        <location filename="../../desktop/ui/lead/window.py" line="340"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1634,7 +1644,7 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="239"/>
+        <location filename="../../desktop/ui/lead/window.py" line="246"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1649,57 +1659,73 @@
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="214"/>
+        <location filename="../../desktop/ui/lead/window.py" line="221"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="221"/>
+        <location filename="../../desktop/ui/lead/window.py" line="228"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="230"/>
+        <location filename="../../desktop/ui/lead/window.py" line="237"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="368"/>
+        <location filename="../../desktop/ui/lead/window.py" line="395"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="369"/>
+        <location filename="../../desktop/ui/lead/window.py" line="292"/>
+        <location filename="../../desktop/ui/lead/window.py" line="396"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="375"/>
+        <location filename="../../desktop/ui/lead/window.py" line="289"/>
+        <source>master</source>
+        <translation>主库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="291"/>
+        <source>Export for the laptops</source>
+        <translation>导出给笔记本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="299"/>
+        <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
+        <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="402"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="386"/>
+        <location filename="../../desktop/ui/lead/window.py" line="413"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="406"/>
+        <location filename="../../desktop/ui/lead/window.py" line="433"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="414"/>
+        <location filename="../../desktop/ui/lead/window.py" line="441"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="426"/>
+        <location filename="../../desktop/ui/lead/window.py" line="453"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="427"/>
+        <location filename="../../desktop/ui/lead/window.py" line="454"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>

@@ -1256,3 +1256,18 @@ def test_the_county_detail_marks_the_items_in_conflict_and_the_timeline_waits_fo
     assert row.text(3).startswith(tr("in conflict: see Conflicts"))
     (other,) = window.detail.findItems("1.1.2 ", Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchRecursive, 0)
     assert tr("in conflict: see Conflicts") not in other.text(3)
+
+
+def test_the_desk_exports_the_master_for_the_laptops(qtbot, desk: Desk, lead, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    merged(desk, ("zhang-a",))
+    window = lead(desk.master)
+    settle(qtbot, window)
+    target = tmp_path / "主库-导出.yanshou"
+    window.export_master(target)
+    settle(qtbot, window)
+    assert target.exists() and str(target) in window.statusBar().currentMessage()
+    laptop = workspace.create(tmp_path / "new-laptop.db", role="field", inspector="李四")
+    try:  # a laptop takes it: the reverse merge
+        assert [r.status for r in sync.merge(laptop, [target], enroll=True)] == ["merged"]
+    finally:
+        laptop.close()

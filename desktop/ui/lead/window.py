@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.documents import export_name
 from desktop.core.errors import InputError
 from desktop.core.search import HitKind
 from desktop.services import desk, folders, records, sync, tables
@@ -132,6 +133,12 @@ class LeadWindow(QMainWindow):
         print_documents = QAction(QCoreApplication.translate("LeadWindow", "Print…"), self)
         print_documents.setObjectName("print")
         print_documents.triggered.connect(self.print_documents)
+        export_master = QAction(QCoreApplication.translate("LeadWindow", "Export for the laptops…"), self)
+        export_master.setObjectName("export-master")
+        export_master.setToolTip(QCoreApplication.translate(
+            "LeadWindow", "The master as one signed file for the laptops to merge: the lead's settings, decisions and every laptop's work"
+        ))
+        export_master.triggered.connect(self.export_master)
         scorecard = QAction(QCoreApplication.translate("LeadWindow", "Scorecard…"), self)
         scorecard.setObjectName("scorecard")
         scorecard.setToolTip(
@@ -146,7 +153,7 @@ class LeadWindow(QMainWindow):
         refresh.triggered.connect(self.refresh_all)
         actions = (
             merge_files, merge_folder, import_scores, decide, undo, redo, print_documents, scorecard,
-            export_results, export_problems, settings, deleted, refresh,
+            export_results, export_problems, export_master, settings, deleted, refresh,
         )
         for action in actions:
             bar.addAction(action)
@@ -274,6 +281,26 @@ class LeadWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def export_master(self, target: Path | None = None) -> None:
+        """The master's export for the laptops (the reverse merge), written off the GUI thread;
+        the status bar says where it went."""
+        if target is None:
+            suggested = export_name(QCoreApplication.translate("LeadWindow", "master"), self.ws.identity.device_id, dt.datetime.now())
+            target = files.save_file(
+                self, "export", QCoreApplication.translate("LeadWindow", "Export for the laptops"), suggested,
+                QCoreApplication.translate("LeadWindow", "Yanshou export (*.yanshou *.db)"), extension=".yanshou",
+            )
+            if target is None:
+                return
+        chosen, ws = target, self.ws
+
+        def done(snapshot: Any) -> None:
+            self.statusBar().showMessage(QCoreApplication.translate(
+                "LeadWindow", "Exported to {0}: {1} versions, {2} evidence files, read back and verified."
+            ).format(snapshot.path, snapshot.versions, snapshot.blobs), 60_000)
+
+        self.ops.write(lambda: sync.export(ws, chosen), done=done)
 
     def show_deleted(self) -> RecycleBin:
         """已删除: the decisions withdrawn and the problems and files deleted, any brought back."""
