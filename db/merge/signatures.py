@@ -74,7 +74,7 @@ class Pending:
 class Checker:
     """The signature checks of one batch (a context manager): the child process, started at
     the first file with PROCESS_FROM signatures or more when `child` (a batch of several
-    files), and let go when the batch ends (it exits by itself; nothing waits for it)."""
+    files), and ended with the batch."""
 
     def __init__(self, *, child: bool) -> None:
         self._child = child
@@ -116,8 +116,8 @@ class Checker:
 
     def close(self) -> None:
         with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+            if self._pool is not None:  # the batch's end waits for the child to go: nothing of it outlives the merge
+                self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
             self._child = False
 
