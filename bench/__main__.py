@@ -95,6 +95,7 @@ def summary(planned: Sequence[Run], rows_file: Path) -> list[tuple[str, str, str
     table: list[tuple[str, str, str, str]] = []
     for spec in SPEC:
         found = [(i, r) for i, r in enumerate(kept) if r["run"].startswith(spec.run) and spec.what in r["what"]]
+        found.sort(key=lambda f: "worst of all" not in f[1]["what"])  # the desk's verdict first, then each step's
         if not found:
             reached = [r for r in planned if r.name.startswith(spec.run)]
             why = "not run" if not reached else "not measured: " + ", ".join(

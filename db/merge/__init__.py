@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sqlite3
 import tempfile
 import uuid
@@ -63,6 +64,9 @@ AHEAD = 1
 # memory first. Measured, 200 MB of 5 MB blobs in one transaction: 630 MB written with the
 # default cache, 421 MB with this one (as many as for the same bytes inserted whole).
 _CACHE_KIB = 64 * 1024
+# The batch's log is handed to the disk (fsync) after a file's step 4 once it has grown by this
+# much since the last time: see _flush_log.
+_FLUSH_EVERY_BYTES = 64 * 1024 * 1024
 
 
 class Cancelled(Exception):
@@ -299,6 +303,7 @@ class _Batch:
     transaction: RootTransaction | None = None
     backed_up: bool = False
     seen: set[str] = field(default_factory=set)  # the same bytes offered twice in one batch (the log is not committed yet)
+    flushed: int = 0  # the log's size when it was last handed to the disk (_flush_log)
 
 
 def _merge_file(batch: _Batch, prepared: _Prepared, cancelled: Callable[[], bool]) -> None:
@@ -326,6 +331,8 @@ def _merge_file(batch: _Batch, prepared: _Prepared, cancelled: Callable[[], bool
         if batch.transaction is None:
             batch.transaction = _begin(batch.conn, database.path)
         _transaction(batch.conn, prepared.quarantined, prepared.plan, report, batch.now, target=database.path, decision=batch.decision)
+        if not database.on_server and not batch.dry_run:
+            batch.flushed = _flush_log(database.path, batch.flushed)
         if cancelled():
             raise Cancelled
         if batch.dry_run:
@@ -341,6 +348,32 @@ def _merge_file(batch: _Batch, prepared: _Prepared, cancelled: Callable[[], bool
         raise
     finally:
         prepared.quarantined.unlink(missing_ok=True)
+
+
+def _flush_log(master: Path, flushed: int) -> int:
+    """Hand the batch's write-ahead log to the disk (fsync) when it has grown by
+    _FLUSH_EVERY_BYTES since `flushed`; its size now, or `flushed`. The batch is one
+    transaction: SQLite writes its pages into the log as its cache fills, but they reach the
+    disk only with the COMMIT's fsync, at the end, all at once (2 GB of evidence: some
+    seconds with nothing else to do), and then the checkpoint writes them again. Flushed file
+    by file, the disk writes while the next file is checked. Nothing changes of what commits:
+    a log without its commit record is discarded when the file is next opened. Measured, 10
+    files of 2 GB in all: 13.5 and 14.7 s against 16.0 and 16.8 s without."""
+    wal = master.with_name(master.name + "-wal")
+    try:
+        size = wal.stat().st_size
+        if size - flushed < _FLUSH_EVERY_BYTES:
+            return flushed
+        fd = os.open(wal, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows: a handle that may flush
+    except OSError:
+        return flushed  # no log to flush (or none to be had): the COMMIT's fsync does it all
+    try:
+        os.fsync(fd)
+    except OSError:
+        return flushed
+    finally:
+        os.close(fd)
+    return size
 
 
 def _finish(batch: _Batch, reports: Sequence[FileReport]) -> None:
