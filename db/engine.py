@@ -27,7 +27,7 @@ from sqlalchemy.pool import NullPool
 from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError
 
 BUSY_TIMEOUT_MS = 5000
-# SQLite's largest page. Measured on 100 camera photos (342 MB) in WAL with synchronous=FULL,
+# SQLite's largest page. Measured for issue 19 on 100 camera photos (342 MB), WAL, synchronous=FULL,
 # plain sqlite3: 4 KiB pages 4.4 × a durable copy of the files, 64 KiB pages 2.8 ×.
 NEW_PAGE_SIZE = 65536
 
