@@ -66,7 +66,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -76,7 +75,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.merge import log, machine, print_table, read_through, timed_steps, verdict
+from bench.merge import checks, log, machine, print_table, read_through, run_in, timed_steps, verdict, work_folder
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -897,16 +896,12 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         stats.sort_stats("cumulative").print_stats(30)
         stats.sort_stats("tottime").print_stats(15)
 
-    print()
-    if failures:
-        print("CHECKS FAILED:")
-        for failure in failures:
-            print(f"  - {failure}")
-        return 1
-    print(f"checks: the campaign holds {counts['current_score']:,} scores of 10 inspectors, {counts['current_finding']:,} findings, "
-          f"{counts['current_problem']:,} problems and {counts['current_evidence']:,} photos; every camera photo was stored "
-          "with its capture time and a thumbnail.")
-    return 0
+    return checks(
+        failures,
+        f"checks: the campaign holds {counts['current_score']:,} scores of 10 inspectors, {counts['current_finding']:,} findings, "
+        f"{counts['current_problem']:,} problems and {counts['current_evidence']:,} photos; every camera photo was stored "
+        "with its capture time and a thumbnail.",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -920,28 +915,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.photos < 0 or args.runs < 1 or args.camera < 1:
         parser.error("need no negative photos, at least one run and one camera photo")
-    if args.workdir is not None:
-        if args.workdir.exists() and any(args.workdir.iterdir()):
-            parser.error(f"{args.workdir} is not empty")
-        args.workdir.mkdir(parents=True, exist_ok=True)
-        workdir = args.workdir.resolve()
-    else:
-        workdir = Path(tempfile.mkdtemp(prefix="yanshou-bench-gui-"))
-    # before anything asks desktop.paths or starts Qt (the child processes inherit these)
-    os.environ["YANSHOU_DATA_DIR"] = str(workdir / "data")
-    os.environ["YANSHOU_CONFIG_DIR"] = str(workdir / "config")
+    workdir = work_folder(parser, args.workdir, "yanshou-bench-gui-")  # before Qt starts (the children inherit it)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # the children compile to bytecode once (the warm-up) and reuse it, as an installed program does,
     # even where PYTHONDONTWRITEBYTECODE is set; the bytecode stays in the work folder
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
-    try:
-        return run(args, workdir)
-    finally:
-        if args.keep:
-            log(f"work folder kept: {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return run_in(workdir, lambda: run(args, workdir), keep=args.keep)
 
 
 if __name__ == "__main__":

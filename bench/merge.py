@@ -334,6 +334,46 @@ def table_counts(path: Path) -> dict[str, int]:
 ROWS_ENV, RUN_ENV = "YANSHOU_BENCH_ROWS", "YANSHOU_BENCH_RUN"
 
 
+def work_folder(parser: argparse.ArgumentParser, given: Path | None, prefix: str) -> Path:
+    """The folder a bench works in: the one given (empty, made if need be) or a new temporary
+    one; the program's data and config folders inside it, set before anything asks
+    desktop.paths (child processes inherit them)."""
+    if given is not None:
+        if given.exists() and any(given.iterdir()):
+            parser.error(f"{given} is not empty")
+        given.mkdir(parents=True, exist_ok=True)
+        workdir = given.resolve()
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["YANSHOU_DATA_DIR"] = str(workdir / "data")
+    os.environ["YANSHOU_CONFIG_DIR"] = str(workdir / "config")
+    return workdir
+
+
+def run_in(workdir: Path, run: Callable[[], int], *, keep: bool) -> int:
+    """run(), then the work folder removed (its databases, copies and backups can take
+    gigabytes) unless asked to keep it."""
+    try:
+        return run()
+    finally:
+        if keep:
+            log(f"work folder kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def checks(failures: Sequence[str], passed: str) -> int:
+    """The checks' verdict at a bench's end: each failure, or what was checked; the exit status."""
+    print()
+    if failures:
+        print("CHECKS FAILED:")
+        for failure in failures:
+            print(f"  - {failure}")
+        return 1
+    print(passed)
+    return 0
+
+
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
@@ -514,15 +554,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     if not args.no_postgres:
         failures += postgres_rows(args, files, merge_s, base, counts)
 
-    print()
-    if failures:
-        print("CHECKS FAILED:")
-        for failure in failures:
-            print(f"  - {failure}")
-        return 1
-    print(f"checks: the master holds all {len(version_ids):,} distinct versions and {len(blob_sizes):,} distinct blobs "
-          "(the baseline too); every current score is there; re-merges were no-ops.")
-    return 0
+    return checks(failures, f"checks: the master holds all {len(version_ids):,} distinct versions and {len(blob_sizes):,} distinct "
+                  "blobs (the baseline too); every current score is there; re-merges were no-ops.")
 
 
 # --- 9. the master on PostgreSQL --------------------------------------------------------------
@@ -685,23 +718,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.laptops < 1 or args.versions < args.laptops or args.evidence_mb < 0:
         parser.error("need at least one laptop, one version per laptop, and no negative evidence")
-    if args.workdir is not None:
-        if args.workdir.exists() and any(args.workdir.iterdir()):
-            parser.error(f"{args.workdir} is not empty")
-        args.workdir.mkdir(parents=True, exist_ok=True)
-        workdir = args.workdir.resolve()
-    else:
-        workdir = Path(tempfile.mkdtemp(prefix="yanshou-bench-"))
-    # before anything asks desktop.paths: keys, quarantine and backups go into the work folder
-    os.environ["YANSHOU_DATA_DIR"] = str(workdir / "data")
-    os.environ["YANSHOU_CONFIG_DIR"] = str(workdir / "config")
-    try:
-        return run(args, workdir)
-    finally:
-        if args.keep:
-            log(f"work folder kept: {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    workdir = work_folder(parser, args.workdir, "yanshou-bench-")  # keys, quarantine and backups go in it
+    return run_in(workdir, lambda: run(args, workdir), keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -22,18 +22,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.merge import log, machine, print_table, verdict
+from bench.merge import log, machine, print_table, run_in, verdict, work_folder
 
 RECORD_BAR_S = 2.0
 SUMMARY_BAR_S = 1.0
@@ -141,17 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="yanshou-bench-pdf-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    os.environ["YANSHOU_DATA_DIR"] = str(workdir / "data")
-    os.environ["YANSHOU_CONFIG_DIR"] = str(workdir / "config")
-    try:
-        return run(args, workdir)
-    finally:
-        if args.keep or args.workdir:
-            log(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    workdir = work_folder(parser, args.workdir, "yanshou-bench-pdf-")
+    return run_in(workdir, lambda: run(args, workdir), keep=args.keep or args.workdir is not None)
 
 
 if __name__ == "__main__":

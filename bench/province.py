@@ -56,10 +56,8 @@ import json
 import os
 import pstats
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -71,7 +69,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.merge import Phases, log, machine, print_table, verdict
+from bench.merge import Phases, checks, log, machine, print_table, run_in, verdict, work_folder
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -779,16 +777,12 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         stats.sort_stats("cumulative").print_stats(25)
         stats.sort_stats("tottime").print_stats(15)
 
-    print()
-    if failures:
-        print("CHECKS FAILED:")
-        for failure in failures:
-            print(f"  - {failure}")
-        return 1
-    print(f"checks: all {len(files)} files merged; the master holds the {counts['score_records']:,} score records of "
-          f"{counts['inspectors']} inspectors; results for all {reads.counties} counties ({reads.graded} graded; {sheets} method "
-          f"scores imported); the desk merged {len(later)} later exports and shows every county.")
-    return 0
+    return checks(
+        failures,
+        f"checks: all {len(files)} files merged; the master holds the {counts['score_records']:,} score records of "
+        f"{counts['inspectors']} inspectors; results for all {reads.counties} counties ({reads.graded} graded; {sheets} method "
+        f"scores imported); the desk merged {len(later)} later exports and shows every county.",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -807,24 +801,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.cities, args.laptops_twice = 2, 1
     if not 1 <= args.cities <= len(CITIES) or not 0 <= args.laptops_twice <= args.cities:
         parser.error(f"--cities from 1 to {len(CITIES)}; --laptops-twice from 0 to the cities")
-    if args.workdir is not None:
-        if args.workdir.exists() and any(args.workdir.iterdir()):
-            parser.error(f"{args.workdir} is not empty")
-        args.workdir.mkdir(parents=True, exist_ok=True)
-        workdir = args.workdir.resolve()
-    else:
-        workdir = Path(tempfile.mkdtemp(prefix="yanshou-bench-province-"))
-    # before anything asks desktop.paths or starts Qt (the laptop processes inherit these)
-    os.environ["YANSHOU_DATA_DIR"] = str(workdir / "data")
-    os.environ["YANSHOU_CONFIG_DIR"] = str(workdir / "config")
+    workdir = work_folder(parser, args.workdir, "yanshou-bench-province-")  # the laptop processes inherit it
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    try:
-        return run(args, workdir)
-    finally:
-        if args.keep:
-            log(f"work folder kept: {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return run_in(workdir, lambda: run(args, workdir), keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from db import postgres, queries
+from db import queries
 from db.migrations import SEARCH_STATE
 
 TABLE = "search_entry"
@@ -72,7 +72,12 @@ def _entries(dialect: str, scope: str | None) -> str:
     """The index's rows as a query over the current tables: those of the records in `scope`
     (a table or subquery with a record_id column), or all. A problem's account is in its
     payload only (the step that rectified it), read from the version the current row names."""
-    account = postgres.json_text("v.payload", "account") if dialect == "postgresql" else "json_extract(v.payload, '$.account')"
+    if dialect == "postgresql":
+        from db import postgres  # (a server's master only: a laptop's start does not load it)
+
+        account = postgres.json_text("v.payload", "account")
+    else:
+        account = "json_extract(v.payload, '$.account')"
 
     def within(alias: str) -> str:
         return f" AND {alias}.record_id IN (SELECT record_id FROM {scope})" if scope else ""
@@ -134,6 +139,8 @@ _UNMARK = text("DELETE FROM local_state WHERE key = :k")
 
 def _state(conn: Connection) -> _State:
     if conn.dialect.name == "postgresql":
+        from db import postgres
+
         return _State(TABLE in postgres.tables(conn), False, conn.execute(_MARKER, {"k": SEARCH_STATE}).scalar() == STALE)
     table, fts, marker = conn.execute(_SQLITE_STATE, {"t": TABLE, "f": FTS, "k": SEARCH_STATE}).one()
     return _State(bool(table), bool(fts), marker == STALE)
@@ -270,7 +277,11 @@ def find(
     if not terms:
         return []
     dialect = conn.dialect.name
-    like = postgres.LIKE if dialect == "postgresql" else "LIKE"
+    like = "LIKE"
+    if dialect == "postgresql":
+        from db import postgres
+
+        like = postgres.LIKE
     state = _state(conn)
     source = f"{TABLE} e" if state.table and not state.stale else f"({_entries(dialect, None)}) e"
     params: dict[str, Any] = {"phrase": phrase, "phrase_like": _like(phrase), "campaign": campaign_id, "limit": limit}

@@ -17,12 +17,14 @@ import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 
 from db import admission, canonical, local, projection
-from db.keys import Signer, verify
+
+if TYPE_CHECKING:
+    from db.keys import Signer
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://yanshou.invalid/record")
 
@@ -69,6 +71,8 @@ class Version:
     def verify(self, public_key_der: bytes) -> bool:
         """True when the id is the hash of the content and the device signed it."""
         data = self.encoded()
+        from db.keys import verify  # (cryptography: loaded when a signature is first checked)
+
         return canonical.digest(data) == self.version_id and verify(public_key_der, self.signature, data)
 
 

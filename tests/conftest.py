@@ -18,6 +18,21 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.setenv("HOME", str(home))
 
 
+@pytest.fixture
+def shanghai() -> Iterator[None]:
+    """The computer's clock in China (times printed carry +08:00; the users' time zone)."""
+    import time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("POSIX: the time zone is set through TZ")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    mp.undo()
+    time.tzset()
+
+
 @pytest.fixture(autouse=True)
 def _windows_fsync_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows' `os.fsync` is FlushFileBuffers, which needs a handle open for writing: on a

@@ -18,6 +18,7 @@ from db import history_queries, versions
 from desktop import paths
 from desktop.core.errors import InputError
 from desktop.services.changes import NOTHING, Changes
+from desktop.services.items import remove
 from desktop.services.workspace import Workspace
 
 # What the recycle bin lists: the records a user deletes in either window.
@@ -82,16 +83,15 @@ def versions_of(ws: Workspace, record_id: str) -> list[VersionView]:
     """Every version of the record, oldest first, each with what it changed."""
     with ws.read() as conn:
         rows = history_queries.record_versions(conn, record_id)
-        heads = versions.current_payload(conn, record_id)
         notes = history_queries.resolution_notes(conn, [r.version_id for r in rows if len(r.parents) > 1])
-    head_ids = {r.version_id for r in rows} - {p for r in rows for p in r.parents}
+    heads = _heads(rows)
     out = []
     before: Mapping[str, Any] | None = None  # the last value the record held, in the order written
     for r in rows:
         out.append(VersionView(
             r.version_id, r.inspector if r.role != "master" else None, r.device_id, versions.written_at(r.hlc), r.deleted,
             _changes(before, r.payload, deleted=r.deleted), r.payload,
-            heads is not None and r.version_id in head_ids and len(head_ids) == 1, notes.get(r.version_id, ""),
+            heads == {r.version_id}, notes.get(r.version_id, ""),
         ))
         if not r.deleted:
             before = r.payload
@@ -145,20 +145,17 @@ def restore_deleted(ws: Workspace, record_id: str) -> Changes:
 def bring_back(ws: Workspace, entity: str, record_id: str, version_id: str | None) -> Changes:
     """An undo or a redo of a record's write: that version again, as a new one; None: the
     record did not exist before the write, so it is deleted."""
-    if version_id is not None:
-        return restore(ws, record_id, version_id)
-    with ws.write() as conn:
-        current = versions.current_payload(conn, record_id)
-        signer = ws.database.signer(paths.keys_dir(), conn)
-        if current is None or versions.withdraw(conn, signer, record_id, entity=entity) is None:
-            return NOTHING
-    return Changes.at(entity, current.payload)
+    return restore(ws, record_id, version_id) if version_id is not None else remove(ws, entity, record_id)
 
 
 def current_version(ws: Workspace, record_id: str) -> str | None:
     """The record's one current version (None for a record never written or in conflict):
     what an undo goes back to."""
     with ws.read() as conn:
-        rows = history_queries.record_versions(conn, record_id)
-    heads = {r.version_id for r in rows} - {p for r in rows for p in r.parents}
+        heads = _heads(history_queries.record_versions(conn, record_id))
     return next(iter(heads)) if len(heads) == 1 else None
+
+
+def _heads(rows: list[history_queries.VersionRow]) -> set[str]:
+    """The versions no other version continues: what the record holds now (two or more: a conflict)."""
+    return {r.version_id for r in rows} - {p for r in rows for p in r.parents}

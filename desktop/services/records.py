@@ -7,15 +7,17 @@ from it, so the same inspector's score of the same item meets itself on every la
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from db import versions
-from db.keys import Signer
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical
 from desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from db.keys import Signer
 
 
 def score_id(ws: Workspace, county: str, item: str, inspector: str) -> str:

@@ -39,11 +39,15 @@ def work_by_county(ws: Workspace, conn: Connection) -> dict[str, int]:
     return {work.county: work.count for work in queries.work_by_county(conn) if work.county in listed}
 
 
+def work(ws: Workspace) -> dict[str, int]:
+    """work_by_county in a read of its own (what the settings dialog checks a removal against)."""
+    with ws.read() as conn:
+        return work_by_county(ws, conn)
+
+
 def validate(ws: Workspace, settings: CampaignSettings) -> list[Problem]:
     """Every rule the settings break, each naming its section, row and field."""
-    with ws.read() as conn:
-        work = work_by_county(ws, conn)
-    return campaign_settings.validate(_reference(ws), settings, work)
+    return campaign_settings.validate(_reference(ws), settings, work(ws))
 
 
 def save(ws: Workspace, settings: CampaignSettings) -> Changes:

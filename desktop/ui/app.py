@@ -71,7 +71,30 @@ def _install_translators(app: QApplication, language: str) -> list[QTranslator]:
     if any(qt.load(QLocale(language), "qtbase", "_", str(folder)) for folder in _qt_translations()):
         app.installTranslator(qt)
         installed.append(qt)
+    if language == "zh_CN":  # installed last, asked first: only for what Qt's own file lacks
+        gaps = _QtGaps(app)
+        app.installTranslator(gaps)
+        installed.append(gaps)
     return installed
+
+
+# Qt's own words that its Chinese file lacks: the file dialog's labels with their accelerators
+# ("&Look in:" — the dialog showed "Look in:" and "Files of type:" in English).
+_QT_GAPS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QFileDialog", "Computer"): "计算机",
+}
+
+
+class _QtGaps(QTranslator):
+    """_QT_GAPS, asked before Qt's own translation."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return _QT_GAPS.get((context, source))  # type: ignore[return-value]  # None: not ours, the next translator answers
+
+    def isEmpty(self) -> bool:
+        return False
 
 
 def _qt_translations() -> list[Path]:

@@ -194,12 +194,6 @@ def describe(problem: Problem, campaign: Campaign, settings: CampaignSettings) -
 # --- the dialog -----------------------------------------------------------------------------------
 
 
-def _work(ws: Workspace) -> dict[str, int]:
-    """What each county holds, for the rule that a county with work stays (off the GUI thread)."""
-    with ws.read() as conn:
-        return settings_service.work_by_county(ws, conn)
-
-
 class SettingsDialog(QDialog):
     saved = Signal()
     """The settings were saved as a new signed version: the workspace's campaign changed."""
@@ -476,7 +470,7 @@ class SettingsDialog(QDialog):
 
     def _read_work(self) -> None:
         ws = self.ws
-        self.ops.query(lambda: _work(ws), done=self._on_work_read)
+        self.ops.query(lambda: settings_service.work(ws), done=self._on_work_read)
 
     def _on_work_read(self, work: dict[str, int]) -> None:
         self._work = work

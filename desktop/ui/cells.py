@@ -3,7 +3,7 @@ the desk and its dialogs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -106,7 +106,10 @@ class Cell:
         return str(self._data[Qt.ItemDataRole.DisplayRole])
 
     def data(self, role: int) -> object:
-        return self._data.get(int(role))
+        value = self._data.get(int(role))
+        if callable(value) and role == Qt.ItemDataRole.ToolTipRole:  # said when first asked, then kept
+            value = self._data[int(role)] = value()
+        return value
 
     def setData(self, role: int, value: object) -> None:
         self._data[int(role)] = value
@@ -122,11 +125,13 @@ class Cell:
     def setBackground(self, colour: object) -> None:
         self._data[Qt.ItemDataRole.BackgroundRole] = colour
 
-    def setToolTip(self, tip: str) -> None:
+    def setToolTip(self, tip: str | Callable[[], str]) -> None:
+        """A tooltip, or a function that says it when the mouse first rests on the cell: a
+        table of thousands of rows then works out none of them while it is filled."""
         self._data[Qt.ItemDataRole.ToolTipRole] = tip
 
     def toolTip(self) -> str:
-        return str(self._data.get(Qt.ItemDataRole.ToolTipRole) or "")
+        return str(self.data(Qt.ItemDataRole.ToolTipRole) or "")
 
     def setFont(self, font: object) -> None:
         self._data[Qt.ItemDataRole.FontRole] = font

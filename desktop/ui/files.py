@@ -5,11 +5,16 @@ for Windows and FAT sticks first."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, QStorageInfo
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from desktop.core.documents import safe_file_name
+from desktop.core.documents import export_name, safe_file_name
+from desktop.services.workspace import Workspace
 from desktop.ui.preferences import Preferences
 
 
@@ -33,11 +38,6 @@ def removable_drives() -> list[Path]:
     """The USB sticks and cards mounted now, as far as the system tells: on Windows every
     ready, writable drive but the system's; elsewhere what is mounted under /media, /run/media
     or /mnt."""
-    import os
-    import sys
-
-    from PySide6.QtCore import QStorageInfo
-
     system = Path(os.environ.get("SYSTEMDRIVE", "C:") + "\\") if sys.platform == "win32" else Path("/")
     found = []
     for volume in QStorageInfo.mountedVolumes():
@@ -73,3 +73,13 @@ def folder(parent: QWidget | None, kind: str, title: str) -> Path | None:
         return None
     Preferences().remember_folder(kind, Path(name))
     return Path(name)
+
+
+def export_target(parent: QWidget | None, ws: Workspace, title: str) -> Path | None:
+    """Where an export of this database goes: named by whose (the inspector, or the lead's
+    master), which device and when, in the export folder or on the USB stick plugged in."""
+    identity = ws.identity
+    who = identity.inspector or QCoreApplication.translate("MainWindow", "master")
+    suggested = export_name(who, identity.device_id, dt.datetime.now())
+    filters = QCoreApplication.translate("MainWindow", "Yanshou export (*.yanshou *.db)")
+    return save_file(parent, "export", title, suggested, filters, extension=".yanshou")

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -58,29 +58,29 @@ from PySide6.QtWidgets import (
 
 from db.errors import KnownDatabaseError
 from desktop import paths
-from desktop.core.documents import export_name
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
 from desktop.core.problems import ProblemStatus, Refusal
 from desktop.core.search import HitKind
-from desktop.services import inspection, rectification, sync
+from desktop.services import inspection, rectification
 from desktop.services.changes import NOTHING, Changes
 from desktop.services.inspection import CountyStatus, ItemRecord
 from desktop.services.search import Hit
 from desktop.services.workspace import Workspace, open_workspace
 from desktop.ui import camera, files, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
-from desktop.ui.history import HistoryDialog, RecycleBin
 from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.messages import explain, input_problem
 from desktop.ui.operations import Operations, before_window, changes_of
 from desktop.ui.preferences import Preferences
 from desktop.ui.search import SearchBox
-from desktop.ui.signature import SignDialog
 from desktop.ui.steps import ask_step, refused_step
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
 from desktop.ui.undo import RecordCommand, Undoable, undo_actions, undoable
+
+if TYPE_CHECKING:
+    from desktop.ui.history import HistoryDialog, RecycleBin
 
 SAVE_DELAY_MS = 300
 # Whether a camera is there is asked once the window is up: QtMultimedia is no part of the first paint.
@@ -89,6 +89,13 @@ CAMERA_CHECK_DELAY_MS = 1000
 T = TypeVar("T")
 ItemKey = tuple[str, str]  # (county, item)
 INBOX: ItemKey = ("", "")  # the photo inbox's place in a Changes: no county, no item
+
+
+def _fingerprint(ws: Workspace) -> str:
+    """This laptop's key, as the lead checks it (on a reader: sync and its merge load there)."""
+    from desktop.services import sync
+
+    return sync.device_fingerprint(ws)
 
 
 def open_database(path: Path | str) -> Workspace | None:
@@ -319,7 +326,7 @@ class MainWindow(QMainWindow):
         self.key_label = QLabel()
         self.key_label.setObjectName("device-key")
         self.statusBar().addPermanentWidget(self.key_label)
-        self._query(lambda: sync.device_fingerprint(ws), lambda key: self.key_label.setText(self.tr("Key {0}").format(key)))
+        self._query(lambda: _fingerprint(ws), lambda key: self.key_label.setText(self.tr("Key {0}").format(key)))
         self._show_saved(None)
 
         self.counties.currentIndexChanged.connect(self._county_changed)
@@ -725,6 +732,8 @@ class MainWindow(QMainWindow):
         self.ops.after_writes(lambda: self._open_signatures(county, name))
 
     def _open_signatures(self, county: str, name: str) -> None:
+        from desktop.ui.signature import SignDialog  # (the pad and its dialog: when first signing)
+
         dialog = SignDialog(self, self.ws, county, name, self.ops)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal, without a loop of its own
@@ -822,6 +831,8 @@ class MainWindow(QMainWindow):
     def show_deleted(self) -> RecycleBin:
         """已删除: this laptop's deleted evidence and problems, any brought back."""
         self.save_now()
+        from desktop.ui.history import RecycleBin
+
         dialog = RecycleBin(self, self.ws, self.ops)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -829,6 +840,8 @@ class MainWindow(QMainWindow):
 
     def show_history(self, record_id: str, entity: str, title: str) -> HistoryDialog:
         self.save_now()
+        from desktop.ui.history import HistoryDialog
+
         dialog = HistoryDialog(self, self.ws, self.ops, record_id, entity=entity, title=title)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -1055,11 +1068,7 @@ class MainWindow(QMainWindow):
 
     def _export(self) -> None:
         self.save_now()
-        identity = self.ws.identity
-        suggested = export_name(identity.inspector or self.tr("master"), identity.device_id, dt.datetime.now())
-        target = files.save_file(
-            self, "export", self.tr("Export to USB stick"), suggested, self.tr("Yanshou export (*.yanshou *.db)"), extension=".yanshou"
-        )
+        target = files.export_target(self, self.ws, self.tr("Export to USB stick"))
         if target is None:
             return
 
@@ -1070,6 +1079,8 @@ class MainWindow(QMainWindow):
                     snapshot.path, snapshot.manifest.number, snapshot.versions, snapshot.blobs
                 ),
             )
+
+        from desktop.services import sync  # (the export's modules: when first exporting)
 
         self._write(lambda: sync.export(self.ws, target), NOTHING, done)  # the records stay as they are
 

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
-from desktop.services import history
 from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
 from desktop.ui.operations import changes_of
@@ -42,6 +41,8 @@ def undoable(ws: Workspace, fn: Callable[[], Any], record_id: str | None, concer
     (record_id None: the record fn creates, its id what fn returns)."""
 
     def run() -> Undoable:
+        from desktop.services import history  # (on the writer, at the first undoable write: not at start)
+
         before = history.current_version(ws, record_id) if record_id else None
         result = fn()
         written = record_id or str(result)
@@ -64,12 +65,19 @@ class RecordCommand(QUndoCommand):
         if self._first:  # the write itself, done already
             self._first = False
             return
-        ws, entity, record, version = self.ws, self.entity, self.record_id, self.after
-        self.write(lambda: history.bring_back(ws, entity, record, version))
+        self.write(_bringing_back(self.ws, self.entity, self.record_id, self.after))
 
     def undo(self) -> None:
-        ws, entity, record, version = self.ws, self.entity, self.record_id, self.before
-        self.write(lambda: history.bring_back(ws, entity, record, version))
+        self.write(_bringing_back(self.ws, self.entity, self.record_id, self.before))
+
+
+def _bringing_back(ws: Workspace, entity: str, record_id: str, version: str | None) -> Callable[[], Changes]:
+    def job() -> Changes:
+        from desktop.services import history
+
+        return history.bring_back(ws, entity, record_id, version)
+
+    return job
 
 
 def undo_actions(stack: QUndoStack, parent: QObject) -> tuple[QAction, QAction]:

@@ -8,14 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from commands import run
 
 from desktop.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_indicators_json_has_the_seed_tree(capsys) -> None:

@@ -12,25 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from commands import HEADER, ok, run
 
 from desktop.cli import main
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed")
-
-HEADER = "county,item,score,report,materials,online,field,comment"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(capsys: pytest.CaptureFixture[str], *args: object) -> str:
-    code, out, err = run(capsys, *args)
-    assert code == 0, (args, out, err)
-    return out
-
 
 @pytest.fixture
 def master(tmp_path: Path, master_location: Path | str, capsys: pytest.CaptureFixture[str]) -> Path | str:

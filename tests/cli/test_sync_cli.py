@@ -9,22 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from desktop.cli import main
-
-HEADER = "county,item,score,report,materials,online,field,comment"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(capsys: pytest.CaptureFixture[str], *args: object) -> str:
-    code, out, err = run(capsys, *args)
-    assert code == 0, (args, out, err)
-    return out
+from commands import HEADER, ok, run
 
 
 def sheet(folder: Path, name: str, *rows: str) -> Path:

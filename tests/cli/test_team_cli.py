@@ -5,28 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from desktop.cli import main
-
-HEADER = "county,item,score,report,materials,online,field,comment"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(capsys: pytest.CaptureFixture[str], *args: object) -> str:
-    code, out, err = run(capsys, *args)
-    assert code == 0, (args, out, err)
-    return out
+from commands import HEADER, ok, run
 
 
 @dataclass
@@ -34,19 +17,6 @@ class Team:
     master: Path | str
     zhang: Path
     li: Path
-
-
-@pytest.fixture
-def shanghai() -> Iterator[None]:
-    """The lead's computer in China (the times printed carry +08:00)."""
-    if not hasattr(time, "tzset"):
-        pytest.skip("POSIX: the time zone is set through TZ")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    mp.undo()
-    time.tzset()
 
 
 @pytest.fixture

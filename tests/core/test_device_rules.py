@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -23,18 +21,6 @@ def test_an_older_export_offered_late_with_nothing_new_closes_its_gap() -> None:
     assert devices.export_history([1, 2, 4]) == devices.ExportHistory(3, 4, (3,))
     assert devices.export_history([1, 2, 4], [3]) == devices.ExportHistory(4, 4, ())
     assert devices.export_history([0, 0]) == devices.ExportHistory(0, None, ())  # database files: no numbers
-
-
-@pytest.fixture
-def shanghai() -> Iterator[None]:
-    if not hasattr(time, "tzset"):
-        pytest.skip("POSIX: the time zone is set through TZ")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    mp.undo()
-    time.tzset()
 
 
 @pytest.mark.usefixtures("shanghai")

@@ -15,8 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from commands import run
 
-from desktop.cli import main
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.services import documents, inspection, results, sample, sync, workspace
@@ -97,12 +97,6 @@ def fonts(pdf: Path) -> list[tuple[str, bool]]:
 def pdfsig(pdf: Path) -> str:
     done = subprocess.run(["pdfsig", str(pdf)], check=False, capture_output=True, text=True)
     return done.stdout + done.stderr
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def flat(text: str) -> str:

@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from commands import run
 
-from desktop.cli import main
 from desktop.core import words
 from desktop.core.numbers import show
 from desktop.reports import model
@@ -79,12 +79,6 @@ def team(built: Team, monkeypatch: pytest.MonkeyPatch) -> Team:
     monkeypatch.setenv("YANSHOU_DATA_DIR", str(built.root / "data"))
     monkeypatch.setenv("YANSHOU_CONFIG_DIR", str(built.root / "config"))
     return built
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def text_of(pdf: Path, *, layout: bool = False) -> str:

@@ -130,6 +130,29 @@ def test_empty_file(team: Team) -> None:
     refused(master, bad, "not_yanshou")
 
 
+def test_a_laptops_file_with_its_full_text_data_garbled_merges_unread(team: Team) -> None:
+    """A laptop's database file merged as it is carries its full-text index, which the file's
+    owner can write anything into: the merge checks the versioned tables and never parses that
+    index (SQLite's whole-file integrity check does from 3.44 on, as Windows' Python has it, and
+    reports this file corrupt), and what it brings is the versions."""
+    master = team.master()
+    laptop = team.laptop("张三")
+    assert score(laptop, "1.1.1", "2")
+    laptop.close()
+    copy = tampered(laptop.path, "zhang-laptop.db")
+    conn = raw(copy)
+    try:
+        assert conn.execute("SELECT count(*) FROM search_fts_data").fetchone()[0] > 0
+        conn.execute("UPDATE search_fts_data SET block = randomblob(length(block) + 40)")
+    finally:
+        conn.close()
+    [report] = sync.merge(master, [copy], enroll=True)
+    assert report.status == "merged", report
+    assert report.versions_added > 0
+    assert intact(master)
+    quarantine_is_empty()
+
+
 def test_another_programs_sqlite_database(team: Team) -> None:
     master, _, good = seeded(team)
     bad = good.with_name("firefox-places.sqlite")

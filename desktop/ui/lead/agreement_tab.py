@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from functools import partial
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalStackedBarSeries, QValueAxis
 from PySide6.QtCore import QCoreApplication, QMargins, Qt, Signal, Slot
@@ -290,13 +291,17 @@ class AgreementTab(QWidget):
             ]
             values[0].setData(_POSITION, n)
             values[1].setToolTip(f"{s.item} {name}")
-            values[3].setToolTip("\n".join(self._against_others(r, who) for who in s.scores))
+            values[3].setToolTip(partial(self._against_all, r))  # worked out when the mouse rests on it
             for cell in values:
                 if r.flagged:
                     cell.setForeground(HARD if r.adjudicated is None else WARNING)
             shown.append(values)
         table.set_rows(shown)
         self._choose(rows, keep)
+
+    @classmethod
+    def _against_all(cls, row: SpreadRow) -> str:
+        return "\n".join(cls._against_others(row, who) for who in row.spread.scores)
 
     @staticmethod
     def _against_others(row: SpreadRow, who: str) -> str:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.documents import export_name
 from desktop.core.errors import InputError
 from desktop.core.search import HitKind
 from desktop.services import desk, folders, records, sync, tables
@@ -286,11 +285,7 @@ class LeadWindow(QMainWindow):
         """The master's export for the laptops (the reverse merge), written off the GUI thread;
         the status bar says where it went."""
         if target is None:
-            suggested = export_name(QCoreApplication.translate("LeadWindow", "master"), self.ws.identity.device_id, dt.datetime.now())
-            target = files.save_file(
-                self, "export", QCoreApplication.translate("LeadWindow", "Export for the laptops"), suggested,
-                QCoreApplication.translate("LeadWindow", "Yanshou export (*.yanshou *.db)"), extension=".yanshou",
-            )
+            target = files.export_target(self, self.ws, QCoreApplication.translate("LeadWindow", "Export for the laptops"))
             if target is None:
                 return
         chosen, ws = target, self.ws
