@@ -58,7 +58,7 @@ RULES: dict[str, Rule] = {
 # The lead's records: a master device writes them, a field device never.
 LEAD_ENTITIES = frozenset({"method_score", "adjudication", "adjustment", "campaign_settings"})
 # An inspector's records: the payload names the inspector who owns them.
-INSPECTOR_ENTITIES = frozenset({"score", "finding", "evidence", "problem", "signature"})
+INSPECTOR_ENTITIES = frozenset({"score", "finding", "evidence", "problem", "signature", "visit"})
 ENTITIES = LEAD_ENTITIES | INSPECTOR_ENTITIES
 # Records whose every version is checked against its parents' payloads (Policy.steps).
 STEPPED_ENTITIES = frozenset({"problem"})
@@ -72,6 +72,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "adjudication": ("county", "item"),
     "adjustment": ("county",),
     "signature": ("county", "inspector", "signer_role"),
+    "visit": ("county", "inspector"),
     "campaign_settings": (),
 }
 

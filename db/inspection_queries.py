@@ -19,7 +19,7 @@ from db.queries import ItemCount, named
 
 # The tables of an inspector's own record, in the order its fingerprint reads them. A
 # table name is put into SQL only from this list.
-RECORD_TABLES = ("current_score", "current_finding", "current_problem", "current_evidence")
+RECORD_TABLES = ("current_score", "current_finding", "current_problem", "current_evidence", "current_visit")
 
 
 @dataclass(frozen=True)
@@ -249,13 +249,39 @@ _RECORD_VERSIONS = {
 
 
 def record_entries(conn: Connection, county: str, inspector: str) -> list[RecordEntry]:
-    """The inspector's scores, findings, problems and evidence of a county with their
+    """The inspector's scores, findings, problems, evidence and visit of a county with their
     versions, table by table in RECORD_TABLES' order, each by record id."""
     args = {"c": county, "i": inspector}
-    return [
-        RecordEntry(table, r.record_id, r.version_id, r.payload)
-        for table in RECORD_TABLES for r in conn.execute(_RECORD_VERSIONS[table], args)
-    ]
+    held = RECORD_TABLES if holds_visits(conn) else RECORD_TABLES[:-1]
+    return [RecordEntry(table, r.record_id, r.version_id, r.payload) for table in held for r in conn.execute(_RECORD_VERSIONS[table], args)]
+
+
+_HOLDS_VISITS = text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'current_visit'")
+
+
+def holds_visits(conn: Connection) -> bool:
+    """Whether the database has the visits' table: a file of schema version 3 or older read
+    as it is on a read-only disk has not (a server and every writable file are upgraded)."""
+    return conn.dialect.name != "sqlite" or bool(conn.execute(_HOLDS_VISITS).scalar())
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """Where and when an inspector inspected a county, as entered (desktop.core.visits)."""
+
+    record_id: str
+    inspector: str
+    place: str
+    first_day: str
+    last_day: str
+
+
+_VISITS = text("SELECT record_id, inspector, place, first_day, last_day FROM current_visit WHERE county = :c ORDER BY inspector")
+
+
+def visits(conn: Connection, county: str) -> list[VisitRow]:
+    """Every inspector's visit to a county (none on a file without the table)."""
+    return named(VisitRow, conn.execute(_VISITS, {"c": county})) if holds_visits(conn) else []
 
 
 @dataclass(frozen=True)

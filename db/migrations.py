@@ -29,11 +29,11 @@ from db.engine import file_uri, write
 from db.errors import DatabaseCorrupt, DatabaseTooNew, KnownDatabaseError, NotInitialised, NotYanshouDatabase
 
 APPLICATION_ID = 0x59534855  # "YSHU"
-SCHEMA_VERSION = 3
-# The oldest schema whose files a merge takes. A file of version 1 or 2 is merged as it is:
-# step 2 only added `merge_report`, the receiver's own table, and step 3 `search_entry`, derived
-# from the versions; a merge reads neither from a file, and every table it reads is the same
-# in all three. A step that changes one of those raises this.
+SCHEMA_VERSION = 4
+# The oldest schema whose files a merge takes. A file of version 1, 2 or 3 is merged as it is:
+# step 2 only added `merge_report`, the receiver's own table, step 3 `search_entry` and step 4
+# `current_visit`, both derived from the versions; a merge reads none of them from a file, and
+# every table it reads is the same in all four. A step that changes one of those raises this.
 MERGE_FROM = 1
 
 
@@ -131,7 +131,14 @@ def _step_3(conn: Connection) -> None:
     )
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _step_1, 2: _step_2, 3: _step_3}
+def _step_4(conn: Connection) -> None:
+    """The current state of where and when each inspector inspected a county, empty (no file
+    before this version holds a visit)."""
+    for statement in _statements(conn, 4):
+        conn.exec_driver_sql(statement)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _step_1, 2: _step_2, 3: _step_3, 4: _step_4}
 
 
 def header(path: Path) -> tuple[int, int]:

@@ -71,6 +71,7 @@ ENTITIES: dict[str, tuple[str, tuple[Column, ...]]] = {
             Column("strokes", "[]"),
         ),
     ),
+    "visit": ("current_visit", _keys("county", "inspector", "place", "first_day", "last_day")),
 }
 
 # Temporary tables are named without their schema: SQLite's `temp` and PostgreSQL's

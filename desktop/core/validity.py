@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from desktop.core import campaign_settings, problems
+from desktop.core import campaign_settings, problems, visits
 from desktop.core.campaign import Campaign
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
@@ -128,6 +128,11 @@ def check(campaign: Campaign, reference: Campaign, entity: str, payload: dict[st
         )
     if entity == "signature":
         return _first(place(item_required=False), lambda: _in(payload.get("signer_role"), SIGNER_ROLES, "signer"))
+    if entity == "visit":
+        return _first(
+            place(item_required=False), lambda: _inspector(campaign, reference, payload),
+            lambda: None if (why := visits.check_fields(payload)) is None else ("value", why),
+        )
     if entity == "adjudication":
         return _first(place(), lambda: _score(campaign, payload))
     if entity == "adjustment":

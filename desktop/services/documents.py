@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from db import files, inspection_queries, versions
 from db.inspection_queries import EvidenceRow
 from desktop import paths
-from desktop.core import scoring, words
+from desktop.core import scoring, visits, words
 from desktop.core.campaign import BandsRule, Campaign, County
 from desktop.core.documents import safe_file_name
 from desktop.core.errors import InputError
@@ -67,13 +67,23 @@ def _local(iso: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def _dates(conn: Connection, county: str, inspector: str | None) -> str:
-    """The days the record's work was written (from its versions' clocks), as a span."""
-    span = inspection_queries.work_span(conn, county, inspector)
+NOT_ENTERED = "未填写"
+
+
+def _place_and_dates(conn: Connection, county: str, scope: list[str] | None) -> tuple[str, str]:
+    """检查地点 and 检查日期 as the inspectors entered them (desktop.core.visits; several
+    inspectors' combined); where none did, said so, with the days the work was written."""
+    entered = [
+        visits.Visit(r.place, dt.date.fromisoformat(r.first_day), dt.date.fromisoformat(r.last_day))
+        for r in inspection_queries.visits(conn, county) if scope is None or r.inspector in scope
+    ]
+    if entered:
+        return visits.combined(entered)
+    span = inspection_queries.work_span(conn, county, scope[0] if scope else None)
     if span is None:
-        return ""
+        return NOT_ENTERED, NOT_ENTERED
     first, last = (versions.written_at(hlc).date() for hlc in (span.earliest, span.latest))
-    return first.isoformat() if first == last else f"{first.isoformat()} 至 {last.isoformat()}"
+    return NOT_ENTERED, f"{NOT_ENTERED}（记录写于 {visits.span(first, last)}）"
 
 
 def unsettled(ws: Workspace, county: str) -> int:
@@ -108,7 +118,7 @@ def inspection_record(ws: Workspace, county: County, inspector: str | None = Non
         problems = _problems(ws, conn, county, scope)
         evidence = _evidence(ws, conn, county, scope)
         signatures = _signatures(ws, conn, county, scope)
-        dates = _dates(conn, county.code, inspector)
+        place, dates = _place_and_dates(conn, county.code, scope)
     photos, documents, left_out = _photos(ws, evidence)
     inspectors = tuple(sorted({who for d in detail.values() for who in d.by_inspector if scope is None or who in scope} | set(scope or ())))
     several = len(inspectors) > 1
@@ -155,7 +165,7 @@ def inspection_record(ws: Workspace, county: County, inspector: str | None = Non
     total = sum(scored, Decimal(0)) if scored else None
     record_id = f"JL-{county.code}-" + (hashlib.sha256(inspector.encode()).hexdigest()[:8].upper() if inspector else "ALL")
     return model.InspectionRecord(
-        campaign=campaign.name, document_number=campaign.document_number, county=county.name, place=county.name,
+        campaign=campaign.name, document_number=campaign.document_number, county=county.name, place=place,
         dates=dates, inspectors=inspectors, rows=tuple(rows), total_points=canonical(tree.total_points),
         total_score=_score(total) + ("（未评完）" if total is not None and len(scored) < len(item_scores) else ""),
         problems=problems, photos=photos, signatures=signatures, record_id=record_id,

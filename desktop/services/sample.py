@@ -19,9 +19,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from desktop.core.inspection import FindingStatus, InspectionMode
-from desktop.services import inspection
+from desktop.services import inspection, visits
 from desktop.services.workspace import Workspace
 
+VISITED = ("{0}政务服务中心", "{0}人民政府办公室", "{0}政务公开专区")  # 检查地点 as inspectors write them
 GAPS = (
     "部分栏目更新不及时",
     "政策解读材料偏少，形式单一",
@@ -181,6 +182,11 @@ def fill(
             )
             inspection.attach(ws, path, county=county.code, item=item.code, mode=mode, caption=f"{county.name}{_topic(item.name)}现场")
             photos += 1
+        # where and when, as the inspector enters them before the record is signed (a draw of
+        # its own: the work drawn for every later county stays what it was)
+        place = random.Random(f"{seed}:{ws.identity.inspector}:{county.code}")
+        first = base.date()
+        visits.save(ws, county.code, place.choice(VISITED).format(county.name), first, first + dt.timedelta(days=place.randint(0, 1)))
         if sign:
             signatures += sign_record(ws, county.code, (liaison or {}).get(county.code, f"{county.name}联络员"), rng)
     return Made(scores, findings, problems, photos, signatures)

@@ -7,11 +7,10 @@ Save stays disabled until there are none. Save writes one signed version
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +43,7 @@ from desktop.core.numbers import canonical
 from desktop.services import settings as settings_service
 from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
+from desktop.ui.dates import day_edit, day_of, set_day
 from desktop.ui.operations import Operations
 from desktop.ui.screen import fit_to_screen
 
@@ -379,12 +379,7 @@ class SettingsDialog(QDialog):
         form = _form()
         self.dates: dict[str, QDateEdit] = {}
         for milestone in self.campaign.milestones:
-            edit = QDateEdit()
-            edit.setObjectName(f"due-{milestone.key}")
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDateRange(QDate(campaign_settings.FIRST_YEAR, 1, 1), QDate(campaign_settings.LAST_YEAR, 12, 31))
-            edit.setMinimumWidth(140)
+            edit = day_edit(f"due-{milestone.key}")
             edit.dateChanged.connect(self._on_edited)
             self.dates[milestone.key] = edit
             form.addRow(milestone.name, edit)
@@ -421,7 +416,7 @@ class SettingsDialog(QDialog):
         for milestone in settings.milestones:
             if milestone.key in self.dates:
                 due = milestone.due
-                self.dates[milestone.key].setDate(QDate(due.year, due.month, due.day))
+                set_day(self.dates[milestone.key], due)
 
     def _append_county(self, county: County) -> int:
         row = self.counties.rowCount()
@@ -458,7 +453,7 @@ class SettingsDialog(QDialog):
         else:
             grading = BandsRule(tuple(Band(g, _score(spin)) for g, spin in self.bands.items()))
         milestones = tuple(
-            Milestone(m.key, m.name, dt.date(*self.dates[m.key].date().getDate())) for m in self.campaign.milestones
+            Milestone(m.key, m.name, day_of(self.dates[m.key])) for m in self.campaign.milestones
         )
         return CampaignSettings(counties, inspectors, weights, grading, milestones)
 

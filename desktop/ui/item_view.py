@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -43,6 +42,7 @@ from desktop.core.numbers import canonical
 from desktop.core.problems import ProblemStatus
 from desktop.services.inspection import SEVERITIES, Finding, ItemRecord, Problem
 from desktop.ui import score_field
+from desktop.ui.dates import day_edit, day_of
 from desktop.ui.messages import problem_status
 from desktop.ui.score_field import ScoreField
 from desktop.ui.steps import offer_steps, step_button_text
@@ -164,11 +164,7 @@ class ProblemDialog(QDialog):
             self.severity.addItem(severity_label(key), key)
         if problem:
             self.severity.setCurrentIndex(SEVERITIES.index(problem.severity))
-        self.deadline = QDateEdit()
-        self.deadline.setCalendarPopup(True)
-        self.deadline.setDisplayFormat("yyyy-MM-dd")
-        deadline = problem.deadline if problem else default_deadline
-        self.deadline.setDate(QDate(deadline.year, deadline.month, deadline.day) if deadline else QDate.currentDate())
+        self.deadline = day_edit("deadline", problem.deadline if problem else default_deadline)
         form.addRow(self.tr("Description"), self.description)
         form.addRow(self.tr("Severity"), self.severity)
         form.addRow(self.tr("Rectify by"), self.deadline)
@@ -183,8 +179,7 @@ class ProblemDialog(QDialog):
         return self._entered()
 
     def _entered(self) -> tuple[str, str, dt.date]:
-        d = self.deadline.date()
-        return self.description.toPlainText().strip(), str(self.severity.currentData()), dt.date(d.year(), d.month(), d.day())
+        return self.description.toPlainText().strip(), str(self.severity.currentData()), day_of(self.deadline)
 
     def reject(self) -> None:
         """Cancel (or Esc, or the window's close box) throws away what was typed only when

@@ -734,7 +734,7 @@ class MainWindow(QMainWindow):
     def _open_signatures(self, county: str, name: str) -> None:
         from desktop.ui.signature import SignDialog  # (the pad and its dialog: when first signing)
 
-        dialog = SignDialog(self, self.ws, county, name, self.ops)
+        dialog = SignDialog(self, self.ws, county, name, self.ops, record=self._undoable)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal, without a loop of its own
 
@@ -796,11 +796,14 @@ class MainWindow(QMainWindow):
 
         self._store(county, item, state, show)
 
-    def _write(self, fn: Callable[[], T], concerns: Changes | None = None, then: Callable[[T], None] | None = None) -> None:
+    def _write(
+        self, fn: Callable[[], T], concerns: Changes | None = None, then: Callable[[T], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
         """A write of the window's other than the item editor's, after the pending edit: fn on
         the writer, then what it changed handed to the views (Operations.changed) — what the
         service says it changed (its Changes, or its report's), or, for a service that returns
-        a record, what it `concerns` — then `then(result)`."""
+        a record, what it `concerns` — then `then(result)`; a refusal is said, then `failed(exc)`."""
         self.save_now()
         self.saved_label.setText(self.tr("Saving…"))
         results: list[T] = []
@@ -815,10 +818,16 @@ class MainWindow(QMainWindow):
             if then:
                 then(results[0])
 
-        self.ops.write(run, done=done, failed=self._failed)
+        def refused(exc: BaseException) -> None:
+            self._failed(exc)
+            if failed:
+                failed(exc)
+
+        self.ops.write(run, done=done, failed=refused)
 
     def _undoable(
         self, fn: Callable[[], Any], text: str, *, entity: str, record_id: str | None = None, concerns: Changes | None = None,
+        failed: Callable[[BaseException], None] | None = None,
     ) -> None:
         """A write of one record that the undo stack can take back (desktop.ui.undo)."""
 
@@ -826,7 +835,7 @@ class MainWindow(QMainWindow):
             if outcome.wrote:
                 self.undo_stack.push(RecordCommand(text, self.ws, entity, outcome, self._write))
 
-        self._write(undoable(self.ws, fn, record_id, concerns), then=done)
+        self._write(undoable(self.ws, fn, record_id, concerns), then=done, failed=failed)
 
     def show_deleted(self) -> RecycleBin:
         """已删除: this laptop's deleted evidence and problems, any brought back."""

@@ -212,7 +212,22 @@ def field_name(key: str) -> str:
         "method": QCoreApplication.translate("Vocabulary", "Method"),
         "problem": QCoreApplication.translate("Vocabulary", "Problem"),
         "signature": QCoreApplication.translate("Vocabulary", "Signature"),
+        "place": QCoreApplication.translate("Vocabulary", "Place of inspection"),
+        "first_day": QCoreApplication.translate("Vocabulary", "First day of inspection"),
+        "last_day": QCoreApplication.translate("Vocabulary", "Last day of inspection"),
     }.get(key, key)
+
+
+def visit_problem(code: str) -> str:
+    """Why a place and dates of inspection cannot be saved, by desktop.core.visits' code."""
+    return {
+        "no_place": QCoreApplication.translate("Messages", "Enter the place of inspection."),
+        "place_line": QCoreApplication.translate("Messages", "The place of inspection must be one line."),
+        "place_long": QCoreApplication.translate("Messages", "The place of inspection is too long (at most 100 characters)."),
+        "bad_day": QCoreApplication.translate("Messages", "A date of inspection is not a valid date."),
+        "day_order": QCoreApplication.translate("Messages", "The last day of inspection is before the first."),
+        "too_long": QCoreApplication.translate("Messages", "An inspection of one county spans at most 92 days."),
+    }.get(code, code)
 
 
 def entity_name(entity: str) -> str:
@@ -223,6 +238,7 @@ def entity_name(entity: str) -> str:
         "evidence": QCoreApplication.translate("Vocabulary", "Evidence"),
         "problem": QCoreApplication.translate("Vocabulary", "Problem"),
         "signature": QCoreApplication.translate("Vocabulary", "Signature"),
+        "visit": QCoreApplication.translate("Vocabulary", "Place and dates of inspection"),
         "method_score": QCoreApplication.translate("Vocabulary", "Method score"),
         "adjudication": QCoreApplication.translate("Vocabulary", "Adjudication"),
         "adjustment": QCoreApplication.translate("Vocabulary", "Adjustment"),

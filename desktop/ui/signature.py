@@ -1,10 +1,15 @@
-"""Signing a county's record: a pad for pen or mouse, for the inspector and for the
-county's liaison (被检查单位负责人). A signature made before the record changed shows as
-needing a new one. The dialog reads and writes through its window's operations: the
-signatures are read off the GUI thread, a signature is written on the window's one writer,
-and what it changed tells the window to redraw its signature state."""
+"""Signing a county's record: where and when it was inspected (检查地点, 检查日期, as the
+record prints them), then a pad for pen or mouse, for the inspector and for the county's
+liaison (被检查单位负责人). A signature made before the record changed shows as needing a
+new one. The dialog reads and writes through its window's operations: the signatures are
+read off the GUI thread, a signature is written on the window's one writer, the place and
+dates as the window writes one record (on its undo stack), and what a write changed tells
+the window to redraw its signature state."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
@@ -14,6 +19,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -24,12 +31,15 @@ from PySide6.QtWidgets import (
 
 from db.errors import KnownDatabaseError
 from desktop import paths
+from desktop.core import visits as visit_rules
 from desktop.core.errors import InputError
 from desktop.core.numbers import canonical
-from desktop.services import inspection
+from desktop.core.visits import Visit
+from desktop.services import inspection, visits
 from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
-from desktop.ui.messages import explain
+from desktop.ui.dates import day_edit, day_of, set_day
+from desktop.ui.messages import explain, visit_problem
 from desktop.ui.operations import Operations
 from desktop.ui.preferences import Preferences
 
@@ -167,11 +177,14 @@ class SignDialog(QDialog):
     """The county's two signatures: who signed, when, and whether the record changed since."""
 
     def __init__(
-        self, parent: QWidget | None, ws: Workspace, county: str, county_name: str, ops: Operations | None = None
+        self, parent: QWidget | None, ws: Workspace, county: str, county_name: str, ops: Operations | None = None, *,
+        record: Callable[..., None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.ws, self.county = ws, county
         self.ops = ops if ops is not None else Operations(self)  # the window's; a dialog of its own has its own
+        self.record = record  # the window's write of one record onto its undo stack (MainWindow._undoable)
+        self.ops.changed.connect(self._on_changed)
         self.setWindowTitle(self.tr("Signatures — {0}").format(county_name))
         self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
@@ -179,6 +192,7 @@ class SignDialog(QDialog):
                                "After any change it must be signed again.").format(county_name))
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        layout.addWidget(self._visit_box())
         # what a signature now signs, read off the GUI thread
         self.signing = QLabel(self.tr("Reading the record…"))
         self.signing.setObjectName("signing-summary")
@@ -206,11 +220,131 @@ class SignDialog(QDialog):
         layout.addWidget(buttons)
         self.refresh()
 
+    # --- where and when ----------------------------------------------------------------
+
+    def _visit_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Place and dates of inspection (printed on the record as entered)"))
+        form = QFormLayout(box)
+        self.place = QLineEdit()
+        self.place.setObjectName("visit-place")
+        self.place.setMaxLength(visit_rules.MAX_PLACE)
+        self.place.setPlaceholderText(self.tr("e.g. 金安区政务服务中心"))
+        form.addRow(self.tr("Place of inspection"), self.place)
+        days = QHBoxLayout()
+        self.first_day, self.last_day = day_edit("visit-first"), day_edit("visit-last")
+        days.addWidget(self.first_day)
+        days.addWidget(QLabel(self.tr("to")))
+        days.addWidget(self.last_day)
+        days.addStretch(1)
+        form.addRow(self.tr("Dates of inspection"), days)
+        row = QHBoxLayout()
+        self.visit_state = QLabel(self.tr("Reading…"))
+        self.visit_state.setObjectName("visit-state")
+        self.visit_state.setWordWrap(True)
+        row.addWidget(self.visit_state, 1)
+        self.save_visit = QPushButton(self.tr("Save place and dates"))
+        self.save_visit.setObjectName("visit-save")
+        self.save_visit.clicked.connect(self._save_visit)
+        row.addWidget(self.save_visit)
+        form.addRow(row)
+        self.stored: Visit | None = None
+        self._visit_read = False
+        for edit in (self.place.textChanged, self.first_day.dateChanged, self.last_day.dateChanged):
+            edit.connect(self._visit_edited)
+        return box
+
+    def _entered(self) -> Visit:
+        return Visit(" ".join(self.place.text().split()), day_of(self.first_day), day_of(self.last_day))
+
+    def visit_dirty(self) -> bool:
+        """Typed and not saved: a place or dates other than those stored (or, with none stored, a place)."""
+        if not self._visit_read:
+            return False
+        entered = self._entered()
+        return entered != self.stored if self.stored is not None else bool(entered.place)
+
+    def _show_visit(self, found: tuple[Visit | None, Visit]) -> None:
+        if not shiboken6.isValid(self):
+            return
+        stored, offered = found
+        if self._visit_read and self.visit_dirty():  # the inspector's typing stays
+            return
+        self.stored, self._visit_read = stored, True
+        shown = stored or offered
+        self.place.setText(shown.place)
+        set_day(self.first_day, shown.first_day)
+        set_day(self.last_day, shown.last_day)
+        self._visit_edited()
+
+    def _visit_edited(self) -> None:
+        if not self._visit_read:
+            return
+        dirty = self.visit_dirty()
+        self.save_visit.setEnabled(dirty)
+        if dirty:
+            self.visit_state.setText(self.tr("Not saved yet"))
+            self.visit_state.setStyleSheet("color: #b26a00;")
+        elif self.stored is None:
+            self.visit_state.setText(self.tr("Not entered: the record prints 未填写"))
+            self.visit_state.setStyleSheet("color: #c62828;")
+        else:
+            self.visit_state.setText(self.tr("Saved"))
+            self.visit_state.setStyleSheet("color: #1a7f37;")
+
+    def _save_visit(self) -> None:
+        entered = self._entered()
+        wrong = visit_rules.refusal(entered.payload(self.county, self.ws.identity.inspector or ""))
+        if wrong is not None:  # the one rule, asked before the write (the service and the merge ask it too)
+            self.visit_state.setText(visit_problem(wrong[0]))
+            self.visit_state.setStyleSheet("color: #c62828; font-weight: bold;")
+            return
+        ws, county = self.ws, self.county
+
+        def write() -> Changes:
+            return visits.save(ws, county, entered.place, entered.first_day, entered.last_day)
+
+        before, self.stored = self.stored, entered  # on its way to the disk: read back after the write
+
+        def refused(exc: BaseException) -> None:
+            if shiboken6.isValid(self):
+                self.stored = before
+                self._visit_edited()
+
+        self._visit_edited()
+        if self.record is not None:  # said by the window, and undone from its stack
+            who = ws.identity.inspector or ""
+            self.record(
+                write, self.tr("place and dates of inspection"), entity="visit", record_id=visits.visit_id(ws, county, who),
+                failed=refused,
+            )
+        else:
+            def failed(exc: BaseException) -> None:
+                refused(exc)
+                self._refused(exc)
+
+            self.ops.write(write, done=lambda _changes: self._signed(), failed=failed)
+
+    def _on_changed(self, changes: Any) -> None:
+        if shiboken6.isValid(self) and changes.touches(county=self.county):
+            self.refresh()
+
+    def reject(self) -> None:
+        """Close (or Esc) with a place or dates typed and not saved asks first."""
+        if self.visit_dirty() and QMessageBox.question(
+            self, self.windowTitle(), self.tr("The place and dates of inspection you typed are not saved. Close and discard them?"),
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        super().reject()
+
+    # --- signatures ------------------------------------------------------------------
+
     def refresh(self) -> None:
-        """Read the signatures and what they would sign again (queries); the labels follow."""
+        """Read the signatures, what they would sign again and the place and dates (queries);
+        the labels follow."""
         ws, county = self.ws, self.county
         self.ops.query(lambda: inspection.signatures(ws, county), done=self._show)
         self.ops.query(lambda: inspection.summary(ws, county), done=self._show_summary)
+        self.ops.query(lambda: (visits.visit(ws, county), visits.suggested(ws, county)), done=self._show_visit)
 
     def _show_summary(self, summary: inspection.RecordSummary) -> None:
         if not shiboken6.isValid(self):
@@ -244,6 +378,16 @@ class SignDialog(QDialog):
                 label.setStyleSheet("color: #c62828; font-weight: bold;")
 
     def sign(self, role: str) -> None:
+        if self.visit_dirty():
+            QMessageBox.information(
+                self, self.windowTitle(), self.tr("Save the place and dates of inspection first: the signature signs them."),
+            )
+            return
+        if self._visit_read and self.stored is None and QMessageBox.question(
+            self, self.windowTitle(),
+            self.tr("The place and dates of inspection are not entered: the record prints 未填写. Sign all the same?"),
+        ) != QMessageBox.StandardButton.Yes:
+            return
         if self.summary is not None and self.summary.unscored and QMessageBox.question(
             self, self.windowTitle(),
             self.tr("{0} of the {1} items are not scored. Sign the record as it is?").format(self.summary.unscored, self.summary.items),

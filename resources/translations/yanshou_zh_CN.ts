@@ -5,18 +5,18 @@
     <name>App</name>
     <message>
         <location filename="../../desktop/ui/app.py" line="53"/>
-        <location filename="../../desktop/ui/app.py" line="114"/>
-        <location filename="../../desktop/ui/app.py" line="234"/>
+        <location filename="../../desktop/ui/app.py" line="137"/>
+        <location filename="../../desktop/ui/app.py" line="257"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="115"/>
+        <location filename="../../desktop/ui/app.py" line="138"/>
         <source>{0} is an export. The team lead merges exports on the master&apos;s desk; on a laptop, use &apos;yanshou merge&apos; with the master&apos;s export.</source>
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="235"/>
+        <location filename="../../desktop/ui/app.py" line="258"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -77,58 +77,58 @@
 <context>
     <name>Charts</name>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="116"/>
+        <location filename="../../desktop/ui/charts.py" line="119"/>
         <source>complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="120"/>
-        <location filename="../../desktop/ui/charts.py" line="135"/>
+        <location filename="../../desktop/ui/charts.py" line="123"/>
+        <location filename="../../desktop/ui/charts.py" line="138"/>
         <source>Weighted totals</source>
         <translation>加权总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="117"/>
+        <location filename="../../desktop/ui/charts.py" line="120"/>
         <source>provisional: items unscored or a method&apos;s score missing</source>
         <translation>暂定：有项目未评分或缺少某种方式的得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="133"/>
+        <location filename="../../desktop/ui/charts.py" line="136"/>
         <source>{0} (provisional)</source>
         <translation>{0}（暂定）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="137"/>
+        <location filename="../../desktop/ui/charts.py" line="140"/>
         <source>Not started (no bar): {0}</source>
         <translation>未开始（无柱）：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="154"/>
+        <location filename="../../desktop/ui/charts.py" line="157"/>
         <source>all items scored</source>
         <translation>各项均已评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="155"/>
+        <location filename="../../desktop/ui/charts.py" line="158"/>
         <source>some items unscored (counted as nothing)</source>
         <translation>部分未评分（按零计）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="163"/>
+        <location filename="../../desktop/ui/charts.py" line="166"/>
         <source>{0}: share of each first-level indicator&apos;s points</source>
         <translation>{0}：各一级指标得分率</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="168"/>
+        <location filename="../../desktop/ui/charts.py" line="171"/>
         <source>{0}  not scored</source>
         <translation>{0}  未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="172"/>
+        <location filename="../../desktop/ui/charts.py" line="175"/>
         <source>{0}  {1}/{2} ({3}%)</source>
         <translation>{0}  {1}/{2}（{3}%）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="176"/>
+        <location filename="../../desktop/ui/charts.py" line="179"/>
         <source>{0}/{1} items</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
@@ -365,7 +365,7 @@
         <translation>照片或文件的内容说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="246"/>
+        <location filename="../../desktop/ui/evidence.py" line="240"/>
         <source>pasted</source>
         <translation>粘贴</translation>
     </message>
@@ -383,92 +383,92 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="128"/>
+        <location filename="../../desktop/ui/viewer.py" line="141"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="128"/>
+        <location filename="../../desktop/ui/viewer.py" line="141"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="130"/>
+        <location filename="../../desktop/ui/viewer.py" line="143"/>
         <source>place {0}</source>
         <translation>位置 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="131"/>
+        <location filename="../../desktop/ui/viewer.py" line="144"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="141"/>
+        <location filename="../../desktop/ui/viewer.py" line="154"/>
         <source>Open in another program</source>
         <translation>用其他程序打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="141"/>
+        <location filename="../../desktop/ui/viewer.py" line="154"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="145"/>
+        <location filename="../../desktop/ui/viewer.py" line="158"/>
         <source>Loading…</source>
         <translation>正在载入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="162"/>
+        <location filename="../../desktop/ui/viewer.py" line="175"/>
         <source>Loading… {0} %</source>
         <translation>正在载入… {0} %</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="202"/>
+        <location filename="../../desktop/ui/viewer.py" line="215"/>
         <source>This picture cannot be shown; open it in another program.</source>
         <translation>无法显示此图片，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="206"/>
+        <location filename="../../desktop/ui/viewer.py" line="219"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="207"/>
+        <location filename="../../desktop/ui/viewer.py" line="220"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="208"/>
+        <location filename="../../desktop/ui/viewer.py" line="221"/>
         <source>Fit</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="209"/>
+        <location filename="../../desktop/ui/viewer.py" line="222"/>
         <source>Actual size</source>
         <translation>实际大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="210"/>
+        <location filename="../../desktop/ui/viewer.py" line="223"/>
         <source>Rotate</source>
         <translation>旋转</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="250"/>
+        <location filename="../../desktop/ui/viewer.py" line="263"/>
         <source>This PDF cannot be shown; open it in another program.</source>
         <translation>无法显示此PDF文件，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="260"/>
+        <location filename="../../desktop/ui/viewer.py" line="273"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="261"/>
+        <location filename="../../desktop/ui/viewer.py" line="274"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="274"/>
+        <location filename="../../desktop/ui/viewer.py" line="287"/>
         <source>Page {0} of {1}</source>
         <translation>第 {0} 页，共 {1} 页</translation>
     </message>
@@ -624,32 +624,32 @@
 <context>
     <name>InboxPanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="314"/>
+        <location filename="../../desktop/ui/evidence.py" line="308"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="317"/>
+        <location filename="../../desktop/ui/evidence.py" line="311"/>
         <source>To this item</source>
         <translation>放到本项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="319"/>
+        <location filename="../../desktop/ui/evidence.py" line="313"/>
         <source>Put the selected photos under the current item, in the current mode</source>
         <translation>将选中的照片放到当前指标、当前检查方式下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="321"/>
+        <location filename="../../desktop/ui/evidence.py" line="315"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="333"/>
+        <location filename="../../desktop/ui/evidence.py" line="327"/>
         <source>Photo inbox ({0}): drag photos onto an item of the tree</source>
         <translation>照片收件箱（{0}）：将照片拖到左侧指标上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="341"/>
+        <location filename="../../desktop/ui/evidence.py" line="335"/>
         <source>Import a folder of photos</source>
         <translation>导入照片文件夹</translation>
     </message>
@@ -695,83 +695,83 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="248"/>
+        <location filename="../../desktop/ui/item_view.py" line="243"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="253"/>
+        <location filename="../../desktop/ui/item_view.py" line="248"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="267"/>
+        <location filename="../../desktop/ui/item_view.py" line="262"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="270"/>
-        <location filename="../../desktop/ui/item_view.py" line="336"/>
+        <location filename="../../desktop/ui/item_view.py" line="265"/>
+        <location filename="../../desktop/ui/item_view.py" line="331"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="280"/>
+        <location filename="../../desktop/ui/item_view.py" line="275"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="284"/>
+        <location filename="../../desktop/ui/item_view.py" line="279"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="287"/>
+        <location filename="../../desktop/ui/item_view.py" line="282"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="315"/>
+        <location filename="../../desktop/ui/item_view.py" line="310"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="317"/>
+        <location filename="../../desktop/ui/item_view.py" line="312"/>
         <source>Every version of the problem chosen: who changed what, and when</source>
         <translation>所选问题的每个版本：谁在何时改了什么</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="303"/>
+        <location filename="../../desktop/ui/item_view.py" line="298"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="303"/>
+        <location filename="../../desktop/ui/item_view.py" line="298"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="303"/>
+        <location filename="../../desktop/ui/item_view.py" line="298"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="303"/>
+        <location filename="../../desktop/ui/item_view.py" line="298"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="336"/>
+        <location filename="../../desktop/ui/item_view.py" line="331"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="362"/>
+        <location filename="../../desktop/ui/item_view.py" line="357"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="370"/>
+        <location filename="../../desktop/ui/item_view.py" line="365"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -780,7 +780,7 @@
     <name>Labels</name>
     <message>
         <location filename="../../desktop/ui/labels.py" line="26"/>
-        <location filename="../../desktop/ui/charts.py" line="138"/>
+        <location filename="../../desktop/ui/charts.py" line="141"/>
         <source>, </source>
         <translation>、</translation>
     </message>
@@ -899,15 +899,17 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="54"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="110"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="74"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="198"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="211"/>
         <location filename="../../desktop/ui/lead/devices_tab.py" line="79"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="55"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="78"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="112"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
@@ -1038,8 +1040,8 @@
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="431"/>
-        <location filename="../../desktop/ui/lead/window.py" line="445"/>
+        <location filename="../../desktop/ui/lead/window.py" line="439"/>
+        <location filename="../../desktop/ui/lead/window.py" line="453"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1066,7 +1068,7 @@
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="90"/>
+        <location filename="../../desktop/ui/lead/window.py" line="89"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="62"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="201"/>
@@ -1199,17 +1201,17 @@
         <translation>{0}的裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="61"/>
+        <location filename="../../desktop/ui/lead/window.py" line="60"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="72"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="169"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="182"/>
         <location filename="../../desktop/ui/lead/decision.py" line="53"/>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="49"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="52"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="75"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="33"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="51"/>
         <location filename="../../desktop/ui/import_dialog.py" line="135"/>
         <location filename="../../desktop/ui/import_dialog.py" line="151"/>
         <source>County</source>
@@ -1304,111 +1306,111 @@
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="76"/>
+        <location filename="../../desktop/ui/lead/window.py" line="75"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="80"/>
+        <location filename="../../desktop/ui/lead/window.py" line="79"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="195"/>
-        <location filename="../../desktop/ui/lead/window.py" line="94"/>
-        <location filename="../../desktop/ui/lead/window.py" line="248"/>
+        <location filename="../../desktop/ui/lead/window.py" line="93"/>
+        <location filename="../../desktop/ui/lead/window.py" line="247"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="86"/>
-        <location filename="../../desktop/ui/lead/window.py" line="230"/>
+        <location filename="../../desktop/ui/lead/window.py" line="85"/>
+        <location filename="../../desktop/ui/lead/window.py" line="229"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="97"/>
-        <location filename="../../desktop/ui/lead/window.py" line="239"/>
+        <location filename="../../desktop/ui/lead/window.py" line="96"/>
+        <location filename="../../desktop/ui/lead/window.py" line="238"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="99"/>
+        <location filename="../../desktop/ui/lead/window.py" line="98"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="101"/>
+        <location filename="../../desktop/ui/lead/window.py" line="100"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="111"/>
+        <location filename="../../desktop/ui/lead/window.py" line="110"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="115"/>
+        <location filename="../../desktop/ui/lead/window.py" line="114"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="118"/>
+        <location filename="../../desktop/ui/lead/window.py" line="117"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="121"/>
+        <location filename="../../desktop/ui/lead/window.py" line="120"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="123"/>
+        <location filename="../../desktop/ui/lead/window.py" line="122"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="126"/>
+        <location filename="../../desktop/ui/lead/window.py" line="125"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="129"/>
+        <location filename="../../desktop/ui/lead/window.py" line="128"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="131"/>
+        <location filename="../../desktop/ui/lead/window.py" line="130"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="136"/>
+        <location filename="../../desktop/ui/lead/window.py" line="135"/>
         <source>Export for the laptops…</source>
         <translation>导出给笔记本…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="138"/>
+        <location filename="../../desktop/ui/lead/window.py" line="137"/>
         <source>The master as one signed file for the laptops to merge: the lead&apos;s settings, decisions and every laptop&apos;s work</source>
         <translation>把主库导出为一个签名文件供各笔记本合并：组长的设置、裁定和各笔记本的工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="142"/>
+        <location filename="../../desktop/ui/lead/window.py" line="141"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="145"/>
+        <location filename="../../desktop/ui/lead/window.py" line="144"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="152"/>
+        <location filename="../../desktop/ui/lead/window.py" line="151"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="168"/>
+        <location filename="../../desktop/ui/lead/window.py" line="167"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1434,39 +1436,39 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="73"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="170"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="183"/>
         <location filename="../../desktop/ui/lead/decision.py" line="65"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="76"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="133"/>
+        <location filename="../../desktop/ui/lead/window.py" line="132"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="149"/>
+        <location filename="../../desktop/ui/lead/window.py" line="148"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="166"/>
+        <location filename="../../desktop/ui/lead/window.py" line="165"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="185"/>
+        <location filename="../../desktop/ui/lead/window.py" line="184"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="188"/>
+        <location filename="../../desktop/ui/lead/window.py" line="187"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="194"/>
+        <location filename="../../desktop/ui/lead/window.py" line="193"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1583,7 +1585,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="55"/>
-        <location filename="../../desktop/ui/lead/window.py" line="340"/>
+        <location filename="../../desktop/ui/lead/window.py" line="335"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1639,12 +1641,12 @@
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="78"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="175"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="188"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="246"/>
+        <location filename="../../desktop/ui/lead/window.py" line="245"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1659,98 +1661,92 @@
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="221"/>
+        <location filename="../../desktop/ui/lead/window.py" line="220"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="228"/>
+        <location filename="../../desktop/ui/lead/window.py" line="227"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="237"/>
+        <location filename="../../desktop/ui/lead/window.py" line="236"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="395"/>
+        <location filename="../../desktop/ui/lead/window.py" line="403"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="292"/>
-        <location filename="../../desktop/ui/lead/window.py" line="396"/>
+        <location filename="../../desktop/ui/lead/window.py" line="404"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="289"/>
-        <source>master</source>
-        <translation>主库</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="291"/>
+        <location filename="../../desktop/ui/lead/window.py" line="288"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="299"/>
+        <location filename="../../desktop/ui/lead/window.py" line="294"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="402"/>
+        <location filename="../../desktop/ui/lead/window.py" line="410"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="413"/>
+        <location filename="../../desktop/ui/lead/window.py" line="421"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="433"/>
+        <location filename="../../desktop/ui/lead/window.py" line="441"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="441"/>
+        <location filename="../../desktop/ui/lead/window.py" line="449"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="453"/>
+        <location filename="../../desktop/ui/lead/window.py" line="461"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="454"/>
+        <location filename="../../desktop/ui/lead/window.py" line="462"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="48"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="51"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="51"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="54"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="52"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="55"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="53"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="56"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="54"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="57"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
@@ -1852,6 +1848,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="77"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="113"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
@@ -1925,178 +1922,219 @@ Why this one:</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="47"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="65"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="48"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="66"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="101"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="103"/>
         <source>{0}  nothing compared</source>
         <translation>{0}  无可比对项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="70"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="72"/>
         <source>Mean spread by first-level indicator (points)</source>
         <translation>各一级指标的平均评分差距（分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="103"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="105"/>
         <source>{0}  {1} items, {2} flagged, largest {3}</source>
         <translation>{0}  {1} 项，超阈值 {2}，最大 {3}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="106"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="108"/>
         <source>{0}  {1} items, largest {2}</source>
         <translation>{0}  {1} 项，最大 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="146"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="159"/>
         <source>Flag a spread of</source>
         <translation>差距达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="152"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="165"/>
         <source>a third of the item&apos;s points</source>
         <translation>该项分值的三分之一</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="153"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="166"/>
         <source> points</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="155"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="168"/>
         <source>A row is flagged when its spread (highest score minus lowest) reaches this. Stepped below 0, the default: a third of each item&apos;s points.</source>
         <translation>差距（最高分减最低分）达到此值即标记。调到 0 以下即为默认值：各项分值的三分之一。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="159"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="172"/>
         <source>Adjudicate…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="171"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="49"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="184"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="67"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="172"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="185"/>
         <source>Scores</source>
         <translation>各检查员评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="173"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="186"/>
         <source>Spread</source>
         <translation>差距</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="174"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="187"/>
         <source>Flag at</source>
         <translation>标记阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="176"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="189"/>
         <source>Adjudicated</source>
         <translation>裁定得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="192"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="205"/>
         <source>How far each inspector&apos;s scores sit from the others&apos; mean (difference above 0: higher than the others)</source>
         <translation>各检查员评分与他人平均分的偏离（平均差值大于 0：评分偏高）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="199"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="212"/>
         <source>Items compared</source>
         <translation>比对项数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="200"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="213"/>
         <source>Mean distance</source>
         <translation>平均偏差</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="201"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="214"/>
         <source>Mean difference</source>
         <translation>平均差值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="202"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="215"/>
         <source>Flagged</source>
         <translation>超阈值项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="255"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="282"/>
         <source>No item of any county is scored by two or more inspectors yet.</source>
         <translation>尚无由两名及以上检查员评分的县区指标项。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="257"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="284"/>
         <source>{0} county items scored by two or more inspectors; {1} flagged, {2} of them adjudicated.</source>
         <translation>{0} 个县区指标项由两名及以上检查员评分；{1} 项差距超阈值，其中 {2} 项已裁定。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="275"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="303"/>
         <source>flagged, adjudicated</source>
         <translation>超阈值，已裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="277"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="305"/>
         <source>flagged</source>
         <translation>超阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="304"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="336"/>
         <source>{0} {1}: {2} against the others&apos; mean of {3}</source>
         <translation>{0} {1} 分，与其他检查员平均分 {3} 相差 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="50"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="68"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="59"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="83"/>
         <source>History of this score…</source>
         <translation>此评分的历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="113"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="96"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="135"/>
+        <source>Choose an item to see its evidence.</source>
+        <translation>选择一个指标以查看其佐证材料。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="99"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="111"/>
+        <source>Caption</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="144"/>
+        <source>taken {0}</source>
+        <translation>拍摄于 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="145"/>
+        <source>no capture time</source>
+        <translation>无拍摄时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="147"/>
+        <source>attached {0}</source>
+        <translation>添加于 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="155"/>
+        <source>Evidence of {0}: {1}</source>
+        <translation>{0}的佐证材料：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="156"/>
+        <source>No evidence of {0}.</source>
+        <translation>{0}没有佐证材料。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="228"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="118"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="233"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="120"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="235"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="122"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="237"/>
         <source>in conflict: see Conflicts</source>
         <translation>存在冲突：见“冲突”页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="130"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="245"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="132"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="247"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="141"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="257"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
@@ -2104,321 +2142,321 @@ Why this one:</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="97"/>
+        <location filename="../../desktop/ui/main_window.py" line="104"/>
         <source>Opening {0}…</source>
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="101"/>
+        <location filename="../../desktop/ui/main_window.py" line="108"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="158"/>
+        <location filename="../../desktop/ui/main_window.py" line="165"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="221"/>
+        <location filename="../../desktop/ui/main_window.py" line="228"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="248"/>
+        <location filename="../../desktop/ui/main_window.py" line="255"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <location filename="../../desktop/ui/main_window.py" line="267"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <location filename="../../desktop/ui/main_window.py" line="268"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <location filename="../../desktop/ui/main_window.py" line="269"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="295"/>
+        <location filename="../../desktop/ui/main_window.py" line="302"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="296"/>
-        <location filename="../../desktop/ui/main_window.py" line="1004"/>
-        <location filename="../../desktop/ui/main_window.py" line="1024"/>
+        <location filename="../../desktop/ui/main_window.py" line="303"/>
+        <location filename="../../desktop/ui/main_window.py" line="1026"/>
+        <location filename="../../desktop/ui/main_window.py" line="1046"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="316"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/ui/main_window.py" line="324"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="322"/>
+        <location filename="../../desktop/ui/main_window.py" line="329"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="355"/>
+        <location filename="../../desktop/ui/main_window.py" line="362"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="359"/>
+        <location filename="../../desktop/ui/main_window.py" line="366"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="369"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/undo.py" line="78"/>
+        <location filename="../../desktop/ui/undo.py" line="86"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/undo.py" line="82"/>
+        <location filename="../../desktop/ui/undo.py" line="90"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="372"/>
+        <location filename="../../desktop/ui/main_window.py" line="379"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="381"/>
+        <location filename="../../desktop/ui/main_window.py" line="388"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="385"/>
+        <location filename="../../desktop/ui/main_window.py" line="392"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="389"/>
+        <location filename="../../desktop/ui/main_window.py" line="396"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="398"/>
+        <location filename="../../desktop/ui/main_window.py" line="405"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="451"/>
+        <location filename="../../desktop/ui/main_window.py" line="458"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="672"/>
+        <location filename="../../desktop/ui/main_window.py" line="679"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="675"/>
+        <location filename="../../desktop/ui/main_window.py" line="682"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="678"/>
+        <location filename="../../desktop/ui/main_window.py" line="685"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="681"/>
+        <location filename="../../desktop/ui/main_window.py" line="688"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="738"/>
+        <location filename="../../desktop/ui/main_window.py" line="747"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="757"/>
-        <location filename="../../desktop/ui/main_window.py" line="796"/>
+        <location filename="../../desktop/ui/main_window.py" line="766"/>
+        <location filename="../../desktop/ui/main_window.py" line="808"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="843"/>
+        <location filename="../../desktop/ui/main_window.py" line="865"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="845"/>
+        <location filename="../../desktop/ui/main_window.py" line="867"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="849"/>
+        <location filename="../../desktop/ui/main_window.py" line="871"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="850"/>
+        <location filename="../../desktop/ui/main_window.py" line="872"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="862"/>
-        <location filename="../../desktop/ui/main_window.py" line="905"/>
+        <location filename="../../desktop/ui/main_window.py" line="884"/>
+        <location filename="../../desktop/ui/main_window.py" line="927"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="862"/>
+        <location filename="../../desktop/ui/main_window.py" line="884"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="870"/>
+        <location filename="../../desktop/ui/main_window.py" line="892"/>
         <source>edit of a problem</source>
         <translation>修改问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="870"/>
+        <location filename="../../desktop/ui/main_window.py" line="892"/>
         <source>new problem</source>
         <translation>新增问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="877"/>
+        <location filename="../../desktop/ui/main_window.py" line="899"/>
         <source>deletion of a problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="923"/>
+        <location filename="../../desktop/ui/main_window.py" line="945"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="928"/>
+        <location filename="../../desktop/ui/main_window.py" line="950"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="936"/>
+        <location filename="../../desktop/ui/main_window.py" line="958"/>
         <source>deletion of evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="943"/>
+        <location filename="../../desktop/ui/main_window.py" line="965"/>
         <source>caption of evidence</source>
         <translation>修改证据说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="948"/>
+        <location filename="../../desktop/ui/main_window.py" line="970"/>
         <source>deletion of a photo in the inbox</source>
         <translation>删除收件箱中的照片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="991"/>
+        <location filename="../../desktop/ui/main_window.py" line="1013"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1003"/>
+        <location filename="../../desktop/ui/main_window.py" line="1025"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1003"/>
+        <location filename="../../desktop/ui/main_window.py" line="1025"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1016"/>
+        <location filename="../../desktop/ui/main_window.py" line="1038"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1019"/>
+        <location filename="../../desktop/ui/main_window.py" line="1041"/>
         <source>{0} were already among the evidence and were left out.</source>
         <translation>其中 {0} 张已在证据中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1022"/>
+        <location filename="../../desktop/ui/main_window.py" line="1044"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1023"/>
+        <location filename="../../desktop/ui/main_window.py" line="1045"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1059"/>
+        <location filename="../../desktop/ui/files.py" line="82"/>
         <source>master</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1061"/>
+        <location filename="../../desktop/ui/main_window.py" line="1080"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1061"/>
+        <location filename="../../desktop/ui/files.py" line="84"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1068"/>
+        <location filename="../../desktop/ui/main_window.py" line="1086"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1069"/>
+        <location filename="../../desktop/ui/main_window.py" line="1087"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1081"/>
+        <location filename="../../desktop/ui/main_window.py" line="1101"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../desktop/ui/main_window.py" line="1102"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1083"/>
+        <location filename="../../desktop/ui/main_window.py" line="1103"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1091"/>
+        <location filename="../../desktop/ui/main_window.py" line="1111"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -2542,7 +2580,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="69"/>
-        <location filename="../../desktop/ui/messages.py" line="238"/>
+        <location filename="../../desktop/ui/messages.py" line="254"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
@@ -2553,7 +2591,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="71"/>
-        <location filename="../../desktop/ui/messages.py" line="239"/>
+        <location filename="../../desktop/ui/messages.py" line="255"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
@@ -2589,7 +2627,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="78"/>
-        <location filename="../../desktop/ui/messages.py" line="248"/>
+        <location filename="../../desktop/ui/messages.py" line="264"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
@@ -2655,7 +2693,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="93"/>
-        <location filename="../../desktop/ui/messages.py" line="273"/>
+        <location filename="../../desktop/ui/messages.py" line="289"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
@@ -2880,187 +2918,217 @@ Why this one:</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="240"/>
+        <location filename="../../desktop/ui/messages.py" line="224"/>
+        <source>Enter the place of inspection.</source>
+        <translation>请填写检查地点。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="225"/>
+        <source>The place of inspection must be one line.</source>
+        <translation>检查地点只能写一行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="226"/>
+        <source>The place of inspection is too long (at most 100 characters).</source>
+        <translation>检查地点太长（最多 100 个字）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="227"/>
+        <source>A date of inspection is not a valid date.</source>
+        <translation>检查日期不是有效日期。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="228"/>
+        <source>The last day of inspection is before the first.</source>
+        <translation>检查结束日期早于开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="229"/>
+        <source>An inspection of one county spans at most 92 days.</source>
+        <translation>对一个县的检查最长 92 天。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="256"/>
         <source>the file is neither UTF-8, GB18030/GBK nor UTF-16 text; save it from Excel as CSV or as Unicode text</source>
         <translation>文件既不是 UTF-8、GB18030/GBK，也不是 UTF-16 文本；请在 Excel 中另存为“CSV (逗号分隔)”或“Unicode 文本”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="243"/>
+        <location filename="../../desktop/ui/messages.py" line="259"/>
         <source>the file&apos;s text is damaged (its encoding mark does not match its contents)</source>
         <translation>文件的文本已损坏（编码标记与内容不符）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="246"/>
+        <location filename="../../desktop/ui/messages.py" line="262"/>
         <source>the result must be 符合, 基本符合, 不符合 or 未检查</source>
         <translation>结果须为“符合”“基本符合”“不符合”或“未检查”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="247"/>
+        <location filename="../../desktop/ui/messages.py" line="263"/>
         <source>the campaign has no such method</source>
         <translation>本次验收没有这种验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="249"/>
+        <location filename="../../desktop/ui/messages.py" line="265"/>
         <source>this laptop belongs to another inspector</source>
         <translation>这台笔记本属于另一位检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="250"/>
+        <location filename="../../desktop/ui/messages.py" line="266"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="251"/>
+        <location filename="../../desktop/ui/messages.py" line="267"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="252"/>
+        <location filename="../../desktop/ui/messages.py" line="268"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="253"/>
+        <location filename="../../desktop/ui/messages.py" line="269"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="254"/>
+        <location filename="../../desktop/ui/messages.py" line="270"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="255"/>
+        <location filename="../../desktop/ui/messages.py" line="271"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="256"/>
+        <location filename="../../desktop/ui/messages.py" line="272"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="257"/>
+        <location filename="../../desktop/ui/messages.py" line="273"/>
         <source>the cell holds an invisible control character</source>
         <translation>单元格含有不可见的控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="258"/>
+        <location filename="../../desktop/ui/messages.py" line="274"/>
         <source>the row has too many columns</source>
         <translation>该行的列数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="259"/>
+        <location filename="../../desktop/ui/messages.py" line="275"/>
         <source>the file is too large to be read</source>
         <translation>文件过大，无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="260"/>
+        <location filename="../../desktop/ui/messages.py" line="276"/>
         <source>this is a device or a pipe, not a file</source>
         <translation>这是设备或管道，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="261"/>
+        <location filename="../../desktop/ui/messages.py" line="277"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="262"/>
+        <location filename="../../desktop/ui/messages.py" line="278"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="263"/>
+        <location filename="../../desktop/ui/messages.py" line="279"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="264"/>
+        <location filename="../../desktop/ui/messages.py" line="280"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="265"/>
+        <location filename="../../desktop/ui/messages.py" line="281"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="266"/>
+        <location filename="../../desktop/ui/messages.py" line="282"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="267"/>
+        <location filename="../../desktop/ui/messages.py" line="283"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="268"/>
+        <location filename="../../desktop/ui/messages.py" line="284"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="269"/>
+        <location filename="../../desktop/ui/messages.py" line="285"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="270"/>
+        <location filename="../../desktop/ui/messages.py" line="286"/>
         <source>the file is not a well-formed CSV (a quotation mark left open?)</source>
         <translation>文件不是格式正确的 CSV（是否有引号未闭合？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="271"/>
+        <location filename="../../desktop/ui/messages.py" line="287"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="272"/>
+        <location filename="../../desktop/ui/messages.py" line="288"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="290"/>
+        <location filename="../../desktop/ui/messages.py" line="306"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="291"/>
+        <location filename="../../desktop/ui/messages.py" line="307"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="294"/>
+        <location filename="../../desktop/ui/messages.py" line="310"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="297"/>
+        <location filename="../../desktop/ui/messages.py" line="313"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="300"/>
+        <location filename="../../desktop/ui/messages.py" line="316"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="303"/>
+        <location filename="../../desktop/ui/messages.py" line="319"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="304"/>
+        <location filename="../../desktop/ui/messages.py" line="320"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="305"/>
+        <location filename="../../desktop/ui/messages.py" line="321"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="306"/>
+        <location filename="../../desktop/ui/messages.py" line="322"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -3086,42 +3154,42 @@ Why this one:</source>
 <context>
     <name>PadDialog</name>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="125"/>
+        <location filename="../../desktop/ui/signature.py" line="135"/>
         <source>Sign as {0}</source>
         <translation>以{0}身份签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="130"/>
+        <location filename="../../desktop/ui/signature.py" line="140"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="133"/>
+        <location filename="../../desktop/ui/signature.py" line="143"/>
         <source>e.g. 县政府办公室副主任</source>
         <translation>如：县政府办公室副主任</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="135"/>
+        <location filename="../../desktop/ui/signature.py" line="145"/>
         <source>Post</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="137"/>
+        <location filename="../../desktop/ui/signature.py" line="147"/>
         <source>Sign in the box with the pen or the mouse:</source>
         <translation>请用手写笔或鼠标在框内签字：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="141"/>
+        <location filename="../../desktop/ui/signature.py" line="151"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="149"/>
+        <location filename="../../desktop/ui/signature.py" line="159"/>
         <source>Please enter the signer&apos;s name.</source>
         <translation>请填写签字人姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="152"/>
+        <location filename="../../desktop/ui/signature.py" line="162"/>
         <source>The signature box is empty.</source>
         <translation>签字框为空。</translation>
     </message>
@@ -3139,22 +3207,22 @@ Why this one:</source>
         <translation>存在什么问题，需要如何整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="172"/>
+        <location filename="../../desktop/ui/item_view.py" line="168"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="173"/>
+        <location filename="../../desktop/ui/item_view.py" line="169"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="174"/>
+        <location filename="../../desktop/ui/item_view.py" line="170"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="193"/>
+        <location filename="../../desktop/ui/item_view.py" line="188"/>
         <source>Discard what you have written about this problem?</source>
         <translation>放弃为此问题填写的内容？</translation>
     </message>
@@ -3239,31 +3307,31 @@ Why this one:</source>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../desktop/ui/campaign_dialog.py" line="110"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="226"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="220"/>
         <source>Counties</source>
         <translation>县区</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/campaign_dialog.py" line="111"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="227"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="221"/>
         <source>Inspectors</source>
         <translation>检查人员</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/campaign_dialog.py" line="112"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="228"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="222"/>
         <source>Weights</source>
         <translation>权重</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/campaign_dialog.py" line="113"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="229"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="223"/>
         <source>Grading rule</source>
         <translation>评定规则</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/campaign_dialog.py" line="114"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="230"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="224"/>
         <source>Timeline</source>
         <translation>时间安排</translation>
     </message>
@@ -3403,118 +3471,118 @@ Why this one:</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="212"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="206"/>
         <source>Campaign settings — {0}</source>
         <translation>验收设置 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="239"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="233"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="256"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="250"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="256"/>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="296"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="250"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="290"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="256"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="250"/>
         <source>Pilot areas</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="261"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="255"/>
         <source>Add county</source>
         <translation>添加县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="264"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="258"/>
         <source>Remove county</source>
         <translation>删除县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="271"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="265"/>
         <source>A county that already has scores, findings or evidence cannot be removed, nor its code changed.</source>
         <translation>已有评分、检查情况或佐证材料的县区不能删除，也不能修改代码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="276"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="270"/>
         <source>Pilot areas of the selected county</source>
         <translation>所选县区的试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="293"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="287"/>
         <source>The members of the working group, as their names appear on the signed records.</source>
         <translation>检查组成员，姓名与签字的检查记录表一致。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="296"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="290"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="302"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="296"/>
         <source>Add inspector</source>
         <translation>添加检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="305"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="299"/>
         <source>Remove inspector</source>
         <translation>删除检查人员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="318"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="312"/>
         <source>Each method&apos;s score (out of 100) counts in the weighted total with its weight; the weights add up to 100 %.</source>
         <translation>各验收方式的得分（满分 100）按权重计入加权总分，权重之和应为 100 %。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="332"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="326"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="340"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="334"/>
         <source>By proportion: a share of the counties, in rank order</source>
         <translation>按比例：按名次依次评定一定比例的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="342"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="336"/>
         <source>By score bands: the total&apos;s minimum for each grade; below all of them 不合格</source>
         <translation>按分数段：各等次的最低总分，低于合格线为不合格</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="355"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="349"/>
         <source>Top share graded 优秀</source>
         <translation>名次靠前评为优秀的比例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="356"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="350"/>
         <source>Next share graded 良好</source>
         <translation>其次评为良好的比例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="357"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="351"/>
         <source>The rest are graded 合格; counties tied at a boundary all get the better grade.</source>
         <translation>其余为合格；在分界处总分相同的县区均评为较高等次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="372"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="366"/>
         <source>Minimum score for {0}</source>
         <translation>{0}最低分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="382"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="376"/>
         <source>What is due by when; the desk shows what is due and overdue against these dates.</source>
         <translation>各项工作的截止日期；工作台据此显示到期和逾期事项。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/campaign_dialog.py" line="496"/>
+        <location filename="../../desktop/ui/campaign_dialog.py" line="485"/>
         <source>… and {0} more</source>
         <translation>…… 另有 {0} 个问题</translation>
     </message>
@@ -3627,52 +3695,122 @@ Why this one:</source>
 <context>
     <name>SignDialog</name>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="175"/>
+        <location filename="../../desktop/ui/signature.py" line="188"/>
         <source>Signatures — {0}</source>
         <translation>签字确认 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="178"/>
+        <location filename="../../desktop/ui/signature.py" line="191"/>
         <source>The record of {0} is signed by the inspector and by the head of the inspected unit. After any change it must be signed again.</source>
         <translation>{0}的检查记录由检查员和被检查单位负责人签字确认。记录修改后须重新签字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="183"/>
+        <location filename="../../desktop/ui/signature.py" line="197"/>
         <source>Reading the record…</source>
         <translation>正在读取检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="200"/>
+        <location filename="../../desktop/ui/signature.py" line="214"/>
         <source>Sign…</source>
         <translation>签字…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="219"/>
+        <location filename="../../desktop/ui/signature.py" line="226"/>
+        <source>Place and dates of inspection (printed on the record as entered)</source>
+        <translation>检查地点和检查日期（按填写内容打印在记录表上）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="231"/>
+        <source>e.g. 金安区政务服务中心</source>
+        <translation>例如：金安区政务服务中心</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="232"/>
+        <source>Place of inspection</source>
+        <translation>检查地点</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="236"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="239"/>
+        <source>Dates of inspection</source>
+        <translation>检查日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="241"/>
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="245"/>
+        <source>Save place and dates</source>
+        <translation>保存地点和日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="285"/>
+        <source>Not saved yet</source>
+        <translation>尚未保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="288"/>
+        <source>Not entered: the record prints 未填写</source>
+        <translation>未填写：记录表将打印“未填写”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="291"/>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="317"/>
+        <source>place and dates of inspection</source>
+        <translation>检查地点和日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="334"/>
+        <source>The place and dates of inspection you typed are not saved. Close and discard them?</source>
+        <translation>填写的检查地点和日期尚未保存。关闭并放弃？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="353"/>
         <source>Being signed: {0} of {1} items scored, {2} of {3} points; {4} problems; {5} evidence files.</source>
         <translation>本次签字的内容：已评分 {0}/{1} 项，计 {2}/{3} 分；问题 {4} 个；证据 {5} 份。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="224"/>
+        <location filename="../../desktop/ui/signature.py" line="358"/>
         <source>{0} items are not scored yet.</source>
         <translation>尚有 {0} 项未评分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="237"/>
+        <location filename="../../desktop/ui/signature.py" line="371"/>
         <source>Not signed</source>
         <translation>未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="240"/>
+        <location filename="../../desktop/ui/signature.py" line="374"/>
         <source>Signed by {0}, {1}</source>
         <translation>{0} 已于 {1} 签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="243"/>
+        <location filename="../../desktop/ui/signature.py" line="377"/>
         <source>Record changed since {0} signed: sign again</source>
         <translation>{0}签字后记录已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="249"/>
+        <location filename="../../desktop/ui/signature.py" line="383"/>
+        <source>Save the place and dates of inspection first: the signature signs them.</source>
+        <translation>请先保存检查地点和日期：签字也确认这些内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="388"/>
+        <source>The place and dates of inspection are not entered: the record prints 未填写. Sign all the same?</source>
+        <translation>尚未填写检查地点和日期，记录表将打印“未填写”。仍然签字？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/signature.py" line="393"/>
         <source>{0} of the {1} items are not scored. Sign the record as it is?</source>
         <translation>{1} 项中有 {0} 项未评分。仍按现状签字吗？</translation>
     </message>
@@ -3736,7 +3874,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="188"/>
-        <location filename="../../desktop/ui/messages.py" line="221"/>
+        <location filename="../../desktop/ui/messages.py" line="236"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
@@ -3756,7 +3894,7 @@ Why this one:</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="161"/>
+        <location filename="../../desktop/ui/signature.py" line="171"/>
         <location filename="../../desktop/ui/messages.py" line="192"/>
         <source>Inspector</source>
         <translation>检查员</translation>
@@ -3768,7 +3906,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="194"/>
-        <location filename="../../desktop/ui/messages.py" line="222"/>
+        <location filename="../../desktop/ui/messages.py" line="237"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
@@ -3863,59 +4001,79 @@ Why this one:</source>
         <translation>评估方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="223"/>
+        <location filename="../../desktop/ui/messages.py" line="215"/>
+        <source>Place of inspection</source>
+        <translation>检查地点</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="216"/>
+        <source>First day of inspection</source>
+        <translation>检查开始日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="217"/>
+        <source>Last day of inspection</source>
+        <translation>检查结束日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="238"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="229"/>
+        <location filename="../../desktop/ui/messages.py" line="241"/>
+        <source>Place and dates of inspection</source>
+        <translation>检查地点和日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="245"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="280"/>
+        <location filename="../../desktop/ui/messages.py" line="296"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="281"/>
+        <location filename="../../desktop/ui/messages.py" line="297"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="282"/>
+        <location filename="../../desktop/ui/messages.py" line="298"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="213"/>
-        <location filename="../../desktop/ui/messages.py" line="224"/>
+        <location filename="../../desktop/ui/messages.py" line="239"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="214"/>
-        <location filename="../../desktop/ui/messages.py" line="225"/>
+        <location filename="../../desktop/ui/messages.py" line="240"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="226"/>
+        <location filename="../../desktop/ui/messages.py" line="242"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="227"/>
+        <location filename="../../desktop/ui/messages.py" line="243"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="228"/>
+        <location filename="../../desktop/ui/messages.py" line="244"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="162"/>
+        <location filename="../../desktop/ui/signature.py" line="172"/>
         <source>Head of the inspected unit</source>
         <translation>被检查单位负责人</translation>
     </message>

@@ -463,3 +463,26 @@ def test_a_laptop_whose_clock_was_a_year_ahead_is_renewed_and_its_work_merges(te
         scores = dict(conn.exec_driver_sql("SELECT item, score FROM current_score WHERE inspector = '张三'").all())
         photos = conn.execute(text("SELECT count(*) FROM blob WHERE sha256 = :h"), {"h": sha}).scalar()
     assert scores == {"1.1.1": "2", "1.1.2": "1.5"} and photos == 1
+
+
+def test_a_visit_written_for_another_inspector_or_with_bad_dates_is_refused(team: Team) -> None:
+    """检查地点 and 检查日期 are the inspector's own record, and their values are checked on merge
+    as on the form (desktop.core.visits)."""
+    from desktop.services import visits
+
+    master, zhang, _ = two_inspectors(team)
+    code = county(zhang)
+    theirs = {"county": code, "inspector": "李四", "place": "别处", "first_day": "2026-09-12", "last_day": "2026-09-12"}
+    forge(zhang, entity="visit", record_id=visits.visit_id(zhang, code, "李四"), payload=theirs)
+    refused_with(master, team.export(zhang, "zhang-2.db"), "owner")
+
+
+def test_a_visit_with_its_days_reversed_is_refused_on_merge(team: Team) -> None:
+    from desktop.services import visits
+
+    master, zhang, _ = two_inspectors(team)
+    code = county(zhang)
+    bad = {"county": code, "inspector": "张三", "place": "金安区", "first_day": "2026-09-13", "last_day": "2026-09-12"}
+    forge(zhang, entity="visit", record_id=visits.visit_id(zhang, code, "张三"), payload=bad)
+    report = refused_with(master, team.export(zhang, "zhang-2.db"), "value")
+    assert "before" in report.reason

@@ -153,7 +153,7 @@ def test_a_file_whose_header_lies_about_its_version_is_refused(team: Team, tmp_p
     master = team.master()
     laptop = team.laptop("赵六")
     assert score(laptop, "1.1.1", "2")
-    as_old = _with_user_version(team.export(laptop), 1)  # version-3 tables under a version-1 header
+    as_old = _with_user_version(team.export(laptop), 1)  # version-4 tables under a version-1 header
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
     as_new = _with_user_version(copy_of("laptop-export.db", tmp_path / "a"), 2)  # the reverse
@@ -161,8 +161,9 @@ def test_a_file_whose_header_lies_about_its_version_is_refused(team: Team, tmp_p
     reports = merge(master, [as_old, as_new, older])
     assert [(r.status, r.code) for r in reports] == [("refused", "schema"), ("refused", "schema"), ("refused", "too_old")]
     assert (
-        "not ours: index ix_merge_report_merged_at, index ix_search_entry_inspector, index sqlite_autoindex_search_entry_1, "
-        "table merge_report, table search_entry" in reports[0].reason
+        "not ours: index ix_current_visit_county, index ix_merge_report_merged_at, index ix_search_entry_inspector, "
+        "index sqlite_autoindex_current_visit_1, index sqlite_autoindex_search_entry_1, "
+        "table current_visit, table merge_report, table search_entry" in reports[0].reason
     )
     assert "missing: index ix_merge_report_merged_at, table merge_report" in reports[1].reason
 

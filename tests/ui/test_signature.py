@@ -5,12 +5,16 @@ signature state; an edit after signing asks for a new signature."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDateEdit, QDialog, QLabel, QLineEdit, QMessageBox, QPushButton
 
-from desktop.services import inspection
+from desktop.core.visits import Visit
+from desktop.services import inspection, visits
+from desktop.ui.dates import set_day
 from desktop.ui.main_window import MainWindow
 from desktop.ui.signature import PadDialog, SignDialog
 
@@ -38,6 +42,82 @@ def pad(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+def open_signatures(qtbot, window: MainWindow) -> SignDialog:
+    qtbot.waitUntil(window.settled, timeout=10000)
+    window.findChild(QAction, "sign").trigger()
+    qtbot.waitUntil(lambda: window.findChild(SignDialog) is not None, timeout=10000)
+    dialog = window.findChild(SignDialog)
+    qtbot.waitUntil(lambda: dialog._visit_read, timeout=10000)
+    return dialog
+
+
+def enter_visit(qtbot, dialog: SignDialog, place: str, first: dt.date = dt.date(2026, 9, 12), days: int = 1) -> None:
+    """Type the place as the inspector does, pick the days, save, and wait for it to be stored."""
+    field = dialog.findChild(QLineEdit, "visit-place")
+    field.setText(place)
+    set_day(dialog.findChild(QDateEdit, "visit-first"), first)
+    set_day(dialog.findChild(QDateEdit, "visit-last"), first + dt.timedelta(days=days))
+    dialog.findChild(QPushButton, "visit-save").click()
+    qtbot.waitUntil(lambda: visits.visit(dialog.ws, COUNTY) == Visit(place, first, first + dt.timedelta(days=days)), timeout=10000)
+    qtbot.waitUntil(lambda: dialog.findChild(QLabel, "visit-state").text() == said("Saved", "SignDialog"), timeout=10000)
+
+
+def test_the_place_and_dates_are_entered_before_signing_and_undone_from_the_window(
+    qtbot, window: MainWindow, pad: list[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or answers.pop(0))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: told.append(text))
+    dialog = open_signatures(qtbot, window)
+    state = dialog.findChild(QLabel, "visit-state")
+    assert state.text() == said("Not entered: the record prints 未填写", "SignDialog")
+    pad.append("李四")
+    dialog.findChild(QPushButton, "sign-liaison").click()  # asked, and not signed: no place yet
+    assert len(asked) == 1 and "未填写" in asked[0] and pad == ["李四"]
+
+    place = dialog.findChild(QLineEdit, "visit-place")
+    place.insert("金安区政务服务中心")  # typed (Chinese does not go through the test's key clicks)
+    assert state.text() == said("Not saved yet", "SignDialog")
+    dialog.findChild(QPushButton, "sign-liaison").click()  # typed, not saved: save first
+    assert told == [said("Save the place and dates of inspection first: the signature signs them.", "SignDialog")] and pad == ["李四"]
+    # the last day before the first: said in the window's words, nothing written
+    first, last = dialog.findChild(QDateEdit, "visit-first"), dialog.findChild(QDateEdit, "visit-last")
+    set_day(first, dt.date(2026, 9, 13))
+    set_day(last, dt.date(2026, 9, 12))
+    dialog.findChild(QPushButton, "visit-save").click()
+    assert state.text() == said("The last day of inspection is before the first.", "Messages")
+    assert visits.visit(window.ws, COUNTY) is None
+    set_day(last, dt.date(2026, 9, 14))
+    dialog.findChild(QPushButton, "visit-save").click()
+    expected = Visit("金安区政务服务中心", dt.date(2026, 9, 13), dt.date(2026, 9, 14))
+    qtbot.waitUntil(lambda: visits.visit(window.ws, COUNTY) == expected, timeout=10000)
+    qtbot.waitUntil(lambda: state.text() == said("Saved", "SignDialog"), timeout=10000)
+    assert not dialog.findChild(QPushButton, "visit-save").isEnabled()
+
+    # on the window's undo stack like every other edit: undone, the record has no place again
+    qtbot.waitUntil(window.undo_stack.canUndo, timeout=10000)
+    assert window.undo_stack.undoText() == said("place and dates of inspection", "SignDialog")
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: visits.visit(window.ws, COUNTY) is None, timeout=10000)
+    qtbot.waitUntil(lambda: state.text() == said("Not entered: the record prints 未填写", "SignDialog"), timeout=10000)
+    window.undo_stack.redo()
+    qtbot.waitUntil(lambda: visits.visit(window.ws, COUNTY) == expected, timeout=10000)
+    qtbot.waitUntil(lambda: place.text() == "金安区政务服务中心", timeout=10000)
+
+    # typed and not saved: closing asks, and No keeps the dialog and the typing
+    place.end(False)
+    place.insert("二楼")
+    answers.append(QMessageBox.StandardButton.No)
+    dialog.reject()
+    assert (dialog.isVisible() and place.text() == "金安区政务服务中心二楼" and "not saved" in asked[-1].lower()) or "未保存" in asked[-1]
+    answers.append(QMessageBox.StandardButton.Yes)
+    dialog.reject()
+    assert not dialog.isVisible()
+    assert visits.visit(window.ws, COUNTY) == expected
+
+
 def test_signing_goes_through_the_window_and_redraws_its_state(qtbot, window: MainWindow, pad: list[str]) -> None:
     qtbot.waitUntil(window.settled, timeout=10000)
     assert window.signature_label.text() == said("Record not signed")
@@ -62,6 +142,7 @@ def test_signing_goes_through_the_window_and_redraws_its_state(qtbot, window: Ma
     state = dialog.findChild(QLabel, "signature-state-liaison")
     qtbot.waitUntil(lambda: state.text() == said("Not signed", "SignDialog"), timeout=10000)
 
+    enter_visit(qtbot, dialog, "金安区政务服务中心")
     # the dialog says what is being signed, and asks first when items are not scored
     summary = dialog.findChild(QLabel, "signing-summary")
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=10000)
