@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -198,6 +200,7 @@ class ItemEditor(QWidget):
     problem_removed = Signal(str)  # record id
     problem_step = Signal(object, str)  # a Problem and the status it is to move to (desktop.core.problems)
     problem_history = Signal(object)  # a Problem whose versions are to be shown
+    item_history = Signal(object)  # the versions of the item's score (None) or of its findings in a mode (InspectionMode)
     mode_changed = Signal(object)  # InspectionMode
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -253,6 +256,23 @@ class ItemEditor(QWidget):
         score_row.addWidget(self.score)
         self.points = QLabel()
         score_row.addWidget(self.points)
+        # every version of the score and reasoning, or of one mode's findings: who, when, what changed
+        self.history_button = QToolButton()
+        self.history_button.setObjectName("item-history")
+        self.history_button.setText(self.tr("History"))
+        self.history_button.setToolTip(self.tr("Every version of this item's score and of its findings in each mode"))
+        self.history_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        history_menu = QMenu(self.history_button)
+        score_history = history_menu.addAction(self.tr("Score and reasoning"))
+        score_history.setObjectName("history-score")
+        score_history.triggered.connect(lambda: self.item_history.emit(None))
+        history_menu.addSeparator()
+        for mode in InspectionMode:
+            action = history_menu.addAction(self.tr("Findings · {0}").format(mode_label(mode)))
+            action.setObjectName(f"history-finding-{mode.value}")
+            action.triggered.connect(lambda _c=False, m=mode: self.item_history.emit(m))
+        self.history_button.setMenu(history_menu)
+        score_row.addWidget(self.history_button)
         self.score_hint = QLabel()  # why a keystroke was refused, until the next accepted one
         self.score_hint.setObjectName("score-hint")
         self.score_hint.setStyleSheet("color: #b26a00;")

@@ -63,7 +63,7 @@ from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
 from desktop.core.problems import ProblemStatus, Refusal
 from desktop.core.search import HitKind
-from desktop.services import inspection, rectification
+from desktop.services import inspection, records, rectification
 from desktop.services.changes import NOTHING, Changes
 from desktop.services.inspection import CountyStatus, ItemRecord
 from desktop.services.search import Hit
@@ -337,6 +337,7 @@ class MainWindow(QMainWindow):
         self.editor.problem_removed.connect(self._remove_problem)
         self.editor.problem_step.connect(self._step_problem)
         self.editor.problem_history.connect(lambda p: self.show_history(p.record_id, "problem", p.description))
+        self.editor.item_history.connect(self.show_item_history)
         self.search.chosen.connect(self._on_search_chosen)
         self.evidence.history_requested.connect(lambda e: self.show_history(e.record_id, "evidence", e.caption or e.name))
         self.editor.role = self.ws.identity.role
@@ -854,6 +855,27 @@ class MainWindow(QMainWindow):
         dialog = HistoryDialog(self, self.ws, self.ops, record_id, entity=entity, title=title)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+        return dialog
+
+    def show_item_history(self, mode: InspectionMode | None) -> HistoryDialog | None:
+        """The versions of the item's score and reasoning (mode None) or of its findings in a
+        mode, this laptop's inspector's; an older one brought back shows in the editor."""
+        key, who = self._key(), self.ws.identity.inspector
+        if key is None or not who:
+            return None
+        county, item = key
+        where = f"{self.counties.currentText()} {item}"
+        if mode is None:
+            dialog = self.show_history(records.score_id(self.ws, county, item, who), "score", where)
+        else:
+            dialog = self.show_history(records.finding_id(self.ws, county, item, who, mode), "finding", f"{where} · {mode_label(mode)}")
+
+        def brought_back() -> None:
+            self._records.pop(key, None)
+            if self._key() == key:  # shown as it now is, from the database
+                self._load_item(item)
+
+        dialog.restored.connect(brought_back)
         return dialog
 
     def _written(self) -> None:

@@ -695,83 +695,103 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="243"/>
+        <location filename="../../desktop/ui/item_view.py" line="246"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="248"/>
+        <location filename="../../desktop/ui/item_view.py" line="251"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/item_view.py" line="262"/>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="263"/>
+        <source>Every version of this item&apos;s score and of its findings in each mode</source>
+        <translation>本指标评分及各检查方式发现的每个版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="266"/>
+        <source>Score and reasoning</source>
+        <translation>评分和理由</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="271"/>
+        <source>Findings · {0}</source>
+        <translation>检查发现 · {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/item_view.py" line="282"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="265"/>
-        <location filename="../../desktop/ui/item_view.py" line="331"/>
+        <location filename="../../desktop/ui/item_view.py" line="285"/>
+        <location filename="../../desktop/ui/item_view.py" line="351"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="275"/>
+        <location filename="../../desktop/ui/item_view.py" line="295"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="279"/>
+        <location filename="../../desktop/ui/item_view.py" line="299"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="282"/>
+        <location filename="../../desktop/ui/item_view.py" line="302"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="310"/>
+        <location filename="../../desktop/ui/item_view.py" line="330"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="312"/>
+        <location filename="../../desktop/ui/item_view.py" line="332"/>
         <source>Every version of the problem chosen: who changed what, and when</source>
         <translation>所选问题的每个版本：谁在何时改了什么</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="298"/>
+        <location filename="../../desktop/ui/item_view.py" line="318"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="298"/>
+        <location filename="../../desktop/ui/item_view.py" line="318"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="298"/>
+        <location filename="../../desktop/ui/item_view.py" line="318"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="298"/>
+        <location filename="../../desktop/ui/item_view.py" line="318"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="331"/>
+        <location filename="../../desktop/ui/item_view.py" line="351"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="357"/>
+        <location filename="../../desktop/ui/item_view.py" line="377"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="365"/>
+        <location filename="../../desktop/ui/item_view.py" line="385"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -2198,8 +2218,8 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="303"/>
-        <location filename="../../desktop/ui/main_window.py" line="1026"/>
-        <location filename="../../desktop/ui/main_window.py" line="1046"/>
+        <location filename="../../desktop/ui/main_window.py" line="1048"/>
+        <location filename="../../desktop/ui/main_window.py" line="1068"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
@@ -2219,17 +2239,17 @@ Why this one:</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="362"/>
+        <location filename="../../desktop/ui/main_window.py" line="363"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="366"/>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="369"/>
+        <location filename="../../desktop/ui/main_window.py" line="370"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
@@ -2244,174 +2264,174 @@ Why this one:</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="379"/>
+        <location filename="../../desktop/ui/main_window.py" line="380"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="388"/>
+        <location filename="../../desktop/ui/main_window.py" line="389"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="392"/>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="396"/>
+        <location filename="../../desktop/ui/main_window.py" line="397"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="400"/>
+        <location filename="../../desktop/ui/main_window.py" line="401"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="405"/>
+        <location filename="../../desktop/ui/main_window.py" line="406"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="458"/>
+        <location filename="../../desktop/ui/main_window.py" line="459"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="679"/>
+        <location filename="../../desktop/ui/main_window.py" line="680"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="682"/>
+        <location filename="../../desktop/ui/main_window.py" line="683"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="685"/>
+        <location filename="../../desktop/ui/main_window.py" line="686"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="688"/>
+        <location filename="../../desktop/ui/main_window.py" line="689"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="747"/>
+        <location filename="../../desktop/ui/main_window.py" line="748"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="766"/>
-        <location filename="../../desktop/ui/main_window.py" line="808"/>
+        <location filename="../../desktop/ui/main_window.py" line="767"/>
+        <location filename="../../desktop/ui/main_window.py" line="809"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="865"/>
+        <location filename="../../desktop/ui/main_window.py" line="887"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="867"/>
+        <location filename="../../desktop/ui/main_window.py" line="889"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="871"/>
+        <location filename="../../desktop/ui/main_window.py" line="893"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="872"/>
+        <location filename="../../desktop/ui/main_window.py" line="894"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="884"/>
-        <location filename="../../desktop/ui/main_window.py" line="927"/>
+        <location filename="../../desktop/ui/main_window.py" line="906"/>
+        <location filename="../../desktop/ui/main_window.py" line="949"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="884"/>
+        <location filename="../../desktop/ui/main_window.py" line="906"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="892"/>
+        <location filename="../../desktop/ui/main_window.py" line="914"/>
         <source>edit of a problem</source>
         <translation>修改问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="892"/>
+        <location filename="../../desktop/ui/main_window.py" line="914"/>
         <source>new problem</source>
         <translation>新增问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="899"/>
+        <location filename="../../desktop/ui/main_window.py" line="921"/>
         <source>deletion of a problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="945"/>
+        <location filename="../../desktop/ui/main_window.py" line="967"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="950"/>
+        <location filename="../../desktop/ui/main_window.py" line="972"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="958"/>
+        <location filename="../../desktop/ui/main_window.py" line="980"/>
         <source>deletion of evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="965"/>
+        <location filename="../../desktop/ui/main_window.py" line="987"/>
         <source>caption of evidence</source>
         <translation>修改证据说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="970"/>
+        <location filename="../../desktop/ui/main_window.py" line="992"/>
         <source>deletion of a photo in the inbox</source>
         <translation>删除收件箱中的照片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1013"/>
+        <location filename="../../desktop/ui/main_window.py" line="1035"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1025"/>
+        <location filename="../../desktop/ui/main_window.py" line="1047"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1025"/>
+        <location filename="../../desktop/ui/main_window.py" line="1047"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1038"/>
+        <location filename="../../desktop/ui/main_window.py" line="1060"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1041"/>
+        <location filename="../../desktop/ui/main_window.py" line="1063"/>
         <source>{0} were already among the evidence and were left out.</source>
         <translation>其中 {0} 张已在证据中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1044"/>
+        <location filename="../../desktop/ui/main_window.py" line="1066"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1045"/>
+        <location filename="../../desktop/ui/main_window.py" line="1067"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
@@ -2421,7 +2441,7 @@ Why this one:</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1080"/>
+        <location filename="../../desktop/ui/main_window.py" line="1102"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
@@ -2431,32 +2451,32 @@ Why this one:</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1086"/>
+        <location filename="../../desktop/ui/main_window.py" line="1108"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1087"/>
+        <location filename="../../desktop/ui/main_window.py" line="1109"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1101"/>
+        <location filename="../../desktop/ui/main_window.py" line="1123"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1102"/>
+        <location filename="../../desktop/ui/main_window.py" line="1124"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1103"/>
+        <location filename="../../desktop/ui/main_window.py" line="1125"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1111"/>
+        <location filename="../../desktop/ui/main_window.py" line="1133"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -3136,17 +3156,17 @@ Why this one:</source>
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="107"/>
+        <location filename="../../desktop/ui/item_view.py" line="109"/>
         <source>Result:</source>
         <translation>检查结果：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="117"/>
+        <location filename="../../desktop/ui/item_view.py" line="119"/>
         <source>Pilot area:</source>
         <translation>试点领域：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="127"/>
+        <location filename="../../desktop/ui/item_view.py" line="129"/>
         <source>What was found in this mode: what was seen, heard or checked, and where.</source>
         <translation>本方式下的检查发现：看到、听到或核查的情况及地点。</translation>
     </message>
@@ -3197,32 +3217,32 @@ Why this one:</source>
 <context>
     <name>ProblemDialog</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="157"/>
+        <location filename="../../desktop/ui/item_view.py" line="159"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="160"/>
+        <location filename="../../desktop/ui/item_view.py" line="162"/>
         <source>What is wrong, and what must be rectified</source>
         <translation>存在什么问题，需要如何整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="168"/>
+        <location filename="../../desktop/ui/item_view.py" line="170"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="169"/>
+        <location filename="../../desktop/ui/item_view.py" line="171"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="170"/>
+        <location filename="../../desktop/ui/item_view.py" line="172"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="188"/>
+        <location filename="../../desktop/ui/item_view.py" line="190"/>
         <source>Discard what you have written about this problem?</source>
         <translation>放弃为此问题填写的内容？</translation>
     </message>
@@ -3818,57 +3838,57 @@ Why this one:</source>
 <context>
     <name>Vocabulary</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="55"/>
+        <location filename="../../desktop/ui/item_view.py" line="57"/>
         <source>Briefing</source>
         <translation>听取汇报</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="56"/>
+        <location filename="../../desktop/ui/item_view.py" line="58"/>
         <source>Materials</source>
         <translation>查看材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="57"/>
+        <location filename="../../desktop/ui/item_view.py" line="59"/>
         <source>Website</source>
         <translation>网上检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="58"/>
+        <location filename="../../desktop/ui/item_view.py" line="60"/>
         <source>On site</source>
         <translation>实地核查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="64"/>
+        <location filename="../../desktop/ui/item_view.py" line="66"/>
         <source>Met</source>
         <translation>符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="65"/>
+        <location filename="../../desktop/ui/item_view.py" line="67"/>
         <source>Partly met</source>
         <translation>基本符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="66"/>
+        <location filename="../../desktop/ui/item_view.py" line="68"/>
         <source>Not met</source>
         <translation>不符合</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="67"/>
+        <location filename="../../desktop/ui/item_view.py" line="69"/>
         <source>Not checked</source>
         <translation>未检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="73"/>
+        <location filename="../../desktop/ui/item_view.py" line="75"/>
         <source>Minor</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="74"/>
+        <location filename="../../desktop/ui/item_view.py" line="76"/>
         <source>Major</source>
         <translation>较重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="75"/>
+        <location filename="../../desktop/ui/item_view.py" line="77"/>
         <source>Serious</source>
         <translation>严重</translation>
     </message>

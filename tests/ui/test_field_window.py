@@ -980,3 +980,54 @@ def test_a_search_hit_opens_the_record_it_names(qtbot, field, open_window) -> No
     drain(qtbot, window)
     assert (window.county, window.item) == (SECOND_COUNTY, item)
     qtbot.waitUntil(lambda: window.editor.problems.rowCount() == 1)
+
+
+def test_an_items_score_and_findings_have_their_history_and_an_older_one_comes_back(qtbot, field, open_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """历史 beside the score: every version of the score and reasoning, and of the findings in
+    each mode, this inspector's; an older one brought back is what the editor shows."""
+    from PySide6.QtGui import QAction
+
+    from desktop.ui.item_view import mode_label
+
+    def said(source: str, context: str) -> str:
+        return QCoreApplication.translate(context, source)
+
+    item = codes(field)[0]
+    inspection.save_item(field, FIRST_COUNTY, item, score=Decimal(1), comment="初评",
+                         findings=[inspection.Finding(REPORT, "汇报材料齐全", FindingStatus.MET)])
+    inspection.save_item(field, FIRST_COUNTY, item, score=Decimal(2), comment="复核后改",
+                         findings=[inspection.Finding(REPORT, "汇报材料基本齐全", FindingStatus.PARTLY_MET)])
+    window = open_window(field)
+    drain(qtbot, window)
+    assert window.item == item and window.editor.score_value() == Decimal(2)
+    menu = window.editor.history_button.menu()
+    assert [a.text() for a in menu.actions() if a.text()] == [
+        said("Score and reasoning", "ItemEditor"), *(said("Findings · {0}", "ItemEditor").format(mode_label(m)) for m in InspectionMode)
+    ]
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+
+    menu.findChild(QAction, "history-score").trigger()
+    dialog = window.findChild(HistoryDialog)
+    qtbot.waitUntil(dialog.settled)
+    assert dialog.table.rowCount() == 2
+    assert "复核后改" in dialog.table.item(1, 3).text() and "初评" in dialog.table.item(1, 3).text()  # what changed, field by field
+    dialog.table.setCurrentCell(0, 0)
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.settled() and dialog.table.rowCount() == 3)
+    dialog.close()
+    drain(qtbot, window)
+    assert inspection.item_record(field, FIRST_COUNTY, item).score == Decimal(1)
+    qtbot.waitUntil(lambda: window.editor.score_value() == Decimal(1) and window.editor.comment.toPlainText() == "初评")
+
+    menu.findChild(QAction, f"history-finding-{REPORT.value}").trigger()
+    [dialog] = [d for d in window.findChildren(HistoryDialog) if d.isVisible()]
+    qtbot.waitUntil(dialog.settled)
+    assert mode_label(REPORT) in dialog.windowTitle() and dialog.table.rowCount() == 2
+    dialog.table.setCurrentCell(0, 0)
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.settled() and dialog.table.rowCount() == 3)
+    dialog.close()
+    drain(qtbot, window)
+    assert inspection.item_record(field, FIRST_COUNTY, item).findings[REPORT].text == "汇报材料齐全"
+    qtbot.waitUntil(lambda: window.editor.pages[REPORT].text.toPlainText() == "汇报材料齐全")
+    assert not window.dirty  # shown as stored: nothing to save again
