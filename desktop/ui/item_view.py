@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -257,11 +256,9 @@ class ItemEditor(QWidget):
         self.points = QLabel()
         score_row.addWidget(self.points)
         # every version of the score and reasoning, or of one mode's findings: who, when, what changed
-        self.history_button = QToolButton()
+        self.history_button = QPushButton(self.tr("History"))  # a menu of its own: its arrow drawn beside the word
         self.history_button.setObjectName("item-history")
-        self.history_button.setText(self.tr("History"))
         self.history_button.setToolTip(self.tr("Every version of this item's score and of its findings in each mode"))
-        self.history_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         history_menu = QMenu(self.history_button)
         score_history = history_menu.addAction(self.tr("Score and reasoning"))
         score_history.setObjectName("history-score")
