@@ -86,3 +86,48 @@ def test_each_kind_of_file_dialog_opens_where_the_last_one_was_chosen(qtbot, tmp
     assert Path(started[3]) == Path.home() / "d.yanshou"
     with pytest.raises(ValueError, match="nonsense"):
         Preferences().folder("nonsense")
+
+
+class _Volume:
+    def __init__(self, root: str, *, ready: bool = True, read_only: bool = False, valid: bool = True) -> None:
+        self.root, self.ready, self.read_only, self.valid = root, ready, read_only, valid
+
+    def rootPath(self) -> str:  # QStorageInfo's names
+        return self.root
+
+    def isValid(self) -> bool:
+        return self.valid
+
+    def isReady(self) -> bool:
+        return self.ready
+
+    def isReadOnly(self) -> bool:
+        return self.read_only
+
+
+def test_an_export_with_no_folder_yet_starts_on_the_usb_stick(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The sticks the system has mounted, as QStorageInfo lists them: on Linux under /media, /run/media
+    or /mnt, writable and ready; on Windows every ready, writable drive but the system's."""
+    import sys
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.ui import files
+
+    volumes = [
+        _Volume("/"), _Volume("/boot"), _Volume("/media/zhang/KINGSTON"), _Volume("/run/media/li/CARD", ready=False),
+        _Volume("/mnt/cdrom", read_only=True), _Volume("/mnt/usb"), _Volume("/media/broken", valid=False),
+    ]
+    monkeypatch.setattr(files.QStorageInfo, "mountedVolumes", staticmethod(lambda: volumes))
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert files.removable_drives() == [Path("/media/zhang/KINGSTON"), Path("/mnt/usb")]
+    started: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _p, _t, start, _f: started.append(start) or ("", ""))
+    assert files.save_file(None, "export", "t", "张三.yanshou", "") is None  # cancelled: nothing remembered
+    assert Path(started[0]) == Path("/media/zhang/KINGSTON/张三.yanshou")
+    assert Preferences().folder("export") == Path.home()
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("SYSTEMDRIVE", "C:")
+    volumes[:] = [_Volume("C:\\"), _Volume("D:\\", read_only=True), _Volume("E:\\"), _Volume("F:\\", ready=False)]
+    assert files.removable_drives() == [Path("E:\\")]
