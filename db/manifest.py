@@ -14,6 +14,7 @@ Functions here take a plain `sqlite3.Connection`: a manifest is computed on a sn
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import sqlite3
@@ -26,6 +27,10 @@ from db.keys import Signer, verify
 FORMAT = 1
 EXPORT_KEY = "export_manifest"  # local_state key, in an exported file: the hash of its own manifest
 REGISTRY = "registry"  # the figure listing the devices the exporter knows (absent from older exports)
+# The exporter's public encryption key (db.seal), base64 DER: what a receiver seals its own
+# exports for. Signed with the rest, so a stick cannot swap in a key of its own; absent from
+# the exports of older Yanshous. Not a figure of the file: a merge does not recompute it.
+SEAL_KEY = "seal_key"
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,9 @@ def contents(conn: sqlite3.Connection, device_id: str) -> dict[str, Any]:
 
 def create(
     signer: Signer, *, number: int, previous: str | None, figures: dict[str, Any], schema_version: int, created: str, inspector: str | None,
-    role: str,
+    role: str, seal_key: bytes | None = None,
 ) -> Manifest:
+    announced = {SEAL_KEY: base64.b64encode(seal_key).decode("ascii")} if seal_key else {}
     body = {
         "format": FORMAT,
         "device": signer.device_id,
@@ -94,6 +100,7 @@ def create(
         "created": created,
         "schema_version": schema_version,
         **figures,
+        **announced,
     }
     data = canonical.dumps(body).encode("utf-8")
     return Manifest(canonical.digest(data), signer.device_id, number, json.loads(data), signer.sign(data))
@@ -113,6 +120,21 @@ def registry(body: dict[str, Any]) -> dict[str, tuple[str, str, str | None]]:
             return {}
         out[row[0]] = (row[1], row[2], row[3])
     return out
+
+
+def announced_key(body: dict[str, Any]) -> bytes | None:
+    """The encryption key a manifest announces for its device (DER), or None: none (an
+    older Yanshou's), or one that is no key."""
+    from db import seal
+
+    value = body.get(SEAL_KEY)
+    if not isinstance(value, str) or len(value) > 400:
+        return None
+    try:
+        der = base64.b64decode(value, validate=True)
+    except ValueError:
+        return None
+    return der if seal.usable_public_key(der) else None
 
 
 def store(conn: sqlite3.Connection, manifest: Manifest) -> None:
@@ -144,4 +166,4 @@ def by_hash(conn: sqlite3.Connection, value: str) -> Manifest | None:
     return _from_row(row) if row else None
 
 
-__all__ = ["EXPORT_KEY", "REGISTRY", "Manifest", "by_hash", "chain", "contents", "create", "registry", "store"]
+__all__ = ["EXPORT_KEY", "REGISTRY", "SEAL_KEY", "Manifest", "announced_key", "by_hash", "chain", "contents", "create", "registry", "store"]

@@ -7,7 +7,9 @@ target (a `.partial` name, flushed, renamed), and read back from the target and 
 by SHA-256: USB sticks acknowledge writes they have not made.
 
 The snapshot carries a signed manifest (db.manifest), numbered and chained to the
-device's previous one; the source database keeps it too, so the chain continues.
+device's previous one; the source database keeps it too, so the chain continues. Given
+receivers, the checked local copy is sealed for them (db.seal) before it goes to the target:
+what reaches the stick is the sealed file, read back and compared like any other.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from typing import Any
 from sqlalchemy import text
 
 from db import canonical, engine, files, manifest, migrations, search
+from db import seal as sealing
 from db.database import Database
 from db.errors import DatabaseCorrupt, KnownDatabaseError
 from db.keys import Signer
@@ -38,6 +42,7 @@ class Snapshot:
     versions: int
     blobs: int
     manifest: manifest.Manifest
+    sealed_for: tuple[sealing.Recipient, ...] = ()  # empty: not sealed, the database in the clear
 
 
 def file_sha256(path: Path) -> str:
@@ -55,7 +60,7 @@ def _check_room(target: Path, size: int) -> None:
 
 
 def _sign_manifest(
-    database: Database, signer: Signer, figures: dict[str, Any], created: str
+    database: Database, signer: Signer, figures: dict[str, Any], created: str, seal_key: bytes | None = None,
 ) -> tuple[manifest.Manifest, list[manifest.Manifest]]:
     """Number, chain, sign and keep the manifest of an export in the source database; returns
     it and the device's earlier manifests, as the source holds them now."""
@@ -67,6 +72,7 @@ def _sign_manifest(
         made = manifest.create(
             signer, number=(last[1] + 1) if last else 1, previous=last[0] if last else None, figures=figures,
             schema_version=migrations.SCHEMA_VERSION, created=created, inspector=identity.inspector, role=identity.role,
+            seal_key=seal_key,
         )
         conn.execute(
             text("INSERT INTO manifest(hash, device_id, number, body, signature) VALUES (:h, :d, :n, :b, :s)"),
@@ -101,8 +107,13 @@ def _local_copy(database: Database, local_copy: Path) -> None:
         postgres.export_copy(conn, local_copy, sorted(migrations.tables(migrations.SCHEMA_VERSION)))
 
 
-def export(database: Database, signer: Signer, target: Path, *, created: str) -> Snapshot:
-    """Write a signed, verified snapshot of `database` to `target` (e.g. on a USB stick)."""
+def export(
+    database: Database, signer: Signer, target: Path, *, created: str, seal_key: bytes | None = None,
+    recipients: Sequence[sealing.Recipient] = (),
+) -> Snapshot:
+    """Write a signed, verified snapshot of `database` to `target` (e.g. on a USB stick):
+    sealed for `recipients` when there are any; its manifest announcing `seal_key`, this
+    device's public encryption key, when given."""
     source = database.path
     if not database.on_server:
         migrations.check_file(source)
@@ -118,7 +129,7 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
             check = dst.execute("PRAGMA integrity_check").fetchall()
             if check != [("ok",)]:
                 raise DatabaseCorrupt(source, "the snapshot failed its integrity check: " + str(check[:3]))
-            made, earlier = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created)
+            made, earlier = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created, seal_key)
             # The kept merge reports (db/merge/reports.py) are this database's own business: they do
             # not go to the laptops. Overwritten as they are deleted, not left in free pages.
             dst.execute("PRAGMA secure_delete=ON")
@@ -144,6 +155,11 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
             blobs = dst.execute("SELECT count(*) FROM blob").fetchone()[0]
         finally:
             dst.close()
+        if recipients:
+            sealed = Path(work) / "sealed"
+            sealing.seal(local_copy, sealed, recipients)
+            local_copy.unlink()
+            local_copy = sealed
         expected = file_sha256(local_copy)
         _check_room(target, local_copy.stat().st_size)  # the exact size, before the copy to the stick
         partial = files.partial_name(target)
@@ -160,4 +176,4 @@ def export(database: Database, signer: Signer, target: Path, *, created: str) ->
     written = file_sha256(target)
     if written != expected:
         raise KnownDatabaseError(target, "the export reads back different from what was written; the medium is faulty — use another")
-    return Snapshot(target, target.stat().st_size, written, versions, blobs, made)
+    return Snapshot(target, target.stat().st_size, written, versions, blobs, made, tuple(recipients))

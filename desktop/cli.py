@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from db.merge import Enrolment
     from desktop.services.agreement import Agreement
     from desktop.services.devices import DeviceStatus
-    from desktop.services.sync import FileReport
+    from desktop.services.sync import Exported, FileReport
     from desktop.services.workspace import Workspace
 
 EXIT_BAD_INPUT = 2
@@ -130,9 +130,15 @@ def _parser() -> argparse.ArgumentParser:
                    "(self-check, third-party in the built-in one)")
     p.add_argument("--inspector", help="whose inspection sheet it is (default: the laptop's inspector)")
 
-    p = sub.add_parser("export", help="a consistent snapshot of a database, for the USB stick")
+    p = sub.add_parser(
+        "export", help="a consistent snapshot of a database, for the USB stick: sealed for its receivers whose keys it knows",
+    )
     p.add_argument("db", type=location)
     p.add_argument("out", type=Path)
+    p.add_argument(
+        "--unsealed", action="store_true",
+        help="write it in the clear, for a receiver whose key this database does not know yet (a new laptop, another lead's desk)",
+    )
 
     p = sub.add_parser(
         "renew", help="a new database for this laptop carrying its inspector's work, written anew (after its clock was wrong)",
@@ -203,6 +209,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("db", type=location, metavar="MASTER")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--revoke", metavar="DEVICE",
+        help="revoke a lost or stolen device (its id, or its first 4 or more characters): its later files are refused, "
+        "its work merged before stays",
+    )
 
     p = sub.add_parser("spread", help="where inspectors disagree: per county and item scored by two or more, the scores and the spread")
     p.add_argument("db", type=location, metavar="MASTER")
@@ -403,6 +414,8 @@ def _devices(args: argparse.Namespace) -> int:
     """`yanshou devices MASTER`: SPEC §6's keys in JSON, and `gaps` (its command line names them); the table adds the time since."""
     from desktop.services.devices import device_statuses
 
+    if args.revoke is not None:
+        return _revoke(args)
     with _open(args.db) as ws:
         found = device_statuses(ws)
     if args.format == "json":
@@ -412,12 +425,39 @@ def _devices(args: argparse.Namespace) -> int:
                 "exports": d.exports, "last_export": d.last_export,
                 "last_merged_at": None if d.last_merged_at is None else d.last_merged_at.isoformat(timespec="seconds"),
                 "counties": [c.name for c in d.counties], "gaps": list(d.gaps),
+                "revoked": d.revoked, "revoked_at": None if d.revoked_at is None else d.revoked_at.isoformat(timespec="seconds"),
             }
             for d in found
         ], ensure_ascii=False, indent=2))
     else:
         print(_devices_table(found))
     return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    """`yanshou devices MASTER --revoke DEVICE`: the lead's revocation of a lost device."""
+    from db.keys import show_fingerprint
+    from desktop.services.sync import revoke
+
+    with _open(args.db) as ws:
+        done = revoke(ws, args.revoke)
+        fingerprint = next((d.fingerprint for d in _statuses(ws) if d.device_id == done.device_id), "")
+    r = done.revocation
+    who = done.inspector or "another lead's master"
+    if not done.new:
+        print(f"device {done.device_id[:8]} ({who}) was revoked already, on {r.at}; nothing changed")
+        return 0
+    last = f"export #{r.last_export}" if r.last_export else "no export"
+    print(f"revoked device {done.device_id} ({who}, {done.role}, key {show_fingerprint(fingerprint)}): its files exported after "
+          f"{last} are refused, and so is any file carrying its versions numbered after {r.last_seq}; the {r.last_seq} versions "
+          "it brought before stay. A new laptop for the inspector is a new database (yanshou init), enrolled anew.")
+    return 0
+
+
+def _statuses(ws: Workspace) -> list[DeviceStatus]:
+    from desktop.services.devices import device_statuses
+
+    return device_statuses(ws)
 
 
 def _ago(since: dt.timedelta) -> str:
@@ -445,11 +485,14 @@ def _devices_table(found: list[DeviceStatus]) -> str:
             exports, "-" if d.last_export is None else f"#{d.last_export}", merged, "never" if since is None else _ago(since),
             "GAP: " + ", ".join(f"#{n}" for n in d.gaps) if d.gaps else "", str(d.items),
             textwidth.clip("、".join(c.name for c in d.counties), 40) or "-",
+            "REVOKED" + (d.revoked_at.strftime(" %Y-%m-%d") if d.revoked_at else "") if d.revoked else "",
         ])
     gaps = sum(bool(d.gaps) for d in found)
     note = f"; {gaps} with exports never merged (GAP: the numbers missing)" if gaps else ""
+    revoked = sum(d.revoked for d in found)
+    note += f"; {revoked} revoked (their later files are refused)" if revoked else ""
     return textwidth.table(
-        ["device", "inspector", "role", "fingerprint", "exports", "last", "last merged", "since", "gaps", "items", "counties"],
+        ["device", "inspector", "role", "fingerprint", "exports", "last", "last merged", "since", "gaps", "items", "counties", "revoked"],
         body, right=[4, 5, 9],
     ) + f"\n\n{len(found)} enrolled devices{note}"
 
@@ -458,12 +501,37 @@ def _export(args: argparse.Namespace) -> int:
     from desktop.services.sync import export
 
     with _open(args.db) as ws:
-        snap = export(ws, args.out)
+        snap = export(ws, args.out, sealed=not args.unsealed)
         source = ws.path
     m = snap.manifest
     print(f"exported {source} to {snap.path}: export #{m.number} of device {m.device_id[:8]}, {snap.versions} versions, "
           f"{snap.blobs} evidence files, {snap.size} bytes, sha256 {snap.sha256[:16]}… (signed manifest; read back and verified)")
+    print("\n".join(_sealing_lines(snap)))
     return 0
+
+
+def _sealing_lines(snap: Exported) -> list[str]:
+    """Whom an export was sealed for, or that it is in the clear and why."""
+    from db.keys import show_fingerprint
+
+    if snap.sealed:
+        lines = ["sealed for " + ", ".join(
+            f"{r.name} (device {r.device_id[:8]}, key {show_fingerprint(r.fingerprint)})" for r in snap.snapshot.sealed_for
+        ) + ": nobody else can read it"]
+    else:
+        why = {
+            "no_master_key": "this laptop has no key of the lead's master yet: merge the lead's export for the laptops, "
+            "and the next export is sealed",
+            "no_laptop_key": "no enrolled laptop has sent its key yet: each one's next export merged here brings it",
+            "asked": "written in the clear as asked (--unsealed)",
+        }.get(snap.unsealed, snap.unsealed)
+        lines = [f"NOT SEALED: anyone holding the file can read it; {why}"]
+    if snap.without_key:
+        lines.append("cannot be opened by " + ", ".join(snap.without_key) + " (their key is not known here yet: merge an export "
+                     "of each, then export again)")
+    if snap.revoked:
+        lines.append("not sealed for the revoked " + ", ".join(snap.revoked))
+    return lines
 
 
 def _renew(args: argparse.Namespace) -> int:
@@ -484,12 +552,13 @@ def _merge_line(r: FileReport) -> list[str]:
     source = f"{who} (device {r.device_id[:8]}, {kind})" if r.device_id else ""
     if r.status == "refused":
         return [f"{r.file}: REFUSED — {r.reason}"]
+    seal = " (sealed)" if r.sealed else " (NOT sealed: it was readable by anyone on the way)" if r.sealed is False else ""
     if r.status == "nothing-new":
         later = f"; export #{r.older_than} of this device was merged already" if r.older_than else ""
-        return [f"{r.file}: nothing new{' from ' + source if source else ''}{later}"]
+        return [f"{r.file}: nothing new{' from ' + source if source else ''}{later}{seal}"]
     verb = "would merge" if r.status == "dry-run" else "merged"
     lines = [
-        f"{r.file}: {verb} {source}: {r.versions_added} versions added, {r.versions_present} already here, "
+        f"{r.file}: {verb} {source}{seal}: {r.versions_added} versions added, {r.versions_present} already here, "
         f"{r.blobs_added} evidence files ({r.blob_bytes} bytes), {r.conflicts} records in conflict"
     ]
     lines += [

@@ -2,15 +2,17 @@
 
 A file offered to merge is hostile until proven otherwise (SYNC.md):
 1. it is copied to a local quarantine folder, hashed on the way (a USB stick may vanish
-   or change under us; a copy we made cannot). A file whose exact bytes were merged
-   before is "nothing new" at once;
+   or change under us; a copy we made cannot); a sealed export (db.seal) is opened on the
+   way with this database's key, each chunk authenticated. A file whose exact bytes were
+   merged before is "nothing new" at once;
 2. its header is checked (SQLite, our application_id, our schema version), then it is
    opened read-only and immutable with hardened settings, `integrity_check`ed, and its
    schema compared with ours exactly (a view or a trigger can impersonate a table);
 3. its signed manifest is checked: signature, chain, and every figure recomputed from the
    file (a removed row shows here); then the devices (enrolled? same key?), every new
    version's hash and signature, its parents, its sequence number, what a field device
-   may sign, and every new blob's bytes against its hash;
+   may sign, and every new blob's bytes against its hash; last, a device the lead revoked
+   (db.revocation): its exports, and its versions, numbered after the revocation;
 4. then, for the whole batch, one `BEGIN IMMEDIATE` transaction on the receiving database,
    each file in a savepoint: the union of versions, parents and blobs (set-based, from
    TEMP tables the verified rows are read into), the device enrolments, the manifests, the
@@ -44,13 +46,13 @@ from pathlib import Path
 from sqlalchemy import Connection, RootTransaction, text
 from sqlalchemy.exc import DBAPIError
 
-from db import engine, migrations
+from db import engine, migrations, revocation, seal
 from db.database import Database
 from db.errors import DiskFull, KnownDatabaseError, Refused
 from db.merge.apply import _transaction
-from db.merge.enrolment import DeviceInfo, Enroll, Enrolment, enrolment
+from db.merge.enrolment import DeviceInfo, Enroll, Enrolment, _who, enrolment
 from db.merge.quarantine import MAX_FILE_BYTES, _environment, _quarantine
-from db.merge.reports import DRY_RUNS_KEPT, BatchReport, FileReport, _store_report, stored_reports
+from db.merge.reports import DRY_RUNS_KEPT, BatchReport, FileReport, _merged_by, _store_report, stored_reports
 from db.merge.signatures import Checker
 from db.merge.verify import _inspect, _Plan, expected_schema, open_hardened
 
@@ -67,6 +69,9 @@ _CACHE_KIB = 64 * 1024
 # The batch's log is handed to the disk (fsync) after a file's step 4 once it has grown by this
 # much since the last time: see _flush_log.
 _FLUSH_EVERY_BYTES = 64 * 1024 * 1024
+
+
+merged_by = _merged_by  # who runs a batch (or revokes a device) at this desk: login@computer
 
 
 class Cancelled(Exception):
@@ -115,7 +120,7 @@ class _Prepared:
 
 def _prepare(
     database: Database, path: Path, quarantine_dir: Path, *, enroll: Enroll, limit: int = MAX_FILE_BYTES,
-    signatures: Checker | None = None,
+    signatures: Checker | None = None, opener: seal.Opener | None = None,
 ) -> _Prepared:
     """Steps 1–3 of one file (its signatures' answer awaited by _settle). The quarantined copy
     is removed here if they fail in any way that is not the file's (the environment, a bug);
@@ -123,7 +128,7 @@ def _prepare(
     report = FileReport(path, "refused")
     prepared = _Prepared(report, quarantine_dir / f"{uuid.uuid4().hex}.db")
     try:
-        return _prepare_steps(database, path, prepared, enroll=enroll, limit=limit, signatures=signatures)
+        return _prepare_steps(database, path, prepared, enroll=enroll, limit=limit, signatures=signatures, opener=opener)
     except BaseException:
         prepared.quarantined.unlink(missing_ok=True)
         raise
@@ -131,20 +136,28 @@ def _prepare(
 
 def _prepare_steps(
     database: Database, path: Path, prepared: _Prepared, *, enroll: Enroll, limit: int, signatures: Checker | None,
+    opener: seal.Opener | None = None,
 ) -> _Prepared:
     report = prepared.report
     try:
         if not database.on_server and path.resolve() == database.path.resolve():
             raise Refused(path, "unreadable", "this is the database being merged into")
-        report.file_sha256 = _quarantine(path, prepared.quarantined, limit)
+        taken = _quarantine(path, prepared.quarantined, limit, opener)
+        report.file_sha256, report.sealed = taken.sha256, taken.sealed is not None
         known = _known_file(database, report.file_sha256)
         if known is not None:
             report.status, (report.device_id, report.inspector, report.export_number) = "nothing-new", known
             return prepared
         prepared.checked = _inspect(database, prepared.quarantined, path, enroll=enroll, signatures=signatures)
     except Refused as exc:
+        if exc.code in SEAL_REFUSALS:
+            report.sealed = True  # a sealed file that did not open here
         _refused(prepared, exc)
     return prepared
+
+
+# The refusals of a sealed file by its seal (db.seal.SealError's codes).
+SEAL_REFUSALS = frozenset({"not_for_us", "sealed_damaged", "sealed_altered", "sealed_truncated", "sealed_too_new"})
 
 
 def _refused(prepared: _Prepared, exc: Refused) -> None:
@@ -158,16 +171,18 @@ def _refused(prepared: _Prepared, exc: Refused) -> None:
         report.device_id, report.inspector, report.role = device.id, device.inspector, device.role
 
 
-def _settle(prepared: _Prepared) -> _Prepared:
+def _settle(prepared: _Prepared, revoked: dict[str, revocation.Revocation] | None = None) -> _Prepared:
     """The end of step 3 of a file prepared ahead: its signatures' answer awaited (from the
-    child process, for a large file of a batch), then what its report says of it. A bad
-    signature refuses the file as it did when it was checked in step 3 itself."""
+    child process, for a large file of a batch), the devices the lead revoked, then what its
+    report says of it. A bad signature refuses the file as it did when it was checked in step
+    3 itself."""
     plan, prepared.checked = prepared.checked, None
     if plan is None:
         return prepared
     report = prepared.report
     try:
         plan.confirm()
+        _check_revoked(prepared, plan, revoked or {})
     except Refused as exc:
         _refused(prepared, exc)
         return prepared
@@ -187,6 +202,49 @@ def _settle(prepared: _Prepared) -> _Prepared:
     return prepared
 
 
+def _check_revoked(prepared: _Prepared, plan: _Plan, revoked: dict[str, revocation.Revocation]) -> None:
+    """Refuse a file of a revoked device exported after its revocation, and a file (anyone's)
+    that carries a version of a revoked device numbered after it (db.revocation says why by
+    numbers, not clocks). What the device brought before stays."""
+    hit = sorted(d for d in plan.devices if d in revoked)
+    if not hit:
+        return
+    exporter = plan.devices[plan.source]
+
+    def refuse(message: str) -> Refused:
+        refused = Refused(prepared.report.file, "revoked", message)
+        refused.device = exporter  # type: ignore[attr-defined]
+        return refused
+
+    own = revoked.get(plan.source)
+    # an export numbered after the revocation, or a database file of the device bringing anything
+    later = own is not None and (own.refuses_export(plan.exporter.number) if plan.exporter else plan.new_versions > 0)
+    if own is not None and later:
+        kind = f"export #{plan.exporter.number}" if plan.exporter else "its database file"
+        raise refuse(
+            f"from {_who(exporter)}, a device the lead revoked{_on(own)}: {kind} came after it "
+            f"(the last one merged before was #{own.last_export}); nothing of it is taken, its work merged before stays"
+        )
+    if not plan.new_versions:
+        return
+    foreign = open_hardened(prepared.quarantined)
+    try:
+        marks = ", ".join("?" for _ in hit)
+        rows = foreign.execute(f"SELECT device_id, max(seq) FROM version WHERE device_id IN ({marks}) GROUP BY device_id", hit).fetchall()
+    finally:
+        foreign.close()
+    for device_id, top in rows:
+        if revoked[device_id].refuses_seq(int(top)):
+            raise refuse(
+                f"it carries work of {_who(plan.devices[device_id])}, a device the lead revoked{_on(revoked[device_id])}, "
+                "written after the revocation; nothing of the file is taken"
+            )
+
+
+def _on(revoked: revocation.Revocation) -> str:
+    return f" on {revoked.at[:10]}" if revoked.at else ""
+
+
 def merge(
     database: Database,
     files: Sequence[Path],
@@ -200,6 +258,7 @@ def merge(
     cancelled: Callable[[], bool] = lambda: False,
     keep_backups: int = 10,
     max_file_bytes: int = MAX_FILE_BYTES,
+    opener: seal.Opener | None = None,
 ) -> list[FileReport]:
     """Merge the files as one batch: one transaction, each file in a savepoint of its own; a
     refused file is reported, the others are merged. Raises `Cancelled` and the environment's
@@ -211,6 +270,9 @@ def merge(
     little more than its inserts. A file checked before an earlier one of the batch was
     merged stays correct: step 4 adds only what step 3 checked, and requires that the rest
     was already here.
+
+    `opener` holds this database's private encryption key: a sealed export for it is opened in
+    quarantine (without one, a sealed file is refused, saying whom it is for).
     """
     # Long on purpose: the batch as a whole, each step a named function; what is left is the loop
     # over files and the one transaction's beginning and end.
@@ -221,12 +283,14 @@ def merge(
     if dry_run and database.read_only:
         return _dry_run_on_copy(
             database, files, quarantine_dir=quarantine_dir, backup_dir=backup_dir, enroll=enroll, now=now, progress=progress,
-            cancelled=cancelled, max_file_bytes=max_file_bytes,
+            cancelled=cancelled, max_file_bytes=max_file_bytes, opener=opener,
         )
     now = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     reports: list[FileReport] = []
     _ready(quarantine_dir)
     paths = [Path(p) for p in files]
+    with database.read() as conn:  # as of the batch's start: a revocation is the lead's act at the desk, between merges
+        revoked = revocation.revocations(conn)
     connection = database.engine.connect().execution_options(immediate=True, patient=True)
     # the signature checker outlives the worker thread, which may still be handing it a file
     with Checker(child=len(paths) > 1) as signatures, ThreadPoolExecutor(AHEAD, thread_name_prefix="yanshou-merge") as ahead, \
@@ -236,6 +300,7 @@ def merge(
         batch = _Batch(database, conn, now, dry_run=dry_run, decision=enrolment(enroll), backup_dir=backup_dir, keep_backups=keep_backups)
         prepare = functools.partial(
             _prepare, database, quarantine_dir=quarantine_dir, enroll=enroll, limit=max_file_bytes, signatures=signatures,
+            opener=opener,
         )
         pending = [ahead.submit(prepare, path) for path in paths[:AHEAD]]
         try:
@@ -245,7 +310,7 @@ def merge(
                 prepared = pending.pop(0).result()
                 if index + AHEAD < len(paths):
                     pending.append(ahead.submit(prepare, paths[index + AHEAD]))
-                _settle(prepared)
+                _settle(prepared, revoked)
                 reports.append(prepared.report)
                 _merge_file(batch, prepared, cancelled)
             if progress:
@@ -272,6 +337,7 @@ def _ready(quarantine_dir: Path) -> None:
 def _dry_run_on_copy(
     database: Database, files: Sequence[Path], *, quarantine_dir: Path, backup_dir: Path, enroll: Enroll, now: str | None,
     progress: Callable[[int, int, str], None] | None, cancelled: Callable[[], bool], max_file_bytes: int,
+    opener: seal.Opener | None,
 ) -> list[FileReport]:
     """A master on a read-only disk: the dry run works on a copy of it."""
     with tempfile.TemporaryDirectory(prefix="yanshou-dry-run-") as work:
@@ -282,7 +348,7 @@ def _dry_run_on_copy(
         try:
             return merge(
                 copy, files, quarantine_dir=quarantine_dir, backup_dir=backup_dir, enroll=enroll, dry_run=True, now=now,
-                progress=progress, cancelled=cancelled, max_file_bytes=max_file_bytes,
+                progress=progress, cancelled=cancelled, max_file_bytes=max_file_bytes, opener=opener,
             )
         finally:
             copy.close()
@@ -448,5 +514,5 @@ def _commit(transaction: RootTransaction, target: Path) -> None:
 
 __all__ = [
     "DRY_RUNS_KEPT", "MAX_FILE_BYTES", "BatchReport", "Cancelled", "DeviceInfo", "Enroll", "Enrolment", "FileReport", "enrolment",
-    "expected_schema", "merge", "open_hardened", "stored_reports",
+    "expected_schema", "merge", "merged_by", "open_hardened", "stored_reports",
 ]

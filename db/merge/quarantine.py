@@ -2,7 +2,12 @@
 hashed on the way, before anything reads it as a database (a USB stick may vanish or change
 under us; a copy we made cannot). Refused at once: a device, a pipe, a folder, a file past
 the size limit or the data folder's free space, a file that grows while it is copied. This
-computer's own failures (a full or read-only data folder) are told apart from the file's."""
+computer's own failures (a full or read-only data folder) are told apart from the file's.
+
+A sealed export (db.seal) is opened on the way: what lands in quarantine is the database
+inside, each chunk authenticated before it is written; a file sealed for other keys, or
+changed, cut short or damaged, is refused with its reason and nothing of it is kept. The
+hash is of the file as offered (the sealed bytes): the same file offered again is known."""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ import errno
 import hashlib
 import sqlite3
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from db import files, migrations
+from db import files, migrations, seal
 from db.errors import DiskFull, KnownDatabaseError, Refused
 
 _CHUNK = 1024 * 1024
@@ -102,14 +108,26 @@ def _environment(exc: OSError, where: Path) -> KnownDatabaseError:
     return KnownDatabaseError(where, f"the data folder cannot be written ({exc.strerror or exc}); nothing was merged")
 
 
-def _quarantine(source: Path, target: Path, limit: int = MAX_FILE_BYTES) -> str:
-    """Copy the file to our own folder and hash it. A laptop's database copied as it is
-    may hold its last commits in a WAL file beside it: then SQLite's backup API makes the
-    copy, so those commits come along (the header is checked first)."""
+@dataclass(frozen=True)
+class Taken:
+    """A file in quarantine: the SHA-256 of the file as offered, and its seal's header when
+    it came sealed (None: it came in the clear)."""
+
+    sha256: str
+    sealed: seal.Header | None = None
+
+
+def _quarantine(source: Path, target: Path, limit: int = MAX_FILE_BYTES, opener: seal.Opener | None = None) -> Taken:
+    """Copy the file to our own folder and hash it; a sealed export is opened with `opener`'s
+    keys on the way. A laptop's database copied as it is may hold its last commits in a WAL
+    file beside it: then SQLite's backup API makes the copy, so those commits come along (the
+    header is checked first)."""
     size = _offered(source, target.parent, limit)
+    if seal.is_sealed(source):
+        return _unseal(source, target, size, opener)
     wal = source.with_name(source.name + "-wal")
     if not (wal.is_file() and wal.stat().st_size > 0):
-        return _copy_hashing(source, target, size)
+        return Taken(_copy_hashing(source, target, size))
     _offered(wal, target.parent, limit)
     try:
         app_id, _ = migrations.header(source)
@@ -125,4 +143,36 @@ def _quarantine(source: Path, target: Path, limit: int = MAX_FILE_BYTES) -> str:
     with target.open("rb") as f:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+    return Taken(digest.hexdigest())
+
+
+def _unseal(source: Path, target: Path, size: int, opener: seal.Opener | None) -> Taken:
+    """A sealed export opened into `target` (the database inside), hashed as offered. Its
+    seal's refusal leaves nothing in quarantine; the plain copy is never larger than the file
+    offered, whose size was checked against the limit and the free space."""
+    digest = hashlib.sha256()
+    read = 0
+
+    def seen(data: bytes) -> None:
+        nonlocal read
+        read += len(data)
+        if read > size:
+            raise Refused(source, "unreadable", "the file grew while it was copied: another program is writing it")
+        digest.update(data)
+
+    try:
+        src = source.open("rb")
+    except OSError as exc:
+        raise _unreadable(source, exc) from exc
+    try:
+        with src, _target(target) as dst:
+            try:
+                header = seal.unseal(src, lambda plain: _write(dst, plain, target), opener, on_bytes=seen)
+            except seal.SealError as exc:
+                raise Refused(source, exc.code, str(exc)) from exc
+            except OSError as exc:  # reading the file offered (a write to ours raises our own error)
+                raise _unreadable(source, exc) from exc
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return Taken(digest.hexdigest(), header)

@@ -41,6 +41,9 @@ class FileReport:
     refused_author: str = ""
     clock_ahead_ms: int = 0  # the exporter's clock ran this far ahead of ours (when over an hour)
     second_laptops: list[str] = field(default_factory=list)  # new devices of an inspector who has one already
+    # True: it came sealed (db.seal) and was opened here; False: in the clear (an export of a laptop
+    # that had no receiver's key yet, or of an older Yanshou, or a database file); None: not read
+    sealed: bool | None = None
 
 
 # --- the reports, kept ----------------------------------------------------------------------
@@ -86,6 +89,7 @@ def _file_json(r: FileReport) -> dict[str, object]:
         "enrolled": [{"id": d.id, "role": d.role, "inspector": d.inspector, "fingerprint": d.fingerprint} for d in r.enrolled],
         "older_than": r.older_than, "file_sha256": r.file_sha256, "refused_version": r.refused_version,
         "refused_author": r.refused_author, "clock_ahead_ms": r.clock_ahead_ms, "second_laptops": r.second_laptops,
+        "sealed": r.sealed,
     }
 
 
@@ -140,7 +144,7 @@ def _parse_files(detail: str) -> tuple[FileReport, ...]:
             int(f.get("blobs_added", 0)), int(f.get("blob_bytes", 0)), int(f.get("conflicts", 0)),
             list(f.get("records_in_conflict", [])), enrolled, int(f.get("older_than", 0)), f.get("file_sha256", ""),
             str(f.get("refused_version", "")), str(f.get("refused_author", "")), int(f.get("clock_ahead_ms", 0)),
-            [str(d) for d in f.get("second_laptops", [])],
+            [str(d) for d in f.get("second_laptops", [])], f.get("sealed") if isinstance(f.get("sealed"), bool) else None,
         ))
     return tuple(files)
 

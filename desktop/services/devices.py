@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from db import team
+from db import revocation, team
 from desktop.core import devices
 from desktop.core.campaign import County
 from desktop.core.devices import DeviceRole
@@ -33,6 +33,9 @@ class DeviceStatus:
     counties: tuple[County, ...]  # the counties its versions name, in the campaign's order
     items: int  # the county items its versions name
     this_device: bool  # the database's own device
+    revoked: bool = False  # the lead revoked it (a lost laptop): its later files are refused, its work merged stays
+    revoked_at: dt.datetime | None = None  # local time it was revoked (None: not revoked, or not known)
+    revoked_after: int | None = None  # the last export number merged before the revocation: later ones are refused
 
     def since(self, now: dt.datetime | None = None) -> dt.timedelta | None:
         """How long ago its latest file was merged (None: never)."""
@@ -48,6 +51,7 @@ def device_statuses(ws: Workspace) -> list[DeviceStatus]:
         merged = team.merged_files(conn)
         replayed = team.replayed_exports(conn)
         work = team.device_work(conn)
+        revoked = revocation.revocations(conn)
     numbers: dict[str, list[int]] = defaultdict(list)
     files: dict[str, int] = defaultdict(int)
     latest: dict[str, dt.datetime] = {}
@@ -76,5 +80,12 @@ def device_statuses(ws: Workspace) -> list[DeviceStatus]:
             d.id, DeviceRole(d.role), d.inspector, d.fingerprint, devices.moment(d.enrolled_at),
             history.exports, history.last_export, latest.get(d.id), files[d.id], history.gaps,
             tuple(c for c in campaign_counties if c.code in counties[d.id]), len(items[d.id]), d.id == ws.identity.device_id,
+            *_revoked(revoked.get(d.id)),
         ))
     return sorted(out, key=lambda s: (s.role is not DeviceRole.MASTER, s.inspector or "", s.device_id))
+
+
+def _revoked(found: revocation.Revocation | None) -> tuple[bool, dt.datetime | None, int | None]:
+    if found is None:
+        return False, None, None
+    return True, devices.moment(found.at), found.last_export

@@ -13,14 +13,19 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from db import history_queries, integrity, snapshot, sync_queries, versions
+from db import history_queries, integrity, receivers, revocation, seal, snapshot, sync_queries, team, versions
 from db import merge as merging
 from db.errors import KnownDatabaseError
+from db.manifest import Manifest
 from desktop import paths
 from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace, create_for
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
+    from sqlalchemy import Connection
 
 Cancelled = merging.Cancelled
 FileReport = merging.FileReport
@@ -43,11 +48,113 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def export(ws: Workspace, out: Path) -> snapshot.Snapshot:
-    """A signed, verified snapshot of the workspace's database at `out`."""
+@dataclass(frozen=True)
+class Exported:
+    """An export written: the snapshot (`sealed_for`: whom it was sealed for, empty when it is
+    in the clear), why it is in the clear, and who of its receivers cannot open it."""
+
+    snapshot: snapshot.Snapshot
+    # why it went unsealed: no_master_key (a laptop that has not merged the lead's export yet),
+    # no_laptop_key (a master none of whose laptops has sent its key yet), asked (written in the
+    # clear by choice, for a receiver not enrolled yet); "" when sealed
+    unsealed: str = ""
+    without_key: tuple[str, ...] = ()  # enrolled laptops that cannot open it: their key is not known here yet
+    revoked: tuple[str, ...] = ()  # revoked devices, never sealed for
+
+    @property
+    def sealed(self) -> bool:
+        return bool(self.snapshot.sealed_for)
+
+    @property
+    def sealed_for(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.snapshot.sealed_for)
+
+    # what a caller of the snapshot reads, here as well
+    @property
+    def path(self) -> Path:
+        return self.snapshot.path
+
+    @property
+    def size(self) -> int:
+        return self.snapshot.size
+
+    @property
+    def sha256(self) -> str:
+        return self.snapshot.sha256
+
+    @property
+    def versions(self) -> int:
+        return self.snapshot.versions
+
+    @property
+    def blobs(self) -> int:
+        return self.snapshot.blobs
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.snapshot.manifest
+
+
+def export(ws: Workspace, out: Path, *, sealed: bool = True) -> Exported:
+    """A signed, verified snapshot of the workspace's database at `out`, sealed for its
+    receivers (db.receivers: a laptop's for the lead's master, the master's for its enrolled
+    laptops) when this database knows their keys, in the clear (and saying so) when it knows
+    none. Its manifest announces this device's own encryption key, made at its first export.
+
+    `sealed=False` writes it in the clear by choice: for a receiver no key of which is known
+    here yet (a new laptop that should have the team's work before it has sent anything, a
+    second lead's desk); the file says nothing of it, the result says "asked"."""
     with ws.read() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
-    return snapshot.export(ws.database, signer, out, created=_now())
+        own = _own_sealing_key(ws, conn)
+        found = receivers.receivers(conn, device_id=ws.identity.device_id, role=ws.identity.role)
+    made = snapshot.export(
+        ws.database, signer, out, created=_now(), seal_key=seal.public_der(own), recipients=found.recipients if sealed else (),
+    )
+    if not sealed:
+        unsealed = "asked"
+    else:
+        unsealed = "" if found.recipients else ("no_laptop_key" if ws.identity.role == "master" else "no_master_key")
+    return Exported(
+        made, unsealed, tuple(k.name for k in found.without_key if k.role == "field" or ws.identity.role != "master"),
+        tuple(k.name for k in found.revoked),
+    )
+
+
+def _own_sealing_key(ws: Workspace, conn: Connection) -> EllipticCurvePrivateKey:
+    """This device's private encryption key, made at its first export. A desk on a PostgreSQL
+    master that lacks the key the master announced already must copy it, as it copies the
+    signing key: a key of its own would leave the laptops sealing for a key this desk cannot use."""
+    device = ws.identity.device_id
+    key = seal.sealing_key(paths.keys_dir(), device)
+    if key is not None:
+        return key
+    if ws.database.on_server and receivers.announced_by(conn, device) is not None:
+        raise SyncError(
+            ws.path,
+            f"this desk does not hold the master's encryption key: copy {seal.key_path(paths.keys_dir(), device).name} from the "
+            f"keys folder of the desk that exported the master before into {paths.keys_dir()} (readable by you only)",
+            "key_missing",
+        )
+    made = seal.sealing_key(paths.keys_dir(), device, create=True)
+    assert made is not None  # made when missing
+    return made
+
+
+def open_sealed(ws: Workspace, source: Path, target: Path) -> seal.Header:
+    """The database inside a sealed export made for this database, written to `target` (a new
+    file): what support or a test looks into. SealError when it does not open here."""
+    with source.open("rb") as src, target.open("xb") as dst:
+        return seal.unseal(src, dst.write, _opener(ws))
+
+
+def _opener(ws: Workspace) -> seal.Opener | None:
+    """This database's private encryption key, to open the sealed exports made for it."""
+    try:
+        key = seal.sealing_key(paths.keys_dir(), ws.identity.device_id)
+    except (OSError, ValueError):
+        return None  # no key of ours to be read: a sealed file is refused, saying whom it is for
+    return seal.Opener((key,)) if key is not None else None
 
 
 def merge(
@@ -76,6 +183,7 @@ def merge(
         progress=progress,
         cancelled=cancelled,
         now=now,
+        opener=_opener(ws),
     )
     if not dry_run:
         ws.reload_campaign()  # the lead's settings may have come with the master's export
@@ -255,3 +363,40 @@ def device_fingerprint(ws: Workspace) -> str:
     with ws.read() as conn:
         value = sync_queries.device_fingerprint(conn, ws.identity.device_id)
     return show_fingerprint(value or "")
+
+
+@dataclass(frozen=True)
+class Revoked:
+    """A device revoked on this master: which, whose, and up to what its work was kept."""
+
+    device_id: str
+    role: str
+    inspector: str | None
+    revocation: revocation.Revocation
+    new: bool  # False: it had been revoked before (the first revocation stands)
+
+
+def revoke(ws: Workspace, device: str) -> Revoked:
+    """Revoke an enrolled device of this master (a lost or stolen laptop), named by its id or
+    its first characters (4 or more): its files exported after now are refused at the merge,
+    what it brought before stays (db.revocation). The lead's act, on the master only; this
+    database's own device cannot be revoked. There is no undo here: a device revoked by
+    mistake is replaced by a new database on its laptop (yanshou renew) and enrolled anew."""
+    if ws.identity.role != "master":
+        raise SyncError(ws.path, "only the lead's master revokes devices", "not_master")
+    wanted = device.strip().lower()
+    if len(wanted) < 4:
+        raise SyncError(ws.path, "a device is named by at least the first 4 characters of its id", "ambiguous")
+    with ws.write() as conn:
+        enrolled = {d.id: d for d in team.enrolled_devices(conn)}
+        chosen = enrolled[_unique(wanted, sorted(enrolled), "enrolled device", ws.path)]
+        if chosen.id == ws.identity.device_id:
+            raise SyncError(ws.path, "this is the master's own device: it cannot revoke itself", "own_device")
+        made, new = revocation.revoke(conn, chosen.id, at=_now(), by=merging.merged_by())
+    return Revoked(chosen.id, chosen.role, chosen.inspector, made, new)
+
+
+def revocations(ws: Workspace) -> dict[str, revocation.Revocation]:
+    """The devices revoked on this database: device id → its revocation."""
+    with ws.read() as conn:
+        return revocation.revocations(conn)

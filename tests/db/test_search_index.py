@@ -276,7 +276,7 @@ def test_a_server_master_has_a_trigram_index_and_finds_short_words(pg_url: str, 
             merge(master, [export(zhang, tmp_path)])
             assert found(master, "台账") == found(master, "公开台账") == found(master, "台") == [("finding", "政务公开台账不全")]
             out = tmp_path / "master-export.db"
-            sync.export(master, out)  # a SQLite file made afresh and filled from the server
+            sync.export(master, out, sealed=False)  # a SQLite file made afresh and filled from the server (in the clear, to read)
         con = verify.open_hardened(out)
         try:
             assert tuple(verify._schema_rows(con)) == verify.expected_schema(migrations.SCHEMA_VERSION)

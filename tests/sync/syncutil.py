@@ -42,9 +42,12 @@ class Team:
         self.opened.append(ws)
         return ws
 
-    def export(self, ws: Workspace, name: str | None = None) -> Path:
+    def export(self, ws: Workspace, name: str | None = None, *, sealed: bool = True) -> Path:
+        """An export as the command makes it: sealed for its receivers whose keys `ws` knows;
+        `sealed=False` in the clear, for a receiver not known to it yet (a new laptop, another
+        master that has sent it nothing)."""
         out = self.root / "usb" / (name or f"{ws.path.stem}-export.db")
-        sync.export(ws, out)
+        sync.export(ws, out, sealed=sealed)
         return out
 
     def close(self) -> None:
@@ -139,6 +142,13 @@ def rebuilt(ws: Workspace) -> dict[str, list[tuple]]:
         out = {t: sorted(plain(r) for r in conn.execute(text(f"SELECT * FROM {t}")).all()) for t in STATE_TABLES if t != "blob"}
         tx.rollback()
     return out
+
+
+def inside(receiver: Workspace, path: Path) -> Path:
+    """The database inside a sealed export, opened with its receiver's key (to look into it)."""
+    target = path.with_name(path.name + ".inside.db")
+    sync.open_sealed(receiver, path, target)
+    return target
 
 
 def file_bytes(path: Path) -> bytes:

@@ -159,10 +159,10 @@ def test_two_leads_exporting_at_once_both_give_exports_a_laptop_takes(team: Team
         if "other" not in state_of:  # the other lead's desk exports meanwhile (export #1)
             state_of["other"] = usb / "other-lead.db"
             with open_workspace(master.location) as other:
-                sync.export(other, state_of["other"])
+                sync.export(other, state_of["other"], sealed=False)
 
     monkeypatch.setattr(snapshot, "_local_copy", copy_then_another_export)
-    mine = team.export(master, "this-lead.db")  # numbered #2, read before #1 existed
+    mine = team.export(master, "this-lead.db", sealed=False)  # numbered #2, read before #1 existed; for a new laptop
     monkeypatch.setattr(snapshot, "_local_copy", real)
     laptop = team.laptop("王五")
     reports = merge(laptop, [mine, state_of["other"]])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import text
-from syncutil import Team, merge, score
+from syncutil import Team, inside, merge, score
 
 from desktop.services import sync
 from desktop.services.workspace import Workspace, open_workspace
@@ -67,7 +67,7 @@ def test_an_export_carries_no_merge_report_not_even_in_its_free_pages(team: Team
     merge(master, [team.export(laptop)])
     merge(master, [team.export(laptop, "again.db")], dry_run=True)
     assert len(rows(master)) == 2
-    out = team.export(master)
+    out = inside(laptop, team.export(master))  # sealed for the laptop: the database it opens
     data = out.read_bytes()
     assert b"records_in_conflict" not in data and b"second_laptops" not in data  # words of the reports alone
     with open_workspace(out) as exported:

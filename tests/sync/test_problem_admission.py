@@ -96,7 +96,7 @@ def test_another_masters_jump_to_verified_is_refused(team: Team) -> None:
     second = team.master("second.db")
     merged(second, team.export(zhang, "zhang-1b.db"))
     forge(second, entity="problem", record_id=record, payload=payload(second, record, status="verified"))
-    refused(master, team.export(second, "second-1.db"), "step", "not_rectified")
+    refused(master, team.export(second, "second-1.db", sealed=False), "step", "not_rectified")  # the masters: strangers
 
 
 def test_verified_back_to_rectified_is_refused(team: Team) -> None:
@@ -106,7 +106,7 @@ def test_verified_back_to_rectified_is_refused(team: Team) -> None:
     merged(second, team.export(zhang, "zhang-2.db"))
     rectification.set_status(second, record, "verified")
     forge(second, entity="problem", record_id=record, payload=payload(second, record, status="rectified", account="再次整改"))
-    refused(master, team.export(second, "second-1.db"), "step", "not_from_open")
+    refused(master, team.export(second, "second-1.db", sealed=False), "step", "not_from_open")
 
 
 def test_the_allowed_steps_pass_every_path(team: Team, tmp_path: Path) -> None:
@@ -156,4 +156,4 @@ def test_a_laptop_takes_what_the_master_holds(team: Team) -> None:
     merged(zhang, team.export(master, "master-1.db"))
     assert rectification.board(zhang)[0].status == "verified"
     third = team.master("third.db")
-    refused(third, team.export(master, "master-2.db"), "step", "not_rectified")
+    refused(third, team.export(master, "master-2.db", sealed=False), "step", "not_rectified")

@@ -142,19 +142,19 @@ def pool(team: Team) -> Pool:
 
     hub = team.master("hub.db")
     assert statuses(merge(hub, [files["A1"], files["B1"]])) == ["merged", "merged"]
-    files["H1"] = team.export(hub, "h1.db")
+    files["H1"] = team.export(hub, "h1.db", sealed=False)  # c takes it too, before the hub knows it
 
     assert statuses(merge(b, [files["H1"]])) == ["merged"]
     assert score(b, "1.1.1", "1.5")
     b_211 = score_record(b, "2.1.1", "李四")
     put(b, b_211, "score", payload_now(b, b_211), deleted=True)
-    files["B2"] = team.export(b, "b2.db")
+    files["B2"] = team.export(b, "b2.db", sealed=False)  # in the clear: merged by fresh masters, not the hub
 
     assert statuses(merge(c, [files["H1"]])) == ["merged"]  # c now holds a1: 1.1.1 and 1.1.2 in conflict on c
     assert set_comment(c, "1.1.2", "changed on c")  # a laptop does not settle 1.1.2: its edit continues c1's head
     assert set_comment(c, "1.2.3", "from c")  # the comment only of a1's 1.2.3: soft against a2
     assert score(c, "1.2.2", "2")
-    files["C2"] = team.export(c, "c2.db")
+    files["C2"] = team.export(c, "c2.db", sealed=False)
 
     p = Pool(team, files)
     everything = p.canonical_state(frozenset(_FILES))
@@ -279,7 +279,7 @@ def test_disjoint_field_changes_are_a_soft_conflict(team: Team) -> None:
     a, a2 = team.laptop("张三", "zs-a.db"), team.laptop("张三", "zs-a2.db")
     assert score(a, "1.1.1", "2")  # comment ""
     assert statuses(merge(master, [team.export(a, "a1.db")])) == ["merged"]
-    assert statuses(merge(a2, [team.export(master, "m1.db")])) == ["merged"]  # a2 now holds a's version
+    assert statuses(merge(a2, [team.export(master, "m1.db", sealed=False)])) == ["merged"]  # a2 now holds a's version
     record = score_record(master, "1.1.1", "张三")
     (base_id,) = heads_of(a2, record)
     base = version_rows(a2, record)[base_id].payload
@@ -316,7 +316,7 @@ def test_edit_against_delete_is_hard_and_two_deletes_are_soft(team: Team) -> Non
     assert score(a, "1.1.2", "2")
     photo = evidence(a, b"\xff\xd8 photo")
     assert statuses(merge(master, [team.export(a, "a1.db")])) == ["merged"]
-    assert statuses(merge(a2, [team.export(master, "m1.db")])) == ["merged"]
+    assert statuses(merge(a2, [team.export(master, "m1.db", sealed=False)])) == ["merged"]
     edited = score_record(master, "1.1.1", "张三")
     both = score_record(master, "1.1.2", "张三")
     with master.read() as conn:
@@ -367,7 +367,7 @@ def _hard_conflict(team: Team) -> tuple[Workspace, Workspace, Workspace, str]:
 def test_resolve_keeps_a_version_and_travels_back(team: Team) -> None:
     master, a, a2, record = _hard_conflict(team)
     # a2 receives the conflict before it is resolved
-    assert statuses(merge(a2, [team.export(master, "m1.db")])) == ["merged"]
+    assert statuses(merge(a2, [team.export(master, "m1.db", sealed=False)])) == ["merged"]
     assert len(sync.conflicts(a2)) == 1
     with pytest.raises(sync.SyncError):
         sync.resolve(a2, sync.conflicts(a2)[0].id, keep=sync.conflicts(a2)[0].versions[1].version_id)
@@ -480,7 +480,7 @@ def test_an_edit_of_a_soft_conflicted_record_keeps_the_merged_fields(team: Team)
     a, a2 = team.laptop("张三", "zs-a.db"), team.laptop("张三", "zs-a2.db")
     assert score(a, "1.1.1", "2")
     assert statuses(merge(master, [team.export(a, "a1.db")])) == ["merged"]
-    assert statuses(merge(a2, [team.export(master, "m1.db")])) == ["merged"]
+    assert statuses(merge(a2, [team.export(master, "m1.db", sealed=False)])) == ["merged"]
     record = score_record(master, "1.1.1", "张三")
     assert score(a2, "1.1.1", "1")  # the score first …
     assert set_comment(a, "1.1.1", "posted late")  # … then the comment: a's version is the provisional winner

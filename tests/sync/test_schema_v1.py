@@ -33,6 +33,8 @@ def as_written(batch: sync.BatchReport) -> dict[str, object]:
         entry = asdict(f)
         entry["file"] = str(f.file)
         entry["enrolled"] = [{"id": d.id, "role": d.role, "inspector": d.inspector, "fingerprint": d.fingerprint} for d in f.enrolled]
+        if entry["sealed"] is None:  # a report of before sealed exports says nothing of it
+            del entry["sealed"]
         files.append(entry)
     return {"key": batch.key, "at": batch.at, "dry_run": batch.dry_run, "files": files}
 

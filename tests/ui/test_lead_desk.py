@@ -1266,8 +1266,13 @@ def test_the_desk_exports_the_master_for_the_laptops(qtbot, desk: Desk, lead, tm
     window.export_master(target)
     settle(qtbot, window)
     assert target.exists() and str(target) in window.statusBar().currentMessage()
+    # sealed for the enrolled laptop, which takes it (the reverse merge); a laptop the master has
+    # never heard of sees only whom it is for
+    with workspace.open_workspace(desk.laptops["zhang-a"]) as laptop:
+        assert [(r.status, r.sealed) for r in sync.merge(laptop, [target], enroll=True)] == [("merged", True)]
     laptop = workspace.create(tmp_path / "new-laptop.db", role="field", inspector="李四")
-    try:  # a laptop takes it: the reverse merge
-        assert [r.status for r in sync.merge(laptop, [target], enroll=True)] == ["merged"]
+    try:
+        [refused] = sync.merge(laptop, [target], enroll=True)
+        assert (refused.status, refused.code) == ("refused", "not_for_us") and "张三" in refused.reason
     finally:
         laptop.close()
