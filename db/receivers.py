@@ -31,6 +31,9 @@ _LATEST = text(
 )
 
 
+MASTER_NAME = "the lead's master"  # how a master is named as a receiver (the window translates it)
+
+
 @dataclass(frozen=True)
 class Known:
     """An enrolled device and the encryption key its latest verified manifest announces."""
@@ -42,7 +45,7 @@ class Known:
 
     @property
     def name(self) -> str:
-        return self.inspector or "the lead's master"
+        return self.inspector or MASTER_NAME
 
 
 def known_keys(conn: Connection) -> list[Known]:
@@ -98,4 +101,4 @@ def announced_by(conn: Connection, device_id: str) -> bytes | None:
     return None
 
 
-__all__ = ["Known", "Receivers", "announced_by", "known_keys", "receivers"]
+__all__ = ["MASTER_NAME", "Known", "Receivers", "announced_by", "known_keys", "receivers"]

@@ -71,7 +71,7 @@ from desktop.services.workspace import Workspace, open_workspace
 from desktop.ui import camera, files, jobs
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
-from desktop.ui.messages import explain, input_problem
+from desktop.ui.messages import explain, input_problem, sealing
 from desktop.ui.operations import Operations, before_window, changes_of
 from desktop.ui.preferences import Preferences
 from desktop.ui.search import SearchBox
@@ -1108,7 +1108,7 @@ class MainWindow(QMainWindow):
                 self, self.tr("Export"),
                 self.tr("Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.").format(
                     snapshot.path, snapshot.manifest.number, snapshot.versions, snapshot.blobs
-                ),
+                ) + "\n\n" + sealing(snapshot),
             )
 
         from desktop.services import sync  # (the export's modules: when first exporting)

@@ -3,10 +3,15 @@ sentence in the user's language, naming the file or field; never a traceback."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication
 
 from db.errors import KnownDatabaseError, NotAdmitted
 from desktop.core.errors import InputError
+
+if TYPE_CHECKING:
+    from desktop.services import sync
 
 
 def _database(code: str) -> str:
@@ -178,8 +183,58 @@ def refusal(code: str) -> str:
         "value": QCoreApplication.translate("Messages", "a value is not valid (score, status, county or item)"),
         "clock": QCoreApplication.translate("Messages", "a laptop's clock is far ahead; correct it and export again"),
         "step": QCoreApplication.translate("Messages", "a problem's status took a step its rules do not allow"),
+        # a device the lead revoked (db.revocation), and sealed files (db.seal)
+        "revoked": QCoreApplication.translate("Messages", "from a device the lead revoked (lost or stolen): its later files are refused"),
+        "not_for_us": QCoreApplication.translate("Messages", "sealed for other devices: this database cannot open it"),
+        "sealed_damaged": QCoreApplication.translate("Messages", "a sealed file whose header is damaged"),
+        "sealed_altered": QCoreApplication.translate("Messages", "the sealed file was changed, cut short or damaged"),
+        "sealed_truncated": QCoreApplication.translate("Messages", "the sealed file is cut short: copy it again"),
+        "sealed_too_new": QCoreApplication.translate("Messages", "sealed by a newer Yanshou; update this program"),
     }
     return reasons.get(code, QCoreApplication.translate("Messages", "refused"))
+
+
+def receiver_name(name: str) -> str:
+    """A receiver of a sealed export as the window names it: an inspector, or the lead's master."""
+    from db import receivers  # (with the export's modules, loaded by then: not at the window's start)
+
+    return QCoreApplication.translate("Messages", "the lead's master") if name == receivers.MASTER_NAME else name
+
+
+def sealing(exported: sync.Exported) -> str:
+    """Whom an export was sealed for, or that it is in the clear and why: what both windows
+    add to the message of an export written."""
+    if exported.sealed:
+        said = QCoreApplication.translate("Messages", "Sealed for {0}: nobody else can read it.").format(
+            "、".join(receiver_name(n) for n in exported.sealed_for)
+        )
+    else:
+        said = {
+            "no_master_key": QCoreApplication.translate(
+                "Messages",
+                "NOT SEALED: this laptop has no key of the lead's master yet, so anyone holding the file can read it. "
+                "Merge the lead's export for the laptops once, and the next exports are sealed.",
+            ),
+            "no_laptop_key": QCoreApplication.translate(
+                "Messages",
+                "NOT SEALED: no enrolled laptop has sent its key yet, so anyone holding the file can read it. "
+                "Each laptop's next export merged here brings its key.",
+            ),
+        }.get(exported.unsealed, QCoreApplication.translate("Messages", "NOT SEALED, as asked: anyone holding the file can read it."))
+    if exported.without_key:
+        said += " " + QCoreApplication.translate(
+            "Messages", "{0} cannot open it yet: merge an export of each, then export again."
+        ).format("、".join(receiver_name(n) for n in exported.without_key))
+    if exported.revoked:
+        said += " " + QCoreApplication.translate("Messages", "Not sealed for the revoked {0}.").format("、".join(exported.revoked))
+    return said
+
+
+def sealed_state(sealed: bool | None) -> str:
+    """A merged file's seal, for its row in a merge's report: sealed, not sealed, or not known."""
+    if sealed is None:
+        return ""
+    return QCoreApplication.translate("Messages", "sealed") if sealed else QCoreApplication.translate("Messages", "NOT sealed")
 
 
 def field_name(key: str) -> str:

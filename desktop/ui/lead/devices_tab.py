@@ -2,7 +2,9 @@
 and role, the exports merged, the last one's number and when it came, how long ago that
 is, the counties and items its work names — with a gap in its export numbering flagged
 (an export the master never received). The statuses are desktop.services.devices'; this
-module draws them and keeps "how long ago" current without reading again.
+module draws them and keeps "how long ago" current without reading again. 吊销设备… revokes
+a lost or stolen laptop after asking (desktop.services.sync.revoke): its later files are
+refused, its work merged before stays.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
 from db.keys import show_fingerprint
 from desktop.core.devices import DeviceRole
-from desktop.services import devices
+from desktop.services import devices, sync
 from desktop.services.changes import Changes
 from desktop.services.devices import DeviceStatus
 from desktop.services.workspace import Workspace
@@ -25,6 +27,7 @@ from desktop.ui.operations import Operations
 
 HARD = QColor("#c62828")  # a gap: an export the master never received
 WARNING = QColor("#b26a00")  # nothing merged from it for a day or more
+REVOKED = QColor("#7a7a7a")  # revoked by the lead: its later files are refused
 COUNTIES_SHOWN = 3  # county names in the cell; all of them in its tooltip
 SINCE_COLUMN = 6
 LATE = dt.timedelta(days=1)
@@ -88,6 +91,17 @@ class DevicesTab(QWidget):
         )
         self.table.setObjectName("devices")
         layout.addWidget(self.table, 1)
+        below = QHBoxLayout()
+        below.addStretch(1)
+        self.revoke_button = QPushButton(QCoreApplication.translate("LeadWindow", "Revoke device…"))
+        self.revoke_button.setObjectName("revoke-device")
+        self.revoke_button.setToolTip(QCoreApplication.translate(
+            "LeadWindow", "For a lost or stolen laptop: its files exported from now on are refused; what it brought before stays"))
+        self.revoke_button.setEnabled(False)
+        self.revoke_button.clicked.connect(self._on_revoke_button_clicked)
+        below.addWidget(self.revoke_button)
+        layout.addLayout(below)
+        self.table.itemSelectionChanged.connect(self._on_table_itemSelectionChanged)
         self.statuses: list[DeviceStatus] = []
         self.ticker = QTimer(self)  # "3 hours ago" stays true while the tab is open
         self.ticker.setInterval(60_000)
@@ -127,11 +141,14 @@ class DevicesTab(QWidget):
                         cell.setFont(font)
                     table.setItem(row, col, cell)
         self._show_since()
+        self._on_table_itemSelectionChanged()
 
     def _cells(self, d: DeviceStatus) -> list[QTableWidgetItem]:
         device = d.device_id[:8]
         if d.this_device:
             device = QCoreApplication.translate("LeadWindow", "{0} (this desk)").format(device)
+        elif d.revoked:
+            device = QCoreApplication.translate("LeadWindow", "{0} (revoked)").format(device)
         exports = str(d.exports)
         if d.database_files:
             exports = QCoreApplication.translate("LeadWindow", "{0} + {1} database file").format(d.exports, d.database_files)
@@ -159,7 +176,48 @@ class DevicesTab(QWidget):
             values[7].setForeground(HARD)
             values[7].setToolTip(QCoreApplication.translate(
                 "LeadWindow", "Exports numbered below the last one received that never reached this master"))
+        if d.revoked:
+            for value in values:
+                value.setForeground(REVOKED)
+            values[0].setToolTip(QCoreApplication.translate(
+                "LeadWindow", "Revoked {0}: its exports after no. {1} are refused; its work merged before stays"
+            ).format("" if d.revoked_at is None else d.revoked_at.strftime("%Y-%m-%d %H:%M"), d.revoked_after or 0))
         return values
+
+    def selected(self) -> DeviceStatus | None:
+        rows = {i.row() for i in self.table.selectedItems()}
+        if len(rows) != 1:
+            return None
+        row = rows.pop()
+        return self.statuses[row] if 0 <= row < len(self.statuses) else None
+
+    @Slot()
+    def _on_table_itemSelectionChanged(self) -> None:
+        chosen = self.selected()
+        self.revoke_button.setEnabled(chosen is not None and not chosen.this_device and not chosen.revoked)
+
+    @Slot()
+    def _on_revoke_button_clicked(self) -> None:
+        chosen = self.selected()
+        if chosen is None or chosen.this_device or chosen.revoked:
+            return
+        who = chosen.inspector or role_name(chosen.role)
+        asked = QMessageBox.warning(
+            self, QCoreApplication.translate("LeadWindow", "Revoke device"),
+            QCoreApplication.translate(
+                "LeadWindow",
+                "Revoke the device of {0} ({1}, key {2})?\n\nDo this for a lost or stolen laptop. Every file it exports "
+                "after its last one merged here (no. {3}) will be refused, and the exports for the laptops are no longer "
+                "sealed for it; what it brought before stays. This is not undone here: the inspector's next laptop is a new "
+                "database, enrolled anew.",
+            ).format(who, chosen.device_id[:8], show_fingerprint(chosen.fingerprint), chosen.last_export or 0),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel,
+        )
+        if asked != QMessageBox.StandardButton.Yes:
+            return
+        ws, device = self.ws, chosen.device_id
+        self.revoke_button.setEnabled(False)
+        self.ops.write(lambda: sync.revoke(ws, device), done=lambda _done: self.refresh())
 
     def _show_since(self) -> None:
         now = self.clock()

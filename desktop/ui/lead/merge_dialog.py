@@ -30,12 +30,13 @@ from desktop.services import desk, folders, sync
 from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace
 from desktop.ui import cells
-from desktop.ui.messages import explain, refusal
+from desktop.ui.messages import explain, refusal, sealed_state
 from desktop.ui.operations import Operations
 from desktop.ui.screen import fit_to_screen
 
 _cell = cells.cell
 _table = cells.table
+_SEALED = 4  # the report's column saying whether a file came sealed
 
 
 def status_text(report: sync.FileReport) -> str:
@@ -55,6 +56,7 @@ def report_table() -> QTableWidget:
             QCoreApplication.translate("LeadWindow", "Inspector"),
             QCoreApplication.translate("LeadWindow", "Device"),
             QCoreApplication.translate("LeadWindow", "Export"),
+            QCoreApplication.translate("LeadWindow", "Sealed"),
             QCoreApplication.translate("LeadWindow", "Result"),
             QCoreApplication.translate("LeadWindow", "New versions"),
             QCoreApplication.translate("LeadWindow", "Already here"),
@@ -76,6 +78,7 @@ def fill_report(table: QTableWidget, reports: list[sync.FileReport], *, waiting:
                 r.inspector or (QCoreApplication.translate("LeadWindow", "(master)") if r.role == "master" else ""),
                 r.device_id[:8],
                 "" if refused and not r.export_number else export,
+                sealed_state(r.sealed),  # NOT sealed: it was readable by anyone on the way
                 QCoreApplication.translate("LeadWindow", "waiting to be accepted") if r.file in waiting else status_text(r),
                 # a refused file brings nothing: its counts are left empty rather than shown as 0
                 "" if refused else r.versions_added,
@@ -93,6 +96,12 @@ def fill_report(table: QTableWidget, reports: list[sync.FileReport], *, waiting:
                     cell.setForeground(QColor("#b26a00"))
                 elif col == 0:
                     cell.setToolTip(str(r.file))
+                elif col == _SEALED and r.sealed is False:
+                    cell.setForeground(QColor("#b26a00"))
+                    cell.setToolTip(QCoreApplication.translate(
+                        "LeadWindow", "Not sealed: anyone who held the file on the way could read it (the laptop had no key of the "
+                        "master yet, or an older Yanshou wrote it). Its signatures were checked as always."
+                    ))
                 table.setItem(row, col, cell)
 
 

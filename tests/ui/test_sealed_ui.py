@@ -1,0 +1,125 @@
+"""Sealed exports and revoked devices in the windows (issue 21): the merge dialog's row says
+whether a file came sealed, an export's message says for whom it is sealed or that it is in
+the clear and why, and the 设备 tab revokes a lost laptop only after asking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
+from teamwork import export, laptop, merge, score
+
+from desktop.services import sync, workspace
+from desktop.services.workspace import Workspace
+from desktop.ui.lead import MergeDialog
+from desktop.ui.lead.devices_tab import DevicesTab
+from desktop.ui.messages import refusal, sealed_state, sealing
+from desktop.ui.operations import Operations
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Iterator[tuple[Workspace, Workspace, Workspace]]:
+    """A master that merged 张三's and 李四's first exports."""
+    master = workspace.create(tmp_path / "master.db", role="master")
+    zhang, li = laptop(tmp_path, "张三"), laptop(tmp_path, "李四")
+    score(zhang, "金安区", "1.1.1", "2")
+    score(li, "金安区", "1.1.1", "1")
+    merge(master, [export(zhang, tmp_path), export(li, tmp_path)])
+    yield master, zhang, li
+    for ws in (master, zhang, li):
+        ws.close()
+
+
+def column(dialog: MergeDialog, header: str) -> int:
+    labels = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
+    return labels.index(tr("LeadWindow", header))
+
+
+def test_the_merge_dialog_says_which_file_came_sealed(qtbot, team, tmp_path: Path, zh: bool) -> None:  # type: ignore[no-untyped-def]
+    master, zhang, li = team
+    assert sync.merge(zhang, [sync.export(master, tmp_path / "master.yanshou").path], enroll=True)[0].sealed is True
+    score(zhang, "金安区", "1.1.2", "1")
+    score(li, "金安区", "1.1.2", "0.5")
+    sealed, clear = export(zhang, tmp_path), export(li, tmp_path)  # 李四 has not taken the master's export: in the clear
+    dialog = MergeDialog(None, master, [sealed, clear])
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.settled() and dialog.table.rowCount() == 2, timeout=20_000)
+    at = column(dialog, "Sealed")
+    assert [dialog.table.item(r, at).text() for r in range(2)] == [sealed_state(True), sealed_state(False)]
+    assert sealed_state(False) == ("未加密" if zh else "NOT sealed")
+    assert dialog.table.item(1, at).toolTip()  # what "not sealed" means, for the lead
+
+
+def test_an_exports_message_says_for_whom_or_why_not(team, tmp_path: Path, zh: bool) -> None:  # type: ignore[no-untyped-def]
+    master, zhang, _li = team
+    (tmp_path / "new").mkdir()
+    with laptop(tmp_path / "new", "王五") as wang:  # a laptop that knows no master
+        first = sync.export(wang, tmp_path / "wang.yanshou")
+    said = sealing(first)
+    assert said.startswith("未加密" if zh else "NOT SEALED") and ("组长汇总库" if zh else "lead's master") in said
+    to_laptops = sync.export(master, tmp_path / "master.yanshou")
+    assert "张三" in sealing(to_laptops) and "李四" in sealing(to_laptops)
+    sync.merge(zhang, [to_laptops.path], enroll=True)
+    back = sync.export(zhang, tmp_path / "zhang.yanshou")
+    assert sealing(back) == tr("Messages", "Sealed for {0}: nobody else can read it.").format(tr("Messages", "the lead's master"))
+    clear = sync.export(master, tmp_path / "clear.yanshou", sealed=False)
+    assert sealing(clear) == tr("Messages", "NOT SEALED, as asked: anyone holding the file can read it.")
+    assert refusal("revoked") != refusal("no such code") and refusal("not_for_us") != refusal("no such code")
+
+
+@pytest.fixture
+def tab(qtbot, team) -> DevicesTab:  # type: ignore[no-untyped-def]
+    master, _zhang, _li = team
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    QVBoxLayout(parent)
+    ops = Operations(parent)
+    devices = DevicesTab(master, ops)
+    parent.layout().addWidget(devices)
+    parent.show()
+    with qtbot.waitSignal(devices.counted, timeout=20_000):
+        devices.refresh()
+    qtbot.waitUntil(lambda: not ops.busy, timeout=20_000)
+    yield devices
+    ops.wait()
+
+
+def row_of(tab: DevicesTab, inspector: str | None) -> int:
+    return next(r for r, d in enumerate(tab.statuses) if d.inspector == inspector and not d.this_device)
+
+
+def test_revoking_a_lost_laptop_asks_first(qtbot, tab: DevicesTab, team, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    master, zhang, _li = team
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+
+    def warning(_parent, _title, text, _buttons, default):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        assert default == QMessageBox.StandardButton.Cancel  # Enter does not revoke
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    tab.table.selectRow(next(r for r, d in enumerate(tab.statuses) if d.this_device))
+    assert not tab.revoke_button.isEnabled()  # the desk cannot revoke itself
+    tab.table.selectRow(row_of(tab, "张三"))
+    assert tab.revoke_button.isEnabled()
+    tab.revoke_button.click()  # asked, and cancelled: nothing happens
+    assert len(asked) == 1 and "张三" in asked[0] and zhang.identity.device_id[:8] in asked[0]
+    assert sync.revocations(master) == {}
+    answer[0] = QMessageBox.StandardButton.Yes
+    tab.revoke_button.click()
+    qtbot.waitUntil(lambda: any(d.revoked for d in tab.statuses), timeout=20_000)
+    assert set(sync.revocations(master)) == {zhang.identity.device_id}
+    row = row_of(tab, "张三")
+    assert tab.table.item(row, 0).text() == tr("LeadWindow", "{0} (revoked)").format(zhang.identity.device_id[:8])
+    tab.table.selectRow(row)
+    assert not tab.revoke_button.isEnabled()  # revoked once: nothing more to do here
