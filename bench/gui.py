@@ -658,14 +658,15 @@ class Phases:
 
             return timed
 
-        targets = [(evidence, "_read"), (evidence, "_picture"), (evidence, "_store"), (blobs, "put_bytes"), (versions, "put"),
-                   (evidence, "_import_batch")]
+        targets = [(evidence, "_read"), (evidence, "_picture"), (evidence, "_store_record"), (evidence, "_store_blob"),
+                   (blobs, "put_bytes"), (versions, "put"), (evidence, "_import_batch")]
         stack = timed_steps(seconds, [(module, attr, attr) for module, attr in targets])
         return _also_patched(stack, evidence, "_checkpointer", timed_checkpointer)
 
     def rows(self, total: float) -> list[tuple[str, float]]:
         s = self.seconds.get
-        read, picture, store, put, version = s("_read", 0.0), s("_picture", 0.0), s("_store", 0.0), s("put_bytes", 0.0), s("put", 0.0)
+        read, picture, put, version = s("_read", 0.0), s("_picture", 0.0), s("put_bytes", 0.0), s("put", 0.0)
+        store = s("_store_record", 0.0) + s("_store_blob", 0.0)
         batches, checkpoint = s("_import_batch", 0.0), s("checkpoint", 0.0)
         return [
             ("reader thread (beside the writer): each file read once, SHA-256 of its bytes", read - picture),

