@@ -416,20 +416,29 @@ def _new_version(
             f"{_who(device)} reused its number {seq}: its database was restored from an old copy; "
             "ask the inspector to create a new one",
         )
-    author = admission.Author(device.id, device.role, device.inspector)
     try:
         payload = admission.parse_payload(payload_text)
-        blob_list = canonical.loads(blobs_text, max_depth=1)
-        listed = isinstance(blob_list, list) and all(isinstance(b, str) for b in blob_list)
-        if not (listed and canonical.dumps(sorted(blob_list)) == blobs_text):
-            raise admission.Inadmissible("canonical", "its list of evidence is not canonical")
+        blob_list = _blob_list(blobs_text)
     except (admission.Inadmissible, ValueError) as exc:
         rule = exc.rule if isinstance(exc, admission.Inadmissible) else "canonical"
+        author = admission.Author(device.id, device.role, device.inspector)
         raise _inadmissible(refuse, rule, str(exc), vid, author) from None
     if not deleted and (lacking := projection.missing_fields(entity, payload)):
         raise refuse("contents", f"version {vid[:12]} is a {entity} without {', '.join(lacking)}: made by another program")
     candidate = admission.Candidate(vid, record_id, entity, tuple(version_parents), device_id, seq, hlc, bool(deleted), payload_text)
     return signed, (candidate, payload, device), blob_list
+
+
+def _blob_list(blobs_text: Any) -> list[str]:
+    """A version's list of evidence, which must be spelled as its canonical encoding (sorted
+    hashes). Most versions (scores, findings) name none: "[]" is the one spelling of that."""
+    if blobs_text == "[]":
+        return []
+    blob_list = canonical.loads(blobs_text, max_depth=1)
+    listed = isinstance(blob_list, list) and all(isinstance(b, str) for b in blob_list)
+    if not (listed and canonical.dumps(sorted(blob_list)) == blobs_text):
+        raise admission.Inadmissible("canonical", "its list of evidence is not canonical")
+    return list(blob_list)
 
 
 def _check_blobs(foreign: sqlite3.Connection, conn: Connection, referenced: set[str], refuse: _Refuse) -> list[str]:
@@ -678,9 +687,11 @@ def _inspect(
     try:
         foreign = _check_file(quarantined, shown)
         try:
+            signatures = signatures or Checker(child=False)
+            signatures.expect(foreign.execute("SELECT count(*) FROM version").fetchone()[0])
             with database.read() as conn:
                 receiver = _receiver(conn, database)
-                return _verify(foreign, conn, receiver, shown, enroll=enroll, signatures=signatures or Checker(child=False))
+                return _verify(foreign, conn, receiver, shown, enroll=enroll, signatures=signatures)
         finally:
             foreign.close()
     except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:

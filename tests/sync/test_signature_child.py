@@ -15,8 +15,8 @@ from db.merge import signatures
 
 @pytest.fixture
 def child(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Every file of a batch of several has its signatures checked in the child, the first
-    one's (while the child starts) excepted; the list says, file by file, whether the child
+    """Every file of a batch of several has its signatures checked in the child (started when
+    the first file is opened, waited for); the list says, file by file, whether the child
     took it."""
     monkeypatch.setattr(signatures, "PROCESS_FROM", 1)
     monkeypatch.setattr(signatures, "WAIT_FOR_CHILD_S", 60.0)
@@ -81,12 +81,26 @@ def test_the_child_answers_as_this_process_does(child: list[bool]) -> None:
         assert [p.result() for p in in_child] == [None, ("v9", "d")]
 
 
+def test_a_child_begun_when_a_large_file_is_opened_takes_its_first_signatures(child: list[bool]) -> None:
+    from db import keys
+
+    signer = keys.Signer("d", keys.ec.generate_private_key(keys.ec.SECP256R1()))
+    good = [(f"v{n}", b"data %d" % n, signer.sign(b"data %d" % n), "d") for n in range(3)]
+    with signatures.Checker(child=False) as alone:
+        alone.expect(len(good))  # a batch of one file: no child
+        assert alone.check(good, {"d": signer.public_der})._future is None
+    with signatures.Checker(child=True) as checker:
+        checker.expect(len(good))
+        first = checker.check(good, {"d": signer.public_der})
+        assert first._future is not None and first.result() is None
+
+
 def test_a_batch_checked_in_the_child_merges_as_before(team: Team, child: list[bool]) -> None:
     master = team.master()
     exports = laptops(team)
     reports = merge(master, exports)
     assert [r.status for r in reports] == ["merged"] * 3
-    assert child == [False, True, True]
+    assert child == [True, True, True]
     other = team.master("other.db")
     for path in exports:  # one file at a time: every signature checked in this process
         assert [r.status for r in merge(other, [path])] == ["merged"]
@@ -103,7 +117,7 @@ def test_a_bad_signature_found_in_the_child_refuses_its_file(team: Team, child: 
     child.clear()
     reports = merge(master, exports)
     assert [r.status for r in reports] == ["merged", "merged", "refused"]
-    assert child == [False, True, True]
+    assert child == [True, True, True]
     got = reports[2]
     assert (got.code, got.reason, got.device_id, got.inspector) == (expected.code, expected.reason, expected.device_id, expected.inspector)
     assert (got.versions_added, got.export_number, got.versions_present) == (0, expected.export_number, expected.versions_present)
@@ -128,4 +142,4 @@ def test_a_bad_signature_is_what_a_file_is_refused_for_before_its_blobs(team: Te
         conn.close()
     reports = merge(master, exports)
     assert [(r.status, r.code) for r in reports] == [("merged", ""), ("refused", "signature"), ("merged", "")]
-    assert child == [False, True, True]
+    assert child == [True, True, True]
