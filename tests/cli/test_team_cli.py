@@ -75,7 +75,11 @@ def test_devices_json_by_hand(team: Team, capsys: pytest.CaptureFixture[str]) ->
     got = json.loads(ok(capsys, "devices", team.master, "--format", "json"))
     assert [d["inspector"] for d in got] == [None, "张三", "李四"]
     lead, zhang, li = got
-    assert set(lead) == {"device", "inspector", "role", "fingerprint", "exports", "last_export", "last_merged_at", "counties", "gaps"}
+    assert set(lead) == {
+        "device", "inspector", "role", "fingerprint", "exports", "last_export", "last_merged_at", "counties", "gaps",
+        "revoked", "revoked_at",
+    }
+    assert all((d["revoked"], d["revoked_at"]) == (False, None) for d in got)  # none revoked (tests/sync/test_sealed.py revokes)
     assert (lead["role"], lead["exports"], lead["last_export"], lead["last_merged_at"], lead["counties"], lead["gaps"]) == (
         "master", 0, None, None, [], []
     )

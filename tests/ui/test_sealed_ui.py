@@ -90,6 +90,7 @@ def tab(qtbot, team) -> DevicesTab:  # type: ignore[no-untyped-def]
         devices.refresh()
     qtbot.waitUntil(lambda: not ops.busy, timeout=20_000)
     yield devices
+    qtbot.waitUntil(lambda: not ops.busy, timeout=20_000)  # its last read too, before the databases close
     ops.wait()
 
 
@@ -123,3 +124,4 @@ def test_revoking_a_lost_laptop_asks_first(qtbot, tab: DevicesTab, team, monkeyp
     assert tab.table.item(row, 0).text() == tr("LeadWindow", "{0} (revoked)").format(zhang.identity.device_id[:8])
     tab.table.selectRow(row)
     assert not tab.revoke_button.isEnabled()  # revoked once: nothing more to do here
+    qtbot.waitUntil(lambda: not tab.ops.busy, timeout=20_000)
