@@ -99,15 +99,6 @@ class FindingRow:
 
 
 @dataclass(frozen=True)
-class EvidenceCount:
-    """How many pieces of evidence one inspector attached to an item of a county."""
-
-    item: str
-    inspector: str
-    count: int
-
-
-@dataclass(frozen=True)
 class ItemAdjudication:
     """The lead's score of one item of a county."""
 
@@ -130,7 +121,6 @@ class CountyWork:
 
     scores: tuple[InspectorScoreRow, ...]
     findings: tuple[FindingRow, ...]
-    evidence: tuple[EvidenceCount, ...]
     adjudications: tuple[ItemAdjudication, ...]
     problems: tuple[ItemCount, ...]
 
@@ -214,22 +204,18 @@ def adjustment(conn: Connection, county: str) -> Decision | None:
 
 
 def county_work(conn: Connection, county: str) -> CountyWork:
-    """Every inspector's scores, findings and evidence counts on a county's items, the
-    lead's adjudications there, and its problems counted by item."""
+    """Every inspector's scores and findings on a county's items, the lead's adjudications
+    there, and its problems counted by item (its evidence: inspection_queries.county_evidence)."""
     args = {"c": county}
     scores = conn.execute(text("SELECT item, inspector, score, comment FROM current_score WHERE county = :c"), args).all()
     findings = conn.execute(
         text("SELECT item, inspector, mode, text FROM current_finding WHERE county = :c AND text != ''"), args
-    ).all()
-    evidence = conn.execute(
-        text("SELECT item, inspector, count(*) FROM current_evidence WHERE county = :c GROUP BY item, inspector"), args
     ).all()
     adjudications = conn.execute(text("SELECT item, score, reason FROM current_adjudication WHERE county = :c"), args).all()
     problems = conn.execute(text("SELECT item, count(*) FROM current_problem WHERE county = :c GROUP BY item"), args).all()
     return CountyWork(
         tuple(InspectorScoreRow(i, who, s, comment) for i, who, s, comment in scores),
         tuple(FindingRow(i, who, mode, body) for i, who, mode, body in findings),
-        tuple(EvidenceCount(i, who, int(n)) for i, who, n in evidence),
         tuple(ItemAdjudication(i, s, r) for i, s, r in adjudications),
         tuple(ItemCount(i, int(n)) for i, n in problems),
     )

@@ -8,12 +8,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
-from db import queries
+from db import inspection_queries, queries
 from desktop.core import scoring
 from desktop.core.campaign import MethodSource
 from desktop.core.indicators import Level
 from desktop.core.scoring import Adjudication, Adjustment, CountyResult, InspectorScore, MethodScore, compute_results
 from desktop.services import rectification
+from desktop.services.items import Evidence, _evidence
 from desktop.services.workspace import Workspace
 
 
@@ -38,7 +39,7 @@ class InspectorWork:
     score: Decimal | None
     comment: str
     findings: dict[str, str]  # mode → text
-    evidence: int
+    evidence: tuple[Evidence, ...]  # by capture (else attachment) time, then name
 
 
 @dataclass(frozen=True)
@@ -63,17 +64,19 @@ def county_detail(ws: Workspace, county: str) -> dict[str, ItemDetail]:
     work: dict[str, dict[str, dict]] = {}  # type: ignore[type-arg]
 
     def entry(item: str, who: str) -> dict:  # type: ignore[type-arg]
-        return work.setdefault(item, {}).setdefault(who, {"score": None, "comment": "", "findings": {}, "evidence": 0})
+        return work.setdefault(item, {}).setdefault(who, {"score": None, "comment": "", "findings": {}, "evidence": []})
 
     with ws.read() as conn:
         found = queries.county_work(conn, county)
+        evidence = inspection_queries.county_evidence(conn, county)
     for s in found.scores:
         e = entry(s.item, s.inspector)
         e["score"], e["comment"] = Decimal(s.score), s.comment
     for f in found.findings:
         entry(f.item, f.inspector)["findings"][f.mode] = f.text
-    for n in found.evidence:
-        entry(n.item, n.inspector)["evidence"] = n.count
+    for row in evidence:
+        if row.item is not None:
+            entry(row.item, row.inspector)["evidence"].append(_evidence(row))
     adjudications = {a.item: a for a in found.adjudications}
     problems: dict[str, int] = {p.item: p.count for p in found.problems}
     out = {}
@@ -81,7 +84,7 @@ def county_detail(ws: Workspace, county: str) -> dict[str, ItemDetail]:
         adjudicated = adjudications.get(node.code)
         out[node.code] = ItemDetail(
             {
-                who: InspectorWork(v["score"], v["comment"], dict(v["findings"]), v["evidence"])
+                who: InspectorWork(v["score"], v["comment"], dict(v["findings"]), tuple(v["evidence"]))
                 for who, v in sorted(work.get(node.code, {}).items())
             },
             Decimal(adjudicated.score) if adjudicated else None,

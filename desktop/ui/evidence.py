@@ -221,17 +221,11 @@ class EvidencePanel(QWidget):
 
     def _open(self, item: QListWidgetItem) -> None:
         """Photos and PDFs in the viewer; anything else in the system's program."""
-        from desktop.ui.viewer import EvidenceViewer, open_externally
+        from desktop.ui.viewer import open_evidence
 
         chosen = self._evidence.get(item.data(RECORD_ROLE))
-        if chosen is None:
-            return
-        if chosen.is_image or chosen.is_pdf:
-            viewer = EvidenceViewer(self, self.ws, chosen, self.ops)
-            viewer.exec()
-            viewer.deleteLater()
-        else:
-            open_externally(self.ops, self.ws, chosen, self)
+        if chosen is not None:
+            open_evidence(self, self.ws, self.ops, chosen)
 
     # --- paste, drag and drop ----------------------------------------------------------
 

@@ -76,6 +76,19 @@ def open_externally(ops: Operations, ws: Workspace, evidence: Evidence, parent: 
         ops.query(lambda: handoff.save_as(ws, evidence, saved), failed=refused)
 
 
+def open_evidence(parent: QWidget, ws: Workspace, ops: Operations, evidence: Evidence) -> EvidenceViewer | None:
+    """A piece of evidence opened, as each window opens it: a photo or a PDF in the viewer
+    (over its window, gone when closed; returned), anything else in the system's program
+    (open_externally). Its bytes are read by a query of `ops`, never on the GUI thread."""
+    if evidence.is_image or evidence.is_pdf:
+        viewer = EvidenceViewer(parent, ws, evidence, ops)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.open()
+        return viewer
+    open_externally(ops, ws, evidence, parent)
+    return None
+
+
 @dataclass(frozen=True)
 class Fetched:
     """A piece of evidence copied out of the database for the viewer."""

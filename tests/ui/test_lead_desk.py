@@ -1276,3 +1276,89 @@ def test_the_desk_exports_the_master_for_the_laptops(qtbot, desk: Desk, lead, tm
         assert (refused.status, refused.code) == ("refused", "not_for_us") and "张三" in refused.reason
     finally:
         laptop.close()
+
+
+def test_the_county_detail_lists_an_items_evidence_and_opens_it(qtbot, desk: Desk, lead, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+    from PySide6.QtGui import QDesktopServices
+
+    from desktop.core.inspection import InspectionMode
+    from desktop.services import handoff
+    from desktop.ui.item_view import mode_label
+    from desktop.ui.lead import detail_tab
+    from desktop.ui.viewer import EvidenceViewer
+
+    photo = tmp_path / "公开栏.jpg"
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(photo, "JPEG")
+    notes = tmp_path / "座谈记录.docx"
+    notes.write_bytes(b"PK\x03\x04" + random.Random(5).randbytes(2000))
+    with workspace.open_workspace(desk.laptops["zhang-a"]) as laptop:  # 张三 attaches two files to 金安区 1.1.1
+        inspection.attach(laptop, photo, county=JINAN, item="1.1.1", mode=InspectionMode.FIELD)
+        document, _ = inspection.attach(laptop, notes, county=JINAN, item="1.1.1", mode=InspectionMode.MATERIALS)
+        inspection.set_caption(laptop, document.record_id, "座谈会记录")
+        desk.exports["zhang-a"] = desk.exports["zhang-a"].with_name("zhang-a-export-2.db")
+        sync.export(laptop, desk.exports["zhang-a"])
+    merged(desk)
+    window = lead(desk.master)
+    window.tabs.setCurrentWidget(window.detail_view)
+    window.detail_county.setCurrentIndex(window.detail_county.findData(JINAN))
+    settle(qtbot, window)
+    (item,) = window.detail.findItems("1.1.1 ", Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchRecursive, 0)
+    zhang = next(item.child(i) for i in range(item.childCount()) if item.child(i).text(0) == "张三")
+    assert tr("{0} evidence").format(2) in zhang.text(3)
+
+    # the inspector's row chosen: the item's evidence below, with its file, caption, inspector and mode
+    window.detail.setCurrentItem(zhang)
+    listed = window.detail_view.evidence
+    rows = {listed.topLevelItem(i).text(0): listed.topLevelItem(i) for i in range(listed.topLevelItemCount())}
+    assert set(rows) == {"公开栏.jpg", "座谈记录.docx"}
+    assert [rows["座谈记录.docx"].text(c) for c in (1, 2, 3)] == ["座谈会记录", "张三", mode_label(InspectionMode.MATERIALS)]
+    assert [rows["公开栏.jpg"].text(c) for c in (2, 3)] == ["张三", mode_label(InspectionMode.FIELD)]
+
+    def viewer_of(opened: list[EvidenceViewer]) -> EvidenceViewer:
+        qtbot.waitUntil(lambda: bool(opened) and not opened[-1].loading, timeout=10000)  # read off the GUI thread
+        return opened[-1]
+
+    # a double-click on the photo: the program's own viewer, holding the photo's bytes
+    shown: list[EvidenceViewer] = []
+    real_open = detail_tab.open_evidence
+
+    def opening(*args):  # type: ignore[no-untyped-def]
+        viewer = real_open(*args)
+        shown.extend([viewer] if viewer is not None else [])
+        return viewer
+
+    monkeypatch.setattr(detail_tab, "open_evidence", opening)
+    at = listed.visualItemRect(rows["公开栏.jpg"]).center()
+    qtbot.mouseClick(listed.viewport(), Qt.MouseButton.LeftButton, pos=at)  # a double-click's first click
+    qtbot.mouseDClick(listed.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    viewer = viewer_of(shown)
+    assert len(shown) == 1  # one viewer, however many times the click says so
+    assert viewer.evidence.name == "公开栏.jpg"
+    assert viewer._file is not None and viewer._file.read_bytes() == photo.read_bytes()
+    assert not viewer.original.isNull()
+    viewer.done(0)
+
+    # Enter on the photo: the same
+    listed.setCurrentItem(rows["公开栏.jpg"])
+    qtbot.keyClick(listed, Qt.Key.Key_Return)
+    viewer = viewer_of(shown[1:])
+    assert viewer._file is not None and viewer._file.read_bytes() == photo.read_bytes()
+    viewer.done(0)
+
+    # the document, with Open: a copy for the system's program, read off the GUI thread too
+    urls: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: urls.append(url.toLocalFile()))
+    monkeypatch.setattr(handoff, "SESSION", handoff.Handoff(tmp_path))
+    listed.setCurrentItem(rows["座谈记录.docx"])
+    qtbot.mouseClick(window.detail_view.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(urls), timeout=10000)
+    assert Path(urls[0]).name == "座谈记录.docx" and Path(urls[0]).read_bytes() == notes.read_bytes()
+    assert len(shown) == 2  # no viewer for a document
+    handoff.SESSION.clear()
+
+    # a refresh keeps the row chosen, and its item's evidence listed
+    window.refresh_all()
+    settle(qtbot, window)
+    assert window.detail.currentItem().text(0) == "张三" and window.detail.currentItem().parent().text(0).startswith("1.1.1 ")
+    assert window.detail_view.evidence.topLevelItemCount() == 2

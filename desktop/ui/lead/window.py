@@ -73,7 +73,7 @@ class LeadWindow(QMainWindow):
         self.search.chosen.connect(self._on_search_chosen)
         self.results_view = ResultsTab(ws)
         self.tabs.addTab(self.results_view, QCoreApplication.translate("LeadWindow", "Results"))
-        self.detail_view = DetailTab(ws)
+        self.detail_view = DetailTab(ws, self.ops)
         self.detail_view.county_chosen.connect(lambda: self.refresh(frozenset({desk.Part.DETAIL})))
         self.detail_view.history_requested.connect(self.show_score_history)
         self.tabs.addTab(self.detail_view, QCoreApplication.translate("LeadWindow", "County detail"))
