@@ -401,6 +401,7 @@ class StallProbe:
         self.over: Counter[str] = Counter()  # ticks later than the bar
         self.samples: dict[str, Counter[str]] = {}
         self._gui = threading.get_ident()
+        self._graveyard: list[object] = []  # frames sampled by the watchdog, let go of on the GUI thread
         self._stop = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, name="stall-watchdog", daemon=True)
 
@@ -429,6 +430,7 @@ class StallProbe:
             if late > STALL_BAR_MS:
                 self.over[self.step] += 1
         self.last = now
+        self._graveyard.clear()  # the frames the watchdog sampled, let go of here (see _watch)
 
     def _watch(self) -> None:
         me = threading.get_ident()
@@ -436,15 +438,24 @@ class StallProbe:
             last = self.last
             if last is None or (time.perf_counter() - last) * 1000 < PROBE_MS + SAMPLE_AFTER_MS:
                 continue
-            frames = sys._current_frames()
-            gui = frames.get(self._gui)
-            if gui is None:
-                continue
-            place = where(gui)
-            if place == EVENT_LOOP:  # in Qt's own code, or waiting for the GIL: say what the other threads run
-                others = sorted({where(f) for tid, f in frames.items() if tid not in (self._gui, me) and in_program(f)})
-                place += "; other threads in: " + ("; ".join(others[:2]) if others else "nothing of ours")
-            self.samples.setdefault(self.step, Counter())[place] += 1
+            self._sample(me)
+
+    def _sample(self, me: int) -> None:
+        """The GUI thread's place now, counted under the step. The threads' frames are handed to
+        the GUI thread to let go of (_tick): a frame whose function returned meanwhile keeps its
+        locals, and the last reference to a Qt object let go here destroyed it on this thread —
+        its destructor, holding a lock of Qt's, waited for the GIL the GUI thread held while it
+        waited for that lock (the desk hung)."""
+        frames = sys._current_frames()
+        self._graveyard.append(frames)
+        gui = frames.get(self._gui)
+        if gui is None:
+            return
+        place = where(gui)
+        if place == EVENT_LOOP:  # in Qt's own code, or waiting for the GIL: say what the other threads run
+            others = sorted({where(f) for tid, f in frames.items() if tid not in (self._gui, me) and in_program(f)})
+            place += "; other threads in: " + ("; ".join(others[:2]) if others else "nothing of ours")
+        self.samples.setdefault(self.step, Counter())[place] += 1
 
     def overall(self, steps: Sequence[str]) -> float:
         return max((self.worst[s] for s in steps), default=0.0)

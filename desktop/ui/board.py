@@ -12,6 +12,7 @@ that stays selected (the desk's refresh, which `changed` asks for, keeps the sel
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QColor
@@ -30,6 +31,16 @@ from desktop.ui.steps import ask_step, offer_steps, refused_step, step_button_te
 
 RECORD = Qt.ItemDataRole.UserRole + 1  # a row's problem id, on every cell
 _LATE = QColor("#c62828")  # an overdue problem's row
+
+
+@dataclass(frozen=True)
+class BoardRows:
+    """The board's table made from the problems (RectificationBoard.prepare), off the GUI thread."""
+
+    state: tuple[object, object, cells.Order | None]  # the filters and the order it was made for
+    shown: list[rectification.Entry]  # the problems the filters let through
+    rows: cells.Built  # their rows, sorted by the order
+    overdue: int  # of every problem, those overdue
 
 
 class RectificationBoard(QWidget):
@@ -100,10 +111,17 @@ class RectificationBoard(QWidget):
         self._all: list[rectification.Entry] = []  # the board as last read
         offer_steps(self.step_buttons, None, ws.identity.role)
 
-    def show_entries(self, entries: list[rectification.Entry]) -> None:
-        """The board as read by the desk's refresh; filtering it reads nothing again."""
+    def show_entries(self, entries: list[rectification.Entry], prepared: BoardRows | None = None) -> None:
+        """The board as read by the desk's refresh; filtering it reads nothing again. Its rows
+        made already off the GUI thread (prepare, with the filters and order still shown) are
+        taken as they are."""
         self._all = list(entries)
-        self._show()
+        self._show(prepared)
+
+    def view_state(self) -> tuple[object, object, cells.Order | None]:
+        """What the rows depend on besides the problems: the two filters and the table's order
+        (read on the GUI thread for prepare)."""
+        return self.status_filter.currentData(), self.county_filter.currentData(), self.problems.order
 
     def selected(self) -> rectification.Entry | None:
         """The problem of the current row, as last read."""
@@ -114,17 +132,27 @@ class RectificationBoard(QWidget):
         record_id = cell.data(RECORD)
         return next((e for e in self._all if e.record_id == record_id), None)
 
-    def _show(self) -> None:
-        chosen = self.selected()
+    def prepare(self, entries: list[rectification.Entry], state: tuple[object, object, cells.Order | None]) -> BoardRows:
+        """The table for these problems, filtered and sorted as `state` says (view_state), made
+        wherever the problems were read (a province has hundreds)."""
+        status, county, order = state
         names = {c.code: c.name for c in self.ws.campaign.counties}
         today = dt.date.today()
-        status, county = self.status_filter.currentData(), self.county_filter.currentData()
-        self._shown = [p for p in self._all if (not status or p.status == status) and (not county or p.county == county)]
-        self.overdue_changed.emit(sum(p.overdue(today) for p in self._all))  # every problem counts, whatever is shown
-        order = {c.code: i for i, c in enumerate(self.ws.campaign.counties)}
+        shown = [p for p in entries if (not status or p.status == status) and (not county or p.county == county)]
+        places = {c.code: i for i, c in enumerate(self.ws.campaign.counties)}
         positions = {n.code: i for i, n in enumerate(self.ws.campaign.indicator_set.nodes)}
+        rows = cells.build(self.problems.headers, self._rows(shown, names, places, positions, today), order)
+        return BoardRows(state, shown, rows, sum(p.overdue(today) for p in entries))  # every problem counts, whatever is shown
+
+    def _show(self, prepared: BoardRows | None = None) -> None:
+        chosen = self.selected()
+        state = self.view_state()
+        if prepared is None or prepared.state != state:  # the lead filtered or sorted since: made again here
+            prepared = self.prepare(self._all, state)
+        self._shown = prepared.shown
+        self.overdue_changed.emit(prepared.overdue)
         self.problems.blockSignals(True)  # one update of the buttons, for the row chosen at the end
-        self.problems.set_rows(self._rows(names, order, positions, today))
+        self.problems.set_rows(prepared.rows)
         # the problem chosen before stays chosen, wherever sorting put its row
         row = next((r for r in range(self.problems.rowCount()) if chosen and self.problems.item(r, 0).data(RECORD) == chosen.record_id), -1)
         if row >= 0:
@@ -135,9 +163,12 @@ class RectificationBoard(QWidget):
         self.problems.blockSignals(False)
         self._on_problems_current(self.problems.currentRow())
 
-    def _rows(self, names: dict[str, str], order: dict[str, int], positions: dict[str, int], today: dt.date) -> list[list[cells.Cell]]:
+    @staticmethod
+    def _rows(
+        shown: list[rectification.Entry], names: dict[str, str], order: dict[str, int], positions: dict[str, int], today: dt.date,
+    ) -> list[list[cells.Cell]]:
         rows = []
-        for p in self._shown:
+        for p in shown:
             values = (
                 names.get(p.county, p.county),
                 p.item,

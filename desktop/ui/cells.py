@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QIdentityProxyModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QHelpEvent, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget, QTableWidgetItem, QToolTip, QWidget
 
 
 class SortItem(QTableWidgetItem):
@@ -80,18 +82,32 @@ def refilling(table: QTableWidget, rows: int) -> Iterator[None]:
 
 # --- large tables: a model, not an item per cell ------------------------------------------------
 
+# The roles as plain numbers, worked out once: a Qt enum's attribute and its | cost a
+# microsecond or so in Python, and a province's table makes tens of thousands of cells.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_SORT = int(Qt.ItemDataRole.UserRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+Order = tuple[int, Qt.SortOrder]
+"""The column a RecordTable is sorted by, and how."""
+
 
 class Cell:
     """One cell of a RecordTable: what a QTableWidgetItem holds, without being a Qt object
-    (thousands are made per refresh; each QTableWidgetItem set into a shown table costs)."""
+    (thousands are made per refresh; each QTableWidgetItem set into a shown table costs).
+    Plain data: a table's cells can be made off the GUI thread, in the job that read them.
+    The roles a table uses are slots, any other in a dict made only when one is set: a
+    province's tables hold some 40,000 cells, and every object more is one more for each of
+    Python's full garbage collections to walk (the GUI thread waits meanwhile)."""
 
-    __slots__ = ("_data",)
+    __slots__ = ("_align", "_colour", "_key", "_other", "_text", "_tip")
 
     def __init__(self, value: object = "", *, right: bool = False, sort_key: object = None) -> None:
-        text = "" if value is None else str(value)
-        self._data: dict[int, object] = {Qt.ItemDataRole.DisplayRole: text}
-        if right:
-            self._data[Qt.ItemDataRole.TextAlignmentRole] = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        self._text = "" if value is None else str(value)
+        self._align: object = _RIGHT if right else None
         if sort_key is None and isinstance(value, int | float):
             sort_key = value
         if sort_key is None and right and isinstance(value, str):
@@ -99,42 +115,67 @@ class Cell:
                 sort_key = float(value)
             except ValueError:
                 sort_key = None
-        if sort_key is not None:
-            self._data[Qt.ItemDataRole.UserRole] = sort_key
+        self._key = sort_key
+        self._colour: object = None
+        self._tip: str | Callable[[], str] | None = None
+        self._other: dict[int, object] | None = None
 
     def text(self) -> str:
-        return str(self._data[Qt.ItemDataRole.DisplayRole])
+        return self._text
 
     def data(self, role: int) -> object:
-        value = self._data.get(int(role))
-        if callable(value) and role == Qt.ItemDataRole.ToolTipRole:  # said when first asked, then kept
-            value = self._data[int(role)] = value()
-        return value
+        key = int(role)
+        if key == _DISPLAY:
+            return self._text
+        if key == _SORT:
+            return self._key
+        if key == _ALIGNMENT:
+            return self._align
+        if key == _FOREGROUND:
+            return self._colour
+        if key == _TOOLTIP:
+            if callable(self._tip):  # said when first asked, then kept
+                self._tip = self._tip()
+            return self._tip
+        return self._other.get(key) if self._other is not None else None
 
     def setData(self, role: int, value: object) -> None:
-        self._data[int(role)] = value
+        key = int(role)
+        if key == _DISPLAY:
+            self._text = "" if value is None else str(value)
+        elif key == _SORT:
+            self._key = value
+        elif key == _ALIGNMENT:
+            self._align = value
+        elif key == _FOREGROUND:
+            self._colour = value
+        elif key == _TOOLTIP:
+            self._tip = value  # type: ignore[assignment]
+        else:
+            if self._other is None:
+                self._other = {}
+            self._other[key] = value
 
     def setForeground(self, colour: object) -> None:
-        self._data[Qt.ItemDataRole.ForegroundRole] = colour
+        self._colour = colour
 
     def foreground(self) -> QBrush:
         """As QTableWidgetItem's: a brush (of the default colour when none was set)."""
-        colour = self._data.get(Qt.ItemDataRole.ForegroundRole)
-        return QBrush(colour) if isinstance(colour, QColor) else QBrush()
+        return QBrush(self._colour) if isinstance(self._colour, QColor) else QBrush()
 
     def setBackground(self, colour: object) -> None:
-        self._data[Qt.ItemDataRole.BackgroundRole] = colour
+        self.setData(Qt.ItemDataRole.BackgroundRole, colour)
 
     def setToolTip(self, tip: str | Callable[[], str]) -> None:
         """A tooltip, or a function that says it when the mouse first rests on the cell: a
         table of thousands of rows then works out none of them while it is filled."""
-        self._data[Qt.ItemDataRole.ToolTipRole] = tip
+        self._tip = tip
 
     def toolTip(self) -> str:
-        return str(self.data(Qt.ItemDataRole.ToolTipRole) or "")
+        return str(self.data(_TOOLTIP) or "")
 
     def setFont(self, font: object) -> None:
-        self._data[Qt.ItemDataRole.FontRole] = font
+        self.setData(Qt.ItemDataRole.FontRole, font)
 
 
 FIT_SAMPLE = 60  # rows measured to fit a RecordTable's columns
@@ -143,78 +184,112 @@ MAX_FIT = 320  # no column wider than this on its own (a long text is elided; wh
 
 def _sort_key(cell: Cell) -> tuple[int, object]:
     """A cell's place in its column: numbers (and number tuples) before texts."""
-    key = cell.data(Qt.ItemDataRole.UserRole)
+    key = cell._key
     if key is None:
-        return (1, cell.text())
+        return (1, cell._text)
     return (0, key)
 
 
-class _RowsModel(QAbstractTableModel):
-    """Rows of Cells, sorted in Python (one key per row: sorting thousands of rows through
-    a proxy asked Python for a value tens of thousands of times)."""
+def sorted_rows(rows: list[list[Cell]], order: Order | None) -> list[list[Cell]]:
+    """Rows in the order a RecordTable sorted by `order` shows them (as they are for None)."""
+    if order is None:
+        return rows
+    column, how = order
+    descending = how == Qt.SortOrder.DescendingOrder
+    try:
+        return sorted(rows, key=lambda r: _sort_key(r[column]), reverse=descending)
+    except TypeError:  # keys of kinds that do not compare: by text
+        return sorted(rows, key=lambda r: r[column].text(), reverse=descending)
 
-    def __init__(self, headers: list[str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.headers = headers
-        self.rows: list[list[Cell]] = []
-        self.order: tuple[int, Qt.SortOrder] | None = None  # the column and order sorted by
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+_INDEX = int(Qt.ItemDataRole.UserRole) + 200  # a row's first item: the row's place in Built.cells
+_RANK = int(Qt.ItemDataRole.UserRole) + 201  # every item: its row's place in its column's order (what Qt sorts by)
+_MODEL_ROLES = ((_ALIGNMENT, "_align"), (_FOREGROUND, "_colour"))  # what Qt's own items hold besides the text
+_OTHER_ROLES = (int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.FontRole))
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        row, column = index.row(), index.column()
-        if not index.isValid() or row >= len(self.rows) or column >= len(self.rows[row]):
-            return None
-        return self.rows[row][column].data(role)
+@dataclass
+class Built:
+    """A RecordTable's rows as Qt's own model of them (build), made wherever the rows were."""
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
-            return self.headers[section]
-        return None
+    model: QStandardItemModel
+    cells: list[list[Cell]]  # the rows, by their place as built (each first item's _INDEX)
+    order: Order | None  # how they were sorted
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        self.order = (column, order)
-        before = self.rows
-        self.rows = self._sorted(before)
-        moved = {id(r): n for n, r in enumerate(self.rows)}  # the row chosen stays chosen, wherever it went
-        for index in self.persistentIndexList():
-            if 0 <= index.row() < len(before):
-                self.changePersistentIndex(index, self.index(moved[id(before[index.row()])], index.column()))
-        self.layoutChanged.emit()
 
-    def _sorted(self, rows: list[list[Cell]]) -> list[list[Cell]]:
-        if self.order is None:
-            return rows
-        column, order = self.order
-        try:
-            return sorted(rows, key=lambda r: _sort_key(r[column]), reverse=order == Qt.SortOrder.DescendingOrder)
-        except TypeError:  # keys of kinds that do not compare: by text
-            return sorted(rows, key=lambda r: r[column].text(), reverse=order == Qt.SortOrder.DescendingOrder)
+def _ranks(rows: list[list[Cell]], column: int) -> list[int]:
+    """Each row's place in the column as sorted_rows orders it, equal keys in the same place:
+    Qt's own sort compares these, so that a click on a heading sorts as sorted_rows would."""
+    try:
+        keys: list[Any] = [_sort_key(r[column]) if column < len(r) else (1, "") for r in rows]
+        by_key = sorted(range(len(rows)), key=keys.__getitem__)
+    except TypeError:  # keys of kinds that do not compare: by text
+        keys = [r[column].text() if column < len(r) else "" for r in rows]
+        by_key = sorted(range(len(rows)), key=keys.__getitem__)
+    ranks = [0] * len(rows)
+    place, previous = -1, object()
+    for row in by_key:
+        if keys[row] != previous:
+            place, previous = place + 1, keys[row]
+        ranks[row] = place
+    return ranks
 
-    def set_rows(self, rows: list[list[Cell]]) -> None:
-        self.beginResetModel()
-        self.rows = self._sorted(rows)
-        self.endResetModel()
+
+def build(headers: list[str], rows: list[list[Cell]], order: Order | None = None) -> Built:
+    """The rows, sorted by `order`, as a model of Qt's own (QStandardItemModel), made where this
+    runs — off the GUI thread, in the job that read them — and handed to the GUI thread: the
+    table then only takes it. Qt draws such a model without asking Python anything: a model in
+    Python was asked for every role of every cell it drew, each time waiting for the GIL while a
+    job ran Python (a paint of the results took 10–40 ms then, 4–6 ms without a job)."""
+    rows = sorted_rows(rows, order)
+    model = QStandardItemModel(len(rows), len(headers))
+    model.setHorizontalHeaderLabels(headers)
+    model.setSortRole(_RANK)
+    index, set_data = model.index, model.setData
+    for column in range(len(headers)):
+        ranks = _ranks(rows, column)
+        for place, row in enumerate(rows):
+            if column >= len(row):
+                continue
+            cell, at = row[column], index(place, column)
+            set_data(at, cell._text, _DISPLAY)
+            set_data(at, ranks[place], _RANK)
+            for role, slot in _MODEL_ROLES:
+                value = getattr(cell, slot)
+                if value is not None:
+                    set_data(at, value, role)
+            if cell._other is not None:
+                for role in _OTHER_ROLES:
+                    if role in cell._other:
+                        set_data(at, cell._other[role], role)
+    for place in range(len(rows)):
+        set_data(index(place, 0), place, _INDEX)
+    app = QCoreApplication.instance()
+    if app is not None and model.thread() is not app.thread():
+        model.moveToThread(app.thread())  # made in a job's thread: the GUI thread's from now on
+    return Built(model, rows, order)
 
 
 class RecordTable(QTableView):
-    """A read-only table for many rows (the rectification board, the agreement tab): a model
-    of plain Cells, so a refresh of thousands of rows is one reset and only the rows on screen
-    are drawn. It answers as much of QTableWidget as the desk uses (rowCount, item, currentRow,
-    setCurrentCell, sortItems, currentCellChanged, cellDoubleClicked)."""
+    """A read-only table for many rows (the rectification board, the agreement tab, the
+    results): rows of plain Cells made into a model of Qt's own off the GUI thread (build), so
+    that a refresh of thousands of rows is one swap of models and Qt draws the rows on screen
+    without Python. It answers as much of QTableWidget as the desk uses (rowCount, item,
+    currentRow, setCurrentCell, sortItems, currentCellChanged, cellDoubleClicked); item() is
+    the Cell, with whatever data its maker gave it. A Cell's tooltip, said when the mouse rests
+    on it, is asked of the Cell then."""
 
     currentCellChanged = Signal(int, int, int, int)
     cellDoubleClicked = Signal(int, int)
 
     def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.source = _RowsModel(headers, self)
-        self.setModel(self.source)
+        self.headers = list(headers)
+        self.proxy = QIdentityProxyModel(self)  # the view's model for good: the source is swapped under it
+        self.setModel(self.proxy)
+        self._built = build(self.headers, [])
+        self._built.model.setParent(self)
+        self.proxy.setSourceModel(self._built.model)
         self.verticalHeader().setVisible(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -228,11 +303,31 @@ class RecordTable(QTableView):
         self.selectionModel().currentChanged.connect(self._on_current_changed)
         self.doubleClicked.connect(lambda index: self.cellDoubleClicked.emit(index.row(), index.column()))
 
-    def set_rows(self, rows: list[list[Cell]]) -> None:
-        """Every row at once, in the order the lead sorted by; nothing is chosen after."""
-        self.source.set_rows(rows)
-        if rows and not self._fitted:  # once: a column the lead widened stays so
-            self._fit_columns(rows[:FIT_SAMPLE])
+    @property
+    def order(self) -> Order | None:
+        """How the table is sorted now (for a job that builds its rows off the GUI thread)."""
+        header = self.horizontalHeader()
+        column = header.sortIndicatorSection()
+        if not self.isSortingEnabled() or not 0 <= column < len(self.headers):
+            return None
+        return column, header.sortIndicatorOrder()
+
+    def set_rows(self, rows: list[list[Cell]] | Built, sorted_as: Order | None = None) -> None:
+        """Every row at once, in the order the lead sorted by; nothing is chosen after. Rows
+        built already (build, by the order the table had then) are taken as they are, sorted
+        again by Qt only if the lead sorted since."""
+        del sorted_as  # a Built says how it is sorted
+        built = rows if isinstance(rows, Built) else build(self.headers, rows, self.order)
+        order = self.order
+        if order is not None and built.order != order:
+            built.model.sort(*order)
+        built.model.setParent(self)
+        old, self._built = self._built, built
+        self.proxy.setSourceModel(built.model)
+        self._previous = (-1, -1)
+        old.model.deleteLater()  # its items go in a turn of the event loop of their own
+        if built.cells and not self._fitted:  # once: a column the lead widened stays so
+            self._fit_columns(built.cells[:FIT_SAMPLE])
             self._fitted = True
 
     def _fit_columns(self, sample: list[list[Cell]]) -> None:
@@ -240,20 +335,33 @@ class RecordTable(QTableView):
         thousands is what made a refresh stall)."""
         metrics = self.fontMetrics()
         header = self.horizontalHeader()
-        for column, heading in enumerate(self.source.headers[:-1]):  # the last one stretches
+        for column, heading in enumerate(self.headers[:-1]):  # the last one stretches
             texts = [heading, *(r[column].text() for r in sample if column < len(r))]
             header.resizeSection(column, min(max(metrics.horizontalAdvance(t) for t in texts) + 24, MAX_FIT))
 
+    def set_headers(self, headers: list[str]) -> None:
+        """Other columns (the campaign's methods changed): fitted again at the next rows."""
+        if headers != self.headers:
+            self.headers = list(headers)
+            self.set_rows([])
+            self._fitted = False
+
     def rowCount(self) -> int:
-        return self.source.rowCount()
+        return int(self._built.model.rowCount())
 
     def columnCount(self) -> int:
-        return self.source.columnCount()
+        return len(self.headers)
 
     def item(self, row: int, column: int) -> Cell | None:
         """The cell shown at this row (in the sorted order) and column."""
-        rows = self.source.rows
-        return rows[row][column] if 0 <= row < len(rows) and 0 <= column < len(rows[row]) else None
+        model = self._built.model
+        if not 0 <= row < model.rowCount():
+            return None
+        place = model.index(row, 0).data(_INDEX)
+        cells = self._built.cells
+        if not isinstance(place, int) or not 0 <= place < len(cells) or not 0 <= column < len(cells[place]):
+            return None
+        return cells[place][column]
 
     def currentRow(self) -> int:
         index = self.currentIndex()
@@ -264,7 +372,7 @@ class RecordTable(QTableView):
         return index.column() if index.isValid() else -1
 
     def setCurrentCell(self, row: int, column: int) -> None:
-        index = self.source.index(row, max(column, 0)) if row >= 0 else QModelIndex()
+        index = self.proxy.index(row, max(column, 0)) if row >= 0 else QModelIndex()
         self.setCurrentIndex(index)
         if not index.isValid():
             self.selectionModel().clearCurrentIndex()
@@ -274,7 +382,20 @@ class RecordTable(QTableView):
         self.sortByColumn(column, order)
 
     def horizontalHeaderItem(self, column: int) -> Cell:
-        return Cell(self.source.headers[column])
+        return Cell(self.headers[column])
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A tooltip, asked of the Cell under the mouse (worked out then if its maker said how)."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.indexAt(event.pos())
+            cell = self.item(index.row(), index.column()) if index.isValid() else None
+            tip = cell.toolTip() if cell is not None else ""
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport(), self.visualRect(index))
+            else:
+                QToolTip.hideText()
+            return True
+        return bool(super().viewportEvent(event))
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         before = self._previous

@@ -24,8 +24,8 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QCoreApplication, QMargins, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from desktop.core.numbers import canonical, show
 from desktop.services.results import ProfileBar, TotalBar
@@ -85,19 +85,49 @@ class _BarChart(QChartView):
         self.series.attachAxis(self.categories)
         self.series.attachAxis(self.values)
         self.labels: list[str] = []  # top to bottom, as shown
+        self._drawn: list[tuple[str, float, bool]] | None = None  # the rows drawn last
+        self.series.hovered.connect(self._on_series_hovered)
 
     def _draw(self, rows: Sequence[tuple[str, float, bool]]) -> None:
-        """(label, value, complete) from top to bottom."""
+        """(label, value, complete) from top to bottom. Bars as drawn already are left alone:
+        a province's 112 labels cost the axis some 15 ms and the chart a repaint."""
+        if list(rows) == self._drawn:
+            return
+        self._drawn = list(rows)
         self.labels = [label for label, _, _ in rows]
         # a horizontal bar chart draws its first category at the bottom
         ordered = list(reversed(rows))
+        categories = [label for label, _, _ in ordered] or [""]
+        # More bars than lines of text fit in the chart (a province's 112 counties): QtCharts lays
+        # every label out, some 40 ms a chart, to draw it as "…"; they are not drawn then, and a
+        # bar's tooltip says its label.
+        labelled = len(rows) * QFontMetrics(self.categories.labelsFont()).height() <= self.height()
+        if self.categories.labelsVisible() != labelled:
+            self.categories.setLabelsVisible(labelled)
+        complete = [value if done else 0.0 for _, value, done in ordered]
+        incomplete = [0.0 if done else value for _, value, done in ordered]
+        if ordered and self.complete_set.count() == len(ordered):
+            # as many bars as drawn: their values changed in place (a set's append or remove lays
+            # every bar out again) and the labels given again only if they changed
+            if self.categories.categories() != categories:
+                self.categories.setCategories(categories)
+            for bars, values in ((self.complete_set, complete), (self.incomplete_set, incomplete)):
+                for index, value in enumerate(values):
+                    if bars.at(index) != value:
+                        bars.replace(index, value)
+            return
         self.complete_set.remove(0, self.complete_set.count())
         self.incomplete_set.remove(0, self.incomplete_set.count())
-        self.categories.clear()
-        self.categories.append([label for label, _, _ in ordered] or [""])
-        for _, value, complete in ordered:
-            self.complete_set.append(value if complete else 0.0)
-            self.incomplete_set.append(0.0 if complete else value)
+        self.categories.setCategories(categories)
+        self.complete_set.append(complete)  # one signal a set, not one a bar
+        self.incomplete_set.append(incomplete)
+
+    def _on_series_hovered(self, status: bool, index: int, _bars: QBarSet) -> None:
+        """The bar's label as its tooltip (the only place it is said when the labels are not drawn)."""
+        if status and 0 <= index < len(self.labels):
+            QToolTip.showText(QCursor.pos(), self.labels[len(self.labels) - 1 - index], self)
+        else:
+            QToolTip.hideText()
 
     def drawn(self, row: int) -> tuple[float, float]:
         """The row-th bar from the top as drawn: (its complete value, its incomplete value)."""

@@ -8,6 +8,8 @@ operation run off the GUI thread, its result or failure delivered back on it.
   concerns it.
 - `after_writes`: a barrier — the callback runs once every write asked for before it has
   finished (print after the pending saves, close after the last edit).
+- `in_turns`: what arrived, drawn a part at a time, one turn of the event loop each, in the
+  order asked for: the window answers between two parts of a large view.
 - Long work takes a `Progress`: it reports how far it has got and sees a cancel asked from
   the window; the window shows both.
 
@@ -21,11 +23,12 @@ split of reads and writes, the changes handed to every view after a write.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from db.errors import KnownDatabaseError
@@ -77,6 +80,7 @@ class Operations(QObject):
 
     changed = Signal(object)  # Changes, after each write that changed something
     idle = Signal()  # the last pending write has finished
+    drawn = Signal()  # the last part asked for with in_turns has run
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -90,6 +94,8 @@ class Operations(QObject):
         self._barriers: list[tuple[int, Callable[[], None]]] = []
         self._written = 0  # writes finished so far (a barrier waits for a count)
         self._asked = 0  # writes asked for so far
+        self._turns: deque[Callable[[], None]] = deque()  # parts of views still to draw (in_turns)
+        self.closed = False  # the window closed: failures are only logged (close)
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -116,8 +122,32 @@ class Operations(QObject):
 
     @property
     def busy(self) -> bool:
-        """Reads or writes asked for and not answered yet (a test waits for this to settle)."""
-        return bool(self.pending_reads or self.pending_writes)
+        """Reads or writes asked for and not answered yet, or what they brought not all drawn
+        yet (in_turns): a test waits for this to settle."""
+        return bool(self.pending_reads or self.pending_writes or self._turns)
+
+    # --- drawing what arrived ------------------------------------------------------------
+
+    def in_turns(self, parts: Iterable[Callable[[], None]]) -> None:
+        """Run each part on the GUI thread in a turn of the event loop of its own, after the
+        parts asked for before (one queue: an older view's part never lands after a newer
+        one's). A large view's tables, charts and trees then each keep the window waiting
+        only as long as they take to fill, not all of them together."""
+        idle = not self._turns
+        self._turns.extend(parts)
+        if idle and self._turns:
+            QTimer.singleShot(0, self, self._next_turn)
+
+    def _next_turn(self) -> None:
+        part = self._turns[0]
+        try:
+            part()
+        finally:
+            self._turns.popleft()
+            if self._turns:
+                QTimer.singleShot(0, self, self._next_turn)
+            else:
+                self.drawn.emit()
 
     # --- writes --------------------------------------------------------------------------
 
@@ -172,6 +202,11 @@ class Operations(QObject):
         if not self.pending_writes:
             self.idle.emit()
 
+    def close(self) -> None:
+        """The window closes: what its reads and writes still bring is drawn into it unseen, and
+        a failure (a read failing as the database closes) is no longer said."""
+        self.closed = True
+
     # --- failures ------------------------------------------------------------------------
 
     def show_failure(self, exc: BaseException) -> None:
@@ -183,6 +218,11 @@ class Operations(QObject):
             return
         if not isinstance(exc, InputError | KnownDatabaseError | OSError):
             paths.log_error(exc)
+        if self.closed:
+            # the window closed meanwhile (a read still under way fails as the database closes):
+            # nobody to say it to. A message box over it ran an event loop of its own, in which the
+            # window's deferred deletion freed the box, made on the stack: the process aborted.
+            return
         QMessageBox.warning(self.window, self.window.windowTitle(), explain(exc))
 
 

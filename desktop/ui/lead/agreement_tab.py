@@ -8,6 +8,7 @@ on the desk's writer). The numbers are desktop.services.agreement's; this module
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
@@ -126,6 +127,28 @@ class SpreadChart(QChartView):
         return calm + flagged, bool(flagged)
 
 
+def _against_all(row: SpreadRow) -> str:
+    """A row's scores each against the mean of the others' (the Scores cell's tooltip)."""
+    return "\n".join(_against_others(row, who) for who in row.spread.scores)
+
+
+def _against_others(row: SpreadRow, who: str) -> str:
+    difference = row.spread.difference(who)
+    return QCoreApplication.translate("LeadWindow", "{0} {1}: {2} against the others' mean of {3}").format(
+        who, canonical(row.spread.scores[who]), signed(difference), points(row.spread.others_mean(who)))
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """The agreement and the table's rows made from it, off the GUI thread."""
+
+    found: Agreement
+    rows: cells.Built | None  # the table, sorted as it was when made; None: the agreement is as shown
+    flagged: int
+    settled: int  # of the flagged, those adjudicated
+    base: Agreement | None = None  # the agreement shown, when this one equals it
+
+
 class AgreementTab(QWidget):
     """The rows above; each inspector's distance and the chart below."""
 
@@ -230,9 +253,10 @@ class AgreementTab(QWidget):
         return None if value < 0 else Decimal(str(value))
 
     def refresh(self) -> None:
-        """Read the agreement at the threshold shown, off the GUI thread; drawn when it arrives."""
-        ws, minimum = self.ws, self.minimum()
-        self.ops.query(lambda: agreement.agreement_of(ws, minimum), done=self.show_agreement)
+        """Read the agreement at the threshold shown and make the table's rows, sorted as the
+        table is, off the GUI thread (a province has thousands); shown when they arrive."""
+        ws, minimum, order, shown = self.ws, self.minimum(), self.table.order, self.shown
+        self.ops.query(lambda: self._drawn(agreement.agreement_of(ws, minimum), order, shown), done=self._show_drawn)
 
     @Slot(float)
     def _on_threshold_changed(self, _value: float) -> None:
@@ -247,34 +271,56 @@ class AgreementTab(QWidget):
     # --- drawing -------------------------------------------------------------------------
 
     def show_agreement(self, found: Agreement) -> None:
+        """The agreement as read (its rows made here, on the GUI thread: a refresh makes
+        them in its job)."""
+        self._show_drawn(self._drawn(found, self.table.order))
+
+    def _drawn(self, found: Agreement, order: cells.Order | None, shown: Agreement | None = None) -> _Drawn:
+        """What the tab shows of the agreement, made off the GUI thread: the table's rows, sorted
+        by `order` (the table's when the read began), and the counts the hint says; nothing
+        when it equals what was `shown` then."""
+        if shown is not None and found == shown:
+            return _Drawn(found, None, 0, 0, base=shown)
+        flagged = found.flagged
+        return _Drawn(found, cells.build(self.table.headers, self._rows(found.rows), order), len(flagged),
+                      sum(r.adjudicated is not None for r in flagged))
+
+    def _show_drawn(self, drawn: _Drawn) -> None:
+        found = drawn.found
         if found.minimum != self.minimum():  # the lead moved the threshold since: its own answer follows
             return
+        if drawn.rows is None:  # as shown: nothing to draw while it is still what is shown
+            if drawn.base is self.shown:
+                return
+            drawn = self._drawn(found, self.table.order)
+        assert drawn.rows is not None
+        chosen = self.chosen()
+        keep = (chosen.spread.county, chosen.spread.item) if chosen is not None else None
         self.shown = found
-        flagged = found.flagged
-        settled = sum(r.adjudicated is not None for r in flagged)
         if not found.rows:
             self.hint.setText(QCoreApplication.translate("LeadWindow", "No item of any county is scored by two or more inspectors yet."))
         else:
             self.hint.setText(QCoreApplication.translate(
                 "LeadWindow", "{0} county items scored by two or more inspectors; {1} flagged, {2} of them adjudicated."
-            ).format(len(found.rows), len(flagged), settled))
-        self.counted.emit(len(flagged))
-        self._fill_rows(found.rows)
-        self._fill_inspectors(found)
-        self.chart.set_indicators(found.indicators)
+            ).format(len(found.rows), drawn.flagged, drawn.settled))
+        self.counted.emit(drawn.flagged)
+        self.table.set_rows(drawn.rows)  # sorted again only if the lead sorted meanwhile
+        self._choose(found.rows, keep)
+        # the inspectors and the chart each in a turn of the event loop of its own
+        self.ops.in_turns([lambda: self._fill_inspectors(found), lambda: self.chart.set_indicators(found.indicators)])
 
-    def _fill_rows(self, rows: tuple[SpreadRow, ...]) -> None:
-        table = self.table
-        chosen = self.chosen()
-        keep = (chosen.spread.county, chosen.spread.item) if chosen is not None else None
+    def _rows(self, rows: tuple[SpreadRow, ...]) -> list[list[cells.Cell]]:
+        """The table's rows: plain cells, made wherever the agreement was read."""
+        indicators = self.ws.campaign.indicator_set
         shown: list[list[cells.Cell]] = []
         for n, r in enumerate(rows):
             s = r.spread
-            node = self.ws.campaign.indicator_set.find(s.item)
+            node = indicators.find(s.item)
             name = node.name if node is not None else ""
-            if r.flagged and r.adjudicated is not None:
+            flagged = r.flagged
+            if flagged and r.adjudicated is not None:
                 status = QCoreApplication.translate("LeadWindow", "flagged, adjudicated")
-            elif r.flagged:
+            elif flagged:
                 status = QCoreApplication.translate("LeadWindow", "flagged")
             else:
                 status = ""
@@ -285,29 +331,19 @@ class AgreementTab(QWidget):
                 cells.Cell("　".join(f"{who} {canonical(score)}" for who, score in s.scores.items())),
                 cells.Cell(canonical(s.spread), right=True, sort_key=float(s.spread)),
                 cells.Cell(points(s.threshold), right=True, sort_key=float(s.threshold)),
-                cells.Cell(status, sort_key=(0 if r.flagged and r.adjudicated is None else 1 if r.flagged else 2, n)),
+                cells.Cell(status, sort_key=(0 if flagged and r.adjudicated is None else 1 if flagged else 2, n)),
                 cells.Cell("" if r.adjudicated is None else canonical(r.adjudicated), right=True,
                            sort_key=-1.0 if r.adjudicated is None else float(r.adjudicated)),
             ]
             values[0].setData(_POSITION, n)
             values[1].setToolTip(f"{s.item} {name}")
-            values[3].setToolTip(partial(self._against_all, r))  # worked out when the mouse rests on it
-            for cell in values:
-                if r.flagged:
-                    cell.setForeground(HARD if r.adjudicated is None else WARNING)
+            values[3].setToolTip(partial(_against_all, r))  # worked out when the mouse rests on it
+            if flagged:
+                colour = HARD if r.adjudicated is None else WARNING
+                for cell in values:
+                    cell.setForeground(colour)
             shown.append(values)
-        table.set_rows(shown)
-        self._choose(rows, keep)
-
-    @classmethod
-    def _against_all(cls, row: SpreadRow) -> str:
-        return "\n".join(cls._against_others(row, who) for who in row.spread.scores)
-
-    @staticmethod
-    def _against_others(row: SpreadRow, who: str) -> str:
-        difference = row.spread.difference(who)
-        return QCoreApplication.translate("LeadWindow", "{0} {1}: {2} against the others' mean of {3}").format(
-            who, canonical(row.spread.scores[who]), signed(difference), points(row.spread.others_mean(who)))
+        return shown
 
     def _choose(self, rows: tuple[SpreadRow, ...], keep: tuple[str, str] | None) -> None:
         """The row the lead had chosen, chosen again after a refresh (the table may have moved)."""

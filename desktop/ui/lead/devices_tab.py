@@ -103,6 +103,7 @@ class DevicesTab(QWidget):
         layout.addLayout(below)
         self.table.itemSelectionChanged.connect(self._on_table_itemSelectionChanged)
         self.statuses: list[DeviceStatus] = []
+        self._shown: list[DeviceStatus] | None = None  # the statuses drawn (none yet)
         self.ticker = QTimer(self)  # "3 hours ago" stays true while the tab is open
         self.ticker.setInterval(60_000)
         self.ticker.timeout.connect(self._on_ticker_timeout)
@@ -111,8 +112,13 @@ class DevicesTab(QWidget):
 
     def refresh(self) -> None:
         """Read the devices off the GUI thread; drawn when they arrive."""
-        ws = self.ws
-        self.ops.query(lambda: devices.device_statuses(ws), done=self.show_devices)
+        ws, shown = self.ws, self._shown
+
+        def read() -> tuple[list[DeviceStatus], bool]:
+            statuses = devices.device_statuses(ws)
+            return statuses, statuses == shown  # compared off the GUI thread: as shown, nothing to draw
+
+        self.ops.query(read, done=lambda found: None if found[1] and self._shown is shown else self.show_devices(found[0]))
 
     @Slot(object)
     def _on_ops_changed(self, changes: Changes) -> None:
@@ -121,7 +127,7 @@ class DevicesTab(QWidget):
             self.refresh()
 
     def show_devices(self, statuses: list[DeviceStatus]) -> None:
-        self.statuses = statuses
+        self.statuses = self._shown = statuses
         gapped = [d for d in statuses if d.gaps]
         if gapped:
             self.hint.setText(QCoreApplication.translate(

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 
 from desktop.core.numbers import show, signed
 from desktop.services import results as results_service
@@ -15,7 +15,8 @@ from desktop.services.workspace import Workspace
 from desktop.ui import cells, labels
 from desktop.ui.charts import ProfileChart, TotalsChart
 
-_cell = cells.cell
+_cell = cells.Cell
+_NOT_STARTED, _PROVISIONAL = QColor("#808080"), QColor("#b26a00")
 
 
 class ResultsTab(QSplitter):
@@ -25,9 +26,10 @@ class ResultsTab(QSplitter):
         super().__init__(Qt.Orientation.Vertical)
         self.ws = ws
         self.setObjectName("results-view")
-        self.table = cells.table(self.headers())
+        self.table = cells.RecordTable(self.headers())  # a province's 112 counties: a model, filled at once
         self.table.setObjectName("results")
         self.table.setSortingEnabled(True)
+        self.table.sortItems(0, Qt.SortOrder.AscendingOrder)  # by rank until the lead sorts by another column
         self.addWidget(self.table)
         charts = QWidget()
         row = QHBoxLayout(charts)
@@ -42,6 +44,7 @@ class ResultsTab(QSplitter):
         self.setSizes([290, 400])  # at 1366×768 the seven counties of a campaign, all visible
         self.table.currentCellChanged.connect(lambda *_: self._refresh_profile())
         self.rows: list[Any] = []
+        self._pinyin: tuple[object, dict[str, int]] = (None, {})  # (the campaign, its counties' pinyin order)
 
     def headers(self) -> list[str]:
         return [
@@ -63,50 +66,67 @@ class ResultsTab(QSplitter):
         named = self.ws.campaign.county_named(cell.text())
         return named.code if named else None
 
-    def show_results(self, rows: list[Any], totals: list[results_service.TotalBar]) -> None:
+    def prepare(self, rows: list[Any], headers: list[str], order: cells.Order | None) -> cells.Built:
+        """The table for these results under these headings, sorted by `order` (the table's when
+        the read began): made off the GUI thread, in the desk's read."""
+        return cells.build(headers, self._rows(rows), order)
+
+    def show_results(
+        self, rows: list[Any], totals: list[results_service.TotalBar], prepared: cells.Built | None = None,
+    ) -> None:
+        self.show_table(rows, prepared)
+        self.show_totals(totals)
+        self.show_profile()
+
+    def show_table(self, rows: list[Any], prepared: cells.Built | None = None) -> None:
+        """The table of the results (its rows made already when `prepared`); the charts apart."""
         campaign = self.ws.campaign
         table = self.table
         chosen = self.selected_county()
-        headers = self.headers()
-        table.setColumnCount(len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        with cells.refilling(table, len(rows)):
-            self._fill(rows)
-        if table.horizontalHeader().sortIndicatorSection() == 0:
-            table.sortItems(0, Qt.SortOrder.AscendingOrder)
+        table.set_headers(self.headers())
+        table.set_rows(self._rows(rows) if prepared is None else prepared)  # sorted again only if the lead sorted since
         names = [table.item(r, 1).text() for r in range(table.rowCount())]
         if chosen is not None and campaign.county(chosen).name in names:  # the county chosen stays chosen
             table.blockSignals(True)
             table.setCurrentCell(names.index(campaign.county(chosen).name), 1)
             table.blockSignals(False)
         self.rows = rows
+
+    def show_totals(self, totals: list[results_service.TotalBar]) -> None:
+        """The totals chart (a province's 112 bars and labels: some 15–40 ms of QtCharts' own)."""
         self.totals_chart.set_bars(totals)
+
+    def show_profile(self) -> None:
+        """The profile of the county chosen in the table as it stands."""
         self._refresh_profile()
 
-    def _fill(self, rows: list[Any]) -> None:
-        campaign, table = self.ws.campaign, self.table
+    def _rows(self, rows: list[Any]) -> list[list[cells.Cell]]:
+        campaign = self.ws.campaign
         last = len(rows) + 1  # a county not started sorts after every rank
-        pinyin = labels.pinyin_order([c.name for c in campaign.counties])
-        for row, r in enumerate(rows):
+        if self._pinyin[0] is not campaign:  # worked out once a campaign (a collator's comparisons, in Python)
+            self._pinyin = (campaign, labels.pinyin_order([c.name for c in campaign.counties]))
+        pinyin = self._pinyin[1]
+        names = {c.code: c.name for c in campaign.counties}
+        shown = []
+        for r in rows:
             scores = [r.score_of(m.key) for m in campaign.methods]
-            values: list[QTableWidgetItem] = [
+            name = names[r.county]
+            values = [
                 _cell(r.rank if r.started else "", right=True, sort_key=r.rank or last),
-                _cell(campaign.county(r.county).name, sort_key=pinyin.get(campaign.county(r.county).name)),  # in pinyin order
+                _cell(name, sort_key=pinyin.get(name)),  # in pinyin order
                 *[_cell("—" if v is None else show(v), right=True, sort_key=-1 if v is None else float(v)) for v in scores],
                 _cell(signed(r.adjustment) if r.adjustments else "", right=True, sort_key=float(r.adjustment)),
                 _cell(show(r.total) if r.started else "", right=True, sort_key=float(r.total) if r.started else -1),
                 _cell(labels.grade(r), sort_key=r.rank or last),
                 _cell(labels.data(campaign, r)),
             ]
-            reasons = "\n".join(f"{signed(a.delta)} {a.reason}" for a in r.adjustments)
-            for col, cell in enumerate(values):
-                if not r.started:
-                    cell.setForeground(QColor("#808080"))
-                elif not r.complete:
-                    cell.setForeground(QColor("#b26a00"))
-                if reasons and col == 2 + len(campaign.methods):
-                    cell.setToolTip(reasons)
-                table.setItem(row, col, cell)
+            if r.adjustments:
+                values[2 + len(campaign.methods)].setToolTip("\n".join(f"{signed(a.delta)} {a.reason}" for a in r.adjustments))
+            colour = _NOT_STARTED if not r.started else _PROVISIONAL if not r.complete else None
+            for cell in values if colour is not None else ():
+                cell.setForeground(colour)
+            shown.append(values)
+        return shown
 
     def _refresh_profile(self) -> None:
         if not self.rows:
