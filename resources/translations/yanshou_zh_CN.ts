@@ -5,18 +5,18 @@
     <name>App</name>
     <message>
         <location filename="../../desktop/ui/app.py" line="53"/>
-        <location filename="../../desktop/ui/app.py" line="137"/>
-        <location filename="../../desktop/ui/app.py" line="257"/>
+        <location filename="../../desktop/ui/app.py" line="145"/>
+        <location filename="../../desktop/ui/app.py" line="265"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="138"/>
+        <location filename="../../desktop/ui/app.py" line="146"/>
         <source>{0} is an export. The team lead merges exports on the master&apos;s desk; on a laptop, use &apos;yanshou merge&apos; with the master&apos;s export.</source>
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="258"/>
+        <location filename="../../desktop/ui/app.py" line="266"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -77,58 +77,58 @@
 <context>
     <name>Charts</name>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="119"/>
+        <location filename="../../desktop/ui/charts.py" line="146"/>
         <source>complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="123"/>
-        <location filename="../../desktop/ui/charts.py" line="138"/>
+        <location filename="../../desktop/ui/charts.py" line="150"/>
+        <location filename="../../desktop/ui/charts.py" line="165"/>
         <source>Weighted totals</source>
         <translation>加权总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="120"/>
+        <location filename="../../desktop/ui/charts.py" line="147"/>
         <source>provisional: items unscored or a method&apos;s score missing</source>
         <translation>暂定：有项目未评分或缺少某种方式的得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="136"/>
+        <location filename="../../desktop/ui/charts.py" line="163"/>
         <source>{0} (provisional)</source>
         <translation>{0}（暂定）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="140"/>
+        <location filename="../../desktop/ui/charts.py" line="167"/>
         <source>Not started (no bar): {0}</source>
         <translation>未开始（无柱）：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="157"/>
+        <location filename="../../desktop/ui/charts.py" line="184"/>
         <source>all items scored</source>
         <translation>各项均已评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="158"/>
+        <location filename="../../desktop/ui/charts.py" line="185"/>
         <source>some items unscored (counted as nothing)</source>
         <translation>部分未评分（按零计）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="166"/>
+        <location filename="../../desktop/ui/charts.py" line="193"/>
         <source>{0}: share of each first-level indicator&apos;s points</source>
         <translation>{0}：各一级指标得分率</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="171"/>
+        <location filename="../../desktop/ui/charts.py" line="198"/>
         <source>{0}  not scored</source>
         <translation>{0}  未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="175"/>
+        <location filename="../../desktop/ui/charts.py" line="202"/>
         <source>{0}  {1}/{2} ({3}%)</source>
         <translation>{0}  {1}/{2}（{3}%）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="179"/>
+        <location filename="../../desktop/ui/charts.py" line="206"/>
         <source>{0}/{1} items</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
@@ -800,7 +800,7 @@
     <name>Labels</name>
     <message>
         <location filename="../../desktop/ui/labels.py" line="26"/>
-        <location filename="../../desktop/ui/charts.py" line="141"/>
+        <location filename="../../desktop/ui/charts.py" line="168"/>
         <source>, </source>
         <translation>、</translation>
     </message>
@@ -929,17 +929,17 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="55"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="110"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="112"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="74"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="211"/>
+        <location filename="../../desktop/ui/board.py" line="85"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="222"/>
         <location filename="../../desktop/ui/lead/devices_tab.py" line="82"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="56"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="78"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="112"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="114"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
@@ -1035,62 +1035,62 @@
         <translation>用于丢失或被盗的笔记本：此后导出的文件一律拒收；此前带来的工作保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="127"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="133"/>
         <source>{0} enrolled devices. {1} of them have exports this master never received (in red): the file went elsewhere or was lost. A later export carries everything before it: no work is missing.</source>
         <translation>已登记设备 {0} 台。其中 {1} 台有导出文件从未合并到本主库（红色标出）：文件交到了别处或已丢失。后一次导出包含此前的全部内容，工作并未缺失。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="132"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="138"/>
         <source>{0} enrolled devices.</source>
         <translation>已登记设备 {0} 台。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="149"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="155"/>
         <source>{0} (this desk)</source>
         <translation>{0}（本机）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="151"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="157"/>
         <source>{0} (revoked)</source>
         <translation>{0}（已吊销）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="154"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="160"/>
         <source>{0} + {1} database file</source>
         <translation>{0} + 数据库文件 {1} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="158"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="164"/>
         <source>{0} and {1} more</source>
         <translation>{0} 等，另 {1} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="164"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="170"/>
         <source>no. {0}</source>
         <translation>第 {0} 次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="172"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="178"/>
         <source>Device {0}, key {1}</source>
         <translation>设备 {0}，密钥 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="177"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="183"/>
         <source>Exports numbered below the last one received that never reached this master</source>
         <translation>编号小于最近一次、却从未合并到本主库的导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="182"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="188"/>
         <source>Revoked {0}: its exports after no. {1} are refused; its work merged before stays</source>
         <translation>已于 {0} 吊销：第 {1} 号之后的导出一律拒收；此前合并的工作保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="206"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="212"/>
         <source>Revoke device</source>
         <translation>吊销设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="207"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="213"/>
         <source>Revoke the device of {0} ({1}, key {2})?
 
 Do this for a lost or stolen laptop. Every file it exports after its last one merged here (no. {3}) will be refused, and the exports for the laptops are no longer sealed for it; what it brought before stays. This is not undone here: the inspector&apos;s next laptop is a new database, enrolled anew.</source>
@@ -1099,13 +1099,13 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
 用于丢失或被盗的笔记本。此后它在本库最后合并的第 {3} 号之后导出的每个文件都会被拒收，给笔记本的导出也不再为它加密；它此前带来的工作保留。此操作在此无法撤销：该检查员的下一台笔记本须新建数据库并重新登记。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="228"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="234"/>
         <source>never</source>
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="439"/>
-        <location filename="../../desktop/ui/lead/window.py" line="453"/>
+        <location filename="../../desktop/ui/lead/window.py" line="538"/>
+        <location filename="../../desktop/ui/lead/window.py" line="552"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="58"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1132,7 +1132,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="89"/>
+        <location filename="../../desktop/ui/lead/window.py" line="125"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="64"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="201"/>
@@ -1265,17 +1265,17 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0}的裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="60"/>
+        <location filename="../../desktop/ui/lead/window.py" line="95"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="72"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="182"/>
+        <location filename="../../desktop/ui/board.py" line="83"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="193"/>
         <location filename="../../desktop/ui/lead/decision.py" line="53"/>
         <location filename="../../desktop/ui/lead/results_tab.py" line="52"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="75"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="51"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="53"/>
         <location filename="../../desktop/ui/import_dialog.py" line="135"/>
         <location filename="../../desktop/ui/import_dialog.py" line="151"/>
         <source>County</source>
@@ -1353,7 +1353,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>已导入{0}：{1} 行，{2} 个县区 — 替换 {3} 个得分，{4} 个不变，{5} 个新增。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="75"/>
+        <location filename="../../desktop/ui/board.py" line="86"/>
         <location filename="../../desktop/ui/import_dialog.py" line="189"/>
         <location filename="../../desktop/ui/import_dialog.py" line="209"/>
         <source>Problem</source>
@@ -1370,111 +1370,111 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="75"/>
+        <location filename="../../desktop/ui/lead/window.py" line="111"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="79"/>
+        <location filename="../../desktop/ui/lead/window.py" line="115"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="195"/>
-        <location filename="../../desktop/ui/lead/window.py" line="93"/>
-        <location filename="../../desktop/ui/lead/window.py" line="247"/>
+        <location filename="../../desktop/ui/board.py" line="226"/>
+        <location filename="../../desktop/ui/lead/window.py" line="129"/>
+        <location filename="../../desktop/ui/lead/window.py" line="279"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="85"/>
-        <location filename="../../desktop/ui/lead/window.py" line="229"/>
+        <location filename="../../desktop/ui/lead/window.py" line="121"/>
+        <location filename="../../desktop/ui/lead/window.py" line="261"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="96"/>
-        <location filename="../../desktop/ui/lead/window.py" line="238"/>
+        <location filename="../../desktop/ui/lead/window.py" line="132"/>
+        <location filename="../../desktop/ui/lead/window.py" line="270"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="98"/>
+        <location filename="../../desktop/ui/lead/window.py" line="134"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="100"/>
+        <location filename="../../desktop/ui/lead/window.py" line="136"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="110"/>
+        <location filename="../../desktop/ui/lead/window.py" line="146"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="114"/>
+        <location filename="../../desktop/ui/lead/window.py" line="150"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="117"/>
+        <location filename="../../desktop/ui/lead/window.py" line="153"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="120"/>
+        <location filename="../../desktop/ui/lead/window.py" line="156"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="122"/>
+        <location filename="../../desktop/ui/lead/window.py" line="158"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="125"/>
+        <location filename="../../desktop/ui/lead/window.py" line="161"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="128"/>
+        <location filename="../../desktop/ui/lead/window.py" line="164"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="130"/>
+        <location filename="../../desktop/ui/lead/window.py" line="166"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="135"/>
+        <location filename="../../desktop/ui/lead/window.py" line="171"/>
         <source>Export for the laptops…</source>
         <translation>导出给笔记本…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="137"/>
+        <location filename="../../desktop/ui/lead/window.py" line="173"/>
         <source>The master as one signed file for the laptops to merge: the lead&apos;s settings, decisions and every laptop&apos;s work</source>
         <translation>把主库导出为一个签名文件供各笔记本合并：组长的设置、裁定和各笔记本的工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="141"/>
+        <location filename="../../desktop/ui/lead/window.py" line="177"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="144"/>
+        <location filename="../../desktop/ui/lead/window.py" line="180"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="151"/>
+        <location filename="../../desktop/ui/lead/window.py" line="187"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="167"/>
+        <location filename="../../desktop/ui/lead/window.py" line="203"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1499,45 +1499,45 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="73"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="183"/>
+        <location filename="../../desktop/ui/board.py" line="84"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="194"/>
         <location filename="../../desktop/ui/lead/decision.py" line="65"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="76"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="132"/>
+        <location filename="../../desktop/ui/lead/window.py" line="168"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="148"/>
+        <location filename="../../desktop/ui/lead/window.py" line="184"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="165"/>
+        <location filename="../../desktop/ui/lead/window.py" line="201"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="184"/>
+        <location filename="../../desktop/ui/lead/window.py" line="216"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="187"/>
+        <location filename="../../desktop/ui/lead/window.py" line="219"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="193"/>
+        <location filename="../../desktop/ui/lead/window.py" line="225"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="91"/>
+        <location filename="../../desktop/ui/board.py" line="102"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="32"/>
         <source>When</source>
         <translation>时间</translation>
@@ -1638,84 +1638,84 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>退回整改的理由？（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="45"/>
+        <location filename="../../desktop/ui/board.py" line="56"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="48"/>
+        <location filename="../../desktop/ui/board.py" line="59"/>
         <source>All problems</source>
         <translation>全部问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="55"/>
-        <location filename="../../desktop/ui/lead/window.py" line="335"/>
+        <location filename="../../desktop/ui/board.py" line="66"/>
+        <location filename="../../desktop/ui/lead/window.py" line="367"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="79"/>
+        <location filename="../../desktop/ui/board.py" line="90"/>
         <source>Rectification evidence</source>
         <translation>整改佐证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="87"/>
+        <location filename="../../desktop/ui/board.py" line="98"/>
         <source>History of the selected problem</source>
         <translation>所选问题的整改经过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="92"/>
+        <location filename="../../desktop/ui/board.py" line="103"/>
         <source>Step</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="93"/>
+        <location filename="../../desktop/ui/board.py" line="104"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="94"/>
+        <location filename="../../desktop/ui/board.py" line="105"/>
         <source>On what</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="225"/>
+        <location filename="../../desktop/ui/board.py" line="256"/>
         <source>{0} files</source>
         <translation>{0} 份文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="227"/>
+        <location filename="../../desktop/ui/board.py" line="258"/>
         <source>written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="229"/>
+        <location filename="../../desktop/ui/board.py" line="260"/>
         <source>reopened: {0}</source>
         <translation>已退回：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="76"/>
+        <location filename="../../desktop/ui/board.py" line="87"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="77"/>
+        <location filename="../../desktop/ui/board.py" line="88"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="78"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="188"/>
+        <location filename="../../desktop/ui/board.py" line="89"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="199"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="245"/>
+        <location filename="../../desktop/ui/lead/window.py" line="277"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="153"/>
+        <location filename="../../desktop/ui/board.py" line="184"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
@@ -1725,67 +1725,67 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="220"/>
+        <location filename="../../desktop/ui/lead/window.py" line="252"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="227"/>
+        <location filename="../../desktop/ui/lead/window.py" line="259"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="236"/>
+        <location filename="../../desktop/ui/lead/window.py" line="268"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="403"/>
+        <location filename="../../desktop/ui/lead/window.py" line="502"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="404"/>
+        <location filename="../../desktop/ui/lead/window.py" line="503"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="288"/>
+        <location filename="../../desktop/ui/lead/window.py" line="320"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="294"/>
+        <location filename="../../desktop/ui/lead/window.py" line="326"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="410"/>
+        <location filename="../../desktop/ui/lead/window.py" line="509"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="421"/>
+        <location filename="../../desktop/ui/lead/window.py" line="520"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="441"/>
+        <location filename="../../desktop/ui/lead/window.py" line="540"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="449"/>
+        <location filename="../../desktop/ui/lead/window.py" line="548"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="461"/>
+        <location filename="../../desktop/ui/lead/window.py" line="560"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="462"/>
+        <location filename="../../desktop/ui/lead/window.py" line="561"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1912,7 +1912,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="77"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="113"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="115"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
@@ -1986,12 +1986,12 @@ Why this one:</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="65"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="67"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="66"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="68"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
@@ -2016,189 +2016,189 @@ Why this one:</source>
         <translation>{0}  {1} 项，最大 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="159"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="170"/>
         <source>Flag a spread of</source>
         <translation>差距达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="165"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="176"/>
         <source>a third of the item&apos;s points</source>
         <translation>该项分值的三分之一</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="166"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="177"/>
         <source> points</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="168"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="179"/>
         <source>A row is flagged when its spread (highest score minus lowest) reaches this. Stepped below 0, the default: a third of each item&apos;s points.</source>
         <translation>差距（最高分减最低分）达到此值即标记。调到 0 以下即为默认值：各项分值的三分之一。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="172"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="183"/>
         <source>Adjudicate…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="184"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="67"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="195"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="69"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="185"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="196"/>
         <source>Scores</source>
         <translation>各检查员评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="186"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="197"/>
         <source>Spread</source>
         <translation>差距</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="187"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="198"/>
         <source>Flag at</source>
         <translation>标记阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="189"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="200"/>
         <source>Adjudicated</source>
         <translation>裁定得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="205"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="216"/>
         <source>How far each inspector&apos;s scores sit from the others&apos; mean (difference above 0: higher than the others)</source>
         <translation>各检查员评分与他人平均分的偏离（平均差值大于 0：评分偏高）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="212"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="223"/>
         <source>Items compared</source>
         <translation>比对项数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="213"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="224"/>
         <source>Mean distance</source>
         <translation>平均偏差</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="214"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="225"/>
         <source>Mean difference</source>
         <translation>平均差值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="215"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="226"/>
         <source>Flagged</source>
         <translation>超阈值项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="282"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="301"/>
         <source>No item of any county is scored by two or more inspectors yet.</source>
         <translation>尚无由两名及以上检查员评分的县区指标项。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="284"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="303"/>
         <source>{0} county items scored by two or more inspectors; {1} flagged, {2} of them adjudicated.</source>
         <translation>{0} 个县区指标项由两名及以上检查员评分；{1} 项差距超阈值，其中 {2} 项已裁定。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="303"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="322"/>
         <source>flagged, adjudicated</source>
         <translation>超阈值，已裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="305"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="324"/>
         <source>flagged</source>
         <translation>超阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="336"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="137"/>
         <source>{0} {1}: {2} against the others&apos; mean of {3}</source>
         <translation>{0} {1} 分，与其他检查员平均分 {3} 相差 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="68"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="70"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="83"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="85"/>
         <source>History of this score…</source>
         <translation>此评分的历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="96"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="135"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="98"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="137"/>
         <source>Choose an item to see its evidence.</source>
         <translation>选择一个指标以查看其佐证材料。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="99"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="101"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="111"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="113"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="144"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="146"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="145"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="147"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="147"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="149"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="155"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="157"/>
         <source>Evidence of {0}: {1}</source>
         <translation>{0}的佐证材料：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="156"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="158"/>
         <source>No evidence of {0}.</source>
         <translation>{0}没有佐证材料。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="228"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="241"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="233"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="246"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="235"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="248"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="237"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="250"/>
         <source>in conflict: see Conflicts</source>
         <translation>存在冲突：见“冲突”页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="245"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="258"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="247"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="260"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="257"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="270"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
