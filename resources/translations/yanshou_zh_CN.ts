@@ -5,18 +5,18 @@
     <name>App</name>
     <message>
         <location filename="../../desktop/ui/app.py" line="53"/>
-        <location filename="../../desktop/ui/app.py" line="145"/>
-        <location filename="../../desktop/ui/app.py" line="265"/>
+        <location filename="../../desktop/ui/app.py" line="146"/>
+        <location filename="../../desktop/ui/app.py" line="266"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="146"/>
+        <location filename="../../desktop/ui/app.py" line="147"/>
         <source>{0} is an export. The team lead merges exports on the master&apos;s desk; on a laptop, use &apos;yanshou merge&apos; with the master&apos;s export.</source>
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="266"/>
+        <location filename="../../desktop/ui/app.py" line="267"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -1104,8 +1104,9 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="538"/>
-        <location filename="../../desktop/ui/lead/window.py" line="552"/>
+        <location filename="../../desktop/ui/lead/window.py" line="332"/>
+        <location filename="../../desktop/ui/lead/window.py" line="545"/>
+        <location filename="../../desktop/ui/lead/window.py" line="559"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="58"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1382,19 +1383,19 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     <message>
         <location filename="../../desktop/ui/board.py" line="226"/>
         <location filename="../../desktop/ui/lead/window.py" line="129"/>
-        <location filename="../../desktop/ui/lead/window.py" line="279"/>
+        <location filename="../../desktop/ui/lead/window.py" line="280"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="121"/>
-        <location filename="../../desktop/ui/lead/window.py" line="261"/>
+        <location filename="../../desktop/ui/lead/window.py" line="262"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="132"/>
-        <location filename="../../desktop/ui/lead/window.py" line="270"/>
+        <location filename="../../desktop/ui/lead/window.py" line="271"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
@@ -1649,7 +1650,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="66"/>
-        <location filename="../../desktop/ui/lead/window.py" line="367"/>
+        <location filename="../../desktop/ui/lead/window.py" line="374"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1710,7 +1711,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="277"/>
+        <location filename="../../desktop/ui/lead/window.py" line="278"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1725,67 +1726,67 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="252"/>
+        <location filename="../../desktop/ui/lead/window.py" line="253"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="259"/>
+        <location filename="../../desktop/ui/lead/window.py" line="260"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="268"/>
+        <location filename="../../desktop/ui/lead/window.py" line="269"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="502"/>
+        <location filename="../../desktop/ui/lead/window.py" line="509"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="503"/>
+        <location filename="../../desktop/ui/lead/window.py" line="510"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="320"/>
+        <location filename="../../desktop/ui/lead/window.py" line="321"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="326"/>
+        <location filename="../../desktop/ui/lead/window.py" line="328"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="509"/>
+        <location filename="../../desktop/ui/lead/window.py" line="516"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="520"/>
+        <location filename="../../desktop/ui/lead/window.py" line="527"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="540"/>
+        <location filename="../../desktop/ui/lead/window.py" line="547"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="548"/>
+        <location filename="../../desktop/ui/lead/window.py" line="555"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="560"/>
+        <location filename="../../desktop/ui/lead/window.py" line="567"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="561"/>
+        <location filename="../../desktop/ui/lead/window.py" line="568"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>

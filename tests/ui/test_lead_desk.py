@@ -1266,6 +1266,8 @@ def test_the_desk_exports_the_master_for_the_laptops(qtbot, desk: Desk, lead, tm
     window.export_master(target)
     settle(qtbot, window)
     assert target.exists() and str(target) in window.statusBar().currentMessage()
+    assert "张三" in window.statusBar().currentMessage()  # whom it is sealed for, said where it went
+    assert window.findChild(QMessageBox, "export-sealing") is None  # sealed for every laptop: nothing to warn of
     # sealed for the enrolled laptop, which takes it (the reverse merge); a laptop the master has
     # never heard of sees only whom it is for
     with workspace.open_workspace(desk.laptops["zhang-a"]) as laptop:
@@ -1276,6 +1278,28 @@ def test_the_desk_exports_the_master_for_the_laptops(qtbot, desk: Desk, lead, tm
         assert (refused.status, refused.code) == ("refused", "not_for_us") and "张三" in refused.reason
     finally:
         laptop.close()
+
+
+def test_the_desks_export_warns_when_a_laptop_cannot_open_it(qtbot, tmp_path: Path, lead) -> None:  # type: ignore[no-untyped-def]
+    """A master none of whose laptops has sent its key yet writes in the clear: the desk says so
+    in a box of its own, not only in the status bar."""
+    master = workspace.create(tmp_path / "empty-master.db", role="master")
+    try:
+        window = lead(master)
+        settle(qtbot, window)
+        window.export_master(tmp_path / "主库.yanshou")
+        settle(qtbot, window)
+        qtbot.waitUntil(lambda: window.findChild(QMessageBox, "export-sealing") is not None, timeout=10000)
+        box = window.findChild(QMessageBox, "export-sealing")
+        assert box.text() == QCoreApplication.translate(
+            "Messages",
+            "NOT SEALED: no enrolled laptop has sent its key yet, so anyone holding the file can read it. "
+            "Each laptop's next export merged here brings its key.",
+        )
+        box.close()
+    finally:
+        window.close()
+        master.close()
 
 
 def test_the_county_detail_lists_an_items_evidence_and_opens_it(qtbot, desk: Desk, lead, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -32,7 +32,7 @@ from desktop.services import results as results_service
 from desktop.services.changes import Changes
 from desktop.services.search import Hit
 from desktop.services.workspace import Workspace
-from desktop.ui import cells, files, jobs
+from desktop.ui import cells, files, jobs, messages
 from desktop.ui.board import BoardRows, RectificationBoard
 from desktop.ui.history import HistoryDialog, RecycleBin
 from desktop.ui.import_dialog import ImportDialog
@@ -323,10 +323,16 @@ class LeadWindow(QMainWindow):
                 return
         chosen, ws = target, self.ws
 
-        def done(snapshot: Any) -> None:
+        def done(exported: Any) -> None:
+            sealing = messages.sealing(exported)
             self.statusBar().showMessage(QCoreApplication.translate(
                 "LeadWindow", "Exported to {0}: {1} versions, {2} evidence files, read back and verified."
-            ).format(snapshot.path, snapshot.versions, snapshot.blobs), 60_000)
+            ).format(exported.path, exported.versions, exported.blobs) + " " + sealing, 60_000)
+            if not exported.sealed or exported.without_key:  # who cannot open it, or that anyone can: said, not only shown
+                box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("LeadWindow", "Export"), sealing, parent=self)
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.setObjectName("export-sealing")
+                box.open()
 
         self.ops.write(lambda: sync.export(ws, chosen), done=done)
 
