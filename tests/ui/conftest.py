@@ -31,6 +31,23 @@ def yanshou_app(qapp: QApplication) -> QApplication:
     return ui_app.application()
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box no test asked for fails the test that showed it, saying what it said,
+    instead of waiting for a click that never comes (offscreen, it would hang the run). A test
+    that expects one patches the function itself, which replaces this for that test."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(kind: str):  # type: ignore[no-untyped-def]
+        def show(_parent, title, text, *_a, **_k):  # type: ignore[no-untyped-def]
+            raise AssertionError(f"an unexpected message box ({kind}): {title}: {text}")
+
+        return show
+
+    for kind in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
+
+
 @pytest.fixture
 def zh(yanshou_app: QApplication) -> bool:
     """Whether the window speaks Chinese: the translation is installed when the .qm was built

@@ -27,3 +27,8 @@ def test_a_double_clicked_export_opens_the_merge_dialog(qtbot, tmp_path: Path, m
     assert ui_app.run(None, merge=export) == 0
     qtbot.waitUntil(lambda: bool(offered), timeout=5000)
     assert offered == [[export]]
+    # the desk run() opened goes on reading once drawn: closed here, before this test's folder goes
+    for widget in ui_app.QApplication.topLevelWidgets():
+        if isinstance(widget, lead.LeadWindow):
+            widget.close()
+            qtbot.waitUntil(lambda w=widget: not w.ops.busy, timeout=10000)
