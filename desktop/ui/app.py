@@ -326,6 +326,8 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
     finally:
         from desktop.services import handoff
 
+        if window.isVisible():  # (closed already when the event loop ended) before its database: its late reads say nothing
+            window.close()
         handoff.SESSION.clear()  # the copies handed to other programs go with the window
         ws.close()
         if lock is not None:

@@ -79,7 +79,8 @@ class RectificationBoard(QWidget):
         layout.addLayout(row)
         # hundreds of problems in a province: a model, drawn as it is seen (cells.RecordTable)
         self.problems = cells.RecordTable(
-            [
+            turns=self.ops.in_turns,
+            headers=[
                 QCoreApplication.translate("LeadWindow", "County"),
                 QCoreApplication.translate("LeadWindow", "Item"),
                 QCoreApplication.translate("LeadWindow", "Inspector"),
@@ -151,17 +152,20 @@ class RectificationBoard(QWidget):
             prepared = self.prepare(self._all, state)
         self._shown = prepared.shown
         self.overdue_changed.emit(prepared.overdue)
-        self.problems.blockSignals(True)  # one update of the buttons, for the row chosen at the end
-        self.problems.set_rows(prepared.rows)
-        # the problem chosen before stays chosen, wherever sorting put its row
-        row = next((r for r in range(self.problems.rowCount()) if chosen and self.problems.item(r, 0).data(RECORD) == chosen.record_id), -1)
+        self.problems.set_rows(prepared.rows, then=lambda: self._choose_again(chosen))
+
+    def _choose_again(self, chosen: rectification.Entry | None) -> None:
+        """The problem chosen before stays chosen, wherever sorting put its row."""
+        table = self.problems
+        table.blockSignals(True)  # one update of the buttons, for the row chosen at the end
+        row = next((r for r in range(table.rowCount()) if chosen and table.item(r, 0).data(RECORD) == chosen.record_id), -1)
         if row >= 0:
-            self.problems.setCurrentCell(row, 0)
+            table.setCurrentCell(row, 0)
         else:
-            self.problems.setCurrentCell(-1, -1)
-            self.problems.clearSelection()
-        self.problems.blockSignals(False)
-        self._on_problems_current(self.problems.currentRow())
+            table.setCurrentCell(-1, -1)
+            table.clearSelection()
+        table.blockSignals(False)
+        self._on_problems_current(table.currentRow())
 
     @staticmethod
     def _rows(

@@ -3,12 +3,13 @@ the desk and its dialogs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QIdentityProxyModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QIdentityProxyModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QHelpEvent, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget, QTableWidgetItem, QToolTip, QWidget
 
@@ -204,17 +205,18 @@ def sorted_rows(rows: list[list[Cell]], order: Order | None) -> list[list[Cell]]
 
 _INDEX = int(Qt.ItemDataRole.UserRole) + 200  # a row's first item: the row's place in Built.cells
 _RANK = int(Qt.ItemDataRole.UserRole) + 201  # every item: its row's place in its column's order (what Qt sorts by)
-_MODEL_ROLES = ((_ALIGNMENT, "_align"), (_FOREGROUND, "_colour"))  # what Qt's own items hold besides the text
 _OTHER_ROLES = (int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.FontRole))
 
 
 @dataclass
 class Built:
-    """A RecordTable's rows as Qt's own model of them (build), made wherever the rows were."""
+    """A RecordTable's rows made ready wherever they were read (build): sorted, and each column's
+    order worked out, so that the GUI thread only hands them to Qt."""
 
-    model: QStandardItemModel
-    cells: list[list[Cell]]  # the rows, by their place as built (each first item's _INDEX)
-    order: Order | None  # how they were sorted
+    headers: list[str]
+    cells: list[list[Cell]]  # the rows, sorted by `order`
+    ranks: list[list[int]]  # by column: each row's place in that column's order (what Qt sorts by)
+    order: Order | None
 
 
 def _ranks(rows: list[list[Cell]], column: int) -> list[int]:
@@ -236,60 +238,44 @@ def _ranks(rows: list[list[Cell]], column: int) -> list[int]:
 
 
 def build(headers: list[str], rows: list[list[Cell]], order: Order | None = None) -> Built:
-    """The rows, sorted by `order`, as a model of Qt's own (QStandardItemModel), made where this
-    runs — off the GUI thread, in the job that read them — and handed to the GUI thread: the
-    table then only takes it. Qt draws such a model without asking Python anything: a model in
-    Python was asked for every role of every cell it drew, each time waiting for the GIL while a
-    job ran Python (a paint of the results took 10–40 ms then, 4–6 ms without a job)."""
+    """The rows sorted by `order` and each column's order, in plain Python: safe off the GUI
+    thread (no Qt object is made there — a QObject made in a job's thread, holding the GIL, waited
+    for a lock of Qt's that the GUI thread held while it waited for the GIL: the desk hung)."""
     rows = sorted_rows(rows, order)
-    model = QStandardItemModel(len(rows), len(headers))
-    model.setHorizontalHeaderLabels(headers)
-    model.setSortRole(_RANK)
-    index, set_data = model.index, model.setData
-    for column in range(len(headers)):
-        ranks = _ranks(rows, column)
-        for place, row in enumerate(rows):
-            if column >= len(row):
-                continue
-            cell, at = row[column], index(place, column)
-            set_data(at, cell._text, _DISPLAY)
-            set_data(at, ranks[place], _RANK)
-            for role, slot in _MODEL_ROLES:
-                value = getattr(cell, slot)
-                if value is not None:
-                    set_data(at, value, role)
-            if cell._other is not None:
-                for role in _OTHER_ROLES:
-                    if role in cell._other:
-                        set_data(at, cell._other[role], role)
-    for place in range(len(rows)):
-        set_data(index(place, 0), place, _INDEX)
-    app = QCoreApplication.instance()
-    if app is not None and model.thread() is not app.thread():
-        model.moveToThread(app.thread())  # made in a job's thread: the GUI thread's from now on
-    return Built(model, rows, order)
+    return Built(list(headers), rows, [_ranks(rows, column) for column in range(len(headers))], order)
+
+
+FILL_ROWS = 100  # rows handed to Qt's model in one turn of the event loop (some 6 ms of the GUI thread, 8 columns)
 
 
 class RecordTable(QTableView):
     """A read-only table for many rows (the rectification board, the agreement tab, the
-    results): rows of plain Cells made into a model of Qt's own off the GUI thread (build), so
-    that a refresh of thousands of rows is one swap of models and Qt draws the rows on screen
-    without Python. It answers as much of QTableWidget as the desk uses (rowCount, item,
-    currentRow, setCurrentCell, sortItems, currentCellChanged, cellDoubleClicked); item() is
-    the Cell, with whatever data its maker gave it. A Cell's tooltip, said when the mouse rests
-    on it, is asked of the Cell then."""
+    results): rows of plain Cells, sorted off the GUI thread (build), handed to a model of Qt's
+    own — FILL_ROWS at a time, a turn of the event loop each, when the table was given its
+    window's `turns` (Operations.in_turns) — and swapped in whole, so that Qt draws the rows on
+    screen without asking Python anything: a model in Python was asked for every role of every
+    cell it drew, each call waiting for the GIL while a job ran Python (a paint of the results
+    took 10–40 ms then, 4–6 ms alone). It answers as much of QTableWidget as the desk uses
+    (rowCount, item, currentRow, setCurrentCell, sortItems, currentCellChanged,
+    cellDoubleClicked); item() is the Cell, with whatever data its maker gave it, and a Cell's
+    tooltip is asked of it when the mouse rests on the cell."""
 
     currentCellChanged = Signal(int, int, int, int)
     cellDoubleClicked = Signal(int, int)
 
-    def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, headers: list[str], parent: QWidget | None = None, *,
+        turns: Callable[[Iterable[Callable[[], None]]], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.headers = list(headers)
+        self._turns = turns
+        self._generation = 0  # rows asked for so far: a fill overtaken by newer rows is dropped
         self.proxy = QIdentityProxyModel(self)  # the view's model for good: the source is swapped under it
         self.setModel(self.proxy)
-        self._built = build(self.headers, [])
-        self._built.model.setParent(self)
-        self.proxy.setSourceModel(self._built.model)
+        self._model = self._new_model(self.headers, 0)
+        self._cells: list[list[Cell]] = []  # the rows shown, by their place as built (each first item's _INDEX)
+        self.proxy.setSourceModel(self._model)
         self.verticalHeader().setVisible(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -303,6 +289,12 @@ class RecordTable(QTableView):
         self.selectionModel().currentChanged.connect(self._on_current_changed)
         self.doubleClicked.connect(lambda index: self.cellDoubleClicked.emit(index.row(), index.column()))
 
+    def _new_model(self, headers: list[str], rows: int) -> QStandardItemModel:
+        model = QStandardItemModel(rows, len(headers), self)
+        model.setHorizontalHeaderLabels(headers)
+        model.setSortRole(_RANK)
+        return model
+
     @property
     def order(self) -> Order | None:
         """How the table is sorted now (for a job that builds its rows off the GUI thread)."""
@@ -312,23 +304,66 @@ class RecordTable(QTableView):
             return None
         return column, header.sortIndicatorOrder()
 
-    def set_rows(self, rows: list[list[Cell]] | Built, sorted_as: Order | None = None) -> None:
-        """Every row at once, in the order the lead sorted by; nothing is chosen after. Rows
-        built already (build, by the order the table had then) are taken as they are, sorted
-        again by Qt only if the lead sorted since."""
+    def set_rows(
+        self, rows: list[list[Cell]] | Built, sorted_as: Order | None = None, *, then: Callable[[], None] | None = None,
+    ) -> None:
+        """Every row at once, in the order the lead sorted by; nothing is chosen after; then
+        `then()`. Rows built already (build, by the order the table had then) are sorted again,
+        by Qt, only if the lead sorted since. More than FILL_ROWS rows of a table given `turns`
+        are handed over a turn at a time, shown when all are (the rows before stay till then)."""
         del sorted_as  # a Built says how it is sorted
         built = rows if isinstance(rows, Built) else build(self.headers, rows, self.order)
+        self._generation += 1
+        generation = self._generation
+        model = self._new_model(built.headers, len(built.cells))
+        parts: list[Callable[[], None]] = [
+            partial(self._fill, model, built, start, generation) for start in range(0, len(built.cells), FILL_ROWS)
+        ]
+        parts.append(partial(self._take, model, built, generation, then))
+        if self._turns is None or len(built.cells) <= FILL_ROWS:
+            for part in parts:
+                part()
+        else:
+            self._turns(parts)
+
+    def _fill(self, model: QStandardItemModel, built: Built, start: int, generation: int) -> None:
+        """FILL_ROWS rows from `start` into the model (not shown yet), unless newer rows came since."""
+        if generation != self._generation:
+            return
+        index, set_data = model.index, model.setData
+        for place in range(start, min(start + FILL_ROWS, len(built.cells))):
+            row = built.cells[place]
+            for column in range(min(len(row), len(built.headers))):
+                cell, at = row[column], index(place, column)
+                set_data(at, cell._text, _DISPLAY)
+                set_data(at, built.ranks[column][place], _RANK)
+                if cell._align is not None:
+                    set_data(at, cell._align, _ALIGNMENT)
+                if cell._colour is not None:
+                    set_data(at, cell._colour, _FOREGROUND)
+                if cell._other is not None:
+                    for role in _OTHER_ROLES:
+                        if role in cell._other:
+                            set_data(at, cell._other[role], role)
+            set_data(index(place, 0), place, _INDEX)
+
+    def _take(self, model: QStandardItemModel, built: Built, generation: int, then: Callable[[], None] | None) -> None:
+        """The filled model shown in place of the one before (gone in a turn of its own)."""
+        if generation != self._generation:  # newer rows came: they are shown instead
+            model.deleteLater()
+            return
         order = self.order
         if order is not None and built.order != order:
-            built.model.sort(*order)
-        built.model.setParent(self)
-        old, self._built = self._built, built
-        self.proxy.setSourceModel(built.model)
+            model.sort(*order)
+        old, self._model, self._cells = self._model, model, built.cells
+        self.proxy.setSourceModel(model)
         self._previous = (-1, -1)
-        old.model.deleteLater()  # its items go in a turn of the event loop of their own
+        old.deleteLater()
         if built.cells and not self._fitted:  # once: a column the lead widened stays so
             self._fit_columns(built.cells[:FIT_SAMPLE])
             self._fitted = True
+        if then is not None:
+            then()
 
     def _fit_columns(self, sample: list[list[Cell]]) -> None:
         """Columns as wide as their heading and the widest of a few rows (measuring every row of
@@ -347,18 +382,18 @@ class RecordTable(QTableView):
             self._fitted = False
 
     def rowCount(self) -> int:
-        return int(self._built.model.rowCount())
+        return int(self._model.rowCount())
 
     def columnCount(self) -> int:
         return len(self.headers)
 
     def item(self, row: int, column: int) -> Cell | None:
         """The cell shown at this row (in the sorted order) and column."""
-        model = self._built.model
+        model = self._model
         if not 0 <= row < model.rowCount():
             return None
         place = model.index(row, 0).data(_INDEX)
-        cells = self._built.cells
+        cells = self._cells
         if not isinstance(place, int) or not 0 <= place < len(cells) or not 0 <= column < len(cells[place]):
             return None
         return cells[place][column]

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from db.errors import KnownDatabaseError
@@ -95,7 +95,7 @@ class Operations(QObject):
         self._written = 0  # writes finished so far (a barrier waits for a count)
         self._asked = 0  # writes asked for so far
         self._turns: deque[Callable[[], None]] = deque()  # parts of views still to draw (in_turns)
-        self.closed = False  # the window closed: failures are only logged (close)
+        self.closed = False  # the window closes (close): failures are only logged, as for a window shown and closed
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -218,7 +218,8 @@ class Operations(QObject):
             return
         if not isinstance(exc, InputError | KnownDatabaseError | OSError):
             paths.log_error(exc)
-        if self.closed:
+        shown_and_closed = self.window.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide) and not self.window.isVisible()
+        if self.closed or shown_and_closed:
             # the window closed meanwhile (a read still under way fails as the database closes):
             # nobody to say it to. A message box over it ran an event loop of its own, in which the
             # window's deferred deletion freed the box, made on the stack: the process aborted.

@@ -1,5 +1,5 @@
-"""The desk's large tables (cells.RecordTable): rows made into Qt's own model off the GUI
-thread and taken whole, sorted by a click on a heading as before (numbers before texts), the
+"""The desk's large tables (cells.RecordTable): rows sorted off the GUI thread and handed to
+Qt's own model, a part a turn for a large table, shown whole, sorted by a click on a heading as before (numbers before texts), the
 cell shown at each row after any sort, a tooltip worked out only when the mouse rests on its
 cell; and the desk's drawing a part at a time (Operations.in_turns)."""
 
@@ -83,6 +83,27 @@ def test_a_table_filled_on_the_gui_thread_takes_its_order_too(qtbot) -> None:  #
     assert shown(table, 0) == sorted(shown(table, 0), reverse=True)
     table.set_headers(["County", "Score", "Note", "More"])  # other columns: emptied until the next rows
     assert table.rowCount() == 0 and table.horizontalHeaderItem(3).text() == "More"
+
+
+def test_a_large_table_is_handed_over_a_turn_at_a_time_and_shown_whole(qtbot) -> None:  # type: ignore[no-untyped-def]
+    host = QWidget()
+    qtbot.addWidget(host)
+    ops = Operations(host)
+    table = cells.RecordTable(HEADERS, turns=ops.in_turns)
+    qtbot.addWidget(table)
+    table.set_rows(rows([]))  # a few rows: at once
+    assert table.rowCount() == 4
+    many = [[cells.Cell(f"县{n}"), cells.Cell(str(n), right=True), cells.Cell("")] for n in range(cells.FILL_ROWS * 2 + 5)]
+    done: list[int] = []
+    table.set_rows(many, then=lambda: done.append(table.rowCount()))
+    assert table.rowCount() == 4 and ops.busy  # the rows before, until every part is in
+    qtbot.waitUntil(lambda: not ops.busy)
+    assert done == [len(many)] and table.rowCount() == len(many)
+    assert shown(table, 0)[:2] == ["县0", "县1"]
+    table.set_rows(many, then=lambda: done.append(-1))
+    table.set_rows(rows([]))  # newer rows before the older were shown: only the newer are
+    qtbot.waitUntil(lambda: not ops.busy)
+    assert table.rowCount() == 4 and -1 not in done
 
 
 def test_parts_are_drawn_one_turn_each_in_order_and_the_window_is_busy_meanwhile(qtbot) -> None:  # type: ignore[no-untyped-def]

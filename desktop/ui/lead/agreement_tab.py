@@ -8,6 +8,7 @@ on the desk's writer). The numbers are desktop.services.agreement's; this module
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -189,7 +190,8 @@ class AgreementTab(QWidget):
         splitter.setObjectName("agreement-split")  # kept as the lead left it (preferences)
         # a province's counties × items: thousands of rows, a model drawn as it is seen
         self.table = cells.RecordTable(
-            [
+            turns=ops.in_turns,
+            headers=[
                 QCoreApplication.translate("LeadWindow", "County"),
                 QCoreApplication.translate("LeadWindow", "Item"),
                 QCoreApplication.translate("LeadWindow", "Points"),
@@ -243,6 +245,8 @@ class AgreementTab(QWidget):
         self.adjudicate_button.clicked.connect(self._on_adjudicate_clicked)
         self.table.cellDoubleClicked.connect(self._on_table_double_clicked)
         self.table.currentCellChanged.connect(self._on_table_current_changed)
+        # when to read again after a write: at once, or as the desk says (after its own view is drawn)
+        self.later: Callable[[Callable[[], None]], None] = lambda read: read()
         self.ops.changed.connect(self._on_ops_changed)
 
     # --- reading -------------------------------------------------------------------------
@@ -266,7 +270,7 @@ class AgreementTab(QWidget):
     def _on_ops_changed(self, changes: Changes) -> None:
         """A score or an adjudication written (here, by a merge, a kept version): read again."""
         if changes.touches("score", "adjudication") or changes.conflicts:
-            self.refresh()
+            self.later(self.refresh)
 
     # --- drawing -------------------------------------------------------------------------
 
@@ -304,10 +308,12 @@ class AgreementTab(QWidget):
                 "LeadWindow", "{0} county items scored by two or more inspectors; {1} flagged, {2} of them adjudicated."
             ).format(len(found.rows), drawn.flagged, drawn.settled))
         self.counted.emit(drawn.flagged)
-        self.table.set_rows(drawn.rows)  # sorted again only if the lead sorted meanwhile
-        self._choose(found.rows, keep)
-        # the inspectors and the chart each in a turn of the event loop of its own
-        self.ops.in_turns([lambda: self._fill_inspectors(found), lambda: self.chart.set_indicators(found.indicators)])
+
+        def shown() -> None:  # once the table holds them: the row chosen again, then the rest, a turn each
+            self._choose(found.rows, keep)
+            self.ops.in_turns([lambda: self._fill_inspectors(found), lambda: self.chart.set_indicators(found.indicators)])
+
+        self.table.set_rows(drawn.rows, then=shown)  # sorted again only if the lead sorted meanwhile
 
     def _rows(self, rows: tuple[SpreadRow, ...]) -> list[list[cells.Cell]]:
         """The table's rows: plain cells, made wherever the agreement was read."""

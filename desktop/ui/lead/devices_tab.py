@@ -108,6 +108,8 @@ class DevicesTab(QWidget):
         self.ticker.setInterval(60_000)
         self.ticker.timeout.connect(self._on_ticker_timeout)
         self.ticker.start()
+        # when to read again after a write: at once, or as the desk says (after its own view is drawn)
+        self.later: Callable[[Callable[[], None]], None] = lambda read: read()
         self.ops.changed.connect(self._on_ops_changed)
 
     def refresh(self) -> None:
@@ -124,7 +126,7 @@ class DevicesTab(QWidget):
     def _on_ops_changed(self, changes: Changes) -> None:
         """A merge (or anything the desk wrote: its own device's work) changes what is known."""
         if changes:
-            self.refresh()
+            self.later(self.refresh)
 
     def show_devices(self, statuses: list[DeviceStatus]) -> None:
         self.statuses = self._shown = statuses

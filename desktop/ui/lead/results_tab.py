@@ -3,6 +3,7 @@ the profile of the county chosen in the table beneath it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -22,11 +23,11 @@ _NOT_STARTED, _PROVISIONAL = QColor("#808080"), QColor("#b26a00")
 class ResultsTab(QSplitter):
     """The results table above, the charts below."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, turns: Callable[[Iterable[Callable[[], None]]], None] | None = None) -> None:
         super().__init__(Qt.Orientation.Vertical)
         self.ws = ws
         self.setObjectName("results-view")
-        self.table = cells.RecordTable(self.headers())  # a province's 112 counties: a model, filled at once
+        self.table = cells.RecordTable(self.headers(), turns=turns)  # a province's 112 counties: Qt's own model
         self.table.setObjectName("results")
         self.table.setSortingEnabled(True)
         self.table.sortItems(0, Qt.SortOrder.AscendingOrder)  # by rank until the lead sorts by another column
@@ -84,13 +85,18 @@ class ResultsTab(QSplitter):
         table = self.table
         chosen = self.selected_county()
         table.set_headers(self.headers())
-        table.set_rows(self._rows(rows) if prepared is None else prepared)  # sorted again only if the lead sorted since
-        names = [table.item(r, 1).text() for r in range(table.rowCount())]
-        if chosen is not None and campaign.county(chosen).name in names:  # the county chosen stays chosen
-            table.blockSignals(True)
-            table.setCurrentCell(names.index(campaign.county(chosen).name), 1)
-            table.blockSignals(False)
         self.rows = rows
+
+        def choose_again() -> None:  # the county chosen stays chosen
+            cells_shown = [table.item(r, 1) for r in range(table.rowCount())]
+            names = [c.text() if c is not None else "" for c in cells_shown]
+            if chosen is not None and campaign.county(chosen).name in names:
+                table.blockSignals(True)
+                table.setCurrentCell(names.index(campaign.county(chosen).name), 1)
+                table.blockSignals(False)
+
+        # sorted again only if the lead sorted since; a province's rows handed to Qt a part a turn
+        table.set_rows(self._rows(rows) if prepared is None else prepared, then=choose_again)
 
     def show_totals(self, totals: list[results_service.TotalBar]) -> None:
         """The totals chart (a province's 112 bars and labels: some 15–40 ms of QtCharts' own)."""

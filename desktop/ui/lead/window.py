@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QThreadPool, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
@@ -91,6 +92,8 @@ class LeadWindow(QMainWindow):
         self._campaign_shown = ws.campaign  # the campaign the county lists were made from
         self._drawn_once = False  # drawn once: the reads after the first drawing begun (_on_drawn)
         self._shown: dict[desk.Part, object] = {}  # what each part shows now (_parts_of): a read equal to it draws nothing
+        self._reading = 0  # the desk's own reads under way (refresh)
+        self._waiting: dict[Callable[[], None], None] = {}  # tabs' reads to begin once those are drawn (_after_view)
         self.setWindowTitle(
             QCoreApplication.translate("LeadWindow", "Yanshou — team lead — {0} — {1}").format(
                 ws.campaign.name, ws.path if ws.database.on_server else ws.path.name
@@ -107,7 +110,7 @@ class LeadWindow(QMainWindow):
         self.search.setObjectName("search")
         self.search.setFixedWidth(260)  # at the toolbar's end, whole at 1366×768
         self.search.chosen.connect(self._on_search_chosen)
-        self.results_view = ResultsTab(ws)
+        self.results_view = ResultsTab(ws, turns=self.ops.in_turns)
         self.tabs.addTab(self.results_view, QCoreApplication.translate("LeadWindow", "Results"))
         self.detail_view = DetailTab(ws, self.ops)
         self.detail_view.county_chosen.connect(lambda: self.refresh(frozenset({desk.Part.DETAIL})))
@@ -129,6 +132,7 @@ class LeadWindow(QMainWindow):
         self.tabs.addTab(self.board, QCoreApplication.translate("LeadWindow", "Rectification"))
         self.devices_view = DevicesTab(ws, self.ops)
         self.devices_view.counted.connect(self._show_gaps)
+        self.agreement_view.later = self.devices_view.later = self._after_view
         self.tabs.addTab(self.devices_view, QCoreApplication.translate("LeadWindow", "Devices"))
         self.timeline = timeline_table()
         self.tabs.addTab(self.timeline, QCoreApplication.translate("LeadWindow", "Timeline"))
@@ -232,8 +236,13 @@ class LeadWindow(QMainWindow):
     def show_first(self) -> None:
         self.tabs.setCurrentIndex(0)
 
-    def wait_for_thumbnails(self, _msecs: int) -> bool:
-        return True
+    def wait_for_thumbnails(self, msecs: int) -> bool:
+        """Until what the desk asked for is read and drawn (a screenshot waits for it), at most msecs."""
+        deadline = time.monotonic() + msecs / 1000
+        while self.ops.busy and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            time.sleep(0.005)
+        return not self.ops.busy
 
     # --- tabs ----------------------------------------------------------------------------
 
@@ -392,7 +401,30 @@ class LeadWindow(QMainWindow):
             view = desk.read(ws, parts, detail_county=county)
             return self._made(view, shown, conflicts, (headers, results_order), board_state)
 
-        self.ops.query(read, done=self._show_view)
+        def refused(exc: BaseException) -> None:
+            self._reading -= 1
+            self.ops.in_turns([self._after_drawing])
+            self.ops.show_failure(exc)
+
+        self._reading += 1
+        self.ops.query(read, done=self._show_view, failed=refused)
+
+    def _after_view(self, read: Callable[[], None]) -> None:
+        """A tab's read after a write (the agreement's, the devices'): once the desk's own reads
+        under way are drawn, so that their jobs' Python does not slow the drawing of what the
+        lead looks at (each is hundreds of milliseconds of it at a province); at once if none is."""
+        if self._reading:
+            self._waiting[read] = None
+        else:
+            read()
+
+    def _after_drawing(self) -> None:
+        """The tabs' reads that waited for the desk's (_after_view), now that its reads are drawn."""
+        if self._reading:
+            return
+        waiting, self._waiting = list(self._waiting), {}
+        for read in waiting:
+            read()
 
     def _made(
         self, view: desk.DeskView, shown: dict[desk.Part, object], conflicts: tuple[sync.Conflict, ...],
@@ -425,6 +457,7 @@ class LeadWindow(QMainWindow):
     def _show_view(self, read: _Read) -> None:
         """Draw the parts that changed, one a turn of the event loop (a province's results, board
         and agreement each take a while to fill; all at once the desk stood still)."""
+        self._reading -= 1
         view = read.view
         # The lead's settings may have changed since the county lists were made: on a shared
         # server master by another lead, here by a merge or a kept version. Lists first.
@@ -460,6 +493,7 @@ class LeadWindow(QMainWindow):
         # a result is not formed while its county's conflicts are open, nor its problems unsettled
         timeline = {desk.Part.RESULTS, desk.Part.PROBLEMS, desk.Part.CONFLICTS}
         turns.append(lambda: self._refresh_timeline() if timeline & set(drawn) else None)
+        turns.append(self._after_drawing)
         self.ops.in_turns(turns)
 
     def _show_detail(self, read: _Read) -> bool:
