@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 
 from desktop.services import inspection, workspace
 from desktop.ui.screen import SMALL_SCREEN
@@ -70,4 +71,7 @@ def test_the_inspectors_dialogs_fit(qtbot, tmp_path: Path) -> None:  # type: ign
             _fits(widget)
             if hasattr(widget, "writer"):
                 widget.writer.wait()
+            if hasattr(widget, "ops"):  # its reads answered before the database closes (the sign dialog's)
+                widget.ops.wait()
+                QCoreApplication.processEvents()
             widget.close()
