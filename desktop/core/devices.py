@@ -48,6 +48,21 @@ def export_history(merged: Iterable[int], replayed: Iterable[int] = ()) -> Expor
     return ExportHistory(len(received), max(received) if received else None, gaps(received))
 
 
+def shown_time(iso: str | None, *, seconds: bool = False) -> str:
+    """A stored time as every face shows it: one with an offset (what the program stamps, in
+    UTC) as this computer's local time, one without (a camera's clock) as it was written, to
+    the minute or the second; "" for none, the text itself for text that is no time."""
+    if not iso:
+        return ""
+    try:
+        parsed = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone()
+    return parsed.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
 def moment(iso: str | None) -> dt.datetime | None:
     """A stored ISO 8601 time (UTC, '+00:00' or 'Z') as this computer's local time with its
     offset; a time stored without an offset is taken as UTC. None for none, or for text

@@ -21,6 +21,7 @@ from db.inspection_queries import EvidenceRow
 from desktop import paths
 from desktop.core import scoring, visits, words
 from desktop.core.campaign import BandsRule, Campaign, County
+from desktop.core.devices import shown_time
 from desktop.core.documents import safe_file_name
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
@@ -30,6 +31,7 @@ from desktop.core.problems import STEP_LABELS_ZH, ProblemStatus, StepKind
 from desktop.reports import layout, model
 from desktop.reports.signing import SignerInfo, sign_pdf
 from desktop.services import inspection, rectification, results, sync
+from desktop.services import visits as visit_records
 from desktop.services.workspace import Workspace
 
 SEVERITY = rectification.SEVERITY_LABELS
@@ -54,17 +56,7 @@ def _score(value: Decimal | None) -> str:
     return "" if value is None else canonical(round_half_up(value))
 
 
-def _local(iso: str | None) -> str:
-    """A stored UTC time as the local time it was, to the minute."""
-    if not iso:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M")
+_local = shown_time  # a stored time as the local time it was, to the minute
 
 
 NOT_ENTERED = "未填写"
@@ -73,10 +65,7 @@ NOT_ENTERED = "未填写"
 def _place_and_dates(conn: Connection, county: str, scope: list[str] | None) -> tuple[str, str]:
     """检查地点 and 检查日期 as the inspectors entered them (desktop.core.visits; several
     inspectors' combined); where none did, said so, with the days the work was written."""
-    entered = [
-        visits.Visit(r.place, dt.date.fromisoformat(r.first_day), dt.date.fromisoformat(r.last_day))
-        for r in inspection_queries.visits(conn, county) if scope is None or r.inspector in scope
-    ]
+    entered = [v for who, v in visit_records.entered(conn, county).items() if scope is None or who in scope]
     if entered:
         return visits.combined(entered)
     span = inspection_queries.work_span(conn, county, scope[0] if scope else None)
@@ -262,16 +251,19 @@ THUMBNAIL = 320  # pixels on the long side: 55 mm printed at about 150 dpi
 
 def _signatures(ws: Workspace, conn: Connection, county: County, scope: list[str] | None) -> tuple[model.SignatureBlock, ...]:
     out = []
+    now: dict[str, frozenset[str]] = {}  # each inspector's record read once, however many signed it
     for signature in inspection_queries.county_signatures(conn, county.code):
         who = signature.inspector
         if scope and who not in scope:
             continue
+        if who not in now:
+            now[who] = inspection.signing_digests(conn, county.code, who)
         title = SIGNER_ROLE.get(signature.signer_role, signature.signer_role)
         if signature.signer_role != "inspector" and (scope is None):
             title += f"（确认{who}的记录）"
         out.append(model.SignatureBlock(
             role=title, name=signature.signer_name, signed_at=_local(signature.signed_at), png=signature.image,
-            current=inspection.still_signs(conn, county.code, who, signature.record_digest), inspector=who,
+            current=signature.record_digest in now[who], inspector=who,
         ))
     return tuple(out)
 

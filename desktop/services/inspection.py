@@ -59,6 +59,7 @@ from desktop.services.signatures import (
     record_digest,
     sign,
     signatures,
+    signing_digests,
     still_signs,
     summary,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "set_caption",
     "sign",
     "signatures",
+    "signing_digests",
     "still_signs",
     "summary",
     "thumbnail",

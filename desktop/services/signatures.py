@@ -45,8 +45,12 @@ def digest_of_record(conn: Connection, county: str, inspector: str) -> str:
     """record_digest of any inspector's record (the master prints everyone's signatures): of
     what each record holds, not of which version holds it — an edit undone back to exactly
     what was signed is the signed record again."""
+    return _digest_by_content(inspection_queries.record_entries(conn, county, inspector))
+
+
+def _digest_by_content(entries: list[inspection_queries.RecordEntry]) -> str:
     digest = hashlib.sha256()
-    for entry in inspection_queries.record_entries(conn, county, inspector):
+    for entry in entries:
         content = hashlib.sha256(entry.payload.encode()).hexdigest()
         digest.update(f"{entry.table}:{entry.record_id}:{content}\n".encode())
     return digest.hexdigest()
@@ -60,11 +64,17 @@ def _digest_by_versions(entries: list[inspection_queries.RecordEntry]) -> str:
     return digest.hexdigest()
 
 
+def signing_digests(conn: Connection, county: str, inspector: str) -> frozenset[str]:
+    """The fingerprints a signature of the record as it is now may carry (this release's, of
+    the content, and earlier releases', of the versions): the record read once."""
+    entries = inspection_queries.record_entries(conn, county, inspector)
+    return frozenset({_digest_by_content(entries), _digest_by_versions(entries)})
+
+
 def still_signs(conn: Connection, county: str, inspector: str, signed_digest: str) -> bool:
     """Whether a signature made over `signed_digest` still signs the record as it is now (the
     one rule every face asks: the window, the printed record)."""
-    entries = inspection_queries.record_entries(conn, county, inspector)
-    return signed_digest in {digest_of_record(conn, county, inspector), _digest_by_versions(entries)}
+    return signed_digest in signing_digests(conn, county, inspector)
 
 
 def signatures(ws: Workspace, county: str) -> dict[str, Signature]:
@@ -72,7 +82,8 @@ def signatures(ws: Workspace, county: str) -> dict[str, Signature]:
     who = _inspector(ws)
     with ws.read() as conn:
         rows = inspection_queries.signatures(conn, county, who)
-        current = {r.signer_role: still_signs(conn, county, who, r.record_digest) for r in rows}
+        now = signing_digests(conn, county, who) if rows else frozenset()  # the record read once, for both signers
+        current = {r.signer_role: r.record_digest in now for r in rows}
     return {
         r.signer_role: Signature(
             record_id=r.record_id, signer_role=r.signer_role, signer_name=r.signer_name, signed_at=r.signed_at,

@@ -6,6 +6,9 @@ fingerprint, desktop.services.signatures)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
+
+from sqlalchemy import Connection
 
 from db import inspection_queries, versions
 from desktop import paths
@@ -21,11 +24,15 @@ def visit_id(ws: Workspace, county: str, inspector: str) -> str:
     return versions.natural_id(ws.campaign.id, "visit", county, inspector)
 
 
+def entered(conn: Connection, county: str) -> dict[str, Visit]:
+    """Every inspector's visit to the county as stored, by inspector, on the caller's connection."""
+    return {r.inspector: visits.read(asdict(r)) for r in inspection_queries.visits(conn, county)}
+
+
 def of_county(ws: Workspace, county: str) -> dict[str, Visit]:
     """Every inspector's visit to the county, by inspector (on a laptop: what it holds)."""
     with ws.read() as conn:
-        rows = inspection_queries.visits(conn, county)
-    return {r.inspector: Visit(r.place, dt.date.fromisoformat(r.first_day), dt.date.fromisoformat(r.last_day)) for r in rows}
+        return entered(conn, county)
 
 
 def visit(ws: Workspace, county: str) -> Visit | None:
@@ -62,4 +69,4 @@ def save(ws: Workspace, county: str, place: str, first_day: dt.date, last_day: d
     return Changes.of("visit", [(county, "")]) if written is not None else NOTHING
 
 
-__all__ = ["of_county", "save", "suggested", "visit", "visit_id"]
+__all__ = ["entered", "of_county", "save", "suggested", "visit", "visit_id"]

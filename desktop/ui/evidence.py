@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import paths
+from desktop.core.devices import shown_time
 from desktop.services import inspection
 from desktop.services.inspection import Evidence
 from desktop.services.workspace import Workspace
@@ -178,7 +179,7 @@ class EvidencePanel(QWidget):
             item = self.thumbnails.item(e, f"{where}\n{_elide(label)}")
             taken = self.tr("taken {0}").format(e.taken_at) if e.taken_at else self.tr("no capture time")
             gps = f"\nGPS {e.gps}" if e.gps else ""
-            attached = self.tr("attached {0}").format(e.attached_at.replace("T", " ")[:19])
+            attached = self.tr("attached {0}").format(shown_time(e.attached_at, seconds=True))
             item.setToolTip(f"{e.name}\n{taken}{gps}\n{attached}")
             self.list.addItem(item)
 

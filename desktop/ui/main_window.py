@@ -76,6 +76,7 @@ from desktop.ui.operations import Operations, before_window, changes_of
 from desktop.ui.preferences import Preferences
 from desktop.ui.search import SearchBox
 from desktop.ui.steps import ask_step, refused_step
+from desktop.ui.tone import Tone, say
 from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemFilter
 from desktop.ui.undo import RecordCommand, Undoable, undo_actions, undoable
 
@@ -677,17 +678,13 @@ class MainWindow(QMainWindow):
 
     def _show_signatures(self, signed: dict[str, inspection.Signature]) -> None:
         if not signed:
-            self.signature_label.setText(self.tr("Record not signed"))
-            self.signature_label.setStyleSheet("color: #888;")
+            say(self.signature_label, self.tr("Record not signed"), Tone.QUIET)
         elif all(s.current for s in signed.values()) and len(signed) == len(inspection.SIGNER_ROLES):
-            self.signature_label.setText(self.tr("Record signed"))
-            self.signature_label.setStyleSheet("color: #1a7f37;")
+            say(self.signature_label, self.tr("Record signed"), Tone.GOOD)
         elif any(not s.current for s in signed.values()):
-            self.signature_label.setText(self.tr("Changed since signed: sign again"))
-            self.signature_label.setStyleSheet("color: #c62828; font-weight: bold;")
+            say(self.signature_label, self.tr("Changed since signed: sign again"), Tone.BAD)
         else:
-            self.signature_label.setText(self.tr("Partly signed"))
-            self.signature_label.setStyleSheet("color: #b26a00;")
+            say(self.signature_label, self.tr("Partly signed"), Tone.WARN)
 
     def _refresh_inbox(self) -> None:
         newest = self._ticket("inbox")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from db.errors import KnownDatabaseError, NotAdmitted
+from desktop.core import visits
 from desktop.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -278,10 +279,12 @@ def visit_problem(code: str) -> str:
     return {
         "no_place": QCoreApplication.translate("Messages", "Enter the place of inspection."),
         "place_line": QCoreApplication.translate("Messages", "The place of inspection must be one line."),
-        "place_long": QCoreApplication.translate("Messages", "The place of inspection is too long (at most 100 characters)."),
+        "place_long": QCoreApplication.translate("Messages", "The place of inspection is too long (at most {0} characters).").format(
+            visits.MAX_PLACE
+        ),
         "bad_day": QCoreApplication.translate("Messages", "A date of inspection is not a valid date."),
         "day_order": QCoreApplication.translate("Messages", "The last day of inspection is before the first."),
-        "too_long": QCoreApplication.translate("Messages", "An inspection of one county spans at most 92 days."),
+        "too_long": QCoreApplication.translate("Messages", "An inspection of one county spans at most {0} days.").format(visits.MAX_DAYS),
     }.get(code, code)
 
 

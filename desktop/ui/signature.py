@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from db.errors import KnownDatabaseError
 from desktop import paths
 from desktop.core import visits as visit_rules
+from desktop.core.devices import shown_time
 from desktop.core.errors import InputError
 from desktop.core.numbers import canonical
 from desktop.core.visits import Visit
@@ -42,6 +43,7 @@ from desktop.ui.dates import day_edit, day_of, set_day
 from desktop.ui.messages import explain, visit_problem
 from desktop.ui.operations import Operations
 from desktop.ui.preferences import Preferences
+from desktop.ui.tone import Tone, say
 
 PAD_SIZE = (560, 220)
 
@@ -282,21 +284,17 @@ class SignDialog(QDialog):
         dirty = self.visit_dirty()
         self.save_visit.setEnabled(dirty)
         if dirty:
-            self.visit_state.setText(self.tr("Not saved yet"))
-            self.visit_state.setStyleSheet("color: #b26a00;")
+            say(self.visit_state, self.tr("Not saved yet"), Tone.WARN)
         elif self.stored is None:
-            self.visit_state.setText(self.tr("Not entered: the record prints 未填写"))
-            self.visit_state.setStyleSheet("color: #c62828;")
+            say(self.visit_state, self.tr("Not entered: the record prints 未填写"), Tone.MISSING)
         else:
-            self.visit_state.setText(self.tr("Saved"))
-            self.visit_state.setStyleSheet("color: #1a7f37;")
+            say(self.visit_state, self.tr("Saved"), Tone.GOOD)
 
     def _save_visit(self) -> None:
         entered = self._entered()
         wrong = visit_rules.refusal(entered.payload(self.county, self.ws.identity.inspector or ""))
         if wrong is not None:  # the one rule, asked before the write (the service and the merge ask it too)
-            self.visit_state.setText(visit_problem(wrong[0]))
-            self.visit_state.setStyleSheet("color: #c62828; font-weight: bold;")
+            say(self.visit_state, visit_problem(wrong[0]), Tone.BAD)
             return
         ws, county = self.ws, self.county
 
@@ -368,14 +366,11 @@ class SignDialog(QDialog):
         for role, label in self.states.items():
             found = signed.get(role)
             if found is None:
-                label.setText(self.tr("Not signed"))
-                label.setStyleSheet("color: #888;")
+                say(label, self.tr("Not signed"), Tone.QUIET)
             elif found.current:
-                label.setText(self.tr("Signed by {0}, {1}").format(found.signer_name, found.signed_at.replace("T", " ")[:16]))
-                label.setStyleSheet("color: #1a7f37;")
+                say(label, self.tr("Signed by {0}, {1}").format(found.signer_name, shown_time(found.signed_at)), Tone.GOOD)
             else:
-                label.setText(self.tr("Record changed since {0} signed: sign again").format(found.signer_name))
-                label.setStyleSheet("color: #c62828; font-weight: bold;")
+                say(label, self.tr("Record changed since {0} signed: sign again").format(found.signer_name), Tone.BAD)
 
     def sign(self, role: str) -> None:
         if self.visit_dirty():

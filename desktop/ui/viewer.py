@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from db.errors import KnownDatabaseError
 from desktop import paths
+from desktop.core.devices import shown_time
 from desktop.core.errors import InputError
 from desktop.services import handoff, inspection
 from desktop.services.inspection import Evidence
@@ -141,7 +142,7 @@ class EvidenceViewer(QDialog):
         facts.append(self.tr("taken {0}").format(evidence.taken_at.replace("T", " ")) if evidence.taken_at else self.tr("no capture time"))
         if evidence.gps:
             facts.append(self.tr("place {0}").format(evidence.gps))
-        facts.append(self.tr("attached {0}").format(evidence.attached_at.replace("T", " ")[:19]))
+        facts.append(self.tr("attached {0}").format(shown_time(evidence.attached_at, seconds=True)))
         info = QLabel(" · ".join(facts))
         info.setWordWrap(True)
         self._body.addWidget(info)

@@ -285,87 +285,87 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="135"/>
+        <location filename="../../desktop/ui/evidence.py" line="136"/>
         <source>Drop photos or documents here</source>
         <translation>将照片或文件拖到此处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="140"/>
+        <location filename="../../desktop/ui/evidence.py" line="141"/>
         <source>Attach…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="143"/>
+        <location filename="../../desktop/ui/evidence.py" line="144"/>
         <source>Caption…</source>
         <translation>说明…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="145"/>
+        <location filename="../../desktop/ui/evidence.py" line="146"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="148"/>
+        <location filename="../../desktop/ui/evidence.py" line="149"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="153"/>
+        <location filename="../../desktop/ui/evidence.py" line="154"/>
         <source>Attach files; or drop them here, or paste (Ctrl+V) files or a picture</source>
         <translation>添加文件；也可将文件拖到此处，或粘贴（Ctrl+V）文件或图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="155"/>
+        <location filename="../../desktop/ui/evidence.py" line="156"/>
         <source>Take photo…</source>
         <translation>拍照…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="157"/>
+        <location filename="../../desktop/ui/evidence.py" line="158"/>
         <source>Take a photo with the computer&apos;s camera; it is attached to this item and mode</source>
         <translation>用电脑摄像头拍照，照片附到本项的当前检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="173"/>
+        <location filename="../../desktop/ui/evidence.py" line="174"/>
         <source>Evidence ({0})</source>
         <translation>证据（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="179"/>
+        <location filename="../../desktop/ui/evidence.py" line="180"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="179"/>
+        <location filename="../../desktop/ui/evidence.py" line="180"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="181"/>
+        <location filename="../../desktop/ui/evidence.py" line="182"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="203"/>
+        <location filename="../../desktop/ui/evidence.py" line="204"/>
         <source>Attach evidence</source>
         <translation>添加证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="204"/>
+        <location filename="../../desktop/ui/evidence.py" line="205"/>
         <source>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
         <translation>照片和文件 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="213"/>
+        <location filename="../../desktop/ui/evidence.py" line="214"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="213"/>
+        <location filename="../../desktop/ui/evidence.py" line="214"/>
         <source>What the picture or document shows:</source>
         <translation>照片或文件的内容说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="240"/>
+        <location filename="../../desktop/ui/evidence.py" line="241"/>
         <source>pasted</source>
         <translation>粘贴</translation>
     </message>
@@ -373,102 +373,102 @@
 <context>
     <name>EvidenceViewer</name>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="71"/>
+        <location filename="../../desktop/ui/viewer.py" line="72"/>
         <source>Save the file (it is not opened from Yanshou)</source>
         <translation>保存文件（此类文件不在验收程序中打开）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="62"/>
+        <location filename="../../desktop/ui/viewer.py" line="63"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="141"/>
+        <location filename="../../desktop/ui/viewer.py" line="142"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="141"/>
+        <location filename="../../desktop/ui/viewer.py" line="142"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="143"/>
+        <location filename="../../desktop/ui/viewer.py" line="144"/>
         <source>place {0}</source>
         <translation>位置 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="144"/>
+        <location filename="../../desktop/ui/viewer.py" line="145"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="154"/>
+        <location filename="../../desktop/ui/viewer.py" line="155"/>
         <source>Open in another program</source>
         <translation>用其他程序打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="154"/>
+        <location filename="../../desktop/ui/viewer.py" line="155"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="158"/>
+        <location filename="../../desktop/ui/viewer.py" line="159"/>
         <source>Loading…</source>
         <translation>正在载入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="175"/>
+        <location filename="../../desktop/ui/viewer.py" line="176"/>
         <source>Loading… {0} %</source>
         <translation>正在载入… {0} %</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="215"/>
+        <location filename="../../desktop/ui/viewer.py" line="216"/>
         <source>This picture cannot be shown; open it in another program.</source>
         <translation>无法显示此图片，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="219"/>
+        <location filename="../../desktop/ui/viewer.py" line="220"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="220"/>
+        <location filename="../../desktop/ui/viewer.py" line="221"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="221"/>
+        <location filename="../../desktop/ui/viewer.py" line="222"/>
         <source>Fit</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="222"/>
+        <location filename="../../desktop/ui/viewer.py" line="223"/>
         <source>Actual size</source>
         <translation>实际大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="223"/>
+        <location filename="../../desktop/ui/viewer.py" line="224"/>
         <source>Rotate</source>
         <translation>旋转</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="263"/>
+        <location filename="../../desktop/ui/viewer.py" line="264"/>
         <source>This PDF cannot be shown; open it in another program.</source>
         <translation>无法显示此PDF文件，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="273"/>
+        <location filename="../../desktop/ui/viewer.py" line="274"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="274"/>
+        <location filename="../../desktop/ui/viewer.py" line="275"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="287"/>
+        <location filename="../../desktop/ui/viewer.py" line="288"/>
         <source>Page {0} of {1}</source>
         <translation>第 {0} 页，共 {1} 页</translation>
     </message>
@@ -624,32 +624,32 @@
 <context>
     <name>InboxPanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="308"/>
+        <location filename="../../desktop/ui/evidence.py" line="309"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="311"/>
+        <location filename="../../desktop/ui/evidence.py" line="312"/>
         <source>To this item</source>
         <translation>放到本项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="313"/>
+        <location filename="../../desktop/ui/evidence.py" line="314"/>
         <source>Put the selected photos under the current item, in the current mode</source>
         <translation>将选中的照片放到当前指标、当前检查方式下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="315"/>
+        <location filename="../../desktop/ui/evidence.py" line="316"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="327"/>
+        <location filename="../../desktop/ui/evidence.py" line="328"/>
         <source>Photo inbox ({0}): drag photos onto an item of the tree</source>
         <translation>照片收件箱（{0}）：将照片拖到左侧指标上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="335"/>
+        <location filename="../../desktop/ui/evidence.py" line="336"/>
         <source>Import a folder of photos</source>
         <translation>导入照片文件夹</translation>
     </message>
@@ -929,17 +929,17 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="55"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="112"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="113"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="85"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="222"/>
+        <location filename="../../desktop/ui/board.py" line="86"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="224"/>
         <location filename="../../desktop/ui/lead/devices_tab.py" line="82"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="56"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="78"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="114"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="115"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
@@ -1035,62 +1035,62 @@
         <translation>用于丢失或被盗的笔记本：此后导出的文件一律拒收；此前带来的工作保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="133"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="135"/>
         <source>{0} enrolled devices. {1} of them have exports this master never received (in red): the file went elsewhere or was lost. A later export carries everything before it: no work is missing.</source>
         <translation>已登记设备 {0} 台。其中 {1} 台有导出文件从未合并到本主库（红色标出）：文件交到了别处或已丢失。后一次导出包含此前的全部内容，工作并未缺失。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="138"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="140"/>
         <source>{0} enrolled devices.</source>
         <translation>已登记设备 {0} 台。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="155"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="157"/>
         <source>{0} (this desk)</source>
         <translation>{0}（本机）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="157"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="159"/>
         <source>{0} (revoked)</source>
         <translation>{0}（已吊销）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="160"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="162"/>
         <source>{0} + {1} database file</source>
         <translation>{0} + 数据库文件 {1} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="164"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="166"/>
         <source>{0} and {1} more</source>
         <translation>{0} 等，另 {1} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="170"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="172"/>
         <source>no. {0}</source>
         <translation>第 {0} 次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="178"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="180"/>
         <source>Device {0}, key {1}</source>
         <translation>设备 {0}，密钥 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="183"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="185"/>
         <source>Exports numbered below the last one received that never reached this master</source>
         <translation>编号小于最近一次、却从未合并到本主库的导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="188"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="190"/>
         <source>Revoked {0}: its exports after no. {1} are refused; its work merged before stays</source>
         <translation>已于 {0} 吊销：第 {1} 号之后的导出一律拒收；此前合并的工作保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="212"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="214"/>
         <source>Revoke device</source>
         <translation>吊销设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="213"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="215"/>
         <source>Revoke the device of {0} ({1}, key {2})?
 
 Do this for a lost or stolen laptop. Every file it exports after its last one merged here (no. {3}) will be refused, and the exports for the laptops are no longer sealed for it; what it brought before stays. This is not undone here: the inspector&apos;s next laptop is a new database, enrolled anew.</source>
@@ -1099,14 +1099,14 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
 用于丢失或被盗的笔记本。此后它在本库最后合并的第 {3} 号之后导出的每个文件都会被拒收，给笔记本的导出也不再为它加密；它此前带来的工作保留。此操作在此无法撤销：该检查员的下一台笔记本须新建数据库并重新登记。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="234"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="236"/>
         <source>never</source>
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="332"/>
-        <location filename="../../desktop/ui/lead/window.py" line="545"/>
-        <location filename="../../desktop/ui/lead/window.py" line="559"/>
+        <location filename="../../desktop/ui/lead/window.py" line="341"/>
+        <location filename="../../desktop/ui/lead/window.py" line="579"/>
+        <location filename="../../desktop/ui/lead/window.py" line="593"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="58"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1118,7 +1118,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="61"/>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="37"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="36"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
@@ -1133,9 +1133,9 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="125"/>
+        <location filename="../../desktop/ui/lead/window.py" line="128"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="64"/>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="38"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="37"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="201"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="212"/>
         <source>Conflicts</source>
@@ -1266,17 +1266,17 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0}的裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="95"/>
+        <location filename="../../desktop/ui/lead/window.py" line="98"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="83"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="193"/>
+        <location filename="../../desktop/ui/board.py" line="84"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="195"/>
         <location filename="../../desktop/ui/lead/decision.py" line="53"/>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="52"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="53"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="75"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="53"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="61"/>
         <location filename="../../desktop/ui/import_dialog.py" line="135"/>
         <location filename="../../desktop/ui/import_dialog.py" line="151"/>
         <source>County</source>
@@ -1354,7 +1354,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>已导入{0}：{1} 行，{2} 个县区 — 替换 {3} 个得分，{4} 个不变，{5} 个新增。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="86"/>
+        <location filename="../../desktop/ui/board.py" line="87"/>
         <location filename="../../desktop/ui/import_dialog.py" line="189"/>
         <location filename="../../desktop/ui/import_dialog.py" line="209"/>
         <source>Problem</source>
@@ -1371,111 +1371,111 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="111"/>
+        <location filename="../../desktop/ui/lead/window.py" line="114"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="115"/>
+        <location filename="../../desktop/ui/lead/window.py" line="118"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="226"/>
-        <location filename="../../desktop/ui/lead/window.py" line="129"/>
-        <location filename="../../desktop/ui/lead/window.py" line="280"/>
+        <location filename="../../desktop/ui/board.py" line="230"/>
+        <location filename="../../desktop/ui/lead/window.py" line="132"/>
+        <location filename="../../desktop/ui/lead/window.py" line="289"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="121"/>
-        <location filename="../../desktop/ui/lead/window.py" line="262"/>
+        <location filename="../../desktop/ui/lead/window.py" line="124"/>
+        <location filename="../../desktop/ui/lead/window.py" line="271"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="132"/>
-        <location filename="../../desktop/ui/lead/window.py" line="271"/>
+        <location filename="../../desktop/ui/lead/window.py" line="136"/>
+        <location filename="../../desktop/ui/lead/window.py" line="280"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="134"/>
+        <location filename="../../desktop/ui/lead/window.py" line="138"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="136"/>
+        <location filename="../../desktop/ui/lead/window.py" line="140"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="146"/>
+        <location filename="../../desktop/ui/lead/window.py" line="150"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="150"/>
+        <location filename="../../desktop/ui/lead/window.py" line="154"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="153"/>
+        <location filename="../../desktop/ui/lead/window.py" line="157"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="156"/>
+        <location filename="../../desktop/ui/lead/window.py" line="160"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="158"/>
+        <location filename="../../desktop/ui/lead/window.py" line="162"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="161"/>
+        <location filename="../../desktop/ui/lead/window.py" line="165"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="164"/>
+        <location filename="../../desktop/ui/lead/window.py" line="168"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="166"/>
+        <location filename="../../desktop/ui/lead/window.py" line="170"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="171"/>
+        <location filename="../../desktop/ui/lead/window.py" line="175"/>
         <source>Export for the laptops…</source>
         <translation>导出给笔记本…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="173"/>
+        <location filename="../../desktop/ui/lead/window.py" line="177"/>
         <source>The master as one signed file for the laptops to merge: the lead&apos;s settings, decisions and every laptop&apos;s work</source>
         <translation>把主库导出为一个签名文件供各笔记本合并：组长的设置、裁定和各笔记本的工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="177"/>
+        <location filename="../../desktop/ui/lead/window.py" line="181"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="180"/>
+        <location filename="../../desktop/ui/lead/window.py" line="184"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="187"/>
+        <location filename="../../desktop/ui/lead/window.py" line="191"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="203"/>
+        <location filename="../../desktop/ui/lead/window.py" line="207"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1500,46 +1500,46 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="84"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="194"/>
+        <location filename="../../desktop/ui/board.py" line="85"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="196"/>
         <location filename="../../desktop/ui/lead/decision.py" line="65"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="76"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="168"/>
+        <location filename="../../desktop/ui/lead/window.py" line="172"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="184"/>
+        <location filename="../../desktop/ui/lead/window.py" line="188"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="201"/>
+        <location filename="../../desktop/ui/lead/window.py" line="205"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="216"/>
+        <location filename="../../desktop/ui/lead/window.py" line="220"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="219"/>
+        <location filename="../../desktop/ui/lead/window.py" line="223"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="225"/>
+        <location filename="../../desktop/ui/lead/window.py" line="229"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="102"/>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="32"/>
+        <location filename="../../desktop/ui/board.py" line="103"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="31"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
@@ -1650,73 +1650,73 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="66"/>
-        <location filename="../../desktop/ui/lead/window.py" line="374"/>
+        <location filename="../../desktop/ui/lead/window.py" line="383"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="90"/>
+        <location filename="../../desktop/ui/board.py" line="91"/>
         <source>Rectification evidence</source>
         <translation>整改佐证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="98"/>
+        <location filename="../../desktop/ui/board.py" line="99"/>
         <source>History of the selected problem</source>
         <translation>所选问题的整改经过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="103"/>
+        <location filename="../../desktop/ui/board.py" line="104"/>
         <source>Step</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="104"/>
+        <location filename="../../desktop/ui/board.py" line="105"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="105"/>
+        <location filename="../../desktop/ui/board.py" line="106"/>
         <source>On what</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="256"/>
+        <location filename="../../desktop/ui/board.py" line="260"/>
         <source>{0} files</source>
         <translation>{0} 份文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="258"/>
+        <location filename="../../desktop/ui/board.py" line="262"/>
         <source>written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="260"/>
+        <location filename="../../desktop/ui/board.py" line="264"/>
         <source>reopened: {0}</source>
         <translation>已退回：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="87"/>
+        <location filename="../../desktop/ui/board.py" line="88"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="88"/>
+        <location filename="../../desktop/ui/board.py" line="89"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="89"/>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="199"/>
+        <location filename="../../desktop/ui/board.py" line="90"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="201"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="278"/>
+        <location filename="../../desktop/ui/lead/window.py" line="287"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="184"/>
+        <location filename="../../desktop/ui/board.py" line="188"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
@@ -1726,92 +1726,92 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="253"/>
+        <location filename="../../desktop/ui/lead/window.py" line="262"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="260"/>
+        <location filename="../../desktop/ui/lead/window.py" line="269"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="269"/>
+        <location filename="../../desktop/ui/lead/window.py" line="278"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="509"/>
+        <location filename="../../desktop/ui/lead/window.py" line="543"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="510"/>
+        <location filename="../../desktop/ui/lead/window.py" line="544"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="321"/>
+        <location filename="../../desktop/ui/lead/window.py" line="330"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="328"/>
+        <location filename="../../desktop/ui/lead/window.py" line="337"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="516"/>
+        <location filename="../../desktop/ui/lead/window.py" line="550"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="527"/>
+        <location filename="../../desktop/ui/lead/window.py" line="561"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="547"/>
+        <location filename="../../desktop/ui/lead/window.py" line="581"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="555"/>
+        <location filename="../../desktop/ui/lead/window.py" line="589"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="567"/>
+        <location filename="../../desktop/ui/lead/window.py" line="601"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="568"/>
+        <location filename="../../desktop/ui/lead/window.py" line="602"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="51"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="52"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="54"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="55"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="55"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="56"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="56"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="57"/>
         <source>Grade</source>
         <translation>等次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/results_tab.py" line="57"/>
+        <location filename="../../desktop/ui/lead/results_tab.py" line="58"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
@@ -1871,38 +1871,38 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>已整改 {0}/{1} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="22"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="21"/>
         <source>Every merge and dry run is kept in the master database. Choose one to see its report.</source>
         <translation>每次合并和预检都保存在主库中。选择一项查看其报告。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="33"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="32"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="74"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="34"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="33"/>
         <source>Files</source>
         <translation>文件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="35"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="34"/>
         <source>Merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="36"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="35"/>
         <source>Refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="66"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="62"/>
         <source>dry run</source>
         <translation>预检</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/history_tab.py" line="67"/>
+        <location filename="../../desktop/ui/lead/history_tab.py" line="63"/>
         <source>merge</source>
         <translation>合并</translation>
     </message>
@@ -1913,7 +1913,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="77"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="115"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="116"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
@@ -1987,219 +1987,219 @@ Why this one:</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="67"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="73"/>
         <source>Indicator / inspector</source>
         <translation>指标 / 检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="68"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="74"/>
         <source>Counted</source>
         <translation>计分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="103"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="104"/>
         <source>{0}  nothing compared</source>
         <translation>{0}  无可比对项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="72"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="73"/>
         <source>Mean spread by first-level indicator (points)</source>
         <translation>各一级指标的平均评分差距（分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="105"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="106"/>
         <source>{0}  {1} items, {2} flagged, largest {3}</source>
         <translation>{0}  {1} 项，超阈值 {2}，最大 {3}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="108"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="109"/>
         <source>{0}  {1} items, largest {2}</source>
         <translation>{0}  {1} 项，最大 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="170"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="171"/>
         <source>Flag a spread of</source>
         <translation>差距达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="176"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="177"/>
         <source>a third of the item&apos;s points</source>
         <translation>该项分值的三分之一</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="177"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="178"/>
         <source> points</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="179"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="180"/>
         <source>A row is flagged when its spread (highest score minus lowest) reaches this. Stepped below 0, the default: a third of each item&apos;s points.</source>
         <translation>差距（最高分减最低分）达到此值即标记。调到 0 以下即为默认值：各项分值的三分之一。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="183"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="184"/>
         <source>Adjudicate…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="195"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="69"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="197"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="75"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="196"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="198"/>
         <source>Scores</source>
         <translation>各检查员评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="197"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="199"/>
         <source>Spread</source>
         <translation>差距</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="198"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="200"/>
         <source>Flag at</source>
         <translation>标记阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="200"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="202"/>
         <source>Adjudicated</source>
         <translation>裁定得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="216"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="218"/>
         <source>How far each inspector&apos;s scores sit from the others&apos; mean (difference above 0: higher than the others)</source>
         <translation>各检查员评分与他人平均分的偏离（平均差值大于 0：评分偏高）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="223"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="225"/>
         <source>Items compared</source>
         <translation>比对项数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="224"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="226"/>
         <source>Mean distance</source>
         <translation>平均偏差</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="225"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="227"/>
         <source>Mean difference</source>
         <translation>平均差值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="226"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="228"/>
         <source>Flagged</source>
         <translation>超阈值项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="301"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="305"/>
         <source>No item of any county is scored by two or more inspectors yet.</source>
         <translation>尚无由两名及以上检查员评分的县区指标项。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="303"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="307"/>
         <source>{0} county items scored by two or more inspectors; {1} flagged, {2} of them adjudicated.</source>
         <translation>{0} 个县区指标项由两名及以上检查员评分；{1} 项差距超阈值，其中 {2} 项已裁定。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="322"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="328"/>
         <source>flagged, adjudicated</source>
         <translation>超阈值，已裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="324"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="330"/>
         <source>flagged</source>
         <translation>超阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/agreement_tab.py" line="137"/>
+        <location filename="../../desktop/ui/lead/agreement_tab.py" line="138"/>
         <source>{0} {1}: {2} against the others&apos; mean of {3}</source>
         <translation>{0} {1} 分，与其他检查员平均分 {3} 相差 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="70"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="76"/>
         <source>Findings, reasoning, evidence</source>
         <translation>检查发现、评分说明、证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="85"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="87"/>
         <source>History of this score…</source>
         <translation>此评分的历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="98"/>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="137"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="100"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="134"/>
         <source>Choose an item to see its evidence.</source>
         <translation>选择一个指标以查看其佐证材料。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="101"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="103"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="113"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="114"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="146"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="143"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="147"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="144"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="149"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="146"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="157"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="154"/>
         <source>Evidence of {0}: {1}</source>
         <translation>{0}的佐证材料：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="158"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="155"/>
         <source>No evidence of {0}.</source>
         <translation>{0}没有佐证材料。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="241"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="238"/>
         <source>unscored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="246"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="243"/>
         <source>adjudicated: {0}</source>
         <translation>已裁定：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="248"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="245"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="250"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="247"/>
         <source>in conflict: see Conflicts</source>
         <translation>存在冲突：见“冲突”页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="258"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="255"/>
         <source>reasoning: {0}</source>
         <translation>评分说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="260"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="257"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/detail_tab.py" line="270"/>
+        <location filename="../../desktop/ui/lead/detail_tab.py" line="267"/>
         <source>{0}/{1} items scored</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
@@ -2207,94 +2207,94 @@ Why this one:</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="104"/>
+        <location filename="../../desktop/ui/main_window.py" line="105"/>
         <source>Opening {0}…</source>
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="108"/>
+        <location filename="../../desktop/ui/main_window.py" line="109"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="165"/>
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <location filename="../../desktop/ui/main_window.py" line="229"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="255"/>
+        <location filename="../../desktop/ui/main_window.py" line="256"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="264"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="267"/>
+        <location filename="../../desktop/ui/main_window.py" line="268"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="268"/>
+        <location filename="../../desktop/ui/main_window.py" line="269"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="269"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="270"/>
+        <location filename="../../desktop/ui/main_window.py" line="271"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="302"/>
+        <location filename="../../desktop/ui/main_window.py" line="303"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="303"/>
-        <location filename="../../desktop/ui/main_window.py" line="1048"/>
-        <location filename="../../desktop/ui/main_window.py" line="1068"/>
+        <location filename="../../desktop/ui/main_window.py" line="304"/>
+        <location filename="../../desktop/ui/main_window.py" line="1045"/>
+        <location filename="../../desktop/ui/main_window.py" line="1065"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="323"/>
+        <location filename="../../desktop/ui/main_window.py" line="324"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="324"/>
+        <location filename="../../desktop/ui/main_window.py" line="325"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="329"/>
+        <location filename="../../desktop/ui/main_window.py" line="330"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="363"/>
+        <location filename="../../desktop/ui/main_window.py" line="364"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="368"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="370"/>
+        <location filename="../../desktop/ui/main_window.py" line="371"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
@@ -2309,42 +2309,42 @@ Why this one:</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="380"/>
+        <location filename="../../desktop/ui/main_window.py" line="381"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="389"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <location filename="../../desktop/ui/main_window.py" line="394"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="397"/>
+        <location filename="../../desktop/ui/main_window.py" line="398"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="401"/>
+        <location filename="../../desktop/ui/main_window.py" line="402"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="406"/>
+        <location filename="../../desktop/ui/main_window.py" line="407"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="459"/>
+        <location filename="../../desktop/ui/main_window.py" line="460"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="680"/>
+        <location filename="../../desktop/ui/main_window.py" line="681"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
@@ -2354,129 +2354,129 @@ Why this one:</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="686"/>
+        <location filename="../../desktop/ui/main_window.py" line="685"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="689"/>
+        <location filename="../../desktop/ui/main_window.py" line="687"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="748"/>
+        <location filename="../../desktop/ui/main_window.py" line="745"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="767"/>
-        <location filename="../../desktop/ui/main_window.py" line="809"/>
+        <location filename="../../desktop/ui/main_window.py" line="764"/>
+        <location filename="../../desktop/ui/main_window.py" line="806"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="887"/>
+        <location filename="../../desktop/ui/main_window.py" line="884"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="889"/>
+        <location filename="../../desktop/ui/main_window.py" line="886"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="893"/>
+        <location filename="../../desktop/ui/main_window.py" line="890"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="894"/>
+        <location filename="../../desktop/ui/main_window.py" line="891"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="906"/>
-        <location filename="../../desktop/ui/main_window.py" line="949"/>
+        <location filename="../../desktop/ui/main_window.py" line="903"/>
+        <location filename="../../desktop/ui/main_window.py" line="946"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="906"/>
+        <location filename="../../desktop/ui/main_window.py" line="903"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="914"/>
+        <location filename="../../desktop/ui/main_window.py" line="911"/>
         <source>edit of a problem</source>
         <translation>修改问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="914"/>
+        <location filename="../../desktop/ui/main_window.py" line="911"/>
         <source>new problem</source>
         <translation>新增问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="921"/>
+        <location filename="../../desktop/ui/main_window.py" line="918"/>
         <source>deletion of a problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="967"/>
+        <location filename="../../desktop/ui/main_window.py" line="964"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="972"/>
+        <location filename="../../desktop/ui/main_window.py" line="969"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="980"/>
+        <location filename="../../desktop/ui/main_window.py" line="977"/>
         <source>deletion of evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="987"/>
+        <location filename="../../desktop/ui/main_window.py" line="984"/>
         <source>caption of evidence</source>
         <translation>修改证据说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="992"/>
+        <location filename="../../desktop/ui/main_window.py" line="989"/>
         <source>deletion of a photo in the inbox</source>
         <translation>删除收件箱中的照片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1035"/>
+        <location filename="../../desktop/ui/main_window.py" line="1032"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1047"/>
+        <location filename="../../desktop/ui/main_window.py" line="1044"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1047"/>
+        <location filename="../../desktop/ui/main_window.py" line="1044"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1060"/>
+        <location filename="../../desktop/ui/main_window.py" line="1057"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1063"/>
+        <location filename="../../desktop/ui/main_window.py" line="1060"/>
         <source>{0} were already among the evidence and were left out.</source>
         <translation>其中 {0} 张已在证据中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1066"/>
+        <location filename="../../desktop/ui/main_window.py" line="1063"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1067"/>
+        <location filename="../../desktop/ui/main_window.py" line="1064"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
@@ -2486,7 +2486,7 @@ Why this one:</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1102"/>
+        <location filename="../../desktop/ui/main_window.py" line="1099"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
@@ -2496,32 +2496,32 @@ Why this one:</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1108"/>
+        <location filename="../../desktop/ui/main_window.py" line="1105"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1109"/>
+        <location filename="../../desktop/ui/main_window.py" line="1106"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1123"/>
+        <location filename="../../desktop/ui/main_window.py" line="1120"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1124"/>
+        <location filename="../../desktop/ui/main_window.py" line="1121"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1125"/>
+        <location filename="../../desktop/ui/main_window.py" line="1122"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1133"/>
+        <location filename="../../desktop/ui/main_window.py" line="1130"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -2529,247 +2529,247 @@ Why this one:</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="19"/>
+        <location filename="../../desktop/ui/messages.py" line="20"/>
         <source>This file is not a Yanshou database.</source>
         <translation>该文件不是验收软件的数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="20"/>
+        <location filename="../../desktop/ui/messages.py" line="21"/>
         <source>This database was made by a newer version of Yanshou. Please update the program.</source>
         <translation>该数据库由更新版本的验收软件创建，请升级本程序。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="23"/>
+        <location filename="../../desktop/ui/messages.py" line="24"/>
         <source>This database file is damaged. Use the latest export or backup.</source>
         <translation>数据库文件已损坏，请使用最近的导出文件或备份。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="24"/>
+        <location filename="../../desktop/ui/messages.py" line="25"/>
         <source>The database is being used by another program. Close it and try again.</source>
         <translation>数据库正被其他程序使用，请关闭后重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="25"/>
+        <location filename="../../desktop/ui/messages.py" line="26"/>
         <source>The disk is full; nothing was written. Free some space and try again.</source>
         <translation>磁盘已满，未写入任何内容。请清理空间后重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="26"/>
+        <location filename="../../desktop/ui/messages.py" line="27"/>
         <source>This computer does not hold the key of this database (was it copied from another laptop?). Create a new database for this laptop.</source>
         <translation>本机没有该数据库的签名密钥（是否从其他电脑复制而来？）。请为本机新建数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="31"/>
+        <location filename="../../desktop/ui/messages.py" line="32"/>
         <source>This database was never set up.</source>
         <translation>该数据库尚未初始化。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="37"/>
+        <location filename="../../desktop/ui/messages.py" line="38"/>
         <source>This is not a database address Yanshou knows. A master on a server is postgresql://user@host/database.</source>
         <translation>这不是验收程序认识的数据库地址。服务器上的汇总库地址形如 postgresql://用户@主机/数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="124"/>
+        <location filename="../../desktop/ui/messages.py" line="125"/>
         <source>This change is not allowed on this computer; nothing was written. Lead&apos;s records are entered on the master.</source>
         <translation>此项修改不能在这台电脑上进行，未写入任何内容。组长的记录（自评、第三方评估、裁定、调整）请在汇总库中录入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="43"/>
+        <location filename="../../desktop/ui/messages.py" line="44"/>
         <source>That conflict or version is no longer there; look at the list again.</source>
         <translation>该冲突或版本已不存在，请重新查看列表。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="32"/>
+        <location filename="../../desktop/ui/messages.py" line="33"/>
         <source>This database is on a network share, where it cannot be kept safe. Keep it on this computer&apos;s disk; a master that several leads share belongs on a PostgreSQL server.</source>
         <translation>此数据库位于网络共享上，无法保证安全。请把它放在本机磁盘上；多位组长共用的汇总库请放在 PostgreSQL 服务器上。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="40"/>
+        <location filename="../../desktop/ui/messages.py" line="41"/>
         <source>This change breaks a rule of the inspection&apos;s records; nothing was written.</source>
         <translation>此项修改不符合验收记录的规则，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="44"/>
+        <location filename="../../desktop/ui/messages.py" line="45"/>
         <source>More than one conflict or version starts like that.</source>
         <translation>有多个冲突或版本以此开头。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="45"/>
+        <location filename="../../desktop/ui/messages.py" line="46"/>
         <source>Only the lead&apos;s master database resolves conflicts.</source>
         <translation>只有组长主库可以解决冲突。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="46"/>
+        <location filename="../../desktop/ui/messages.py" line="47"/>
         <source>The conflict changed while you were deciding (a merge came in). Look at its versions again.</source>
         <translation>您决定期间该冲突已变化（有新的合并），请重新查看其版本。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="49"/>
+        <location filename="../../desktop/ui/messages.py" line="50"/>
         <source>There is nothing to resolve.</source>
         <translation>没有需要解决的冲突。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="50"/>
+        <location filename="../../desktop/ui/messages.py" line="51"/>
         <source>The database server cannot be reached. Check the network cable or Wi-Fi and the server address.</source>
         <translation>无法连接数据库服务器。请检查网线或无线网络，以及服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="53"/>
+        <location filename="../../desktop/ui/messages.py" line="54"/>
         <source>The server refused the user name or password. Check the address, and the password in the .pgpass file.</source>
         <translation>服务器拒绝了用户名或密码。请检查地址，以及 .pgpass 文件中的密码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="56"/>
+        <location filename="../../desktop/ui/messages.py" line="57"/>
         <source>The server has no database of that name. Ask the server&apos;s administrator to create it.</source>
         <translation>服务器上没有该名称的数据库。请联系服务器管理员创建。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="59"/>
+        <location filename="../../desktop/ui/messages.py" line="60"/>
         <source>The database user lacks the rights this needs. Ask the server&apos;s administrator.</source>
         <translation>该数据库用户没有执行此操作所需的权限。请联系服务器管理员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="62"/>
+        <location filename="../../desktop/ui/messages.py" line="63"/>
         <source>The database server accepts no changes just now (read-only).</source>
         <translation>数据库服务器当前不接受修改（只读）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="63"/>
+        <location filename="../../desktop/ui/messages.py" line="64"/>
         <source>This desk does not hold the master&apos;s signing key, so it cannot sign changes. Copy the key file from the desk that created the master into this computer&apos;s keys folder (see the README).</source>
         <translation>本机没有总库的签名密钥，无法签署修改。请从创建总库的电脑上把密钥文件复制到本机的密钥文件夹（见使用说明）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="68"/>
+        <location filename="../../desktop/ui/messages.py" line="69"/>
         <source>The database cannot be used.</source>
         <translation>该数据库无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="74"/>
-        <location filename="../../desktop/ui/messages.py" line="309"/>
+        <location filename="../../desktop/ui/messages.py" line="75"/>
+        <location filename="../../desktop/ui/messages.py" line="312"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="75"/>
+        <location filename="../../desktop/ui/messages.py" line="76"/>
         <source>this is a folder, not a file</source>
         <translation>这是文件夹，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="76"/>
-        <location filename="../../desktop/ui/messages.py" line="310"/>
+        <location filename="../../desktop/ui/messages.py" line="77"/>
+        <location filename="../../desktop/ui/messages.py" line="313"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="77"/>
+        <location filename="../../desktop/ui/messages.py" line="78"/>
         <source>the file is larger than the limit for evidence</source>
         <translation>文件超过证据大小上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="78"/>
+        <location filename="../../desktop/ui/messages.py" line="79"/>
         <source>a problem needs a description</source>
         <translation>问题需要描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="79"/>
+        <location filename="../../desktop/ui/messages.py" line="80"/>
         <source>unknown severity</source>
         <translation>未知的严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="80"/>
+        <location filename="../../desktop/ui/messages.py" line="81"/>
         <source>not a number</source>
         <translation>不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="81"/>
+        <location filename="../../desktop/ui/messages.py" line="82"/>
         <source>outside the item&apos;s points</source>
         <translation>超出该指标的分值范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="82"/>
+        <location filename="../../desktop/ui/messages.py" line="83"/>
         <source>scores go in steps of 0.5</source>
         <translation>评分须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="83"/>
-        <location filename="../../desktop/ui/messages.py" line="319"/>
+        <location filename="../../desktop/ui/messages.py" line="84"/>
+        <location filename="../../desktop/ui/messages.py" line="322"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="84"/>
+        <location filename="../../desktop/ui/messages.py" line="85"/>
         <source>the name holds invisible characters, line breaks or is too long</source>
         <translation>姓名含有不可见字符、换行或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="85"/>
+        <location filename="../../desktop/ui/messages.py" line="86"/>
         <source>a reason is required</source>
         <translation>需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="86"/>
+        <location filename="../../desktop/ui/messages.py" line="87"/>
         <source>only the lead&apos;s master database may do this</source>
         <translation>只有组长主库可以执行此操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="87"/>
+        <location filename="../../desktop/ui/messages.py" line="88"/>
         <source>marking a problem rectified needs evidence of the rectification</source>
         <translation>标记为已整改需要提供整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="88"/>
+        <location filename="../../desktop/ui/messages.py" line="89"/>
         <source>not a readable picture (kept as a document)</source>
         <translation>不是可读的图片（已作为文件保存）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="89"/>
+        <location filename="../../desktop/ui/messages.py" line="90"/>
         <source>already filed under an item (imported before)</source>
         <translation>已归入某一指标（此前导入过）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="90"/>
+        <location filename="../../desktop/ui/messages.py" line="91"/>
         <source>already in the inbox (imported before)</source>
         <translation>已在收件箱中（此前导入过）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="91"/>
+        <location filename="../../desktop/ui/messages.py" line="92"/>
         <source>the file cannot be written there</source>
         <translation>无法在该位置写入文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="92"/>
+        <location filename="../../desktop/ui/messages.py" line="93"/>
         <source>this kind of file is not opened from Yanshou; save it and check it first</source>
         <translation>此类文件不在验收程序中打开，请先保存并检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="93"/>
+        <location filename="../../desktop/ui/messages.py" line="94"/>
         <source>the file is open in another program: close it there, then try again</source>
         <translation>文件正被其他程序打开：请先在该程序中关闭，再重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="94"/>
+        <location filename="../../desktop/ui/messages.py" line="95"/>
         <source>that file is a database; choose another name for the PDF</source>
         <translation>该文件是数据库，请为 PDF 另选文件名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="95"/>
+        <location filename="../../desktop/ui/messages.py" line="96"/>
         <source>the stored results differ from the signed versions (edited outside Yanshou); nothing was signed</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动），未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="98"/>
-        <location filename="../../desktop/ui/messages.py" line="344"/>
+        <location filename="../../desktop/ui/messages.py" line="99"/>
+        <location filename="../../desktop/ui/messages.py" line="347"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="107"/>
+        <location filename="../../desktop/ui/messages.py" line="108"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="110"/>
-        <location filename="../../desktop/ui/messages.py" line="112"/>
+        <location filename="../../desktop/ui/messages.py" line="111"/>
+        <location filename="../../desktop/ui/messages.py" line="113"/>
         <source>{0}
 
 {1}</source>
@@ -2778,497 +2778,497 @@ Why this one:</source>
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="114"/>
+        <location filename="../../desktop/ui/messages.py" line="115"/>
         <source>{0}: the file cannot be read or written ({1})</source>
         <translation>{0}：文件无法读写（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="117"/>
+        <location filename="../../desktop/ui/messages.py" line="118"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="127"/>
+        <location filename="../../desktop/ui/messages.py" line="128"/>
         <source>Another inspector&apos;s records cannot be changed or deleted here; nothing was written.</source>
         <translation>不能在这里修改或删除其他检查员的记录，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="130"/>
+        <location filename="../../desktop/ui/messages.py" line="131"/>
         <source>The value is not valid: a score goes from 0 to the item&apos;s points in steps of 0.5, and a status, county or item must be one of the campaign&apos;s. Nothing was written.</source>
         <translation>数值无效：评分须在 0 至该项满分之间，步长 0.5；状态、县区、指标须为本次验收所列。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="135"/>
+        <location filename="../../desktop/ui/messages.py" line="136"/>
         <source>The text is too long (at most 5,000 characters) or holds control characters; nothing was written.</source>
         <translation>文字过长（最多 5000 字）或含有控制字符，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="138"/>
+        <location filename="../../desktop/ui/messages.py" line="139"/>
         <source>The name holds invisible characters or line breaks, or is too long; nothing was written.</source>
         <translation>姓名含有不可见字符或换行，或过长，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="141"/>
+        <location filename="../../desktop/ui/messages.py" line="142"/>
         <source>This computer&apos;s clock looks wrong; correct the date and time, then try again. Nothing was written.</source>
         <translation>这台电脑的时钟似乎不对，请校正日期和时间后重试。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="144"/>
+        <location filename="../../desktop/ui/messages.py" line="145"/>
         <source>A problem&apos;s status moves one step at a time, by rule; this step is not allowed. Nothing was written.</source>
         <translation>问题状态须按规则逐步变更，不允许此操作，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="153"/>
+        <location filename="../../desktop/ui/messages.py" line="154"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="154"/>
+        <location filename="../../desktop/ui/messages.py" line="155"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="155"/>
+        <location filename="../../desktop/ui/messages.py" line="156"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="156"/>
+        <location filename="../../desktop/ui/messages.py" line="157"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="157"/>
+        <location filename="../../desktop/ui/messages.py" line="158"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="158"/>
+        <location filename="../../desktop/ui/messages.py" line="159"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="159"/>
+        <location filename="../../desktop/ui/messages.py" line="160"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="160"/>
+        <location filename="../../desktop/ui/messages.py" line="161"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="161"/>
+        <location filename="../../desktop/ui/messages.py" line="162"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="162"/>
+        <location filename="../../desktop/ui/messages.py" line="163"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="163"/>
+        <location filename="../../desktop/ui/messages.py" line="164"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="164"/>
+        <location filename="../../desktop/ui/messages.py" line="165"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="165"/>
+        <location filename="../../desktop/ui/messages.py" line="166"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="166"/>
+        <location filename="../../desktop/ui/messages.py" line="167"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="167"/>
+        <location filename="../../desktop/ui/messages.py" line="168"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="168"/>
+        <location filename="../../desktop/ui/messages.py" line="169"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="169"/>
+        <location filename="../../desktop/ui/messages.py" line="170"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="170"/>
+        <location filename="../../desktop/ui/messages.py" line="171"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="171"/>
+        <location filename="../../desktop/ui/messages.py" line="172"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="172"/>
+        <location filename="../../desktop/ui/messages.py" line="173"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="173"/>
+        <location filename="../../desktop/ui/messages.py" line="174"/>
         <source>records merged before were altered in this copy</source>
         <translation>此文件中已合并过的记录被改动过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="175"/>
+        <location filename="../../desktop/ui/messages.py" line="176"/>
         <source>a kind of record Yanshou does not write</source>
         <translation>含有验收程序不会写入的记录类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="176"/>
+        <location filename="../../desktop/ui/messages.py" line="177"/>
         <source>a laptop wrote or deleted another inspector&apos;s record</source>
         <translation>检查电脑写入或删除了其他检查员的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="177"/>
+        <location filename="../../desktop/ui/messages.py" line="178"/>
         <source>a laptop wrote a record only the lead may write</source>
         <translation>检查电脑写入了只有组长才能写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="178"/>
+        <location filename="../../desktop/ui/messages.py" line="179"/>
         <source>a record&apos;s number does not match its contents</source>
         <translation>记录编号与其内容不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="179"/>
+        <location filename="../../desktop/ui/messages.py" line="180"/>
         <source>a version names another record&apos;s history</source>
         <translation>某一版本引用了其他记录的历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="180"/>
+        <location filename="../../desktop/ui/messages.py" line="181"/>
         <source>a record is spelled in a way Yanshou never writes</source>
         <translation>记录的写法不是验收程序的写法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="181"/>
+        <location filename="../../desktop/ui/messages.py" line="182"/>
         <source>a text is too long or holds control characters</source>
         <translation>文字过长或含有控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="182"/>
+        <location filename="../../desktop/ui/messages.py" line="183"/>
         <source>a name holds invisible characters or is too long</source>
         <translation>姓名含有不可见字符或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="183"/>
+        <location filename="../../desktop/ui/messages.py" line="184"/>
         <source>a value is not valid (score, status, county or item)</source>
         <translation>数值无效（得分、状态、县区或指标）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="184"/>
+        <location filename="../../desktop/ui/messages.py" line="185"/>
         <source>a laptop&apos;s clock is far ahead; correct it and export again</source>
         <translation>检查电脑的时钟明显超前，请校正时间后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="185"/>
+        <location filename="../../desktop/ui/messages.py" line="186"/>
         <source>a problem&apos;s status took a step its rules do not allow</source>
         <translation>问题状态的变更不符合整改规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="187"/>
+        <location filename="../../desktop/ui/messages.py" line="188"/>
         <source>from a device the lead revoked (lost or stolen): its later files are refused</source>
         <translation>来自组长已吊销的设备（丢失或被盗）：其后来的文件一律拒收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="188"/>
+        <location filename="../../desktop/ui/messages.py" line="189"/>
         <source>sealed for other devices: this database cannot open it</source>
         <translation>为其他设备加密：本数据库无法打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="189"/>
+        <location filename="../../desktop/ui/messages.py" line="190"/>
         <source>a sealed file whose header is damaged</source>
         <translation>加密文件的文件头已损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="190"/>
+        <location filename="../../desktop/ui/messages.py" line="191"/>
         <source>the sealed file was changed, cut short or damaged</source>
         <translation>加密文件被改动、截短或已损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="191"/>
+        <location filename="../../desktop/ui/messages.py" line="192"/>
         <source>the sealed file is cut short: copy it again</source>
         <translation>加密文件不完整：请重新复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="192"/>
+        <location filename="../../desktop/ui/messages.py" line="193"/>
         <source>sealed by a newer Yanshou; update this program</source>
         <translation>由新版验收软件加密；请更新本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="194"/>
+        <location filename="../../desktop/ui/messages.py" line="195"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="201"/>
+        <location filename="../../desktop/ui/messages.py" line="202"/>
         <source>the lead&apos;s master</source>
         <translation>组长汇总库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="208"/>
+        <location filename="../../desktop/ui/messages.py" line="209"/>
         <source>Sealed for {0}: nobody else can read it.</source>
         <translation>已为 {0} 加密：其他人无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="213"/>
+        <location filename="../../desktop/ui/messages.py" line="214"/>
         <source>NOT SEALED: this laptop has no key of the lead&apos;s master yet, so anyone holding the file can read it. Merge the lead&apos;s export for the laptops once, and the next exports are sealed.</source>
         <translation>未加密：本笔记本还没有组长汇总库的密钥，拿到此文件的任何人都能读取。合并一次组长给笔记本的导出后，以后的导出都会加密。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="218"/>
+        <location filename="../../desktop/ui/messages.py" line="219"/>
         <source>NOT SEALED: no enrolled laptop has sent its key yet, so anyone holding the file can read it. Each laptop&apos;s next export merged here brings its key.</source>
         <translation>未加密：已登记的笔记本都还没有送来密钥，拿到此文件的任何人都能读取。每台笔记本的下一次导出在此合并后即带来其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="223"/>
+        <location filename="../../desktop/ui/messages.py" line="224"/>
         <source>NOT SEALED, as asked: anyone holding the file can read it.</source>
         <translation>按要求未加密：拿到此文件的任何人都能读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="225"/>
+        <location filename="../../desktop/ui/messages.py" line="226"/>
         <source>{0} cannot open it yet: merge an export of each, then export again.</source>
         <translation>{0} 暂时无法打开：先合并其各自的导出，再重新导出。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="229"/>
+        <location filename="../../desktop/ui/messages.py" line="230"/>
         <source>Not sealed for the revoked {0}.</source>
         <translation>未为已吊销的 {0} 加密。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="237"/>
+        <location filename="../../desktop/ui/messages.py" line="238"/>
         <source>sealed</source>
         <translation>已加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="237"/>
+        <location filename="../../desktop/ui/messages.py" line="238"/>
         <source>NOT sealed</source>
         <translation>未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="279"/>
+        <location filename="../../desktop/ui/messages.py" line="280"/>
         <source>Enter the place of inspection.</source>
         <translation>请填写检查地点。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="280"/>
+        <location filename="../../desktop/ui/messages.py" line="281"/>
         <source>The place of inspection must be one line.</source>
         <translation>检查地点只能写一行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="281"/>
-        <source>The place of inspection is too long (at most 100 characters).</source>
-        <translation>检查地点太长（最多 100 个字）。</translation>
+        <location filename="../../desktop/ui/messages.py" line="282"/>
+        <source>The place of inspection is too long (at most {0} characters).</source>
+        <translation>检查地点太长（最多 {0} 个字）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="282"/>
+        <location filename="../../desktop/ui/messages.py" line="287"/>
+        <source>An inspection of one county spans at most {0} days.</source>
+        <translation>对一个县的检查最长 {0} 天。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="285"/>
         <source>A date of inspection is not a valid date.</source>
         <translation>检查日期不是有效日期。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="283"/>
+        <location filename="../../desktop/ui/messages.py" line="286"/>
         <source>The last day of inspection is before the first.</source>
         <translation>检查结束日期早于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="284"/>
-        <source>An inspection of one county spans at most 92 days.</source>
-        <translation>对一个县的检查最长 92 天。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/messages.py" line="311"/>
+        <location filename="../../desktop/ui/messages.py" line="314"/>
         <source>the file is neither UTF-8, GB18030/GBK nor UTF-16 text; save it from Excel as CSV or as Unicode text</source>
         <translation>文件既不是 UTF-8、GB18030/GBK，也不是 UTF-16 文本；请在 Excel 中另存为“CSV (逗号分隔)”或“Unicode 文本”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="314"/>
+        <location filename="../../desktop/ui/messages.py" line="317"/>
         <source>the file&apos;s text is damaged (its encoding mark does not match its contents)</source>
         <translation>文件的文本已损坏（编码标记与内容不符）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="317"/>
+        <location filename="../../desktop/ui/messages.py" line="320"/>
         <source>the result must be 符合, 基本符合, 不符合 or 未检查</source>
         <translation>结果须为“符合”“基本符合”“不符合”或“未检查”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="318"/>
+        <location filename="../../desktop/ui/messages.py" line="321"/>
         <source>the campaign has no such method</source>
         <translation>本次验收没有这种验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="320"/>
+        <location filename="../../desktop/ui/messages.py" line="323"/>
         <source>this laptop belongs to another inspector</source>
         <translation>这台笔记本属于另一位检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="321"/>
+        <location filename="../../desktop/ui/messages.py" line="324"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="322"/>
+        <location filename="../../desktop/ui/messages.py" line="325"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="323"/>
+        <location filename="../../desktop/ui/messages.py" line="326"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="324"/>
+        <location filename="../../desktop/ui/messages.py" line="327"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="325"/>
+        <location filename="../../desktop/ui/messages.py" line="328"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="326"/>
+        <location filename="../../desktop/ui/messages.py" line="329"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="327"/>
+        <location filename="../../desktop/ui/messages.py" line="330"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="328"/>
+        <location filename="../../desktop/ui/messages.py" line="331"/>
         <source>the cell holds an invisible control character</source>
         <translation>单元格含有不可见的控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="329"/>
+        <location filename="../../desktop/ui/messages.py" line="332"/>
         <source>the row has too many columns</source>
         <translation>该行的列数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="330"/>
+        <location filename="../../desktop/ui/messages.py" line="333"/>
         <source>the file is too large to be read</source>
         <translation>文件过大，无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="331"/>
+        <location filename="../../desktop/ui/messages.py" line="334"/>
         <source>this is a device or a pipe, not a file</source>
         <translation>这是设备或管道，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="332"/>
+        <location filename="../../desktop/ui/messages.py" line="335"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="333"/>
+        <location filename="../../desktop/ui/messages.py" line="336"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="334"/>
+        <location filename="../../desktop/ui/messages.py" line="337"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="335"/>
+        <location filename="../../desktop/ui/messages.py" line="338"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="336"/>
+        <location filename="../../desktop/ui/messages.py" line="339"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="337"/>
+        <location filename="../../desktop/ui/messages.py" line="340"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="338"/>
+        <location filename="../../desktop/ui/messages.py" line="341"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="339"/>
+        <location filename="../../desktop/ui/messages.py" line="342"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="340"/>
+        <location filename="../../desktop/ui/messages.py" line="343"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="341"/>
+        <location filename="../../desktop/ui/messages.py" line="344"/>
         <source>the file is not a well-formed CSV (a quotation mark left open?)</source>
         <translation>文件不是格式正确的 CSV（是否有引号未闭合？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="342"/>
+        <location filename="../../desktop/ui/messages.py" line="345"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="343"/>
+        <location filename="../../desktop/ui/messages.py" line="346"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="361"/>
+        <location filename="../../desktop/ui/messages.py" line="364"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="362"/>
+        <location filename="../../desktop/ui/messages.py" line="365"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="365"/>
+        <location filename="../../desktop/ui/messages.py" line="368"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="368"/>
+        <location filename="../../desktop/ui/messages.py" line="371"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="371"/>
+        <location filename="../../desktop/ui/messages.py" line="374"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="374"/>
+        <location filename="../../desktop/ui/messages.py" line="377"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="375"/>
+        <location filename="../../desktop/ui/messages.py" line="378"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="376"/>
+        <location filename="../../desktop/ui/messages.py" line="379"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="377"/>
+        <location filename="../../desktop/ui/messages.py" line="380"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -3294,42 +3294,42 @@ Why this one:</source>
 <context>
     <name>PadDialog</name>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="135"/>
+        <location filename="../../desktop/ui/signature.py" line="137"/>
         <source>Sign as {0}</source>
         <translation>以{0}身份签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="140"/>
+        <location filename="../../desktop/ui/signature.py" line="142"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="143"/>
+        <location filename="../../desktop/ui/signature.py" line="145"/>
         <source>e.g. 县政府办公室副主任</source>
         <translation>如：县政府办公室副主任</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="145"/>
+        <location filename="../../desktop/ui/signature.py" line="147"/>
         <source>Post</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="147"/>
+        <location filename="../../desktop/ui/signature.py" line="149"/>
         <source>Sign in the box with the pen or the mouse:</source>
         <translation>请用手写笔或鼠标在框内签字：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="151"/>
+        <location filename="../../desktop/ui/signature.py" line="153"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="159"/>
+        <location filename="../../desktop/ui/signature.py" line="161"/>
         <source>Please enter the signer&apos;s name.</source>
         <translation>请填写签字人姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="162"/>
+        <location filename="../../desktop/ui/signature.py" line="164"/>
         <source>The signature box is empty.</source>
         <translation>签字框为空。</translation>
     </message>
@@ -3835,67 +3835,67 @@ Why this one:</source>
 <context>
     <name>SignDialog</name>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="188"/>
+        <location filename="../../desktop/ui/signature.py" line="190"/>
         <source>Signatures — {0}</source>
         <translation>签字确认 — {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="191"/>
+        <location filename="../../desktop/ui/signature.py" line="193"/>
         <source>The record of {0} is signed by the inspector and by the head of the inspected unit. After any change it must be signed again.</source>
         <translation>{0}的检查记录由检查员和被检查单位负责人签字确认。记录修改后须重新签字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="197"/>
+        <location filename="../../desktop/ui/signature.py" line="199"/>
         <source>Reading the record…</source>
         <translation>正在读取检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="214"/>
+        <location filename="../../desktop/ui/signature.py" line="216"/>
         <source>Sign…</source>
         <translation>签字…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="226"/>
+        <location filename="../../desktop/ui/signature.py" line="228"/>
         <source>Place and dates of inspection (printed on the record as entered)</source>
         <translation>检查地点和检查日期（按填写内容打印在记录表上）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="231"/>
+        <location filename="../../desktop/ui/signature.py" line="233"/>
         <source>e.g. 金安区政务服务中心</source>
         <translation>例如：金安区政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="232"/>
+        <location filename="../../desktop/ui/signature.py" line="234"/>
         <source>Place of inspection</source>
         <translation>检查地点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="236"/>
+        <location filename="../../desktop/ui/signature.py" line="238"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="239"/>
+        <location filename="../../desktop/ui/signature.py" line="241"/>
         <source>Dates of inspection</source>
         <translation>检查日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="241"/>
+        <location filename="../../desktop/ui/signature.py" line="243"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="245"/>
+        <location filename="../../desktop/ui/signature.py" line="247"/>
         <source>Save place and dates</source>
         <translation>保存地点和日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="285"/>
+        <location filename="../../desktop/ui/signature.py" line="287"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="288"/>
+        <location filename="../../desktop/ui/signature.py" line="289"/>
         <source>Not entered: the record prints 未填写</source>
         <translation>未填写：记录表将打印“未填写”</translation>
     </message>
@@ -3905,52 +3905,52 @@ Why this one:</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="317"/>
+        <location filename="../../desktop/ui/signature.py" line="315"/>
         <source>place and dates of inspection</source>
         <translation>检查地点和日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="334"/>
+        <location filename="../../desktop/ui/signature.py" line="332"/>
         <source>The place and dates of inspection you typed are not saved. Close and discard them?</source>
         <translation>填写的检查地点和日期尚未保存。关闭并放弃？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="353"/>
+        <location filename="../../desktop/ui/signature.py" line="351"/>
         <source>Being signed: {0} of {1} items scored, {2} of {3} points; {4} problems; {5} evidence files.</source>
         <translation>本次签字的内容：已评分 {0}/{1} 项，计 {2}/{3} 分；问题 {4} 个；证据 {5} 份。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="358"/>
+        <location filename="../../desktop/ui/signature.py" line="356"/>
         <source>{0} items are not scored yet.</source>
         <translation>尚有 {0} 项未评分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="371"/>
+        <location filename="../../desktop/ui/signature.py" line="369"/>
         <source>Not signed</source>
         <translation>未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="374"/>
+        <location filename="../../desktop/ui/signature.py" line="371"/>
         <source>Signed by {0}, {1}</source>
         <translation>{0} 已于 {1} 签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="377"/>
+        <location filename="../../desktop/ui/signature.py" line="373"/>
         <source>Record changed since {0} signed: sign again</source>
         <translation>{0}签字后记录已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="383"/>
+        <location filename="../../desktop/ui/signature.py" line="378"/>
         <source>Save the place and dates of inspection first: the signature signs them.</source>
         <translation>请先保存检查地点和日期：签字也确认这些内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="388"/>
+        <location filename="../../desktop/ui/signature.py" line="383"/>
         <source>The place and dates of inspection are not entered: the record prints 未填写. Sign all the same?</source>
         <translation>尚未填写检查地点和日期，记录表将打印“未填写”。仍然签字？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="393"/>
+        <location filename="../../desktop/ui/signature.py" line="388"/>
         <source>{0} of the {1} items are not scored. Sign the record as it is?</source>
         <translation>{1} 项中有 {0} 项未评分。仍按现状签字吗？</translation>
     </message>
@@ -4013,207 +4013,207 @@ Why this one:</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="243"/>
-        <location filename="../../desktop/ui/messages.py" line="291"/>
+        <location filename="../../desktop/ui/messages.py" line="244"/>
+        <location filename="../../desktop/ui/messages.py" line="294"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="244"/>
+        <location filename="../../desktop/ui/messages.py" line="245"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="245"/>
+        <location filename="../../desktop/ui/messages.py" line="246"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="246"/>
+        <location filename="../../desktop/ui/messages.py" line="247"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="171"/>
-        <location filename="../../desktop/ui/messages.py" line="247"/>
+        <location filename="../../desktop/ui/signature.py" line="173"/>
+        <location filename="../../desktop/ui/messages.py" line="248"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="248"/>
+        <location filename="../../desktop/ui/messages.py" line="249"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="249"/>
-        <location filename="../../desktop/ui/messages.py" line="292"/>
+        <location filename="../../desktop/ui/messages.py" line="250"/>
+        <location filename="../../desktop/ui/messages.py" line="295"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="250"/>
+        <location filename="../../desktop/ui/messages.py" line="251"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="251"/>
+        <location filename="../../desktop/ui/messages.py" line="252"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="252"/>
+        <location filename="../../desktop/ui/messages.py" line="253"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="253"/>
+        <location filename="../../desktop/ui/messages.py" line="254"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="254"/>
+        <location filename="../../desktop/ui/messages.py" line="255"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="255"/>
+        <location filename="../../desktop/ui/messages.py" line="256"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="256"/>
+        <location filename="../../desktop/ui/messages.py" line="257"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="257"/>
+        <location filename="../../desktop/ui/messages.py" line="258"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="258"/>
+        <location filename="../../desktop/ui/messages.py" line="259"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="259"/>
+        <location filename="../../desktop/ui/messages.py" line="260"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="260"/>
+        <location filename="../../desktop/ui/messages.py" line="261"/>
         <source>Written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="261"/>
+        <location filename="../../desktop/ui/messages.py" line="262"/>
         <source>Rectification evidence</source>
         <translation>整改证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="262"/>
+        <location filename="../../desktop/ui/messages.py" line="263"/>
         <source>Found at</source>
         <translation>发现时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="263"/>
+        <location filename="../../desktop/ui/messages.py" line="264"/>
         <source>Taken at</source>
         <translation>拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="264"/>
+        <location filename="../../desktop/ui/messages.py" line="265"/>
         <source>Attached at</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="265"/>
+        <location filename="../../desktop/ui/messages.py" line="266"/>
         <source>Place (GPS)</source>
         <translation>位置（GPS）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="266"/>
+        <location filename="../../desktop/ui/messages.py" line="267"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="267"/>
+        <location filename="../../desktop/ui/messages.py" line="268"/>
         <source>Method</source>
         <translation>评估方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="270"/>
+        <location filename="../../desktop/ui/messages.py" line="271"/>
         <source>Place of inspection</source>
         <translation>检查地点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="271"/>
+        <location filename="../../desktop/ui/messages.py" line="272"/>
         <source>First day of inspection</source>
         <translation>检查开始日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="272"/>
+        <location filename="../../desktop/ui/messages.py" line="273"/>
         <source>Last day of inspection</source>
         <translation>检查结束日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="293"/>
+        <location filename="../../desktop/ui/messages.py" line="296"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="296"/>
+        <location filename="../../desktop/ui/messages.py" line="299"/>
         <source>Place and dates of inspection</source>
         <translation>检查地点和日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="300"/>
+        <location filename="../../desktop/ui/messages.py" line="303"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="351"/>
+        <location filename="../../desktop/ui/messages.py" line="354"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="352"/>
+        <location filename="../../desktop/ui/messages.py" line="355"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="353"/>
+        <location filename="../../desktop/ui/messages.py" line="356"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="268"/>
-        <location filename="../../desktop/ui/messages.py" line="294"/>
+        <location filename="../../desktop/ui/messages.py" line="269"/>
+        <location filename="../../desktop/ui/messages.py" line="297"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="269"/>
-        <location filename="../../desktop/ui/messages.py" line="295"/>
+        <location filename="../../desktop/ui/messages.py" line="270"/>
+        <location filename="../../desktop/ui/messages.py" line="298"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="297"/>
+        <location filename="../../desktop/ui/messages.py" line="300"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="298"/>
+        <location filename="../../desktop/ui/messages.py" line="301"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="299"/>
+        <location filename="../../desktop/ui/messages.py" line="302"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/signature.py" line="172"/>
+        <location filename="../../desktop/ui/signature.py" line="174"/>
         <source>Head of the inspected unit</source>
         <translation>被检查单位负责人</translation>
     </message>

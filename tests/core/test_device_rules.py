@@ -35,3 +35,14 @@ def test_a_stored_time_reads_as_local_time_with_its_offset(stored: str) -> None:
 @pytest.mark.parametrize("stored", [None, "", "yesterday"])
 def test_no_time_or_no_time_at_all(stored: str | None) -> None:
     assert devices.moment(stored) is None
+
+
+@pytest.mark.usefixtures("shanghai")
+def test_a_stamped_time_is_shown_local_and_a_cameras_as_written() -> None:
+    """What the signing dialog, the evidence, the merge history and the printed record show:
+    the program's UTC stamps in China's time, a camera's clock (no offset) as it was."""
+    assert devices.shown_time("2026-11-27T09:00:00+00:00") == "2026-11-27 17:00"
+    assert devices.shown_time("2026-11-27T09:00:05+00:00", seconds=True) == "2026-11-27 17:00:05"
+    assert devices.shown_time("2018-09-12T09:30:00") == "2018-09-12 09:30"
+    assert devices.shown_time(None) == devices.shown_time("") == ""
+    assert devices.shown_time("yesterday") == "yesterday"

@@ -24,3 +24,13 @@ def test_every_rule_has_its_own_words(zh: bool) -> None:
     for rule in ("owner", "lead_only", "value", "text", "name", "clock"):
         assert explain(NotAdmitted("/tmp/f.db", rule, "x")) != generic, rule
     assert set(admission.RULES) >= {"owner", "lead_only", "value", "text", "name", "clock"}
+
+
+def test_every_reason_a_visit_is_refused_has_its_own_words(zh: bool) -> None:
+    """desktop.core.visits' codes, each said in the window's words, its limit from the rule."""
+    from desktop.core import visits
+    from desktop.ui.messages import visit_problem
+
+    said = {code: visit_problem(code) for code in visits.CODES}
+    assert len(set(said.values())) == len(visits.CODES) and all(said[c] != c for c in visits.CODES)
+    assert str(visits.MAX_PLACE) in said["place_long"] and str(visits.MAX_DAYS) in said["too_long"]

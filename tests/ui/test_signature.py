@@ -159,7 +159,8 @@ def test_signing_goes_through_the_window_and_redraws_its_state(qtbot, window: Ma
     qtbot.waitUntil(lambda: "李四" in state.text(), timeout=10000)
     signed = inspection.signatures(window.ws, COUNTY)["liaison"]
     assert (signed.signer_name, signed.current) == ("李四", True)
-    assert state.text() == said("Signed by {0}, {1}", "SignDialog").format("李四", signed.signed_at.replace("T", " ")[:16])
+    local = dt.datetime.fromisoformat(signed.signed_at).astimezone().strftime("%Y-%m-%d %H:%M")  # this computer's time, not UTC
+    assert state.text() == said("Signed by {0}, {1}", "SignDialog").format("李四", local)
     qtbot.waitUntil(lambda: window.signature_label.text() == said("Partly signed"), timeout=10000)
 
     pad.append("张三")

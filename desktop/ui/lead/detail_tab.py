@@ -36,6 +36,14 @@ _ITEM_OF = Qt.ItemDataRole.UserRole + 2  # an item's row and its inspectors' row
 _EVIDENCE = Qt.ItemDataRole.UserRole + 3  # a row of the evidence list: its Evidence
 
 
+
+def _headed(tree: QTreeWidget, columns: tuple[tuple[str, int | None], ...]) -> None:
+    """A tree's headings and the widths of its columns (None: what is left, the last)."""
+    tree.setHeaderLabels([heading for heading, _width in columns])
+    for n, (_heading, width) in enumerate(columns):
+        if width is not None:
+            tree.setColumnWidth(n, width)
+
 class DetailTab(QWidget):
     county_chosen = Signal()
     """The lead chose another county: the window reads its detail."""
@@ -61,18 +69,12 @@ class DetailTab(QWidget):
         layout.addLayout(row)
         self.tree = QTreeWidget()
         self.tree.setObjectName("detail")
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(
-            [
-                QCoreApplication.translate("LeadWindow", "Indicator / inspector"),
-                QCoreApplication.translate("LeadWindow", "Counted"),
-                QCoreApplication.translate("LeadWindow", "Points"),
-                QCoreApplication.translate("LeadWindow", "Findings, reasoning, evidence"),
-            ]
-        )
-        self.tree.setColumnWidth(0, 420)
-        self.tree.setColumnWidth(1, 90)
-        self.tree.setColumnWidth(2, 60)
+        _headed(self.tree, (
+            (QCoreApplication.translate("LeadWindow", "Indicator / inspector"), 420),
+            (QCoreApplication.translate("LeadWindow", "Counted"), 90),
+            (QCoreApplication.translate("LeadWindow", "Points"), 60),
+            (QCoreApplication.translate("LeadWindow", "Findings, reasoning, evidence"), None),
+        ))
         self.tree.currentItemChanged.connect(self._on_current_item_changed)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
@@ -107,17 +109,12 @@ class DetailTab(QWidget):
         self.evidence = QTreeWidget()
         self.evidence.setObjectName("detail-evidence")
         self.evidence.setRootIsDecorated(False)
-        self.evidence.setHeaderLabels(
-            [
-                QCoreApplication.translate("LeadWindow", "File"),
-                QCoreApplication.translate("LeadWindow", "Caption"),
-                QCoreApplication.translate("LeadWindow", "Inspector"),
-                QCoreApplication.translate("LeadWindow", "Mode"),
-            ]
-        )
-        self.evidence.setColumnWidth(0, 300)
-        self.evidence.setColumnWidth(1, 360)
-        self.evidence.setColumnWidth(2, 120)
+        _headed(self.evidence, (
+            (QCoreApplication.translate("LeadWindow", "File"), 300),
+            (QCoreApplication.translate("LeadWindow", "Caption"), 360),
+            (QCoreApplication.translate("LeadWindow", "Inspector"), 120),
+            (QCoreApplication.translate("LeadWindow", "Mode"), None),
+        ))
         self.evidence.itemActivated.connect(self._on_evidence_activated)  # a double-click, or Enter
         self.evidence.currentItemChanged.connect(lambda current, _previous: self.open_button.setEnabled(current is not None))
         box.addWidget(self.evidence, 1)

@@ -3,12 +3,11 @@ each; below, the chosen one's report, file by file, as the merge dialog showed i
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from desktop.core.devices import shown_time
 from desktop.services import sync
 from desktop.ui import cells
 from desktop.ui.lead.merge_dialog import fill_report, report_table
@@ -56,10 +55,7 @@ class HistoryTab(QWidget):
         self.shown = batches
         with cells.refilling(self.batches, len(batches)):
             for row, batch in enumerate(batches):
-                try:
-                    when = dt.datetime.fromisoformat(batch.at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-                except ValueError:
-                    when = batch.at
+                when = shown_time(batch.at, seconds=True)
                 files = batch.files
                 values = (
                     when,
