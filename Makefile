@@ -43,14 +43,14 @@ contract: $(STAMP)
 # SPEC §7 bars, tables, not tests, all in one run (bench/__main__.py), then one table of every row:
 # merge (bench/merge.py) at 200 MB and at the SPEC row's 2 GB of evidence (MERGE_SIZES; more
 # arguments for both: BENCH_ARGS), the GUI (bench/gui.py, 5,000 photos by default; quicker:
-# GUI_BENCH_ARGS="--photos 500"), the printed records (bench/pdf.py: a signed 检查记录表 with 50
+# GUI_BENCH_ARGS="--photos 500"), the ingest of 100 camera photos (bench/ingest.py; INGEST_BENCH_ARGS), the printed records (bench/pdf.py: a signed 检查记录表 with 50
 # photos, the summary), a province on a throwaway PostgreSQL master (bench/province.py: 112
 # counties, 50 laptops, the desk's stalls; skipped, saying why, without PostgreSQL; a smoke run:
 # PROVINCE_BENCH_ARGS=--quick). Some 10 GB of disk for the 2 GB merge; MERGE_SIZES=200 leaves it out.
 MERGE_SIZES ?= 200,2000
 bench: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench --merge-sizes="$(MERGE_SIZES)" --merge-args="$(BENCH_ARGS)" \
-		--gui-args="$(GUI_BENCH_ARGS)" --pdf-args="$(PDF_BENCH_ARGS)" --province-args="$(PROVINCE_BENCH_ARGS)"
+		--gui-args="$(GUI_BENCH_ARGS)" --ingest-args="$(INGEST_BENCH_ARGS)" --pdf-args="$(PDF_BENCH_ARGS)" --province-args="$(PROVINCE_BENCH_ARGS)"
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis $(QM)

@@ -1,11 +1,11 @@
 """`python -m bench` (what `make bench` runs): every SPEC §7 bar in one run, then one table.
 
-    python -m bench [--merge-sizes 200,2000] [--merge-args ARGS] [--gui-args ARGS] [--pdf-args ARGS]
-                    [--province-args ARGS] [--only merge,gui,pdf,province]
+    python -m bench [--merge-sizes 200,2000] [--merge-args ARGS] [--gui-args ARGS] [--ingest-args ARGS]
+                    [--pdf-args ARGS] [--province-args ARGS] [--only merge,gui,ingest,pdf,province]
 
 It runs the scripts one after the other, each in a process of its own and a work folder of its
 own, their output shown as it comes: bench.merge at each size of evidence (200 MB, then the SPEC
-row's 2 GB, this one without its PostgreSQL part), bench.gui, bench.pdf and bench.province. Each
+row's 2 GB, this one without its PostgreSQL part), bench.gui, bench.ingest, bench.pdf and bench.province. Each
 script measures its bars against baselines of its own run (a ratio's two sides in the same
 process, or started from it); every row it prints with a bar and a verdict is also kept
 (bench.merge.keep_rows), and at the end one table gives each SPEC §7 row with what was measured,
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bench.merge import ROWS_ENV, RUN_ENV, log, machine, print_table
 
-SCRIPTS = ("merge", "gui", "pdf", "province")
+SCRIPTS = ("merge", "gui", "ingest", "pdf", "province")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ SPEC = (
     SpecRow("cold start to a working main window, 5,000 photos (≤ 1.5 × a bare PySide6 window)", "gui", "cold start: ratio"),
     SpecRow("merge of 10 laptop files, 10,000 versions (≤ 1.5 × raw ATTACH + INSERT … SELECT)", "merge", "ratio ours / baseline"),
     SpecRow("re-merge of an already merged file (≤ 0.5 s)", "merge", "re-merge of one merged file"),
-    SpecRow("ingest of 100 camera photos, committed (≤ 2 × cp and fsync)", "gui", "ratio ours / the durable copy"),
+    SpecRow("ingest of 100 camera photos, committed (≤ 2 × cp and fsync)", "ingest", "ratio ours / the durable copy"),
     SpecRow("signed 检查记录表, 34 items, 50 photos (≤ 2 s)", "pdf", "signed 检查记录表"),
     SpecRow("moving between items in the GUI (≤ 50 ms)", "gui", "moving between items"),
     SpecRow("peak memory with 5,000 photos (≤ 400 MB)", "gui", "peak memory"),
@@ -72,7 +72,7 @@ def runs(args: argparse.Namespace) -> list[Run]:
         for size in [s for s in args.merge_sizes.split(",") if s]:
             extra = ["--no-postgres"] if int(size) >= 2000 else []  # PostgreSQL's merge: once, at the smaller size
             planned.append(Run(f"merge-{size}", ["bench.merge", "--evidence-mb", size, *extra, *shlex.split(args.merge_args)]))
-    for name, extra in (("gui", args.gui_args), ("pdf", args.pdf_args), ("province", args.province_args)):
+    for name, extra in (("gui", args.gui_args), ("ingest", args.ingest_args), ("pdf", args.pdf_args), ("province", args.province_args)):
         if name in only and (Path(__file__).with_name(f"{name}.py")).exists():
             planned.append(Run(name, [f"bench.{name}", *shlex.split(extra)]))
     return planned
@@ -119,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--merge-sizes", default="200,2000", help="MB of evidence, one bench.merge run each (default 200,2000)")
     parser.add_argument("--merge-args", default="", help="more arguments for every bench.merge run")
     parser.add_argument("--gui-args", default="", help="arguments for bench.gui (e.g. --photos 500)")
+    parser.add_argument("--ingest-args", default="", help="arguments for bench.ingest (e.g. --camera 50)")
     parser.add_argument("--pdf-args", default="", help="arguments for bench.pdf")
     parser.add_argument("--province-args", default="", help="arguments for bench.province (e.g. --quick)")
     parser.add_argument("--only", default="", help=f"a comma-separated choice of {', '.join(SCRIPTS)}")
