@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from db import admission, files, local, migrations, reference, search, versions
+from db import admission, cipher, files, local, migrations, reference, search, vault, versions
 from db import engine as engines
 from db.errors import (
+    DatabaseBusy,
     DeviceKeyMissing,
+    KeyNeeded,
     KnownDatabaseError,
     NotAdmitted,
     NotInitialised,
@@ -48,10 +50,11 @@ class Database:
     """A SQLite file, or a master on a PostgreSQL server (`url`; db.postgres). `path` is
     what messages name: the file, or the server's user@host/db (never a password)."""
 
-    def __init__(self, path: Path, engine: Engine, url: str | None = None) -> None:
+    def __init__(self, path: Path, engine: Engine, url: str | None = None, *, key: cipher.Key | None = None) -> None:
         self.path = path
         self.engine = engine
         self.url = url
+        self.key = key  # an encrypted file's (db.cipher); None: a plain file, or a server
         # what a version must be beyond the structural rules (db.admission): the services
         # set the application's value check from the campaign when they open the database
         self.policy = admission.Policy()
@@ -66,13 +69,19 @@ class Database:
         """What opens it again: the file's path, or the server's URL."""
         return self.url if self.url is not None else self.path
 
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
     @classmethod
-    def open(cls, path: Path | str, *, check: bool = True) -> Database:
+    def open(cls, path: Path | str, *, check: bool = True, keys_dir: Path | None = None) -> Database:
         """Open an existing database, upgrading its schema if it is older than ours.
 
         `check` runs SQLite's quick check (it reads every page: a fraction of a second
         for hundreds of MB of photos); the GUI runs it after the window is up instead
-        (`Database.check`). A PostgreSQL URL opens the master on that server."""
+        (`Database.check`). A PostgreSQL URL opens the master on that server. An encrypted
+        file opens with the key this computer derives for it (db.vault, from `keys_dir`'s
+        secret): KeyNeeded when that cannot be had now or does not open it."""
         if isinstance(path, str):
             return cls._open_server(path)
         if files.on_network(path):
@@ -81,21 +90,22 @@ class Database:
             raise NotYanshouDatabase(path, "no such database file")
         if path.is_dir():
             raise NotYanshouDatabase(path, "this is a folder, not a database file")
-        migrations.check_file(path)
+        key = file_key(path, keys_dir)
+        migrations.check_file(path, key)
         if not writable(path):  # a read-only disk (a CD, a write-protected stick): read it as it is
             wal = path.with_name(path.name + "-wal")
             pending = wal.is_file() and wal.stat().st_size > 0  # immutable would not see commits still in it
-            engine = engines.sqlite_engine(path, readonly=pending, immutable=not pending)
-            database = cls(path, engine)
+            engine = engines.sqlite_engine(path, readonly=pending, immutable=not pending, key=key)
+            database = cls(path, engine, key=key)
             database.read_only = True
             if check:
                 migrations.quick_check(engine, path)
             return database
-        engine = engines.sqlite_engine(path)
-        migrations.upgrade(engine, path)
+        engine = engines.sqlite_engine(path, key=key)
+        migrations.upgrade(engine, path, key=key)
         if check:
             migrations.quick_check(engine, path)
-        database = cls(path, engine)
+        database = cls(path, engine, key=key)
         try:
             database.prepare_search()
         except BaseException:
@@ -149,7 +159,10 @@ class Database:
         indicators: Sequence[reference.IndicatorNode],
         counties: Sequence[reference.CountyEntry],
         now: str,
+        encrypt: bool = False,
     ) -> Database:
+        """A new database; `encrypt`: an encrypted file (db.cipher), with a key derived from
+        `keys_dir`'s secret (KeyNeeded when there is none to be had: no store, no passphrase)."""
         if isinstance(path, str):
             return cls._create_server(
                 path, role=role, keys_dir=keys_dir, inspector=inspector, campaign_key=campaign_key, campaign_name=campaign_name,
@@ -161,11 +174,12 @@ class Database:
             raise KnownDatabaseError(path, "the file exists already; choose a new file name")
         from db import keys
 
+        key = new_key(keys_dir, path) if encrypt else None
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = engines.sqlite_engine(path, new=True)
+        engine = engines.sqlite_engine(path, new=True, key=key)
         device_id = str(uuid.uuid4())
         try:
-            migrations.upgrade(engine, path)
+            migrations.upgrade(engine, path, key=key)
             signer = keys.create_key(keys_dir, device_id)
             with engines.write(engine, path) as conn:
                 _first_rows(
@@ -182,7 +196,7 @@ class Database:
                 except OSError:  # keys_dir itself may be what failed (a file, not a folder)
                     pass
             raise
-        return cls(path, engine)
+        return cls(path, engine, key=key)
 
     @classmethod
     def _create_server(
@@ -257,17 +271,77 @@ class Database:
         target = folder / self.path.name
         with self.engine.connect() as conn:  # through our own connection: a read-only file opens only as we opened it
             raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
-            made = sqlite3.connect(target)
+            # an encrypted file's copy is encrypted with its key (and salt): the same driver
+            made = sqlite3.connect(target) if self.key is None else cipher.connect(str(target), self.key)
             try:
                 raw.backup(made)
             finally:
                 made.close()
-        copy = Database(target, engines.sqlite_engine(target))
+        copy = Database(target, engines.sqlite_engine(target, key=self.key), key=self.key)
         copy.policy = self.policy
         return copy
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def file_key(path: Path, keys_dir: Path | None) -> cipher.Key | None:
+    """The key of an encrypted file (None for a plain one), derived from this computer's
+    secret and the file's salt. KeyNeeded when the secret cannot be had now (a passphrase not
+    given) or its key does not open the file (encrypted elsewhere); NotYanshouDatabase for a
+    file that is neither a plain SQLite file nor one SQLCipher could have written (whose size
+    is a whole number of its 64 KiB pages)."""
+    if not cipher.is_encrypted(path):
+        return None
+    if not cipher.looks_encrypted(path) or keys_dir is None:
+        raise NotYanshouDatabase(path, "not a SQLite database file (nor a Yanshou database encrypted on this computer)")
+    secret = vault.require(keys_dir, path)
+    salt = cipher.salt_of(path)
+    key = cipher.Key(vault.database_key(secret, salt), salt)
+    if not cipher.opens(path, key):
+        raise KeyNeeded(
+            path, "key_not_here", "it is encrypted, and not with this computer's key: it was encrypted on another computer or by "
+            "another user (open it there; bring its work here as an export), or it is not a database at all",
+        )
+    return key
+
+
+def new_key(keys_dir: Path, where: Path) -> cipher.Key:
+    """A key for a file to be encrypted, with a fresh salt. KeyNeeded when this computer has no
+    secret to derive it from (no protected store, no passphrase given)."""
+    import secrets
+
+    secret = vault.secret(keys_dir, where, create=True)
+    if secret is None:
+        raise KeyNeeded(
+            where, "passphrase_needed", "this computer has no protected store for Yanshou's key: choose a passphrase "
+            f"(asked in a terminal or by the window; a script sets {vault.PASSPHRASE_VARIABLE})",
+        )
+    salt = secrets.token_bytes(cipher.SALT_BYTES)
+    return cipher.Key(vault.database_key(secret, salt), salt)
+
+
+def encrypt_file(path: Path, keys_dir: Path) -> cipher.Key:
+    """Convert a plain database file into an encrypted one in its place (db.cipher.encrypt:
+    nothing lost, the plain file kept until its copy is verified), and the schema upgrades'
+    backups beside it the same way. Its key; the file must not be open. KnownDatabaseError
+    when it cannot be done now (the file untouched)."""
+    key = new_key(keys_dir, path)
+    for each in [path, *migrations.backups_beside(path)]:
+        if cipher.is_encrypted(each):
+            continue
+        own = key if each == path else new_key(keys_dir, each)
+        try:
+            cipher.encrypt(each, own)
+        except cipher.InUse as exc:
+            raise DatabaseBusy(each, f"not encrypted now: {exc}; close it there and open it again") from exc
+        except cipher.NotConverted as exc:
+            raise KnownDatabaseError(each, f"not encrypted: {exc}; the file was left as it was") from exc
+        except cipher.errors("Error") as exc:
+            raise KnownDatabaseError(each, f"not encrypted ({exc}); the file was left as it was") from exc
+        except OSError as exc:
+            raise KnownDatabaseError(each, f"not encrypted ({exc.strerror or exc}); the file was left as it was") from exc
+    return key
 
 
 def _first_rows(

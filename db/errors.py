@@ -66,6 +66,18 @@ class DeviceKeyMissing(KnownDatabaseError):
     code = "key_missing"
 
 
+class KeyNeeded(KnownDatabaseError):
+    """An encrypted database or key file (issue 21) that cannot be opened here as things are;
+    `code` says why: passphrase_needed (this computer protects its files with a passphrase
+    not given yet), wrong_passphrase, key_not_here (encrypted on another computer or by
+    another user: no key of this computer opens it), store_lost (the system's protected store
+    no longer holds this computer's key), store_unavailable (the store refused or is locked)."""
+
+    def __init__(self, path: str | Path, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(path, message)
+
+
 class NotInitialised(KnownDatabaseError):
     code = "not_initialised"
 

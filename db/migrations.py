@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
+from db import cipher
 from db.engine import file_uri, write
 from db.errors import DatabaseCorrupt, DatabaseTooNew, KnownDatabaseError, NotInitialised, NotYanshouDatabase
 
@@ -150,9 +151,10 @@ def header(path: Path) -> tuple[int, int]:
     return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
 
 
-def check_file(path: Path) -> int:
-    """The schema version of an existing file, refusing one that is not ours or too new."""
-    return _accept(path, *header(path))
+def check_file(path: Path, key: cipher.Key | None = None) -> int:
+    """The schema version of an existing file, refusing one that is not ours or too new; an
+    encrypted file's header is read with its key."""
+    return _accept(path, *(cipher.header(path, key) if key is not None else header(path)))
 
 
 def _accept(path: Path, app_id: int, version: int) -> int:
@@ -165,13 +167,14 @@ def _accept(path: Path, app_id: int, version: int) -> int:
     return version
 
 
-def upgrade(engine: Engine, path: Path, *, target: int = SCHEMA_VERSION) -> int:
+def upgrade(engine: Engine, path: Path, *, target: int = SCHEMA_VERSION, key: cipher.Key | None = None) -> int:
     """Bring the file to SCHEMA_VERSION (an older `target`: what a file of that version is, for
-    a merge's comparison and the tests); returns the version it had (0 for a new file)."""
+    a merge's comparison and the tests); returns the version it had (0 for a new file). `key`:
+    the file is encrypted (the engine's key; its backup is encrypted with it)."""
     if engine.dialect.name == "postgresql":
         return _upgrade_server(engine, str(path), target)
     fresh = not path.exists() or path.stat().st_size == 0
-    start = 0 if fresh else check_file(path)
+    start = 0 if fresh or key is not None else check_file(path)
     if not fresh:
         # The header on disk can lag behind a change still in the WAL: ask SQLite too.
         with engine.connect() as conn:
@@ -180,7 +183,7 @@ def upgrade(engine: Engine, path: Path, *, target: int = SCHEMA_VERSION) -> int:
     if start >= target:
         return start
     if start > 0:
-        backup(path, path.with_name(f"{path.name}.v{start}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak"))
+        backup(path, backup_name(path, start), key)
     for version in range(start + 1, target + 1):
         with write(engine, path) as conn:
             if version == 1:
@@ -252,8 +255,23 @@ def tables(version: int) -> set[str]:
     }
 
 
-def backup(source: Path, target: Path) -> None:
-    """A consistent copy of a live database (SQLite's backup API)."""
+def backup_name(path: Path, version: int) -> Path:
+    """Where a file is backed up beside itself before its schema is upgraded from `version`."""
+    return path.with_name(f"{path.name}.v{version}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak")
+
+
+def backups_beside(path: Path) -> list[Path]:
+    """The schema upgrades' backups of a file, beside it."""
+    start = f"{path.name}.v"
+    return sorted(p for p in path.parent.iterdir() if p.name.startswith(start) and p.name.endswith(".bak") and p.is_file())
+
+
+def backup(source: Path, target: Path, key: cipher.Key | None = None) -> None:
+    """A consistent copy of a live database (SQLite's backup API); an encrypted one's (`key`)
+    encrypted with the same key."""
+    if key is not None:
+        cipher.backup(source, target, key)
+        return
     src = sqlite3.connect(file_uri(source, "mode=ro"), uri=True)
     try:
         dst = sqlite3.connect(target)

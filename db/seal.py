@@ -164,9 +164,11 @@ def usable_public_key(der: bytes) -> bool:
 
 @dataclass(frozen=True)
 class Opener:
-    """The private encryption keys this database holds (today: its own one)."""
+    """The private encryption keys this database holds (today: its own one), and the keys
+    folder whose secret (db.vault) opens this computer's own encrypted database files."""
 
     private_keys: tuple[ec.EllipticCurvePrivateKey, ...]
+    keys_dir: Path | None = None
 
     def fingerprints(self) -> list[str]:
         return [keys.fingerprint(public_der(k)) for k in self.private_keys]

@@ -6,6 +6,10 @@ of WAL so it is one self-contained file, and flushed. Only then is it copied to 
 target (a `.partial` name, flushed, renamed), and read back from the target and compared
 by SHA-256: USB sticks acknowledge writes they have not made.
 
+An encrypted database (db.cipher) is copied plain into that temporary folder
+(sqlcipher_export, one read transaction), where the steps below work on it as on any copy;
+the folder is removed at the end, whatever happened.
+
 The snapshot carries a signed manifest (db.manifest), numbered and chained to the
 device's previous one; the source database keeps it too, so the chain continues. Given
 receivers, the checked local copy is sealed for them (db.seal) before it goes to the target:
@@ -25,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from db import canonical, engine, files, manifest, migrations, search
+from db import canonical, cipher, engine, files, manifest, migrations, search
 from db import seal as sealing
 from db.database import Database
 from db.errors import DatabaseCorrupt, KnownDatabaseError
@@ -91,6 +95,9 @@ def _sign_manifest(
 def _local_copy(database: Database, local_copy: Path) -> None:
     """The whole database as one SQLite file on the local disk: the backup API for a file;
     for a master on a server, a file of our schema filled in one consistent read."""
+    if database.key is not None:  # an encrypted file: its plain copy, here, to be sealed
+        cipher.export_plain(database.path, database.key, local_copy)
+        return
     if not database.on_server:
         migrations.backup(database.path, local_copy)
         return
@@ -116,7 +123,7 @@ def export(
     device's public encryption key, when given."""
     source = database.path
     if not database.on_server:
-        migrations.check_file(source)
+        migrations.check_file(source, database.key)
         if target.resolve() == source.resolve():
             raise KnownDatabaseError(target, "the export would overwrite the database itself; choose another file")
     if not database.on_server:  # the file's size now is about the export's: refused before anything is copied

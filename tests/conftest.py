@@ -7,15 +7,30 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pgserver
+import protected_store
 import pytest
+
+from db import vault
 
 
 @pytest.fixture(autouse=True)
-def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("YANSHOU_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("YANSHOU_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("HOME", str(home))
+    # The system's protected store (db.vault) is a file of this test's own (tests/protected_store.py),
+    # for the processes it starts too (importable from the repository's folder: pytest's
+    # `pythonpath`, a child's PYTHONPATH). Set apart from the test's `monkeypatch`, whose undo()
+    # in a test must not hand the rest of it the real keyring.
+    store = pytest.MonkeyPatch()
+    store.setenv("PYTHON_KEYRING_BACKEND", "tests.protected_store.FileStore")
+    store.setenv(protected_store.VARIABLE, str(home / "keyring"))
+    store.delenv(vault.PASSPHRASE_VARIABLE, raising=False)
+    vault.forget()  # what an earlier test unlocked, and its store
+    yield
+    vault.forget()
+    store.undo()
 
 
 @pytest.fixture

@@ -35,7 +35,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import sqlite3
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
@@ -46,7 +45,7 @@ from pathlib import Path
 from sqlalchemy import Connection, RootTransaction, text
 from sqlalchemy.exc import DBAPIError
 
-from db import engine, migrations, revocation, seal
+from db import cipher, engine, migrations, revocation, seal
 from db.database import Database
 from db.errors import DiskFull, KnownDatabaseError, Refused
 from db.merge.apply import _transaction
@@ -343,7 +342,7 @@ def _dry_run_on_copy(
     with tempfile.TemporaryDirectory(prefix="yanshou-dry-run-") as work:
         try:
             copy = database.copy_to(Path(work))
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, *cipher.errors()) as exc:  # type: ignore[misc]
             raise KnownDatabaseError(database.path, f"a copy for the dry run could not be made ({exc})") from exc
         try:
             return merge(
@@ -392,7 +391,7 @@ def _merge_file(batch: _Batch, prepared: _Prepared, cancelled: Callable[[], bool
         if not batch.dry_run and not batch.backed_up and not database.on_server:
             # a copy as of before the batch (the batch's transaction is not visible to it);
             # a server's backups are its administrator's (pg_dump, base backups)
-            _back_up(database.path, batch.backup_dir, batch.keep_backups)
+            _back_up(database.path, batch.backup_dir, batch.keep_backups, database.key)
             batch.backed_up = True
         if batch.transaction is None:
             batch.transaction = _begin(batch.conn, database.path)
@@ -467,18 +466,19 @@ def _drop(pending: Sequence[Future[_Prepared]]) -> None:
             future.result().quarantined.unlink(missing_ok=True)
 
 
-def _back_up(master: Path, backup_dir: Path, keep: int) -> None:
-    """A copy of the master as of before the batch, in the data folder's backups."""
+def _back_up(master: Path, backup_dir: Path, keep: int, key: cipher.Key | None = None) -> None:
+    """A copy of the master as of before the batch, in the data folder's backups (an
+    encrypted file's encrypted with its key)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{master.stem}-{stamp}.db"
     try:
         backup_dir.mkdir(parents=True, exist_ok=True)
-        migrations.backup(master, target)
+        migrations.backup(master, target, key)
         _prune(backup_dir, master.stem, keep)
     except OSError as exc:
         target.unlink(missing_ok=True)
         raise _environment(exc, backup_dir) from exc
-    except sqlite3.Error as exc:  # the backup's own file could not be written (a full or read-only disk)
+    except cipher.errors() as exc:  # the backup's own file could not be written (a full or read-only disk)
         target.unlink(missing_ok=True)
         raise KnownDatabaseError(backup_dir, f"the master could not be backed up before merging ({exc}); nothing was merged") from exc
 

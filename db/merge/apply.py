@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from db import canonical, engine, local, projection
+from db import canonical, cipher, engine, local, projection
 from db.errors import KnownDatabaseError, Refused
 from db.merge.enrolment import DeviceInfo, Enrolment, _not_enrolled
 from db.merge.quarantine import _CHUNK
@@ -255,7 +255,7 @@ def _transaction(
         if exc.orig is not None and _unstorable(exc.orig):
             raise Refused(report.file, "contents", f"the file holds values the master cannot store ({exc.orig})") from exc
         engine.reraise(exc, target)
-    except sqlite3.OperationalError as exc:  # from the raw staging and blob streams
+    except cipher.errors("OperationalError") as exc:  # from the raw staging and blob streams (either driver's)
         engine.reraise(OperationalError(str(exc), None, exc), target)
     except Exception as exc:
         if not type(exc).__module__.startswith("psycopg"):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from db import files, migrations, seal
+from db import cipher, files, migrations, seal
 from db.errors import DiskFull, KnownDatabaseError, Refused
 
 _CHUNK = 1024 * 1024
@@ -125,6 +125,8 @@ def _quarantine(source: Path, target: Path, limit: int = MAX_FILE_BYTES, opener:
     size = _offered(source, target.parent, limit)
     if seal.is_sealed(source):
         return _unseal(source, target, size, opener)
+    if cipher.looks_encrypted(source):
+        return _decrypt(source, target, opener)
     wal = source.with_name(source.name + "-wal")
     if not (wal.is_file() and wal.stat().st_size > 0):
         return Taken(_copy_hashing(source, target, size))
@@ -138,6 +140,34 @@ def _quarantine(source: Path, target: Path, limit: int = MAX_FILE_BYTES, opener:
     try:
         migrations.backup(source, target)
     except sqlite3.Error as exc:
+        raise Refused(source, "unreadable", f"the database could not be read ({exc})") from exc
+    digest = hashlib.sha256()
+    with target.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return Taken(digest.hexdigest())
+
+
+def _decrypt(source: Path, target: Path, opener: seal.Opener | None) -> Taken:
+    """A database file encrypted at rest (db.cipher) by this computer, copied plain into
+    quarantine (sqlcipher_export: its WAL's commits come along), hashed as copied: a laptop's
+    database merged as a file where it was made. Another computer's is refused: no key of ours
+    opens it, and nothing says what it is."""
+    from db.database import file_key
+
+    try:
+        key = file_key(source, opener.keys_dir if opener is not None else None)
+    except KnownDatabaseError as exc:
+        raise Refused(
+            source, "not_yanshou", "not a SQLite database file: encrypted on another computer (a laptop's own database: export it "
+            "there and merge the export), or something else",
+        ) from exc
+    if key is None:  # pragma: no cover - looks_encrypted said it is not plain
+        raise Refused(source, "not_yanshou", "not a SQLite database file")
+    try:
+        cipher.export_plain(source, key, target)
+    except cipher.errors() as exc:
+        target.unlink(missing_ok=True)
         raise Refused(source, "unreadable", f"the database could not be read ({exc})") from exc
     digest = hashlib.sha256()
     with target.open("rb") as f:

@@ -148,13 +148,15 @@ def open_sealed(ws: Workspace, source: Path, target: Path) -> seal.Header:
         return seal.unseal(src, dst.write, _opener(ws))
 
 
-def _opener(ws: Workspace) -> seal.Opener | None:
-    """This database's private encryption key, to open the sealed exports made for it."""
+def _opener(ws: Workspace) -> seal.Opener:
+    """This database's private encryption key, to open the sealed exports made for it, and
+    this computer's keys folder, whose secret opens its own encrypted database files (a
+    laptop's database merged as a file where it was made)."""
     try:
         key = seal.sealing_key(paths.keys_dir(), ws.identity.device_id)
     except (OSError, ValueError):
-        return None  # no key of ours to be read: a sealed file is refused, saying whom it is for
-    return seal.Opener((key,)) if key is not None else None
+        key = None  # no key of ours to be read: a sealed file is refused, saying whom it is for
+    return seal.Opener((key,) if key is not None else (), paths.keys_dir())
 
 
 def merge(

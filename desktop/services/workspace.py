@@ -16,14 +16,15 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from db import admission, reference
-from db.database import Database, Identity
+from db import admission, local, reference
+from db.database import Database, Identity, encrypt_file
 from db.errors import KnownDatabaseError
 from desktop import paths
 from desktop.core import campaign_settings, validity
 from desktop.core.campaign import Campaign, load_campaign, parse_campaign
 from desktop.core.errors import InputError
 from desktop.core.indicators import IndicatorSet, load_indicator_set
+from desktop.services import protection
 
 ROLES = ("field", "master")
 
@@ -127,17 +128,36 @@ def inspector_name(name: str) -> str:
     return name
 
 
-def create(path: Path | str, *, role: str, campaign_file: Path | None = None, inspector: str | None = None) -> Workspace:
-    return create_for(path, load_campaign_file(campaign_file), role=role, inspector=inspector)
+def create(
+    path: Path | str, *, role: str, campaign_file: Path | None = None, inspector: str | None = None, encrypt: bool | None = None,
+) -> Workspace:
+    return create_for(path, load_campaign_file(campaign_file), role=role, inspector=inspector, encrypt=encrypt)
+
+
+def encrypts(path: Path | str, role: str, encrypt: bool | None) -> bool:
+    """Whether a new database is encrypted at rest (issue 21): a laptop's whenever this computer
+    can protect it without asking (its store, or a passphrase given in this run: otherwise it
+    is made in the clear, and `Workspace.database.encrypted` says so); a master's when asked
+    (`encrypt`: True; a server's never: PostgreSQL's storage is its administrator's)."""
+    if isinstance(path, str) or encrypt is False:
+        return False
+    if encrypt:
+        return True
+    protection.unlock_from_environment()
+    return role == "field" and protection.available()
 
 
 def create_for(
     path: Path | str, campaign: Campaign, *, role: str, inspector: str | None = None, document: dict[str, Any] | None = None,
+    encrypt: bool | None = None,
 ) -> Workspace:
     """A new database of a campaign; `document`, the campaign as another database stores it
-    (so that both hold the very same reference data)."""
+    (so that both hold the very same reference data). `encrypt`: see `encrypts`."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
+    if isinstance(path, str) and encrypt:
+        raise KnownDatabaseError(path, "a master on a server is not encrypted by Yanshou: its storage is the server's business")
+    protection.unlock_from_environment()
     database = Database.create(
         path,
         role=role,
@@ -151,6 +171,7 @@ def create_for(
         ],
         counties=[reference.CountyEntry(c.code, c.name, c.pilot_areas) for c in campaign.counties],
         now=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        encrypt=encrypts(path, role, encrypt),
     )
     with database.read() as conn:
         identity = database.identity(conn)
@@ -171,7 +192,48 @@ def effective_campaign(stored: Campaign, payload: dict[str, Any] | None, path: P
 
 
 def open_workspace(path: Path | str, *, check: bool = True) -> Workspace:
-    database = Database.open(path, check=check)
+    """Open a database. An encrypted file opens with this computer's key: KeyNeeded (code
+    passphrase_needed) when that needs the passphrase not given yet — give it
+    (protection.unlock) and open again. A laptop's database still in the clear is encrypted in
+    its place once (`encrypt_workspace`) when this computer can protect it without asking."""
+    protection.unlock_from_environment()
+    keys_dir = paths.keys_dir()
+    database = Database.open(path, check=check, keys_dir=keys_dir)
+    if _to_encrypt(database):
+        database.close()
+        try:
+            encrypt_file(database.path, keys_dir)
+        except KnownDatabaseError:  # in use elsewhere, a full disk…: left in the clear, tried at the next open
+            pass
+        database = Database.open(path, check=check, keys_dir=keys_dir)
+    return _workspace(database)
+
+
+def _to_encrypt(database: Database) -> bool:
+    """A laptop's file in the clear that this computer can protect now: converted once."""
+    if database.on_server or database.encrypted or database.read_only:
+        return False
+    try:
+        with database.read() as conn:
+            role = local.identity(conn).role
+    except BaseException:
+        database.close()
+        raise
+    return role == "field" and protection.available(quiet=True)
+
+
+def encrypt_workspace(path: Path) -> None:
+    """Encrypt a database file in its place (`yanshou encrypt`: a master by choice; a laptop's is
+    converted when opened). Nothing is lost (db.cipher.encrypt); the file must not be open."""
+    protection.unlock_from_environment()
+    database = Database.open(path, keys_dir=paths.keys_dir())
+    encrypted = database.encrypted
+    database.close()
+    if not encrypted:
+        encrypt_file(path, paths.keys_dir())
+
+
+def _workspace(database: Database) -> Workspace:
     where = database.path  # for a server, its user@host/db: a URL's password is never shown
     try:
         with database.read() as conn:

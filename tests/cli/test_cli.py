@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import rawdb
 from commands import run
 
 from desktop.cli import main
@@ -142,7 +143,6 @@ def test_python_dash_m_desktop_works(tmp_path: Path) -> None:
 
 
 def test_verify_database_signatures_and_tampering(tmp_path: Path, capsys) -> None:
-    import sqlite3
 
     db = tmp_path / "f.db"
     run(capsys, "init", db, "--role", "field", "--inspector", "张三")
@@ -154,7 +154,7 @@ def test_verify_database_signatures_and_tampering(tmp_path: Path, capsys) -> Non
     assert "3 versions" in out
     assert "intact" in out
     # someone edits a score in the file with a SQLite tool, bypassing the program
-    raw = sqlite3.connect(db)
+    raw = rawdb.connect(db)
     raw.execute("UPDATE version SET payload = replace(payload, '\"score\":\"3\"', '\"score\":\"2.5\"')")
     raw.commit()
     raw.close()

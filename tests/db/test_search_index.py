@@ -12,11 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import rawdb
 from sqlalchemy import text
 from teamwork import EVERY_LAPTOP, export, laptop, merge
 
 from db import integrity, migrations, postgres, projection, search
-from db.engine import file_uri
 from db.merge import verify
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.services import inspection, rectification, sync
@@ -44,7 +44,7 @@ def entries(ws: Workspace) -> list[tuple]:
 
 
 def objects(path: Path) -> set[str]:
-    con = sqlite3.connect(file_uri(path, "mode=ro"), uri=True)
+    con = rawdb.connect(path, "mode=ro")
     try:
         return {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     finally:
@@ -175,6 +175,7 @@ def test_a_tampered_full_text_index_shows_in_verify(tmp_path: Path) -> None:
 
 
 def test_without_fts5_every_term_is_matched_with_like(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = search.trigram_available
     monkeypatch.setattr(search, "trigram_available", lambda: False)
     with create(tmp_path / "f.db", role="field", inspector="张三") as ws:
         assert search.FTS not in objects(ws.path) and state(ws) is None
@@ -185,7 +186,7 @@ def test_without_fts5_every_term_is_matched_with_like(tmp_path: Path, monkeypatc
         assert integrity.check_projection(ws.database).equal
         out = tmp_path / "export.db"
         sync.export(ws, out)
-    monkeypatch.undo()
+    monkeypatch.setattr(search, "trigram_available", real)  # not undo(): the test's folders and store stay its own
     with open_workspace(tmp_path / "f.db") as ws:  # opened where SQLite has FTS5: the full-text table made and filled
         assert search.FTS in objects(ws.path)
         assert found(ws, "公告栏") == [("finding", "公告栏已更新")]
@@ -200,6 +201,7 @@ def test_a_full_text_index_this_sqlite_cannot_write_goes_stale_then_is_rebuilt(t
     program with FTS5 rebuilds it at the next open."""
     with create(tmp_path / "f.db", role="field", inspector="张三") as ws:
         write_finding(ws, "1.1.1", "政务公开台账不全")
+    real = search.trigram_available
     monkeypatch.setattr(search, "trigram_available", lambda: False)
     with open_workspace(tmp_path / "f.db") as ws:
         write_finding(ws, "1.1.1", "公告栏已更新")
@@ -209,7 +211,7 @@ def test_a_full_text_index_this_sqlite_cannot_write_goes_stale_then_is_rebuilt(t
         exported = tmp_path / "export.db"
         sync.export(ws, exported)  # this SQLite cannot drop the table: it goes along, and a merge lets it pass
         assert search.FTS in objects(exported)
-    monkeypatch.undo()
+    monkeypatch.setattr(search, "trigram_available", real)
     with open_workspace(tmp_path / "f.db") as ws:
         assert state(ws) is None
         assert found(ws, "公告栏") == [("finding", "公告栏已更新")] and found(ws, "公开台账") == []
@@ -246,7 +248,7 @@ def test_a_laptops_database_file_merges_as_it_is_with_its_full_text_index(tmp_pa
     shutil.copyfile(tmp_path / "张三.db", copied)
     doctored = tmp_path / "usb" / "doctored.db"
     shutil.copyfile(copied, doctored)
-    con = sqlite3.connect(doctored)  # the same names, another definition: not ours
+    con = rawdb.connect(doctored)  # the same names, another definition: not ours
     con.execute("DROP TABLE search_fts")
     con.execute("CREATE VIRTUAL TABLE search_fts USING fts5(body, tokenize='trigram')")
     con.commit()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pgserver
 import pytest
+import rawdb
 from sqlalchemy import text
 
 from db import blobs, projection, versions
@@ -156,8 +157,9 @@ def file_bytes(path: Path) -> bytes:
 
 
 def raw(path: Path) -> sqlite3.Connection:
-    """A plain read-write connection to a file, to tamper with it as an attacker would."""
-    return sqlite3.connect(path, isolation_level=None)
+    """A read-write connection to a file, to tamper with it as an attacker would (who holds the
+    laptop and its key: an encrypted laptop's file opens with this computer's)."""
+    return rawdb.connect(path, isolation_level=None)  # type: ignore[no-any-return]
 
 
 def intact(ws: Workspace) -> bool:

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import rawdb
 from forge import forge
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -260,7 +261,7 @@ def test_a_device_invented_by_a_laptop_is_not_enrolled_on_its_word(team: Team) -
     assert score(invented, "1.1.1", "0")
     conn = raw(zhang.path)
     try:
-        conn.execute("ATTACH DATABASE ? AS other", (str(invented.path),))
+        rawdb.attach(conn, invented.path, "other")
         conn.execute("INSERT INTO device SELECT * FROM other.device WHERE id = ?", (invented.identity.device_id,))
         conn.execute("INSERT INTO version SELECT * FROM other.version")
         conn.execute("INSERT INTO version_parent SELECT * FROM other.version_parent")

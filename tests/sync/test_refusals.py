@@ -498,7 +498,7 @@ def test_laptop_restored_from_an_old_copy(team: Team) -> None:
     laptop = team.laptop("张三")
     assert score(laptop, "1.1.1", "2")
     copy_path = team.root / "张三-restored.db"
-    migrations.backup(laptop.path, copy_path)  # the inspector's backup, taken now
+    migrations.backup(laptop.path, copy_path, laptop.database.key)  # the inspector's backup, taken now
     restored = open_workspace(copy_path)
     team.opened.append(restored)
     assert restored.identity.device_id == laptop.identity.device_id
