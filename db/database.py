@@ -214,7 +214,7 @@ class Database:
         try:
             with engines.write(engine, where) as conn:
                 migrations.create_server_schema(conn, str(where))
-                signer = keys.create_key(keys_dir, device_id)
+                signer = keys.create_key(keys_dir, device_id, protect_it=False)  # every lead's desk holds it
                 _first_rows(
                     conn, signer, role=role, inspector=inspector, campaign_key=campaign_key, campaign_name=campaign_name,
                     document=document, indicators=indicators, counties=counties, now=now,
@@ -251,7 +251,7 @@ class Database:
 
         identity = self.identity(conn)
         try:
-            signer = keys.load_key(keys_dir, identity.device_id, self.path)
+            signer = keys.load_key(keys_dir, identity.device_id, self.path, protect_it=not self.on_server)
         except DeviceKeyMissing:
             if not self.on_server:
                 raise

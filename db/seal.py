@@ -26,7 +26,7 @@ inside still say who wrote it.
 
 Keys: every database that exports has an encryption key pair of its own, separate from its
 signing key (db.keys); `sealing_key` is the one place its private half is loaded or saved
-(today a PEM file beside the device key, owner-only). Its public half travels in the signed
+(a key file beside the device key, encrypted at rest as it is: db.keys). Its public half travels in the signed
 manifest of each export (db.manifest.SEAL_KEY), so a receiver learns it from a file it
 verified, signed by the device it enrolled: a stick cannot slip in a key of its own.
 """
@@ -36,7 +36,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import secrets
 import struct
 from collections.abc import Callable, Sequence
@@ -119,13 +118,16 @@ def key_path(keys_dir: Path, device_id: str) -> Path:
     return keys_dir / f"{device_id}.seal.pem"
 
 
-def sealing_key(keys_dir: Path, device_id: str, *, create: bool = False) -> ec.EllipticCurvePrivateKey | None:
-    """This device's private encryption key: the one place it is loaded or saved. Today a
-    PEM file beside the device key, owner-only as the device key is (db.keys.protect); None
-    when there is none and `create` is false. A P-256 key of its own: never the signing key."""
+def sealing_key(
+    keys_dir: Path, device_id: str, *, create: bool = False, protect_it: bool = True,
+) -> ec.EllipticCurvePrivateKey | None:
+    """This device's private encryption key: the one place it is loaded or saved. A key file
+    beside the device key, protected as the device key is (db.keys.write_private and
+    read_private: encrypted under this computer's secret, owner-only); None when there is none
+    and `create` is false. A P-256 key of its own: never the signing key."""
     path = key_path(keys_dir, device_id)
     try:
-        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        loaded = keys.read_private(path, keys_dir=keys_dir, protect_it=protect_it)
     except FileNotFoundError:
         loaded = None
     if loaded is not None:
@@ -134,14 +136,8 @@ def sealing_key(keys_dir: Path, device_id: str, *, create: bool = False) -> ec.E
         return loaded
     if not create:
         return None
-    keys_dir.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(_CURVE)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(pem)
-        files.flush(f)
-    keys.protect(path)
+    keys.write_private(path, key, keys_dir=keys_dir, protect_it=protect_it)
     return key
 
 

@@ -14,7 +14,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command or "start"
     try:
-        code = int(_COMMANDS[command](args) or 0)
+        code = _with_passphrase(lambda: int(_COMMANDS[command](args) or 0))
         sys.stdout.flush()  # here, not at exit: a closed pipe is then seen below
         return code
     except (InputError, KnownDatabaseError, UsageError) as exc:
@@ -90,6 +90,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"; details in {log}" if log else ""
         print(f"internal error ({type(exc).__name__}: {exc}){where}", file=sys.stderr)
         return 1
+
+
+def _with_passphrase(command: Callable[[], int]) -> int:
+    """Run a command; where it needs this computer's Yanshou passphrase (db.vault) and a person
+    is at the terminal, ask for it (three tries) and run it again. A script sets
+    YANSHOU_PASSPHRASE instead; without either the command ends saying what is needed."""
+    from db.errors import KeyNeeded
+
+    tries = 0
+    while True:
+        try:
+            return command()
+        except KeyNeeded as exc:
+            if exc.code not in ("passphrase_needed", "wrong_passphrase") or tries >= 3 or not sys.stdin.isatty():
+                raise
+            tries += 1
+            _ask_passphrase(str(exc) if exc.code == "wrong_passphrase" else "")
+
+
+def _ask_passphrase(said: str) -> None:
+    import getpass
+
+    from desktop.services import protection
+
+    if said:
+        print(f"error: {said}", file=sys.stderr)
+    if protection.must_choose_passphrase():
+        print("This computer has no protected store: choose a passphrase for Yanshou's files (asked at each start).", file=sys.stderr)
+        while True:
+            chosen = getpass.getpass("new passphrase: ")
+            if (why := protection.passphrase_problem(chosen)) is not None:
+                print(f"error: {why}", file=sys.stderr)
+            elif getpass.getpass("again: ") != chosen:
+                print("error: the two differ", file=sys.stderr)
+            else:
+                protection.unlock(chosen)
+                return
+    try:
+        protection.unlock(getpass.getpass("Yanshou passphrase: "))
+    except KnownDatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
 
 
 def _quiet_stdout() -> None:
@@ -117,6 +158,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=("field", "master"), required=True)
     p.add_argument("--campaign", type=Path, help="a campaign file (default: the built-in Lu'an 2018 campaign)")
     p.add_argument("--inspector", help="the inspector who works on this laptop")
+    p.add_argument(
+        "--encrypt", action="store_true",
+        help="encrypt the file at rest (a laptop's is whenever this computer can protect it; a master's only when asked)",
+    )
+
+    p = sub.add_parser("encrypt", help="encrypt a database file at rest in its place (a master by choice; nothing is lost)")
+    p.add_argument("db", type=Path)
 
     p = sub.add_parser("indicators", help="print the indicator table")
     p.add_argument("db", type=location, nargs="?", help="a database (default: the built-in campaign)")
@@ -231,10 +279,42 @@ def _open(path: Path) -> Workspace:
 def _init(args: argparse.Namespace) -> int:
     from desktop.services.workspace import create
 
-    with create(args.db, role=args.role, campaign_file=args.campaign, inspector=args.inspector) as ws:
+    with create(args.db, role=args.role, campaign_file=args.campaign, inspector=args.inspector, encrypt=args.encrypt or None) as ws:
         who = f", inspector {ws.identity.inspector}" if ws.identity.inspector else ""
         print(f"created {ws.path}: {ws.identity.role} database for {ws.campaign.name}{who}")
         print(f"device {ws.identity.device_id}; its private key is in {paths.keys_dir()}")
+        print(_protection_line(ws))
+    return 0
+
+
+def _protection_line(ws: Workspace) -> str:
+    """How the database and its key file are protected at rest, or that they are not and why."""
+    from db import keys
+    from desktop.services import protection
+
+    held = protection.state()
+    how = {
+        protection.Method.STORE: "a key in the system's protected store",
+        protection.Method.PASSPHRASE: "this computer's Yanshou passphrase",
+    }.get(held.method, "")
+    key_file = keys.is_protected(keys.key_path(paths.keys_dir(), ws.identity.device_id))
+    if ws.database.on_server:
+        return ("on the server: its storage is the server's business; the master's key file is kept bare, owner-only, "
+                "to be copied to every lead's desk")
+    if ws.database.encrypted and key_file:
+        return f"encrypted at rest, and its key file too, with {how}"
+    if ws.identity.role == "master" and key_file:
+        return (f"the database in the clear (a master is encrypted when asked: --encrypt, or 'yanshou encrypt'); "
+                f"its key file encrypted with {how}")
+    return ("NOT ENCRYPTED: this computer has no protected store and no passphrase was given; give one with --encrypt "
+            "(asked in a terminal) or YANSHOU_PASSPHRASE")
+
+
+def _encrypt(args: argparse.Namespace) -> int:
+    from desktop.services.workspace import encrypt_workspace
+
+    encrypt_workspace(args.db)
+    print(f"encrypted {args.db} at rest in its place (verified row for row; its backups beside it too)")
     return 0
 
 
@@ -774,6 +854,7 @@ _COMMANDS = {
     "start": _gui,
     "gui": _gui,
     "init": _init,
+    "encrypt": _encrypt,
     "indicators": _indicators,
     "import-sheet": _import_sheet,
     "results": _results,

@@ -126,7 +126,7 @@ def _own_sealing_key(ws: Workspace, conn: Connection) -> EllipticCurvePrivateKey
     master that lacks the key the master announced already must copy it, as it copies the
     signing key: a key of its own would leave the laptops sealing for a key this desk cannot use."""
     device = ws.identity.device_id
-    key = seal.sealing_key(paths.keys_dir(), device)
+    key = seal.sealing_key(paths.keys_dir(), device, protect_it=not ws.database.on_server)
     if key is not None:
         return key
     if ws.database.on_server and receivers.announced_by(conn, device) is not None:
@@ -136,7 +136,7 @@ def _own_sealing_key(ws: Workspace, conn: Connection) -> EllipticCurvePrivateKey
             f"keys folder of the desk that exported the master before into {paths.keys_dir()} (readable by you only)",
             "key_missing",
         )
-    made = seal.sealing_key(paths.keys_dir(), device, create=True)
+    made = seal.sealing_key(paths.keys_dir(), device, create=True, protect_it=not ws.database.on_server)
     assert made is not None  # made when missing
     return made
 
@@ -153,7 +153,7 @@ def _opener(ws: Workspace) -> seal.Opener:
     this computer's keys folder, whose secret opens its own encrypted database files (a
     laptop's database merged as a file where it was made)."""
     try:
-        key = seal.sealing_key(paths.keys_dir(), ws.identity.device_id)
+        key = seal.sealing_key(paths.keys_dir(), ws.identity.device_id, protect_it=not ws.database.on_server)
     except (OSError, ValueError):
         key = None  # no key of ours to be read: a sealed file is refused, saying whom it is for
     return seal.Opener((key,) if key is not None else (), paths.keys_dir())
