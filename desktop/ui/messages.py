@@ -30,6 +30,23 @@ def _database(code: str) -> str:
             "Create a new database for this laptop.",
         ),
         "not_initialised": QCoreApplication.translate("Messages", "This database was never set up."),
+        "passphrase_needed": QCoreApplication.translate(
+            "Messages", "This database is encrypted: it opens with this computer's Yanshou passphrase."
+        ),
+        "wrong_passphrase": QCoreApplication.translate("Messages", "That is not this computer's Yanshou passphrase."),
+        "key_not_here": QCoreApplication.translate(
+            "Messages",
+            "This database is encrypted with another computer's key (or is not a database): open it on the computer that "
+            "made it, and bring its work here as an export.",
+        ),
+        "store_lost": QCoreApplication.translate(
+            "Messages",
+            "The key that protects this computer's Yanshou files is no longer in the system's protected store "
+            "(Credential Manager): the encrypted databases cannot be opened. Use an export.",
+        ),
+        "store_unavailable": QCoreApplication.translate(
+            "Messages", "The system's protected store (Credential Manager) cannot be reached now. Log in again and try again."
+        ),
         "network_share": QCoreApplication.translate(
             "Messages",
             "This database is on a network share, where it cannot be kept safe. Keep it on this computer's disk; "

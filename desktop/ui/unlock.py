@@ -1,0 +1,104 @@
+"""The passphrase of this computer's Yanshou files, asked at start (issue 21): where the system
+has no protected store, the key of the encrypted databases and key files comes from a
+passphrase (desktop.services.protection), asked once per run of the program. The first time,
+the dialog asks to choose one (twice); afterwards, to type it; a wrong one is said so, and the
+user may try again or cancel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import KeyNeeded, KnownDatabaseError
+from desktop.services import protection
+
+
+class UnlockDialog(QDialog):
+    """Type (or, with `choose`, choose) this computer's Yanshou passphrase."""
+
+    def __init__(self, parent: QWidget | None = None, *, choose: bool = False, where: str = "") -> None:
+        super().__init__(parent)
+        self._choose = choose
+        self.setWindowTitle(self.tr("Yanshou passphrase"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            self.tr(
+                "This computer has no protected store for Yanshou's key. Choose a passphrase: it protects this computer's "
+                "databases and keys, and is asked each time Yanshou starts. Without it they cannot be opened."
+            ) if choose else self.tr("The database {0} is encrypted. Type this computer's Yanshou passphrase.").format(where),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Passphrase:"), self.passphrase)
+        self.again = QLineEdit(self)
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        if choose:
+            form.addRow(self.tr("Again:"), self.again)
+        else:
+            self.again.hide()
+        layout.addLayout(form)
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.passphrase.setFocus()
+
+    def _say(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
+
+    def accept(self) -> None:
+        given = self.passphrase.text()
+        if self._choose:
+            if protection.passphrase_problem(given) is not None:
+                self._say(self.tr("A passphrase has at least 8 characters."))
+                return
+            if self.again.text() != given:
+                self._say(self.tr("The two passphrases differ. Type them again."))
+                return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # scrypt: half a second, on purpose
+        try:
+            protection.unlock(given)
+        except KeyNeeded as exc:
+            if exc.code != "wrong_passphrase":
+                raise
+            self._say(self.tr("That is not this computer's Yanshou passphrase. Try again, or cancel."))
+            return
+        except KnownDatabaseError:
+            self._say(self.tr("A passphrase has at least 8 characters."))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        super().accept()
+
+
+def unlocked(parent: QWidget | None = None, where: str = "") -> bool:
+    """Ask for the passphrase when this computer's files need it (choose it the first time on a
+    computer without a store); True when they can be opened now, False when the user cancelled."""
+    choose = protection.must_choose_passphrase()
+    if not (choose or protection.needs_passphrase()):
+        return True
+    return UnlockDialog(parent, choose=choose, where=where).exec() == QDialog.DialogCode.Accepted
+
+
+__all__ = ["UnlockDialog", "unlocked"]

@@ -1,0 +1,68 @@
+"""The passphrase dialog (desktop.ui.unlock; issue 21): on a computer without a protected store,
+chosen once (twice typed), then asked at each start; a wrong one is said so and may be tried
+again; and the window opens an encrypted laptop once it is given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from db import vault
+from db.errors import KeyNeeded
+from desktop.services import protection
+from desktop.services.workspace import create, open_workspace
+from desktop.ui import unlock
+from desktop.ui.unlock import UnlockDialog
+
+
+@pytest.fixture(autouse=True)
+def no_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.protected_store.NoStore")
+    vault.forget()
+
+
+def test_a_passphrase_is_chosen_then_asked_and_a_wrong_one_is_said(qtbot, tmp_path: Path, zh: bool) -> None:  # type: ignore[no-untyped-def]
+    choose = UnlockDialog(choose=True)
+    qtbot.addWidget(choose)
+    choose.passphrase.setText("短")
+    choose.again.setText("短")
+    choose.accept()
+    assert choose.result() != QDialog.DialogCode.Accepted and "8" in choose.problem.text()
+    choose.passphrase.setText("一个很长的口令啊")
+    choose.again.setText("另一个很长的口令")
+    choose.accept()
+    assert choose.result() != QDialog.DialogCode.Accepted and choose.problem.text()
+    choose.again.setText("一个很长的口令啊")
+    choose.accept()
+    assert choose.result() == QDialog.DialogCode.Accepted
+    ws = create(tmp_path / "张三.db", role="field", inspector="张三")
+    assert ws.database.encrypted
+    ws.close()
+
+    vault.forget()  # the next start
+    with pytest.raises(KeyNeeded):
+        open_workspace(tmp_path / "张三.db")
+    asked = UnlockDialog(where=str(tmp_path / "张三.db"))
+    qtbot.addWidget(asked)
+    assert not asked.again.isVisible()
+    asked.passphrase.setText("不是这个口令的")
+    asked.accept()
+    assert asked.result() != QDialog.DialogCode.Accepted
+    assert asked.problem.text() == ("口令不对，不是本机的验收口令。请重试，或取消。" if zh else
+                                    "That is not this computer's Yanshou passphrase. Try again, or cancel.")
+    asked.passphrase.setText("一个很长的口令啊")
+    asked.accept()
+    assert asked.result() == QDialog.DialogCode.Accepted
+    with open_workspace(tmp_path / "张三.db") as ws:
+        assert ws.database.encrypted
+
+
+def test_unlocked_asks_only_when_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[bool] = []
+    monkeypatch.setattr(UnlockDialog, "exec", lambda self: shown.append(self._choose) or QDialog.DialogCode.Rejected)
+    assert not unlock.unlocked()  # no store, none chosen: asked to choose; cancelled
+    assert shown == [True]
+    protection.unlock("一个很长的口令啊")
+    assert unlock.unlocked() and shown == [True]  # given in this run: not asked again
