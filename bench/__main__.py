@@ -72,6 +72,10 @@ def runs(args: argparse.Namespace) -> list[Run]:
         for size in [s for s in args.merge_sizes.split(",") if s]:
             extra = ["--no-postgres"] if int(size) >= 2000 else []  # PostgreSQL's merge: once, at the smaller size
             planned.append(Run(f"merge-{size}", ["bench.merge", "--evidence-mb", size, *extra, *shlex.split(args.merge_args)]))
+        for size in [s for s in args.merge_encrypted_sizes.split(",") if s]:  # the same rows, encrypted at rest (issue 21)
+            planned.append(Run(f"merge-{size}-encrypted", [
+                "bench.merge", "--evidence-mb", size, "--encrypted", "--no-postgres", *shlex.split(args.merge_args),
+            ]))
     for name, extra in (("gui", args.gui_args), ("ingest", args.ingest_args), ("pdf", args.pdf_args), ("province", args.province_args)):
         if name in only and (Path(__file__).with_name(f"{name}.py")).exists():
             planned.append(Run(name, [f"bench.{name}", *shlex.split(extra)]))
@@ -118,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--merge-sizes", default="200,2000", help="MB of evidence, one bench.merge run each (default 200,2000)")
     parser.add_argument("--merge-args", default="", help="more arguments for every bench.merge run")
+    parser.add_argument("--merge-encrypted-sizes", default="200",
+                        help="MB of evidence, one bench.merge --encrypted run each: the merge rows encrypted at rest (default 200)")
     parser.add_argument("--gui-args", default="", help="arguments for bench.gui (e.g. --photos 500)")
     parser.add_argument("--ingest-args", default="", help="arguments for bench.ingest (e.g. --camera 50)")
     parser.add_argument("--pdf-args", default="", help="arguments for bench.pdf")

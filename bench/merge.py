@@ -29,6 +29,11 @@ anything that asks desktop.paths is imported, so keys, quarantine and backups st
    the same moment (two desks, threads) against the same two halves one after the other,
    each into a fresh database, and the masters compared row for row.
 
+With --encrypted (issue 21), the laptops and the master are encrypted at rest (SQLCipher, db.cipher):
+the exports are made from encrypted laptops and merged into an encrypted master, against the same
+plain-SQLite baseline (a plain copy of the empty master). Without it, both are in the clear. A
+computer without a protected store takes a passphrase for the work folder's own keys.
+
 With --profile, a second merge into another copy of the empty master runs under cProfile
 (so that the profiler's overhead stays out of the timed figures) and its top functions are
 printed. Exit status 1 when a check of step 7 or 8 fails; a bar missed is only reported.
@@ -314,9 +319,14 @@ def distinct_contents(files: Sequence[Path]) -> tuple[set[str], dict[str, int]]:
 
 
 def table_counts(path: Path) -> dict[str, int]:
+    from db import cipher
+    from db.database import file_key
     from db.engine import file_uri
+    from desktop import paths
 
-    conn = sqlite3.connect(file_uri(path, "mode=ro"), uri=True)
+    key = file_key(path, paths.keys_dir())
+    uri = file_uri(path, "mode=ro")
+    conn = sqlite3.connect(uri, uri=True) if key is None else cipher.connect(uri, key, uri=True)
     try:
         out = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("version", "version_parent", "blob", "current_score")}
         out["score_records"] = conn.execute("SELECT count(DISTINCT record_id) FROM version WHERE entity = 'score'").fetchone()[0]
@@ -425,6 +435,12 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     from desktop.services.workspace import create, open_workspace
 
     rng = random.Random(20180177)
+    if args.encrypted:
+        from db import vault
+        from desktop.services import protection
+
+        if not protection.available():  # no store here: the work folder's keys from a passphrase
+            os.environ[vault.PASSPHRASE_VARIABLE] = "bench: the work folder's own passphrase"
     evidence_bytes = args.evidence_mb * MB
     plans, shared_size = plan_laptops(args.laptops, args.versions, evidence_bytes, rng)
     shared = os.urandom(shared_size)
@@ -437,7 +453,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     written_total = 0
     for i, plan in enumerate(plans, 1):
         t0 = time.perf_counter()
-        with create(workdir / "laptops" / f"laptop-{i:02d}.db", role="field", inspector=f"检查员{i}") as ws:
+        with create(workdir / "laptops" / f"laptop-{i:02d}.db", role="field", inspector=f"检查员{i}", encrypt=args.encrypted) as ws:
             written = fill_laptop(ws, plan, shared, rng)
             t1 = time.perf_counter()
             out = usb / f"laptop-{i:02d}-export.db"
@@ -452,15 +468,19 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
 
     # 2. the master, and its empty file kept before any merge
     master_path = workdir / "master.db"
-    create(master_path, role="master").close()
+    create(master_path, role="master", encrypt=args.encrypted).close()
     pristine = copy_database(master_path, workdir / "master-empty.db")
+    plain = pristine  # the baseline's: raw SQLite on a plain file, encrypted run or not
+    if args.encrypted:
+        create(workdir / "master-plain.db", role="master", encrypt=False).close()
+        plain = copy_database(workdir / "master-plain.db", workdir / "master-plain-empty.db")
     version_ids, blob_sizes = distinct_contents(files)
     export_bytes = sum(f.stat().st_size for f in files)
 
     # 3.–6. warm cache, baseline, our merge, baseline again
     read_through(files)
     baseline_runs = []
-    target = copy_database(pristine, workdir / "baseline-1.db")
+    target = copy_database(plain, workdir / "baseline-1.db")
     cpu0 = cpu_seconds()
     baseline_runs.append(baseline(target, files))
     baseline_cpu = cpu_seconds() - cpu0
@@ -479,7 +499,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             merge_cpu = cpu_seconds() - cpu0
         log(f"our merge: {merge_s:.2f} s")
 
-        target = copy_database(pristine, workdir / "baseline-2.db")
+        target = copy_database(plain, workdir / "baseline-2.db")
         baseline_runs.append(baseline(target, files))
         remove_database(target)
         log(f"baseline 2: {baseline_runs[1]:.2f} s")
@@ -518,7 +538,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     size = f"{counts['blob_bytes'] / MB:,.0f} MB"
     print()
     print(f"SPEC §7 merge: {len(files)} laptop files, {len(version_ids):,} versions, {size} of evidence"
-          + ("" if args.evidence_mb >= 2000 else " (the SPEC row: --evidence-mb 2000)"))
+          + ("" if args.evidence_mb >= 2000 else " (the SPEC row: --evidence-mb 2000)")
+          + ("; laptops and master ENCRYPTED at rest (SQLCipher)" if args.encrypted else "; laptops and master in the clear"))
     print()
     print_table(
         ("what", "measured", "bar", "verdict"),
@@ -715,6 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pg-url", help="a PostgreSQL server for step 9 (a URL whose user may create databases); "
                         "default: a throwaway cluster, when PostgreSQL is installed")
     parser.add_argument("--no-postgres", action="store_true", help="leave out step 9")
+    parser.add_argument("--encrypted", action="store_true", help="laptops and master encrypted at rest (SQLCipher; issue 21)")
     args = parser.parse_args(argv)
     if args.laptops < 1 or args.versions < args.laptops or args.evidence_mb < 0:
         parser.error("need at least one laptop, one version per laptop, and no negative evidence")

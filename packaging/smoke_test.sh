@@ -65,6 +65,16 @@ fi
 echo "a PDF with one byte changed fails verify, as it should"
 bundled verify "$tmp/demo/master.db" | tail -n 1
 
+step "encryption at rest (bundled sqlcipher3; a passphrase: this machine has no protected store)"
+YANSHOU_PASSPHRASE="smoke test passphrase" bundled init "$tmp/encrypted.db" --role field --inspector 张三 --encrypt | tail -n 1
+head -c 16 "$tmp/encrypted.db" | grep -q "SQLite format 3" && fail "the laptop's database is in the clear"
+YANSHOU_PASSPHRASE="smoke test passphrase" bundled verify "$tmp/encrypted.db" | tail -n 1
+if bundled verify "$tmp/encrypted.db" >"$tmp/locked.log" 2>&1 </dev/null; then
+  fail "an encrypted database opened without its passphrase"
+fi
+grep -q "passphrase" "$tmp/locked.log" || { cat "$tmp/locked.log"; fail "no word of the passphrase"; }
+echo "the encrypted laptop opens with its passphrase and not without"
+
 step "window (bundled, offscreen screenshots)"
 bundled gui "$tmp/demo/master.db" --screenshot "$tmp/lead.png" || fail "the lead's desk did not render"
 bundled gui "$tmp/demo/laptop-1.db" --screenshot "$tmp/field.png" || fail "the field window did not render"
