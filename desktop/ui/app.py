@@ -248,6 +248,16 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
 
     app = application()
     prefs = Preferences()
+
+    def unlocked_for(where: Path | str | None) -> bool:
+        # where this computer's files are protected by a passphrase (no system store), it is asked
+        # once, before a database is opened or made (a server's master needs none); cancelled, nothing opens
+        if screenshot is not None or (where is not None and is_url(str(where))):
+            return True
+        from desktop.ui.unlock import unlocked
+
+        return unlocked(None, "" if where is None else str(where))
+
     if database is None:
         last = prefs.last_database
         if last and (is_url(last) or Path(last).exists()):
@@ -255,6 +265,8 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
         elif paths.default_database().exists():
             database = paths.default_database()
         else:
+            if not unlocked_for(None):
+                return 0
             database = first_run(prefs)
             if database is None:
                 return 0
@@ -267,6 +279,10 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
             app.translate("App", "{0} is already open in another Yanshou window. Switch to that window.").format(database),
         )
         return 2
+    if not unlocked_for(database):
+        if lock is not None:
+            lock.release()
+        return 0
     if screenshot is not None:  # headless: a database that cannot be opened ends with a message, not a dialog
         from desktop.services.workspace import open_workspace
         from desktop.ui.operations import before_window

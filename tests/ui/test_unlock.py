@@ -62,7 +62,30 @@ def test_a_passphrase_is_chosen_then_asked_and_a_wrong_one_is_said(qtbot, tmp_pa
 def test_unlocked_asks_only_when_needed(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[bool] = []
     monkeypatch.setattr(UnlockDialog, "exec", lambda self: shown.append(self._choose) or QDialog.DialogCode.Rejected)
-    assert not unlock.unlocked()  # no store, none chosen: asked to choose; cancelled
+    assert unlock.unlocked()  # opening: no passphrase chosen here, nothing encrypted with one: not asked
+    assert not unlock.unlocked(new=True)  # a laptop to be made, no store, none chosen: asked to choose; cancelled
     assert shown == [True]
     protection.unlock("一个很长的口令啊")
-    assert unlock.unlocked() and shown == [True]  # given in this run: not asked again
+    assert unlock.unlocked(new=True) and shown == [True]  # given in this run: not asked again
+    vault.forget()
+    assert not unlock.unlocked() and shown == [True, False]  # the next start: asked to type it
+
+
+def test_the_window_asks_for_the_passphrase_before_it_opens_an_encrypted_laptop(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui import app as ui_app
+
+    protection.unlock("一个很长的口令啊")  # chosen on an earlier run
+    create(tmp_path / "张三.db", role="field", inspector="张三").close()
+    vault.forget()  # this run: not given yet
+    asked: list[str] = []
+
+    def cancel(self: UnlockDialog) -> int:
+        asked.append("asked")
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(UnlockDialog, "exec", cancel)
+    opened: list[object] = []
+    monkeypatch.setattr("desktop.ui.main_window.open_database", opened.append)
+    assert ui_app.run(tmp_path / "张三.db") == 0
+    assert asked == ["asked"] and opened == []  # cancelled: nothing opened, and no lock left behind
+    assert ui_app.DatabaseLock(tmp_path / "张三.db").acquire()
