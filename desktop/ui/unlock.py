@@ -92,10 +92,12 @@ class UnlockDialog(QDialog):
         super().accept()
 
 
-def unlocked(parent: QWidget | None = None, where: str = "") -> bool:
-    """Ask for the passphrase when this computer's files need it (choose it the first time on a
-    computer without a store); True when they can be opened now, False when the user cancelled."""
-    choose = protection.must_choose_passphrase()
+def unlocked(parent: QWidget | None = None, where: str = "", *, new: bool = False) -> bool:
+    """Ask for the passphrase when this computer's files need it and it was not given in this
+    run; with `new` (a laptop's database about to be made), also to choose one the first time on
+    a computer without a store. True when they can be opened (or made protected) now, False
+    when the user cancelled."""
+    choose = new and protection.must_choose_passphrase()
     if not (choose or protection.needs_passphrase()):
         return True
     return UnlockDialog(parent, choose=choose, where=where).exec() == QDialog.DialogCode.Accepted
