@@ -256,7 +256,7 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
             return True
         from desktop.ui.unlock import unlocked
 
-        return unlocked(None, "" if where is None else str(where))
+        return unlocked(None, "" if where is None else str(where), new=where is None)  # None: a laptop about to be made
 
     if database is None:
         last = prefs.last_database
