@@ -26,6 +26,8 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     store = pytest.MonkeyPatch()
     store.setenv("PYTHON_KEYRING_BACKEND", "tests.protected_store.FileStore")
     store.setenv(protected_store.VARIABLE, str(home / "keyring"))
+    root = str(Path(__file__).resolve().parent.parent)  # for a child that is not Python run from here (the yanshou script)
+    store.setenv("PYTHONPATH", os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p))
     store.delenv(vault.PASSPHRASE_VARIABLE, raising=False)
     vault.forget()  # what an earlier test unlocked, and its store
     yield
