@@ -176,7 +176,12 @@ def _read(path: Path, max_bytes: int) -> _Incoming:
                 )
             if size > IN_MEMORY_BYTES:
                 return _Incoming(path.name, size, photo_facts(path), path=path)
-            data = f.read(max_bytes + 1)
+            # Its size and one byte more: a read of max_bytes + 1 has Python allocate (and the
+            # kernel map and zero) 200 MB for each photo: 100 camera photos' reads took
+            # 0.23 s of CPU, 0.07 s so.
+            data = f.read(size + 1)
+            if len(data) > size:  # it grew since it was measured: the rest, up to the limit
+                data += f.read(max_bytes + 1 - len(data))
     except FileNotFoundError:
         raise InputError.single(path, "missing", "the file is not there (moved or removed?)") from None
     except PermissionError:
