@@ -14,7 +14,6 @@ import io
 import json
 import mimetypes
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from db import blobs, inspection_queries, versions
+from db import blobs, inspection_queries, versions, wal
 from db.errors import KnownDatabaseError
 from desktop import paths
 from desktop.core import photos
@@ -420,12 +419,12 @@ def import_folder(
     committed before it and nothing of the next. `progress(done, total)` is called after
     each committed batch.
 
-    Three threads share the work, so that the disk is kept writing: this one writes a batch
+    Two threads share the work, so that the disk is kept writing: this one writes a batch
     (its blobs, versions, thumbnails, COMMIT with fsync); a reader reads the next batch
-    meanwhile (hashing and decoding let the GIL go: the second core); and on a SQLite file,
-    the write-ahead log is copied into the file (a checkpoint) by a third while the next
-    batch is written, rather than by the writer after its commit. Every byte is written
-    twice in WAL mode (the log, then the file), so the checkpoint is half the disk's work."""
+    meanwhile (hashing and decoding let the GIL go: the second core). On a SQLite file a
+    committed batch is durable once it is in the write-ahead log; the log's copy into the
+    file (a checkpoint, half the disk's work) is done in the background once the import has
+    returned, or beside it when the log grows large (db.wal)."""
     who = _inspector(ws)
     if not folder.is_dir():
         raise InputError.single(folder, "missing", "the folder is not there")
@@ -447,14 +446,9 @@ def import_folder(
 
     batches = list(_batches(photos))
     done = 0
-    # An idle connection (no transaction, so checkpoints go on) held for the whole import keeps
-    # the write-ahead log between batches: otherwise each batch's connection, the file's last,
-    # checkpoints and deletes it on closing, and the next batch grows a new one. The
-    # checkpoints run on it, in the checkpointer thread.
-    with ws.database.engine.connect() as keeper, ThreadPoolExecutor(2, thread_name_prefix="yanshou-import") as helpers:
-        checkpoint = _checkpointer(keeper) if not ws.database.on_server else None
+    with ThreadPoolExecutor(2, thread_name_prefix="yanshou-import") as helpers:
+        log = None if ws.database.on_server else wal.BulkLog(ws.database.engine, helpers)
         ahead: Future[_Ready | None] | None = helpers.submit(read_batch, batches[0]) if batches else None
-        checkpointed: Future[None] | None = None
         try:
             for index in range(len(batches)):
                 assert ahead is not None
@@ -463,9 +457,9 @@ def import_folder(
                     ahead = None
                     break
                 ahead = helpers.submit(read_batch, batches[index + 1]) if index + 1 < len(batches) else None
-                imported, skipped = _import_batch(ws, ready, who, checkpointing=checkpoint is not None)
-                if checkpoint is not None and (checkpointed is None or checkpointed.done()):
-                    checkpointed = helpers.submit(checkpoint)  # the log so far into the file, while the next batch is written
+                imported, skipped = _import_batch(ws, ready, who, bulk=log is not None)
+                if log is not None:
+                    log.committed(sum(incoming.size for _, incoming in ready if isinstance(incoming, _Incoming)))
                 result.imported += imported
                 result.skipped += skipped
                 done += len(ready)
@@ -474,29 +468,14 @@ def import_folder(
         finally:
             if ahead is not None:
                 ahead.cancel()
-            if checkpointed is not None:
-                checkpointed.result()
+            if log is not None:
+                log.close()  # the log copied into the file in the background, after the import has reported
     return result
 
 
-def _checkpointer(keeper: Connection) -> Callable[[], None]:
-    """A PASSIVE checkpoint on the import's idle connection (outside any transaction: its
-    driver's own, as SQLAlchemy would begin one): it copies what the log holds into the file
-    without waiting for, or stopping, the writer."""
-    raw: Any = keeper.connection.driver_connection
-
-    def checkpoint() -> None:
-        try:
-            raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except sqlite3.Error:  # a cache of work: what is not copied now is when the last connection closes
-            return
-
-    return checkpoint
-
-
-def _import_batch(ws: Workspace, ready: _Ready, who: str, *, checkpointing: bool = False) -> tuple[int, list[tuple[str, str]]]:
+def _import_batch(ws: Workspace, ready: _Ready, who: str, *, bulk: bool = False) -> tuple[int, list[tuple[str, str]]]:
     """One batch of a folder into the inbox, in one transaction: (photos stored, reasons left
-    out). `checkpointing`: its commit leaves the log to the import's checkpointer.
+    out). `bulk`: its commit leaves the log to the import's (db.wal.BulkLog).
 
     The photos read into memory (their hashes known) have their thumbnails and evidence
     versions written first and their bytes last: the page cache (SQLite's 2 MB, 31 pages of
@@ -507,8 +486,8 @@ def _import_batch(ws: Workspace, ready: _Ready, who: str, *, checkpointing: bool
     (and hashed) first, in a savepoint of its own: it may vanish from the card meanwhile."""
     imported, skipped = 0, list[tuple[str, str]]()
     with ws.write() as conn:
-        if checkpointing:
-            conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")  # this connection's only; closed after the batch
+        if bulk:
+            wal.batch(conn)
         signer = ws.database.signer(paths.keys_dir(), conn)
         # A card imported again brings nothing back: a photo already filed under an item, or
         # already waiting in the inbox, is left out and said so.

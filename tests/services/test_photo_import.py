@@ -203,6 +203,113 @@ def test_a_kill_during_an_import_leaves_whole_batches(field, tmp_path: Path) -> 
         reopened.close()
 
 
+REPORTED_THEN_KILLED = r"""
+import os, sys, threading
+from pathlib import Path
+from db import wal
+from desktop.services import evidence, inspection, workspace
+from processes import kill_itself
+
+evidence.BATCH_PHOTOS = 2
+# the log's copy into the file, begun once the import has returned, never comes
+wal._checkpointer = lambda keeper: (lambda *args: threading.Event().wait())
+ws = workspace.open_workspace(Path(sys.argv[1]))
+result = inspection.import_folder(ws, Path(sys.argv[2]))
+print(result.imported, flush=True)  # what the window would report
+kill_itself()
+"""
+
+
+def test_what_an_import_reported_survives_a_kill_before_the_log_is_copied_into_the_file(field, tmp_path: Path) -> None:
+    photos = card(tmp_path / "card", 5)
+    database = field.path
+    field.close()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+    done = subprocess.run(
+        [sys.executable, "-c", REPORTED_THEN_KILLED, str(database), str(tmp_path / "card")], env=env, capture_output=True,
+        check=False,
+    )
+    assert was_killed(done.returncode), done.stderr.decode()
+    assert done.stdout.split() == [b"6"]
+    # the photos are in the write-ahead log only: its copy into the file had not been made
+    assert Path(f"{database}-wal").stat().st_size > sum(p.stat().st_size for p in photos)
+    reopened = workspace.open_workspace(database)  # SQLite reads the log back; its quick check passes
+    try:
+        inbox = inspection.inbox(reopened)
+        assert len(inbox) == 6
+        for evidence in inbox:
+            source = tmp_path / "card" / ("DCIM" if evidence.is_image else "") / evidence.name
+            assert inspection.blob_bytes(reopened, evidence.sha256) == source.read_bytes()
+        assert count(reopened, "SELECT count(*) FROM thumbnail") == 5
+    finally:
+        reopened.close()
+
+
+def test_after_an_import_the_log_is_copied_into_the_file_and_emptied(field, tmp_path: Path) -> None:
+    card(tmp_path / "card", 5)
+    result = inspection.import_folder(field, tmp_path / "card")
+    assert result.imported == 6
+    field.close()  # waits for the copy, begun in the background as the import returned
+    log = Path(f"{field.path}-wal")
+    assert not log.exists() or log.stat().st_size == 0
+    reopened = workspace.open_workspace(field.path)
+    try:
+        assert len(inspection.inbox(reopened)) == 6
+    finally:
+        reopened.close()
+
+
+def test_a_large_import_copies_its_log_into_the_file_as_it_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from db import wal
+
+    monkeypatch.setattr("desktop.services.evidence.BATCH_PHOTOS", 2)
+    card(tmp_path / "card", 7)
+    left: list[int] = []  # the log file's size as each import leaves it
+    settle = wal.settle
+
+    def measured(engine, keeper):
+        left.append(Path(f"{database}-wal").stat().st_size)
+        settle(engine, keeper)
+
+    monkeypatch.setattr(wal, "settle", measured)
+    for cap in (wal.CAP_BYTES, 1):  # as it is, and a log "large" from its first photo on
+        monkeypatch.setattr(wal, "CAP_BYTES", cap)
+        monkeypatch.setattr(wal, "HARD_BYTES", 2 * cap)
+        database = tmp_path / f"field-{cap}.db"
+        ws = workspace.create(database, role="field", inspector=ME)
+        try:
+            assert inspection.import_folder(ws, tmp_path / "card").imported == 8
+            assert len(inspection.inbox(ws)) == 8
+        finally:
+            ws.close()
+    whole, capped = left
+    assert capped < whole  # copied into the file on the way, and written again from its start
+
+
+def test_a_file_made_before_with_small_pages_takes_an_import(tmp_path: Path) -> None:
+    import inspect
+
+    # in the clear, as files were made before encryption at rest (an encrypted one has 64 KiB pages)
+    plain = {"encrypt": False} if "encrypt" in inspect.signature(workspace.create).parameters else {}
+    ws = workspace.create(tmp_path / "old.db", role="field", inspector=ME, **plain)
+    try:
+        with ws.database.engine.connect() as conn:  # SQLite's default pages, as files were made before 64 KiB ones
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            for statement in ("PRAGMA journal_mode=DELETE", "PRAGMA page_size=4096", "VACUUM", "PRAGMA journal_mode=WAL"):
+                raw.execute(statement)
+            assert raw.execute("PRAGMA page_size").fetchone() == (4096,)
+    finally:
+        ws.close()
+    card(tmp_path / "card", 3)
+    old = workspace.open_workspace(tmp_path / "old.db")
+    try:
+        assert inspection.import_folder(old, tmp_path / "card").imported == 4
+        assert len(inspection.inbox(old)) == 4
+    finally:
+        old.close()
+
+
 def test_a_missing_folder_is_refused(field, tmp_path: Path) -> None:
     with pytest.raises(inspection.InputError, match="not there"):
         inspection.import_folder(field, tmp_path / "gone")
