@@ -9,12 +9,21 @@ user waits for needs the second copy, so a bulk write keeps it off its path:
 - `BulkLog` holds a connection open for the whole write (an idle one: no transaction), so the
   batches' own connections, closing, are never the file's last (the last connection to close
   checkpoints the whole log and deletes it); each batch's connection runs no automatic
-  checkpoint (`batch`).
+  checkpoint (`BulkLog.batch`).
 - When the write is over, the log is copied into the file in the background (`settle`): a
   PASSIVE checkpoint, which neither waits for nor stops readers and writers, then a TRUNCATE
   that empties the log file if nobody is using it (else the last connection deletes it). The
   connection is then closed. `settled` waits for it; disposing of the engine (closing the
   database) does too, and so does the interpreter's exit (the thread is not a daemon).
+- The batches' COMMITs do not fsync the log themselves (`synchronous=NORMAL` on their own
+  connections, `BulkLog.batch`): `committed` hands the log to the disk (fsync) on a helper thread while the
+  next batch is written, and the Future it returns says when the batch is durable. A writer
+  reports a batch only then, so what it reports is as durable as with synchronous=FULL, whose
+  one difference in WAL mode is that fsync, at the COMMIT (SQLite's checkpoints fsync the log
+  before copying it either way); a kill -9 loses nothing committed in any case (the page
+  cache is the kernel's). The log is one file for as long as a connection holds it open, so
+  an fsync of its own descriptor is an fsync of SQLite's log; its folder is fsynced once, for
+  a log file just made.
 - A write that grows the log past `CAP_BYTES` checkpoints as it goes, in the background beside
   the next batches (`committed`), and waits for that checkpoint only when the log reaches
   `HARD_BYTES`: the log file stays under 2 GiB (FAT32 holds files of 4 GiB at most), however
@@ -24,10 +33,13 @@ user waits for needs the second copy, so a bulk write keeps it off its path:
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
@@ -38,6 +50,7 @@ CATCH_UP_BYTES = 32 << 20  # what the writer copies itself to let the log start 
 LOG_LIMIT_BYTES = 64 << 20  # journal_size_limit: what a restarted log file is trimmed to
 
 _settling: weakref.WeakKeyDictionary[Engine, list[threading.Thread]] = weakref.WeakKeyDictionary()
+_listening: weakref.WeakSet[Engine] = weakref.WeakSet()
 _lock = threading.Lock()
 
 
@@ -67,15 +80,30 @@ class BulkLog:
         self.engine = engine
         self.executor = executor
         self.keeper: Connection | None = engine.connect()
-        self.keeper.connection.driver_connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # type: ignore[union-attr]  # the log opened, and held
+        raw: Any = self.keeper.connection.driver_connection
+        raw.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the log opened (made), and held
         self._checkpoint = _checkpointer(self.keeper)
+        path = Path(next(row[2] for row in raw.execute("PRAGMA database_list") if row[1] == "main"))
+        self._log = os.open(f"{path}-wal", os.O_RDWR | getattr(os, "O_BINARY", 0))
+        if os.name == "posix":  # the log file's name, when it was just made (Windows has no folder to fsync)
+            folder = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
         self.log_bytes = 0  # committed since the log last started again (an estimate: the blobs' bytes)
         self._since = 0  # committed since the running checkpoint began
         self._running: Future[bool] | None = None
 
-    def committed(self, nbytes: int) -> None:
-        """A batch of about `nbytes` committed: checkpoint beside the write once the log is
-        over CAP_BYTES (see the module's docstring)."""
+    def committed(self, nbytes: int) -> Future[None]:
+        """A batch of about `nbytes` committed: its log handed to the disk beside the next
+        batch; done when it is durable. The log checkpointed beside the write once it is over
+        CAP_BYTES (see the module's docstring)."""
+        synced = self.executor.submit(os.fsync, self._log)
+        self._limit(nbytes)
+        return synced
+
+    def _limit(self, nbytes: int) -> None:
         self.log_bytes += nbytes
         self._since += nbytes
         running = self._running
@@ -92,6 +120,22 @@ class BulkLog:
             self._since = 0
             self._running = self.executor.submit(self._checkpoint)
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The connections this thread takes meanwhile (a batch's ws.write()) run no checkpoint
+        and no fsync at their COMMIT (committed's fsync, beside the next batch), and trim a
+        log file when the log starts again."""
+        with _lock:
+            if self.engine not in _listening:
+                _listening.add(self.engine)
+                event.listen(self.engine, "checkout", _on_checkout)
+                event.listen(self.engine, "checkin", _on_checkin)
+        _batching.log = self
+        try:
+            yield
+        finally:
+            _batching.log = None
+
     def close(self) -> None:
         """The write is over: its log is copied into the file in the background (settle)."""
         if self.keeper is None:
@@ -101,14 +145,31 @@ class BulkLog:
             if self._running is not None:
                 self._running.result()
         finally:
+            os.close(self._log)
             settle(self.engine, keeper)
 
 
-def batch(conn: Connection) -> None:
-    """Settings for a batch's own connection (closed after its batch): no checkpoint at its
-    COMMIT, and a log file trimmed when the log starts again."""
-    conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
-    conn.exec_driver_sql(f"PRAGMA journal_size_limit={LOG_LIMIT_BYTES}")
+_batching = threading.local()  # the BulkLog whose batch this thread is writing, if any
+BATCH_PRAGMAS = ("wal_autocheckpoint=0", "synchronous=NORMAL", f"journal_size_limit={LOG_LIMIT_BYTES}")
+RESTORED_PRAGMAS = ("wal_autocheckpoint=1000", "synchronous=FULL", "journal_size_limit=-1")  # SQLite's and db.engine's
+
+
+def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """A connection taken in a batch (BulkLog.batch) gets the batch's settings before its
+    BEGIN (the safety level cannot change inside a transaction)."""
+    if getattr(_batching, "log", None) is None:
+        return
+    for pragma in BATCH_PRAGMAS:
+        dbapi_connection.execute(f"PRAGMA {pragma}")
+    record.info["yanshou.batch"] = True
+
+
+def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+    """A batch's connection is not handed on with the batch's settings (NullPool closes it
+    anyway; a pool that kept it would not)."""
+    if record.info.pop("yanshou.batch", False) and dbapi_connection is not None:
+        for pragma in RESTORED_PRAGMAS:
+            dbapi_connection.execute(f"PRAGMA {pragma}")
 
 
 def settle(engine: Engine, keeper: Connection) -> None:

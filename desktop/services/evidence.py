@@ -8,6 +8,7 @@ desktop.core.photos'; decoding the picture (Pillow) is done here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -417,13 +418,14 @@ def import_folder(
     from the same bytes, before the transaction); photos are written a batch per
     transaction, so there are few fsyncs, and a cancel or a crash keeps the batches
     committed before it and nothing of the next. `progress(done, total)` is called after
-    each committed batch.
+    each batch committed and durable (on a SQLite file, while the next batch is written).
 
-    Two threads share the work, so that the disk is kept writing: this one writes a batch
-    (its blobs, versions, thumbnails, COMMIT with fsync); a reader reads the next batch
+    Threads share the work, so that the disk and both cores are kept busy: this one writes
+    a batch (its blobs, versions, thumbnails, COMMIT); a reader reads the next batch
     meanwhile (hashing and decoding let the GIL go: the second core). On a SQLite file a
-    committed batch is durable once it is in the write-ahead log; the log's copy into the
-    file (a checkpoint, half the disk's work) is done in the background once the import has
+    committed batch is durable once its part of the write-ahead log is fsynced, which a
+    helper does while the next batch is written; the log's copy into the file (a
+    checkpoint, half the disk's work) is done in the background once the import has
     returned, or beside it when the log grows large (db.wal)."""
     who = _inspector(ws)
     if not folder.is_dir():
@@ -446,9 +448,11 @@ def import_folder(
 
     batches = list(_batches(photos))
     done = 0
-    with ThreadPoolExecutor(2, thread_name_prefix="yanshou-import") as helpers:
+    # the reader, the log's fsync and its checkpoints beside the writer (db.wal)
+    with ThreadPoolExecutor(3, thread_name_prefix="yanshou-import") as helpers:
         log = None if ws.database.on_server else wal.BulkLog(ws.database.engine, helpers)
         ahead: Future[_Ready | None] | None = helpers.submit(read_batch, batches[0]) if batches else None
+        syncing: tuple[Future[None], int] | None = None  # the batch committed last, made durable meanwhile
         try:
             for index in range(len(batches)):
                 assert ahead is not None
@@ -457,25 +461,39 @@ def import_folder(
                     ahead = None
                     break
                 ahead = helpers.submit(read_batch, batches[index + 1]) if index + 1 < len(batches) else None
-                imported, skipped = _import_batch(ws, ready, who, bulk=log is not None)
-                if log is not None:
-                    log.committed(sum(incoming.size for _, incoming in ready if isinstance(incoming, _Incoming)))
+                with log.batch() if log is not None else contextlib.nullcontext():
+                    imported, skipped = _import_batch(ws, ready, who)
                 result.imported += imported
                 result.skipped += skipped
                 done += len(ready)
+                if log is None:
+                    if progress:
+                        progress(done, len(photos))
+                    continue
+                synced = log.committed(sum(incoming.size for _, incoming in ready if isinstance(incoming, _Incoming)))
+                if syncing is not None:  # reported once durable: a batch later
+                    syncing[0].result()
+                    if progress:
+                        progress(syncing[1], len(photos))
+                syncing = (synced, done)
+            if syncing is not None:
+                syncing[0].result()
                 if progress:
-                    progress(done, len(photos))
+                    progress(syncing[1], len(photos))
+                syncing = None
         finally:
             if ahead is not None:
                 ahead.cancel()
+            if syncing is not None:
+                syncing[0].exception()  # what failed is raised already; the log's descriptor is still in use
             if log is not None:
                 log.close()  # the log copied into the file in the background, after the import has reported
     return result
 
 
-def _import_batch(ws: Workspace, ready: _Ready, who: str, *, bulk: bool = False) -> tuple[int, list[tuple[str, str]]]:
+def _import_batch(ws: Workspace, ready: _Ready, who: str) -> tuple[int, list[tuple[str, str]]]:
     """One batch of a folder into the inbox, in one transaction: (photos stored, reasons left
-    out). `bulk`: its commit leaves the log to the import's (db.wal.BulkLog).
+    out).
 
     The photos read into memory (their hashes known) have their thumbnails and evidence
     versions written first and their bytes last: the page cache (SQLite's 2 MB, 31 pages of
@@ -486,8 +504,6 @@ def _import_batch(ws: Workspace, ready: _Ready, who: str, *, bulk: bool = False)
     (and hashed) first, in a savepoint of its own: it may vanish from the card meanwhile."""
     imported, skipped = 0, list[tuple[str, str]]()
     with ws.write() as conn:
-        if bulk:
-            wal.batch(conn)
         signer = ws.database.signer(paths.keys_dir(), conn)
         # A card imported again brings nothing back: a photo already filed under an item, or
         # already waiting in the inbox, is left out and said so.

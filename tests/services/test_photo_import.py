@@ -156,10 +156,33 @@ def test_a_cancelled_import_keeps_the_batches_committed_before_it(field, tmp_pat
     result = inspection.import_folder(
         field, tmp_path / "card", progress=lambda done, _total: committed.append(done), cancelled=lambda: committed[-1] >= 2
     )
-    assert result.imported == 2
-    assert count(field, "SELECT count(*) FROM current_evidence") == 2
-    assert count(field, "SELECT count(*) FROM blob") == 2
-    assert count(field, "SELECT count(*) FROM thumbnail") == 2
+    # A batch is reported once durable, while the next one is written: cancelled at the first
+    # report, the batch being written then is kept too, and reported; nothing of the third.
+    assert committed == [0, 2, 4]
+    assert result.imported == 4
+    assert count(field, "SELECT count(*) FROM current_evidence") == 4
+    assert count(field, "SELECT count(*) FROM blob") == 4
+    assert count(field, "SELECT count(*) FROM thumbnail") == 4
+
+
+def test_an_import_reports_a_batch_once_its_log_is_on_the_disk(field, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("desktop.services.evidence.BATCH_PHOTOS", 2)
+    card(tmp_path / "card", 5)
+    log = Path(f"{field.path}-wal")
+    events: list[str] = []
+    fsync = os.fsync
+
+    def watched(fd: int) -> None:
+        fsync(fd)
+        if log.exists() and os.path.samestat(os.fstat(fd), log.stat()):
+            events.append("log on the disk")
+
+    monkeypatch.setattr(os, "fsync", watched)
+    inspection.import_folder(field, tmp_path / "card", progress=lambda done, _total: events.append(f"{done} reported"))
+    reported = [e for e in events if e.endswith("reported")]
+    assert reported == ["0 reported", "2 reported", "4 reported", "6 reported"]
+    for n, event in enumerate(reported[1:], start=1):  # the n-th batch reported after the n-th fsync of the log at least
+        assert events[: events.index(event)].count("log on the disk") >= n
 
 
 KILLED_IMPORT = r"""
