@@ -13,9 +13,10 @@ committed) against a durable copy of the same files.
    inspection.import_folder() of the folder into the inbox of a new field database, as the
    inbox's Import folder… button runs it on the window's writer thread, with the application's
    switch interval of the GIL (each file read once: hashed, EXIF read and thumbnail made from
-   the same bytes, by a reader thread while the batch before is written; a batch of photos
-   per transaction, synchronous=FULL, so what it reports imported survives a kill -9 or a
-   power loss: it is in the write-ahead log, fsynced). The log's copy into the database file
+   the same bytes, by a reader thread beside the writer, which takes each photo as it is
+   read; a batch of photos per transaction, reported once its part of the write-ahead log
+   is fsynced (beside the next batch), so that what it reports imported survives a kill -9
+   or a power loss). The log's copy into the database file
    (the checkpoint) is begun in the background as the import returns (db.wal): it is timed
    as a row of its own, after the import, and the import and it one after the other are
    shown against the durable copy too. Its thumbnails are stored by the import; reading the
@@ -219,8 +220,8 @@ class Phases:
             ("writer: the bytes into the blob table", put),
             ("  evidence version (sign, projection)", version),
             ("  thumbnail row, the rest of storing", store - put - version),
-            ("  BEGIN, COMMIT with fsync, the batch's other queries", batches - store),
-            ("  waiting for the reader, the loop", total - batches),
+            ("  BEGIN, COMMIT, the batch's other queries, waiting for the reader", batches - store),
+            ("  the loop, waiting for the last batch's fsync", total - batches),
         ]
 
 

@@ -15,6 +15,7 @@ import io
 import json
 import mimetypes
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -406,23 +407,21 @@ def _batches(photos: list[Path]) -> Iterator[list[Path]]:
         yield batch
 
 
-_Ready = list[tuple[Path, _Incoming | InputError]]  # a batch read: each file, or why it is left out
-
-
 def import_folder(
     ws: Workspace, folder: Path, *, progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] = lambda: False,
     max_bytes: int = DEFAULT_MAX_EVIDENCE_BYTES,
 ) -> FolderImport:
     """Put every photo of a folder (a camera card, a phone's DCIM), sub-folders included,
     into the inbox, each with its thumbnail. A photo is read once (hash, EXIF, thumbnail
-    from the same bytes, before the transaction); photos are written a batch per
+    from the same bytes, before it is written); photos are written a batch per
     transaction, so there are few fsyncs, and a cancel or a crash keeps the batches
     committed before it and nothing of the next. `progress(done, total)` is called after
     each batch committed and durable (on a SQLite file, while the next batch is written).
 
     Threads share the work, so that the disk and both cores are kept busy: this one writes
-    a batch (its blobs, versions, thumbnails, COMMIT); a reader reads the next batch
-    meanwhile (hashing and decoding let the GIL go: the second core). On a SQLite file a
+    a batch (its blobs, versions, thumbnails, COMMIT); a reader reads the photos meanwhile,
+    one by one and up to a batch ahead (hashing and decoding let the GIL go: the second
+    core), and the writer takes each as it is read (_Reader). On a SQLite file a
     committed batch is durable once its part of the write-ahead log is fsynced, which a
     helper does while the next batch is written; the log's copy into the file (a
     checkpoint, half the disk's work) is done in the background once the import has
@@ -435,42 +434,28 @@ def import_folder(
     if progress:
         progress(0, len(photos))
 
-    def read_batch(batch: list[Path]) -> _Ready | None:
-        ready: _Ready = []
-        for path in batch:
-            if cancelled():
-                return None
-            try:
-                ready.append((path, _read(path, max_bytes)))
-            except InputError as exc:
-                ready.append((path, exc))
-        return ready
-
     batches = list(_batches(photos))
     done = 0
     # the reader, the log's fsync and its checkpoints beside the writer (db.wal)
     with ThreadPoolExecutor(3, thread_name_prefix="yanshou-import") as helpers:
         log = None if ws.database.on_server else wal.BulkLog(ws.database.engine, helpers)
-        ahead: Future[_Ready | None] | None = helpers.submit(read_batch, batches[0]) if batches else None
+        reader = _Reader(batches, max_bytes)
+        reading = helpers.submit(reader.run)
         syncing: tuple[Future[None], int] | None = None  # the batch committed last, made durable meanwhile
         try:
-            for index in range(len(batches)):
-                assert ahead is not None
-                ready = ahead.result()
-                if ready is None or cancelled():  # read ahead, or cancelled since: nothing of it is written
-                    ahead = None
+            for index, batch in enumerate(batches):
+                if cancelled():  # nothing of a batch not begun is written
                     break
-                ahead = helpers.submit(read_batch, batches[index + 1]) if index + 1 < len(batches) else None
                 with log.batch() if log is not None else contextlib.nullcontext():
-                    imported, skipped = _import_batch(ws, ready, who)
+                    imported, skipped, nbytes = _import_batch(ws, reader.photos(index), who)
                 result.imported += imported
                 result.skipped += skipped
-                done += len(ready)
+                done += len(batch)
                 if log is None:
                     if progress:
                         progress(done, len(photos))
                     continue
-                synced = log.committed(sum(incoming.size for _, incoming in ready if isinstance(incoming, _Incoming)))
+                synced = log.committed(nbytes)
                 if syncing is not None:  # reported once durable: a batch later
                     syncing[0].result()
                     if progress:
@@ -482,8 +467,8 @@ def import_folder(
                     progress(syncing[1], len(photos))
                 syncing = None
         finally:
-            if ahead is not None:
-                ahead.cancel()
+            reader.stop()
+            reading.result()
             if syncing is not None:
                 syncing[0].exception()  # what failed is raised already; the log's descriptor is still in use
             if log is not None:
@@ -491,9 +476,75 @@ def import_folder(
     return result
 
 
-def _import_batch(ws: Workspace, ready: _Ready, who: str) -> tuple[int, list[tuple[str, str]]]:
-    """One batch of a folder into the inbox, in one transaction: (photos stored, reasons left
-    out).
+_Read = tuple[Path, _Incoming | InputError]  # a file read, or why it is left out
+
+
+class _Reader:
+    """The photos of an import read (hashed, EXIF, thumbnail) one by one on a thread of their
+    own, a batch ahead of the writer at most; the writer takes each as soon as it is read
+    (`photos`), so that its first batch begins with the first photo rather than once the
+    whole batch is read (100 camera photos: the writer began at 5 ms instead of 90 ms, the
+    import took 0.61-0.81 s against 0.65-0.87 s in alternating runs)."""
+
+    def __init__(self, batches: list[list[Path]], max_bytes: int) -> None:
+        self._batches = batches
+        self._max_bytes = max_bytes
+        self._read: list[list[_Read]] = [[] for _ in batches]
+        self._writing = 0  # the batch the writer is at: this reads it and the next
+        self._ended = False  # all read, or stopped, or failed
+        self._stopped = False
+        self._changed = threading.Condition()
+
+    def run(self) -> None:
+        try:
+            for index, batch in enumerate(self._batches):
+                with self._changed:
+                    self._changed.wait_for(functools.partial(self._may_read, index))
+                    if self._stopped:
+                        return
+                for path in batch:
+                    if self._stopped:
+                        return
+                    try:
+                        read: _Read = (path, _read(path, self._max_bytes))
+                    except InputError as exc:
+                        read = (path, exc)
+                    with self._changed:
+                        self._read[index].append(read)
+                        self._changed.notify_all()
+        finally:
+            with self._changed:
+                self._ended = True
+                self._changed.notify_all()
+
+    def photos(self, index: int) -> Iterator[_Read]:
+        """Batch `index`'s files as they are read."""
+        with self._changed:
+            self._writing = index
+            self._changed.notify_all()
+        for n in range(len(self._batches[index])):
+            with self._changed:
+                self._changed.wait_for(functools.partial(self._has_read, index, n))
+                if len(self._read[index]) <= n:
+                    raise RuntimeError("the import's reader ended before its batch")  # its own failure is raised by run()
+                yield self._read[index][n]
+        self._read[index] = []  # its bytes are written: let them go
+
+    def _may_read(self, index: int) -> bool:
+        return self._stopped or index <= self._writing + 1
+
+    def _has_read(self, index: int, n: int) -> bool:
+        return len(self._read[index]) > n or self._ended
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()
+
+
+def _import_batch(ws: Workspace, ready: Iterable[_Read], who: str) -> tuple[int, list[tuple[str, str]], int]:
+    """One batch of a folder into the inbox, in one transaction, its files taken as they are
+    read: (photos stored, reasons left out, bytes stored).
 
     The photos read into memory (their hashes known) have their thumbnails and evidence
     versions written first and their bytes last: the page cache (SQLite's 2 MB, 31 pages of
@@ -502,17 +553,18 @@ def _import_batch(ws: Workspace, ready: _Ready, who: str) -> tuple[int, list[tup
     100 camera photos (342 MB): the writer's CPU time 0.54 s against 0.65-0.77 s, the import
     1.01-1.20 s against 1.15-1.27 s, alternating runs. A file too large to hold is streamed
     (and hashed) first, in a savepoint of its own: it may vanish from the card meanwhile."""
-    imported, skipped = 0, list[tuple[str, str]]()
+    imported, skipped, stored = 0, list[tuple[str, str]](), 0
     with ws.write() as conn:
         signer = ws.database.signer(paths.keys_dir(), conn)
-        # A card imported again brings nothing back: a photo already filed under an item, or
-        # already waiting in the inbox, is left out and said so.
-        held = inspection_queries.held_hashes(conn, who, [i.sha256 for _, i in ready if isinstance(i, _Incoming) and i.sha256])
         bytes_last: list[_Incoming] = []
         for path, incoming in ready:
             if isinstance(incoming, InputError):
                 skipped.append((path.name, incoming.problems[0].code))
                 continue
+            # A card imported again brings nothing back: a photo already filed under an item,
+            # or already waiting in the inbox (the same file twice on a card too), is left out
+            # and said so.
+            held = inspection_queries.held_hashes(conn, who, [incoming.sha256]) if incoming.sha256 else {}
             if incoming.sha256 in held:
                 skipped.append((path.name, "already_filed" if held[incoming.sha256] else "already_in_inbox"))
                 continue
@@ -529,9 +581,10 @@ def _import_batch(ws: Workspace, ready: _Ready, who: str) -> tuple[int, list[tup
             if not incoming.facts.readable:
                 skipped.append((path.name, "not_picture"))
             imported += 1
+            stored += incoming.size
         for incoming in bytes_last:
             _store_blob(conn, incoming)
-    return imported, skipped
+    return imported, skipped, stored
 
 
 def assign(ws: Workspace, record_ids: Iterable[str], *, county: str, item: str, mode: InspectionMode) -> Changes:

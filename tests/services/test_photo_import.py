@@ -165,6 +165,16 @@ def test_a_cancelled_import_keeps_the_batches_committed_before_it(field, tmp_pat
     assert count(field, "SELECT count(*) FROM thumbnail") == 4
 
 
+def test_the_same_photo_twice_on_a_card_comes_in_once(field, tmp_path: Path) -> None:
+    photos = card(tmp_path / "card", 2)
+    (photos[0].parent / "IMG_COPY.JPG").write_bytes(photos[0].read_bytes())  # in the same batch
+    result = inspection.import_folder(field, tmp_path / "card")
+    assert result.imported == 3  # two photos and the broken one
+    assert ("IMG_COPY.JPG", "already_in_inbox") in result.skipped
+    assert count(field, "SELECT count(*) FROM current_evidence") == 3
+    assert count(field, "SELECT count(*) FROM version") == 3
+
+
 def test_an_import_reports_a_batch_once_its_log_is_on_the_disk(field, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("desktop.services.evidence.BATCH_PHOTOS", 2)
     card(tmp_path / "card", 5)
