@@ -83,14 +83,19 @@ def _source(source: Path | bytes) -> Path | io.BytesIO:
 def _picture(source: Path | bytes, mime: str, thumbnail_size: int | None) -> tuple[PhotoFacts, bytes | None]:
     """What a picture tells (MIME from its content, EXIF time and position) and, asked for,
     its thumbnail, from one reading of the file or of bytes in memory."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     _heif()
     failures = (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError)
     try:
-        with Image.open(_source(source)) as image:
-            image.verify()
-        with Image.open(_source(source)) as image:
+        opened = Image.open(_source(source))
+        # verify() leaves the picture unusable, so it is opened again after: only for a format
+        # whose verify() checks something (a PNG's checksums); a JPEG's checks nothing
+        if type(opened).verify is not ImageFile.ImageFile.verify:
+            with opened:
+                opened.verify()
+            opened = Image.open(_source(source))
+        with opened as image:
             exif = image.getexif()
             mime = Image.MIME.get(image.format or "", mime)
             facts = PhotoFacts(mime, *photos.exif_facts(exif))
