@@ -1,9 +1,9 @@
 """The write-ahead log of a bulk write into a SQLite file (a folder of photos): the log copied
 into the file (checkpointed) after the write has reported, not on its way.
 
-In WAL mode every byte a transaction writes goes to the disk twice: into the log, fsynced at
-its COMMIT (from then on it is durable: a kill -9 or a power loss loses none of it, the next
-opening reads the log back), and later into the database file by a checkpoint. Nothing the
+In WAL mode every byte a transaction writes goes to the disk twice: into the log, fsynced
+(from then on it is durable: a kill -9 or a power loss loses none of it, the next opening reads
+the log back), and later into the database file by a checkpoint. Nothing the
 user waits for needs the second copy, so a bulk write keeps it off its path:
 
 - `BulkLog` holds a connection open for the whole write (an idle one: no transaction), so the
@@ -16,8 +16,9 @@ user waits for needs the second copy, so a bulk write keeps it off its path:
   connection is then closed. `settled` waits for it; disposing of the engine (closing the
   database) does too, and so does the interpreter's exit (the thread is not a daemon).
 - The batches' COMMITs do not fsync the log themselves (`synchronous=NORMAL` on their own
-  connections, `BulkLog.batch`): `committed` hands the log to the disk (fsync) on a helper thread while the
-  next batch is written, and the Future it returns says when the batch is durable. A writer
+  connections, `BulkLog.batch`): `committed` hands the log to the disk (fsync) on a helper
+  thread while the next batch is written, and the Future it returns says when the batch is
+  durable. A writer
   reports a batch only then, so what it reports is as durable as with synchronous=FULL, whose
   one difference in WAL mode is that fsync, at the COMMIT (SQLite's checkpoints fsync the log
   before copying it either way); a kill -9 loses nothing committed in any case (the page
@@ -26,8 +27,9 @@ user waits for needs the second copy, so a bulk write keeps it off its path:
   a log file just made.
 - A write that grows the log past `CAP_BYTES` checkpoints as it goes, in the background beside
   the next batches (`committed`), and waits for that checkpoint only when the log reaches
-  `HARD_BYTES`: the log file stays under 2 GiB (FAT32 holds files of 4 GiB at most), however
-  many photos are imported. Once a checkpoint has copied the whole log, the next batch writes
+  `HARD_BYTES`: the log file stays under 2 GiB and a batch (FAT32 holds files of 4 GiB at most),
+  however many photos are imported (100 camera photos with a cap of 100 MB: the log file at
+  61-216 MB, then 64 MB once it started again). Once a checkpoint has copied the whole log, the next batch writes
   the log from its beginning again (`journal_size_limit` trims the file then).
 """
 
@@ -73,26 +75,29 @@ def _checkpointer(keeper: Connection) -> Callable[..., bool]:
 
 
 class BulkLog:
-    """The log of one bulk write (see the module's docstring); `executor` runs the checkpoints
-    of a write that outgrows CAP_BYTES."""
+    """The log of one bulk write (see the module's docstring); `executor` runs its fsyncs, and
+    the checkpoints of a write that outgrows CAP_BYTES."""
 
     def __init__(self, engine: Engine, executor: Executor) -> None:
         self.engine = engine
         self.executor = executor
         self.keeper: Connection | None = engine.connect()
-        raw: Any = self.keeper.connection.driver_connection
-        raw.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the log opened (made), and held
-        self._checkpoint = _checkpointer(self.keeper)
-        path = Path(next(row[2] for row in raw.execute("PRAGMA database_list") if row[1] == "main"))
-        self._log = os.open(f"{path}-wal", os.O_RDWR | getattr(os, "O_BINARY", 0))
-        if os.name == "posix":  # the log file's name, when it was just made (Windows has no folder to fsync)
-            folder = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
-        self.log_bytes = 0  # committed since the log last started again (an estimate: the blobs' bytes)
-        self._since = 0  # committed since the running checkpoint began
+        try:
+            raw: Any = self.keeper.connection.driver_connection
+            raw.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the log opened (made), and held
+            self._checkpoint = _checkpointer(self.keeper)
+            path = Path(next(row[2] for row in raw.execute("PRAGMA database_list") if row[1] == "main"))
+            if os.name == "posix":  # the log file's name, when it was just made (Windows has no folder to fsync)
+                folder = os.open(path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(folder)
+                finally:
+                    os.close(folder)
+            self._log = os.open(f"{path}-wal", os.O_RDWR | getattr(os, "O_BINARY", 0))
+        except BaseException:
+            self.keeper.close()
+            raise
+        self._since = 0  # committed since the running checkpoint began (an estimate: the files' bytes)
         self._running: Future[bool] | None = None
 
     def committed(self, nbytes: int) -> Future[None]:
@@ -104,19 +109,21 @@ class BulkLog:
         return synced
 
     def _limit(self, nbytes: int) -> None:
-        self.log_bytes += nbytes
+        # The log file's size: a log written again from its start is trimmed at its first
+        # COMMIT (journal_size_limit), one that could not start again (a reader was using
+        # it) still counts whole.
+        size = os.fstat(self._log).st_size
         self._since += nbytes
         running = self._running
         if running is not None:
-            if not running.done() and self.log_bytes < HARD_BYTES:
+            if not running.done() and size < HARD_BYTES:
                 return
             running.result()
             self._running = None
             if self._since <= CATCH_UP_BYTES:  # what was written meanwhile, copied now: the log starts again
-                if self._checkpoint():
-                    self.log_bytes = 0
+                self._checkpoint()
                 return
-        if self.log_bytes >= CAP_BYTES:
+        if size >= CAP_BYTES:
             self._since = 0
             self._running = self.executor.submit(self._checkpoint)
 
