@@ -38,6 +38,10 @@ BUSY_TIMEOUT_MS = 5000
 # SQLite's largest page. Measured for issue 19 on 100 camera photos (342 MB), WAL, synchronous=FULL,
 # plain sqlite3: 4 KiB pages 4.4 × a durable copy of the files, 64 KiB pages 2.8 ×.
 NEW_PAGE_SIZE = cipher.PAGE_SIZE
+# What every connection is set to (after its page size and WAL); db.wal lends a bulk write's
+# connections other values and gives these back.
+SYNCHRONOUS = "synchronous=FULL"
+CONNECTION_PRAGMAS = (SYNCHRONOUS, "foreign_keys=ON", "trusted_schema=OFF", f"busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def file_uri(path: Path, query: str = "") -> str:
@@ -79,7 +83,7 @@ def sqlite_engine(
             cursor.execute(f"PRAGMA page_size={NEW_PAGE_SIZE}")
         if not readonly:
             cursor.execute("PRAGMA journal_mode=WAL")
-        for pragma in ("synchronous=FULL", "foreign_keys=ON", "trusted_schema=OFF", f"busy_timeout={BUSY_TIMEOUT_MS}"):
+        for pragma in CONNECTION_PRAGMAS:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 

@@ -46,6 +46,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 
+from db.engine import SYNCHRONOUS
+
 CAP_BYTES = 1 << 30  # a checkpoint begins beside the write when its log holds this much
 HARD_BYTES = 2 * CAP_BYTES  # and the write waits for it when the log holds this much
 CATCH_UP_BYTES = 32 << 20  # what the writer copies itself to let the log start again
@@ -158,7 +160,7 @@ class BulkLog:
 
 _batching = threading.local()  # the BulkLog whose batch this thread is writing, if any
 BATCH_PRAGMAS = ("wal_autocheckpoint=0", "synchronous=NORMAL", f"journal_size_limit={LOG_LIMIT_BYTES}")
-RESTORED_PRAGMAS = ("wal_autocheckpoint=1000", "synchronous=FULL", "journal_size_limit=-1")  # SQLite's and db.engine's
+RESTORED_PRAGMAS = ("wal_autocheckpoint=1000", SYNCHRONOUS, "journal_size_limit=-1")  # SQLite's defaults, and db.engine's
 
 
 def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:

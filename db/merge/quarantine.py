@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from db import cipher, files, migrations, seal
+from db import blobs, cipher, files, migrations, seal
 from db.errors import DiskFull, KnownDatabaseError, Refused
 
 _CHUNK = 1024 * 1024
@@ -141,11 +141,7 @@ def _quarantine(source: Path, target: Path, limit: int = MAX_FILE_BYTES, opener:
         migrations.backup(source, target)
     except sqlite3.Error as exc:
         raise Refused(source, "unreadable", f"the database could not be read ({exc})") from exc
-    digest = hashlib.sha256()
-    with target.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return Taken(digest.hexdigest())
+    return Taken(blobs.sha256_file(target)[0])
 
 
 def _decrypt(source: Path, target: Path, opener: seal.Opener | None) -> Taken:
@@ -169,11 +165,7 @@ def _decrypt(source: Path, target: Path, opener: seal.Opener | None) -> Taken:
     except cipher.errors() as exc:
         target.unlink(missing_ok=True)
         raise Refused(source, "unreadable", f"the database could not be read ({exc})") from exc
-    digest = hashlib.sha256()
-    with target.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return Taken(digest.hexdigest())
+    return Taken(blobs.sha256_file(target)[0])
 
 
 def _unseal(source: Path, target: Path, size: int, opener: seal.Opener | None) -> Taken:

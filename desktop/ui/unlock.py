@@ -6,7 +6,7 @@ user may try again or cancel."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from db.errors import KeyNeeded, KnownDatabaseError
 from desktop.services import protection
+from desktop.ui import jobs
+from desktop.ui.messages import explain
 
 
 class UnlockDialog(QDialog):
@@ -60,10 +62,12 @@ class UnlockDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.passphrase.setFocus()
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)  # a path and a sentence on a line or two
 
     def _say(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.show()
+        self.adjustSize()  # a wrapped message's lines take room: the dialog grows, nothing is clipped
         self.passphrase.selectAll()
         self.passphrase.setFocus()
 
@@ -76,20 +80,26 @@ class UnlockDialog(QDialog):
             if self.again.text() != given:
                 self._say(self.tr("The two passphrases differ. Type them again."))
                 return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # scrypt: half a second, on purpose
-        try:
-            protection.unlock(given)
-        except KeyNeeded as exc:
-            if exc.code != "wrong_passphrase":
-                raise
+        # scrypt takes half a second, on purpose: on a thread, the dialog's answer when it is
+        # done (no event loop of its own inside this click), the dialog not to be pressed again meanwhile
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.setEnabled(False)
+        jobs.start(QThreadPool.globalInstance(), lambda: protection.unlock(given), parent=self,
+                   done=lambda _none: self._checked(None), failed=self._checked)
+
+    def _checked(self, failure: BaseException | None) -> None:
+        self.setEnabled(True)
+        QApplication.restoreOverrideCursor()
+        if isinstance(failure, KeyNeeded) and failure.code == "wrong_passphrase":
             self._say(self.tr("That is not this computer's Yanshou passphrase. Try again, or cancel."))
-            return
-        except KnownDatabaseError:
+        elif isinstance(failure, KeyNeeded):  # the store or the keys folder, in its words
+            self._say(explain(failure))
+        elif isinstance(failure, KnownDatabaseError):
             self._say(self.tr("A passphrase has at least 8 characters."))
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        super().accept()
+        elif failure is not None:
+            raise failure
+        else:
+            super().accept()
 
 
 def unlocked(parent: QWidget | None = None, where: str = "", *, new: bool = False) -> bool:

@@ -6,7 +6,7 @@
     <message>
         <location filename="../../desktop/ui/app.py" line="53"/>
         <location filename="../../desktop/ui/app.py" line="146"/>
-        <location filename="../../desktop/ui/app.py" line="266"/>
+        <location filename="../../desktop/ui/app.py" line="278"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
@@ -16,7 +16,7 @@
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="267"/>
+        <location filename="../../desktop/ui/app.py" line="279"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -3983,43 +3983,43 @@ Why this one:</source>
 <context>
     <name>UnlockDialog</name>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="31"/>
+        <location filename="../../desktop/ui/unlock.py" line="33"/>
         <source>Yanshou passphrase</source>
         <translation>验收口令</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="35"/>
+        <location filename="../../desktop/ui/unlock.py" line="37"/>
         <source>This computer has no protected store for Yanshou&apos;s key. Choose a passphrase: it protects this computer&apos;s databases and keys, and is asked each time Yanshou starts. Without it they cannot be opened.</source>
         <translation>本机没有可存放验收密钥的受保护存储。请设定一个口令：它保护本机的数据库和密钥，每次启动验收时都会询问。没有它，这些文件无法打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="37"/>
+        <location filename="../../desktop/ui/unlock.py" line="39"/>
         <source>The database {0} is encrypted. Type this computer&apos;s Yanshou passphrase.</source>
         <translation>数据库 {0} 已加密。请输入本机的验收口令。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="45"/>
+        <location filename="../../desktop/ui/unlock.py" line="47"/>
         <source>Passphrase:</source>
         <translation>口令：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="49"/>
+        <location filename="../../desktop/ui/unlock.py" line="51"/>
         <source>Again:</source>
         <translation>再输一次：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="74"/>
-        <location filename="../../desktop/ui/unlock.py" line="88"/>
+        <location filename="../../desktop/ui/unlock.py" line="78"/>
+        <location filename="../../desktop/ui/unlock.py" line="98"/>
         <source>A passphrase has at least 8 characters.</source>
         <translation>口令至少 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="77"/>
+        <location filename="../../desktop/ui/unlock.py" line="81"/>
         <source>The two passphrases differ. Type them again.</source>
         <translation>两次输入的口令不一致，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="85"/>
+        <location filename="../../desktop/ui/unlock.py" line="94"/>
         <source>That is not this computer&apos;s Yanshou passphrase. Try again, or cancel.</source>
         <translation>口令不对，不是本机的验收口令。请重试，或取消。</translation>
     </message>

@@ -24,18 +24,22 @@ def no_store(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_passphrase_is_chosen_then_asked_and_a_wrong_one_is_said(qtbot, tmp_path: Path, zh: bool) -> None:  # type: ignore[no-untyped-def]
+    def accept(dialog: UnlockDialog) -> None:  # OK pressed; the passphrase is checked on a thread
+        dialog.accept()
+        qtbot.waitUntil(dialog.isEnabled, timeout=10000)
+
     choose = UnlockDialog(choose=True)
     qtbot.addWidget(choose)
     choose.passphrase.setText("短")
     choose.again.setText("短")
-    choose.accept()
+    accept(choose)
     assert choose.result() != QDialog.DialogCode.Accepted and "8" in choose.problem.text()
     choose.passphrase.setText("一个很长的口令啊")
     choose.again.setText("另一个很长的口令")
-    choose.accept()
+    accept(choose)
     assert choose.result() != QDialog.DialogCode.Accepted and choose.problem.text()
     choose.again.setText("一个很长的口令啊")
-    choose.accept()
+    accept(choose)
     assert choose.result() == QDialog.DialogCode.Accepted
     ws = create(tmp_path / "张三.db", role="field", inspector="张三")
     assert ws.database.encrypted
@@ -48,12 +52,12 @@ def test_a_passphrase_is_chosen_then_asked_and_a_wrong_one_is_said(qtbot, tmp_pa
     qtbot.addWidget(asked)
     assert not asked.again.isVisible()
     asked.passphrase.setText("不是这个口令的")
-    asked.accept()
+    accept(asked)
     assert asked.result() != QDialog.DialogCode.Accepted
     assert asked.problem.text() == ("口令不对，不是本机的验收口令。请重试，或取消。" if zh else
                                     "That is not this computer's Yanshou passphrase. Try again, or cancel.")
     asked.passphrase.setText("一个很长的口令啊")
-    asked.accept()
+    accept(asked)
     assert asked.result() == QDialog.DialogCode.Accepted
     with open_workspace(tmp_path / "张三.db") as ws:
         assert ws.database.encrypted
