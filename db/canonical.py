@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+import uuid
 from typing import Any
 
 FORMAT = 1
@@ -144,3 +145,16 @@ def loads(data: str | bytes, *, max_depth: int = 32, strict_keys: bool = True) -
     if not shallow:
         raise ValueError(f"nested more than {max_depth} deep")
     return value
+
+
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://yanshou.invalid/record")
+
+
+def natural_id(campaign_key: str, entity: str, *key: str) -> str:
+    """The id of a record with a natural key; the same on every machine."""
+    parts = [campaign_key, entity, *key]
+    if all(isinstance(p, str) and unicodedata.is_normalized("NFC", p) for p in parts):  # canonical already (the common case)
+        encoded = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    else:
+        encoded = dumps(parts)
+    return str(uuid.uuid5(NAMESPACE, encoded))

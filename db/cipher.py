@@ -30,6 +30,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from db.files import file_uri
+
 PLAIN_MAGIC = b"SQLite format 3\x00"
 SALT_BYTES = 16
 PAGE_SIZE = 65536  # db.engine.NEW_PAGE_SIZE: one page size for every encrypted file
@@ -161,8 +163,6 @@ def connect(target: str, key: Key | None, *, uri: bool = False, **options: Any) 
 
 def opens(path: Path, key: Key) -> bool:
     """Whether `key` opens the encrypted file (its first page decrypts and authenticates)."""
-    from db.engine import file_uri
-
     try:
         with closing(connect(file_uri(path, "mode=ro"), key, uri=True)) as conn:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
@@ -173,8 +173,6 @@ def opens(path: Path, key: Key) -> bool:
 
 def header(path: Path, key: Key) -> tuple[int, int]:
     """(application_id, user_version) of an encrypted file, as migrations.header reads a plain one's."""
-    from db.engine import file_uri
-
     with closing(connect(file_uri(path, "mode=ro"), key, uri=True)) as conn:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -184,8 +182,6 @@ def header(path: Path, key: Key) -> tuple[int, int]:
 def backup(source: Path, target: Path, key: Key) -> None:
     """A consistent copy of a live encrypted database, encrypted with the same key and salt
     (SQLite's backup API: the WAL's commits come along)."""
-    from db.engine import file_uri
-
     with closing(connect(file_uri(source, "mode=ro"), key, uri=True)) as src, closing(connect(str(target), key)) as dst:
         src.backup(dst)
 
@@ -211,8 +207,6 @@ def _export(conn: Any) -> None:
 def export_plain(source: Path, key: Key, target: Path) -> None:
     """A plain copy of an encrypted database, taken in one read transaction (a consistent view
     while the program may be writing): what an export seals, on this computer's disk."""
-    from db.engine import file_uri
-
     with closing(connect(file_uri(source, "mode=ro"), key, uri=True, isolation_level=None)) as conn:
         _attach(conn, target, None)
         conn.execute("BEGIN")

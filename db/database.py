@@ -7,7 +7,6 @@ transaction: a file that exists is a whole one.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from db import admission, cipher, files, local, migrations, reference, search, vault, versions
+from db import admission, cipher, files, local, migrations, peek, reference, search, vault, versions
 from db import engine as engines
 from db.errors import (
     DatabaseBusy,
@@ -39,11 +38,8 @@ if TYPE_CHECKING:
 # opening a database to show it needs no key, and a window's start need not load the library.
 
 Identity = local.Identity  # who writes in this file (db.local)
-
-
-def writable(path: Path) -> bool:
-    """Whether SQLite can write the file: the file and its folder (the WAL's -shm lives there)."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+file_key = peek.file_key  # an encrypted file's key (db.peek: the start reads it first)
+writable = files.writable  # whether SQLite can write the file (a read-only disk is read as it is)
 
 
 class Database:
@@ -283,27 +279,6 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def file_key(path: Path, keys_dir: Path | None) -> cipher.Key | None:
-    """The key of an encrypted file (None for a plain one), derived from this computer's
-    secret and the file's salt. KeyNeeded when the secret cannot be had now (a passphrase not
-    given) or its key does not open the file (encrypted elsewhere); NotYanshouDatabase for a
-    file that is neither a plain SQLite file nor one SQLCipher could have written (whose size
-    is a whole number of its 64 KiB pages)."""
-    if not cipher.is_encrypted(path):
-        return None
-    if not cipher.looks_encrypted(path) or keys_dir is None:
-        raise NotYanshouDatabase(path, "not a SQLite database file (nor a Yanshou database encrypted on this computer)")
-    secret = vault.require(keys_dir, path)
-    salt = cipher.salt_of(path)
-    key = cipher.Key(vault.database_key(secret, salt), salt)
-    if not cipher.opens(path, key):
-        raise KeyNeeded(
-            path, "key_not_here", "it is encrypted, and not with this computer's key: it was encrypted on another computer or by "
-            "another user (open it there; bring its work here as an export), or it is not a database at all",
-        )
-    return key
 
 
 def new_key(keys_dir: Path, where: Path) -> cipher.Key:

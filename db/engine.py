@@ -33,6 +33,7 @@ from sqlalchemy.pool import NullPool
 
 from db import cipher
 from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError
+from db.files import file_uri as file_uri  # noqa: PLC0414 (a re-export: it was defined here)
 
 BUSY_TIMEOUT_MS = 5000
 # SQLite's largest page. Measured for issue 19 on 100 camera photos (342 MB), WAL, synchronous=FULL,
@@ -42,11 +43,6 @@ NEW_PAGE_SIZE = cipher.PAGE_SIZE
 # connections other values and gives these back.
 SYNCHRONOUS = "synchronous=FULL"
 CONNECTION_PRAGMAS = (SYNCHRONOUS, "foreign_keys=ON", "trusted_schema=OFF", f"busy_timeout={BUSY_TIMEOUT_MS}")
-
-
-def file_uri(path: Path, query: str = "") -> str:
-    """A SQLite URI for a path; percent-encoded, so '?', '#', '%' or spaces in a folder name are safe."""
-    return path.resolve().as_uri() + (f"?{query}" if query else "")
 
 
 def sqlite_engine(

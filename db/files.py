@@ -130,6 +130,16 @@ def _windows_filesystem(folder: Path) -> str | None:  # pragma: no cover - Windo
 _NETWORK = {"nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs", "davfs", "fuse.davfs2"}
 
 
+def file_uri(path: Path, query: str = "") -> str:
+    """A SQLite URI for a path; percent-encoded, so '?', '#', '%' or spaces in a folder name are safe."""
+    return path.resolve().as_uri() + (f"?{query}" if query else "")
+
+
+def writable(path: Path) -> bool:
+    """Whether SQLite can write the file: the file and its folder (the WAL's -shm lives there)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 def on_network(path: Path) -> bool:
     """Whether a path is on a network share: a UNC path (\\\\server\\share), a mapped network
     drive, or a network file system's mount."""

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from db import admission
+from db import admission, peek
 
-ROLE = "role"
-DEVICE = "device_id"
-CAMPAIGN = "campaign_id"
-INSPECTOR = "inspector"
+Identity = peek.Identity  # who writes in this file (read first by the start: db.peek)
+
+ROLE, DEVICE, CAMPAIGN, INSPECTOR = peek.ROLE, peek.DEVICE, peek.CAMPAIGN, peek.INSPECTOR
 HLC = "hlc"
 SEQ = "seq"
 
@@ -42,32 +40,14 @@ def next_seq(conn: Connection) -> int:
 BOUND_MS = admission.CLOCK_BOUND_MS
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Who writes in this file, as the file itself says (a merge trusts its own enrolment of
-    other devices instead): its role, device and (for a field laptop) inspector; its campaign
-    by id, and by the key its natural record ids are made from (db.versions.natural_id)."""
-
-    role: str
-    device_id: str
-    campaign_id: str
-    inspector: str | None
-    campaign_key: str = ""
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.role and self.device_id and self.campaign_id)
-
-
 def identity(conn: Connection) -> Identity:
-    rows: dict[str, str | None] = {str(r[0]): r[1] for r in conn.execute(_IDENTITY)}
-    campaign = rows.get(CAMPAIGN) or ""
-    key = conn.execute(_CAMPAIGN_KEY, {"c": campaign}).scalar() or campaign
-    return Identity(rows.get(ROLE) or "", rows.get(DEVICE) or "", campaign, rows.get(INSPECTOR), key)
+    rows = conn.execute(_IDENTITY).all()
+    campaign = peek.campaign_of(rows)
+    return peek.identity_of(rows, conn.execute(_CAMPAIGN_KEY, {"c": campaign}).scalar(), campaign)
 
 
-_IDENTITY = text("SELECT key, value FROM local_state WHERE key IN ('role', 'device_id', 'campaign_id', 'inspector')")
-_CAMPAIGN_KEY = text("SELECT key FROM campaign WHERE id = :c")
+_IDENTITY = text(peek.IDENTITY)
+_CAMPAIGN_KEY = text(peek.CAMPAIGN_KEY)
 
 
 def tick(conn: Connection, *, now_ms: int | None = None) -> int:

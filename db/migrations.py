@@ -25,12 +25,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from db import cipher
+from db import cipher, peek
 from db.engine import file_uri, write
 from db.errors import DatabaseCorrupt, DatabaseTooNew, KnownDatabaseError, NotInitialised, NotYanshouDatabase
 
-APPLICATION_ID = 0x59534855  # "YSHU"
-SCHEMA_VERSION = 4
+APPLICATION_ID, SCHEMA_VERSION = peek.APPLICATION_ID, peek.SCHEMA_VERSION  # "YSHU"; (defined there: the start reads them first)
 # The oldest schema whose files a merge takes. A file of version 1, 2 or 3 is merged as it is:
 # step 2 only added `merge_report`, the receiver's own table, step 3 `search_entry` and step 4
 # `current_visit`, both derived from the versions; a merge reads none of them from a file, and

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, text
 
-from db import canonical, search
+from db import canonical, peek, search
 
 
 @dataclass(frozen=True)
@@ -236,10 +236,7 @@ def rebuild(conn: Connection) -> None:
 
 # --- conflicts --------------------------------------------------------------------------
 
-_HEADS = text(
-    "SELECT v.version_id, v.entity, v.deleted, v.payload, v.hlc, v.device_id FROM head h "
-    "JOIN version v ON v.version_id = h.version_id WHERE h.record_id = :r ORDER BY v.hlc DESC, v.device_id DESC"
-)
+_HEADS = text(peek.HEADS)
 _ANCESTORS = text(
     "WITH RECURSIVE up(id) AS (SELECT CAST(:v AS TEXT) UNION SELECT p.parent_id FROM version_parent p JOIN up ON p.version_id = up.id) "
     "SELECT id FROM up"
@@ -306,13 +303,13 @@ def current(conn: Connection, record_id: str) -> Current | None:
     the one head; for a soft conflict the field-wise merge; for a hard one the provisional
     winner. An edit starts from this, so it never undoes what a soft merge kept."""
     rows = conn.execute(_HEADS, {"r": record_id}).all()
-    if not rows:
-        return None
     if len(rows) > 1:
         settlement = _settlement(conn, rows)
         if settlement.kind == "soft":
             return Current(settlement.merged or {}, settlement.deleted)
-    return Current(json.loads(rows[0][3]), bool(rows[0][2]))
+        rows = rows[:1]  # a hard conflict's provisional winner
+    held = peek.one_head(rows)
+    return None if held is None else Current(*held)
 
 
 def _settle(conn: Connection, record_id: str) -> None:

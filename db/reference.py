@@ -20,10 +20,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from db import canonical, projection, versions
+from db import canonical, peek, projection
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://yanshou.invalid/campaign")
-SETTINGS_ENTITY = "campaign_settings"  # not a field laptop's to sign (db.merge refuses it from one)
+SETTINGS_ENTITY = peek.SETTINGS_ENTITY  # not a field laptop's to sign (db.merge refuses it from one)
 
 
 def campaign_id(key: str) -> str:
@@ -108,16 +108,17 @@ def store(
     return StoredCampaign(cid, key, name, document, sha)
 
 
+_CAMPAIGN_ROW = text(peek.CAMPAIGN_ROW)
+
+
 def load(conn: Connection, cid: str) -> StoredCampaign | None:
-    row = conn.execute(text("SELECT id, key, name, document, sha256 FROM campaign WHERE id = :c"), {"c": cid}).first()
+    row = conn.execute(_CAMPAIGN_ROW, {"c": cid}).first()
     if row is None:
         return None
     return StoredCampaign(row[0], row[1], row[2], json.loads(row[3]), row[4])
 
 
-def settings_id(campaign_key: str) -> str:
-    """The one settings record of a campaign, the same on every machine."""
-    return versions.natural_id(campaign_key, SETTINGS_ENTITY)
+settings_id = peek.settings_id  # the one settings record of a campaign, the same on every machine
 
 
 def load_settings(conn: Connection, campaign_key: str) -> dict[str, Any] | None:

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import time
-import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,17 +25,8 @@ from db import admission, canonical, local, projection
 if TYPE_CHECKING:
     from db.keys import Signer
 
-NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://yanshou.invalid/record")
-
-
-def natural_id(campaign_key: str, entity: str, *key: str) -> str:
-    """The id of a record with a natural key; the same on every machine."""
-    parts = [campaign_key, entity, *key]
-    if all(isinstance(p, str) and unicodedata.is_normalized("NFC", p) for p in parts):  # canonical already (the common case)
-        encoded = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-    else:
-        encoded = canonical.dumps(parts)
-    return str(uuid.uuid5(NAMESPACE, encoded))
+NAMESPACE = canonical.NAMESPACE
+natural_id = canonical.natural_id  # (defined there: the start computes one without SQLAlchemy, db.peek)
 
 
 def new_id() -> str:

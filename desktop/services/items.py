@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -21,104 +20,25 @@ from sqlalchemy import Connection
 from db import inspection_queries, versions
 from db.inspection_queries import EvidenceRow
 from desktop import paths
-from desktop.core import scoring
 from desktop.core.errors import InputError
-from desktop.core.indicators import IndicatorSet
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical
 from desktop.core.scoring import score_problem
 from desktop.services import records
 from desktop.services.changes import NOTHING, Changes
+
+# (defined there, free of the data layer: the window shows them before it has loaded)
+from desktop.services.views import SEVERITIES as SEVERITIES  # noqa: PLC0414 (a re-export)
+from desktop.services.views import CountyStatus as CountyStatus  # noqa: PLC0414 (a re-export)
+from desktop.services.views import Evidence as Evidence  # noqa: PLC0414 (a re-export)
+from desktop.services.views import Finding as Finding  # noqa: PLC0414 (a re-export)
+from desktop.services.views import ItemRecord as ItemRecord  # noqa: PLC0414 (a re-export)
+from desktop.services.views import ItemStatus as ItemStatus  # noqa: PLC0414 (a re-export)
+from desktop.services.views import Problem as Problem  # noqa: PLC0414 (a re-export)
 from desktop.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from db.keys import Signer
-
-SEVERITIES = ("minor", "major", "serious")
-
-
-@dataclass(frozen=True)
-class Finding:
-    mode: InspectionMode
-    text: str = ""
-    status: FindingStatus = FindingStatus.UNCHECKED
-    area: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not self.text and self.status is FindingStatus.UNCHECKED and not self.area
-
-
-@dataclass(frozen=True)
-class Problem:
-    record_id: str
-    description: str
-    severity: str
-    deadline: dt.date | None
-    created_at: str
-    status: str = "open"  # desktop.core.problems.ProblemStatus's value
-
-
-@dataclass(frozen=True)
-class Evidence:
-    record_id: str
-    sha256: str
-    name: str
-    mime: str
-    size: int
-    mode: InspectionMode | None
-    caption: str
-    taken_at: str | None
-    gps: str | None
-    attached_at: str
-
-    @property
-    def is_image(self) -> bool:
-        return self.mime.startswith("image/")
-
-    @property
-    def is_pdf(self) -> bool:
-        return self.mime == "application/pdf"
-
-
-@dataclass(frozen=True)
-class ItemRecord:
-    """Everything one inspector recorded for one item of one county."""
-
-    county: str
-    item: str
-    score: Decimal | None
-    comment: str
-    findings: dict[InspectionMode, Finding]
-    problems: tuple[Problem, ...]
-    evidence: tuple[Evidence, ...]
-
-
-@dataclass(frozen=True)
-class ItemStatus:
-    """What the tree shows of an item."""
-
-    score: Decimal | None = None
-    modes: frozenset[InspectionMode] = frozenset()
-    problems: int = 0
-    evidence: int = 0
-
-    @property
-    def scored(self) -> bool:
-        return self.score is not None
-
-
-@dataclass
-class CountyStatus:
-    items: dict[str, ItemStatus] = field(default_factory=dict)
-
-    def item(self, code: str) -> ItemStatus:
-        return self.items.get(code, ItemStatus())
-
-    def node_score(self, indicators: IndicatorSet, code: str) -> scoring.Subtotal:
-        """The subtotal so far over the items under an indicator (the core's one rule)."""
-        return scoring.subtotal(indicators, code, {c: i.score for c, i in self.items.items() if i.scored})
-
 
 def _inspector(ws: Workspace) -> str:
     who = ws.identity.inspector

@@ -9,16 +9,15 @@ them; it costs one indexed read and re-parses nothing when they did not change.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-
-from db import admission, local, reference
-from db.database import Database, Identity, encrypt_file
+from db import peek
 from db.errors import KnownDatabaseError
+from db.peek import Identity
 from desktop import paths
 from desktop.core import campaign_settings, validity
 from desktop.core.campaign import Campaign, load_campaign, parse_campaign
@@ -26,27 +25,78 @@ from desktop.core.errors import InputError
 from desktop.core.indicators import IndicatorSet, load_indicator_set
 from desktop.services import protection
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from db.database import Database
+
+# The data layer (db.database and, under it, SQLAlchemy) is imported where a database is opened
+# or made, not here: the window's start builds its first frame from a workspace opened later
+# (open_workspace(later=True)) before that layer has loaded (issue 19).
+
+
 ROLES = ("field", "master")
 
 
-@dataclass
 class Workspace:
     """An open database with its effective campaign (the reference data it holds, parsed
-    once, with the lead's settings laid over it)."""
+    once, with the lead's settings laid over it).
 
-    database: Database
-    campaign: Campaign
-    identity: Identity
-    reference_campaign: Campaign | None = None  # as stored at init; None: `campaign` is it
-    settings_payload: dict[str, Any] | None = field(default=None, repr=False)
+    `database` may be given as a function that opens it: the workspace is then usable at
+    once by what needs only its campaign, identity and path (the window's first frame), and
+    the database is opened on first use, by whichever thread asks first (the others wait)."""
 
-    def __post_init__(self) -> None:
-        if self.reference_campaign is None:
-            self.reference_campaign = self.campaign
+    def __init__(
+        self, database: Database | Callable[[], Database], campaign: Campaign, identity: Identity,
+        reference_campaign: Campaign | None = None, settings_payload: dict[str, Any] | None = None, *, path: Path | None = None,
+    ) -> None:
+        self.campaign = campaign
+        self.identity = identity
+        self.reference_campaign = reference_campaign if reference_campaign is not None else campaign  # as stored at init
+        self.settings_payload = settings_payload
+        self._lock = threading.Lock()
+        self._database: Database | None = None
+        self._opening: Callable[[], Database] | None = None
+        self._failure: BaseException | None = None  # why the open at first use failed
+        if callable(database):
+            assert path is not None, "a workspace opened later names its file"
+            self._opening, self._path = database, path
+        else:
+            self._attach(database)
+            self._path = database.path
+
+    def _attach(self, database: Database) -> Database:
         # the application's half of the admission check, for local writes and merges alike:
         # always against the campaign as it is now (the lead's settings may change it)
-        self.database.policy.values = self._values
-        self.database.policy.steps = validity.check_step  # a problem's state machine (desktop.core.problems)
+        database.policy.values = self._values
+        database.policy.steps = validity.check_step  # a problem's state machine (desktop.core.problems)
+        self._database = database
+        return database
+
+    @property
+    def database(self) -> Database:
+        database = self._database
+        if database is None:
+            with self._lock:
+                database = self._database
+                if database is None:
+                    if self._failure is not None:  # said once: every read asked meanwhile fails with it, none opens again
+                        raise self._failure
+                    assert self._opening is not None
+                    try:
+                        database = self._attach(self._opening())
+                    except BaseException as exc:
+                        self._failure = exc
+                        raise
+        return database
+
+    @property
+    def opened(self) -> bool:
+        """Whether the database is open (a workspace opened later: once first used)."""
+        return self._database is not None
+
+    def __repr__(self) -> str:
+        return f"Workspace({self._path}, {self.identity.role}, {'open' if self.opened else 'opened when first used'})"
 
     def _values(self, entity: str, payload: dict[str, Any]) -> tuple[str, str] | None:
         assert self.reference_campaign is not None
@@ -57,7 +107,8 @@ class Workspace:
         if conn is None:
             with self.read() as own:
                 return self.reload_campaign(own)
-        assert self.reference_campaign is not None
+        from db import reference
+
         payload = reference.load_settings(conn, self.reference_campaign.id)
         if payload == self.settings_payload:
             return False
@@ -68,12 +119,12 @@ class Workspace:
     @property
     def path(self) -> Path:
         """The file, or for a master on a server its user@host/db: what messages name."""
-        return self.database.path
+        return self._path
 
     @property
     def location(self) -> Path | str:
         """What opens the database again: the file's path, or the server's URL."""
-        return self.database.location
+        return self.database.location if self._database is not None else self._path
 
     def write(self) -> AbstractContextManager[Connection]:
         return self.database.write()
@@ -82,7 +133,9 @@ class Workspace:
         return self.database.read()
 
     def close(self) -> None:
-        self.database.close()
+        with self._lock:  # (an open under way on another thread finishes first)
+            if self._database is not None:
+                self._database.close()
 
     def __enter__(self) -> Workspace:
         return self
@@ -123,6 +176,8 @@ def inspector_name(name: str) -> str:
     """An inspector's name as typed (init --inspector, import-sheet --inspector, the set-up
     dialog): the admission check's rule for names (db.admission.check_name), said at once."""
     name = name.strip()
+    from db import admission
+
     if (why := admission.check_name(name)) is not None:
         raise InputError.single("inspector", "bad_name", f"the inspector's name is not usable: {why}")
     return name
@@ -157,6 +212,9 @@ def create_for(
         raise ValueError(f"role must be one of {ROLES}")
     if isinstance(path, str) and encrypt:
         raise KnownDatabaseError(path, "a master on a server is not encrypted by Yanshou: its storage is the server's business")
+    from db import reference
+    from db.database import Database
+
     protection.unlock_from_environment()
     database = Database.create(
         path,
@@ -191,26 +249,78 @@ def effective_campaign(stored: Campaign, payload: dict[str, Any] | None, path: P
     return campaign_settings.apply(stored, settings)
 
 
-def open_workspace(path: Path | str, *, check: bool = True) -> Workspace:
+def open_workspace(path: Path | str, *, check: bool = True, later: bool = False) -> Workspace:
     """Open a database. An encrypted file opens with this computer's key: KeyNeeded (code
     passphrase_needed) when that needs the passphrase not given yet — give it
     (protection.unlock) and open again. A laptop's database still in the clear is encrypted in
-    its place once (`encrypt_workspace`) when this computer can protect it without asking."""
+    its place once (`encrypt_workspace`) when this computer can protect it without asking.
+
+    `later` (the window's start): a laptop's file that opens without a change is read at once
+    with db.peek's few statements, and opened in full at its first use (`Workspace.database`);
+    any other (a master, an older schema, a file to encrypt, a server) is opened now."""
     protection.unlock_from_environment()
     keys_dir = paths.keys_dir()
+    if later and isinstance(path, Path):
+        glanced = _glanced(path, keys_dir)
+        if glanced is not None:
+            return glanced
+    return _workspace(_open(path, check, keys_dir))
+
+
+def _open(path: Path | str, check: bool, keys_dir: Path) -> Database:
+    from db.database import Database
+
     database = Database.open(path, check=check, keys_dir=keys_dir)
     if _to_encrypt(database):
         database.close()
         try:
-            encrypt_file(database.path, keys_dir)
+            _encrypt_file(database.path, keys_dir)
         except KnownDatabaseError:  # in use elsewhere, a full disk…: left in the clear, tried at the next open
             pass
         database = Database.open(path, check=check, keys_dir=keys_dir)
-    return _workspace(database)
+    return database
+
+
+def _glanced(path: Path, keys_dir: Path) -> Workspace | None:
+    """A laptop's workspace from the file's first read (db.peek), its database opened in full
+    at first use (a file in the clear encrypted then, as by open_workspace: asking this
+    computer's store whether it can, some 150 ms where it has none, waits until after the first
+    frame); None where the full open must come first."""
+    try:
+        glance = peek.glance(path, keys_dir)
+    except KnownDatabaseError:  # the full open says it in its own words
+        return None
+    if glance is None or glance.identity.role != "field":
+        return None
+    try:
+        campaign = parse_campaign(glance.document, f"{path} (campaign)")
+        effective = effective_campaign(campaign, glance.settings, path)
+    except (InputError, KnownDatabaseError):
+        return None
+
+    def opening() -> Database:
+        from db import reference
+
+        database = _open(path, False, keys_dir)
+        try:
+            with database.read() as conn:
+                identity = database.identity(conn)
+                stored = reference.load(conn, identity.campaign_id)
+                settings = reference.load_settings(conn, campaign.id)
+            if identity != glance.identity or stored is None or stored.document != glance.document or settings != glance.settings:
+                raise KnownDatabaseError(path, "the database was changed by another program while it was being opened: open it again")
+        except BaseException:
+            database.close()
+            raise
+        return database
+
+    return Workspace(opening, effective, glance.identity, campaign, glance.settings, path=path)
 
 
 def _to_encrypt(database: Database) -> bool:
     """A laptop's file in the clear that this computer can protect now: converted once."""
+    from db import local
+
     if database.on_server or database.encrypted or database.read_only:
         return False
     try:
@@ -222,18 +332,28 @@ def _to_encrypt(database: Database) -> bool:
     return role == "field" and protection.available(quiet=True)
 
 
+def _encrypt_file(path: Path, keys_dir: Path) -> None:
+    from db.database import encrypt_file
+
+    encrypt_file(path, keys_dir)
+
+
 def encrypt_workspace(path: Path) -> None:
     """Encrypt a database file in its place (`yanshou encrypt`: a master by choice; a laptop's is
     converted when opened). Nothing is lost (db.cipher.encrypt); the file must not be open."""
+    from db.database import Database
+
     protection.unlock_from_environment()
     database = Database.open(path, keys_dir=paths.keys_dir())
     encrypted = database.encrypted
     database.close()
     if not encrypted:
-        encrypt_file(path, paths.keys_dir())
+        _encrypt_file(path, paths.keys_dir())
 
 
 def _workspace(database: Database) -> Workspace:
+    from db import reference
+
     where = database.path  # for a server, its user@host/db: a URL's password is never shown
     try:
         with database.read() as conn:

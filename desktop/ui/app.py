@@ -244,7 +244,6 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
     # or a hand-over, the open off the GUI thread, the window, a screenshot run, the hand-over
     # server, the event loop — and the clean-up that must follow whatever happened.
     from desktop.ui.main_window import MainWindow, open_database
-    from desktop.ui.setup import first_run
 
     app = application()
     prefs = Preferences()
@@ -267,6 +266,8 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
         else:
             if not unlocked_for(None):
                 return 0
+            from desktop.ui.setup import first_run  # (its dialog, only on a computer with no database yet)
+
             database = first_run(prefs)
             if database is None:
                 return 0
@@ -323,7 +324,7 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
             window.show_first()
         QTimer.singleShot(0, window.raise_)
         if isinstance(database, Path):
-            handover = Handover(database, window)
+            handed_to = database
 
             def _on_handed(export: str) -> None:
                 window.showNormal()
@@ -332,7 +333,10 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
                 if export:
                     _offer_merge(window, Path(export))
 
-            handover.received.connect(_on_handed)
+            def _listen() -> None:  # once the first frame is up: QtNetwork is no part of it
+                Handover(handed_to, window).received.connect(_on_handed)
+
+            QTimer.singleShot(0, _listen)
         QTimer.singleShot(1000, _sweep_handed_off)
         if merge is not None:
             QTimer.singleShot(0, lambda: _offer_merge(window, merge))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
@@ -26,12 +27,16 @@ from PySide6.QtWidgets import (
 
 from desktop import paths
 from desktop.core.devices import shown_time
-from desktop.services import inspection
-from desktop.services.inspection import Evidence
-from desktop.services.workspace import Workspace
-from desktop.ui import files, jobs
+from desktop.services.views import Evidence
+from desktop.ui import files, jobs, later
 from desktop.ui.item_view import mode_label
 from desktop.ui.operations import Operations
+
+if TYPE_CHECKING:
+    from desktop.services import inspection
+    from desktop.services.workspace import Workspace
+else:
+    (inspection,) = later.modules("desktop.services.inspection")  # thumbnails and files, read off the GUI thread
 
 THUMB = 100
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -9,13 +9,16 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QStorageInfo
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.core.documents import export_name, safe_file_name
-from desktop.services.workspace import Workspace
 from desktop.ui.preferences import Preferences
+
+if TYPE_CHECKING:
+    from desktop.services.workspace import Workspace
 
 
 def open_files(parent: QWidget | None, kind: str, title: str, filters: str) -> list[Path]:

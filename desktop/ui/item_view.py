@@ -41,7 +41,7 @@ from desktop.core.indicators import Indicator
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical
 from desktop.core.problems import ProblemStatus
-from desktop.services.inspection import SEVERITIES, Finding, ItemRecord, Problem
+from desktop.services.views import SEVERITIES, Finding, ItemRecord, Problem
 from desktop.ui import score_field
 from desktop.ui.dates import day_edit, day_of
 from desktop.ui.messages import problem_status

@@ -63,12 +63,9 @@ from desktop.core.indicators import Level
 from desktop.core.inspection import InspectionMode
 from desktop.core.problems import ProblemStatus, Refusal
 from desktop.core.search import HitKind
-from desktop.services import inspection, records, rectification
 from desktop.services.changes import NOTHING, Changes
-from desktop.services.inspection import CountyStatus, ItemRecord
-from desktop.services.search import Hit
-from desktop.services.workspace import Workspace, open_workspace
-from desktop.ui import camera, files, jobs
+from desktop.services.views import CountyStatus, Finding, ItemRecord
+from desktop.ui import camera, files, jobs, later
 from desktop.ui.evidence import EVIDENCE_MIME, EvidencePanel, InboxPanel
 from desktop.ui.item_view import ItemEditor, ProblemDialog, mode_label
 from desktop.ui.messages import explain, input_problem, sealing
@@ -81,7 +78,13 @@ from desktop.ui.tree import CODE_ROLE, Column, Filter, IndicatorTreeModel, ItemF
 from desktop.ui.undo import RecordCommand, Undoable, undo_actions, undoable
 
 if TYPE_CHECKING:
+    from desktop.services import inspection, records, rectification
+    from desktop.services.search import Hit
+    from desktop.services.workspace import Workspace
     from desktop.ui.history import HistoryDialog, RecycleBin
+else:  # loaded on the first read or write, off the GUI thread: the window paints before them (issue 19)
+    inspection, records, rectification = later.modules("desktop.services.inspection", "desktop.services.records",
+                                                       "desktop.services.rectification")
 
 SAVE_DELAY_MS = 300
 # Whether a camera is there is asked once the window is up: QtMultimedia is no part of the first paint.
@@ -104,7 +107,10 @@ def open_database(path: Path | str) -> Workspace | None:
     runs after the window is up (MainWindow.check_in_background)."""
     label = QCoreApplication.translate("MainWindow", "Opening {0}…").format(path)
     try:
-        return before_window(lambda: open_workspace(path, check=False), label)
+        from desktop.services.workspace import open_workspace
+
+        # a laptop's file is read at once and opened in full at the window's first read (issue 19)
+        return before_window(lambda: open_workspace(path, check=False, later=True), label)
     except (KnownDatabaseError, InputError, OSError) as exc:
         QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Cannot open the database"), explain(exc))
         return None
@@ -116,7 +122,7 @@ class _ItemState:
 
     score: Decimal | None
     comment: str
-    findings: tuple[inspection.Finding, ...]
+    findings: tuple[Finding, ...]
 
     @staticmethod
     def of(record: ItemRecord) -> _ItemState:
@@ -129,7 +135,7 @@ class _ItemState:
 
 def _blank(county: str, item: str) -> ItemRecord:
     """What the editor shows of an item until its record has been read."""
-    return ItemRecord(county, item, None, "", {m: inspection.Finding(m) for m in InspectionMode}, (), ())
+    return ItemRecord(county, item, None, "", {m: Finding(m) for m in InspectionMode}, (), ())
 
 
 def changed(entities: Iterable[str], *places: ItemKey) -> Changes:
@@ -229,6 +235,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Yanshou — {0} — {1}").format(self.campaign.name, ws.path.name))
 
         self.ops = Operations(self)
+        if not ws.opened:  # a laptop's start (open_workspace(later=True)): its first read opens it, after the first frame
+            self.ops.hold_until_painted(self)
         self.writer = _Writes(self.ops)
         self.pending_reads = 0  # the window's queries not answered yet
         self._records: dict[ItemKey, ItemRecord] = {}  # as last read or saved: shown at once when moving

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from db.errors import KnownDatabaseError
@@ -39,6 +39,9 @@ from desktop.ui import jobs
 
 T = TypeVar("T")
 READERS = 2  # the reference machine has two cores; a read is mostly waiting on the disk or the server
+# How long a window's work waits for its first frame at most (hold_until_painted): a window
+# never exposed (minimised at start) gets its answers all the same.
+HOLD_LIMIT_MS = 1500
 
 
 class Cancelled(Exception):
@@ -95,6 +98,8 @@ class Operations(QObject):
         self._written = 0  # writes finished so far (a barrier waits for a count)
         self._asked = 0  # writes asked for so far
         self._turns: deque[Callable[[], None]] = deque()  # parts of views still to draw (in_turns)
+        self._said: BaseException | None = None  # the last failure shown
+        self._held: list[Callable[[], None]] | None = None  # work asked for before the first frame (hold_until_painted)
         self.closed = False  # the window closes (close): failures are only logged, as for a window shown and closed
 
     # --- reads ---------------------------------------------------------------------------
@@ -118,7 +123,31 @@ class Operations(QObject):
             self.pending_reads -= 1
             (failed or self.show_failure)(exc)
 
-        jobs.start(self.readers, fn, parent=self, done=answered, failed=refused)
+        self._start(lambda: jobs.start(self.readers, fn, parent=self, done=answered, failed=refused))
+
+    def _start(self, start: Callable[[], None]) -> None:
+        if self._held is not None:
+            self._held.append(start)
+        else:
+            start()
+
+    def hold_until_painted(self, window: QWidget) -> None:
+        """Start no read or write until `window` has painted its first frame (or HOLD_LIMIT_MS
+        passed), then all of them in the order asked: the window's start (issue 19), whose
+        first read loads the data layer and opens the database, does that after the frame rather
+        than beside it on the same interpreter."""
+        if self._held is not None:
+            return
+        self._held = []
+        watch = _FirstFrame(window, self.release)
+        window.installEventFilter(watch)
+        QTimer.singleShot(HOLD_LIMIT_MS, self, self.release)
+
+    def release(self) -> None:
+        """Start what hold_until_painted kept back (nothing when nothing is held)."""
+        held, self._held = self._held, None
+        for start in held or ():
+            start()
 
     @property
     def busy(self) -> bool:
@@ -177,7 +206,7 @@ class Operations(QObject):
             (failed or self.show_failure)(exc)
             self._release()
 
-        jobs.start(self.writer, fn, parent=self, done=finished, failed=refused)
+        self._start(lambda: jobs.start(self.writer, fn, parent=self, done=finished, failed=refused))
 
     def after_writes(self, callback: Callable[[], None]) -> None:
         """callback() once every write asked for so far has finished (at once if none is pending)."""
@@ -214,8 +243,9 @@ class Operations(QObject):
         and said as such. Never a traceback."""
         from desktop.ui.messages import explain
 
-        if isinstance(exc, Cancelled):
+        if isinstance(exc, Cancelled) or exc is self._said:  # (a workspace that could not open fails every read with one error)
             return
+        self._said = exc
         if not isinstance(exc, InputError | KnownDatabaseError | OSError):
             paths.log_error(exc)
         shown_and_closed = self.window.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide) and not self.window.isVisible()
@@ -225,6 +255,20 @@ class Operations(QObject):
             # window's deferred deletion freed the box, made on the stack: the process aborted.
             return
         QMessageBox.warning(self.window, self.window.windowTitle(), explain(exc))
+
+
+class _FirstFrame(QObject):
+    """Calls `then` on the turn of the event loop after the window's first paint."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window, self._then = window, then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, self._window, self._then)  # once this frame is drawn
+        return False
 
 
 def changes_of(result: object) -> Changes:

@@ -10,7 +10,7 @@ the service has ranked them), so the arrows, Escape and the mouse work as in any
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal, Slot
@@ -18,11 +18,16 @@ from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit, QWidget
 
 from desktop.core import search as rules
 from desktop.core.search import HitKind
-from desktop.services import search
-from desktop.services.search import Hit
-from desktop.services.workspace import Workspace
+from desktop.ui import later
 from desktop.ui.item_view import mode_label
 from desktop.ui.operations import Operations
+
+if TYPE_CHECKING:
+    from desktop.services import search
+    from desktop.services.search import Hit
+    from desktop.services.workspace import Workspace
+else:
+    (search,) = later.modules("desktop.services.search")  # with its index, on the first search (issue 19)
 
 DEBOUNCE_MS = 250
 POPUP_WIDTH = 560  # the drop-down's least width: a hit's place and its words on one line
@@ -121,7 +126,7 @@ class SearchBox(QLineEdit):
     answered = Signal(int)
     """The hits of the latest query are shown (how many: 0 when nothing was found)."""
 
-    def __init__(self, ops: Operations, ws: Workspace, parent: QWidget | None = None, *, limit: int = search.LIMIT) -> None:
+    def __init__(self, ops: Operations, ws: Workspace, parent: QWidget | None = None, *, limit: int | None = None) -> None:
         super().__init__(parent)
         self._ops, self._ws, self._limit = ops, ws, limit
         self._asked = 0  # queries started; an answer to an older one than the last is dropped
@@ -159,7 +164,11 @@ class SearchBox(QLineEdit):
             self._show([], "")
             return
         ws, limit = self._ws, self._limit
-        self._ops.query(lambda: search.search(ws, query, limit=limit), done=lambda hits: self._on_answer(asked, query, hits))
+
+        def run() -> list[Hit]:
+            return search.search(ws, query, limit=search.LIMIT if limit is None else limit)
+
+        self._ops.query(run, done=lambda hits: self._on_answer(asked, query, hits))
 
     def _on_answer(self, asked: int, query: str, hits: list[Hit]) -> None:
         if not shiboken6.isValid(self) or asked != self._asked:
@@ -216,5 +225,5 @@ class SearchBox(QLineEdit):
     @Slot(QModelIndex)
     def _on_completer_activated(self, index: QModelIndex) -> None:
         hit = index.data(HIT_ROLE)
-        if isinstance(hit, Hit):
+        if hit is not None:  # (the "no match" row holds none)
             self._pick(hit)

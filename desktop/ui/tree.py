@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 from desktop.core.indicators import Indicator, IndicatorSet, Level
 from desktop.core.inspection import InspectionMode
 from desktop.core.numbers import canonical as show
-from desktop.services.inspection import CountyStatus
+from desktop.services.views import CountyStatus
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 SCORED_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
 from desktop.services.changes import Changes
-from desktop.services.workspace import Workspace
 from desktop.ui.operations import changes_of
+
+if TYPE_CHECKING:
+    from desktop.services.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,10 @@ def test_settings_travel_to_a_laptop_with_the_masters_export(master, tmp_path: P
         assert settings.current(laptop) == edited
         with workspace.open_workspace(laptop.path) as again:
             assert again.campaign == master.campaign
+        with workspace.open_workspace(laptop.path, later=True) as first_read:  # the window's start: the settings read first
+            assert not first_read.opened
+            assert first_read.campaign == master.campaign
+            assert first_read.settings_payload is not None
         # the laptop inspects the county the lead added
         with laptop.write() as conn:
             signer = laptop.database.signer(paths.keys_dir(), conn)
