@@ -201,8 +201,8 @@ class Phases:
 
             return timed
 
-        targets = [(evidence, "_read"), (evidence, "_picture"), (evidence, "_store_record"), (evidence, "_store_blob"),
-                   (blobs, "put_bytes"), (versions, "put"), (evidence, "_import_batch")]
+        targets = [(evidence, "_read"), (evidence, "_picture"), (blobs, "put_bytes"), (blobs, "put_thumbnails"),
+                   (versions, "put_many"), (evidence, "_import_batch")]
         stack = timed_steps(seconds, [(module, attr, attr) for module, attr in targets])
         return _also_patched(stack, wal, "_checkpointer", timed_checkpointer)
 
@@ -210,17 +210,16 @@ class Phases:
         """The steps of the import; `during`: the seconds as they were when it returned (the
         deferred checkpoint counted apart)."""
         s = during.get
-        read, picture, put, version = s("_read", 0.0), s("_picture", 0.0), s("put_bytes", 0.0), s("put", 0.0)
-        store = s("_store_record", 0.0) + s("_store_blob", 0.0)
-        batches, checkpoint = s("_import_batch", 0.0), s("checkpoint", 0.0)
+        read, picture, put, version = s("_read", 0.0), s("_picture", 0.0), s("put_bytes", 0.0), s("put_many", 0.0)
+        thumbnails, batches, checkpoint = s("put_thumbnails", 0.0), s("_import_batch", 0.0), s("checkpoint", 0.0)
         return [
             ("reader thread (beside the writer): each file read once, SHA-256 of its bytes", read - picture),
             ("  EXIF, thumbnail (from the EXIF thumbnail, else draft decode)", picture),
             ("checkpoints beside the writer (a log over db.wal.CAP_BYTES only)", checkpoint),
             ("writer: the bytes into the blob table", put),
-            ("  evidence version (sign, projection)", version),
-            ("  thumbnail row, the rest of storing", store - put - version),
-            ("  BEGIN, COMMIT, the batch's other queries, waiting for the reader", batches - store),
+            ("  evidence versions, a batch at a time (sign, admit, insert, projection)", version),
+            ("  thumbnail rows, a batch at a time", thumbnails),
+            ("  BEGIN, COMMIT, the batch's other queries, waiting for the reader", batches - put - version - thumbnails),
             ("  the loop, waiting for the last batch's fsync", total - batches),
         ]
 

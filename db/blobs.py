@@ -143,4 +143,10 @@ def thumbnails(conn: Connection, shas: Sequence[str], size: int) -> dict[str, by
 
 def put_thumbnail(conn: Connection, sha: str, size: int, data: bytes) -> None:
     """Cache a blob's thumbnail of this size, in the caller's transaction (one already there is kept)."""
-    conn.execute(_PUT_THUMBNAIL, {"h": sha, "s": size, "d": data})
+    put_thumbnails(conn, size, [(sha, data)])
+
+
+def put_thumbnails(conn: Connection, size: int, thumbnails: Sequence[tuple[str, bytes]]) -> None:
+    """put_thumbnail() of many blobs (hash, JPEG), in one statement."""
+    if thumbnails:
+        conn.execute(_PUT_THUMBNAIL, [{"h": sha, "s": size, "d": data} for sha, data in thumbnails])

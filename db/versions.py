@@ -14,13 +14,14 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from db import admission, canonical, local, projection
+from db.queries import chunks
 
 if TYPE_CHECKING:
     from db.keys import Signer
@@ -71,6 +72,7 @@ _INSERT = text(
     "VALUES (:version_id, :record_id, :entity, :device_id, :seq, :hlc, :deleted, :payload, :blobs, :signature) "
     "ON CONFLICT(version_id) DO NOTHING"
 )
+_SCOPE_RECORD = text(f"INSERT INTO {projection.AFFECTED}(record_id) VALUES (:r)")
 _INSERT_PARENT = text("INSERT INTO version_parent(version_id, parent_id) VALUES (:v, :p) ON CONFLICT DO NOTHING")
 
 
@@ -83,6 +85,17 @@ def written_at(hlc: int) -> dt.datetime:
 def current_payload(conn: Connection, record_id: str) -> projection.Current | None:
     """The record's current payload and deleted flag (a soft conflict's merge), or None for a new record."""
     return projection.current(conn, record_id)
+
+
+@dataclass(frozen=True)
+class Write:
+    """A new version of one record, as `put` takes it (`put_many` takes several)."""
+
+    entity: str
+    record_id: str
+    payload: dict[str, Any]
+    deleted: bool = False
+    blob_hashes: tuple[str, ...] = ()
 
 
 def put(
@@ -104,26 +117,65 @@ def put(
     the provisional winner) and the lead sees the conflict. Writing what the record already
     holds writes nothing and returns None: importing the same sheet twice adds no versions.
     """
-    payload = canonical.normalise(payload)
-    heads = projection.head_rows(conn, record_id)
+    return put_many(conn, signer, [Write(entity, record_id, payload, deleted, tuple(blob_hashes))])[0]
+
+
+def put_many(conn: Connection, signer: Signer, writes: Sequence[Write]) -> list[Version | None]:
+    """put() of several records, each at most once, in the caller's transaction: each version
+    decided, numbered, signed and admitted as put() does one (put is this of one write), and
+    the batch written with a few statements whatever its size: the heads read in one query,
+    the device's sequence and clock read and advanced once, the rows inserted together, the
+    projection recomputed set-based. One refused raises `Inadmissible` before anything is
+    inserted (the caller's transaction rolls back). The versions (or None for a write of what
+    the record holds already), in the order of `writes`."""
+    records = [w.record_id for w in writes]
+    if len(set(records)) != len(records):
+        raise ValueError("a batch of versions writes each record once")
+    if not writes:
+        return []
+    all_heads = _head_rows_of(conn, records)
     identity = local.identity(conn)
-    if len(heads) == 1 and (json.loads(heads[0][3]), heads[0][2]) == (payload, deleted):
-        return None
-    if not heads and deleted:
-        return None
-    parents = tuple(h[0] for h in heads)
-    if identity.role != "master" and len(parents) > 1:
-        own = [h[0] for h in heads if h[4] == signer.device_id]
-        parents = (own[0] if own else parents[0],)
+    planned: list[tuple[int, Write, dict[str, Any], list[tuple[str, str, bool, str, str]], tuple[str, ...]]] = []
+    for index, write in enumerate(writes):
+        payload = canonical.normalise(write.payload)
+        heads = all_heads.get(write.record_id, [])
+        if len(heads) == 1 and (json.loads(heads[0][3]), heads[0][2]) == (payload, write.deleted):
+            continue
+        if not heads and write.deleted:
+            continue
+        parents = tuple(h[0] for h in heads)
+        if identity.role != "master" and len(parents) > 1:
+            own = [h[0] for h in heads if h[4] == signer.device_id]
+            parents = (own[0] if own else parents[0],)
+        planned.append((index, write, payload, heads, parents))
+    written: list[Version | None] = [None] * len(writes)
+    if not planned:
+        return written
     policy = policy_of(conn)
     now = policy.clock()
-    version = sign(conn, signer, entity=entity, record_id=record_id, payload=payload, deleted=deleted,
-                   blob_hashes=blob_hashes, parents=parents, now_ms=now)
-    seq, hlc = version.seq, version.hlc
-    payload_text = canonical.dumps(payload)
     author = admission.Author(signer.device_id, identity.role, identity.inspector)
+    for (index, write, payload, heads, parents), (seq, hlc) in zip(planned, _stamps(conn, len(planned), now_ms=now), strict=True):
+        version = _signed(signer, entity=write.entity, record_id=write.record_id, payload=payload, deleted=write.deleted,
+                          blob_hashes=write.blob_hashes, parents=parents, seq=seq, hlc=hlc)
+        _admit(version, author, heads, campaign_key=identity.campaign_key, policy=policy, now=now)
+        written[index] = version
+    made = [v for v in written if v is not None]
+    if len(made) == 1:
+        insert(conn, made[0])
+    else:
+        _insert_new(conn, made)
+    return written
+
+
+def _admit(
+    version: Version, author: admission.Author, heads: list[tuple[str, str, bool, str, str]], *, campaign_key: str,
+    policy: admission.Policy, now: int,
+) -> None:
+    """The admission check of a version this device writes, against what the record held."""
+    entity, record_id, parents = version.entity, version.record_id, version.parents
+    payload_text = canonical.dumps(version.payload)
     candidate = admission.Candidate(
-        version.version_id, record_id, entity, version.parents, signer.device_id, seq, hlc, deleted, payload_text,
+        version.version_id, record_id, entity, parents, version.device_id, version.seq, version.hlc, version.deleted, payload_text,
     )
     first = heads[0] if heads else None
     known = admission.Known(
@@ -133,11 +185,8 @@ def put(
         {h[0]: json.loads(h[3]) for h in heads if h[0] in parents} if entity in admission.STEPPED_ENTITIES else {},
     )
     admission.check(
-        candidate, author, admission.parse_payload(payload_text), campaign_key=identity.campaign_key, known=known,
-        policy=policy, now=now,
+        candidate, author, admission.parse_payload(payload_text), campaign_key=campaign_key, known=known, policy=policy, now=now,
     )
-    insert(conn, version)
-    return version
 
 
 def sign(
@@ -146,10 +195,43 @@ def sign(
 ) -> Version:
     """A version signed by this device, numbered and stamped, not checked and not stored:
     `put` checks it and stores it. (The tests forge with it what an insider could.)"""
+    [(seq, hlc)] = _stamps(conn, 1, now_ms=now_ms)
+    return _signed(signer, entity=entity, record_id=record_id, payload=payload, deleted=deleted, blob_hashes=blob_hashes,
+                   parents=parents, seq=seq, hlc=hlc)
+
+
+def _stamps(conn: Connection, count: int, *, now_ms: int | None) -> list[tuple[int, int]]:
+    """The (seq, hlc) of `count` versions written one after the other: the first as next_seq
+    and tick give it, each next one after it (within one wall-clock millisecond the clock counts
+    on), the stored values advanced once."""
+    seq, hlc = local.next_seq(conn), local.tick(conn, now_ms=now_ms)
+    if count > 1:
+        local.put(conn, local.SEQ, str(seq + count - 1))
+        local.put(conn, local.HLC, str(hlc + count - 1))
+    return [(seq + n, hlc + n) for n in range(count)]
+
+
+_HEADS_OF = text(  # projection.head_rows of many records
+    "SELECT h.record_id, v.version_id, v.entity, v.deleted, v.payload, v.device_id FROM head h "
+    "JOIN version v ON v.version_id = h.version_id WHERE h.record_id IN :r ORDER BY h.record_id, v.hlc DESC, v.device_id DESC"
+).bindparams(bindparam("r", expanding=True))
+
+
+def _head_rows_of(conn: Connection, record_ids: Sequence[str]) -> dict[str, list[tuple[str, str, bool, str, str]]]:
+    """projection.head_rows() of each record, in a query a chunk of ids: a record never written is absent."""
+    found: dict[str, list[tuple[str, str, bool, str, str]]] = {}
+    for piece in chunks(list(record_ids)):
+        for r in conn.execute(_HEADS_OF, {"r": piece}):
+            found.setdefault(r[0], []).append((r[1], r[2], bool(r[3]), r[4], r[5]))
+    return found
+
+
+def _signed(
+    signer: Signer, *, entity: str, record_id: str, payload: dict[str, Any], deleted: bool, blob_hashes: Iterable[str],
+    parents: Iterable[str], seq: int, hlc: int,
+) -> Version:
     blobs = tuple(sorted(set(blob_hashes)))
     parents = tuple(sorted(parents))
-    seq = local.next_seq(conn)
-    hlc = local.tick(conn, now_ms=now_ms)
     data = canonical.envelope(
         record_id=record_id, entity=entity, parents=parents, device_id=signer.device_id,
         seq=seq, hlc=hlc, deleted=deleted, payload=payload, blob_hashes=blobs,
@@ -185,17 +267,18 @@ def withdraw(conn: Connection, signer: Signer, record_id: str, *, entity: str | 
     return put(conn, signer, entity=rows[0][1], record_id=record_id, payload=current.payload, deleted=True)
 
 
+def _row(version: Version) -> dict[str, Any]:
+    return {
+        "version_id": version.version_id, "record_id": version.record_id, "entity": version.entity,
+        "device_id": version.device_id, "seq": version.seq, "hlc": version.hlc, "deleted": version.deleted,
+        "payload": canonical.dumps(version.payload), "blobs": canonical.dumps(list(version.blob_hashes)),
+        "signature": version.signature,
+    }
+
+
 def insert(conn: Connection, version: Version) -> bool:
     """Add a version to the set and update the projection; False if it was there already."""
-    added = conn.execute(
-        _INSERT,
-        {
-            "version_id": version.version_id, "record_id": version.record_id, "entity": version.entity,
-            "device_id": version.device_id, "seq": version.seq, "hlc": version.hlc, "deleted": version.deleted,
-            "payload": canonical.dumps(version.payload), "blobs": canonical.dumps(list(version.blob_hashes)),
-            "signature": version.signature,
-        },
-    ).rowcount
+    added = conn.execute(_INSERT, _row(version)).rowcount
     if not added:
         return False
     local.observe(conn, version.hlc, now_ms=policy_of(conn).clock())  # a later local edit sorts after what it has seen
@@ -203,6 +286,19 @@ def insert(conn: Connection, version: Version) -> bool:
         conn.execute(_INSERT_PARENT, {"v": version.version_id, "p": parent})
     projection.refresh(conn, version.record_id, version.entity)
     return True
+
+
+def _insert_new(conn: Connection, made: Sequence[Version]) -> None:
+    """insert() of versions this device has just numbered (put_many), each statement once for
+    all of them: none can be in the set already (their sequence numbers are new), and the
+    clock has stamped them itself (nothing for it to observe)."""
+    conn.execute(_INSERT, [_row(v) for v in made])
+    links = [{"v": v.version_id, "p": p} for v in made for p in v.parents]
+    if links:
+        conn.execute(_INSERT_PARENT, links)
+    projection.begin_scope(conn)  # the merge's set-based statements, a handful for the batch
+    conn.execute(_SCOPE_RECORD, [{"r": v.record_id} for v in made])
+    projection.refresh_scope(conn)
 
 
 def load(conn: Connection, where: str = "", params: dict[str, Any] | None = None) -> list[Version]:

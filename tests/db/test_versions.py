@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from db import canonical, local, projection, versions
 from db.database import Database
+from db.errors import NotAdmitted
 
 COUNTY, ITEM = "341502", "1.1.1"
 
@@ -414,3 +415,55 @@ def test_the_stored_envelope_equals_the_canonical_one(field_db, tmp_path) -> Non
         )
         assert spliced == v.encoded()
         assert canonical.digest(spliced) == v.version_id
+
+
+def _score(campaign, item: str, score: str, *, inspector: str = "张三", deleted: bool = False) -> versions.Write:
+    payload = {"county": COUNTY, "item": item, "inspector": inspector, "score": score}
+    return versions.Write("score", score_id(campaign, COUNTY, item, inspector), payload, deleted)
+
+
+def test_a_batch_of_versions_is_signed_numbered_and_projected_as_one_at_a_time(field_db: Database, campaign, tmp_path: Path) -> None:
+    keys_dir = tmp_path / "keys"
+    first = put_score(field_db, keys_dir, campaign, COUNTY, "1.1.1", "1")
+    assert first is not None
+    with field_db.write() as conn:
+        written = versions.put_many(conn, field_db.signer(keys_dir, conn), [
+            _score(campaign, "1.1.2", "2"),
+            _score(campaign, "1.1.1", "1"),  # what the record holds already: nothing
+            _score(campaign, "1.2.1", "3"),
+            _score(campaign, "2.1.1", "0", deleted=True),  # a record never written, deleted: nothing
+        ])
+    assert written[1] is None and written[3] is None
+    a, b = written[0], written[2]
+    assert a is not None and b is not None
+    assert (a.seq, b.seq) == (2, 3)
+    assert first.hlc < a.hlc < b.hlc
+    pub = public_key(field_db, _device(field_db))
+    assert a.verify(pub) and b.verify(pub)
+    assert a.parents == b.parents == ()
+    # an edit in a batch continues the record's head, as put() does
+    with field_db.write() as conn:
+        edits = versions.put_many(conn, field_db.signer(keys_dir, conn), [_score(campaign, "1.1.1", "2"), _score(campaign, "1.1.2", "3")])
+    assert [e.parents if e else None for e in edits] == [(first.version_id,), (a.version_id,)]
+    assert [e.seq if e else None for e in edits] == [4, 5]
+    with field_db.read() as conn:
+        assert versions.load(conn) == [first, a, b, *edits]
+        assert local.get(conn, local.SEQ) == "5"
+        scores = conn.execute(text("SELECT item, score FROM current_score ORDER BY item")).all()
+        assert [tuple(r) for r in scores] == [("1.1.1", "2"), ("1.1.2", "3"), ("1.2.1", "3")]
+        assert conn.execute(text("SELECT count(*) FROM head")).scalar() == 3
+    _rebuilt_equals_incremental(field_db)
+
+
+def test_a_batch_with_one_version_refused_writes_nothing(field_db: Database, campaign, tmp_path: Path) -> None:
+    keys_dir = tmp_path / "keys"
+    batch = [_score(campaign, "1.1.1", "1"), _score(campaign, "1.1.2", "2", inspector="李四")]  # another's score, on a field laptop
+    with pytest.raises(NotAdmitted) as refused, field_db.write() as conn:
+        versions.put_many(conn, field_db.signer(keys_dir, conn), batch)
+    assert refused.value.rule == "owner"
+    with pytest.raises(ValueError, match="once"), field_db.write() as conn:
+        versions.put_many(conn, field_db.signer(keys_dir, conn), [_score(campaign, "1.1.1", "1"), _score(campaign, "1.1.1", "2")])
+    with field_db.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM version")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM current_score")).scalar() == 0
+        assert local.get(conn, local.SEQ) is None

@@ -203,16 +203,16 @@ from desktop.services import evidence, inspection, workspace
 
 evidence.BATCH_PHOTOS = 2
 calls = 0
-put = versions.put
+put_many = versions.put_many
 
-def dying_put(*args, **kwargs):
+def dying_put_many(*args, **kwargs):
     global calls
     calls += 1
-    if calls == 4:  # the second photo of the second batch: killed in the middle of a transaction
+    if calls == 2:  # the second batch's versions, its bytes and thumbnails written: killed in the middle of a transaction
         os.kill(os.getpid(), getattr(signal, "SIGKILL", 1))  # TerminateProcess on Windows
-    return put(*args, **kwargs)
+    return put_many(*args, **kwargs)
 
-versions.put = dying_put
+versions.put_many = dying_put_many
 ws = workspace.open_workspace(Path(sys.argv[1]))
 inspection.import_folder(ws, Path(sys.argv[2]))
 """
