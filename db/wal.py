@@ -46,6 +46,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 
+from db import cipher
 from db.engine import SYNCHRONOUS
 
 CAP_BYTES = 1 << 30  # a checkpoint begins beside the write when its log holds this much
@@ -60,16 +61,19 @@ _lock = threading.Lock()
 
 def _checkpointer(keeper: Connection) -> Callable[..., bool]:
     """Checkpoints on an idle connection's driver connection (sqlite3's, or sqlcipher3's for an
-    encrypted file), outside any transaction: each True when it copied the whole log. A failure
-    is a cache of work left for later: the rest is copied by a later checkpoint, or by the last
-    connection to close."""
+    encrypted file), outside any transaction: each True when it copied the whole log; with
+    `busy_ms`, the connection waits that long for others first. A failure, the standard
+    module's error or SQLCipher's (db.cipher.errors: a raw connection to an encrypted file
+    raises sqlcipher3's, which are not sqlite3's), is a cache of work left for later: the rest
+    is copied by a later checkpoint, or by the last connection to close."""
     raw: Any = keeper.connection.driver_connection
-    errors = keeper.dialect.loaded_dbapi.Error
 
-    def checkpoint(mode: str = "PASSIVE") -> bool:
+    def checkpoint(mode: str = "PASSIVE", busy_ms: int | None = None) -> bool:
         try:
+            if busy_ms is not None:
+                raw.execute(f"PRAGMA busy_timeout={busy_ms}")
             busy, log, copied = raw.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
-        except errors:
+        except cipher.errors():
             return False
         return not busy and log == copied
 
@@ -189,8 +193,7 @@ def settle(engine: Engine, keeper: Connection) -> None:
     def run() -> None:
         try:
             if checkpoint():
-                keeper.connection.driver_connection.execute("PRAGMA busy_timeout=100")  # type: ignore[union-attr]  # emptying the log file waits for nobody
-                checkpoint("TRUNCATE")
+                checkpoint("TRUNCATE", busy_ms=100)  # emptying the log file waits for nobody
         finally:
             keeper.close()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -317,6 +318,45 @@ def test_a_large_import_copies_its_log_into_the_file_as_it_goes(tmp_path: Path, 
             ws.close()
     whole, capped = left
     assert capped < whole  # copied into the file on the way, and written again from its start
+
+
+def test_an_encrypted_files_checkpoints_that_fail_lose_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint that fails is work left for later, whatever the driver: on an encrypted
+    file the driver is SQLCipher's, whose errors are not the standard sqlite3 module's."""
+    from db import cipher, wal
+
+    monkeypatch.setattr("desktop.services.evidence.BATCH_PHOTOS", 2)
+    monkeypatch.setattr(wal, "CAP_BYTES", 1)  # checkpoints beside the import from its first batch on, then one after it
+    monkeypatch.setattr(wal, "HARD_BYTES", 2)
+    card(tmp_path / "card", 5)
+    ws = workspace.create(tmp_path / "secret.db", role="field", inspector=ME, encrypt=True)
+    connection = cipher._connection_class()
+    failed: list[str] = []
+    execute = connection.execute
+
+    def failing(self, sql: str, *args):
+        if sql.startswith("PRAGMA wal_checkpoint"):
+            failed.append(sql)
+            raise cipher.dbapi().OperationalError("disk I/O error")  # what SQLCipher raises, not a sqlite3.Error
+        return execute(self, sql, *args)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "execute", failing)
+        try:
+            assert inspection.import_folder(ws, tmp_path / "card").imported == 6
+        finally:
+            ws.close()  # waits for the checkpoint after the import, which fails too
+    assert len(failed) > 1
+    assert not isinstance(cipher.dbapi().OperationalError("x"), sqlite3.Error)
+    reopened = workspace.open_workspace(tmp_path / "secret.db")  # the last connection copied the log in; nothing lost
+    try:
+        inbox = inspection.inbox(reopened)
+        assert len(inbox) == 6
+        for evidence in inbox:
+            source = tmp_path / "card" / ("DCIM" if evidence.is_image else "") / evidence.name
+            assert inspection.blob_bytes(reopened, evidence.sha256) == source.read_bytes()
+    finally:
+        reopened.close()
 
 
 def test_a_file_made_before_with_small_pages_takes_an_import(tmp_path: Path) -> None:
