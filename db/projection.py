@@ -194,16 +194,26 @@ def begin_scope(conn: Connection) -> None:
     conn.exec_driver_sql(f"DELETE FROM {AFFECTED}")
 
 
-def refresh_scope(conn: Connection) -> list[str]:
+def refresh_scope(conn: Connection, entities: Sequence[str] | None = None) -> list[str]:
     """Recompute heads, current rows, conflicts and search rows of the records in the scope
-    table; returns the records that are in conflict afterwards."""
-    conflicted_ids = _refresh_scope(conn)
+    table; returns the records that are in conflict afterwards. `entities`: the records are all
+    of these kinds (a batch of local writes, db.versions.put_many: admission refuses a version
+    of another kind than its record's), so the other kinds' current tables are left alone."""
+    conflicted_ids = _refresh_scope(conn, entities)
     search.refresh(conn, AFFECTED)
     return conflicted_ids
 
 
-def _refresh_scope(conn: Connection) -> list[str]:
-    for statement in _compiled(conn.dialect.name).scoped:
+@functools.cache
+def _scoped(dialect: str, entities: tuple[str, ...]) -> list[Any]:
+    """The statements recomputing the scope's records of these kinds only, built once."""
+    return [text(s) for s in _statements(AFFECTED, dialect, entities, winners_table=len(entities) > 1)]
+
+
+def _refresh_scope(conn: Connection, entities: Sequence[str] | None = None) -> list[str]:
+    dialect = conn.dialect.name
+    kinds = None if entities is None else tuple(sorted({e for e in entities if e in ENTITIES}))
+    for statement in _compiled(dialect).scoped if kinds is None else _scoped(dialect, kinds):
         conn.execute(statement)
     conflicted_ids = list(conn.execute(_CONFLICTED_IN_SCOPE).scalars())
     for record_id in conflicted_ids:

@@ -298,7 +298,7 @@ def _insert_new(conn: Connection, made: Sequence[Version]) -> None:
         conn.execute(_INSERT_PARENT, links)
     projection.begin_scope(conn)  # the merge's set-based statements, a handful for the batch
     conn.execute(_SCOPE_RECORD, [{"r": v.record_id} for v in made])
-    projection.refresh_scope(conn)
+    projection.refresh_scope(conn, [v.entity for v in made])
 
 
 def load(conn: Connection, where: str = "", params: dict[str, Any] | None = None) -> list[Version]:
