@@ -561,9 +561,9 @@ def _import_batch(ws: Workspace, ready: Iterable[_Read], who: str) -> tuple[int,
     in a savepoint of its own: it may vanish from the card meanwhile); the batch's thumbnails
     and evidence versions are written together once its last file has been read, with a few
     statements for the whole batch (blobs.put_thumbnails; versions.put_many, which signs and
-    admits every version as one written alone). 100 camera photos: 765 statements instead of
-    2,548 (the bytes' two a photo, and some 47 a batch), the versions' CPU time 0.10-0.11 s
-    instead of 0.23-0.25 s (the writer thread's, 3 runs each). The small rows' pages are so
+    admits every version as one written alone). 100 camera photos: 556 statements instead of
+    2,548 (the bytes' two a photo, and some 30 a batch), the versions' CPU time 0.08-0.10 s
+    instead of 0.23-0.25 s (the writer thread's, 3-4 runs each). The small rows' pages are so
     written once a batch, rather than each photo's version losing them to the next photo's
     bytes in SQLite's page cache (2 MB, 31 pages of 64 KiB)."""
     skipped: list[tuple[int, tuple[str, str]]] = []  # (the file's place in the batch, its reason)
