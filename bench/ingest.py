@@ -1,7 +1,7 @@
 """SPEC §7, the ingest row: 100 camera photos imported into the inbox (hash, thumbnail, store,
 committed) against a durable copy of the same files.
 
-    python -m bench.ingest [--camera 100] [--workdir DIR] [--keep]
+    python -m bench.ingest [--camera 100] [--encrypted | --plain] [--workdir DIR] [--keep]
 
 4000×3000 JPEGs of 2-4 MB (gradient and noise) with EXIF as
    cameras and phones write it: DateTimeOriginal, GPS, and a 160×120 JPEG thumbnail in IFD1
@@ -24,6 +24,12 @@ committed) against a durable copy of the same files.
    the ratio. For scale, the floor of storing the bytes in SQLite at all: Python's sqlite3
    reading each file and INSERTing it with its SHA-256 into a bare table, same page size,
    WAL and synchronous=FULL, the same batches, its checkpoint timed apart likewise.
+
+The import is run twice, into a new database in the clear, then into one encrypted at rest
+(SQLCipher, db.cipher; issue 21 asks SPEC §7's rows with and without encryption), each against
+the same durable copy: two ratio rows, both in `make bench`'s table. --encrypted or --plain runs
+one. The encrypted file's key comes from this computer's protected store or, without one, from a
+passphrase of the work folder's own (YANSHOU_PASSPHRASE), as bench.merge --encrypted does.
 
 Exit status 1 when a check of the import fails (a photo not stored, without its capture time or
 its thumbnail); a bar missed is only reported.
@@ -236,36 +242,49 @@ def _also_patched(inner: AbstractContextManager[dict[str, float]], module: Any, 
 
 
 @dataclass
-class Ingest:
-    files: int
-    total_bytes: int
-    cp: float
-    cp_fsync: list[float]
-    ours: float
-    ours_cpu: float
+class Ours:
+    """One import of the folder into a new field database, in the clear or encrypted at rest."""
+
+    encrypted: bool
+    seconds: float
+    cpu: float
     deferred: float
     shown: float
-    raw: float
-    raw_checkpoint: float
     phases: Phases
     during: dict[str, float]
     imported: int
     with_time: int
     with_gps: int
     thumbnails: int
+    page_size: int
+
+    @property
+    def name(self) -> str:
+        return "encrypted at rest (SQLCipher)" if self.encrypted else "in the clear"
 
 
-def time_ingest(workdir: Path, folder: Path, files: list[Path]) -> Ingest:
+@dataclass
+class Ingest:
+    files: int
+    total_bytes: int
+    cp: float
+    cp_fsync: list[float]
+    ours: list[Ours]
+    raw: float
+    raw_checkpoint: float
+
+
+def import_into(workdir: Path, folder: Path, *, encrypted: bool) -> Ours:
+    """inspection.import_folder() of the folder into a new field database, timed with its steps,
+    then the deferred checkpoint, then the inbox read back as the window draws it."""
+    from sqlalchemy import text
+
     from db import wal
     from desktop.services import inspection
     from desktop.services.workspace import create
 
-    total = sum(f.stat().st_size for f in files)
-    read_through(files)
-
-    cp_fsync = [copy_folder(folder, workdir / "cp-1", fsync=True)]
-    log(f"cp -r and fsync: {cp_fsync[0]:.2f} s")
-    ws: Workspace = create(workdir / "ingest.db", role="field", inspector=ME)
+    name = "ingest-encrypted.db" if encrypted else "ingest.db"
+    ws: Workspace = create(workdir / name, role="field", inspector=ME, encrypt=encrypted)
     try:
         phases = Phases()
         os.sync()
@@ -277,40 +296,77 @@ def time_ingest(workdir: Path, folder: Path, files: list[Path]) -> Ingest:
             # the log's copy into the file, begun in the background as the import returned
             wal.settled(ws.database.engine)
             deferred = time.perf_counter() - start - ours
-        log(f"ours: {ours:.2f} s (CPU {ours_cpu:.2f} s); then the deferred checkpoint {deferred:.2f} s")
+        log(f"ours, {'encrypted' if encrypted else 'in the clear'}: {ours:.2f} s (CPU {ours_cpu:.2f} s); "
+            f"then the deferred checkpoint {deferred:.2f} s")
         # what the inbox then draws: its list and each photo's thumbnail (cached by the import)
         start = time.perf_counter()
         photos = inspection.inbox(ws)
         thumbs = [inspection.thumbnail(ws, e.sha256) for e in photos]
         shown = time.perf_counter() - start
         with ws.read() as conn:
-            from sqlalchemy import text
-
             thumbnails = conn.execute(text("SELECT count(*) FROM thumbnail")).scalar_one()
             page_size = conn.execute(text("PRAGMA page_size")).scalar_one()
     finally:
         ws.close()
-    raw, raw_checkpoint = raw_sqlite_ingest(workdir / "raw.db", files, page_size)
-    log(f"raw sqlite3 INSERT: {raw:.2f} s, then its checkpoint {raw_checkpoint:.2f} s")
     if result.skipped or sum(1 for t in thumbs if t) != len(photos):
         log(f"ingest: skipped {result.skipped[:3]}; {sum(1 for t in thumbs if t)} thumbnails for {len(photos)} photos")
-    cp_fsync += [copy_folder(folder, workdir / f"cp-{n}", fsync=True) for n in (2, 3)]
-    cp = copy_folder(folder, workdir / "cp-4", fsync=False)
-    log(f"cp -r and fsync again: {cp_fsync[1]:.2f} s, {cp_fsync[2]:.2f} s; cp -r alone: {cp:.2f} s")
-    return Ingest(
-        len(files), total, cp, cp_fsync, ours, ours_cpu, deferred, shown, raw, raw_checkpoint, phases, during, result.imported,
-        sum(1 for e in photos if e.taken_at),
-        sum(1 for e in photos if e.gps), thumbnails,
+    return Ours(
+        encrypted, ours, ours_cpu, deferred, shown, phases, during, result.imported, sum(1 for e in photos if e.taken_at),
+        sum(1 for e in photos if e.gps), thumbnails, page_size,
     )
 
 
+def time_ingest(workdir: Path, folder: Path, files: list[Path], variants: Sequence[bool]) -> Ingest:
+    """The durable copy once, our import into a database of each kind (`variants`: encrypted
+    or not) one after the other, plain sqlite3's floor, then the durable copy twice more."""
+    total = sum(f.stat().st_size for f in files)
+    read_through(files)
+
+    cp_fsync = [copy_folder(folder, workdir / "cp-1", fsync=True)]
+    log(f"cp -r and fsync: {cp_fsync[0]:.2f} s")
+    ours = [import_into(workdir, folder, encrypted=encrypted) for encrypted in variants]
+    raw, raw_checkpoint = raw_sqlite_ingest(workdir / "raw.db", files, ours[0].page_size)
+    log(f"raw sqlite3 INSERT: {raw:.2f} s, then its checkpoint {raw_checkpoint:.2f} s")
+    cp_fsync += [copy_folder(folder, workdir / f"cp-{n}", fsync=True) for n in (2, 3)]
+    cp = copy_folder(folder, workdir / "cp-4", fsync=False)
+    log(f"cp -r and fsync again: {cp_fsync[1]:.2f} s, {cp_fsync[2]:.2f} s; cp -r alone: {cp:.2f} s")
+    return Ingest(len(files), total, cp, cp_fsync, ours, raw, raw_checkpoint)
+
+
 # --- the run ----------------------------------------------------------------------------------
+
+
+def _rows(ingest: Ingest, ours: Ours, durable: float) -> list[tuple[str, str, str, str]]:
+    """The table's rows of one import (in the clear, or encrypted at rest)."""
+    ratio = ours.seconds / durable
+    after = (ours.seconds + ours.deferred) / durable
+    suffix = "" if not ours.encrypted else ", encrypted at rest (SQLCipher)"
+    return [
+        (f"  ours{suffix}: the folder imported into the inbox (hash, thumbnail, store, committed), s", f"{ours.seconds:.2f}", "", ""),
+        ("  ours' CPU time meanwhile, every thread, s", f"{ours.cpu:.2f}", "", ""),
+        (f"ingest of {ingest.files} camera photos{suffix}: ratio ours / the durable copy",
+         f"{ratio:.2f} ×  (then the log's copy into the file, in the background: {ours.deferred:.2f} s; {after:.2f} × with it)",
+         f"≤ {INGEST_RATIO_BAR:.0f} ×", verdict(ratio <= INGEST_RATIO_BAR)),
+        ("  for scale: cp -r alone (into the page cache, no fsync), s; ours / it",
+         f"{ingest.cp:.2f}; {ours.seconds / ingest.cp:.1f} ×", "", ""),
+        ("  then, in the background once the import has reported: the log copied into the file (checkpoint), s",
+         f"{ours.deferred:.2f}", "", ""),
+        ("  the import and that checkpoint one after the other / the durable copy", f"{after:.2f} ×", "", ""),
+        ("  then the inbox's list and its thumbnails read back, as the window draws them, s", f"{ours.shown:.2f}", "", ""),
+    ]
 
 
 def run(args: argparse.Namespace, workdir: Path) -> int:
     from desktop.ui.app import GIL_SWITCH_S
 
     sys.setswitchinterval(GIL_SWITCH_S)  # as in the application, whose writer thread runs the import
+    variants = [False, True] if args.encrypted is None else [args.encrypted]
+    if True in variants:
+        from db import vault
+        from desktop.services import protection
+
+        if not protection.available():  # no store here: the work folder's keys from a passphrase
+            os.environ[vault.PASSPHRASE_VARIABLE] = "bench: the work folder's own passphrase"
     failures: list[str] = []
     t = time.perf_counter()
     camera = workdir / "camera"
@@ -318,46 +374,39 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     sizes = [f.stat().st_size for f in camera_files]
     log(f"camera: {len(sizes)} photos, {sum(sizes) / MB:.0f} MB ({min(sizes) / MB:.1f}-{max(sizes) / MB:.1f} MB each), "
         f"made in {time.perf_counter() - t:.1f} s")
-    ingest = time_ingest(workdir, camera, camera_files)
+    ingest = time_ingest(workdir, camera, camera_files, variants)
     durable = min(ingest.cp_fsync)
-    ingest_ratio = ingest.ours / durable
-    if ingest.imported != ingest.files:
-        failures.append(f"ingest: {ingest.imported} of {ingest.files} photos imported")
-    if ingest.thumbnails != ingest.files:
-        failures.append(f"ingest: {ingest.thumbnails} thumbnails for {ingest.files} photos")
-    if ingest.with_time != ingest.files:
-        failures.append(f"ingest: capture time read from {ingest.with_time} of {ingest.files} photos")
+    for ours in ingest.ours:
+        if ours.imported != ingest.files:
+            failures.append(f"ingest, {ours.name}: {ours.imported} of {ingest.files} photos imported")
+        if ours.thumbnails != ingest.files:
+            failures.append(f"ingest, {ours.name}: {ours.thumbnails} thumbnails for {ingest.files} photos")
+        if ours.with_time != ingest.files:
+            failures.append(f"ingest, {ours.name}: capture time read from {ours.with_time} of {ingest.files} photos")
     print()
-    print_table(
-        ("what", "measured", "bar", "verdict"),
-        [
-            (f"ingest of {ingest.files} camera photos ({ingest.total_bytes / MB:,.0f} MB): a durable copy (cp -r, then fsync of "
-             f"every file and the folder), s (fastest of {len(ingest.cp_fsync)})",
-             f"{durable:.2f}  ({', '.join(f'{s:.2f}' for s in ingest.cp_fsync)})", "", ""),
-            ("  ours: the folder imported into the inbox (hash, thumbnail, store, committed), s", f"{ingest.ours:.2f}", "", ""),
-            ("  ours' CPU time meanwhile, every thread, s", f"{ingest.ours_cpu:.2f}", "", ""),
-            (f"ingest of {ingest.files} camera photos: ratio ours / the durable copy",
-             f"{ingest_ratio:.2f} ×  (then the log's copy into the file, in the background: {ingest.deferred:.2f} s; "
-             f"{(ingest.ours + ingest.deferred) / durable:.2f} × with it)",
-             f"≤ {INGEST_RATIO_BAR:.0f} ×", verdict(ingest_ratio <= INGEST_RATIO_BAR)),
-            ("  for scale: cp -r alone (into the page cache, no fsync), s; ours / it",
-             f"{ingest.cp:.2f}; {ingest.ours / ingest.cp:.1f} ×", "", ""),
-            ("  then, in the background once the import has reported: the log copied into the file (checkpoint), s",
-             f"{ingest.deferred:.2f}", "", ""),
-            ("  the import and that checkpoint one after the other / the durable copy",
-             f"{(ingest.ours + ingest.deferred) / durable:.2f} ×", "", ""),
-            ("  then the inbox's list and its thumbnails read back, as the window draws them, s", f"{ingest.shown:.2f}", "", ""),
-            ("  for scale: plain sqlite3 INSERT of the same bytes and hashes, same batches and settings, s; then its checkpoint",
-             f"{ingest.raw:.2f}; {ingest.raw_checkpoint:.2f}  (ours {ingest.ours / ingest.raw:.2f} × of it)", "", ""),
-            ("machine", machine(), "", ""),
-        ],
-    )
-    print()
-    print(f"Where the ingest spends its time ({ingest.files} files, {ingest.ours:.2f} s):")
-    steps = ingest.phases.rows(ingest.ours, ingest.during)
-    print_table(("step", "s", "share"), [(label, f"{s:.3f}", f"{s / ingest.ours:.0%}") for label, s in steps])
-    print(f"capture time read from {ingest.with_time} photos, GPS from {ingest.with_gps}; {ingest.thumbnails} thumbnails stored.")
-    return checks(failures, f"checks: every one of the {ingest.files} camera photos was stored with its capture time and a thumbnail.")
+    rows: list[tuple[str, str, str, str]] = [
+        (f"ingest of {ingest.files} camera photos ({ingest.total_bytes / MB:,.0f} MB): a durable copy (cp -r, then fsync of "
+         f"every file and the folder), s (fastest of {len(ingest.cp_fsync)})",
+         f"{durable:.2f}  ({', '.join(f'{s:.2f}' for s in ingest.cp_fsync)})", "", ""),
+    ]
+    for ours in ingest.ours:
+        rows += _rows(ingest, ours, durable)
+    plain = next((o for o in ingest.ours if not o.encrypted), None)
+    of_it = f"  (ours {plain.seconds / ingest.raw:.2f} × of it)" if plain else ""
+    rows += [
+        ("  for scale: plain sqlite3 INSERT of the same bytes and hashes, same batches and settings (in the clear), s; "
+         "then its checkpoint", f"{ingest.raw:.2f}; {ingest.raw_checkpoint:.2f}{of_it}", "", ""),
+        ("machine", machine(), "", ""),
+    ]
+    print_table(("what", "measured", "bar", "verdict"), rows)
+    for ours in ingest.ours:
+        print()
+        print(f"Where the ingest spends its time, {ours.name} ({ingest.files} files, {ours.seconds:.2f} s):")
+        steps = ours.phases.rows(ours.seconds, ours.during)
+        print_table(("step", "s", "share"), [(label, f"{s:.3f}", f"{s / ours.seconds:.0%}") for label, s in steps])
+        print(f"capture time read from {ours.with_time} photos, GPS from {ours.with_gps}; {ours.thumbnails} thumbnails stored.")
+    return checks(failures, f"checks: every one of the {ingest.files} camera photos was stored with its capture time and a thumbnail, "
+                            f"{' and '.join(o.name for o in ingest.ours)}.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -365,6 +414,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--camera", type=int, default=100, help="camera photos to ingest (default 100, the SPEC row)")
     parser.add_argument("--workdir", type=Path, help="an empty or new folder to work in (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="leave the work folder in place")
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument("--encrypted", dest="encrypted", action="store_const", const=True,
+                      help="only into a database encrypted at rest (SQLCipher; issue 21); default: in the clear, then encrypted")
+    kind.add_argument("--plain", dest="encrypted", action="store_const", const=False, help="only into a database in the clear")
     args = parser.parse_args(argv)
     if args.camera < 1:
         parser.error("need at least one camera photo")
