@@ -19,7 +19,6 @@ from db import peek
 from db.errors import KnownDatabaseError
 from db.peek import Identity
 from desktop import paths
-from desktop.core import campaign_settings, validity
 from desktop.core.campaign import Campaign, load_campaign, parse_campaign
 from desktop.core.errors import InputError
 from desktop.core.indicators import IndicatorSet, load_indicator_set
@@ -68,6 +67,8 @@ class Workspace:
     def _attach(self, database: Database) -> Database:
         # the application's half of the admission check, for local writes and merges alike:
         # always against the campaign as it is now (the lead's settings may change it)
+        from desktop.core import validity  # (with the rules of every entity: at the open, not at the first frame)
+
         database.policy.values = self._values
         database.policy.steps = validity.check_step  # a problem's state machine (desktop.core.problems)
         self._database = database
@@ -100,6 +101,8 @@ class Workspace:
 
     def _values(self, entity: str, payload: dict[str, Any]) -> tuple[str, str] | None:
         assert self.reference_campaign is not None
+        from desktop.core import validity
+
         return validity.check(self.campaign, self.reference_campaign, entity, payload)
 
     def reload_campaign(self, conn: Connection | None = None) -> bool:
@@ -242,6 +245,8 @@ def effective_campaign(stored: Campaign, payload: dict[str, Any] | None, path: P
     database unusable rather than the results wrong."""
     if payload is None:
         return stored
+    from desktop.core import campaign_settings
+
     try:
         settings = campaign_settings.read_payload(stored, payload, f"{path} (campaign settings)")
     except InputError as exc:

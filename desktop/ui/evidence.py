@@ -67,19 +67,19 @@ class _Thumbnails(QObject):
         self.ws = ws
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
-        self._style = parent.style()
+        self._owner = parent  # its style() is asked when first needed (document)
         self._document: QIcon | None = None
         self._items: dict[str, list[QListWidgetItem]] = {}
 
     @property
     def document(self) -> QIcon:
         """A document's icon, and a photo's until its thumbnail is made. Asked of the style
-        when first needed: QStyle's Python type costs some 15 ms, and the first window to
-        paint often shows no evidence."""
+        when first needed: QStyle's Python type costs some 15 ms (its wrapper is made by style()
+        itself), and the first window to paint often shows no evidence."""
         if self._document is None:
             from PySide6.QtWidgets import QStyle
 
-            self._document = self._style.standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+            self._document = self._owner.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
         return self._document
 
     def clear(self) -> None:
