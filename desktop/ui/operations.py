@@ -216,7 +216,10 @@ class Operations(QObject):
             self._barriers.append((self._asked, callback))
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the reads and writes started so far are done (closing, tests)."""
+        """Block until the reads and writes asked for so far are done (closing, tests): what
+        hold_until_painted keeps back is started first (a window closed before its first frame
+        still writes what it was asked to)."""
+        self.release()
         return self.writer.waitForDone(msecs) and self.readers.waitForDone(msecs)
 
     def _finish(self) -> None:

@@ -137,3 +137,33 @@ def test_long_work_reports_progress_and_stops_when_asked(qtbot, ops: Operations)
     assert isinstance(stopped[0], Cancelled) and len(reached) < 1000
     done, total, label = progress.read()
     assert total == 1000 and label == "合并" and 0 < done < 1000
+
+
+def test_a_starting_window_holds_its_work_until_its_first_frame_then_runs_it_in_order(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = QWidget()
+    qtbot.addWidget(window)
+    ops = Operations(window)
+    ops.hold_until_painted(window)
+    ran: list[str] = []
+    answered: list[str] = []
+    ops.write(lambda: ran.append("write 1") or "w1", done=answered.append)
+    ops.query(lambda: "read", done=answered.append)
+    ops.write(lambda: ran.append("write 2") or "w2", done=answered.append)
+    qtbot.wait(100)
+    assert ran == [] and answered == []  # nothing starts before the window has painted
+    window.show()  # its first frame
+    qtbot.waitUntil(lambda: len(answered) == 3)
+    assert ran == ["write 1", "write 2"]
+    assert answered.index("w1") < answered.index("w2")
+    ops.wait()
+
+
+def test_a_window_closed_before_its_first_frame_still_writes_what_it_was_asked(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = QWidget()
+    qtbot.addWidget(window)
+    ops = Operations(window)
+    ops.hold_until_painted(window)
+    written: list[int] = []
+    ops.write(lambda: written.append(1))
+    assert ops.wait()  # the window closing: what was held is started, then waited for
+    assert written == [1]
