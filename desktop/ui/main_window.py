@@ -1137,7 +1137,10 @@ class MainWindow(QMainWindow):
             paths.log_error(exc)
             QMessageBox.critical(self, self.tr("The database is damaged"), explain(exc))
 
-        self._query(self.ws.database.check, lambda _result: None, damaged)
+        def check() -> None:  # the workspace's database looked up on the reader: it may still be opening (issue 19)
+            self.ws.database.check()
+
+        self._query(check, lambda _result: None, damaged)
 
     # --- closing -----------------------------------------------------------------------
 
