@@ -33,8 +33,21 @@ def normalise(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} has no canonical encoding (decimals go as strings)")
 
 
+# The encoding's settings, made once: json.dumps given settings builds an encoder at each call,
+# as long as the encoding of a short payload itself (a merge encodes thousands).
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_STRING = json.JSONEncoder(ensure_ascii=False).encode  # a text as JSON spells it
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(normalise(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _ENCODER.encode(normalise(value))
+
+
+def dumps_normalised(value: Any) -> str:
+    """dumps() of a value that is normalised already (every text and key NFC, lists rather
+    than tuples), without walking it first: the caller knows it is (db.admission reads a
+    payload whose whole text is NFC). A float is encoded here, not refused."""
+    return _ENCODER.encode(value)
 
 
 def envelope(
@@ -90,13 +103,13 @@ def stored_envelope(
     def string(value: object) -> str:
         if not isinstance(value, str):
             raise TypeError(f"expected text, found {type(value).__name__}")
-        return json.dumps(value, ensure_ascii=False)
+        return _STRING(value)
 
     if not isinstance(payload_text, str) or not isinstance(blobs_text, str) or not isinstance(seq, int) or not isinstance(hlc, int):
         raise TypeError("a version's fields have the wrong types")
     return (
         f'{{"blobs":{blobs_text},"deleted":{"true" if deleted else "false"},"device":{string(device_id)},'
-        f'"entity":{string(entity)},"format":{FORMAT},"hlc":{hlc},"parents":{dumps(sorted(parents))},'
+        f'"entity":{string(entity)},"format":{FORMAT},"hlc":{hlc},"parents":{dumps(sorted(parents)) if parents else "[]"},'
         f'"payload":{payload_text},"record":{string(record_id)},"seq":{seq}}}'
     ).encode()
 
