@@ -6,6 +6,10 @@ a core before the child checked anything; this one brings the cryptography libra
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.process
+import os
+import threading
 from collections.abc import Mapping, Sequence
 
 from db import keys
@@ -25,5 +29,16 @@ def first_bad(items: Sequence[Item], public_keys: Mapping[str, bytes]) -> tuple[
 
 
 def started() -> bool:
-    """The child's first task: it is up, its imports done."""
+    """The child's first task: it is up, its imports done; from now on it ends with the process
+    that started it, should that one be killed (a kill -9 in the middle of a merge): the pool's
+    queue would otherwise keep it waiting for ever, holding the pipes a parent's parent may be
+    reading to their end."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent,), name="yanshou-parent", daemon=True).start()
     return True
+
+
+def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # returns when the parent process is gone
+    os._exit(0)

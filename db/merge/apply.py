@@ -1,12 +1,13 @@
 """Step 4 of a merge: one transaction for the batch, each file in a savepoint of its own.
-What step 3 (db.merge.verify) checked of a file is staged from its hardened read-only
-connection into TEMP tables and added by set-based statements: the union of versions,
+The versions step 3 (db.merge.verify) read and checked of a file are staged, as it read
+them, into TEMP tables and added by set-based statements: the union of versions,
 parents and blobs, the device enrolments, the manifests, the projection of the affected
 records, the counts checked against what step 3 verified, an import-log row. A file refused
 here is rolled back alone; the batch's one COMMIT is db.merge's."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,9 +19,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from db import canonical, cipher, engine, local, projection
 from db.errors import KnownDatabaseError, Refused
 from db.merge.enrolment import DeviceInfo, Enrolment, _not_enrolled
-from db.merge.quarantine import _CHUNK
 from db.merge.reports import FileReport
-from db.merge.verify import _FORK, _Plan, _unstorable, open_hardened
+from db.merge.verify import _FORK, BLOB_PIECE, ROW_COLUMNS, _Plan, _unstorable, altered_blob, open_hardened
 
 # --- step 4: one transaction for the batch --------------------------------------------------
 #
@@ -37,9 +37,9 @@ from db.merge.verify import _FORK, _Plan, _unstorable, open_hardened
 # - ATTACHing each file to the batch's connection: SQLite cannot DETACH a database that the
 #   open transaction has read ("database is locked"), and it attaches at most 10, so a USB
 #   folder of 11 laptops would not fit in one transaction.
-# So each file's new versions (already verified by step 3: their hashes and signatures) are
-# read through the file's own hardened read-only connection into TEMP tables of the batch's
-# connection, and its new blobs are streamed (blobopen) into the receiving blob table.
+# So each file's new versions, as step 3 read and verified them (their hashes and signatures),
+# are staged into TEMP tables of the batch's connection, and its new blobs are streamed
+# (blobopen) from the file's own hardened read-only connection into the receiving blob table.
 
 # The staging tables, per connection (TEMP: never in the file or the server's schema).
 # Named without a schema: SQLite's `temp` and PostgreSQL's `pg_temp` are searched first.
@@ -61,7 +61,7 @@ _UNION = {
     "sqlite": [s.format(binary="BLOB", keep="") for s in _STAGING],
     "postgresql": [s.format(binary="BYTEA", keep=" ON COMMIT DELETE ROWS") for s in _STAGING],
 }
-_INCOMING = ("version_id", "record_id", "entity", "device_id", "seq", "hlc", "deleted", "payload", "blob_hashes", "signature")
+_INCOMING = ROW_COLUMNS  # plan.rows, as step 3 read them
 # The versions to add: checked by step 3, not here yet. Step 3 may have run while an earlier
 # file of the batch was being merged; what it did not check was here then.
 _NEW = (
@@ -81,8 +81,8 @@ _INSERT_PARENTS = (
     "INSERT INTO version_parent(version_id, parent_id) SELECT p.version_id, p.parent_id "
     "FROM merge_incoming_parent p JOIN merge_new n ON n.version_id = p.version_id"
 )
-# Afterwards everything the file holds must be here: a version or blob neither checked nor
-# already present would mean the file changed under us.
+# Afterwards everything the file held in step 3 must be here: a version or blob neither added
+# nor already present would mean a blob changed in the file under us, or a bug.
 _LEFT_OUT = (
     "SELECT (SELECT count(*) FROM merge_file_version i "
     "WHERE NOT EXISTS (SELECT 1 FROM version v WHERE v.version_id = i.version_id))"
@@ -95,20 +95,18 @@ _ENROLL = text(
 )
 
 
-def _stage(conn: Connection, foreign: sqlite3.Connection, plan: _Plan) -> None:
-    """The file's verified versions and parents into the staging tables; every id and hash
-    it holds. On a server by COPY (db.postgres), in SQLite by executemany."""
-    verified = set(plan.verified_versions)
-    versions = foreign.execute("SELECT " + ", ".join(_INCOMING) + " FROM version")
-    parents = foreign.execute("SELECT version_id, parent_id FROM version_parent")
+def _stage(conn: Connection, plan: _Plan) -> None:
+    """The file's new versions and parents, as step 3 read and checked them, into the staging
+    tables; every id and hash it holds. On a server by COPY (db.postgres), in SQLite by
+    executemany."""
     tables: list[tuple[str, tuple[str, ...], Iterable[Any]]] = [
-        ("merge_file_version", ("version_id",), foreign.execute("SELECT version_id FROM version")),
-        ("merge_file_blob", ("sha256",), foreign.execute("SELECT sha256 FROM blob")),
+        ("merge_file_version", ("version_id",), [(v,) for v in plan.file_versions]),
+        ("merge_file_blob", ("sha256",), [(b,) for b in plan.file_blobs]),
     ]
-    if verified:
+    if plan.rows:
         tables += [
-            ("merge_incoming", _INCOMING, (r for r in versions if r[0] in verified)),
-            ("merge_incoming_parent", ("version_id", "parent_id"), (r for r in parents if r[0] in verified)),
+            ("merge_incoming", _INCOMING, plan.rows),
+            ("merge_incoming_parent", ("version_id", "parent_id"), plan.parent_rows),
         ]
     if conn.dialect.name == "postgresql":
         from db import postgres
@@ -121,39 +119,47 @@ def _stage(conn: Connection, foreign: sqlite3.Connection, plan: _Plan) -> None:
         raw.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", rows)
 
 
-def _pieces(foreign: sqlite3.Connection, rowid: int) -> Iterator[bytes]:
-    with foreign.blobopen("blob", "data", rowid, readonly=True) as src:
-        while chunk := src.read(_CHUNK):
-            yield chunk
+def _hashed(src: sqlite3.Blob, sha: str, file: Path) -> Iterator[bytes]:
+    """A blob's bytes in pieces, hashed as they go: at its end, if they are not those of its
+    hash, the file is refused (the blob's copy is rolled back with the file's savepoint). What
+    is copied is what was hashed, read once."""
+    digest = hashlib.sha256()
+    while chunk := src.read(BLOB_PIECE):
+        digest.update(chunk)
+        yield chunk
+    if digest.hexdigest() != sha:
+        raise Refused(file, "blob", altered_blob(sha))
 
 
-def _copy_blobs(conn: Connection, foreign: sqlite3.Connection, plan: _Plan) -> tuple[int, int]:
-    """Stream the verified blobs not here yet; (count, bytes)."""
+def _copy_blobs(conn: Connection, foreign: sqlite3.Connection, plan: _Plan, file: Path) -> tuple[int, int]:
+    """Stream the new blobs not here yet, hashed on the way; (count, bytes)."""
     server = conn.dialect.name == "postgresql"
     raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
     count = size_total = 0
-    for sha in plan.verified_blobs:
+    for sha in plan.new_blob_list:
         if conn.execute(text("SELECT 1 FROM blob WHERE sha256 = :h"), {"h": sha}).first():
             continue  # an earlier file of the batch (or another lead, on a server) brought it
         found = foreign.execute("SELECT id, size, mime FROM blob WHERE sha256 = ?", (sha,)).fetchone()
         if found is None:
             continue  # _LEFT_OUT names it
         rowid, size, mime = found
-        if server:
-            from db import postgres
+        with foreign.blobopen("blob", "data", rowid, readonly=True) as src:
+            if len(src) != size:  # step 3 found them equal: the file changed
+                raise KnownDatabaseError(plan.source, "the file changed between its checks and the merge; nothing was merged")
+            if server:
+                from db import postgres
 
-            try:
-                postgres.copy_blob(conn, sha, size, mime, _pieces(foreign, rowid))
-            except OSError as exc:
-                raise KnownDatabaseError(plan.source, "the file changed between its checks and the merge; nothing was merged") from exc
-        else:
-            target = raw.execute(
-                "INSERT INTO blob(sha256, size, mime, data) VALUES (?, ?, ?, zeroblob(?))", (sha, size, mime, size)
-            ).lastrowid
-            assert target is not None  # an INSERT's row
-            if size:
+                try:
+                    postgres.copy_blob(conn, sha, size, mime, _hashed(src, sha, file))
+                except OSError as exc:
+                    raise KnownDatabaseError(plan.source, "the file changed between its checks and the merge; nothing was merged") from exc
+            else:
+                target = raw.execute(
+                    "INSERT INTO blob(sha256, size, mime, data) VALUES (?, ?, ?, zeroblob(?))", (sha, size, mime, size)
+                ).lastrowid
+                assert target is not None  # an INSERT's row
                 with raw.blobopen("blob", "data", target, readonly=False, name="main") as dst:
-                    for chunk in _pieces(foreign, rowid):
+                    for chunk in _hashed(src, sha, file):
                         dst.write(chunk)
         count += 1
         size_total += size
@@ -174,13 +180,13 @@ def _apply(
     report.enrolled = _enrol(conn, plan, report.file, now, decision=decision)
     for statement in _UNION[conn.dialect.name]:
         conn.exec_driver_sql(statement)
-    _stage(conn, foreign, plan)
+    _stage(conn, plan)
     conn.exec_driver_sql(_NEW)
     projection.begin_scope(conn)
     conn.exec_driver_sql(_SCOPE.format(scope=projection.AFFECTED))
     added = conn.exec_driver_sql(_INSERT_VERSIONS).rowcount
     conn.exec_driver_sql(_INSERT_PARENTS)
-    blobs, blob_bytes = _copy_blobs(conn, foreign, plan)
+    blobs, blob_bytes = _copy_blobs(conn, foreign, plan, report.file)
     if conn.exec_driver_sql(_LEFT_OUT).scalar():
         raise KnownDatabaseError(report.file, "the file changed between its checks and the merge; nothing was merged")
     for m in plan.chain:

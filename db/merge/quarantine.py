@@ -62,26 +62,29 @@ def _unreadable(source: Path, exc: OSError) -> Refused:
 
 def _copy_hashing(source: Path, target: Path, size: int) -> str:
     """Copy and hash; a file that grows past the size it had when it was offered is refused
-    (a stick or a program writing it meanwhile)."""
+    (a stick or a program writing it meanwhile). Read into one buffer: no piece is allocated,
+    and no byte copied once more than the read and the write need."""
     digest = hashlib.sha256()
     copied = 0
+    buffer = bytearray(_CHUNK)
+    view = memoryview(buffer)
     try:
-        src = source.open("rb")
+        src = source.open("rb", buffering=0)
     except OSError as exc:
         raise _unreadable(source, exc) from exc
     with src, _target(target) as dst:
         while True:
             try:
-                chunk = src.read(_CHUNK)
+                n = src.readinto(buffer)
             except OSError as exc:
                 raise _unreadable(source, exc) from exc
-            if not chunk:
+            if not n:
                 break
-            copied += len(chunk)
+            copied += n
             if copied > size:
                 raise Refused(source, "unreadable", "the file grew while it was copied: another program is writing it")
-            digest.update(chunk)
-            _write(dst, chunk, target)
+            digest.update(view[:n])
+            _write(dst, view[:n], target)
     return digest.hexdigest()
 
 
@@ -92,9 +95,9 @@ def _target(target: Path) -> BinaryIO:
         raise _environment(exc, target) from exc
 
 
-def _write(dst: BinaryIO, chunk: bytes, target: Path) -> None:
+def _write(dst: BinaryIO, chunk: bytes | memoryview, target: Path) -> None:
     try:
-        dst.write(chunk)
+        dst.write(chunk)  # a piece larger than the writer's buffer is written from it directly
     except OSError as exc:
         raise _environment(exc, target) from exc
 

@@ -3,22 +3,23 @@ itself (its header, opened read-only with SQLite's defences up, `integrity_check
 compared exactly with ours), then what it says (its campaign, its signed manifest and chain,
 every figure recomputed, the devices and the lead's decision on new ones, every new version's
 hash, signature, parents, sequence number and admission, the versions held already byte for
-byte, every new blob's bytes). The result is a `_Plan`: what step 4 (db.merge.apply) may add.
-Any check failing refuses the file, with the reason, naming whose file it is once known."""
+byte, every new blob's description). The result is a `_Plan`: what step 4 (db.merge.apply) may
+add; step 4 hashes each new blob's bytes as it copies them. Any check failing refuses the file,
+with the reason, naming whose file it is once known."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, bindparam, event, text
 from sqlalchemy.exc import DBAPIError
 
 from db import admission, canonical, engine, keys, manifest, migrations, projection, search
@@ -28,8 +29,16 @@ from db.merge.enrolment import DeviceInfo, Enroll, Enrolment, _not_enrolled, _wh
 from db.merge.quarantine import _CHUNK
 from db.merge.signatures import Checker
 
+# A version as stored: the columns step 3 checks and step 4 inserts, in this order.
+ROW_COLUMNS = ("version_id", "record_id", "entity", "device_id", "seq", "hlc", "deleted", "payload", "blob_hashes", "signature")
+_ROW = f"SELECT {', '.join(ROW_COLUMNS)} FROM version"
 _TAKEN = text("SELECT device_id, seq, version_id FROM version WHERE device_id IN :d").bindparams(bindparam("d", expanding=True))
 MAX_BLOB_BYTES = 512 * 1024 * 1024  # one piece of evidence; SQLite's length limit is lowered to this
+# Step 4 reads a blob in pieces of this size to hash and copy it: a photo in one piece or two.
+# Each read and write lets the GIL go and takes it back, which may wait for the worker thread
+# running Python beside it (up to the switch interval, 5 ms by default); 1 MiB pieces of 200 MB
+# of evidence were some 400 reads and 400 writes.
+BLOB_PIECE = 8 * 1024 * 1024
 
 
 @dataclass
@@ -47,9 +56,16 @@ class _Plan:
     max_hlc: int
     older_than: int
     verified_versions: list[str]  # the new versions whose signatures were checked
-    verified_blobs: list[str]  # the new blobs whose bytes were hashed
+    new_blob_list: list[str]  # the new blobs, described rightly: hashed as step 4 copies them
     clock_ahead_ms: int = 0
     second_laptops: tuple[str, ...] = ()
+    # What step 4 adds, as step 3 read and checked it: the new versions' rows (the columns of
+    # _ROW), their parents; and every version and blob the file holds, which must all be
+    # there after it. Step 4 reads none of it from the file again.
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    parent_rows: list[tuple[str, str]] = field(default_factory=list)
+    file_versions: list[str] = field(default_factory=list)
+    file_blobs: list[str] = field(default_factory=list)
     # Raises the file's refusal when a signature of its new versions is bad: the last check of
     # step 3, whose answer may come from the child process (db.merge.signatures), awaited by
     # the batch before step 4. Nothing else of the file is refused once the plan is made.
@@ -82,13 +98,25 @@ def _schema_rows(conn: sqlite3.Connection) -> list[tuple[str, str, str, str | No
     return [tuple(r) for r in rows]
 
 
-@functools.cache
 def expected_schema(version: int = migrations.SCHEMA_VERSION) -> tuple[tuple[str, str, str, str | None], ...]:
     """sqlite_master of a database of a schema version made by this program (as `init` makes
-    it, or as an older release made it: the same frozen steps)."""
+    it, or as an older release made it: the same frozen steps). Made once a run: a second
+    thread asking meanwhile waits for it (db.merge makes it while the first file is copied)."""
+    with _SCHEMA_MADE:
+        return _made_schema(version)
+
+
+_SCHEMA_MADE = threading.Lock()
+
+
+@functools.cache
+def _made_schema(version: int) -> tuple[tuple[str, str, str, str | None], ...]:
     with tempfile.TemporaryDirectory(prefix="yanshou-schema-") as work:
         path = Path(work) / "schema.db"
         eng = engine.sqlite_engine(path)
+        # a throwaway file: its commits need not reach the disk (the first merge of a run waited
+        # 40-100 ms for their fsyncs)
+        event.listen(eng, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA synchronous=OFF"))
         try:
             migrations.upgrade(eng, path, target=version)
         finally:
@@ -213,14 +241,14 @@ def _verify(
     )
     try:
         ahead = admission.hlc_ms(versions.max_hlc) - receiver.policy.clock() if versions.max_hlc else 0
-        verified_blobs = _check_blobs(foreign, conn, versions.referenced, refuse)
+        new_blobs, file_blobs = _check_blobs(foreign, conn, versions.referenced, refuse)
     except BaseException:
         versions.confirm()  # a bad signature, found before the blobs were looked at, says why
         raise
     return _Plan(
-        exported, source, chain, devices, new_devices, len(versions.checked), versions.present, len(verified_blobs),
-        versions.max_hlc, older_than, versions.checked, verified_blobs, ahead if ahead > admission.CLOCK_NOTED_MS else 0,
-        tuple(second_laptops), versions.confirm,
+        exported, source, chain, devices, new_devices, len(versions.checked), versions.present, len(new_blobs),
+        versions.max_hlc, older_than, versions.checked, new_blobs, ahead if ahead > admission.CLOCK_NOTED_MS else 0,
+        tuple(second_laptops), versions.rows, versions.parent_rows, versions.file_versions, file_blobs, versions.confirm,
     )
 
 
@@ -334,6 +362,9 @@ class _Versions:
     referenced: set[str]  # the blobs the new versions name
     max_hlc: int  # the latest clock of the new versions (0: none)
     confirm: Callable[[], None]  # raises the refusal of a bad signature among them (db.merge.signatures)
+    rows: list[tuple[Any, ...]]  # the new versions as read (_ROW)
+    parent_rows: list[tuple[str, str]]  # their parents
+    file_versions: list[str]  # every version the file holds
 
 
 def _check_versions(
@@ -356,21 +387,21 @@ def _check_versions(
     referenced: set[str] = set()
     present: list[tuple[Any, ...]] = []
     max_hlc = 0
-    to_check: list[tuple[str, bytes, bytes, str]] = []  # (version id, encoding, signature, device)
+    # (version id, encoding, signature, device) of each new version, checked as they come
+    to_check = signatures.stream({d: devices[d].public_key for d in used}, expected=len(file_records))
     fresh: list[tuple[admission.Candidate, dict[str, Any], DeviceInfo]] = []
-    rows = foreign.execute(
-        "SELECT version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature FROM version"
-    )
-    for row in rows:
+    new_rows: list[tuple[Any, ...]] = []
+    for row in foreign.execute(_ROW):
         if row[0] in present_ids:
             present.append(row)
             continue
         signed, admitted, blob_list = _new_version(row, held)
-        to_check.append(signed)
+        new_rows.append(row)
+        to_check.add(signed)
         fresh.append(admitted)
         referenced.update(blob_list)
         max_hlc = max(max_hlc, int(admitted[0].hlc))
-    checking = signatures.check(to_check, {d: devices[d].public_key for d in used})
+    checking = to_check.done()
     _admit(conn, receiver, fresh, file_records, refuse)
     _compare_present(conn, foreign, present, parents, refuse)
 
@@ -381,7 +412,10 @@ def _check_versions(
             who = _who(trusted[device_id])
             raise refuse("signature", f"version {vid[:12]} of {who} does not match its signature: it was edited outside Yanshou")
 
-    return _Versions([c[0] for c in to_check], len(present), referenced, max_hlc, confirm)
+    parent_rows = [(vid, pid) for vid, *_ in new_rows for pid in parents.get(vid, ())]
+    return _Versions(
+        [c[0] for c in to_check.items], len(present), referenced, max_hlc, confirm, new_rows, parent_rows, list(file_records),
+    )
 
 
 def _new_version(
@@ -407,7 +441,7 @@ def _new_version(
         who = _who(device)
         raise refuse("signature", f"version {vid[:12]} (no. {seq} of {who}) does not match its signature: edited outside Yanshou")
     signed = (vid, data, bytes(signature), device_id)
-    if any(p not in held.file_records and p not in held.present_ids for p in version_parents):
+    if version_parents and any(p not in held.file_records and p not in held.present_ids for p in version_parents):
         raise refuse("history", f"version {vid[:12]} names an earlier version the file does not hold")
     clash = held.taken_seq.get((device_id, seq))
     if clash is not None and clash != vid:
@@ -441,37 +475,34 @@ def _blob_list(blobs_text: Any) -> list[str]:
     return list(blob_list)
 
 
-def _check_blobs(foreign: sqlite3.Connection, conn: Connection, referenced: set[str], refuse: _Refuse) -> list[str]:
-    """The blobs not yet here: their bytes against their hash, streamed; every blob the new
-    versions name is here or in the file. The new blobs, verified."""
+def _check_blobs(
+    foreign: sqlite3.Connection, conn: Connection, referenced: set[str], refuse: _Refuse
+) -> tuple[list[str], list[str]]:
+    """The blobs not yet here, described as this program describes them; every blob the new
+    versions name is here or in the file. The new blobs, and every blob of the file. Their bytes
+    are hashed in step 4 as they are copied (db.merge.apply._hashed), read once."""
     present_blobs = set(conn.execute(text("SELECT sha256 FROM blob")).scalars())
     file_blobs = {}
-    verified_blobs: list[str] = []
-    for rowid, sha, size, mime in foreign.execute("SELECT id, sha256, size, mime FROM blob").fetchall():
+    new_blobs: list[str] = []
+    # (the type and length of a blob come from its record's header: its pages are not read here)
+    for sha, size, mime, kind, length in foreign.execute("SELECT sha256, size, mime, typeof(data), length(data) FROM blob").fetchall():
         file_blobs[sha] = size
         if sha in present_blobs:
             continue
-        if not (_text(sha, 64) and _text(mime, 255) and isinstance(size, int) and size >= 0):
+        if not (_text(sha, 64) and _text(mime, 255) and isinstance(size, int) and 0 <= size <= MAX_BLOB_BYTES and kind == "blob"):
             raise refuse("blob", f"evidence {str(sha)[:12]}… is described in a way no Yanshou writes: the file was altered")
-        digest, length = _hash_blob(foreign, rowid)
-        if digest != sha or length != size:
-            raise refuse("blob", f"evidence {sha[:12]}…'s bytes do not match its hash: the file was altered or damaged")
-        verified_blobs.append(sha)
+        if length != size:
+            raise refuse("blob", altered_blob(sha))
+        new_blobs.append(sha)
     missing = referenced - set(file_blobs) - present_blobs
     if missing:
         raise refuse("blob", f"{len(missing)} pieces of evidence are missing from the file")
-    return verified_blobs
+    return new_blobs, list(file_blobs)
 
 
-def _hash_blob(foreign: sqlite3.Connection, rowid: int) -> tuple[str, int]:
-    """A blob's SHA-256 and length, streamed."""
-    digest = hashlib.sha256()
-    length = 0
-    with foreign.blobopen("blob", "data", rowid, readonly=True) as blob:
-        while chunk := blob.read(_CHUNK):
-            digest.update(chunk)
-            length += len(chunk)
-    return digest.hexdigest(), length
+def altered_blob(sha: str) -> str:
+    """The refusal's words for a blob whose bytes are not those of its hash."""
+    return f"evidence {sha[:12]}…'s bytes do not match its hash: the file was altered or damaged"
 
 
 def _vouched(
@@ -554,8 +585,9 @@ def _admit(
     # the bound (db.local.observe), and the report points the difference out.
     now = receiver.policy.clock() if receiver.role == "master" else None
     known = admission.Known(record_entity, record_owner, version_record, version_payload)
+    authors = {d.id: admission.Author(d.id, d.role, d.inspector) for _, _, d in fresh}
     for candidate, payload, device in order:
-        author = admission.Author(device.id, device.role, device.inspector)
+        author = authors[device.id]
         try:
             admission.check(
                 candidate, author, payload, campaign_key=receiver.campaign_key, known=known, policy=receiver.policy, now=now,

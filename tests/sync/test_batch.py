@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from processes import was_killed
 from sqlalchemy import text
-from syncutil import Team, evidence, intact, merge, score, state
+from syncutil import Team, evidence, intact, merge, raw, score, state
 
 from desktop import paths
 from desktop.services import sync
@@ -111,6 +111,24 @@ def test_a_file_refused_inside_the_batch_leaves_the_others_merged(team: Team) ->
     assert [r.status for r in reports] == ["merged", "refused", "merged"]
     with master.read() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM import_log").scalar() == 2
+
+
+def test_a_file_refused_for_its_blob_while_merged_leaves_the_others_merged(team: Team) -> None:
+    """A blob's bytes are hashed as step 4 copies them, after the file's versions went in: the
+    file is refused and all of it rolled back (its savepoint), the files before and after it stay."""
+    master, exports = three_laptops(team)
+    conn = raw(exports[1])
+    rowid, data = conn.execute("SELECT id, data FROM blob").fetchone()
+    conn.execute("UPDATE blob SET data = ? WHERE id = ?", (bytes(data[:-1]) + bytes([data[-1] ^ 0xFF]), rowid))
+    conn.close()
+    reports = merge(master, exports)
+    assert [r.status for r in reports] == ["merged", "refused", "merged"]
+    assert reports[1].code == "blob" and reports[1].versions_added == 0 and reports[1].blobs_added == 0
+    alone = team.master("alone.db")
+    assert [r.status for r in merge(alone, [exports[0], exports[2]])] == ["merged", "merged"]
+    assert state(master) == state(alone)  # nothing of the refused file: no version, no blob, no device
+    with master.read() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM import_log").scalar() == 2
 
 
 def test_the_same_file_twice_in_one_batch_is_merged_once(team: Team) -> None:

@@ -219,7 +219,31 @@ def test_blob_bytes_edited(team: Team) -> None:
     assert len(flipped) == len(data)
     conn.execute("UPDATE blob SET data = ? WHERE id = ?", (flipped, rowid))
     conn.close()
-    refused(master, bad, "blob")
+    report = refused(master, bad, "blob")  # its bytes hashed as they are copied, the copy rolled back
+    assert "do not match its hash" in report.reason
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param("UPDATE blob SET size = size + 1", id="longer-than-its-bytes"),
+        pytest.param("UPDATE blob SET data = substr(data, 1, length(data) - 1)", id="bytes-cut-short"),
+        pytest.param("UPDATE blob SET size = 1000000000000", id="a-terabyte"),
+        pytest.param("UPDATE blob SET size = -1", id="negative"),
+        pytest.param("UPDATE blob SET data = CAST(data AS TEXT)", id="bytes-as-text"),
+        pytest.param("UPDATE blob SET data = 42", id="a-number"),
+    ],
+)
+def test_blob_described_otherwise_than_its_bytes(team: Team, edit: str) -> None:
+    """A blob whose size, type or length is not what its bytes are is refused by the manifest's
+    figures or its own description, before a byte of it is copied (a size past the bytes would
+    have the master write that much first), and never fails the batch instead of the file."""
+    master, _, good = seeded(team)
+    bad = tampered(good, "blob-described.db")
+    conn = raw(bad)
+    assert conn.execute(edit).rowcount == 1
+    conn.close()
+    refused(master, bad, {"blob", "contents"})
 
 
 

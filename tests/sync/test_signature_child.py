@@ -4,13 +4,21 @@ signature is checked in the merging process."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from processes import KILL_ITSELF, was_killed
 from syncutil import Team, evidence, merge, raw, score, state
 
 from db.merge import signatures
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -23,8 +31,8 @@ def child(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     taken: list[bool] = []
     submit = signatures.Checker._submit
 
-    def spied(self: signatures.Checker, items: Sequence[signatures.Item], public_keys: Mapping[str, bytes]) -> object:
-        future = submit(self, items, public_keys)
+    def spied(self: signatures.Checker, items: Sequence[signatures.Item], public_keys: Mapping[str, bytes], **kw: bool) -> object:
+        future = submit(self, items, public_keys, **kw)
         taken.append(future is not None)
         return future
 
@@ -77,7 +85,7 @@ def test_the_child_answers_as_this_process_does(child: list[bool]) -> None:
         first = checker.check(good, {"d": signer.public_der})  # here, while the child starts
         assert first.result() is None
         in_child = [checker.check(items, {"d": signer.public_der}) for items in (good, bad)]
-        assert all(p._future is not None for p in in_child)  # the child's, not this process's
+        assert all(p._futures for p in in_child)  # the child's, not this process's
         assert [p.result() for p in in_child] == [None, ("v9", "d")]
 
 
@@ -88,11 +96,47 @@ def test_a_child_begun_when_a_large_file_is_opened_takes_its_first_signatures(ch
     good = [(f"v{n}", b"data %d" % n, signer.sign(b"data %d" % n), "d") for n in range(3)]
     with signatures.Checker(child=False) as alone:
         alone.expect(len(good))  # a batch of one file: no child
-        assert alone.check(good, {"d": signer.public_der})._future is None
+        assert alone.check(good, {"d": signer.public_der})._futures is None
     with signatures.Checker(child=True) as checker:
         checker.expect(len(good))
         first = checker.check(good, {"d": signer.public_der})
-        assert first._future is not None and first.result() is None
+        assert first._futures and first.result() is None
+
+
+def test_a_large_file_s_signatures_go_to_the_child_a_piece_at_a_time(child: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Handed over as the file is read (Stream), the pieces are checked in the file's order: the
+    first bad signature is the one this process finds, wherever it falls."""
+    from db import keys
+
+    monkeypatch.setattr(signatures, "PIECE", 2)
+    signer = keys.Signer("d", keys.ec.generate_private_key(keys.ec.SECP256R1()))
+    public = {"d": signer.public_der}
+    good = [(f"v{n}", b"data %d" % n, signer.sign(b"data %d" % n), "d") for n in range(7)]
+    forged = [*good[:3], ("v3", b"data 3", good[0][2], "d"), *good[4:5], ("v5", b"data 5", good[1][2], "d"), *good[6:]]
+    with signatures.Checker(child=True) as checker:
+        checker.expect(len(good))
+        checker._ready.result(timeout=120)  # type: ignore[union-attr]  # the child is up
+        for items in (good, forged):
+            stream = checker.stream(public, expected=len(items))
+            for item in items:
+                stream.add(item)
+            pending = stream.done()
+            assert pending._futures is not None and len(pending._futures) == 4  # 2 + 2 + 2 + 1
+            assert pending.result() == signatures.first_bad(items, public)
+        assert signatures.first_bad(forged, public) == ("v3", "d")
+
+
+def test_a_small_file_s_signatures_are_checked_here_all_at_once(child: list[bool]) -> None:
+    from db import keys
+
+    signer = keys.Signer("d", keys.ec.generate_private_key(keys.ec.SECP256R1()))
+    good = [(f"v{n}", b"data %d" % n, signer.sign(b"data %d" % n), "d") for n in range(3)]
+    with signatures.Checker(child=False) as alone:
+        stream = alone.stream({"d": signer.public_der}, expected=len(good))
+        for item in good:
+            stream.add(item)
+        pending = stream.done()
+        assert pending._futures is None and pending.result() is None
 
 
 def test_a_batch_checked_in_the_child_merges_as_before(team: Team, child: list[bool]) -> None:
@@ -143,3 +187,44 @@ def test_a_bad_signature_is_what_a_file_is_refused_for_before_its_blobs(team: Te
     reports = merge(master, exports)
     assert [(r.status, r.code) for r in reports] == [("merged", ""), ("refused", "signature"), ("merged", "")]
     assert child == [True, True, True]
+
+
+_KILLED_WITH_ITS_CHILD = f"""
+import os
+from db.merge import signatures
+
+checker = signatures.Checker(child=True)
+checker.expect(signatures.PROCESS_FROM)
+checker._ready.result(timeout=120)  # the child is up
+print(*checker._pool._processes, flush=True)
+{KILL_ITSELF}
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a process looked for by its number: POSIX's kill(pid, 0)")
+def test_the_child_ends_when_the_merging_process_is_killed() -> None:
+    """A kill -9 in the middle of a merge leaves no child behind (waiting for ever on its pool's
+    queue, holding the pipes of whoever started the program)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WITH_ITS_CHILD], cwd=REPO, stdout=subprocess.PIPE, text=True, env=os.environ.copy(),
+    )
+    assert proc.stdout is not None
+    child = int(proc.stdout.readline())
+    try:
+        assert was_killed(proc.wait(120))
+        deadline = time.monotonic() + 60
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(child)
+    finally:
+        if _alive(child):
+            os.kill(child, signal.SIGKILL)
+        proc.stdout.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
