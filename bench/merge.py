@@ -201,6 +201,14 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
 
 
+def children_cpu_seconds() -> float:
+    """The CPU time of this process's children that have ended (the signature checker's)."""
+    import resource
+
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ended.ru_utime + ended.ru_stime
+
+
 def wait_for_children() -> None:
     """Wait for the merge's child process (db.merge.signatures), which exits by itself once
     the batch has let it go: then its CPU time is this process's children's."""
@@ -232,18 +240,23 @@ def baseline(target: Path, files: Sequence[Path]) -> float:
 
 
 @contextmanager
-def timed_steps(seconds: dict[str, float], targets: Sequence[tuple[Any, str, str]]) -> Iterator[dict[str, float]]:
-    """While inside, each (module, function, label) adds its wall time to seconds[label].
-    The wrapping costs microseconds per call, so it may stay on while a run is timed."""
+def timed_steps(
+    seconds: dict[str, float], targets: Sequence[tuple[Any, str, str]], cpu: dict[str, float] | None = None,
+) -> Iterator[dict[str, float]]:
+    """While inside, each (module, function, label) adds its wall time to seconds[label], and
+    the CPU time of the thread that ran it to cpu[label] when `cpu` is given. The wrapping
+    costs microseconds per call, so it may stay on while a run is timed."""
 
     def timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
+            start, used = time.perf_counter(), time.thread_time()
             try:
                 return fn(*args, **kwargs)
             finally:
                 seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - start
+                if cpu is not None:
+                    cpu[label] = cpu.get(label, 0.0) + time.thread_time() - used
 
         return wrapper
 
@@ -267,7 +280,7 @@ class Phases:
         ("merge", "_quarantine", "1  quarantine: copy + SHA-256 of the file"),
         ("merge", "_known_file", "1b already merged? (import_log)"),
         ("verify", "_check_file", "2  header, integrity_check, schema"),
-        ("verify", "_verify", "3  manifest, devices, versions, blob hashes (signatures handed over)"),
+        ("verify", "_verify", "3  manifest, devices, versions, blobs described (signatures handed over)"),
         ("merge", "_settle", "3b signatures' answer awaited (a large file's: from the child process)"),
         ("migrations", "backup", "   backup of the master (once per batch)"),
         ("merge", "_transaction", "4  the transaction, all of it"),
@@ -277,25 +290,35 @@ class Phases:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     def patched(self) -> AbstractContextManager[dict[str, float]]:
         from db import merge, migrations, projection
         from db.merge import apply, verify
 
         modules = {"merge": merge, "verify": verify, "apply": apply, "migrations": migrations, "projection": projection}
-        return timed_steps(self.seconds, [(modules[name], attr, label) for name, attr, label in self.STEPS])
+        return timed_steps(self.seconds, [(modules[name], attr, label) for name, attr, label in self.STEPS], self.cpu)
 
     def rows(self, total: float) -> list[tuple[str, float]]:
-        quarantine, known, check, verify, settle, backup, transaction, apply, project = (
-            self.seconds.get(label, 0.0) for _, _, label in self.STEPS
-        )
+        return [(label, wall) for label, wall, _cpu in self.split(total)]
+
+    def split(self, total: float, merging_cpu: float = 0.0) -> list[tuple[str, float, float]]:
+        """Each step's wall time and the CPU time of the thread that ran it (the signatures'
+        child process apart); `merging_cpu`: the merging thread's CPU time in all."""
+        wall = [self.seconds.get(label, 0.0) for _, _, label in self.STEPS]
+        cpu = [self.cpu.get(label, 0.0) for _, _, label in self.STEPS]
+        quarantine, known, check, verify, settle, backup, transaction, apply, project = range(9)
         labels = [label for _, _, label in self.STEPS]
+        outside = (quarantine, known, check, verify, settle, backup, transaction)
         return [
-            *zip(labels[:7], (quarantine, known, check, verify, settle, backup, transaction), strict=True),
-            ("4a   inserts (versions, parents, blobs), manifests, import log", apply - project),
-            (labels[8], project),
-            ("4c   connect, ATTACH, COMMIT, checkpoint on close, DETACH", transaction - apply),
-            ("   on the merging thread, outside step 4 (waiting for 1–3, backup, reports)", total - transaction - backup - settle),
+            *((labels[i], wall[i], cpu[i]) for i in outside),
+            ("4a   inserts (versions, parents, blobs hashed as copied), manifests, import log", wall[apply] - wall[project],
+             cpu[apply] - cpu[project]),
+            (labels[project], wall[project], cpu[project]),
+            ("4c   the file opened again, its savepoint", wall[transaction] - wall[apply],
+             cpu[transaction] - cpu[apply]),
+            ("   on the merging thread, outside step 4 (waiting for 1–3, backup, reports)",
+             total - wall[transaction] - wall[backup] - wall[settle], merging_cpu - cpu[transaction] - cpu[backup] - cpu[settle]),
         ]
 
 
@@ -491,12 +514,13 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     phases = Phases()
     with open_workspace(master_path) as master:
         with phases.patched():
-            cpu0 = cpu_seconds()
+            cpu0, children0, main0 = cpu_seconds(), children_cpu_seconds(), time.thread_time()
             t0 = time.perf_counter()
             reports = sync.merge(master, files, enroll=sync.merging.Enrolment(field=True, same_inspector=True))
             merge_s = time.perf_counter() - t0
+            main_cpu = time.thread_time() - main0
             wait_for_children()  # untimed: the signature checker's process, so that its CPU time counts
-            merge_cpu = cpu_seconds() - cpu0
+            merge_cpu, child_cpu = cpu_seconds() - cpu0, children_cpu_seconds() - children0
         log(f"our merge: {merge_s:.2f} s")
 
         target = copy_database(plain, workdir / "baseline-2.db")
@@ -551,6 +575,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
              f"≤ {MERGE_RATIO_BAR} ×", verdict(ratio <= MERGE_RATIO_BAR)),
             ("  CPU time, every thread and the child (s): ours / the baseline's first run",
              f"{merge_cpu:.2f} / {baseline_cpu:.2f}", "", ""),
+            ("  of which: the merging thread / the signatures' child / the worker thread and the rest",
+             f"{main_cpu:.2f} / {child_cpu:.2f} / {merge_cpu - main_cpu - child_cpu:.2f}", "", ""),
             (f"re-merge of one merged file ({files[0].stat().st_size / MB:.1f} MB, {size} run), s", f"{remerge_one_s:.3f}",
              f"≤ {REMERGE_BAR_S} s", verdict(remerge_one_s <= REMERGE_BAR_S)),
             (f"re-merge of all {len(files)} files, s", f"{remerge_all_s:.3f}", "", ""),
@@ -566,8 +592,12 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     )
     print()
     print("Where our merge spends its time (wall clock, all files; steps 1–3 of the next file run in a worker")
-    print("thread while step 4 runs, so the steps add up to more than the whole):")
-    print_table(("step", "s", "share"), [(label, f"{s:.3f}", f"{s / merge_s:.0%}") for label, s in phases.rows(merge_s)])
+    print("thread while step 4 runs, so the steps add up to more than the whole), and the CPU time of the thread")
+    print("that ran each step (the signatures' child's apart, above):")
+    print_table(
+        ("step", "wall s", "share", "CPU s"),
+        [(label, f"{s:.3f}", f"{s / merge_s:.0%}", f"{c:.3f}") for label, s, c in phases.split(merge_s, main_cpu)],
+    )
 
     if args.profile:
         profile_merge(pristine, files, workdir)
