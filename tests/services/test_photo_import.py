@@ -59,6 +59,15 @@ def near(colour: tuple[int, int, int], target: tuple[int, int, int]) -> bool:
     return all(abs(a - b) < 40 for a, b in zip(colour, target, strict=True))
 
 
+def assert_card_in_inbox(ws: workspace.Workspace, card: Path) -> None:
+    """The inbox holds the card's six files, each byte for byte (photos from DCIM, the rest beside it)."""
+    inbox = inspection.inbox(ws)
+    assert len(inbox) == 6
+    for evidence in inbox:
+        source = card / ("DCIM" if evidence.is_image else "") / evidence.name
+        assert inspection.blob_bytes(ws, evidence.sha256) == source.read_bytes()
+
+
 # --- thumbnails -------------------------------------------------------------------------------
 
 
@@ -269,11 +278,7 @@ def test_what_an_import_reported_survives_a_kill_before_the_log_is_copied_into_t
     assert Path(f"{database}-wal").stat().st_size > sum(p.stat().st_size for p in photos)
     reopened = workspace.open_workspace(database)  # SQLite reads the log back; its quick check passes
     try:
-        inbox = inspection.inbox(reopened)
-        assert len(inbox) == 6
-        for evidence in inbox:
-            source = tmp_path / "card" / ("DCIM" if evidence.is_image else "") / evidence.name
-            assert inspection.blob_bytes(reopened, evidence.sha256) == source.read_bytes()
+        assert_card_in_inbox(reopened, tmp_path / "card")
         assert count(reopened, "SELECT count(*) FROM thumbnail") == 5
     finally:
         reopened.close()
@@ -350,11 +355,7 @@ def test_an_encrypted_files_checkpoints_that_fail_lose_nothing(tmp_path: Path, m
     assert not isinstance(cipher.dbapi().OperationalError("x"), sqlite3.Error)
     reopened = workspace.open_workspace(tmp_path / "secret.db")  # the last connection copied the log in; nothing lost
     try:
-        inbox = inspection.inbox(reopened)
-        assert len(inbox) == 6
-        for evidence in inbox:
-            source = tmp_path / "card" / ("DCIM" if evidence.is_image else "") / evidence.name
-            assert inspection.blob_bytes(reopened, evidence.sha256) == source.read_bytes()
+        assert_card_in_inbox(reopened, tmp_path / "card")
     finally:
         reopened.close()
 

@@ -139,11 +139,17 @@ def test_long_work_reports_progress_and_stops_when_asked(qtbot, ops: Operations)
     assert total == 1000 and label == "合并" and 0 < done < 1000
 
 
-def test_a_starting_window_holds_its_work_until_its_first_frame_then_runs_it_in_order(qtbot) -> None:  # type: ignore[no-untyped-def]
+def starting(qtbot) -> tuple[QWidget, Operations]:  # type: ignore[no-untyped-def]
+    """A window not shown yet, whose Operations hold its work until its first frame."""
     window = QWidget()
     qtbot.addWidget(window)
     ops = Operations(window)
     ops.hold_until_painted(window)
+    return window, ops
+
+
+def test_a_starting_window_holds_its_work_until_its_first_frame_then_runs_it_in_order(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window, ops = starting(qtbot)
     ran: list[str] = []
     answered: list[str] = []
     ops.write(lambda: ran.append("write 1") or "w1", done=answered.append)
@@ -159,10 +165,7 @@ def test_a_starting_window_holds_its_work_until_its_first_frame_then_runs_it_in_
 
 
 def test_a_window_closed_before_its_first_frame_still_writes_what_it_was_asked(qtbot) -> None:  # type: ignore[no-untyped-def]
-    window = QWidget()
-    qtbot.addWidget(window)
-    ops = Operations(window)
-    ops.hold_until_painted(window)
+    _window, ops = starting(qtbot)
     written: list[int] = []
     ops.write(lambda: written.append(1))
     assert ops.wait()  # the window closing: what was held is started, then waited for
