@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
-import tomllib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -51,6 +50,8 @@ def parse_toml(raw: bytes, source: str | Path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError.single(source, "not_utf8", f"not UTF-8 text (byte {exc.start})") from None
+    import tomllib  # (here: a window's start reads no TOML, and tomllib takes some 4 ms to import)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -56,6 +56,15 @@ def needs_passphrase() -> bool:
     return vault.needs_passphrase(paths.keys_dir())
 
 
+def to_ask(*, new: bool = False) -> str | None:
+    """What the user must be asked before a file here is opened (or, with `new`, a laptop's
+    made): "choose" a passphrase (the first time on a computer without a store), "type" the
+    one chosen (not given yet in this run), or None: nothing."""
+    if new and must_choose_passphrase():
+        return "choose"
+    return "type" if needs_passphrase() else None
+
+
 def unlock(passphrase: str) -> None:
     """Give the passphrase (or choose it, the first time on a computer without a store), for
     the rest of this run. KeyNeeded (code wrong_passphrase) for a wrong one; KnownDatabaseError
@@ -110,5 +119,5 @@ def prefetch() -> threading.Thread:
 
 __all__ = [
     "Method", "State", "available", "must_choose_passphrase", "needs_passphrase", "passphrase_problem", "prefetch", "state",
-    "unlock", "unlock_from_environment",
+    "to_ask", "unlock", "unlock_from_environment",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,8 @@ class DatabaseLock:
         self._lock.unlock()
 
 
+HANDOVER_AFTER_MS = 300  # the window listens for later starts on its file this long after its own start's event loop begins
+HANDOVER_RETRY_MS = 50  # a later start asks again this often while that window is not listening yet
 EXPORT_SUFFIX = ".yanshou"  # what an export is called on the USB stick (the installer opens it with us)
 
 
@@ -225,9 +228,16 @@ def hand_over(database: Path, merge: Path | None, timeout_ms: int = 3000) -> boo
     from PySide6.QtNetwork import QLocalSocket
 
     socket = QLocalSocket()
-    socket.connectToServer(handover_name(database))
-    if not socket.waitForConnected(timeout_ms):
-        return False
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:  # a window still starting listens once its first frame is up (HANDOVER_AFTER_MS): wait for it
+        socket.connectToServer(handover_name(database))
+        left_ms = int((deadline - time.monotonic()) * 1000)
+        if socket.waitForConnected(max(left_ms, 0)):
+            break
+        socket.abort()
+        if left_ms <= HANDOVER_RETRY_MS:
+            return False
+        time.sleep(HANDOVER_RETRY_MS / 1000)
     socket.write((json.dumps({"merge": str(merge.resolve()) if merge else None}) + "\n").encode("utf-8"))
     socket.flush()
     taken = socket.waitForReadyRead(timeout_ms) and bytes(socket.readLine()).strip() == b"ok"
@@ -252,6 +262,10 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
         # where this computer's files are protected by a passphrase (no system store), it is asked
         # once, before a database is opened or made (a server's master needs none); cancelled, nothing opens
         if screenshot is not None or (where is not None and is_url(str(where))):
+            return True
+        from desktop.services.protection import to_ask
+
+        if to_ask(new=where is None) is None:  # (the dialog's module loads only when it is shown)
             return True
         from desktop.ui.unlock import unlocked
 
@@ -333,10 +347,10 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
                 if export:
                     _offer_merge(window, Path(export))
 
-            def _listen() -> None:  # once the first frame is up: QtNetwork is no part of it
+            def _listen() -> None:  # once the first frame is up and its first reads under way: QtNetwork is no part of them
                 Handover(handed_to, window).received.connect(_on_handed)
 
-            QTimer.singleShot(0, _listen)
+            QTimer.singleShot(HANDOVER_AFTER_MS, _listen)
         QTimer.singleShot(1000, _sweep_handed_off)
         if merge is not None:
             QTimer.singleShot(0, lambda: _offer_merge(window, merge))

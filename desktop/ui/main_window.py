@@ -310,7 +310,8 @@ class MainWindow(QMainWindow):
         self.side.setObjectName("side")
         self.side.addTab(self.evidence, self.tr("Evidence of the item"))
         self.side.addTab(self.inbox, self.tr("Photo inbox"))
-        splitter = QSplitter()
+        splitter = self._splitter = QSplitter()
+        splitter.setObjectName("field-split")  # kept as the inspector left it (preferences)
         splitter.addWidget(left)
         splitter.addWidget(self.editor)
         splitter.addWidget(self.side)
@@ -427,6 +428,10 @@ class MainWindow(QMainWindow):
         self.select_item(target)
 
     # --- moving ------------------------------------------------------------------------
+
+    def kept_splitters(self) -> list[QSplitter]:
+        """The splitters whose sizes the next start restores (desktop.ui.preferences)."""
+        return [self._splitter]
 
     def show_first(self) -> None:
         """The first county and its first item."""

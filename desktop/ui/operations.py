@@ -283,6 +283,9 @@ def changes_of(result: object) -> Changes:
     return changes if isinstance(changes, Changes) else Changes()
 
 
+BEFORE_WINDOW_SAY_MS = 500  # an open before the window that takes longer is said in a small window
+
+
 def before_window(fn: Callable[[], T], label: str) -> T:
     """What the program needs before it has a window (the database opened at start): fn off
     the GUI thread while the event loop turns; if it takes over half a second (a master on a
@@ -295,14 +298,25 @@ def before_window(fn: Callable[[], T], label: str) -> T:
         outcome.append((ok, value))
         loop.quit()
 
-    progress = QProgressDialog(label, "", 0, 0)
-    progress.setCancelButton(None)  # an open cannot be stopped half-way; it ends or fails
-    progress.setMinimumDuration(500)
+    shown: list[QProgressDialog] = []
+
+    def say() -> None:  # made only when it is needed (a few ms of a start that takes none of it)
+        progress = QProgressDialog(label, "", 0, 0)
+        progress.setCancelButton(None)  # an open cannot be stopped half-way; it ends or fails
+        progress.show()
+        shown.append(progress)
+
+    timer = QTimer(anchor)
+    timer.setSingleShot(True)
+    timer.timeout.connect(say)
+    timer.start(BEFORE_WINDOW_SAY_MS)
     jobs.start(QThreadPool.globalInstance(), fn, parent=anchor,
                done=lambda result: settle(True, result), failed=lambda exc: settle(False, exc))
     loop.exec()  # the answer is delivered on this thread, inside this loop
-    progress.reset()
-    progress.deleteLater()
+    timer.stop()
+    for progress in shown:
+        progress.reset()
+        progress.deleteLater()
     ok, value = outcome[0]
     if not ok:
         assert isinstance(value, BaseException)

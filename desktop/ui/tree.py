@@ -50,6 +50,7 @@ class IndicatorTreeModel(QStandardItemModel):
         self.indicators = indicators
         self.setHorizontalHeaderLabels([self.tr("Indicator"), self.tr("Modes"), self.tr("Score")])
         self._rows: dict[str, list[QStandardItem]] = {}
+        self._shown: dict[str, tuple[object, ...]] = {}  # what each row shows now (_drawn)
         for node in indicators.nodes:
             row = [QStandardItem(), QStandardItem(), QStandardItem()]
             for cell in row:
@@ -77,30 +78,44 @@ class IndicatorTreeModel(QStandardItemModel):
 
     def _update(self, status: CountyStatus) -> None:
         for node in self.indicators.nodes:
+            shown = self._drawn(node, status)
+            if self._shown.get(node.code) == shown:
+                continue  # as drawn already: nothing set, nothing signalled (a start draws its empty county twice)
+            self._shown[node.code] = shown
             row = self._rows[node.code]
-            if node.level is Level.ITEM:
-                item = status.item(node.code)
-                row[Column.MODES].setText(" ".join(MODE_MARKS[m] if m in item.modes else "·" for m in InspectionMode))
-                row[Column.MODES].setForeground(QBrush(_DONE if item.modes else _TODO))
-                marks = []
-                if item.problems:
-                    marks.append(self.tr("{0} problems").format(item.problems))
-                if item.evidence:
-                    marks.append(self.tr("{0} evidence").format(item.evidence))
-                row[Column.MODES].setToolTip("；".join(marks) if marks else self.tr("No findings yet"))
-                score = show(item.score) if item.score is not None else "—"
-                row[Column.SCORE].setText(f"{score}/{show(node.points)}")
-                row[Column.SCORE].setForeground(QBrush(_PROBLEM if item.problems else (_DONE if item.scored else _TODO)))
+            modes, modes_tip, modes_colour, score, score_colour, marks = shown
+            row[Column.MODES].setText(modes)
+            row[Column.MODES].setToolTip(modes_tip)
+            row[Column.MODES].setForeground(QBrush(modes_colour))
+            row[Column.SCORE].setText(score)
+            if score_colour is not None:
+                row[Column.SCORE].setForeground(QBrush(score_colour))
+            if marks is not None:
+                scored, problems, evidence = marks
                 for cell in row:
-                    cell.setData(item.scored, SCORED_ROLE)
-                    cell.setData(item.problems, PROBLEMS_ROLE)
-                    cell.setData(item.evidence, EVIDENCE_ROLE)
-            else:
-                got = status.node_score(self.indicators, node.code)
-                row[Column.MODES].setText(f"{got.scored}/{got.items}")
-                row[Column.MODES].setToolTip(self.tr("{0}/{1} scored").format(got.scored, got.items))
-                row[Column.MODES].setForeground(QBrush(_DONE if got.scored == got.items else _TODO))
-                row[Column.SCORE].setText(f"{show(got.score) if got.score is not None else '—'}/{show(node.points)}")
+                    cell.setData(scored, SCORED_ROLE)
+                    cell.setData(problems, PROBLEMS_ROLE)
+                    cell.setData(evidence, EVIDENCE_ROLE)
+
+    def _drawn(self, node: Indicator, status: CountyStatus) -> tuple[str, str, QColor, str, QColor | None, tuple[bool, int, int] | None]:
+        """What a node's row shows of the county's status: the modes column's text, tooltip and
+        colour, the score column's text and colour, and (an item's) the filters' roles."""
+        if node.level is Level.ITEM:
+            item = status.item(node.code)
+            marks = []
+            if item.problems:
+                marks.append(self.tr("{0} problems").format(item.problems))
+            if item.evidence:
+                marks.append(self.tr("{0} evidence").format(item.evidence))
+            score = show(item.score) if item.score is not None else "—"
+            return (" ".join(MODE_MARKS[m] if m in item.modes else "·" for m in InspectionMode),
+                    "；".join(marks) if marks else self.tr("No findings yet"), _DONE if item.modes else _TODO,
+                    f"{score}/{show(node.points)}", _PROBLEM if item.problems else (_DONE if item.scored else _TODO),
+                    (item.scored, item.problems, item.evidence))
+        got = status.node_score(self.indicators, node.code)
+        return (f"{got.scored}/{got.items}", self.tr("{0}/{1} scored").format(got.scored, got.items),
+                _DONE if got.scored == got.items else _TODO,
+                f"{show(got.score) if got.score is not None else '—'}/{show(node.points)}", None, None)
 
 
 class Filter(IntEnum):

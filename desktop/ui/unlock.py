@@ -107,10 +107,10 @@ def unlocked(parent: QWidget | None = None, where: str = "", *, new: bool = Fals
     run; with `new` (a laptop's database about to be made), also to choose one the first time on
     a computer without a store. True when they can be opened (or made protected) now, False
     when the user cancelled."""
-    choose = new and protection.must_choose_passphrase()
-    if not (choose or protection.needs_passphrase()):
+    ask = protection.to_ask(new=new)
+    if ask is None:
         return True
-    return UnlockDialog(parent, choose=choose, where=where).exec() == QDialog.DialogCode.Accepted
+    return UnlockDialog(parent, choose=ask == "choose", where=where).exec() == QDialog.DialogCode.Accepted
 
 
 __all__ = ["UnlockDialog", "unlocked"]

@@ -37,3 +37,24 @@ def test_a_second_start_hands_its_export_to_the_open_window(qtbot, tmp_path: Pat
 
 def test_with_no_window_open_there_is_no_one_to_hand_over_to(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
     assert not hand_over(tmp_path / "nobody-has-this.db", None, timeout_ms=300)
+
+
+def test_a_second_start_waits_for_a_window_still_starting(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # the window listens a little after its own start (desktop.ui.app.HANDOVER_AFTER_MS): a double
+    # click's second start, begun before that, still hands over rather than saying the file is taken
+    database = tmp_path / "laptop.db"
+    database.write_bytes(b"")
+    export = tmp_path / "张三-2.yanshou"
+    export.write_bytes(b"")
+    second = subprocess.Popen(
+        [sys.executable, "-c", _SECOND_START, str(database), str(export)], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    qtbot.wait(700)  # the second start is asking, and nobody listens yet
+    assert second.poll() is None
+    handover = Handover(database)
+    assert handover.listening
+    with qtbot.waitSignal(handover.received, timeout=20000) as received:
+        qtbot.waitUntil(lambda: second.poll() is not None, timeout=20000)
+    assert second.returncode == 0
+    assert received.args == [str(export.resolve())]
+    handover.server.close()

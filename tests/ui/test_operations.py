@@ -170,3 +170,24 @@ def test_a_window_closed_before_its_first_frame_still_writes_what_it_was_asked(q
     ops.write(lambda: written.append(1))
     assert ops.wait()  # the window closing: what was held is started, then waited for
     assert written == [1]
+
+
+def test_an_open_before_the_window_says_so_only_when_it_takes_long(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from desktop.ui.operations import BEFORE_WINDOW_SAY_MS, before_window
+
+    def shown() -> list[str]:
+        return [w.labelText() for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+
+    seen: list[list[str]] = []
+    assert before_window(lambda: (time.sleep(0.05), seen.append(shown()), "quick")[-1], "打开数据库…") == "quick"
+    assert seen == [[]] and shown() == []  # nothing flashed for a quick open
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(BEFORE_WINDOW_SAY_MS + 300, lambda: seen.append(shown()))  # in before_window's own event loop
+    assert before_window(lambda: (time.sleep(BEFORE_WINDOW_SAY_MS / 1000 + 0.8), "slow")[-1], "打开数据库…") == "slow"
+    assert seen[1:] == [["打开数据库…"]]  # a slow one: the small window came while it waited
+    qtbot.waitUntil(lambda: shown() == [])  # and went
+    with pytest.raises(InputError):
+        before_window(lambda: (_ for _ in ()).throw(InputError.single("x.db", "bad", "not a database")), "打开数据库…")

@@ -131,3 +131,25 @@ def test_an_export_with_no_folder_yet_starts_on_the_usb_stick(qtbot, tmp_path: P
     monkeypatch.setenv("SYSTEMDRIVE", "C:")
     volumes[:] = [_Volume("C:\\"), _Volume("D:\\", read_only=True), _Volume("E:\\"), _Volume("F:\\", ready=False)]
     assert files.removable_drives() == [Path("E:\\")]
+
+
+def test_the_inspectors_window_opens_with_its_panes_as_they_were_left(qtbot, tmp_path: Path, window) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.main_window import MainWindow
+
+    kept = prefs(tmp_path)
+    kept.keep_window(window, "field")
+    (split,) = window.kept_splitters()
+    sizes = [300, split.width() - 300 - 200 - 2 * split.handleWidth(), 200]
+    split.setSizes(sizes)
+    left = split.sizes()
+    window.close()  # saved as it closes
+    again = MainWindow(window.ws)
+    qtbot.addWidget(again)
+    assert prefs(tmp_path).keep_window(again, "field")
+    again.resize(window.size())  # (the offscreen screen's size may differ from the one saved)
+    again.show()
+    split_again = again.kept_splitters()[0]
+    qtbot.waitUntil(lambda: split_again.width() == split.width())
+    assert split_again.sizes() == left  # the tree and the side panel as wide as they were left
+    assert left != [390, left[1], 336]  # (not what a window that keeps nothing starts with)
+    again.close()
