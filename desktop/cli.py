@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from db.errors import KnownDatabaseError
 from db.location import location as _parse_location
 from desktop import paths, textwidth
-from desktop.core.agreement import check_minimum
 from desktop.core.campaign import Campaign
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
@@ -435,6 +434,7 @@ def _results_table(campaign: Campaign, rows: list[CountyResult]) -> str:
 
 def _spread(args: argparse.Namespace) -> int:
     """`yanshou spread MASTER`: SPEC §6's list in JSON; the table adds each inspector's distance from the others."""
+    from desktop.core.agreement import check_minimum
     from desktop.services.agreement import agreement_of
 
     minimum = None

@@ -8,6 +8,7 @@ exists, so the window looks the same on every machine, whatever fonts it has.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QLockFile, QObject, QSettings, QTimer, QTranslator, Signal, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from db.location import is_url, location
 from desktop import paths
@@ -167,6 +168,7 @@ class DatabaseLock:
         self._lock.unlock()
 
 
+STARTUP_PROBE = "YANSHOU_STARTUP_PROBE"  # a file: report the first frame into it, then end (_probe_start)
 HANDOVER_AFTER_MS = 300  # the window listens for later starts on its file this long after its own start's event loop begins
 HANDOVER_RETRY_MS = 50  # a later start asks again this often while that window is not listening yet
 EXPORT_SUFFIX = ".yanshou"  # what an export is called on the USB stick (the installer opens it with us)
@@ -356,6 +358,8 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
             QTimer.singleShot(0, lambda: _offer_merge(window, merge))
         if hasattr(window, "check_in_background"):
             QTimer.singleShot(200, window.check_in_background)
+        if probe := os.environ.get(STARTUP_PROBE):
+            _probe_start(window, Path(probe))
         return app.exec()
     finally:
         from desktop.services import handoff
@@ -366,6 +370,29 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
         ws.close()
         if lock is not None:
             lock.release()
+
+
+def _probe_start(window: QWidget, report: Path) -> None:
+    """For bench.gui, which times whole starts from outside (the program run from source, or
+    the bundle users run): once the window's first frame is painted and the event loop is
+    idle, write when that was (time.monotonic(), the system's clock: the caller compares it
+    with its own) and the process's peak memory to `report` as JSON, and end."""
+    from desktop.ui.operations import after_first_frame
+
+    def done() -> None:
+        idle = time.monotonic()
+        report.write_text(json.dumps({"idle": idle, "rss_mb": _peak_mb()}), encoding="utf-8")
+        window.close()
+
+    after_first_frame(window, done)
+
+
+def _peak_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # Windows: no resource module
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _sweep_handed_off() -> None:

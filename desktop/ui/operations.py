@@ -139,8 +139,7 @@ class Operations(QObject):
         if self._held is not None:
             return
         self._held = []
-        watch = _FirstFrame(window, self.release)
-        window.installEventFilter(watch)
+        after_first_frame(window, self.release)
         QTimer.singleShot(HOLD_LIMIT_MS, self, self.release)
 
     def release(self) -> None:
@@ -272,6 +271,11 @@ class _FirstFrame(QObject):
             self._window.removeEventFilter(self)
             QTimer.singleShot(0, self._window, self._then)  # once this frame is drawn
         return False
+
+
+def after_first_frame(window: QWidget, then: Callable[[], None]) -> None:
+    """Call `then` on the turn of the event loop after `window` paints its first frame."""
+    window.installEventFilter(_FirstFrame(window, then))
 
 
 def changes_of(result: object) -> Changes:

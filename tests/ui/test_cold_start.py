@@ -82,3 +82,22 @@ def test_the_first_frame_comes_before_the_data_layer_and_the_window_then_shows_t
     assert seen["opened"]  # opened by the window's first read, off the GUI thread
     assert not seen["gui_waited"], "the GUI thread reached the database before it was open"
     assert seen["score"] == "2.5"  # and the item shows what the file holds
+
+
+def test_a_start_timed_from_outside_reports_its_first_frame_and_ends(tmp_path: Path) -> None:
+    # bench.gui times `yanshou gui DB` (and the bundle's executable) as whole processes: the program
+    # says when its first frame was done, on the system's clock, and ends as if closed
+    import time
+
+    path = tmp_path / "张三.db"
+    workspace.create(path, role="field", inspector=ME).close()
+    report = tmp_path / "start.json"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "YANSHOU_STARTUP_PROBE": str(report)}
+    before = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", "import sys; from desktop.cli import main; sys.exit(main())", "gui", str(path)],
+                          capture_output=True, text=True, cwd=REPO, env=env, timeout=120, check=False)
+    after = time.monotonic()
+    assert done.returncode == 0, done.stderr
+    said = json.loads(report.read_text(encoding="utf-8"))
+    assert before < said["idle"] < after
+    assert said["rss_mb"] > 0 or sys.platform == "win32"  # (Windows has no getrusage: 0)
