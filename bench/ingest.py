@@ -198,10 +198,10 @@ class Phases:
         def timed_checkpointer(keeper: Any) -> Any:
             checkpoint = checkpointer(keeper)
 
-            def timed(*args: Any) -> bool:
+            def timed(*args: Any, **kwargs: Any) -> bool:
                 start = time.perf_counter()
                 try:
-                    return checkpoint(*args)
+                    return checkpoint(*args, **kwargs)
                 finally:
                     seconds["checkpoint"] = seconds.get("checkpoint", 0.0) + time.perf_counter() - start
 
