@@ -1,13 +1,27 @@
 """SQLite files encrypted at rest with SQLCipher (issue 21, point 2): the one place that knows
 SQLCipher.
 
-An encrypted file is a SQLCipher 4 database (AES-256 in CBC mode per page, HMAC-SHA512 per
-page, through the `sqlcipher3` wheels, which carry their own SQLite with FTS5 and JSON): every
-page is encrypted, the WAL's too; only the first 16 bytes, the file's random salt, are
-clear. The key is raw (db.vault derives it from this computer's secret and the salt), given
-with the salt (`x'KEY SALT'`), so a copy made by the backup API keeps the salt and with it the
-key. Pages of 64 KiB (db.engine.NEW_PAGE_SIZE) as for a plain file; SQLCipher's temporary
-files stay in memory (its SQLite is built with TEMP_STORE=2).
+An encrypted file is a SQLCipher 4 database (AES-256 in CBC mode per page, through the
+`sqlcipher3` wheels, which carry their own SQLite with FTS5 and JSON): every page is
+encrypted, the WAL's too; only the first 16 bytes, the file's random salt, are clear. The key
+is raw (db.vault derives it from this computer's secret and the salt), given with the salt
+(`x'KEY SALT'`), so a copy made by the backup API keeps the salt and with it the key. Pages of
+64 KiB (db.engine.NEW_PAGE_SIZE) as for a plain file; SQLCipher's temporary files stay in
+memory (its SQLite is built with TEMP_STORE=2).
+
+Each page is authenticated by an HMAC. A file made now uses HMAC-SHA256 (`HMAC`; T2-8: on
+100 camera photos, 340 MB, the writer's CPU is mostly SQLCipher's per-page work, and SHA-256
+costs less than SQLCipher 4's default, SHA-512, on a processor with SHA instructions). A
+file made before (`LEGACY_HMAC`, SQLCipher 4's defaults) keeps its pages, opens and is
+written as before. Nothing in the file says which one it is (all but the salt is
+encrypted), so a connection tries the one that opened the file's salt last, new format
+first, then the other (`connect`): a wrong setting, like a wrong key, fails the first page's
+HMAC ("file is not a database"). A file with no page yet is made in the new format, a copy
+of an old file too (the backup API and sqlcipher_export encrypt its pages anew; the backup
+API keeps the 80 bytes the old format reserves at each page's end, of which SHA-256's HMAC
+and the IV use 48). SQLCipher's
+memory security (every allocation wiped and locked in memory; the keys it wipes anyway) is
+off (`MEMORY_SECURITY`).
 
 What is plain on disk, and where: a plain file converted (`encrypt`) stays as it was until
 its encrypted copy is verified row for row, then is removed (its bytes remain in the disk's
@@ -23,6 +37,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -35,6 +50,20 @@ from db.files import file_uri
 PLAIN_MAGIC = b"SQLite format 3\x00"
 SALT_BYTES = 16
 PAGE_SIZE = 65536  # db.engine.NEW_PAGE_SIZE: one page size for every encrypted file
+# Each page's HMAC: a file made now (and every copy made with a key), then SQLCipher 4's
+# default, which the files made before use. 100 inserts of 3.4 MB into a WAL file of 64 KiB
+# pages, synchronous=FULL, then its checkpoint (a processor with SHA instructions): 2.0-2.2 s
+# of CPU with SHA-512, 1.6-1.7 s with SHA-256, 1.3-1.4 s plain; AES-256-CBC and HMAC-SHA256
+# of 340 MB alone, through OpenSSL: 0.35 s and 0.29 s.
+HMAC = "HMAC_SHA256"
+LEGACY_HMAC = "HMAC_SHA512"
+# Off, as SQLCipher has it by default since 4.5; set, so that a wheel changing the default
+# does not change it. ON wipes (and locks in memory) every allocation SQLite frees, not only
+# SQLCipher's keys and contexts, which it wipes anyway: decrypted pages then never linger in
+# freed memory, but the same 100 inserts took 3.1-3.3 s of CPU against 1.6-1.7 s. (Once ON it
+# cannot be turned OFF in the process.)
+MEMORY_SECURITY = "OFF"
+_NOT_A_DATABASE = 26  # SQLITE_NOTADB: a wrong key or a wrong setting (the first page's HMAC fails)
 
 
 @dataclass(frozen=True)
@@ -82,10 +111,25 @@ def salt_of(path: Path) -> bytes:
         return f.read(SALT_BYTES)
 
 
+_defaults_lock = threading.Lock()  # SQLCipher's defaults (cipher_default_*) are the process's, not a connection's
+_defaults_set: list[bool] = []
+
+
 def dbapi() -> ModuleType:
-    """sqlcipher3's DB-API module, imported on first use."""
+    """sqlcipher3's DB-API module, imported on first use, with SQLCipher's defaults set for
+    this process: what an ATTACHed file gets (an ATTACH reads its first page at once, before
+    a pragma could name its settings; a connection's own file is given them after its key)."""
     from sqlcipher3 import dbapi2
 
+    if not _defaults_set:
+        with _defaults_lock:
+            if not _defaults_set:
+                with closing(dbapi2.connect(":memory:")) as conn:
+                    conn.execute("PRAGMA cipher_log_level = NONE")  # its own log goes to stderr: our errors say it
+                    conn.execute(f"PRAGMA cipher_default_page_size = {PAGE_SIZE}")
+                    conn.execute(f"PRAGMA cipher_default_hmac_algorithm = {HMAC}")
+                    conn.execute(f"PRAGMA cipher_memory_security = {MEMORY_SECURITY}")
+                _defaults_set.append(True)
     return dbapi2  # type: ignore[no-any-return]
 
 
@@ -144,21 +188,61 @@ def _connection_class() -> type:
     return _factory[0]
 
 
-def connect(target: str, key: Key | None, *, uri: bool = False, **options: Any) -> Any:
-    """A sqlcipher3 connection to `target` (a path or, with `uri`, a file URI), keyed when
-    `key` is given (a plain file is opened without one), its pages of PAGE_SIZE."""
+# The HMAC that last opened a file, by the file's salt (a backup keeps the salt): what each
+# connection to it tries first (SQLAlchemy opens one per use). A hint only: the other is tried
+# when it fails, so a file replaced by another of the same salt still opens.
+_hmac_of: dict[bytes, str] = {}
+
+
+def _not_a_database(exc: BaseException) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == _NOT_A_DATABASE
+
+
+def _order(key: Key) -> list[str]:
+    """The HMACs to try for a file of this key: the one that opened its salt last, then the other."""
+    first = _hmac_of.get(key.salt, HMAC)
+    return [first, *(h for h in (HMAC, LEGACY_HMAC) if h != first)]
+
+
+def _connect(target: str, key: Key | None, hmac: str, uri: bool, options: dict[str, Any]) -> Any:
     conn = dbapi().connect(target, uri=uri, factory=_connection_class(), **options)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")  # its own log goes to stderr: our errors say it
-        # the page size of every file this connection attaches too (an ATTACH reads its first page at once)
-        conn.execute(f"PRAGMA cipher_default_page_size = {PAGE_SIZE}")
         if key is not None:
             conn.execute(f"PRAGMA key = {key.pragma}")
             conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
+            conn.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def connect(target: str, key: Key | None, *, uri: bool = False, **options: Any) -> Any:
+    """A sqlcipher3 connection to `target` (a path or, with `uri`, a file URI), keyed when
+    `key` is given (a plain file is opened without one), its pages of PAGE_SIZE with the HMAC
+    they were written with (see the module's docstring): the first page is read to tell, and
+    a key that opens neither way raises the driver's DatabaseError, "file is not a database".
+    A file with no page yet is made with HMAC."""
+    if key is None:
+        return _connect(target, None, HMAC, uri, options)
+    order = _order(key)
+    for tried, hmac in enumerate(order, 1):
+        conn = _connect(target, key, hmac, uri, options)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()  # the first page decrypts and authenticates
+            empty = conn.execute("PRAGMA page_count").fetchone()[0] == 0
+        except BaseException as exc:
+            conn.close()
+            if tried == len(order) or not _not_a_database(exc):
+                raise
+            continue
+        if empty and hmac != HMAC:  # no page yet (any HMAC "opens" it): a new file, made in the new format
+            conn.close()
+            conn = _connect(target, key, HMAC, uri, options)
+        _hmac_of[key.salt] = HMAC if empty else hmac
+        return conn
+    raise AssertionError("unreachable")
 
 
 def opens(path: Path, key: Key) -> bool:
@@ -186,12 +270,36 @@ def backup(source: Path, target: Path, key: Key) -> None:
         src.backup(dst)
 
 
-def _attach(conn: Any, target: Path, key: Key | None) -> None:
-    conn.execute("ATTACH DATABASE ? AS copy KEY " + (key.pragma if key is not None else "''"), (str(target),))
-    if key is not None:
-        conn.execute(f"PRAGMA copy.cipher_page_size = {PAGE_SIZE}")
-    else:
-        conn.execute(f"PRAGMA copy.page_size = {PAGE_SIZE}")
+def attach(conn: Any, target: Path, key: Key | None, schema: str = "copy") -> None:
+    """ATTACH a file to a sqlcipher3 connection as `schema`, with its own key (None: a plain
+    file; SQLCipher would give it the main file's). A new file is made with PAGE_SIZE and, keyed,
+    HMAC; an old encrypted file (LEGACY_HMAC) is attached with SQLCipher's defaults set to its
+    HMAC for the moment of the ATTACH, which reads its first page."""
+    clause = f"ATTACH DATABASE ? AS {schema} KEY " + (key.pragma if key is not None else "''")
+    if key is None:
+        conn.execute(clause, (str(target),))
+        conn.execute(f"PRAGMA {schema}.page_size = {PAGE_SIZE}")
+        return
+    order = _order(key)
+    with _defaults_lock:
+        try:
+            for tried, hmac in enumerate(order, 1):
+                conn.execute(f"PRAGMA cipher_default_hmac_algorithm = {hmac}")
+                try:
+                    conn.execute(clause, (str(target),))
+                except BaseException as exc:
+                    if tried == len(order) or not _not_a_database(exc):
+                        raise
+                    continue
+                if hmac != HMAC and conn.execute(f"PRAGMA {schema}.page_count").fetchone()[0] == 0:
+                    conn.execute(f"DETACH DATABASE {schema}")  # no page yet: made in the new format
+                    conn.execute(f"PRAGMA cipher_default_hmac_algorithm = {HMAC}")
+                    conn.execute(clause, (str(target),))
+                _hmac_of[key.salt] = conn.execute(f"PRAGMA {schema}.cipher_hmac_algorithm").fetchone()[0]
+                break
+        finally:
+            conn.execute(f"PRAGMA cipher_default_hmac_algorithm = {HMAC}")
+    conn.execute(f"PRAGMA {schema}.cipher_page_size = {PAGE_SIZE}")
 
 
 def _export(conn: Any) -> None:
@@ -208,7 +316,7 @@ def export_plain(source: Path, key: Key, target: Path) -> None:
     """A plain copy of an encrypted database, taken in one read transaction (a consistent view
     while the program may be writing): what an export seals, on this computer's disk."""
     with closing(connect(file_uri(source, "mode=ro"), key, uri=True, isolation_level=None)) as conn:
-        _attach(conn, target, None)
+        attach(conn, target, None)
         conn.execute("BEGIN")
         try:
             _export(conn)
@@ -279,7 +387,7 @@ def encrypt(path: Path, key: Key) -> None:
         leftover.unlink(missing_ok=True)
     try:
         with closing(connect(str(path), None, isolation_level=None)) as conn:
-            _attach(conn, made, key)
+            attach(conn, made, key)
             conn.execute("BEGIN IMMEDIATE")  # no writer between the copy, its check and the switch
             try:
                 _export(conn)
@@ -309,6 +417,7 @@ def encrypt(path: Path, key: Key) -> None:
 
 
 __all__ = [
-    "PAGE_SIZE", "PLAIN_MAGIC", "InUse", "Key", "NotConverted", "backup", "connect", "differences", "encrypt", "encrypted_name", "errors",
-    "export_plain", "header", "is_encrypted", "looks_encrypted", "opens", "salt_of",
+    "HMAC", "LEGACY_HMAC", "MEMORY_SECURITY", "PAGE_SIZE", "PLAIN_MAGIC", "InUse", "Key", "NotConverted", "attach", "backup", "connect",
+    "differences", "encrypt", "encrypted_name", "errors", "export_plain", "header", "is_encrypted", "looks_encrypted", "opens",
+    "salt_of",
 ]

@@ -11,9 +11,10 @@
 
 - An encrypted file (issue 21; db.cipher) is opened through sqlcipher3 with its raw key and
   pages of 64 KiB (SQLCipher's page size is the file's: `cipher_page_size`, set after the key
-  on every connection); a raw key skips SQLCipher's KDF, so a connection per use stays cheap
-  (0.8 ms to open and read its first page, against 0.1 ms plain, on this machine). SQLAlchemy
-  is given sqlcipher3 as its DB-API module, so that its errors are wrapped and translated as
+  on every connection, with the HMAC its pages were written with: db.cipher.connect); a raw
+  key skips SQLCipher's KDF, so a connection per use stays cheap (0.8 ms to open and read its
+  first page, against 0.1 ms plain, on this machine). SQLAlchemy is given sqlcipher3 as its
+  DB-API module, so that its errors are wrapped and translated as
   the standard module's are.
 
 No engine exists at import time; callers create one per database file they open.

@@ -26,10 +26,7 @@ def connect(path: Path, query: str = "", **options: Any) -> Any:
 def attach(conn: Any, path: Path, name: str) -> None:
     """ATTACH another file to a raw connection, with its own key (SQLCipher would give it the
     main file's)."""
-    key = file_key(path, paths.keys_dir())
-    conn.execute(f"ATTACH DATABASE ? AS {name} KEY " + (key.pragma if key is not None else "''"), (str(path),))
-    if key is not None:
-        conn.execute(f"PRAGMA {name}.cipher_page_size = {cipher.PAGE_SIZE}")
+    cipher.attach(conn, path, file_key(path, paths.keys_dir()), name)
 
 
 def errors(name: str = "Error") -> tuple[type[Exception], ...]:

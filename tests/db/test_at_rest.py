@@ -7,14 +7,17 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlalchemy.exc
 from commands import run
 from sqlalchemy import text
 
-from db import blobs, cipher, integrity, keys, migrations, seal, vault
+from db import blobs, cipher, engine, integrity, keys, migrations, seal, vault
 from db.errors import KeyNeeded
 from desktop import paths
 from desktop.services import protection, records
@@ -206,3 +209,128 @@ def test_an_old_bare_key_file_is_converted_once(tmp_path: Path) -> None:
     assert keys.is_protected(key_file) and b"BEGIN PRIVATE KEY" not in key_file.read_bytes()
     assert key_file.stat().st_mode & 0o077 == 0 or __import__("os").name == "nt"
     ws.close()
+
+
+def opens_with(path: Path, key: cipher.Key, hmac: str) -> bool:
+    """Whether the file opens with its key and this HMAC alone, no other tried (a raw
+    SQLCipher connection, as another tool would make it)."""
+    conn = cipher.dbapi().connect(str(path))
+    try:
+        conn.execute(f"PRAGMA key = {key.pragma}")
+        conn.execute(f"PRAGMA cipher_page_size = {cipher.PAGE_SIZE}")
+        conn.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+    except cipher.errors("DatabaseError"):
+        return False
+    finally:
+        conn.close()
+    return True
+
+
+# An encrypted file rewritten as the versions before HMAC-SHA256 wrote it: sqlcipher_export
+# into a file ATTACHed with SQLCipher 4's own defaults (HMAC-SHA512), in a process of its own
+# (SQLCipher's defaults are the process's, and db.cipher sets them), same key and salt.
+_AS_BEFORE = """
+import sys
+from sqlcipher3 import dbapi2
+source, target, hmac, key = sys.argv[1], sys.argv[2], sys.argv[3], sys.stdin.read()
+conn = dbapi2.connect(source, isolation_level=None)
+conn.execute("PRAGMA cipher_default_page_size = 65536")
+conn.execute(f"PRAGMA key = {key}")
+conn.execute("PRAGMA cipher_page_size = 65536")
+conn.execute(f"PRAGMA cipher_hmac_algorithm = {hmac}")
+numbers = [conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("application_id", "user_version")]
+conn.execute(f"ATTACH DATABASE ? AS copy KEY {key}", (target,))
+conn.execute("PRAGMA copy.cipher_page_size = 65536")
+conn.execute("SELECT sqlcipher_export('copy')")
+conn.execute(f"PRAGMA copy.application_id = {numbers[0]}")
+conn.execute(f"PRAGMA copy.user_version = {numbers[1]}")
+conn.execute("DETACH DATABASE copy")
+conn.close()
+"""
+
+
+def with_sqlcipher_4_defaults(path: Path, key: cipher.Key) -> None:
+    made = path.with_name(path.name + ".old")
+    subprocess.run([sys.executable, "-c", _AS_BEFORE, str(path), str(made), cipher.HMAC], input=key.pragma, text=True, check=True)
+    made.replace(path)
+    assert opens_with(path, key, cipher.LEGACY_HMAC) and not opens_with(path, key, cipher.HMAC)
+
+
+def wrong_key(key: cipher.Key) -> cipher.Key:
+    return cipher.Key(bytes(b ^ 1 for b in key.raw), key.salt)
+
+
+def test_new_encrypted_files_use_hmac_sha256(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = filled(tmp_path / "张三.db")  # a new laptop's database
+    key = ws.database.key
+    assert key is not None
+    migrations.backup(ws.path, tmp_path / "backup.db", key)  # a copy made with its key
+    ws.close()
+    converted = filled(tmp_path / "李四.db", encrypt=False)  # a plain file converted at its next open
+    converted.close()
+    with open_workspace(tmp_path / "李四.db") as again:
+        assert again.database.key is not None
+        converted_key = again.database.key
+    assert run(capsys, "init", tmp_path / "master.db", "--role", "master", "--encrypt")[0] == 0
+    master_key = cipher_key(tmp_path / "master.db")
+    for path, its_key in ((tmp_path / "张三.db", key), (tmp_path / "backup.db", key), (tmp_path / "李四.db", converted_key),
+                          (tmp_path / "master.db", master_key)):
+        assert opens_with(path, its_key, cipher.HMAC), path.name
+        assert not opens_with(path, its_key, cipher.LEGACY_HMAC), path.name  # SQLCipher 4's defaults alone do not open it
+
+
+def cipher_key(path: Path) -> cipher.Key:
+    from db.database import file_key
+
+    key = file_key(path, paths.keys_dir())
+    assert key is not None
+    return key
+
+
+def test_a_file_encrypted_with_sqlcipher_4_defaults_still_opens_and_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "张三.db"
+    ws = filled(path)
+    key = ws.database.key
+    assert key is not None
+    before = contents(ws)
+    ws.close()
+    with_sqlcipher_4_defaults(path, key)  # as an earlier version made it
+    for later in (True, False):  # the window's start (db.peek's first read), then the full open
+        with open_workspace(path, later=later) as ws:
+            assert ws.database.encrypted and contents(ws) == before
+    with open_workspace(path) as ws:
+        county = ws.campaign.counties[0].code
+        with ws.write() as conn:  # written, by every connection the engine opens
+            signer = ws.database.signer(paths.keys_dir(), conn)
+            assert records.set_score(conn, signer, ws, county=county, item="1.1.2", inspector="张三", score=Decimal("1"), comment="新的")
+        with ws.read() as conn:
+            assert b"".join(blobs.read(conn, hashlib.sha256(PHOTO).hexdigest())) == PHOTO
+        after = contents(ws)
+        assert len(after["version"]) == len(before["version"]) + 1
+        migrations.backup(path, tmp_path / "backup.db", key)  # a copy of it is made in the new format
+    assert opens_with(path, key, cipher.LEGACY_HMAC) and not opens_with(path, key, cipher.HMAC)  # its pages kept their HMAC
+    assert opens_with(tmp_path / "backup.db", key, cipher.HMAC)
+    assert run(capsys, "verify", path)[0] == 0
+    with open_workspace(path) as again:
+        assert contents(again) == after
+
+
+def test_a_wrong_key_is_refused_whatever_the_files_hmac(tmp_path: Path) -> None:
+    new = filled(tmp_path / "张三.db")
+    new_key = new.database.key
+    new.close()
+    old = filled(tmp_path / "李四.db")
+    old_key = old.database.key
+    old.close()
+    assert new_key is not None and old_key is not None
+    with_sqlcipher_4_defaults(tmp_path / "李四.db", old_key)
+    for path, key in ((tmp_path / "张三.db", new_key), (tmp_path / "李四.db", old_key)):
+        assert cipher.opens(path, key)
+        assert not cipher.opens(path, wrong_key(key))
+        with pytest.raises(cipher.errors("DatabaseError"), match="file is not a database"):
+            cipher.connect(str(path), wrong_key(key))
+        wrong = engine.sqlite_engine(path, key=wrong_key(key))
+        with pytest.raises(sqlalchemy.exc.DatabaseError, match="file is not a database"), engine.read(wrong) as conn:
+            conn.execute(text("SELECT count(*) FROM version"))
+        wrong.dispose()
