@@ -227,3 +227,23 @@ def test_a_console_in_another_code_page_gets_what_it_can_show(tmp_path: Path, co
     assert "?" in shown  # 䶮 (and, in cp1252, every Chinese character) replaced, the rest as it is
     listed = subprocess.run([sys.executable, "-m", "desktop.cli", "indicators"], capture_output=True, env=env, timeout=120, check=False)
     assert listed.returncode == 0 and listed.stdout
+
+
+@pytest.mark.parametrize("argv", [[], ["gui"], ["gui", "laptop.db"], ["gui", "U盘/张三-1.yanshou"], ["gui", "postgresql://lead@server/master"]])
+def test_the_windows_start_reads_its_arguments_as_the_parser_does(argv: list[str]) -> None:
+    # the shortcut's and a double-clicked file's start skip building every command's parser: what
+    # they read must be what the parser reads, and anything else goes to the parser
+    from desktop.cli import _parser, _window_start
+
+    quick, parsed = _window_start(list(argv)), _parser().parse_args(list(argv))
+    assert quick is not None
+    assert (quick.command, quick.db) == (parsed.command, getattr(parsed, "db", None))
+    assert quick.screenshot is getattr(parsed, "screenshot", None) is None
+
+
+@pytest.mark.parametrize("argv", [["gui", "--screenshot", "a.png"], ["gui", "a.db", "b.db"], ["init", "a.db"], ["-h"],
+                                  ["gui", "mysql://lead@server/master"]])
+def test_anything_else_goes_to_the_parser(argv: list[str]) -> None:
+    from desktop.cli import _window_start
+
+    assert _window_start(list(argv)) is None
