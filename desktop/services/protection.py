@@ -11,7 +11,6 @@ RESTIC_PASSWORD). Where neither can be had, files stay in the clear and the call
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -99,25 +98,7 @@ def available(*, quiet: bool = False) -> bool:
         raise
 
 
-def prefetch() -> threading.Thread:
-    """Fetch this computer's secret from the store on a thread of its own (importing keyring
-    and asking the store: some 80-100 ms), so that a database opened later finds it at hand;
-    for a start that has other work meanwhile (the window's). A secret that needs a passphrase,
-    or a failing store, is left to the open, which says why."""
-
-    def fetch() -> None:
-        try:
-            if vault.protection(paths.keys_dir()) is not None and not needs_passphrase():
-                vault.secret(paths.keys_dir(), paths.keys_dir() / vault.FILE)
-        except Exception:  # the open that needs it says what went wrong, in its words
-            return
-
-    thread = threading.Thread(target=fetch, name="yanshou-key", daemon=True)
-    thread.start()
-    return thread
-
-
 __all__ = [
-    "Method", "State", "available", "must_choose_passphrase", "needs_passphrase", "passphrase_problem", "prefetch", "state",
+    "Method", "State", "available", "must_choose_passphrase", "needs_passphrase", "passphrase_problem", "state",
     "to_ask", "unlock", "unlock_from_environment",
 ]
