@@ -334,7 +334,8 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
             return 0 if ok else 1
         if prefs.keep_window(window, "desk" if ws.identity.role == "master" else "field"):
             window.show()
-        else:
+        else:  # the first time: maximized, and as large when restored down (Qt's default size squeezes the tree's titles)
+            window.resize(window.screen().availableGeometry().size())
             window.showMaximized()
         if not (isinstance(window, MainWindow) and window.show_last(prefs)):  # where the inspector left off
             window.show_first()
