@@ -209,6 +209,11 @@ class LeadWindow(QMainWindow):
         self.state_label = QLabel()  # what the check of the current state found (set in the background)
         self.state_label.setObjectName("state-check")
         self.statusBar().addWidget(self.state_label)
+        # What the program holds once the desk is built (its modules, the workspace, the campaign, the
+        # window's wrappers) left out of Python's garbage collections before its first reads, as
+        # after each drawing (_on_drawn): a full collection in the first read's job walked all of
+        # it, 60–90 ms with every other thread waiting, the GUI thread too.
+        gc.freeze()
         self.refresh()  # the agreement, the devices and the check of the stored results once it is drawn (_first_drawn)
         # the stored results against a rebuild from the signed versions: off the GUI thread
         self.checks = QThreadPool(self)
