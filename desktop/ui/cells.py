@@ -3,6 +3,7 @@ the desk and its dialogs."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -245,13 +246,14 @@ def build(headers: list[str], rows: list[list[Cell]], order: Order | None = None
     return Built(list(headers), rows, [_ranks(rows, column) for column in range(len(headers))], order)
 
 
-FILL_ROWS = 100  # rows handed to Qt's model in one turn of the event loop (some 6 ms of the GUI thread, 8 columns)
+FILL_ROWS = 100  # a table of more rows than this is handed to Qt's model over turns of the event loop (set_rows)
+FILL_MS = 10  # how long one such turn fills rows at most: a row or more, then the rest in turns of their own
 
 
 class RecordTable(QTableView):
     """A read-only table for many rows (the rectification board, the agreement tab, the
     results): rows of plain Cells, sorted off the GUI thread (build), handed to a model of Qt's
-    own — FILL_ROWS at a time, a turn of the event loop each, when the table was given its
+    own — for FILL_MS at a time, a turn of the event loop each, when the table was given its
     window's `turns` (Operations.in_turns) — and swapped in whole, so that Qt draws the rows on
     screen without asking Python anything: a model in Python was asked for every role of every
     cell it drew, each call waiting for the GIL while a job ran Python (a paint of the results
@@ -316,22 +318,33 @@ class RecordTable(QTableView):
         self._generation += 1
         generation = self._generation
         model = self._new_model(built.headers, len(built.cells))
-        parts: list[Callable[[], None]] = [
-            partial(self._fill, model, built, start, generation) for start in range(0, len(built.cells), FILL_ROWS)
-        ]
-        parts.append(partial(self._take, model, built, generation, then))
         if self._turns is None or len(built.cells) <= FILL_ROWS:
-            for part in parts:
-                part()
+            self._fill_rows(model, built, 0, None)
+            self._take(model, built, generation, then)
         else:
-            self._turns(parts)
+            self._turns([partial(self._fill, model, built, 0, generation, then)])
 
-    def _fill(self, model: QStandardItemModel, built: Built, start: int, generation: int) -> None:
-        """FILL_ROWS rows from `start` into the model (not shown yet), unless newer rows came since."""
+    def _fill(self, model: QStandardItemModel, built: Built, start: int, generation: int, then: Callable[[], None] | None) -> None:
+        """A turn's rows from `start` into the model (not shown yet), for FILL_MS at most; the
+        next turn's asked for, or the model's showing once it is full. Nothing more once newer
+        rows came: they are shown instead. (A fixed number of rows a turn took 6 ms alone and
+        20–47 ms while the desk's reads ran Python beside it.)"""
         if generation != self._generation:
+            model.deleteLater()
             return
-        index, set_data = model.index, model.setData
-        for place in range(start, min(start + FILL_ROWS, len(built.cells))):
+        assert self._turns is not None
+        end = self._fill_rows(model, built, start, time.perf_counter() + FILL_MS / 1000)
+        if end < len(built.cells):
+            self._turns([partial(self._fill, model, built, end, generation, then)])
+        else:
+            self._turns([partial(self._take, model, built, generation, then)])
+
+    def _fill_rows(self, model: QStandardItemModel, built: Built, start: int, deadline: float | None) -> int:
+        """Rows from `start` into the model, until the end or past `deadline` (a row at least);
+        the first row not filled."""
+        index, set_data, clock = model.index, model.setData, time.perf_counter
+        place = start
+        while place < len(built.cells):
             row = built.cells[place]
             for column in range(min(len(row), len(built.headers))):
                 cell, at = row[column], index(place, column)
@@ -346,6 +359,10 @@ class RecordTable(QTableView):
                         if role in cell._other:
                             set_data(at, cell._other[role], role)
             set_data(index(place, 0), place, _INDEX)
+            place += 1
+            if deadline is not None and clock() >= deadline:
+                break
+        return place
 
     def _take(self, model: QStandardItemModel, built: Built, generation: int, then: Callable[[], None] | None) -> None:
         """The filled model shown in place of the one before (gone in a turn of its own)."""

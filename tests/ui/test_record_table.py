@@ -106,6 +106,26 @@ def test_a_large_table_is_handed_over_a_turn_at_a_time_and_shown_whole(qtbot) ->
     assert table.rowCount() == 4 and -1 not in done
 
 
+def test_a_large_table_filled_slowly_lets_the_window_answer_between_its_rows(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(cells, "FILL_MS", 0)  # as on a machine too busy to fill more than a row a turn
+    host = QWidget()
+    qtbot.addWidget(host)
+    ops = Operations(host)
+    table = cells.RecordTable(HEADERS, turns=ops.in_turns)
+    qtbot.addWidget(table)
+    many = [[cells.Cell(f"县{n}"), cells.Cell(str(n), right=True), cells.Cell("")] for n in range(cells.FILL_ROWS + 5)]
+    answered: list[int] = []  # the rows shown each time the window answered a timer meanwhile
+    ticks = QTimer()
+    ticks.setInterval(0)
+    ticks.timeout.connect(lambda: answered.append(table.rowCount()))
+    ticks.start()
+    table.set_rows(many)
+    qtbot.waitUntil(lambda: not ops.busy)
+    ticks.stop()
+    assert answered.count(0) >= len(many) // 2  # it answered between the rows, the rows before shown meanwhile
+    assert table.rowCount() == len(many) and shown(table, 0) == [f"县{n}" for n in range(len(many))]
+
+
 def test_parts_are_drawn_one_turn_each_in_order_and_the_window_is_busy_meanwhile(qtbot) -> None:  # type: ignore[no-untyped-def]
     host = QWidget()
     qtbot.addWidget(host)
@@ -146,3 +166,4 @@ def test_a_part_that_fails_does_not_stop_the_others(qtbot) -> None:  # type: ign
         qtbot.waitUntil(lambda: not ops.busy)
     assert ran == ["next"]
     assert [str(e[1]) for e in raised] == ["a bug in a view"]  # the bug reported, not swallowed
+
