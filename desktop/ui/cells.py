@@ -1,5 +1,5 @@
-"""Read-only table cells that sort by number where they hold one, and the plain tables of
-the desk and its dialogs."""
+"""Read-only table cells, each with its number where it holds one (a RecordTable sorts by
+it), and the plain tables of the desk and its dialogs."""
 
 from __future__ import annotations
 
@@ -11,47 +11,8 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, QIdentityProxyModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QHelpEvent, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFont, QHelpEvent, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget, QTableWidgetItem, QToolTip, QWidget
-
-
-class SortItem(QTableWidgetItem):
-    """A cell that sorts by its number when it has one (ranks, scores), else by its text."""
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        mine, theirs = self.data(Qt.ItemDataRole.UserRole), other.data(Qt.ItemDataRole.UserRole)
-        if mine is not None and theirs is not None:
-            return bool(mine < theirs)
-        return self.text() < other.text()  # (not super(): PySide would call this method again)
-
-
-def cell(value: object, *, right: bool = False, sort_key: object = None) -> QTableWidgetItem:
-    item = SortItem("" if value is None else str(value))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if sort_key is None and isinstance(value, int | float):
-        sort_key = value
-    if sort_key is None and right and isinstance(value, str):
-        try:
-            sort_key = float(value)
-        except ValueError:
-            sort_key = None
-    if sort_key is not None:
-        item.setData(Qt.ItemDataRole.UserRole, sort_key)
-    return item
-
-
-def table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 @contextmanager
@@ -91,7 +52,10 @@ _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _SORT = int(Qt.ItemDataRole.UserRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_RIGHT_VALUE = _RIGHT.value  # as QTableWidgetItem.setTextAlignment keeps it
 
 Order = tuple[int, Qt.SortOrder]
 """The column a RecordTable is sorted by, and how."""
@@ -178,6 +142,74 @@ class Cell:
 
     def setFont(self, font: object) -> None:
         self.setData(Qt.ItemDataRole.FontRole, font)
+
+    def font(self) -> QFont:
+        """As QTableWidgetItem's: the font set, or the default one."""
+        font = self._other.get(_FONT) if self._other is not None else None
+        return QFont(font) if isinstance(font, QFont) else QFont()
+
+    def roles(self) -> dict[int, object]:
+        """What the cell holds, by role, as a QTableWidgetItem holds it (brushes for colours,
+        the alignment as a number, the tooltip said now): for a model's setItemData."""
+        roles: dict[int, object] = {_DISPLAY: self._text}
+        if self._align is not None:
+            roles[_ALIGNMENT] = _RIGHT_VALUE if self._align is _RIGHT else self._align
+        if self._key is not None:
+            roles[_SORT] = self._key
+        if self._colour is not None:
+            roles[_FOREGROUND] = QBrush(self._colour) if isinstance(self._colour, QColor) else self._colour
+        tip = self.toolTip()
+        if tip:
+            roles[_TOOLTIP] = tip
+        for role, value in (self._other or {}).items():
+            roles[role] = QBrush(value) if role == _BACKGROUND and isinstance(value, QColor) else value
+        return roles
+
+
+_PROTOTYPE = QTableWidgetItem()  # a table()'s cells are copies of this one, not editable
+_PROTOTYPE.setFlags(_PROTOTYPE.flags() & ~Qt.ItemFlag.ItemIsEditable)
+
+
+def cell(value: object, *, right: bool = False, sort_key: object = None) -> Cell:
+    """A read-only cell of a table() or a RecordTable: `value`'s text, and its number (or
+    `sort_key`) under UserRole."""
+    return Cell(value, right=right, sort_key=sort_key)
+
+
+class Table(QTableWidget):
+    """A read-only table of a few hundred rows at most (a dialog's, a tab's list) whose items
+    Qt makes: setItem takes a Cell and hands what it holds to the model, which makes the item,
+    a copy of the table's read-only prototype. An item made in Python is Python's own subclass
+    of Qt's: the first time Qt asks each such item anything (its text, to measure a column or
+    draw the cell) it takes the GIL to look for a Python override, and while a read runs Python
+    on another thread each of those waits its turn — the devices' 51 rows took 300 ms of the
+    GUI thread so, against 12 ms for items Qt made. item() gives Qt's item: read it, or change
+    it in place, while it is in the table."""
+
+    def __init__(self, rows: int, columns: int) -> None:
+        super().__init__(rows, columns)
+        self.setItemPrototype(_PROTOTYPE.clone())  # made by Qt, and so are its copies
+
+    def setItem(self, row: int, column: int, item: QTableWidgetItem | Cell) -> None:
+        if isinstance(item, QTableWidgetItem):
+            super().setItem(row, column, item)
+            return
+        if self.item(row, column) is not None:  # replaced, not merged into the one there
+            self.takeItem(row, column)
+        model = self.model()
+        model.setItemData(model.index(row, column), item.roles())
+
+
+def table(headers: list[str]) -> Table:
+    table = Table(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
 
 
 FIT_SAMPLE = 60  # rows measured to fit a RecordTable's columns

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.ui import cells
@@ -167,3 +167,30 @@ def test_a_part_that_fails_does_not_stop_the_others(qtbot) -> None:  # type: ign
     assert ran == ["next"]
     assert [str(e[1]) for e in raised] == ["a bug in a view"]  # the bug reported, not swallowed
 
+
+def test_a_plain_tables_cells_are_shown_as_made_and_replaced_whole(qtbot) -> None:  # type: ignore[no-untyped-def]
+    table = cells.table(HEADERS)
+    qtbot.addWidget(table)
+    with cells.refilling(table, 2):
+        first = cells.cell("霍邱县")
+        first.setToolTip("why")
+        first.setForeground(QColor("#c62828"))
+        first.setBackground(QColor("#fff3cd"))
+        bold = first.font()
+        bold.setBold(True)
+        first.setFont(bold)
+        table.setItem(0, 0, first)
+        table.setItem(0, 1, cells.cell(2.5, right=True))
+        table.setItem(1, 0, cells.cell("金安区"))
+    item = table.item(0, 0)
+    assert (item.text(), item.toolTip(), item.foreground().color().name(), item.background().color().name()) == (
+        "霍邱县", "why", "#c62828", "#fff3cd")
+    assert item.font().bold() and not item.flags() & Qt.ItemFlag.ItemIsEditable
+    number = table.item(0, 1)
+    assert number.text() == "2.5" and number.data(Qt.ItemDataRole.UserRole) == 2.5
+    assert Qt.AlignmentFlag(number.textAlignment()) & Qt.AlignmentFlag.AlignRight
+    table.setItem(0, 0, cells.cell("裕安区"))  # in place of the one there: nothing of it stays
+    again = table.item(0, 0)
+    assert (again.text(), again.toolTip(), again.font().bold()) == ("裕安区", "", False)
+    assert again.foreground().color().name() != "#c62828"
+    assert table.item(1, 0).text() == "金安区" and table.item(1, 1) is None

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -90,7 +89,7 @@ class ConflictsTab(QWidget):
         self.chosen.setObjectName("conflict-chosen")
         self.chosen.setStyleSheet("font-weight: bold;")
         detail_layout.addWidget(self.chosen)
-        self.versions = QTableWidget()
+        self.versions = cells.Table(0, 0)
         self.versions.setObjectName("versions")
         self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         detail_layout.addWidget(self.versions)

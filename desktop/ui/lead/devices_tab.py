@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from db.keys import show_fingerprint
 from desktop.core.devices import DeviceRole
@@ -151,7 +151,7 @@ class DevicesTab(QWidget):
         self._show_since()
         self._on_table_itemSelectionChanged()
 
-    def _cells(self, d: DeviceStatus) -> list[QTableWidgetItem]:
+    def _cells(self, d: DeviceStatus) -> list[cells.Cell]:
         device = d.device_id[:8]
         if d.this_device:
             device = QCoreApplication.translate("LeadWindow", "{0} (this desk)").format(device)

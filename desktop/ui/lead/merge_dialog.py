@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QProgressDialog,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -48,7 +47,7 @@ def status_text(report: sync.FileReport) -> str:
     }.get(report.status, report.status)
 
 
-def report_table() -> QTableWidget:
+def report_table() -> cells.Table:
     """A merge's report, a row per file: who, what it brought, and why a file was refused."""
     return _table(
         [
@@ -67,7 +66,7 @@ def report_table() -> QTableWidget:
     )
 
 
-def fill_report(table: QTableWidget, reports: list[sync.FileReport], *, waiting: Collection[Path] = ()) -> None:
+def fill_report(table: cells.Table, reports: list[sync.FileReport], *, waiting: Collection[Path] = ()) -> None:
     """The reports, a row each; a file in `waiting` says 待接受 (its device is not accepted yet)."""
     with cells.refilling(table, len(reports)):
         for row, r in enumerate(reports):

@@ -8,13 +8,12 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QTableWidget
 
 from desktop.services import results as results_service
 from desktop.ui import cells
 
 
-def timeline_table() -> QTableWidget:
+def timeline_table() -> cells.Table:
     table = cells.table(
         [
             QCoreApplication.translate("LeadWindow", "Due"),
@@ -27,7 +26,7 @@ def timeline_table() -> QTableWidget:
     return table
 
 
-def show_milestones(table: QTableWidget, milestones: Sequence[results_service.MilestoneProgress], today: dt.date) -> None:
+def show_milestones(table: cells.Table, milestones: Sequence[results_service.MilestoneProgress], today: dt.date) -> None:
     with cells.refilling(table, len(milestones)):
         for r, m in enumerate(milestones):
             days = (m.due - today).days
