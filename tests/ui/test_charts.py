@@ -1,12 +1,16 @@
 """The results' charts drawn from their bars: a county's label on the axis when the labels
 fit, in the bar's tooltip (Charts.labels) when they do not (a province's 112 counties), and
-each total drawn as it changes, in place."""
+each total drawn as it changes, in place; a bar says itself under the mouse after a dialog
+came and went over the desk."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
 
 from desktop.services.results import TotalBar
 from desktop.ui.charts import TotalsChart
@@ -51,3 +55,33 @@ def test_a_provinces_totals_follow_each_change_without_labels_on_the_axis(qtbot)
     assert chart.drawn(40) == (0.0, 12.0)  # 县40 provisional: drawn in the other colour
     chart.set_bars(bars(5))  # fewer bars: the labels fit again
     assert chart.categories.labelsVisible() and chart.categories.categories() == list(reversed(chart.labels))
+
+
+def test_a_bar_still_says_its_county_after_a_dialog_came_and_went(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    chart = TotalsChart()
+    window.setCentralWidget(chart)
+    window.resize(600, 400)
+    window.show()
+    qtbot.waitExposed(window)
+    chart.set_bars(bars(112))
+    said: list[int] = []
+    chart.series.hovered.connect(lambda status, index, _bars: said.append(index) if status else None)
+
+    def hover() -> None:
+        said.clear()
+        for y in range(60, 340, 6):
+            QTest.mouseMove(chart.viewport(), QPoint(chart.viewport().width() // 3, y))
+        QApplication.processEvents()
+
+    hover()
+    before = list(said)
+    assert before  # the bars under the mouse said themselves
+    dialog = QDialog(window)
+    dialog.open()
+    QApplication.processEvents()
+    dialog.reject()
+    QApplication.processEvents()
+    hover()
+    assert said == before  # the same bars said themselves again (their labels are the tooltips)
