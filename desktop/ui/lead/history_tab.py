@@ -75,8 +75,10 @@ class HistoryTab(QWidget):
         keys = [b.key for b in batches]
         # after a new merge or dry run, its report; otherwise the one the lead was looking at
         row = keys.index(shown) if shown in keys and set(keys) <= known else 0
-        if keys:
+        if keys:  # chosen without its signal: the report is drawn once, below, not twice
+            self.batches.blockSignals(True)
             self.batches.setCurrentCell(row, 0)
+            self.batches.blockSignals(False)
         self._show_batch(row if keys else -1)
 
     def _show_batch(self, row: int) -> None:
