@@ -20,6 +20,11 @@ The format (version 1), all from `cryptography`:
   changed byte anywhere (the header included), chunks swapped or dropped, a file cut short
   at any point or with bytes appended are each detected before anything is used.
 
+A short payload is sealed the same way (`seal_bytes`, `unseal_bytes`: one chunk, in memory),
+under a first line of its own so that it is never taken for an export, with a few clear fields
+in its header (``about``), bound by the seal as the rest of the header is: a laptop's recovery
+file (db.recovery) is one.
+
 The receiving side decrypts into the quarantine folder (db.merge.quarantine) and merges
 the database it finds as it merges any export: the seal hides the file; the signatures
 inside still say who wrote it.
@@ -34,11 +39,13 @@ verified, signed by the device it enrolled: a stick cannot slip in a key of its 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
+import io
 import json
 import secrets
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -58,6 +65,8 @@ _TAG = 16
 _MAX_HEADER = 64 * 1024  # the header line; a receivers' list of a province's laptops fits many times over
 _MAX_RECIPIENTS = 500
 _MAX_NAME = 100
+_MAX_ABOUT = 20  # clear fields of a short payload's header (db.recovery), each at most _MAX_NAME characters
+_WHAT = "a Yanshou export, sealed: only the devices it is for can open it"
 _CURVE = ec.SECP256R1()
 _WRAP_INFO = b"yanshou sealed export 1: content key for "
 _WRAP_AAD = b"yanshou sealed export 1"
@@ -105,6 +114,7 @@ class Header:
     wrapped: tuple[bytes, ...]
     digest: bytes  # SHA-256 of the two lines as read: every chunk's associated data starts with it
     length: int  # bytes of the file before the first chunk
+    about: Mapping[str, str] = dataclasses.field(default_factory=dict)  # clear fields of a short payload (seal_bytes)
 
     def shown(self) -> str:
         """For whom, as a person reads it: names with their key fingerprints."""
@@ -194,21 +204,45 @@ def _clean_name(name: str) -> str:
     return shown or "?"
 
 
-def _header_lines(recipients: Sequence[Recipient], ephemeral: bytes, nonce: bytes, wrapped: Sequence[bytes]) -> bytes:
-    body = {
+def _header_lines(
+    recipients: Sequence[Recipient], ephemeral: bytes, nonce: bytes, wrapped: Sequence[bytes], *, magic: bytes, what: str,
+    about: Mapping[str, str],
+) -> bytes:
+    body: dict[str, object] = {
         "format": FORMAT,
-        "what": "a Yanshou export, sealed: only the devices it is for can open it",
+        "what": what,
+        **({"about": dict(about)} if about else {}),
         "for": [{"name": _clean_name(r.name), "device": r.device_id[:8], "key": r.fingerprint} for r in recipients],
         "cipher": "ECDH P-256, HKDF-SHA256, AES-256-GCM in chunks of 1 MiB",
         "ephemeral": _b64(ephemeral),
         "nonce": _b64(nonce),
         "keys": [_b64(w) for w in wrapped],
     }
-    return MAGIC + json.dumps(body, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8") + b"\n"
+    return magic + json.dumps(body, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8") + b"\n"
 
 
 def seal(source: Path, target: Path, recipients: Sequence[Recipient]) -> None:
     """Write `source` sealed for `recipients` to `target` (a new file), flushed."""
+    with source.open("rb") as src, target.open("xb") as dst:
+        _seal(src, dst, recipients, magic=MAGIC, what=_WHAT, about={})
+        files.flush(dst)
+
+
+def seal_bytes(data: bytes, recipients: Sequence[Recipient], *, magic: bytes, what: str, about: Mapping[str, str]) -> bytes:
+    """A short payload (a key: db.recovery) sealed as a file is, its first line `magic` (not an
+    export's), its header saying `what` and the clear fields `about`, all bound by the seal."""
+    if magic == MAGIC or not (magic.endswith(b"\n") and magic.startswith(b"YANSHOU ")):
+        raise ValueError("a sealed payload has a first line of its own")
+    if len(about) > _MAX_ABOUT or any(len(k) > _MAX_NAME or len(v) > _MAX_NAME for k, v in about.items()):
+        raise ValueError("too much said in the clear")
+    out = io.BytesIO()
+    _seal(io.BytesIO(data), out, recipients, magic=magic, what=what, about=about)
+    return out.getvalue()
+
+
+def _seal(
+    src: BinaryIO, dst: BinaryIO, recipients: Sequence[Recipient], *, magic: bytes, what: str, about: Mapping[str, str],
+) -> None:
     if not recipients:
         raise ValueError("a file is sealed for someone")
     if len(recipients) > _MAX_RECIPIENTS:
@@ -224,22 +258,20 @@ def seal(source: Path, target: Path, recipients: Sequence[Recipient]) -> None:
         kek = _kek(ephemeral_key.exchange(ec.ECDH(), receiver), ephemeral, r.fingerprint)
         wrapped.append(AESGCM(kek).encrypt(bytes(12), content_key, _WRAP_AAD))  # a key used once: a fixed nonce is safe
     prefix = secrets.token_bytes(7)
-    lines = _header_lines(recipients, ephemeral, prefix, wrapped)
+    lines = _header_lines(recipients, ephemeral, prefix, wrapped, magic=magic, what=what, about=about)
     digest = hashlib.sha256(lines).digest()
     aead = AESGCM(content_key)
-    with source.open("rb") as src, target.open("xb") as dst:
-        dst.write(lines)
-        index = 0
-        while True:
-            block = _read_full(src, CHUNK)
-            final = len(block) < CHUNK
-            dst.write(aead.encrypt(_nonce(prefix, index, final), block, _aad(digest, index, final)))
-            if final:
-                break
-            index += 1
-            if index >= 2**32:  # pragma: no cover - 4 PiB
-                raise ValueError("the file is too large to seal")
-        files.flush(dst)
+    dst.write(lines)
+    index = 0
+    while True:
+        block = _read_full(src, CHUNK)
+        final = len(block) < CHUNK
+        dst.write(aead.encrypt(_nonce(prefix, index, final), block, _aad(digest, index, final)))
+        if final:
+            break
+        index += 1
+        if index >= 2**32:  # pragma: no cover - 4 PiB
+            raise ValueError("the file is too large to seal")
 
 
 def _read_full(f: BinaryIO, size: int) -> bytes:
@@ -267,12 +299,13 @@ def is_sealed(path: Path) -> bool:
         return False
 
 
-def read_header(f: BinaryIO, on_bytes: Callable[[bytes], None] = lambda _b: None) -> Header:
+def read_header(f: BinaryIO, on_bytes: Callable[[bytes], None] = lambda _b: None, *, magic: bytes = MAGIC) -> Header:
     """The clear header of a sealed file, read strictly from its start (`f` is left at the
-    first chunk; `on_bytes` sees every byte read). SealError for anything no Yanshou writes."""
-    start = f.read(len(MAGIC))
+    first chunk; `on_bytes` sees every byte read); `magic`: the first line it must have (an
+    export's, or a sealed payload's). SealError for anything no Yanshou writes."""
+    start = f.read(len(magic))
     on_bytes(start)
-    if start != MAGIC:
+    if start != magic:
         raise SealError("sealed_damaged", "not a sealed export")
     line = f.readline(_MAX_HEADER + 1)
     on_bytes(line)
@@ -316,7 +349,12 @@ def _parse(body: object, digest: bytes, length: int) -> Header:
     keys_wrapped = tuple(_unb64(w, 48) for w in wrapped)
     if len(nonce) != 7 or any(len(w) != 48 for w in keys_wrapped) or _public_key(ephemeral) is None:
         raise ValueError("a key or nonce of the wrong size")
-    return Header(version, tuple(recipients), ephemeral, nonce, keys_wrapped, digest, length)
+    about = body.get("about", {})
+    if not (isinstance(about, dict) and len(about) <= _MAX_ABOUT and all(
+        isinstance(k, str) and isinstance(v, str) and len(k) <= _MAX_NAME and len(v) <= _MAX_NAME for k, v in about.items()
+    )):
+        raise ValueError("clear fields no Yanshou writes")
+    return Header(version, tuple(recipients), ephemeral, nonce, keys_wrapped, digest, length, dict(about))
 
 
 def _unb64(value: object, limit: int) -> bytes:
@@ -353,11 +391,12 @@ def _content_key(header: Header, opener: Opener | None) -> bytes:
 
 def unseal(
     src: BinaryIO, write: Callable[[bytes], object], opener: Opener | None, *, on_bytes: Callable[[bytes], None] = lambda _b: None,
+    magic: bytes = MAGIC,
 ) -> Header:
     """Open a sealed file read from `src`, handing each authenticated chunk's bytes to `write`
     in order; `on_bytes` sees every byte read (the caller hashes the file as offered). Raises
     SealError as soon as anything does not check: a caller that wrote chunks discards them."""
-    header = read_header(src, on_bytes)
+    header = read_header(src, on_bytes, magic=magic)
     aead = AESGCM(_content_key(header, opener))
     index = 0
     while True:
@@ -379,7 +418,14 @@ def unseal(
         index += 1
 
 
+def unseal_bytes(data: bytes, opener: Opener | None, *, magic: bytes) -> tuple[Header, bytes]:
+    """A payload sealed by seal_bytes, and its header; SealError as unseal."""
+    parts: list[bytes] = []
+    header = unseal(io.BytesIO(data), parts.append, opener, magic=magic)
+    return header, b"".join(parts)
+
+
 __all__ = [
     "CHUNK", "FORMAT", "MAGIC", "Addressee", "Header", "Opener", "Recipient", "SealError", "describe", "is_sealed", "key_path",
-    "public_der", "read_header", "seal", "sealing_key", "unseal", "usable_public_key",
+    "public_der", "read_header", "seal", "seal_bytes", "sealing_key", "unseal", "unseal_bytes", "usable_public_key",
 ]

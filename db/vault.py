@@ -105,18 +105,22 @@ def protection(keys_dir: Path) -> Protection | None:
     return found
 
 
+def _text(made: Protection) -> bytes:
+    body: dict[str, Any] = {"format": _FORMAT, "id": made.id, "method": made.method, "check": made.check.hex()}
+    if made.method == PASSPHRASE:
+        body.update(kdf="scrypt", salt=made.salt.hex(), n=made.n, r=made.r, p=made.p)
+    return (json.dumps(body, indent=1) + "\n").encode("utf-8")
+
+
 def _save(keys_dir: Path, made: Protection) -> bool:
     """Write the folder's protection if it has none yet; False when another process (the
     demo's workers, a window and a command at once) wrote one first: the caller takes that one."""
     keys_dir.mkdir(parents=True, exist_ok=True)
-    body: dict[str, Any] = {"format": _FORMAT, "id": made.id, "method": made.method, "check": made.check.hex()}
-    if made.method == PASSPHRASE:
-        body.update(kdf="scrypt", salt=made.salt.hex(), n=made.n, r=made.r, p=made.p)
     path = keys_dir / FILE
     mine = keys_dir / f"{FILE}.{made.id}.partial"
     try:
         with open(mine, "xb") as f:
-            f.write((json.dumps(body, indent=1) + "\n").encode("utf-8"))
+            f.write(_text(made))
             files.flush(f)
         try:
             os.link(mine, path)  # whole, and only where there is none: the first one written stays
@@ -325,6 +329,40 @@ def unlock(keys_dir: Path, passphrase: str) -> bytes:
     return found
 
 
+def restore(keys_dir: Path, secret: bytes) -> bool:
+    """Put this keys folder's secret back into the system's protected store (the lead's recovery
+    code, db.recovery: the store lost its item, or the passphrase is forgotten); kept for this
+    run too. The secret must be this folder's (its check value): KeyNeeded (wrong_recovery_code)
+    and nothing changed otherwise. A passphrase's protection becomes the store's (the same
+    secret: every file opens as before), where this computer has a store; without one
+    KnownDatabaseError, nothing changed: there is nowhere to keep it. True when a passphrase's
+    protection became the store's."""
+    made = protection(keys_dir)
+    where = keys_dir / FILE
+    if made is None:
+        raise KnownDatabaseError(where, "is missing: this computer's Yanshou files were never protected here, there is no key to put back")
+    if len(secret) != 32 or not hmac.compare_digest(_check_value(secret), made.check):
+        raise KeyNeeded(where, "wrong_recovery_code", "that recovery code does not open this computer's Yanshou files "
+                        "(it was read from another laptop's recovery file, or from one older than this computer's protection)")
+    store = _store()
+    if store is None:
+        raise KnownDatabaseError(where, "this computer has no protected store (Credential Manager, the Secret Service) to keep "
+                                 "the recovered key in: log in to the desktop and try again")
+    try:
+        store.set_password(SERVICE, _store_user(made), secret.hex())
+        kept = store.get_password(SERVICE, _store_user(made)) == secret.hex()
+    except Exception as exc:  # a locked store, a refused prompt: keyring's errors and the backends' own
+        raise KeyNeeded(
+            where, "store_unavailable", f"the system's protected store refused the key ({exc}); unlock it and try again",
+        ) from exc
+    if not kept:
+        raise KeyNeeded(where, "store_unavailable", "the system's protected store did not keep the key; try again")
+    if made.method == PASSPHRASE:
+        files.write_bytes(where, _text(Protection(made.id, STORE, made.check)))
+    _unlocked[_key(keys_dir)] = secret
+    return made.method == PASSPHRASE
+
+
 def forget() -> None:
     """Forget every secret had in this run (a test's next step; a user who locks the program)."""
     _unlocked.clear()
@@ -343,5 +381,5 @@ def database_key(secret: bytes, salt: bytes) -> bytes:
 
 __all__ = [
     "FILE", "PASSPHRASE", "PASSPHRASE_VARIABLE", "SERVICE", "STORE", "Protection", "database_key", "derive", "file_password",
-    "forget", "has_store", "needs_passphrase", "passphrase_problem", "protection", "require", "secret", "unlock",
+    "forget", "has_store", "needs_passphrase", "passphrase_problem", "protection", "require", "restore", "secret", "unlock",
 ]

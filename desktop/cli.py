@@ -281,6 +281,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("db", type=location, metavar="MASTER")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--min", metavar="POINTS", help="flag a spread that reaches this many points (default: a third of the item's points)")
+
+    # beyond SPEC §6: a laptop's recovery by the lead (T2-8)
+    p = sub.add_parser(
+        "recovery-code", help="the lead: open a laptop's recovery file with the master's key and print the code that opens its files",
+    )
+    p.add_argument("db", type=location, metavar="MASTER")
+    p.add_argument("file", type=Path, metavar="RECOVERY_FILE", help="the laptop's keys/recovery-….bin")
+
+    p = sub.add_parser(
+        "recover", help="a laptop whose protected store lost its key: put it back with the lead's recovery code",
+    )
+    p.add_argument("--code", help="the recovery code (default: asked, not shown as it is typed)")
     return parser
 
 
@@ -329,6 +341,32 @@ def _encrypt(args: argparse.Namespace) -> int:
 
     encrypt_workspace(args.db)
     print(f"encrypted {args.db} at rest in its place (verified row for row; its backups beside it too)")
+    return 0
+
+
+def _recovery_code(args: argparse.Namespace) -> int:
+    from db.keys import show_fingerprint
+    from desktop.services import protection
+
+    with _open(args.db) as ws:
+        about, code = protection.recovery_code(ws, args.file)
+    print(f"recovery code of laptop {about.laptop[:8]} (its files' protection {about.protection}; sealed for this master, "
+          f"key {show_fingerprint(about.fingerprint)}, on {about.written[:10]}):")
+    print(f"  {code}")
+    print("This code is the key that opens that laptop's encrypted Yanshou files (its database and key files). Give it to its "
+          "inspector only, in person or by telephone, to type in 'yanshou recover' on that laptop; do not write it down or keep it.")
+    return 0
+
+
+def _recover(args: argparse.Namespace) -> int:
+    import getpass
+
+    from desktop.services import protection
+
+    typed = args.code if args.code is not None else getpass.getpass("recovery code: ")
+    moved = protection.recover(typed)
+    print("recovered: the key of this computer's Yanshou files is back in the system's protected store; its database and key "
+          "files open again" + ("; no passphrase is asked from now on" if moved else ""))
     return 0
 
 
@@ -870,6 +908,8 @@ _COMMANDS = {
     "gui": _gui,
     "init": _init,
     "encrypt": _encrypt,
+    "recovery-code": _recovery_code,
+    "recover": _recover,
     "indicators": _indicators,
     "import-sheet": _import_sheet,
     "results": _results,

@@ -6,17 +6,29 @@ this computer's secret: in the system's protected store where there is one, else
 passphrase given once per run of the program — by the window's dialog (desktop.ui.unlock), by
 the command line's prompt, or by a script through YANSHOU_PASSPHRASE (as restic's
 RESTIC_PASSWORD). Where neither can be had, files stay in the clear and the callers say so.
+
+When the store loses the secret (T2-8), the lead's master can give it back: a laptop that knows
+the master's encryption key keeps the secret sealed for it in a recovery file (db.recovery:
+`escrow`, after each merge and export), the lead reads a recovery code from that file
+(`recovery_code`), the inspector types it on the laptop (`recover`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db import vault
 from db.errors import KeyNeeded
 from desktop import paths
+
+if TYPE_CHECKING:
+    from db.recovery import About
+    from desktop.services.workspace import Workspace
 
 
 class Method(StrEnum):
@@ -98,7 +110,57 @@ def available(*, quiet: bool = False) -> bool:
         raise
 
 
+# --- recovery by the lead (T2-8) ------------------------------------------------------------
+
+
+def escrow(ws: Workspace) -> list[Path]:
+    """A laptop's recovery files: this computer's secret sealed for each master whose key the
+    laptop knows, written where there is none for the present protection yet (the files
+    written). Nothing for a master, a laptop whose files are in the clear, or one whose
+    passphrase was not given in this run (written at a later merge or export that has it)."""
+    from db import receivers, recovery
+
+    keys_dir = paths.keys_dir()
+    if ws.identity.role != "field" or ws.database.on_server or (made := vault.protection(keys_dir)) is None:
+        return []
+    try:
+        held = vault.secret(keys_dir, keys_dir / vault.FILE)
+    except KeyNeeded:
+        return []
+    if held is None:
+        return []
+    with ws.read() as conn:
+        masters = receivers.receivers(conn, device_id=ws.identity.device_id, role=ws.identity.role).recipients
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return recovery.escrow(keys_dir, held, protection_id=made.id, laptop=ws.identity.device_id, masters=masters, written=now)
+
+
+def recovery_code(ws: Workspace, path: Path) -> tuple[About, str]:
+    """The lead: what a laptop's recovery file says, and the recovery code of the secret it
+    holds, opened with this master's private encryption key. RecoveryError (db.recovery) when
+    it is not a recovery file, is sealed for another master, or was changed."""
+    from db import recovery, seal
+    from db.errors import KnownDatabaseError
+
+    if ws.identity.role != "master":
+        raise KnownDatabaseError(ws.path, "a recovery file is opened on the lead's master it was sealed for, not on a laptop")
+    key = seal.sealing_key(paths.keys_dir(), ws.identity.device_id, protect_it=not ws.database.on_server)
+    found, secret = recovery.open_file(path, seal.Opener((key,) if key is not None else ()))
+    return found, recovery.code(secret)
+
+
+def recover(code: str) -> bool:
+    """The laptop: put this computer's secret back into the store from the lead's recovery code
+    (the store lost it, or the passphrase is forgotten). RecoveryError (mistyped), KeyNeeded
+    (wrong_recovery_code: another laptop's code) or KnownDatabaseError (no store here) with
+    nothing changed otherwise. True when a passphrase's protection became the store's."""
+    from db import recovery
+
+    keys_dir = paths.keys_dir()
+    return vault.restore(keys_dir, recovery.secret_of(code, keys_dir / vault.FILE))
+
+
 __all__ = [
-    "Method", "State", "available", "must_choose_passphrase", "needs_passphrase", "passphrase_problem", "state",
-    "to_ask", "unlock", "unlock_from_environment",
+    "Method", "State", "available", "escrow", "must_choose_passphrase", "needs_passphrase", "passphrase_problem", "recover",
+    "recovery_code", "state", "to_ask", "unlock", "unlock_from_environment",
 ]

@@ -20,6 +20,7 @@ from db import merge as merging
 from db.errors import KnownDatabaseError
 from db.manifest import Manifest
 from desktop import paths
+from desktop.services import protection
 from desktop.services.changes import Changes
 from desktop.services.workspace import Workspace, create_for
 
@@ -111,6 +112,7 @@ def export(ws: Workspace, out: Path, *, sealed: bool = True) -> Exported:
     made = snapshot.export(
         ws.database, signer, out, created=_now(), seal_key=seal.public_der(own), recipients=found.recipients if sealed else (),
     )
+    protection.escrow(ws)  # a laptop that knows the master's key keeps its recovery file (T2-8)
     if not sealed:
         unsealed = "asked"
     else:
@@ -189,6 +191,7 @@ def merge(
     )
     if not dry_run:
         ws.reload_campaign()  # the lead's settings may have come with the master's export
+        protection.escrow(ws)  # and the master's key: the laptop's recovery file is written (T2-8)
     return reports
 
 
