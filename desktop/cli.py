@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -64,7 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and not argv[0].startswith("-") and argv[0] not in _COMMANDS:
         argv.insert(0, "gui")  # `yanshou DB` opens DB
-    args = _window_start(argv) or _parser().parse_args(argv)
+    quick = _window_start(argv)
+    if quick is not None:  # no garbage collection until the window's first frame (desktop.ui.app.run resumes it)
+        gc.disable()
+    args = quick or _parser().parse_args(argv)
     command = args.command or "start"
     try:
         code = _with_passphrase(lambda: int(_COMMANDS[command](args) or 0))
@@ -88,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"; details in {log}" if log else ""
         print(f"internal error ({type(exc).__name__}: {exc}){where}", file=sys.stderr)
         return 1
+    finally:
+        gc.enable()  # (a start that ended before its first frame: collections as ever for whoever called main)
 
 
 def _window_start(argv: list[str]) -> argparse.Namespace | None:

@@ -247,3 +247,13 @@ def test_anything_else_goes_to_the_parser(argv: list[str]) -> None:
     from desktop.cli import _window_start
 
     assert _window_start(list(argv)) is None
+
+
+def test_a_window_start_that_ends_early_leaves_garbage_collection_on(tmp_path: Path) -> None:
+    # the window's start pauses Python's collections until its first frame; one that never gets
+    # there (no such file) must not leave them off for whoever called main (a test, a script)
+    import gc
+
+    assert gc.isenabled()
+    assert main(["gui", str(tmp_path / "nowhere.db")]) == 2
+    assert gc.isenabled()
