@@ -230,3 +230,22 @@ def test_a_forgotten_passphrase_is_recovered_into_a_store_only(computers: Comput
     assert protection.state().method == protection.Method.STORE
     with open_workspace(computers.root / "张三.db") as again:
         assert FINDING in comments(again)[0]
+
+
+def test_a_recovery_file_that_cannot_be_written_does_not_undo_the_merge(computers: Computers, monkeypatch: pytest.MonkeyPatch) -> None:
+    _master, out = master_export(computers)
+    ws = scored_laptop(computers)
+
+    def refused(*_args: object, **_kwargs: object) -> list[Path]:
+        raise PermissionError(13, "Permission denied", str(paths.keys_dir() / "recovery-x.bin"))
+
+    escrow = recovery.escrow
+    monkeypatch.setattr(recovery, "escrow", refused)
+    [report] = sync.merge(ws, [out], enroll=True)
+    assert report.status == "merged", report.reason  # the lead's work is in, as the report says
+    assert recovery_files() == []
+    assert "recovery-x.bin" in (paths.data_dir() / "yanshou-error.log").read_text(encoding="utf-8")  # and why not, in the log
+    monkeypatch.setattr(recovery, "escrow", escrow)
+    sync.export(ws, computers.root / "usb" / "张三-1.yanshou")  # the next one writes it
+    assert len(recovery_files()) == 1
+    ws.close()
