@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import KnownDatabaseError
+from db.errors import KeyNeeded, KnownDatabaseError
 from desktop import paths
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
@@ -106,14 +106,24 @@ def open_database(path: Path | str) -> Workspace | None:
     """Open a database, or say in a dialog why it cannot be opened. Its page-by-page check
     runs after the window is up (MainWindow.check_in_background)."""
     label = QCoreApplication.translate("MainWindow", "Opening {0}…").format(path)
-    try:
-        from desktop.services.workspace import open_workspace
+    while True:
+        try:
+            from desktop.services.workspace import open_workspace
 
-        # a laptop's file is read at once and opened in full at the window's first read (issue 19)
-        return before_window(lambda: open_workspace(path, check=False, later=True), label)
-    except (KnownDatabaseError, InputError, OSError) as exc:
-        QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Cannot open the database"), explain(exc))
-        return None
+            # a laptop's file is read at once and opened in full at the window's first read (issue 19)
+            return before_window(lambda: open_workspace(path, check=False, later=True), label)
+        except KeyNeeded as exc:
+            if exc.code == "store_lost":  # the lead's recovery code puts the key back (T2-8); then it opens
+                from desktop.ui.unlock import recovered
+
+                if recovered(explain(exc)):
+                    continue
+                return None
+            QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Cannot open the database"), explain(exc))
+            return None
+        except (KnownDatabaseError, InputError, OSError) as exc:
+            QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Cannot open the database"), explain(exc))
+            return None
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,13 @@ def _database(code: str) -> str:
         "store_lost": QCoreApplication.translate(
             "Messages",
             "The key that protects this computer's Yanshou files is no longer in the system's protected store "
-            "(Credential Manager): the encrypted databases cannot be opened. Use an export.",
+            "(Credential Manager): the encrypted databases cannot be opened. The lead can read a recovery code from this "
+            "laptop's recovery file (in its keys folder); without one, use an export.",
         ),
+        "wrong_recovery_code": QCoreApplication.translate(
+            "Messages", "That recovery code does not open this computer's files: it was read from another laptop's recovery file.",
+        ),
+        "mistyped": QCoreApplication.translate("Messages", "That recovery code has a typing mistake. Check it and type it again."),
         "store_unavailable": QCoreApplication.translate(
             "Messages", "The system's protected store (Credential Manager) cannot be reached now. Log in again and try again."
         ),

@@ -102,6 +102,62 @@ class UnlockDialog(QDialog):
             super().accept()
 
 
+class RecoveryDialog(QDialog):
+    """Type the recovery code the lead read from this laptop's recovery file (T2-8: the
+    system's store lost the key of this computer's files). Accepted once the key is back."""
+
+    def __init__(self, why: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Recovery code"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(why + "\n\n" + self.tr(
+            "If the lead gave you this laptop's recovery code, type it here (the groups of four letters and digits, "
+            "spaces or not)."), self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.code = QLineEdit(self)
+        form.addRow(self.tr("Recovery code:"), self.code)
+        layout.addLayout(form)
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.code.setFocus()
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+
+    def accept(self) -> None:
+        given = self.code.text()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.setEnabled(False)
+        jobs.start(QThreadPool.globalInstance(), lambda: protection.recover(given), parent=self,
+                   done=lambda _moved: self._checked(None), failed=self._checked)
+
+    def _checked(self, failure: BaseException | None) -> None:
+        self.setEnabled(True)
+        QApplication.restoreOverrideCursor()
+        if isinstance(failure, KnownDatabaseError):  # mistyped, another laptop's, no store to keep it in: in its words
+            self.problem.setText(explain(failure).split("\n\n", 1)[-1])
+            self.problem.show()
+            self.adjustSize()
+            self.code.selectAll()
+            self.code.setFocus()
+        elif failure is not None:
+            raise failure
+        else:
+            super().accept()
+
+
+def recovered(why: str, parent: QWidget | None = None) -> bool:
+    """Offer to put the key back with the lead's recovery code; True when it is back."""
+    return RecoveryDialog(why, parent).exec() == QDialog.DialogCode.Accepted
+
+
 def unlocked(parent: QWidget | None = None, where: str = "", *, new: bool = False) -> bool:
     """Ask for the passphrase when this computer's files need it and it was not given in this
     run; with `new` (a laptop's database about to be made), also to choose one the first time on
@@ -113,4 +169,4 @@ def unlocked(parent: QWidget | None = None, where: str = "", *, new: bool = Fals
     return UnlockDialog(parent, choose=ask == "choose", where=where).exec() == QDialog.DialogCode.Accepted
 
 
-__all__ = ["UnlockDialog", "unlocked"]
+__all__ = ["RecoveryDialog", "UnlockDialog", "recovered", "unlocked"]

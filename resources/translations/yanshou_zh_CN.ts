@@ -4,19 +4,19 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="53"/>
-        <location filename="../../desktop/ui/app.py" line="146"/>
-        <location filename="../../desktop/ui/app.py" line="278"/>
+        <location filename="../../desktop/ui/app.py" line="56"/>
+        <location filename="../../desktop/ui/app.py" line="149"/>
+        <location filename="../../desktop/ui/app.py" line="297"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="147"/>
+        <location filename="../../desktop/ui/app.py" line="150"/>
         <source>{0} is an export. The team lead merges exports on the master&apos;s desk; on a laptop, use &apos;yanshou merge&apos; with the master&apos;s export.</source>
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="279"/>
+        <location filename="../../desktop/ui/app.py" line="298"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
@@ -77,58 +77,58 @@
 <context>
     <name>Charts</name>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="146"/>
+        <location filename="../../desktop/ui/charts.py" line="166"/>
         <source>complete</source>
         <translation>数据完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="150"/>
-        <location filename="../../desktop/ui/charts.py" line="165"/>
+        <location filename="../../desktop/ui/charts.py" line="170"/>
+        <location filename="../../desktop/ui/charts.py" line="185"/>
         <source>Weighted totals</source>
         <translation>加权总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="147"/>
+        <location filename="../../desktop/ui/charts.py" line="167"/>
         <source>provisional: items unscored or a method&apos;s score missing</source>
         <translation>暂定：有项目未评分或缺少某种方式的得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="163"/>
+        <location filename="../../desktop/ui/charts.py" line="183"/>
         <source>{0} (provisional)</source>
         <translation>{0}（暂定）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="167"/>
+        <location filename="../../desktop/ui/charts.py" line="187"/>
         <source>Not started (no bar): {0}</source>
         <translation>未开始（无柱）：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="184"/>
+        <location filename="../../desktop/ui/charts.py" line="204"/>
         <source>all items scored</source>
         <translation>各项均已评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="185"/>
+        <location filename="../../desktop/ui/charts.py" line="205"/>
         <source>some items unscored (counted as nothing)</source>
         <translation>部分未评分（按零计）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="193"/>
+        <location filename="../../desktop/ui/charts.py" line="213"/>
         <source>{0}: share of each first-level indicator&apos;s points</source>
         <translation>{0}：各一级指标得分率</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="198"/>
+        <location filename="../../desktop/ui/charts.py" line="218"/>
         <source>{0}  not scored</source>
         <translation>{0}  未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="202"/>
+        <location filename="../../desktop/ui/charts.py" line="222"/>
         <source>{0}  {1}/{2} ({3}%)</source>
         <translation>{0}  {1}/{2}（{3}%）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/charts.py" line="206"/>
+        <location filename="../../desktop/ui/charts.py" line="226"/>
         <source>{0}/{1} items</source>
         <translation>已评 {0}/{1} 项</translation>
     </message>
@@ -285,87 +285,87 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="136"/>
+        <location filename="../../desktop/ui/evidence.py" line="141"/>
         <source>Drop photos or documents here</source>
         <translation>将照片或文件拖到此处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="141"/>
+        <location filename="../../desktop/ui/evidence.py" line="146"/>
         <source>Attach…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="144"/>
+        <location filename="../../desktop/ui/evidence.py" line="149"/>
         <source>Caption…</source>
         <translation>说明…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="146"/>
+        <location filename="../../desktop/ui/evidence.py" line="151"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="149"/>
+        <location filename="../../desktop/ui/evidence.py" line="154"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="154"/>
+        <location filename="../../desktop/ui/evidence.py" line="159"/>
         <source>Attach files; or drop them here, or paste (Ctrl+V) files or a picture</source>
         <translation>添加文件；也可将文件拖到此处，或粘贴（Ctrl+V）文件或图片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="156"/>
+        <location filename="../../desktop/ui/evidence.py" line="161"/>
         <source>Take photo…</source>
         <translation>拍照…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="158"/>
+        <location filename="../../desktop/ui/evidence.py" line="163"/>
         <source>Take a photo with the computer&apos;s camera; it is attached to this item and mode</source>
         <translation>用电脑摄像头拍照，照片附到本项的当前检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="174"/>
+        <location filename="../../desktop/ui/evidence.py" line="179"/>
         <source>Evidence ({0})</source>
         <translation>证据（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="180"/>
+        <location filename="../../desktop/ui/evidence.py" line="185"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="180"/>
+        <location filename="../../desktop/ui/evidence.py" line="185"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="182"/>
+        <location filename="../../desktop/ui/evidence.py" line="187"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="204"/>
+        <location filename="../../desktop/ui/evidence.py" line="209"/>
         <source>Attach evidence</source>
         <translation>添加证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="205"/>
+        <location filename="../../desktop/ui/evidence.py" line="210"/>
         <source>Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
         <translation>照片和文件 (*.jpg *.jpeg *.png *.heic *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="214"/>
+        <location filename="../../desktop/ui/evidence.py" line="219"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="214"/>
+        <location filename="../../desktop/ui/evidence.py" line="219"/>
         <source>What the picture or document shows:</source>
         <translation>照片或文件的内容说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="241"/>
+        <location filename="../../desktop/ui/evidence.py" line="246"/>
         <source>pasted</source>
         <translation>粘贴</translation>
     </message>
@@ -624,32 +624,32 @@
 <context>
     <name>InboxPanel</name>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="309"/>
+        <location filename="../../desktop/ui/evidence.py" line="314"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="312"/>
+        <location filename="../../desktop/ui/evidence.py" line="317"/>
         <source>To this item</source>
         <translation>放到本项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="314"/>
+        <location filename="../../desktop/ui/evidence.py" line="319"/>
         <source>Put the selected photos under the current item, in the current mode</source>
         <translation>将选中的照片放到当前指标、当前检查方式下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="316"/>
+        <location filename="../../desktop/ui/evidence.py" line="321"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="328"/>
+        <location filename="../../desktop/ui/evidence.py" line="333"/>
         <source>Photo inbox ({0}): drag photos onto an item of the tree</source>
         <translation>照片收件箱（{0}）：将照片拖到左侧指标上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/evidence.py" line="336"/>
+        <location filename="../../desktop/ui/evidence.py" line="341"/>
         <source>Import a folder of photos</source>
         <translation>导入照片文件夹</translation>
     </message>
@@ -672,22 +672,22 @@
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="87"/>
+        <location filename="../../desktop/ui/tree.py" line="107"/>
         <source>{0} problems</source>
         <translation>{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="89"/>
+        <location filename="../../desktop/ui/tree.py" line="109"/>
         <source>{0} evidence</source>
         <translation>{0} 个证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="90"/>
+        <location filename="../../desktop/ui/tree.py" line="112"/>
         <source>No findings yet</source>
         <translation>尚无检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tree.py" line="101"/>
+        <location filename="../../desktop/ui/tree.py" line="116"/>
         <source>{0}/{1} scored</source>
         <translation>已评 {0}/{1}</translation>
     </message>
@@ -800,7 +800,7 @@
     <name>Labels</name>
     <message>
         <location filename="../../desktop/ui/labels.py" line="26"/>
-        <location filename="../../desktop/ui/charts.py" line="168"/>
+        <location filename="../../desktop/ui/charts.py" line="188"/>
         <source>, </source>
         <translation>、</translation>
     </message>
@@ -838,97 +838,97 @@
 <context>
     <name>LeadWindow</name>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="44"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="43"/>
         <source>merged</source>
         <translation>已合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="45"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="44"/>
         <source>nothing new</source>
         <translation>无新内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="46"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="45"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="47"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="46"/>
         <source>can be merged</source>
         <translation>可合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="59"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="58"/>
         <source>Sealed</source>
         <translation>加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="82"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="81"/>
         <source>waiting to be accepted</source>
         <translation>待接受</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="101"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="100"/>
         <source>Not sealed: anyone who held the file on the way could read it (the laptop had no key of the master yet, or an older Yanshou wrote it). Its signatures were checked as always.</source>
         <translation>未加密：文件在传递途中任何人都能读取（该笔记本当时还没有汇总库的密钥，或由旧版验收软件导出）。其签名照常已核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="130"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="129"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="160"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="159"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="192"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="191"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="322"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="321"/>
         <source>{0} wait for their device to be accepted below.</source>
         <translation>另有 {0} 个文件须先在下方接受其设备。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="342"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="341"/>
         <source>… and {0} more</source>
         <translation>……另有 {0} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="344"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="343"/>
         <source>Left out of the folder ({0}):</source>
         <translation>文件夹中未合并的文件（{0} 个）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="382"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="381"/>
         <source>not an export</source>
         <translation>不是导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="383"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="382"/>
         <source>hidden folder</source>
         <translation>隐藏文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="384"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="383"/>
         <source>cannot be read</source>
         <translation>无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="385"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="384"/>
         <source>folder too deep</source>
         <translation>文件夹层级过深</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="386"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="385"/>
         <source>a link, not followed</source>
         <translation>快捷链接，未跟随</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="55"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="54"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="113"/>
         <source>File</source>
         <translation>文件</translation>
@@ -937,8 +937,8 @@
         <location filename="../../desktop/ui/board.py" line="86"/>
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="224"/>
         <location filename="../../desktop/ui/lead/devices_tab.py" line="82"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="56"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="78"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="55"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="77"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="115"/>
         <source>Inspector</source>
         <translation>检查员</translation>
@@ -980,7 +980,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/lead/devices_tab.py" line="80"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="56"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
@@ -1104,104 +1104,104 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="341"/>
-        <location filename="../../desktop/ui/lead/window.py" line="579"/>
-        <location filename="../../desktop/ui/lead/window.py" line="593"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="58"/>
+        <location filename="../../desktop/ui/lead/window.py" line="346"/>
+        <location filename="../../desktop/ui/lead/window.py" line="584"/>
+        <location filename="../../desktop/ui/lead/window.py" line="598"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="60"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="59"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="61"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="60"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="36"/>
         <source>New versions</source>
         <translation>新增记录版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="62"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="61"/>
         <source>Already here</source>
         <translation>已有</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="63"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="62"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="128"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="64"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="63"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="37"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="201"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="212"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="200"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="211"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/decision.py" line="72"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="65"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="64"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="154"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="153"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="196"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="195"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="197"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="196"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="210"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="209"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="78"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="288"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="41"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="52"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="77"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="287"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="40"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="51"/>
         <source>(master)</source>
         <translation>（组长主库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="75"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="74"/>
         <source>database file</source>
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="253"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="252"/>
         <source>Merged {0} files: {1} versions added; {2} refused; {3} brought nothing new.</source>
         <translation>已合并 {0} 个文件：新增 {1} 个版本；{2} 个被拒绝；{3} 个无新内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="259"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="258"/>
         <source>The master was backed up first.</source>
         <translation>合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="318"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="317"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="279"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="278"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="287"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="286"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
@@ -1275,7 +1275,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="195"/>
         <location filename="../../desktop/ui/lead/decision.py" line="53"/>
         <location filename="../../desktop/ui/lead/results_tab.py" line="53"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="75"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="74"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="61"/>
         <location filename="../../desktop/ui/import_dialog.py" line="135"/>
         <location filename="../../desktop/ui/import_dialog.py" line="151"/>
@@ -1383,19 +1383,19 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     <message>
         <location filename="../../desktop/ui/board.py" line="230"/>
         <location filename="../../desktop/ui/lead/window.py" line="132"/>
-        <location filename="../../desktop/ui/lead/window.py" line="289"/>
+        <location filename="../../desktop/ui/lead/window.py" line="294"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="124"/>
-        <location filename="../../desktop/ui/lead/window.py" line="271"/>
+        <location filename="../../desktop/ui/lead/window.py" line="276"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="136"/>
-        <location filename="../../desktop/ui/lead/window.py" line="280"/>
+        <location filename="../../desktop/ui/lead/window.py" line="285"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
@@ -1480,22 +1480,22 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="233"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="232"/>
         <source>Cancelled: nothing was merged; the master is exactly as it was before.</source>
         <translation>已取消：未合并任何内容，主库与合并前完全相同。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="295"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="294"/>
         <source>ANOTHER MASTER: it will have the lead&apos;s powers (scores, decisions, settings)</source>
         <translation>另一个汇总库：接受后它将拥有组长的权限（评分、裁定、设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="300"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="299"/>
         <source>a second laptop of this inspector: check with them that it is theirs</source>
         <translation>该检查员的第二台电脑：请与本人核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="260"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="259"/>
         <source>This report is kept under Merge history.</source>
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
@@ -1503,7 +1503,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <location filename="../../desktop/ui/board.py" line="85"/>
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="196"/>
         <location filename="../../desktop/ui/lead/decision.py" line="65"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="76"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="75"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
@@ -1523,17 +1523,17 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="220"/>
+        <location filename="../../desktop/ui/lead/window.py" line="225"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="223"/>
+        <location filename="../../desktop/ui/lead/window.py" line="228"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="229"/>
+        <location filename="../../desktop/ui/lead/window.py" line="234"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1650,7 +1650,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="66"/>
-        <location filename="../../desktop/ui/lead/window.py" line="383"/>
+        <location filename="../../desktop/ui/lead/window.py" line="388"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1711,7 +1711,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="287"/>
+        <location filename="../../desktop/ui/lead/window.py" line="292"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1726,67 +1726,67 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="262"/>
+        <location filename="../../desktop/ui/lead/window.py" line="267"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="269"/>
+        <location filename="../../desktop/ui/lead/window.py" line="274"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="278"/>
+        <location filename="../../desktop/ui/lead/window.py" line="283"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="543"/>
+        <location filename="../../desktop/ui/lead/window.py" line="548"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="544"/>
+        <location filename="../../desktop/ui/lead/window.py" line="549"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="330"/>
+        <location filename="../../desktop/ui/lead/window.py" line="335"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="337"/>
+        <location filename="../../desktop/ui/lead/window.py" line="342"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="550"/>
+        <location filename="../../desktop/ui/lead/window.py" line="555"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="561"/>
+        <location filename="../../desktop/ui/lead/window.py" line="566"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="581"/>
+        <location filename="../../desktop/ui/lead/window.py" line="586"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="589"/>
+        <location filename="../../desktop/ui/lead/window.py" line="594"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="601"/>
+        <location filename="../../desktop/ui/lead/window.py" line="606"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="602"/>
+        <location filename="../../desktop/ui/lead/window.py" line="607"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -1816,57 +1816,57 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="20"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="19"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="21"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="20"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="22"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="21"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="23"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="22"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="36"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="35"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="38"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="37"/>
         <source>overdue by {0} days</source>
         <translation>已逾期 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="40"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="39"/>
         <source>past, {0} days ago</source>
         <translation>已过 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="42"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="41"/>
         <source>due today</source>
         <translation>今天到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="44"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="43"/>
         <source>in {0} days</source>
         <translation>还有 {0} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="47"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="46"/>
         <source>{0} of {1} counties</source>
         <translation>{0}/{1} 个县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/timeline_tab.py" line="49"/>
+        <location filename="../../desktop/ui/lead/timeline_tab.py" line="48"/>
         <source>{0} of {1} problems rectified</source>
         <translation>已整改 {0}/{1} 个问题</translation>
     </message>
@@ -1877,7 +1877,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/lead/history_tab.py" line="32"/>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="74"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="73"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
@@ -1907,63 +1907,63 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="73"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="72"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="77"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="76"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="116"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="79"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="78"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="80"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="79"/>
         <source>Fields in question</source>
         <translation>有分歧的字段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="112"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="111"/>
         <source>{0} open conflicts, {1} of them hard. Hard: the same field was changed two ways, the later one is shown until you keep one. Soft: different fields, merged; listed so you can check.</source>
         <translation>共 {0} 个未解决的冲突，其中 {1} 个为硬冲突。硬冲突：同一字段被改成不同的值，在您选定之前显示较晚的一个。软冲突：修改了不同字段，已自动合并，列出供核对。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="122"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="121"/>
         <source>hard</source>
         <translation>硬冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="123"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="122"/>
         <source>soft</source>
         <translation>软冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="149"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="148"/>
         <source>Choose a conflict above to see its versions.</source>
         <translation>请在上方选择一项冲突，查看其各个版本。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="157"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="156"/>
         <source>{0} {1}, {2}: {3} versions</source>
         <translation>{0} {1}，{2}：{3} 个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="181"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="180"/>
         <source>Keep {0}&apos;s…</source>
         <translation>保留 {0} 的版本…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="193"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="192"/>
         <source>Keep this version</source>
         <translation>保留此版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="194"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="193"/>
         <source>Keep the version of {0} for {1} {2}? The other versions stay in the record&apos;s history.
 
 Why this one:</source>
@@ -1972,17 +1972,17 @@ Why this one:</source>
 选择此版本的理由：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="202"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="201"/>
         <source>A resolution needs a reason.</source>
         <translation>裁决冲突须写明理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="174"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="173"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="176"/>
+        <location filename="../../desktop/ui/lead/conflicts_tab.py" line="175"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -2207,321 +2207,322 @@ Why this one:</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="105"/>
+        <location filename="../../desktop/ui/main_window.py" line="108"/>
         <source>Opening {0}…</source>
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="109"/>
+        <location filename="../../desktop/ui/main_window.py" line="122"/>
+        <location filename="../../desktop/ui/main_window.py" line="125"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="182"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <location filename="../../desktop/ui/main_window.py" line="245"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="274"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="264"/>
+        <location filename="../../desktop/ui/main_window.py" line="282"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="268"/>
+        <location filename="../../desktop/ui/main_window.py" line="286"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="269"/>
+        <location filename="../../desktop/ui/main_window.py" line="287"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="270"/>
+        <location filename="../../desktop/ui/main_window.py" line="288"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="271"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="303"/>
+        <location filename="../../desktop/ui/main_window.py" line="321"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="304"/>
-        <location filename="../../desktop/ui/main_window.py" line="1045"/>
-        <location filename="../../desktop/ui/main_window.py" line="1065"/>
+        <location filename="../../desktop/ui/main_window.py" line="322"/>
+        <location filename="../../desktop/ui/main_window.py" line="1068"/>
+        <location filename="../../desktop/ui/main_window.py" line="1088"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="324"/>
+        <location filename="../../desktop/ui/main_window.py" line="343"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="325"/>
+        <location filename="../../desktop/ui/main_window.py" line="344"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="330"/>
+        <location filename="../../desktop/ui/main_window.py" line="349"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="364"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="368"/>
+        <location filename="../../desktop/ui/main_window.py" line="387"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="371"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/undo.py" line="86"/>
+        <location filename="../../desktop/ui/undo.py" line="88"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/undo.py" line="90"/>
+        <location filename="../../desktop/ui/undo.py" line="92"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="381"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="409"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="394"/>
+        <location filename="../../desktop/ui/main_window.py" line="413"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="398"/>
+        <location filename="../../desktop/ui/main_window.py" line="417"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="402"/>
+        <location filename="../../desktop/ui/main_window.py" line="421"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="407"/>
+        <location filename="../../desktop/ui/main_window.py" line="426"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="460"/>
+        <location filename="../../desktop/ui/main_window.py" line="483"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="681"/>
+        <location filename="../../desktop/ui/main_window.py" line="704"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="683"/>
+        <location filename="../../desktop/ui/main_window.py" line="706"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="685"/>
+        <location filename="../../desktop/ui/main_window.py" line="708"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="687"/>
+        <location filename="../../desktop/ui/main_window.py" line="710"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="745"/>
+        <location filename="../../desktop/ui/main_window.py" line="768"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="764"/>
-        <location filename="../../desktop/ui/main_window.py" line="806"/>
+        <location filename="../../desktop/ui/main_window.py" line="787"/>
+        <location filename="../../desktop/ui/main_window.py" line="829"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="884"/>
+        <location filename="../../desktop/ui/main_window.py" line="907"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="886"/>
+        <location filename="../../desktop/ui/main_window.py" line="909"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="890"/>
+        <location filename="../../desktop/ui/main_window.py" line="913"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="891"/>
+        <location filename="../../desktop/ui/main_window.py" line="914"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="903"/>
-        <location filename="../../desktop/ui/main_window.py" line="946"/>
+        <location filename="../../desktop/ui/main_window.py" line="926"/>
+        <location filename="../../desktop/ui/main_window.py" line="969"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="903"/>
+        <location filename="../../desktop/ui/main_window.py" line="926"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="911"/>
+        <location filename="../../desktop/ui/main_window.py" line="934"/>
         <source>edit of a problem</source>
         <translation>修改问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="911"/>
+        <location filename="../../desktop/ui/main_window.py" line="934"/>
         <source>new problem</source>
         <translation>新增问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="918"/>
+        <location filename="../../desktop/ui/main_window.py" line="941"/>
         <source>deletion of a problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="964"/>
+        <location filename="../../desktop/ui/main_window.py" line="987"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="969"/>
+        <location filename="../../desktop/ui/main_window.py" line="992"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="977"/>
+        <location filename="../../desktop/ui/main_window.py" line="1000"/>
         <source>deletion of evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="984"/>
+        <location filename="../../desktop/ui/main_window.py" line="1007"/>
         <source>caption of evidence</source>
         <translation>修改证据说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="989"/>
+        <location filename="../../desktop/ui/main_window.py" line="1012"/>
         <source>deletion of a photo in the inbox</source>
         <translation>删除收件箱中的照片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1032"/>
+        <location filename="../../desktop/ui/main_window.py" line="1055"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1044"/>
+        <location filename="../../desktop/ui/main_window.py" line="1067"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1044"/>
+        <location filename="../../desktop/ui/main_window.py" line="1067"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1057"/>
+        <location filename="../../desktop/ui/main_window.py" line="1080"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1060"/>
+        <location filename="../../desktop/ui/main_window.py" line="1083"/>
         <source>{0} were already among the evidence and were left out.</source>
         <translation>其中 {0} 张已在证据中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1063"/>
+        <location filename="../../desktop/ui/main_window.py" line="1086"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1064"/>
+        <location filename="../../desktop/ui/main_window.py" line="1087"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files.py" line="82"/>
+        <location filename="../../desktop/ui/files.py" line="85"/>
         <source>master</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1099"/>
+        <location filename="../../desktop/ui/main_window.py" line="1122"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files.py" line="84"/>
+        <location filename="../../desktop/ui/files.py" line="87"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1105"/>
+        <location filename="../../desktop/ui/main_window.py" line="1128"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1106"/>
+        <location filename="../../desktop/ui/main_window.py" line="1129"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1120"/>
+        <location filename="../../desktop/ui/main_window.py" line="1143"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1121"/>
+        <location filename="../../desktop/ui/main_window.py" line="1144"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1122"/>
+        <location filename="../../desktop/ui/main_window.py" line="1145"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1130"/>
+        <location filename="../../desktop/ui/main_window.py" line="1153"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -2564,17 +2565,17 @@ Why this one:</source>
         <translation>该数据库尚未初始化。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="55"/>
+        <location filename="../../desktop/ui/messages.py" line="60"/>
         <source>This is not a database address Yanshou knows. A master on a server is postgresql://user@host/database.</source>
         <translation>这不是验收程序认识的数据库地址。服务器上的汇总库地址形如 postgresql://用户@主机/数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="142"/>
+        <location filename="../../desktop/ui/messages.py" line="147"/>
         <source>This change is not allowed on this computer; nothing was written. Lead&apos;s records are entered on the master.</source>
         <translation>此项修改不能在这台电脑上进行，未写入任何内容。组长的记录（自评、第三方评估、裁定、调整）请在汇总库中录入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="61"/>
+        <location filename="../../desktop/ui/messages.py" line="66"/>
         <source>That conflict or version is no longer there; look at the list again.</source>
         <translation>该冲突或版本已不存在，请重新查看列表。</translation>
     </message>
@@ -2594,207 +2595,202 @@ Why this one:</source>
         <translation>此数据库用另一台电脑的密钥加密（或不是数据库）：请在建立它的电脑上打开，并以导出文件把工作带到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="42"/>
-        <source>The key that protects this computer&apos;s Yanshou files is no longer in the system&apos;s protected store (Credential Manager): the encrypted databases cannot be opened. Use an export.</source>
-        <translation>保护本机验收文件的密钥已不在系统的受保护存储（凭据管理器）中：加密的数据库无法打开。请使用导出文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/messages.py" line="47"/>
+        <location filename="../../desktop/ui/messages.py" line="52"/>
         <source>The system&apos;s protected store (Credential Manager) cannot be reached now. Log in again and try again.</source>
         <translation>现在无法访问系统的受保护存储（凭据管理器）。请重新登录后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="50"/>
+        <location filename="../../desktop/ui/messages.py" line="55"/>
         <source>This database is on a network share, where it cannot be kept safe. Keep it on this computer&apos;s disk; a master that several leads share belongs on a PostgreSQL server.</source>
         <translation>此数据库位于网络共享上，无法保证安全。请把它放在本机磁盘上；多位组长共用的汇总库请放在 PostgreSQL 服务器上。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="58"/>
+        <location filename="../../desktop/ui/messages.py" line="63"/>
         <source>This change breaks a rule of the inspection&apos;s records; nothing was written.</source>
         <translation>此项修改不符合验收记录的规则，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="62"/>
+        <location filename="../../desktop/ui/messages.py" line="67"/>
         <source>More than one conflict or version starts like that.</source>
         <translation>有多个冲突或版本以此开头。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="63"/>
+        <location filename="../../desktop/ui/messages.py" line="68"/>
         <source>Only the lead&apos;s master database resolves conflicts.</source>
         <translation>只有组长主库可以解决冲突。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="64"/>
+        <location filename="../../desktop/ui/messages.py" line="69"/>
         <source>The conflict changed while you were deciding (a merge came in). Look at its versions again.</source>
         <translation>您决定期间该冲突已变化（有新的合并），请重新查看其版本。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="67"/>
+        <location filename="../../desktop/ui/messages.py" line="72"/>
         <source>There is nothing to resolve.</source>
         <translation>没有需要解决的冲突。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="68"/>
+        <location filename="../../desktop/ui/messages.py" line="73"/>
         <source>The database server cannot be reached. Check the network cable or Wi-Fi and the server address.</source>
         <translation>无法连接数据库服务器。请检查网线或无线网络，以及服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="71"/>
+        <location filename="../../desktop/ui/messages.py" line="76"/>
         <source>The server refused the user name or password. Check the address, and the password in the .pgpass file.</source>
         <translation>服务器拒绝了用户名或密码。请检查地址，以及 .pgpass 文件中的密码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="74"/>
+        <location filename="../../desktop/ui/messages.py" line="79"/>
         <source>The server has no database of that name. Ask the server&apos;s administrator to create it.</source>
         <translation>服务器上没有该名称的数据库。请联系服务器管理员创建。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="77"/>
+        <location filename="../../desktop/ui/messages.py" line="82"/>
         <source>The database user lacks the rights this needs. Ask the server&apos;s administrator.</source>
         <translation>该数据库用户没有执行此操作所需的权限。请联系服务器管理员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="80"/>
+        <location filename="../../desktop/ui/messages.py" line="85"/>
         <source>The database server accepts no changes just now (read-only).</source>
         <translation>数据库服务器当前不接受修改（只读）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="81"/>
+        <location filename="../../desktop/ui/messages.py" line="86"/>
         <source>This desk does not hold the master&apos;s signing key, so it cannot sign changes. Copy the key file from the desk that created the master into this computer&apos;s keys folder (see the README).</source>
         <translation>本机没有总库的签名密钥，无法签署修改。请从创建总库的电脑上把密钥文件复制到本机的密钥文件夹（见使用说明）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="86"/>
+        <location filename="../../desktop/ui/messages.py" line="91"/>
         <source>The database cannot be used.</source>
         <translation>该数据库无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="92"/>
-        <location filename="../../desktop/ui/messages.py" line="329"/>
+        <location filename="../../desktop/ui/messages.py" line="97"/>
+        <location filename="../../desktop/ui/messages.py" line="334"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="93"/>
+        <location filename="../../desktop/ui/messages.py" line="98"/>
         <source>this is a folder, not a file</source>
         <translation>这是文件夹，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="94"/>
-        <location filename="../../desktop/ui/messages.py" line="330"/>
+        <location filename="../../desktop/ui/messages.py" line="99"/>
+        <location filename="../../desktop/ui/messages.py" line="335"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="95"/>
+        <location filename="../../desktop/ui/messages.py" line="100"/>
         <source>the file is larger than the limit for evidence</source>
         <translation>文件超过证据大小上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="96"/>
+        <location filename="../../desktop/ui/messages.py" line="101"/>
         <source>a problem needs a description</source>
         <translation>问题需要描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="97"/>
+        <location filename="../../desktop/ui/messages.py" line="102"/>
         <source>unknown severity</source>
         <translation>未知的严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="98"/>
+        <location filename="../../desktop/ui/messages.py" line="103"/>
         <source>not a number</source>
         <translation>不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="99"/>
+        <location filename="../../desktop/ui/messages.py" line="104"/>
         <source>outside the item&apos;s points</source>
         <translation>超出该指标的分值范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="100"/>
+        <location filename="../../desktop/ui/messages.py" line="105"/>
         <source>scores go in steps of 0.5</source>
         <translation>评分须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="101"/>
-        <location filename="../../desktop/ui/messages.py" line="339"/>
+        <location filename="../../desktop/ui/messages.py" line="106"/>
+        <location filename="../../desktop/ui/messages.py" line="344"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="102"/>
+        <location filename="../../desktop/ui/messages.py" line="107"/>
         <source>the name holds invisible characters, line breaks or is too long</source>
         <translation>姓名含有不可见字符、换行或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="103"/>
+        <location filename="../../desktop/ui/messages.py" line="108"/>
         <source>a reason is required</source>
         <translation>需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="104"/>
+        <location filename="../../desktop/ui/messages.py" line="109"/>
         <source>only the lead&apos;s master database may do this</source>
         <translation>只有组长主库可以执行此操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="105"/>
+        <location filename="../../desktop/ui/messages.py" line="110"/>
         <source>marking a problem rectified needs evidence of the rectification</source>
         <translation>标记为已整改需要提供整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="106"/>
+        <location filename="../../desktop/ui/messages.py" line="111"/>
         <source>not a readable picture (kept as a document)</source>
         <translation>不是可读的图片（已作为文件保存）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="107"/>
+        <location filename="../../desktop/ui/messages.py" line="112"/>
         <source>already filed under an item (imported before)</source>
         <translation>已归入某一指标（此前导入过）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="108"/>
+        <location filename="../../desktop/ui/messages.py" line="113"/>
         <source>already in the inbox (imported before)</source>
         <translation>已在收件箱中（此前导入过）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="109"/>
+        <location filename="../../desktop/ui/messages.py" line="114"/>
         <source>the file cannot be written there</source>
         <translation>无法在该位置写入文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="110"/>
+        <location filename="../../desktop/ui/messages.py" line="115"/>
         <source>this kind of file is not opened from Yanshou; save it and check it first</source>
         <translation>此类文件不在验收程序中打开，请先保存并检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="111"/>
+        <location filename="../../desktop/ui/messages.py" line="116"/>
         <source>the file is open in another program: close it there, then try again</source>
         <translation>文件正被其他程序打开：请先在该程序中关闭，再重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="112"/>
+        <location filename="../../desktop/ui/messages.py" line="117"/>
         <source>that file is a database; choose another name for the PDF</source>
         <translation>该文件是数据库，请为 PDF 另选文件名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="113"/>
+        <location filename="../../desktop/ui/messages.py" line="118"/>
         <source>the stored results differ from the signed versions (edited outside Yanshou); nothing was signed</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动），未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="116"/>
-        <location filename="../../desktop/ui/messages.py" line="364"/>
+        <location filename="../../desktop/ui/messages.py" line="121"/>
+        <location filename="../../desktop/ui/messages.py" line="369"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="125"/>
+        <location filename="../../desktop/ui/messages.py" line="130"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="128"/>
-        <location filename="../../desktop/ui/messages.py" line="130"/>
+        <location filename="../../desktop/ui/messages.py" line="133"/>
+        <location filename="../../desktop/ui/messages.py" line="135"/>
         <source>{0}
 
 {1}</source>
@@ -2803,497 +2799,512 @@ Why this one:</source>
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="132"/>
+        <location filename="../../desktop/ui/messages.py" line="137"/>
         <source>{0}: the file cannot be read or written ({1})</source>
         <translation>{0}：文件无法读写（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="135"/>
+        <location filename="../../desktop/ui/messages.py" line="140"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="145"/>
+        <location filename="../../desktop/ui/messages.py" line="150"/>
         <source>Another inspector&apos;s records cannot be changed or deleted here; nothing was written.</source>
         <translation>不能在这里修改或删除其他检查员的记录，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="148"/>
+        <location filename="../../desktop/ui/messages.py" line="153"/>
         <source>The value is not valid: a score goes from 0 to the item&apos;s points in steps of 0.5, and a status, county or item must be one of the campaign&apos;s. Nothing was written.</source>
         <translation>数值无效：评分须在 0 至该项满分之间，步长 0.5；状态、县区、指标须为本次验收所列。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="153"/>
+        <location filename="../../desktop/ui/messages.py" line="158"/>
         <source>The text is too long (at most 5,000 characters) or holds control characters; nothing was written.</source>
         <translation>文字过长（最多 5000 字）或含有控制字符，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="156"/>
+        <location filename="../../desktop/ui/messages.py" line="161"/>
         <source>The name holds invisible characters or line breaks, or is too long; nothing was written.</source>
         <translation>姓名含有不可见字符或换行，或过长，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="159"/>
+        <location filename="../../desktop/ui/messages.py" line="164"/>
         <source>This computer&apos;s clock looks wrong; correct the date and time, then try again. Nothing was written.</source>
         <translation>这台电脑的时钟似乎不对，请校正日期和时间后重试。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="162"/>
+        <location filename="../../desktop/ui/messages.py" line="167"/>
         <source>A problem&apos;s status moves one step at a time, by rule; this step is not allowed. Nothing was written.</source>
         <translation>问题状态须按规则逐步变更，不允许此操作，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="171"/>
+        <location filename="../../desktop/ui/messages.py" line="176"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="172"/>
+        <location filename="../../desktop/ui/messages.py" line="177"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="173"/>
+        <location filename="../../desktop/ui/messages.py" line="178"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="174"/>
+        <location filename="../../desktop/ui/messages.py" line="179"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="175"/>
+        <location filename="../../desktop/ui/messages.py" line="180"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="176"/>
+        <location filename="../../desktop/ui/messages.py" line="181"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="177"/>
+        <location filename="../../desktop/ui/messages.py" line="182"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="178"/>
+        <location filename="../../desktop/ui/messages.py" line="183"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="179"/>
+        <location filename="../../desktop/ui/messages.py" line="184"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="180"/>
+        <location filename="../../desktop/ui/messages.py" line="185"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="181"/>
+        <location filename="../../desktop/ui/messages.py" line="186"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="182"/>
+        <location filename="../../desktop/ui/messages.py" line="187"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="183"/>
+        <location filename="../../desktop/ui/messages.py" line="188"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="184"/>
+        <location filename="../../desktop/ui/messages.py" line="189"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="185"/>
+        <location filename="../../desktop/ui/messages.py" line="190"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="186"/>
+        <location filename="../../desktop/ui/messages.py" line="191"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="187"/>
+        <location filename="../../desktop/ui/messages.py" line="192"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="188"/>
+        <location filename="../../desktop/ui/messages.py" line="193"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="189"/>
+        <location filename="../../desktop/ui/messages.py" line="194"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="190"/>
+        <location filename="../../desktop/ui/messages.py" line="195"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="191"/>
+        <location filename="../../desktop/ui/messages.py" line="196"/>
         <source>records merged before were altered in this copy</source>
         <translation>此文件中已合并过的记录被改动过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="193"/>
+        <location filename="../../desktop/ui/messages.py" line="198"/>
         <source>a kind of record Yanshou does not write</source>
         <translation>含有验收程序不会写入的记录类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="194"/>
+        <location filename="../../desktop/ui/messages.py" line="199"/>
         <source>a laptop wrote or deleted another inspector&apos;s record</source>
         <translation>检查电脑写入或删除了其他检查员的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="195"/>
+        <location filename="../../desktop/ui/messages.py" line="200"/>
         <source>a laptop wrote a record only the lead may write</source>
         <translation>检查电脑写入了只有组长才能写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="196"/>
+        <location filename="../../desktop/ui/messages.py" line="201"/>
         <source>a record&apos;s number does not match its contents</source>
         <translation>记录编号与其内容不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="197"/>
+        <location filename="../../desktop/ui/messages.py" line="202"/>
         <source>a version names another record&apos;s history</source>
         <translation>某一版本引用了其他记录的历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="198"/>
+        <location filename="../../desktop/ui/messages.py" line="203"/>
         <source>a record is spelled in a way Yanshou never writes</source>
         <translation>记录的写法不是验收程序的写法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="199"/>
+        <location filename="../../desktop/ui/messages.py" line="204"/>
         <source>a text is too long or holds control characters</source>
         <translation>文字过长或含有控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="200"/>
+        <location filename="../../desktop/ui/messages.py" line="205"/>
         <source>a name holds invisible characters or is too long</source>
         <translation>姓名含有不可见字符或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="201"/>
+        <location filename="../../desktop/ui/messages.py" line="206"/>
         <source>a value is not valid (score, status, county or item)</source>
         <translation>数值无效（得分、状态、县区或指标）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="202"/>
+        <location filename="../../desktop/ui/messages.py" line="207"/>
         <source>a laptop&apos;s clock is far ahead; correct it and export again</source>
         <translation>检查电脑的时钟明显超前，请校正时间后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="203"/>
+        <location filename="../../desktop/ui/messages.py" line="208"/>
         <source>a problem&apos;s status took a step its rules do not allow</source>
         <translation>问题状态的变更不符合整改规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="205"/>
+        <location filename="../../desktop/ui/messages.py" line="210"/>
         <source>from a device the lead revoked (lost or stolen): its later files are refused</source>
         <translation>来自组长已吊销的设备（丢失或被盗）：其后来的文件一律拒收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="206"/>
+        <location filename="../../desktop/ui/messages.py" line="211"/>
         <source>sealed for other devices: this database cannot open it</source>
         <translation>为其他设备加密：本数据库无法打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="207"/>
+        <location filename="../../desktop/ui/messages.py" line="212"/>
         <source>a sealed file whose header is damaged</source>
         <translation>加密文件的文件头已损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="208"/>
+        <location filename="../../desktop/ui/messages.py" line="213"/>
         <source>the sealed file was changed, cut short or damaged</source>
         <translation>加密文件被改动、截短或已损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="209"/>
+        <location filename="../../desktop/ui/messages.py" line="214"/>
         <source>the sealed file is cut short: copy it again</source>
         <translation>加密文件不完整：请重新复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="210"/>
+        <location filename="../../desktop/ui/messages.py" line="215"/>
         <source>sealed by a newer Yanshou; update this program</source>
         <translation>由新版验收软件加密；请更新本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="212"/>
+        <location filename="../../desktop/ui/messages.py" line="217"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="219"/>
+        <location filename="../../desktop/ui/messages.py" line="224"/>
         <source>the lead&apos;s master</source>
         <translation>组长汇总库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="226"/>
+        <location filename="../../desktop/ui/messages.py" line="231"/>
         <source>Sealed for {0}: nobody else can read it.</source>
         <translation>已为 {0} 加密：其他人无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="231"/>
+        <location filename="../../desktop/ui/messages.py" line="236"/>
         <source>NOT SEALED: this laptop has no key of the lead&apos;s master yet, so anyone holding the file can read it. Merge the lead&apos;s export for the laptops once, and the next exports are sealed.</source>
         <translation>未加密：本笔记本还没有组长汇总库的密钥，拿到此文件的任何人都能读取。合并一次组长给笔记本的导出后，以后的导出都会加密。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="236"/>
+        <location filename="../../desktop/ui/messages.py" line="241"/>
         <source>NOT SEALED: no enrolled laptop has sent its key yet, so anyone holding the file can read it. Each laptop&apos;s next export merged here brings its key.</source>
         <translation>未加密：已登记的笔记本都还没有送来密钥，拿到此文件的任何人都能读取。每台笔记本的下一次导出在此合并后即带来其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="241"/>
+        <location filename="../../desktop/ui/messages.py" line="246"/>
         <source>NOT SEALED, as asked: anyone holding the file can read it.</source>
         <translation>按要求未加密：拿到此文件的任何人都能读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="243"/>
+        <location filename="../../desktop/ui/messages.py" line="248"/>
         <source>{0} cannot open it yet: merge an export of each, then export again.</source>
         <translation>{0} 暂时无法打开：先合并其各自的导出，再重新导出。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="247"/>
+        <location filename="../../desktop/ui/messages.py" line="252"/>
         <source>Not sealed for the revoked {0}.</source>
         <translation>未为已吊销的 {0} 加密。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="255"/>
+        <location filename="../../desktop/ui/messages.py" line="260"/>
         <source>sealed</source>
         <translation>已加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="255"/>
+        <location filename="../../desktop/ui/messages.py" line="260"/>
         <source>NOT sealed</source>
         <translation>未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="297"/>
+        <location filename="../../desktop/ui/messages.py" line="302"/>
         <source>Enter the place of inspection.</source>
         <translation>请填写检查地点。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="298"/>
+        <location filename="../../desktop/ui/messages.py" line="303"/>
         <source>The place of inspection must be one line.</source>
         <translation>检查地点只能写一行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="299"/>
+        <location filename="../../desktop/ui/messages.py" line="304"/>
         <source>The place of inspection is too long (at most {0} characters).</source>
         <translation>检查地点太长（最多 {0} 个字）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="304"/>
+        <location filename="../../desktop/ui/messages.py" line="309"/>
         <source>An inspection of one county spans at most {0} days.</source>
         <translation>对一个县的检查最长 {0} 天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="302"/>
+        <location filename="../../desktop/ui/messages.py" line="307"/>
         <source>A date of inspection is not a valid date.</source>
         <translation>检查日期不是有效日期。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="303"/>
+        <location filename="../../desktop/ui/messages.py" line="42"/>
+        <source>The key that protects this computer&apos;s Yanshou files is no longer in the system&apos;s protected store (Credential Manager): the encrypted databases cannot be opened. The lead can read a recovery code from this laptop&apos;s recovery file (in its keys folder); without one, use an export.</source>
+        <translation>保护本机验收文件的密钥已不在系统的受保护存储（凭据管理器）中：加密的数据库无法打开。负责人可以从本机的恢复文件（在密钥文件夹中）读出恢复码；没有恢复文件时，请使用导出文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="48"/>
+        <source>That recovery code does not open this computer&apos;s files: it was read from another laptop&apos;s recovery file.</source>
+        <translation>这个恢复码打不开本机的文件：它是从另一台笔记本的恢复文件读出的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="51"/>
+        <source>That recovery code has a typing mistake. Check it and type it again.</source>
+        <translation>恢复码有输入错误，请核对后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="308"/>
         <source>The last day of inspection is before the first.</source>
         <translation>检查结束日期早于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="331"/>
+        <location filename="../../desktop/ui/messages.py" line="336"/>
         <source>the file is neither UTF-8, GB18030/GBK nor UTF-16 text; save it from Excel as CSV or as Unicode text</source>
         <translation>文件既不是 UTF-8、GB18030/GBK，也不是 UTF-16 文本；请在 Excel 中另存为“CSV (逗号分隔)”或“Unicode 文本”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="334"/>
+        <location filename="../../desktop/ui/messages.py" line="339"/>
         <source>the file&apos;s text is damaged (its encoding mark does not match its contents)</source>
         <translation>文件的文本已损坏（编码标记与内容不符）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="337"/>
+        <location filename="../../desktop/ui/messages.py" line="342"/>
         <source>the result must be 符合, 基本符合, 不符合 or 未检查</source>
         <translation>结果须为“符合”“基本符合”“不符合”或“未检查”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="338"/>
+        <location filename="../../desktop/ui/messages.py" line="343"/>
         <source>the campaign has no such method</source>
         <translation>本次验收没有这种验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="340"/>
+        <location filename="../../desktop/ui/messages.py" line="345"/>
         <source>this laptop belongs to another inspector</source>
         <translation>这台笔记本属于另一位检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="341"/>
+        <location filename="../../desktop/ui/messages.py" line="346"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="342"/>
+        <location filename="../../desktop/ui/messages.py" line="347"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="343"/>
+        <location filename="../../desktop/ui/messages.py" line="348"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="344"/>
+        <location filename="../../desktop/ui/messages.py" line="349"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="345"/>
+        <location filename="../../desktop/ui/messages.py" line="350"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="346"/>
+        <location filename="../../desktop/ui/messages.py" line="351"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="347"/>
+        <location filename="../../desktop/ui/messages.py" line="352"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="348"/>
+        <location filename="../../desktop/ui/messages.py" line="353"/>
         <source>the cell holds an invisible control character</source>
         <translation>单元格含有不可见的控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="349"/>
+        <location filename="../../desktop/ui/messages.py" line="354"/>
         <source>the row has too many columns</source>
         <translation>该行的列数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="350"/>
+        <location filename="../../desktop/ui/messages.py" line="355"/>
         <source>the file is too large to be read</source>
         <translation>文件过大，无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="351"/>
+        <location filename="../../desktop/ui/messages.py" line="356"/>
         <source>this is a device or a pipe, not a file</source>
         <translation>这是设备或管道，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="352"/>
+        <location filename="../../desktop/ui/messages.py" line="357"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="353"/>
+        <location filename="../../desktop/ui/messages.py" line="358"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="354"/>
+        <location filename="../../desktop/ui/messages.py" line="359"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="355"/>
+        <location filename="../../desktop/ui/messages.py" line="360"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="356"/>
+        <location filename="../../desktop/ui/messages.py" line="361"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="357"/>
+        <location filename="../../desktop/ui/messages.py" line="362"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="358"/>
+        <location filename="../../desktop/ui/messages.py" line="363"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="359"/>
+        <location filename="../../desktop/ui/messages.py" line="364"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="360"/>
+        <location filename="../../desktop/ui/messages.py" line="365"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="361"/>
+        <location filename="../../desktop/ui/messages.py" line="366"/>
         <source>the file is not a well-formed CSV (a quotation mark left open?)</source>
         <translation>文件不是格式正确的 CSV（是否有引号未闭合？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="362"/>
+        <location filename="../../desktop/ui/messages.py" line="367"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="363"/>
+        <location filename="../../desktop/ui/messages.py" line="368"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="381"/>
+        <location filename="../../desktop/ui/messages.py" line="386"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="382"/>
+        <location filename="../../desktop/ui/messages.py" line="387"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="385"/>
+        <location filename="../../desktop/ui/messages.py" line="390"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="388"/>
+        <location filename="../../desktop/ui/messages.py" line="393"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="391"/>
+        <location filename="../../desktop/ui/messages.py" line="396"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="394"/>
+        <location filename="../../desktop/ui/messages.py" line="399"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="395"/>
+        <location filename="../../desktop/ui/messages.py" line="400"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="396"/>
+        <location filename="../../desktop/ui/messages.py" line="401"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="397"/>
+        <location filename="../../desktop/ui/messages.py" line="402"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -3393,6 +3404,24 @@ Why this one:</source>
     </message>
 </context>
 <context>
+    <name>RecoveryDialog</name>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="111"/>
+        <source>Recovery code</source>
+        <translation>恢复码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="114"/>
+        <source>If the lead gave you this laptop&apos;s recovery code, type it here (the groups of four letters and digits, spaces or not).</source>
+        <translation>如果负责人已给您本机的恢复码，请在此输入（四个字母或数字一组，可带空格）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="120"/>
+        <source>Recovery code:</source>
+        <translation>恢复码：</translation>
+    </message>
+</context>
+<context>
     <name>ScoreField</name>
     <message>
         <location filename="../../desktop/ui/score_field.py" line="35"/>
@@ -3408,62 +3437,62 @@ Why this one:</source>
 <context>
     <name>SearchBox</name>
     <message>
-        <location filename="../../desktop/ui/search.py" line="36"/>
+        <location filename="../../desktop/ui/search.py" line="41"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="37"/>
+        <location filename="../../desktop/ui/search.py" line="42"/>
         <source>Finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="38"/>
+        <location filename="../../desktop/ui/search.py" line="43"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="39"/>
+        <location filename="../../desktop/ui/search.py" line="44"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="40"/>
+        <location filename="../../desktop/ui/search.py" line="45"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="48"/>
+        <location filename="../../desktop/ui/search.py" line="53"/>
         <source>photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="57"/>
+        <location filename="../../desktop/ui/search.py" line="62"/>
         <source> · </source>
         <translation> · </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="63"/>
+        <location filename="../../desktop/ui/search.py" line="68"/>
         <source>Item {0}: {1}</source>
         <translation>指标 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="66"/>
+        <location filename="../../desktop/ui/search.py" line="71"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="67"/>
+        <location filename="../../desktop/ui/search.py" line="72"/>
         <source>{0} · {1}: {2}</source>
         <translation>{0} · {1}：{2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="102"/>
+        <location filename="../../desktop/ui/search.py" line="107"/>
         <source>Nothing found for “{0}”</source>
         <translation>没有找到“{0}”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/search.py" line="129"/>
+        <location filename="../../desktop/ui/search.py" line="134"/>
         <source>Search findings, problems, evidence, items, inspectors</source>
         <translation>搜索检查发现、问题、证据、指标、检查员</translation>
     </message>
@@ -4082,202 +4111,202 @@ Why this one:</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="261"/>
-        <location filename="../../desktop/ui/messages.py" line="311"/>
+        <location filename="../../desktop/ui/messages.py" line="266"/>
+        <location filename="../../desktop/ui/messages.py" line="316"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="262"/>
+        <location filename="../../desktop/ui/messages.py" line="267"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="263"/>
+        <location filename="../../desktop/ui/messages.py" line="268"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="264"/>
+        <location filename="../../desktop/ui/messages.py" line="269"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/signature.py" line="173"/>
-        <location filename="../../desktop/ui/messages.py" line="265"/>
+        <location filename="../../desktop/ui/messages.py" line="270"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="266"/>
+        <location filename="../../desktop/ui/messages.py" line="271"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="267"/>
-        <location filename="../../desktop/ui/messages.py" line="312"/>
+        <location filename="../../desktop/ui/messages.py" line="272"/>
+        <location filename="../../desktop/ui/messages.py" line="317"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="268"/>
+        <location filename="../../desktop/ui/messages.py" line="273"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="269"/>
+        <location filename="../../desktop/ui/messages.py" line="274"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="270"/>
+        <location filename="../../desktop/ui/messages.py" line="275"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="271"/>
+        <location filename="../../desktop/ui/messages.py" line="276"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="272"/>
+        <location filename="../../desktop/ui/messages.py" line="277"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="273"/>
+        <location filename="../../desktop/ui/messages.py" line="278"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="274"/>
+        <location filename="../../desktop/ui/messages.py" line="279"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="275"/>
+        <location filename="../../desktop/ui/messages.py" line="280"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="276"/>
+        <location filename="../../desktop/ui/messages.py" line="281"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="277"/>
+        <location filename="../../desktop/ui/messages.py" line="282"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="278"/>
+        <location filename="../../desktop/ui/messages.py" line="283"/>
         <source>Written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="279"/>
+        <location filename="../../desktop/ui/messages.py" line="284"/>
         <source>Rectification evidence</source>
         <translation>整改证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="280"/>
+        <location filename="../../desktop/ui/messages.py" line="285"/>
         <source>Found at</source>
         <translation>发现时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="281"/>
+        <location filename="../../desktop/ui/messages.py" line="286"/>
         <source>Taken at</source>
         <translation>拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="282"/>
+        <location filename="../../desktop/ui/messages.py" line="287"/>
         <source>Attached at</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="283"/>
+        <location filename="../../desktop/ui/messages.py" line="288"/>
         <source>Place (GPS)</source>
         <translation>位置（GPS）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="284"/>
+        <location filename="../../desktop/ui/messages.py" line="289"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="285"/>
+        <location filename="../../desktop/ui/messages.py" line="290"/>
         <source>Method</source>
         <translation>评估方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="288"/>
+        <location filename="../../desktop/ui/messages.py" line="293"/>
         <source>Place of inspection</source>
         <translation>检查地点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="289"/>
+        <location filename="../../desktop/ui/messages.py" line="294"/>
         <source>First day of inspection</source>
         <translation>检查开始日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="290"/>
+        <location filename="../../desktop/ui/messages.py" line="295"/>
         <source>Last day of inspection</source>
         <translation>检查结束日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="313"/>
+        <location filename="../../desktop/ui/messages.py" line="318"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="316"/>
+        <location filename="../../desktop/ui/messages.py" line="321"/>
         <source>Place and dates of inspection</source>
         <translation>检查地点和日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="320"/>
+        <location filename="../../desktop/ui/messages.py" line="325"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="371"/>
+        <location filename="../../desktop/ui/messages.py" line="376"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="372"/>
+        <location filename="../../desktop/ui/messages.py" line="377"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="373"/>
+        <location filename="../../desktop/ui/messages.py" line="378"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="286"/>
-        <location filename="../../desktop/ui/messages.py" line="314"/>
+        <location filename="../../desktop/ui/messages.py" line="291"/>
+        <location filename="../../desktop/ui/messages.py" line="319"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="287"/>
-        <location filename="../../desktop/ui/messages.py" line="315"/>
+        <location filename="../../desktop/ui/messages.py" line="292"/>
+        <location filename="../../desktop/ui/messages.py" line="320"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="317"/>
+        <location filename="../../desktop/ui/messages.py" line="322"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="318"/>
+        <location filename="../../desktop/ui/messages.py" line="323"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="319"/>
+        <location filename="../../desktop/ui/messages.py" line="324"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
