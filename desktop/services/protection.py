@@ -27,6 +27,7 @@ from db.errors import KeyNeeded
 from desktop import paths
 
 if TYPE_CHECKING:
+    from db.database import Database
     from db.recovery import About
     from desktop.services.workspace import Workspace
 
@@ -118,10 +119,22 @@ def escrow(ws: Workspace) -> list[Path]:
     laptop knows, written where there is none for the present protection yet (the files
     written). Nothing for a master, a laptop whose files are in the clear, or one whose
     passphrase was not given in this run (written at a later merge or export that has it)."""
-    from db import receivers, recovery
+    return escrow_database(ws.database)
+
+
+def escrow_database(database: Database) -> list[Path]:
+    """escrow, for a database open without its workspace (a laptop's file just encrypted at its opening)."""
+    from db import local, receivers, recovery
 
     keys_dir = paths.keys_dir()
-    if ws.identity.role != "field" or ws.database.on_server or (made := vault.protection(keys_dir)) is None:
+    if database.on_server:
+        return []
+    with database.read() as conn:
+        identity = local.identity(conn)
+        if identity.role != "field":
+            return []
+        masters = receivers.receivers(conn, device_id=identity.device_id, role=identity.role).recipients
+    if (made := vault.protection(keys_dir)) is None:
         return []
     try:
         held = vault.secret(keys_dir, keys_dir / vault.FILE)
@@ -129,10 +142,8 @@ def escrow(ws: Workspace) -> list[Path]:
         return []
     if held is None:
         return []
-    with ws.read() as conn:
-        masters = receivers.receivers(conn, device_id=ws.identity.device_id, role=ws.identity.role).recipients
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return recovery.escrow(keys_dir, held, protection_id=made.id, laptop=ws.identity.device_id, masters=masters, written=now)
+    return recovery.escrow(keys_dir, held, protection_id=made.id, laptop=identity.device_id, masters=masters, written=now)
 
 
 def recovery_code(ws: Workspace, path: Path) -> tuple[About, str]:
@@ -161,6 +172,6 @@ def recover(code: str) -> bool:
 
 
 __all__ = [
-    "Method", "State", "available", "escrow", "must_choose_passphrase", "needs_passphrase", "passphrase_problem", "recover",
-    "recovery_code", "state", "to_ask", "unlock", "unlock_from_environment",
+    "Method", "State", "available", "escrow", "escrow_database", "must_choose_passphrase", "needs_passphrase",
+    "passphrase_problem", "recover", "recovery_code", "state", "to_ask", "unlock", "unlock_from_environment",
 ]

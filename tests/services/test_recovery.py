@@ -249,3 +249,21 @@ def test_a_recovery_file_that_cannot_be_written_does_not_undo_the_merge(computer
     sync.export(ws, computers.root / "usb" / "张三-1.yanshou")  # the next one writes it
     assert len(recovery_files()) == 1
     ws.close()
+
+
+def test_a_laptop_encrypted_at_its_opening_keeps_its_recovery_file_at_once(computers: Computers) -> None:
+    # an older version's laptop, in the clear, that merged the lead's export: the open that
+    # encrypts it also writes the recovery file (not only the next export or merge)
+    _master, out = master_export(computers)
+    computers.on("laptop")
+    path = computers.root / "张三.db"
+    with create(path, role="field", inspector="张三", encrypt=False) as ws:
+        assert not ws.database.encrypted
+        [report] = sync.merge(ws, [out], enroll=True)
+        assert report.status == "merged", report.reason
+    for held in recovery_files():  # (what an older version never wrote)
+        held.unlink()
+    with open_workspace(path) as ws:
+        assert ws.database.encrypted
+        [held] = recovery_files()
+    assert recovery.about(held) is not None
