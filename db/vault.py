@@ -217,8 +217,7 @@ def _create_in_store(keys_dir: Path) -> bytes | None:
     secret = secrets.token_bytes(32)
     made = Protection(secrets.token_hex(8), STORE, _check_value(secret))
     try:
-        store.set_password(SERVICE, _store_user(made), secret.hex())
-        if store.get_password(SERVICE, _store_user(made)) != secret.hex():
+        if not _put_in_store(store, made, secret):
             return None
     except Exception:  # a store that does not keep what it is given is no store
         return None
@@ -229,6 +228,13 @@ def _create_in_store(keys_dir: Path) -> bytes | None:
     except Exception:  # an item left over in the store is harmless: nothing names it
         pass
     return _had(keys_dir)
+
+
+def _put_in_store(store: Any, made: Protection, secret: bytes) -> bool:
+    """Give the store the protection's secret, and ask it back: whether it kept it (the
+    store's and keyring's own errors are raised)."""
+    store.set_password(SERVICE, _store_user(made), secret.hex())
+    return bool(store.get_password(SERVICE, _store_user(made)) == secret.hex())
 
 
 def _had(keys_dir: Path) -> bytes | None:
@@ -335,7 +341,7 @@ def restore(keys_dir: Path, secret: bytes) -> bool:
     run too. The secret must be this folder's (its check value): KeyNeeded (wrong_recovery_code)
     and nothing changed otherwise. A passphrase's protection becomes the store's (the same
     secret: every file opens as before), where this computer has a store; without one
-    KnownDatabaseError, nothing changed: there is nowhere to keep it. True when a passphrase's
+    KeyNeeded (store_unavailable), nothing changed: there is nowhere to keep it. True when a passphrase's
     protection became the store's."""
     made = protection(keys_dir)
     where = keys_dir / FILE
@@ -346,11 +352,10 @@ def restore(keys_dir: Path, secret: bytes) -> bool:
                         "(it was read from another laptop's recovery file, or from one older than this computer's protection)")
     store = _store()
     if store is None:
-        raise KnownDatabaseError(where, "this computer has no protected store (Credential Manager, the Secret Service) to keep "
-                                 "the recovered key in: log in to the desktop and try again")
+        raise KeyNeeded(where, "store_unavailable", "this computer has no protected store (Credential Manager, the Secret "
+                        "Service) to keep the recovered key in: log in to the desktop and try again")
     try:
-        store.set_password(SERVICE, _store_user(made), secret.hex())
-        kept = store.get_password(SERVICE, _store_user(made)) == secret.hex()
+        kept = _put_in_store(store, made, secret)
     except Exception as exc:  # a locked store, a refused prompt: keyring's errors and the backends' own
         raise KeyNeeded(
             where, "store_unavailable", f"the system's protected store refused the key ({exc}); unlock it and try again",

@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db import vault
-from db.errors import KeyNeeded
+from db.errors import KeyNeeded, KnownDatabaseError
 from desktop import paths
 
 if TYPE_CHECKING:
     from db.database import Database
+    from db.peek import Identity
     from db.recovery import About
     from desktop.services.workspace import Workspace
 
@@ -114,23 +115,19 @@ def available(*, quiet: bool = False) -> bool:
 # --- recovery by the lead (T2-8) ------------------------------------------------------------
 
 
-def escrow(ws: Workspace) -> list[Path]:
+def escrow(database: Database, identity: Identity | None = None) -> list[Path]:
     """A laptop's recovery files: this computer's secret sealed for each master whose key the
     laptop knows, written where there is none for the present protection yet (the files
     written). Nothing for a master, a laptop whose files are in the clear, or one whose
-    passphrase was not given in this run (written at a later merge or export that has it)."""
-    return escrow_database(ws.database)
-
-
-def escrow_database(database: Database) -> list[Path]:
-    """escrow, for a database open without its workspace (a laptop's file just encrypted at its opening)."""
+    passphrase was not given in this run (written at a later merge or export that has it).
+    `identity`: the database's, where the caller holds it (else read)."""
     from db import local, receivers, recovery
 
     keys_dir = paths.keys_dir()
-    if database.on_server:
+    if database.on_server or (identity is not None and identity.role != "field"):
         return []
     with database.read() as conn:
-        identity = local.identity(conn)
+        identity = identity or local.identity(conn)
         if identity.role != "field":
             return []
         masters = receivers.receivers(conn, device_id=identity.device_id, role=identity.role).recipients
@@ -144,6 +141,17 @@ def escrow_database(database: Database) -> list[Path]:
         return []
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return recovery.escrow(keys_dir, held, protection_id=made.id, laptop=identity.device_id, masters=masters, written=now)
+
+
+def keep_recovery(database: Database, identity: Identity | None = None) -> None:
+    """escrow, once the work it follows is done (an export, a merge, a file encrypted at its
+    opening): where the recovery file cannot be written now (a keys folder that refuses a
+    write, a full disk, a store that refuses), that work stands, the failure goes to the error
+    log, and the next export or merge tries again."""
+    try:
+        escrow(database, identity)
+    except (OSError, KnownDatabaseError) as exc:
+        paths.log_error(exc)
 
 
 def recovery_code(ws: Workspace, path: Path) -> tuple[About, str]:
@@ -163,7 +171,7 @@ def recovery_code(ws: Workspace, path: Path) -> tuple[About, str]:
 def recover(code: str) -> bool:
     """The laptop: put this computer's secret back into the store from the lead's recovery code
     (the store lost it, or the passphrase is forgotten). RecoveryError (mistyped), KeyNeeded
-    (wrong_recovery_code: another laptop's code) or KnownDatabaseError (no store here) with
+    (wrong_recovery_code: another laptop's code; store_unavailable: no store here) with
     nothing changed otherwise. True when a passphrase's protection became the store's."""
     from db import recovery
 
@@ -172,6 +180,6 @@ def recover(code: str) -> bool:
 
 
 __all__ = [
-    "Method", "State", "available", "escrow", "escrow_database", "must_choose_passphrase", "needs_passphrase",
+    "Method", "State", "available", "escrow", "keep_recovery", "must_choose_passphrase", "needs_passphrase",
     "passphrase_problem", "recover", "recovery_code", "state", "to_ask", "unlock", "unlock_from_environment",
 ]

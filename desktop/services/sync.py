@@ -96,17 +96,6 @@ class Exported:
         return self.snapshot.manifest
 
 
-def _keep_recovery(ws: Workspace) -> None:
-    """protection.escrow after an export or merge that is done: where the recovery file cannot
-    be written now (a keys folder that refuses a write, a full disk, a store that refuses), the
-    work just done stands, the failure goes to the error log, and the next export or merge
-    tries again."""
-    try:
-        protection.escrow(ws)
-    except (OSError, KnownDatabaseError) as exc:
-        paths.log_error(exc)
-
-
 def export(ws: Workspace, out: Path, *, sealed: bool = True) -> Exported:
     """A signed, verified snapshot of the workspace's database at `out`, sealed for its
     receivers (db.receivers: a laptop's for the lead's master, the master's for its enrolled
@@ -123,7 +112,7 @@ def export(ws: Workspace, out: Path, *, sealed: bool = True) -> Exported:
     made = snapshot.export(
         ws.database, signer, out, created=_now(), seal_key=seal.public_der(own), recipients=found.recipients if sealed else (),
     )
-    _keep_recovery(ws)  # a laptop that knows the master's key keeps its recovery file (T2-8)
+    protection.keep_recovery(ws.database, ws.identity)  # a laptop that knows the master's key keeps its recovery file (T2-8)
     if not sealed:
         unsealed = "asked"
     else:
@@ -202,7 +191,7 @@ def merge(
     )
     if not dry_run:
         ws.reload_campaign()  # the lead's settings may have come with the master's export
-        _keep_recovery(ws)  # and the master's key: the laptop's recovery file is written (T2-8)
+        protection.keep_recovery(ws.database, ws.identity)  # and the master's key: the laptop's recovery file is written (T2-8)
     return reports
 
 

@@ -284,10 +284,7 @@ def _open(path: Path | str, check: bool, keys_dir: Path) -> Database:
             pass
         database = Database.open(path, check=check, keys_dir=keys_dir)
         if database.encrypted:  # its protection may be new: a laptop that knows the master's key keeps its recovery file now
-            try:
-                protection.escrow_database(database)
-            except (OSError, KnownDatabaseError) as exc:  # as after an export: the open stands, the next export tries again
-                paths.log_error(exc)
+            protection.keep_recovery(database)
     return database
 
 

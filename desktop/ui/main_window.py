@@ -112,16 +112,13 @@ def open_database(path: Path | str) -> Workspace | None:
 
             # a laptop's file is read at once and opened in full at the window's first read (issue 19)
             return before_window(lambda: open_workspace(path, check=False, later=True), label)
-        except KeyNeeded as exc:
-            if exc.code == "store_lost":  # the lead's recovery code puts the key back (T2-8); then it opens
+        except (KnownDatabaseError, InputError, OSError) as exc:
+            if isinstance(exc, KeyNeeded) and exc.code == "store_lost":  # the lead's recovery code puts the key back (T2-8)
                 from desktop.ui.unlock import recovered
 
                 if recovered(explain(exc)):
-                    continue
+                    continue  # and it opens
                 return None
-            QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Cannot open the database"), explain(exc))
-            return None
-        except (KnownDatabaseError, InputError, OSError) as exc:
             QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Cannot open the database"), explain(exc))
             return None
 

@@ -121,6 +121,12 @@ def input_problem(code: str) -> str:
     }.get(code, QCoreApplication.translate("Messages", "the input is not valid"))
 
 
+def reason(exc: KnownDatabaseError) -> str:
+    """What a known database error says, without the file it names (a dialog that shows the
+    file already, or whose file is not the user's concern: the keys folder's)."""
+    return _database(exc.code)
+
+
 def explain(exc: BaseException) -> str:
     """One or two sentences for a dialog."""
     if isinstance(exc, InputError):
@@ -132,7 +138,7 @@ def explain(exc: BaseException) -> str:
     if isinstance(exc, NotAdmitted):
         return QCoreApplication.translate("Messages", "{0}\n\n{1}").format(exc.path, not_admitted(exc.rule))
     if isinstance(exc, KnownDatabaseError):
-        return QCoreApplication.translate("Messages", "{0}\n\n{1}").format(exc.path, _database(exc.code))
+        return QCoreApplication.translate("Messages", "{0}\n\n{1}").format(exc.path, reason(exc))
     if isinstance(exc, OSError):
         return QCoreApplication.translate("Messages", "{0}: the file cannot be read or written ({1})").format(
             getattr(exc, "filename", "") or "", exc.strerror or ""

@@ -6,6 +6,8 @@ user may try again or cancel."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,37 +23,25 @@ from PySide6.QtWidgets import (
 from db.errors import KeyNeeded, KnownDatabaseError
 from desktop.services import protection
 from desktop.ui import jobs
-from desktop.ui.messages import explain
+from desktop.ui.messages import explain, reason
 
 
-class UnlockDialog(QDialog):
-    """Type (or, with `choose`, choose) this computer's Yanshou passphrase."""
+class _KeyDialog(QDialog):
+    """A dialog that asks for what opens this computer's files: an intro, a form of fields
+    (the subclass's), a line for what was wrong, OK and Cancel. OK checks what was typed on a
+    thread (scrypt takes half a second, on purpose; the store may prompt): the dialog's answer
+    comes when it is done, with no event loop of its own inside the click, and the dialog cannot
+    be pressed again meanwhile."""
 
-    def __init__(self, parent: QWidget | None = None, *, choose: bool = False, where: str = "") -> None:
+    def __init__(self, title: str, intro: str, parent: QWidget | None, *, width_chars: int) -> None:
         super().__init__(parent)
-        self._choose = choose
-        self.setWindowTitle(self.tr("Yanshou passphrase"))
+        self.setWindowTitle(title)
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            self.tr(
-                "This computer has no protected store for Yanshou's key. Choose a passphrase: it protects this computer's "
-                "databases and keys, and is asked each time Yanshou starts. Without it they cannot be opened."
-            ) if choose else self.tr("The database {0} is encrypted. Type this computer's Yanshou passphrase.").format(where),
-            self,
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
-        self.passphrase = QLineEdit(self)
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Passphrase:"), self.passphrase)
-        self.again = QLineEdit(self)
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        if choose:
-            form.addRow(self.tr("Again:"), self.again)
-        else:
-            self.again.hide()
-        layout.addLayout(form)
+        said = QLabel(intro, self)
+        said.setWordWrap(True)
+        layout.addWidget(said)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
         self.problem = QLabel(self)
         self.problem.setStyleSheet("color: #b00020")
         self.problem.setWordWrap(True)
@@ -61,15 +51,66 @@ class UnlockDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.passphrase.setFocus()
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)  # a path and a sentence on a line or two
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * width_chars)
+
+    def _field(self) -> QLineEdit:
+        """The field typed into first (and again after a refusal)."""
+        raise NotImplementedError
+
+    def _refusal(self, failure: BaseException) -> str | None:
+        """What to say of a failure of the check (None: not a refusal, raised)."""
+        raise NotImplementedError
 
     def _say(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.show()
         self.adjustSize()  # a wrapped message's lines take room: the dialog grows, nothing is clipped
-        self.passphrase.selectAll()
+        self._field().selectAll()
+        self._field().setFocus()
+
+    def _check(self, work: Callable[[], object]) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.setEnabled(False)
+        jobs.start(QThreadPool.globalInstance(), work, parent=self, done=lambda _result: self._checked(None), failed=self._checked)
+
+    def _checked(self, failure: BaseException | None) -> None:
+        self.setEnabled(True)
+        QApplication.restoreOverrideCursor()
+        if failure is None:
+            super().accept()
+            return
+        said = self._refusal(failure)
+        if said is None:
+            raise failure
+        self._say(said)
+
+
+class UnlockDialog(_KeyDialog):
+    """Type (or, with `choose`, choose) this computer's Yanshou passphrase."""
+
+    def __init__(self, parent: QWidget | None = None, *, choose: bool = False, where: str = "") -> None:
+        super().__init__(
+            self.tr("Yanshou passphrase"),
+            self.tr(
+                "This computer has no protected store for Yanshou's key. Choose a passphrase: it protects this computer's "
+                "databases and keys, and is asked each time Yanshou starts. Without it they cannot be opened."
+            ) if choose else self.tr("The database {0} is encrypted. Type this computer's Yanshou passphrase.").format(where),
+            parent, width_chars=60,  # a path and a sentence on a line or two
+        )
+        self._choose = choose
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.addRow(self.tr("Passphrase:"), self.passphrase)
+        self.again = QLineEdit(self)
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        if choose:
+            self.form.addRow(self.tr("Again:"), self.again)
+        else:
+            self.again.hide()
         self.passphrase.setFocus()
+
+    def _field(self) -> QLineEdit:
+        return self.passphrase
 
     def accept(self) -> None:
         given = self.passphrase.text()
@@ -80,77 +121,40 @@ class UnlockDialog(QDialog):
             if self.again.text() != given:
                 self._say(self.tr("The two passphrases differ. Type them again."))
                 return
-        # scrypt takes half a second, on purpose: on a thread, the dialog's answer when it is
-        # done (no event loop of its own inside this click), the dialog not to be pressed again meanwhile
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        self.setEnabled(False)
-        jobs.start(QThreadPool.globalInstance(), lambda: protection.unlock(given), parent=self,
-                   done=lambda _none: self._checked(None), failed=self._checked)
+        self._check(lambda: protection.unlock(given))
 
-    def _checked(self, failure: BaseException | None) -> None:
-        self.setEnabled(True)
-        QApplication.restoreOverrideCursor()
+    def _refusal(self, failure: BaseException) -> str | None:
         if isinstance(failure, KeyNeeded) and failure.code == "wrong_passphrase":
-            self._say(self.tr("That is not this computer's Yanshou passphrase. Try again, or cancel."))
-        elif isinstance(failure, KeyNeeded):  # the store or the keys folder, in its words
-            self._say(explain(failure))
-        elif isinstance(failure, KnownDatabaseError):
-            self._say(self.tr("A passphrase has at least 8 characters."))
-        elif failure is not None:
-            raise failure
-        else:
-            super().accept()
+            return self.tr("That is not this computer's Yanshou passphrase. Try again, or cancel.")
+        if isinstance(failure, KeyNeeded):  # the store or the keys folder, in its words
+            return explain(failure)
+        if isinstance(failure, KnownDatabaseError):
+            return self.tr("A passphrase has at least 8 characters.")
+        return None
 
 
-class RecoveryDialog(QDialog):
+class RecoveryDialog(_KeyDialog):
     """Type the recovery code the lead read from this laptop's recovery file (T2-8: the
     system's store lost the key of this computer's files). Accepted once the key is back."""
 
     def __init__(self, why: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Recovery code"))
-        layout = QVBoxLayout(self)
-        intro = QLabel(why + "\n\n" + self.tr(
+        super().__init__(self.tr("Recovery code"), why + "\n\n" + self.tr(
             "If the lead gave you this laptop's recovery code, type it here (the groups of four letters and digits, "
-            "spaces or not)."), self)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
+            "spaces or not)."), parent, width_chars=70)
         self.code = QLineEdit(self)
-        form.addRow(self.tr("Recovery code:"), self.code)
-        layout.addLayout(form)
-        self.problem = QLabel(self)
-        self.problem.setStyleSheet("color: #b00020")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
-        layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.form.addRow(self.tr("Recovery code:"), self.code)
         self.code.setFocus()
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+
+    def _field(self) -> QLineEdit:
+        return self.code
 
     def accept(self) -> None:
         given = self.code.text()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        self.setEnabled(False)
-        jobs.start(QThreadPool.globalInstance(), lambda: protection.recover(given), parent=self,
-                   done=lambda _moved: self._checked(None), failed=self._checked)
+        self._check(lambda: protection.recover(given))
 
-    def _checked(self, failure: BaseException | None) -> None:
-        self.setEnabled(True)
-        QApplication.restoreOverrideCursor()
-        if isinstance(failure, KnownDatabaseError):  # mistyped, another laptop's, no store to keep it in: in its words
-            self.problem.setText(explain(failure).split("\n\n", 1)[-1])
-            self.problem.show()
-            self.adjustSize()
-            self.code.selectAll()
-            self.code.setFocus()
-        elif failure is not None:
-            raise failure
-        else:
-            super().accept()
+    def _refusal(self, failure: BaseException) -> str | None:
+        # mistyped, another laptop's, no store to keep it in: in its words (the keys folder's path is no concern of the user)
+        return reason(failure) if isinstance(failure, KnownDatabaseError) else None
 
 
 def recovered(why: str, parent: QWidget | None = None) -> bool:

@@ -2570,7 +2570,7 @@ Why this one:</source>
         <translation>这不是验收程序认识的数据库地址。服务器上的汇总库地址形如 postgresql://用户@主机/数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="147"/>
+        <location filename="../../desktop/ui/messages.py" line="153"/>
         <source>This change is not allowed on this computer; nothing was written. Lead&apos;s records are entered on the master.</source>
         <translation>此项修改不能在这台电脑上进行，未写入任何内容。组长的记录（自评、第三方评估、裁定、调整）请在汇总库中录入。</translation>
     </message>
@@ -2666,7 +2666,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="97"/>
-        <location filename="../../desktop/ui/messages.py" line="334"/>
+        <location filename="../../desktop/ui/messages.py" line="340"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
@@ -2677,7 +2677,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="99"/>
-        <location filename="../../desktop/ui/messages.py" line="335"/>
+        <location filename="../../desktop/ui/messages.py" line="341"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
@@ -2713,7 +2713,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="106"/>
-        <location filename="../../desktop/ui/messages.py" line="344"/>
+        <location filename="../../desktop/ui/messages.py" line="350"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
@@ -2779,18 +2779,18 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="121"/>
-        <location filename="../../desktop/ui/messages.py" line="369"/>
+        <location filename="../../desktop/ui/messages.py" line="375"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="130"/>
+        <location filename="../../desktop/ui/messages.py" line="136"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="133"/>
-        <location filename="../../desktop/ui/messages.py" line="135"/>
+        <location filename="../../desktop/ui/messages.py" line="139"/>
+        <location filename="../../desktop/ui/messages.py" line="141"/>
         <source>{0}
 
 {1}</source>
@@ -2799,307 +2799,307 @@ Why this one:</source>
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="137"/>
+        <location filename="../../desktop/ui/messages.py" line="143"/>
         <source>{0}: the file cannot be read or written ({1})</source>
         <translation>{0}：文件无法读写（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="140"/>
+        <location filename="../../desktop/ui/messages.py" line="146"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="150"/>
+        <location filename="../../desktop/ui/messages.py" line="156"/>
         <source>Another inspector&apos;s records cannot be changed or deleted here; nothing was written.</source>
         <translation>不能在这里修改或删除其他检查员的记录，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="153"/>
+        <location filename="../../desktop/ui/messages.py" line="159"/>
         <source>The value is not valid: a score goes from 0 to the item&apos;s points in steps of 0.5, and a status, county or item must be one of the campaign&apos;s. Nothing was written.</source>
         <translation>数值无效：评分须在 0 至该项满分之间，步长 0.5；状态、县区、指标须为本次验收所列。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="158"/>
+        <location filename="../../desktop/ui/messages.py" line="164"/>
         <source>The text is too long (at most 5,000 characters) or holds control characters; nothing was written.</source>
         <translation>文字过长（最多 5000 字）或含有控制字符，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="161"/>
+        <location filename="../../desktop/ui/messages.py" line="167"/>
         <source>The name holds invisible characters or line breaks, or is too long; nothing was written.</source>
         <translation>姓名含有不可见字符或换行，或过长，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="164"/>
+        <location filename="../../desktop/ui/messages.py" line="170"/>
         <source>This computer&apos;s clock looks wrong; correct the date and time, then try again. Nothing was written.</source>
         <translation>这台电脑的时钟似乎不对，请校正日期和时间后重试。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="167"/>
+        <location filename="../../desktop/ui/messages.py" line="173"/>
         <source>A problem&apos;s status moves one step at a time, by rule; this step is not allowed. Nothing was written.</source>
         <translation>问题状态须按规则逐步变更，不允许此操作，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="176"/>
+        <location filename="../../desktop/ui/messages.py" line="182"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="177"/>
+        <location filename="../../desktop/ui/messages.py" line="183"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="178"/>
+        <location filename="../../desktop/ui/messages.py" line="184"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="179"/>
+        <location filename="../../desktop/ui/messages.py" line="185"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="180"/>
+        <location filename="../../desktop/ui/messages.py" line="186"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="181"/>
+        <location filename="../../desktop/ui/messages.py" line="187"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="182"/>
+        <location filename="../../desktop/ui/messages.py" line="188"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="183"/>
+        <location filename="../../desktop/ui/messages.py" line="189"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="184"/>
+        <location filename="../../desktop/ui/messages.py" line="190"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="185"/>
+        <location filename="../../desktop/ui/messages.py" line="191"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="186"/>
+        <location filename="../../desktop/ui/messages.py" line="192"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="187"/>
+        <location filename="../../desktop/ui/messages.py" line="193"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="188"/>
+        <location filename="../../desktop/ui/messages.py" line="194"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="189"/>
+        <location filename="../../desktop/ui/messages.py" line="195"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="190"/>
+        <location filename="../../desktop/ui/messages.py" line="196"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="191"/>
+        <location filename="../../desktop/ui/messages.py" line="197"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="192"/>
+        <location filename="../../desktop/ui/messages.py" line="198"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="193"/>
+        <location filename="../../desktop/ui/messages.py" line="199"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="194"/>
+        <location filename="../../desktop/ui/messages.py" line="200"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="195"/>
+        <location filename="../../desktop/ui/messages.py" line="201"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="196"/>
+        <location filename="../../desktop/ui/messages.py" line="202"/>
         <source>records merged before were altered in this copy</source>
         <translation>此文件中已合并过的记录被改动过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="198"/>
+        <location filename="../../desktop/ui/messages.py" line="204"/>
         <source>a kind of record Yanshou does not write</source>
         <translation>含有验收程序不会写入的记录类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="199"/>
+        <location filename="../../desktop/ui/messages.py" line="205"/>
         <source>a laptop wrote or deleted another inspector&apos;s record</source>
         <translation>检查电脑写入或删除了其他检查员的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="200"/>
+        <location filename="../../desktop/ui/messages.py" line="206"/>
         <source>a laptop wrote a record only the lead may write</source>
         <translation>检查电脑写入了只有组长才能写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="201"/>
+        <location filename="../../desktop/ui/messages.py" line="207"/>
         <source>a record&apos;s number does not match its contents</source>
         <translation>记录编号与其内容不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="202"/>
+        <location filename="../../desktop/ui/messages.py" line="208"/>
         <source>a version names another record&apos;s history</source>
         <translation>某一版本引用了其他记录的历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="203"/>
+        <location filename="../../desktop/ui/messages.py" line="209"/>
         <source>a record is spelled in a way Yanshou never writes</source>
         <translation>记录的写法不是验收程序的写法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="204"/>
+        <location filename="../../desktop/ui/messages.py" line="210"/>
         <source>a text is too long or holds control characters</source>
         <translation>文字过长或含有控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="205"/>
+        <location filename="../../desktop/ui/messages.py" line="211"/>
         <source>a name holds invisible characters or is too long</source>
         <translation>姓名含有不可见字符或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="206"/>
+        <location filename="../../desktop/ui/messages.py" line="212"/>
         <source>a value is not valid (score, status, county or item)</source>
         <translation>数值无效（得分、状态、县区或指标）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="207"/>
+        <location filename="../../desktop/ui/messages.py" line="213"/>
         <source>a laptop&apos;s clock is far ahead; correct it and export again</source>
         <translation>检查电脑的时钟明显超前，请校正时间后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="208"/>
+        <location filename="../../desktop/ui/messages.py" line="214"/>
         <source>a problem&apos;s status took a step its rules do not allow</source>
         <translation>问题状态的变更不符合整改规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="210"/>
+        <location filename="../../desktop/ui/messages.py" line="216"/>
         <source>from a device the lead revoked (lost or stolen): its later files are refused</source>
         <translation>来自组长已吊销的设备（丢失或被盗）：其后来的文件一律拒收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="211"/>
+        <location filename="../../desktop/ui/messages.py" line="217"/>
         <source>sealed for other devices: this database cannot open it</source>
         <translation>为其他设备加密：本数据库无法打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="212"/>
+        <location filename="../../desktop/ui/messages.py" line="218"/>
         <source>a sealed file whose header is damaged</source>
         <translation>加密文件的文件头已损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="213"/>
+        <location filename="../../desktop/ui/messages.py" line="219"/>
         <source>the sealed file was changed, cut short or damaged</source>
         <translation>加密文件被改动、截短或已损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="214"/>
+        <location filename="../../desktop/ui/messages.py" line="220"/>
         <source>the sealed file is cut short: copy it again</source>
         <translation>加密文件不完整：请重新复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="215"/>
+        <location filename="../../desktop/ui/messages.py" line="221"/>
         <source>sealed by a newer Yanshou; update this program</source>
         <translation>由新版验收软件加密；请更新本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="217"/>
+        <location filename="../../desktop/ui/messages.py" line="223"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="224"/>
+        <location filename="../../desktop/ui/messages.py" line="230"/>
         <source>the lead&apos;s master</source>
         <translation>组长汇总库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="231"/>
+        <location filename="../../desktop/ui/messages.py" line="237"/>
         <source>Sealed for {0}: nobody else can read it.</source>
         <translation>已为 {0} 加密：其他人无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="236"/>
+        <location filename="../../desktop/ui/messages.py" line="242"/>
         <source>NOT SEALED: this laptop has no key of the lead&apos;s master yet, so anyone holding the file can read it. Merge the lead&apos;s export for the laptops once, and the next exports are sealed.</source>
         <translation>未加密：本笔记本还没有组长汇总库的密钥，拿到此文件的任何人都能读取。合并一次组长给笔记本的导出后，以后的导出都会加密。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="241"/>
+        <location filename="../../desktop/ui/messages.py" line="247"/>
         <source>NOT SEALED: no enrolled laptop has sent its key yet, so anyone holding the file can read it. Each laptop&apos;s next export merged here brings its key.</source>
         <translation>未加密：已登记的笔记本都还没有送来密钥，拿到此文件的任何人都能读取。每台笔记本的下一次导出在此合并后即带来其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="246"/>
+        <location filename="../../desktop/ui/messages.py" line="252"/>
         <source>NOT SEALED, as asked: anyone holding the file can read it.</source>
         <translation>按要求未加密：拿到此文件的任何人都能读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="248"/>
+        <location filename="../../desktop/ui/messages.py" line="254"/>
         <source>{0} cannot open it yet: merge an export of each, then export again.</source>
         <translation>{0} 暂时无法打开：先合并其各自的导出，再重新导出。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="252"/>
+        <location filename="../../desktop/ui/messages.py" line="258"/>
         <source>Not sealed for the revoked {0}.</source>
         <translation>未为已吊销的 {0} 加密。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="260"/>
+        <location filename="../../desktop/ui/messages.py" line="266"/>
         <source>sealed</source>
         <translation>已加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="260"/>
+        <location filename="../../desktop/ui/messages.py" line="266"/>
         <source>NOT sealed</source>
         <translation>未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="302"/>
+        <location filename="../../desktop/ui/messages.py" line="308"/>
         <source>Enter the place of inspection.</source>
         <translation>请填写检查地点。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="303"/>
+        <location filename="../../desktop/ui/messages.py" line="309"/>
         <source>The place of inspection must be one line.</source>
         <translation>检查地点只能写一行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="304"/>
+        <location filename="../../desktop/ui/messages.py" line="310"/>
         <source>The place of inspection is too long (at most {0} characters).</source>
         <translation>检查地点太长（最多 {0} 个字）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="309"/>
+        <location filename="../../desktop/ui/messages.py" line="315"/>
         <source>An inspection of one county spans at most {0} days.</source>
         <translation>对一个县的检查最长 {0} 天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="307"/>
+        <location filename="../../desktop/ui/messages.py" line="313"/>
         <source>A date of inspection is not a valid date.</source>
         <translation>检查日期不是有效日期。</translation>
     </message>
@@ -3119,192 +3119,192 @@ Why this one:</source>
         <translation>恢复码有输入错误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="308"/>
+        <location filename="../../desktop/ui/messages.py" line="314"/>
         <source>The last day of inspection is before the first.</source>
         <translation>检查结束日期早于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="336"/>
+        <location filename="../../desktop/ui/messages.py" line="342"/>
         <source>the file is neither UTF-8, GB18030/GBK nor UTF-16 text; save it from Excel as CSV or as Unicode text</source>
         <translation>文件既不是 UTF-8、GB18030/GBK，也不是 UTF-16 文本；请在 Excel 中另存为“CSV (逗号分隔)”或“Unicode 文本”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="339"/>
+        <location filename="../../desktop/ui/messages.py" line="345"/>
         <source>the file&apos;s text is damaged (its encoding mark does not match its contents)</source>
         <translation>文件的文本已损坏（编码标记与内容不符）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="342"/>
+        <location filename="../../desktop/ui/messages.py" line="348"/>
         <source>the result must be 符合, 基本符合, 不符合 or 未检查</source>
         <translation>结果须为“符合”“基本符合”“不符合”或“未检查”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="343"/>
+        <location filename="../../desktop/ui/messages.py" line="349"/>
         <source>the campaign has no such method</source>
         <translation>本次验收没有这种验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="345"/>
+        <location filename="../../desktop/ui/messages.py" line="351"/>
         <source>this laptop belongs to another inspector</source>
         <translation>这台笔记本属于另一位检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="346"/>
+        <location filename="../../desktop/ui/messages.py" line="352"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="347"/>
+        <location filename="../../desktop/ui/messages.py" line="353"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="348"/>
+        <location filename="../../desktop/ui/messages.py" line="354"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="349"/>
+        <location filename="../../desktop/ui/messages.py" line="355"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="350"/>
+        <location filename="../../desktop/ui/messages.py" line="356"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="351"/>
+        <location filename="../../desktop/ui/messages.py" line="357"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="352"/>
+        <location filename="../../desktop/ui/messages.py" line="358"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="353"/>
+        <location filename="../../desktop/ui/messages.py" line="359"/>
         <source>the cell holds an invisible control character</source>
         <translation>单元格含有不可见的控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="354"/>
+        <location filename="../../desktop/ui/messages.py" line="360"/>
         <source>the row has too many columns</source>
         <translation>该行的列数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="355"/>
+        <location filename="../../desktop/ui/messages.py" line="361"/>
         <source>the file is too large to be read</source>
         <translation>文件过大，无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="356"/>
+        <location filename="../../desktop/ui/messages.py" line="362"/>
         <source>this is a device or a pipe, not a file</source>
         <translation>这是设备或管道，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="357"/>
+        <location filename="../../desktop/ui/messages.py" line="363"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="358"/>
+        <location filename="../../desktop/ui/messages.py" line="364"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="359"/>
+        <location filename="../../desktop/ui/messages.py" line="365"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="360"/>
+        <location filename="../../desktop/ui/messages.py" line="366"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="361"/>
+        <location filename="../../desktop/ui/messages.py" line="367"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="362"/>
+        <location filename="../../desktop/ui/messages.py" line="368"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="363"/>
+        <location filename="../../desktop/ui/messages.py" line="369"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="364"/>
+        <location filename="../../desktop/ui/messages.py" line="370"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="365"/>
+        <location filename="../../desktop/ui/messages.py" line="371"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="366"/>
+        <location filename="../../desktop/ui/messages.py" line="372"/>
         <source>the file is not a well-formed CSV (a quotation mark left open?)</source>
         <translation>文件不是格式正确的 CSV（是否有引号未闭合？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="367"/>
+        <location filename="../../desktop/ui/messages.py" line="373"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="368"/>
+        <location filename="../../desktop/ui/messages.py" line="374"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="386"/>
+        <location filename="../../desktop/ui/messages.py" line="392"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="387"/>
+        <location filename="../../desktop/ui/messages.py" line="393"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="390"/>
+        <location filename="../../desktop/ui/messages.py" line="396"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="393"/>
+        <location filename="../../desktop/ui/messages.py" line="399"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="396"/>
+        <location filename="../../desktop/ui/messages.py" line="402"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="399"/>
+        <location filename="../../desktop/ui/messages.py" line="405"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="400"/>
+        <location filename="../../desktop/ui/messages.py" line="406"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="401"/>
+        <location filename="../../desktop/ui/messages.py" line="407"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="402"/>
+        <location filename="../../desktop/ui/messages.py" line="408"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -3406,17 +3406,17 @@ Why this one:</source>
 <context>
     <name>RecoveryDialog</name>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="111"/>
+        <location filename="../../desktop/ui/unlock.py" line="141"/>
         <source>Recovery code</source>
         <translation>恢复码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="114"/>
+        <location filename="../../desktop/ui/unlock.py" line="142"/>
         <source>If the lead gave you this laptop&apos;s recovery code, type it here (the groups of four letters and digits, spaces or not).</source>
         <translation>如果负责人已给您本机的恢复码，请在此输入（四个字母或数字一组，可带空格）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="120"/>
+        <location filename="../../desktop/ui/unlock.py" line="145"/>
         <source>Recovery code:</source>
         <translation>恢复码：</translation>
     </message>
@@ -4012,43 +4012,43 @@ Why this one:</source>
 <context>
     <name>UnlockDialog</name>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="33"/>
+        <location filename="../../desktop/ui/unlock.py" line="93"/>
         <source>Yanshou passphrase</source>
         <translation>验收口令</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="37"/>
+        <location filename="../../desktop/ui/unlock.py" line="95"/>
         <source>This computer has no protected store for Yanshou&apos;s key. Choose a passphrase: it protects this computer&apos;s databases and keys, and is asked each time Yanshou starts. Without it they cannot be opened.</source>
         <translation>本机没有可存放验收密钥的受保护存储。请设定一个口令：它保护本机的数据库和密钥，每次启动验收时都会询问。没有它，这些文件无法打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="39"/>
+        <location filename="../../desktop/ui/unlock.py" line="97"/>
         <source>The database {0} is encrypted. Type this computer&apos;s Yanshou passphrase.</source>
         <translation>数据库 {0} 已加密。请输入本机的验收口令。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="47"/>
+        <location filename="../../desktop/ui/unlock.py" line="103"/>
         <source>Passphrase:</source>
         <translation>口令：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="51"/>
+        <location filename="../../desktop/ui/unlock.py" line="107"/>
         <source>Again:</source>
         <translation>再输一次：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="78"/>
-        <location filename="../../desktop/ui/unlock.py" line="98"/>
+        <location filename="../../desktop/ui/unlock.py" line="119"/>
+        <location filename="../../desktop/ui/unlock.py" line="132"/>
         <source>A passphrase has at least 8 characters.</source>
         <translation>口令至少 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="81"/>
+        <location filename="../../desktop/ui/unlock.py" line="122"/>
         <source>The two passphrases differ. Type them again.</source>
         <translation>两次输入的口令不一致，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="94"/>
+        <location filename="../../desktop/ui/unlock.py" line="128"/>
         <source>That is not this computer&apos;s Yanshou passphrase. Try again, or cancel.</source>
         <translation>口令不对，不是本机的验收口令。请重试，或取消。</translation>
     </message>
@@ -4111,202 +4111,202 @@ Why this one:</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="266"/>
-        <location filename="../../desktop/ui/messages.py" line="316"/>
+        <location filename="../../desktop/ui/messages.py" line="272"/>
+        <location filename="../../desktop/ui/messages.py" line="322"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="267"/>
+        <location filename="../../desktop/ui/messages.py" line="273"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="268"/>
+        <location filename="../../desktop/ui/messages.py" line="274"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="269"/>
+        <location filename="../../desktop/ui/messages.py" line="275"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/signature.py" line="173"/>
-        <location filename="../../desktop/ui/messages.py" line="270"/>
+        <location filename="../../desktop/ui/messages.py" line="276"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="271"/>
+        <location filename="../../desktop/ui/messages.py" line="277"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="272"/>
-        <location filename="../../desktop/ui/messages.py" line="317"/>
+        <location filename="../../desktop/ui/messages.py" line="278"/>
+        <location filename="../../desktop/ui/messages.py" line="323"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="273"/>
+        <location filename="../../desktop/ui/messages.py" line="279"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="274"/>
+        <location filename="../../desktop/ui/messages.py" line="280"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="275"/>
+        <location filename="../../desktop/ui/messages.py" line="281"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="276"/>
+        <location filename="../../desktop/ui/messages.py" line="282"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="277"/>
+        <location filename="../../desktop/ui/messages.py" line="283"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="278"/>
+        <location filename="../../desktop/ui/messages.py" line="284"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="279"/>
+        <location filename="../../desktop/ui/messages.py" line="285"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="280"/>
+        <location filename="../../desktop/ui/messages.py" line="286"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="281"/>
+        <location filename="../../desktop/ui/messages.py" line="287"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="282"/>
+        <location filename="../../desktop/ui/messages.py" line="288"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="283"/>
+        <location filename="../../desktop/ui/messages.py" line="289"/>
         <source>Written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="284"/>
+        <location filename="../../desktop/ui/messages.py" line="290"/>
         <source>Rectification evidence</source>
         <translation>整改证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="285"/>
+        <location filename="../../desktop/ui/messages.py" line="291"/>
         <source>Found at</source>
         <translation>发现时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="286"/>
+        <location filename="../../desktop/ui/messages.py" line="292"/>
         <source>Taken at</source>
         <translation>拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="287"/>
+        <location filename="../../desktop/ui/messages.py" line="293"/>
         <source>Attached at</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="288"/>
+        <location filename="../../desktop/ui/messages.py" line="294"/>
         <source>Place (GPS)</source>
         <translation>位置（GPS）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="289"/>
+        <location filename="../../desktop/ui/messages.py" line="295"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="290"/>
+        <location filename="../../desktop/ui/messages.py" line="296"/>
         <source>Method</source>
         <translation>评估方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="293"/>
+        <location filename="../../desktop/ui/messages.py" line="299"/>
         <source>Place of inspection</source>
         <translation>检查地点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="294"/>
+        <location filename="../../desktop/ui/messages.py" line="300"/>
         <source>First day of inspection</source>
         <translation>检查开始日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="295"/>
+        <location filename="../../desktop/ui/messages.py" line="301"/>
         <source>Last day of inspection</source>
         <translation>检查结束日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="318"/>
+        <location filename="../../desktop/ui/messages.py" line="324"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="321"/>
+        <location filename="../../desktop/ui/messages.py" line="327"/>
         <source>Place and dates of inspection</source>
         <translation>检查地点和日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="325"/>
+        <location filename="../../desktop/ui/messages.py" line="331"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="376"/>
+        <location filename="../../desktop/ui/messages.py" line="382"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="377"/>
+        <location filename="../../desktop/ui/messages.py" line="383"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="378"/>
+        <location filename="../../desktop/ui/messages.py" line="384"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="291"/>
-        <location filename="../../desktop/ui/messages.py" line="319"/>
+        <location filename="../../desktop/ui/messages.py" line="297"/>
+        <location filename="../../desktop/ui/messages.py" line="325"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="292"/>
-        <location filename="../../desktop/ui/messages.py" line="320"/>
+        <location filename="../../desktop/ui/messages.py" line="298"/>
+        <location filename="../../desktop/ui/messages.py" line="326"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="322"/>
+        <location filename="../../desktop/ui/messages.py" line="328"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="323"/>
+        <location filename="../../desktop/ui/messages.py" line="329"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="324"/>
+        <location filename="../../desktop/ui/messages.py" line="330"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
