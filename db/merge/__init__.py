@@ -34,6 +34,7 @@ batch as a whole, `merge()`, and the public names, re-exported.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -43,11 +44,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, RootTransaction, text
 from sqlalchemy.exc import DBAPIError
 
-from db import cipher, engine, migrations, revocation, seal
+from db import cipher, engine, migrations, revocation, seal, wal
 from db.database import Database
 from db.errors import DiskFull, KnownDatabaseError, Refused
 from db.merge.apply import _transaction
@@ -277,8 +279,6 @@ def merge(
     `opener` holds this database's private encryption key: a sealed export for it is opened in
     quarantine (without one, a sealed file is refused, saying whom it is for).
     """
-    # Long on purpose: the batch as a whole, each step a named function; what is left is the loop
-    # over files and the one transaction's beginning and end.
     if database.read_only and not dry_run:
         raise KnownDatabaseError(
             database.path, "the database is on a read-only disk: copy it to a folder you can write to merge (a dry run works here)"
@@ -289,18 +289,40 @@ def merge(
             cancelled=cancelled, max_file_bytes=max_file_bytes, opener=opener,
         )
     now = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    reports: list[FileReport] = []
     _ready(quarantine_dir)
     paths = [Path(p) for p in files]
     with database.read() as conn:  # as of the batch's start: a revocation is the lead's act at the desk, between merges
         revoked = revocation.revocations(conn)
-    connection = database.engine.connect().execution_options(immediate=True, patient=True)
+    # the batch's log copied into the master in the background once it has committed (db.wal.copied_after)
+    later = wal.copied_after(database.engine) if not (database.on_server or dry_run) else contextlib.nullcontext()
+    with later:
+        connection = database.engine.connect().execution_options(immediate=True, patient=True)
+        return _batch(
+            database, paths, connection, revoked, quarantine_dir=quarantine_dir, backup_dir=backup_dir, enroll=enroll,
+            dry_run=dry_run, now=now, progress=progress, cancelled=cancelled, keep_backups=keep_backups,
+            max_file_bytes=max_file_bytes, opener=opener,
+        )
+
+
+def _batch(
+    database: Database, paths: Sequence[Path], connection: Connection, revoked: dict[str, revocation.Revocation], *,
+    quarantine_dir: Path, backup_dir: Path, enroll: Enroll, dry_run: bool, now: str,
+    progress: Callable[[int, int, str], None] | None, cancelled: Callable[[], bool], keep_backups: int, max_file_bytes: int,
+    opener: seal.Opener | None,
+) -> list[FileReport]:
+    """merge's batch on its connection: the files checked ahead in a worker thread, merged one
+    after the other in the one transaction, committed at the end. Long on purpose: each step
+    is a named function; what is left is the loop over files and the one transaction's
+    beginning and end."""
+    reports: list[FileReport] = []
     # the signature checker outlives the worker thread, which may still be handing it a file
     with Checker(child=len(paths) > 1) as signatures, ThreadPoolExecutor(AHEAD, thread_name_prefix="yanshou-merge") as ahead, \
             connection as conn, ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge-fsync") as flusher:
         # (the flusher ends first: no descriptor of the log is left open when the connection closes and deletes it)
         if not database.on_server:
-            conn.connection.driver_connection.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")  # type: ignore[union-attr]
+            raw: Any = conn.connection.driver_connection
+            raw.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
+            raw.execute("PRAGMA wal_autocheckpoint=0")  # the log is copied into the file after the batch (merge's `later`)
         batch = _Batch(
             database, conn, now, dry_run=dry_run, decision=enrolment(enroll), backup_dir=backup_dir, keep_backups=keep_backups,
             flusher=flusher,

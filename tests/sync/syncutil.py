@@ -137,8 +137,10 @@ def state(ws: Workspace) -> dict[str, list[tuple]]:
 
 
 def rebuilt(ws: Workspace) -> dict[str, list[tuple]]:
-    """The projection recomputed from the versions alone (in a rolled-back transaction)."""
-    with ws.database.engine.connect() as conn, conn.begin() as tx:
+    """The projection recomputed from the versions alone (in a rolled-back write transaction:
+    BEGIN IMMEDIATE, as every writer's, so that it waits its turn behind a merge's log being
+    copied into the file in the background instead of failing as "locked")."""
+    with ws.database.engine.connect().execution_options(immediate=True) as conn, conn.begin() as tx:
         projection.rebuild(conn)
         out = {t: sorted(plain(r) for r in conn.execute(text(f"SELECT * FROM {t}")).all()) for t in STATE_TABLES if t != "blob"}
         tx.rollback()
