@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from processes import was_killed
 from sqlalchemy import text
-from syncutil import Team, evidence, intact, merge, raw, score, state
+from syncutil import Team, evidence, intact, merge, raw, score, sqlite_only, state
 
 from desktop import paths
 from desktop.services import sync
@@ -101,6 +101,56 @@ def test_kill_after_two_of_three_files_leaves_the_master_as_it_was(team: Team) -
         assert intact(reopened)
         assert everything(reopened) == before
         assert [r.status for r in merge(reopened, exports)] == ["merged"] * 3
+
+
+_KILLED_AFTER = """
+import os, signal, sys, threading
+from pathlib import Path
+from db import wal
+from desktop.services import sync
+from desktop.services.workspace import open_workspace
+
+wal._checkpointer = lambda keeper: (lambda *args: threading.Event().wait())  # the log's copy into the file never ends
+master = open_workspace(Path(sys.argv[1]))
+reports = sync.merge(master, [Path(p) for p in sys.argv[2:]], enroll=True)
+print(" ".join(r.status for r in reports), flush=True)
+os.kill(os.getpid(), getattr(signal, "SIGKILL", 1))  # as soon as the merge has reported (TerminateProcess on Windows)
+"""
+
+
+def test_a_kill_once_the_merge_has_reported_loses_none_of_it(team: Team) -> None:
+    """The batch's log is copied into the master's file in the background after the merge
+    reports (db.wal.copied_after): a power cut before that copy loses nothing reported."""
+    master, exports = three_laptops(team)
+    sqlite_only(master, "the log and its copy into the file are a SQLite file's")
+    path = master.database.path
+    master.close()
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_AFTER, str(path), *map(str, exports)],
+        cwd=REPO, env=os.environ.copy(), capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert was_killed(done.returncode), done.stderr
+    assert done.stdout.split() == ["merged"] * 3
+    with open_workspace(path) as reopened:
+        assert intact(reopened)
+        assert [r.status for r in merge(reopened, exports)] == ["nothing-new"] * 3
+
+
+def test_a_closed_master_is_whole_in_its_file(team: Team) -> None:
+    """Once the desk has closed the master, its file alone holds the batch: a lead who copies
+    the file (without its -wal beside it) to a stick takes everything merged."""
+    master, exports = three_laptops(team)
+    sqlite_only(master, "a file and its log")
+    assert [r.status for r in merge(master, exports)] == ["merged"] * 3
+    merged = state(master)
+    path = master.database.path
+    master.close()
+    log = Path(f"{path}-wal")
+    assert not log.exists() or log.stat().st_size == 0
+    alone = path.with_name("copied-alone.db")
+    alone.write_bytes(path.read_bytes())
+    with open_workspace(alone) as copied:
+        assert state(copied) == merged
 
 
 def test_a_file_refused_inside_the_batch_leaves_the_others_merged(team: Team) -> None:
