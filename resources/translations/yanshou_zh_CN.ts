@@ -936,7 +936,7 @@
     <message>
         <location filename="../../desktop/ui/board.py" line="86"/>
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="224"/>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="82"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="89"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="55"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="77"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="115"/>
@@ -944,153 +944,163 @@
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="38"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="45"/>
         <source>inspector&apos;s laptop</source>
         <translation>检查员笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="39"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="46"/>
         <source>lead&apos;s desk</source>
         <translation>组长工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="47"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="54"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="49"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="56"/>
         <source>{0} minutes ago</source>
         <translation>{0} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="51"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="58"/>
         <source>{0} hours ago</source>
         <translation>{0} 小时前</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="52"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="59"/>
         <source>{0} days ago</source>
         <translation>{0} 天前</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="59"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="66"/>
         <source>missing no. {0}</source>
         <translation>缺第 {0} 次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="80"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="87"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="56"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="81"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="88"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="83"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="90"/>
         <source>Exports merged</source>
         <translation>已合并导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="84"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="91"/>
         <source>Last export</source>
         <translation>最近导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="85"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="92"/>
         <source>Last merged</source>
         <translation>最近合并时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="86"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="93"/>
         <source>Since</source>
         <translation>距今</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="87"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="94"/>
         <source>Gaps</source>
         <translation>缺号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="88"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="95"/>
         <source>Items</source>
         <translation>涉及指标项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="89"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="96"/>
         <source>Counties</source>
         <translation>涉及县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="96"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="102"/>
+        <source>Recovery code…</source>
+        <translation>恢复码…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="104"/>
+        <source>A laptop whose system&apos;s store lost the key of its files: open its recovery file (keys\recovery-….bin, brought on a USB stick) to read the code that opens them again</source>
+        <translation>某台笔记本的系统受保护存储丢失了其文件的密钥时：打开它的恢复文件（keys\recovery-….bin，用U盘带来），读出重新打开这些文件的恢复码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="110"/>
         <source>Revoke device…</source>
         <translation>吊销设备…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="98"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="112"/>
         <source>For a lost or stolen laptop: its files exported from now on are refused; what it brought before stays</source>
         <translation>用于丢失或被盗的笔记本：此后导出的文件一律拒收；此前带来的工作保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="135"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="149"/>
         <source>{0} enrolled devices. {1} of them have exports this master never received (in red): the file went elsewhere or was lost. A later export carries everything before it: no work is missing.</source>
         <translation>已登记设备 {0} 台。其中 {1} 台有导出文件从未合并到本主库（红色标出）：文件交到了别处或已丢失。后一次导出包含此前的全部内容，工作并未缺失。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="140"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="154"/>
         <source>{0} enrolled devices.</source>
         <translation>已登记设备 {0} 台。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="157"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="171"/>
         <source>{0} (this desk)</source>
         <translation>{0}（本机）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="159"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="173"/>
         <source>{0} (revoked)</source>
         <translation>{0}（已吊销）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="162"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="176"/>
         <source>{0} + {1} database file</source>
         <translation>{0} + 数据库文件 {1} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="166"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="180"/>
         <source>{0} and {1} more</source>
         <translation>{0} 等，另 {1} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="172"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="186"/>
         <source>no. {0}</source>
         <translation>第 {0} 次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="180"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="194"/>
         <source>Device {0}, key {1}</source>
         <translation>设备 {0}，密钥 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="185"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="199"/>
         <source>Exports numbered below the last one received that never reached this master</source>
         <translation>编号小于最近一次、却从未合并到本主库的导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="190"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="204"/>
         <source>Revoked {0}: its exports after no. {1} are refused; its work merged before stays</source>
         <translation>已于 {0} 吊销：第 {1} 号之后的导出一律拒收；此前合并的工作保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="214"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="228"/>
         <source>Revoke device</source>
         <translation>吊销设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="215"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="229"/>
         <source>Revoke the device of {0} ({1}, key {2})?
 
 Do this for a lost or stolen laptop. Every file it exports after its last one merged here (no. {3}) will be refused, and the exports for the laptops are no longer sealed for it; what it brought before stays. This is not undone here: the inspector&apos;s next laptop is a new database, enrolled anew.</source>
@@ -1099,9 +1109,59 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
 用于丢失或被盗的笔记本。此后它在本库最后合并的第 {3} 号之后导出的每个文件都会被拒收，给笔记本的导出也不再为它加密；它此前带来的工作保留。此操作在此无法撤销：该检查员的下一台笔记本须新建数据库并重新登记。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="236"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="247"/>
+        <source>A laptop&apos;s recovery file</source>
+        <translation>笔记本的恢复文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="248"/>
+        <source>Recovery files (recovery-*.bin);;All files (*)</source>
+        <translation>恢复文件 (recovery-*.bin);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="263"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="271"/>
+        <source>Recovery code</source>
+        <translation>恢复码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="276"/>
+        <source>The recovery code of {0}&apos;s laptop (device {1}, written {2}):</source>
+        <translation>{0}的笔记本的恢复码（设备 {1}，写于 {2}）：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="281"/>
+        <source>This code opens that laptop&apos;s encrypted Yanshou files. Give it to its inspector only, in person or by telephone, to type when the laptop asks for the recovery code. Do not write it down or keep it: this window does not keep it.</source>
+        <translation>此恢复码可打开该笔记本上加密的验收软件文件。只告诉该笔记本的检查员本人（当面或电话），在笔记本要求输入恢复码时输入。请勿记下或保存：本窗口也不保存它。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="295"/>
         <source>never</source>
         <translation>从未合并</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="313"/>
+        <source>This is not a Yanshou recovery file (a laptop keeps one as keys\recovery-….bin).</source>
+        <translation>这不是验收软件的恢复文件（笔记本将其保存为 keys\recovery-….bin）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="315"/>
+        <source>This recovery file is sealed for another master: open it on the desk of the master that laptop merges into.</source>
+        <translation>此恢复文件是为另一个汇总库加密的：请在该笔记本所合并的汇总库的组长电脑上打开。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="317"/>
+        <source>This recovery file was changed, cut short or damaged: copy it from the laptop again.</source>
+        <translation>此恢复文件已被改动、截断或损坏：请从笔记本重新复制。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="320"/>
+        <source>{0}
+
+{1}</source>
+        <translation>{0}
+
+{1}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="346"/>
@@ -2213,89 +2273,88 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="122"/>
-        <location filename="../../desktop/ui/main_window.py" line="125"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="182"/>
+        <location filename="../../desktop/ui/main_window.py" line="179"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="245"/>
+        <location filename="../../desktop/ui/main_window.py" line="242"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="274"/>
+        <location filename="../../desktop/ui/main_window.py" line="271"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="282"/>
+        <location filename="../../desktop/ui/main_window.py" line="279"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="286"/>
+        <location filename="../../desktop/ui/main_window.py" line="283"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="287"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="288"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="286"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="321"/>
+        <location filename="../../desktop/ui/main_window.py" line="318"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="322"/>
-        <location filename="../../desktop/ui/main_window.py" line="1068"/>
-        <location filename="../../desktop/ui/main_window.py" line="1088"/>
+        <location filename="../../desktop/ui/main_window.py" line="319"/>
+        <location filename="../../desktop/ui/main_window.py" line="1065"/>
+        <location filename="../../desktop/ui/main_window.py" line="1085"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="343"/>
+        <location filename="../../desktop/ui/main_window.py" line="340"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="344"/>
+        <location filename="../../desktop/ui/main_window.py" line="341"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="349"/>
+        <location filename="../../desktop/ui/main_window.py" line="346"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="383"/>
+        <location filename="../../desktop/ui/main_window.py" line="380"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="387"/>
+        <location filename="../../desktop/ui/main_window.py" line="384"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390"/>
+        <location filename="../../desktop/ui/main_window.py" line="387"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
@@ -2310,174 +2369,174 @@ Why this one:</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="400"/>
+        <location filename="../../desktop/ui/main_window.py" line="397"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="409"/>
+        <location filename="../../desktop/ui/main_window.py" line="406"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="413"/>
+        <location filename="../../desktop/ui/main_window.py" line="410"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="417"/>
+        <location filename="../../desktop/ui/main_window.py" line="414"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="421"/>
+        <location filename="../../desktop/ui/main_window.py" line="418"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="426"/>
+        <location filename="../../desktop/ui/main_window.py" line="423"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="483"/>
+        <location filename="../../desktop/ui/main_window.py" line="480"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="704"/>
+        <location filename="../../desktop/ui/main_window.py" line="701"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="706"/>
+        <location filename="../../desktop/ui/main_window.py" line="703"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="708"/>
+        <location filename="../../desktop/ui/main_window.py" line="705"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="710"/>
+        <location filename="../../desktop/ui/main_window.py" line="707"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="768"/>
+        <location filename="../../desktop/ui/main_window.py" line="765"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="787"/>
-        <location filename="../../desktop/ui/main_window.py" line="829"/>
+        <location filename="../../desktop/ui/main_window.py" line="784"/>
+        <location filename="../../desktop/ui/main_window.py" line="826"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="907"/>
+        <location filename="../../desktop/ui/main_window.py" line="904"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="909"/>
+        <location filename="../../desktop/ui/main_window.py" line="906"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="913"/>
+        <location filename="../../desktop/ui/main_window.py" line="910"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="914"/>
+        <location filename="../../desktop/ui/main_window.py" line="911"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="926"/>
-        <location filename="../../desktop/ui/main_window.py" line="969"/>
+        <location filename="../../desktop/ui/main_window.py" line="923"/>
+        <location filename="../../desktop/ui/main_window.py" line="966"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="926"/>
+        <location filename="../../desktop/ui/main_window.py" line="923"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="934"/>
+        <location filename="../../desktop/ui/main_window.py" line="931"/>
         <source>edit of a problem</source>
         <translation>修改问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="934"/>
+        <location filename="../../desktop/ui/main_window.py" line="931"/>
         <source>new problem</source>
         <translation>新增问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="941"/>
+        <location filename="../../desktop/ui/main_window.py" line="938"/>
         <source>deletion of a problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="987"/>
+        <location filename="../../desktop/ui/main_window.py" line="984"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="992"/>
+        <location filename="../../desktop/ui/main_window.py" line="989"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1000"/>
+        <location filename="../../desktop/ui/main_window.py" line="997"/>
         <source>deletion of evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1007"/>
+        <location filename="../../desktop/ui/main_window.py" line="1004"/>
         <source>caption of evidence</source>
         <translation>修改证据说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1012"/>
+        <location filename="../../desktop/ui/main_window.py" line="1009"/>
         <source>deletion of a photo in the inbox</source>
         <translation>删除收件箱中的照片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1055"/>
+        <location filename="../../desktop/ui/main_window.py" line="1052"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1067"/>
+        <location filename="../../desktop/ui/main_window.py" line="1064"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1067"/>
+        <location filename="../../desktop/ui/main_window.py" line="1064"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1080"/>
+        <location filename="../../desktop/ui/main_window.py" line="1077"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1083"/>
+        <location filename="../../desktop/ui/main_window.py" line="1080"/>
         <source>{0} were already among the evidence and were left out.</source>
         <translation>其中 {0} 张已在证据中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1086"/>
+        <location filename="../../desktop/ui/main_window.py" line="1083"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1087"/>
+        <location filename="../../desktop/ui/main_window.py" line="1084"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
@@ -2487,7 +2546,7 @@ Why this one:</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1122"/>
+        <location filename="../../desktop/ui/main_window.py" line="1119"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
@@ -2497,32 +2556,32 @@ Why this one:</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1128"/>
+        <location filename="../../desktop/ui/main_window.py" line="1125"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1129"/>
+        <location filename="../../desktop/ui/main_window.py" line="1126"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1143"/>
+        <location filename="../../desktop/ui/main_window.py" line="1140"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1144"/>
+        <location filename="../../desktop/ui/main_window.py" line="1141"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1145"/>
+        <location filename="../../desktop/ui/main_window.py" line="1142"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1153"/>
+        <location filename="../../desktop/ui/main_window.py" line="1150"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>

@@ -4,16 +4,20 @@ is, the counties and items its work names — with a gap in its export numbering
 (an export the master never received). The statuses are desktop.services.devices'; this
 module draws them and keeps "how long ago" current without reading again. 吊销设备… revokes
 a lost or stolen laptop after asking (desktop.services.sync.revoke): its later files are
-refused, its work merged before stays.
+refused, its work merged before stays. 恢复码… opens a laptop's recovery file, brought on a
+stick, with the master's key and shows the code that puts that laptop's key back when its
+system's store lost it (desktop.services.protection.recovery_code, T2-8); nothing of it is kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from db.keys import show_fingerprint
@@ -22,8 +26,11 @@ from desktop.services import devices, sync
 from desktop.services.changes import Changes
 from desktop.services.devices import DeviceStatus
 from desktop.services.workspace import Workspace
-from desktop.ui import cells
+from desktop.ui import cells, files, messages
 from desktop.ui.operations import Operations
+
+if TYPE_CHECKING:
+    from db.recovery import About
 
 HARD = QColor("#c62828")  # a gap: an export the master never received
 WARNING = QColor("#b26a00")  # nothing merged from it for a day or more
@@ -92,6 +99,13 @@ class DevicesTab(QWidget):
         self.table.setObjectName("devices")
         layout.addWidget(self.table, 1)
         below = QHBoxLayout()
+        self.recovery_button = QPushButton(QCoreApplication.translate("LeadWindow", "Recovery code…"))
+        self.recovery_button.setObjectName("recovery-code")
+        self.recovery_button.setToolTip(QCoreApplication.translate(
+            "LeadWindow", "A laptop whose system's store lost the key of its files: open its recovery file (keys\\recovery-….bin, "
+            "brought on a USB stick) to read the code that opens them again"))
+        self.recovery_button.clicked.connect(self._on_recovery_button_clicked)
+        below.addWidget(self.recovery_button)
         below.addStretch(1)
         self.revoke_button = QPushButton(QCoreApplication.translate("LeadWindow", "Revoke device…"))
         self.revoke_button.setObjectName("revoke-device")
@@ -227,6 +241,51 @@ class DevicesTab(QWidget):
         self.revoke_button.setEnabled(False)
         self.ops.write(lambda: sync.revoke(ws, device), done=lambda _done: self.refresh())
 
+    @Slot()
+    def _on_recovery_button_clicked(self) -> None:
+        chosen = files.open_file(
+            self, "recovery", QCoreApplication.translate("LeadWindow", "A laptop's recovery file"),
+            QCoreApplication.translate("LeadWindow", "Recovery files (recovery-*.bin);;All files (*)"),
+        )
+        if chosen is None:
+            return
+        from desktop.services import protection
+
+        ws = self.ws
+        self.recovery_button.setEnabled(False)
+
+        def shown(found: tuple[About, str]) -> None:
+            self.recovery_button.setEnabled(True)
+            self.show_recovery_code(*found)
+
+        def refused(exc: BaseException) -> None:
+            self.recovery_button.setEnabled(True)
+            QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Recovery code"), recovery_problem(chosen, exc))
+
+        self.ops.query(lambda: protection.recovery_code(ws, chosen), done=shown, failed=refused)
+
+    def show_recovery_code(self, about: About, code: str) -> None:
+        """The code, large and selectable, with whose laptop it opens and how to give it."""
+        device = next((d for d in self.statuses if d.device_id == about.laptop), None)
+        who = device.inspector if device is not None and device.inspector else about.laptop[:8]
+        box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("LeadWindow", "Recovery code"), "", parent=self)
+        box.setObjectName("recovery-code-box")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+        box.setText(
+            QCoreApplication.translate("LeadWindow", "The recovery code of {0}'s laptop (device {1}, written {2}):").format(
+                who, about.laptop[:8], about.written[:10]
+            )
+            + f'<p style="font-family:\'{fixed}\'; font-size:15pt; font-weight:bold">{code}</p>'
+        )
+        box.setInformativeText(QCoreApplication.translate(
+            "LeadWindow",
+            "This code opens that laptop's encrypted Yanshou files. Give it to its inspector only, in person or by telephone, "
+            "to type when the laptop asks for the recovery code. Do not write it down or keep it: this window does not keep it.",
+        ))
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.exec()
+
     def _show_since(self) -> None:
         now = self.clock()
         for row, d in enumerate(self.statuses):
@@ -242,3 +301,20 @@ class DevicesTab(QWidget):
     @Slot()
     def _on_ticker_timeout(self) -> None:
         self._show_since()
+
+
+def recovery_problem(path: Path, exc: BaseException) -> str:
+    """Why a recovery file gives no code, naming it (db.recovery.RecoveryError's codes)."""
+    from db.recovery import RecoveryError  # loaded already: it raised
+
+    if not isinstance(exc, RecoveryError):
+        return messages.explain(exc)
+    why = {
+        "not_recovery": QCoreApplication.translate(
+            "LeadWindow", "This is not a Yanshou recovery file (a laptop keeps one as keys\\recovery-….bin)."),
+        "not_for_us": QCoreApplication.translate(
+            "LeadWindow", "This recovery file is sealed for another master: open it on the desk of the master that laptop merges into."),
+        "altered": QCoreApplication.translate(
+            "LeadWindow", "This recovery file was changed, cut short or damaged: copy it from the laptop again."),
+    }.get(exc.code, messages.reason(exc))
+    return QCoreApplication.translate("LeadWindow", "{0}\n\n{1}").format(path, why)
