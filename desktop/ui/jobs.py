@@ -24,9 +24,15 @@ class _Job(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:  # handed to the GUI thread, which logs it and tells the user
-            self.signals.failed.emit(exc)
+            self._report("failed", exc)
         else:
-            self.signals.finished.emit(result)
+            self._report("finished", result)
+
+    def _report(self, signal: str, value: Any) -> None:
+        try:
+            getattr(self.signals, signal).emit(value)
+        except RuntimeError:  # the program ended meanwhile (its QApplication gone, the signals with it): nobody waits
+            pass
 
 
 # A job's signals, from its start until its result is delivered. They have no Qt parent: as a
