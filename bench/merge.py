@@ -17,9 +17,13 @@ anything that asks desktop.paths is imported, so keys, quarantine and backups st
 4. BASELINE: a copy of the empty master, plain sqlite3 with the app's PRAGMAs; per file
    ATTACH, one transaction of INSERT … SELECT (devices, versions, parents, missing blobs),
    COMMIT, DETACH.
-5. OUR MERGE: desktop.services.sync.merge(master, files, enroll=…every laptop…), the whole call.
+5. OUR MERGE: desktop.services.sync.merge(master, files, enroll=…every laptop…), the whole call;
+   then the log's copy into the master's file, which it begins in the background as it returns
+   (db.wal.copied_after), timed apart.
 6. BASELINE again on a fresh copy, so that neither side only ever runs first; the ratio is
-   against the faster of the two baseline runs (the stricter reading).
+   against the faster of the two baseline runs (the stricter reading). Then, for scale, the
+   baseline with its log's copies into the file left for after its timing, as ours are.
+   Each timed part starts after an os.sync().
 7. RE-MERGE of one merged file, then of all of them: each must be "nothing new".
 8. The counts checked: the master holds every distinct version and blob of the files.
 
