@@ -150,10 +150,9 @@ def _key(database: Path | str) -> str:
 def _named_splitters(window: QMainWindow) -> list[QSplitter]:
     """The splitters whose sizes are kept: the named ones among those the window lists
     (`kept_splitters()`: no search through every one of its widgets, which makes a Python
-    object of each, some 8 ms of a cold start), else among all of its own."""
+    object of each, some 8 ms of a cold start); a window that lists none keeps none."""
     listed = getattr(window, "kept_splitters", None)
-    found = listed() if callable(listed) else window.findChildren(QSplitter)
-    return [s for s in found if s.objectName()]
+    return [s for s in (listed() if callable(listed) else ()) if s.objectName()]
 
 
 class _Keeper(QObject):

@@ -37,8 +37,12 @@ def test_the_inspectors_place_is_remembered_per_database(tmp_path: Path) -> None
 
 
 def test_a_window_opens_as_it_was_left(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    class Window(QMainWindow):
+        def kept_splitters(self) -> list[QSplitter]:  # which splitters it keeps, as the program's windows say
+            return [self.centralWidget()]  # type: ignore[list-item]
+
     def window() -> tuple[QMainWindow, QSplitter]:
-        w = QMainWindow()
+        w = Window()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("tree-split")
         splitter.addWidget(QLabel("tree"))
@@ -153,3 +157,36 @@ def test_the_inspectors_window_opens_with_its_panes_as_they_were_left(qtbot, tmp
     assert split_again.sizes() == left  # the tree and the side panel as wide as they were left
     assert left != [390, left[1], 336]  # (not what a window that keeps nothing starts with)
     again.close()
+
+
+def test_the_desk_opens_with_its_panes_as_they_were_left(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The lead's desk keeps its tabs' splitters between starts, as the inspector's window does."""
+    from desktop.services.workspace import create
+    from desktop.ui.lead.window import LeadWindow
+
+    with create(tmp_path / "master.db", role="master") as ws:
+        desk = LeadWindow(ws)
+        qtbot.addWidget(desk)
+        prefs(tmp_path).keep_window(desk, "desk")
+        desk.resize(1366, 768)
+        desk.show()
+        splits = desk.kept_splitters()
+        assert [s.objectName() for s in splits] == ["agreement-split", "conflicts-split", "history-split"]
+        for index, split in enumerate(splits):
+            desk.tabs.setCurrentWidget(split.parentWidget())
+            qtbot.waitUntil(lambda split=split: split.height() > 300)
+            total = sum(split.sizes())
+            split.setSizes([120 + 40 * index, total - 120 - 40 * index])
+        left = [s.sizes() for s in splits]
+        desk.close()  # saved as it closes
+        qtbot.waitUntil(lambda: not desk.ops.busy, timeout=20_000)
+        again = LeadWindow(ws)
+        qtbot.addWidget(again)
+        assert prefs(tmp_path).keep_window(again, "desk")
+        again.resize(desk.size())
+        again.show()
+        for split, was in zip(again.kept_splitters(), left, strict=True):
+            again.tabs.setCurrentWidget(split.parentWidget())
+            qtbot.waitUntil(lambda split=split, was=was: split.sizes() == was)
+        again.close()
+        qtbot.waitUntil(lambda: not again.ops.busy, timeout=20_000)

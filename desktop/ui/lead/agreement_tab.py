@@ -186,8 +186,8 @@ class AgreementTab(QWidget):
         self.adjudicate_button.setEnabled(False)
         bar.addWidget(self.adjudicate_button)
         layout.addLayout(bar)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setObjectName("agreement-split")  # kept as the lead left it (preferences)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("agreement-split")  # kept as the lead left it (preferences; LeadWindow.kept_splitters)
         # a province's counties × items: thousands of rows, a model drawn as it is seen
         self.table = cells.RecordTable(
             turns=ops.in_turns,

@@ -65,8 +65,8 @@ class ConflictsTab(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setObjectName("conflicts-split")  # kept as the lead left it (preferences)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("conflicts-split")  # kept as the lead left it (preferences; LeadWindow.kept_splitters)
         self.list = cells.table(
             [
                 QCoreApplication.translate("LeadWindow", "Conflict"),

@@ -24,8 +24,8 @@ class HistoryTab(QWidget):
         )
         hint.setWordWrap(True)
         layout.addWidget(hint)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setObjectName("history-split")  # kept as the lead left it (preferences)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("history-split")  # kept as the lead left it (preferences; LeadWindow.kept_splitters)
         self.batches = cells.table(
             [
                 QCoreApplication.translate("LeadWindow", "When"),

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSizePolicy,
+    QSplitter,
     QTabWidget,
     QToolBar,
     QWidget,
@@ -240,6 +241,10 @@ class LeadWindow(QMainWindow):
 
     def show_first(self) -> None:
         self.tabs.setCurrentIndex(0)
+
+    def kept_splitters(self) -> list[QSplitter]:
+        """The splitters whose sizes the next start restores (desktop.ui.preferences)."""
+        return [self.agreement_view.splitter, self.conflicts_view.splitter, self.history_view.splitter]
 
     def wait_for_thumbnails(self, msecs: int) -> bool:
         """Until what the desk asked for is read and drawn (a screenshot waits for it), at most msecs."""
