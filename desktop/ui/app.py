@@ -269,11 +269,12 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
             return True
         from desktop.services.protection import to_ask
 
-        if to_ask(new=where is None) is None:  # (the dialog's module loads only when it is shown)
+        ask = to_ask(new=where is None)
+        if ask is None:  # (the dialog's module loads only when it is shown)
             return True
         from desktop.ui.unlock import unlocked
 
-        return unlocked(None, "" if where is None else str(where), new=where is None)  # None: a laptop about to be made
+        return unlocked(None, "" if where is None else str(where), new=where is None, ask=ask)  # None: a laptop about to be made
 
     if database is None:
         last = prefs.last_database

@@ -162,12 +162,13 @@ def recovered(why: str, parent: QWidget | None = None) -> bool:
     return RecoveryDialog(why, parent).exec() == QDialog.DialogCode.Accepted
 
 
-def unlocked(parent: QWidget | None = None, where: str = "", *, new: bool = False) -> bool:
+def unlocked(parent: QWidget | None = None, where: str = "", *, new: bool = False, ask: str | None = None) -> bool:
     """Ask for the passphrase when this computer's files need it and it was not given in this
     run; with `new` (a laptop's database about to be made), also to choose one the first time on
     a computer without a store. True when they can be opened (or made protected) now, False
-    when the user cancelled."""
-    ask = protection.to_ask(new=new)
+    when the user cancelled. `ask`: protection.to_ask's answer, where the caller has it already
+    (the start: the keys folder's protection file is read once)."""
+    ask = ask or protection.to_ask(new=new)
     if ask is None:
         return True
     return UnlockDialog(parent, choose=ask == "choose", where=where).exec() == QDialog.DialogCode.Accepted
