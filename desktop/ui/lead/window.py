@@ -244,7 +244,7 @@ class LeadWindow(QMainWindow):
 
     def kept_splitters(self) -> list[QSplitter]:
         """The splitters whose sizes the next start restores (desktop.ui.preferences)."""
-        return [self.agreement_view.splitter, self.conflicts_view.splitter, self.history_view.splitter]
+        return [self.results_view, self.agreement_view.splitter, self.conflicts_view.splitter, self.history_view.splitter]
 
     def wait_for_thumbnails(self, msecs: int) -> bool:
         """Until what the desk asked for is read and drawn (a screenshot waits for it), at most msecs."""
