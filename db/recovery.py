@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,12 +64,27 @@ def path_for(keys_dir: Path, fingerprint: str) -> Path:
     return keys_dir / f"recovery-{fingerprint[:16]}.bin"
 
 
+# What each field in the clear may be: as Yanshou writes it, nothing else (the file is sealed
+# to the master's public key, which every master's export carries: anyone can make one, and
+# what it says is shown to the lead).
+_FIELDS = {
+    "protection": re.compile(r"[0-9a-f]{16}"),
+    "laptop": re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    "master": re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    "fingerprint": re.compile(r"[0-9a-f]{64}"),
+    "written": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\+00:00|Z)"),
+}
+MAX_FILE_BYTES = 64 * 1024  # a recovery file is some 600 bytes: a larger one chosen is not read whole
+
+
 def _about(header: seal.Header, where: Path) -> About:
     given = header.about
     try:
         found = About(given["protection"], given["laptop"], given["master"], given["fingerprint"], given["written"])
     except KeyError:
         raise RecoveryError(where, "not_recovery", "is not a recovery file Yanshou writes") from None
+    if not all(isinstance(given[k], str) and pattern.fullmatch(given[k]) for k, pattern in _FIELDS.items()):
+        raise RecoveryError(where, "not_recovery", "is not a recovery file Yanshou writes (a field written otherwise)")
     if [a.fingerprint for a in header.recipients] != [found.fingerprint]:
         raise RecoveryError(where, "not_recovery", "is not a recovery file Yanshou writes (sealed for more than its master)")
     return found
@@ -109,8 +125,9 @@ def escrow(
 def open_file(path: Path, opener: seal.Opener) -> tuple[About, bytes]:
     """What a recovery file says, and the secret inside, opened with the master's key.
     RecoveryError when it is not a recovery file, not for this master, or changed."""
-    data = path.read_bytes()
-    if not data.startswith(MAGIC):
+    with path.open("rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES or not data.startswith(MAGIC):
         raise RecoveryError(path, "not_recovery", "is not a Yanshou recovery file (a laptop writes one as keys/recovery-….bin)")
     try:
         header, secret = seal.unseal_bytes(data, opener, magic=MAGIC)

@@ -39,7 +39,7 @@ class Option(Generic[T]):
 
 LANGUAGE = Option("language", "zh_CN", LANGUAGES)
 # The file dialogs' folders, one per kind of file: each opens where the last of its kind went.
-FOLDERS = ("export", "merge", "documents", "tables", "sheets", "evidence", "photos", "campaign", "database")
+FOLDERS = ("export", "merge", "documents", "tables", "sheets", "evidence", "photos", "campaign", "database", "recovery")
 LAST_DATABASE = Option("last_database", "")  # a path, or a server's URL without its password
 
 

@@ -6,7 +6,8 @@
     <message>
         <location filename="../../desktop/ui/app.py" line="56"/>
         <location filename="../../desktop/ui/app.py" line="149"/>
-        <location filename="../../desktop/ui/app.py" line="297"/>
+        <location filename="../../desktop/ui/app.py" line="298"/>
+        <location filename="../../desktop/ui/app.py" line="403"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
@@ -16,9 +17,14 @@
         <translation>{0} 是导出文件。导出文件由组长在主库工作台上合并；在笔记本电脑上，请用“yanshou merge”合并主库的导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="298"/>
+        <location filename="../../desktop/ui/app.py" line="299"/>
         <source>{0} is already open in another Yanshou window. Switch to that window.</source>
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app.py" line="400"/>
+        <source>Writing the last merge into the database file; Yanshou closes by itself when it is done…</source>
+        <translation>正在把最近一次合并写入数据库文件，完成后验收软件会自行关闭…</translation>
     </message>
 </context>
 <context>
@@ -936,7 +942,7 @@
     <message>
         <location filename="../../desktop/ui/board.py" line="86"/>
         <location filename="../../desktop/ui/lead/agreement_tab.py" line="224"/>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="89"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="90"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="55"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="77"/>
         <location filename="../../desktop/ui/lead/detail_tab.py" line="115"/>
@@ -944,163 +950,163 @@
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="45"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="46"/>
         <source>inspector&apos;s laptop</source>
         <translation>检查员笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="46"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="47"/>
         <source>lead&apos;s desk</source>
         <translation>组长工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="54"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="55"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="56"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="57"/>
         <source>{0} minutes ago</source>
         <translation>{0} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="58"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="59"/>
         <source>{0} hours ago</source>
         <translation>{0} 小时前</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="59"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="60"/>
         <source>{0} days ago</source>
         <translation>{0} 天前</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="66"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="67"/>
         <source>missing no. {0}</source>
         <translation>缺第 {0} 次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="87"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="88"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="56"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="88"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="89"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="90"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="91"/>
         <source>Exports merged</source>
         <translation>已合并导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="91"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="92"/>
         <source>Last export</source>
         <translation>最近导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="92"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="93"/>
         <source>Last merged</source>
         <translation>最近合并时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="93"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="94"/>
         <source>Since</source>
         <translation>距今</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="94"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="95"/>
         <source>Gaps</source>
         <translation>缺号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="95"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="96"/>
         <source>Items</source>
         <translation>涉及指标项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="96"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="97"/>
         <source>Counties</source>
         <translation>涉及县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="102"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="103"/>
         <source>Recovery code…</source>
         <translation>恢复码…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="104"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="105"/>
         <source>A laptop whose system&apos;s store lost the key of its files: open its recovery file (keys\recovery-….bin, brought on a USB stick) to read the code that opens them again</source>
         <translation>某台笔记本的系统受保护存储丢失了其文件的密钥时：打开它的恢复文件（keys\recovery-….bin，用U盘带来），读出重新打开这些文件的恢复码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="110"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="111"/>
         <source>Revoke device…</source>
         <translation>吊销设备…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="112"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="113"/>
         <source>For a lost or stolen laptop: its files exported from now on are refused; what it brought before stays</source>
         <translation>用于丢失或被盗的笔记本：此后导出的文件一律拒收；此前带来的工作保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="149"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="150"/>
         <source>{0} enrolled devices. {1} of them have exports this master never received (in red): the file went elsewhere or was lost. A later export carries everything before it: no work is missing.</source>
         <translation>已登记设备 {0} 台。其中 {1} 台有导出文件从未合并到本主库（红色标出）：文件交到了别处或已丢失。后一次导出包含此前的全部内容，工作并未缺失。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="154"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="155"/>
         <source>{0} enrolled devices.</source>
         <translation>已登记设备 {0} 台。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="171"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="172"/>
         <source>{0} (this desk)</source>
         <translation>{0}（本机）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="173"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="174"/>
         <source>{0} (revoked)</source>
         <translation>{0}（已吊销）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="176"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="177"/>
         <source>{0} + {1} database file</source>
         <translation>{0} + 数据库文件 {1} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="180"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="181"/>
         <source>{0} and {1} more</source>
         <translation>{0} 等，另 {1} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="186"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="187"/>
         <source>no. {0}</source>
         <translation>第 {0} 次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="194"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="195"/>
         <source>Device {0}, key {1}</source>
         <translation>设备 {0}，密钥 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="199"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="200"/>
         <source>Exports numbered below the last one received that never reached this master</source>
         <translation>编号小于最近一次、却从未合并到本主库的导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="204"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="205"/>
         <source>Revoked {0}: its exports after no. {1} are refused; its work merged before stays</source>
         <translation>已于 {0} 吊销：第 {1} 号之后的导出一律拒收；此前合并的工作保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="228"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="229"/>
         <source>Revoke device</source>
         <translation>吊销设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="229"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="230"/>
         <source>Revoke the device of {0} ({1}, key {2})?
 
 Do this for a lost or stolen laptop. Every file it exports after its last one merged here (no. {3}) will be refused, and the exports for the laptops are no longer sealed for it; what it brought before stays. This is not undone here: the inspector&apos;s next laptop is a new database, enrolled anew.</source>
@@ -1109,53 +1115,63 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
 用于丢失或被盗的笔记本。此后它在本库最后合并的第 {3} 号之后导出的每个文件都会被拒收，给笔记本的导出也不再为它加密；它此前带来的工作保留。此操作在此无法撤销：该检查员的下一台笔记本须新建数据库并重新登记。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="247"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="248"/>
         <source>A laptop&apos;s recovery file</source>
         <translation>笔记本的恢复文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="248"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="249"/>
         <source>Recovery files (recovery-*.bin);;All files (*)</source>
         <translation>恢复文件 (recovery-*.bin);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="263"/>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="271"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="270"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="278"/>
         <source>Recovery code</source>
         <translation>恢复码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="276"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="283"/>
         <source>The recovery code of {0}&apos;s laptop (device {1}, written {2}):</source>
         <translation>{0}的笔记本的恢复码（设备 {1}，写于 {2}）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="281"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="288"/>
         <source>This code opens that laptop&apos;s encrypted Yanshou files. Give it to its inspector only, in person or by telephone, to type when the laptop asks for the recovery code. Do not write it down or keep it: this window does not keep it.</source>
         <translation>此恢复码可打开该笔记本上加密的验收软件文件。只告诉该笔记本的检查员本人（当面或电话），在笔记本要求输入恢复码时输入。请勿记下或保存：本窗口也不保存它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="295"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="294"/>
+        <source>This master has merged nothing from that laptop: make sure the one asking is its inspector.</source>
+        <translation>本汇总库尚未合并过该笔记本的任何数据：请确认索要恢复码的人确是其检查员。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="299"/>
+        <source>You revoked that laptop (lost or stolen): give the code only if it is back in its inspector&apos;s hands.</source>
+        <translation>该笔记本已被吊销（遗失或被盗）：只有在它已回到其检查员手中时才告知恢复码。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="312"/>
         <source>never</source>
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="313"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="326"/>
         <source>This is not a Yanshou recovery file (a laptop keeps one as keys\recovery-….bin).</source>
         <translation>这不是验收软件的恢复文件（笔记本将其保存为 keys\recovery-….bin）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="315"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="328"/>
         <source>This recovery file is sealed for another master: open it on the desk of the master that laptop merges into.</source>
         <translation>此恢复文件是为另一个汇总库加密的：请在该笔记本所合并的汇总库的组长电脑上打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="317"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="330"/>
         <source>This recovery file was changed, cut short or damaged: copy it from the laptop again.</source>
         <translation>此恢复文件已被改动、截断或损坏：请从笔记本重新复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="320"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="333"/>
         <source>{0}
 
 {1}</source>
@@ -1164,9 +1180,9 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="346"/>
-        <location filename="../../desktop/ui/lead/window.py" line="584"/>
-        <location filename="../../desktop/ui/lead/window.py" line="598"/>
+        <location filename="../../desktop/ui/lead/window.py" line="351"/>
+        <location filename="../../desktop/ui/lead/window.py" line="589"/>
+        <location filename="../../desktop/ui/lead/window.py" line="603"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1193,7 +1209,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="128"/>
+        <location filename="../../desktop/ui/lead/window.py" line="129"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="63"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="37"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="200"/>
@@ -1326,7 +1342,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0}的裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="98"/>
+        <location filename="../../desktop/ui/lead/window.py" line="99"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
@@ -1431,111 +1447,111 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="114"/>
+        <location filename="../../desktop/ui/lead/window.py" line="115"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="118"/>
+        <location filename="../../desktop/ui/lead/window.py" line="119"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="230"/>
-        <location filename="../../desktop/ui/lead/window.py" line="132"/>
-        <location filename="../../desktop/ui/lead/window.py" line="294"/>
+        <location filename="../../desktop/ui/lead/window.py" line="133"/>
+        <location filename="../../desktop/ui/lead/window.py" line="299"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="124"/>
-        <location filename="../../desktop/ui/lead/window.py" line="276"/>
+        <location filename="../../desktop/ui/lead/window.py" line="125"/>
+        <location filename="../../desktop/ui/lead/window.py" line="281"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="136"/>
-        <location filename="../../desktop/ui/lead/window.py" line="285"/>
+        <location filename="../../desktop/ui/lead/window.py" line="137"/>
+        <location filename="../../desktop/ui/lead/window.py" line="290"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="138"/>
+        <location filename="../../desktop/ui/lead/window.py" line="139"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="140"/>
+        <location filename="../../desktop/ui/lead/window.py" line="141"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="150"/>
+        <location filename="../../desktop/ui/lead/window.py" line="151"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="154"/>
+        <location filename="../../desktop/ui/lead/window.py" line="155"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="157"/>
+        <location filename="../../desktop/ui/lead/window.py" line="158"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="160"/>
+        <location filename="../../desktop/ui/lead/window.py" line="161"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="162"/>
+        <location filename="../../desktop/ui/lead/window.py" line="163"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="165"/>
+        <location filename="../../desktop/ui/lead/window.py" line="166"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="168"/>
+        <location filename="../../desktop/ui/lead/window.py" line="169"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="170"/>
+        <location filename="../../desktop/ui/lead/window.py" line="171"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="175"/>
+        <location filename="../../desktop/ui/lead/window.py" line="176"/>
         <source>Export for the laptops…</source>
         <translation>导出给笔记本…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="177"/>
+        <location filename="../../desktop/ui/lead/window.py" line="178"/>
         <source>The master as one signed file for the laptops to merge: the lead&apos;s settings, decisions and every laptop&apos;s work</source>
         <translation>把主库导出为一个签名文件供各笔记本合并：组长的设置、裁定和各笔记本的工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="181"/>
+        <location filename="../../desktop/ui/lead/window.py" line="182"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="184"/>
+        <location filename="../../desktop/ui/lead/window.py" line="185"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="191"/>
+        <location filename="../../desktop/ui/lead/window.py" line="192"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="207"/>
+        <location filename="../../desktop/ui/lead/window.py" line="208"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1568,32 +1584,32 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="172"/>
+        <location filename="../../desktop/ui/lead/window.py" line="173"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="188"/>
+        <location filename="../../desktop/ui/lead/window.py" line="189"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="205"/>
+        <location filename="../../desktop/ui/lead/window.py" line="206"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="225"/>
+        <location filename="../../desktop/ui/lead/window.py" line="226"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="228"/>
+        <location filename="../../desktop/ui/lead/window.py" line="229"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="234"/>
+        <location filename="../../desktop/ui/lead/window.py" line="235"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1710,7 +1726,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="66"/>
-        <location filename="../../desktop/ui/lead/window.py" line="388"/>
+        <location filename="../../desktop/ui/lead/window.py" line="393"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1771,7 +1787,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="292"/>
+        <location filename="../../desktop/ui/lead/window.py" line="297"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1786,67 +1802,67 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="267"/>
+        <location filename="../../desktop/ui/lead/window.py" line="272"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="274"/>
+        <location filename="../../desktop/ui/lead/window.py" line="279"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="283"/>
+        <location filename="../../desktop/ui/lead/window.py" line="288"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="548"/>
+        <location filename="../../desktop/ui/lead/window.py" line="553"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="549"/>
+        <location filename="../../desktop/ui/lead/window.py" line="554"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="335"/>
+        <location filename="../../desktop/ui/lead/window.py" line="340"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="342"/>
+        <location filename="../../desktop/ui/lead/window.py" line="347"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="555"/>
+        <location filename="../../desktop/ui/lead/window.py" line="560"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="566"/>
+        <location filename="../../desktop/ui/lead/window.py" line="571"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="586"/>
+        <location filename="../../desktop/ui/lead/window.py" line="591"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="594"/>
+        <location filename="../../desktop/ui/lead/window.py" line="599"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="606"/>
+        <location filename="../../desktop/ui/lead/window.py" line="611"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="607"/>
+        <location filename="../../desktop/ui/lead/window.py" line="612"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>

@@ -17,7 +17,7 @@ import pytest
 from protected_store import FileStore
 from sqlalchemy import text
 
-from db import recovery, seal, vault
+from db import receivers, recovery, seal, vault
 from db.errors import KeyNeeded, KnownDatabaseError
 from db.recovery import RecoveryError
 from desktop import paths
@@ -172,6 +172,35 @@ def test_another_masters_key_or_a_changed_byte_does_not_open_the_recovery_file(c
         assert refused.value.code == "not_recovery"
         _about, code = protection.recovery_code(lead, handed)  # the file itself still opens
     assert code
+
+
+def test_a_recovery_file_that_says_what_yanshou_never_writes_is_refused(computers: Computers) -> None:
+    """Anyone holding a master's export has its public key, so can seal a recovery file for it:
+    what such a file says in the clear (shown to the lead) is refused unless it is written as
+    Yanshou writes it; a large file chosen by mistake is not read whole."""
+    master, handed, secret, _finding = recovered(computers)
+    said = recovery.about(handed)
+    assert said is not None
+    computers.on("laptop")
+    with open_workspace(computers.root / "张三.db") as ws, ws.read() as conn:
+        masters = receivers.receivers(conn, device_id=ws.identity.device_id, role="field").recipients
+    fields = {"protection": said.protection, "laptop": said.laptop, "master": said.master, "fingerprint": said.fingerprint,
+              "written": said.written}
+    crafted = computers.root / "usb" / "recovery-crafted.bin"
+    computers.on("lead")
+    with open_workspace(master) as lead:
+        for key, value in (("written", "<!--"), ("laptop", "<b>张三</b>"), ("protection", said.protection + "0")):
+            crafted.write_bytes(seal.seal_bytes(secret, masters, magic=recovery.MAGIC, what="x", about={**fields, key: value}))
+            with pytest.raises(RecoveryError) as refused:
+                protection.recovery_code(lead, crafted)
+            assert refused.value.code == "not_recovery", key
+        crafted.write_bytes(recovery.MAGIC + bytes(recovery.MAX_FILE_BYTES))
+        with pytest.raises(RecoveryError) as refused:
+            protection.recovery_code(lead, crafted)
+        assert refused.value.code == "not_recovery"
+        crafted.write_bytes(seal.seal_bytes(secret, masters, magic=recovery.MAGIC, what="x", about=fields))
+        about, code = protection.recovery_code(lead, crafted)  # written as Yanshou writes it: it opens
+    assert about == said and code == recovery.code(secret)
 
 
 def test_a_mistyped_or_another_laptops_code_is_refused_and_nothing_changes(computers: Computers) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from protected_store import FileStore
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
 from db import vault
 from desktop import paths
@@ -112,8 +112,8 @@ def test_the_desk_reads_a_laptops_recovery_code_from_its_file(qtbot, tmp_path: P
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(f"{box.text()}\n{box.informativeText()}") or 0)
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *args: warned.append(text))
-    chosen = iter([held, junk, None])
-    monkeypatch.setattr(devices_tab.files, "open_file", lambda *args: next(chosen))
+    chosen = iter([str(held), str(junk), ""])  # the file dialog's answers ("": cancelled)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (next(chosen), ""))
 
     tab.recovery_button.click()
     qtbot.waitUntil(lambda: bool(shown) and tab.recovery_button.isEnabled(), timeout=20_000)

@@ -12,6 +12,7 @@ system's store lost it (desktop.services.protection.recovery_code, T2-8); nothin
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ from desktop.ui import cells, files, messages
 from desktop.ui.operations import Operations
 
 if TYPE_CHECKING:
-    from db.recovery import About
+    from db.recovery import About, RecoveryError
 
 HARD = QColor("#c62828")  # a gap: an export the master never received
 WARNING = QColor("#b26a00")  # nothing merged from it for a day or more
@@ -256,33 +257,49 @@ class DevicesTab(QWidget):
 
         def shown(found: tuple[About, str]) -> None:
             self.recovery_button.setEnabled(True)
-            self.show_recovery_code(*found)
+            if not self.ops.closed:  # (a box over a desk closing meanwhile: see Operations.show_failure)
+                self.show_recovery_code(*found)
 
         def refused(exc: BaseException) -> None:
+            from db.recovery import RecoveryError  # loaded already: it raised
+
             self.recovery_button.setEnabled(True)
-            QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Recovery code"), recovery_problem(chosen, exc))
+            if not isinstance(exc, RecoveryError):
+                self.ops.show_failure(exc)  # the file unreadable, the master's key missing, a bug (logged)
+            elif not self.ops.closed:
+                QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Recovery code"), recovery_problem(chosen, exc))
 
         self.ops.query(lambda: protection.recovery_code(ws, chosen), done=shown, failed=refused)
 
     def show_recovery_code(self, about: About, code: str) -> None:
         """The code, large and selectable, with whose laptop it opens and how to give it."""
         device = next((d for d in self.statuses if d.device_id == about.laptop), None)
-        who = device.inspector if device is not None and device.inspector else about.laptop[:8]
+        who = html.escape(device.inspector if device is not None and device.inspector else about.laptop[:8])
         box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("LeadWindow", "Recovery code"), "", parent=self)
         box.setObjectName("recovery-code-box")
         box.setTextFormat(Qt.TextFormat.RichText)
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
         box.setText(
-            QCoreApplication.translate("LeadWindow", "The recovery code of {0}'s laptop (device {1}, written {2}):").format(
-                who, about.laptop[:8], about.written[:10]
+            html.escape(QCoreApplication.translate("LeadWindow", "The recovery code of {0}'s laptop (device {1}, written {2}):")).format(
+                who, html.escape(about.laptop[:8]), html.escape(about.written[:10])
             )
             + f'<p style="font-family:\'{fixed}\'; font-size:15pt; font-weight:bold">{code}</p>'
         )
-        box.setInformativeText(QCoreApplication.translate(
+        said = QCoreApplication.translate(
             "LeadWindow",
             "This code opens that laptop's encrypted Yanshou files. Give it to its inspector only, in person or by telephone, "
             "to type when the laptop asks for the recovery code. Do not write it down or keep it: this window does not keep it.",
-        ))
+        )
+        if device is None:
+            said = QCoreApplication.translate(
+                "LeadWindow", "This master has merged nothing from that laptop: make sure the one asking is its inspector.",
+            ) + "\n\n" + said
+        elif device.revoked:
+            box.setIcon(QMessageBox.Icon.Warning)
+            said = QCoreApplication.translate(
+                "LeadWindow", "You revoked that laptop (lost or stolen): give the code only if it is back in its inspector's hands.",
+            ) + "\n\n" + said
+        box.setInformativeText(said)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.exec()
 
@@ -303,12 +320,8 @@ class DevicesTab(QWidget):
         self._show_since()
 
 
-def recovery_problem(path: Path, exc: BaseException) -> str:
+def recovery_problem(path: Path, exc: RecoveryError) -> str:
     """Why a recovery file gives no code, naming it (db.recovery.RecoveryError's codes)."""
-    from db.recovery import RecoveryError  # loaded already: it raised
-
-    if not isinstance(exc, RecoveryError):
-        return messages.explain(exc)
     why = {
         "not_recovery": QCoreApplication.translate(
             "LeadWindow", "This is not a Yanshou recovery file (a laptop keeps one as keys\\recovery-….bin)."),
