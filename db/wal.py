@@ -205,12 +205,19 @@ def copied_after(engine: Engine) -> Iterator[None]:
     fsync is unchanged: what it commits is durable when it returns. A merge of 2 GB of
     evidence: the checkpoint was 6.3 of its 14.1 s (the log copied into the file and fsynced
     again, with nothing else to do); the SPEC's raw baseline pays its own as it goes, file by
-    file (bench.merge shows both ways)."""
+    file (bench.merge shows both ways). The copy of an earlier such write still under way is
+    waited for first: SQLite starts its log again only once the whole of it is copied, so a
+    second 2 GB batch begun meanwhile would grow the log file past FAT32's 4 GiB."""
+    settled(engine)  # an earlier write's copy first: else the log grows on past it instead of starting again
     keeper = _keeper(engine)
     try:
         yield
     finally:
-        settle(engine, keeper)
+        try:
+            settle(engine, keeper)
+        except BaseException:  # no thread to copy it (cannot start one): the last connection to close does
+            keeper.close()
+            raise
 
 
 def settle(engine: Engine, keeper: Connection) -> None:
@@ -232,6 +239,12 @@ def settle(engine: Engine, keeper: Connection) -> None:
             event.listen(engine, "engine_disposed", settled)
         _settling[engine] = [t for t in _settling[engine] if t.is_alive()] + [thread]
     thread.start()
+
+
+def pending(engine: Engine) -> bool:
+    """Whether a log of a bulk write into this engine's file is still being copied into it."""
+    with _lock:
+        return any(t.is_alive() for t in _settling.get(engine, ()))
 
 
 def settled(engine: Engine) -> None:

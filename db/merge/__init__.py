@@ -322,7 +322,9 @@ def _batch(
         if not database.on_server:
             raw: Any = conn.connection.driver_connection
             raw.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
-            raw.execute("PRAGMA wal_autocheckpoint=0")  # the log is copied into the file after the batch (merge's `later`)
+            if not dry_run:
+                raw.execute("PRAGMA wal_autocheckpoint=0")  # the log is copied into the file after the batch (merge's `later`)
+                raw.execute(f"PRAGMA {engine.SYNCHRONOUS}")  # its COMMIT fsyncs the log: what the merge reports is durable
         batch = _Batch(
             database, conn, now, dry_run=dry_run, decision=enrolment(enroll), backup_dir=backup_dir, keep_backups=keep_backups,
             flusher=flusher,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,38 @@ def test_a_closed_master_is_whole_in_its_file(team: Team) -> None:
     alone.write_bytes(path.read_bytes())
     with open_workspace(alone) as copied:
         assert state(copied) == merged
+
+
+def test_a_merge_begun_while_the_last_ones_log_is_copied_waits_for_it(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite starts its log again only once the whole of it is in the file: a merge begun
+    while the last one's copy is under way waits for it, so that the log holds one batch, not
+    two (two batches of 2 GB would pass FAT32's 4 GiB)."""
+    from db import wal
+
+    master = team.master()
+    sqlite_only(master, "a file's log")
+    big, small = team.laptop("张三"), team.laptop("李四")
+    evidence(big, os.urandom(3_000_000))
+    assert score(small, "1.1.2", "1")
+    first, second = team.export(big), team.export(small)
+    copying = wal._checkpointer
+
+    def slow(keeper):  # type: ignore[no-untyped-def]
+        checkpoint = copying(keeper)
+
+        def later(*args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(0.5)  # a slow disk: the next merge is asked for meanwhile
+            return checkpoint(*args, **kwargs)
+
+        return later
+
+    monkeypatch.setattr(wal, "_checkpointer", slow)
+    log = Path(f"{master.database.path}-wal")
+    assert [r.status for r in merge(master, [first])] == ["merged"]
+    after_first = log.stat().st_size
+    assert after_first > 3_000_000  # the photo, in the log until it is copied
+    assert [r.status for r in merge(master, [second])] == ["merged"]
+    assert log.stat().st_size < after_first  # the log began again: the first batch was copied before
 
 
 def test_a_file_refused_inside_the_batch_leaves_the_others_merged(team: Team) -> None:
