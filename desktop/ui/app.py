@@ -372,9 +372,44 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
         if window.isVisible():  # (closed already when the event loop ended) before its database: its late reads say nothing
             window.close()
         handoff.SESSION.clear()  # the copies handed to other programs go with the window
+        _finish_writing(window, ws)
         ws.close()
         if lock is not None:
             lock.release()
+
+
+FINISH_SAY_MS = 300  # the end waits for the last write's copy into the file: said after this long
+
+
+def _finish_writing(window: QWidget, ws: Any) -> None:
+    """The end of the program, while the log of its last merge or import is still being copied
+    into the database file (db.wal; 2 GB of evidence: some seconds): the program waits for it
+    before it closes the file (then the file alone holds everything), and a small window says
+    so, instead of a process lingering unseen with the file locked. No hand-over is taken
+    meanwhile: the window is gone."""
+    wal = sys.modules.get("db.wal")  # nothing of the kind was written in a run that never loaded it
+    if wal is None or ws.database.on_server or not wal.pending(ws.database.engine):
+        return
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QProgressDialog
+
+    for handover in window.findChildren(Handover):
+        handover.server.close()
+    engine = ws.database.engine
+    said = QProgressDialog(
+        QCoreApplication.translate("App", "Writing the last merge into the database file; Yanshou closes by itself when it is done…"),
+        "", 0, 0,
+    )
+    said.setWindowTitle(QCoreApplication.translate("App", "Yanshou"))
+    said.setCancelButton(None)  # (the file must be whole before it closes)
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.timeout.connect(lambda: None if wal.pending(engine) else loop.quit())
+    poll.start(50)
+    QTimer.singleShot(FINISH_SAY_MS, lambda: said.show() if wal.pending(engine) else None)
+    loop.exec()
+    poll.stop()
+    said.close()
 
 
 def _collections_again() -> None:

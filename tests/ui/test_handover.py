@@ -58,3 +58,44 @@ def test_a_second_start_waits_for_a_window_still_starting(qtbot, tmp_path: Path)
     assert second.returncode == 0
     assert received.args == [str(export.resolve())]
     handover.server.close()
+
+
+def test_the_end_waits_for_the_last_merges_copy_into_the_file_and_says_so(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Closing the desk just after a large merge: the program waits for the merge's log to be
+    copied into the master's file (db.wal) before it closes it, showing that it does, and takes
+    no hand-over meanwhile (its window is gone)."""
+    import time
+
+    from PySide6.QtWidgets import QProgressDialog, QWidget
+
+    from db import wal
+    from desktop.services import sync, workspace
+    from desktop.ui import app
+
+    copying = wal._checkpointer
+
+    def slow(keeper):  # type: ignore[no-untyped-def]
+        checkpoint = copying(keeper)
+
+        def later(*args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(0.8)  # 2 GB of evidence on a slow disk
+            return checkpoint(*args, **kwargs)
+
+        return later
+
+    monkeypatch.setattr(wal, "_checkpointer", slow)
+    shown: list[str] = []
+    monkeypatch.setattr(QProgressDialog, "show", lambda dialog: shown.append(dialog.labelText()))
+    with workspace.create(tmp_path / "张三.db", role="field", inspector="张三") as laptop:
+        export = sync.export(laptop, tmp_path / "usb" / "张三-1.yanshou").path
+    ws = workspace.create(tmp_path / "master.db", role="master")
+    window = QWidget()
+    qtbot.addWidget(window)
+    handover = Handover(ws.path, window)
+    assert [r.status for r in sync.merge(ws, [export], enroll=True)] == ["merged"]
+    assert wal.pending(ws.database.engine)  # the log is being copied into the file
+    app._finish_writing(window, ws)
+    assert not wal.pending(ws.database.engine)
+    assert len(shown) == 1 and ("database file" in shown[0] or "数据库文件" in shown[0])
+    assert not handover.server.isListening()
+    ws.close()
