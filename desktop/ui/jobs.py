@@ -32,7 +32,10 @@ class _Job(QRunnable):
         try:
             getattr(self.signals, signal).emit(value)
         except RuntimeError:  # the program ended meanwhile (its QApplication gone, the signals with it): nobody waits
-            pass
+            if signal == "failed":  # but what failed is not lost: the error log has it
+                from desktop import paths
+
+                paths.log_error(value)
 
 
 # A job's signals, from its start until its result is delivered. They have no Qt parent: as a
