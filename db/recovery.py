@@ -41,7 +41,8 @@ _GROUP = 4
 class RecoveryError(KnownDatabaseError):
     """A recovery file or code that will not do; `code` says why: not_recovery (not a recovery
     file), not_for_us (sealed for another master), altered (a byte changed, cut short),
-    mistyped (a code whose checksum does not match)."""
+    mistyped (a code whose checksum does not match); no_key (this desk holds no private
+    encryption key of the master's to open one with)."""
 
     def __init__(self, path: str | Path, code: str, message: str) -> None:
         self.code = code

@@ -163,8 +163,15 @@ def recovery_code(ws: Workspace, path: Path) -> tuple[About, str]:
 
     if ws.identity.role != "master":
         raise KnownDatabaseError(ws.path, "a recovery file is opened on the lead's master it was sealed for, not on a laptop")
-    key = seal.sealing_key(paths.keys_dir(), ws.identity.device_id, protect_it=not ws.database.on_server)
-    found, secret = recovery.open_file(path, seal.Opener((key,) if key is not None else ()))
+    keys_dir = paths.keys_dir()
+    key = seal.sealing_key(keys_dir, ws.identity.device_id, protect_it=not ws.database.on_server)
+    if key is None:  # (a second desk on a server's master): no key here to open any recovery file with
+        missing = seal.key_path(keys_dir, ws.identity.device_id).name
+        raise recovery.RecoveryError(
+            path, "no_key", f"this computer does not hold the master's private encryption key ({missing} in its keys folder): "
+            "open the recovery file on the desk that made the master",
+        )
+    found, secret = recovery.open_file(path, seal.Opener((key,)))
     return found, recovery.code(secret)
 
 

@@ -1171,7 +1171,12 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>此恢复文件已被改动、截断或损坏：请从笔记本重新复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="333"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="332"/>
+        <source>This computer does not hold the master&apos;s private encryption key: open the recovery file on the desk that made the master.</source>
+        <translation>本电脑没有该汇总库的私有加密密钥：请在创建该汇总库的组长电脑上打开此恢复文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="336"/>
         <source>{0}
 
 {1}</source>

@@ -203,6 +203,19 @@ def test_a_recovery_file_that_says_what_yanshou_never_writes_is_refused(computer
     assert about == said and code == recovery.code(secret)
 
 
+def test_a_desk_without_the_masters_encryption_key_says_so(computers: Computers) -> None:
+    """A second desk on the master (a server's, or a copy) without the master's private
+    encryption key: the recovery file cannot be opened there, and the reason says where it can."""
+    master, handed, _secret, _finding = recovered(computers)
+    computers.on("lead")
+    with open_workspace(master) as lead:
+        key = seal.key_path(paths.keys_dir(), lead.identity.device_id)
+        key.rename(key.with_name("elsewhere.pem"))
+        with pytest.raises(RecoveryError) as refused:
+            protection.recovery_code(lead, handed)
+    assert refused.value.code == "no_key" and key.name in str(refused.value)
+
+
 def test_a_mistyped_or_another_laptops_code_is_refused_and_nothing_changes(computers: Computers) -> None:
     master, handed, _secret, _finding = recovered(computers)
     computers.on("lead")

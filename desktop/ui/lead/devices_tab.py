@@ -329,5 +329,8 @@ def recovery_problem(path: Path, exc: RecoveryError) -> str:
             "LeadWindow", "This recovery file is sealed for another master: open it on the desk of the master that laptop merges into."),
         "altered": QCoreApplication.translate(
             "LeadWindow", "This recovery file was changed, cut short or damaged: copy it from the laptop again."),
+        "no_key": QCoreApplication.translate(
+            "LeadWindow", "This computer does not hold the master's private encryption key: open the recovery file on the desk "
+            "that made the master."),
     }.get(exc.code, messages.reason(exc))
     return QCoreApplication.translate("LeadWindow", "{0}\n\n{1}").format(path, why)
