@@ -241,6 +241,22 @@ def settle(engine: Engine, keeper: Connection) -> None:
     thread.start()
 
 
+def _before_fork() -> None:
+    """A process forked while a log is being copied (a process pool's worker, where processes
+    fork: Linux) would inherit SQLite's state of that file, the copy's connection and its
+    locks included, and its own connections to the file then fail ("locking protocol"): the
+    fork waits for the copies first. (Windows and macOS spawn their workers: nothing is
+    inherited there.)"""
+    with _lock:
+        threads = [thread for threads in _settling.values() for thread in threads]
+    for thread in threads:
+        thread.join()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_before_fork)
+
+
 def pending(engine: Engine) -> bool:
     """Whether a log of a bulk write into this engine's file is still being copied into it."""
     with _lock:

@@ -186,6 +186,45 @@ def test_a_merge_begun_while_the_last_ones_log_is_copied_waits_for_it(team: Team
     assert log.stat().st_size < after_first  # the log began again: the first batch was copied before
 
 
+def _count_versions(path: str) -> int:
+    """In a forked worker: the master opened anew, as the demo's document workers open it."""
+    with open_workspace(Path(path), check=False) as ws, ws.read() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM version").scalar_one())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="Windows spawns its workers: nothing of SQLite's state is inherited")
+def test_a_worker_forked_while_the_merges_log_is_copied_reads_the_master(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process forked while the copy's connection is open would inherit SQLite's state of
+    the file and fail on it ("locking protocol", seen in the bundled demo): the fork waits."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from db import wal
+
+    master, exports = three_laptops(team)
+    sqlite_only(master, "a file's log")
+    copying = wal._checkpointer
+
+    def slow(keeper):  # type: ignore[no-untyped-def]
+        checkpoint = copying(keeper)
+
+        def later(*args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(0.5)
+            return checkpoint(*args, **kwargs)
+
+        return later
+
+    monkeypatch.setattr(wal, "_checkpointer", slow)
+    assert [r.status for r in merge(master, exports)] == ["merged"] * 3
+    assert wal.pending(master.database.engine)
+    with master.read() as conn:
+        held = conn.exec_driver_sql("SELECT count(*) FROM version").scalar_one()
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        counts = list(pool.map(_count_versions, [str(master.database.path)] * 4))
+    assert counts == [held] * 4
+    assert not wal.pending(master.database.engine)  # the fork waited for it
+
+
 def test_a_file_refused_inside_the_batch_leaves_the_others_merged(team: Team) -> None:
     master, exports = three_laptops(team)
     junk = exports[1].with_name("junk.db")
