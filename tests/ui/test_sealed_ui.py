@@ -125,3 +125,26 @@ def test_revoking_a_lost_laptop_asks_first(qtbot, tab: DevicesTab, team, monkeyp
     tab.table.selectRow(row)
     assert not tab.revoke_button.isEnabled()  # revoked once: nothing more to do here
     qtbot.waitUntil(lambda: not tab.ops.busy, timeout=20_000)
+
+
+def test_a_desk_closed_just_after_a_revocation_was_asked_writes_it(qtbot, team) -> None:  # type: ignore[no-untyped-def]
+    """Closing the desk does not lose what the lead asked a moment before: the write in
+    flight ends before the master closes."""
+    import time
+
+    from desktop.ui.lead.window import LeadWindow
+
+    master, zhang, _li = team
+    window = LeadWindow(master)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.ops.busy, timeout=20_000)
+    device = zhang.identity.device_id
+
+    def slow_revoke():  # type: ignore[no-untyped-def]
+        time.sleep(0.3)  # a slow disk
+        return sync.revoke(master, device)
+
+    window.ops.write(slow_revoke)
+    window.close()
+    assert set(sync.revocations(master)) == {device}

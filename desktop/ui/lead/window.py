@@ -235,6 +235,7 @@ class LeadWindow(QMainWindow):
         self.state_label.setText(QCoreApplication.translate("LeadWindow", "The results could not be checked just now"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.ops.wait()  # what the lead asked is written (a settlement, a revocation) before the master closes
         self.ops.close()
         self.checks.waitForDone()
         super().closeEvent(event)
