@@ -7,11 +7,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from processes import was_killed
+from slow_copies import slow_copies
 from sqlalchemy import text
 from syncutil import Team, evidence, intact, merge, raw, score, sqlite_only, state
 
@@ -158,7 +158,6 @@ def test_a_merge_begun_while_the_last_ones_log_is_copied_waits_for_it(team: Team
     """SQLite starts its log again only once the whole of it is in the file: a merge begun
     while the last one's copy is under way waits for it, so that the log holds one batch, not
     two (two batches of 2 GB would pass FAT32's 4 GiB)."""
-    from db import wal
 
     master = team.master()
     sqlite_only(master, "a file's log")
@@ -166,18 +165,7 @@ def test_a_merge_begun_while_the_last_ones_log_is_copied_waits_for_it(team: Team
     evidence(big, os.urandom(3_000_000))
     assert score(small, "1.1.2", "1")
     first, second = team.export(big), team.export(small)
-    copying = wal._checkpointer
-
-    def slow(keeper):  # type: ignore[no-untyped-def]
-        checkpoint = copying(keeper)
-
-        def later(*args, **kwargs):  # type: ignore[no-untyped-def]
-            time.sleep(0.5)  # a slow disk: the next merge is asked for meanwhile
-            return checkpoint(*args, **kwargs)
-
-        return later
-
-    monkeypatch.setattr(wal, "_checkpointer", slow)
+    slow_copies(monkeypatch, 0.5)  # a slow disk: the next step is taken meanwhile
     log = Path(f"{master.database.path}-wal")
     assert [r.status for r in merge(master, [first])] == ["merged"]
     after_first = log.stat().st_size
@@ -203,18 +191,7 @@ def test_a_worker_forked_while_the_merges_log_is_copied_reads_the_master(team: T
 
     master, exports = three_laptops(team)
     sqlite_only(master, "a file's log")
-    copying = wal._checkpointer
-
-    def slow(keeper):  # type: ignore[no-untyped-def]
-        checkpoint = copying(keeper)
-
-        def later(*args, **kwargs):  # type: ignore[no-untyped-def]
-            time.sleep(0.5)
-            return checkpoint(*args, **kwargs)
-
-        return later
-
-    monkeypatch.setattr(wal, "_checkpointer", slow)
+    slow_copies(monkeypatch, 0.5)  # a slow disk: the next step is taken meanwhile
     assert [r.status for r in merge(master, exports)] == ["merged"] * 3
     assert wal.pending(master.database.engine)
     with master.read() as conn:

@@ -64,26 +64,14 @@ def test_the_end_waits_for_the_last_merges_copy_into_the_file_and_says_so(qtbot,
     """Closing the desk just after a large merge: the program waits for the merge's log to be
     copied into the master's file (db.wal) before it closes it, showing that it does, and takes
     no hand-over meanwhile (its window is gone)."""
-    import time
-
     from PySide6.QtWidgets import QProgressDialog, QWidget
+    from slow_copies import slow_copies
 
     from db import wal
     from desktop.services import sync, workspace
     from desktop.ui import app
 
-    copying = wal._checkpointer
-
-    def slow(keeper):  # type: ignore[no-untyped-def]
-        checkpoint = copying(keeper)
-
-        def later(*args, **kwargs):  # type: ignore[no-untyped-def]
-            time.sleep(0.8)  # 2 GB of evidence on a slow disk
-            return checkpoint(*args, **kwargs)
-
-        return later
-
-    monkeypatch.setattr(wal, "_checkpointer", slow)
+    slow_copies(monkeypatch, 0.8)  # a slow disk: the next step is taken meanwhile
     shown: list[str] = []
     monkeypatch.setattr(QProgressDialog, "show", lambda dialog: shown.append(dialog.labelText()))
     with workspace.create(tmp_path / "张三.db", role="field", inspector="张三") as laptop:
