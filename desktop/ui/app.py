@@ -402,13 +402,14 @@ def _finish_writing(window: QWidget, ws: Any) -> None:
     )
     said.setWindowTitle(QCoreApplication.translate("App", "Yanshou"))
     said.setCancelButton(None)  # (the file must be whole before it closes)
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.timeout.connect(lambda: None if wal.pending(engine) else loop.quit())
-    poll.start(50)
-    QTimer.singleShot(FINISH_SAY_MS, lambda: said.show() if wal.pending(engine) else None)
-    loop.exec()
-    poll.stop()
+    began = time.monotonic()
+    shown = False
+    while wal.pending(engine):  # (the application's event loop has ended: its events are turned here)
+        if not shown and time.monotonic() - began >= FINISH_SAY_MS / 1000:
+            said.show()
+            shown = True
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.02)
     said.close()
 
 
