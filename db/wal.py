@@ -87,6 +87,7 @@ class BulkLog:
     def __init__(self, engine: Engine, executor: Executor) -> None:
         self.engine = engine
         self.executor = executor
+        settled(engine)  # an earlier write's copy first (copied_after's reason)
         self.keeper: Connection | None = _keeper(engine)
         try:
             raw: Any = self.keeper.connection.driver_connection
@@ -233,12 +234,12 @@ def settle(engine: Engine, keeper: Connection) -> None:
             keeper.close()
 
     thread = threading.Thread(target=run, name="yanshou-checkpoint")
-    with _lock:
+    with _lock:  # started and listed at once: whoever waits for the copies finds it running, or not at all
         if engine not in _settling:
             _settling[engine] = []
             event.listen(engine, "engine_disposed", settled)
+        thread.start()
         _settling[engine] = [t for t in _settling[engine] if t.is_alive()] + [thread]
-    thread.start()
 
 
 def _before_fork() -> None:
@@ -253,8 +254,16 @@ def _before_fork() -> None:
         thread.join()
 
 
+def _in_child() -> None:
+    """The forked process: no copy of its own runs, and the lock is its own (another thread of
+    the parent may have held it at the fork)."""
+    if _lock.locked():  # (a plain Lock: any thread may release it, and this one is now the only one)
+        _lock.release()
+    _settling.clear()
+
+
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_before_fork)
+    os.register_at_fork(before=_before_fork, after_in_child=_in_child)
 
 
 def pending(engine: Engine) -> bool:
