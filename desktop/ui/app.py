@@ -388,12 +388,13 @@ def _finish_writing(window: QWidget, ws: Any) -> None:
     so, instead of a process lingering unseen with the file locked. No hand-over is taken
     meanwhile: the window is gone."""
     wal = sys.modules.get("db.wal")  # nothing of the kind was written in a run that never loaded it
-    if wal is None or ws.database.on_server or not wal.pending(ws.database.engine):
+    if wal is None or not ws.opened or ws.database.on_server or not wal.pending(ws.database.engine):
         return
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QProgressDialog
 
     for handover in window.findChildren(Handover):
+        handover.blockSignals(True)  # (a start handed over just before is not shown a window that is gone)
         handover.server.close()
     engine = ws.database.engine
     said = QProgressDialog(
@@ -403,11 +404,9 @@ def _finish_writing(window: QWidget, ws: Any) -> None:
     said.setWindowTitle(QCoreApplication.translate("App", "Yanshou"))
     said.setCancelButton(None)  # (the file must be whole before it closes)
     began = time.monotonic()
-    shown = False
     while wal.pending(engine):  # (the application's event loop has ended: its events are turned here)
-        if not shown and time.monotonic() - began >= FINISH_SAY_MS / 1000:
-            said.show()
-            shown = True
+        if time.monotonic() - began >= FINISH_SAY_MS / 1000 and not said.isVisible():
+            said.show()  # (again, if Escape hid it: the program is still there)
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         time.sleep(0.02)
     said.close()

@@ -73,7 +73,8 @@ def test_the_end_waits_for_the_last_merges_copy_into_the_file_and_says_so(qtbot,
 
     slow_copies(monkeypatch, 0.8)  # a slow disk: the next step is taken meanwhile
     shown: list[str] = []
-    monkeypatch.setattr(QProgressDialog, "show", lambda dialog: shown.append(dialog.labelText()))
+    showing = QProgressDialog.show
+    monkeypatch.setattr(QProgressDialog, "show", lambda dialog: (shown.append(dialog.labelText()), showing(dialog)))
     with workspace.create(tmp_path / "张三.db", role="field", inspector="张三") as laptop:
         export = sync.export(laptop, tmp_path / "usb" / "张三-1.yanshou").path
     ws = workspace.create(tmp_path / "master.db", role="master")
