@@ -7,7 +7,7 @@
         <location filename="../../desktop/ui/app.py" line="56"/>
         <location filename="../../desktop/ui/app.py" line="149"/>
         <location filename="../../desktop/ui/app.py" line="298"/>
-        <location filename="../../desktop/ui/app.py" line="403"/>
+        <location filename="../../desktop/ui/app.py" line="404"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
@@ -22,7 +22,7 @@
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="400"/>
+        <location filename="../../desktop/ui/app.py" line="401"/>
         <source>Writing the last merge into the database file; Yanshou closes by itself when it is done…</source>
         <translation>正在把最近一次合并写入数据库文件，完成后验收软件会自行关闭…</translation>
     </message>
@@ -379,102 +379,102 @@
 <context>
     <name>EvidenceViewer</name>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="72"/>
+        <location filename="../../desktop/ui/viewer.py" line="73"/>
         <source>Save the file (it is not opened from Yanshou)</source>
         <translation>保存文件（此类文件不在验收程序中打开）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="63"/>
+        <location filename="../../desktop/ui/viewer.py" line="64"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="142"/>
+        <location filename="../../desktop/ui/viewer.py" line="143"/>
         <source>taken {0}</source>
         <translation>拍摄于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="142"/>
+        <location filename="../../desktop/ui/viewer.py" line="143"/>
         <source>no capture time</source>
         <translation>无拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="144"/>
+        <location filename="../../desktop/ui/viewer.py" line="145"/>
         <source>place {0}</source>
         <translation>位置 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="145"/>
+        <location filename="../../desktop/ui/viewer.py" line="146"/>
         <source>attached {0}</source>
         <translation>添加于 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="155"/>
+        <location filename="../../desktop/ui/viewer.py" line="156"/>
         <source>Open in another program</source>
         <translation>用其他程序打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="155"/>
+        <location filename="../../desktop/ui/viewer.py" line="156"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="159"/>
+        <location filename="../../desktop/ui/viewer.py" line="160"/>
         <source>Loading…</source>
         <translation>正在载入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="176"/>
+        <location filename="../../desktop/ui/viewer.py" line="177"/>
         <source>Loading… {0} %</source>
         <translation>正在载入… {0} %</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="216"/>
+        <location filename="../../desktop/ui/viewer.py" line="217"/>
         <source>This picture cannot be shown; open it in another program.</source>
         <translation>无法显示此图片，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="220"/>
+        <location filename="../../desktop/ui/viewer.py" line="221"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="221"/>
+        <location filename="../../desktop/ui/viewer.py" line="222"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="222"/>
+        <location filename="../../desktop/ui/viewer.py" line="223"/>
         <source>Fit</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="223"/>
+        <location filename="../../desktop/ui/viewer.py" line="224"/>
         <source>Actual size</source>
         <translation>实际大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="224"/>
+        <location filename="../../desktop/ui/viewer.py" line="225"/>
         <source>Rotate</source>
         <translation>旋转</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="264"/>
+        <location filename="../../desktop/ui/viewer.py" line="265"/>
         <source>This PDF cannot be shown; open it in another program.</source>
         <translation>无法显示此PDF文件，请用其他程序打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="274"/>
+        <location filename="../../desktop/ui/viewer.py" line="275"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="275"/>
+        <location filename="../../desktop/ui/viewer.py" line="276"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/viewer.py" line="288"/>
+        <location filename="../../desktop/ui/viewer.py" line="289"/>
         <source>Page {0} of {1}</source>
         <translation>第 {0} 页，共 {1} 页</translation>
     </message>
@@ -1126,57 +1126,57 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/lead/devices_tab.py" line="270"/>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="278"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="279"/>
         <source>Recovery code</source>
         <translation>恢复码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="283"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="284"/>
         <source>The recovery code of {0}&apos;s laptop (device {1}, written {2}):</source>
         <translation>{0}的笔记本的恢复码（设备 {1}，写于 {2}）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="288"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="289"/>
         <source>This code opens that laptop&apos;s encrypted Yanshou files. Give it to its inspector only, in person or by telephone, to type when the laptop asks for the recovery code. Do not write it down or keep it: this window does not keep it.</source>
         <translation>此恢复码可打开该笔记本上加密的验收软件文件。只告诉该笔记本的检查员本人（当面或电话），在笔记本要求输入恢复码时输入。请勿记下或保存：本窗口也不保存它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="294"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="295"/>
         <source>This master has merged nothing from that laptop: make sure the one asking is its inspector.</source>
         <translation>本汇总库尚未合并过该笔记本的任何数据：请确认索要恢复码的人确是其检查员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="299"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="300"/>
         <source>You revoked that laptop (lost or stolen): give the code only if it is back in its inspector&apos;s hands.</source>
         <translation>该笔记本已被吊销（遗失或被盗）：只有在它已回到其检查员手中时才告知恢复码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="312"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="313"/>
         <source>never</source>
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="326"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="327"/>
         <source>This is not a Yanshou recovery file (a laptop keeps one as keys\recovery-….bin).</source>
         <translation>这不是验收软件的恢复文件（笔记本将其保存为 keys\recovery-….bin）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="328"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="329"/>
         <source>This recovery file is sealed for another master: open it on the desk of the master that laptop merges into.</source>
         <translation>此恢复文件是为另一个汇总库加密的：请在该笔记本所合并的汇总库的组长电脑上打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="330"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="331"/>
         <source>This recovery file was changed, cut short or damaged: copy it from the laptop again.</source>
         <translation>此恢复文件已被改动、截断或损坏：请从笔记本重新复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="332"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="333"/>
         <source>This computer does not hold the master&apos;s private encryption key: open the recovery file on the desk that made the master.</source>
         <translation>本电脑没有该汇总库的私有加密密钥：请在创建该汇总库的组长电脑上打开此恢复文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/devices_tab.py" line="336"/>
+        <location filename="../../desktop/ui/lead/devices_tab.py" line="337"/>
         <source>{0}
 
 {1}</source>
@@ -1185,9 +1185,9 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="351"/>
-        <location filename="../../desktop/ui/lead/window.py" line="589"/>
-        <location filename="../../desktop/ui/lead/window.py" line="603"/>
+        <location filename="../../desktop/ui/lead/window.py" line="373"/>
+        <location filename="../../desktop/ui/lead/window.py" line="611"/>
+        <location filename="../../desktop/ui/lead/window.py" line="625"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1214,7 +1214,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="129"/>
+        <location filename="../../desktop/ui/lead/window.py" line="130"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="63"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="37"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="200"/>
@@ -1347,7 +1347,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0}的裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="99"/>
+        <location filename="../../desktop/ui/lead/window.py" line="100"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
@@ -1452,111 +1452,111 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="115"/>
+        <location filename="../../desktop/ui/lead/window.py" line="116"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="119"/>
+        <location filename="../../desktop/ui/lead/window.py" line="120"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="230"/>
-        <location filename="../../desktop/ui/lead/window.py" line="133"/>
-        <location filename="../../desktop/ui/lead/window.py" line="299"/>
+        <location filename="../../desktop/ui/lead/window.py" line="134"/>
+        <location filename="../../desktop/ui/lead/window.py" line="321"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="125"/>
-        <location filename="../../desktop/ui/lead/window.py" line="281"/>
+        <location filename="../../desktop/ui/lead/window.py" line="126"/>
+        <location filename="../../desktop/ui/lead/window.py" line="303"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="137"/>
-        <location filename="../../desktop/ui/lead/window.py" line="290"/>
+        <location filename="../../desktop/ui/lead/window.py" line="138"/>
+        <location filename="../../desktop/ui/lead/window.py" line="312"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="139"/>
+        <location filename="../../desktop/ui/lead/window.py" line="140"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="141"/>
+        <location filename="../../desktop/ui/lead/window.py" line="142"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="151"/>
+        <location filename="../../desktop/ui/lead/window.py" line="152"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="155"/>
+        <location filename="../../desktop/ui/lead/window.py" line="156"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="158"/>
+        <location filename="../../desktop/ui/lead/window.py" line="159"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="161"/>
+        <location filename="../../desktop/ui/lead/window.py" line="162"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="163"/>
+        <location filename="../../desktop/ui/lead/window.py" line="164"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="166"/>
+        <location filename="../../desktop/ui/lead/window.py" line="167"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="169"/>
+        <location filename="../../desktop/ui/lead/window.py" line="170"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="171"/>
+        <location filename="../../desktop/ui/lead/window.py" line="172"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="176"/>
+        <location filename="../../desktop/ui/lead/window.py" line="177"/>
         <source>Export for the laptops…</source>
         <translation>导出给笔记本…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="178"/>
+        <location filename="../../desktop/ui/lead/window.py" line="179"/>
         <source>The master as one signed file for the laptops to merge: the lead&apos;s settings, decisions and every laptop&apos;s work</source>
         <translation>把主库导出为一个签名文件供各笔记本合并：组长的设置、裁定和各笔记本的工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="182"/>
+        <location filename="../../desktop/ui/lead/window.py" line="183"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="185"/>
+        <location filename="../../desktop/ui/lead/window.py" line="186"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="192"/>
+        <location filename="../../desktop/ui/lead/window.py" line="193"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="208"/>
+        <location filename="../../desktop/ui/lead/window.py" line="209"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1589,32 +1589,32 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="173"/>
+        <location filename="../../desktop/ui/lead/window.py" line="174"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="189"/>
+        <location filename="../../desktop/ui/lead/window.py" line="190"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="206"/>
+        <location filename="../../desktop/ui/lead/window.py" line="207"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="226"/>
+        <location filename="../../desktop/ui/lead/window.py" line="227"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="229"/>
+        <location filename="../../desktop/ui/lead/window.py" line="230"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="235"/>
+        <location filename="../../desktop/ui/lead/window.py" line="236"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1731,7 +1731,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="66"/>
-        <location filename="../../desktop/ui/lead/window.py" line="393"/>
+        <location filename="../../desktop/ui/lead/window.py" line="415"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1792,7 +1792,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="297"/>
+        <location filename="../../desktop/ui/lead/window.py" line="319"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1807,67 +1807,72 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="272"/>
+        <location filename="../../desktop/ui/lead/window.py" line="294"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="279"/>
+        <location filename="../../desktop/ui/lead/window.py" line="301"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="288"/>
+        <location filename="../../desktop/ui/lead/window.py" line="310"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="553"/>
+        <location filename="../../desktop/ui/lead/window.py" line="575"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="554"/>
+        <location filename="../../desktop/ui/lead/window.py" line="576"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="340"/>
+        <location filename="../../desktop/ui/lead/window.py" line="362"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="347"/>
+        <location filename="../../desktop/ui/lead/window.py" line="245"/>
+        <source>Finishing what is being written; the desk closes by itself when it is done…</source>
+        <translation>正在完成写入，完成后组长工作台会自行关闭…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="369"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="560"/>
+        <location filename="../../desktop/ui/lead/window.py" line="582"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="571"/>
+        <location filename="../../desktop/ui/lead/window.py" line="593"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="591"/>
+        <location filename="../../desktop/ui/lead/window.py" line="613"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="599"/>
+        <location filename="../../desktop/ui/lead/window.py" line="621"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="611"/>
+        <location filename="../../desktop/ui/lead/window.py" line="633"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="612"/>
+        <location filename="../../desktop/ui/lead/window.py" line="634"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>

@@ -128,8 +128,9 @@ def test_revoking_a_lost_laptop_asks_first(qtbot, tab: DevicesTab, team, monkeyp
 
 
 def test_a_desk_closed_just_after_a_revocation_was_asked_writes_it(qtbot, team) -> None:  # type: ignore[no-untyped-def]
-    """Closing the desk does not lose what the lead asked a moment before: the write in
-    flight ends before the master closes."""
+    """Closing the desk does not lose what the lead asked a moment before (a settlement, a
+    revocation, an export of the master): the desk says it is finishing and closes once the
+    write is done, before the master closes."""
     import time
 
     from desktop.ui.lead.window import LeadWindow
@@ -146,5 +147,8 @@ def test_a_desk_closed_just_after_a_revocation_was_asked_writes_it(qtbot, team) 
         return sync.revoke(master, device)
 
     window.ops.write(slow_revoke)
-    window.close()
+    window.close()  # asked while the write runs: the desk says it finishes, and closes once it is done
+    assert window.isVisible() and window._finishing is not None and window._finishing.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)
+    assert window._finishing is None
     assert set(sync.revocations(master)) == {device}

@@ -89,6 +89,7 @@ class LeadWindow(QMainWindow):
         # Long on purpose: it builds the desk — its tabs, toolbar and status bar — in the order they
         # are laid out; each tab is a module of its own.
         super().__init__()
+        self._finishing: Any = None  # the small window that says the desk closes once its last write is done
         self.ws = ws
         self._campaign_shown = ws.campaign  # the campaign the county lists were made from
         self._drawn_once = False  # drawn once: the reads after the first drawing begun (_on_drawn)
@@ -235,10 +236,30 @@ class LeadWindow(QMainWindow):
         self.state_label.setText(QCoreApplication.translate("LeadWindow", "The results could not be checked just now"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.ops.wait()  # what the lead asked is written (a settlement, a revocation) before the master closes
+        if self.ops.pending_writes:  # an export of the master, a settlement: the desk closes once it is written
+            event.ignore()
+            if self._finishing is None:
+                from PySide6.QtWidgets import QProgressDialog
+
+                self._finishing = QProgressDialog(
+                    QCoreApplication.translate("LeadWindow", "Finishing what is being written; the desk closes by itself when it is done…"),
+                    "", 0, 0, self,
+                )
+                self._finishing.setCancelButton(None)
+                self._finishing.setWindowModality(Qt.WindowModality.WindowModal)
+                self._finishing.show()
+                self.ops.after_writes(self._written_now_close)
+            return
+        self.ops.wait()  # the reads asked meanwhile, before the master closes
         self.ops.close()
         self.checks.waitForDone()
         super().closeEvent(event)
+
+    def _written_now_close(self) -> None:
+        finishing, self._finishing = self._finishing, None
+        if finishing is not None:
+            finishing.close()
+        self.close()  # (a write asked meanwhile: asked again to wait)
 
     def show_first(self) -> None:
         self.tabs.setCurrentIndex(0)
