@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,7 @@ _FIELDS = {
     "laptop": re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
     "master": re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
     "fingerprint": re.compile(r"[0-9a-f]{64}"),
-    "written": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\+00:00|Z)"),
+    "written": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\+00:00|Z)"),
 }
 MAX_FILE_BYTES = 64 * 1024  # a recovery file is some 600 bytes: a larger one chosen is not read whole
 
@@ -126,6 +127,8 @@ def escrow(
 def open_file(path: Path, opener: seal.Opener) -> tuple[About, bytes]:
     """What a recovery file says, and the secret inside, opened with the master's key.
     RecoveryError when it is not a recovery file, not for this master, or changed."""
+    if not stat.S_ISREG(path.stat().st_mode):  # a folder, a device, a pipe (which would never end)
+        raise RecoveryError(path, "not_recovery", "is not a file, so not a Yanshou recovery file")
     with path.open("rb") as f:
         data = f.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES or not data.startswith(MAGIC):

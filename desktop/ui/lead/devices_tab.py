@@ -255,10 +255,10 @@ class DevicesTab(QWidget):
         ws = self.ws
         self.recovery_button.setEnabled(False)
 
-        def shown(found: tuple[About, str]) -> None:
+        def shown(found: tuple[tuple[About, str], list[DeviceStatus]]) -> None:
             self.recovery_button.setEnabled(True)
             if not self.ops.closed:  # (a box over a desk closing meanwhile: see Operations.show_failure)
-                self.show_recovery_code(*found)
+                self.show_recovery_code(*found[0], found[1])
 
         def refused(exc: BaseException) -> None:
             from db.recovery import RecoveryError  # loaded already: it raised
@@ -269,16 +269,17 @@ class DevicesTab(QWidget):
             elif not self.ops.closed:
                 QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Recovery code"), recovery_problem(chosen, exc))
 
-        self.ops.query(lambda: protection.recovery_code(ws, chosen), done=shown, failed=refused)
+        # the devices read with it: whether the master knows that laptop, as of now (the table may not be read yet)
+        self.ops.query(lambda: (protection.recovery_code(ws, chosen), devices.device_statuses(ws)), done=shown, failed=refused)
 
-    def show_recovery_code(self, about: About, code: str) -> None:
+    def show_recovery_code(self, about: About, code: str, statuses: list[DeviceStatus]) -> None:
         """The code, large and selectable, with whose laptop it opens and how to give it."""
-        device = next((d for d in self.statuses if d.device_id == about.laptop), None)
+        device = next((d for d in statuses if d.device_id == about.laptop), None)
         who = html.escape(device.inspector if device is not None and device.inspector else about.laptop[:8])
         box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("LeadWindow", "Recovery code"), "", parent=self)
         box.setObjectName("recovery-code-box")
         box.setTextFormat(Qt.TextFormat.RichText)
-        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+        fixed = html.escape(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family(), quote=True)
         box.setText(
             html.escape(QCoreApplication.translate("LeadWindow", "The recovery code of {0}'s laptop (device {1}, written {2}):")).format(
                 who, html.escape(about.laptop[:8]), html.escape(about.written[:10])
