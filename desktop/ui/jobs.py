@@ -9,6 +9,10 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from db.errors import KnownDatabaseError
+from desktop import paths
+from desktop.core.errors import InputError
+
 
 class _Signals(QObject):
     finished = Signal(object)  # the job's result
@@ -32,10 +36,19 @@ class _Job(QRunnable):
         try:
             getattr(self.signals, signal).emit(value)
         except RuntimeError:  # the program ended meanwhile (its QApplication gone, the signals with it): nobody waits
-            if signal == "failed":  # but what failed is not lost: the error log has it
-                from desktop import paths
+            if signal == "failed":  # but a bug that failed is not lost: the error log has it
+                log_if_a_bug(value)
 
-                paths.log_error(value)
+
+class Cancelled(Exception):
+    """Raised inside long work when the user asked to stop; nothing it wrote is kept."""
+
+
+def log_if_a_bug(exc: BaseException) -> None:
+    """A job's failure into the error log, unless it is what the environment or the input did
+    (said to the user in their words: desktop.ui.messages) or a cancel."""
+    if not isinstance(exc, Cancelled | InputError | KnownDatabaseError | OSError):
+        paths.log_error(exc)
 
 
 # A job's signals, from its start until its result is delivered. They have no Qt parent: as a

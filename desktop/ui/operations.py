@@ -31,21 +31,15 @@ from typing import TypeVar
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from db.errors import KnownDatabaseError
-from desktop import paths
-from desktop.core.errors import InputError
 from desktop.services.changes import Changes
 from desktop.ui import jobs
+from desktop.ui.jobs import Cancelled
 
 T = TypeVar("T")
 READERS = 2  # the reference machine has two cores; a read is mostly waiting on the disk or the server
 # How long a window's work waits for its first frame at most (hold_until_painted): a window
 # never exposed (minimised at start) gets its answers all the same.
 HOLD_LIMIT_MS = 1500
-
-
-class Cancelled(Exception):
-    """Raised inside long work when the user asked to stop; nothing it wrote is kept."""
 
 
 @dataclass
@@ -248,8 +242,7 @@ class Operations(QObject):
         if isinstance(exc, Cancelled) or exc is self._said:  # (a workspace that could not open fails every read with one error)
             return
         self._said = exc
-        if not isinstance(exc, InputError | KnownDatabaseError | OSError):
-            paths.log_error(exc)
+        jobs.log_if_a_bug(exc)
         shown_and_closed = self.window.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide) and not self.window.isVisible()
         if self.closed or shown_and_closed:
             # the window closed meanwhile (a read still under way fails as the database closes):

@@ -42,8 +42,9 @@ from desktop.services.inspection import Evidence
 from desktop.services.workspace import Workspace
 from desktop.ui import files
 from desktop.ui.item_view import mode_label
+from desktop.ui.jobs import Cancelled
 from desktop.ui.messages import explain
-from desktop.ui.operations import Cancelled, Operations, Progress
+from desktop.ui.operations import Operations, Progress
 from desktop.ui.screen import fit_to_screen
 
 # The prefix of handoff's folders: what a crash leaves behind, handoff.sweep removes a day later.

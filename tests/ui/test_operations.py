@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.errors import InputError
 from desktop.services.changes import NOTHING, Changes
-from desktop.ui.operations import Cancelled, Operations, Progress, on_gui_thread
+from desktop.ui.jobs import Cancelled
+from desktop.ui.operations import Operations, Progress, on_gui_thread
 
 
 @pytest.fixture
