@@ -1185,9 +1185,9 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="373"/>
-        <location filename="../../desktop/ui/lead/window.py" line="611"/>
-        <location filename="../../desktop/ui/lead/window.py" line="625"/>
+        <location filename="../../desktop/ui/lead/window.py" line="399"/>
+        <location filename="../../desktop/ui/lead/window.py" line="637"/>
+        <location filename="../../desktop/ui/lead/window.py" line="651"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1214,7 +1214,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="130"/>
+        <location filename="../../desktop/ui/lead/window.py" line="131"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="63"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="37"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="200"/>
@@ -1347,7 +1347,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0}的裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="100"/>
+        <location filename="../../desktop/ui/lead/window.py" line="101"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
@@ -1452,111 +1452,111 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="116"/>
+        <location filename="../../desktop/ui/lead/window.py" line="117"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="120"/>
+        <location filename="../../desktop/ui/lead/window.py" line="121"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="230"/>
-        <location filename="../../desktop/ui/lead/window.py" line="134"/>
-        <location filename="../../desktop/ui/lead/window.py" line="321"/>
+        <location filename="../../desktop/ui/lead/window.py" line="135"/>
+        <location filename="../../desktop/ui/lead/window.py" line="347"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="126"/>
-        <location filename="../../desktop/ui/lead/window.py" line="303"/>
+        <location filename="../../desktop/ui/lead/window.py" line="127"/>
+        <location filename="../../desktop/ui/lead/window.py" line="329"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="138"/>
-        <location filename="../../desktop/ui/lead/window.py" line="312"/>
+        <location filename="../../desktop/ui/lead/window.py" line="139"/>
+        <location filename="../../desktop/ui/lead/window.py" line="338"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="140"/>
+        <location filename="../../desktop/ui/lead/window.py" line="141"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="142"/>
+        <location filename="../../desktop/ui/lead/window.py" line="143"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="152"/>
+        <location filename="../../desktop/ui/lead/window.py" line="153"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="156"/>
+        <location filename="../../desktop/ui/lead/window.py" line="157"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="159"/>
+        <location filename="../../desktop/ui/lead/window.py" line="160"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="162"/>
+        <location filename="../../desktop/ui/lead/window.py" line="163"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="164"/>
+        <location filename="../../desktop/ui/lead/window.py" line="165"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="167"/>
+        <location filename="../../desktop/ui/lead/window.py" line="168"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="170"/>
+        <location filename="../../desktop/ui/lead/window.py" line="171"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="172"/>
+        <location filename="../../desktop/ui/lead/window.py" line="173"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="177"/>
+        <location filename="../../desktop/ui/lead/window.py" line="178"/>
         <source>Export for the laptops…</source>
         <translation>导出给笔记本…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="179"/>
+        <location filename="../../desktop/ui/lead/window.py" line="180"/>
         <source>The master as one signed file for the laptops to merge: the lead&apos;s settings, decisions and every laptop&apos;s work</source>
         <translation>把主库导出为一个签名文件供各笔记本合并：组长的设置、裁定和各笔记本的工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="183"/>
+        <location filename="../../desktop/ui/lead/window.py" line="184"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="186"/>
+        <location filename="../../desktop/ui/lead/window.py" line="187"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="193"/>
+        <location filename="../../desktop/ui/lead/window.py" line="194"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="209"/>
+        <location filename="../../desktop/ui/lead/window.py" line="210"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1589,32 +1589,32 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="174"/>
+        <location filename="../../desktop/ui/lead/window.py" line="175"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="190"/>
+        <location filename="../../desktop/ui/lead/window.py" line="191"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="207"/>
+        <location filename="../../desktop/ui/lead/window.py" line="208"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="227"/>
+        <location filename="../../desktop/ui/lead/window.py" line="228"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="230"/>
+        <location filename="../../desktop/ui/lead/window.py" line="231"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="236"/>
+        <location filename="../../desktop/ui/lead/window.py" line="237"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1731,7 +1731,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="66"/>
-        <location filename="../../desktop/ui/lead/window.py" line="415"/>
+        <location filename="../../desktop/ui/lead/window.py" line="441"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1792,7 +1792,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="319"/>
+        <location filename="../../desktop/ui/lead/window.py" line="345"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1807,72 +1807,87 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="294"/>
+        <location filename="../../desktop/ui/lead/window.py" line="320"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="301"/>
+        <location filename="../../desktop/ui/lead/window.py" line="327"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="310"/>
+        <location filename="../../desktop/ui/lead/window.py" line="336"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="575"/>
+        <location filename="../../desktop/ui/lead/window.py" line="601"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="576"/>
+        <location filename="../../desktop/ui/lead/window.py" line="602"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="362"/>
+        <location filename="../../desktop/ui/lead/window.py" line="388"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="245"/>
+        <location filename="../../desktop/ui/lead/window.py" line="246"/>
         <source>Finishing what is being written; the desk closes by itself when it is done…</source>
         <translation>正在完成写入，完成后组长工作台会自行关闭…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="369"/>
+        <location filename="../../desktop/ui/lead/window.py" line="247"/>
+        <source>Close without waiting…</source>
+        <translation>不等写完，直接关闭…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="264"/>
+        <source>Close without waiting</source>
+        <translation>不等写完，直接关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="265"/>
+        <source>What is being written now may not be kept: if it has not finished when the master closes, it is undone, and nothing is left half-written. Close the desk anyway?</source>
+        <translation>正在写入的内容可能不会保留：如果汇总库关闭时还没写完，这次写入会被撤销，不会留下写了一半的数据。仍要关闭工作台吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="395"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="582"/>
+        <location filename="../../desktop/ui/lead/window.py" line="608"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="593"/>
+        <location filename="../../desktop/ui/lead/window.py" line="619"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="613"/>
+        <location filename="../../desktop/ui/lead/window.py" line="639"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="621"/>
+        <location filename="../../desktop/ui/lead/window.py" line="647"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="633"/>
+        <location filename="../../desktop/ui/lead/window.py" line="659"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="634"/>
+        <location filename="../../desktop/ui/lead/window.py" line="660"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>

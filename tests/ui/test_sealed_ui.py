@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QVBoxLayout, QWidget
 from teamwork import export, laptop, merge, score
 
 from desktop.services import sync, workspace
@@ -152,3 +152,34 @@ def test_a_desk_closed_just_after_a_revocation_was_asked_writes_it(qtbot, team) 
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)
     assert window._finishing is None
     assert set(sync.revocations(master)) == {device}
+
+
+def test_a_desk_whose_write_does_not_end_can_be_closed_after_asking(qtbot, team, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A write that does not end (a server out of reach): 不等写完 closes the desk after
+    asking; No goes back to waiting."""
+    import threading
+
+    from desktop.ui.lead.window import LeadWindow
+
+    master, _zhang, _li = team
+    window = LeadWindow(master)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.ops.busy, timeout=20_000)
+    stuck = threading.Event()
+    window.ops.write(lambda: stuck.wait(20))
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or answers.pop(0))
+    try:
+        window.close()
+        first = window._finishing
+        assert window.isVisible() and first is not None and first.isVisible()
+        first.findChild(QPushButton).click()  # the lead: close without waiting; asked, and answers No
+        assert len(asked) == 1 and window.isVisible()
+        assert window._finishing is not None and window._finishing is not first and window._finishing.isVisible()
+        window._finishing.findChild(QPushButton).click()  # asked again, and answers Yes: closed while the write still runs
+        assert len(asked) == 2 and not window.isVisible()
+    finally:
+        stuck.set()
+    qtbot.waitUntil(lambda: not window.ops.busy, timeout=20_000)
