@@ -78,6 +78,18 @@ class KeyNeeded(KnownDatabaseError):
         super().__init__(path, message)
 
 
+class RecoveryError(KnownDatabaseError):
+    """A recovery file or code that will not do (db.recovery); `code` says why: not_recovery
+    (not a recovery file), not_for_us (sealed for another master), altered (a byte changed, cut
+    short), mistyped (a code whose checksum does not match); no_key (this desk holds no private
+    encryption key of the master's to open one with). Here, beside the other errors, so that
+    the window can say it without loading the cryptography db.recovery needs."""
+
+    def __init__(self, path: str | Path, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(path, message)
+
+
 class NotInitialised(KnownDatabaseError):
     code = "not_initialised"
 

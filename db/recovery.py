@@ -30,24 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import files, keys, seal
-from db.errors import KnownDatabaseError
+from db.errors import RecoveryError
 
 MAGIC = b"YANSHOU RECOVERY KEY\n"
 _WHAT = "a Yanshou recovery file: the key of one laptop's files, sealed for the lead's master alone"
 _CHECKSUM = b"yanshou recovery code"
 _SECRET = 32
 _GROUP = 4
-
-
-class RecoveryError(KnownDatabaseError):
-    """A recovery file or code that will not do; `code` says why: not_recovery (not a recovery
-    file), not_for_us (sealed for another master), altered (a byte changed, cut short),
-    mistyped (a code whose checksum does not match); no_key (this desk holds no private
-    encryption key of the master's to open one with)."""
-
-    def __init__(self, path: str | Path, code: str, message: str) -> None:
-        self.code = code
-        super().__init__(path, message)
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,19 @@ class DeviceRow:
 
 
 _DEVICE_BY_FINGERPRINT = text("SELECT id, role, inspector FROM device WHERE fingerprint = :f")
+_DEVICE_BY_ID = text("SELECT id, role, inspector FROM device WHERE id = :d")
 _FINGERPRINT = text("SELECT fingerprint FROM device WHERE id = :d")
 
 
 def device_by_fingerprint(conn: Connection, fingerprint: str) -> DeviceRow | None:
     """The enrolled device with this key fingerprint, if any."""
     found = named(DeviceRow, conn.execute(_DEVICE_BY_FINGERPRINT, {"f": fingerprint}))
+    return found[0] if found else None
+
+
+def device_by_id(conn: Connection, device_id: str) -> DeviceRow | None:
+    """The device enrolled here with this id, if any."""
+    found = named(DeviceRow, conn.execute(_DEVICE_BY_ID, {"d": device_id}))
     return found[0] if found else None
 
 

@@ -356,9 +356,15 @@ def _recovery_code(args: argparse.Namespace) -> int:
 
     with _open(args.db) as ws:
         about, code = protection.recovery_code(ws, args.file)
-    print(f"recovery code of laptop {about.laptop[:8]} (its files' protection {about.protection}; sealed for this master, "
+        laptop = protection.recovery_laptop(ws, about.laptop)
+    whose = f"{laptop.inspector}'s laptop" if laptop.inspector else "laptop"
+    print(f"recovery code of {whose} {about.laptop[:8]} (its files' protection {about.protection}; sealed for this master, "
           f"key {show_fingerprint(about.fingerprint)}, on {about.written[:10]}):")
     print(f"  {code}")
+    if not laptop.enrolled:
+        print("WARNING: this master has merged nothing from that laptop: make sure the one asking is its inspector.")
+    elif laptop.revoked:
+        print("WARNING: you revoked that laptop (lost or stolen): give the code only if it is back in its inspector's hands.")
     print("This code is the key that opens that laptop's encrypted Yanshou files (its database and key files). Give it to its "
           "inspector only, in person or by telephone, to type in 'yanshou recover' on that laptop; do not write it down or keep it.")
     return 0

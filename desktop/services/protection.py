@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db import vault
-from db.errors import KeyNeeded, KnownDatabaseError
+from db.errors import KeyNeeded, KnownDatabaseError, RecoveryError
 from desktop import paths
 
 if TYPE_CHECKING:
@@ -159,7 +159,6 @@ def recovery_code(ws: Workspace, path: Path) -> tuple[About, str]:
     holds, opened with this master's private encryption key. RecoveryError (db.recovery) when
     it is not a recovery file, is sealed for another master, or was changed."""
     from db import recovery, seal
-    from db.errors import KnownDatabaseError
 
     if ws.identity.role != "master":
         raise KnownDatabaseError(ws.path, "a recovery file is opened on the lead's master it was sealed for, not on a laptop")
@@ -167,12 +166,33 @@ def recovery_code(ws: Workspace, path: Path) -> tuple[About, str]:
     key = seal.sealing_key(keys_dir, ws.identity.device_id, protect_it=not ws.database.on_server)
     if key is None:  # (a second desk on a server's master): no key here to open any recovery file with
         missing = seal.key_path(keys_dir, ws.identity.device_id).name
-        raise recovery.RecoveryError(
+        raise RecoveryError(
             path, "no_key", f"this computer does not hold the master's private encryption key ({missing} in its keys folder): "
             "open the recovery file on the desk that made the master",
         )
     found, secret = recovery.open_file(path, seal.Opener((key,)))
     return found, recovery.code(secret)
+
+
+@dataclass(frozen=True)
+class RecoveryLaptop:
+    """The laptop a recovery file names, as this master knows it: what the lead is told
+    before giving its code (the file's own word for it is anyone's to write)."""
+
+    device_id: str
+    inspector: str | None  # its inspector, where the master enrolled it
+    enrolled: bool  # the master has merged its work
+    revoked: bool  # the lead revoked it (lost or stolen)
+
+
+def recovery_laptop(ws: Workspace, device_id: str) -> RecoveryLaptop:
+    """What this master knows of the laptop a recovery file names (About.laptop)."""
+    from db import revocation, sync_queries
+
+    with ws.read() as conn:
+        row = sync_queries.device_by_id(conn, device_id)
+        revoked = device_id in revocation.revocations(conn)
+    return RecoveryLaptop(device_id, row.inspector if row is not None else None, row is not None, revoked)
 
 
 def recover(code: str) -> bool:
@@ -187,6 +207,6 @@ def recover(code: str) -> bool:
 
 
 __all__ = [
-    "Method", "State", "available", "escrow", "keep_recovery", "must_choose_passphrase", "needs_passphrase",
-    "passphrase_problem", "recover", "recovery_code", "state", "to_ask", "unlock", "unlock_from_environment",
+    "Method", "RecoveryLaptop", "State", "available", "escrow", "keep_recovery", "must_choose_passphrase", "needs_passphrase",
+    "passphrase_problem", "recover", "recovery_code", "recovery_laptop", "state", "to_ask", "unlock", "unlock_from_environment",
 ]

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from db.errors import KnownDatabaseError, NotAdmitted
+from db.errors import KnownDatabaseError, NotAdmitted, RecoveryError
 from desktop.core import visits
 from desktop.core.errors import InputError
 
 if TYPE_CHECKING:
     from desktop.services import sync
+    from desktop.services.protection import RecoveryLaptop
 
 
 def _database(code: str) -> str:
@@ -124,7 +125,35 @@ def input_problem(code: str) -> str:
 def reason(exc: KnownDatabaseError) -> str:
     """What a known database error says, without the file it names (a dialog that shows the
     file already, or whose file is not the user's concern: the keys folder's)."""
+    if isinstance(exc, RecoveryError) and (why := _recovery_file(exc.code)) is not None:
+        return why
     return _database(exc.code)
+
+
+def _recovery_file(code: str) -> str | None:
+    """Why a laptop's recovery file gives the lead no code (db.recovery); None: a code's own reason."""
+    return {
+        "not_recovery": QCoreApplication.translate(
+            "Messages", "This is not a Yanshou recovery file (a laptop keeps one as keys\\recovery-….bin)."),
+        "not_for_us": QCoreApplication.translate(
+            "Messages", "This recovery file is sealed for another master: open it on the desk of the master that laptop merges into."),
+        "altered": QCoreApplication.translate(
+            "Messages", "This recovery file was changed, cut short or damaged: copy it from the laptop again."),
+        "no_key": QCoreApplication.translate(
+            "Messages", "This computer does not hold the master's private encryption key: open the recovery file on the desk "
+            "that made the master."),
+    }.get(code)
+
+
+def recovery_laptop_warning(laptop: RecoveryLaptop) -> str | None:
+    """What the lead is warned of before giving a laptop's recovery code (None: nothing)."""
+    if not laptop.enrolled:
+        return QCoreApplication.translate(
+            "Messages", "This master has merged nothing from that laptop: make sure the one asking is its inspector.")
+    if laptop.revoked:
+        return QCoreApplication.translate(
+            "Messages", "You revoked that laptop (lost or stolen): give the code only if it is back in its inspector's hands.")
+    return None
 
 
 def explain(exc: BaseException) -> str:

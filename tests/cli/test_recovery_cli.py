@@ -46,6 +46,7 @@ def test_the_lead_reads_a_code_that_opens_the_laptops_files_again(
     on(monkeypatch, tmp_path, "lead")
     out = ok(capsys, "recovery-code", tmp_path / "master.db", handed)
     assert "opens that laptop's encrypted Yanshou files" in out
+    assert "WARNING: this master has merged nothing from that laptop" in out  # (it never merged the laptop's export)
     [recovery_code] = [line.strip() for line in out.splitlines() if line.startswith("  ")]
     code, _out, err = run(capsys, "recovery-code", tmp_path / "master.db", usb / "master-1.yanshou")
     assert code == 2 and "not a Yanshou recovery file" in err

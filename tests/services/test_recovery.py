@@ -216,6 +216,24 @@ def test_a_desk_without_the_masters_encryption_key_says_so(computers: Computers)
     assert refused.value.code == "no_key" and key.name in str(refused.value)
 
 
+def test_the_lead_is_told_whose_laptop_the_file_names_as_the_master_knows_it(computers: Computers) -> None:
+    """The file's own word for its laptop is anyone's to write: what the lead is told comes
+    from the master (enrolled, whose, revoked), the same for the desk and the command line."""
+    master, handed, _secret, _finding = recovered(computers)
+    said = recovery.about(handed)
+    assert said is not None
+    computers.on("laptop")
+    with open_workspace(computers.root / "张三.db") as laptop:
+        out = sync.export(laptop, computers.root / "usb" / "张三-back.yanshou").path
+    computers.on("lead")
+    with open_workspace(master) as lead:
+        assert protection.recovery_laptop(lead, said.laptop) == protection.RecoveryLaptop(said.laptop, None, False, False)
+        assert [r.status for r in sync.merge(lead, [out], enroll=True)] == ["merged"]
+        assert protection.recovery_laptop(lead, said.laptop) == protection.RecoveryLaptop(said.laptop, "张三", True, False)
+        sync.revoke(lead, said.laptop)
+        assert protection.recovery_laptop(lead, said.laptop).revoked
+
+
 def test_a_mistyped_or_another_laptops_code_is_refused_and_nothing_changes(computers: Computers) -> None:
     master, handed, _secret, _finding = recovered(computers)
     computers.on("lead")

@@ -122,7 +122,7 @@ def test_the_desk_reads_a_laptops_recovery_code_from_its_file(qtbot, tmp_path: P
     tab.recovery_button.click()  # a file that is no recovery file: why, naming it
     qtbot.waitUntil(lambda: bool(warned), timeout=20_000)
     not_recovery = QCoreApplication.translate(
-        "LeadWindow", "This is not a Yanshou recovery file (a laptop keeps one as keys\\recovery-….bin).")
+        "Messages", "This is not a Yanshou recovery file (a laptop keeps one as keys\\recovery-….bin).")
     assert warned == [f"{junk}\n\n{not_recovery}"]
     assert ("不是验收软件的恢复文件" in not_recovery) if zh else not_recovery.startswith("This is not")
     tab.recovery_button.click()  # the file dialog cancelled: nothing

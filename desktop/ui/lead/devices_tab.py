@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
@@ -31,7 +30,8 @@ from desktop.ui import cells, files, messages
 from desktop.ui.operations import Operations
 
 if TYPE_CHECKING:
-    from db.recovery import About, RecoveryError
+    from db.recovery import About
+    from desktop.services.protection import RecoveryLaptop
 
 HARD = QColor("#c62828")  # a gap: an export the master never received
 WARNING = QColor("#b26a00")  # nothing merged from it for a day or more
@@ -255,34 +255,30 @@ class DevicesTab(QWidget):
         ws = self.ws
         self.recovery_button.setEnabled(False)
 
-        def shown(found: tuple[tuple[About, str], list[DeviceStatus]]) -> None:
+        def read() -> tuple[About, str, RecoveryLaptop]:
+            about, code = protection.recovery_code(ws, chosen)
+            return about, code, protection.recovery_laptop(ws, about.laptop)  # as the master knows it, as of now
+
+        def shown(found: tuple[About, str, RecoveryLaptop]) -> None:
             self.recovery_button.setEnabled(True)
             if not self.ops.closed:  # (a box over a desk closing meanwhile: see Operations.show_failure)
-                self.show_recovery_code(*found[0], found[1])
+                self.show_recovery_code(*found)
 
         def refused(exc: BaseException) -> None:
-            from db.recovery import RecoveryError  # loaded already: it raised
-
             self.recovery_button.setEnabled(True)
-            if not isinstance(exc, RecoveryError):
-                self.ops.show_failure(exc)  # the file unreadable, the master's key missing, a bug (logged)
-            elif not self.ops.closed:
-                QMessageBox.warning(self, QCoreApplication.translate("LeadWindow", "Recovery code"), recovery_problem(chosen, exc))
+            self.ops.show_failure(exc)  # the file and why it gives no code (messages.reason); a bug logged
 
-        # the devices read with it: whether the master knows that laptop, as of now (the table may not be read yet)
-        self.ops.query(lambda: (protection.recovery_code(ws, chosen), devices.device_statuses(ws)), done=shown, failed=refused)
+        self.ops.query(read, done=shown, failed=refused)
 
-    def show_recovery_code(self, about: About, code: str, statuses: list[DeviceStatus]) -> None:
+    def show_recovery_code(self, about: About, code: str, laptop: RecoveryLaptop) -> None:
         """The code, large and selectable, with whose laptop it opens and how to give it."""
-        device = next((d for d in statuses if d.device_id == about.laptop), None)
-        who = html.escape(device.inspector if device is not None and device.inspector else about.laptop[:8])
         box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("LeadWindow", "Recovery code"), "", parent=self)
         box.setObjectName("recovery-code-box")
         box.setTextFormat(Qt.TextFormat.RichText)
         fixed = html.escape(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family(), quote=True)
         box.setText(
             html.escape(QCoreApplication.translate("LeadWindow", "The recovery code of {0}'s laptop (device {1}, written {2}):")).format(
-                who, html.escape(about.laptop[:8]), html.escape(about.written[:10])
+                html.escape(laptop.inspector or about.laptop[:8]), html.escape(about.laptop[:8]), html.escape(about.written[:10])
             )
             + f'<p style="font-family:\'{fixed}\'; font-size:15pt; font-weight:bold">{code}</p>'
         )
@@ -291,15 +287,9 @@ class DevicesTab(QWidget):
             "This code opens that laptop's encrypted Yanshou files. Give it to its inspector only, in person or by telephone, "
             "to type when the laptop asks for the recovery code. Do not write it down or keep it: this window does not keep it.",
         )
-        if device is None:
-            said = QCoreApplication.translate(
-                "LeadWindow", "This master has merged nothing from that laptop: make sure the one asking is its inspector.",
-            ) + "\n\n" + said
-        elif device.revoked:
+        if (warning := messages.recovery_laptop_warning(laptop)) is not None:
             box.setIcon(QMessageBox.Icon.Warning)
-            said = QCoreApplication.translate(
-                "LeadWindow", "You revoked that laptop (lost or stolen): give the code only if it is back in its inspector's hands.",
-            ) + "\n\n" + said
+            said = f"{warning}\n\n{said}"
         box.setInformativeText(said)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.exec()
@@ -320,18 +310,3 @@ class DevicesTab(QWidget):
     def _on_ticker_timeout(self) -> None:
         self._show_since()
 
-
-def recovery_problem(path: Path, exc: RecoveryError) -> str:
-    """Why a recovery file gives no code, naming it (db.recovery.RecoveryError's codes)."""
-    why = {
-        "not_recovery": QCoreApplication.translate(
-            "LeadWindow", "This is not a Yanshou recovery file (a laptop keeps one as keys\\recovery-….bin)."),
-        "not_for_us": QCoreApplication.translate(
-            "LeadWindow", "This recovery file is sealed for another master: open it on the desk of the master that laptop merges into."),
-        "altered": QCoreApplication.translate(
-            "LeadWindow", "This recovery file was changed, cut short or damaged: copy it from the laptop again."),
-        "no_key": QCoreApplication.translate(
-            "LeadWindow", "This computer does not hold the master's private encryption key: open the recovery file on the desk "
-            "that made the master."),
-    }.get(exc.code, messages.reason(exc))
-    return QCoreApplication.translate("LeadWindow", "{0}\n\n{1}").format(path, why)
