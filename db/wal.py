@@ -198,18 +198,21 @@ def _keeper(engine: Engine) -> Connection:
 
 
 @contextmanager
-def copied_after(engine: Engine) -> Iterator[None]:
-    """One large transaction whose log is copied into the file after it, in the background
-    (settle), not at its COMMIT nor at its connection's closing: the connection that writes it
-    runs no automatic checkpoint (`wal_autocheckpoint=0`, its caller's to set), and an idle
-    connection held meanwhile keeps its closing from being the file's last. The COMMIT's own
-    fsync is unchanged: what it commits is durable when it returns. A merge of 2 GB of
+def copied_after(engine: Engine, writer: Connection) -> Iterator[None]:
+    """One large transaction, on `writer`, whose log is copied into the file after it, in the
+    background (settle), not at its COMMIT nor at its connection's closing: `writer` runs no
+    automatic checkpoint, and an idle connection held meanwhile keeps its closing from being
+    the file's last. Its COMMIT fsyncs the log (db.engine's SYNCHRONOUS, set here again: what
+    it commits is durable when it returns, whatever the thread's BulkLog batch would say). A merge of 2 GB of
     evidence: the checkpoint was 6.3 of its 14.1 s (the log copied into the file and fsynced
     again, with nothing else to do); the SPEC's raw baseline pays its own as it goes, file by
     file (bench.merge shows both ways). The copy of an earlier such write still under way is
     waited for first: SQLite starts its log again only once the whole of it is copied, so a
     second 2 GB batch begun meanwhile would grow the log file past FAT32's 4 GiB."""
     settled(engine)  # an earlier write's copy first: else the log grows on past it instead of starting again
+    raw: Any = writer.connection.driver_connection
+    raw.execute("PRAGMA wal_autocheckpoint=0")
+    raw.execute(f"PRAGMA {SYNCHRONOUS}")
     keeper = _keeper(engine)
     try:
         yield

@@ -44,7 +44,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, RootTransaction, text
 from sqlalchemy.exc import DBAPIError
@@ -293,15 +292,18 @@ def merge(
     paths = [Path(p) for p in files]
     with database.read() as conn:  # as of the batch's start: a revocation is the lead's act at the desk, between merges
         revoked = revocation.revocations(conn)
-    # the batch's log copied into the master in the background once it has committed (db.wal.copied_after)
-    later = wal.copied_after(database.engine) if not (database.on_server or dry_run) else contextlib.nullcontext()
-    with later:
-        connection = database.engine.connect().execution_options(immediate=True, patient=True)
-        return _batch(
-            database, paths, connection, revoked, quarantine_dir=quarantine_dir, backup_dir=backup_dir, enroll=enroll,
-            dry_run=dry_run, now=now, progress=progress, cancelled=cancelled, keep_backups=keep_backups,
-            max_file_bytes=max_file_bytes, opener=opener,
-        )
+    connection = database.engine.connect().execution_options(immediate=True, patient=True)
+    # the batch's log copied into the master in the background once it has committed
+    later = wal.copied_after(database.engine, connection) if not (database.on_server or dry_run) else contextlib.nullcontext()
+    try:
+        with later:
+            return _batch(
+                database, paths, connection, revoked, quarantine_dir=quarantine_dir, backup_dir=backup_dir, enroll=enroll,
+                dry_run=dry_run, now=now, progress=progress, cancelled=cancelled, keep_backups=keep_backups,
+                max_file_bytes=max_file_bytes, opener=opener,
+            )
+    finally:
+        connection.close()  # (the batch closed it already, but for a copy that could not begin)
 
 
 def _batch(
@@ -320,11 +322,7 @@ def _batch(
             connection as conn, ThreadPoolExecutor(1, thread_name_prefix="yanshou-merge-fsync") as flusher:
         # (the flusher ends first: no descriptor of the log is left open when the connection closes and deletes it)
         if not database.on_server:
-            raw: Any = conn.connection.driver_connection
-            raw.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
-            if not dry_run:
-                raw.execute("PRAGMA wal_autocheckpoint=0")  # the log is copied into the file after the batch (merge's `later`)
-                raw.execute(f"PRAGMA {engine.SYNCHRONOUS}")  # its COMMIT fsyncs the log: what the merge reports is durable
+            conn.connection.driver_connection.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")  # type: ignore[union-attr]
         batch = _Batch(
             database, conn, now, dry_run=dry_run, decision=enrolment(enroll), backup_dir=backup_dir, keep_backups=keep_backups,
             flusher=flusher,
