@@ -391,18 +391,17 @@ def _finish_writing(window: QWidget, ws: Any) -> None:
     if wal is None or not ws.opened or ws.database.on_server or not wal.pending(ws.database.engine):
         return
     from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QProgressDialog
+
+    from desktop.ui.operations import busy_window
 
     for handover in window.findChildren(Handover):
         handover.blockSignals(True)  # (a start handed over just before is not shown a window that is gone)
         handover.server.close()
     engine = ws.database.engine
-    said = QProgressDialog(
+    said = busy_window(  # (no button: the file must be whole before it closes)
         QCoreApplication.translate("App", "Writing the last merge into the database file; Yanshou closes by itself when it is done…"),
-        "", 0, 0,
     )
     said.setWindowTitle(QCoreApplication.translate("App", "Yanshou"))
-    said.setCancelButton(None)  # (the file must be whole before it closes)
     began = time.monotonic()
     while wal.pending(engine):  # (the application's event loop has ended: its events are turned here)
         if time.monotonic() - began >= FINISH_SAY_MS / 1000 and not said.isVisible():

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.services.changes import Changes
@@ -95,6 +95,8 @@ class Operations(QObject):
         self._said: BaseException | None = None  # the last failure shown
         self._held: list[Callable[[], None]] | None = None  # work asked for before the first frame (hold_until_painted)
         self.closed = False  # the window closes (close): failures are only logged, as for a window shown and closed
+        self.abandoned = False  # the user closed the window without waiting for its last write (holds_close)
+        self._finishing: QProgressDialog | None = None  # says the window closes once its writes are done
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -232,6 +234,54 @@ class Operations(QObject):
         a failure (a read failing as the database closes) is no longer said."""
         self.closed = True
 
+    def holds_close(self, event: QEvent) -> bool:
+        """The window's closeEvent asks first: True when its close is held, because a write it
+        asked for is still running (an export of a master: minutes on gigabytes). A small window
+        says so, and the window closes itself once its writes are done; the user may close it
+        without waiting (a server out of reach), after being asked: what was being written is
+        then undone if it has not finished, nothing half-written (`abandoned` says so)."""
+        if not self.pending_writes or self.abandoned:
+            return False
+        event.ignore()
+        if self._finishing is None:
+            self._finishing = busy_window(
+                QCoreApplication.translate("Operations", "Finishing what is being written; the window closes by itself when it is done…"),
+                self.window, cancel=QCoreApplication.translate("Operations", "Close without waiting…"),
+            )
+            self._finishing.setWindowModality(Qt.WindowModality.WindowModal)
+            self._finishing.canceled.connect(self._close_without_waiting)
+            self._finishing.show()
+            self.after_writes(self._written_now_close)
+        return True
+
+    def _close_without_waiting(self) -> None:
+        asked = QMessageBox.question(
+            self.window, QCoreApplication.translate("Operations", "Close without waiting"),
+            QCoreApplication.translate(
+                "Operations",
+                "What is being written now may not be kept: if it has not finished when the database closes, it is undone, "
+                "and nothing is left half-written. Close the window anyway?",
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        )
+        self._put_away_finishing()
+        if not self.window.isVisible():  # the write ended while the question was asked: closed already
+            return
+        if asked == QMessageBox.StandardButton.Yes:
+            self.abandoned = True
+        self.window.close()  # (No: held again, with a new small window)
+
+    def _put_away_finishing(self) -> None:
+        finishing, self._finishing = self._finishing, None
+        if finishing is not None:
+            finishing.canceled.disconnect(self._close_without_waiting)  # (closing a QProgressDialog says "canceled")
+            finishing.hide()
+            finishing.deleteLater()
+
+    def _written_now_close(self) -> None:
+        self._put_away_finishing()
+        self.window.close()  # (a write asked meanwhile: held again)
+
     # --- failures ------------------------------------------------------------------------
 
     def show_failure(self, exc: BaseException) -> None:
@@ -298,8 +348,7 @@ def before_window(fn: Callable[[], T], label: str) -> T:
     shown: list[QProgressDialog] = []
 
     def say() -> None:  # made only when it is needed (a few ms of a start that takes none of it)
-        progress = QProgressDialog(label, "", 0, 0)
-        progress.setCancelButton(None)  # an open cannot be stopped half-way; it ends or fails
+        progress = busy_window(label)  # (no button: an open cannot be stopped half-way; it ends or fails)
         progress.show()
         shown.append(progress)
 
@@ -319,6 +368,15 @@ def before_window(fn: Callable[[], T], label: str) -> T:
         assert isinstance(value, BaseException)
         raise value
     return value  # type: ignore[return-value]
+
+
+def busy_window(label: str, parent: QWidget | None = None, *, cancel: str = "") -> QProgressDialog:
+    """A small window that says what the program is doing, with a busy bar (it has no measure
+    of how far it is); with `cancel`, a button that asks to stop, else none."""
+    window = QProgressDialog(label, cancel, 0, 0, parent)
+    if not cancel:
+        window.setCancelButton(None)
+    return window
 
 
 def on_gui_thread() -> bool:

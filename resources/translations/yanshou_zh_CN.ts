@@ -22,7 +22,7 @@
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="401"/>
+        <location filename="../../desktop/ui/app.py" line="402"/>
         <source>Writing the last merge into the database file; Yanshou closes by itself when it is done…</source>
         <translation>正在把最近一次合并写入数据库文件，完成后验收软件会自行关闭…</translation>
     </message>
@@ -1145,9 +1145,9 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="399"/>
-        <location filename="../../desktop/ui/lead/window.py" line="637"/>
-        <location filename="../../desktop/ui/lead/window.py" line="651"/>
+        <location filename="../../desktop/ui/lead/window.py" line="355"/>
+        <location filename="../../desktop/ui/lead/window.py" line="593"/>
+        <location filename="../../desktop/ui/lead/window.py" line="607"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1174,7 +1174,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="131"/>
+        <location filename="../../desktop/ui/lead/window.py" line="129"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="63"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="37"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="200"/>
@@ -1307,7 +1307,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0}的裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="101"/>
+        <location filename="../../desktop/ui/lead/window.py" line="99"/>
         <source>Yanshou — team lead — {0} — {1}</source>
         <translation>验收 — 组长工作台 — {0} — {1}</translation>
     </message>
@@ -1412,111 +1412,111 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>{0} 项，合计 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="117"/>
+        <location filename="../../desktop/ui/lead/window.py" line="115"/>
         <source>Results</source>
         <translation>验收结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="121"/>
+        <location filename="../../desktop/ui/lead/window.py" line="119"/>
         <source>County detail</source>
         <translation>县区明细</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="230"/>
-        <location filename="../../desktop/ui/lead/window.py" line="135"/>
-        <location filename="../../desktop/ui/lead/window.py" line="347"/>
+        <location filename="../../desktop/ui/lead/window.py" line="133"/>
+        <location filename="../../desktop/ui/lead/window.py" line="303"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="127"/>
-        <location filename="../../desktop/ui/lead/window.py" line="329"/>
+        <location filename="../../desktop/ui/lead/window.py" line="125"/>
+        <location filename="../../desktop/ui/lead/window.py" line="285"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="139"/>
-        <location filename="../../desktop/ui/lead/window.py" line="338"/>
+        <location filename="../../desktop/ui/lead/window.py" line="137"/>
+        <location filename="../../desktop/ui/lead/window.py" line="294"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="141"/>
+        <location filename="../../desktop/ui/lead/window.py" line="139"/>
         <source>Timeline</source>
         <translation>时间节点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="143"/>
+        <location filename="../../desktop/ui/lead/window.py" line="141"/>
         <source>Merge history</source>
         <translation>合并记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="153"/>
+        <location filename="../../desktop/ui/lead/window.py" line="151"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="157"/>
+        <location filename="../../desktop/ui/lead/window.py" line="155"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="160"/>
+        <location filename="../../desktop/ui/lead/window.py" line="158"/>
         <source>Merge exports…</source>
         <translation>合并导出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="163"/>
+        <location filename="../../desktop/ui/lead/window.py" line="161"/>
         <source>Merge a USB folder…</source>
         <translation>合并U盘文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="165"/>
+        <location filename="../../desktop/ui/lead/window.py" line="163"/>
         <source>Adjudicate / adjust…</source>
         <translation>裁定/调整…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="168"/>
+        <location filename="../../desktop/ui/lead/window.py" line="166"/>
         <source>Import scores…</source>
         <translation>导入得分…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="171"/>
+        <location filename="../../desktop/ui/lead/window.py" line="169"/>
         <source>Export results…</source>
         <translation>导出结果表…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="173"/>
+        <location filename="../../desktop/ui/lead/window.py" line="171"/>
         <source>Export problems…</source>
         <translation>导出问题清单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="178"/>
+        <location filename="../../desktop/ui/lead/window.py" line="176"/>
         <source>Export for the laptops…</source>
         <translation>导出给笔记本…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="180"/>
+        <location filename="../../desktop/ui/lead/window.py" line="178"/>
         <source>The master as one signed file for the laptops to merge: the lead&apos;s settings, decisions and every laptop&apos;s work</source>
         <translation>把主库导出为一个签名文件供各笔记本合并：组长的设置、裁定和各笔记本的工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="184"/>
+        <location filename="../../desktop/ui/lead/window.py" line="182"/>
         <source>Scorecard…</source>
         <translation>成绩单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="187"/>
+        <location filename="../../desktop/ui/lead/window.py" line="185"/>
         <source>The county chosen in the results on one page: also by a double-click on its row</source>
         <translation>结果表中所选县区的一页成绩单（也可双击该行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="194"/>
+        <location filename="../../desktop/ui/lead/window.py" line="192"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="210"/>
+        <location filename="../../desktop/ui/lead/window.py" line="208"/>
         <source>Master database · device {0}</source>
         <translation>组长主库 · 设备 {0}</translation>
     </message>
@@ -1549,32 +1549,32 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="175"/>
+        <location filename="../../desktop/ui/lead/window.py" line="173"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="191"/>
+        <location filename="../../desktop/ui/lead/window.py" line="189"/>
         <source>Campaign settings…</source>
         <translation>验收设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="208"/>
+        <location filename="../../desktop/ui/lead/window.py" line="206"/>
         <source>Master on the server {0} · device {1}</source>
         <translation>服务器总库 {0} · 设备 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="228"/>
+        <location filename="../../desktop/ui/lead/window.py" line="226"/>
         <source>Results checked against the signed versions</source>
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="231"/>
+        <location filename="../../desktop/ui/lead/window.py" line="229"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="237"/>
+        <location filename="../../desktop/ui/lead/window.py" line="235"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
@@ -1691,7 +1691,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="66"/>
-        <location filename="../../desktop/ui/lead/window.py" line="441"/>
+        <location filename="../../desktop/ui/lead/window.py" line="397"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1752,7 +1752,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="345"/>
+        <location filename="../../desktop/ui/lead/window.py" line="301"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
@@ -1767,87 +1767,67 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="320"/>
+        <location filename="../../desktop/ui/lead/window.py" line="276"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="327"/>
+        <location filename="../../desktop/ui/lead/window.py" line="283"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="336"/>
+        <location filename="../../desktop/ui/lead/window.py" line="292"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="601"/>
+        <location filename="../../desktop/ui/lead/window.py" line="557"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="602"/>
+        <location filename="../../desktop/ui/lead/window.py" line="558"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="388"/>
+        <location filename="../../desktop/ui/lead/window.py" line="344"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="246"/>
-        <source>Finishing what is being written; the desk closes by itself when it is done…</source>
-        <translation>正在完成写入，完成后组长工作台会自行关闭…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="247"/>
-        <source>Close without waiting…</source>
-        <translation>不等写完，直接关闭…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="264"/>
-        <source>Close without waiting</source>
-        <translation>不等写完，直接关闭</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="265"/>
-        <source>What is being written now may not be kept: if it has not finished when the master closes, it is undone, and nothing is left half-written. Close the desk anyway?</source>
-        <translation>正在写入的内容可能不会保留：如果汇总库关闭时还没写完，这次写入会被撤销，不会留下写了一半的数据。仍要关闭工作台吗？</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/lead/window.py" line="395"/>
+        <location filename="../../desktop/ui/lead/window.py" line="351"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="608"/>
+        <location filename="../../desktop/ui/lead/window.py" line="564"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="619"/>
+        <location filename="../../desktop/ui/lead/window.py" line="575"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="639"/>
+        <location filename="../../desktop/ui/lead/window.py" line="595"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="647"/>
+        <location filename="../../desktop/ui/lead/window.py" line="603"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="659"/>
+        <location filename="../../desktop/ui/lead/window.py" line="615"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="660"/>
+        <location filename="../../desktop/ui/lead/window.py" line="616"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -3415,6 +3395,29 @@ Why this one:</source>
         <location filename="../../desktop/ui/item_view.py" line="128"/>
         <source>What was found in this mode: what was seen, heard or checked, and where.</source>
         <translation>本方式下的检查发现：看到、听到或核查的情况及地点。</translation>
+    </message>
+</context>
+<context>
+    <name>Operations</name>
+    <message>
+        <location filename="../../desktop/ui/operations.py" line="248"/>
+        <source>Finishing what is being written; the window closes by itself when it is done…</source>
+        <translation>正在完成写入，完成后窗口会自行关闭…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/operations.py" line="249"/>
+        <source>Close without waiting…</source>
+        <translation>不等写完，直接关闭…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/operations.py" line="259"/>
+        <source>Close without waiting</source>
+        <translation>不等写完，直接关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/operations.py" line="260"/>
+        <source>What is being written now may not be kept: if it has not finished when the database closes, it is undone, and nothing is left half-written. Close the window anyway?</source>
+        <translation>正在写入的内容可能不会保留：如果数据库关闭时还没写完，这次写入会被撤销，不会留下写了一半的数据。仍要关闭窗口吗？</translation>
     </message>
 </context>
 <context>

@@ -148,9 +148,9 @@ def test_a_desk_closed_just_after_a_revocation_was_asked_writes_it(qtbot, team) 
 
     window.ops.write(slow_revoke)
     window.close()  # asked while the write runs: the desk says it finishes, and closes once it is done
-    assert window.isVisible() and window._finishing is not None and window._finishing.isVisible()
+    assert window.isVisible() and window.ops._finishing is not None and window.ops._finishing.isVisible()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)
-    assert window._finishing is None
+    assert window.ops._finishing is None
     assert set(sync.revocations(master)) == {device}
 
 
@@ -173,12 +173,12 @@ def test_a_desk_whose_write_does_not_end_can_be_closed_after_asking(qtbot, team,
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or answers.pop(0))
     try:
         window.close()
-        first = window._finishing
+        first = window.ops._finishing
         assert window.isVisible() and first is not None and first.isVisible()
         first.findChild(QPushButton).click()  # the lead: close without waiting; asked, and answers No
         assert len(asked) == 1 and window.isVisible()
-        assert window._finishing is not None and window._finishing is not first and window._finishing.isVisible()
-        window._finishing.findChild(QPushButton).click()  # asked again, and answers Yes: closed while the write still runs
+        assert window.ops._finishing is not None and window.ops._finishing is not first and window.ops._finishing.isVisible()
+        window.ops._finishing.findChild(QPushButton).click()  # asked again, and answers Yes: closed while the write still runs
         assert len(asked) == 2 and not window.isVisible()
     finally:
         stuck.set()

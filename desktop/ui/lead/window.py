@@ -89,8 +89,6 @@ class LeadWindow(QMainWindow):
         # Long on purpose: it builds the desk — its tabs, toolbar and status bar — in the order they
         # are laid out; each tab is a module of its own.
         super().__init__()
-        self._finishing: Any = None  # the small window that says the desk closes once its last write is done
-        self._abandon = False  # the lead chose to close without waiting for it
         self.ws = ws
         self._campaign_shown = ws.campaign  # the campaign the county lists were made from
         self._drawn_once = False  # drawn once: the reads after the first drawing begun (_on_drawn)
@@ -237,55 +235,13 @@ class LeadWindow(QMainWindow):
         self.state_label.setText(QCoreApplication.translate("LeadWindow", "The results could not be checked just now"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.ops.pending_writes and not self._abandon:  # an export of the master, a settlement: closed once it is written
-            event.ignore()
-            if self._finishing is None:
-                from PySide6.QtWidgets import QProgressDialog
-
-                self._finishing = QProgressDialog(
-                    QCoreApplication.translate("LeadWindow", "Finishing what is being written; the desk closes by itself when it is done…"),
-                    QCoreApplication.translate("LeadWindow", "Close without waiting…"), 0, 0, self,
-                )
-                self._finishing.setWindowModality(Qt.WindowModality.WindowModal)
-                self._finishing.canceled.connect(self._close_without_waiting)
-                self._finishing.show()
-                self.ops.after_writes(self._written_now_close)
+        if self.ops.holds_close(event):  # an export of the master, a settlement: closed once it is written
             return
-        if not self._abandon:  # (abandoned: the write is not waited for, here or below)
+        if not self.ops.abandoned:  # (abandoned: the write is not waited for)
             self.ops.wait()  # the reads asked meanwhile, before the master closes
         self.ops.close()
         self.checks.waitForDone()
         super().closeEvent(event)
-
-    def _close_without_waiting(self) -> None:
-        """The write does not end (a server out of reach): close anyway, after asking. What it
-        was writing is rolled back as the master closes under it: nothing half-written."""
-        asked = QMessageBox.question(
-            self, QCoreApplication.translate("LeadWindow", "Close without waiting"),
-            QCoreApplication.translate(
-                "LeadWindow",
-                "What is being written now may not be kept: if it has not finished when the master closes, it is undone, "
-                "and nothing is left half-written. Close the desk anyway?",
-            ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )
-        self._put_away_finishing()
-        if not self.isVisible():  # the write ended while the question was asked: closed already
-            return
-        if asked == QMessageBox.StandardButton.Yes:
-            self._abandon = True
-        self.close()  # (No: asked again to wait, with a new window)
-
-    def _put_away_finishing(self) -> None:
-        finishing, self._finishing = self._finishing, None
-        if finishing is not None:
-            finishing.canceled.disconnect(self._close_without_waiting)  # (closing a QProgressDialog says "canceled")
-            finishing.hide()
-            finishing.deleteLater()
-
-    def _written_now_close(self) -> None:
-        self._put_away_finishing()
-        self.close()  # (a write asked meanwhile: asked again to wait)
 
     def show_first(self) -> None:
         self.tabs.setCurrentIndex(0)
