@@ -256,6 +256,16 @@ def baseline(target: Path, files: Sequence[Path], *, deferred: bool = False) -> 
     return seconds
 
 
+def baseline_on_copy(pristine: Path, target: Path, files: Sequence[Path], *, deferred: bool = False) -> float:
+    """baseline() into a fresh copy of the empty master, after an os.sync(); the copy removed."""
+    copy_database(pristine, target)
+    os.sync()
+    try:
+        return baseline(target, files, deferred=deferred)
+    finally:
+        remove_database(target)
+
+
 @contextmanager
 def timed_steps(
     seconds: dict[str, float], targets: Sequence[tuple[Any, str, str]], cpu: dict[str, float] | None = None,
@@ -546,15 +556,9 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             merge_cpu, child_cpu = cpu_seconds() - cpu0, children_cpu_seconds() - children0
         log(f"our merge: {merge_s:.2f} s, then its log copied into the file in {checkpoint_s:.2f} s")
 
-        target = copy_database(plain, workdir / "baseline-2.db")
-        os.sync()
-        baseline_runs.append(baseline(target, files))
-        remove_database(target)
+        baseline_runs.append(baseline_on_copy(plain, workdir / "baseline-2.db", files))
         log(f"baseline 2: {baseline_runs[1]:.2f} s")
-        target = copy_database(plain, workdir / "baseline-deferred.db")
-        os.sync()
-        deferred_s = baseline(target, files, deferred=True)
-        remove_database(target)
+        deferred_s = baseline_on_copy(plain, workdir / "baseline-deferred.db", files, deferred=True)
         log(f"baseline, its log's copies left for later: {deferred_s:.2f} s")
 
         # 7. re-merge
