@@ -289,7 +289,7 @@ class DevicesTab(QWidget):
         )
         if (warning := messages.recovery_laptop_warning(laptop)) is not None:
             box.setIcon(QMessageBox.Icon.Warning)
-            said = f"{warning}\n\n{said}"
+            box.setText(f"{box.text()}<p><b>{html.escape(warning)}</b></p>")  # (a paragraph of its own, in bold)
         box.setInformativeText(said)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.exec()
