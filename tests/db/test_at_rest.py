@@ -5,6 +5,7 @@ lost on the way (a plain file converted, a bare key file rewritten)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -124,6 +125,23 @@ def test_without_a_store_a_passphrase_protects_the_files(tmp_path: Path, capsys:
         assert run(capsys, "verify", tmp_path / "张三.db")[0] == 0
     finally:
         del __import__("os").environ[vault.PASSPHRASE_VARIABLE]
+
+
+@pytest.mark.parametrize("encrypt", [False, True], ids=["plain", "encrypted"])
+def test_bytes_stored_whole_come_back_byte_for_byte_once(tmp_path: Path, encrypt: bool) -> None:
+    """A camera photo held in memory is written into its row's zeroblob (db.blobs.put_bytes), a
+    small one bound to the INSERT; either reads back as it was, and the same bytes again add no row."""
+    photo, sketch = os.urandom(blobs.WRITTEN_INTO_FROM * 13 + 7), os.urandom(blobs.WRITTEN_INTO_FROM - 1)
+    with create(tmp_path / "张三.db", role="field", inspector="张三", encrypt=encrypt) as ws:
+        assert ws.database.encrypted == encrypt
+        with ws.write() as conn:
+            shas = [blobs.put_bytes(conn, data, "image/jpeg") for data in (photo, sketch, photo, sketch)]
+        with ws.read() as conn:
+            assert b"".join(blobs.read(conn, shas[0])) == photo and b"".join(blobs.read(conn, shas[1])) == sketch
+            assert conn.execute(text("SELECT count(*) FROM blob")).scalar() == 2
+    assert shas == [hashlib.sha256(photo).hexdigest(), hashlib.sha256(sketch).hexdigest()] * 2
+    if encrypt:
+        assert photo[1000:1040] not in on_disk(tmp_path / "张三.db")
 
 
 def test_a_plain_laptop_database_is_converted_once_losing_nothing(tmp_path: Path) -> None:
