@@ -46,10 +46,14 @@ contract: $(STAMP)
 # GUI_BENCH_ARGS="--photos 500"), the ingest of 100 camera photos (bench/ingest.py; INGEST_BENCH_ARGS), the printed records (bench/pdf.py: a signed 检查记录表 with 50
 # photos, the summary), a province on a throwaway PostgreSQL master (bench/province.py: 112
 # counties, 50 laptops, the desk's stalls; skipped, saying why, without PostgreSQL; a smoke run:
-# PROVINCE_BENCH_ARGS=--quick). Some 10 GB of disk for the 2 GB merge; MERGE_SIZES=200 leaves it out.
+# PROVINCE_BENCH_ARGS=--quick). The merge again with laptops and master encrypted at rest
+# (MERGE_ENCRYPTED_SIZES, the same sizes). Some 10 GB of disk for a 2 GB merge;
+# MERGE_SIZES=200 MERGE_ENCRYPTED_SIZES=200 leaves both out.
 MERGE_SIZES ?= 200,2000
+MERGE_ENCRYPTED_SIZES ?= 200,2000
 bench: $(STAMP) $(QM)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench --merge-sizes="$(MERGE_SIZES)" --merge-args="$(BENCH_ARGS)" \
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench --merge-sizes="$(MERGE_SIZES)" --merge-encrypted-sizes="$(MERGE_ENCRYPTED_SIZES)" \
+		--merge-args="$(BENCH_ARGS)" \
 		--gui-args="$(GUI_BENCH_ARGS)" --ingest-args="$(INGEST_BENCH_ARGS)" --pdf-args="$(PDF_BENCH_ARGS)" --province-args="$(PROVINCE_BENCH_ARGS)"
 
 clean:

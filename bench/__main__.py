@@ -122,8 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--merge-sizes", default="200,2000", help="MB of evidence, one bench.merge run each (default 200,2000)")
     parser.add_argument("--merge-args", default="", help="more arguments for every bench.merge run")
-    parser.add_argument("--merge-encrypted-sizes", default="200",
-                        help="MB of evidence, one bench.merge --encrypted run each: the merge rows encrypted at rest (default 200)")
+    parser.add_argument("--merge-encrypted-sizes", default="200,2000",
+                        help="MB of evidence, one bench.merge --encrypted run each: the merge rows encrypted at rest (default 200,2000)")
     parser.add_argument("--gui-args", default="", help="arguments for bench.gui (e.g. --photos 500)")
     parser.add_argument("--ingest-args", default="", help="arguments for bench.ingest (e.g. --camera 50)")
     parser.add_argument("--pdf-args", default="", help="arguments for bench.pdf")
