@@ -365,7 +365,7 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
         after_first_frame(window, _collections_again)
         if probe := os.environ.get(STARTUP_PROBE):
             _probe_start(window, Path(probe))
-        return app.exec()
+        code = app.exec()
     finally:
         from desktop.services import handoff
 
@@ -376,6 +376,29 @@ def run(database: Path | str | None, screenshot: Path | None = None, *, merge: P
         ws.close()
         if lock is not None:
             lock.release()
+    _end_if_abandoned(window, code)
+    return code
+
+
+def _end_if_abandoned(window: QWidget, code: int) -> None:
+    """The lead closed the window without waiting for a write that still runs (Operations.
+    holds_close: a server out of reach): the program ends now, its lock released and its
+    database closed, instead of lingering unseen until that write gives up, which Qt's thread
+    pool and Python's exit would both wait for. What the write had not committed is undone, as
+    the lead was told: SQLite discards a log's frames that no commit closes at the next
+    opening, and a server rolls back the transaction of a connection that is gone."""
+    ops = getattr(window, "ops", None)
+    if ops is None or not ops.abandoned or not ops.pending_writes:
+        return
+    import logging
+
+    logging.shutdown()  # (the error log's last lines)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # closed, or none (the windowed bundle)
+            pass
+    os._exit(code)
 
 
 FINISH_SAY_MS = 300  # the end waits for the last write's copy into the file: said after this long

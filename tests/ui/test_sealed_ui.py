@@ -183,3 +183,64 @@ def test_a_desk_whose_write_does_not_end_can_be_closed_after_asking(qtbot, team,
     finally:
         stuck.set()
     qtbot.waitUntil(lambda: not window.ops.busy, timeout=20_000)
+
+
+CLOSED_WITHOUT_WAITING = r"""
+import sys, time
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox, QPushButton
+import desktop.ui.lead as lead
+from desktop.ui import app as ui_app
+
+STUCK_S = float(sys.argv[2])
+real = lead.desk_or_field
+
+def stuck(ws):  # a write that does not end in time (a server out of reach), its transaction begun
+    with ws.write() as conn:
+        conn.exec_driver_sql("INSERT INTO local_state(key, value) VALUES ('half-written', 'x')")
+        time.sleep(STUCK_S)
+
+def act(window):
+    if window.ops.busy:
+        QTimer.singleShot(50, lambda: act(window))
+        return
+    window.ops.write(lambda: stuck(window.ws))
+    QMessageBox.question = staticmethod(lambda *_a: QMessageBox.StandardButton.Yes)
+    QTimer.singleShot(200, lambda: (window.close(), QTimer.singleShot(100, window.ops._finishing.findChild(QPushButton).click)))
+
+def desk(ws):
+    window = real(ws)
+    QTimer.singleShot(300, lambda: act(window))
+    return window
+
+lead.desk_or_field = desk
+sys.exit(ui_app.run(Path(sys.argv[1])))
+"""
+
+
+def test_a_desk_closed_without_waiting_ends_its_process_and_its_write_is_undone(tmp_path: Path) -> None:
+    """不等写完，直接关闭 ends the program then and there, its lock released, rather than leaving a
+    process unseen until the write gives up (Qt's thread pool waits for it at exit); what the
+    write had begun is not in the file."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from desktop.services.workspace import create
+
+    path = tmp_path / "master.db"
+    create(path, role="master").close()
+    stuck_s = 60
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    began = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", CLOSED_WITHOUT_WAITING, str(path), str(stuck_s)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], env=env, timeout=stuck_s * 2, check=False)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - began < stuck_s, "the process waited for the write it was told not to wait for"
+    with sqlite3.connect(path) as conn:  # (the lock file is gone too: a later start opens it)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT count(*) FROM local_state WHERE key = 'half-written'").fetchone() == (0,)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".lock")]
