@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 CENT = Decimal("0.01")
 HALF = Decimal("0.5")
@@ -72,3 +74,31 @@ def signed(value: Decimal) -> str:
     """A change as shown beside a total: its sign always written ("+0.50", "-1.00", "0.00")."""
     shown = round_half_up(value)
     return f"+{shown}" if shown > 0 else str(shown)
+
+
+# A score is a decimal of a few places (an inspector's, a sheet's, the lead's) or the mean of
+# some (k / 2n for n inspectors), which a Decimal holds exactly when it ends (1.25) and only to
+# 28 digits when it does not (a third). Summed as they are, means that make exactly 48 come to
+# 47.99…98, and a total of exactly 64.005 printed 64.00 (a rank and a grade lost at a tie):
+# sums of scores are made of the fractions the scores stand for (`exact`), once.
+FRACTION_LIMIT = 10**6
+
+
+def exact(value: Decimal) -> Fraction:
+    """The fraction a score stands for: the score itself when it ends within six places; a mean
+    a Decimal holds to 28 digits only (a third) as the fraction with a denominator of at most
+    FRACTION_LIMIT nearest to it, which is the mean's own (k / 2n: any other such fraction is
+    10⁻¹² away or more, the Decimal's error 10⁻²⁷ at most)."""
+    return Fraction(value).limit_denominator(FRACTION_LIMIT)
+
+
+def decimal_of(value: Fraction) -> Decimal:
+    """A fraction as a Decimal: exact when its decimals end (64.005), else to 28 digits, which
+    is never on a rounding's boundary (a value exactly on it ends)."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """The sum of scores, of the fractions they stand for (`exact`): every face that adds
+    scores up (a subtotal, a record's total, a county's inspection score) adds them here."""
+    return decimal_of(sum((exact(v) for v in values), Fraction(0)))

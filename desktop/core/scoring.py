@@ -14,10 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
 
 from desktop.core.campaign import BandsRule, Campaign, Grade, GradingRule, Method, MethodSource, ProportionRule
 from desktop.core.indicators import Indicator, IndicatorSet
-from desktop.core.numbers import on_half_grid, round_count, round_half_up
+from desktop.core.numbers import decimal_of, exact, exact_sum, on_half_grid, round_count, round_half_up
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -220,7 +221,7 @@ def subtotal(indicators: IndicatorSet, code: str, scores: Mapping[str, Decimal |
     the inspector's tree — asks here."""
     values = [scores.get(i.code) for i in indicators.items_under(code)]
     known = [v for v in values if v is not None]
-    return Subtotal(sum(known, ZERO) if known else None, len(known), len(values))
+    return Subtotal(exact_sum(known) if known else None, len(known), len(values))
 
 
 def compute_results(
@@ -258,7 +259,7 @@ def compute_results(
         absent = []
         for method in campaign.methods:
             if method.source is MethodSource.INSPECTION:
-                values[method.key] = sum((r.score for r in items), ZERO)
+                values[method.key] = exact_sum(r.score for r in items)
                 present = unscored < len(items)
             else:
                 present = (county.code, method.key) in imported
@@ -271,9 +272,13 @@ def compute_results(
             unscored if unscored < len(items) and _weighs(campaign.inspection_method) else 0,
         )
         county_adjustments = tuple(adjusted[county.code])
-        total = sum((m.weight * values[m.key] for m in campaign.methods), ZERO)
-        total += sum((a.delta for a in county_adjustments), ZERO)
-        total = min(max(total, ZERO), HUNDRED)
+        inspected = sum((exact(r.score) for r in items), Fraction(0))  # (values' inspection score, as a fraction)
+        exact_total = sum(
+            (exact(m.weight) * (inspected if m.source is MethodSource.INSPECTION else exact(values[m.key])) for m in campaign.methods),
+            Fraction(0),
+        )
+        exact_total += sum((exact(a.delta) for a in county_adjustments), Fraction(0))
+        total = min(max(decimal_of(exact_total), ZERO), HUNDRED)
         started = standing(tuple(absent), values, items, missing) is not Standing.NOT_STARTED
         rows.append((county.code, values, tuple(absent), items, county_adjustments, total, missing, started))
 

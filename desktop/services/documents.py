@@ -26,7 +26,7 @@ from desktop.core.documents import safe_file_name
 from desktop.core.errors import InputError
 from desktop.core.indicators import Level
 from desktop.core.inspection import FindingStatus, InspectionMode
-from desktop.core.numbers import canonical, round_half_up, show, signed
+from desktop.core.numbers import canonical, exact_sum, round_half_up, show, signed
 from desktop.core.problems import STEP_LABELS_ZH, ProblemStatus, StepKind
 from desktop.reports import layout, model
 from desktop.reports.signing import SignerInfo, sign_pdf
@@ -151,7 +151,7 @@ def inspection_record(ws: Workspace, county: County, inspector: str | None = Non
             rows.append(_subtotal(tree, second, item_scores))
             rows.extend(item_rows[c] for c in second.children if c in item_rows)
     scored = [v for v in item_scores.values() if v is not None]
-    total = sum(scored, Decimal(0)) if scored else None
+    total = exact_sum(scored) if scored else None
     record_id = f"JL-{county.code}-" + (hashlib.sha256(inspector.encode()).hexdigest()[:8].upper() if inspector else "ALL")
     return model.InspectionRecord(
         campaign=campaign.name, document_number=campaign.document_number, county=county.name, place=place,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import math
 import random
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +252,33 @@ def test_shown_total_rounds_half_up() -> None:
     # 0.1 × 0.05 + 50 = 50.005 → shown 50.01 (half up, not half even)
     assert result.total == D("50.005")
     assert result.shown_total == D("50.01")
+
+
+def test_means_that_end_a_total_on_a_rounding_boundary_round_it_as_exactly_there() -> None:
+    """Three inspectors' means of a third each (0.5, 0.5, 0) come to exactly 1: summed as the
+    Decimals that hold them (0.333…3), they came to 0.999…9, and a total of exactly X.xx5 was
+    printed a cent lower than the same total from one inspector, ranked and graded apart."""
+    c = campaign_with(2)
+    items = c.indicator_set.items
+    thirds, rest = items[:3], items[3:]
+    three = [InspectorScore("C01", i.code, who, D(v)) for i in thirds for who, v in (("a", "0.5"), ("b", "0.5"), ("c", "0"))]
+    three += [InspectorScore("C01", i.code, who, i.points) for i in rest for who in ("a", "b", "c")]
+    one = [InspectorScore("C02", thirds[0].code, "x", D(1))] + [InspectorScore("C02", i.code, "x", i.points) for i in rest]
+    got = by_county(compute_results(c, three + one, method_scores=imported("C01", "80.05", "80") + imported("C02", "80.05", "80")))
+    # by hand, in fractions: inspection 1 + the rest's points, both counties; total 0.1 × 80.05 + 0.4 × 80 + 0.5 × it
+    inspection = 1 + sum((Fraction(i.points) for i in rest), Fraction(0))
+    total = Fraction(1, 10) * Fraction("80.05") + Fraction(4, 10) * 80 + Fraction(1, 2) * inspection
+    assert (total * 1000).denominator == 1 and (total * 1000) % 10 == 5  # on the boundary: X.xx5
+    shown = D(math.floor(total * 100 + Fraction(1, 2))) / 100  # half up
+    for county in ("C01", "C02"):
+        assert got[county].method_scores["inspection"] == D(inspection.numerator) / D(inspection.denominator)
+        assert got[county].shown_total == shown
+    assert got["C01"].rank == got["C02"].rank == 1 and got["C01"].grade == got["C02"].grade
+    node = thirds[0].parent
+    assert node is not None
+    under = c.indicator_set.items_under(node)
+    thirds_each = subtotal(c.indicator_set, node, {i.code: D(1) / 3 for i in under}).score  # a subtotal adds the same way
+    assert thirds_each == D(len(under)) / 3 and len(under) > 1
 
 
 # --- ranks and grades -------------------------------------------------------------------------

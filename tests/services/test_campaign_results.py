@@ -4,8 +4,10 @@ from sheets, then self-check and third-party totals, checked against a hand comp
 from __future__ import annotations
 
 import csv
+import math
 import random
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -71,15 +73,18 @@ def test_hand_computed_campaign(master, tmp_path: Path) -> None:
     got = {campaign.county(r.county).name: r for r in results.results(field)}
     totals = {}
     for county in campaign.counties:
-        # by hand: the mean of the three inspectors per item, summed over the 34 items
-        inspection = sum((sum(v) / 3 for (c, _), v in given.items() if c == county.name), Decimal(0))
-        total = Decimal("0.1") * self_check[county.name] + Decimal("0.4") * third[county.name] + Decimal("0.5") * inspection
+        # by hand, in fractions (a mean of three is a third, which a Decimal holds to 28 digits
+        # only): the mean of the three inspectors per item, summed over the 34 items
+        inspection = sum((Fraction(sum(v)) / 3 for (c, _), v in given.items() if c == county.name), Fraction(0))
+        total = Fraction(1, 10) * Fraction(self_check[county.name]) + Fraction(4, 10) * Fraction(third[county.name]) \
+            + Fraction(1, 2) * inspection
         r = got[county.name]
-        assert r.method_scores["inspection"] == inspection
+        assert r.method_scores["inspection"] == Decimal(inspection.numerator) / inspection.denominator
         assert r.method_scores["self-check"] == self_check[county.name]
-        assert r.total == total
+        assert r.total == Decimal(total.numerator) / total.denominator
         assert r.complete
-        totals[county.name] = total.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        totals[county.name] = Decimal(math.floor(total * 100 + Fraction(1, 2))) / 100  # half up
+        assert r.shown_total == totals[county.name]
     ordered = sorted(totals.values(), reverse=True)
     for name, shown in totals.items():
         assert got[name].rank == 1 + sum(1 for t in ordered if t > shown)
