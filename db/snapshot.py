@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from db import canonical, cipher, engine, files, manifest, migrations, search
+from db import canonical, cipher, engine, files, manifest, migrations, search, targets
 from db import seal as sealing
 from db.database import Database
 from db.errors import DatabaseCorrupt, KnownDatabaseError
@@ -126,6 +126,7 @@ def export(
         migrations.check_file(source, database.key)
         if target.resolve() == source.resolve():
             raise KnownDatabaseError(target, "the export would overwrite the database itself; choose another file")
+    targets.check_export(target)  # never over a laptop's or the master's own database, before its number is taken
     if not database.on_server:  # the file's size now is about the export's: refused before anything is copied
         _check_room(target, sum(p.stat().st_size for p in (source, source.with_name(source.name + "-wal")) if p.exists()))
     with tempfile.TemporaryDirectory(prefix="yanshou-export-") as work:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from db import files, inspection_queries, versions
+from db import files, inspection_queries, targets, versions
 from db.inspection_queries import EvidenceRow
 from desktop import paths
 from desktop.core import scoring, visits, words
@@ -406,15 +406,14 @@ def write(ws: Workspace, document: Document, out: Path, *, signed: bool = False)
 
 
 def check_target(out: Path, *protected: Path) -> None:
-    """Refuse to write a document over a database (the one printed from, or any other)."""
+    """Refuse to write a document over a database (the one printed from, or any other: in the
+    clear or encrypted at rest, an export), a folder, a device or a pipe (db.targets)."""
     if any(out.resolve() == p.resolve() for p in protected):
         raise InputError.single(out, "is_database", "that is the database itself; choose another file")
-    try:
-        with open(out, "rb") as f:
-            if f.read(16) == b"SQLite format 3\x00":
-                raise InputError.single(out, "is_database", "that file is a database; choose another file")
-    except OSError:  # not there, a folder, no permission, a file where a folder should be: the write says why
-        pass
+    refused = targets.document_refusal(out)
+    if refused is not None:
+        kind, why = refused
+        raise InputError.single(out, {"folder": "folder", "special": "not_a_file"}.get(kind, "is_database"), why)
 
 
 def write_file(out: Path, data: bytes, *protected: Path) -> None:

@@ -25,6 +25,11 @@ def _database(code: str) -> str:
         "corrupt": QCoreApplication.translate("Messages", "This database file is damaged. Use the latest export or backup."),
         "busy": QCoreApplication.translate("Messages", "The database is being used by another program. Close it and try again."),
         "disk_full": QCoreApplication.translate("Messages", "The disk is full; nothing was written. Free some space and try again."),
+        "would_overwrite": QCoreApplication.translate(
+            "Messages",
+            "A file is there that must not be written over: a laptop's or the master's own database (in the clear or encrypted), "
+            "a folder, or a device. Nothing was written; choose another name for the export.",
+        ),
         "key_missing": QCoreApplication.translate(
             "Messages",
             "This computer does not hold the key of this database (was it copied from another laptop?). "
@@ -115,7 +120,11 @@ def input_problem(code: str) -> str:
         "unwritable": QCoreApplication.translate("Messages", "the file cannot be written there"),
         "not_openable": QCoreApplication.translate("Messages", "this kind of file is not opened from Yanshou; save it and check it first"),
         "in_use": QCoreApplication.translate("Messages", "the file is open in another program: close it there, then try again"),
-        "is_database": QCoreApplication.translate("Messages", "that file is a database; choose another name for the PDF"),
+        "is_database": QCoreApplication.translate(
+            "Messages",
+            "that file is a database or an export (in the clear or encrypted): writing over it would lose it; choose another name",
+        ),
+        "not_a_file": QCoreApplication.translate("Messages", "this is a device or a pipe, not a file; choose a file"),
         "state_altered": QCoreApplication.translate(
             "Messages", "the stored results differ from the signed versions (edited outside Yanshou); nothing was signed"
         ),

@@ -7,7 +7,7 @@
         <location filename="../../desktop/ui/app.py" line="56"/>
         <location filename="../../desktop/ui/app.py" line="149"/>
         <location filename="../../desktop/ui/app.py" line="298"/>
-        <location filename="../../desktop/ui/app.py" line="404"/>
+        <location filename="../../desktop/ui/app.py" line="427"/>
         <source>Yanshou</source>
         <translation>验收</translation>
     </message>
@@ -22,7 +22,7 @@
         <translation>{0} 已在另一个验收窗口中打开，请切换到该窗口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app.py" line="402"/>
+        <location filename="../../desktop/ui/app.py" line="425"/>
         <source>Writing the last merge into the database file; Yanshou closes by itself when it is done…</source>
         <translation>正在把最近一次合并写入数据库文件，完成后验收软件会自行关闭…</translation>
     </message>
@@ -2595,272 +2595,267 @@ Why this one:</source>
         <translation>磁盘已满，未写入任何内容。请清理空间后重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="28"/>
+        <location filename="../../desktop/ui/messages.py" line="33"/>
         <source>This computer does not hold the key of this database (was it copied from another laptop?). Create a new database for this laptop.</source>
         <translation>本机没有该数据库的签名密钥（是否从其他电脑复制而来？）。请为本机新建数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="33"/>
+        <location filename="../../desktop/ui/messages.py" line="38"/>
         <source>This database was never set up.</source>
         <translation>该数据库尚未初始化。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="61"/>
+        <location filename="../../desktop/ui/messages.py" line="66"/>
         <source>This is not a database address Yanshou knows. A master on a server is postgresql://user@host/database.</source>
         <translation>这不是验收程序认识的数据库地址。服务器上的汇总库地址形如 postgresql://用户@主机/数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="182"/>
+        <location filename="../../desktop/ui/messages.py" line="191"/>
         <source>This change is not allowed on this computer; nothing was written. Lead&apos;s records are entered on the master.</source>
         <translation>此项修改不能在这台电脑上进行，未写入任何内容。组长的记录（自评、第三方评估、裁定、调整）请在汇总库中录入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="67"/>
+        <location filename="../../desktop/ui/messages.py" line="72"/>
         <source>That conflict or version is no longer there; look at the list again.</source>
         <translation>该冲突或版本已不存在，请重新查看列表。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="34"/>
+        <location filename="../../desktop/ui/messages.py" line="39"/>
         <source>This database is encrypted: it opens with this computer&apos;s Yanshou passphrase.</source>
         <translation>此数据库已加密：需输入本机的验收口令才能打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="37"/>
+        <location filename="../../desktop/ui/messages.py" line="42"/>
         <source>That is not this computer&apos;s Yanshou passphrase.</source>
         <translation>口令不对，不是本机的验收口令。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="38"/>
+        <location filename="../../desktop/ui/messages.py" line="43"/>
         <source>This database is encrypted with another computer&apos;s key (or is not a database): open it on the computer that made it, and bring its work here as an export.</source>
         <translation>此数据库用另一台电脑的密钥加密（或不是数据库）：请在建立它的电脑上打开，并以导出文件把工作带到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="53"/>
+        <location filename="../../desktop/ui/messages.py" line="58"/>
         <source>The system&apos;s protected store (Credential Manager) cannot be reached now. Log in again and try again.</source>
         <translation>现在无法访问系统的受保护存储（凭据管理器）。请重新登录后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="56"/>
+        <location filename="../../desktop/ui/messages.py" line="61"/>
         <source>This database is on a network share, where it cannot be kept safe. Keep it on this computer&apos;s disk; a master that several leads share belongs on a PostgreSQL server.</source>
         <translation>此数据库位于网络共享上，无法保证安全。请把它放在本机磁盘上；多位组长共用的汇总库请放在 PostgreSQL 服务器上。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="64"/>
+        <location filename="../../desktop/ui/messages.py" line="69"/>
         <source>This change breaks a rule of the inspection&apos;s records; nothing was written.</source>
         <translation>此项修改不符合验收记录的规则，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="68"/>
+        <location filename="../../desktop/ui/messages.py" line="73"/>
         <source>More than one conflict or version starts like that.</source>
         <translation>有多个冲突或版本以此开头。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="69"/>
+        <location filename="../../desktop/ui/messages.py" line="74"/>
         <source>Only the lead&apos;s master database resolves conflicts.</source>
         <translation>只有组长主库可以解决冲突。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="70"/>
+        <location filename="../../desktop/ui/messages.py" line="75"/>
         <source>The conflict changed while you were deciding (a merge came in). Look at its versions again.</source>
         <translation>您决定期间该冲突已变化（有新的合并），请重新查看其版本。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="73"/>
+        <location filename="../../desktop/ui/messages.py" line="78"/>
         <source>There is nothing to resolve.</source>
         <translation>没有需要解决的冲突。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="74"/>
+        <location filename="../../desktop/ui/messages.py" line="79"/>
         <source>The database server cannot be reached. Check the network cable or Wi-Fi and the server address.</source>
         <translation>无法连接数据库服务器。请检查网线或无线网络，以及服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="77"/>
+        <location filename="../../desktop/ui/messages.py" line="82"/>
         <source>The server refused the user name or password. Check the address, and the password in the .pgpass file.</source>
         <translation>服务器拒绝了用户名或密码。请检查地址，以及 .pgpass 文件中的密码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="80"/>
+        <location filename="../../desktop/ui/messages.py" line="85"/>
         <source>The server has no database of that name. Ask the server&apos;s administrator to create it.</source>
         <translation>服务器上没有该名称的数据库。请联系服务器管理员创建。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="83"/>
+        <location filename="../../desktop/ui/messages.py" line="88"/>
         <source>The database user lacks the rights this needs. Ask the server&apos;s administrator.</source>
         <translation>该数据库用户没有执行此操作所需的权限。请联系服务器管理员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="86"/>
+        <location filename="../../desktop/ui/messages.py" line="91"/>
         <source>The database server accepts no changes just now (read-only).</source>
         <translation>数据库服务器当前不接受修改（只读）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="87"/>
+        <location filename="../../desktop/ui/messages.py" line="92"/>
         <source>This desk does not hold the master&apos;s signing key, so it cannot sign changes. Copy the key file from the desk that created the master into this computer&apos;s keys folder (see the README).</source>
         <translation>本机没有总库的签名密钥，无法签署修改。请从创建总库的电脑上把密钥文件复制到本机的密钥文件夹（见使用说明）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="92"/>
+        <location filename="../../desktop/ui/messages.py" line="97"/>
         <source>The database cannot be used.</source>
         <translation>该数据库无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="98"/>
-        <location filename="../../desktop/ui/messages.py" line="369"/>
+        <location filename="../../desktop/ui/messages.py" line="103"/>
+        <location filename="../../desktop/ui/messages.py" line="378"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="99"/>
+        <location filename="../../desktop/ui/messages.py" line="104"/>
         <source>this is a folder, not a file</source>
         <translation>这是文件夹，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="100"/>
-        <location filename="../../desktop/ui/messages.py" line="370"/>
+        <location filename="../../desktop/ui/messages.py" line="105"/>
+        <location filename="../../desktop/ui/messages.py" line="379"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="101"/>
+        <location filename="../../desktop/ui/messages.py" line="106"/>
         <source>the file is larger than the limit for evidence</source>
         <translation>文件超过证据大小上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="102"/>
+        <location filename="../../desktop/ui/messages.py" line="107"/>
         <source>a problem needs a description</source>
         <translation>问题需要描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="103"/>
+        <location filename="../../desktop/ui/messages.py" line="108"/>
         <source>unknown severity</source>
         <translation>未知的严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="104"/>
+        <location filename="../../desktop/ui/messages.py" line="109"/>
         <source>not a number</source>
         <translation>不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="105"/>
+        <location filename="../../desktop/ui/messages.py" line="110"/>
         <source>outside the item&apos;s points</source>
         <translation>超出该指标的分值范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="106"/>
+        <location filename="../../desktop/ui/messages.py" line="111"/>
         <source>scores go in steps of 0.5</source>
         <translation>评分须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="107"/>
-        <location filename="../../desktop/ui/messages.py" line="379"/>
+        <location filename="../../desktop/ui/messages.py" line="112"/>
+        <location filename="../../desktop/ui/messages.py" line="388"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="108"/>
+        <location filename="../../desktop/ui/messages.py" line="113"/>
         <source>the name holds invisible characters, line breaks or is too long</source>
         <translation>姓名含有不可见字符、换行或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="109"/>
+        <location filename="../../desktop/ui/messages.py" line="114"/>
         <source>a reason is required</source>
         <translation>需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="110"/>
+        <location filename="../../desktop/ui/messages.py" line="115"/>
         <source>only the lead&apos;s master database may do this</source>
         <translation>只有组长主库可以执行此操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="111"/>
+        <location filename="../../desktop/ui/messages.py" line="116"/>
         <source>marking a problem rectified needs evidence of the rectification</source>
         <translation>标记为已整改需要提供整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="112"/>
+        <location filename="../../desktop/ui/messages.py" line="117"/>
         <source>not a readable picture (kept as a document)</source>
         <translation>不是可读的图片（已作为文件保存）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="113"/>
+        <location filename="../../desktop/ui/messages.py" line="118"/>
         <source>already filed under an item (imported before)</source>
         <translation>已归入某一指标（此前导入过）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="114"/>
+        <location filename="../../desktop/ui/messages.py" line="119"/>
         <source>already in the inbox (imported before)</source>
         <translation>已在收件箱中（此前导入过）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="115"/>
+        <location filename="../../desktop/ui/messages.py" line="120"/>
         <source>the file cannot be written there</source>
         <translation>无法在该位置写入文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="116"/>
+        <location filename="../../desktop/ui/messages.py" line="121"/>
         <source>this kind of file is not opened from Yanshou; save it and check it first</source>
         <translation>此类文件不在验收程序中打开，请先保存并检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="117"/>
+        <location filename="../../desktop/ui/messages.py" line="122"/>
         <source>the file is open in another program: close it there, then try again</source>
         <translation>文件正被其他程序打开：请先在该程序中关闭，再重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="118"/>
-        <source>that file is a database; choose another name for the PDF</source>
-        <translation>该文件是数据库，请为 PDF 另选文件名</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/messages.py" line="119"/>
+        <location filename="../../desktop/ui/messages.py" line="128"/>
         <source>the stored results differ from the signed versions (edited outside Yanshou); nothing was signed</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动），未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="122"/>
-        <location filename="../../desktop/ui/messages.py" line="404"/>
+        <location filename="../../desktop/ui/messages.py" line="131"/>
+        <location filename="../../desktop/ui/messages.py" line="413"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="136"/>
+        <location filename="../../desktop/ui/messages.py" line="145"/>
         <source>This is not a Yanshou recovery file (a laptop keeps one as keys\recovery-….bin).</source>
         <translation>这不是验收软件的恢复文件（笔记本将其保存为 keys\recovery-….bin）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="138"/>
+        <location filename="../../desktop/ui/messages.py" line="147"/>
         <source>This recovery file is sealed for another master: open it on the desk of the master that laptop merges into.</source>
         <translation>此恢复文件是为另一个汇总库加密的：请在该笔记本所合并的汇总库的组长电脑上打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="140"/>
+        <location filename="../../desktop/ui/messages.py" line="149"/>
         <source>This recovery file was changed, cut short or damaged: copy it from the laptop again.</source>
         <translation>此恢复文件已被改动、截断或损坏：请从笔记本重新复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="142"/>
+        <location filename="../../desktop/ui/messages.py" line="151"/>
         <source>This computer does not hold the master&apos;s private encryption key: open the recovery file on the desk that made the master.</source>
         <translation>本电脑没有该汇总库的私有加密密钥：请在创建该汇总库的组长电脑上打开此恢复文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="151"/>
+        <location filename="../../desktop/ui/messages.py" line="160"/>
         <source>This master has merged nothing from that laptop: make sure the one asking is its inspector.</source>
         <translation>本汇总库尚未合并过该笔记本的任何数据：请确认索要恢复码的人确是其检查员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="154"/>
+        <location filename="../../desktop/ui/messages.py" line="163"/>
         <source>You revoked that laptop (lost or stolen): give the code only if it is back in its inspector&apos;s hands.</source>
         <translation>该笔记本已被吊销（遗失或被盗）：只有在它已回到其检查员手中时才告知恢复码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="165"/>
+        <location filename="../../desktop/ui/messages.py" line="174"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="168"/>
-        <location filename="../../desktop/ui/messages.py" line="170"/>
+        <location filename="../../desktop/ui/messages.py" line="177"/>
+        <location filename="../../desktop/ui/messages.py" line="179"/>
         <source>{0}
 
 {1}</source>
@@ -2869,512 +2864,527 @@ Why this one:</source>
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="172"/>
+        <location filename="../../desktop/ui/messages.py" line="181"/>
         <source>{0}: the file cannot be read or written ({1})</source>
         <translation>{0}：文件无法读写（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="175"/>
+        <location filename="../../desktop/ui/messages.py" line="184"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="185"/>
+        <location filename="../../desktop/ui/messages.py" line="194"/>
         <source>Another inspector&apos;s records cannot be changed or deleted here; nothing was written.</source>
         <translation>不能在这里修改或删除其他检查员的记录，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="188"/>
+        <location filename="../../desktop/ui/messages.py" line="197"/>
         <source>The value is not valid: a score goes from 0 to the item&apos;s points in steps of 0.5, and a status, county or item must be one of the campaign&apos;s. Nothing was written.</source>
         <translation>数值无效：评分须在 0 至该项满分之间，步长 0.5；状态、县区、指标须为本次验收所列。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="193"/>
+        <location filename="../../desktop/ui/messages.py" line="202"/>
         <source>The text is too long (at most 5,000 characters) or holds control characters; nothing was written.</source>
         <translation>文字过长（最多 5000 字）或含有控制字符，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="196"/>
+        <location filename="../../desktop/ui/messages.py" line="205"/>
         <source>The name holds invisible characters or line breaks, or is too long; nothing was written.</source>
         <translation>姓名含有不可见字符或换行，或过长，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="199"/>
+        <location filename="../../desktop/ui/messages.py" line="208"/>
         <source>This computer&apos;s clock looks wrong; correct the date and time, then try again. Nothing was written.</source>
         <translation>这台电脑的时钟似乎不对，请校正日期和时间后重试。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="202"/>
+        <location filename="../../desktop/ui/messages.py" line="211"/>
         <source>A problem&apos;s status moves one step at a time, by rule; this step is not allowed. Nothing was written.</source>
         <translation>问题状态须按规则逐步变更，不允许此操作，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="211"/>
+        <location filename="../../desktop/ui/messages.py" line="220"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="212"/>
+        <location filename="../../desktop/ui/messages.py" line="221"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="213"/>
+        <location filename="../../desktop/ui/messages.py" line="222"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="214"/>
+        <location filename="../../desktop/ui/messages.py" line="223"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="215"/>
+        <location filename="../../desktop/ui/messages.py" line="224"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="216"/>
+        <location filename="../../desktop/ui/messages.py" line="225"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="217"/>
+        <location filename="../../desktop/ui/messages.py" line="226"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="218"/>
+        <location filename="../../desktop/ui/messages.py" line="227"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="219"/>
+        <location filename="../../desktop/ui/messages.py" line="228"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="220"/>
+        <location filename="../../desktop/ui/messages.py" line="229"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="221"/>
+        <location filename="../../desktop/ui/messages.py" line="230"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="222"/>
+        <location filename="../../desktop/ui/messages.py" line="231"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="223"/>
+        <location filename="../../desktop/ui/messages.py" line="232"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="224"/>
+        <location filename="../../desktop/ui/messages.py" line="233"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="225"/>
+        <location filename="../../desktop/ui/messages.py" line="234"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="226"/>
+        <location filename="../../desktop/ui/messages.py" line="235"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="227"/>
+        <location filename="../../desktop/ui/messages.py" line="236"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="228"/>
+        <location filename="../../desktop/ui/messages.py" line="237"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="229"/>
+        <location filename="../../desktop/ui/messages.py" line="238"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="230"/>
+        <location filename="../../desktop/ui/messages.py" line="239"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="231"/>
+        <location filename="../../desktop/ui/messages.py" line="240"/>
         <source>records merged before were altered in this copy</source>
         <translation>此文件中已合并过的记录被改动过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="233"/>
+        <location filename="../../desktop/ui/messages.py" line="242"/>
         <source>a kind of record Yanshou does not write</source>
         <translation>含有验收程序不会写入的记录类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="234"/>
+        <location filename="../../desktop/ui/messages.py" line="243"/>
         <source>a laptop wrote or deleted another inspector&apos;s record</source>
         <translation>检查电脑写入或删除了其他检查员的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="235"/>
+        <location filename="../../desktop/ui/messages.py" line="244"/>
         <source>a laptop wrote a record only the lead may write</source>
         <translation>检查电脑写入了只有组长才能写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="236"/>
+        <location filename="../../desktop/ui/messages.py" line="245"/>
         <source>a record&apos;s number does not match its contents</source>
         <translation>记录编号与其内容不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="237"/>
+        <location filename="../../desktop/ui/messages.py" line="246"/>
         <source>a version names another record&apos;s history</source>
         <translation>某一版本引用了其他记录的历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="238"/>
+        <location filename="../../desktop/ui/messages.py" line="247"/>
         <source>a record is spelled in a way Yanshou never writes</source>
         <translation>记录的写法不是验收程序的写法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="239"/>
+        <location filename="../../desktop/ui/messages.py" line="248"/>
         <source>a text is too long or holds control characters</source>
         <translation>文字过长或含有控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="240"/>
+        <location filename="../../desktop/ui/messages.py" line="249"/>
         <source>a name holds invisible characters or is too long</source>
         <translation>姓名含有不可见字符或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="241"/>
+        <location filename="../../desktop/ui/messages.py" line="250"/>
         <source>a value is not valid (score, status, county or item)</source>
         <translation>数值无效（得分、状态、县区或指标）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="242"/>
+        <location filename="../../desktop/ui/messages.py" line="251"/>
         <source>a laptop&apos;s clock is far ahead; correct it and export again</source>
         <translation>检查电脑的时钟明显超前，请校正时间后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="243"/>
+        <location filename="../../desktop/ui/messages.py" line="252"/>
         <source>a problem&apos;s status took a step its rules do not allow</source>
         <translation>问题状态的变更不符合整改规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="245"/>
+        <location filename="../../desktop/ui/messages.py" line="254"/>
         <source>from a device the lead revoked (lost or stolen): its later files are refused</source>
         <translation>来自组长已吊销的设备（丢失或被盗）：其后来的文件一律拒收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="246"/>
+        <location filename="../../desktop/ui/messages.py" line="255"/>
         <source>sealed for other devices: this database cannot open it</source>
         <translation>为其他设备加密：本数据库无法打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="247"/>
+        <location filename="../../desktop/ui/messages.py" line="256"/>
         <source>a sealed file whose header is damaged</source>
         <translation>加密文件的文件头已损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="248"/>
+        <location filename="../../desktop/ui/messages.py" line="257"/>
         <source>the sealed file was changed, cut short or damaged</source>
         <translation>加密文件被改动、截短或已损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="249"/>
+        <location filename="../../desktop/ui/messages.py" line="258"/>
         <source>the sealed file is cut short: copy it again</source>
         <translation>加密文件不完整：请重新复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="250"/>
+        <location filename="../../desktop/ui/messages.py" line="259"/>
         <source>sealed by a newer Yanshou; update this program</source>
         <translation>由新版验收软件加密；请更新本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="252"/>
+        <location filename="../../desktop/ui/messages.py" line="261"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="259"/>
+        <location filename="../../desktop/ui/messages.py" line="268"/>
         <source>the lead&apos;s master</source>
         <translation>组长汇总库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="266"/>
+        <location filename="../../desktop/ui/messages.py" line="275"/>
         <source>Sealed for {0}: nobody else can read it.</source>
         <translation>已为 {0} 加密：其他人无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="271"/>
+        <location filename="../../desktop/ui/messages.py" line="280"/>
         <source>NOT SEALED: this laptop has no key of the lead&apos;s master yet, so anyone holding the file can read it. Merge the lead&apos;s export for the laptops once, and the next exports are sealed.</source>
         <translation>未加密：本笔记本还没有组长汇总库的密钥，拿到此文件的任何人都能读取。合并一次组长给笔记本的导出后，以后的导出都会加密。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="276"/>
+        <location filename="../../desktop/ui/messages.py" line="285"/>
         <source>NOT SEALED: no enrolled laptop has sent its key yet, so anyone holding the file can read it. Each laptop&apos;s next export merged here brings its key.</source>
         <translation>未加密：已登记的笔记本都还没有送来密钥，拿到此文件的任何人都能读取。每台笔记本的下一次导出在此合并后即带来其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="281"/>
+        <location filename="../../desktop/ui/messages.py" line="290"/>
         <source>NOT SEALED, as asked: anyone holding the file can read it.</source>
         <translation>按要求未加密：拿到此文件的任何人都能读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="283"/>
+        <location filename="../../desktop/ui/messages.py" line="292"/>
         <source>{0} cannot open it yet: merge an export of each, then export again.</source>
         <translation>{0} 暂时无法打开：先合并其各自的导出，再重新导出。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="287"/>
+        <location filename="../../desktop/ui/messages.py" line="296"/>
         <source>Not sealed for the revoked {0}.</source>
         <translation>未为已吊销的 {0} 加密。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="295"/>
+        <location filename="../../desktop/ui/messages.py" line="304"/>
         <source>sealed</source>
         <translation>已加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="295"/>
+        <location filename="../../desktop/ui/messages.py" line="304"/>
         <source>NOT sealed</source>
         <translation>未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="337"/>
+        <location filename="../../desktop/ui/messages.py" line="346"/>
         <source>Enter the place of inspection.</source>
         <translation>请填写检查地点。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="338"/>
+        <location filename="../../desktop/ui/messages.py" line="347"/>
         <source>The place of inspection must be one line.</source>
         <translation>检查地点只能写一行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="339"/>
+        <location filename="../../desktop/ui/messages.py" line="348"/>
         <source>The place of inspection is too long (at most {0} characters).</source>
         <translation>检查地点太长（最多 {0} 个字）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="344"/>
+        <location filename="../../desktop/ui/messages.py" line="353"/>
         <source>An inspection of one county spans at most {0} days.</source>
         <translation>对一个县的检查最长 {0} 天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="342"/>
+        <location filename="../../desktop/ui/messages.py" line="351"/>
         <source>A date of inspection is not a valid date.</source>
         <translation>检查日期不是有效日期。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="43"/>
+        <location filename="../../desktop/ui/messages.py" line="28"/>
+        <source>A file is there that must not be written over: a laptop&apos;s or the master&apos;s own database (in the clear or encrypted), a folder, or a device. Nothing was written; choose another name for the export.</source>
+        <translation>那里已有一个不能覆盖的文件：笔记本电脑或主库自己的数据库（明文或已加密）、文件夹或设备。没有写入任何内容；请给导出文件换一个名字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="48"/>
         <source>The key that protects this computer&apos;s Yanshou files is no longer in the system&apos;s protected store (Credential Manager): the encrypted databases cannot be opened. The lead can read a recovery code from this laptop&apos;s recovery file (in its keys folder); without one, use an export.</source>
         <translation>保护本机验收文件的密钥已不在系统的受保护存储（凭据管理器）中：加密的数据库无法打开。负责人可以从本机的恢复文件（在密钥文件夹中）读出恢复码；没有恢复文件时，请使用导出文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="49"/>
+        <location filename="../../desktop/ui/messages.py" line="54"/>
         <source>That recovery code does not open this computer&apos;s files: it was read from another laptop&apos;s recovery file.</source>
         <translation>这个恢复码打不开本机的文件：它是从另一台笔记本的恢复文件读出的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="52"/>
+        <location filename="../../desktop/ui/messages.py" line="57"/>
         <source>That recovery code has a typing mistake. Check it and type it again.</source>
         <translation>恢复码有输入错误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="343"/>
+        <location filename="../../desktop/ui/messages.py" line="123"/>
+        <source>that file is a database or an export (in the clear or encrypted): writing over it would lose it; choose another name</source>
+        <translation>该文件是数据库或导出文件（明文或已加密）：覆盖它会使其丢失；请换一个名字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="127"/>
+        <source>this is a device or a pipe, not a file; choose a file</source>
+        <translation>这是设备或管道，不是文件；请选择一个文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="352"/>
         <source>The last day of inspection is before the first.</source>
         <translation>检查结束日期早于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="371"/>
+        <location filename="../../desktop/ui/messages.py" line="380"/>
         <source>the file is neither UTF-8, GB18030/GBK nor UTF-16 text; save it from Excel as CSV or as Unicode text</source>
         <translation>文件既不是 UTF-8、GB18030/GBK，也不是 UTF-16 文本；请在 Excel 中另存为“CSV (逗号分隔)”或“Unicode 文本”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="374"/>
+        <location filename="../../desktop/ui/messages.py" line="383"/>
         <source>the file&apos;s text is damaged (its encoding mark does not match its contents)</source>
         <translation>文件的文本已损坏（编码标记与内容不符）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="377"/>
+        <location filename="../../desktop/ui/messages.py" line="386"/>
         <source>the result must be 符合, 基本符合, 不符合 or 未检查</source>
         <translation>结果须为“符合”“基本符合”“不符合”或“未检查”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="378"/>
+        <location filename="../../desktop/ui/messages.py" line="387"/>
         <source>the campaign has no such method</source>
         <translation>本次验收没有这种验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="380"/>
+        <location filename="../../desktop/ui/messages.py" line="389"/>
         <source>this laptop belongs to another inspector</source>
         <translation>这台笔记本属于另一位检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="381"/>
+        <location filename="../../desktop/ui/messages.py" line="390"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="382"/>
+        <location filename="../../desktop/ui/messages.py" line="391"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="383"/>
+        <location filename="../../desktop/ui/messages.py" line="392"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="384"/>
+        <location filename="../../desktop/ui/messages.py" line="393"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="385"/>
+        <location filename="../../desktop/ui/messages.py" line="394"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="386"/>
+        <location filename="../../desktop/ui/messages.py" line="395"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="387"/>
+        <location filename="../../desktop/ui/messages.py" line="396"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="388"/>
+        <location filename="../../desktop/ui/messages.py" line="397"/>
         <source>the cell holds an invisible control character</source>
         <translation>单元格含有不可见的控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="389"/>
+        <location filename="../../desktop/ui/messages.py" line="398"/>
         <source>the row has too many columns</source>
         <translation>该行的列数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="390"/>
+        <location filename="../../desktop/ui/messages.py" line="399"/>
         <source>the file is too large to be read</source>
         <translation>文件过大，无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="391"/>
+        <location filename="../../desktop/ui/messages.py" line="400"/>
         <source>this is a device or a pipe, not a file</source>
         <translation>这是设备或管道，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="392"/>
+        <location filename="../../desktop/ui/messages.py" line="401"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="393"/>
+        <location filename="../../desktop/ui/messages.py" line="402"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="394"/>
+        <location filename="../../desktop/ui/messages.py" line="403"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="395"/>
+        <location filename="../../desktop/ui/messages.py" line="404"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="396"/>
+        <location filename="../../desktop/ui/messages.py" line="405"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="397"/>
+        <location filename="../../desktop/ui/messages.py" line="406"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="398"/>
+        <location filename="../../desktop/ui/messages.py" line="407"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="399"/>
+        <location filename="../../desktop/ui/messages.py" line="408"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="400"/>
+        <location filename="../../desktop/ui/messages.py" line="409"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="401"/>
+        <location filename="../../desktop/ui/messages.py" line="410"/>
         <source>the file is not a well-formed CSV (a quotation mark left open?)</source>
         <translation>文件不是格式正确的 CSV（是否有引号未闭合？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="402"/>
+        <location filename="../../desktop/ui/messages.py" line="411"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="403"/>
+        <location filename="../../desktop/ui/messages.py" line="412"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="421"/>
+        <location filename="../../desktop/ui/messages.py" line="430"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="422"/>
+        <location filename="../../desktop/ui/messages.py" line="431"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="425"/>
+        <location filename="../../desktop/ui/messages.py" line="434"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="428"/>
+        <location filename="../../desktop/ui/messages.py" line="437"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="431"/>
+        <location filename="../../desktop/ui/messages.py" line="440"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="434"/>
+        <location filename="../../desktop/ui/messages.py" line="443"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="435"/>
+        <location filename="../../desktop/ui/messages.py" line="444"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="436"/>
+        <location filename="../../desktop/ui/messages.py" line="445"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="437"/>
+        <location filename="../../desktop/ui/messages.py" line="446"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -4204,202 +4214,202 @@ Why this one:</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="301"/>
-        <location filename="../../desktop/ui/messages.py" line="351"/>
+        <location filename="../../desktop/ui/messages.py" line="310"/>
+        <location filename="../../desktop/ui/messages.py" line="360"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="302"/>
+        <location filename="../../desktop/ui/messages.py" line="311"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="303"/>
+        <location filename="../../desktop/ui/messages.py" line="312"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="304"/>
+        <location filename="../../desktop/ui/messages.py" line="313"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/signature.py" line="173"/>
-        <location filename="../../desktop/ui/messages.py" line="305"/>
+        <location filename="../../desktop/ui/messages.py" line="314"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="306"/>
+        <location filename="../../desktop/ui/messages.py" line="315"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="307"/>
-        <location filename="../../desktop/ui/messages.py" line="352"/>
+        <location filename="../../desktop/ui/messages.py" line="316"/>
+        <location filename="../../desktop/ui/messages.py" line="361"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="308"/>
+        <location filename="../../desktop/ui/messages.py" line="317"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="309"/>
+        <location filename="../../desktop/ui/messages.py" line="318"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="310"/>
+        <location filename="../../desktop/ui/messages.py" line="319"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="311"/>
+        <location filename="../../desktop/ui/messages.py" line="320"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="312"/>
+        <location filename="../../desktop/ui/messages.py" line="321"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="313"/>
+        <location filename="../../desktop/ui/messages.py" line="322"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="314"/>
+        <location filename="../../desktop/ui/messages.py" line="323"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="315"/>
+        <location filename="../../desktop/ui/messages.py" line="324"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="316"/>
+        <location filename="../../desktop/ui/messages.py" line="325"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="317"/>
+        <location filename="../../desktop/ui/messages.py" line="326"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="318"/>
+        <location filename="../../desktop/ui/messages.py" line="327"/>
         <source>Written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="319"/>
+        <location filename="../../desktop/ui/messages.py" line="328"/>
         <source>Rectification evidence</source>
         <translation>整改证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="320"/>
+        <location filename="../../desktop/ui/messages.py" line="329"/>
         <source>Found at</source>
         <translation>发现时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="321"/>
+        <location filename="../../desktop/ui/messages.py" line="330"/>
         <source>Taken at</source>
         <translation>拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="322"/>
+        <location filename="../../desktop/ui/messages.py" line="331"/>
         <source>Attached at</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="323"/>
+        <location filename="../../desktop/ui/messages.py" line="332"/>
         <source>Place (GPS)</source>
         <translation>位置（GPS）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="324"/>
+        <location filename="../../desktop/ui/messages.py" line="333"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="325"/>
+        <location filename="../../desktop/ui/messages.py" line="334"/>
         <source>Method</source>
         <translation>评估方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="328"/>
+        <location filename="../../desktop/ui/messages.py" line="337"/>
         <source>Place of inspection</source>
         <translation>检查地点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="329"/>
+        <location filename="../../desktop/ui/messages.py" line="338"/>
         <source>First day of inspection</source>
         <translation>检查开始日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="330"/>
+        <location filename="../../desktop/ui/messages.py" line="339"/>
         <source>Last day of inspection</source>
         <translation>检查结束日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="353"/>
+        <location filename="../../desktop/ui/messages.py" line="362"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="356"/>
+        <location filename="../../desktop/ui/messages.py" line="365"/>
         <source>Place and dates of inspection</source>
         <translation>检查地点和日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="360"/>
+        <location filename="../../desktop/ui/messages.py" line="369"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="411"/>
+        <location filename="../../desktop/ui/messages.py" line="420"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="412"/>
+        <location filename="../../desktop/ui/messages.py" line="421"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="413"/>
+        <location filename="../../desktop/ui/messages.py" line="422"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="326"/>
-        <location filename="../../desktop/ui/messages.py" line="354"/>
+        <location filename="../../desktop/ui/messages.py" line="335"/>
+        <location filename="../../desktop/ui/messages.py" line="363"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="327"/>
-        <location filename="../../desktop/ui/messages.py" line="355"/>
+        <location filename="../../desktop/ui/messages.py" line="336"/>
+        <location filename="../../desktop/ui/messages.py" line="364"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="357"/>
+        <location filename="../../desktop/ui/messages.py" line="366"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="358"/>
+        <location filename="../../desktop/ui/messages.py" line="367"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="359"/>
+        <location filename="../../desktop/ui/messages.py" line="368"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>

@@ -280,3 +280,55 @@ def test_a_summary_is_not_signed_over_an_altered_state(tmp_path: Path, capsys: p
     code, _, err = run(capsys, "report", team.master, "--out", tmp_path / "after.pdf", "--sign")
     assert code == 2 and "nothing was signed" in err
     assert not (tmp_path / "after.pdf").exists()
+
+
+def test_an_export_replaces_an_earlier_export_and_never_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`export laptop.db master.db` (the arguments swapped) lost the lead's whole master, and over
+    an encrypted laptop its inspector's; a device was replaced by a file. Refused now, nothing
+    written and no export number taken; an earlier export of the same name is replaced."""
+    import hashlib
+    import os
+
+    from db import cipher
+
+    team = _team(tmp_path, capsys)
+    laptop, other = tmp_path / "a.db", tmp_path / "b.db"
+    encrypted = tmp_path / "encrypted-master.db"
+    encrypted.write_bytes(team.master.read_bytes())
+    ok(capsys, "encrypt", encrypted)
+    assert cipher.is_encrypted(encrypted)
+    victims = [team.master, other, encrypted]
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in victims}
+    for victim in victims:
+        code, out, err = run(capsys, "export", laptop, victim)
+        assert code == 2 and "would lose it" in err and str(victim) in err and "Traceback" not in err, (out, err)
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in victims} == before
+    if hasattr(os, "mkfifo"):
+        pipe = tmp_path / "pipe"
+        os.mkfifo(pipe)
+        code, _out, err = run(capsys, "export", laptop, pipe)
+        assert code == 2 and "device or a pipe" in err
+        assert not pipe.is_file()
+    out = ok(capsys, "export", laptop, team.exports[0])  # the same name on the stick as the day before
+    assert "export #2" in out  # (none taken by the refusals)
+
+
+def test_a_document_is_never_written_over_a_database_encrypted_or_not(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import hashlib
+
+    from db import cipher
+
+    team = _team(tmp_path, capsys)
+    encrypted = tmp_path / "encrypted-master.db"
+    encrypted.write_bytes(team.master.read_bytes())
+    ok(capsys, "encrypt", encrypted)
+    assert cipher.is_encrypted(encrypted)
+    for victim in (encrypted, tmp_path / "b.db", team.exports[0]):  # the master encrypted, a laptop, an export
+        before = hashlib.sha256(victim.read_bytes()).hexdigest()
+        code, _out, err = run(capsys, "report", team.master, "--out", victim)
+        assert code == 2 and "would lose it" in err and "Traceback" not in err, err
+        assert hashlib.sha256(victim.read_bytes()).hexdigest() == before
+    earlier = tmp_path / "report.pdf"
+    ok(capsys, "report", team.master, "--out", earlier)
+    ok(capsys, "report", team.master, "--out", earlier)  # a PDF written before is replaced
+    assert earlier.read_bytes().startswith(b"%PDF-")

@@ -9,6 +9,7 @@ import json
 import shutil
 import sqlite3
 from dataclasses import asdict
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,12 @@ def as_written(batch: sync.BatchReport) -> dict[str, object]:
 
 
 def result_rows(ws: Workspace) -> list[list[object]]:
-    return [[r.county, str(r.total), r.rank, str(r.grade) if r.grade else None] for r in results.results(ws)]
+    """Each county's result as version 1 wrote it down, its total as a number (0 and 0.0 alike)."""
+    return [[r.county, r.total, r.rank, str(r.grade) if r.grade else None] for r in results.results(ws)]
+
+
+def expected_results() -> list[list[object]]:
+    return [[county, Decimal(total), rank, grade] for county, total, rank, grade in EXPECTED["results"]]
 
 
 def counts(ws: Workspace) -> dict[str, int]:
@@ -87,7 +93,7 @@ def test_a_version_1_master_opens_upgraded_with_every_report_and_its_results(tmp
     with open_workspace(path) as ws:
         assert migrations.header(path)[1] == migrations.SCHEMA_VERSION
         assert [as_written(b) for b in sync.merge_reports(ws)] == EXPECTED["reports"]
-        assert result_rows(ws) == EXPECTED["results"]
+        assert result_rows(ws) == expected_results()
         assert counts(ws) == {**EXPECTED["counts"], "local_state": EXPECTED["counts"]["local_state"] - len(before)}
         with ws.read() as conn:
             assert conn.execute(text("SELECT count(*) FROM local_state WHERE key LIKE 'merge_report:%'")).scalar() == 0
@@ -128,7 +134,7 @@ def test_the_upgraded_master_keeps_its_reports_and_adds_new_ones_to_the_table(tm
         assert [as_written(b) for b in kept[1:]] == EXPECTED["reports"]
         assert kept[0].id == 4 and kept[0].key == "merge_report:2026-11-28T09:00:00+00:00:00000004"
         assert kept[0].merged == 1 and kept[0].merged_by
-        assert result_rows(ws) != EXPECTED["results"]  # 王五's score counts now
+        assert result_rows(ws) != expected_results()  # 王五's score counts now
 
 
 def test_a_version_1_laptop_export_merges_into_a_new_master(team: Team, tmp_path: Path) -> None:
@@ -196,7 +202,7 @@ def test_a_version_1_master_on_a_server_is_upgraded_with_every_report(pg_url: st
         made.dispose()
     with open_workspace(pg_url) as ws:
         assert [as_written(b) for b in sync.merge_reports(ws)] == EXPECTED["reports"]
-        assert result_rows(ws) == EXPECTED["results"]
+        assert result_rows(ws) == expected_results()
         with ws.read() as conn:
             assert conn.execute(text("SELECT version FROM yanshou_schema")).scalar() == migrations.SCHEMA_VERSION
             assert conn.execute(text("SELECT count(*) FROM local_state WHERE key LIKE 'merge_report:%'")).scalar() == 0
