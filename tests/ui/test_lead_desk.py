@@ -1258,13 +1258,18 @@ def test_the_county_detail_marks_the_items_in_conflict_and_the_timeline_waits_fo
     assert tr("in conflict: see Conflicts") not in other.text(3)
 
 
-def test_the_desk_exports_the_master_for_the_laptops(qtbot, desk: Desk, lead, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_desk_exports_the_master_for_the_laptops(qtbot, desk: Desk, lead, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui import files
+
     merged(desk, ("zhang-a",))
     window = lead(desk.master)
     settle(qtbot, window)
     target = tmp_path / "主库-导出.yanshou"
-    window.export_master(target)
+    asked: list[str] = []
+    monkeypatch.setattr(files, "export_target", lambda _parent, _ws, title: asked.append(title) or target)
+    window.findChild(QAction, "export-master").trigger()  # the tool bar's button: where to, asked first
     settle(qtbot, window)
+    assert asked == [QCoreApplication.translate("LeadWindow", "Export for the laptops")]
     assert target.exists() and str(target) in window.statusBar().currentMessage()
     assert "张三" in window.statusBar().currentMessage()  # whom it is sealed for, said where it went
     assert window.findChild(QMessageBox, "export-sealing") is None  # sealed for every laptop: nothing to warn of
@@ -1287,7 +1292,7 @@ def test_the_desks_export_warns_when_a_laptop_cannot_open_it(qtbot, tmp_path: Pa
     try:
         window = lead(master)
         settle(qtbot, window)
-        window.export_master(tmp_path / "主库.yanshou")
+        window.export_master_to(tmp_path / "主库.yanshou")
         settle(qtbot, window)
         qtbot.waitUntil(lambda: window.findChild(QMessageBox, "export-sealing") is not None, timeout=10000)
         box = window.findChild(QMessageBox, "export-sealing")

@@ -337,13 +337,16 @@ class LeadWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def export_master(self, target: Path | None = None) -> None:
-        """The master's export for the laptops (the reverse merge), written off the GUI thread;
-        the status bar says where it went."""
-        if target is None:
-            target = files.export_target(self, self.ws, QCoreApplication.translate("LeadWindow", "Export for the laptops"))
-            if target is None:
-                return
+    def export_master(self) -> None:
+        """The tool bar's 导出给笔记本: where to, asked, then export_master_to. (No argument: the
+        action's `triggered` hands its slot `checked`, which was taken for a target.)"""
+        target = files.export_target(self, self.ws, QCoreApplication.translate("LeadWindow", "Export for the laptops"))
+        if target is not None:
+            self.export_master_to(target)
+
+    def export_master_to(self, target: Path) -> None:
+        """The master's export for the laptops (the reverse merge) at `target`, written off the
+        GUI thread; the status bar says where it went."""
         chosen, ws = target, self.ws
 
         def done(exported: Any) -> None:
