@@ -274,6 +274,7 @@ class ItemEditor(QWidget):
         self.score_hint.setObjectName("score-hint")
         self.score_hint.setStyleSheet("color: #b26a00;")
         self.score.refused.connect(self.score_hint.setText)
+        self.score.reverted.connect(self.score_hint.setText)
         self.score.valueChanged.connect(lambda _v: self.score_hint.clear())
         score_row.addSpacing(16)
         score_row.addWidget(QLabel(self.tr("Reasoning")))
@@ -378,6 +379,7 @@ class ItemEditor(QWidget):
             page.load(record.findings[mode])
         self.score.setRange(UNSCORED, float(item.points))
         self.score.setValue(float(record.score) if record.score is not None else UNSCORED)
+        self.score.settled()
         self._score_set(self.score.value())
         self.points.setText(self.tr("of {0}").format(canonical(item.points)))
         self.comment.setPlainText(record.comment)
@@ -419,6 +421,11 @@ class ItemEditor(QWidget):
         self.problems.setCurrentCell(row, 0 if row >= 0 else -1)
         self.problems.blockSignals(False)
         self._offer_steps(row)
+
+    def settled_score(self) -> Decimal | None:
+        """The score to write: the field's, unless a refused keystroke cut it short (ScoreField.settle)."""
+        self.score.settle()
+        return self.score_value()
 
     def score_value(self) -> Decimal | None:
         value = self.score.value()

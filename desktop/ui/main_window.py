@@ -350,6 +350,8 @@ class MainWindow(QMainWindow):
         self.filter.currentIndexChanged.connect(self._on_filter_changed)
         self.tree.selectionModel().currentChanged.connect(self._tree_moved)
         self.editor.edited.connect(self._edited)
+        # a score cut short by a refused keystroke, left as it was: said where it stays after a step to the next item
+        self.editor.score.reverted.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.editor.problem_requested.connect(self._edit_problem)
         self.editor.problem_removed.connect(self._remove_problem)
         self.editor.problem_step.connect(self._step_problem)
@@ -770,7 +772,7 @@ class MainWindow(QMainWindow):
         self.timer.stop()
         if not self.dirty or self.county is None or self.item is None:
             return
-        after = _ItemState(self.editor.score_value(), self.editor.comment.toPlainText().strip(), tuple(self.editor.findings()))
+        after = _ItemState(self.editor.settled_score(), self.editor.comment.toPlainText().strip(), tuple(self.editor.findings()))
         self.dirty = False
         before, self._baseline = self._baseline, after
         if self._shown is not None:  # the editor shows it: a record read with it changes nothing there

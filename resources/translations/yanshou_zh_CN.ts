@@ -731,73 +731,73 @@
         <translation>检查发现 · {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="279"/>
+        <location filename="../../desktop/ui/item_view.py" line="280"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="282"/>
-        <location filename="../../desktop/ui/item_view.py" line="348"/>
+        <location filename="../../desktop/ui/item_view.py" line="283"/>
+        <location filename="../../desktop/ui/item_view.py" line="349"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="292"/>
+        <location filename="../../desktop/ui/item_view.py" line="293"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="296"/>
+        <location filename="../../desktop/ui/item_view.py" line="297"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="299"/>
+        <location filename="../../desktop/ui/item_view.py" line="300"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="327"/>
+        <location filename="../../desktop/ui/item_view.py" line="328"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="329"/>
+        <location filename="../../desktop/ui/item_view.py" line="330"/>
         <source>Every version of the problem chosen: who changed what, and when</source>
         <translation>所选问题的每个版本：谁在何时改了什么</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="315"/>
+        <location filename="../../desktop/ui/item_view.py" line="316"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="315"/>
+        <location filename="../../desktop/ui/item_view.py" line="316"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="315"/>
+        <location filename="../../desktop/ui/item_view.py" line="316"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="315"/>
+        <location filename="../../desktop/ui/item_view.py" line="316"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="348"/>
+        <location filename="../../desktop/ui/item_view.py" line="349"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="374"/>
+        <location filename="../../desktop/ui/item_view.py" line="375"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="382"/>
+        <location filename="../../desktop/ui/item_view.py" line="384"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -1145,9 +1145,9 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="355"/>
-        <location filename="../../desktop/ui/lead/window.py" line="593"/>
-        <location filename="../../desktop/ui/lead/window.py" line="607"/>
+        <location filename="../../desktop/ui/lead/window.py" line="358"/>
+        <location filename="../../desktop/ui/lead/window.py" line="596"/>
+        <location filename="../../desktop/ui/lead/window.py" line="610"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1691,7 +1691,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="66"/>
-        <location filename="../../desktop/ui/lead/window.py" line="397"/>
+        <location filename="../../desktop/ui/lead/window.py" line="400"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1782,52 +1782,52 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="557"/>
+        <location filename="../../desktop/ui/lead/window.py" line="560"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="558"/>
+        <location filename="../../desktop/ui/lead/window.py" line="561"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="344"/>
+        <location filename="../../desktop/ui/lead/window.py" line="343"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="351"/>
+        <location filename="../../desktop/ui/lead/window.py" line="354"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="564"/>
+        <location filename="../../desktop/ui/lead/window.py" line="567"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="575"/>
+        <location filename="../../desktop/ui/lead/window.py" line="578"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="595"/>
+        <location filename="../../desktop/ui/lead/window.py" line="598"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="603"/>
+        <location filename="../../desktop/ui/lead/window.py" line="606"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="615"/>
+        <location filename="../../desktop/ui/lead/window.py" line="618"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="616"/>
+        <location filename="../../desktop/ui/lead/window.py" line="619"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -2304,8 +2304,8 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="319"/>
-        <location filename="../../desktop/ui/main_window.py" line="1065"/>
-        <location filename="../../desktop/ui/main_window.py" line="1085"/>
+        <location filename="../../desktop/ui/main_window.py" line="1067"/>
+        <location filename="../../desktop/ui/main_window.py" line="1087"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
@@ -2325,17 +2325,17 @@ Why this one:</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="380"/>
+        <location filename="../../desktop/ui/main_window.py" line="382"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="384"/>
+        <location filename="../../desktop/ui/main_window.py" line="386"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="387"/>
+        <location filename="../../desktop/ui/main_window.py" line="389"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
@@ -2350,174 +2350,174 @@ Why this one:</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="397"/>
+        <location filename="../../desktop/ui/main_window.py" line="399"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="406"/>
+        <location filename="../../desktop/ui/main_window.py" line="408"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="410"/>
+        <location filename="../../desktop/ui/main_window.py" line="412"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="414"/>
+        <location filename="../../desktop/ui/main_window.py" line="416"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="418"/>
+        <location filename="../../desktop/ui/main_window.py" line="420"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="423"/>
+        <location filename="../../desktop/ui/main_window.py" line="425"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="480"/>
+        <location filename="../../desktop/ui/main_window.py" line="482"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="701"/>
+        <location filename="../../desktop/ui/main_window.py" line="703"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="703"/>
+        <location filename="../../desktop/ui/main_window.py" line="705"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="705"/>
+        <location filename="../../desktop/ui/main_window.py" line="707"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="707"/>
+        <location filename="../../desktop/ui/main_window.py" line="709"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="765"/>
+        <location filename="../../desktop/ui/main_window.py" line="767"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="784"/>
-        <location filename="../../desktop/ui/main_window.py" line="826"/>
+        <location filename="../../desktop/ui/main_window.py" line="786"/>
+        <location filename="../../desktop/ui/main_window.py" line="828"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="904"/>
+        <location filename="../../desktop/ui/main_window.py" line="906"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="906"/>
+        <location filename="../../desktop/ui/main_window.py" line="908"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="910"/>
+        <location filename="../../desktop/ui/main_window.py" line="912"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="911"/>
+        <location filename="../../desktop/ui/main_window.py" line="913"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="923"/>
-        <location filename="../../desktop/ui/main_window.py" line="966"/>
+        <location filename="../../desktop/ui/main_window.py" line="925"/>
+        <location filename="../../desktop/ui/main_window.py" line="968"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="923"/>
+        <location filename="../../desktop/ui/main_window.py" line="925"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="931"/>
+        <location filename="../../desktop/ui/main_window.py" line="933"/>
         <source>edit of a problem</source>
         <translation>修改问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="931"/>
+        <location filename="../../desktop/ui/main_window.py" line="933"/>
         <source>new problem</source>
         <translation>新增问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="938"/>
+        <location filename="../../desktop/ui/main_window.py" line="940"/>
         <source>deletion of a problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="984"/>
+        <location filename="../../desktop/ui/main_window.py" line="986"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="989"/>
+        <location filename="../../desktop/ui/main_window.py" line="991"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="997"/>
+        <location filename="../../desktop/ui/main_window.py" line="999"/>
         <source>deletion of evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1004"/>
+        <location filename="../../desktop/ui/main_window.py" line="1006"/>
         <source>caption of evidence</source>
         <translation>修改证据说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1009"/>
+        <location filename="../../desktop/ui/main_window.py" line="1011"/>
         <source>deletion of a photo in the inbox</source>
         <translation>删除收件箱中的照片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1052"/>
+        <location filename="../../desktop/ui/main_window.py" line="1054"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1064"/>
+        <location filename="../../desktop/ui/main_window.py" line="1066"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1064"/>
+        <location filename="../../desktop/ui/main_window.py" line="1066"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1077"/>
+        <location filename="../../desktop/ui/main_window.py" line="1079"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1080"/>
+        <location filename="../../desktop/ui/main_window.py" line="1082"/>
         <source>{0} were already among the evidence and were left out.</source>
         <translation>其中 {0} 张已在证据中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1083"/>
+        <location filename="../../desktop/ui/main_window.py" line="1085"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1084"/>
+        <location filename="../../desktop/ui/main_window.py" line="1086"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
@@ -2527,7 +2527,7 @@ Why this one:</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1119"/>
+        <location filename="../../desktop/ui/main_window.py" line="1121"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
@@ -2537,32 +2537,32 @@ Why this one:</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1125"/>
+        <location filename="../../desktop/ui/main_window.py" line="1127"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1126"/>
+        <location filename="../../desktop/ui/main_window.py" line="1128"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1140"/>
+        <location filename="../../desktop/ui/main_window.py" line="1142"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1141"/>
+        <location filename="../../desktop/ui/main_window.py" line="1143"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1142"/>
+        <location filename="../../desktop/ui/main_window.py" line="1144"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1150"/>
+        <location filename="../../desktop/ui/main_window.py" line="1152"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -3527,12 +3527,17 @@ Why this one:</source>
 <context>
     <name>ScoreField</name>
     <message>
-        <location filename="../../desktop/ui/score_field.py" line="35"/>
+        <location filename="../../desktop/ui/score_field.py" line="57"/>
+        <source>{0} is not a score here ({1}): the score was left as it was</source>
+        <translation>{0} 不是这里允许的分数（{1}）：分数保持原样，未保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/score_field.py" line="66"/>
         <source>{0}–{1}, in steps of 0.5</source>
         <translation>{0}–{1}，步长 0.5</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/score_field.py" line="55"/>
+        <location filename="../../desktop/ui/score_field.py" line="87"/>
         <source>Scores here are {0}</source>
         <translation>本项得分须为 {0}</translation>
     </message>

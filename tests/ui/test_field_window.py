@@ -756,12 +756,16 @@ def test_a_score_off_the_grid_typed_in_the_window_is_never_saved(qtbot, field, o
     score.refused.connect(said.append)
     score.setFocus()
     score.lineEdit().selectAll()
+    before = inspection.item_record(field, FIRST_COUNTY, window.item).score
     qtbot.keyClicks(score, "1.3")  # the "3" is refused: the field holds "1."
     qtbot.keyClick(score, Qt.Key.Key_Tab)
     assert said and f"0–{canonical(item.points)}" in said[0]
-    assert window.editor.score_value() == 1
+    window.save_now()  # (as leaving the item does, or the save's timer)
     drain(qtbot, window)
-    assert inspection.item_record(field, FIRST_COUNTY, window.item).score == Decimal(1)  # what was stored: 1, never 1.3
+    # what was stored: neither 1.3 nor the 1 it was cut to, which nobody chose; and the window says so
+    assert inspection.item_record(field, FIRST_COUNTY, window.item).score == before
+    assert window.editor.score_value() == before
+    assert "1.3" in window.statusBar().currentMessage() and "1.3" in window.editor.score_hint.text()
 
 
 # --- 10. the GUI thread never waits for the database ------------------------------------------
