@@ -71,6 +71,7 @@ CODES = frozenset({
     "bad_xlsx", "too_many_rows", "too_many_columns", "text_too_long", "control_character", "unknown_column",
     "duplicate_column", "no_rows", "wrong_column", "missing_column", "unknown_county", "unknown_item", "not_a_number",
     "score_range", "score_grid", "score_places", "unknown_result", "duplicate_row", "empty_row", "missing_score",
+    "cell_without_column", "hidden_sheet",
 })
 
 
@@ -128,6 +129,18 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         problems.append(Problem("duplicate_column", f"column '{name}' appears twice", row=header_row))
     if len(table) == 1:
         problems.append(Problem("no_rows", "the sheet has a header row but no data rows", row=header_row))
+    for number, cells in table[1:]:  # a value no column names would be dropped: a score of 86,9 was taken as 86
+        for index, cell in enumerate(cells):
+            if cell.strip() and (index >= len(header) or not header[index].strip()):  # (an unknown column is said above)
+                problems.append(Problem(
+                    "cell_without_column",
+                    f"the cell holds '{cell.strip()[:20]}' under no column of the header: a decimal comma (write 86.9, not 86,9) "
+                    "or a cell out of place",
+                    row=number, column=column_letter(index),
+                ))
+                break
+        if len(problems) >= 100:
+            break
     if problems:
         raise InputError(path, problems)
     return names, table[1:]
@@ -244,7 +257,11 @@ def _xlsx_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
     except Exception as exc:  # a hostile workbook can fail inside openpyxl in many ways (zip, XML, styles)
         raise InputError.single(path, "bad_xlsx", f"not a readable XLSX workbook ({type(exc).__name__})") from None
     try:
-        sheet = workbook.worksheets[0]
+        sheet = workbook.active  # the sheet the workbook was saved on, as Excel and WPS open it (not the first, which may be hidden)
+        if sheet is None or getattr(sheet, "sheet_state", "visible") != "visible":
+            raise InputError.single(
+                path, "hidden_sheet", "the workbook's open sheet is hidden: open the sheet to import, save, then import",
+            )
         rows = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS + 1:

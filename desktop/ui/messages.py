@@ -409,6 +409,12 @@ def sheet_problem(code: str) -> str:
         "too_many_rows": QCoreApplication.translate("Messages", "the sheet has too many rows"),
         "bad_csv": QCoreApplication.translate("Messages", "the file is not a well-formed CSV (a quotation mark left open?)"),
         "bad_xlsx": QCoreApplication.translate("Messages", "the file cannot be read as XLSX"),
+        "hidden_sheet": QCoreApplication.translate(
+            "Messages", "the workbook opens on a hidden sheet: open the sheet to import in Excel or WPS, save, then import again"
+        ),
+        "cell_without_column": QCoreApplication.translate(
+            "Messages", "a value under no column of the header: a decimal comma (write 86.9, not 86,9) or a cell out of place"
+        ),
         "empty": QCoreApplication.translate("Messages", "the file is empty"),
     }.get(code, QCoreApplication.translate("Messages", "the input is not valid"))
 

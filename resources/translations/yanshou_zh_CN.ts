@@ -2814,7 +2814,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="131"/>
-        <location filename="../../desktop/ui/messages.py" line="413"/>
+        <location filename="../../desktop/ui/messages.py" line="419"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
@@ -3340,51 +3340,61 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="412"/>
+        <source>the workbook opens on a hidden sheet: open the sheet to import in Excel or WPS, save, then import again</source>
+        <translation>工作簿打开时显示的是隐藏的工作表：请在 Excel 或 WPS 中打开要导入的工作表，保存后再导入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="415"/>
+        <source>a value under no column of the header: a decimal comma (write 86.9, not 86,9) or a cell out of place</source>
+        <translation>该单元格的值不在表头的任何一列之下：可能是小数点写成了逗号（应写 86.9，而不是 86,9），或单元格错位</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="418"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="430"/>
+        <location filename="../../desktop/ui/messages.py" line="436"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="431"/>
+        <location filename="../../desktop/ui/messages.py" line="437"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="434"/>
+        <location filename="../../desktop/ui/messages.py" line="440"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="437"/>
+        <location filename="../../desktop/ui/messages.py" line="443"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="440"/>
+        <location filename="../../desktop/ui/messages.py" line="446"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="443"/>
+        <location filename="../../desktop/ui/messages.py" line="449"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="444"/>
+        <location filename="../../desktop/ui/messages.py" line="450"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="445"/>
+        <location filename="../../desktop/ui/messages.py" line="451"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="446"/>
+        <location filename="../../desktop/ui/messages.py" line="452"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -4377,17 +4387,17 @@ Why this one:</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="420"/>
+        <location filename="../../desktop/ui/messages.py" line="426"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="421"/>
+        <location filename="../../desktop/ui/messages.py" line="427"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="422"/>
+        <location filename="../../desktop/ui/messages.py" line="428"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>

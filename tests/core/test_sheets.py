@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -155,6 +156,37 @@ def test_xlsx_bad_cell_names_row(tmp_path: Path, campaign: Campaign) -> None:
     with pytest.raises(InputError) as exc:
         parse_inspection_sheet(path, campaign)
     assert problems(exc) == [("score_grid", 2, "score")]
+
+
+def test_a_workbook_is_read_on_the_sheet_it_was_saved_on(tmp_path: Path, campaign: Campaign) -> None:
+    """A workbook of two sheets saved on the second (专业机构测评 beside 自查自评): the sheet the
+    lead sees when opening it is the one read, not the first."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "自查自评"
+    first.append(["县区", "得分"])
+    first.append(["金安区", 10])
+    second = workbook.create_sheet("专业机构测评")
+    second.append(["县区", "得分"])
+    second.append(["金安区", 89.7])
+    workbook.active = 1
+    path = tmp_path / "two.xlsx"
+    workbook.save(path)
+    assert parse_method_sheet(path, campaign, "third-party").totals == {"341502": D("89.7")}
+
+
+@pytest.mark.parametrize(("text", "column"), [("county,score\n金安区,86,9\n", "C"), ("county,item,score,\n金安区,1.1.1,2,5\n", "D")])
+def test_a_value_under_no_column_is_refused_not_dropped(tmp_path: Path, campaign: Campaign, text: str, column: str) -> None:
+    """86,9 (a decimal comma) was taken as 86, the 9 dropped without a word; a cell past the
+    header, or under a blank header cell, is refused with its row and column."""
+    parse = functools.partial(parse_method_sheet, method="third-party") if column == "C" else parse_inspection_sheet
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as exc:
+        parse(path, campaign)
+    assert [(p.code, p.row, p.column) for p in exc.value.problems] == [("cell_without_column", 2, column)]
+    assert "86.9" in str(exc.value)
 
 
 # --- bad inspection sheets -------------------------------------------------------------------
