@@ -325,18 +325,21 @@ def _glanced(path: Path, keys_dir: Path) -> Workspace | None:
 
 
 def _to_encrypt(database: Database) -> bool:
-    """A laptop's file in the clear that this computer can protect now: converted once."""
-    from db import local
+    """A laptop's file in the clear that this computer can protect now: converted once. Not an
+    export (a copy for the USB stick, opened to be read: `yanshou verify` of a file to merge),
+    which, encrypted with this computer's key, no master elsewhere could merge any more."""
+    from db import local, manifest
 
     if database.on_server or database.encrypted or database.read_only:
         return False
     try:
         with database.read() as conn:
             role = local.identity(conn).role
+            export = local.get(conn, manifest.EXPORT_KEY) is not None
     except BaseException:
         database.close()
         raise
-    return role == "field" and protection.available(quiet=True)
+    return role == "field" and not export and protection.available(quiet=True)
 
 
 def _encrypt_file(path: Path, keys_dir: Path) -> None:

@@ -332,3 +332,18 @@ def test_a_document_is_never_written_over_a_database_encrypted_or_not(tmp_path: 
     ok(capsys, "report", team.master, "--out", earlier)
     ok(capsys, "report", team.master, "--out", earlier)  # a PDF written before is replaced
     assert earlier.read_bytes().startswith(b"%PDF-")
+
+
+def test_reading_an_export_leaves_it_in_the_clear_for_any_master(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`yanshou verify` (or `results`) of an export on this computer encrypted it in place with
+    this computer's key, and no master elsewhere could merge it any more (found by a hostile walk)."""
+    from db import cipher
+
+    team = _team(tmp_path, capsys)
+    exported = team.exports[0]
+    assert not cipher.is_encrypted(exported)
+    ok(capsys, "verify", exported)
+    ok(capsys, "results", exported)
+    assert not cipher.is_encrypted(exported)
+    out = ok(capsys, "merge", team.master, exported, "--enroll")
+    assert "versions added" in out
