@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -173,7 +174,21 @@ def ask_step(parent: QWidget, target: ProblemStatus, description: str) -> StepIn
     if target == ProblemStatus.OPEN:
         given = ask_reason(parent, description)
         return None if given is None else StepInput(reason=given)
-    return StepInput()
+    return StepInput() if confirm_verified(parent, description) else None
+
+
+def confirm_verified(parent: QWidget, description: str) -> bool:
+    """The lead's verification is the problem's last step, signed, and has no undo (a verified
+    problem is only reopened, with a reason): asked first, No by default."""
+    asked = QMessageBox.question(
+        parent, QCoreApplication.translate("LeadWindow", "Mark verified"),
+        QCoreApplication.translate(
+            "LeadWindow", "{0}\n\nMark the rectification of this problem verified? It is the problem's last step, written under "
+            "your signature; afterwards the problem can only be reopened, with a reason.",
+        ).format(description),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+    )
+    return asked == QMessageBox.StandardButton.Yes
 
 
 def refused_step(exc: InputError) -> str:

@@ -1585,99 +1585,109 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="37"/>
+        <location filename="../../desktop/ui/steps.py" line="38"/>
         <source>Found</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="38"/>
+        <location filename="../../desktop/ui/steps.py" line="39"/>
         <source>Rectified</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="39"/>
+        <location filename="../../desktop/ui/steps.py" line="40"/>
         <source>Verified</source>
         <translation>核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="40"/>
+        <location filename="../../desktop/ui/steps.py" line="41"/>
         <source>Reopened</source>
         <translation>退回整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="46"/>
+        <location filename="../../desktop/ui/steps.py" line="47"/>
         <source>Reopen…</source>
         <translation>退回整改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="47"/>
+        <location filename="../../desktop/ui/steps.py" line="48"/>
         <source>Mark rectified…</source>
         <translation>标记为已整改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="48"/>
+        <location filename="../../desktop/ui/steps.py" line="49"/>
+        <location filename="../../desktop/ui/steps.py" line="184"/>
         <source>Mark verified</source>
         <translation>标记为已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="60"/>
+        <location filename="../../desktop/ui/steps.py" line="61"/>
         <source>Choose a problem first.</source>
         <translation>请先选择一个问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="65"/>
+        <location filename="../../desktop/ui/steps.py" line="66"/>
         <source>Reopen the problem: asks for the reason.</source>
         <translation>退回整改：需填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="66"/>
+        <location filename="../../desktop/ui/steps.py" line="67"/>
         <source>Mark it rectified: asks for the evidence (files) or a written account.</source>
         <translation>标记为已整改：需提供整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="69"/>
+        <location filename="../../desktop/ui/steps.py" line="70"/>
         <source>Verify the rectification.</source>
         <translation>核实整改情况。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="78"/>
+        <location filename="../../desktop/ui/steps.py" line="79"/>
         <source>Mark rectified</source>
         <translation>标记为已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="83"/>
+        <location filename="../../desktop/ui/steps.py" line="84"/>
         <source>Evidence of the rectification (files):</source>
         <translation>整改佐证（文件）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="89"/>
+        <location filename="../../desktop/ui/steps.py" line="90"/>
         <source>Add file…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="92"/>
+        <location filename="../../desktop/ui/steps.py" line="93"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="98"/>
+        <location filename="../../desktop/ui/steps.py" line="99"/>
         <source>Or a written account of the rectification:</source>
         <translation>或填写整改情况书面说明：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="101"/>
+        <location filename="../../desktop/ui/steps.py" line="102"/>
         <source>What was done, by whom, and when</source>
         <translation>做了哪些整改、由谁负责、何时完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="152"/>
+        <location filename="../../desktop/ui/steps.py" line="153"/>
         <source>Reopen the problem</source>
         <translation>退回整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="153"/>
+        <location filename="../../desktop/ui/steps.py" line="154"/>
         <source>Why is it reopened? ({0})</source>
         <translation>退回整改的理由？（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/steps.py" line="185"/>
+        <source>{0}
+
+Mark the rectification of this problem verified? It is the problem&apos;s last step, written under your signature; afterwards the problem can only be reopened, with a reason.</source>
+        <translation>{0}
+
+确认该问题的整改已核实吗？这是该问题的最后一步，以您的签名写入；此后该问题只能说明理由后重新打开。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="56"/>
@@ -1762,7 +1772,7 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>自 {0} 起逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/steps.py" line="112"/>
+        <location filename="../../desktop/ui/steps.py" line="113"/>
         <source>Evidence of the rectification</source>
         <translation>整改证明材料</translation>
     </message>

@@ -47,7 +47,16 @@ def master(tmp_path: Path) -> Iterator[Workspace]:
 
 
 @pytest.fixture
-def board(qtbot, master: Workspace) -> RectificationBoard:  # type: ignore[no-untyped-def]
+def verifying(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The lead's answer to 'Mark verified?': Yes (a test answers otherwise by setting it again);
+    what was asked, kept."""
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes)
+    return asked
+
+
+@pytest.fixture
+def board(qtbot, master: Workspace, verifying: list[str]) -> RectificationBoard:  # type: ignore[no-untyped-def]
     """The board as the desk drives it: shown with the board read, read again after a step."""
     shown = RectificationBoard(master)
     qtbot.addWidget(shown)
@@ -268,3 +277,17 @@ def test_a_search_hit_chooses_its_problem_even_when_the_filter_hides_it(board: R
     assert board.choose(target.record_id)
     assert board.selected().record_id == target.record_id and board.status_filter.currentIndex() == 0
     assert not board.choose("no-such-problem")
+
+
+def test_a_verification_is_asked_first_and_no_writes_nothing(board: RectificationBoard, verifying: list[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """标记为已核实 is the problem's last step, signed, with no undo: the lead is asked first,
+    the problem named; No leaves it rectified."""
+    rectify_with(monkeypatch, account="已补充实施方案")
+    select(board, "方案不完整")
+    step(board, "rectified")
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: verifying.append(text) or QMessageBox.StandardButton.No)
+    step(board, "verified")
+    assert len(verifying) == 1 and "方案不完整" in verifying[0]
+    assert shown_status(board) == ("方案不完整", problem_status("rectified"))
+    assert [e.status for e in rectification.board(board.ws) if e.description == "方案不完整"] == ["rectified"]

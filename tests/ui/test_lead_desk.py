@@ -921,8 +921,11 @@ def test_rectify_a_problem_through_the_board(qtbot, desk: Desk, lead, tmp_path: 
     assert board.item(row, 0).foreground().color() != QColor("#c62828")  # no longer overdue
     assert window.tabs.tabText(window.tabs.indexOf(window.rectification_view)) == tr("Rectification")
 
-    # the lead verifies it; the filter shows what is left to do
+    # the lead verifies it, asked first; the filter shows what is left to do
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(verify, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and "方案不完整" in asked[0]
     settle(qtbot, window)
     assert {e.record_id: e.status for e in rectification.board(master)}[late] == "verified"
     assert cell(board, board.currentRow(), "Status") == problem_status("verified")
