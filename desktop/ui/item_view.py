@@ -182,6 +182,15 @@ class ProblemDialog(QDialog):
     def _entered(self) -> tuple[str, str, dt.date]:
         return self.description.toPlainText().strip(), str(self.severity.currentData()), day_of(self.deadline)
 
+    def accept(self) -> None:
+        """OK with no description says so and stays open: the severity and the deadline chosen
+        are not thrown away (the dialog closed, and they were lost)."""
+        if not self.description.toPlainText().strip():
+            QMessageBox.warning(self, self.windowTitle(), QCoreApplication.translate("MainWindow", "A problem needs a description."))
+            self.description.setFocus()
+            return
+        super().accept()
+
     def reject(self) -> None:
         """Cancel (or Esc, or the window's close box) throws away what was typed only when
         the inspector says so."""

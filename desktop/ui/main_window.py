@@ -920,10 +920,7 @@ class MainWindow(QMainWindow):
         dialog = ProblemDialog(self, problem, inspection.default_deadline(self.ws))
         if dialog.exec() != ProblemDialog.DialogCode.Accepted:
             return
-        description, severity, deadline = dialog.values()
-        if not description:
-            QMessageBox.warning(self, self.tr("Problem found"), self.tr("A problem needs a description."))
-            return
+        description, severity, deadline = dialog.values()  # (a description given: the dialog's OK asks for one)
         county, item = self.county, self.item
         record_id = problem.record_id if problem else None
         self._undoable(

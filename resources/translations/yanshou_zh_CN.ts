@@ -701,103 +701,103 @@
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="245"/>
+        <location filename="../../desktop/ui/item_view.py" line="254"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="250"/>
+        <location filename="../../desktop/ui/item_view.py" line="259"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="259"/>
+        <location filename="../../desktop/ui/item_view.py" line="268"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="261"/>
+        <location filename="../../desktop/ui/item_view.py" line="270"/>
         <source>Every version of this item&apos;s score and of its findings in each mode</source>
         <translation>本指标评分及各检查方式发现的每个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="263"/>
+        <location filename="../../desktop/ui/item_view.py" line="272"/>
         <source>Score and reasoning</source>
         <translation>评分和理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="268"/>
+        <location filename="../../desktop/ui/item_view.py" line="277"/>
         <source>Findings · {0}</source>
         <translation>检查发现 · {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="280"/>
+        <location filename="../../desktop/ui/item_view.py" line="289"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="283"/>
-        <location filename="../../desktop/ui/item_view.py" line="349"/>
+        <location filename="../../desktop/ui/item_view.py" line="292"/>
+        <location filename="../../desktop/ui/item_view.py" line="358"/>
         <source>Why this score: which requirement was met or missed</source>
         <translation>评分理由：哪些要求达到或未达到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="293"/>
+        <location filename="../../desktop/ui/item_view.py" line="302"/>
         <source>Problems found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="297"/>
+        <location filename="../../desktop/ui/item_view.py" line="306"/>
         <source>Add problem…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="300"/>
+        <location filename="../../desktop/ui/item_view.py" line="309"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="328"/>
+        <location filename="../../desktop/ui/item_view.py" line="337"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="330"/>
+        <location filename="../../desktop/ui/item_view.py" line="339"/>
         <source>Every version of the problem chosen: who changed what, and when</source>
         <translation>所选问题的每个版本：谁在何时改了什么</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="316"/>
+        <location filename="../../desktop/ui/item_view.py" line="325"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="316"/>
+        <location filename="../../desktop/ui/item_view.py" line="325"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="316"/>
+        <location filename="../../desktop/ui/item_view.py" line="325"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="316"/>
+        <location filename="../../desktop/ui/item_view.py" line="325"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="349"/>
+        <location filename="../../desktop/ui/item_view.py" line="358"/>
         <source>Give a score first, then the reasoning</source>
         <translation>请先评分，再填写评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="375"/>
+        <location filename="../../desktop/ui/item_view.py" line="384"/>
         <source>Item {0}  ({1} points)</source>
         <translation>指标 {0}（{1} 分）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="384"/>
+        <location filename="../../desktop/ui/item_view.py" line="393"/>
         <source>of {0}</source>
         <translation>满分 {0}</translation>
     </message>
@@ -2314,8 +2314,8 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="319"/>
-        <location filename="../../desktop/ui/main_window.py" line="1067"/>
-        <location filename="../../desktop/ui/main_window.py" line="1087"/>
+        <location filename="../../desktop/ui/main_window.py" line="1064"/>
+        <location filename="../../desktop/ui/main_window.py" line="1084"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
@@ -2446,88 +2446,87 @@ Why this one:</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="925"/>
-        <location filename="../../desktop/ui/main_window.py" line="968"/>
+        <location filename="../../desktop/ui/main_window.py" line="965"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="925"/>
+        <location filename="../../desktop/ui/item_view.py" line="189"/>
         <source>A problem needs a description.</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="933"/>
+        <location filename="../../desktop/ui/main_window.py" line="930"/>
         <source>edit of a problem</source>
         <translation>修改问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="933"/>
+        <location filename="../../desktop/ui/main_window.py" line="930"/>
         <source>new problem</source>
         <translation>新增问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="940"/>
+        <location filename="../../desktop/ui/main_window.py" line="937"/>
         <source>deletion of a problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="986"/>
+        <location filename="../../desktop/ui/main_window.py" line="983"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="991"/>
+        <location filename="../../desktop/ui/main_window.py" line="988"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="999"/>
+        <location filename="../../desktop/ui/main_window.py" line="996"/>
         <source>deletion of evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1006"/>
+        <location filename="../../desktop/ui/main_window.py" line="1003"/>
         <source>caption of evidence</source>
         <translation>修改证据说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1011"/>
+        <location filename="../../desktop/ui/main_window.py" line="1008"/>
         <source>deletion of a photo in the inbox</source>
         <translation>删除收件箱中的照片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1054"/>
+        <location filename="../../desktop/ui/main_window.py" line="1051"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1066"/>
+        <location filename="../../desktop/ui/main_window.py" line="1063"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1066"/>
+        <location filename="../../desktop/ui/main_window.py" line="1063"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1079"/>
+        <location filename="../../desktop/ui/main_window.py" line="1076"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../desktop/ui/main_window.py" line="1079"/>
         <source>{0} were already among the evidence and were left out.</source>
         <translation>其中 {0} 张已在证据中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1085"/>
+        <location filename="../../desktop/ui/main_window.py" line="1082"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1086"/>
+        <location filename="../../desktop/ui/main_window.py" line="1083"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
@@ -2537,7 +2536,7 @@ Why this one:</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1121"/>
+        <location filename="../../desktop/ui/main_window.py" line="1118"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
@@ -2547,32 +2546,32 @@ Why this one:</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1127"/>
+        <location filename="../../desktop/ui/main_window.py" line="1124"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1128"/>
+        <location filename="../../desktop/ui/main_window.py" line="1125"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1142"/>
+        <location filename="../../desktop/ui/main_window.py" line="1139"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1143"/>
+        <location filename="../../desktop/ui/main_window.py" line="1140"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1144"/>
+        <location filename="../../desktop/ui/main_window.py" line="1141"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1152"/>
+        <location filename="../../desktop/ui/main_window.py" line="1149"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>
@@ -3521,7 +3520,7 @@ Why this one:</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/item_view.py" line="189"/>
+        <location filename="../../desktop/ui/item_view.py" line="198"/>
         <source>Discard what you have written about this problem?</source>
         <translation>放弃为此问题填写的内容？</translation>
     </message>

@@ -893,6 +893,22 @@ def test_the_window_opens_where_the_inspector_left_off(qtbot, field, open_window
     assert (again.county, again.item) == (county.code, item)
 
 
+def test_ok_without_a_description_says_so_and_keeps_the_dialog_and_its_choices(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: warned.append(text))
+    dialog = ProblemDialog(None, None, dt.date(2026, 12, 31))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.severity.setCurrentIndex(dialog.severity.count() - 1)
+    chosen = dialog.values()[1:]
+    dialog.accept()  # OK, the description forgotten
+    assert warned == [QCoreApplication.translate("MainWindow", "A problem needs a description.")]
+    assert dialog.isVisible() and dialog.values()[1:] == chosen  # still open, the severity and deadline as chosen
+    type_text(qtbot, dialog.description, "公开栏未更新")
+    dialog.accept()
+    assert dialog.result() == ProblemDialog.DialogCode.Accepted and len(warned) == 1
+
+
 def test_cancel_in_the_problem_dialog_asks_before_throwing_away_what_was_typed(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QMessageBox
 
