@@ -757,6 +757,7 @@ def _payload_text(payload: dict[str, object], deleted: bool) -> str:
 
 
 def _conflicts(args: argparse.Namespace) -> int:
+    from desktop.core.devices import shown_time
     from desktop.services.sync import conflicts
 
     with _open(args.db) as ws:
@@ -786,7 +787,7 @@ def _conflicts(args: argparse.Namespace) -> int:
             mark = "*" if i == 0 else " "
             who = v.inspector or ("master" if v.device_role == "master" else "?")
             print(f"  {mark} version {v.version_id[:12]}  {who} (device {v.device_id[:8]})  "
-                  f"{v.written:%Y-%m-%d %H:%M:%S} UTC  {_payload_text(v.payload, v.deleted)}")
+                  f"{shown_time(v.written.isoformat(), seconds=True)}  {_payload_text(v.payload, v.deleted)}")  # (local time)
     print(f"{len(found)} open conflicts; * = shown for now. Settle one with: yanshou resolve MASTER CONFLICT --keep VERSION")
     return 0
 

@@ -347,3 +347,32 @@ def test_reading_an_export_leaves_it_in_the_clear_for_any_master(tmp_path: Path,
     assert not cipher.is_encrypted(exported)
     out = ok(capsys, "merge", team.master, exported, "--enroll")
     assert "versions added" in out
+
+
+def test_the_conflicts_table_gives_the_times_in_local_time_as_the_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The table said 'UTC' beside local time: 8 hours off on every Chinese computer."""
+    import datetime as dt
+    import os
+    import time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("the time zone is set for the process through TZ on POSIX only")
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Shanghai"
+    time.tzset()
+    try:
+        team = _team(tmp_path, capsys, same_inspector=True)
+        merge_naming_second_laptops(capsys, team.master, *team.exports)
+        found = conflicts_json(capsys, team.master)
+        shown = ok(capsys, "conflicts", team.master)
+        written = [dt.datetime.fromisoformat(v["written"]) for c in found for v in c["versions"]]
+        assert written and all(w.utcoffset() == dt.timedelta(hours=8) for w in written)
+        for w in written:
+            assert w.strftime("%Y-%m-%d %H:%M:%S") in shown
+        assert "UTC" not in shown
+    finally:  # (the run's own zone again: CI runs the tests in UTC, then in China's)
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
