@@ -98,9 +98,16 @@ class Database:
                 migrations.quick_check(engine, path)
             return database
         engine = engines.sqlite_engine(path, key=key)
-        migrations.upgrade(engine, path, key=key)
-        if check:
-            migrations.quick_check(engine, path)
+        try:
+            migrations.upgrade(engine, path, key=key)
+            if check:
+                migrations.quick_check(engine, path)
+        except DBAPIError as exc:  # a file cut short or damaged, a failing disk: said as such (engine.translate)
+            engine.dispose()
+            engines.reraise(exc, path)
+        except BaseException:
+            engine.dispose()
+            raise
         database = cls(path, engine, key=key)
         try:
             database.prepare_search()

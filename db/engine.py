@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from db import cipher
-from db.errors import DatabaseBusy, DiskFull, KnownDatabaseError
+from db.errors import DatabaseBusy, DatabaseCorrupt, DiskFull, KnownDatabaseError
 from db.files import file_uri as file_uri  # noqa: PLC0414 (a re-export: it was defined here)
 
 BUSY_TIMEOUT_MS = 5000
@@ -129,9 +129,15 @@ def translate(exc: DBAPIError, path: Path | str) -> Exception:
         from db import postgres
 
         return postgres.translate(exc, str(path))
+    text = str(exc.orig).lower()
+    if isinstance(exc, DatabaseError) and ("malformed" in text or "not a database" in text):
+        # a file cut short or damaged (a copy broken off, a failing disk) found as it is read
+        return DatabaseCorrupt(path, "the database file is damaged (cut short or changed): use the latest export or backup")
     if not isinstance(exc, OperationalError):
         return exc
-    text = str(exc.orig).lower()
+    if "disk i/o error" in text:
+        return KnownDatabaseError(path, "the disk could not be read or written (disk I/O error: a full or failing disk, "
+                                        "or a USB stick removed); nothing was written")
     if "locked" in text or "busy" in text:
         return DatabaseBusy(path, "the database is in use by another program; close it and try again")
     if "disk is full" in text or "database or disk is full" in text:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import rawdb
-from commands import run
+from commands import ok, run
 
 from desktop.cli import main
 
@@ -257,3 +257,15 @@ def test_a_window_start_that_ends_early_leaves_garbage_collection_on(tmp_path: P
     assert gc.isenabled()
     assert main(["gui", str(tmp_path / "nowhere.db")]) == 2
     assert gc.isenabled()
+
+
+def test_a_database_cut_short_is_said_damaged_by_every_command_not_an_internal_error(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A master copied half-way (a stick pulled out): exit 2 and 'damaged', never 'internal error'."""
+    master = tmp_path / "master.db"
+    ok(capsys, "init", master, "--role", "master")
+    whole = master.read_bytes()
+    cut = tmp_path / "cut.db"
+    cut.write_bytes(whole[: len(whole) // 2])
+    for command in ("results", "devices", "spread", "conflicts", "verify"):
+        code, out, err = run(capsys, command, cut)
+        assert code == 2 and "damaged" in err and "internal error" not in err and "Traceback" not in err, (command, out, err)
