@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton, QVBoxLayout, QWidget
 from teamwork import export, laptop, merge, score
 
@@ -244,3 +244,19 @@ def test_a_desk_closed_without_waiting_ends_its_process_and_its_write_is_undone(
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("SELECT count(*) FROM local_state WHERE key = 'half-written'").fetchone() == (0,)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".lock")]
+
+
+def test_the_merge_button_stays_where_it_was_when_check_again_appears(qtbot, team, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """After 合并, 重新检查 appeared where 合并 had been, and 合并 moved left under the mouse."""
+    master, zhang, _li = team
+    score(zhang, "金安区", "1.1.2", "1")
+    dialog = MergeDialog(None, master, [export(zhang, tmp_path)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.settled, timeout=20_000)
+    before = dialog.merge_button.mapTo(dialog, dialog.merge_button.rect().topLeft())
+    assert dialog.check_button.isVisible() and not dialog.check_button.isEnabled()
+    qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.settled() and not dialog.merge_button.isEnabled(), timeout=20_000)
+    QCoreApplication.processEvents()
+    assert dialog.merge_button.mapTo(dialog, dialog.merge_button.rect().topLeft()) == before

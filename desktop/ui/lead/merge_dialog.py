@@ -160,7 +160,8 @@ class MergeDialog(QDialog):
         )
         self.check_button.setObjectName("check-again")
         self.check_button.clicked.connect(self.check_again)
-        self.check_button.setVisible(False)
+        self.check_button.setEnabled(False)  # (shown throughout, greyed while there is nothing to check again: shown only
+        # after a merge, it took the place of Merge, which moved under the mouse)
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.clicked.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -180,7 +181,7 @@ class MergeDialog(QDialog):
         enroll: sync.Enroll = preview if dry_run else sync.Enrolment(field=frozenset(ticked - masters), lead=frozenset(masters))
         self.running = True
         self.merge_button.setEnabled(False)
-        self.check_button.setVisible(False)
+        self.check_button.setEnabled(False)
         for box in self.accept_boxes.values():
             box.setEnabled(False)
         stop = threading.Event()
@@ -226,7 +227,7 @@ class MergeDialog(QDialog):
         if progress:
             progress.reset()
         self.merged = True
-        self.check_button.setVisible(True)
+        self.check_button.setEnabled(True)
         if isinstance(exc, sync.Cancelled):
             self.summary.setText(
                 QCoreApplication.translate("LeadWindow", "Cancelled: nothing was merged; the master is exactly as it was before.")
@@ -262,7 +263,7 @@ class MergeDialog(QDialog):
         for box in self.accept_boxes.values():
             box.setEnabled(False)
         self.files = [r.file for r in reports if r.status == "refused"]  # what a check again looks at
-        self.check_button.setVisible(bool(self.files))
+        self.check_button.setEnabled(bool(self.files))
 
     def _offer_devices(self, reports: list[sync.FileReport]) -> None:
         """A box per device not seen before, unticked: the lead checks its key with its inspector."""
