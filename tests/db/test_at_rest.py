@@ -14,12 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import sqlalchemy.exc
 from commands import run
 from sqlalchemy import text
 
 from db import blobs, cipher, engine, integrity, keys, migrations, seal, vault
-from db.errors import KeyNeeded
+from db.errors import DatabaseCorrupt, KeyNeeded
 from desktop import paths
 from desktop.services import protection, records
 from desktop.services.workspace import Workspace, create, open_workspace
@@ -349,6 +348,8 @@ def test_a_wrong_key_is_refused_whatever_the_files_hmac(tmp_path: Path) -> None:
         with pytest.raises(cipher.errors("DatabaseError"), match="file is not a database"):
             cipher.connect(str(path), wrong_key(key))
         wrong = engine.sqlite_engine(path, key=wrong_key(key))
-        with pytest.raises(sqlalchemy.exc.DatabaseError, match="file is not a database"), engine.read(wrong) as conn:
+        # the engine cannot tell a wrong key from damage; the key was checked before (peek.file_key)
+        with pytest.raises(DatabaseCorrupt) as refused, engine.read(wrong) as conn:
             conn.execute(text("SELECT count(*) FROM version"))
+        assert "file is not a database" in str(refused.value.__cause__)
         wrong.dispose()
