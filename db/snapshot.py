@@ -92,6 +92,22 @@ def _sign_manifest(
     return made, earlier
 
 
+def _withdraw(database: Database, made: manifest.Manifest) -> None:
+    """An export that failed on its way to the stick (a full or read-only stick, a faulty one)
+    gives its number back, so that the master does not report a gap, an export lost, for a
+    file that never was: its manifest leaves the source, if it is still the device's last (a
+    later export numbered meanwhile chains to it: then it stays, and the gap is said)."""
+    try:
+        with database.write() as conn:
+            conn.execute(
+                text("DELETE FROM manifest WHERE hash = :h AND device_id = :d "
+                     "AND number = (SELECT max(number) FROM manifest WHERE device_id = :d)"),
+                {"h": made.hash, "d": made.device_id},
+            )
+    except KnownDatabaseError:  # (the export's own failure is the one said)
+        pass
+
+
 def _local_copy(database: Database, local_copy: Path) -> None:
     """The whole database as one SQLite file on the local disk: the backup API for a file;
     for a master on a server, a file of our schema filled in one consistent read."""
@@ -129,59 +145,66 @@ def export(
     targets.check_export(target)  # never over a laptop's or the master's own database, before its number is taken
     if not database.on_server:  # the file's size now is about the export's: refused before anything is copied
         _check_room(target, sum(p.stat().st_size for p in (source, source.with_name(source.name + "-wal")) if p.exists()))
-    with tempfile.TemporaryDirectory(prefix="yanshou-export-") as work:
-        local_copy = Path(work) / "snapshot.db"
-        _local_copy(database, local_copy)
-        dst = sqlite3.connect(local_copy, isolation_level=None)
-        try:
-            check = dst.execute("PRAGMA integrity_check").fetchall()
-            if check != [("ok",)]:
-                raise DatabaseCorrupt(source, "the snapshot failed its integrity check: " + str(check[:3]))
-            made, earlier = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created, seal_key)
-            # The kept merge reports (db/merge/reports.py) are this database's own business: they do
-            # not go to the laptops. Overwritten as they are deleted, not left in free pages.
-            dst.execute("PRAGMA secure_delete=ON")
-            dst.execute("BEGIN")
-            dst.execute("DELETE FROM merge_report")
-            # The full-text index is this computer's accelerator over search_entry (db/search.py),
-            # outside the versioned schema a merge compares the file with: it stays here.
-            search.drop_local_index(dst)
-            # a schema-1 report the upgrade could not read stays in local_state (db/migrations.py)
-            dst.execute("DELETE FROM local_state WHERE key LIKE ?", (migrations.OLD_REPORT + "%",))
-            # The device's whole chain: another export of the same master (a second lead's
-            # desk on a server) may have been numbered after this copy was read.
-            for m in earlier:
-                manifest.store(dst, m)
-            manifest.store(dst, made)
-            dst.execute(
-                "INSERT INTO local_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (manifest.EXPORT_KEY, made.hash),
-            )
-            dst.execute("COMMIT")
-            dst.execute("PRAGMA journal_mode=DELETE")
-            versions = dst.execute("SELECT count(*) FROM version").fetchone()[0]
-            blobs = dst.execute("SELECT count(*) FROM blob").fetchone()[0]
-        finally:
-            dst.close()
-        if recipients:
-            sealed = Path(work) / "sealed"
-            sealing.seal(local_copy, sealed, recipients)
-            local_copy.unlink()
-            local_copy = sealed
-        expected = file_sha256(local_copy)
-        _check_room(target, local_copy.stat().st_size)  # the exact size, before the copy to the stick
-        partial = files.partial_name(target)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            copied = files.copy(local_copy, partial)
-            if copied != expected:  # the local copy is ours alone: only a failing disk changes it
+    taken: list[manifest.Manifest] = []  # the number this export took, given back if it is not written (_withdraw)
+    try:
+        with tempfile.TemporaryDirectory(prefix="yanshou-export-") as work:
+            local_copy = Path(work) / "snapshot.db"
+            _local_copy(database, local_copy)
+            dst = sqlite3.connect(local_copy, isolation_level=None)
+            try:
+                check = dst.execute("PRAGMA integrity_check").fetchall()
+                if check != [("ok",)]:
+                    raise DatabaseCorrupt(source, "the snapshot failed its integrity check: " + str(check[:3]))
+                made, earlier = _sign_manifest(database, signer, manifest.contents(dst, signer.device_id), created, seal_key)
+                taken.append(made)
+                # The kept merge reports (db/merge/reports.py) are this database's own business: they do
+                # not go to the laptops. Overwritten as they are deleted, not left in free pages.
+                dst.execute("PRAGMA secure_delete=ON")
+                dst.execute("BEGIN")
+                dst.execute("DELETE FROM merge_report")
+                # The full-text index is this computer's accelerator over search_entry (db/search.py),
+                # outside the versioned schema a merge compares the file with: it stays here.
+                search.drop_local_index(dst)
+                # a schema-1 report the upgrade could not read stays in local_state (db/migrations.py)
+                dst.execute("DELETE FROM local_state WHERE key LIKE ?", (migrations.OLD_REPORT + "%",))
+                # The device's whole chain: another export of the same master (a second lead's
+                # desk on a server) may have been numbered after this copy was read.
+                for m in earlier:
+                    manifest.store(dst, m)
+                manifest.store(dst, made)
+                dst.execute(
+                    "INSERT INTO local_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (manifest.EXPORT_KEY, made.hash),
+                )
+                dst.execute("COMMIT")
+                dst.execute("PRAGMA journal_mode=DELETE")
+                versions = dst.execute("SELECT count(*) FROM version").fetchone()[0]
+                blobs = dst.execute("SELECT count(*) FROM blob").fetchone()[0]
+            finally:
+                dst.close()
+            if recipients:
+                sealed = Path(work) / "sealed"
+                sealing.seal(local_copy, sealed, recipients)
+                local_copy.unlink()
+                local_copy = sealed
+            expected = file_sha256(local_copy)
+            _check_room(target, local_copy.stat().st_size)  # the exact size, before the copy to the stick
+            partial = files.partial_name(target)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                copied = files.copy(local_copy, partial)
+                if copied != expected:  # the local copy is ours alone: only a failing disk changes it
+                    partial.unlink(missing_ok=True)
+                    raise KnownDatabaseError(target, "the copy differs from the snapshot; the disk is faulty — export again")
+                files.replace(partial, target)
+            except OSError as exc:
                 partial.unlink(missing_ok=True)
-                raise KnownDatabaseError(target, "the copy differs from the snapshot; the disk is faulty — export again")
-            files.replace(partial, target)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise KnownDatabaseError(target, f"writing the export failed: {exc.strerror or exc}") from exc
-    written = file_sha256(target)
-    if written != expected:
-        raise KnownDatabaseError(target, "the export reads back different from what was written; the medium is faulty — use another")
+                raise KnownDatabaseError(target, f"writing the export failed: {exc.strerror or exc}") from exc
+        written = file_sha256(target)
+        if written != expected:
+            raise KnownDatabaseError(target, "the export reads back different from what was written; the medium is faulty — use another")
+    except BaseException:
+        if taken:
+            _withdraw(database, taken[0])
+        raise
     return Snapshot(target, target.stat().st_size, written, versions, blobs, made, tuple(recipients))

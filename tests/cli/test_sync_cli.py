@@ -376,3 +376,18 @@ def test_the_conflicts_table_gives_the_times_in_local_time_as_the_json(tmp_path:
         else:
             os.environ["TZ"] = before
         time.tzset()
+
+
+def test_an_export_that_fails_on_its_way_takes_no_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A failed export used up its number, and the master then reported a gap (#2 lost) for a
+    file that never was (found by a hostile walk)."""
+    team = _team(tmp_path, capsys)
+    laptop = tmp_path / "a.db"
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the stick's folder should be")
+    code, _out, err = run(capsys, "export", laptop, blocker / "a-2.db")
+    assert code == 2 and "Traceback" not in err, err
+    out = ok(capsys, "export", laptop, tmp_path / "usb" / "a-2.db")
+    assert "export #2" in out
+    merge_naming_second_laptops(capsys, team.master, team.exports[0], tmp_path / "usb" / "a-2.db")
+    assert "GAP" not in ok(capsys, "devices", team.master)
