@@ -462,12 +462,16 @@ def _result_object(campaign: Campaign, r: CountyResult) -> dict[str, object]:
 
 
 def _csv_value(value: object) -> object:
-    """JSON's words in a CSV cell: true/false, an empty cell for null, a list joined by ';'."""
+    """JSON's words in a CSV cell: true/false, an empty cell for null, a list joined by ';';
+    text a spreadsheet would take for a formula marked as text, as in every table the window
+    exports (tables.formula_safe): the CSV is opened in Excel."""
+    from desktop.services.tables import formula_safe
+
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(map(str, value))
-    return "" if value is None else value
+        return formula_safe(";".join(map(str, value)))
+    return "" if value is None else formula_safe(value)
 
 
 def _missing_text(campaign: Campaign, r: CountyResult) -> str:

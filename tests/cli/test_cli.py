@@ -68,6 +68,27 @@ def test_init_import_results(tmp_path: Path, capsys) -> None:
     assert out.splitlines()[2] == "裕安区,,,,0.00,0.00,,,false,false,self-check;third-party;inspection"
 
 
+def test_results_csv_holds_no_live_formula(tmp_path: Path, capsys) -> None:
+    import csv
+    import dataclasses
+
+    from desktop.core.campaign import County
+    from desktop.services import settings
+    from desktop.services.workspace import open_workspace
+
+    db = tmp_path / "m.db"
+    assert run(capsys, "init", db, "--role", "master")[0] == 0
+    with open_workspace(db) as master:
+        current = settings.current(master)
+        named = '=HYPERLINK("http://evil.invalid","点我")'
+        settings.save(master, dataclasses.replace(current, counties=(*current.counties, County("341598", named))))
+    code, out, _ = run(capsys, "results", db, "--format", "csv")
+    assert code == 0
+    cells = [cell for row in csv.reader(out.splitlines()) for cell in row]
+    assert "'" + named in cells and named not in cells  # the name kept, marked as text for Excel
+    assert not [c for c in cells if c.startswith(("=", "+", "@"))]
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
