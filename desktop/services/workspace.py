@@ -223,7 +223,7 @@ def create_for(
         path,
         role=role,
         keys_dir=paths.keys_dir(),
-        inspector=inspector_name(inspector) if inspector else None,
+        inspector=inspector_name(inspector) if inspector is not None else None,
         campaign_key=campaign.id,
         campaign_name=campaign.name,
         document=document if document is not None else campaign.to_document(),

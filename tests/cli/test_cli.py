@@ -290,3 +290,11 @@ def test_a_database_cut_short_is_said_damaged_by_every_command_not_an_internal_e
     for command in ("results", "devices", "spread", "conflicts", "verify"):
         code, out, err = run(capsys, command, cut)
         assert code == 2 and "damaged" in err and "internal error" not in err and "Traceback" not in err, (command, out, err)
+
+
+@pytest.mark.parametrize("name", ["", "  ", "张\u200b三"])
+def test_init_refuses_an_inspector_name_that_is_no_name(tmp_path: Path, capsys, name: str) -> None:
+    laptop = tmp_path / "f.db"
+    code, _, err = run(capsys, "init", laptop, "--role", "field", "--inspector", name)
+    assert code == 2 and "inspector" in err and "not usable" in err
+    assert not laptop.exists()
