@@ -7,17 +7,22 @@ key — the key whose fingerprint the lead compared when enrolling the device. W
 reader can establish is therefore: the document is exactly what that key signed, and
 which key it was. Whether that key is trusted is the enrolment's business, not the PDF's.
 
-The visible field holds ASCII only: pyHanko lays out CJK text in stamps with broken
-spacing, and the Chinese names are in the certificate and on the page above anyway.
+The visible field is in Chinese, in the page's font: pyHanko lays its text out with HarfBuzz
+(its `opentype` extra). It is handed a small font made for the stamp (`stamp_font`): the
+characters the stamp can hold, from the collection's first face, rescaled to 1,000 units to
+the em — pyHanko writes a font's glyph widths in the font's own units, which PDF reads as
+thousandths, so the page font's 2,048 spread every glyph twice as wide as it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -25,9 +30,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from db import keys
-from desktop.reports.layout import SIGNATURE_BOX
+from desktop.reports.layout import SIGNATURE_BOX, font_file
 
 FIELD_NAME = "YanshouSignature"
+STAMP_SIZE = 8  # points: the longest line, the time with its offset, fits the field (SIGNATURE_BOX)
+STAMP_TEXT = "电子签名（PAdES）\n设备：{device}\n签名时间：%(when)s"  # pyHanko puts in stamp_time (its own %(ts)s says "CST")
 CERT_DAYS = 3650
 
 
@@ -80,6 +87,7 @@ def sign_pdf(pdf: bytes, key: ec.EllipticCurvePrivateKey, who: SignerInfo, *, re
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
     from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -94,7 +102,11 @@ def sign_pdf(pdf: bytes, key: ec.EllipticCurvePrivateKey, who: SignerInfo, *, re
         signing_cert=asn1_cert, signing_key=asn1_key, cert_registry=SimpleCertificateStore.from_certs([asn1_cert]),  # type: ignore[no-untyped-call]
     )
     short = who.device_id.split("-")[0]
-    stamp = TextStampStyle(stamp_text=f"Digitally signed (PAdES)\nDevice: {short}\nSigned at: %(ts)s", border_width=1)
+    when = stamp_time(now)
+    stamp = TextStampStyle(
+        stamp_text=STAMP_TEXT.format(device=short), border_width=1,
+        text_box_style=TextBoxStyle(font=_stamp_engine(stamp_font(STAMP_TEXT + short + when)), font_size=STAMP_SIZE),
+    )
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
@@ -106,9 +118,54 @@ def sign_pdf(pdf: bytes, key: ec.EllipticCurvePrivateKey, who: SignerInfo, *, re
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
     signers.PdfSigner(meta, signer=signer, stamp_style=stamp, new_field_spec=spec).sign_pdf(
-        writer, output=out, appearance_text_params={"ts": stamp_time(now)},
+        writer, output=out, appearance_text_params={"when": when},
     )
     return out.getvalue()
+
+
+def stamp_font(text: str) -> bytes:
+    """A TrueType font with the glyphs of `text` and of every stamp (any device, any time),
+    1,000 units to the em (see the module's docstring)."""
+    return _stamp_font(frozenset(text) | _STAMP_CHARACTERS)
+
+
+_STAMP_CHARACTERS = frozenset(STAMP_TEXT + "0123456789abcdef" + "UTC+-: ")
+
+
+@functools.cache
+def _stamp_font(characters: frozenset[str]) -> bytes:
+    import logging
+
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # it says which tables it leaves out
+    with TTCollection(str(font_file()), lazy=True) as collection:
+        font = collection.fonts[0]
+        options = subset.Options()
+        options.notdef_outline = True
+        chosen = subset.Subsetter(options)
+        chosen.populate(text="".join(sorted(characters - {"\n"})))
+        chosen.subset(font)
+        scale_upem(font, 1000)
+        out = io.BytesIO()
+        font.save(out)
+    return out.getvalue()
+
+
+def _stamp_engine(font: bytes) -> Any:
+    """pyHanko's font engine factory for the stamp, in `font` (a FontEngineFactory)."""
+    from pyhanko.pdf_utils.font.api import FontEngineFactory
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+
+    class StampFont(FontEngineFactory):
+        def create_font_engine(self, writer: Any, obj_stream: Any = None) -> Any:
+            if obj_stream is None and writer.stream_xrefs:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(font), font_size=STAMP_SIZE, obj_stream=obj_stream)
+
+    return StampFont()
 
 
 def stamp_time(moment: dt.datetime) -> str:

@@ -4,6 +4,7 @@ signature, which must hold on the file as written and break on one changed byte.
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import re
@@ -321,19 +322,45 @@ def test_a_character_the_font_lacks_prints_as_a_box_not_as_nothing(laptop: works
     assert "联络员吉□祥反映：□已补拍" in flat(text_of(out))
 
 
-def test_the_visible_stamp_shows_the_time_with_its_real_offset(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a laptop in China the stamp read local time labelled 'UTC', eight hours off."""
+def stamp_lines(pdf: bytes) -> list[str]:
+    """The lines of the signature's visible stamp, as its appearance stream marks them (each
+    line's /ActualText, a PDF string in UTF-16)."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    field = PdfFileReader(io.BytesIO(pdf)).root["/AcroForm"]["/Fields"][0]
+    stream = field["/AP"]["/N"].data
+    unescaped = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m[1], 8)]) if m[1].isdigit() else m[1], stream)
+    return [raw.decode("utf-16") for raw in re.findall(rb"/ActualText \((.*?)\)\n>>", unescaped, re.S)]
+
+
+def test_the_visible_stamp_is_in_chinese_with_the_time_and_its_real_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp was in English, and its time pyHanko's, named 'CST' (China's, or America's
+    Central?) or, earlier, local time labelled 'UTC', eight hours off."""
     import datetime as dt
     import time
 
-    from desktop.reports.signing import stamp_time
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from desktop.reports import layout
+    from desktop.reports.signing import SignerInfo, sign_pdf
 
     if not hasattr(time, "tzset"):
         pytest.skip("POSIX: the time zone is set through TZ (Windows takes it from the system)")
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()
     try:
-        assert stamp_time(dt.datetime(2018, 9, 12, 8, 30, tzinfo=dt.UTC)) == "2018-09-12 16:30:00 UTC+08:00"
+        with layout.BUILD_LOCK:
+            from reportlab.pdfgen import canvas
+
+            out = io.BytesIO()
+            page = canvas.Canvas(out)
+            page.showPage()
+            page.save()
+        signed = sign_pdf(out.getvalue(), ec.generate_private_key(ec.SECP256R1()), SignerInfo("张三", "74abdd7a-0000", "field"),
+                          reason="检查记录表", now=dt.datetime(2018, 9, 12, 8, 30, tzinfo=dt.UTC))
+        assert stamp_lines(signed) == ["电子签名（PAdES）", "设备：74abdd7a", "签名时间：2018-09-12 16:30:00 UTC+08:00"]
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
