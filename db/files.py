@@ -59,6 +59,16 @@ def copy(source: Path, target: Path, *, progress: Callable[[int], None] | None =
     return digest.hexdigest()
 
 
+def discard(path: Path) -> None:
+    """Remove what a failed write left, if it can: the error on its way is the one to tell
+    (a folder that is a file, a stick pulled out, a read-only medium make the removal fail
+    too, and its error would hide the first)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def partial_name(path: Path) -> Path:
     """Where a file is written before it is renamed to `path`."""
     return path.with_name(path.name + ".partial")
@@ -184,5 +194,5 @@ def write_bytes(target: Path, data: bytes) -> None:
             flush(f)
         replace(partial, target)
     except OSError:
-        partial.unlink(missing_ok=True)
+        discard(partial)
         raise

@@ -198,7 +198,7 @@ def export(
                     raise KnownDatabaseError(target, "the copy differs from the snapshot; the disk is faulty — export again")
                 files.replace(partial, target)
             except OSError as exc:
-                partial.unlink(missing_ok=True)
+                files.discard(partial)
                 raise KnownDatabaseError(target, f"writing the export failed: {exc.strerror or exc}") from exc
         written = file_sha256(target)
         if written != expected:

@@ -48,7 +48,7 @@ from pathlib import Path
 from sqlalchemy import Connection, RootTransaction, text
 from sqlalchemy.exc import DBAPIError
 
-from db import cipher, engine, migrations, revocation, seal, wal
+from db import cipher, engine, files, migrations, revocation, seal, wal
 from db.database import Database
 from db.errors import DiskFull, KnownDatabaseError, Refused
 from db.merge.apply import _transaction
@@ -534,10 +534,10 @@ def _back_up(master: Path, backup_dir: Path, keep: int, key: cipher.Key | None =
         migrations.backup(master, target, key)
         _prune(backup_dir, master.stem, keep)
     except OSError as exc:
-        target.unlink(missing_ok=True)
+        files.discard(target)
         raise _environment(exc, backup_dir) from exc
     except cipher.errors() as exc:  # the backup's own file could not be written (a full or read-only disk)
-        target.unlink(missing_ok=True)
+        files.discard(target)
         raise KnownDatabaseError(backup_dir, f"the master could not be backed up before merging ({exc}); nothing was merged") from exc
 
 

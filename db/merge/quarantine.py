@@ -166,7 +166,7 @@ def _decrypt(source: Path, target: Path, opener: seal.Opener | None) -> Taken:
     try:
         cipher.export_plain(source, key, target)
     except cipher.errors() as exc:
-        target.unlink(missing_ok=True)
+        files.discard(target)
         raise Refused(source, "unreadable", f"the database could not be read ({exc})") from exc
     return Taken(blobs.sha256_file(target)[0])
 
@@ -198,6 +198,6 @@ def _unseal(source: Path, target: Path, size: int, opener: seal.Opener | None) -
             except OSError as exc:  # reading the file offered (a write to ours raises our own error)
                 raise _unreadable(source, exc) from exc
     except BaseException:
-        target.unlink(missing_ok=True)
+        files.discard(target)
         raise
     return Taken(digest.hexdigest(), header)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from db import blobs, inspection_queries, versions, wal
+from db import blobs, files, inspection_queries, versions, wal
 from db.errors import KnownDatabaseError
 from desktop import paths
 from desktop.core import photos
@@ -322,7 +322,7 @@ def blob_to_file(ws: Workspace, sha: str, target: Path, *, progress: Callable[[i
                 if progress is not None:
                     progress(written)
     except BaseException:
-        target.unlink(missing_ok=True)
+        files.discard(target)
         raise
     return written
 

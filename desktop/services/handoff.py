@@ -103,8 +103,8 @@ def save_as(ws: Workspace, evidence: Evidence, target: Path) -> None:
         files.flush_path(partial)
         files.replace(partial, target)
     except files.FileInUse:
-        partial.unlink(missing_ok=True)
+        files.discard(partial)
         raise InputError.single(target, "in_use", "the file is open in another program: close it there, then save again") from None
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        files.discard(partial)
         raise InputError.single(target, "unwritable", f"the file cannot be written there ({exc.strerror or exc})") from None

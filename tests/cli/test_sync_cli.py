@@ -387,6 +387,9 @@ def test_an_export_that_fails_on_its_way_takes_no_number(tmp_path: Path, capsys:
     blocker.write_text("a file where the stick's folder should be")
     code, _out, err = run(capsys, "export", laptop, blocker / "a-2.db")
     assert code == 2 and "Traceback" not in err, err
+    # the file asked for, and why (the clean-up of the half-written copy failing too said
+    # "a-2.db.partial: Not a directory", a name the user never gave)
+    assert f"{blocker / 'a-2.db'}: writing the export failed" in err and ".partial" not in err, err
     out = ok(capsys, "export", laptop, tmp_path / "usb" / "a-2.db")
     assert "export #2" in out
     merge_naming_second_laptops(capsys, team.master, team.exports[0], tmp_path / "usb" / "a-2.db")
