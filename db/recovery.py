@@ -113,15 +113,24 @@ def escrow(
     return made
 
 
-def open_file(path: Path, opener: seal.Opener) -> tuple[About, bytes]:
-    """What a recovery file says, and the secret inside, opened with the master's key.
-    RecoveryError when it is not a recovery file, not for this master, or changed."""
+def read_file(path: Path) -> bytes:
+    """The bytes of a file offered as a recovery file, once its kind and size say it is one
+    (no key is needed to tell that). RecoveryError (not_recovery) otherwise."""
     if not stat.S_ISREG(path.stat().st_mode):  # a folder, a device, a pipe (which would never end)
         raise RecoveryError(path, "not_recovery", "is not a file, so not a Yanshou recovery file")
     with path.open("rb") as f:
         data = f.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES or not data.startswith(MAGIC):
         raise RecoveryError(path, "not_recovery", "is not a Yanshou recovery file (a laptop writes one as keys/recovery-….bin)")
+    return data
+
+
+def open_file(path: Path, opener: seal.Opener, data: bytes | None = None) -> tuple[About, bytes]:
+    """What a recovery file says, and the secret inside, opened with the master's key (`data`:
+    the file as read_file read it). RecoveryError when it is not a recovery file, not for this
+    master, or changed."""
+    if data is None:
+        data = read_file(path)
     try:
         header, secret = seal.unseal_bytes(data, opener, magic=MAGIC)
     except seal.SealError as exc:

@@ -162,6 +162,7 @@ def recovery_code(ws: Workspace, path: Path) -> tuple[About, str]:
 
     if ws.identity.role != "master":
         raise KnownDatabaseError(ws.path, "a recovery file is opened on the lead's master it was sealed for, not on a laptop")
+    data = recovery.read_file(path)  # a file that is no recovery file is said to be none, here or on any desk
     keys_dir = paths.keys_dir()
     key = seal.sealing_key(keys_dir, ws.identity.device_id, protect_it=not ws.database.on_server)
     if key is None:  # (a second desk on a server's master): no key here to open any recovery file with
@@ -170,7 +171,7 @@ def recovery_code(ws: Workspace, path: Path) -> tuple[About, str]:
             path, "no_key", f"this computer does not hold the master's private encryption key ({missing} in its keys folder): "
             "open the recovery file on the desk that made the master",
         )
-    found, secret = recovery.open_file(path, seal.Opener((key,)))
+    found, secret = recovery.open_file(path, seal.Opener((key,)), data)
     return found, recovery.code(secret)
 
 

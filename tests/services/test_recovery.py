@@ -213,7 +213,16 @@ def test_a_desk_without_the_masters_encryption_key_says_so(computers: Computers)
         key.rename(key.with_name("elsewhere.pem"))
         with pytest.raises(RecoveryError) as refused:
             protection.recovery_code(lead, handed)
-    assert refused.value.code == "no_key" and key.name in str(refused.value)
+        assert refused.value.code == "no_key" and key.name in str(refused.value)
+        # a file that is no recovery file at all is said to be none, key or no key (a photo, the
+        # master's own export picked by mistake): "this computer does not hold the key" sent the
+        # lead looking for a key that would not have opened it either
+        photo = computers.root / "photo.jpg"
+        photo.write_bytes(b"\xff\xd8\xff\xe0 a photo, not a recovery file")
+        for offered in (photo, computers.root / "usb" / "lead-1.yanshou"):
+            with pytest.raises(RecoveryError) as refused:
+                protection.recovery_code(lead, offered)
+            assert refused.value.code == "not_recovery", offered
 
 
 def test_the_lead_is_told_whose_laptop_the_file_names_as_the_master_knows_it(computers: Computers) -> None:
