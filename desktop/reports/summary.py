@@ -143,7 +143,8 @@ def render_problems(doc: ProblemList) -> bytes:
         ])
     if not doc.problems:
         data.append([Paragraph("本县（市、区）未记录问题。", L.CELL_CENTER), "", "", "", "", "", ""])
-    table = Table(data, colWidths=(9 * mm, 28 * mm, 52 * mm, 11 * mm, 19 * mm, 17 * mm, 44 * mm), repeatRows=1, splitInRow=1)
+    # 状态 holds 逾期未整改 on one line (five characters and the cell's padding: it wrapped at 17 mm)
+    table = Table(data, colWidths=(9 * mm, 28 * mm, 52 * mm, 11 * mm, 19 * mm, 21 * mm, 40 * mm), repeatRows=1, splitInRow=1)
     table.setStyle(L.table_style(("VALIGN", (0, 1), (-1, -1), "TOP"), *([("SPAN", (0, 1), (-1, 1))] if not doc.problems else [])))
     story = [
         *L.heading("问题整改清单", doc.campaign, doc.document_number),

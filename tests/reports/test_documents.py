@@ -20,6 +20,7 @@ from commands import run
 
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
+from desktop.reports.model import OVERDUE
 from desktop.services import documents, inspection, results, sample, sync, workspace
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdffonts, pdfsig) is not installed")
@@ -207,8 +208,10 @@ def test_the_problem_list_of_a_county(campaign: Campaign, capsys, tmp_path: Path
     assert "问题整改清单" in body and f"问题{len(listed)}项" in body
     for p in listed:
         assert flat(p.description)[:10] in body
-    # deadlines default to the campaign's rectification date (2018): all overdue now
-    assert "逾期未整改" in body
+    # deadlines default to the campaign's rectification date (2018): all overdue now, each said
+    # on one line of its cell (at 17 mm it wrapped as 逾期未整 / 改)
+    overdue = sum(p.status == OVERDUE for p in listed)
+    assert overdue == len(listed) and text_of(out, layout=True).count(OVERDUE) == overdue
 
 
 def test_bad_requests_are_refused_and_write_nothing(campaign: Campaign, capsys, tmp_path: Path) -> None:
