@@ -21,7 +21,9 @@ and QT_QPA_PLATFORM is `offscreen` unless it is set already.
    One warm-up of each, then --runs of each, alternating; medians. The children write and
    reuse bytecode in the work folder (PYTHONPYCACHEPREFIX), as an installed program has it.
    Ours runs on the campaign in the clear and on a copy encrypted at rest (SQLCipher, its key's
-   secret in a protected store: the tests' file-backed keyring), in the same turns.
+   secret in a protected store: the tests' file-backed keyring), in the same turns. For scale
+   (no bar), the bare window again with the bundled font and 2,000 characters of the indicator
+   table word-wrapped over 1366×768: what a screen of Chinese costs to lay out and draw alone.
 3. MOVING BETWEEN ITEMS, in this process with the window shown (1366×768), on 张三's county
    with most photos: window.step(±1) and processing events (layout, paint) until idle, for
    all 34 items forward (thumbnails made for the first time, in the worker) and back
@@ -120,6 +122,31 @@ marks["application"] = time.monotonic()
 window = QMainWindow()
 window.setWindowTitle("bare")
 window.setCentralWidget(QLabel("验收: a bare PySide6 window"))
+window.installEventFilter(watcher)
+marks["window"] = time.monotonic()
+window.show()
+marks["shown"] = time.monotonic()
+app.exec()
+"""
+
+# For scale, not the bar: the bare window as above, but with the program's bundled font and the
+# first screen of the indicator table's Chinese text (argv[2], a file) word-wrapped over the whole
+# window, at its size: what laying out and drawing a page of CJK glyphs costs on its own.
+BARE_TEXT_CHILD = _WATCH + r"""
+from pathlib import Path
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QLabel, QMainWindow
+marks["imports"] = time.monotonic()
+app = QApplication(sys.argv[:1])
+font_id = QFontDatabase.addApplicationFont(sys.argv[3])
+app.setFont(QFont(QFontDatabase.applicationFontFamilies(font_id)[0], 10))
+marks["application"] = time.monotonic()
+window = QMainWindow()
+window.setWindowTitle("bare, a page of text")
+label = QLabel(Path(sys.argv[2]).read_text(encoding="utf-8"))
+label.setWordWrap(True)
+window.setCentralWidget(label)
+window.resize(int(sys.argv[4]), int(sys.argv[5]))
 window.installEventFilter(watcher)
 marks["window"] = time.monotonic()
 window.show()
@@ -377,6 +404,7 @@ def campaign_counts(path: Path) -> dict[str, int]:
 @dataclass
 class Starts:
     bare: list[dict[str, Any]] = field(default_factory=list)
+    bare_text: list[dict[str, Any]] = field(default_factory=list)  # for scale: the bare window with a page of Chinese text
     ours: list[dict[str, Any]] = field(default_factory=list)  # `yanshou gui DB`, timed from outside
     marked: list[dict[str, Any]] = field(default_factory=list)  # the same start in a child that marks its steps (OURS_CHILD)
     bundle: list[dict[str, Any]] = field(default_factory=list)  # the bundle's executable, when given
@@ -417,7 +445,9 @@ def time_starts(database: Path, runs: int, encrypted: Path | None = None, bundle
     starts = Starts()
     report = database.with_name("start-report.json")
     command = users_command()
+    page = page_of_text(database.with_name("page.txt"))
     child(BARE_CHILD)  # warm-up: the libraries in the page cache, the bytecode written (PYTHONPYCACHEPREFIX)
+    child(BARE_TEXT_CHILD, *page)
     child(OURS_CHILD, str(database))
     started(command, database, report)
     if bundle is not None:
@@ -426,6 +456,7 @@ def time_starts(database: Path, runs: int, encrypted: Path | None = None, bundle
         started(command, encrypted, report, env=protected_store(encrypted.parent))
     for i in range(runs):
         starts.bare.append(child(BARE_CHILD))
+        starts.bare_text.append(child(BARE_TEXT_CHILD, *page))
         starts.ours.append(started(command, database, report))
         said = f"start {i + 1}/{runs}: bare {starts.bare[-1]['idle'] * 1000:.0f} ms, ours {starts.ours[-1]['idle'] * 1000:.0f} ms"
         starts.marked.append(child(OURS_CHILD, str(database)))
@@ -438,6 +469,18 @@ def time_starts(database: Path, runs: int, encrypted: Path | None = None, bundle
             said += f", encrypted {starts.encrypted[-1]['idle'] * 1000:.0f} ms"
         log(said)
     return starts
+
+
+def page_of_text(path: Path) -> tuple[str, str, str, str]:
+    """BARE_TEXT_CHILD's arguments: a file holding the indicator table's codes and names as the
+    tree and the item show them (a screenful: some 2,000 characters), the bundled font, the window's size."""
+    from desktop.core.indicators import load_indicator_set
+    from desktop.paths import resources
+
+    indicators = load_indicator_set(resources() / "indicator_sets" / "luan-2018.toml")
+    text = "　".join(f"{i.code} {i.name}" for i in indicators.nodes)[:2000]
+    path.write_text(text, encoding="utf-8")
+    return str(path), str(resources() / "fonts" / "wqy-microhei.ttc"), str(WINDOW_SIZE[0]), str(WINDOW_SIZE[1])
 
 
 # This process and its children see no protected store (main): the campaign stays in the clear, as
@@ -619,6 +662,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     encrypted = encrypted_copy(database, workdir)
     starts = time_starts(database, args.runs, encrypted, args.bundle)
     bare, ours, ours_encrypted = Starts.median(starts.bare), Starts.median(starts.ours), Starts.median(starts.encrypted)
+    bare_text = Starts.median(starts.bare_text)
     start_ratio, encrypted_ratio = ours / bare, ours_encrypted / bare
     bundle_rows = []
     if starts.bundle:
@@ -670,6 +714,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             (f"cold start, our main window on the campaign as users start it (yanshou gui DB), ms (median of {args.runs})",
              f"{ms(ours)}  ({', '.join(ms(r['idle']) for r in starts.ours)})", "", ""),
             ("cold start: ratio ours / bare", f"{start_ratio:.2f} ×", f"≤ {START_RATIO_BAR} ×", verdict(start_ratio <= START_RATIO_BAR)),
+            ("  for scale: the bare window with a page of the indicators' Chinese in our font (1366×768), ms; ours / it",
+             f"{ms(bare_text)}  ({', '.join(ms(r['idle']) for r in starts.bare_text)}); {ours / bare_text:.2f} ×", "", ""),
             ("  the same start with its steps marked (desktop.ui.app.run called directly: the table below), ms",
              f"{ms(Starts.median(starts.marked))}  ({', '.join(ms(r['idle']) for r in starts.marked)})", "", ""),
             *bundle_rows,
@@ -702,11 +748,11 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
              ("open", "open the database (ours)"), ("window", "main window built"), ("shown", "shown (ours: show_first)"),
              ("painted", "first paint event"), ("idle", "frame done, event loop idle"))
     rows = []
+    columns = (starts.bare, starts.bare_text, starts.marked)
     for key, label in marks:
-        rows.append((label, *(ms(Starts.median(runs, key)) if key in runs[0] else "" for runs in (starts.bare, starts.marked))))
-    rows.append(("the process's whole life (exit included), wall",
-                 *(ms(Starts.median(runs, "wall")) for runs in (starts.bare, starts.marked))))
-    print_table(("mark", "bare", "ours"), rows)
+        rows.append((label, *(ms(Starts.median(runs, key)) if key in runs[0] else "" for runs in columns)))
+    rows.append(("the process's whole life (exit included), wall", *(ms(Starts.median(runs, "wall")) for runs in columns)))
+    print_table(("mark", "bare", "bare, a page of text", "ours"), rows)
 
     if steps.profile is not None:
         print()
