@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from desktop.core.campaign import Campaign, County
 from desktop.core.documents import read_input
@@ -71,7 +72,7 @@ CODES = frozenset({
     "bad_xlsx", "too_many_rows", "too_many_columns", "text_too_long", "control_character", "unknown_column",
     "duplicate_column", "no_rows", "wrong_column", "missing_column", "unknown_county", "unknown_item", "not_a_number",
     "score_range", "score_grid", "score_places", "unknown_result", "duplicate_row", "empty_row", "missing_score",
-    "cell_without_column", "hidden_sheet",
+    "cell_without_column", "hidden_sheet", "hidden_row", "hidden_column", "formula_uncomputed",
 })
 
 
@@ -267,6 +268,9 @@ def _xlsx_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
             if number > MAX_ROWS + 1:
                 raise InputError.single(path, "too_many_rows", f"the sheet has more than {MAX_ROWS} rows")
             rows.append((number, [_cell_text(v) for v in values]))
+        unseen = _unseen(path, rows, _scan_sheet(raw, str(getattr(sheet, "_worksheet_path", "")), path))
+        if unseen:
+            raise InputError(path, unseen)
         return rows
     except InputError:
         raise
@@ -274,6 +278,92 @@ def _xlsx_rows(raw: bytes, path: Path) -> list[tuple[int, list[str]]]:
         raise InputError.single(path, "bad_xlsx", f"not a readable XLSX workbook ({type(exc).__name__})") from None
     finally:
         workbook.close()
+
+
+@dataclass
+class _SheetScan:
+    """What the values of a sheet do not show: its hidden rows and columns (by Excel's filter
+    or by hand), and formulas no program ever computed (a workbook written by a script: the
+    cell reads as empty)."""
+
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: list[tuple[int, int]] = field(default_factory=list)  # 1-based ranges, inclusive
+    uncomputed: list[tuple[int, str]] = field(default_factory=list)  # (row, column letter)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]  # (transitional and strict OOXML name the same elements in two namespaces)
+
+
+def _scan_sheet(raw: bytes, part: str, path: Path) -> _SheetScan:
+    """The sheet's own XML part read once more, as a stream (openpyxl's read-only sheet says
+    nothing of hidden rows and columns): what _unseen refuses."""
+    import zipfile
+    from xml.etree.ElementTree import ParseError, iterparse  # (expat ≥ 2.4: no entity expansion blow-up)
+
+    scan = _SheetScan()
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        name = part.lstrip("/")
+        if name not in archive.namelist():
+            return scan  # (openpyxl read the values from it: a name it gave cannot be missing; no scan, no claim)
+        row = 0
+        try:
+            with archive.open(name) as xml:
+                for _event, element in iterparse(xml, events=("end",)):
+                    tag = _local(element.tag)
+                    if tag == "c":
+                        _scan_cell(element, row, scan)
+                        element.clear()
+                    elif tag == "row":
+                        row = int(element.get("r") or row + 1)
+                        if element.get("hidden") in {"1", "true"}:
+                            scan.hidden_rows.add(row)
+                        element.clear()
+                    elif tag == "col" and element.get("hidden") in {"1", "true"}:
+                        scan.hidden_columns.append((int(element.get("min") or 1), int(element.get("max") or element.get("min") or 1)))
+        except (ParseError, ValueError, OSError, zipfile.BadZipFile):
+            raise InputError.single(path, "bad_xlsx", "not a readable XLSX workbook (its sheet's XML)") from None
+    return scan
+
+
+def _scan_cell(cell: Any, row: int, scan: _SheetScan) -> None:
+    """A formula whose cached value is missing or empty (a text result is cached in <v> too)."""
+    formula = value = None
+    for child in cell:
+        kind = _local(child.tag)
+        if kind == "f":
+            formula = child
+        elif kind == "v":
+            value = child.text
+    if formula is not None and not value:
+        reference = cell.get("r") or ""
+        letters = "".join(ch for ch in reference if ch.isalpha()).upper()
+        number = int("".join(ch for ch in reference if ch.isdigit()) or row + 1)
+        scan.uncomputed.append((number, letters or "?"))
+
+
+def _unseen(path: Path, rows: list[tuple[int, list[str]]], scan: _SheetScan) -> list[Problem]:
+    """A cell the person who filled the sheet cannot see in it is not imported unseen: a hidden
+    row or column that holds something, a formula that shows a value in Excel but holds none in
+    the file. Each named by its row or column, at most 100."""
+    problems = []
+    for number, column in scan.uncomputed:
+        problems.append(Problem(
+            "formula_uncomputed", "the cell holds a formula whose value was never computed (the file was written by a program "
+            "that does not calculate): open it in Excel or WPS, save, then import", row=number, column=column,
+        ))
+    by_number = dict(rows)
+    for number in sorted(scan.hidden_rows):
+        if any(c.strip() for c in by_number.get(number, ())):
+            problems.append(Problem("hidden_row", "the row is hidden (or filtered out) in the sheet: show it or delete it, save, "
+                                    "then import", row=number))
+    width = max((len(cells) for _n, cells in rows), default=0)
+    for first, last in scan.hidden_columns:
+        for index in range(max(first, 1) - 1, min(last, width)):
+            if any(index < len(cells) and cells[index].strip() for _n, cells in rows):
+                problems.append(Problem("hidden_column", "the column is hidden in the sheet: show it or delete it, save, then import",
+                                        column=column_letter(index)))
+    return problems[:100]
 
 
 def _cell_text(value: object) -> str:

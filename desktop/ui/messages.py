@@ -412,6 +412,16 @@ def sheet_problem(code: str) -> str:
         "hidden_sheet": QCoreApplication.translate(
             "Messages", "the workbook opens on a hidden sheet: open the sheet to import in Excel or WPS, save, then import again"
         ),
+        "hidden_row": QCoreApplication.translate(
+            "Messages", "the row is hidden (or filtered out) in the sheet: show it or delete it in Excel or WPS, save, then import again"
+        ),
+        "hidden_column": QCoreApplication.translate(
+            "Messages", "the column is hidden in the sheet: show it or delete it in Excel or WPS, save, then import again"
+        ),
+        "formula_uncomputed": QCoreApplication.translate(
+            "Messages", "a formula whose value was never computed (the file was written by a program that does not calculate): "
+            "open it in Excel or WPS, save, then import again"
+        ),
         "cell_without_column": QCoreApplication.translate(
             "Messages", "a value under no column of the header: a decimal comma (write 86.9, not 86,9) or a cell out of place"
         ),

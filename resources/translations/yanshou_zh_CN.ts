@@ -889,47 +889,47 @@
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="191"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="192"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="321"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="322"/>
         <source>{0} wait for their device to be accepted below.</source>
         <translation>另有 {0} 个文件须先在下方接受其设备。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="341"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="342"/>
         <source>… and {0} more</source>
         <translation>……另有 {0} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="343"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="344"/>
         <source>Left out of the folder ({0}):</source>
         <translation>文件夹中未合并的文件（{0} 个）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="381"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="382"/>
         <source>not an export</source>
         <translation>不是导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="382"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="383"/>
         <source>hidden folder</source>
         <translation>隐藏文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="383"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="384"/>
         <source>cannot be read</source>
         <translation>无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="384"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="385"/>
         <source>folder too deep</source>
         <translation>文件夹层级过深</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="385"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="386"/>
         <source>a link, not followed</source>
         <translation>快捷链接，未跟随</translation>
     </message>
@@ -1194,23 +1194,23 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="195"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="196"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="196"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="197"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="209"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="210"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="77"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="287"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="288"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="40"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="51"/>
         <source>(master)</source>
@@ -1222,27 +1222,27 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="252"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="253"/>
         <source>Merged {0} files: {1} versions added; {2} refused; {3} brought nothing new.</source>
         <translation>已合并 {0} 个文件：新增 {1} 个版本；{2} 个被拒绝；{3} 个无新内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="258"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="259"/>
         <source>The master was backed up first.</source>
         <translation>合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="317"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="318"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="278"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="279"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="286"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="287"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
@@ -1521,22 +1521,22 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="232"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="233"/>
         <source>Cancelled: nothing was merged; the master is exactly as it was before.</source>
         <translation>已取消：未合并任何内容，主库与合并前完全相同。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="294"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="295"/>
         <source>ANOTHER MASTER: it will have the lead&apos;s powers (scores, decisions, settings)</source>
         <translation>另一个汇总库：接受后它将拥有组长的权限（评分、裁定、设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="299"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="300"/>
         <source>a second laptop of this inspector: check with them that it is theirs</source>
         <translation>该检查员的第二台电脑：请与本人核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="259"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="260"/>
         <source>This report is kept under Merge history.</source>
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
@@ -2823,7 +2823,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="131"/>
-        <location filename="../../desktop/ui/messages.py" line="419"/>
+        <location filename="../../desktop/ui/messages.py" line="429"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
@@ -3354,56 +3354,71 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="415"/>
+        <source>the row is hidden (or filtered out) in the sheet: show it or delete it in Excel or WPS, save, then import again</source>
+        <translation>该行在表中被隐藏（或被筛选掉）：请在 Excel 或 WPS 中取消隐藏或删除该行，保存后重新导入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="418"/>
+        <source>the column is hidden in the sheet: show it or delete it in Excel or WPS, save, then import again</source>
+        <translation>该列在表中被隐藏：请在 Excel 或 WPS 中取消隐藏或删除该列，保存后重新导入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="421"/>
+        <source>a formula whose value was never computed (the file was written by a program that does not calculate): open it in Excel or WPS, save, then import again</source>
+        <translation>单元格中的公式从未计算出结果（该文件由不计算公式的程序生成）：请用 Excel 或 WPS 打开并保存后重新导入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="425"/>
         <source>a value under no column of the header: a decimal comma (write 86.9, not 86,9) or a cell out of place</source>
         <translation>该单元格的值不在表头的任何一列之下：可能是小数点写成了逗号（应写 86.9，而不是 86,9），或单元格错位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="418"/>
+        <location filename="../../desktop/ui/messages.py" line="428"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="436"/>
+        <location filename="../../desktop/ui/messages.py" line="446"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="437"/>
+        <location filename="../../desktop/ui/messages.py" line="447"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="440"/>
+        <location filename="../../desktop/ui/messages.py" line="450"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="443"/>
+        <location filename="../../desktop/ui/messages.py" line="453"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="446"/>
+        <location filename="../../desktop/ui/messages.py" line="456"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="449"/>
+        <location filename="../../desktop/ui/messages.py" line="459"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="450"/>
+        <location filename="../../desktop/ui/messages.py" line="460"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="451"/>
+        <location filename="../../desktop/ui/messages.py" line="461"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="452"/>
+        <location filename="../../desktop/ui/messages.py" line="462"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -4396,17 +4411,17 @@ Why this one:</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="426"/>
+        <location filename="../../desktop/ui/messages.py" line="436"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="427"/>
+        <location filename="../../desktop/ui/messages.py" line="437"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="428"/>
+        <location filename="../../desktop/ui/messages.py" line="438"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>

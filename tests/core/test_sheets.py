@@ -177,6 +177,59 @@ def test_a_workbook_is_read_on_the_sheet_it_was_saved_on(tmp_path: Path, campaig
     assert parse_method_sheet(path, campaign, "third-party").totals == {"341502": D("89.7")}
 
 
+def test_what_a_sheet_hides_is_refused_not_imported_unseen(tmp_path: Path, campaign: Campaign) -> None:
+    """A row hidden or filtered out in Excel, a hidden column: what the lead checked on screen is
+    not all that would be imported (the rows were taken as if shown). Hidden but empty: no matter."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws.append(["county", "item", "score", "comment"])
+    ws.append(["金安区", "1.1.1", 2, None])
+    ws.append(["裕安区", "1.1.1", 3, None])
+    ws.append(["霍邱县", "1.1.1", 1, "备注在隐藏列"])
+    ws.row_dimensions[3].hidden = True
+    ws.row_dimensions[9].hidden = True  # (empty)
+    ws.column_dimensions["D"].hidden = True
+    ws.column_dimensions["F"].hidden = True  # (empty)
+    path = tmp_path / "hidden.xlsx"
+    workbook.save(path)
+    with pytest.raises(InputError) as exc:
+        parse_inspection_sheet(path, campaign)
+    assert problems(exc) == [("hidden_row", 3, None), ("hidden_column", None, "D")]
+    ws.row_dimensions[3].hidden = False
+    ws.column_dimensions["D"].hidden = False
+    workbook.save(path)
+    assert [r.county for r in parse_inspection_sheet(path, campaign).rows] == ["341502", "341503", "341522"]
+
+
+def test_a_formula_no_program_computed_is_refused_not_read_as_empty(tmp_path: Path, campaign: Campaign) -> None:
+    """A workbook written by a script holds its formulas without their values: the score cell read
+    as empty, and the row imported with no score. Saved by Excel or WPS, the value is there."""
+    import zipfile
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws.append(["county", "item", "score"])
+    ws.append(["金安区", "1.1.1", "=1+1"])
+    path = tmp_path / "formula.xlsx"
+    workbook.save(path)
+    with pytest.raises(InputError) as exc:
+        parse_inspection_sheet(path, campaign)
+    assert problems(exc) == [("formula_uncomputed", 2, "C")]
+    computed = tmp_path / "computed.xlsx"  # the same file as a program that calculates saves it: the value cached
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(computed, "w") as dst:
+        for entry in src.infolist():
+            data = src.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                assert data.count(b"<f>1+1</f><v></v>") == 1
+                data = data.replace(b"<f>1+1</f><v></v>", b"<f>1+1</f><v>2</v>")
+            dst.writestr(entry, data)
+    assert [(r.county, r.score) for r in parse_inspection_sheet(computed, campaign).rows] == [("341502", D(2))]
+
+
 @pytest.mark.parametrize(("text", "column"), [("county,score\n金安区,86,9\n", "C"), ("county,item,score,\n金安区,1.1.1,2,5\n", "D")])
 def test_a_value_under_no_column_is_refused_not_dropped(tmp_path: Path, campaign: Campaign, text: str, column: str) -> None:
     """86,9 (a decimal comma) was taken as 86, the 9 dropped without a word; a cell past the
