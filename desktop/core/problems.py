@@ -25,6 +25,7 @@ these fields existed read as having none of them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
@@ -47,6 +48,29 @@ LABELS_ZH: dict[ProblemStatus, str] = {
     ProblemStatus.RECTIFIED: "已整改",
     ProblemStatus.VERIFIED: "已核实",
 }
+OVERDUE_ZH = "逾期未整改"  # an open problem past its deadline, in the same word on every face
+
+
+def is_overdue(status: str, deadline: dt.date | None, today: dt.date) -> bool:
+    """Open past its deadline (the day after the deadline is the first day late)."""
+    return status == ProblemStatus.OPEN and deadline is not None and deadline < today
+
+
+def shown_status(status: str, deadline: dt.date | None, today: dt.date) -> str:
+    """The status every face shows a problem in: "overdue" for an open one past its deadline,
+    else its status's value (ProblemStatus). The documents print it with label_zh, the window
+    with its translated words."""
+    return "overdue" if is_overdue(status, deadline, today) else status
+
+
+def label_zh(shown: str) -> str:
+    """A shown_status in the documents' words (LABELS_ZH, OVERDUE_ZH)."""
+    if shown == "overdue":
+        return OVERDUE_ZH
+    try:
+        return LABELS_ZH[ProblemStatus(shown)]
+    except ValueError:
+        return shown
 
 
 class StepKind(StrEnum):
@@ -262,6 +286,7 @@ def says(code: Refusal, *, before: str = "", after: str = "") -> str:
 
 
 __all__ = [
-    "LABELS_ZH", "LEAD_ROLE", "STEP_LABELS_ZH", "ProblemStatus", "Refusal", "StepKind", "account_of", "allowed_steps", "check_fields",
-    "check_version", "evidence_of", "kind", "reason_of", "refusal", "says", "status_of", "step_problem", "stepped",
+    "LABELS_ZH", "LEAD_ROLE", "OVERDUE_ZH", "STEP_LABELS_ZH", "ProblemStatus", "Refusal", "StepKind", "account_of", "allowed_steps",
+    "check_fields", "check_version", "evidence_of", "is_overdue", "kind", "label_zh", "reason_of", "refusal", "says", "shown_status",
+    "status_of", "step_problem", "stepped",
 ]

@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from desktop.core.problems import OVERDUE_ZH
+
 
 def _digest(value: Any) -> str:
     def plain(v: Any) -> Any:
@@ -40,8 +42,9 @@ class RecordRow:
 
 # The line of a rectified or verified problem whose rectification names nothing (drawn in red).
 NO_EVIDENCE = "未记录整改佐证或书面说明"
-# The status of an open problem past its deadline, as every document prints it (drawn in red).
-OVERDUE = "逾期未整改"
+# The status of an open problem past its deadline, as every document prints it (drawn in red):
+# the core's word, which the window says too.
+OVERDUE = OVERDUE_ZH
 
 
 @dataclass(frozen=True)

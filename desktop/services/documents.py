@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from db import files, inspection_queries, targets, versions
 from db.inspection_queries import EvidenceRow
 from desktop import paths
-from desktop.core import scoring, visits, words
+from desktop.core import problems, scoring, visits, words
 from desktop.core.campaign import BandsRule, Campaign, County
 from desktop.core.devices import shown_time
 from desktop.core.documents import safe_file_name
@@ -178,7 +178,7 @@ def _problems(ws: Workspace, conn: Connection, county: County, scope: list[str] 
 
 def problem_row(ws: Workspace, entry: rectification.Entry, today: dt.date) -> model.ProblemRow:
     """A problem of the board as every document prints it: its words, 逾期未整改 when open past its deadline."""
-    status = OVERDUE if entry.overdue(today) else STATUS.get(ProblemStatus(entry.status), entry.status)
+    status = problems.label_zh(entry.shown_status(today))
     node = ws.campaign.indicator_set.find(entry.item)
     return model.ProblemRow(
         entry.item, node.name if node else "", entry.description, SEVERITY.get(entry.severity, entry.severity),

@@ -69,7 +69,11 @@ class Entry:
     steps: tuple[Step, ...] = ()  # its whole history, oldest first (history())
 
     def overdue(self, today: dt.date) -> bool:
-        return self.status == "open" and self.deadline is not None and self.deadline < today
+        return problems.is_overdue(self.status, self.deadline, today)
+
+    def shown_status(self, today: dt.date) -> str:
+        """Its status as every face shows it (problems.shown_status: "overdue" when open past its deadline)."""
+        return problems.shown_status(self.status, self.deadline, today)
 
     @property
     def changes(self) -> Changes:

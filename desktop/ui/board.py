@@ -89,7 +89,8 @@ class RectificationBoard(QWidget):
                 QCoreApplication.translate("LeadWindow", "Rectify by"),
                 QCoreApplication.translate("LeadWindow", "Status"),
                 QCoreApplication.translate("LeadWindow", "Rectification evidence"),
-            ]
+            ],
+            stretch=3,  # the problem's words take the room, not the evidence column (mostly empty until rectified)
         )
         self.problems.setObjectName("problems")
         self.problems.setSortingEnabled(True)
@@ -180,7 +181,7 @@ class RectificationBoard(QWidget):
                 p.description,
                 severity_label(p.severity),
                 p.deadline.isoformat() if p.deadline else "",
-                problem_status(p.status),
+                problem_status(p.shown_status(today)),  # 逾期未整改 past its deadline, as the PDFs print it
                 _rectification(p),
             )
             # counties sort in the campaign's order, items in the indicator set's (1.2 before 1.10)

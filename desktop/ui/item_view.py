@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from desktop.core.indicators import Indicator
 from desktop.core.inspection import FindingStatus, InspectionMode
 from desktop.core.numbers import canonical
-from desktop.core.problems import ProblemStatus
+from desktop.core.problems import ProblemStatus, shown_status
 from desktop.services.views import SEVERITIES, Finding, ItemRecord, Problem
 from desktop.ui import score_field
 from desktop.ui.dates import day_edit, day_of
@@ -416,10 +416,11 @@ class ItemEditor(QWidget):
         self._problems = list(problems)
         self.problems.blockSignals(True)
         self.problems.setRowCount(len(problems))
+        today = dt.date.today()
         for row, problem in enumerate(problems):
             cells = (
                 problem.description, severity_label(problem.severity), problem.deadline.isoformat() if problem.deadline else "",
-                problem_status(problem.status),
+                problem_status(shown_status(problem.status, problem.deadline, today)),
             )
             for col, value in enumerate(cells):
                 cell = QTableWidgetItem(value)

@@ -430,10 +430,12 @@ def sheet_problem(code: str) -> str:
 
 
 def problem_status(status: str) -> str:
-    """A problem's status (desktop.core.problems.ProblemStatus) in the user's language; in
-    Chinese the documents' words (problems.LABELS_ZH; a test keeps them equal)."""
+    """A problem's status as shown (desktop.core.problems.shown_status: a ProblemStatus, or
+    "overdue" for an open one past its deadline) in the user's language; in Chinese the
+    documents' words (problems.LABELS_ZH and OVERDUE_ZH; a test keeps them equal)."""
     return {
         "open": QCoreApplication.translate("Vocabulary", "open"),
+        "overdue": QCoreApplication.translate("Vocabulary", "overdue"),
         "rectified": QCoreApplication.translate("Vocabulary", "rectified"),
         "verified": QCoreApplication.translate("Vocabulary", "verified"),
     }.get(status, status)

@@ -94,7 +94,11 @@ class UnlockDialog(_KeyDialog):
             self.tr(
                 "This computer has no protected store for Yanshou's key. Choose a passphrase: it protects this computer's "
                 "databases and keys, and is asked each time Yanshou starts. Without it they cannot be opened."
-            ) if choose else self.tr("The database {0} is encrypted. Type this computer's Yanshou passphrase.").format(where),
+            # (the passphrase protects this computer's keys, and its databases where they are encrypted: a
+            # master in the clear asks for it too, for its signing key; "the database is encrypted" was untrue there)
+            ) if choose else self.tr("This computer's Yanshou passphrase opens {0}: its keys, and the file where it is encrypted.").format(
+                where,
+            ),
             parent, width_chars=60,  # a path and a sentence on a line or two
         )
         self._choose = choose

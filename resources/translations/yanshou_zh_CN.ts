@@ -3378,47 +3378,47 @@ Why this one:</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="446"/>
+        <location filename="../../desktop/ui/messages.py" line="448"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="447"/>
+        <location filename="../../desktop/ui/messages.py" line="449"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="450"/>
+        <location filename="../../desktop/ui/messages.py" line="452"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="453"/>
+        <location filename="../../desktop/ui/messages.py" line="455"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="456"/>
+        <location filename="../../desktop/ui/messages.py" line="458"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="459"/>
+        <location filename="../../desktop/ui/messages.py" line="461"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="460"/>
+        <location filename="../../desktop/ui/messages.py" line="462"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="461"/>
+        <location filename="../../desktop/ui/messages.py" line="463"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="462"/>
+        <location filename="../../desktop/ui/messages.py" line="464"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -3543,17 +3543,17 @@ Why this one:</source>
 <context>
     <name>RecoveryDialog</name>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="141"/>
+        <location filename="../../desktop/ui/unlock.py" line="145"/>
         <source>Recovery code</source>
         <translation>恢复码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="142"/>
+        <location filename="../../desktop/ui/unlock.py" line="146"/>
         <source>If the lead gave you this laptop&apos;s recovery code, type it here (the groups of four letters and digits, spaces or not).</source>
         <translation>如果负责人已给您本机的恢复码，请在此输入（四个字母或数字一组，可带空格）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="145"/>
+        <location filename="../../desktop/ui/unlock.py" line="149"/>
         <source>Recovery code:</source>
         <translation>恢复码：</translation>
     </message>
@@ -4164,33 +4164,33 @@ Why this one:</source>
         <translation>本机没有可存放验收密钥的受保护存储。请设定一个口令：它保护本机的数据库和密钥，每次启动验收时都会询问。没有它，这些文件无法打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="97"/>
-        <source>The database {0} is encrypted. Type this computer&apos;s Yanshou passphrase.</source>
-        <translation>数据库 {0} 已加密。请输入本机的验收口令。</translation>
+        <location filename="../../desktop/ui/unlock.py" line="99"/>
+        <source>This computer&apos;s Yanshou passphrase opens {0}: its keys, and the file where it is encrypted.</source>
+        <translation>打开 {0} 需要本机的验收口令：它保护本机的密钥，以及加密存放的数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="103"/>
+        <location filename="../../desktop/ui/unlock.py" line="107"/>
         <source>Passphrase:</source>
         <translation>口令：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="107"/>
+        <location filename="../../desktop/ui/unlock.py" line="111"/>
         <source>Again:</source>
         <translation>再输一次：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="119"/>
-        <location filename="../../desktop/ui/unlock.py" line="132"/>
+        <location filename="../../desktop/ui/unlock.py" line="123"/>
+        <location filename="../../desktop/ui/unlock.py" line="136"/>
         <source>A passphrase has at least 8 characters.</source>
         <translation>口令至少 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="122"/>
+        <location filename="../../desktop/ui/unlock.py" line="126"/>
         <source>The two passphrases differ. Type them again.</source>
         <translation>两次输入的口令不一致，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="128"/>
+        <location filename="../../desktop/ui/unlock.py" line="132"/>
         <source>That is not this computer&apos;s Yanshou passphrase. Try again, or cancel.</source>
         <translation>口令不对，不是本机的验收口令。请重试，或取消。</translation>
     </message>
@@ -4411,17 +4411,22 @@ Why this one:</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="436"/>
+        <location filename="../../desktop/ui/messages.py" line="437"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="437"/>
+        <location filename="../../desktop/ui/messages.py" line="438"/>
+        <source>overdue</source>
+        <translation>逾期未整改</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="439"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="438"/>
+        <location filename="../../desktop/ui/messages.py" line="440"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>

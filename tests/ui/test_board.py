@@ -227,6 +227,7 @@ def test_the_windows_chinese_status_words_are_the_documents(tmp_path: Path) -> N
     app.installTranslator(translator)  # the last installed is asked first
     try:
         assert {s: problem_status(s) for s in ProblemStatus} == problems.LABELS_ZH
+        assert problem_status("overdue") == problems.OVERDUE_ZH == problems.label_zh("overdue")
     finally:
         app.removeTranslator(translator)
 

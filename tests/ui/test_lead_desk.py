@@ -866,7 +866,9 @@ def test_rectify_a_problem_through_the_board(qtbot, desk: Desk, lead, tmp_path: 
     assert window.tabs.tabText(window.tabs.indexOf(window.rectification_view)) == tr("Rectification ({0} overdue)").format(1)
     row = next(r for r in range(2) if cell(board, r, "Problem") == "方案不完整")
     assert board.item(row, 0).foreground().color() == QColor("#c62828")  # overdue, in red
-    assert cell(board, row, "Status") == problem_status("open")
+    assert cell(board, row, "Status") == problem_status("overdue")  # in the problem list's word (逾期未整改), not 待整改
+    on_time = next(r for r in range(2) if cell(board, r, "Problem") == "领导小组未开会")
+    assert cell(board, on_time, "Status") == problem_status("open")
 
     # only the steps the state machine allows are offered: verifying needs a rectification first
     from desktop.ui.messages import step_refusal
