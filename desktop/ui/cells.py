@@ -299,10 +299,11 @@ class RecordTable(QTableView):
 
     def __init__(
         self, headers: list[str], parent: QWidget | None = None, *,
-        turns: Callable[[Iterable[Callable[[], None]]], None] | None = None,
+        turns: Callable[[Iterable[Callable[[], None]]], None] | None = None, stretch: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.headers = list(headers)
+        self._stretch = stretch  # the column that takes the width left (a problem's text), else the last
         self._turns = turns
         self._generation = 0  # rows asked for so far: a fill overtaken by newer rows is dropped
         self.proxy = QIdentityProxyModel(self)  # the view's model for good: the source is swapped under it
@@ -316,7 +317,10 @@ class RecordTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
-        self.horizontalHeader().setStretchLastSection(True)
+        if stretch is None:
+            self.horizontalHeader().setStretchLastSection(True)
+        else:
+            self.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self._previous = (-1, -1)
         self._fitted = False
@@ -419,7 +423,9 @@ class RecordTable(QTableView):
         thousands is what made a refresh stall)."""
         metrics = self.fontMetrics()
         header = self.horizontalHeader()
-        for column, heading in enumerate(self.headers[:-1]):  # the last one stretches
+        for column, heading in enumerate(self.headers):
+            if column == (len(self.headers) - 1 if self._stretch is None else self._stretch):
+                continue  # it stretches
             texts = [heading, *(r[column].text() for r in sample if column < len(r))]
             header.resizeSection(column, min(max(metrics.horizontalAdvance(t) for t in texts) + 24, MAX_FIT))
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 HARD = QColor("#c62828")  # a gap: an export the master never received
 WARNING = QColor("#b26a00")  # nothing merged from it for a day or more
 REVOKED = QColor("#7a7a7a")  # revoked by the lead: its later files are refused
-COUNTIES_SHOWN = 3  # county names in the cell; all of them in its tooltip
+COUNTIES_SHOWN = 8  # county names in the cell (a city's campaign: all of them; the column has the room); all in its tooltip
 SINCE_COLUMN = 6
 LATE = dt.timedelta(days=1)
 

@@ -81,7 +81,8 @@ def fill_report(table: cells.Table, reports: list[sync.FileReport], *, waiting: 
                 QCoreApplication.translate("LeadWindow", "waiting to be accepted") if r.file in waiting else status_text(r),
                 # a refused file brings nothing: its counts are left empty rather than shown as 0
                 "" if refused else r.versions_added,
-                "" if refused else r.versions_present,
+                # a file merged before, known by its hash, is not opened again: what it holds is not counted (not "0")
+                "" if refused else "—" if r.status == "nothing-new" and not r.versions_present else r.versions_present,
                 "" if refused else f"{r.blobs_added} ({r.blob_bytes // 1024} KB)" if r.blobs_added else "0",
                 "" if refused else r.conflicts,
                 (refusal(r.code) + (f"（{r.refused_author}，{r.refused_version[:8]}）" if r.refused_version else "")) if refused else "",
