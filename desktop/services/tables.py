@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from desktop.core import words
+from desktop.core import problems, words
 from desktop.core.errors import InputError
 from desktop.core.numbers import canonical, round_half_up
-from desktop.core.problems import ProblemStatus
 from desktop.core.sheets import column_letter
 from desktop.services import rectification
 from desktop.services import results as results_service
@@ -37,7 +36,6 @@ def results_table(ws: Workspace) -> tuple[list[str], list[Row]]:
     return header, rows
 
 
-STATUS = rectification.STATUS_LABELS
 SEVERITY = rectification.SEVERITY_LABELS
 
 
@@ -49,7 +47,7 @@ def problems_table(ws: Workspace) -> tuple[list[str], list[Row]]:
     header = ["县（市、区）", "指标", "检查员", "问题描述", "严重程度", "整改期限", "状态", "整改佐证（份）", "书面说明", "是否逾期"]
     rows: list[Row] = [
         [names.get(e.county, e.county), e.item, e.inspector, e.description, SEVERITY.get(e.severity, e.severity),
-         e.deadline.isoformat() if e.deadline else "", STATUS.get(ProblemStatus(e.status), e.status), e.evidence_count, e.account,
+         e.deadline.isoformat() if e.deadline else "", problems.label_zh(e.shown_status(today)), e.evidence_count, e.account,
          "逾期" if e.overdue(today) else ""]
         for e in rectification.board(ws)
     ]
