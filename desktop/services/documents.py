@@ -35,8 +35,6 @@ from desktop.services import visits as visit_records
 from desktop.services.workspace import Workspace
 
 SEVERITY = rectification.SEVERITY_LABELS
-STATUS = rectification.STATUS_LABELS
-OVERDUE = model.OVERDUE
 FINDING_STATUS = {s.value: s.label for s in FindingStatus if s is not FindingStatus.UNCHECKED}  # 未检查 prints as nothing
 SIGNER_ROLE = {"inspector": "检查人员", "liaison": "被检查单位负责人"}
 ALL_INSPECTORS = "全体检查人员"
