@@ -45,7 +45,8 @@ def test_results_and_problems_written_as_xlsx_and_csv(tmp_path: Path) -> None:
         assert table[0] == header and table[1][:2] == ["1", "金安区"] and table[1][-3] == "1.25"
         assert b',1.25,' in raw and b'"\xe9\x87\x91' in raw  # numbers bare, text quoted
         p_header, p_rows = tables.problems_table(field)
-        assert p_rows == [["金安区", "1.1.1", "张三", "会议纪要缺失", "严重", "2018-09-25", "逾期未整改", 0, "", "逾期"]]  # 2018 is past: the board's and the PDF's word
+        # 2018 is past: overdue, in the word the PDFs and the board say
+        assert p_rows == [["金安区", "1.1.1", "张三", "会议纪要缺失", "严重", "2018-09-25", "逾期未整改", 0, "", "逾期"]]
         assert p_header[3] == "问题描述" and p_header[-3:] == ["整改佐证（份）", "书面说明", "是否逾期"]
         assert load_workbook(tables.export(field, "problems", tmp_path / "问题.xlsx")).sheetnames == ["问题清单"]
 
