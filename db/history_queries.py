@@ -97,6 +97,14 @@ def resolution_notes(conn: Connection, version_ids: Sequence[str]) -> dict[str, 
     return notes
 
 
+_FILED = text("SELECT DISTINCT inspector, sha256 FROM current_evidence WHERE county IS NOT NULL")
+
+
+def filed_photos(conn: Connection) -> set[tuple[str, str]]:
+    """(inspector, sha256) of every file filed under an item now (the inbox's are under none)."""
+    return {(r.inspector, r.sha256) for r in conn.execute(_FILED)}
+
+
 def last_live(conn: Connection, record_id: str) -> VersionRow | None:
     """The latest version of the record that does not delete it (what a restore brings back)."""
     live = [v for v in record_versions(conn, record_id) if not v.deleted]

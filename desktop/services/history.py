@@ -122,15 +122,26 @@ def deleted(ws: Workspace) -> list[Deleted]:
     entities = RESTORABLE if ws.identity.role == "master" else ("evidence", "problem")
     out = []
     with ws.read() as conn:
+        filed = history_queries.filed_photos(conn)
         for tomb in history_queries.tombstones(conn, entities):
             live = history_queries.last_live(conn, tomb.record_id)
             if live is None or (own is not None and live.payload.get("inspector") != own):
+                continue
+            if _moved_from_inbox(live, filed):
                 continue
             p = live.payload
             label = str(p.get("description") or p.get("caption") or p.get("name") or p.get("reason") or "")
             out.append(Deleted(tomb.record_id, tomb.entity, p.get("county"), p.get("item"), label,
                                tomb.inspector, versions.written_at(tomb.hlc)))
     return out
+
+
+def _moved_from_inbox(live: history_queries.VersionRow, filed: set[tuple[str, str]]) -> bool:
+    """A photo of the inbox that its inspector has filed under an item (evidence.assign
+    withdraws the inbox's record as it files the photo): it moved, nothing was deleted, and
+    bringing it back would put a second copy in the inbox."""
+    p = live.payload
+    return live.entity == "evidence" and p.get("county") is None and (str(p.get("inspector")), str(p.get("sha256"))) in filed
 
 
 def restore_deleted(ws: Workspace, record_id: str) -> Changes:

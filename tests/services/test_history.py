@@ -66,6 +66,25 @@ def test_deleted_evidence_comes_back_with_its_file(field: workspace.Workspace, t
     assert inspection.item_record(field, COUNTY, ITEM).evidence[0].caption == ""
 
 
+def test_a_photo_moved_from_the_inbox_to_an_item_is_not_in_the_recycle_bin(field: workspace.Workspace, tmp_path: Path) -> None:
+    """Filing a photo from the inbox withdraws its inbox record: the bin listed every filed photo
+    as deleted, and bringing one back put a second copy in the inbox. One deleted from the inbox
+    unfiled is still there to bring back."""
+    from PIL import Image
+
+    folder = tmp_path / "DCIM"
+    folder.mkdir()
+    for n, colour in enumerate(((200, 30, 30), (30, 30, 200))):
+        Image.new("RGB", (64, 48), colour).save(folder / f"IMG_{n}.jpg", "JPEG")
+    assert inspection.import_folder(field, folder).imported == 2
+    filed, dropped = sorted(inspection.inbox(field), key=lambda e: e.name)
+    inspection.assign(field, [filed.record_id], county=COUNTY, item=ITEM, mode=InspectionMode.FIELD)
+    assert [e.sha256 for e in inspection.item_record(field, COUNTY, ITEM).evidence] == [filed.sha256]
+    assert history.deleted(field) == []  # moved: nothing deleted
+    inspection.remove(field, "evidence", dropped.record_id)
+    assert [(g.record_id, g.entity) for g in history.deleted(field)] == [(dropped.record_id, "evidence")]
+
+
 def test_a_withdrawn_decision_is_in_the_leads_recycle_bin(tmp_path: Path) -> None:
     master = workspace.create(tmp_path / "master.db", role="master")
     try:
