@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QFileSystemWatcher, QModelIndex, QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -87,6 +87,7 @@ else:  # loaded on the first read or write, off the GUI thread: the window paint
                                                        "desktop.services.rectification")
 
 SAVE_DELAY_MS = 300
+CLOSE_WAIT_MS = 1000  # a close waits this long for the last writes, then holds in a small window (Operations.holds_close)
 # Whether a camera is there is asked once the window is up: QtMultimedia is no part of the first paint.
 CAMERA_CHECK_DELAY_MS = 1000
 
@@ -1170,7 +1171,16 @@ class MainWindow(QMainWindow):
         if self.county is not None and self.item is not None:  # opened there next time
             Preferences().remember_place(self.ws.path, self.county, self.item)
         self.save_now()
-        self.ops.wait()  # the last edit committed, whatever the window had asked finished
+        # The last edit is milliseconds of writing: waited for here. A write that takes longer (a
+        # folder of photos going in, a slow or failing disk) holds the close instead, in a small
+        # window that says so, rather than a window that no longer answers.
+        self.ops.release()  # (a close before the first frame: what was held starts now)
+        if self.ops.pending_writes and not self.ops.abandoned and self.ops.writer.waitForDone(CLOSE_WAIT_MS):
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)  # their answers, on this thread
+        if self.ops.holds_close(event):
+            return  # (it closes the window again once its writes are done)
+        if not self.ops.abandoned:
+            self.ops.wait()  # the last edit committed, whatever the window had asked finished
         self._closed = True  # and nothing more is read
         self._background.waitForDone(5000)
         self.evidence.wait(5000)

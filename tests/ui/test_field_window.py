@@ -893,6 +893,32 @@ def test_the_window_opens_where_the_inspector_left_off(qtbot, field, open_window
     assert (again.county, again.item) == (county.code, item)
 
 
+def test_a_close_during_a_long_write_holds_in_a_small_window_then_closes(qtbot, field, open_window) -> None:  # type: ignore[no-untyped-def]
+    """A close while a write runs long (a folder of photos going in, a slow disk): the window
+    waited for it on the GUI thread, frozen. Now it waits a moment, then says it is finishing,
+    answers meanwhile, and closes by itself once the write is done, which is kept."""
+    from desktop.ui.main_window import CLOSE_WAIT_MS
+
+    window = open_window(field)
+    release = threading.Event()
+    county = field.campaign.counties[0].code
+
+    def slow_score() -> int:
+        release.wait(30)
+        return inspection.save_item(field, county, "1.1.2", score=Decimal("2"), comment="慢盘", findings=[])
+
+    window.ops.write(slow_score)
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < CLOSE_WAIT_MS / 1000 + 2  # held, not frozen until the write ends
+    finishing = window.ops._finishing
+    assert window.isVisible() and finishing is not None and finishing.isVisible()
+    release.set()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)
+    assert window.ops._finishing is None
+    assert inspection.item_record(field, county, "1.1.2").score == Decimal("2")
+
+
 def test_ok_without_a_description_says_so_and_keeps_the_dialog_and_its_choices(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: warned.append(text))
