@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,12 @@ FIELD_NAME = "YanshouSignature"
 STAMP_SIZE = 8  # points: the longest line, the time with its offset, fits the field (SIGNATURE_BOX)
 STAMP_TEXT = "电子签名（PAdES）\n设备：{device}\n签名时间：%(when)s"  # pyHanko puts in stamp_time (its own %(ts)s says "CST")
 CERT_DAYS = 3650
+
+# pyHanko names cryptography's DSA classes, which cryptography 51 deprecated with a warning on
+# every use: we neither make nor accept DSA keys (ECDSA P-256 only), and a user would see the
+# warning on the console of every signing command. Said here, where pyHanko is loaded, and in
+# the tests' filterwarnings (pyproject.toml), which pytest puts in front of this one.
+warnings.filterwarnings("ignore", message="DSA is deprecated", category=UserWarning, module="pyhanko")
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,12 @@ def certificate(key: ec.EllipticCurvePrivateKey, who: SignerInfo, now: dt.dateti
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
+
+
+def preload() -> None:
+    """Load what signing imports (pyHanko: some tenths of a second), ahead of the first signature."""
+    import pyhanko.sign
+    import pyhanko.stamp  # noqa: F401
 
 
 def sign_pdf(pdf: bytes, key: ec.EllipticCurvePrivateKey, who: SignerInfo, *, reason: str, now: dt.datetime | None = None) -> bytes:

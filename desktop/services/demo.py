@@ -118,10 +118,9 @@ def _preload_documents() -> None:
     """What drawing and signing the first document would import and load (pyHanko, the CJK
     font: most of a second), done once in this process: a worker forked from it starts with
     them instead of loading them again (where workers are spawned, Windows, it changes nothing)."""
-    import pyhanko.sign
-    import pyhanko.stamp  # noqa: F401
+    from desktop.reports import layout, record, signing, summary  # noqa: F401
 
-    from desktop.reports import layout, record, summary  # noqa: F401
+    signing.preload()
 
     layout.register_font()
 
