@@ -40,6 +40,27 @@ def check_signatures(conn: Connection) -> SignatureReport:
     return SignatureReport(len(loaded), len(keys), tuple(bad), tuple(unknown))
 
 
+# --- the schema: nothing planted beside the tables (a trigger fires on the next write) --------
+
+
+def check_schema(database: Database) -> str | None:
+    """How this SQLite database's catalogue differs from the schema this program makes at its
+    version (db.merge.verify.schema_differences: a trigger, view or table not ours, one
+    missing, a definition changed), or None when it is exactly ours. A server's master is
+    not checked here (None)."""
+    from db.merge.verify import schema_differences  # (the merge's own check, loaded with it)
+
+    if database.on_server:
+        return None
+    with database.read() as conn:
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+        rows = [
+            (str(r[0]), str(r[1]), str(r[2]), None if r[3] is None else str(r[3]))
+            for r in conn.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
+        ]
+    return schema_differences(rows, version)
+
+
 # --- the projection: the stored current state against a rebuild from the versions alone ------
 
 _DERIVED = ("head", "conflict", *(table for table, _ in projection.ENTITIES.values()))

@@ -807,7 +807,7 @@ def _resolve(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     """`yanshou verify FILE`: a signed PDF (signer, time, intact or not), or a database."""
-    from db.integrity import check_projection, check_signatures
+    from db.integrity import check_projection, check_schema, check_signatures
 
     try:
         with open(args.file, "rb") as f:
@@ -819,6 +819,7 @@ def _verify(args: argparse.Namespace) -> int:
     with _open(args.file) as ws:
         with ws.read() as conn:
             report = check_signatures(conn)
+        planted = check_schema(ws.database)  # first: a planted trigger would fire in the rebuild below (rolled back)
         derived = check_projection(ws.database)
     print(f"{args.file}: {report.checked} versions from {report.devices} devices checked")
     for vid in report.bad:
@@ -833,7 +834,9 @@ def _verify(args: argparse.Namespace) -> int:
         f"current state: equal to a rebuild from the versions ({derived.tables} tables)" if derived.equal
         else "CURRENT STATE ALTERED: the derived tables differ from a rebuild from the versions (edited outside Yanshou)"
     )
-    return 0 if report.intact and derived.equal else 1
+    if planted is not None:
+        print(f"SCHEMA ALTERED: the file's tables differ from Yanshou's ({planted}); edited outside Yanshou")
+    return 0 if report.intact and derived.equal and planted is None else 1
 
 
 def _verify_pdf(path: Path, db: Path | None) -> int:

@@ -128,6 +128,22 @@ def _made_schema(version: int) -> tuple[tuple[str, str, str, str | None], ...]:
             conn.close()
 
 
+def schema_differences(rows: list[tuple[str, str, str, str | None]], version: int) -> str | None:
+    """How a file's catalogue (sqlite_master's rows) differs from the schema this program made
+    at that version, with its own full-text index left aside: None when it is exactly that, else
+    what is not ours and what is missing (a trigger, a view or a table planted or dropped), or
+    that a definition was changed. The one comparison, for a file offered to a merge and for
+    `verify` of a database here."""
+    got = search.without_local_index(rows)  # (both in sqlite_master order by type, name)
+    want = list(expected_schema(version))
+    if got == want:
+        return None
+    extra = sorted({f"{r[0]} {r[1]}" for r in got} - {f"{r[0]} {r[1]}" for r in want})
+    missing = sorted({f"{r[0]} {r[1]}" for r in want} - {f"{r[0]} {r[1]}" for r in got})
+    parts = [f"not ours: {', '.join(extra)}" if extra else "", f"missing: {', '.join(missing)}" if missing else ""]
+    return "; ".join(p for p in parts if p) or "a table's definition was changed"
+
+
 def _check_file(path: Path, shown: Path) -> sqlite3.Connection:
     try:
         app_id, version = migrations.header(path)
@@ -149,14 +165,10 @@ def _check_file(path: Path, shown: Path) -> sqlite3.Connection:
             rows = _schema_rows(conn)
         except sqlite3.DatabaseError as exc:
             raise Refused(shown, "corrupt", f"the file is damaged or truncated ({exc})") from exc
-        got = search.without_local_index(rows)
-        want = list(expected_schema(version))  # exactly the schema of the version its header says
-        if got != want:
-            extra = sorted({f"{r[0]} {r[1]}" for r in got} - {f"{r[0]} {r[1]}" for r in want})
-            missing = sorted({f"{r[0]} {r[1]}" for r in want} - {f"{r[0]} {r[1]}" for r in got})
-            parts = [f"not ours: {', '.join(extra)}" if extra else "", f"missing: {', '.join(missing)}" if missing else ""]
-            detail = "; ".join(p for p in parts if p) or "a table's definition was changed"
+        detail = schema_differences(rows, version)
+        if detail is not None:
             raise Refused(shown, "schema", f"its tables differ from a Yanshou export ({detail})")
+        want = expected_schema(version)
         # Then the integrity of the versioned tables, one by one: never of the full-text index
         # a laptop's file may carry (SQLite 3.44 and later check a virtual table's own data in
         # integrity_check, and FTS5's is the file's, hostile until proven otherwise; the merge

@@ -384,7 +384,14 @@ def _signed(ws: Workspace, pdf: bytes, document: Document) -> bytes:
     if isinstance(document, model.ResultSummary | model.Scorecard):  # grades hang on it: the state it shows must be the versions'
         from desktop.services import sync
 
-        if not sync.check_state(ws).equal:
+        state = sync.check_state(ws)
+        if state.schema is not None:
+            raise InputError.single(
+                ws.path, "state_altered",
+                f"the database holds what Yanshou did not make ({state.schema}; edited outside Yanshou); nothing was signed — "
+                "run 'yanshou verify'",
+            )
+        if not state.equal:
             raise InputError.single(
                 ws.path, "state_altered",
                 "the database's current results differ from a rebuild from its signed versions (a table was edited "

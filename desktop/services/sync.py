@@ -237,9 +237,24 @@ def renew(old: Workspace, target: Path) -> Workspace:
     return new
 
 
-def check_state(ws: Workspace) -> integrity.ProjectionReport:
-    """The stored current state against a rebuild from the versions alone (db.integrity)."""
-    return integrity.check_projection(ws.database)
+@dataclass(frozen=True)
+class StateCheck:
+    """The stored state as the signed versions make it: nothing planted beside the tables (a
+    trigger would rewrite what is saved next, every signature still valid), and the current
+    tables equal to a rebuild from the versions alone."""
+
+    schema: str | None  # how the file's tables differ from Yanshou's (db.integrity.check_schema), None: they do not
+    projection: integrity.ProjectionReport
+
+    @property
+    def equal(self) -> bool:
+        return self.schema is None and self.projection.equal
+
+
+def check_state(ws: Workspace) -> StateCheck:
+    """The file's schema and its stored current state, checked (db.integrity): the desk says
+    the result, and a summary or scorecard is signed only on a state that passes."""
+    return StateCheck(integrity.check_schema(ws.database), integrity.check_projection(ws.database))
 
 
 def merge_reports(ws: Workspace) -> list[BatchReport]:

@@ -874,62 +874,62 @@
         <translation>待接受</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="100"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="101"/>
         <source>Not sealed: anyone who held the file on the way could read it (the laptop had no key of the master yet, or an older Yanshou wrote it). Its signatures were checked as always.</source>
         <translation>未加密：文件在传递途中任何人都能读取（该笔记本当时还没有汇总库的密钥，或由旧版验收软件导出）。其签名照常已核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="129"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="130"/>
         <source>Merge laptop exports</source>
         <translation>合并检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="159"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="160"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="192"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="193"/>
         <source>Checking {0} files (nothing is written yet)…</source>
         <translation>正在检查 {0} 个文件（尚未写入任何内容）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="322"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="323"/>
         <source>{0} wait for their device to be accepted below.</source>
         <translation>另有 {0} 个文件须先在下方接受其设备。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="342"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="343"/>
         <source>… and {0} more</source>
         <translation>……另有 {0} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="344"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="345"/>
         <source>Left out of the folder ({0}):</source>
         <translation>文件夹中未合并的文件（{0} 个）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="382"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="383"/>
         <source>not an export</source>
         <translation>不是导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="383"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="384"/>
         <source>hidden folder</source>
         <translation>隐藏文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="384"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="385"/>
         <source>cannot be read</source>
         <translation>无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="385"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="386"/>
         <source>folder too deep</source>
         <translation>文件夹层级过深</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="386"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="387"/>
         <source>a link, not followed</source>
         <translation>快捷链接，未跟随</translation>
     </message>
@@ -1145,9 +1145,9 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>从未合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="358"/>
-        <location filename="../../desktop/ui/lead/window.py" line="596"/>
-        <location filename="../../desktop/ui/lead/window.py" line="610"/>
+        <location filename="../../desktop/ui/lead/window.py" line="363"/>
+        <location filename="../../desktop/ui/lead/window.py" line="601"/>
+        <location filename="../../desktop/ui/lead/window.py" line="615"/>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="57"/>
         <source>Export</source>
         <translation>导出</translation>
@@ -1189,28 +1189,28 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="153"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="154"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="196"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="197"/>
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="197"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="198"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="210"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="211"/>
         <source>Merging {0}…</source>
         <translation>正在合并 {0}…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/merge_dialog.py" line="77"/>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="288"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="289"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="40"/>
         <location filename="../../desktop/ui/lead/conflicts_tab.py" line="51"/>
         <source>(master)</source>
@@ -1222,27 +1222,27 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>数据库文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="253"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="254"/>
         <source>Merged {0} files: {1} versions added; {2} refused; {3} brought nothing new.</source>
         <translation>已合并 {0} 个文件：新增 {1} 个版本；{2} 个被拒绝；{3} 个无新内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="259"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="260"/>
         <source>The master was backed up first.</source>
         <translation>合并前已备份主库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="318"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="319"/>
         <source>Dry run: {0} files can be merged, {1} are refused, {2} bring nothing new. Nothing was written.</source>
         <translation>预检：{0} 个文件可合并，{1} 个被拒绝，{2} 个无新内容。尚未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="279"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="280"/>
         <source>Devices not seen before. Check each key&apos;s fingerprint with its inspector (it is shown on their laptop) before accepting it:</source>
         <translation>以下为首次出现的设备。接受前请与检查员核对密钥指纹（显示在其电脑的状态栏中）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="287"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="288"/>
         <source>Accept {0} — device {1}, key {2}</source>
         <translation>接受 {0} — 设备 {1}，密钥 {2}</translation>
     </message>
@@ -1422,21 +1422,21 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>县区明细</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="230"/>
+        <location filename="../../desktop/ui/board.py" line="231"/>
         <location filename="../../desktop/ui/lead/window.py" line="133"/>
-        <location filename="../../desktop/ui/lead/window.py" line="303"/>
+        <location filename="../../desktop/ui/lead/window.py" line="308"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="125"/>
-        <location filename="../../desktop/ui/lead/window.py" line="285"/>
+        <location filename="../../desktop/ui/lead/window.py" line="290"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="137"/>
-        <location filename="../../desktop/ui/lead/window.py" line="294"/>
+        <location filename="../../desktop/ui/lead/window.py" line="299"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
@@ -1521,22 +1521,22 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>组长主库 · 设备 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="233"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="234"/>
         <source>Cancelled: nothing was merged; the master is exactly as it was before.</source>
         <translation>已取消：未合并任何内容，主库与合并前完全相同。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="295"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="296"/>
         <source>ANOTHER MASTER: it will have the lead&apos;s powers (scores, decisions, settings)</source>
         <translation>另一个汇总库：接受后它将拥有组长的权限（评分、裁定、设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="300"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="301"/>
         <source>a second laptop of this inspector: check with them that it is theirs</source>
         <translation>该检查员的第二台电脑：请与本人核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/merge_dialog.py" line="260"/>
+        <location filename="../../desktop/ui/lead/merge_dialog.py" line="261"/>
         <source>This report is kept under Merge history.</source>
         <translation>本报告已保存在“合并记录”中。</translation>
     </message>
@@ -1569,17 +1569,17 @@ Do this for a lost or stolen laptop. Every file it exports after its last one me
         <translation>结果已与签名记录核对一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="229"/>
+        <location filename="../../desktop/ui/lead/window.py" line="234"/>
         <source>The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify</source>
         <translation>存储的结果与签名记录不符（在验收程序之外被改动）：请运行 yanshou verify 查看</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="235"/>
+        <location filename="../../desktop/ui/lead/window.py" line="240"/>
         <source>The results could not be checked just now</source>
         <translation>暂时无法核对结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="103"/>
+        <location filename="../../desktop/ui/board.py" line="104"/>
         <location filename="../../desktop/ui/lead/history_tab.py" line="31"/>
         <source>When</source>
         <translation>时间</translation>
@@ -1701,7 +1701,7 @@ Mark the rectification of this problem verified? It is the problem&apos;s last s
     </message>
     <message>
         <location filename="../../desktop/ui/board.py" line="66"/>
-        <location filename="../../desktop/ui/lead/window.py" line="400"/>
+        <location filename="../../desktop/ui/lead/window.py" line="405"/>
         <source>All counties</source>
         <translation>全部县区</translation>
     </message>
@@ -1711,37 +1711,37 @@ Mark the rectification of this problem verified? It is the problem&apos;s last s
         <translation>整改佐证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="99"/>
+        <location filename="../../desktop/ui/board.py" line="100"/>
         <source>History of the selected problem</source>
         <translation>所选问题的整改经过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="104"/>
+        <location filename="../../desktop/ui/board.py" line="105"/>
         <source>Step</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="105"/>
+        <location filename="../../desktop/ui/board.py" line="106"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="106"/>
+        <location filename="../../desktop/ui/board.py" line="107"/>
         <source>On what</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="260"/>
+        <location filename="../../desktop/ui/board.py" line="261"/>
         <source>{0} files</source>
         <translation>{0} 份文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="262"/>
+        <location filename="../../desktop/ui/board.py" line="263"/>
         <source>written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="264"/>
+        <location filename="../../desktop/ui/board.py" line="265"/>
         <source>reopened: {0}</source>
         <translation>已退回：{0}</translation>
     </message>
@@ -1762,12 +1762,12 @@ Mark the rectification of this problem verified? It is the problem&apos;s last s
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="301"/>
+        <location filename="../../desktop/ui/lead/window.py" line="306"/>
         <source>Rectification ({0} overdue)</source>
         <translation>整改（{0} 项逾期）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/board.py" line="188"/>
+        <location filename="../../desktop/ui/board.py" line="189"/>
         <source>Overdue since {0}</source>
         <translation>自 {0} 起逾期</translation>
     </message>
@@ -1777,67 +1777,72 @@ Mark the rectification of this problem verified? It is the problem&apos;s last s
         <translation>整改证明材料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="276"/>
+        <location filename="../../desktop/ui/lead/window.py" line="281"/>
         <source>Conflicts ({0})</source>
         <translation>冲突（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="283"/>
+        <location filename="../../desktop/ui/lead/window.py" line="288"/>
         <source>Agreement ({0} flagged)</source>
         <translation>一致性（{0} 项超阈值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="292"/>
+        <location filename="../../desktop/ui/lead/window.py" line="297"/>
         <source>Devices ({0} with gaps)</source>
         <translation>设备（{0} 台缺号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="560"/>
+        <location filename="../../desktop/ui/lead/window.py" line="565"/>
         <source>Laptop exports</source>
         <translation>检查员导出文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="561"/>
+        <location filename="../../desktop/ui/lead/window.py" line="566"/>
         <source>Yanshou export (*.yanshou *.db)</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="343"/>
+        <location filename="../../desktop/ui/lead/window.py" line="348"/>
         <source>Export for the laptops</source>
         <translation>导出给笔记本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="354"/>
+        <location filename="../../desktop/ui/lead/window.py" line="230"/>
+        <source>The database file holds what Yanshou did not make (edited outside Yanshou): run yanshou verify</source>
+        <translation>数据库文件中有验收软件未创建的内容（在软件之外被修改过）：请运行 yanshou verify 检查</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/lead/window.py" line="359"/>
         <source>Exported to {0}: {1} versions, {2} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：{1} 个版本、{2} 份证据，已回读核验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="567"/>
+        <location filename="../../desktop/ui/lead/window.py" line="572"/>
         <source>USB folder with exports</source>
         <translation>存放导出文件的U盘文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="578"/>
+        <location filename="../../desktop/ui/lead/window.py" line="583"/>
         <source>No exports (.yanshou or .db files) in {0} or its subfolders.</source>
         <translation>{0} 及其子文件夹中没有导出文件（.yanshou 或 .db）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="598"/>
+        <location filename="../../desktop/ui/lead/window.py" line="603"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="606"/>
+        <location filename="../../desktop/ui/lead/window.py" line="611"/>
         <source>Saved {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="618"/>
+        <location filename="../../desktop/ui/lead/window.py" line="623"/>
         <source>Score sheet</source>
         <translation>得分表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/lead/window.py" line="619"/>
+        <location filename="../../desktop/ui/lead/window.py" line="624"/>
         <source>Score sheets (*.csv *.xlsx)</source>
         <translation>得分表 (*.csv *.xlsx)</translation>
     </message>
@@ -2258,94 +2263,94 @@ Why this one:</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="108"/>
+        <location filename="../../desktop/ui/main_window.py" line="109"/>
         <source>Opening {0}…</source>
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="122"/>
+        <location filename="../../desktop/ui/main_window.py" line="123"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="179"/>
+        <location filename="../../desktop/ui/main_window.py" line="180"/>
         <source>edit of item {0}</source>
         <translation>指标 {0} 的修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="243"/>
         <source>Yanshou — {0} — {1}</source>
         <translation>验收 — {0} — {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="271"/>
+        <location filename="../../desktop/ui/main_window.py" line="272"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="279"/>
+        <location filename="../../desktop/ui/main_window.py" line="280"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="283"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
         <source>All items</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="286"/>
         <source>With problems</source>
         <translation>有问题的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="286"/>
+        <location filename="../../desktop/ui/main_window.py" line="287"/>
         <source>Without evidence</source>
         <translation>无证据的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="318"/>
+        <location filename="../../desktop/ui/main_window.py" line="319"/>
         <source>Evidence of the item</source>
         <translation>本项证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="319"/>
-        <location filename="../../desktop/ui/main_window.py" line="1064"/>
-        <location filename="../../desktop/ui/main_window.py" line="1084"/>
+        <location filename="../../desktop/ui/main_window.py" line="320"/>
+        <location filename="../../desktop/ui/main_window.py" line="1065"/>
+        <location filename="../../desktop/ui/main_window.py" line="1085"/>
         <source>Photo inbox</source>
         <translation>照片收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="340"/>
+        <location filename="../../desktop/ui/main_window.py" line="341"/>
         <source>(no inspector)</source>
         <translation>（无检查员）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="341"/>
+        <location filename="../../desktop/ui/main_window.py" line="342"/>
         <source>Device {0} · Inspector {1}</source>
         <translation>设备 {0} · 检查员 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="346"/>
+        <location filename="../../desktop/ui/main_window.py" line="347"/>
         <source>Key {0}</source>
         <translation>密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="382"/>
+        <location filename="../../desktop/ui/main_window.py" line="383"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="386"/>
+        <location filename="../../desktop/ui/main_window.py" line="387"/>
         <source>◀ Previous item</source>
         <translation>◀ 上一项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="389"/>
+        <location filename="../../desktop/ui/main_window.py" line="390"/>
         <source>Next item ▶</source>
         <translation>下一项 ▶</translation>
     </message>
@@ -2360,93 +2365,93 @@ Why this one:</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="399"/>
+        <location filename="../../desktop/ui/main_window.py" line="400"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="408"/>
+        <location filename="../../desktop/ui/main_window.py" line="409"/>
         <source>Sign the record…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="412"/>
+        <location filename="../../desktop/ui/main_window.py" line="413"/>
         <source>Print the record…</source>
         <translation>打印检查记录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="416"/>
+        <location filename="../../desktop/ui/main_window.py" line="417"/>
         <source>Export to USB stick…</source>
         <translation>导出到U盘…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="420"/>
+        <location filename="../../desktop/ui/main_window.py" line="421"/>
         <source>Deleted…</source>
         <translation>已删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="425"/>
+        <location filename="../../desktop/ui/main_window.py" line="426"/>
         <source>中文 / English</source>
         <translation>中文 / English</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="482"/>
+        <location filename="../../desktop/ui/main_window.py" line="483"/>
         <source>No item matches this filter.</source>
         <translation>没有符合此筛选的条目。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="703"/>
+        <location filename="../../desktop/ui/main_window.py" line="704"/>
         <source>Record not signed</source>
         <translation>记录未签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="705"/>
+        <location filename="../../desktop/ui/main_window.py" line="706"/>
         <source>Record signed</source>
         <translation>记录已签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="707"/>
+        <location filename="../../desktop/ui/main_window.py" line="708"/>
         <source>Changed since signed: sign again</source>
         <translation>签字后已修改，需重新签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="709"/>
+        <location filename="../../desktop/ui/main_window.py" line="710"/>
         <source>Partly signed</source>
         <translation>部分签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="767"/>
+        <location filename="../../desktop/ui/main_window.py" line="768"/>
         <source>Unsaved changes…</source>
         <translation>有未保存的修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="786"/>
-        <location filename="../../desktop/ui/main_window.py" line="828"/>
+        <location filename="../../desktop/ui/main_window.py" line="787"/>
+        <location filename="../../desktop/ui/main_window.py" line="829"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="906"/>
+        <location filename="../../desktop/ui/main_window.py" line="907"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="908"/>
+        <location filename="../../desktop/ui/main_window.py" line="909"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="912"/>
+        <location filename="../../desktop/ui/main_window.py" line="913"/>
         <source>NOT SAVED</source>
         <translation>未保存！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="913"/>
+        <location filename="../../desktop/ui/main_window.py" line="914"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="965"/>
+        <location filename="../../desktop/ui/main_window.py" line="966"/>
         <source>Problem found</source>
         <translation>发现的问题</translation>
     </message>
@@ -2456,77 +2461,77 @@ Why this one:</source>
         <translation>请填写问题描述。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="930"/>
+        <location filename="../../desktop/ui/main_window.py" line="931"/>
         <source>edit of a problem</source>
         <translation>修改问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="930"/>
+        <location filename="../../desktop/ui/main_window.py" line="931"/>
         <source>new problem</source>
         <translation>新增问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="937"/>
+        <location filename="../../desktop/ui/main_window.py" line="938"/>
         <source>deletion of a problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="983"/>
+        <location filename="../../desktop/ui/main_window.py" line="984"/>
         <source>{0}: not a readable picture; kept as a document</source>
         <translation>{0}：不是可读取的图片，已作为文件保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="988"/>
+        <location filename="../../desktop/ui/main_window.py" line="989"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="996"/>
+        <location filename="../../desktop/ui/main_window.py" line="997"/>
         <source>deletion of evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1003"/>
+        <location filename="../../desktop/ui/main_window.py" line="1004"/>
         <source>caption of evidence</source>
         <translation>修改证据说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1008"/>
+        <location filename="../../desktop/ui/main_window.py" line="1009"/>
         <source>deletion of a photo in the inbox</source>
         <translation>删除收件箱中的照片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1051"/>
+        <location filename="../../desktop/ui/main_window.py" line="1052"/>
         <source>camera</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1063"/>
+        <location filename="../../desktop/ui/main_window.py" line="1064"/>
         <source>Importing photos from {0}…</source>
         <translation>正在从 {0} 导入照片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1063"/>
+        <location filename="../../desktop/ui/main_window.py" line="1064"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1076"/>
+        <location filename="../../desktop/ui/main_window.py" line="1077"/>
         <source>{0} photos imported into the inbox.</source>
         <translation>已将 {0} 张照片导入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1079"/>
+        <location filename="../../desktop/ui/main_window.py" line="1080"/>
         <source>{0} were already among the evidence and were left out.</source>
         <translation>其中 {0} 张已在证据中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../desktop/ui/main_window.py" line="1083"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1083"/>
+        <location filename="../../desktop/ui/main_window.py" line="1084"/>
         <source>Not imported:</source>
         <translation>未导入：</translation>
     </message>
@@ -2536,7 +2541,7 @@ Why this one:</source>
         <translation>主库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1118"/>
+        <location filename="../../desktop/ui/main_window.py" line="1119"/>
         <source>Export to USB stick</source>
         <translation>导出到U盘</translation>
     </message>
@@ -2546,32 +2551,32 @@ Why this one:</source>
         <translation>验收导出文件 (*.yanshou *.db)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1124"/>
+        <location filename="../../desktop/ui/main_window.py" line="1125"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1125"/>
+        <location filename="../../desktop/ui/main_window.py" line="1126"/>
         <source>Exported to {0}: export no. {1}, {2} versions, {3} evidence files, read back and verified.</source>
         <translation>已导出到 {0}：第 {1} 次导出，{2} 条记录版本，{3} 个证据文件，已回读校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1139"/>
+        <location filename="../../desktop/ui/main_window.py" line="1140"/>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1140"/>
+        <location filename="../../desktop/ui/main_window.py" line="1141"/>
         <source>The window will be in English from the next start.</source>
         <translation>下次启动时界面将切换为英文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1141"/>
+        <location filename="../../desktop/ui/main_window.py" line="1142"/>
         <source>The window will be in Chinese from the next start.</source>
         <translation>下次启动时界面将切换为中文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1149"/>
+        <location filename="../../desktop/ui/main_window.py" line="1150"/>
         <source>The database is damaged</source>
         <translation>数据库已损坏</translation>
     </message>

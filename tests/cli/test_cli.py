@@ -186,6 +186,36 @@ def test_verify_database_signatures_and_tampering(tmp_path: Path, capsys) -> Non
     assert "CURRENT STATE ALTERED" in out
 
 
+def test_verify_finds_a_trigger_or_view_planted_in_the_database(tmp_path: Path, capsys) -> None:
+    """Someone with the file plants a trigger (it would rewrite every score the window saves
+    next, each version still signed by its author) or a view: every signature still verifies and
+    the current state equals a rebuild, so verify said the file was intact."""
+    db = tmp_path / "f.db"
+    run(capsys, "init", db, "--role", "field", "--inspector", "张三")
+    assert run(capsys, "verify", db)[0] == 0
+    raw = rawdb.connect(db)
+    raw.execute("CREATE TRIGGER quiet AFTER INSERT ON current_score BEGIN UPDATE current_score SET score = '3' "
+                "WHERE record_id = new.record_id; END")
+    raw.commit()
+    raw.close()
+    code, out, _ = run(capsys, "verify", db)
+    assert code == 1 and "intact: every signature verifies" in out
+    assert "SCHEMA ALTERED" in out and "not ours: trigger quiet" in out
+    raw = rawdb.connect(db)
+    raw.execute("DROP TRIGGER quiet")
+    raw.execute("CREATE VIEW v AS SELECT 1")
+    raw.commit()
+    raw.close()
+    code, out, _ = run(capsys, "verify", db)
+    assert code == 1 and "not ours: view v" in out
+    raw = rawdb.connect(db)
+    raw.execute("DROP VIEW v")
+    raw.commit()
+    raw.close()
+    code, out, _ = run(capsys, "verify", db)
+    assert code == 0 and "SCHEMA ALTERED" not in out
+
+
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     """`yanshou indicators | head`: the reader goes away; no traceback, no error log."""
     import os

@@ -282,6 +282,22 @@ def test_a_summary_is_not_signed_over_an_altered_state(tmp_path: Path, capsys: p
     assert not (tmp_path / "after.pdf").exists()
 
 
+def test_a_summary_is_not_signed_over_a_planted_trigger(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing edited yet, but a trigger waits in the master's file for the next write: the
+    state equals a rebuild, every signature verifies, and still nothing is signed over it."""
+    team = _team(tmp_path, capsys)
+    merge_naming_second_laptops(capsys, team.master, *team.exports)
+    conn = sqlite3.connect(team.master)
+    try:
+        conn.execute("CREATE TRIGGER later AFTER INSERT ON current_adjustment BEGIN UPDATE current_adjustment SET delta = '9'; END")
+        conn.commit()
+    finally:
+        conn.close()
+    code, _, err = run(capsys, "report", team.master, "--out", tmp_path / "after.pdf", "--sign")
+    assert code == 2 and "nothing was signed" in err and "trigger later" in err
+    assert not (tmp_path / "after.pdf").exists()
+
+
 def test_an_export_replaces_an_earlier_export_and_never_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`export laptop.db master.db` (the arguments swapped) lost the lead's whole master, and over
     an encrypted laptop its inspector's; a device was replaced by a file. Refused now, nothing

@@ -1072,6 +1072,14 @@ def test_the_desk_checks_the_stored_results_when_it_opens(qtbot, tmp_path: Path)
     qtbot.waitUntil(lambda: again.state_label.text() != "")
     assert "verify" in again.state_label.text()
     again.close()
+    with ws.write() as conn:  # the row put right, and a trigger planted instead: said as such
+        conn.exec_driver_sql("UPDATE current_adjustment SET delta = '1'")
+        conn.exec_driver_sql("CREATE TRIGGER later AFTER INSERT ON current_score BEGIN DELETE FROM current_score; END")
+    third = LeadWindow(ws)
+    qtbot.addWidget(third)
+    qtbot.waitUntil(lambda: third.state_label.text() != "")
+    assert third.state_label.text() == tr("The database file holds what Yanshou did not make (edited outside Yanshou): run yanshou verify")
+    third.close()
     ws.close()
 
 

@@ -226,6 +226,11 @@ class LeadWindow(QMainWindow):
             self.state_label.setText(QCoreApplication.translate("LeadWindow", "Results checked against the signed versions"))
             return
         self.state_label.setStyleSheet("color: #c62828; font-weight: bold")
+        if getattr(report, "schema", None) is not None:  # a trigger, a view or a table planted in the file
+            self.state_label.setText(QCoreApplication.translate(
+                "LeadWindow", "The database file holds what Yanshou did not make (edited outside Yanshou): run yanshou verify"
+            ))
+            return
         self.state_label.setText(QCoreApplication.translate(
             "LeadWindow", "The stored results differ from the signed versions (edited outside Yanshou): run yanshou verify"
         ))
