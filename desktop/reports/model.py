@@ -122,6 +122,9 @@ class SummaryRow:
     data: str  # 完整, 缺：… or 未开始 (desktop.core.words.data)
     adjustment: str = ""  # the sum of the adjustments, signed ("+0.50"), "" when none
     adjustments: tuple[tuple[str, str], ...] = ()  # (delta, reason)
+    # the items whose score is the lead's, not the inspectors' mean: (item, its name, the
+    # lead's score, the inspectors' mean or "" when none scored it, the reason), scores shown
+    adjudications: tuple[tuple[str, str, str, str, str], ...] = ()
 
     @property
     def complete(self) -> bool:

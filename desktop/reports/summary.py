@@ -55,16 +55,35 @@ def render_summary(doc: ResultSummary) -> bytes:
         Spacer(1, 3 * mm),
         Paragraph("评定规则：" + L.escape(doc.grading_rule), L.BODY),
     ]
+    story += [Paragraph(L.escape(note), L.SMALL) for note in doc.notes]
     adjusted = [(r.county, d, reason) for r in doc.rows for d, reason in r.adjustments]
     if adjusted:
         story.append(Paragraph("总分调整", L.HEADING))
         for county, delta, reason in adjusted:
             story.append(Paragraph(f"{L.escape(county)}：{delta}，{L.escape(reason)}", L.BODY))
-    for note in doc.notes:
-        story.append(Paragraph(L.escape(note), L.SMALL))
+    adjudicated = _adjudications(doc)
+    if adjudicated is not None:
+        story += [Paragraph("组长裁定的指标（裁定分代替检查员平均分计入全面检查得分）", L.HEADING), adjudicated]
     story.append(KeepTogether([Paragraph("加权总分", L.HEADING), _chart(doc)]))
     L.template(out, "验收结果汇总表", doc.campaign).build(story, canvasmaker=L.footer_canvas(doc.record_id, doc.digest()))
     return out.getvalue()
+
+
+def _adjudications(doc: ResultSummary) -> Table | None:
+    rows = [(r.county, *a) for r in doc.rows for a in r.adjudications]
+    if not rows:
+        return None
+    data: list[list[object]] = [[Paragraph(t, L.CELL_HEAD) for t in ("县（市、区）", "指标", "裁定分", "检查员<br/>平均分", "理由")]]
+    for county, item, name, score, mean, reason in rows:
+        data.append([
+            Paragraph(L.escape(county), L.CELL_CENTER), Paragraph(f"{item} {L.escape(name)}", L.SMALL),
+            Paragraph(score, L.CELL_RIGHT), Paragraph(mean or "未评分", L.CELL_RIGHT), Paragraph(L.escape(reason), L.SMALL),
+        ])
+    widths = [20 * mm, 0.0, 14 * mm, 16 * mm, 50 * mm]
+    widths[1] = L.CONTENT_WIDTH - sum(widths)
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(L.table_style())
+    return table
 
 
 def _chart(doc: ResultSummary) -> Drawing:

@@ -285,6 +285,7 @@ def result_summary(ws: Workspace) -> model.ResultSummary:
             campaign.county(r.county).name, tuple("" if (v := r.score_of(m.key)) is None else show(v) for m in campaign.methods),
             show(r.total) if r.started else "", r.rank, r.grade.value if r.grade else "", r.standing.value, words.data(campaign, r),
             signed(r.adjustment) if r.adjustments else "", tuple((signed(a.delta), a.reason) for a in r.adjustments),
+            _adjudications(campaign, r),
         ))
     notes = []
     if any(r.provisional for r in rows):
@@ -297,6 +298,19 @@ def result_summary(ws: Workspace) -> model.ResultSummary:
         grading_rule=grading_text(campaign), generated_on=dt.date.today().isoformat(), record_id=f"HZ-{campaign.id}".upper()[:40],
         notes=tuple(notes),
     )
+
+
+def _adjudications(campaign: Campaign, result: scoring.CountyResult) -> tuple[tuple[str, str, str, str, str], ...]:
+    """The county's items the lead scored, with the inspectors' mean the lead's score replaced."""
+    out = []
+    for item in result.items:
+        if item.adjudication is not None:
+            mean = scoring.mean(s.score for s in item.scores)
+            out.append((
+                item.item, campaign.indicator_set.node(item.item).name, show(item.adjudication.score),
+                "" if mean is None else show(mean), item.adjudication.reason,
+            ))
+    return tuple(out)
 
 
 def problem_list(ws: Workspace, county: County) -> model.ProblemList:

@@ -20,8 +20,9 @@ from commands import run
 
 from desktop.core.errors import InputError
 from desktop.core.inspection import FindingStatus, InspectionMode
+from desktop.core.numbers import round_half_up
 from desktop.reports.model import OVERDUE
-from desktop.services import documents, inspection, results, sample, sync, workspace
+from desktop.services import decisions, documents, inspection, results, sample, sync, workspace
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdffonts, pdfsig) is not installed")
 
@@ -197,6 +198,31 @@ def test_the_summary_states_every_countys_result(campaign: Campaign, capsys, tmp
             assert r.grade is not None and r.grade.value in " ".join(lines[at - 1 : at + 2])  # the grade cell may take two lines
         assert "暂定" in body  # incomplete counties are not presented as final
     assert run(capsys, "verify", out)[0] == 0
+
+
+def test_the_summary_names_the_items_the_lead_adjudicated(capsys, tmp_path: Path) -> None:
+    """The lead's score replaces the inspectors' mean in the inspection score: the summary says
+    which items, what the inspectors gave and why, as the record and the desk do."""
+    master = tmp_path / "master.db"
+    for n, who in enumerate(("张三", "李四")):
+        with workspace.create(tmp_path / f"{who}.db", role="field", inspector=who) as laptop:
+            sample.fill(laptop, [JINAN], tmp_path / "photos", seed=n, photos_per_county=0)
+            sync.export(laptop, tmp_path / f"usb-{who}.db")
+    with workspace.create(master, role="master") as ws:
+        sync.merge(ws, [tmp_path / "usb-张三.db", tmp_path / "usb-李四.db"], enroll=True)
+        assert run(capsys, "report", master, "--out", tmp_path / "plain.pdf")[0] == 0
+        decisions.adjudicate(ws, JINAN, "1.1.1", "1.5", "复核台账后认定")
+        item = next(i for i in next(r for r in results.results(ws) if r.county == JINAN).items if i.item == "1.1.1")
+        name = ws.campaign.indicator_set.node("1.1.1").name
+    inspectors = [s.score for s in item.scores]
+    assert item.score == Decimal("1.5") and inspectors  # both laptops scored it
+    out = tmp_path / "汇总.pdf"
+    assert run(capsys, "report", master, "--out", out)[0] == 0
+    body = flat(text_of(out))
+    mean = round_half_up(sum(inspectors, Decimal(0)) / len(inspectors))
+    assert "组长裁定的指标" in body and "复核台账后认定" in body and flat(f"1.1.1 {name}")[:20] in body
+    assert any(line.split()[-3:] == ["1.50", str(mean), "复核台账后认定"] for line in text_of(out, layout=True).splitlines())
+    assert "组长裁定" not in flat(text_of(tmp_path / "plain.pdf"))  # the section only when there is one
 
 
 def test_the_problem_list_of_a_county(campaign: Campaign, capsys, tmp_path: Path) -> None:
