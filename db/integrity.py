@@ -44,14 +44,18 @@ def check_signatures(conn: Connection) -> SignatureReport:
 
 
 def check_schema(database: Database) -> str | None:
-    """How this SQLite database's catalogue differs from the schema this program makes at its
-    version (db.merge.verify.schema_differences: a trigger, view or table not ours, one
-    missing, a definition changed), or None when it is exactly ours. A server's master is
-    not checked here (None)."""
+    """How this database's schema differs from the one this program makes at its version, or
+    None when it is exactly ours: a file's catalogue by db.merge.verify.schema_differences (a
+    trigger, view or table not ours, one missing, a definition changed), a server's by
+    db.postgres.schema_differences (triggers, rules, views, row-security policies, tables)."""
     from db.merge.verify import schema_differences  # (the merge's own check, loaded with it)
 
     if database.on_server:
-        return None
+        from db import migrations, postgres
+
+        with database.read() as conn:
+            version = postgres.schema_version(conn, str(database.path), migrations.APPLICATION_ID)
+            return postgres.schema_differences(conn, migrations.tables(version) | {postgres.SCHEMA_TABLE})
     with database.read() as conn:
         version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
         rows = [

@@ -182,6 +182,34 @@ def tables(conn: Connection) -> set[str]:
     return set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
 
 
+# What a master's schema must not hold beside its tables, each as "kind name": a trigger or rule
+# rewrites what is written next (every signature still valid: the program signs before the
+# server rewrites), a view hides a table, a row-security policy hides rows from the desk and
+# from `verify` alike (both then agree on a smaller state), an event trigger fires on DDL.
+_PLANTED = (
+    "SELECT 'trigger ' || t.tgname || ' on ' || c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema()",
+    "SELECT 'rule ' || rulename || ' on ' || tablename FROM pg_rules WHERE schemaname = current_schema()",
+    "SELECT 'view ' || viewname FROM pg_views WHERE schemaname = current_schema()",
+    "SELECT 'materialized view ' || matviewname FROM pg_matviews WHERE schemaname = current_schema()",
+    "SELECT 'policy ' || policyname || ' on ' || tablename FROM pg_policies WHERE schemaname = current_schema()",
+    "SELECT 'row security on ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relrowsecurity AND n.nspname = current_schema()",
+    "SELECT 'event trigger ' || evtname FROM pg_event_trigger",
+)
+
+
+def schema_differences(conn: Connection, expected: set[str]) -> str | None:
+    """How a master's schema differs from what this program makes (`expected`: the tables of
+    its version, the schema table among them), as db.merge.verify says it of a file: what is
+    not ours (a trigger, rule, view, policy or table), what is missing; None when it is ours."""
+    present = tables(conn)
+    extra = sorted({f"table {t}" for t in present - expected} | {str(r) for q in _PLANTED for r in conn.exec_driver_sql(q).scalars()})
+    missing = sorted(f"table {t}" for t in expected - present)
+    parts = [f"not ours: {', '.join(extra)}" if extra else "", f"missing: {', '.join(missing)}" if missing else ""]
+    return "; ".join(p for p in parts if p) or None
+
+
 def schema_version(conn: Connection, where: str, application_id: int) -> int:
     """0 for an empty database; the version of ours; a refusal for anything else."""
     present = tables(conn)

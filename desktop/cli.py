@@ -238,7 +238,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", required=True, metavar="VERSION", help="the version to keep (its id or first characters)")
 
     p = sub.add_parser("verify", help="check a signed PDF, or every signature in a database")
-    p.add_argument("file", type=Path, help="a PDF the program printed, or a database")
+    p.add_argument("file", type=location, help="a PDF the program printed, or a database (a file, or a master's URL)")
     p.add_argument("--db", type=location, metavar="MASTER", help="with a PDF: also check that its key is an enrolled device's")
 
     p = sub.add_parser("record", help="print a county's inspection record (检查记录表) to PDF")
@@ -806,22 +806,24 @@ def _resolve(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    """`yanshou verify FILE`: a signed PDF (signer, time, intact or not), or a database."""
+    """`yanshou verify FILE`: a signed PDF (signer, time, intact or not), or a database (a
+    file, or a master on a server)."""
     from db.integrity import check_projection, check_schema, check_signatures
 
-    try:
-        with open(args.file, "rb") as f:
-            head = f.read(1024)
-    except OSError as exc:
-        raise UsageError(f"{args.file}: cannot be read ({exc.strerror or exc})") from None
-    if b"%PDF-" in head:
-        return _verify_pdf(args.file, args.db)
+    if isinstance(args.file, Path):
+        try:
+            with open(args.file, "rb") as f:
+                head = f.read(1024)
+        except OSError as exc:
+            raise UsageError(f"{args.file}: cannot be read ({exc.strerror or exc})") from None
+        if b"%PDF-" in head:
+            return _verify_pdf(args.file, args.db)
     with _open(args.file) as ws:
         with ws.read() as conn:
             report = check_signatures(conn)
         planted = check_schema(ws.database)  # first: a planted trigger would fire in the rebuild below (rolled back)
         derived = check_projection(ws.database)
-    print(f"{args.file}: {report.checked} versions from {report.devices} devices checked")
+    print(f"{ws.database.path}: {report.checked} versions from {report.devices} devices checked")
     for vid in report.bad:
         print(f"  BAD   version {vid}: its content does not match its id or signature")
     for vid in report.unknown_device:
@@ -835,7 +837,7 @@ def _verify(args: argparse.Namespace) -> int:
         else "CURRENT STATE ALTERED: the derived tables differ from a rebuild from the versions (edited outside Yanshou)"
     )
     if planted is not None:
-        print(f"SCHEMA ALTERED: the file's tables differ from Yanshou's ({planted}); edited outside Yanshou")
+        print(f"SCHEMA ALTERED: the database's tables differ from Yanshou's ({planted}); edited outside Yanshou")
     return 0 if report.intact and derived.equal and planted is None else 1
 
 

@@ -263,3 +263,40 @@ def test_the_projection_check_finds_a_hand_edited_row(where: str, pg_url: str, t
         assert [(t, side) for t, side, _ in report.differences] == [("current_adjustment", "stored"), ("current_adjustment", "rebuilt")]
         assert "50" in report.differences[0][2] and "1.5" in report.differences[1][2]
         assert not integrity.check_projection(master.database).equal  # the check itself changed nothing
+
+
+def test_verify_finds_a_trigger_rule_view_or_policy_planted_on_the_server(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Whoever holds the server's credentials can plant what rewrites the next write (a
+    trigger, a rule: the program signs before the server rewrites) or hides rows from the desk
+    and verify alike (a row-security policy: both would agree on a smaller state)."""
+    from commands import run
+
+    create(pg_url, role="master").close()
+    code, out, err = run(capsys, "verify", pg_url)
+    assert code == 0, out + err
+    plants = {
+        "trigger quiet on current_score": (
+            "CREATE FUNCTION quiet() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.score := '3'; RETURN NEW; END $$; "
+            "CREATE TRIGGER quiet BEFORE INSERT ON current_score FOR EACH ROW EXECUTE FUNCTION quiet()",
+            "DROP TRIGGER quiet ON current_score; DROP FUNCTION quiet()",
+        ),
+        "rule keep on version": ("CREATE RULE keep AS ON DELETE TO version DO INSTEAD NOTHING", "DROP RULE keep ON version"),
+        "view v": ("CREATE VIEW v AS SELECT 1 AS one", "DROP VIEW v"),
+        "policy hide on current_score": (
+            "ALTER TABLE current_score ENABLE ROW LEVEL SECURITY; CREATE POLICY hide ON current_score USING (county <> '341502')",
+            "DROP POLICY hide ON current_score; ALTER TABLE current_score DISABLE ROW LEVEL SECURITY",
+        ),
+        "table spare": ("CREATE TABLE spare (x int)", "DROP TABLE spare"),
+    }
+    engine = postgres.engine(pg_url)
+    try:
+        for said, (plant, remove) in plants.items():
+            with engine.begin() as conn:
+                conn.exec_driver_sql(plant)
+            code, out, _ = run(capsys, "verify", pg_url)
+            assert code == 1 and "SCHEMA ALTERED" in out and said in out, (said, out)
+            with engine.begin() as conn:
+                conn.exec_driver_sql(remove)
+        assert run(capsys, "verify", pg_url)[0] == 0
+    finally:
+        engine.dispose()
