@@ -1859,7 +1859,7 @@ Mark the rectification of this problem verified? It is the problem&apos;s last s
     <message>
         <location filename="../../desktop/ui/lead/results_tab.py" line="56"/>
         <source>Total</source>
-        <translation>合计</translation>
+        <translation>加权总分</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/results_tab.py" line="57"/>
