@@ -577,7 +577,8 @@ def time_desk(url: str, later: Sequence[Path], *, profile: bool = False) -> Desk
         # every tab the desk has (a tab added later is walked too, by its class's name), and a
         # Refresh while the lead looks at it; the results last, as the desk opened on them
         known = {id(window.results_view): "Results", id(window.detail_view): "County detail", id(window.conflicts_view): "Conflicts",
-                 id(window.board): "Rectification", id(window.timeline): "Timeline", id(window.history_view): "Merge history"}
+                 id(window.board): "Rectification", id(window.timeline): "Timeline", id(window.history_view): "Merge history",
+                 id(window.agreement_view): "Agreement", id(window.devices_view): "Devices"}
         widgets = [w for w in map(window.tabs.widget, range(window.tabs.count())) if w is not None]
         tabs = [(w, known.get(id(w), type(w).__name__)) for w in widgets]
         for tab, name in [*tabs[1:], tabs[0]]:
