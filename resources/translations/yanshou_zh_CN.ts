@@ -1808,8 +1808,8 @@ Mark the rectification of this problem verified? It is the problem&apos;s last s
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="230"/>
-        <source>The database file holds what Yanshou did not make (edited outside Yanshou): run yanshou verify</source>
-        <translation>数据库文件中有验收软件未创建的内容（在软件之外被修改过）：请运行 yanshou verify 检查</translation>
+        <source>The database holds what Yanshou did not make (edited outside Yanshou): run yanshou verify</source>
+        <translation>数据库中有验收软件未创建的内容（在软件之外被修改过）：请运行 yanshou verify 检查</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/lead/window.py" line="359"/>

@@ -1078,7 +1078,7 @@ def test_the_desk_checks_the_stored_results_when_it_opens(qtbot, tmp_path: Path)
     third = LeadWindow(ws)
     qtbot.addWidget(third)
     qtbot.waitUntil(lambda: third.state_label.text() != "")
-    assert third.state_label.text() == tr("The database file holds what Yanshou did not make (edited outside Yanshou): run yanshou verify")
+    assert third.state_label.text() == tr("The database holds what Yanshou did not make (edited outside Yanshou): run yanshou verify")
     third.close()
     ws.close()
 

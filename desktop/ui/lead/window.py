@@ -221,14 +221,14 @@ class LeadWindow(QMainWindow):
         self.checks.setMaxThreadCount(1)
 
     @Slot(object)
-    def _on_state_checked(self, report: object) -> None:
-        if getattr(report, "equal", False):
+    def _on_state_checked(self, report: sync.StateCheck) -> None:
+        if report.equal:
             self.state_label.setText(QCoreApplication.translate("LeadWindow", "Results checked against the signed versions"))
             return
         self.state_label.setStyleSheet("color: #c62828; font-weight: bold")
-        if getattr(report, "schema", None) is not None:  # a trigger, a view or a table planted in the file
+        if report.schema is not None:  # a trigger, a view, a policy or a table planted in the database
             self.state_label.setText(QCoreApplication.translate(
-                "LeadWindow", "The database file holds what Yanshou did not make (edited outside Yanshou): run yanshou verify"
+                "LeadWindow", "The database holds what Yanshou did not make (edited outside Yanshou): run yanshou verify"
             ))
             return
         self.state_label.setText(QCoreApplication.translate(
