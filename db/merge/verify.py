@@ -350,6 +350,10 @@ def _admit_devices(
                 "not_enrolled",
                 f"it carries work of a device no master trusted here vouches for ({_who(device)}); merge that laptop's own export",
             )
+        elif receiver.role == "master" and device.role == "master" and not decision.accepts(
+            device, receiver_role=receiver.role, inspector_taken=False,
+        ):  # another lead's desk is a master's lead's own choice (--enroll-lead), whoever vouches for it
+            raise refuse("not_enrolled", _not_enrolled(device, receiver.role, False))
     return second_laptops
 
 
@@ -521,17 +525,24 @@ def _vouched(
     foreign: sqlite3.Connection, devices: dict[str, DeviceInfo], receiver: _Receiver, decision: Enrolment,
 ) -> dict[str, tuple[str, str, str | None]]:
     """The devices listed by the signed registries of the masters this receiver trusts: the
-    latest manifest of each such master that the file holds and its key verifies."""
+    latest manifest of each such master that the file holds and the master's key verifies —
+    the key enrolled here for a master known here (the file's device table is its own unsigned
+    word: a laptop's owner could give the master's id a key of their own and sign a registry
+    with it), the file's for a master the lead accepts now."""
     out: dict[str, tuple[str, str, str | None]] = {}
     for device in devices.values():
         if device.role != "master":
             continue
         known = receiver.devices.get(device.id)
-        if known is not None and known.role != "master":
+        if known is not None:
+            if known.role != "master" or known.fingerprint != device.fingerprint:
+                continue
+            key = known.public_key
+        elif decision.accepts(device, receiver_role=receiver.role, inspector_taken=False):
+            key = device.public_key
+        else:
             continue
-        if known is None and not decision.accepts(device, receiver_role=receiver.role, inspector_taken=False):
-            continue
-        verifier = keys.Verifier(device.public_key)
+        verifier = keys.Verifier(key)
         for m in reversed(manifest.chain(foreign, device.id)):
             if canonical.digest(m.encoded) == m.hash and verifier(m.signature, m.encoded):
                 out.update(manifest.registry(m.body))

@@ -274,6 +274,64 @@ def test_a_device_invented_by_a_laptop_is_not_enrolled_on_its_word(team: Team) -
     assert state(master) == before
 
 
+def test_a_masters_registry_forged_under_a_key_of_the_laptops_own_vouches_for_nothing(team: Team) -> None:
+    """张三's owner gives the master's id, in his own file's device table, a key of his own,
+    signs a registry with it in the master's name listing a new "master" device, and has that
+    device rewrite 李四's score and add an adjustment; he signs his file's manifest again. The
+    master checks a registry with the key it enrolled, so nothing is vouched for: refused even
+    with --enroll, and the master is as it was."""
+    import time
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from forge import resign_export, signed_manifest, signed_row
+
+    from db import keys
+
+    master, zhang, _ = two_inspectors(team)
+    out = team.export(zhang, "zhang-2.db", sealed=False)
+    mid = master.identity.device_id
+    fake, invented = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    fake_der, invented_der = keys.public_der(fake.public_key()), keys.public_der(invented.public_key())
+    xid = "0badc0de-0000-4000-8000-000000000001"
+    db = raw(out)
+    try:
+        db.execute("BEGIN")
+        db.execute("UPDATE device SET public_key = ?, fingerprint = ? WHERE id = ?", (fake_der, keys.fingerprint(fake_der), mid))
+        db.execute("INSERT INTO device(id, role, inspector, public_key, fingerprint, enrolled_at) VALUES (?, 'master', NULL, ?, ?, ?)",
+                   (xid, invented_der, keys.fingerprint(invented_der), "2026-01-01T00:00:00+00:00"))
+        db.execute("DELETE FROM manifest WHERE device_id = ?", (mid,))
+        registry = [list(r) for r in db.execute("SELECT id, fingerprint, role, inspector FROM device ORDER BY id")]
+        body = {"format": 1, "device": mid, "role": "master", "inspector": None, "number": 1, "previous": None,
+                "created": "2026-01-01T00:00:00+00:00", "schema_version": db.execute("PRAGMA user_version").fetchone()[0],
+                "registry": registry}
+        digest, data, signature = signed_manifest(fake, body)
+        db.execute("INSERT INTO manifest(hash, device_id, number, body, signature) VALUES (?, ?, 1, ?, ?)",
+                   (digest, mid, data.decode(), signature))
+        head, payload = db.execute("SELECT version_id, payload FROM version WHERE record_id = ?", (li_score(zhang),)).fetchone()
+        hlc = int(time.time() * 1000) << 16
+        rows = [
+            signed_row(invented, xid, entity="score", record_id=li_score(zhang), payload={**json.loads(payload), "score": "0"},
+                       parents=[head], seq=1, hlc=hlc + 1),
+            signed_row(invented, xid, entity="adjustment", record_id=versions.natural_id(master.campaign.id, "adjustment", county(master)),
+                       payload={"county": county(master), "delta": "-50", "reason": "x"}, seq=2, hlc=hlc + 2),
+        ]
+        for row, parents in rows:
+            db.execute("INSERT INTO version(version_id, record_id, entity, device_id, seq, hlc, deleted, payload, blob_hashes, signature) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            db.executemany("INSERT INTO version_parent(version_id, parent_id) VALUES (?, ?)", [(row[0], p) for p in parents])
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    resign_export(out, zhang)
+    before = state(master)
+    for enroll in (False, True):
+        [report] = sync.merge(master, [out], enroll=enroll)
+        assert (report.status, report.code) == ("refused", "not_enrolled") and "vouches" in report.reason, report
+    assert state(master) == before
+    with master.read() as conn:
+        assert xid not in set(conn.execute(text("SELECT id FROM device")).scalars())
+
+
 # --- random forgeries in random merge orders ------------------------------------------------------
 
 _SCORE_VALUES = ("1", "1.3", "7", "-1", "2")
