@@ -137,6 +137,9 @@ class Policy:
     values: ValueCheck | None = None
     steps: StepCheck | None = None
     clock: Callable[[], int] = field(default=now_ms)
+    # names in which only a master writes (the lead's own evidence is the lead's name's): no
+    # field laptop's records, even one whose inspector was enrolled under such a name
+    reserved: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -372,6 +375,8 @@ def check(
             raise Inadmissible("owner", f"it rewrites a {entity} of {known.record_owner[v.record_id]} as {inspector}'s")
         if not master and inspector != author.inspector:
             raise Inadmissible("owner", f"a field laptop of {author.inspector} wrote {inspector}'s {entity}")
+        if not master and inspector in policy.reserved:
+            raise Inadmissible("owner", f"a field laptop wrote a {entity} in the name {inspector}, in which only the lead's master writes")
     # text, names, values
     if not _texts_admitted(payload):
         for key, value in _texts(payload):
@@ -383,6 +388,11 @@ def check(
     if policy.values is not None and not v.deleted and (found := policy.values(entity, payload)) is not None:
         raise Inadmissible(found[0] if found[0] in RULES else "value", found[1])
     # the step a problem takes, against the versions it continues
+    if steps and entity in STEPPED_ENTITIES and not master and not v.parents and held is not None:
+        # a problem's id is drawn at random when it is found: a version of one held here that
+        # continues none of its versions starts it again beside them (a second head, which may
+        # win the conflict's order), its step from what it replaces never checked
+        raise Inadmissible("step", "it begins again a problem that exists already, continuing none of its versions")
     if steps and entity in STEPPED_ENTITIES and policy.steps is not None:
         missing = [p for p in v.parents if p not in known.version_payload]
         if missing:

@@ -237,10 +237,13 @@ def check_version(payload: Mapping[str, Any], parents: Sequence[Mapping[str, Any
     (the admission check's "step" rule): None when it is a step the rule allows, or no step
     at all (its status is one of its parents': an edit of the text, a deletion, a lead's
     settlement of a conflict choosing one side); else (rule, why), why naming the refusal
-    code, rule "lead_only" where a field device took the lead's step, "step" otherwise."""
+    code, rule "lead_only" where a field device took the lead's step, "step" otherwise. A
+    status outside the vocabulary is refused here too: a deletion's payload is not checked
+    by the value rule, and a deletion of a verified problem must not escape the lead's rule
+    by saying another status."""
     after = status_of(payload)
-    if after is None:
-        return None  # outside the vocabulary: the value rule's to refuse
+    if after is None:  # (the value rule says so of an edit; a deletion is checked here alone)
+        return "step", f"{Refusal.UNKNOWN_STATUS}: its status is not one of the vocabulary"
     if not parents:
         if after != ProblemStatus.OPEN:
             return "step", f"{Refusal.STARTS_OPEN}: a problem is found open, this one is written {after} at once"

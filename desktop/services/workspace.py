@@ -71,6 +71,7 @@ class Workspace:
 
         database.policy.values = self._values
         database.policy.steps = validity.check_step  # a problem's state machine (desktop.core.problems)
+        database.policy.reserved = frozenset({validity.LEAD_AUTHOR})  # the lead's name: a master's alone
         self._database = database
         return database
 
@@ -183,6 +184,10 @@ def inspector_name(name: str) -> str:
 
     if (why := admission.check_name(name)) is not None:
         raise InputError.single("inspector", "bad_name", f"the inspector's name is not usable: {why}")
+    from desktop.core import validity
+
+    if name == validity.LEAD_AUTHOR:
+        raise InputError.single("inspector", "reserved_name", f"the lead's master writes in the name '{name}'; give the inspector's own")
     return name
 
 

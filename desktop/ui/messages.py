@@ -111,6 +111,7 @@ def input_problem(code: str) -> str:
         "not_half_step": QCoreApplication.translate("Messages", "scores go in steps of 0.5"),
         "no_inspector": QCoreApplication.translate("Messages", "this database has no inspector"),
         "bad_name": QCoreApplication.translate("Messages", "the name holds invisible characters, line breaks or is too long"),
+        "reserved_name": QCoreApplication.translate("Messages", "the lead's master writes in this name; give the inspector's own"),
         "no_reason": QCoreApplication.translate("Messages", "a reason is required"),
         "not_master": QCoreApplication.translate("Messages", "only the lead's master database may do this"),
         "no_evidence": QCoreApplication.translate("Messages", "marking a problem rectified needs evidence of the rectification"),

@@ -243,7 +243,7 @@ def test_an_unknown_address_is_refused_and_its_password_never_shown(capsys) -> N
     assert "s3cret" not in out + err and "postgresql+psycopg2://…" in err
 
 
-@pytest.mark.parametrize("name", ["张\u200b三", "张三\n李四", "王" * 5000, "\u202e三张"])
+@pytest.mark.parametrize("name", ["张\u200b三", "张三\n李四", "王" * 5000, "\u202e三张", "组长"])  # 组长: the master's own name
 def test_an_inspector_name_that_is_no_name_is_refused(tmp_path: Path, capsys, name: str) -> None:
     db = tmp_path / "f.db"
     code, _, err = run(capsys, "init", db, "--role", "field", "--inspector", name)

@@ -16,6 +16,7 @@ from syncutil import Team, county, merge, rebuilt, state
 from db import versions
 from db.errors import NotAdmitted
 from desktop import paths
+from desktop.core.errors import InputError
 from desktop.services import inspection, rectification
 from desktop.services.workspace import Workspace
 
@@ -89,6 +90,33 @@ def test_a_laptop_cannot_reopen_what_the_lead_verified(team: Team) -> None:
     refused(master, team.export(zhang, "zhang-3.db"), "lead_only", "lead_only")
 
 
+def verified(team: Team) -> tuple[Workspace, Workspace, str]:
+    """张三's problem, rectified on his laptop and verified by the lead; the laptop holds that."""
+    master, zhang, record = found(team)
+    rectification.set_status(zhang, record, "rectified", account="已整改")
+    merged(master, team.export(zhang, "zhang-2.db"))
+    rectification.set_status(master, record, "verified")
+    merged(zhang, team.export(master, "master-1.db"))
+    return master, zhang, record
+
+
+@pytest.mark.parametrize("status", [None, "closed"])
+def test_a_laptop_cannot_delete_what_the_lead_verified_by_saying_another_status(team: Team, status: str | None) -> None:
+    """A deletion's payload escapes the value rule: one of a verified problem that says no
+    status, or one outside the vocabulary, took the lead's verified problem off the board."""
+    master, zhang, record = verified(team)
+    forge(zhang, entity="problem", record_id=record, payload=payload(zhang, record, status=status), deleted=True)
+    refused(master, team.export(zhang, "zhang-3.db"), "step", "unknown_status")
+
+
+def test_a_laptop_cannot_begin_a_held_problem_again(team: Team) -> None:
+    """A version of the lead's verified problem that continues none of its versions, open:
+    a second head beside the verified one, which showed the problem open."""
+    master, zhang, record = verified(team)
+    forge(zhang, entity="problem", record_id=record, payload=payload(zhang, record, status="open"), parents=[])
+    refused(master, team.export(zhang, "zhang-3.db"), "step", "begins again")
+
+
 def test_another_masters_jump_to_verified_is_refused(team: Team) -> None:
     """A second lead's desk may verify, but only what is rectified: open → verified is no
     step, whoever signs it; so is verified back to rectified."""
@@ -157,3 +185,34 @@ def test_a_laptop_takes_what_the_master_holds(team: Team) -> None:
     assert rectification.board(zhang)[0].status == "verified"
     third = team.master("third.db")
     refused(third, team.export(master, "master-2.db", sealed=False), "step", "not_rectified")
+
+
+def test_a_laptop_enrolled_in_the_leads_name_cannot_touch_the_leads_evidence(
+    team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The master writes the lead's own evidence in the name 组长 (validity.LEAD_AUTHOR): a
+    laptop made (by a patched program: the real one refuses the name) and enrolled under that
+    name deleted the photo the lead attached to a rectification."""
+    from PIL import Image
+
+    from desktop.core import validity
+    from desktop.services import workspace
+
+    master, _zhang, record = found(team)
+    photo = tmp_path / "整改.jpg"
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(photo, "JPEG")
+    rectification.set_status(master, record, "rectified", evidence=photo)
+    with pytest.raises(InputError, match="lead's master"):
+        workspace.inspector_name(validity.LEAD_AUTHOR)
+    monkeypatch.setattr(workspace, "inspector_name", lambda name: name)
+    posing = team.laptop(validity.LEAD_AUTHOR, "posing.db")
+    merged(posing, team.export(master, "master-1.db", sealed=False))
+    with posing.read() as conn:
+        [lead_photo] = [r for r, in conn.exec_driver_sql("SELECT record_id FROM current_evidence")]
+        current = versions.current_payload(conn, lead_photo)
+    assert current is not None and current[0]["inspector"] == validity.LEAD_AUTHOR
+    forge(posing, entity="evidence", record_id=lead_photo, payload=dict(current[0]), deleted=True)
+    before = state(master)
+    [report] = merge(master, [team.export(posing, "posing-1.db")], enroll=True)
+    assert (report.status, report.code) == ("refused", "owner") and "only the lead's master writes" in report.reason
+    assert state(master) == before
