@@ -86,7 +86,9 @@ MAX_TEXT = 5000  # a finding, a description, a reason (the long-text test prints
 MAX_LONG = {"strokes": 2_000_000, "items": 100_000, "document": 1_000_000}  # machine-written fields
 MAX_DEPTH = 8  # nesting of a payload (our own are at most 3 deep)
 NAME_FIELDS = ("inspector", "signer_name")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab and line breaks
+# control characters but tab and line breaks, and the bidirectional embeddings, overrides and
+# isolates, which reorder what a text shows on every face ("U+202E" turns "分3" into "3分")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def hlc_ms(hlc: int) -> int:

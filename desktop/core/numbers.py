@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
 CENT = Decimal("0.01")
 HALF = Decimal("0.5")
-_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－", "0123456789.+-")
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)  # ASCII digits only: "١" and "１" are \d too
 
 
 def parse_decimal(text: object) -> Decimal | None:
     """A plain decimal number ("3", "2.5", " 70.50 "), or None when it is not one.
 
-    Exponents, NaN, infinities and thousands separators are refused: a score sheet has
+    Exponents, NaN, infinities, thousands separators and digits of other scripts than ASCII
+    (full width excepted) are refused: a score sheet has
     no business writing them, and accepting "1e1" would hide a typing mistake.
     Integers and floats (from a spreadsheet cell) are taken by their shortest text.
     """
@@ -27,7 +29,10 @@ def parse_decimal(text: object) -> Decimal | None:
         text = repr(text)
     if not isinstance(text, str):
         return None
-    stripped = text.strip()
+    # full-width digits and point, as a Chinese input method types them ("８５．５"), are the
+    # ASCII ones; other scripts' digits are no number here (what is stored is held to the
+    # program's own spelling apart: desktop.core.validity)
+    stripped = text.translate(_FULL_WIDTH).strip()
     if not _PLAIN.match(stripped):
         return None
     try:
@@ -37,8 +42,12 @@ def parse_decimal(text: object) -> Decimal | None:
 
 
 def on_half_grid(value: Decimal) -> bool:
-    """True for 0, 0.5, 1, 1.5, …"""
-    return (value / HALF) == (value / HALF).to_integral_value()
+    """True for 0, 0.5, 1, 1.5, … — exactly, however many digits the value has (within the
+    default 28 digits of precision, 0.4999… with 30 nines rounded onto the grid)."""
+    with localcontext() as exact:
+        exact.prec = max(len(value.as_tuple().digits) + 2, exact.prec)
+        doubled = value * 2
+    return doubled == doubled.to_integral_value()
 
 
 def places(value: Decimal) -> int:

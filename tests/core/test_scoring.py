@@ -116,6 +116,20 @@ def test_check_inspector_score() -> None:
     for bad in ("3.5", "-0.5", "1.3", "0.25"):
         with pytest.raises(ScoreError):
             check_inspector_score(item, D(bad))
+    # off the grid by less than 28 digits of precision see (0.4999… rounded onto it)
+    with pytest.raises(ScoreError):
+        check_inspector_score(item, D("0." + "4" + "9" * 29))
+
+
+def test_only_ascii_digits_make_a_number() -> None:
+    """Python's \\d matches every script's digits: "١" (Arabic-Indic one) read as a number, and
+    a forged score in it was admitted. Full-width digits are a Chinese input method's ASCII."""
+    from desktop.core.numbers import parse_decimal
+
+    assert parse_decimal("1.5") == D("1.5") and parse_decimal(" 2 ") == D(2)
+    assert parse_decimal("８５．５") == D("85.5")  # full width, as an input method types it: the same digits
+    for text in ("١", "٣.٥", "1.५"):
+        assert parse_decimal(text) is None, text
 
 
 # --- county totals --------------------------------------------------------------------------

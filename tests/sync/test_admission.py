@@ -148,7 +148,8 @@ def test_a_far_future_clock_is_refused_and_never_adopted(team: Team, stamp: str)
         assert int(local.get(conn, local.HLC) or 0) >> 16 < now + admission.CLOCK_BOUND_MS
 
 
-@pytest.mark.parametrize("text", ["a\x00b", "x" * (admission.MAX_TEXT + 1), "bell\x07"])
+# (U+202E, a right-to-left override: "得分\u202e01" shows as 得分10 in the desk and the PDFs)
+@pytest.mark.parametrize("text", ["a\x00b", "x" * (admission.MAX_TEXT + 1), "bell\x07", "得分\u202e01", "a\u2066b"])
 def test_text_with_nul_control_characters_or_past_the_bound_is_refused(team: Team, text: str) -> None:
     master, zhang, _ = two_inspectors(team)
     forge(zhang, entity="score", record_id=records.score_id(zhang, county(zhang), "1.2.1", "张三"),
@@ -164,6 +165,15 @@ def test_a_score_off_the_grid_is_refused_here_and_there(team: Team) -> None:
         score(zhang, "1.2.1", "1.3")
     forge(zhang, entity="score", record_id=records.score_id(zhang, county(zhang), "1.2.1", "张三"),
           payload={"county": county(zhang), "item": "1.2.1", "inspector": "张三", "score": "1.3", "comment": ""})
+    refused_with(master, team.export(zhang, "zhang-2.db"), "value")
+
+
+@pytest.mark.parametrize("written", ["-0", "01", "2.50", "+1", "１.５", "١"])
+def test_a_score_spelled_as_the_program_never_writes_it_is_refused(team: Team, written: str) -> None:
+    """One spelling per number: a forged "-0" showed as -0.00 and "１.５" passed as 1.5."""
+    master, zhang, _ = two_inspectors(team)
+    forge(zhang, entity="score", record_id=records.score_id(zhang, county(zhang), "1.2.1", "张三"),
+          payload={"county": county(zhang), "item": "1.2.1", "inspector": "张三", "score": written, "comment": ""})
     refused_with(master, team.export(zhang, "zhang-2.db"), "value")
 
 
