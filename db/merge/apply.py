@@ -224,7 +224,7 @@ def _enrol(conn: Connection, plan: _Plan, file: Path, now: str, *, decision: Enr
             device.id == plan.source and device.role == "field" and local.get(conn, local.ROLE) == "master"
             and conn.execute(_SAME_INSPECTOR, {"n": device.inspector, "i": device.id}).first() is not None
         )
-        if taken and not decision.accepts(device, receiver_role="master", inspector_taken=True) and decision.field is not False:
+        if taken and not decision.accepts(device, receiver_role="master", taken=True) and decision.field is not False:
             raise Refused(file, "not_enrolled", _not_enrolled(device, "master", True))
         if conn.execute(_ENROLL, {"i": device.id, "r": device.role, "n": device.inspector, "k": device.public_key,
                                   "f": device.fingerprint, "t": now}).rowcount:

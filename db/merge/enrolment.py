@@ -31,13 +31,18 @@ class Enrolment:
             return choice
         return any(device_id.startswith(prefix) for prefix in choice if prefix)
 
-    def accepts(self, device: DeviceInfo, *, receiver_role: str, inspector_taken: bool) -> bool:
+    def accepts(self, device: DeviceInfo, *, receiver_role: str, taken: bool) -> bool:
+        """Whether the decision accepts `device`; `taken`: its place is held already — at a
+        master, by the inspector's enrolled laptop; at a laptop, by the lead's enrolled master
+        (a second master there, as at a master, is only the explicit --enroll-lead)."""
         if receiver_role != "master":  # a laptop enrols only the master, with its consent
-            return device.role == "master" and (self._names(self.field, device.id) or self._names(self.lead, device.id))
+            if device.role != "master":
+                return False
+            return self._names(self.lead, device.id) or (not taken and self._names(self.field, device.id))
         if device.role == "master":
             return self._names(self.lead, device.id)
         named = not isinstance(self.field, bool) and self._names(self.field, device.id)
-        if inspector_taken and not (named or self.same_inspector):
+        if taken and not (named or self.same_inspector):
             return False
         return self._names(self.field, device.id)
 
@@ -66,18 +71,23 @@ def _who(device: DeviceInfo) -> str:
     return f"{name}, device {device.id[:8]}, key {keys.show_fingerprint(device.fingerprint)}"
 
 
-def _not_enrolled(device: DeviceInfo, receiver_role: str, inspector_taken: bool) -> str:
+def _not_enrolled(device: DeviceInfo, receiver_role: str, taken: bool) -> str:
     who = _who(device)
     if receiver_role != "master":
         if device.role != "master":
             return f"from a device that is not the lead's master ({who}): a laptop takes only the master's exports"
+        if taken:
+            return (
+                f"from another master ({who}): this laptop has the lead's master enrolled already, and a second lead's desk "
+                "is accepted only by its own choice, --enroll-lead"
+            )
         return f"from the lead's master ({who}), not yet accepted here; check its key with the lead and merge with --enroll"
     if device.role == "master":
         return (
             f"from another master ({who}): a second lead's desk gets the lead's powers, so it is accepted only "
             "by its own choice, --enroll-lead"
         )
-    if inspector_taken:
+    if taken:
         return (
             f"from a second laptop of {device.inspector} ({who}), who has one enrolled already; check with the inspector, "
             f"then accept this one by name: --enroll {device.id[:8]}"

@@ -243,6 +243,10 @@ def _verify(
     decision = enrolment(enroll)
     used = {r[0] for r in foreign.execute("SELECT DISTINCT device_id FROM version")} | {source}
     trusted, new_devices = _trusted(used, devices, receiver, refuse)
+    if receiver.role != "master" and source != receiver.device_id and trusted[source].role != "master":
+        # (a new device is refused so below; one known here, another laptop, too: only the master
+        # checks a laptop's work, its clock and its steps, before a laptop takes it)
+        raise refuse("not_enrolled", _not_enrolled(trusted[source], receiver.role, False))
     if exported is not None:
         claimed = trusted[source]
         if (exported.body.get("role"), exported.body.get("inspector")) != (claimed.role, claimed.inspector):
@@ -338,12 +342,10 @@ def _admit_devices(
     second_laptops: list[str] = []
     for device in new_devices:
         if device.id == source:
-            taken = device.role == "field" and any(
-                d.inspector == device.inspector and d.role == "field" and d.id != device.id for d in receiver.devices.values()
-            )
-            if not decision.accepts(device, receiver_role=receiver.role, inspector_taken=taken):
+            taken = _taken(device, receiver)
+            if not decision.accepts(device, receiver_role=receiver.role, taken=taken):
                 raise refuse("not_enrolled", _not_enrolled(device, receiver.role, taken))
-            if taken:
+            if taken and device.role == "field":
                 second_laptops.append(device.id)
         elif vouched.get(device.id) != (device.fingerprint, device.role, device.inspector):
             raise refuse(
@@ -351,10 +353,20 @@ def _admit_devices(
                 f"it carries work of a device no master trusted here vouches for ({_who(device)}); merge that laptop's own export",
             )
         elif receiver.role == "master" and device.role == "master" and not decision.accepts(
-            device, receiver_role=receiver.role, inspector_taken=False,
+            device, receiver_role=receiver.role, taken=False,
         ):  # another lead's desk is a master's lead's own choice (--enroll-lead), whoever vouches for it
             raise refuse("not_enrolled", _not_enrolled(device, receiver.role, False))
     return second_laptops
+
+
+def _taken(device: DeviceInfo, receiver: _Receiver) -> bool:
+    """Whether a new device's place is held here already: at a master, the inspector's laptop
+    by another device; at a laptop, the lead's master by an enrolled one."""
+    if receiver.role != "master":
+        return any(d.role == "master" for d in receiver.devices.values())
+    return device.role == "field" and any(
+        d.inspector == device.inspector and d.role == "field" and d.id != device.id for d in receiver.devices.values()
+    )
 
 
 @dataclass(frozen=True)
@@ -538,8 +550,8 @@ def _vouched(
             if known.role != "master" or known.fingerprint != device.fingerprint:
                 continue
             key = known.public_key
-        elif decision.accepts(device, receiver_role=receiver.role, inspector_taken=False):
-            key = device.public_key
+        elif decision.accepts(device, receiver_role=receiver.role, taken=_taken(device, receiver)):
+            key = device.public_key  # (a master the lead accepts now, by --enroll-lead at a master)
         else:
             continue
         verifier = keys.Verifier(key)

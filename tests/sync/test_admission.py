@@ -342,6 +342,38 @@ def test_a_masters_registry_forged_under_a_key_of_the_laptops_own_vouches_for_no
         assert xid not in set(conn.execute(text("SELECT id FROM device")).scalars())
 
 
+def test_a_laptop_takes_a_second_master_only_by_the_explicit_choice(team: Team) -> None:
+    """张三 makes a master of his own from the campaign, feeds it the lead's export, has it
+    rewrite 李四's score, and gives its export to 李四, who merges it as he merges the lead's
+    (--enroll): a laptop with the lead's master enrolled takes another only by --enroll-lead."""
+    master, _zhang, li = two_inspectors(team)
+    merged_first = merge(li, [team.export(master, "master-1.db")], enroll=True)
+    assert [r.status for r in merged_first] == ["merged"]
+    own = team.master("own.db")
+    lead_export = team.export(master, "master-2.db", sealed=False)
+    assert [r.status for r in merge(own, [lead_export], enroll=Enrolment(field=True, lead=True))] == ["merged"]
+    forge(own, entity="score", record_id=li_score(own),  # a master of his own signs what it likes
+          payload={"county": county(own), "item": "1.1.1", "inspector": "李四", "score": "0", "comment": ""})
+    before = state(li)
+    [report] = sync.merge(li, [team.export(own, "own-1.db", sealed=False)], enroll=True)
+    assert (report.status, report.code) == ("refused", "not_enrolled") and "--enroll-lead" in report.reason, report
+    assert state(li) == before
+
+
+def test_a_laptop_takes_no_other_laptops_export(team: Team) -> None:
+    """Only the master checks a laptop's work (its clock, its steps) before laptops take it:
+    李四's laptop, which knows 张三's device from the lead's export, merged 张三's file directly,
+    and a score stamped 60 days ahead in it then had 李四's next export refused at the master."""
+    master, zhang, li = two_inspectors(team)
+    assert [r.status for r in merge(li, [team.export(master, "master-1.db")], enroll=True)] == ["merged"]
+    assert score(zhang, "1.2.1", "1")
+    before = state(li)
+    for enroll in (False, True):
+        [report] = sync.merge(li, [team.export(zhang, "zhang-2.db", sealed=False)], enroll=enroll)
+        assert (report.status, report.code) == ("refused", "not_enrolled") and "only the master's exports" in report.reason, report
+    assert state(li) == before
+
+
 # --- random forgeries in random merge orders ------------------------------------------------------
 
 _SCORE_VALUES = ("1", "1.3", "7", "-1", "2")
