@@ -3,6 +3,7 @@ state against a rebuild from the versions alone."""
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,21 +48,18 @@ def check_schema(database: Database) -> str | None:
     """How this database's schema differs from the one this program makes at its version, or
     None when it is exactly ours: a file's catalogue by db.merge.verify.schema_differences (a
     trigger, view or table not ours, one missing, a definition changed), a server's by
-    db.postgres.schema_differences (triggers, rules, views, row-security policies, tables)."""
-    from db.merge.verify import schema_differences  # (the merge's own check, loaded with it)
+    db.postgres.planted_and_missing (triggers, rules, views, row-security policies, tables)."""
+    from db.merge.verify import differences_said, schema_differences, schema_rows  # (the merge's own check, loaded with it)
 
-    if database.on_server:
-        from db import migrations, postgres
-
-        with database.read() as conn:
-            version = postgres.schema_version(conn, str(database.path), migrations.APPLICATION_ID)
-            return postgres.schema_differences(conn, migrations.tables(version) | {postgres.SCHEMA_TABLE})
     with database.read() as conn:
-        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
-        rows = [
-            (str(r[0]), str(r[1]), str(r[2]), None if r[3] is None else str(r[3]))
-            for r in conn.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
-        ]
+        if database.on_server:
+            from db import migrations, postgres
+
+            version = postgres.schema_version(conn, str(database.path), migrations.APPLICATION_ID)
+            return differences_said(*postgres.planted_and_missing(conn, migrations.tables(version) | {postgres.SCHEMA_TABLE}))
+        raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+        version = int(raw.execute("PRAGMA user_version").fetchone()[0])
+        rows = schema_rows(raw)
     return schema_differences(rows, version)
 
 

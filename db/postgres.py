@@ -199,15 +199,13 @@ _PLANTED = (
 )
 
 
-def schema_differences(conn: Connection, expected: set[str]) -> str | None:
-    """How a master's schema differs from what this program makes (`expected`: the tables of
-    its version, the schema table among them), as db.merge.verify says it of a file: what is
-    not ours (a trigger, rule, view, policy or table), what is missing; None when it is ours."""
+def planted_and_missing(conn: Connection, expected: set[str]) -> tuple[set[str], set[str]]:
+    """What a master's schema holds beside what this program makes (`expected`: the tables of
+    its version, the schema table among them) — a trigger, rule, view, policy or table, each
+    as "kind name" — and the tables it lacks."""
     present = tables(conn)
-    extra = sorted({f"table {t}" for t in present - expected} | {str(r) for q in _PLANTED for r in conn.exec_driver_sql(q).scalars()})
-    missing = sorted(f"table {t}" for t in expected - present)
-    parts = [f"not ours: {', '.join(extra)}" if extra else "", f"missing: {', '.join(missing)}" if missing else ""]
-    return "; ".join(p for p in parts if p) or None
+    planted = {f"table {t}" for t in present - expected} | {str(r) for q in _PLANTED for r in conn.exec_driver_sql(q).scalars()}
+    return planted, {f"table {t}" for t in expected - present}
 
 
 def schema_version(conn: Connection, where: str, application_id: int) -> int:
@@ -357,6 +355,6 @@ def _export_blobs(conn: Connection, dst: sqlite3.Connection) -> None:
 
 __all__ = [
     "LIKE", "SCHEMA_TABLE", "TRIGRAM_EXTENSION", "WRITER_LOCK", "copy_blob", "ddl", "engine", "export_copy", "is_url", "json_text",
-    "label", "location", "normalise", "read_blob", "require_initialised", "schema_version", "stage", "translate", "translated",
-    "trigram_index",
+    "label", "location", "normalise", "planted_and_missing", "read_blob", "require_initialised", "schema_version", "stage",
+    "translate", "translated", "trigram_index",
 ]

@@ -14,7 +14,7 @@ import json
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,7 +93,8 @@ def open_hardened(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _schema_rows(conn: sqlite3.Connection) -> list[tuple[str, str, str, str | None]]:
+def schema_rows(conn: sqlite3.Connection) -> list[tuple[str, str, str, str | None]]:
+    """A SQLite file's catalogue, as schema_differences compares it (a DB-API connection)."""
     rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
     return [tuple(r) for r in rows]
 
@@ -123,7 +124,7 @@ def _made_schema(version: int) -> tuple[tuple[str, str, str, str | None], ...]:
             eng.dispose()
         conn = sqlite3.connect(path)
         try:
-            return tuple(_schema_rows(conn))
+            return tuple(schema_rows(conn))
         finally:
             conn.close()
 
@@ -138,10 +139,16 @@ def schema_differences(rows: list[tuple[str, str, str, str | None]], version: in
     want = list(expected_schema(version))
     if got == want:
         return None
-    extra = sorted({f"{r[0]} {r[1]}" for r in got} - {f"{r[0]} {r[1]}" for r in want})
-    missing = sorted({f"{r[0]} {r[1]}" for r in want} - {f"{r[0]} {r[1]}" for r in got})
+    named_got, named_want = {f"{r[0]} {r[1]}" for r in got}, {f"{r[0]} {r[1]}" for r in want}
+    return differences_said(named_got - named_want, named_want - named_got) or "a table's definition was changed"
+
+
+def differences_said(extra: Iterable[str], missing: Iterable[str]) -> str | None:
+    """What a schema holds that is not ours and what it lacks, each as "kind name", in the
+    words every check of a schema uses (a file's here, a server's: db.postgres); None: nothing."""
+    extra, missing = sorted(extra), sorted(missing)
     parts = [f"not ours: {', '.join(extra)}" if extra else "", f"missing: {', '.join(missing)}" if missing else ""]
-    return "; ".join(p for p in parts if p) or "a table's definition was changed"
+    return "; ".join(p for p in parts if p) or None
 
 
 def _check_file(path: Path, shown: Path) -> sqlite3.Connection:
@@ -162,7 +169,7 @@ def _check_file(path: Path, shown: Path) -> sqlite3.Connection:
         # copied as it is holds its full-text index (db/search.py), outside the versioned schema;
         # an export never does; anything else is refused before any of its pages is parsed.
         try:
-            rows = _schema_rows(conn)
+            rows = schema_rows(conn)
         except sqlite3.DatabaseError as exc:
             raise Refused(shown, "corrupt", f"the file is damaged or truncated ({exc})") from exc
         detail = schema_differences(rows, version)

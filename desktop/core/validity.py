@@ -55,12 +55,12 @@ def _inspector(campaign: Campaign, reference: Campaign, payload: Mapping[str, An
 
 
 def _score(campaign: Campaign, payload: Mapping[str, Any], key: str = "score") -> Problem:
-    written = str(payload.get(key))
-    value = parse_decimal(payload.get(key)) if isinstance(payload.get(key), str) else None
+    written = payload.get(key)
+    value = parse_decimal(written) if isinstance(written, str) else None
     if value is None:
-        return "value", f"the score {written[:20]!r} is not a number"
+        return "value", f"the score {str(written)[:20]!r} is not a number"
     if canonical(value) != written:  # one spelling of a number ("-0", "01", "2.50" are the program's "0", "1", "2.5")
-        return "value", f"the score {written[:20]!r} is not written as the program writes it ({canonical(value)!r})"
+        return "value", f"the score {str(written)[:20]!r} is not written as the program writes it ({canonical(value)!r})"
     node = campaign.indicator_set.node(str(payload["item"]))
     try:
         check_inspector_score(node, value)

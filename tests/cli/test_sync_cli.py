@@ -267,35 +267,35 @@ def test_verify_catches_a_row_edited_in_a_derived_table(tmp_path: Path, capsys: 
     assert "CURRENT STATE ALTERED" in out and "current_score row" in out and "张三" in out  # … the derived row is not
 
 
-def test_a_summary_is_not_signed_over_an_altered_state(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _summary_refused_after(tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str) -> str:
+    """A master merged and signed once; `edit` run on its file outside Yanshou; the summary then
+    refused signing, nothing written: what it said."""
     team = _team(tmp_path, capsys)
     merge_naming_second_laptops(capsys, team.master, *team.exports)
     ok(capsys, "report", team.master, "--out", tmp_path / "before.pdf", "--sign")
     conn = sqlite3.connect(team.master)
     try:
-        conn.execute("UPDATE current_score SET score = '3' WHERE item = '1.1.1' AND inspector = '张三'")
+        conn.execute(edit)
         conn.commit()
     finally:
         conn.close()
     code, _, err = run(capsys, "report", team.master, "--out", tmp_path / "after.pdf", "--sign")
     assert code == 2 and "nothing was signed" in err
     assert not (tmp_path / "after.pdf").exists()
+    return err
+
+
+def test_a_summary_is_not_signed_over_an_altered_state(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _summary_refused_after(tmp_path, capsys, "UPDATE current_score SET score = '3' WHERE item = '1.1.1' AND inspector = '张三'")
 
 
 def test_a_summary_is_not_signed_over_a_planted_trigger(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Nothing edited yet, but a trigger waits in the master's file for the next write: the
     state equals a rebuild, every signature verifies, and still nothing is signed over it."""
-    team = _team(tmp_path, capsys)
-    merge_naming_second_laptops(capsys, team.master, *team.exports)
-    conn = sqlite3.connect(team.master)
-    try:
-        conn.execute("CREATE TRIGGER later AFTER INSERT ON current_adjustment BEGIN UPDATE current_adjustment SET delta = '9'; END")
-        conn.commit()
-    finally:
-        conn.close()
-    code, _, err = run(capsys, "report", team.master, "--out", tmp_path / "after.pdf", "--sign")
-    assert code == 2 and "nothing was signed" in err and "trigger later" in err
-    assert not (tmp_path / "after.pdf").exists()
+    err = _summary_refused_after(
+        tmp_path, capsys, "CREATE TRIGGER later AFTER INSERT ON current_adjustment BEGIN UPDATE current_adjustment SET delta = '9'; END",
+    )
+    assert "trigger later" in err
 
 
 def test_an_export_replaces_an_earlier_export_and_never_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
