@@ -401,7 +401,7 @@ def _signed(ws: Workspace, pdf: bytes, document: Document) -> bytes:
         state = sync.check_state(ws)
         if state.schema is not None:
             raise InputError.single(
-                ws.path, "state_altered",
+                ws.path, "schema_altered",
                 f"the database holds what Yanshou did not make ({state.schema}; edited outside Yanshou); nothing was signed — "
                 "run 'yanshou verify'",
             )

@@ -129,6 +129,9 @@ def input_problem(code: str) -> str:
         "state_altered": QCoreApplication.translate(
             "Messages", "the stored results differ from the signed versions (edited outside Yanshou); nothing was signed"
         ),
+        "schema_altered": QCoreApplication.translate(
+            "Messages", "the database holds what Yanshou did not make (edited outside Yanshou); nothing was signed: run yanshou verify"
+        ),
     }.get(code, QCoreApplication.translate("Messages", "the input is not valid"))
 
 

@@ -2624,7 +2624,7 @@ Why this one:</source>
         <translation>这不是验收程序认识的数据库地址。服务器上的汇总库地址形如 postgresql://用户@主机/数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="192"/>
+        <location filename="../../desktop/ui/messages.py" line="195"/>
         <source>This change is not allowed on this computer; nothing was written. Lead&apos;s records are entered on the master.</source>
         <translation>此项修改不能在这台电脑上进行，未写入任何内容。组长的记录（自评、第三方评估、裁定、调整）请在汇总库中录入。</translation>
     </message>
@@ -2720,7 +2720,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="103"/>
-        <location filename="../../desktop/ui/messages.py" line="379"/>
+        <location filename="../../desktop/ui/messages.py" line="382"/>
         <source>the file is not there (moved or removed?)</source>
         <translation>文件不存在（已移动或删除？）</translation>
     </message>
@@ -2731,7 +2731,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="105"/>
-        <location filename="../../desktop/ui/messages.py" line="380"/>
+        <location filename="../../desktop/ui/messages.py" line="383"/>
         <source>the file cannot be read</source>
         <translation>文件无法读取</translation>
     </message>
@@ -2767,7 +2767,7 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="112"/>
-        <location filename="../../desktop/ui/messages.py" line="389"/>
+        <location filename="../../desktop/ui/messages.py" line="392"/>
         <source>this database has no inspector</source>
         <translation>该数据库没有检查员</translation>
     </message>
@@ -2828,48 +2828,53 @@ Why this one:</source>
     </message>
     <message>
         <location filename="../../desktop/ui/messages.py" line="132"/>
-        <location filename="../../desktop/ui/messages.py" line="430"/>
+        <source>the database holds what Yanshou did not make (edited outside Yanshou); nothing was signed: run yanshou verify</source>
+        <translation>数据库中有验收软件未创建的内容（在软件之外被修改过），未签字：请运行 yanshou verify 检查</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/messages.py" line="135"/>
+        <location filename="../../desktop/ui/messages.py" line="433"/>
         <source>the input is not valid</source>
         <translation>输入无效</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="146"/>
+        <location filename="../../desktop/ui/messages.py" line="149"/>
         <source>This is not a Yanshou recovery file (a laptop keeps one as keys\recovery-….bin).</source>
         <translation>这不是验收软件的恢复文件（笔记本将其保存为 keys\recovery-….bin）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="148"/>
+        <location filename="../../desktop/ui/messages.py" line="151"/>
         <source>This recovery file is sealed for another master: open it on the desk of the master that laptop merges into.</source>
         <translation>此恢复文件是为另一个汇总库加密的：请在该笔记本所合并的汇总库的组长电脑上打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="150"/>
+        <location filename="../../desktop/ui/messages.py" line="153"/>
         <source>This recovery file was changed, cut short or damaged: copy it from the laptop again.</source>
         <translation>此恢复文件已被改动、截断或损坏：请从笔记本重新复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="152"/>
+        <location filename="../../desktop/ui/messages.py" line="155"/>
         <source>This computer does not hold the master&apos;s private encryption key: open the recovery file on the desk that made the master.</source>
         <translation>本电脑没有该汇总库的私有加密密钥：请在创建该汇总库的组长电脑上打开此恢复文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="161"/>
+        <location filename="../../desktop/ui/messages.py" line="164"/>
         <source>This master has merged nothing from that laptop: make sure the one asking is its inspector.</source>
         <translation>本汇总库尚未合并过该笔记本的任何数据：请确认索要恢复码的人确是其检查员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="164"/>
+        <location filename="../../desktop/ui/messages.py" line="167"/>
         <source>You revoked that laptop (lost or stolen): give the code only if it is back in its inspector&apos;s hands.</source>
         <translation>该笔记本已被吊销（遗失或被盗）：只有在它已回到其检查员手中时才告知恢复码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="175"/>
+        <location filename="../../desktop/ui/messages.py" line="178"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="178"/>
-        <location filename="../../desktop/ui/messages.py" line="180"/>
+        <location filename="../../desktop/ui/messages.py" line="181"/>
+        <location filename="../../desktop/ui/messages.py" line="183"/>
         <source>{0}
 
 {1}</source>
@@ -2878,307 +2883,307 @@ Why this one:</source>
 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="182"/>
+        <location filename="../../desktop/ui/messages.py" line="185"/>
         <source>{0}: the file cannot be read or written ({1})</source>
         <translation>{0}：文件无法读写（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="185"/>
+        <location filename="../../desktop/ui/messages.py" line="188"/>
         <source>Something went wrong; the details were written to the error log.</source>
         <translation>操作未能完成，详细信息已写入错误日志。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="195"/>
+        <location filename="../../desktop/ui/messages.py" line="198"/>
         <source>Another inspector&apos;s records cannot be changed or deleted here; nothing was written.</source>
         <translation>不能在这里修改或删除其他检查员的记录，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="198"/>
+        <location filename="../../desktop/ui/messages.py" line="201"/>
         <source>The value is not valid: a score goes from 0 to the item&apos;s points in steps of 0.5, and a status, county or item must be one of the campaign&apos;s. Nothing was written.</source>
         <translation>数值无效：评分须在 0 至该项满分之间，步长 0.5；状态、县区、指标须为本次验收所列。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="203"/>
+        <location filename="../../desktop/ui/messages.py" line="206"/>
         <source>The text is too long (at most 5,000 characters) or holds control characters; nothing was written.</source>
         <translation>文字过长（最多 5000 字）或含有控制字符，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="206"/>
+        <location filename="../../desktop/ui/messages.py" line="209"/>
         <source>The name holds invisible characters or line breaks, or is too long; nothing was written.</source>
         <translation>姓名含有不可见字符或换行，或过长，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="209"/>
+        <location filename="../../desktop/ui/messages.py" line="212"/>
         <source>This computer&apos;s clock looks wrong; correct the date and time, then try again. Nothing was written.</source>
         <translation>这台电脑的时钟似乎不对，请校正日期和时间后重试。未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="212"/>
+        <location filename="../../desktop/ui/messages.py" line="215"/>
         <source>A problem&apos;s status moves one step at a time, by rule; this step is not allowed. Nothing was written.</source>
         <translation>问题状态须按规则逐步变更，不允许此操作，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="221"/>
+        <location filename="../../desktop/ui/messages.py" line="224"/>
         <source>the file cannot be read (removed, a folder, or no permission)</source>
         <translation>文件无法读取（已拔出、是文件夹或无权限）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="222"/>
+        <location filename="../../desktop/ui/messages.py" line="225"/>
         <source>not a Yanshou file (empty, truncated or another program&apos;s)</source>
         <translation>不是验收软件的文件（为空、不完整或属于其他程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="223"/>
+        <location filename="../../desktop/ui/messages.py" line="226"/>
         <source>made by a newer Yanshou; update this program</source>
         <translation>由更新版本的验收软件创建，请升级本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="224"/>
+        <location filename="../../desktop/ui/messages.py" line="227"/>
         <source>made by an older Yanshou; update that laptop and export again</source>
         <translation>由旧版本的验收软件创建，请升级该电脑后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="225"/>
+        <location filename="../../desktop/ui/messages.py" line="228"/>
         <source>the file is damaged or was altered</source>
         <translation>文件已损坏或被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="226"/>
+        <location filename="../../desktop/ui/messages.py" line="229"/>
         <source>its tables were changed outside Yanshou</source>
         <translation>其数据表在验收软件之外被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="227"/>
+        <location filename="../../desktop/ui/messages.py" line="230"/>
         <source>it belongs to another campaign</source>
         <translation>属于其他验收方案</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="228"/>
+        <location filename="../../desktop/ui/messages.py" line="231"/>
         <source>not an export: export it from the laptop first</source>
         <translation>不是导出文件：请先在该电脑上导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="229"/>
+        <location filename="../../desktop/ui/messages.py" line="232"/>
         <source>its signed manifest does not match: altered after export</source>
         <translation>签名清单不符：导出后被改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="230"/>
+        <location filename="../../desktop/ui/messages.py" line="233"/>
         <source>the chain of its exports is broken</source>
         <translation>导出记录链不完整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="231"/>
+        <location filename="../../desktop/ui/messages.py" line="234"/>
         <source>the laptop&apos;s database was restored from an old copy; it needs a new one</source>
         <translation>该电脑的数据库是由旧副本恢复的，需要新建数据库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="232"/>
+        <location filename="../../desktop/ui/messages.py" line="235"/>
         <source>records were removed, added or changed after export</source>
         <translation>导出后有记录被删除、增加或改动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="233"/>
+        <location filename="../../desktop/ui/messages.py" line="236"/>
         <source>the device&apos;s key does not match the one enrolled</source>
         <translation>设备密钥与已登记的不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="234"/>
+        <location filename="../../desktop/ui/messages.py" line="237"/>
         <source>from a device not yet accepted</source>
         <translation>来自尚未接受的设备</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="235"/>
+        <location filename="../../desktop/ui/messages.py" line="238"/>
         <source>a record does not match its signature: edited outside Yanshou</source>
         <translation>有记录与其签名不符：在验收软件之外被修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="236"/>
+        <location filename="../../desktop/ui/messages.py" line="239"/>
         <source>earlier versions of a record are missing</source>
         <translation>缺少记录的早期版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="237"/>
+        <location filename="../../desktop/ui/messages.py" line="240"/>
         <source>the laptop reused record numbers (restored from an old copy?)</source>
         <translation>该电脑重复使用了记录编号（是否由旧副本恢复？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="238"/>
+        <location filename="../../desktop/ui/messages.py" line="241"/>
         <source>a laptop signed a record it may not write</source>
         <translation>检查员电脑签署了其无权写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="239"/>
+        <location filename="../../desktop/ui/messages.py" line="242"/>
         <source>a photo or document does not match its fingerprint</source>
         <translation>有照片或文件与其指纹不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="240"/>
+        <location filename="../../desktop/ui/messages.py" line="243"/>
         <source>the disk is full; nothing was written</source>
         <translation>磁盘已满，未写入任何内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="241"/>
+        <location filename="../../desktop/ui/messages.py" line="244"/>
         <source>records merged before were altered in this copy</source>
         <translation>此文件中已合并过的记录被改动过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="243"/>
+        <location filename="../../desktop/ui/messages.py" line="246"/>
         <source>a kind of record Yanshou does not write</source>
         <translation>含有验收程序不会写入的记录类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="244"/>
+        <location filename="../../desktop/ui/messages.py" line="247"/>
         <source>a laptop wrote or deleted another inspector&apos;s record</source>
         <translation>检查电脑写入或删除了其他检查员的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="245"/>
+        <location filename="../../desktop/ui/messages.py" line="248"/>
         <source>a laptop wrote a record only the lead may write</source>
         <translation>检查电脑写入了只有组长才能写入的记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="246"/>
+        <location filename="../../desktop/ui/messages.py" line="249"/>
         <source>a record&apos;s number does not match its contents</source>
         <translation>记录编号与其内容不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="247"/>
+        <location filename="../../desktop/ui/messages.py" line="250"/>
         <source>a version names another record&apos;s history</source>
         <translation>某一版本引用了其他记录的历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="248"/>
+        <location filename="../../desktop/ui/messages.py" line="251"/>
         <source>a record is spelled in a way Yanshou never writes</source>
         <translation>记录的写法不是验收程序的写法</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="249"/>
+        <location filename="../../desktop/ui/messages.py" line="252"/>
         <source>a text is too long or holds control characters</source>
         <translation>文字过长或含有控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="250"/>
+        <location filename="../../desktop/ui/messages.py" line="253"/>
         <source>a name holds invisible characters or is too long</source>
         <translation>姓名含有不可见字符或过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="251"/>
+        <location filename="../../desktop/ui/messages.py" line="254"/>
         <source>a value is not valid (score, status, county or item)</source>
         <translation>数值无效（得分、状态、县区或指标）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="252"/>
+        <location filename="../../desktop/ui/messages.py" line="255"/>
         <source>a laptop&apos;s clock is far ahead; correct it and export again</source>
         <translation>检查电脑的时钟明显超前，请校正时间后重新导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="253"/>
+        <location filename="../../desktop/ui/messages.py" line="256"/>
         <source>a problem&apos;s status took a step its rules do not allow</source>
         <translation>问题状态的变更不符合整改规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="255"/>
+        <location filename="../../desktop/ui/messages.py" line="258"/>
         <source>from a device the lead revoked (lost or stolen): its later files are refused</source>
         <translation>来自组长已吊销的设备（丢失或被盗）：其后来的文件一律拒收</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="256"/>
+        <location filename="../../desktop/ui/messages.py" line="259"/>
         <source>sealed for other devices: this database cannot open it</source>
         <translation>为其他设备加密：本数据库无法打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="257"/>
+        <location filename="../../desktop/ui/messages.py" line="260"/>
         <source>a sealed file whose header is damaged</source>
         <translation>加密文件的文件头已损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="258"/>
+        <location filename="../../desktop/ui/messages.py" line="261"/>
         <source>the sealed file was changed, cut short or damaged</source>
         <translation>加密文件被改动、截短或已损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="259"/>
+        <location filename="../../desktop/ui/messages.py" line="262"/>
         <source>the sealed file is cut short: copy it again</source>
         <translation>加密文件不完整：请重新复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="260"/>
+        <location filename="../../desktop/ui/messages.py" line="263"/>
         <source>sealed by a newer Yanshou; update this program</source>
         <translation>由新版验收软件加密；请更新本程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="262"/>
+        <location filename="../../desktop/ui/messages.py" line="265"/>
         <source>refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="269"/>
+        <location filename="../../desktop/ui/messages.py" line="272"/>
         <source>the lead&apos;s master</source>
         <translation>组长汇总库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="276"/>
+        <location filename="../../desktop/ui/messages.py" line="279"/>
         <source>Sealed for {0}: nobody else can read it.</source>
         <translation>已为 {0} 加密：其他人无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="281"/>
+        <location filename="../../desktop/ui/messages.py" line="284"/>
         <source>NOT SEALED: this laptop has no key of the lead&apos;s master yet, so anyone holding the file can read it. Merge the lead&apos;s export for the laptops once, and the next exports are sealed.</source>
         <translation>未加密：本笔记本还没有组长汇总库的密钥，拿到此文件的任何人都能读取。合并一次组长给笔记本的导出后，以后的导出都会加密。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="286"/>
+        <location filename="../../desktop/ui/messages.py" line="289"/>
         <source>NOT SEALED: no enrolled laptop has sent its key yet, so anyone holding the file can read it. Each laptop&apos;s next export merged here brings its key.</source>
         <translation>未加密：已登记的笔记本都还没有送来密钥，拿到此文件的任何人都能读取。每台笔记本的下一次导出在此合并后即带来其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="291"/>
+        <location filename="../../desktop/ui/messages.py" line="294"/>
         <source>NOT SEALED, as asked: anyone holding the file can read it.</source>
         <translation>按要求未加密：拿到此文件的任何人都能读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="293"/>
+        <location filename="../../desktop/ui/messages.py" line="296"/>
         <source>{0} cannot open it yet: merge an export of each, then export again.</source>
         <translation>{0} 暂时无法打开：先合并其各自的导出，再重新导出。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="297"/>
+        <location filename="../../desktop/ui/messages.py" line="300"/>
         <source>Not sealed for the revoked {0}.</source>
         <translation>未为已吊销的 {0} 加密。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="305"/>
+        <location filename="../../desktop/ui/messages.py" line="308"/>
         <source>sealed</source>
         <translation>已加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="305"/>
+        <location filename="../../desktop/ui/messages.py" line="308"/>
         <source>NOT sealed</source>
         <translation>未加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="347"/>
+        <location filename="../../desktop/ui/messages.py" line="350"/>
         <source>Enter the place of inspection.</source>
         <translation>请填写检查地点。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="348"/>
+        <location filename="../../desktop/ui/messages.py" line="351"/>
         <source>The place of inspection must be one line.</source>
         <translation>检查地点只能写一行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="349"/>
+        <location filename="../../desktop/ui/messages.py" line="352"/>
         <source>The place of inspection is too long (at most {0} characters).</source>
         <translation>检查地点太长（最多 {0} 个字）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="354"/>
+        <location filename="../../desktop/ui/messages.py" line="357"/>
         <source>An inspection of one county spans at most {0} days.</source>
         <translation>对一个县的检查最长 {0} 天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="352"/>
+        <location filename="../../desktop/ui/messages.py" line="355"/>
         <source>A date of inspection is not a valid date.</source>
         <translation>检查日期不是有效日期。</translation>
     </message>
@@ -3218,217 +3223,217 @@ Why this one:</source>
         <translation>这是设备或管道，不是文件；请选择一个文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="353"/>
+        <location filename="../../desktop/ui/messages.py" line="356"/>
         <source>The last day of inspection is before the first.</source>
         <translation>检查结束日期早于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="381"/>
+        <location filename="../../desktop/ui/messages.py" line="384"/>
         <source>the file is neither UTF-8, GB18030/GBK nor UTF-16 text; save it from Excel as CSV or as Unicode text</source>
         <translation>文件既不是 UTF-8、GB18030/GBK，也不是 UTF-16 文本；请在 Excel 中另存为“CSV (逗号分隔)”或“Unicode 文本”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="384"/>
+        <location filename="../../desktop/ui/messages.py" line="387"/>
         <source>the file&apos;s text is damaged (its encoding mark does not match its contents)</source>
         <translation>文件的文本已损坏（编码标记与内容不符）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="387"/>
+        <location filename="../../desktop/ui/messages.py" line="390"/>
         <source>the result must be 符合, 基本符合, 不符合 or 未检查</source>
         <translation>结果须为“符合”“基本符合”“不符合”或“未检查”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="388"/>
+        <location filename="../../desktop/ui/messages.py" line="391"/>
         <source>the campaign has no such method</source>
         <translation>本次验收没有这种验收方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="390"/>
+        <location filename="../../desktop/ui/messages.py" line="393"/>
         <source>this laptop belongs to another inspector</source>
         <translation>这台笔记本属于另一位检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="391"/>
+        <location filename="../../desktop/ui/messages.py" line="394"/>
         <source>unknown county</source>
         <translation>未知的县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="392"/>
+        <location filename="../../desktop/ui/messages.py" line="395"/>
         <source>unknown item</source>
         <translation>未知的指标</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="393"/>
+        <location filename="../../desktop/ui/messages.py" line="396"/>
         <source>the score is not a number</source>
         <translation>分数不是数字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="394"/>
+        <location filename="../../desktop/ui/messages.py" line="397"/>
         <source>the score is out of range</source>
         <translation>分数超出范围</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="395"/>
+        <location filename="../../desktop/ui/messages.py" line="398"/>
         <source>the score is not a multiple of 0.5</source>
         <translation>分数须为0.5的整数倍</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="396"/>
+        <location filename="../../desktop/ui/messages.py" line="399"/>
         <source>the score has more than 2 decimal places</source>
         <translation>分数超过2位小数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="397"/>
+        <location filename="../../desktop/ui/messages.py" line="400"/>
         <source>the score is empty</source>
         <translation>分数为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="398"/>
+        <location filename="../../desktop/ui/messages.py" line="401"/>
         <source>the cell holds an invisible control character</source>
         <translation>单元格含有不可见的控制字符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="399"/>
+        <location filename="../../desktop/ui/messages.py" line="402"/>
         <source>the row has too many columns</source>
         <translation>该行的列数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="400"/>
+        <location filename="../../desktop/ui/messages.py" line="403"/>
         <source>the file is too large to be read</source>
         <translation>文件过大，无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="401"/>
+        <location filename="../../desktop/ui/messages.py" line="404"/>
         <source>this is a device or a pipe, not a file</source>
         <translation>这是设备或管道，不是文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="402"/>
+        <location filename="../../desktop/ui/messages.py" line="405"/>
         <source>the text is too long</source>
         <translation>文字过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="403"/>
+        <location filename="../../desktop/ui/messages.py" line="406"/>
         <source>the header lacks a column</source>
         <translation>表头缺少列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="404"/>
+        <location filename="../../desktop/ui/messages.py" line="407"/>
         <source>a column that does not belong in this sheet</source>
         <translation>本表不应有的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="405"/>
+        <location filename="../../desktop/ui/messages.py" line="408"/>
         <source>an unknown column</source>
         <translation>未知的列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="406"/>
+        <location filename="../../desktop/ui/messages.py" line="409"/>
         <source>a column appears twice</source>
         <translation>列名重复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="407"/>
+        <location filename="../../desktop/ui/messages.py" line="410"/>
         <source>the same county (and item) appears twice</source>
         <translation>同一县区（及指标）出现两次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="408"/>
+        <location filename="../../desktop/ui/messages.py" line="411"/>
         <source>the row is empty</source>
         <translation>该行为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="409"/>
+        <location filename="../../desktop/ui/messages.py" line="412"/>
         <source>the sheet has no rows</source>
         <translation>表中没有数据行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="410"/>
+        <location filename="../../desktop/ui/messages.py" line="413"/>
         <source>the sheet has too many rows</source>
         <translation>表的行数过多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="411"/>
+        <location filename="../../desktop/ui/messages.py" line="414"/>
         <source>the file is not a well-formed CSV (a quotation mark left open?)</source>
         <translation>文件不是格式正确的 CSV（是否有引号未闭合？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="412"/>
+        <location filename="../../desktop/ui/messages.py" line="415"/>
         <source>the file cannot be read as XLSX</source>
         <translation>无法作为XLSX读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="413"/>
+        <location filename="../../desktop/ui/messages.py" line="416"/>
         <source>the workbook opens on a hidden sheet: open the sheet to import in Excel or WPS, save, then import again</source>
         <translation>工作簿打开时显示的是隐藏的工作表：请在 Excel 或 WPS 中打开要导入的工作表，保存后再导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="416"/>
+        <location filename="../../desktop/ui/messages.py" line="419"/>
         <source>the row is hidden (or filtered out) in the sheet: show it or delete it in Excel or WPS, save, then import again</source>
         <translation>该行在表中被隐藏（或被筛选掉）：请在 Excel 或 WPS 中取消隐藏或删除该行，保存后重新导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="419"/>
+        <location filename="../../desktop/ui/messages.py" line="422"/>
         <source>the column is hidden in the sheet: show it or delete it in Excel or WPS, save, then import again</source>
         <translation>该列在表中被隐藏：请在 Excel 或 WPS 中取消隐藏或删除该列，保存后重新导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="422"/>
+        <location filename="../../desktop/ui/messages.py" line="425"/>
         <source>a formula whose value was never computed (the file was written by a program that does not calculate): open it in Excel or WPS, save, then import again</source>
         <translation>单元格中的公式从未计算出结果（该文件由不计算公式的程序生成）：请用 Excel 或 WPS 打开并保存后重新导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="426"/>
+        <location filename="../../desktop/ui/messages.py" line="429"/>
         <source>a value under no column of the header: a decimal comma (write 86.9, not 86,9) or a cell out of place</source>
         <translation>该单元格的值不在表头的任何一列之下：可能是小数点写成了逗号（应写 86.9，而不是 86,9），或单元格错位</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="429"/>
+        <location filename="../../desktop/ui/messages.py" line="432"/>
         <source>the file is empty</source>
         <translation>文件为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="449"/>
+        <location filename="../../desktop/ui/messages.py" line="452"/>
         <source>The problem is in this status already.</source>
         <translation>该问题已处于此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="450"/>
+        <location filename="../../desktop/ui/messages.py" line="453"/>
         <source>Only an open problem is marked rectified; reopen it first, with a reason.</source>
         <translation>只有待整改的问题才能标记为已整改；请先填写理由退回整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="453"/>
+        <location filename="../../desktop/ui/messages.py" line="456"/>
         <source>Only a rectified problem is verified: it must be marked rectified first, with evidence or a written account.</source>
         <translation>只有已整改的问题才能核实：须先凭整改佐证或书面说明标记为已整改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="456"/>
+        <location filename="../../desktop/ui/messages.py" line="459"/>
         <source>Marking a problem rectified needs evidence of the rectification (a file) or a written account.</source>
         <translation>标记为已整改需要整改佐证（文件）或书面说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="459"/>
+        <location filename="../../desktop/ui/messages.py" line="462"/>
         <source>Only the lead does this, on the master: verifying a rectification, and reopening a verified problem.</source>
         <translation>此操作只能由组长在汇总库上进行：核实整改，以及退回已核实的问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="462"/>
+        <location filename="../../desktop/ui/messages.py" line="465"/>
         <source>Reopening a problem needs a reason.</source>
         <translation>退回整改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="463"/>
+        <location filename="../../desktop/ui/messages.py" line="466"/>
         <source>A new problem is open.</source>
         <translation>新记录的问题为待整改状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="464"/>
+        <location filename="../../desktop/ui/messages.py" line="467"/>
         <source>This status is unknown to this program.</source>
         <translation>本程序不认识此状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="465"/>
+        <location filename="../../desktop/ui/messages.py" line="468"/>
         <source>This step is not allowed.</source>
         <translation>不允许此操作。</translation>
     </message>
@@ -4263,207 +4268,207 @@ Why this one:</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="311"/>
-        <location filename="../../desktop/ui/messages.py" line="361"/>
+        <location filename="../../desktop/ui/messages.py" line="314"/>
+        <location filename="../../desktop/ui/messages.py" line="364"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="312"/>
+        <location filename="../../desktop/ui/messages.py" line="315"/>
         <source>Reasoning</source>
         <translation>评分说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="313"/>
+        <location filename="../../desktop/ui/messages.py" line="316"/>
         <source>County</source>
         <translation>县区</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="314"/>
+        <location filename="../../desktop/ui/messages.py" line="317"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/signature.py" line="173"/>
-        <location filename="../../desktop/ui/messages.py" line="315"/>
+        <location filename="../../desktop/ui/messages.py" line="318"/>
         <source>Inspector</source>
         <translation>检查员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="316"/>
+        <location filename="../../desktop/ui/messages.py" line="319"/>
         <source>Deleted</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="317"/>
-        <location filename="../../desktop/ui/messages.py" line="362"/>
+        <location filename="../../desktop/ui/messages.py" line="320"/>
+        <location filename="../../desktop/ui/messages.py" line="365"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="318"/>
+        <location filename="../../desktop/ui/messages.py" line="321"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="319"/>
+        <location filename="../../desktop/ui/messages.py" line="322"/>
         <source>Pilot area</source>
         <translation>试点领域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="320"/>
+        <location filename="../../desktop/ui/messages.py" line="323"/>
         <source>Mode</source>
         <translation>检查方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="321"/>
+        <location filename="../../desktop/ui/messages.py" line="324"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="322"/>
+        <location filename="../../desktop/ui/messages.py" line="325"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="323"/>
+        <location filename="../../desktop/ui/messages.py" line="326"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="324"/>
+        <location filename="../../desktop/ui/messages.py" line="327"/>
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="325"/>
+        <location filename="../../desktop/ui/messages.py" line="328"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="326"/>
+        <location filename="../../desktop/ui/messages.py" line="329"/>
         <source>Change of the total</source>
         <translation>总分调整值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="327"/>
+        <location filename="../../desktop/ui/messages.py" line="330"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="328"/>
+        <location filename="../../desktop/ui/messages.py" line="331"/>
         <source>Written account</source>
         <translation>书面说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="329"/>
+        <location filename="../../desktop/ui/messages.py" line="332"/>
         <source>Rectification evidence</source>
         <translation>整改证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="330"/>
+        <location filename="../../desktop/ui/messages.py" line="333"/>
         <source>Found at</source>
         <translation>发现时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="331"/>
+        <location filename="../../desktop/ui/messages.py" line="334"/>
         <source>Taken at</source>
         <translation>拍摄时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="332"/>
+        <location filename="../../desktop/ui/messages.py" line="335"/>
         <source>Attached at</source>
         <translation>添加时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="333"/>
+        <location filename="../../desktop/ui/messages.py" line="336"/>
         <source>Place (GPS)</source>
         <translation>位置（GPS）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="334"/>
+        <location filename="../../desktop/ui/messages.py" line="337"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="335"/>
+        <location filename="../../desktop/ui/messages.py" line="338"/>
         <source>Method</source>
         <translation>评估方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="338"/>
+        <location filename="../../desktop/ui/messages.py" line="341"/>
         <source>Place of inspection</source>
         <translation>检查地点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="339"/>
+        <location filename="../../desktop/ui/messages.py" line="342"/>
         <source>First day of inspection</source>
         <translation>检查开始日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="340"/>
+        <location filename="../../desktop/ui/messages.py" line="343"/>
         <source>Last day of inspection</source>
         <translation>检查结束日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="363"/>
+        <location filename="../../desktop/ui/messages.py" line="366"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="366"/>
+        <location filename="../../desktop/ui/messages.py" line="369"/>
         <source>Place and dates of inspection</source>
         <translation>检查地点和日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="370"/>
+        <location filename="../../desktop/ui/messages.py" line="373"/>
         <source>Campaign settings</source>
         <translation>验收设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="438"/>
+        <location filename="../../desktop/ui/messages.py" line="441"/>
         <source>open</source>
         <translation>待整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="439"/>
+        <location filename="../../desktop/ui/messages.py" line="442"/>
         <source>overdue</source>
         <translation>逾期未整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="440"/>
+        <location filename="../../desktop/ui/messages.py" line="443"/>
         <source>rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="441"/>
+        <location filename="../../desktop/ui/messages.py" line="444"/>
         <source>verified</source>
         <translation>已核实</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="336"/>
-        <location filename="../../desktop/ui/messages.py" line="364"/>
+        <location filename="../../desktop/ui/messages.py" line="339"/>
+        <location filename="../../desktop/ui/messages.py" line="367"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="337"/>
-        <location filename="../../desktop/ui/messages.py" line="365"/>
+        <location filename="../../desktop/ui/messages.py" line="340"/>
+        <location filename="../../desktop/ui/messages.py" line="368"/>
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="367"/>
+        <location filename="../../desktop/ui/messages.py" line="370"/>
         <source>Method score</source>
         <translation>方法得分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="368"/>
+        <location filename="../../desktop/ui/messages.py" line="371"/>
         <source>Adjudication</source>
         <translation>裁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/messages.py" line="369"/>
+        <location filename="../../desktop/ui/messages.py" line="372"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>

@@ -295,7 +295,7 @@ def test_a_summary_is_not_signed_over_a_planted_trigger(tmp_path: Path, capsys: 
     err = _summary_refused_after(
         tmp_path, capsys, "CREATE TRIGGER later AFTER INSERT ON current_adjustment BEGIN UPDATE current_adjustment SET delta = '9'; END",
     )
-    assert "trigger later" in err
+    assert "trigger later" in err and "holds what Yanshou did not make" in err
 
 
 def test_an_export_replaces_an_earlier_export_and_never_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

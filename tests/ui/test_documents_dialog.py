@@ -77,3 +77,31 @@ def test_the_summary_and_a_problem_list(qtbot, master) -> None:  # type: ignore[
     made(qtbot, dialog)
     assert dialog.name == "问题整改清单-金安区.pdf"
     dialog.close()
+
+
+def test_a_signed_summary_over_a_planted_trigger_says_what_is_wrong(qtbot, master, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The window named a trigger planted in the master as results differing from the signed
+    versions, which they did not: it says the database holds what the program did not make."""
+    import sqlite3
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    conn = sqlite3.connect(master.path)
+    try:
+        conn.execute("CREATE TRIGGER later AFTER INSERT ON current_adjustment BEGIN UPDATE current_adjustment SET delta = '9'; END")
+        conn.commit()
+    finally:
+        conn.close()
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a, **k: said.append(text))
+    dialog = DocumentDialog(master, kind=SUMMARY)
+    qtbot.addWidget(dialog)
+    dialog.sign.setChecked(True)
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(said), timeout=30000)
+    assert QCoreApplication.translate(
+        "Messages", "the database holds what Yanshou did not make (edited outside Yanshou); nothing was signed: run yanshou verify",
+    ) in said[0]
+    assert dialog.pdf is None and not dialog.save_button.isEnabled()
+    dialog.close()
