@@ -67,7 +67,7 @@ def test_the_fixture_is_what_version_2_wrote() -> None:
         assert migrations.header(DATA / name) == (migrations.APPLICATION_ID, 2)
         con = verify.open_hardened(DATA / name)
         try:  # the frozen steps up to 2 make exactly the tables the old release made
-            assert tuple(verify._schema_rows(con)) == verify.expected_schema(2)
+            assert tuple(verify.schema_rows(con)) == verify.expected_schema(2)
         finally:
             con.close()
     assert {r[0] for r in EXPECTED["words"]} == {"finding", "problem", "evidence"}

@@ -234,7 +234,7 @@ def test_an_export_leaves_the_full_text_index_out_and_has_our_schema(tmp_path: P
     assert search.FTS in objects(tmp_path / "f.db")
     con = verify.open_hardened(out)
     try:
-        assert tuple(verify._schema_rows(con)) == verify.expected_schema(migrations.SCHEMA_VERSION)
+        assert tuple(verify.schema_rows(con)) == verify.expected_schema(migrations.SCHEMA_VERSION)
         assert con.execute("SELECT body FROM search_entry").fetchall() == [("政务公开台账不全",)]  # derived rows, as current_*
     finally:
         con.close()
@@ -281,7 +281,7 @@ def test_a_server_master_has_a_trigram_index_and_finds_short_words(pg_url: str, 
             sync.export(master, out, sealed=False)  # a SQLite file made afresh and filled from the server (in the clear, to read)
         con = verify.open_hardened(out)
         try:
-            assert tuple(verify._schema_rows(con)) == verify.expected_schema(migrations.SCHEMA_VERSION)
+            assert tuple(verify.schema_rows(con)) == verify.expected_schema(migrations.SCHEMA_VERSION)
             assert con.execute("SELECT body FROM search_entry").fetchall() == [("政务公开台账不全",)]
             assert con.execute("SELECT value FROM local_state WHERE key = ?", (migrations.SEARCH_STATE,)).fetchall() == []
         finally:

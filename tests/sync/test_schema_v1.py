@@ -79,7 +79,7 @@ def test_the_fixture_is_what_version_1_wrote() -> None:
         assert migrations.header(DATA / name) == (migrations.APPLICATION_ID, 1)
         con = merging.open_hardened(DATA / name)
         try:  # the frozen steps up to 1 make exactly the tables the old release made
-            assert tuple(merging.verify._schema_rows(con)) == merging.expected_schema(1)
+            assert tuple(merging.verify.schema_rows(con)) == merging.expected_schema(1)
         finally:
             con.close()
     assert len(old_reports(DATA / "master.db")) == len(EXPECTED["reports"]) == 3
